@@ -1,0 +1,218 @@
+"""The headless command: python -m engine {train,gradcheck,presets}.
+
+Exit status: 0 done; 1 a gradient check failed; 2 bad input (the network file or the
+options), nothing done and no file written; 3 training stopped because the loss became
+NaN or infinite (what was computed up to there is written); 4 an output file could not be
+written.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import sys
+import time
+
+import numpy as np
+
+from . import presets
+from .atomic import atomic_open
+from .gradcheck import gradcheck
+from .netfile import NetworkFileError, dumps, load
+from .network import UPDATE_ORDERS, Network
+from .session import Session, TrainingDiverged
+from .tracecsv import COLUMNS, TraceRows, write_history
+
+EXIT_BAD_INPUT, EXIT_DIVERGED, EXIT_WRITE = 2, 3, 4
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line and status 2, like a bad network file
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m engine", description="Backprop Stepper without a window.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    train = sub.add_parser("train", help="train a network and write its trace, loss history and trained network")
+    train.add_argument("network", help="a network file (JSON) or a preset name (see: presets)")
+    train.add_argument("--iterations", "-n", type=int, required=True, help="number of updates")
+    train.add_argument("--trace", metavar="T.csv", help="write every quantity of every iteration")
+    train.add_argument("--history", metavar="H.csv", help="write iteration,loss")
+    train.add_argument("--out", metavar="TRAINED.json", help="write the trained network")
+    train.add_argument("--update-order", choices=UPDATE_ORDERS, help="override the file's update order")
+    check = sub.add_parser("gradcheck", help="compare backprop gradients with central differences")
+    check.add_argument("network")
+    sub.add_parser("presets", help="list the networks that come with the application")
+    return parser
+
+
+def describe_network(net: Network) -> str:
+    shape = "-".join(map(str, net.sizes))
+    return (f"{shape} {'/'.join(net.activations)}, {net.loss}, lr {net.learning_rate!r}"
+            f"{f', momentum {net.momentum!r}' if net.momentum else ''}, {net.update_order} update, "
+            f"{net.n_samples} sample{'s' if net.n_samples != 1 else ''}"
+            f"{f', batches of {net.batch_size}' if net.batch_size else ''}"
+            f"{'' if net.train_biases else ', biases frozen'}")
+
+
+def _load(spec: str, update_order: str | None = None) -> Network:
+    net = load(presets.resolve(spec))
+    if update_order:
+        net.update_order = update_order
+    return net
+
+
+def _check_writable(path: str, option: str) -> None:
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise NetworkFileError(path, option, f"the folder {folder} does not exist")
+    if os.path.isdir(path):
+        raise NetworkFileError(path, option, "is a folder")
+    if not os.access(folder, os.W_OK):
+        raise NetworkFileError(path, option, f"the folder {folder} is not writable")
+
+
+class _Progress:
+    """A one-line progress report on a terminal; silent otherwise."""
+
+    def __init__(self, total: int, stream=sys.stderr):
+        self.total, self.stream = total, stream
+        self.active = stream.isatty() and total >= 10_000
+        self.started = time.perf_counter()
+        self.shown = 0.0
+
+    def update(self, done: int) -> None:
+        now = time.perf_counter()
+        if self.active and now - self.shown > 0.2:
+            self.shown = now
+            self.stream.write(f"\r  iteration {done:,} of {self.total:,} ({100 * done / self.total:.0f}%)")
+            self.stream.flush()
+
+    def finish(self) -> None:
+        if self.active:
+            self.stream.write("\r" + " " * 60 + "\r")
+            self.stream.flush()
+
+
+def cmd_train(args) -> int:
+    if args.iterations < 1:
+        raise NetworkFileError("--iterations", "value", f"must be at least 1, found {args.iterations}")
+    net = _load(args.network, args.update_order)
+    for option in ("trace", "history", "out"):
+        if getattr(args, option):
+            _check_writable(getattr(args, option), f"--{option}")
+    print(f"{args.network}: {describe_network(net)}")
+    session = Session(net)
+    first_loss = session.loss
+    progress = _Progress(args.iterations)
+    started = time.perf_counter()
+    diverged = None
+    written = 0
+    status = 0
+    try:
+        with (atomic_open(args.trace) if args.trace else _nothing()) as trace_file:
+            rows = TraceRows(session.net, session.layout) if trace_file else None
+            writer = csv.writer(trace_file, lineterminator="\n") if trace_file else None
+            if writer:
+                writer.writerow(COLUMNS)
+            try:
+                for step in session.train(args.iterations, record_all=bool(args.trace)):
+                    progress.update(step.done)
+                    if writer:
+                        written = _write_new(writer, rows, session, written)
+            except TrainingDiverged as e:
+                diverged = e
+            finally:
+                progress.finish()
+            if writer:
+                written = _write_new(writer, rows, session, written)
+    except OSError as e:
+        print(f"{args.trace}: --trace: cannot be written: {e.strerror or e}", file=sys.stderr)
+        return EXIT_WRITE
+    elapsed = time.perf_counter() - started
+    done = session.iteration - 1
+    history = session.history.values
+    print(f"trained {done:,} iteration{'s' if done != 1 else ''} in {elapsed:.2f} s")
+    print(f"loss at iteration 1: {first_loss!r}")
+    if diverged:
+        print(f"error: {diverged}", file=sys.stderr)
+        status = EXIT_DIVERGED
+    else:
+        print(f"loss at iteration {done:,}: {float(history[done - 1])!r}")
+        print(f"loss after the last update: {session.loss!r}")
+        outs = session.record["out", net.depth]
+        for k, s in enumerate(session.record.samples):
+            print(f"outputs for sample {int(s) + 1}: " + ", ".join(repr(float(v)) for v in outs[k]))
+    try:
+        if args.history:
+            write_history(args.history, history[: session.iteration if diverged else done])
+            print(f"wrote {args.history}")
+        if args.trace:
+            print(f"wrote {args.trace} ({written:,} iterations, {written * len(rows):,} rows)")
+        if args.out:
+            trained = session.current_network()
+            if all(np.isfinite(a).all() for a in trained.weights + trained.biases):
+                with atomic_open(args.out) as f:
+                    f.write(dumps(trained))
+                print(f"wrote {args.out} (the network after {done:,} update{'s' if done != 1 else ''})")
+            else:
+                print(f"{args.out} not written: the parameters are no longer finite", file=sys.stderr)
+                status = status or EXIT_DIVERGED
+    except OSError as e:
+        print(f"cannot write an output file: {e.strerror or e}: {e.filename or ''}", file=sys.stderr)
+        return EXIT_WRITE
+    return status
+
+
+class _nothing:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _write_new(writer, rows: TraceRows, session: Session, written: int) -> int:
+    """Write the recorded iterations that are complete and not yet written."""
+    last_complete = session.iteration - 1
+    first = written + 1
+    for rec in session.trace.records(first, last_complete):
+        writer.writerows(rows.rows(rec))
+        written = rec.iteration
+    return written
+
+
+def cmd_gradcheck(args) -> int:
+    net = _load(args.network)
+    print(f"{args.network}: {describe_network(net)}")
+    result = gradcheck(net)
+    width = max(len(c.name) for c in result.checks)
+    print(f"{'parameter':<{width}}  {'backprop':>24}  {'central difference':>24}  relative error")
+    for c in result.checks:
+        print(f"{c.name:<{width}}  {c.backprop!r:>24}  {c.numeric!r:>24}  {c.relative_error:.3e}")
+    worst = result.worst
+    verdict = "passed" if result.passed else "FAILED"
+    print(f"largest relative error: {worst.relative_error:.3e} ({worst.name}); {verdict}")
+    return 0 if result.passed else 1
+
+
+def cmd_presets(args) -> int:
+    for name in presets.names():
+        net = load(presets.path(name))
+        print(f"{name:<14} {net.name or ''}: {describe_network(net)}")
+    return 0
+
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
+    command = {"train": cmd_train, "gradcheck": cmd_gradcheck, "presets": cmd_presets}[args.command]
+    try:
+        with np.errstate(all="ignore"):
+            return command(args)
+    except NetworkFileError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("\ninterrupted; no output file was changed", file=sys.stderr)
+        return 130

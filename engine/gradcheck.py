@@ -1,0 +1,66 @@
+"""Gradient check: backprop's gradient of every parameter against central differences."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .maths import Params, Plan, batch_loss, iterate
+from .network import Network
+
+STEP = 1e-6
+TOLERANCE = 1e-5  # largest relative error that passes
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    backprop: float
+    numeric: float
+
+    @property
+    def relative_error(self) -> float:
+        scale = max(abs(self.backprop), abs(self.numeric))
+        return 0.0 if scale == 0.0 else abs(self.backprop - self.numeric) / max(scale, 1e-12)
+
+
+@dataclass(frozen=True)
+class GradCheck:
+    checks: list[Check]
+
+    @property
+    def worst(self) -> Check:
+        return max(self.checks, key=lambda c: c.relative_error)
+
+    @property
+    def max_relative_error(self) -> float:
+        return self.worst.relative_error
+
+    @property
+    def passed(self) -> bool:
+        return self.max_relative_error <= TOLERANCE
+
+
+def gradcheck(net: Network, iteration: int = 1, step: float = STEP) -> GradCheck:
+    """Compare ∂E/∂p of the batch of `iteration` at the network's parameters with
+    (E(p + h) − E(p − h)) / 2h for every weight and bias p."""
+    plan = Plan(net)
+    idx = net.batch_indices(iteration)
+    x, t = net.inputs[idx], net.targets[idx]
+    params = Params.of(net)
+    record: dict = {}
+    with np.errstate(all="ignore"):
+        iterate(plan, params.copy(), x, t, net.learning_rate, record)
+    backprop = record[("grad", 0)].copy()
+    checks = []
+    for k, p in enumerate(net.parameters()):
+        original = params.theta[k]
+        losses = []
+        for sign in (1.0, -1.0):
+            params.theta[k] = original + sign * step
+            with np.errstate(all="ignore"):
+                losses.append(batch_loss(plan, params, x, t))
+        params.theta[k] = original
+        numeric = (losses[0] - losses[1]) / (2.0 * step)
+        checks.append(Check(p.name, float(backprop[k]), numeric))
+    return GradCheck(checks)

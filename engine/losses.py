@@ -1,0 +1,73 @@
+"""Loss functions: per-sample loss E_s = Σ_k term_k, and ∂E_s/∂out_k.
+
+The batch loss is the mean of E_s over the samples of the batch, as PyTorch's reductions
+("mean") compute it. Each loss writes its own formulas (from symbols or from numbers).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+
+def _xlogy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """x·ln(y), with 0·ln(0) = 0 (a target of 0 contributes nothing)."""
+    return np.where(x != 0.0, x * np.log(np.where(x != 0.0, y, 1.0)), 0.0)
+
+
+def _log_softmax(net: np.ndarray) -> np.ndarray:
+    shifted = net - net.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+@dataclass(frozen=True)
+class Loss:
+    name: str
+    # terms(net, out, target) -> (B, K) array whose row sums are E_s
+    terms: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+    # grad(out, target) -> ∂E_s/∂out, (B, K)
+    grad: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    # text(target, out, K) and grad_text(target, out, K), from symbols or numbers
+    text: Callable[[str, str, int], str]
+    grad_text: Callable[[str, str, int], str]
+
+
+def _bce_terms(net, out, target):
+    k = out.shape[-1]
+    return -(_xlogy(target, out) + _xlogy(1.0 - target, 1.0 - out)) / k
+
+
+LOSSES: dict[str, Loss] = {
+    l.name: l
+    for l in (
+        Loss(
+            "half_sse",
+            lambda net, out, t: 0.5 * (t - out) ** 2,
+            lambda out, t: out - t,
+            lambda t, o, k: f"½·({t} − {o})²",
+            lambda t, o, k: f"−({t} − {o})",
+        ),
+        Loss(
+            "mse",
+            lambda net, out, t: (t - out) ** 2 / out.shape[-1],
+            lambda out, t: 2.0 * (out - t) / out.shape[-1],
+            lambda t, o, k: f"({t} − {o})²/{k}",
+            lambda t, o, k: f"−2·({t} − {o})/{k}",
+        ),
+        Loss(
+            "bce",
+            _bce_terms,
+            lambda out, t: (out - t) / (out * (1.0 - out)) / out.shape[-1],
+            lambda t, o, k: f"−[{t}·ln({o}) + (1 − {t})·ln(1 − {o})]/{k}",
+            lambda t, o, k: f"({o} − {t})/({o}·(1 − {o}))/{k}",
+        ),
+        Loss(
+            "cross_entropy",
+            lambda net, out, t: -np.where(t != 0.0, t * _log_softmax(net), 0.0),
+            lambda out, t: np.where(t != 0.0, -t / out, 0.0),
+            lambda t, o, k: f"−{t}·ln({o})",
+            lambda t, o, k: f"−{t}/{o}",
+        ),
+    )
+}

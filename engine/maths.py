@@ -1,0 +1,182 @@
+"""Forward pass, backward pass and SGD update of one iteration, in plain numpy float64.
+
+Conventions (per sample s of a batch of B samples; layer l = 1..L):
+    net_l = out_{l-1} · W_lᵀ + b_l,   out_l = f_l(net_l),   out_0 = the inputs
+    E_s = Σ_k loss_term(out_L, target)_k,   E = (1/B) Σ_s E_s (the batch loss)
+    ∂E_s/∂out_L from the loss; ∂E_s/∂out_{l-1} = δ_l · W_l (the sum over downstream paths)
+    δ_l = ∂E_s/∂net_l = ∂E_s/∂out_l ⊙ ∂out_l/∂net_l   (softmax + cross-entropy: p·Σt − t)
+    ∂E/∂W_l = (1/B) Σ_s δ_l,sᵀ out_{l-1},s   ∂E/∂b_l = (1/B) Σ_s δ_l,s
+SGD exactly as torch.optim.SGD (dampening 0, no Nesterov, no weight decay):
+    v = g on the first step, then v = momentum·v + g;  p⁺ = p − lr·v   (v = g without momentum)
+
+`simultaneous` order: every gradient uses the weights of the forward pass. `sequential`
+order (an early version of the worked example's script): layer l is updated before the
+deltas of layer l-1 are computed, so they use the new W_l.
+
+All parameters live in one flat vector θ (every weight, layer by layer in [out][in] order,
+then every bias: the order of `naming.parameters`), with per-layer views W_l and b_l; the
+gradient and the momentum buffer have the same layout, so an update is one vector operation.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .activations import Activation
+from .losses import Loss
+from .network import Network
+
+
+class Shapes:
+    """Where each layer's weights and biases sit in the flat parameter vector."""
+
+    def __init__(self, sizes):
+        self.sizes = list(sizes)
+        self.depth = len(sizes) - 1
+        self.w_slices, self.b_slices = [], []
+        pos = 0
+        for l in range(1, self.depth + 1):
+            self.w_slices.append(slice(pos, pos + sizes[l] * sizes[l - 1]))
+            pos += sizes[l] * sizes[l - 1]
+        self.n_weights = pos
+        for l in range(1, self.depth + 1):
+            self.b_slices.append(slice(pos, pos + sizes[l]))
+            pos += sizes[l]
+        self.size = pos
+
+    def weights(self, flat: np.ndarray) -> list[np.ndarray]:
+        return [flat[s].reshape(self.sizes[l + 1], self.sizes[l]) for l, s in enumerate(self.w_slices)]
+
+    def biases(self, flat: np.ndarray) -> list[np.ndarray]:
+        return [flat[s] for s in self.b_slices]
+
+
+class Params:
+    """The state an iteration starts from: θ, its views, and the momentum buffer (None
+    until the first momentum step)."""
+
+    def __init__(self, shapes: Shapes, theta: np.ndarray, velocity: np.ndarray | None = None):
+        self.shapes = shapes
+        self.theta = theta
+        self.velocity = velocity
+        self.weights = shapes.weights(theta)
+        self.biases = shapes.biases(theta)
+
+    @classmethod
+    def of(cls, net: Network) -> "Params":
+        shapes = Shapes(net.sizes)
+        return cls(shapes, np.concatenate([w.ravel() for w in net.weights] + list(net.biases)))
+
+    def copy(self) -> "Params":
+        return Params(self.shapes, self.theta.copy(), None if self.velocity is None else self.velocity.copy())
+
+
+class Plan:
+    """What stays fixed while a network trains: activations, loss, optimizer settings, and
+    the buffer the gradient is computed into."""
+
+    def __init__(self, net: Network):
+        self.shapes = Shapes(net.sizes)
+        self.depth = net.depth
+        self.acts: list[Activation] = [net.activation(l) for l in range(1, net.depth + 1)]
+        self.loss: Loss = net.loss_fn
+        self.momentum = float(net.momentum)
+        self.train_biases = bool(net.train_biases)
+        self.sequential = net.update_order == "sequential"
+        self.grad = np.zeros(self.shapes.size)
+        self.grad_w = self.shapes.weights(self.grad)
+        self.grad_b = self.shapes.biases(self.grad)
+        # The part of θ that SGD updates: everything, or the weights only.
+        self.trained = slice(0, self.shapes.size if self.train_biases else self.shapes.n_weights)
+
+
+def forward(plan: Plan, weights, biases, x: np.ndarray):
+    """nets[l-1] and outs[l] for l = 1..L (outs[0] is x)."""
+    nets, outs = [], [x]
+    out = x
+    for w, b, act in zip(weights, biases, plan.acts):
+        net = out @ w.T + b
+        out = act.fn(net)
+        nets.append(net)
+        outs.append(out)
+    return nets, outs
+
+
+def batch_loss(plan: Plan, params: Params, x: np.ndarray, t: np.ndarray) -> float:
+    nets, outs = forward(plan, params.weights, params.biases, x)
+    return float(np.add.reduce(plan.loss.terms(nets[-1], outs[-1], t), axis=None)) / len(x)
+
+
+def _sgd(plan: Plan, params: Params, lr: float, part: slice) -> None:
+    """torch.optim.SGD.step() on the `part` of θ, in place."""
+    g = plan.grad[part]
+    if plan.momentum:
+        if params.velocity is None:
+            params.velocity = np.zeros_like(params.theta)
+            params.velocity[part] = g
+        else:
+            v = params.velocity[part]
+            v *= plan.momentum
+            v += g
+        g = params.velocity[part]
+    params.theta[part] -= lr * g
+
+
+def iterate(plan: Plan, params: Params, x: np.ndarray, t: np.ndarray, lr: float, record: dict | None = None) -> float:
+    """One iteration on the batch (x, t): returns the batch loss of the forward pass and
+    updates `params` in place (unless, unrecorded, the loss is NaN or infinite). With `record` (a dict), the intermediate quantities are
+    stored in it under (quantity, layer) keys, as `engine.layout` names them; some of those
+    arrays are buffers that the next call reuses, so copy them out (`Layout.pack`) first."""
+    depth, acts, batch = plan.depth, plan.acts, len(x)
+    ws, bs = params.weights, params.biases
+    nets, outs = forward(plan, ws, bs, x)
+    terms = plan.loss.terms(nets[-1], outs[-1], t)
+    loss = float(np.add.reduce(terms, axis=None)) / batch
+    if record is None and not math.isfinite(loss):
+        return loss  # training stops here: no update from a NaN or infinite loss
+    if record is not None:
+        record[("loss_term", depth)] = terms
+        record[("loss", depth)] = np.add.reduce(terms, axis=1)
+        record[("batch_loss", depth)] = np.array([loss])
+        for l in range(depth):
+            record[("net", l + 1)] = nets[l]
+            record[("out", l + 1)] = outs[l + 1]
+    want_bias_grads = plan.train_biases or record is not None
+
+    dout = plan.loss.grad(outs[-1], t)
+    for l in range(depth - 1, -1, -1):
+        act = acts[l]
+        if act.grad is None:  # softmax with cross-entropy: δ = p·Σt − t
+            dnet = None
+            delta = outs[l + 1] * t.sum(axis=1, keepdims=True) - t
+        else:
+            dnet = act.grad(nets[l], outs[l + 1])
+            delta = dout * dnet
+        gw = plan.grad_w[l]
+        np.matmul(delta.T, outs[l], out=gw)
+        if batch > 1:
+            gw /= batch
+        if want_bias_grads:
+            gb = plan.grad_b[l]
+            np.add.reduce(delta, axis=0, out=gb)
+            if batch > 1:
+                gb /= batch
+        if record is not None:
+            record[("dE_dout", l + 1)] = dout
+            record[("dout_dnet", l + 1)] = np.full_like(delta, np.nan) if dnet is None else dnet
+            record[("delta", l + 1)] = delta
+        if plan.sequential:
+            _sgd(plan, params, lr, plan.shapes.w_slices[l])
+            if plan.train_biases:
+                _sgd(plan, params, lr, plan.shapes.b_slices[l])
+        if l:
+            dout = delta @ ws[l]  # ws[l] is already updated in sequential order
+    if not plan.sequential:
+        _sgd(plan, params, lr, plan.trained)
+    if record is not None:
+        record[("grad", 0)] = plan.grad
+        if plan.momentum:
+            record[("velocity", 0)] = params.velocity
+        record[("theta", 0)] = params.theta
+    return loss

@@ -1,0 +1,270 @@
+"""Network files (JSON): reading with a check of every field, and writing atomically.
+
+Every problem is reported as a NetworkFileError naming the file, the field and what is
+wrong, before any work is done. See README.md, "Network files", for the format.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+from pathlib import Path
+
+import numpy as np
+
+from .activations import ACTIVATIONS
+from .atomic import write_atomic
+from .losses import LOSSES
+from .network import UPDATE_ORDERS, Network
+
+MAX_LAYERS = 16
+MAX_UNITS = 256
+KNOWN_KEYS = (
+    "layers", "activations", "loss", "weights", "biases", "seed", "train_biases", "optimizer",
+    "batch_size", "samples", "update_order", "name", "description",
+)
+
+
+class NetworkFileError(ValueError):
+    def __init__(self, source: str, field: str, problem: str):
+        super().__init__(f"{source}: {field}: {problem}")
+        self.source, self.field, self.problem = source, field, problem
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+class _Checker:
+    def __init__(self, source: str):
+        self.source = source
+
+    def fail(self, field: str, problem: str):
+        raise NetworkFileError(self.source, field, problem)
+
+    def number(self, v, field: str) -> float:
+        if not _is_number(v):
+            self.fail(field, f"expected a number, found {json.dumps(v)}")
+        if not math.isfinite(v):
+            self.fail(field, f"must be a finite number, found {v}")
+        return float(v)
+
+    def vector(self, v, n: int, field: str) -> list[float]:
+        if not isinstance(v, list):
+            self.fail(field, f"expected a list of {n} numbers, found {json.dumps(v)[:40]}")
+        if len(v) != n:
+            self.fail(field, f"expected {n} numbers, found {len(v)}")
+        return [self.number(x, f"{field}[{k}]") for k, x in enumerate(v)]
+
+    def integer(self, v, field: str, minimum: int) -> int:
+        if not isinstance(v, int) or isinstance(v, bool) or v < minimum:
+            self.fail(field, f"expected a whole number ≥ {minimum}, found {json.dumps(v)}")
+        return v
+
+
+def parse(data, source: str = "<network>") -> Network:
+    """Check a decoded network file and build the Network."""
+    c = _Checker(source)
+    if not isinstance(data, dict):
+        c.fail("(top level)", "expected a JSON object {...}")
+    for key in data:
+        if key not in KNOWN_KEYS:
+            c.fail(key, f"unknown key (known keys: {', '.join(KNOWN_KEYS)})")
+    for key in ("layers", "activations", "loss", "optimizer", "samples"):
+        if key not in data:
+            c.fail(key, "missing")
+
+    layers = data["layers"]
+    if not isinstance(layers, list) or len(layers) < 2:
+        c.fail("layers", f"expected a list of at least 2 layer sizes, found {json.dumps(layers)}")
+    if len(layers) > MAX_LAYERS:
+        c.fail("layers", f"at most {MAX_LAYERS} layers, found {len(layers)}")
+    sizes = [c.integer(n, f"layers[{k}]", 1) for k, n in enumerate(layers)]
+    for k, n in enumerate(sizes):
+        if n > MAX_UNITS:
+            c.fail(f"layers[{k}]", f"at most {MAX_UNITS} units in a layer, found {n}")
+    depth = len(sizes) - 1
+
+    acts = data["activations"]
+    if not isinstance(acts, list) or len(acts) != depth:
+        c.fail("activations", f"expected a list of {depth} activation names (one per layer after the inputs)")
+    for k, a in enumerate(acts):
+        if a not in ACTIVATIONS:
+            c.fail(f"activations[{k}]", f"unknown activation {json.dumps(a)} (known: {', '.join(ACTIVATIONS)})")
+        if a == "softmax" and k != depth - 1:
+            c.fail(f"activations[{k}]", "softmax is allowed on the output layer only")
+    loss = data["loss"]
+    if loss not in LOSSES:
+        c.fail("loss", f"unknown loss {json.dumps(loss)} (known: {', '.join(LOSSES)})")
+    if acts[-1] == "softmax" and loss != "cross_entropy":
+        c.fail("loss", f"a softmax output layer needs the cross_entropy loss, found {loss}")
+    if loss == "cross_entropy" and acts[-1] != "softmax":
+        c.fail("activations[-1]", f"the cross_entropy loss needs a softmax output layer, found {acts[-1]}")
+    if acts[-1] == "softmax" and sizes[-1] < 2:
+        c.fail("layers[-1]", "a softmax output layer needs at least 2 units")
+    if loss == "bce" and acts[-1] != "sigmoid":
+        c.fail("activations[-1]", f"the bce loss needs outputs in (0, 1): a sigmoid output layer, found {acts[-1]}")
+
+    seed = data.get("seed")
+    if seed is not None:
+        c.integer(seed, "seed", 0)
+    rng = np.random.default_rng(seed) if seed is not None else None
+    weights = _matrices(c, data, "weights", sizes, rng)
+    biases = _matrices(c, data, "biases", sizes, rng)
+
+    train_biases = data.get("train_biases", True)
+    if not isinstance(train_biases, bool):
+        c.fail("train_biases", f"expected true or false, found {json.dumps(train_biases)}")
+
+    opt = data["optimizer"]
+    if not isinstance(opt, dict):
+        c.fail("optimizer", 'expected an object like {"name": "sgd", "learning_rate": 0.5, "momentum": 0.0}')
+    for key in opt:
+        if key not in ("name", "learning_rate", "momentum"):
+            c.fail(f"optimizer.{key}", "unknown key (known keys: name, learning_rate, momentum)")
+    if opt.get("name", "sgd") != "sgd":
+        c.fail("optimizer.name", f"only \"sgd\" is supported, found {json.dumps(opt.get('name'))}")
+    if "learning_rate" not in opt:
+        c.fail("optimizer.learning_rate", "missing")
+    lr = c.number(opt["learning_rate"], "optimizer.learning_rate")
+    if lr <= 0:
+        c.fail("optimizer.learning_rate", f"must be positive, found {lr}")
+    momentum = c.number(opt.get("momentum", 0.0), "optimizer.momentum")
+    if not 0.0 <= momentum < 1.0:
+        c.fail("optimizer.momentum", f"must be in [0, 1), found {momentum}")
+
+    batch_size = data.get("batch_size")
+    if batch_size is not None:
+        c.integer(batch_size, "batch_size", 1)
+
+    samples = data["samples"]
+    if not isinstance(samples, list) or not samples:
+        c.fail("samples", "expected a non-empty list of {\"input\": [...], \"target\": [...]}")
+    inputs, targets = [], []
+    for k, s in enumerate(samples):
+        field = f"samples[{k}]"
+        if not isinstance(s, dict) or set(s) != {"input", "target"}:
+            c.fail(field, 'expected an object with exactly the keys "input" and "target"')
+        inputs.append(c.vector(s["input"], sizes[0], f"{field}.input"))
+        target = c.vector(s["target"], sizes[-1], f"{field}.target")
+        if loss in ("bce", "cross_entropy"):
+            for m, t in enumerate(target):
+                if not 0.0 <= t <= 1.0:
+                    c.fail(f"{field}.target[{m}]", f"the {loss} loss needs targets in [0, 1], found {t}")
+        if loss == "cross_entropy" and abs(sum(target) - 1.0) > 1e-9:
+            c.fail(f"{field}.target", f"the cross_entropy loss needs a probability vector summing to 1, found a sum of {sum(target)!r}")
+        targets.append(target)
+
+    order = data.get("update_order", "simultaneous")
+    if order not in UPDATE_ORDERS:
+        c.fail("update_order", f"expected one of {', '.join(UPDATE_ORDERS)}, found {json.dumps(order)}")
+    texts = {}
+    for key in ("name", "description"):
+        texts[key] = data.get(key, "")
+        if not isinstance(texts[key], str):
+            c.fail(key, f"expected a text, found {json.dumps(texts[key])}")
+
+    return Network(
+        sizes=sizes, activations=list(acts), loss=loss, weights=weights, biases=biases,
+        inputs=np.array(inputs, dtype=np.float64), targets=np.array(targets, dtype=np.float64),
+        train_biases=train_biases, learning_rate=lr, momentum=momentum, batch_size=batch_size,
+        update_order=order, name=texts["name"], description=texts["description"],
+    )
+
+
+def _matrices(c: _Checker, data: dict, key: str, sizes: list[int], rng) -> list[np.ndarray]:
+    depth = len(sizes) - 1
+    if key not in data:
+        if rng is None:
+            c.fail(key, "missing: give weights and biases, or a seed for a random start")
+        # PyTorch's nn.Linear default: U(-1/√fan_in, 1/√fan_in) for weights and biases.
+        out = []
+        for l in range(1, depth + 1):
+            bound = 1.0 / math.sqrt(sizes[l - 1])
+            shape = (sizes[l], sizes[l - 1]) if key == "weights" else (sizes[l],)
+            out.append(rng.uniform(-bound, bound, size=shape))
+        return out
+    value = data[key]
+    if not isinstance(value, list) or len(value) != depth:
+        c.fail(key, f"expected a list of {depth} layers, found {json.dumps(value)[:40]}")
+    out = []
+    for l in range(1, depth + 1):
+        field = f"{key}[{l - 1}]"
+        if key == "biases":
+            out.append(np.array(c.vector(value[l - 1], sizes[l], field)))
+            continue
+        rows = value[l - 1]
+        if not isinstance(rows, list) or len(rows) != sizes[l]:
+            c.fail(field, f"expected {sizes[l]} rows (one per unit of layer {l}) of {sizes[l - 1]} numbers")
+        out.append(np.array([c.vector(r, sizes[l - 1], f"{field}[{j}]") for j, r in enumerate(rows)]))
+    return out
+
+
+def _reject_constant(name: str):
+    # JSON has no NaN or Infinity; Python's json would accept them. Keep them as floats so
+    # that the field check names where they are.
+    return float(name.replace("Infinity", "inf"))
+
+
+def load(path: str | os.PathLike) -> Network:
+    path = Path(path)
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise NetworkFileError(source, "(file)", "no such file") from None
+    except IsADirectoryError:
+        raise NetworkFileError(source, "(file)", "is a folder, not a network file") from None
+    except UnicodeDecodeError:
+        raise NetworkFileError(source, "(file)", "not a text file (expected UTF-8 JSON)") from None
+    except OSError as e:
+        raise NetworkFileError(source, "(file)", f"cannot be read: {e.strerror}") from None
+    return loads(text, source)
+
+
+def loads(text: str, source: str = "<network>") -> Network:
+    try:
+        data = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as e:
+        raise NetworkFileError(source, "(file)", f"not valid JSON: {e.msg} at line {e.lineno} column {e.colno}") from None
+    except RecursionError:
+        raise NetworkFileError(source, "(file)", "not valid JSON: nested too deeply") from None
+    return parse(data, source)
+
+
+def to_dict(net: Network) -> dict:
+    data = {}
+    if net.name:
+        data["name"] = net.name
+    if net.description:
+        data["description"] = net.description
+    data.update({
+        "layers": list(net.sizes),
+        "activations": list(net.activations),
+        "loss": net.loss,
+        "weights": [w.tolist() for w in net.weights],
+        "biases": [b.tolist() for b in net.biases],
+        "train_biases": net.train_biases,
+        "optimizer": {"name": "sgd", "learning_rate": net.learning_rate, "momentum": net.momentum},
+        "batch_size": net.batch_size,
+        "update_order": net.update_order,
+        "samples": [{"input": x.tolist(), "target": t.tolist()} for x, t in zip(net.inputs, net.targets)],
+    })
+    return data
+
+
+def dumps(net: Network) -> str:
+    """JSON with one key per line and one sample per line; floats exact (repr)."""
+    data = to_dict(net)
+    lines = []
+    for key, value in data.items():
+        if key == "samples":
+            body = ",\n".join("    " + json.dumps(s) for s in value)
+            lines.append(f'  "samples": [\n{body}\n  ]')
+        else:
+            lines.append(f"  {json.dumps(key)}: {json.dumps(value)}")
+    return "{\n" + ",\n".join(lines) + "\n}\n"
+
+
+def save(net: Network, path: str | os.PathLike) -> None:
+    write_atomic(path, dumps(net))

@@ -1,0 +1,282 @@
+"""A training session: the stepper the window and the headless command drive.
+
+The session is at one iteration k (1-based) at a time. The whole of iteration k is
+computed as soon as the session gets there (it is cheap), recorded in the trace, and a
+cursor walks through its elementary computations (`steps`): values at or before the cursor
+are "known"; the others are shown as not yet computed. Stepping past the last computation
+moves to iteration k+1; stepping back before the first returns to iteration k-1 as long as
+its record is still in the trace. Editing a weight, bias, input, target or the learning rate
+recomputes iteration k from its forward pass and puts the cursor back at its start.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from typing import Iterator
+
+import numpy as np
+
+from . import chainrule, describe, naming
+from .layout import Layout, Record
+from .maths import Params, Plan, iterate
+from .network import Network
+from .steps import Step, build_steps, known_at, phase_end
+from .trace import LossHistory, TraceStore
+
+
+class TrainingDiverged(ArithmeticError):
+    def __init__(self, iteration: int, loss: float):
+        super().__init__(f"the loss became {loss} at iteration {iteration}; training stopped there")
+        self.iteration = iteration
+        self.loss = loss
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    total: int
+
+
+class Session:
+    def __init__(self, net: Network, trace_capacity: int | None = None):
+        self.original = net.copy()
+        self._trace_capacity = trace_capacity
+        self._start(net.copy())
+
+    # -- set-up -------------------------------------------------------------------------
+    def _start(self, net: Network) -> None:
+        self.net = net
+        self.plan = Plan(net)
+        self.layout = Layout(net.sizes, net.batch, net.momentum != 0.0, net.train_biases)
+        self.steps: list[Step] = build_steps(
+            self.layout, net.activations[-1] == "softmax", net.update_order == "sequential"
+        )
+        self._known_at = known_at(self.layout, self.steps)
+        self.trace = TraceStore(self.layout, self._trace_capacity)
+        self.history = LossHistory()
+        self._batches = self._cycle_batches()
+        self.iteration = 1
+        self.params = Params.of(net)
+        self.cursor = -1
+        self._compute()
+
+    def reset(self) -> None:
+        """Back to the network as it was opened: iteration 1, nothing trained or recorded."""
+        self._start(self.original.copy())
+
+    def _cycle_batches(self):
+        """(indices, inputs, targets) of each iteration's batch, for one full cycle."""
+        net = self.net
+        n, b = net.n_samples, net.batch
+        length = 1 if net.batch_size is None else n // math.gcd(n, b)
+        out = []
+        for k in range(length):
+            idx = net.batch_indices(k + 1)
+            out.append((idx.astype(np.float64), net.inputs[idx], net.targets[idx]))
+        return out
+
+    def batch_of(self, iteration: int):
+        return self._batches[(iteration - 1) % len(self._batches)]
+
+    # -- computing ------------------------------------------------------------------------
+    def _record_iteration(self, iteration: int, params: Params, in_place: bool = False) -> float:
+        """Compute `iteration` from `params` and record it; `params` are updated only if
+        `in_place`."""
+        samples, x, t = self.batch_of(iteration)
+        values = self.layout.header(iteration, self.net.learning_rate, samples, params, x, t)
+        with np.errstate(all="ignore"):
+            loss = iterate(self.plan, params if in_place else params.copy(), x, t, self.net.learning_rate, values)
+        self.layout.pack(values, self.trace.new_row(iteration))
+        self.history.set(iteration, loss)
+        return loss
+
+    def _compute(self) -> None:
+        """(Re)compute the current iteration from self.params and record it."""
+        self.trace.drop_from(self.iteration)
+        self._record_iteration(self.iteration, self.params)
+        self.cursor = -1
+
+    @property
+    def record(self) -> Record:
+        return self.trace.record(self.iteration)
+
+    @property
+    def loss(self) -> float:
+        """Batch loss of the current iteration's forward pass."""
+        return self.record.batch_loss
+
+    # -- the cursor ---------------------------------------------------------------------
+    @property
+    def current_step(self) -> Step | None:
+        return self.steps[self.cursor] if self.cursor >= 0 else None
+
+    @property
+    def phase(self) -> str:
+        step = self.current_step
+        return step.phase if step else "start"
+
+    def is_known(self, step: Step) -> bool:
+        """Has the cursor reached the computation of this value?"""
+        return self._known_at.get(step.key, -1) <= self.cursor
+
+    def value(self, quantity: str, layer: int, unit: int | None = None, source: int | None = None,
+              sample: int | None = None) -> float | None:
+        """A value of the current iteration (indices 0-based; sample = position in the
+        batch), or None while the cursor has not reached its computation."""
+        step = Step("", quantity, layer, unit, source, sample)
+        if not self.is_known(step):
+            return None
+        return describe.value(self.record, step)
+
+    def parameter_value(self, p: naming.Param) -> float:
+        """The value the parameter has at the cursor: the new value once its update is shown."""
+        new = self._known_at.get((p.kind, p.layer, p.unit, p.source, None))
+        quantity = p.kind if new is not None and new <= self.cursor else p.kind + "_before"
+        idx = (p.unit, p.source) if p.kind == "w" else (p.unit,)
+        return float(self.record[quantity, p.layer][idx])
+
+    def step(self) -> None:
+        if self.cursor + 1 < len(self.steps):
+            self.cursor += 1
+        else:
+            self._advance()
+            self.cursor = 0
+
+    def step_back(self) -> bool:
+        """One computation back; False if there is nothing left to go back to."""
+        if self.cursor >= 0:
+            self.cursor -= 1
+            return True
+        if self.trace.row(self.iteration - 1) is None:
+            return False
+        self.trace.drop_from(self.iteration)
+        self.history.truncate(self.iteration - 1)
+        self.iteration -= 1
+        self.params = self.record.params_before()
+        self.cursor = len(self.steps) - 1
+        return True
+
+    def can_step_back(self) -> bool:
+        return self.cursor >= 0 or self.trace.row(self.iteration - 1) is not None
+
+    def finish_phase(self) -> None:
+        if self.cursor == len(self.steps) - 1:
+            self.step()
+        self.cursor = phase_end(self.steps, self.cursor)
+
+    def finish_iteration(self) -> None:
+        if self.cursor == len(self.steps) - 1:
+            self._advance()
+        self.cursor = len(self.steps) - 1
+
+    def go_to(self, cursor: int) -> None:
+        if not -1 <= cursor < len(self.steps):
+            raise IndexError(f"no step {cursor} in an iteration of {len(self.steps)} steps")
+        self.cursor = cursor
+
+    def _advance(self) -> None:
+        if not math.isfinite(self.loss):
+            raise TrainingDiverged(self.iteration, self.loss)
+        self.params = self.record.params_after()
+        self.iteration += 1
+        self._compute()
+
+    # -- edits ----------------------------------------------------------------------------
+    def set_parameter(self, p: naming.Param, value: float) -> None:
+        """Set a weight or bias as the current iteration starts, and recompute it."""
+        if p.kind == "w":
+            self.params.weights[p.layer - 1][p.unit, p.source] = value
+        else:
+            self.params.biases[p.layer - 1][p.unit] = value
+        self._compute()
+
+    def set_input(self, sample: int, unit: int, value: float) -> None:
+        self.net.inputs[sample, unit] = value
+        self._batches = self._cycle_batches()
+        self._compute()
+
+    def set_target(self, sample: int, unit: int, value: float) -> None:
+        self.net.targets[sample, unit] = value
+        self._batches = self._cycle_batches()
+        self._compute()
+
+    def set_learning_rate(self, value: float) -> None:
+        self.net.learning_rate = value
+        self._compute()
+
+    def current_network(self) -> Network:
+        """The network with the parameters the current iteration starts from (to save it)."""
+        net = self.net.copy()
+        net.weights = [w.copy() for w in self.params.weights]
+        net.biases = [b.copy() for b in self.params.biases]
+        return net
+
+    def parameter(self, name: str) -> naming.Param:
+        return naming.find_parameter(self.net.sizes, name)
+
+    # -- training -----------------------------------------------------------------------
+    def train(self, n: int, record_all: bool = False, chunk_seconds: float = 0.05) -> Iterator[Progress]:
+        """Apply n updates, starting with the current iteration's: the session ends at the
+        start of iteration k + n. Yields progress about every `chunk_seconds`, the session
+        consistent at each yield; closing the generator there stops training.
+
+        Only the last `trace.capacity` iterations are recorded in full; with `record_all`
+        every one is, and a yield comes before the trace would drop a row not yet yielded
+        (read the new rows at each yield). A loss that becomes NaN or infinite raises
+        TrainingDiverged, with the session at that iteration.
+        """
+        plan, lr = self.plan, self.net.learning_rate
+        start, end = self.iteration, self.iteration + n
+        record_from = start + 1 if record_all else end - self.trace.capacity + 1
+        unread_limit = max(1, self.trace.capacity // 2)
+        try:
+            while self.iteration < end:
+                if not math.isfinite(self.loss):
+                    raise TrainingDiverged(self.iteration, self.loss)
+                params = self.record.params_after()
+                it, settled = self.iteration + 1, self.iteration
+                deadline = time.perf_counter() + chunk_seconds
+                recorded = False
+                with np.errstate(all="ignore"):
+                    while it <= end:
+                        recorded = it >= record_from
+                        if recorded:
+                            loss = self._record_iteration(it, params, in_place=True)
+                        else:
+                            _, x, t = self.batch_of(it)
+                            loss = iterate(plan, params, x, t, lr)
+                            self.history.set(it, loss)
+                        if not math.isfinite(loss) or it == end:
+                            break
+                        it += 1
+                        if (not it & 63 and time.perf_counter() > deadline) or it - settled > unread_limit:
+                            recorded = False
+                            break
+                # Settle at iteration `it`: its record is the current one.
+                self.iteration = it
+                if recorded:
+                    self.params = self.record.params_before()
+                else:
+                    self.params = params
+                    self._record_iteration(it, params)
+                if self.iteration < end and math.isfinite(self.loss):
+                    yield Progress(self.iteration - start, n)
+        finally:
+            self.cursor = -1
+        if not math.isfinite(self.loss):
+            raise TrainingDiverged(self.iteration, self.loss)
+        yield Progress(self.iteration - start, n)
+
+    def run(self, n: int) -> None:
+        """Train n iterations to the end, without progress reports."""
+        for _ in self.train(n):
+            pass
+
+    # -- reading ----------------------------------------------------------------------------
+    def breakdown(self, p: naming.Param, sample: int | None = None) -> chainrule.Node:
+        """The chain-rule breakdown of ∂E/∂p in the current iteration (see `chainrule`)."""
+        return chainrule.gradient(self.net, self.record, p, sample)
+
+    def describe(self, step: Step) -> describe.Entry:
+        return describe.entry(self.net, self.record, step)
