@@ -45,9 +45,13 @@ class _Checker:
     def number(self, v, field: str) -> float:
         if not _is_number(v):
             self.fail(field, f"expected a number, found {json.dumps(v)}")
-        if not math.isfinite(v):
-            self.fail(field, f"must be a finite number, found {v}")
-        return float(v)
+        try:
+            x = float(v)
+        except OverflowError:
+            self.fail(field, "must be a finite number, found an integer too large for a float64")
+        if not math.isfinite(x):
+            self.fail(field, f"must be a finite number, found {x}")
+        return x
 
     def vector(self, v, n: int, field: str) -> list[float]:
         if not isinstance(v, list):
@@ -89,12 +93,12 @@ def parse(data, source: str = "<network>") -> Network:
     if not isinstance(acts, list) or len(acts) != depth:
         c.fail("activations", f"expected a list of {depth} activation names (one per layer after the inputs)")
     for k, a in enumerate(acts):
-        if a not in ACTIVATIONS:
+        if not isinstance(a, str) or a not in ACTIVATIONS:
             c.fail(f"activations[{k}]", f"unknown activation {json.dumps(a)} (known: {', '.join(ACTIVATIONS)})")
         if a == "softmax" and k != depth - 1:
             c.fail(f"activations[{k}]", "softmax is allowed on the output layer only")
     loss = data["loss"]
-    if loss not in LOSSES:
+    if not isinstance(loss, str) or loss not in LOSSES:
         c.fail("loss", f"unknown loss {json.dumps(loss)} (known: {', '.join(LOSSES)})")
     if acts[-1] == "softmax" and loss != "cross_entropy":
         c.fail("loss", f"a softmax output layer needs the cross_entropy loss, found {loss}")
@@ -229,6 +233,8 @@ def loads(text: str, source: str = "<network>") -> Network:
         raise NetworkFileError(source, "(file)", f"not valid JSON: {e.msg} at line {e.lineno} column {e.colno}") from None
     except RecursionError:
         raise NetworkFileError(source, "(file)", "not valid JSON: nested too deeply") from None
+    except ValueError as e:  # e.g. an integer of more than 4300 digits
+        raise NetworkFileError(source, "(file)", f"not valid JSON: {e}") from None
     return parse(data, source)
 
 
