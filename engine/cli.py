@@ -132,7 +132,9 @@ def cmd_train(args) -> int:
         return EXIT_WRITE
     elapsed = time.perf_counter() - started
     done = session.iteration - 1
-    history = session.history.values
+    history = session.history.values.copy()
+    if diverged:
+        session.rewind_to_finite()
     print(f"trained {done:,} iteration{'s' if done != 1 else ''} in {elapsed:.2f} s")
     print(f"loss at iteration 1: {first_loss!r}")
     if diverged:
@@ -146,7 +148,7 @@ def cmd_train(args) -> int:
             print(f"outputs for sample {int(s) + 1}: " + ", ".join(repr(float(v)) for v in outs[k]))
     try:
         if args.history:
-            write_history(args.history, history[: session.iteration if diverged else done])
+            write_history(args.history, history[: diverged.iteration if diverged else done])
             print(f"wrote {args.history}")
         if args.trace:
             print(f"wrote {args.trace} ({written:,} iterations, {written * len(rows):,} rows)")
@@ -155,7 +157,9 @@ def cmd_train(args) -> int:
             if all(np.isfinite(a).all() for a in trained.weights + trained.biases):
                 with atomic_open(args.out) as f:
                     f.write(dumps(trained))
-                print(f"wrote {args.out} (the network after {done:,} update{'s' if done != 1 else ''})")
+                updates = session.iteration - 1
+                last = " (the last whose parameters are finite)" if diverged else ""
+                print(f"wrote {args.out} (the network after {updates:,} update{'s' if updates != 1 else ''}{last})")
             else:
                 print(f"{args.out} not written: the parameters are no longer finite", file=sys.stderr)
                 status = status or EXIT_DIVERGED

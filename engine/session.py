@@ -33,6 +33,14 @@ class TrainingDiverged(ArithmeticError):
 
 
 @dataclass(frozen=True)
+class Snapshot:
+    net: Network
+    iteration: int
+    params: Params
+    losses: np.ndarray  # of iterations 1 .. iteration-1
+
+
+@dataclass(frozen=True)
 class Progress:
     done: int
     total: int
@@ -129,10 +137,14 @@ class Session:
             return None
         return describe.value(self.record, step)
 
+    def is_updated(self, p: naming.Param) -> bool:
+        """Has the cursor passed the update of this parameter?"""
+        new = self._known_at.get((p.kind, p.layer, p.unit, p.source, None))
+        return new is not None and new <= self.cursor
+
     def parameter_value(self, p: naming.Param) -> float:
         """The value the parameter has at the cursor: the new value once its update is shown."""
-        new = self._known_at.get((p.kind, p.layer, p.unit, p.source, None))
-        quantity = p.kind if new is not None and new <= self.cursor else p.kind + "_before"
+        quantity = p.kind if self.is_updated(p) else p.kind + "_before"
         idx = (p.unit, p.source) if p.kind == "w" else (p.unit,)
         return float(self.record[quantity, p.layer][idx])
 
@@ -205,6 +217,37 @@ class Session:
         self.net.learning_rate = value
         self._compute()
 
+    def start_value(self, p: naming.Param) -> float:
+        """The parameter's value as the current iteration starts."""
+        if p.kind == "w":
+            return float(self.params.weights[p.layer - 1][p.unit, p.source])
+        return float(self.params.biases[p.layer - 1][p.unit])
+
+    def snapshot(self) -> "Snapshot":
+        """Everything needed to come back here (but the trace, which is rebuilt as needed)."""
+        return Snapshot(self.net.copy(), self.iteration, self.params.copy(),
+                        self.history.values[: self.iteration - 1].copy())
+
+    def restore(self, snap: "Snapshot") -> None:
+        self._start(snap.net.copy())
+        self.history.load(snap.losses)
+        self.iteration = snap.iteration
+        self.params = snap.params.copy()
+        self._compute()
+
+    def return_to(self, iteration: int, params: Params) -> None:
+        """Make `iteration` the current one, starting from `params`, at its first step.
+
+        Going back forgets the later iterations (history and trace); going forward trains
+        up to it first (exactly recomputing the same numbers), so the loss history stays
+        complete. This is how an undo brings back the state an edit was made in."""
+        if iteration > self.iteration:
+            self.run(iteration - self.iteration)
+        self.history.truncate(iteration - 1)
+        self.iteration = iteration
+        self.params = params.copy()
+        self._compute()
+
     def current_network(self) -> Network:
         """The network with the parameters the current iteration starts from (to save it)."""
         net = self.net.copy()
@@ -238,15 +281,24 @@ class Session:
                 it, settled = self.iteration + 1, self.iteration
                 deadline = time.perf_counter() + chunk_seconds
                 recorded = False
+                checkpoint = (it, params.copy())
                 with np.errstate(all="ignore"):
                     while it <= end:
                         recorded = it >= record_from
                         if recorded:
                             loss = self._record_iteration(it, params, in_place=True)
                         else:
+                            if not it & 255:
+                                checkpoint = (it, params.copy())
                             _, x, t = self.batch_of(it)
                             loss = iterate(plan, params, x, t, lr)
                             self.history.set(it, loss)
+                            if not math.isfinite(loss):
+                                # Record the iterations that led here, from the last checkpoint,
+                                # so that they can be stepped through.
+                                replay = checkpoint[1].copy()
+                                for j in range(checkpoint[0], it):
+                                    self._record_iteration(j, replay, in_place=True)
                         if not math.isfinite(loss) or it == end:
                             break
                         it += 1
@@ -267,6 +319,18 @@ class Session:
         if not math.isfinite(self.loss):
             raise TrainingDiverged(self.iteration, self.loss)
         yield Progress(self.iteration - start, n)
+
+    def rewind_to_finite(self) -> None:
+        """After a divergence: back to the latest recorded iteration whose parameters and
+        loss are finite numbers, at its start."""
+        while not (math.isfinite(self.loss) and np.isfinite(self.params.theta).all()):
+            if self.trace.row(self.iteration - 1) is None:
+                break
+            self.trace.drop_from(self.iteration)
+            self.history.truncate(self.iteration - 1)
+            self.iteration -= 1
+            self.params = self.record.params_before()
+        self.cursor = -1
 
     def run(self, n: int) -> None:
         """Train n iterations to the end, without progress reports."""

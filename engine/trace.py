@@ -126,6 +126,12 @@ class LossHistory:
         self._data[k] = loss
         self._n = k + 1
 
+    def load(self, losses: np.ndarray) -> None:
+        """Replace the history with these losses (of iterations 1..len(losses))."""
+        self._data = np.empty(max(1024, 2 * len(losses)))
+        self._data[: len(losses)] = losses
+        self._n = len(losses)
+
     def truncate(self, n: int) -> None:
         self._n = min(self._n, n)
 

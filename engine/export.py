@@ -1,0 +1,49 @@
+"""Writing the trace and the loss history step by step, for callers that must stay
+responsive (the window): each function is a generator that yields Progress as it goes and
+writes atomically, so closing it early (a cancel) or an error leaves no file behind and any
+existing file as it was."""
+from __future__ import annotations
+
+import csv
+import os
+from typing import Iterator, Sequence
+
+import numpy as np
+
+from .atomic import atomic_open
+from .layout import Layout, Record
+from .network import Network
+from .session import Progress
+from .tracecsv import COLUMNS, TraceRows
+
+
+def trace_snapshot(layout: Layout, records) -> list[Record]:
+    """Copies of recorded iterations, so that an export is not affected by what follows."""
+    return [Record(layout, rec.row.copy()) for rec in records]
+
+
+def write_trace(path: str | os.PathLike, net: Network, layout: Layout, records: Sequence[Record],
+                every: int = 20) -> Iterator[Progress]:
+    rows = TraceRows(net, layout)
+    total = len(records)
+    with atomic_open(path) as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        for k, rec in enumerate(records, 1):
+            writer.writerows(rows.rows(rec))
+            if k % every == 0 and k < total:
+                yield Progress(k, total)
+    yield Progress(total, total)
+
+
+def write_history(path: str | os.PathLike, losses: np.ndarray, every: int = 50_000) -> Iterator[Progress]:
+    losses = np.array(losses, dtype=np.float64)
+    total = len(losses)
+    with atomic_open(path) as f:
+        f.write("iteration,loss\n")
+        for start in range(0, total, every):
+            chunk = losses[start : start + every]
+            f.writelines(f"{start + k + 1},{float(v)!r}\n" for k, v in enumerate(chunk))
+            if start + every < total:
+                yield Progress(start + len(chunk), total)
+    yield Progress(total, total)
