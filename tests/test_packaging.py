@@ -1,0 +1,96 @@
+"""The presets are found from a normal (non-editable) install of the wheel.
+
+SLOW (about 5-30 s): this builds a wheel of the checkout with pip and installs it into a
+temporary folder, then runs the command from outside the repository. It is part of the
+normal test run on purpose; `-m "not slow"` leaves it out when iterating on other things.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PRESETS = ("mazur", "seed-notebook", "xor", "softmax")
+
+pytestmark = pytest.mark.slow
+
+
+def _pip(*args, cwd) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PIP_NO_INDEX="1", PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_NO_INPUT="1")
+    env.pop("PYTHONPATH", None)
+    return subprocess.run([sys.executable, "-m", "pip", *map(str, args)], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory):
+    """(wheel, site folder) of the checkout built and installed non-editable."""
+    tmp = tmp_path_factory.mktemp("wheel")
+    dist = tmp / "dist"
+    r = _pip("wheel", ".", "--no-deps", "--no-build-isolation", "-w", dist, cwd=ROOT)
+    assert r.returncode == 0, r.stdout + r.stderr
+    wheels = list(dist.glob("backprop_stepper-*.whl"))
+    assert len(wheels) == 1, list(dist.iterdir())
+    site = tmp / "site"
+    r = _pip("install", "--no-deps", "--no-compile", "--target", site, wheels[0], cwd=tmp)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return wheels[0], site
+
+
+def _run_outside(site: Path, cwd: Path, *args) -> subprocess.CompletedProcess:
+    """The venv's interpreter (numpy comes from its site-packages), with only the installed
+    wheel on PYTHONPATH and a working directory outside the checkout."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    env["PYTHONPATH"] = str(site)
+    env["PYTHONNOUSERSITE"] = "1"
+    return subprocess.run([sys.executable, *map(str, args)], cwd=cwd, env=env,
+                          capture_output=True, text=True, encoding="utf-8", timeout=300)
+
+
+def test_wheel_contains_the_presets(installed):
+    wheel, _ = installed
+    with zipfile.ZipFile(wheel) as z:
+        names = set(z.namelist())
+        for preset in PRESETS:
+            member = f"engine/resources/networks/{preset}.json"
+            assert member in names, sorted(n for n in names if "resources" in n)
+            data = json.loads(z.read(member).decode("utf-8"))
+            assert data["layers"] == json.loads((ROOT / "resources" / "networks" / f"{preset}.json")
+                                                .read_text(encoding="utf-8"))["layers"]
+        assert "engine/__init__.py" in names and "engine/cli.py" in names
+
+
+def test_installed_wheel_finds_its_presets_outside_the_checkout(installed, tmp_path):
+    _, site = installed
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    assert ROOT not in work.parents and work != ROOT
+
+    r = _run_outside(site, work, "-c",
+                     "import json, engine, engine.presets as p; "
+                     "print(json.dumps([engine.__file__, str(p.resources_dir()), p.names()]))")
+    assert r.returncode == 0, r.stderr
+    engine_file, resources, names = json.loads(r.stdout)
+    assert Path(engine_file).resolve().is_relative_to(site.resolve()), engine_file
+    assert not Path(engine_file).resolve().is_relative_to(ROOT), engine_file
+    assert Path(resources).resolve().is_relative_to(site.resolve()), resources
+    assert sorted(names) == sorted(PRESETS)
+
+    r = _run_outside(site, work, "-m", "engine", "presets")
+    assert r.returncode == 0, r.stderr
+    assert sorted(line.split()[0] for line in r.stdout.splitlines() if line.strip()) == sorted(PRESETS)
+
+    r = _run_outside(site, work, "-m", "engine", "train", "mazur", "--iterations", "1",
+                     "--history", "h.csv", "--out", "trained.json")
+    assert r.returncode == 0, r.stderr
+    assert "Traceback" not in r.stdout + r.stderr
+    assert "loss at iteration 1: 0.298371108760002" in r.stdout
+    assert (work / "h.csv").read_text(encoding="utf-8").startswith("iteration,loss\n1,0.298371108760002")
+    assert json.loads((work / "trained.json").read_text(encoding="utf-8"))["layers"] == [2, 2, 2]
+    assert sorted(os.listdir(work)) == ["h.csv", "trained.json"]
