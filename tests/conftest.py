@@ -1,11 +1,31 @@
-"""Test set-up: Qt runs offscreen and never touches the user's settings."""
+"""Test set-up: Qt runs offscreen and never touches the user's settings or files."""
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+# Settings and logs go to a throwaway folder, never the user's real configuration.
+_CONFIG = tempfile.mkdtemp(prefix="backprop-stepper-tests-")
+os.environ["XDG_CONFIG_HOME"] = os.path.join(_CONFIG, "config")
+os.environ["XDG_DATA_HOME"] = os.path.join(_CONFIG, "data")
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def settings_dir(tmp_path):
+    """A fresh, empty settings folder for this test (QSettings' user scope)."""
+    from PySide6.QtCore import QSettings, QStandardPaths
+
+    QStandardPaths.setTestModeEnabled(True)
+    folder = tmp_path / "settings"
+    folder.mkdir()
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(folder))
+    return folder

@@ -1,0 +1,1 @@
+"""Backprop Stepper's window (Qt): presentation and interaction; every number comes from engine."""

@@ -1,0 +1,337 @@
+"""The network diagram: units in columns, weights as edges with their names and values.
+
+Drawn like the worked example's figure: inputs on the left, the bias unit of each layer
+below the layer that feeds it. Edge colour shows the sign of a weight, width its size.
+Every number comes from the session at the cursor: a unit shows net, out and then δ as
+they are computed, an edge its value (w⁺ once updated) and its gradient once known. The
+elements of the current computation are highlighted.
+
+Layout: with Δ between units and t = 1/(n+1) for a layer of n units, the tag of the edge
+i→j sits on the edge at fraction t from the source. Sources are Δ apart and targets too,
+so tags of one layer are spaced tΔ apart; Δ is chosen so that they never overlap.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QKeySequence, QPainter
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QLabel
+
+from engine import naming
+from engine.formula import significant
+from engine.steps import Step
+
+from .diagram_items import GRADIENT, MUTED, TEXT, EdgeItem, Tag, UnitItem
+from .model import SessionModel, ValueRef
+
+TAG_LINE = 16.0  # height of a line of tag text
+EDGE_TAG_HALF_WIDTH = 78.0
+UNIT_TAG_HALF_WIDTH = 66.0
+MIN_SPACING = 112.0
+MAX_FIT_SCALE = 1.6
+DETAIL_SCALE = 0.5  # below this zoom the tags are too small to read: they hide until zoomed in
+
+
+def involvement(step: Step | None, sizes, softmax_out: bool = False) -> tuple[set, set, set]:
+    """(units, bias units, parameter names) taking part in a computation."""
+    units, biases, params = set(), set(), set()
+    if step is None:
+        return units, biases, params
+    q, l, j, i = step.quantity, step.layer, step.unit, step.source
+    depth = len(sizes) - 1
+    if q == "net":
+        units |= {(l - 1, k) for k in range(sizes[l - 1])} | {(l, j)}
+        biases.add(l)
+        params |= {naming.weight_name(sizes, l, j, k) for k in range(sizes[l - 1])}
+        params.add(naming.bias_name(sizes, l, j))
+    elif q == "out":
+        units |= {(l, k) for k in range(sizes[l])} if softmax_out and l == depth else {(l, j)}
+    elif q in ("loss", "batch_loss"):
+        units |= {(depth, k) for k in range(sizes[depth])}
+    elif q == "dE_dout" and l < depth:
+        units |= {(l, j)} | {(l + 1, k) for k in range(sizes[l + 1])}
+        params |= {naming.weight_name(sizes, l + 1, k, j) for k in range(sizes[l + 1])}
+    elif q in ("grad_w", "grad_w_sample", "w", "velocity_w"):
+        units |= {(l - 1, i), (l, j)}
+        params.add(naming.weight_name(sizes, l, j, i))
+    elif q in ("grad_b", "grad_b_sample", "b", "velocity_b"):
+        units.add((l, j))
+        biases.add(l)
+        params.add(naming.bias_name(sizes, l, j))
+    elif j is not None:
+        units.add((l, j))
+    return units, biases, params
+
+
+class DiagramView(QGraphicsView):
+    selectionMade = Signal(object)  # a ValueRef, ("unit", layer, unit), or None
+    editRequested = Signal(object)  # a ValueRef
+
+    def __init__(self, model: SessionModel, parent=None):
+        super().__init__(parent)
+        self.setScene(QGraphicsScene(self))
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate)
+        self.model = model
+        self.sample = 0  # which sample of the batch the units show
+        self.fmt = significant(9)
+        self.auto_fit = True
+        self.units: dict[tuple[int, int], UnitItem] = {}
+        self.bias_units: dict[int, UnitItem] = {}
+        self.edges: dict[str, EdgeItem] = {}
+        self.lr_tag: Tag | None = None
+        self.hint = QLabel("Zoomed out: labels hidden. Scroll the wheel over the diagram (or Ctrl +) to zoom in.",
+                           self.viewport())
+        self.hint.setStyleSheet("background: rgba(255, 248, 220, 230); padding: 3px; border: 1px solid #e0c070")
+        self.hint.move(6, 6)
+        self.hint.adjustSize()
+        self.hint.hide()
+        self.scene().selectionChanged.connect(self._selection_changed)
+        model.networkReplaced.connect(self.rebuild)
+        model.changed.connect(self.refresh)
+        self.rebuild()
+
+    # -- building ---------------------------------------------------------------------------
+    def rebuild(self) -> None:
+        scene = self.scene()
+        scene.blockSignals(True)
+        scene.clear()
+        scene.blockSignals(False)
+        self.units, self.bias_units, self.edges = {}, {}, {}
+        session = self.model.session
+        sizes = session.net.sizes
+        depth = len(sizes) - 1
+        self.sample = min(self.sample, session.layout.batch - 1)
+        widest = max(sizes[1:])
+        # edge tags of one layer are spacing/(n+1) apart and two lines (+ a gap) high
+        spacing = max(MIN_SPACING, (2 * TAG_LINE + 10) * (widest + 1))
+        x = 0.0
+        columns = [0.0]
+        for l in range(1, depth + 1):
+            t = 1.0 / (sizes[l] + 1)
+            x += max(300.0, (UNIT_TAG_HALF_WIDTH + EDGE_TAG_HALF_WIDTH + 14) / t)
+            columns.append(x)
+
+        def y_of(layer: int, j: int) -> float:
+            return (j - (sizes[layer] - 1) / 2) * spacing
+
+        for l in range(depth + 1):
+            for j in range(sizes[l]):
+                item = UnitItem(l, j, session.net.unit_name(l, j))
+                item.setPos(columns[l], y_of(l, j))
+                if l == 0:
+                    item.set_ref(ValueRef("input", None))
+                    item.values.align_left = True
+                    item.values.setPos(-item.rect().width() / 2 - 8 - 2 * UNIT_TAG_HALF_WIDTH, 0)
+                elif l == depth:
+                    item.set_ref(ValueRef("target", None))
+                    item.values.align_left = True
+                    item.values.setPos(item.rect().width() / 2 + 8, 0)
+                scene.addItem(item)
+                self.units[(l, j)] = item
+        for l in range(1, depth + 1):
+            bias = UnitItem(l - 1, None, naming.bias_unit_name(l), bias=True)
+            bias.setPos(columns[l - 1], y_of(l - 1, sizes[l - 1]))
+            bias.values.set_lines(["1"])
+            scene.addItem(bias)
+            self.bias_units[l] = bias
+            t = 1.0 / (sizes[l] + 1)
+            for j in range(sizes[l]):
+                end = self.units[(l, j)].pos()
+                for i in range(sizes[l - 1]):
+                    self._add_edge(naming.weight_name(sizes, l, j, i), self.units[(l - 1, i)].pos(), end, t)
+                self._add_edge(naming.bias_name(sizes, l, j), bias.pos(), end, t)
+        top = min(item.pos().y() for item in self.units.values()) - 70
+        bottom = max(item.pos().y() for item in self.bias_units.values()) + 60
+        self.lr_tag = Tag(align_left=True)
+        self.lr_tag.ref = ValueRef("lr")
+        self.lr_tag.setPos(columns[0] - 2 * UNIT_TAG_HALF_WIDTH - 40, top)
+        scene.addItem(self.lr_tag)
+        self.legend = Tag(align_left=True)
+        self.legend.set_lines([
+            ("blue / red edge: positive / negative weight; width: its size", TEXT),
+            ("amber: taking part in the current computation; purple: gradients, δ", TEXT),
+            ("double-click a weight, bias, input, output or η to type a value", MUTED),
+        ])
+        self.legend.setPos(columns[0] - 2 * UNIT_TAG_HALF_WIDTH - 40, bottom + 30)
+        scene.addItem(self.legend)
+        self.refresh()
+        # Room for the widest tags the units will show (values appear as they are computed).
+        left = columns[0] - 2 * UNIT_TAG_HALF_WIDTH - 60
+        right = columns[-1] + UNIT_TAG_HALF_WIDTH * 2 + 60
+        rect = QRectF(left, top - 30, right - left, bottom + 90 - (top - 30))
+        scene.setSceneRect(rect.united(scene.itemsBoundingRect().adjusted(-20, -20, 20, 20)))
+        self.auto_fit = True
+        self.fit()
+
+    def _add_edge(self, name: str, start: QPointF, end: QPointF, t: float) -> None:
+        edge = EdgeItem(ValueRef("param", name), start, end, t)
+        self.scene().addItem(edge)
+        self.scene().addItem(edge.tag)
+        self.edges[name] = edge
+
+    # -- showing the session ------------------------------------------------------------------
+    def refresh(self) -> None:
+        session = self.model.session
+        if not self.units or len(self.units) != sum(session.net.sizes):
+            return
+        sizes, depth, fmt, s = session.net.sizes, session.net.depth, self.fmt, self.sample
+        step = session.current_step
+        units, biases, params = involvement(step, sizes, session.net.activations[-1] == "softmax")
+        current = (step.layer, step.unit) if step is not None and step.unit is not None else None
+        for (l, j), item in self.units.items():
+            item.values.set_lines(self._unit_lines(l, j, s))
+            item.set_state((l, j) in units, (l, j) == current and step.quantity not in ("w", "b", "grad_w", "grad_w_sample"))
+        for l, bias in self.bias_units.items():
+            bias.set_state(l in biases, False)
+        largest = max((abs(session.parameter_value(p)) for p in session.net.parameters()), default=1.0)
+        for p in session.net.parameters():
+            edge = self.edges[p.name]
+            value = session.parameter_value(p)
+            lines = [f"{p.name}{'⁺' if session.is_updated(p) else ''} {fmt(value)}"]
+            grad = session.value("grad_" + p.kind, p.layer, p.unit, p.source)
+            if grad is not None:
+                lines.append((f"∂E/∂{p.name} {fmt(grad)}", GRADIENT))
+            edge.tag.set_lines(lines)
+            edge.set_style(value, largest, p.name in params)
+        if self.lr_tag is not None:
+            self.lr_tag.set_lines([f"η = {fmt(session.net.learning_rate)}   (learning rate)"])
+
+    def _unit_lines(self, l: int, j: int, s: int) -> list:
+        session, fmt = self.model.session, self.fmt
+        if l == 0:
+            return [f"{session.net.unit_name(0, j)} = {fmt(session.record['input', 0][s, j])}"]
+        lines = []
+        for quantity, name, colour in (("net", "net", TEXT), ("out", "out", TEXT), ("delta", "δ", GRADIENT)):
+            v = session.value(quantity, l, j, None, s)
+            lines.append((f"{name} {fmt(v)}", colour) if v is not None else (f"{name} ?", MUTED))
+        if l == session.net.depth:
+            lines.append(f"target {fmt(session.record['target', l][s, j])}")
+            v = session.value("loss_term", l, j, None, s)
+            lines.append(f"E {fmt(v)}" if v is not None else ("E ?", MUTED))
+        return lines
+
+    def set_digits(self, digits: int) -> None:
+        self.fmt = significant(digits)
+        self.refresh()
+
+    def set_sample(self, sample: int) -> None:
+        self.sample = sample
+        self.refresh()
+
+    # -- view -------------------------------------------------------------------------------
+    def fit(self) -> None:
+        rect = self.scene().sceneRect()
+        if rect.isEmpty():
+            return
+        self.resetTransform()
+        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        if self.transform().m11() > MAX_FIT_SCALE:
+            self.resetTransform()
+            self.scale(MAX_FIT_SCALE, MAX_FIT_SCALE)
+            self.centerOn(rect.center())
+        self._apply_detail()
+
+    def zoom(self, factor: float) -> None:
+        self.auto_fit = False
+        self.scale(factor, factor)
+        self._apply_detail()
+
+    def labels_shown(self) -> bool:
+        return self.transform().m11() >= DETAIL_SCALE
+
+    def _apply_detail(self) -> None:
+        shown = self.labels_shown()
+        for edge in self.edges.values():
+            edge.tag.setVisible(shown)
+        for unit in self.units.values():
+            unit.values.setVisible(shown)
+        self.hint.setVisible(not shown)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.auto_fit:
+            self.fit()
+
+    def wheelEvent(self, event) -> None:
+        self.zoom(1.15 ** (event.angleDelta().y() / 120))
+
+    # -- picking ----------------------------------------------------------------------------
+    def item_for(self, ref: ValueRef):
+        if ref.kind == "param":
+            return self.edges.get(ref.key)
+        return None
+
+    def _owner(self, item):
+        """The unit or edge a clicked item stands for (a tag stands for its edge or unit)."""
+        while item is not None:
+            if isinstance(item, (UnitItem, EdgeItem)) or getattr(item, "ref", None) is not None:
+                return getattr(item, "edge", item)
+            if isinstance(item, Tag) and getattr(item, "edge", None) is not None:
+                return item.edge
+            item = item.parentItem()
+        return None
+
+    def mousePressEvent(self, event) -> None:
+        owner = self._owner(self.itemAt(event.position().toPoint()))
+        self._picked = owner is not None and bool(owner.flags() & owner.GraphicsItemFlag.ItemIsSelectable)
+        if self._picked:
+            self.scene().clearSelection()
+            owner.setSelected(True)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if getattr(self, "_picked", False):  # the press selected an item: not a drag, not a click on nothing
+            self._picked = False
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event) -> None:
+        owner = self._owner(self.itemAt(event.position().toPoint()))
+        ref = self._edit_ref(owner)
+        if ref is not None:
+            self.editRequested.emit(ref)
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            selected = self.scene().selectedItems()
+            ref = self._edit_ref(selected[0]) if selected else None
+            if ref is not None:
+                self.editRequested.emit(ref)
+                return
+        if event.matches(QKeySequence.StandardKey.ZoomIn):
+            self.zoom(1.25)
+            return
+        if event.matches(QKeySequence.StandardKey.ZoomOut):
+            self.zoom(0.8)
+            return
+        super().keyPressEvent(event)
+
+    def _edit_ref(self, owner) -> ValueRef | None:
+        if owner is None:
+            return None
+        if isinstance(owner, UnitItem):
+            if owner.bias or owner.ref is None:
+                return None
+            session = self.model.session
+            sample = int(session.record.samples[self.sample])
+            return ValueRef(owner.ref.kind, (sample, owner.unit))
+        return getattr(owner, "ref", None)
+
+    def _selection_changed(self) -> None:
+        selected = self.scene().selectedItems()
+        item = selected[0] if selected else None
+        if isinstance(item, EdgeItem):
+            self.selectionMade.emit(item.ref)
+        elif isinstance(item, UnitItem):
+            self.selectionMade.emit(("unit", item.layer, item.unit))
+        else:
+            self.selectionMade.emit(None)
+        self.refresh()

@@ -1,0 +1,43 @@
+"""Unexpected exceptions: logged, shown in a dialog, and the window keeps working."""
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+log = logging.getLogger("backprop_stepper")
+
+
+def log_file() -> Path:
+    folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppLocalDataLocation))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "backprop-stepper.log"
+
+
+def handle(kind, value, tb) -> None:
+    if issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, value, tb)
+        return
+    text = "".join(traceback.format_exception(kind, value, tb))
+    log.error("unexpected error\n%s", text)
+    app = QApplication.instance()
+    parent = app.activeWindow() if app else None
+    box = QMessageBox(QMessageBox.Icon.Critical, "Unexpected error",
+                      f"Something went wrong: {kind.__name__}: {value}\n\nThe window keeps working; "
+                      f"the details are in {log_file()}.", QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("unexpectedError")
+    box.setDetailedText(text)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+
+
+def install() -> None:
+    handler = logging.FileHandler(log_file(), encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.getLogger().addHandler(handler)
+    logging.getLogger().setLevel(logging.INFO)
+    sys.excepthook = handle

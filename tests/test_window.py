@@ -1,0 +1,524 @@
+"""The window, driven as a user drives it: toolbar clicks, keys, double-clicks, dialogs."""
+import errno
+import json
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QToolBar, QToolButton
+
+from engine import Session, netfile, open_network, presets
+
+ROOT = Path(__file__).resolve().parents[1]
+NUMBER = re.compile(r"[−-]?\d+(?:\.\d+)?(?:e[−-]?\d+)?")
+
+
+def numbers(text: str) -> list[float]:
+    return [float(m.replace("−", "-")) for m in NUMBER.findall(text)]
+
+
+def shows(text: str, value: float, decimals: int) -> bool:
+    """Does the text show this published value (to the decimals the article prints)?"""
+    return any(abs(x - value) <= 0.5 * 10 ** -decimals for x in numbers(text))
+
+
+@pytest.fixture
+def make_window(qtbot, settings_dir):
+    from guiapp.window import MainWindow
+
+    made = []
+
+    def make(name="mazur", net=None):
+        w = MainWindow(net if net is not None else open_network(name), name)
+        qtbot.addWidget(w)
+        w.resize(1400, 860)
+        w.show()
+        qtbot.waitExposed(w)
+        made.append(w)
+        return w
+
+    yield make
+    for w in made:
+        w.stop()
+
+
+@pytest.fixture
+def window(make_window):
+    return make_window()
+
+
+def button(w, name: str) -> QToolButton:
+    bar = w.findChild(QToolBar, "steppingBar")
+    action = w.actions[name] if name in w.actions else getattr(w, name)
+    return bar.widgetForAction(action)
+
+
+def click(qtbot, w, name: str) -> None:
+    b = button(w, name)
+    assert b.isEnabled(), f"{name} is disabled"
+    qtbot.mouseClick(b, Qt.MouseButton.LeftButton)
+
+
+def now(w) -> str:
+    return w.panel.now.toPlainText()
+
+
+def train(qtbot, w, n: int, timeout=120_000) -> None:
+    w.train_count.setValue(n)
+    click(qtbot, w, "train")
+    qtbot.waitUntil(lambda: not w.busy, timeout=timeout)
+
+
+def edit(qtbot, w, text: str) -> None:
+    """Type into the open value editor and press Enter."""
+    assert w.editor is not None and w.editor.isVisible()
+    w.editor.field.selectAll()
+    qtbot.keyClick(w.editor.field, Qt.Key.Key_Delete)
+    qtbot.keyClicks(w.editor.field, text)
+    qtbot.keyClick(w.editor.field, Qt.Key.Key_Return)
+
+
+def double_click_edge(qtbot, w, name: str) -> None:
+    tag = w.diagram.edges[name].tag
+    pos = w.diagram.mapFromScene(tag.scenePos())
+    qtbot.mouseDClick(w.diagram.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+
+
+# -- the worked example, step by step ---------------------------------------------------------
+
+def test_stepping_through_an_iteration_shows_the_articles_numbers(qtbot, window):
+    w = window
+    seen = []
+    for _ in range(len(w.model.session.steps)):
+        click(qtbot, w, "step")
+        seen.append(now(w))
+    text = "\n".join(seen)
+    out_o1 = next(t for t in seen if "out_o1 = 1/(1 + e^(−net_o1))" in t)
+    assert "0.75136507" in out_o1
+    dw5 = next(t for t in seen if "∂E_total/∂w5 = ∂E_total/∂out_o1 × ∂out_o1/∂net_o1 × ∂net_o1/∂w5" in t)
+    assert "0.74136507 × 0.186815602 × 0.593269992" in dw5
+    assert shows(dw5, 0.082167041, 9)
+    dw1 = next(t for t in seen if "∂E_total/∂w1 = ∂E_total/∂out_h1 × ∂out_h1/∂net_h1 × ∂net_h1/∂w1" in t)
+    assert shows(dw1, 0.000438568, 9)
+    assert "∂E_total/∂out_h1 = ∂E_o1/∂out_h1 + ∂E_o2/∂out_h1" in dw1
+    assert shows(dw1, 0.055399425, 9) and shows(dw1, 0.036350306, 9)
+    w5 = next(t for t in seen if t.count("w5⁺ = w5 − η·∂E/∂w5"))
+    assert "0.35891648" in w5
+    assert w.model.session.cursor == len(w.model.session.steps) - 1
+    # the diagram shows the new weight and its gradient; the status bar the iteration
+    assert w.diagram.edges["w5"].tag.text().splitlines() == ["w5⁺ 0.35891648", "∂E/∂w5 0.0821670406"]
+    assert w.status_iteration.text() == "Iteration 1"
+    assert "E_total" in text
+
+
+def test_keyboard_steps_and_steps_back(qtbot, window):
+    w = window
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+    for _ in range(6):
+        qtbot.keyClick(w, Qt.Key.Key_Right)
+    assert w.model.session.cursor == 5
+    assert "out_o1" in now(w) and "0.75136507" in now(w)
+    qtbot.keyClick(w, Qt.Key.Key_Left)
+    assert w.model.session.cursor == 4
+    assert now(w).splitlines()[-1].startswith("net_o1 = ")
+    assert w.diagram.units[(2, 0)].values.text().splitlines()[1] == "out ?"
+
+
+def test_step_back_across_iterations(qtbot, window):
+    w = window
+    click(qtbot, w, "finish_iteration")
+    click(qtbot, w, "step")  # first computation of iteration 2
+    s = w.model.session
+    assert (s.iteration, s.cursor) == (2, 0)
+    assert shows(now(w), 0.3774451790331907, 9)  # net_h1 with the updated weights
+    click(qtbot, w, "step_back")
+    click(qtbot, w, "step_back")
+    assert (s.iteration, s.cursor) == (1, len(s.steps) - 1)
+    assert "w8⁺" in now(w)
+    assert w.diagram.edges["w5"].tag.text().startswith("w5⁺ 0.35891648")
+
+
+def test_finish_phase_and_clicking_the_list(qtbot, window):
+    w = window
+    click(qtbot, w, "finish_phase")
+    assert w.model.session.phase == "forward"
+    assert w.model.session.cursor == 7
+    click(qtbot, w, "finish_phase")
+    assert w.model.session.phase == "loss"
+    index = w.panel.steps_model.index(2)
+    rect = w.panel.steps.visualRect(index)
+    qtbot.mouseClick(w.panel.steps.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert w.model.session.cursor == 2
+    assert now(w).splitlines()[-1].startswith("net_h2 = ")
+
+
+def test_clicking_a_hidden_weight_shows_its_chain_rule(qtbot, window):
+    w = window
+    tag = w.diagram.edges["w1"].tag
+    qtbot.mouseClick(w.diagram.viewport(), Qt.MouseButton.LeftButton, pos=w.diagram.mapFromScene(tag.scenePos()))
+    text = w.panel.selected.toPlainText()
+    assert text.startswith("∂E_total/∂w1 = ∂E_total/∂out_h1 × ∂out_h1/∂net_h1 × ∂net_h1/∂w1")
+    assert "∂E_o1/∂out_h1 = ∂E_o1/∂net_o1 × ∂net_o1/∂out_h1 = 0.138498562 × 0.4" in text
+    assert shows(text, 0.149780716, 9)  # w1⁺
+    assert "w1" in w.panel.selected_title.text()
+
+
+def test_digits_setting(qtbot, window):
+    w = window
+    click(qtbot, w, "finish_iteration")
+    w.panel.digits.setValue(4)
+    assert w.diagram.edges["w5"].tag.text().startswith("w5⁺ 0.3589")
+    assert now(w).endswith("= 0.5614") and "0.561370121" not in now(w)
+
+
+# -- editing ----------------------------------------------------------------------------------
+
+def test_edit_w5_then_undo_and_redo(qtbot, window):
+    w = window
+    s = w.model.session
+    for _ in range(3):
+        click(qtbot, w, "step")
+    double_click_edge(qtbot, w, "w5")
+    qtbot.waitUntil(lambda: w.editor is not None and w.editor.isVisible())
+    edit(qtbot, w, "0.6")
+    assert s.start_value(s.parameter("w5")) == 0.6
+    assert s.cursor == -1  # the iteration restarted
+    assert w.diagram.edges["w5"].tag.text() == "w5 0.6"
+    expected = Session(open_network("mazur"))
+    expected.set_parameter(expected.parameter("w5"), 0.6)
+    assert s.loss == expected.loss
+    assert "*" in w.windowTitle()
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+    qtbot.keyClick(w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert s.start_value(s.parameter("w5")) == 0.4
+    assert s.loss == Session(open_network("mazur")).loss
+    assert w.diagram.edges["w5"].tag.text() == "w5 0.4"
+    click(qtbot, w, "redo_action")
+    assert s.start_value(s.parameter("w5")) == 0.6
+
+
+@pytest.mark.parametrize("typed, value", [("0.5", 0.5), ("-1e-3", -1e-3), (".5", 0.5), ("1/2", 0.5),
+                                          ("0,25", 0.25), ("1/3", 1 / 3)])
+def test_the_editor_accepts_exact_forms(qtbot, window, typed, value):
+    w = window
+    double_click_edge(qtbot, w, "w2")
+    edit(qtbot, w, typed)
+    assert w.model.session.start_value(w.model.session.parameter("w2")) == value
+
+
+@pytest.mark.parametrize("typed", ["abc", "", "1/0", "0.5.5", "1,5.2", "nan", "1e999"])
+def test_the_editor_refuses_anything_else(qtbot, window, typed):
+    w = window
+    double_click_edge(qtbot, w, "w2")
+    edit(qtbot, w, typed)
+    assert w.editor.isVisible()
+    assert w.editor.error.isVisible() and w.editor.error.text()
+    assert w.model.session.start_value(w.model.session.parameter("w2")) == 0.2
+    assert not w.undo_stack.canUndo()
+    w.editor.reject()
+
+
+def test_edit_input_target_and_learning_rate(qtbot, window):
+    w = window
+    s = w.model.session
+    unit = w.diagram.units[(0, 1)]
+    qtbot.mouseDClick(w.diagram.viewport(), Qt.MouseButton.LeftButton, pos=w.diagram.mapFromScene(unit.scenePos()))
+    edit(qtbot, w, "0.2")
+    assert s.net.inputs[0, 1] == 0.2 and s.record["input", 0][0, 1] == 0.2
+    out = w.diagram.units[(2, 0)]
+    qtbot.mouseDClick(w.diagram.viewport(), Qt.MouseButton.LeftButton, pos=w.diagram.mapFromScene(out.scenePos()))
+    edit(qtbot, w, "0.05")
+    assert s.net.targets[0, 0] == 0.05
+    qtbot.mouseDClick(w.diagram.viewport(), Qt.MouseButton.LeftButton,
+                      pos=w.diagram.mapFromScene(w.diagram.lr_tag.scenePos() + w.diagram.lr_tag.boundingRect().center()))
+    edit(qtbot, w, "0")  # the learning rate must be positive
+    assert w.editor.error.isVisible()
+    w.editor.field.selectAll()
+    edit(qtbot, w, "1/4")
+    assert s.net.learning_rate == 0.25
+    assert w.diagram.lr_tag.text().startswith("η = 0.25")
+    for _ in range(3):
+        click(qtbot, w, "undo_action")
+    assert (s.net.learning_rate, s.net.targets[0, 0], s.net.inputs[0, 1]) == (0.5, 0.01, 0.1)
+
+
+def test_undo_brings_back_the_iteration_the_edit_was_made_in(qtbot, window):
+    w = window
+    s = w.model.session
+    double_click_edge(qtbot, w, "w5")
+    edit(qtbot, w, "0.9")
+    train(qtbot, w, 50)
+    assert s.iteration == 51
+    click(qtbot, w, "undo_action")
+    assert (s.iteration, s.cursor) == (1, -1)
+    assert s.start_value(s.parameter("w5")) == 0.4
+    assert len(s.history) == 1
+
+
+def test_reset_is_undoable(qtbot, window):
+    w = window
+    s = w.model.session
+    train(qtbot, w, 30)
+    before = s.params.theta.copy()
+    click(qtbot, w, "reset")
+    assert s.iteration == 1 and s.start_value(s.parameter("w5")) == 0.4
+    click(qtbot, w, "undo_action")
+    assert s.iteration == 31
+    np.testing.assert_array_equal(s.params.theta, before)
+    assert len(s.history) == 31
+
+
+# -- training and the loss curve --------------------------------------------------------------
+
+def test_train_1000_iterations_and_read_the_plot(qtbot, window):
+    w = window
+    train(qtbot, w, 1000)
+    s = w.model.session
+    assert s.iteration == 1001
+    x, y = w.plot.data()
+    reference = Session(open_network("mazur"))
+    reference.run(1000)
+    np.testing.assert_array_equal(x, np.arange(1, 1002))
+    np.testing.assert_array_equal(y, reference.history.values)
+    assert y[0] == pytest.approx(0.298371109, abs=5e-10)
+    assert w.plot.marker.value() == 1001
+    assert "1,001" in w.status_iteration.text()
+    w.plot.log_scale.setChecked(True)
+    assert w.plot.plot.getPlotItem().ctrl.logYCheck.isChecked()
+    # hover read-out
+    vb = w.plot.plot.getPlotItem().vb
+    scene_pos = vb.mapViewToScene(vb.mapToView(vb.boundingRect().center()))
+    w.plot._mouse_moved(scene_pos)
+    assert w.plot.readout.text().startswith("iteration ")
+
+
+def test_training_keeps_the_event_loop_serving_a_timer(qtbot, window):
+    w = window
+    ticks = []
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    w.train_count.setValue(20_000)
+    click(qtbot, w, "train")
+    assert w.busy and not w.actions["step"].isEnabled() and not w.actions["open"].isEnabled()
+    assert w.actions["stop"].isEnabled()
+    qtbot.waitUntil(lambda: not w.busy, timeout=120_000)
+    timer.stop()
+    gaps = np.diff(ticks)
+    assert len(ticks) > 20
+    assert gaps.max() < 0.100, f"the event loop was blocked for {gaps.max() * 1000:.0f} ms"
+    assert w.model.session.iteration == 20_001
+
+
+def test_stop_ends_training_early_and_consistently(qtbot, window):
+    w = window
+    w.train_count.setValue(5_000_000)
+    click(qtbot, w, "train")
+    qtbot.wait(300)
+    click(qtbot, w, "stop")
+    s = w.model.session
+    assert not w.busy
+    assert 1 < s.iteration < 5_000_001
+    assert len(s.history) == s.iteration
+    reference = Session(open_network("mazur"))
+    reference.run(s.iteration - 1)
+    assert s.loss == reference.loss
+
+
+def test_play_steps_by_itself(qtbot, window):
+    w = window
+    w.speed.setValue(60)
+    click(qtbot, w, "play")
+    qtbot.waitUntil(lambda: w.model.session.cursor >= 5, timeout=5000)
+    click(qtbot, w, "play")
+    cursor = w.model.session.cursor
+    qtbot.wait(200)
+    assert w.model.session.cursor == cursor
+
+
+# -- files ------------------------------------------------------------------------------------
+
+def headless_trace(tmp_path, network: str, iterations: int) -> bytes:
+    out = tmp_path / "headless.csv"
+    subprocess.run([sys.executable, "-m", "engine", "train", network, "--iterations", str(iterations),
+                    "--trace", str(out)], cwd=ROOT, check=True, capture_output=True)
+    return out.read_bytes()
+
+
+def test_exported_trace_equals_the_headless_commands(qtbot, window, tmp_path, monkeypatch):
+    w = window
+    train(qtbot, w, 20)  # iterations 1..20 done, 21 is current: 21 recorded
+    path = tmp_path / "window.csv"
+    monkeypatch.setattr("guiapp.window.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), ""))
+    w.actions["export_trace"].trigger()
+    qtbot.waitUntil(lambda: not w.busy, timeout=30_000)
+    assert path.read_bytes() == headless_trace(tmp_path, "mazur", 21)
+    current = tmp_path / "current.csv"
+    monkeypatch.setattr("guiapp.window.QFileDialog.getSaveFileName", lambda *a, **k: (str(current), ""))
+    w.actions["export_trace_current"].trigger()
+    qtbot.waitUntil(lambda: not w.busy, timeout=30_000)
+    lines = current.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "iteration,sample,phase,quantity,layer,unit,source,label,formula,value"
+    assert {line.split(",")[0] for line in lines[1:]} == {"21"}
+    history = tmp_path / "loss.csv"
+    monkeypatch.setattr("guiapp.window.QFileDialog.getSaveFileName", lambda *a, **k: (str(history), ""))
+    w.actions["export_history"].trigger()
+    qtbot.waitUntil(lambda: not w.busy, timeout=30_000)
+    rows = history.read_text().splitlines()
+    assert rows[0] == "iteration,loss" and len(rows) == 22
+    assert float(rows[1].split(",")[1]) == w.model.session.history.values[0]
+
+
+def test_open_save_and_presets(qtbot, window, tmp_path, monkeypatch):
+    w = window
+    double_click_edge(qtbot, w, "w1")
+    edit(qtbot, w, "0.125")
+    target = tmp_path / "mine.json"
+    monkeypatch.setattr("guiapp.window.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), ""))
+    w.actions["save"].trigger()  # a preset has no file yet: Save asks where
+    saved = netfile.load(target)
+    assert saved.weights[0][0, 0] == 0.125
+    assert "*" not in w.windowTitle() and "mine.json" in w.windowTitle()
+    preset = next(a for a in w.presets_menu.actions() if a.objectName() == "preset:xor")
+    preset.trigger()
+    assert w.model.session.net.sizes == [2, 3, 1]
+    assert set(w.diagram.edges) >= {"w1", "w9", "b_o1"}
+    monkeypatch.setattr("guiapp.window.QFileDialog.getOpenFileName", lambda *a, **k: (str(target), ""))
+    w.actions["open"].trigger()
+    assert w.model.session.net.sizes == [2, 2, 2]
+    assert w.model.session.start_value(w.model.session.parameter("w1")) == 0.125
+
+
+# -- bad input and faults ---------------------------------------------------------------------
+
+def _state(w):
+    s = w.model.session
+    return (s.net.sizes, s.iteration, s.cursor, s.params.theta.tolist(), len(s.history), w.model.source)
+
+
+def test_an_invalid_network_file_is_refused_and_nothing_changes(qtbot, window, tmp_path, monkeypatch):
+    w = window
+    click(qtbot, w, "step")
+    before = _state(w)
+    bad = tmp_path / "bad.json"
+    data = json.loads(presets.path("mazur").read_text())
+    data["weights"][1][0] = [0.4]
+    bad.write_text(json.dumps(data))
+    monkeypatch.setattr("guiapp.window.QFileDialog.getOpenFileName", lambda *a, **k: (str(bad), ""))
+    w.actions["open"].trigger()
+    title, text = w.messages[-1]
+    assert str(bad) in text and "weights[1][0]" in text and "expected 2 numbers" in text
+    assert w.message_box.isVisible()
+    assert _state(w) == before
+    garbage = tmp_path / "garbage.json"
+    garbage.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    assert not w.open_path(str(garbage))
+    assert str(garbage) in w.messages[-1][1]
+    assert _state(w) == before
+
+
+def test_an_unwritable_export_path_is_reported(qtbot, window, tmp_path):
+    w = window
+    before = _state(w)
+    path = tmp_path / "no such folder" / "trace.csv"
+    w.export_trace_to(str(path))
+    qtbot.waitUntil(lambda: not w.busy)
+    assert w.messages[-1][0] == "Export failed" and str(path) in w.messages[-1][1]
+    assert not path.exists()
+    w.export_history_to(str(tmp_path))  # a folder, not a file
+    qtbot.waitUntil(lambda: not w.busy)
+    assert w.messages[-1][0] == "Export failed"
+    assert _state(w) == before
+    click(qtbot, w, "step")  # the window keeps working
+    assert w.model.session.cursor == 0
+
+
+def test_a_disk_error_mid_export_leaves_no_file_and_the_old_one_intact(qtbot, window, tmp_path, monkeypatch):
+    w = window
+    train(qtbot, w, 200)
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    path = folder / "trace.csv"
+    path.write_text("the previous export\n")
+    from engine import tracecsv
+
+    original = tracecsv.TraceRows.rows
+    calls = []
+
+    def failing(self, rec):
+        calls.append(rec.iteration)
+        if len(calls) == 60:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return original(self, rec)
+
+    monkeypatch.setattr(tracecsv.TraceRows, "rows", failing)
+    w.export_trace_to(str(path))
+    qtbot.waitUntil(lambda: not w.busy, timeout=30_000)
+    assert "No space left on device" in w.messages[-1][1]
+    assert path.read_text() == "the previous export\n"
+    assert sorted(p.name for p in folder.iterdir()) == ["trace.csv"]
+    assert w.model.session.iteration == 201
+
+
+def test_a_diverging_loss_stops_training_with_a_message(qtbot, make_window):
+    data = json.loads(presets.path("mazur").read_text())
+    data["activations"] = ["linear", "linear"]
+    data["optimizer"]["learning_rate"] = 40.0
+    w = make_window("diverging", netfile.parse(data))
+    train(qtbot, w, 1000)
+    title, text = w.messages[-1]
+    assert title == "Training stopped" and "iteration 7" in text and "inf" in text
+    s = w.model.session
+    assert np.isfinite(s.params.theta).all() and np.isfinite(s.loss)
+    assert s.iteration == 6
+    click(qtbot, w, "finish_iteration")  # the window keeps working
+    assert s.cursor == len(s.steps) - 1
+
+
+def test_an_unexpected_error_is_shown_and_logged(qtbot, window):
+    from guiapp import errors
+
+    try:
+        raise RuntimeError("something unexpected")
+    except RuntimeError:
+        errors.handle(*sys.exc_info())
+    box = window.findChild(QMessageBox, "unexpectedError") or next(
+        b for b in QApplication.topLevelWidgets() if b.objectName() == "unexpectedError")
+    assert "something unexpected" in box.text()
+    box.close()
+    click(qtbot, window, "step")
+    assert window.model.session.cursor == 0
+
+
+# -- settings ---------------------------------------------------------------------------------
+
+def test_settings_are_remembered_in_the_test_folder(qtbot, make_window, settings_dir):
+    """Geometry and digits are remembered; the tests' settings live in a temporary folder."""
+    w = make_window()
+    w.panel.digits.setValue(6)
+    w.resize(700, 500)  # the offscreen screen is 800×600: a larger window would be clamped
+    size = (w.size().width(), w.size().height())
+    w.close()
+    files = list(settings_dir.rglob("*.conf")) + list(settings_dir.rglob("*.ini"))
+    assert files, "settings were not written to the test folder"
+    from guiapp.window import MainWindow
+
+    w2 = MainWindow(open_network("mazur"), "mazur")
+    qtbot.addWidget(w2)
+    assert w2.digits == 6 and w2.panel.digits.value() == 6
+    assert w2.diagram.edges["w5"].tag.text() == "w5 0.4"
+    assert (w2.size().width(), w2.size().height()) == size
+
+
+def test_help_lists_the_keys(qtbot, window):
+    window.actions["help_keys"].trigger()
+    title, text = window.messages[-1]
+    assert "Step" in text and "Ctrl+Z" in text and "double-click" in text
