@@ -29,12 +29,16 @@ def significant(digits: int) -> Fmt:
 short = significant(9)
 
 
+def parenthesized(text: str) -> str:
+    """A number's text as it goes inside an expression: negative ones in parentheses, 0.4 + (−0.5)."""
+    return f"({text})" if text[:1] in "-−" else text
+
+
 def in_expression(fmt: Fmt) -> Fmt:
-    """A negative number inside an expression goes in parentheses: 0.4 + (−0.5)."""
+    """`fmt`, then `parenthesized`."""
 
     def wrapped(value: float) -> str:
-        text = fmt(value)
-        return f"({text})" if text[:1] in "-−" else text
+        return parenthesized(fmt(value))
 
     return wrapped
 

@@ -18,6 +18,8 @@ grad_w_sample = δ ⊗ out and grad_b_sample = δ, which are those products, mad
 """
 from __future__ import annotations
 
+import operator
+
 import numpy as np
 
 from .maths import Params, Shapes
@@ -64,20 +66,46 @@ class Layout:
         self.keys = [k for k, _ in blocks]
         self.shapes = dict(blocks)
         self.offsets: dict[tuple[str, int], int] = {}
+        # (quantity, layer) -> (start, stop, shape) of every block, and of the per-layer
+        # parameter views Record derives from them (w, b_before, grad_w ...).
+        self.spans: dict[tuple[str, int], tuple[int, int, tuple[int, ...]]] = {}
         pos = 0
         for key, shape in blocks:
             self.offsets[key] = pos
-            pos += int(np.prod(shape, dtype=np.int64))
+            self.spans[key] = (pos, pos + int(np.prod(shape, dtype=np.int64)), shape)
+            pos = self.spans[key][1]
         self.size = pos
+        params = self.shapes_of_params
+        for quantity, (block, kind) in Record.FLAT.items():
+            if (block, 0) in self.offsets:
+                start = self.offsets[block, 0]
+                for l in range(1, depth + 1):
+                    part = (params.w_slices if kind == "w" else params.b_slices)[l - 1]
+                    shape = (sizes[l], sizes[l - 1]) if kind == "w" else (sizes[l],)
+                    self.spans[quantity, l] = (start + part.start, start + part.stop, shape)
+        self._numbered: Record | None = None
+        self._in_order = operator.itemgetter(*self.keys)  # a dict's blocks, in row order
 
     def block(self, row: np.ndarray, quantity: str, layer: int) -> np.ndarray:
-        key = (quantity, layer)
-        start, shape = self.offsets[key], self.shapes[key]
-        return row[start : start + int(np.prod(shape, dtype=np.int64))].reshape(shape)
+        start, stop, shape = self.spans[quantity, layer]
+        return row[start:stop].reshape(shape)
+
+    def positions(self, quantity: str, layer: int, index: tuple[int, ...]) -> tuple[int, ...]:
+        """Where the value `record[quantity, layer][index]` sits in a row: its position, or
+        for a per-sample weight gradient the positions of the δ and the out it is the product of."""
+        if quantity == "grad_w_sample":
+            s, j, i = index
+            prev = ("input", 0) if layer == 1 else ("out", layer - 1)
+            return self.positions("delta", layer, (s, j)) + self.positions(*prev, (s, i))
+        if quantity == "grad_b_sample":
+            return self.positions("delta", layer, index)
+        if self._numbered is None:  # a record whose every value is its own position
+            self._numbered = Record(self, np.arange(self.size, dtype=np.float64))
+        return (int(self._numbered[quantity, layer][index]),)
 
     def pack(self, values: dict, row: np.ndarray) -> None:
         """Copy every block of `values` (a complete dict) into `row`, in one call."""
-        np.concatenate([values[k].ravel() for k in self.keys], out=row)
+        np.concatenate(self._in_order(values), axis=None, out=row)
 
     def header(self, iteration: int, lr: float, samples: np.ndarray, params: Params, x, t) -> dict:
         """The blocks that describe the iteration's starting point (what `iterate` does not record)."""
@@ -97,7 +125,8 @@ class Layout:
 class Record:
     """Read access to one recorded iteration: `rec["net", 1]` is net of layer 1, shape (B, n_1)."""
 
-    _FLAT = {
+    # The per-layer views of the flat parameter blocks: quantity -> (block, weights or biases).
+    FLAT = {
         "w": ("theta", "w"), "b": ("theta", "b"),
         "w_before": ("theta_before", "w"), "b_before": ("theta_before", "b"),
         "grad_w": ("grad", "w"), "grad_b": ("grad", "b"),
@@ -110,10 +139,14 @@ class Record:
         self.row = row
 
     def __getitem__(self, key) -> np.ndarray:
+        span = self.layout.spans.get(key)
+        if span is not None:  # a block or a parameter view: the common case, made quick
+            start, stop, shape = span
+            return self.row[start:stop].reshape(shape)
         quantity, layer = key
         layout = self.layout
-        if quantity in self._FLAT:
-            block, kind = self._FLAT[quantity]
+        if quantity in self.FLAT:
+            block, kind = self.FLAT[quantity]
             flat = layout.block(self.row, block, 0)
             shapes = layout.shapes_of_params
             views = shapes.weights(flat) if kind == "w" else shapes.biases(flat)

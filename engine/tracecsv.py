@@ -12,8 +12,8 @@ import os
 from typing import Callable, Iterable
 
 from .atomic import atomic_open
-from .describe import formula as entry_formula, label, value as entry_value
-from .formula import exact
+from .describe import Context, context, index_of, label, spec
+from .formula import exact, parenthesized
 from .layout import Layout, Record
 from .network import Network
 from .steps import build_steps
@@ -27,31 +27,94 @@ def _one_based(k: int | None) -> str:
 
 
 class TraceRows:
-    """Turns recorded iterations into CSV rows; the fixed part of each row is made once."""
+    """Turns recorded iterations into CSV rows.
+
+    Everything but the numbers is made once: the fixed columns of each row, and for each
+    context of a record (see `describe.Context`: the batch's samples, the learning rate ...)
+    an `_Plan` holding each row's symbolic formula and which numbers fill it in. Writing an
+    iteration then only reads its row of numbers and formats them."""
+
+    # Plans are kept for the contexts met (a cycle of mini-batches, with and without a
+    # momentum buffer ...), up to this many rows in all (some 650 bytes each) or one plan.
+    PLAN_ROWS = 100_000
 
     def __init__(self, net: Network, layout: Layout):
         self.net = net
+        self.layout = layout
         self.entries = build_steps(layout, net.activations[-1] == "softmax",
                                    net.update_order == "sequential", complete=True)
         self._fixed = [
-            (e, e.phase, CSV_QUANTITY.get(e.quantity, e.quantity), str(e.layer), _one_based(e.unit),
+            (e.phase, CSV_QUANTITY.get(e.quantity, e.quantity), str(e.layer), _one_based(e.unit),
              _one_based(e.source), label(net, e))
             for e in self.entries
         ]
+        self._plans: dict[Context, _Plan] = {}
+        self._sources: dict[tuple, int | tuple] = {}
 
     def __len__(self) -> int:
         """Rows per iteration."""
         return len(self._fixed)
 
     def rows(self, rec: Record) -> Iterable[list[str]]:
+        ctx = context(self.net, rec)
+        plan = self._plans.get(ctx)
+        if plan is None:
+            plan = _Plan(self, ctx)
+            if not self._plans or (len(self._plans) + 1) * len(self) <= self.PLAN_ROWS:
+                self._plans[ctx] = plan
         iteration = str(rec.iteration)
-        samples = [str(int(k) + 1) for k in rec.samples]
-        for e, phase, quantity, layer, unit, source, text in self._fixed:
-            f = entry_formula(self.net, rec, e)
-            value = entry_value(rec, e)
-            formula = exact(value) if f is None else f"{f.symbolic()} = {f.numeric(exact)}"
-            sample = "" if e.sample is None else samples[e.sample]
-            yield [iteration, sample, phase, quantity, layer, unit, source, text, formula, repr(value)]
+        numbers = rec.row.tolist()
+        numbers += [numbers[a] * numbers[b] for a, b in plan.products]
+        numbers += plan.constants
+        texts = list(map(repr, numbers))  # all floats: repr is `exact`
+        in_expression = list(map(parenthesized, texts)).__getitem__
+        for fixed, symbolic, fn, args, value in plan.rows:
+            text = texts[value]
+            formula = text if fn is None else symbolic + fn(*map(in_expression, args))
+            yield [iteration, *fixed, formula, text]
+
+    def source(self, ref) -> int | tuple:
+        """Where the number a formula refers to comes from (see `describe.Spec`): a position
+        in the row, ("product", a, b) of two positions, or ("constant", its exact text)."""
+        if type(ref) is not tuple:
+            return ("constant", exact(ref))
+        src = self._sources.get(ref)
+        if src is None:
+            positions = self.layout.positions(*ref)
+            src = self._sources[ref] = positions[0] if len(positions) == 1 else ("product", *positions)
+        return src
+
+
+class _Plan:
+    """The rows of an iteration in one context. Their numbers are read from the list
+    `row + [row[a] * row[b] for a, b in products] + constants`: the values that are products
+    of two (the per-sample weight gradients δ·out) and the numbers that are not in the row
+    (momentum, learning rate ...) follow the row's own. Each of `rows` is (fixed columns,
+    "symbols = ", text function or None, where its numbers are, where the value is)."""
+
+    def __init__(self, maker: TraceRows, ctx: Context):
+        layout, source = maker.layout, maker.source
+        steps = []
+        for e, fixed in zip(maker.entries, maker._fixed):
+            sample = "" if e.sample is None else str(ctx.samples[e.sample])
+            value = source((e.quantity, e.layer, index_of(e)))
+            s = spec(maker.net, ctx, e)
+            if s is None:
+                steps.append(((sample, *fixed), "", None, (), value))
+            else:
+                steps.append(((sample, *fixed), s.symbolic() + " = ", s.fn, [source(r) for r in s.refs], value))
+        extra = dict.fromkeys(src for _, _, _, args, value in steps for src in (*args, value) if type(src) is tuple)
+        products = [src for src in extra if src[0] == "product"]
+        constants = [src for src in extra if src[0] == "constant"]
+        place = {src: layout.size + k for k, src in enumerate(products + constants)}
+        self.products = [src[1:] for src in products]
+        self.constants = [float(src[1]) for src in constants]  # reads back as the same float
+
+        def at(src) -> int:
+            return src if type(src) is int else place[src]
+
+        self.rows = [(fixed, symbolic, fn, [at(a) for a in args], at(value))
+                     for fixed, symbolic, fn, args, value in steps]
 
 
 def write_trace(path: str | os.PathLike, net: Network, layout: Layout, records: Iterable[Record],
