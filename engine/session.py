@@ -269,7 +269,6 @@ class Session:
         (read the new rows at each yield). A loss that becomes NaN or infinite raises
         TrainingDiverged, with the session at that iteration.
         """
-        plan, lr = self.plan, self.net.learning_rate
         start, end = self.iteration, self.iteration + n
         record_from = start + 1 if record_all else end - self.trace.capacity + 1
         unread_limit = max(1, self.trace.capacity // 2)
@@ -278,40 +277,17 @@ class Session:
                 if not math.isfinite(self.loss):
                     raise TrainingDiverged(self.iteration, self.loss)
                 params = self.record.params_after()
-                it, settled = self.iteration + 1, self.iteration
+                first = self.iteration + 1
                 deadline = time.perf_counter() + chunk_seconds
-                recorded = False
-                checkpoint = (it, params.copy())
                 with np.errstate(all="ignore"):
-                    while it <= end:
-                        recorded = it >= record_from
-                        if recorded:
-                            loss = self._record_iteration(it, params, in_place=True)
-                        else:
-                            if not it & 255:
-                                checkpoint = (it, params.copy())
-                            _, x, t = self.batch_of(it)
-                            loss = iterate(plan, params, x, t, lr)
-                            self.history.set(it, loss)
-                            if not math.isfinite(loss):
-                                # Record the iterations that led here, from the last checkpoint,
-                                # so that they can be stepped through.
-                                replay = checkpoint[1].copy()
-                                for j in range(checkpoint[0], it):
-                                    self._record_iteration(j, replay, in_place=True)
-                        if not math.isfinite(loss) or it == end:
-                            break
-                        it += 1
-                        if (not it & 63 and time.perf_counter() > deadline) or it - settled > unread_limit:
-                            recorded = False
-                            break
-                # Settle at iteration `it`: its record is the current one.
-                self.iteration = it
-                if recorded:
-                    self.params = self.record.params_before()
-                else:
-                    self.params = params
-                    self._record_iteration(it, params)
+                    if first < record_from:
+                        it = self._train_unrecorded(first, record_from - 1, params, deadline)
+                        self.iteration, self.params = it, params
+                        self._record_iteration(it, params)  # `params` are those it starts from
+                    else:
+                        last = min(end, first + unread_limit - 1)
+                        self.iteration = self._train_recorded(first, last, params, deadline)
+                        self.params = self.record.params_before()
                 if self.iteration < end and math.isfinite(self.loss):
                     yield Progress(self.iteration - start, n)
         finally:
@@ -319,6 +295,45 @@ class Session:
         if not math.isfinite(self.loss):
             raise TrainingDiverged(self.iteration, self.loss)
         yield Progress(self.iteration - start, n)
+
+    def _train_unrecorded(self, first: int, last: int, params: Params, deadline: float) -> int:
+        """Iterations first.. without recording them (but their loss), updating `params` in
+        place, until `last` is done, the deadline passes or the loss is not finite. Returns
+        the iteration to stop at, which `params` now start (not computed yet, unless its
+        loss was not finite: then the iterations since the last checkpoint are recorded)."""
+        plan, lr, batches = self.plan, self.net.learning_rate, self._batches
+        losses = self.history.reserve(last)
+        _, x, t = batches[0]
+        checkpoint = (first, params.copy())
+        it = first
+        while it <= last:
+            if not it & 255:
+                checkpoint = (it, params.copy())
+            if len(batches) > 1:
+                _, x, t = batches[(it - 1) % len(batches)]
+            loss = iterate(plan, params, x, t, lr)  # leaves params alone if loss is not finite
+            losses[it - 1] = loss
+            if not math.isfinite(loss):
+                self.history.commit(it)
+                replay = checkpoint[1].copy()
+                for j in range(checkpoint[0], it):  # so that they can be stepped through
+                    self._record_iteration(j, replay, in_place=True)
+                return it
+            it += 1
+            if not it & 63 and time.perf_counter() > deadline:
+                break
+        self.history.commit(it - 1)
+        return it
+
+    def _train_recorded(self, first: int, last: int, params: Params, deadline: float) -> int:
+        """Iterations first..last recorded in the trace, until the deadline passes or the loss
+        is not finite. Returns the last one computed."""
+        it = first
+        while True:
+            loss = self._record_iteration(it, params, in_place=True)
+            if it == last or not math.isfinite(loss) or time.perf_counter() > deadline:
+                return it
+            it += 1
 
     def rewind_to_finite(self) -> None:
         """After a divergence: back to the latest recorded iteration whose parameters and

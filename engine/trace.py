@@ -126,6 +126,18 @@ class LossHistory:
         self._data[k] = loss
         self._n = k + 1
 
+    def reserve(self, n: int) -> np.ndarray:
+        """The buffer, with room for n losses: write losses[k - 1] for iteration k, then commit."""
+        if n > len(self._data):
+            data = np.empty(max(n, 2 * len(self._data)))
+            data[: self._n] = self._data[: self._n]
+            self._data = data
+        return self._data
+
+    def commit(self, n: int) -> None:
+        """The losses written into the buffer up to iteration n are now the history."""
+        self._n = n
+
     def load(self, losses: np.ndarray) -> None:
         """Replace the history with these losses (of iterations 1..len(losses))."""
         self._data = np.empty(max(1024, 2 * len(losses)))
