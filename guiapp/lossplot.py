@@ -65,7 +65,7 @@ class LossPlot(QWidget):
 
     def data(self) -> tuple[np.ndarray, np.ndarray]:
         """What the curve shows: iterations and losses."""
-        x, y = self.curve.getData()
+        x, y = self.curve.xData, self.curve.yData  # all of it, not what the view clips to
         return (np.array([]), np.array([])) if x is None else (x, y)
 
     def refresh(self) -> None:
