@@ -17,11 +17,15 @@ class Check:
     name: str
     backprop: float
     numeric: float
+    loss: float = 1.0
 
     @property
     def relative_error(self) -> float:
-        scale = max(abs(self.backprop), abs(self.numeric))
-        return 0.0 if scale == 0.0 else abs(self.backprop - self.numeric) / max(scale, 1e-12)
+        """|backprop − numeric| relative to the larger of the two, but never to less than
+        1e-3·max(1, |E|): a central difference of E with step 1e-6 carries rounding noise of
+        about 1e-10·|E|, which would otherwise swamp gradients near zero."""
+        scale = max(abs(self.backprop), abs(self.numeric), 1e-3 * max(1.0, abs(self.loss)))
+        return abs(self.backprop - self.numeric) / scale
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,7 @@ def gradcheck(net: Network, iteration: int = 1, step: float = STEP) -> GradCheck
     """Compare ∂E/∂p of the batch of `iteration` at the network's parameters with
     (E(p + h) − E(p − h)) / 2h for every weight and bias p."""
     plan = Plan(net)
+    plan.sequential = False  # ∂E/∂p is the gradient at the forward pass's weights
     idx = net.batch_indices(iteration)
     x, t = net.inputs[idx], net.targets[idx]
     params = Params.of(net)
@@ -52,6 +57,7 @@ def gradcheck(net: Network, iteration: int = 1, step: float = STEP) -> GradCheck
     with np.errstate(all="ignore"):
         iterate(plan, params.copy(), x, t, net.learning_rate, record)
     backprop = record[("grad", 0)].copy()
+    loss = float(record[("batch_loss", net.depth)][0])
     checks = []
     for k, p in enumerate(net.parameters()):
         original = params.theta[k]
@@ -62,5 +68,5 @@ def gradcheck(net: Network, iteration: int = 1, step: float = STEP) -> GradCheck
                 losses.append(batch_loss(plan, params, x, t))
         params.theta[k] = original
         numeric = (losses[0] - losses[1]) / (2.0 * step)
-        checks.append(Check(p.name, float(backprop[k]), numeric))
+        checks.append(Check(p.name, float(backprop[k]), numeric, loss))
     return GradCheck(checks)
