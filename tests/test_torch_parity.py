@@ -1,0 +1,561 @@
+"""The engine equals PyTorch float64 autograd + torch.optim.SGD, quantity by quantity.
+
+The product's promise: every traced quantity equals what PyTorch computes in float64 to a
+relative 1e-9, on the worked example and on any other network in the format. Here every
+expected value is computed by torch in the test itself (tests/torch_reference.py): the
+forward pass with F.linear and torch's activations, the losses with torch's loss modules,
+all derivatives by autograd, the updates by torch.optim.SGD. Networks come from hypothesis:
+1 to 3 weight layers of 1 to 5 units, every valid activation/loss pairing, random
+parameters, samples, batch sizes, learning rates, momentum and frozen or trained biases.
+
+Tolerance. Two float64 programs computing the same formula in a different order (numpy's
+matmul vs torch's addmm, mean over B·K vs mean of row
+means) differ by a few ulps of the largest TERM that enters a sum, not of the result: a
+net input Σ w·x + b that cancels to nearly 0 carries an absolute error ~1e-16·Σ|w·x|, and
+so does everything computed from it. So each comparison is
+
+    |engine − torch| ≤ 1e-9·|torch| + 1e-12·max(1, scale)
+
+where `scale` is the magnitude of the terms the quantity is computed from (at least the
+largest |value| of that quantity in the layer; for sums and products the largest term;
+see `scale_of`). The absolute part is 1e-12, four orders of magnitude above the ~1e-16
+roundings it absorbs, and a real mistake (a missing path, a wrong derivative, an update
+with the wrong weights, a 1/B or 1/K off) is far above both parts. The max(1, ·) floor:
+inputs, targets and parameters are O(1), so every quantity descends from terms of
+magnitude ≳ 1 (e.g. σ'(net) = out·(1 − out) is made from 1 and out), and their roundings
+are ~1e-16 absolute even when the quantity itself is tiny.
+
+Two kinds of example are skipped (hypothesis assume; counted in --hypothesis-show-statistics),
+because there two correct float64 programs need not agree: a relu/leaky_relu net input within
+rounding of the kink but not exactly 0 in both (KINK), and a network whose loss explodes
+beyond MAX_LOSS. Everything else, including exact zeros at the kink, underflowing softmax
+outputs and batches longer than the sample list, is compared.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import HealthCheck, assume, currently_in_test_context, event, given, settings
+from hypothesis import strategies as st
+
+from engine import Session, netfile, open_network, presets
+from engine.gradcheck import TOLERANCE as GRADCHECK_TOLERANCE, gradcheck
+from tests.torch_reference import (
+    ACTIVATIONS, TorchNet, cyclic_batch, mean_loss, sample_losses, tensor,
+)
+
+RTOL = 1e-9
+ATOL = 1e-12
+# The network's dynamics must stay in a range where the comparison means something: an
+# exploding network (losses ~1e12 and beyond after a few updates of lr ≈ 1) amplifies ulp
+# differences chaotically and ends in overflow, where "equal to 1e-9" is not defined.
+MAX_LOSS = 1e6
+# relu/leaky_relu: a pre-activation within rounding of the kink may fall on either side in
+# two correct programs (and then the derivative is 1 in one and 0 in the other). Nets that
+# are exactly 0 in both programs stay in (they test relu'(0) = 0, leaky'(0) = 0.01).
+KINK = 1e-9
+# nn.BCELoss clamps ln(o) and ln(1 − o) at −100 and its gradient's o·(1 − o) at 1e-12; the
+# engine computes the exact formulas (its documented "away from the log clamp").
+BCE_CLAMP = 1e-11
+
+PARITY = settings(max_examples=200, deadline=None, derandomize=True, database=None,
+                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FEW = settings(PARITY, max_examples=100)
+
+LOSS_NAMES = ("half_sse", "mse", "bce", "cross_entropy")
+ELEMENTWISE = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")
+
+
+# -- networks ---------------------------------------------------------------------------------
+def _values(lo=-2.0, hi=2.0):
+    """Floats in [lo, hi], with simple values often enough for exact cases (a net input that
+    is exactly 0 at a relu kink, weights that cancel, a target equal to an output)."""
+    simple = [v for v in (0.0, 0.5, -0.5, 1.0, -1.0) if lo <= v <= hi]
+    return st.one_of(st.sampled_from(simple), st.floats(lo, hi, allow_nan=False, allow_infinity=False))
+
+
+@st.composite
+def network_specs(draw, update_order="simultaneous", loss=None, batch_sizes=True):
+    """A network file (dict) of the format: every activation/loss pairing the format allows."""
+    depth = draw(st.integers(1, 3))
+    loss = loss or draw(st.sampled_from(LOSS_NAMES))
+    sizes = [draw(st.integers(1, 5)) for _ in range(depth)]
+    sizes.append(draw(st.integers(2 if loss == "cross_entropy" else 1, 5)))
+    acts = [draw(st.sampled_from(ELEMENTWISE)) for _ in range(depth - 1)]
+    acts.append({"cross_entropy": "softmax", "bce": "sigmoid"}.get(loss) or draw(st.sampled_from(ELEMENTWISE)))
+    weights = [[[draw(_values()) for _ in range(sizes[l])] for _ in range(sizes[l + 1])] for l in range(depth)]
+    biases = [[draw(_values()) for _ in range(sizes[l + 1])] for l in range(depth)]
+    n = draw(st.integers(1, 5))
+    k = sizes[-1]
+    samples = []
+    for _ in range(n):
+        x = [draw(_values()) for _ in range(sizes[0])]
+        if loss == "bce":
+            t = [draw(_values(0.0, 1.0)) for _ in range(k)]
+        elif loss == "cross_entropy":
+            raw = [draw(_values(0.0, 1.0)) for _ in range(k)]
+            if draw(st.booleans()) or sum(raw) == 0.0:  # one-hot class labels or soft targets
+                raw = [0.0] * k
+                raw[draw(st.integers(0, k - 1))] = 1.0
+            t = [r / sum(raw) for r in raw]
+        else:
+            t = [draw(_values(-1.5, 1.5)) for _ in range(k)]
+        samples.append({"input": x, "target": t})
+    batch_size = draw(st.one_of(st.none(), st.integers(1, n + 1))) if batch_sizes else None
+    momentum = draw(st.one_of(st.just(0.0), _values(0.01, 0.95)))
+    return {
+        "layers": sizes,
+        "activations": acts,
+        "loss": loss,
+        "weights": weights,
+        "biases": biases,
+        "train_biases": draw(st.booleans()),
+        "optimizer": {"name": "sgd", "learning_rate": draw(_values(0.01, 1.0)), "momentum": momentum},
+        "batch_size": batch_size,
+        "update_order": update_order,
+        "samples": samples,
+    }
+
+
+def note(spec: dict) -> None:
+    """What kind of network an example is (hypothesis --hypothesis-show-statistics)."""
+    event(f"loss {spec['loss']}")
+    for act in spec["activations"]:
+        event(f"has {act}")
+    event(f"depth {len(spec['layers']) - 1}")
+    event("momentum" if spec["optimizer"]["momentum"] else "no momentum")
+    event("trained biases" if spec["train_biases"] else "frozen biases")
+    n, b = len(spec["samples"]), spec["batch_size"]
+    event("full batch" if b is None else "batch > samples" if b > n else "mini-batch")
+
+
+def preset_spec(name: str, update_order: str | None = None) -> dict:
+    spec = netfile.to_dict(open_network(name))
+    if update_order:
+        spec["update_order"] = update_order
+    return spec
+
+
+# -- comparing ------------------------------------------------------------------------------
+def assert_matches(actual, expected, what: str, scale: float | None = None) -> None:
+    actual = np.asarray(actual, dtype=np.float64)
+    expected = np.asarray(expected, dtype=np.float64)
+    assert actual.shape == expected.shape, f"{what}: shape {actual.shape}, torch {expected.shape}"
+    # Non-finite values must be the same in both (e.g. ∂E/∂p = −t/p = −inf where a softmax
+    # output underflows to 0 while its log-softmax, and so the loss, stays finite).
+    finite = np.isfinite(expected)
+    np.testing.assert_array_equal(actual[~finite], expected[~finite], err_msg=what)
+    largest = float(np.max(np.abs(expected[finite]), initial=0.0))
+    scale = largest if scale is None else max(scale, largest)
+    np.testing.assert_allclose(actual, expected, rtol=RTOL, atol=ATOL * max(1.0, scale), err_msg=what)
+
+
+def _amax(a) -> float:
+    a = np.abs(np.asarray(a, dtype=np.float64))
+    return float(np.max(a[np.isfinite(a)], initial=0.0))
+
+
+def _net_scale(ref: dict, l: int) -> float:
+    """Largest Σ_i |w_ji·x_i| + |b_j| of layer l's net inputs."""
+    x = np.abs(ref[("input", 0)] if l == 1 else ref[("out", l - 1)])
+    return _amax(x @ np.abs(ref[("w_before", l)]).T + np.abs(ref[("b_before", l)]))
+
+
+def scale_of(q: str, l: int, ref: dict, lr: float, momentum: float) -> float | None:
+    """The magnitude of the terms quantity q of layer l is computed from (see the module
+    docstring); None for 'the quantity's own largest value'."""
+    depth = max(layer for (_, layer) in ref)
+    if q in ("net", "out"):
+        return max(_net_scale(ref, k) for k in range(1, l + 1))
+    if q == "dE_dout" and l < depth:
+        return _amax(ref[("delta", l + 1)]) * _amax(ref[("w_before", l + 1)]) * ref[("w_before", l + 1)].shape[0]
+    if q == "delta" or q == "delta_from_mean":
+        d = ref[("dout_dnet", l)]
+        if d is None:  # softmax with cross-entropy: δ = p·Σt − t, from terms of magnitude ≤ 1
+            return max(1.0, _amax(ref[("delta", l)]))
+        return _amax(ref[("dE_dout", l)]) * max(1.0, _amax(d)) + _amax(ref[("delta", l)])
+    if q in ("grad_w", "grad_w_sample"):
+        return _amax(ref[("grad_w_sample", l)])
+    if q in ("grad_b", "grad_b_sample"):
+        return _amax(ref[("grad_b_sample", l)])
+    if q in ("loss", "batch_loss"):
+        return _amax(ref[("loss_term", depth)])
+    if q in ("w", "b"):
+        kind = q
+        v = ref.get((f"velocity_{kind}", l))
+        step = _amax(ref[(f"grad_{kind}", l)]) if v is None else _amax(v)
+        return _amax(ref[(f"{kind}_before", l)]) + lr * step
+    if q.startswith("velocity") and not q.endswith("before"):
+        kind = q[-1]
+        before = ref.get((f"velocity_{kind}_before", l))
+        return momentum * _amax(0.0 if before is None else before) + _amax(ref[(f"grad_{kind}", l)])
+    return None
+
+
+def require(condition: bool, why: str) -> None:
+    """Inside a hypothesis example: skip the example (assume). In a fixed test (the presets):
+    fail, since the fixed network must be a valid comparison."""
+    if currently_in_test_context():
+        if not condition:
+            event(f"skipped: {why.split(' of ')[0]}")
+        assume(condition)
+    else:
+        assert condition, why
+
+
+def require_comparable(ref: dict, spec: dict, engine_nets: list[np.ndarray] | None = None) -> None:
+    """Skip (or, for a fixed network, refuse) an iteration where two correct float64 programs
+    need not agree: see KINK, MAX_LOSS and BCE_CLAMP. Without the engine's nets, a net input
+    counts as exactly 0 when torch's is."""
+    depth = len(spec["layers"]) - 1
+    for l, act in enumerate(spec["activations"], start=1):
+        if act not in ("relu", "leaky_relu"):
+            continue
+        torch_net = ref[("net", l)]
+        engine_net = torch_net if engine_nets is None else engine_nets[l - 1]
+        both_zero = (engine_net == 0.0) & (torch_net == 0.0)
+        near = np.abs(torch_net) <= KINK * max(1.0, _net_scale(ref, l))
+        require(not np.any(near & ~both_zero), f"a net input of layer {l} lies at the {act} kink")
+    require(bool(np.all(np.isfinite(ref[("loss", depth)]))) and ref[("batch_loss", depth)] < MAX_LOSS,
+            "the network diverges")
+    if spec["loss"] == "bce":
+        o = ref[("out", depth)]
+        require(bool(np.all(o * (1.0 - o) > BCE_CLAMP)), "a bce output at torch's clamp")
+
+
+def compare_iteration(rec, ref: dict, spec: dict, iteration: int) -> None:
+    """Every quantity of the engine's record of `iteration` against torch's."""
+    depth = len(spec["layers"]) - 1
+    lr = spec["optimizer"]["learning_rate"]
+    momentum = spec["optimizer"].get("momentum", 0.0)
+    train_biases = spec.get("train_biases", True)
+    acts = spec["activations"]
+    B = rec.layout.batch
+
+    require_comparable(ref, spec, [rec["net", l] for l in range(1, depth + 1)])
+
+    def check(q, l, engine_value=None):
+        what = f"iteration {iteration}: {q} of layer {l}"
+        value = rec[q, l] if engine_value is None else engine_value
+        assert_matches(value, ref[(q, l)], what, scale_of(q, l, ref, lr, momentum))
+
+    assert rec.iteration == iteration
+    np.testing.assert_array_equal(rec.samples, ref[("samples", 0)])
+    assert len(ref[("samples", 0)]) == B
+    check("input", 0)
+    check("target", depth)
+    for q in ("loss_term", "loss"):
+        check(q, depth)
+    check("batch_loss", depth, rec["batch_loss", depth])
+    assert_matches(rec.batch_loss, ref[("batch_loss", depth)], f"iteration {iteration}: batch loss",
+                   scale_of("batch_loss", depth, ref, lr, momentum))
+    for l in range(1, depth + 1):
+        for q in ("w_before", "b_before", "net", "out", "dE_dout", "delta", "grad_w", "grad_b",
+                  "grad_w_sample", "grad_b_sample", "w", "b"):
+            check(q, l)
+        if ("delta_from_mean", l) in ref:  # torch's ∂(mean loss)/∂net·B: the per-sample δ again
+            check("delta_from_mean", l, rec["delta", l])
+        if ref[("dout_dnet", l)] is None:
+            assert acts[l - 1] == "softmax"
+            assert np.all(np.isnan(rec["dout_dnet", l])), "softmax has no element-wise ∂out/∂net"
+        else:
+            check("dout_dnet", l)
+        if momentum:
+            had = ref[("velocity_w_before", l)] is not None
+            assert bool(rec["has_velocity", 0]) == had, "a momentum buffer exists iff torch has one"
+            for kind in ("w", "b"):
+                for suffix in ("", "_before"):
+                    q = f"velocity_{kind}{suffix}"
+                    torch_buf = ref[(q, l)]
+                    if torch_buf is None:
+                        # torch has no buffer: before the first step, or a frozen bias that
+                        # the optimizer never sees. The engine's buffer is then all zeros.
+                        assert kind == "b" and not train_biases or suffix and not had, q
+                        np.testing.assert_array_equal(rec[q, l], 0.0, err_msg=f"{q} of layer {l}")
+                    else:
+                        check(q, l)
+    if not momentum:  # plain SGD: torch keeps no momentum buffer, the engine records none
+        assert all(buf is None for l in range(1, depth + 1) for buf in ref[("torch_buffers", l)])
+        assert not rec.layout.momentum
+    if not train_biases:  # frozen: unchanged, exactly
+        for l in range(1, depth + 1):
+            np.testing.assert_array_equal(rec["b", l], rec["b_before", l])
+
+
+def train_and_compare(spec: dict, iterations: int, sequential: bool = False) -> TorchNet:
+    """Step engine and torch side by side, comparing the whole record of every iteration,
+    then the loss history."""
+    session = Session(netfile.parse(spec))
+    ref = TorchNet(spec)
+    losses = []
+    for k in range(1, iterations + 1):
+        expected = ref.step_sequential() if sequential else ref.step()
+        compare_iteration(session.record, expected, spec, k)
+        losses.append(expected[("batch_loss", len(spec["layers"]) - 1)])
+        session.run(1)
+    assert session.iteration == iterations + 1
+    assert len(session.history.values) == iterations + 1  # and the current iteration's loss
+    assert_matches(session.history.values[:iterations], losses, "loss history")
+    # the parameters the next iteration starts from are torch's after `iterations` steps
+    for l in range(1, ref.depth + 1):
+        assert_matches(session.params.weights[l - 1], ref.W[l - 1].detach().numpy(), f"final W of layer {l}")
+        assert_matches(session.params.biases[l - 1], ref.b[l - 1].detach().numpy(), f"final b of layer {l}")
+    return ref
+
+
+# -- 1. random networks, simultaneous order (the PyTorch semantics) ---------------------------
+@PARITY
+@given(spec=network_specs(), iterations=st.integers(3, 5))
+def test_every_quantity_equals_torch(spec, iterations):
+    note(spec)
+    train_and_compare(spec, iterations)
+
+
+@FEW
+@given(spec=network_specs(), iterations=st.integers(2, 6), capacity=st.integers(1, 3))
+def test_training_in_one_call_equals_torch(spec, iterations, capacity):
+    """`Session.run(n)` in one go, with a trace so short that most iterations go through the
+    unrecorded fast path: the loss history, parameters and momentum buffers equal torch's."""
+    session = Session(netfile.parse(spec), trace_capacity=capacity)
+    ref = TorchNet(spec)
+    depth = ref.depth
+    # torch: the n updates, then the forward pass of iteration n + 1 (where the session stops)
+    records = [ref.step() for _ in range(iterations + 1)]
+    losses = [r[("batch_loss", depth)] for r in records]
+    for r in records:
+        require_comparable(r, spec)
+    session.run(iterations)
+    assert session.iteration == iterations + 1
+    assert_matches(session.history.values, losses, "loss history")
+    nxt, rec = records[-1], session.record
+    assert_matches(rec.batch_loss, nxt[("batch_loss", depth)], "loss of the current iteration")
+    for l in range(1, depth + 1):
+        W, b = nxt[("w_before", l)], nxt[("b_before", l)]
+        assert_matches(session.params.weights[l - 1], W, f"W of layer {l}")
+        assert_matches(session.params.biases[l - 1], b, f"b of layer {l}")
+        assert_matches(rec["w_before", l], W, f"recorded W of layer {l}")
+        assert_matches(rec["b_before", l], b, f"recorded b of layer {l}")
+        if ref.momentum:
+            assert_matches(rec["velocity_w_before", l], nxt[("velocity_w_before", l)], f"momentum buffer of W{l}")
+            vb = nxt[("velocity_b_before", l)]
+            if vb is None:  # frozen biases: not in the optimizer
+                np.testing.assert_array_equal(rec["velocity_b_before", l], 0.0)
+            else:
+                assert_matches(rec["velocity_b_before", l], vb, f"momentum buffer of b{l}")
+
+
+@pytest.mark.parametrize("name", presets.names())
+def test_presets_equal_torch(name):
+    """The worked example and every other shipped network, for 8 iterations."""
+    train_and_compare(preset_spec(name, "simultaneous"), 8)
+
+
+@pytest.mark.parametrize("act", ["relu", "leaky_relu"])
+@pytest.mark.parametrize("order", ["simultaneous", "sequential"])
+def test_exactly_at_the_kink_follows_torch(act, order):
+    """A hidden net input of exactly 0: torch's derivative there (relu 0, leaky_relu 0.01)."""
+    spec = {
+        "layers": [2, 2, 1],
+        "activations": [act, "linear"],
+        "loss": "half_sse",
+        "weights": [[[0.5, 0.5], [0.25, -0.75]], [[1.5, -0.5]]],
+        "biases": [[0.0, 0.1], [0.2]],
+        "optimizer": {"name": "sgd", "learning_rate": 0.1, "momentum": 0.5},
+        "update_order": order,
+        "samples": [{"input": [1.0, -1.0], "target": [0.3]}, {"input": [-2.0, 2.0], "target": [-0.4]}],
+    }
+    ref = TorchNet(spec)
+    expected = ref.step_sequential() if order == "sequential" else ref.step()
+    assert np.all(expected[("net", 1)][:, 0] == 0.0) and np.all(expected[("delta", 2)] != 0.0)
+    np.testing.assert_array_equal(expected[("dout_dnet", 1)][:, 0], 0.0 if act == "relu" else 0.01)
+    session = Session(netfile.parse(spec))
+    compare_iteration(session.record, expected, spec, 1)
+
+
+@pytest.mark.parametrize("z", [16.0, 20.0, 24.0])
+def test_a_confidently_wrong_bce_output_equals_torch(z):
+    """A sigmoid output at net = z with target 0, the loss −ln(1 − σ(z)) ≈ z: well inside
+    torch's clamps (σ(z)·(1 − σ(z)) > 1e-11, ln(1 − σ(z)) > −100). 1 − σ(z) is a cancellation,
+    so the few ulps by which two sigmoid formulas differ near 1 are amplified by e^z here."""
+    spec = {
+        "layers": [1, 1], "activations": ["sigmoid"], "loss": "bce",
+        "weights": [[[1.0]]], "biases": [[0.0]],
+        "optimizer": {"name": "sgd", "learning_rate": 0.5},
+        "samples": [{"input": [z], "target": [0.0]}],
+    }
+    train_and_compare(spec, 1)
+
+
+# -- 3. sequential order (no torch switch: emulated with torch pieces) -----------------------
+@FEW
+@given(spec=network_specs(update_order="sequential"), iterations=st.integers(2, 4))
+def test_sequential_order_equals_torch_emulation(spec, iterations):
+    note(spec)
+    train_and_compare(spec, iterations, sequential=True)
+
+
+@pytest.mark.parametrize("name", presets.names())
+def test_presets_in_sequential_order_equal_torch_emulation(name):
+    train_and_compare(preset_spec(name, "sequential"), 8, sequential=True)
+
+
+def test_sequential_order_really_differs_from_simultaneous():
+    """The emulation is not the simultaneous step in disguise: on the worked example the
+    hidden layer's gradient differs between the two orders, in torch and in the engine."""
+    simultaneous = TorchNet(preset_spec("mazur", "simultaneous")).step()
+    sequential = TorchNet(preset_spec("mazur", "sequential")).step_sequential()
+    assert not np.allclose(simultaneous[("grad_w", 1)], sequential[("grad_w", 1)], rtol=1e-6, atol=0)
+    np.testing.assert_array_equal(simultaneous[("grad_w", 2)], sequential[("grad_w", 2)])
+    s = Session(netfile.parse(preset_spec("mazur", "sequential")))
+    assert_matches(s.record["grad_w", 1], sequential[("grad_w", 1)], "sequential grad_w of layer 1")
+
+
+# -- 4. gradient check ----------------------------------------------------------------------
+KINK_MARGIN = 1e-3
+
+
+def _gradcheck_against_torch(spec: dict):
+    """gradcheck(net) and torch's ∂E/∂p (and E) of iteration 1's batch, with the relu kinks
+    kept KINK_MARGIN away (central differences across a kink are wrong)."""
+    net = netfile.parse(spec)
+    rec = Session(net).record
+    for l, act in enumerate(spec["activations"], start=1):
+        if act in ("relu", "leaky_relu"):
+            require(bool(np.all(np.abs(rec["net", l]) > KINK_MARGIN)), "a net input at the kink")
+    result = gradcheck(net)
+    assert [c.name for c in result.checks] == [p.name for p in net.parameters()]
+    ref = TorchNet(spec)
+    gW, gb = ref.true_gradient()
+    torch_grad = np.concatenate([g.ravel() for g in gW] + gb)
+    _, x, t = ref.batch(1)
+    nets, outs = ref.forward(x)
+    loss = mean_loss(ref.loss, nets[-1], outs[-1], t).item()
+    return result, torch_grad, loss
+
+
+# Central differences with step h = 1e-6 carry a rounding error of about ulp(E)/h ≈ 2e-10·|E|
+# (a few ulps: 1e-9·|E|) besides the O(h²) truncation error; gradcheck's per-parameter
+# relative error is measured against |∂E/∂p| alone, so it is meaningful only for gradients
+# well above that noise.
+NOISE = 1e-9
+
+
+@FEW
+@given(spec=network_specs(batch_sizes=False))
+def test_gradcheck_passes_and_backprop_equals_torch(spec):
+    result, torch_grad, loss = _gradcheck_against_torch(spec)
+    backprop = np.array([c.backprop for c in result.checks])
+    numeric = np.array([c.numeric for c in result.checks])
+    assert_matches(backprop, torch_grad, "gradcheck's backprop column")
+    # the central differences agree with torch's gradient to their own accuracy
+    np.testing.assert_allclose(numeric, torch_grad, rtol=1e-5, atol=10 * NOISE * max(1.0, abs(loss)),
+                               err_msg="gradcheck's central differences")
+    # and gradcheck passes whenever every gradient is 0 or clear of the rounding noise: its
+    # relative error ≈ NOISE·|E|/|g| stays below its 1e-5 threshold, with a factor 10 to spare,
+    # when |g| ≥ 1e-3·|E| (see test_gradcheck_passes_on_a_correct_small_gradient for the rest)
+    clear = (torch_grad == 0.0) | (np.abs(torch_grad) >= 10 * NOISE / GRADCHECK_TOLERANCE * max(1.0, abs(loss)))
+    event("every gradient clear of the noise" if np.all(clear) else "a gradient within the noise")
+    if not result.passed:
+        event("gradcheck FAILED (on a correct gradient within the noise)")
+    if np.all(clear):
+        assert result.passed, f"{result.worst} (max relative error {result.max_relative_error:.3e})"
+
+
+def test_gradcheck_passes_on_a_correct_small_gradient():
+    """A gradient of 1.25e-7 next to a loss of 0.125 (an input of 1e-6): backprop equals torch,
+    the central difference is off by its rounding noise ~1e-11, and gradcheck's relative
+    error 8.9e-5 > 1e-5 calls the correct gradient FAILED."""
+    spec = {
+        "layers": [1, 1], "activations": ["sigmoid"], "loss": "half_sse",
+        "weights": [[[0.0]]], "biases": [[0.0]], "train_biases": False,
+        "optimizer": {"name": "sgd", "learning_rate": 1.0},
+        "samples": [{"input": [1e-06], "target": [0.0]}],
+    }
+    result, torch_grad, loss = _gradcheck_against_torch(spec)
+    assert_matches([c.backprop for c in result.checks], torch_grad, "gradcheck's backprop column")
+    assert result.passed, f"{result.worst} (max relative error {result.max_relative_error:.3e})"
+
+
+@FEW
+@given(spec=network_specs(update_order="sequential", batch_sizes=False))
+def test_gradcheck_of_a_sequential_network_checks_the_true_gradient(spec):
+    """gradcheck promises ∂E/∂p against central differences. In a network whose file says
+    update_order = sequential, ∂E/∂p is still torch's gradient at the file's parameters."""
+    assume(len(spec["layers"]) > 2)  # with one weight layer the two orders coincide
+    result, torch_grad, loss = _gradcheck_against_torch(spec)
+    assert_matches([c.backprop for c in result.checks], torch_grad, "gradcheck's backprop column")
+
+
+# -- 5. a unit feeding two paths accumulates its gradient --------------------------------------
+def _two_path_terms(spec: dict) -> tuple[np.ndarray, np.ndarray]:
+    """For a network whose layer 1 has one unit feeding the K ≥ 2 units of layer 2, torch's
+    ∂E_s/∂out_h through each output path alone (the other paths detached) per sample."""
+    ref = TorchNet(spec)
+    _, x, t = ref.batch(1)
+    W1, b1, W2, b2 = ref.W[0], ref.b[0], ref.W[1], ref.b[1]
+    terms = []
+    for k in range(W2.shape[0]):
+        h = ACTIVATIONS[spec["activations"][0]](torch.nn.functional.linear(x, W1, b1))
+        h.retain_grad()
+        cols = [torch.nn.functional.linear(h if j == k else h.detach(), W2[j:j + 1], b2[j:j + 1])
+                for j in range(W2.shape[0])]
+        net2 = torch.cat(cols, dim=1)
+        out2 = ACTIVATIONS[spec["activations"][1]](net2)
+        sample_losses(spec["loss"], net2, out2, t).sum().backward()
+        terms.append(h.grad.detach().numpy().copy())
+    full = TorchNet(spec)
+    h = ACTIVATIONS[spec["activations"][0]](torch.nn.functional.linear(x, full.W[0], full.b[0]))
+    h.retain_grad()
+    net2 = torch.nn.functional.linear(h, full.W[1], full.b[1])
+    out2 = ACTIVATIONS[spec["activations"][1]](net2)
+    sample_losses(spec["loss"], net2, out2, t).sum().backward()
+    return np.stack(terms), h.grad.detach().numpy().copy()
+
+
+@pytest.mark.parametrize("loss, out_act", [
+    ("half_sse", "sigmoid"), ("mse", "linear"), ("bce", "sigmoid"), ("cross_entropy", "softmax"),
+])
+@pytest.mark.parametrize("hidden", ["sigmoid", "tanh", "leaky_relu"])
+def test_a_unit_feeding_two_paths_sums_them(loss, out_act, hidden):
+    """2-1-2: the hidden unit feeds both outputs, so ∂E_s/∂out_h = Σ over the two paths of
+    δ_o·w. The engine's dE_dout of the hidden unit is the sum of torch's two path terms
+    (and neither term alone)."""
+    targets = {"cross_entropy": [[0.0, 1.0], [0.7, 0.3]], "bce": [[0.1, 0.8], [0.9, 0.35]]}
+    t = targets.get(loss, [[0.2, -0.4], [0.9, 0.35]])
+    spec = {
+        "layers": [2, 1, 2],
+        "activations": [hidden, out_act],
+        "loss": loss,
+        "weights": [[[0.7, -0.45]], [[0.8], [-1.3]]],
+        "biases": [[0.15], [0.2, -0.1]],
+        "optimizer": {"name": "sgd", "learning_rate": 0.5},
+        "samples": [{"input": [0.6, -0.2], "target": t[0]}, {"input": [-0.9, 0.5], "target": t[1]}],
+    }
+    terms, whole = _two_path_terms(spec)
+    engine = Session(netfile.parse(spec)).record["dE_dout", 1]
+    assert_matches(terms.sum(axis=0), whole, "torch: the two paths add up to the whole gradient")
+    assert_matches(engine, terms.sum(axis=0), "hidden dE_dout = sum of the two path terms")
+    for k, term in enumerate(terms):
+        assert np.all(np.abs(term) > 1e-3), "both paths carry gradient"
+        assert not np.allclose(engine, term, rtol=1e-6, atol=0), f"dE_dout is path {k} alone"
+    # and the hidden delta and weight gradients follow from the summed value
+    ref = TorchNet(spec).step()
+    assert_matches(Session(netfile.parse(spec)).record["grad_w", 1], ref[("grad_w", 1)], "grad_w of layer 1")
+
+
+def test_mean_loss_is_the_mean_of_sample_losses_in_torch():
+    """The engine's batch loss is mean_s E_s; for mse and bce torch's 'mean' reduction is over
+    B·K elements. The two agree (a check of the reference itself, on torch values only)."""
+    g = torch.Generator().manual_seed(0)
+    out = torch.rand(3, 4, generator=g, dtype=torch.float64) * 0.98 + 0.01
+    t = torch.rand(3, 4, generator=g, dtype=torch.float64)
+    net = torch.randn(3, 4, generator=g, dtype=torch.float64)
+    tp = torch.softmax(torch.randn(3, 4, generator=g, dtype=torch.float64), dim=-1)
+    for loss in LOSS_NAMES:
+        target = tp if loss == "cross_entropy" else t
+        a = mean_loss(loss, net, out, target).item()
+        b = sample_losses(loss, net, out, target).mean().item()
+        assert a == pytest.approx(b, rel=1e-14)
+    assert cyclic_batch(5, 3, 2) == [3, 4, 0]
+    assert tensor([1.0]).dtype == torch.float64
