@@ -13,19 +13,17 @@ so tags of one layer are spaced tΔ apart; Δ is chosen so that they never overl
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QKeySequence, QPainter
+from PySide6.QtGui import QFontMetricsF, QKeySequence, QPainter
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QLabel
 
 from engine import naming
 from engine.formula import significant
 from engine.steps import Step
 
-from .diagram_items import GRADIENT, MUTED, TEXT, EdgeItem, Tag, UnitItem
+from .diagram_items import FONT, GRADIENT, MUTED, TEXT, UNIT_RADIUS, EdgeItem, Tag, UnitItem
 from .model import SessionModel, ValueRef
 
-TAG_LINE = 16.0  # height of a line of tag text
-EDGE_TAG_HALF_WIDTH = 78.0
-UNIT_TAG_HALF_WIDTH = 66.0
+TAG_GAP = 4.0  # between two edge tags
 MIN_SPACING = 112.0
 MAX_FIT_SCALE = 1.6
 DETAIL_SCALE = 0.5  # below this zoom the tags are too small to read: they hide until zoomed in
@@ -87,6 +85,13 @@ class DiagramView(QGraphicsView):
         self.hint.move(6, 6)
         self.hint.adjustSize()
         self.hint.hide()
+        self.legend = QLabel(
+            "<span style='color:#1f6fb4'>blue</span> / <span style='color:#d1495b'>red</span> edge: positive / "
+            "negative weight, width: its size · <span style='color:#c08400'>amber</span>: in the current "
+            "computation · <span style='color:#7b2cbf'>purple</span>: gradients, δ · double-click a weight, "
+            "bias, input, output or η to type a value", self.viewport())
+        self.legend.setObjectName("legend")
+        self.legend.setStyleSheet("background: rgba(255, 255, 255, 215); color: #444; padding: 2px; font-size: 8pt")
         self.scene().selectionChanged.connect(self._selection_changed)
         model.networkReplaced.connect(self.rebuild)
         model.changed.connect(self.refresh)
@@ -105,12 +110,17 @@ class DiagramView(QGraphicsView):
         self.sample = min(self.sample, session.layout.batch - 1)
         widest = max(sizes[1:])
         # edge tags of one layer are spacing/(n+1) apart and two lines (+ a gap) high
-        spacing = max(MIN_SPACING, (2 * TAG_LINE + 10) * (widest + 1))
+        tag_height = 2 * QFontMetricsF(FONT).height() + 4
+        spacing = max(MIN_SPACING, (tag_height + TAG_GAP) * (widest + 1))
+        # Horizontally, an edge tag at 1/(n+1) of its edge must clear the tags under the units.
+        widths = self._tag_widths(len(session.net.parameters()))
         x = 0.0
         columns = [0.0]
         for l in range(1, depth + 1):
             t = 1.0 / (sizes[l] + 1)
-            x += max(300.0, (UNIT_TAG_HALF_WIDTH + EDGE_TAG_HALF_WIDTH + 14) / t)
+            # inputs' tags are on their left; hidden units' hang below them
+            clear = UNIT_RADIUS if l == 1 else widths["hidden"] / 2
+            x += max(220.0, (clear + widths["edge"] / 2 + 12) / t)
             columns.append(x)
 
         def y_of(layer: int, j: int) -> float:
@@ -122,12 +132,12 @@ class DiagramView(QGraphicsView):
                 item.setPos(columns[l], y_of(l, j))
                 if l == 0:
                     item.set_ref(ValueRef("input", None))
-                    item.values.align_left = True
-                    item.values.setPos(-item.rect().width() / 2 - 8 - 2 * UNIT_TAG_HALF_WIDTH, 0)
+                    item.values.anchor = "right"
+                    item.values.setPos(-item.rect().width() / 2 - 6, 0)
                 elif l == depth:
                     item.set_ref(ValueRef("target", None))
-                    item.values.align_left = True
-                    item.values.setPos(item.rect().width() / 2 + 8, 0)
+                    item.values.anchor = "left"
+                    item.values.setPos(item.rect().width() / 2 + 6, 0)
                 scene.addItem(item)
                 self.units[(l, j)] = item
         for l in range(1, depth + 1):
@@ -142,28 +152,28 @@ class DiagramView(QGraphicsView):
                 for i in range(sizes[l - 1]):
                     self._add_edge(naming.weight_name(sizes, l, j, i), self.units[(l - 1, i)].pos(), end, t)
                 self._add_edge(naming.bias_name(sizes, l, j), bias.pos(), end, t)
-        top = min(item.pos().y() for item in self.units.values()) - 70
-        bottom = max(item.pos().y() for item in self.bias_units.values()) + 60
-        self.lr_tag = Tag(align_left=True)
+        top = min(item.pos().y() for item in self.units.values()) - 50
+        bottom = max(item.pos().y() for item in self.bias_units.values()) + 30
+        self.lr_tag = Tag(anchor="left")
         self.lr_tag.ref = ValueRef("lr")
-        self.lr_tag.setPos(columns[0] - 2 * UNIT_TAG_HALF_WIDTH - 40, top)
+        left = columns[0] - UNIT_RADIUS - 10 - widths["input"]
+        right = columns[-1] + UNIT_RADIUS + 10 + widths["output"]
+        self.lr_tag.setPos(left, top)
         scene.addItem(self.lr_tag)
-        self.legend = Tag(align_left=True)
-        self.legend.set_lines([
-            ("blue / red edge: positive / negative weight; width: its size", TEXT),
-            ("amber: taking part in the current computation; purple: gradients, δ", TEXT),
-            ("double-click a weight, bias, input, output or η to type a value", MUTED),
-        ])
-        self.legend.setPos(columns[0] - 2 * UNIT_TAG_HALF_WIDTH - 40, bottom + 30)
-        scene.addItem(self.legend)
         self.refresh()
         # Room for the widest tags the units will show (values appear as they are computed).
-        left = columns[0] - 2 * UNIT_TAG_HALF_WIDTH - 60
-        right = columns[-1] + UNIT_TAG_HALF_WIDTH * 2 + 60
-        rect = QRectF(left, top - 30, right - left, bottom + 90 - (top - 30))
+        rect = QRectF(left - 10, top - 20, right - left + 20, bottom + 20 - (top - 20))
         scene.setSceneRect(rect.united(scene.itemsBoundingRect().adjusted(-20, -20, 20, 20)))
         self.auto_fit = True
         self.fit()
+
+    def _tag_widths(self, n_params: int) -> dict[str, float]:
+        """Widths of the widest tags of each kind, at the digits shown."""
+        fm = QFontMetricsF(FONT)
+        number = self.fmt(-0.0123456789012345678)
+        texts = {"input": f"i9 = {number}", "hidden": f"out {number}", "output": f"target {number}",
+                 "edge": f"∂E/∂w{n_params} {number}"}
+        return {kind: fm.horizontalAdvance(text) + 10 for kind, text in texts.items()}
 
     def _add_edge(self, name: str, start: QPointF, end: QPointF, t: float) -> None:
         edge = EdgeItem(ValueRef("param", name), start, end, t)
@@ -214,7 +224,7 @@ class DiagramView(QGraphicsView):
 
     def set_digits(self, digits: int) -> None:
         self.fmt = significant(digits)
-        self.refresh()
+        self.rebuild()  # tags change width: the layout makes room for them
 
     def set_sample(self, sample: int) -> None:
         self.sample = sample
@@ -251,6 +261,10 @@ class DiagramView(QGraphicsView):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
+        self.legend.setFixedWidth(self.viewport().width())
+        self.legend.setWordWrap(True)
+        self.legend.adjustSize()
+        self.legend.move(0, self.viewport().height() - self.legend.height())
         if self.auto_fit:
             self.fit()
 

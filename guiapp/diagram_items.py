@@ -25,13 +25,14 @@ UNIT_RADIUS = 24.0
 
 
 class Tag(QGraphicsItem):
-    """Lines of text on a rounded, slightly transparent box, centred on its position."""
+    """Lines of text on a rounded, slightly transparent box placed by its `anchor`: centred
+    on its position, or beginning ("left") or ending ("right") there, or hanging below it ("top")."""
 
-    def __init__(self, parent=None, align_left: bool = False):
+    def __init__(self, parent=None, anchor: str = "center"):
         super().__init__(parent)
         self._lines: list[tuple[str, QColor]] = []
         self._rect = QRectF()
-        self.align_left = align_left
+        self.anchor = anchor
         self.highlighted = False
         self.setZValue(3)
 
@@ -44,8 +45,9 @@ class Tag(QGraphicsItem):
         fm = QFontMetricsF(FONT)
         width = max((fm.horizontalAdvance(t) for t, _ in lines), default=0.0) + 8
         height = fm.height() * len(lines) + 4 if lines else 0.0
-        x = 0.0 if self.align_left else -width / 2
-        self._rect = QRectF(x, -height / 2, width, height)
+        x = {"left": 0.0, "right": -width}.get(self.anchor, -width / 2)
+        y = 0.0 if self.anchor == "top" else -height / 2
+        self._rect = QRectF(x, y, width, height)
         self.update()
 
     def text(self) -> str:
@@ -79,9 +81,9 @@ class UnitItem(QGraphicsEllipseItem):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, not bias)
         self.setZValue(2)
         self.setBrush(BIAS_FILL if bias else UNIT_FILL)
-        self.values = Tag()
+        self.values = Tag(anchor="top")
         self.values.setParentItem(self)
-        self.values.setPos(0, r + 6)
+        self.values.setPos(0, r + 3)
         self.values.setFlag(QGraphicsItem.GraphicsItemFlag.ItemStacksBehindParent, False)
         self.set_state(False, False)
 

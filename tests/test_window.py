@@ -522,3 +522,46 @@ def test_help_lists_the_keys(qtbot, window):
     window.actions["help_keys"].trigger()
     title, text = window.messages[-1]
     assert "Step" in text and "Ctrl+Z" in text and "double-click" in text
+
+
+# -- the diagram's layout ---------------------------------------------------------------------
+
+def _overlaps(w):
+    """Pairs of text tags and unit circles whose boxes intersect, with all values shown."""
+    d = w.diagram
+    boxes = [(f"tag {name}", e.tag.sceneBoundingRect().adjusted(1, 1, -1, -1)) for name, e in d.edges.items()]
+    for (l, j), u in d.units.items():
+        boxes.append((f"unit {l},{j}", u.sceneBoundingRect()))
+        boxes.append((f"values {l},{j}", u.values.sceneBoundingRect().adjusted(1, 1, -1, -1)))
+    for l, b in d.bias_units.items():
+        boxes.append((f"bias {l}", b.sceneBoundingRect()))
+    found = []
+    for a in range(len(boxes)):
+        for b in range(a + 1, len(boxes)):
+            (na, ra), (nb, rb) = boxes[a], boxes[b]
+            if na.split()[1] == nb.split()[1] and {na.split()[0], nb.split()[0]} == {"unit", "values"}:
+                continue  # a unit and its own values
+            if ra.intersects(rb):
+                found.append((na, nb))
+    return found
+
+
+SIX_BY_EIGHT = {"layers": [8, 8, 8, 8, 8, 8], "activations": ["tanh"] * 4 + ["sigmoid"], "loss": "half_sse",
+                "seed": 3, "optimizer": {"name": "sgd", "learning_rate": 0.1},
+                "samples": [{"input": [0.1 * i for i in range(8)], "target": [0.5] * 8}]}
+
+
+@pytest.mark.parametrize("name", ["mazur", "seed-notebook", "xor", "softmax", "6x8"])
+def test_no_labels_overlap(qtbot, make_window, name):
+    net = netfile.parse(SIX_BY_EIGHT) if name == "6x8" else None
+    w = make_window(name, net)
+    click(qtbot, w, "finish_iteration")  # every tag at its largest: values, gradients, w⁺
+    assert all(len(e.tag.text().splitlines()) == 2 for e in w.diagram.edges.values())
+    assert _overlaps(w) == []
+    if name != "6x8":  # the presets are readable as the window opens, without zooming
+        assert w.diagram.labels_shown() and w.diagram.transform().m11() >= 0.6
+    else:  # too big to read whole: labels wait for the zoom, then show
+        assert not w.diagram.labels_shown() and w.diagram.hint.isVisible()
+        for _ in range(12):
+            w.diagram.zoom(1.25)
+        assert w.diagram.labels_shown() and not w.diagram.hint.isVisible()
