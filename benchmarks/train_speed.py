@@ -10,7 +10,7 @@ learning rate 0.5, one sample) is trained for N iterations (20,000 by default) b
   3. a hand-written numpy loop of the same maths (float64),
   4. PyTorch float64 autograd with torch.optim.SGD, when torch is installed,
 
-and the full trace of (2) is written as CSV (`engine.tracecsv.write_trace`). Each figure is
+and the full trace of (2) is written as CSV (`engine.export.save_trace`). Each figure is
 the best of R runs (5 by default): the machine's noise only ever adds time. The script checks
 that all of them end with the same loss, so the comparison is of the same computation.
 """
@@ -29,7 +29,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import engine  # noqa: E402
-from engine.tracecsv import TraceRows, write_trace  # noqa: E402
+from engine.export import save_trace  # noqa: E402
+from engine.tracecsv import TraceRows  # noqa: E402
 
 try:
     import torch
@@ -182,7 +183,7 @@ def main(argv=None) -> int:
         rows = len(records) * len(TraceRows(session.net, session.layout))
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "trace.csv"
-            seconds = best_of(repeats, {"csv": lambda: write_trace(path, session.net, session.layout, records)})[0]["csv"]
+            seconds = best_of(repeats, {"csv": lambda: save_trace(path, session.net, session.layout, records)})[0]["csv"]
             size = path.stat().st_size
         print()
         print(f"trace CSV of {n:,} iterations: {rows:,} rows, {size / 1e6:.1f} MB in {seconds:.2f} s: "

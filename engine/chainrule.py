@@ -90,7 +90,6 @@ def gradient(net: Network, rec: Record, p: naming.Param, sample: int | None = No
 def _per_sample(net: Network, rec: Record, p: naming.Param, s: int) -> Node:
     n = Names(net)
     l, j, i = p.layer, p.unit, p.source
-    unit = n.unit(l, j)
     batch = len(rec.samples)
     suffix = f" (sample {int(rec.samples[s]) + 1})" if batch > 1 else ""
     if p.kind == "w":

@@ -8,6 +8,7 @@ written.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import os
 import sys
@@ -21,7 +22,8 @@ from .gradcheck import gradcheck
 from .netfile import NetworkFileError, dumps, load
 from .network import UPDATE_ORDERS, Network
 from .session import Session, TrainingDiverged
-from .tracecsv import COLUMNS, TraceRows, write_history
+from .export import save_history
+from .tracecsv import COLUMNS, TraceRows
 
 EXIT_BAD_INPUT, EXIT_DIVERGED, EXIT_WRITE = 2, 3, 4
 
@@ -111,7 +113,7 @@ def cmd_train(args) -> int:
     written = 0
     status = 0
     try:
-        with (atomic_open(args.trace) if args.trace else _nothing()) as trace_file:
+        with atomic_open(args.trace) if args.trace else contextlib.nullcontext() as trace_file:
             rows = TraceRows(session.net, session.layout) if trace_file else None
             writer = csv.writer(trace_file, lineterminator="\n") if trace_file else None
             if writer:
@@ -148,7 +150,7 @@ def cmd_train(args) -> int:
             print(f"outputs for sample {int(s) + 1}: " + ", ".join(repr(float(v)) for v in outs[k]))
     try:
         if args.history:
-            write_history(args.history, history[: diverged.iteration if diverged else done])
+            save_history(args.history, history[: diverged.iteration if diverged else done])
             print(f"wrote {args.history}")
         if args.trace:
             print(f"wrote {args.trace} ({written:,} iterations, {written * len(rows):,} rows)")
@@ -167,14 +169,6 @@ def cmd_train(args) -> int:
         print(f"cannot write an output file: {e.strerror or e}: {e.filename or ''}", file=sys.stderr)
         return EXIT_WRITE
     return status
-
-
-class _nothing:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc):
-        return False
 
 
 def _write_new(writer, rows: TraceRows, session: Session, written: int) -> int:

@@ -20,7 +20,6 @@ from .layout import Record
 from .network import Network
 from .steps import Step
 
-LABEL_QUANTITY = {"grad_w_sample": "grad_w", "grad_b_sample": "grad_b", "batch_loss": "loss"}
 
 
 @dataclass(frozen=True)

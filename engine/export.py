@@ -1,7 +1,12 @@
-"""Writing the trace and the loss history step by step, for callers that must stay
-responsive (the window): each function is a generator that yields Progress as it goes and
-writes atomically, so closing it early (a cancel) or an error leaves no file behind and any
-existing file as it was."""
+"""Writing the trace and the loss-history CSV files.
+
+`write_trace` and `write_history` are generators that yield Progress as they go, for callers
+that must stay responsive (the window); `save_trace` and `save_history` run them to the end.
+Files are written atomically: closing a generator early (a cancel) or an error leaves no
+file behind and any existing file as it was.
+
+The history is `iteration,loss`: the batch loss of each iteration's forward pass, before
+its update."""
 from __future__ import annotations
 
 import csv
@@ -47,3 +52,15 @@ def write_history(path: str | os.PathLike, losses: np.ndarray, every: int = 50_0
             if start + every < total:
                 yield Progress(start + len(chunk), total)
     yield Progress(total, total)
+
+
+def save_trace(path: str | os.PathLike, net: Network, layout: Layout, records: Sequence[Record]) -> int:
+    """Write the trace of `records`; returns the number of iterations written."""
+    for progress in write_trace(path, net, layout, records):
+        pass
+    return progress.done
+
+
+def save_history(path: str | os.PathLike, losses: np.ndarray) -> None:
+    for _ in write_history(path, losses):
+        pass

@@ -1,4 +1,4 @@
-"""The trace and loss-history CSV files.
+"""The rows of the trace CSV (writing the files: `engine.export`).
 
 Trace columns: iteration,sample,phase,quantity,layer,unit,source,label,formula,value.
 `sample`, `unit` and `source` are 1-based (`sample` is the sample's position in the network
@@ -7,11 +7,8 @@ with repr, so it reads back exactly. Files are UTF-8 (labels use ∂, δ, ·).
 """
 from __future__ import annotations
 
-import csv
-import os
-from typing import Callable, Iterable
+from typing import Iterable
 
-from .atomic import atomic_open
 from .describe import Context, context, index_of, label, spec
 from .formula import exact, parenthesized
 from .layout import Layout, Record
@@ -115,32 +112,3 @@ class _Plan:
 
         self.rows = [(fixed, symbolic, fn, [at(a) for a in args], at(value))
                      for fixed, symbolic, fn, args, value in steps]
-
-
-def write_trace(path: str | os.PathLike, net: Network, layout: Layout, records: Iterable[Record],
-                progress: Callable[[int], bool | None] | None = None) -> int:
-    """Write the records' rows to `path` atomically. `progress(iterations_written)` is called
-    after each iteration; returning False cancels (and leaves `path` untouched).
-    Returns the number of iterations written."""
-    maker = TraceRows(net, layout)
-    done = 0
-    with atomic_open(path) as f:
-        out = csv.writer(f, lineterminator="\n")
-        out.writerow(COLUMNS)
-        for rec in records:
-            out.writerows(maker.rows(rec))
-            done += 1
-            if progress is not None and progress(done) is False:
-                raise ExportCancelled(f"export cancelled after {done} iterations")
-    return done
-
-
-class ExportCancelled(Exception):
-    pass
-
-
-def write_history(path: str | os.PathLike, losses, first_iteration: int = 1) -> None:
-    """iteration,loss: the batch loss of each iteration's forward pass, before its update."""
-    with atomic_open(path) as f:
-        f.write("iteration,loss\n")
-        f.writelines(f"{first_iteration + k},{float(v)!r}\n" for k, v in enumerate(losses))

@@ -186,7 +186,7 @@ class DiagramView(QGraphicsView):
         session = self.model.session
         if not self.units or len(self.units) != sum(session.net.sizes):
             return
-        sizes, depth, fmt, s = session.net.sizes, session.net.depth, self.fmt, self.sample
+        sizes, fmt, s = session.net.sizes, self.fmt, self.sample
         step = session.current_step
         units, biases, params = involvement(step, sizes, session.net.activations[-1] == "softmax")
         current = (step.layer, step.unit) if step is not None and step.unit is not None else None

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar,
-                               QSlider, QSpinBox, QSplitter, QToolBar, QWidget)
+                               QSlider, QSpinBox, QSplitter, QToolBar)
 
 from engine import Network, NetworkFileError, TrainingDiverged, export, netfile, presets
 from engine.formula import significant
@@ -222,7 +222,6 @@ class MainWindow(QMainWindow):
         self.actions["play"].setEnabled(not busy)
         self.actions["stop"].setEnabled(busy)
         self.presets_menu.setEnabled(not busy)
-        self.undo_stack.setActive(True)
         self.undo_action.setEnabled(not busy and self.undo_stack.canUndo())
         self.redo_action.setEnabled(not busy and self.undo_stack.canRedo())
         self.train_count.setEnabled(not busy)
