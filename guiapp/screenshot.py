@@ -12,7 +12,13 @@ import sys
 def render(out: str, network: str = "mazur", steps: int | None = None, width: int = 1400, height: int = 860,
            select: str | None = "w1") -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import tempfile
+
+    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
+
+    # The picture must not depend on, nor change, the user's remembered window and digits.
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
 
     from engine import presets
 
