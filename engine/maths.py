@@ -68,6 +68,18 @@ class Params:
         shapes = Shapes(net.sizes)
         return cls(shapes, np.concatenate([w.ravel() for w in net.weights] + list(net.biases)))
 
+    def get(self, p) -> float:
+        """The value of one weight or bias (a naming.Param)."""
+        if p.kind == "w":
+            return float(self.weights[p.layer - 1][p.unit, p.source])
+        return float(self.biases[p.layer - 1][p.unit])
+
+    def set(self, p, value: float) -> None:
+        if p.kind == "w":
+            self.weights[p.layer - 1][p.unit, p.source] = value
+        else:
+            self.biases[p.layer - 1][p.unit] = value
+
     def copy(self) -> "Params":
         return Params(self.shapes, self.theta.copy(), None if self.velocity is None else self.velocity.copy())
 

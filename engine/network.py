@@ -63,17 +63,6 @@ class Network:
     def parameters(self) -> list[naming.Param]:
         return naming.parameters(self.sizes)
 
-    def get(self, p: naming.Param) -> float:
-        if p.kind == "w":
-            return float(self.weights[p.layer - 1][p.unit, p.source])
-        return float(self.biases[p.layer - 1][p.unit])
-
-    def set(self, p: naming.Param, value: float) -> None:
-        if p.kind == "w":
-            self.weights[p.layer - 1][p.unit, p.source] = value
-        else:
-            self.biases[p.layer - 1][p.unit] = value
-
     def copy(self) -> "Network":
         return copy.deepcopy(self)
 

@@ -162,12 +162,16 @@ class Session:
             return True
         if self.trace.row(self.iteration - 1) is None:
             return False
+        self._previous_iteration()
+        self.cursor = len(self.steps) - 1
+        return True
+
+    def _previous_iteration(self) -> None:
+        """Back to the recorded iteration before this one, forgetting this one."""
         self.trace.drop_from(self.iteration)
         self.history.truncate(self.iteration - 1)
         self.iteration -= 1
         self.params = self.record.params_before()
-        self.cursor = len(self.steps) - 1
-        return True
 
     def can_step_back(self) -> bool:
         return self.cursor >= 0 or self.trace.row(self.iteration - 1) is not None
@@ -197,10 +201,7 @@ class Session:
     # -- edits ----------------------------------------------------------------------------
     def set_parameter(self, p: naming.Param, value: float) -> None:
         """Set a weight or bias as the current iteration starts, and recompute it."""
-        if p.kind == "w":
-            self.params.weights[p.layer - 1][p.unit, p.source] = value
-        else:
-            self.params.biases[p.layer - 1][p.unit] = value
+        self.params.set(p, value)
         self._compute()
 
     def set_input(self, sample: int, unit: int, value: float) -> None:
@@ -219,9 +220,7 @@ class Session:
 
     def start_value(self, p: naming.Param) -> float:
         """The parameter's value as the current iteration starts."""
-        if p.kind == "w":
-            return float(self.params.weights[p.layer - 1][p.unit, p.source])
-        return float(self.params.biases[p.layer - 1][p.unit])
+        return self.params.get(p)
 
     def snapshot(self) -> "Snapshot":
         """Everything needed to come back here (but the trace, which is rebuilt as needed)."""
@@ -341,10 +340,7 @@ class Session:
         while not (math.isfinite(self.loss) and np.isfinite(self.params.theta).all()):
             if self.trace.row(self.iteration - 1) is None:
                 break
-            self.trace.drop_from(self.iteration)
-            self.history.truncate(self.iteration - 1)
-            self.iteration -= 1
-            self.params = self.record.params_before()
+            self._previous_iteration()
         self.cursor = -1
 
     def run(self, n: int) -> None:
