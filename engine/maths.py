@@ -101,7 +101,6 @@ class Plan:
         self.grad_b = self.shapes.biases(self.grad)
         # The part of θ that SGD updates: everything, or the weights only.
         self.trained = slice(0, self.shapes.size if self.train_biases else self.shapes.n_weights)
-        self.everything = slice(0, self.shapes.size)
 
 
 def forward(plan: Plan, weights, biases, x: np.ndarray):
@@ -123,9 +122,6 @@ def batch_loss(plan: Plan, params: Params, x: np.ndarray, t: np.ndarray) -> floa
 
 def _sgd(plan: Plan, params: Params, lr: float, part: slice) -> None:
     """torch.optim.SGD.step() on the `part` of θ, in place."""
-    if part == plan.everything and not plan.momentum:
-        params.theta -= lr * plan.grad
-        return
     g = plan.grad[part]
     if plan.momentum:
         if params.velocity is None:
