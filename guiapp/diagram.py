@@ -315,8 +315,7 @@ class DiagramView(QGraphicsView):
 
     def keyPressEvent(self, event) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            selected = self.scene().selectedItems()
-            ref = self._edit_ref(selected[0]) if selected else None
+            ref = self.selected_ref()
             if ref is not None:
                 self.editRequested.emit(ref)
                 return
@@ -327,6 +326,11 @@ class DiagramView(QGraphicsView):
             self.zoom(0.8)
             return
         super().keyPressEvent(event)
+
+    def selected_ref(self) -> ValueRef | None:
+        """What editing the selected element changes (None if nothing editable is selected)."""
+        selected = self.scene().selectedItems()
+        return self._edit_ref(selected[0]) if selected else None
 
     def _edit_ref(self, owner) -> ValueRef | None:
         if owner is None:

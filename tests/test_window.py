@@ -565,3 +565,12 @@ def test_no_labels_overlap(qtbot, make_window, name):
         for _ in range(12):
             w.diagram.zoom(1.25)
         assert w.diagram.labels_shown() and not w.diagram.hint.isVisible()
+
+
+def test_edit_selected_from_the_menu(qtbot, window):
+    w = window
+    tag = w.diagram.edges["w6"].tag
+    qtbot.mouseClick(w.diagram.viewport(), Qt.MouseButton.LeftButton, pos=w.diagram.mapFromScene(tag.scenePos()))
+    w.actions["edit_selected"].trigger()
+    edit(qtbot, w, "0.125")
+    assert w.model.session.start_value(w.model.session.parameter("w6")) == 0.125
