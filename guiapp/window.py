@@ -290,7 +290,7 @@ class MainWindow(QMainWindow):
             return
         self.actions["play"].setChecked(False)
         session = self.model.session
-        self._start_job(session.train(n, chunk_seconds=0.02), "train", f"Training {n:,} iterations")
+        self._start_job(session.train(n, chunk_seconds=0.01), "train", f"Training {n:,} iterations")
 
     def _start_job(self, generator, kind: str, text: str) -> None:
         self.job = Job(generator, self)
@@ -351,8 +351,7 @@ class MainWindow(QMainWindow):
 
     # -- edits ------------------------------------------------------------------------------
     def edit_selected(self) -> None:
-        selected = self.diagram.scene().selectedItems()
-        ref = self.diagram._edit_ref(self.diagram._owner(selected[0])) if selected else None
+        ref = self.diagram.selected_ref()
         if ref is None:
             self.statusBar().showMessage("Select a weight, a bias, an input or an output unit first", 4000)
             return
