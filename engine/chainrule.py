@@ -8,18 +8,21 @@ For a unit that feeds several others, ∂E_total/∂out_h1 is a sum over the dow
 
 A `Node` is a product of factors, a sum of terms, the mean over a batch, or a leaf with
 the formula that gives its value. Every value comes from the recorded iteration; the
-gradient itself is the one the engine applied. `lines()` writes it out as above.
+gradient itself is the one the engine applied. The structure (which factors, which
+downstream paths, which weights) comes from the formula specs of the quantity table, the
+same that the side panel and the trace CSV write. `lines()` writes it out as above.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from . import naming
-from .describe import Names, formula as step_formula
+from .describe import context, formula as step_formula
 from .formula import Fmt, Formula, in_expression, short
 from .layout import Record
-from .network import Network
-from .steps import Step
+from .network import Setup
+from .quantities import Key, Names, spec
 
 OPERATORS = {"product": " × ", "sum": " + "}
 
@@ -76,71 +79,100 @@ def _leaf(symbol: str, value: float, formula: Formula | None = None) -> Node:
     return Node(symbol, float(value), "leaf", (), formula)
 
 
-def gradient(net: Network, rec: Record, p: naming.Param, sample: int | None = None) -> Node:
+class _Reader:
+    """Values, symbols and formulas of one recorded iteration, as the quantity table writes
+    them: the breakdowns below take every structure (which factors, which paths, which
+    weights) from the formula specs, so there is one source for each derivative."""
+
+    def __init__(self, net: Setup, rec: Record):
+        self.net, self.rec = net, rec
+        self.names = Names(net.sizes)
+        self.ctx = context(net, rec)
+
+    def spec(self, key: Key):
+        return spec(self.net, self.ctx, key)
+
+    def formula(self, key: Key) -> Formula | None:
+        return step_formula(self.net, self.rec, key)
+
+    def value(self, key: Key) -> float:
+        return self.rec.value(key)
+
+    def factorized(self, layer: int, unit: int, s: int) -> bool:
+        """Is δ of this unit written ∂E/∂out × ∂out/∂net with finite factors? (Not for a
+        softmax output, whose δ comes in one piece, nor where ∂E/∂out is not finite: an
+        output that rounds to exactly 0 or 1 with bce, where δ = (out − target)/K.)"""
+        if not self.net.activation(layer).elementwise:
+            return False
+        dout = self.value(Key("dE_dout", layer, unit, sample=s))
+        return math.isfinite(dout)
+
+
+def gradient(net: Setup, rec: Record, p: naming.Param, sample: int | None = None) -> Node:
     """∂E/∂p in the recorded iteration: the batch mean of the per-sample breakdowns, or the
     breakdown for one sample (0-based position in the batch)."""
+    r = _Reader(net, rec)
     batch = len(rec.samples)
     if sample is None and batch > 1:
-        idx = (p.unit, p.source) if p.kind == "w" else (p.unit,)
-        children = tuple(_per_sample(net, rec, p, s) for s in range(batch))
-        return Node(f"∂E/∂{p.name}", float(rec["grad_" + p.kind, p.layer][idx]), "mean", children)
-    return _per_sample(net, rec, p, 0 if sample is None else sample)
+        children = tuple(_per_sample(r, p, s) for s in range(batch))
+        return Node(f"∂E/∂{p.name}", r.value(Key("grad_" + p.kind, p.layer, p.unit, p.source)), "mean", children)
+    return _per_sample(r, p, 0 if sample is None else sample)
 
 
-def _per_sample(net: Network, rec: Record, p: naming.Param, s: int) -> Node:
-    n = Names(net)
-    l, j, i = p.layer, p.unit, p.source
-    batch = len(rec.samples)
-    suffix = f" (sample {int(rec.samples[s]) + 1})" if batch > 1 else ""
-    if p.kind == "w":
-        prev = rec["input", 0] if l == 1 else rec["out", l - 1]
-        last = _leaf(f"∂{n.net(l, j)}/∂{p.name}", prev[s, i], Formula(lambda x: x, (n.out(l - 1, i),), (prev[s, i],)))
-        value = rec["grad_w_sample", l][s, j, i]
-    else:
+def _per_sample(r: _Reader, p: naming.Param, s: int) -> Node:
+    n = r.names
+    l, j = p.layer, p.unit
+    batch = len(r.rec.samples)
+    suffix = f" (sample {int(r.rec.samples[s]) + 1})" if batch > 1 else ""
+    key = Key(f"grad_{p.kind}_sample", l, j, p.source, s)
+    # ∂E_s/∂p = δ × ∂net/∂p: the gradient's own spec says what ∂net/∂p is
+    grad = r.spec(key)
+    delta_key, *inputs = grad.keys()
+    if inputs:  # a weight: ∂net/∂w = the out it multiplies
+        last = _leaf(f"∂{n.net(l, j)}/∂{p.name}", r.value(inputs[0]), Formula(lambda x: x, (grad.symbols[1],),
+                                                                              (r.value(inputs[0]),)))
+    else:  # a bias: ∂net/∂b = 1
         last = _leaf(f"∂{n.net(l, j)}/∂{p.name}", 1.0)
-        value = rec["grad_b_sample", l][s, j]
-    if net.activation(l).elementwise:
+    if r.factorized(l, j, s):
         factors = (
-            _dE_dout(net, rec, l, j, s),
-            _leaf(f"∂{n.out(l, j)}/∂{n.net(l, j)}", rec["dout_dnet", l][s, j],
-                  step_formula(net, rec, Step("backward", "dout_dnet", l, j, None, s))),
+            _dE_dout(r, l, j, s),
+            _leaf(f"∂{n.out(l, j)}/∂{n.net(l, j)}", r.value(Key("dout_dnet", l, j, sample=s)),
+                  r.formula(Key("dout_dnet", l, j, sample=s))),
             last,
         )
-    else:  # softmax with cross-entropy: ∂E/∂net comes in one piece
-        factors = (
-            _leaf(f"∂E_total/∂{n.net(l, j)}", rec["delta", l][s, j],
-                  step_formula(net, rec, Step("backward", "delta", l, j, None, s))),
-            last,
-        )
-    return Node(f"∂E_total/∂{p.name}{suffix}", float(value), "product", factors)
+    else:  # δ in one piece (softmax + cross-entropy; bce at a saturated output)
+        factors = (_leaf(f"∂E_total/∂{n.net(l, j)}", r.value(delta_key), r.formula(delta_key)), last)
+    return Node(f"∂E_total/∂{p.name}{suffix}", r.value(key), "product", factors)
 
 
-def _dE_dout(net: Network, rec: Record, l: int, j: int, s: int) -> Node:
+def _dE_dout(r: _Reader, l: int, j: int, s: int) -> Node:
     """∂E_total/∂out of unit j of layer l: from the loss, or summed over the paths above."""
-    n = Names(net)
+    n = r.names
+    key = Key("dE_dout", l, j, sample=s)
     symbol = f"∂E_total/∂{n.out(l, j)}"
-    if l == net.depth:
-        return _leaf(symbol, rec["dE_dout", l][s, j], step_formula(net, rec, Step("backward", "dE_dout", l, j, None, s)))
-    sequential = net.update_order == "sequential"
-    weights = rec["w" if sequential else "w_before", l + 1]
-    above_is_output = l + 1 == net.depth and net.activation(l + 1).elementwise
+    if l == r.net.depth:
+        return _leaf(symbol, r.value(key), r.formula(key))
+    # the spec is Σ_m δ_m·w_mj over the units above, with the weights the backward pass used
+    path = r.spec(key)
+    refs = path.keys()
     terms = []
-    for k in range(net.sizes[l + 1]):
-        above = n.unit(l + 1, k)
-        w_symbol = n.weight(l + 1, k, j) + ("⁺" if sequential else "")
-        w_leaf = _leaf(f"∂{n.net(l + 1, k)}/∂{n.out(l, j)}", weights[k, j],
-                       Formula(lambda w: w, (w_symbol,), (weights[k, j],)))
-        delta = rec["delta", l + 1][s, k]
-        if above_is_output:
+    for (delta_key, w_key), w_symbol in zip(zip(refs[0::2], refs[1::2]), path.symbols[1::2]):
+        m = delta_key.unit
+        above = n.unit(l + 1, m)
+        w = r.value(w_key)
+        w_leaf = _leaf(f"∂{n.net(l + 1, m)}/∂{n.out(l, j)}", w, Formula(lambda v: v, (w_symbol,), (w,)))
+        delta = r.value(delta_key)
+        if l + 1 == r.net.depth and r.factorized(l + 1, m, s):
             # The worked example's form: ∂E_o1/∂out_h1 = ∂E_o1/∂net_o1 × ∂net_o1/∂out_h1,
             # with ∂E_o1/∂net_o1 = ∂E_o1/∂out_o1 × ∂out_o1/∂net_o1.
-            delta_node = Node(f"∂E_{above}/∂{n.net(l + 1, k)}", float(delta), "product", (
-                _leaf(f"∂E_{above}/∂{n.out(l + 1, k)}", rec["dE_dout", l + 1][s, k]),
-                _leaf(f"∂{n.out(l + 1, k)}/∂{n.net(l + 1, k)}", rec["dout_dnet", l + 1][s, k]),
+            delta_node = Node(f"∂E_{above}/∂{n.net(l + 1, m)}", delta, "product", (
+                _leaf(f"∂E_{above}/∂{n.out(l + 1, m)}", r.value(Key("dE_dout", l + 1, m, sample=s))),
+                _leaf(f"∂{n.out(l + 1, m)}/∂{n.net(l + 1, m)}", r.value(Key("dout_dnet", l + 1, m, sample=s))),
             ))
             term_symbol = f"∂E_{above}/∂{n.out(l, j)}"
         else:
-            delta_node = _leaf(f"∂E_total/∂{n.net(l + 1, k)}", delta, Formula(lambda d: d, (f"δ_{above}",), (delta,)))
-            term_symbol = f"∂E_total/∂{n.net(l + 1, k)} × ∂{n.net(l + 1, k)}/∂{n.out(l, j)}"
-        terms.append(Node(term_symbol, float(delta * weights[k, j]), "product", (delta_node, w_leaf)))
-    return Node(symbol, float(rec["dE_dout", l][s, j]), "sum", tuple(terms))
+            delta_node = _leaf(f"∂E_total/∂{n.net(l + 1, m)}", delta,
+                               Formula(lambda d: d, (n.delta(l + 1, m),), (delta,)))
+            term_symbol = f"∂E_total/∂{n.net(l + 1, m)} × ∂{n.net(l + 1, m)}/∂{n.out(l, j)}"
+        terms.append(Node(term_symbol, float(delta * w), "product", (delta_node, w_leaf)))
+    return Node(symbol, r.value(key), "sum", tuple(terms))

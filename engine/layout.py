@@ -1,20 +1,13 @@
 """Where each recorded quantity of an iteration sits in one flat float64 row.
 
-An iteration is recorded as one row of numbers and nothing else. `Layout` names the blocks
-of that row; a `Record` hands out views of them, and labels and formula text are made only
-when someone reads a value (see `describe`). With B the batch size, n_l the units of layer l
-(0 = inputs, L = outputs) and P the number of parameters, the blocks are:
-
-    meta (3: iteration, learning rate, 1 if a momentum buffer existed before the update),
-    sample (B: 0-based positions in the file of the batch's samples),
-    theta_before (P: the parameters the iteration starts from), velocity_before (P, momentum only),
-    input (B, n_0), net and out (B, n_l), target and loss_term (B, n_L), loss (B), batch_loss (1),
-    dE_dout, dout_dnet and delta (B, n_l), grad (P: the batch gradient the update applies),
-    velocity (P, momentum only), theta (P: the parameters after the update).
-
-Records also answer for views of those: w_before, b_before, w, b, grad_w, grad_b,
-velocity_w, velocity_b (and their _before), iteration, lr, and the per-sample gradients
-grad_w_sample = δ ⊗ out and grad_b_sample = δ, which are those products, made on reading.
+An iteration is recorded as one row of numbers and nothing else. `Layout` places the blocks
+the quantity table (`quantities`) declares as stored: the iteration-wide facts (iteration,
+learning rate, whether a momentum buffer existed), the batch's samples, the flat parameter
+vectors (θ before and after, the gradient, the momentum buffers before and after) and, per
+layer, net, out (layer 0: the inputs), target, the loss terms, the losses, dE_dout,
+dout_dnet and delta. A `Record` hands out views of them (and of each layer's weights and
+biases within the flat vectors); labels and formula text are made only when someone reads a
+value (see `describe`). The per-sample gradients δ ⊗ out are products made on reading.
 """
 from __future__ import annotations
 
@@ -23,8 +16,9 @@ import operator
 import numpy as np
 
 from .maths import Params, Shapes
+from .quantities import LAYERS, QUANTITIES, SHAPES, Key
 
-META = ("iteration", "lr", "has_velocity")
+META = tuple(q.name for q in QUANTITIES.values() if isinstance(q.stored, tuple) and q.stored[0] == "meta")
 
 
 class Layout:
@@ -34,74 +28,57 @@ class Layout:
         self.momentum = bool(momentum)
         self.train_biases = bool(train_biases)
         self.depth = depth = len(sizes) - 1
-        self.shapes_of_params = Shapes(sizes)
-        n_params = self.shapes_of_params.size
-        blocks: list[tuple[tuple[str, int], tuple[int, ...]]] = []
-
-        def add(quantity, layer, shape):
-            blocks.append(((quantity, layer), tuple(shape)))
-
-        b = batch
-        add("meta", 0, (len(META),))
-        add("sample", 0, (b,))
-        add("theta_before", 0, (n_params,))
-        if self.momentum:
-            add("velocity_before", 0, (n_params,))
-        add("input", 0, (b, sizes[0]))
-        for l in range(1, depth + 1):
-            add("net", l, (b, sizes[l]))
-            add("out", l, (b, sizes[l]))
-        add("target", depth, (b, sizes[-1]))
-        add("loss_term", depth, (b, sizes[-1]))
-        add("loss", depth, (b,))
-        add("batch_loss", depth, ())
-        for l in range(depth, 0, -1):
-            for q in ("dE_dout", "dout_dnet", "delta"):
-                add(q, l, (b, sizes[l]))
-        add("grad", 0, (n_params,))
-        if self.momentum:
-            add("velocity", 0, (n_params,))
-        add("theta", 0, (n_params,))
+        self.shapes_of_params = params = Shapes(sizes)
+        blocks: list[tuple[tuple[str, int], tuple[int, ...]]] = [(("meta", 0), (len(META),))]
+        for q in QUANTITIES.values():
+            if q.stored == "block" and (self.momentum or not q.momentum_only):
+                blocks += [((q.name, l), SHAPES[q.shape](sizes, l, batch)) for l in LAYERS[q.layers](depth)]
 
         self.keys = [k for k, _ in blocks]
         self.shapes = dict(blocks)
-        self.offsets: dict[tuple[str, int], int] = {}
-        # (quantity, layer) -> (start, stop, shape) of every block, and of the per-layer
-        # parameter views Record derives from them (w, b_before, grad_w ...).
+        # (quantity, layer) -> (start, stop, shape) of every block, and of the quantities
+        # stored within or as another (the per-layer parameter views, the inputs).
         self.spans: dict[tuple[str, int], tuple[int, int, tuple[int, ...]]] = {}
         pos = 0
         for key, shape in blocks:
-            self.offsets[key] = pos
             self.spans[key] = (pos, pos + int(np.prod(shape, dtype=np.int64)), shape)
             pos = self.spans[key][1]
         self.size = pos
-        params = self.shapes_of_params
-        for quantity, (block, kind) in Record.FLAT.items():
-            if (block, 0) in self.offsets:
-                start = self.offsets[block, 0]
-                for l in range(1, depth + 1):
-                    part = (params.w_slices if kind == "w" else params.b_slices)[l - 1]
-                    shape = (sizes[l], sizes[l - 1]) if kind == "w" else (sizes[l],)
-                    self.spans[quantity, l] = (start + part.start, start + part.stop, shape)
+        for q in QUANTITIES.values():
+            kind = q.stored[0] if isinstance(q.stored, tuple) else q.stored
+            if kind == "view" and (q.stored[1], 0) in self.spans:
+                start = self.spans[q.stored[1], 0][0]
+                for l in LAYERS[q.layers](depth):
+                    part = (params.w_slices if q.stored[2] == "w" else params.b_slices)[l - 1]
+                    self.spans[q.name, l] = (start + part.start, start + part.stop, SHAPES[q.shape](sizes, l, batch))
+            elif kind == "alias":
+                for l in LAYERS[q.layers](depth):
+                    self.spans[q.name, l] = self.spans[q.stored[1], l]
+            elif kind == "meta":
+                start = self.spans["meta", 0][0] + q.stored[1]
+                self.spans[q.name, 0] = (start, start + 1, ())
         self._numbered: Record | None = None
         self._in_order = operator.itemgetter(*self.keys)  # a dict's blocks, in row order
+
+    def has(self, quantity: str, layer: int) -> bool:
+        return (quantity, layer) in self.spans or (
+            QUANTITIES[quantity].stored == "derived" and layer in LAYERS[QUANTITIES[quantity].layers](self.depth))
 
     def block(self, row: np.ndarray, quantity: str, layer: int) -> np.ndarray:
         start, stop, shape = self.spans[quantity, layer]
         return row[start:stop].reshape(shape)
 
-    def positions(self, quantity: str, layer: int, index: tuple[int, ...]) -> tuple[int, ...]:
-        """Where the value `record[quantity, layer][index]` sits in a row: its position, or
-        for a per-sample weight gradient the positions of the δ and the out it is the product of."""
-        if quantity == "grad_w_sample":
-            s, j, i = index
-            prev = ("input", 0) if layer == 1 else ("out", layer - 1)
-            return self.positions("delta", layer, (s, j)) + self.positions(*prev, (s, i))
-        if quantity == "grad_b_sample":
-            return self.positions("delta", layer, index)
+    def positions(self, key: Key) -> tuple[int, ...]:
+        """Where the value of `key` sits in a row: its position, or for a per-sample
+        gradient (made on reading) the positions of the values it is the product of."""
+        if key.quantity == "grad_w_sample":
+            return (self.positions(Key("delta", key.layer, key.unit, sample=key.sample))
+                    + self.positions(Key("out", key.layer - 1, key.source, sample=key.sample)))
+        if key.quantity == "grad_b_sample":
+            return self.positions(Key("delta", key.layer, key.unit, sample=key.sample))
         if self._numbered is None:  # a record whose every value is its own position
             self._numbered = Record(self, np.arange(self.size, dtype=np.float64))
-        return (int(self._numbered[quantity, layer][index]),)
+        return (int(self._numbered.value(key)),)
 
     def pack(self, values: dict, row: np.ndarray) -> None:
         """Copy every block of `values` (a complete dict) into `row`, in one call."""
@@ -114,7 +91,7 @@ class Layout:
             ("meta", 0): np.array([iteration, lr, float(has_velocity)]),
             ("sample", 0): samples,
             ("theta_before", 0): params.theta.copy(),
-            ("input", 0): x,
+            ("out", 0): x,
             ("target", self.depth): t,
         }
         if self.momentum:
@@ -123,16 +100,8 @@ class Layout:
 
 
 class Record:
-    """Read access to one recorded iteration: `rec["net", 1]` is net of layer 1, shape (B, n_1)."""
-
-    # The per-layer views of the flat parameter blocks: quantity -> (block, weights or biases).
-    FLAT = {
-        "w": ("theta", "w"), "b": ("theta", "b"),
-        "w_before": ("theta_before", "w"), "b_before": ("theta_before", "b"),
-        "grad_w": ("grad", "w"), "grad_b": ("grad", "b"),
-        "velocity_w": ("velocity", "w"), "velocity_b": ("velocity", "b"),
-        "velocity_w_before": ("velocity_before", "w"), "velocity_b_before": ("velocity_before", "b"),
-    }
+    """Read access to one recorded iteration: `rec["net", 1]` is net of layer 1, shape (B, n_1);
+    `rec.value(key)` is one value."""
 
     def __init__(self, layout: Layout, row: np.ndarray):
         self.layout = layout
@@ -140,25 +109,20 @@ class Record:
 
     def __getitem__(self, key) -> np.ndarray:
         span = self.layout.spans.get(key)
-        if span is not None:  # a block or a parameter view: the common case, made quick
+        if span is not None:  # a block or a view: the common case, made quick
             start, stop, shape = span
             return self.row[start:stop].reshape(shape)
         quantity, layer = key
-        layout = self.layout
-        if quantity in self.FLAT:
-            block, kind = self.FLAT[quantity]
-            flat = layout.block(self.row, block, 0)
-            shapes = layout.shapes_of_params
-            views = shapes.weights(flat) if kind == "w" else shapes.biases(flat)
-            return views[layer - 1]
-        if quantity in META:
-            return layout.block(self.row, "meta", 0)[META.index(quantity)]
-        if quantity == "grad_w_sample":
-            prev = self["input", 0] if layer == 1 else self["out", layer - 1]
-            return self["delta", layer][:, :, None] * prev[:, None, :]
-        if quantity == "grad_b_sample":
+        if quantity == "grad_w_sample" and self.layout.has(quantity, layer):
+            return self["delta", layer][:, :, None] * self["out", layer - 1][:, None, :]
+        if quantity == "grad_b_sample" and self.layout.has(quantity, layer):
             return self["delta", layer]
-        return layout.block(self.row, quantity, layer)
+        if quantity not in QUANTITIES:
+            raise KeyError(f"no quantity {quantity!r}")
+        raise KeyError(f"{quantity!r} has no layer {layer} in this record")
+
+    def value(self, key: Key) -> float:
+        return float(self[key.quantity, key.layer][key.index])
 
     @property
     def iteration(self) -> int:

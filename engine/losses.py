@@ -2,6 +2,12 @@
 
 The batch loss is the mean of E_s over the samples of the batch, as PyTorch's reductions
 ("mean") compute it. Each loss writes its own formulas (from symbols or from numbers).
+
+Two pairings of an output activation with a loss have a δ = ∂E_s/∂net of the output layer
+that is simpler and more exact than the product ∂E_s/∂out · ∂out/∂net (`Fused`):
+softmax + cross-entropy (δ = p·Σt − t: softmax has no element-wise derivative) and sigmoid
++ bce (δ = (o − t)/K, finite even where an output rounds to exactly 0 or 1 and the product
+would be ∞·0). The engine computes δ with them, and the formulas are written from them.
 """
 from __future__ import annotations
 
@@ -69,5 +75,39 @@ LOSSES: dict[str, Loss] = {
             lambda t, o, k: f"−{t}·ln({o})",
             lambda t, o, k: f"−{t}/{o}",
         ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Fused:
+    """The output layer's δ = ∂E_s/∂net in one piece, for one activation + loss pairing."""
+    activation: str
+    loss: str
+    # delta(out, target) -> (B, K)
+    delta: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    # text(out, target, K, target_sum) from symbols or numbers; target_sum is the sample's Σt
+    # (None where it does not enter the formula)
+    text: Callable[[str, str, int, str | None], str]
+    needs_target_sum: bool = False
+    note: str = ""  # why the fused form is used, for the side panel and documents
+
+
+def _softmax_ce_text(o, t, k, target_sum):
+    return f"{o} − {t}" if target_sum is None else f"{o}·{target_sum} − {t}"
+
+
+FUSED: dict[tuple[str, str], Fused] = {
+    (f.activation, f.loss): f
+    for f in (
+        Fused("softmax", "cross_entropy",
+              lambda out, t: out * t.sum(axis=1, keepdims=True) - t,
+              _softmax_ce_text, needs_target_sum=True,
+              note="softmax + cross-entropy: δ = ∂E/∂net = out·Σtarget − target (the softmax Jacobian folded in)"),
+        Fused("sigmoid", "bce",
+              lambda out, t: (out - t) / out.shape[-1],
+              lambda o, t, k, target_sum: f"({o} − {t})/{k}",
+              note="sigmoid + bce: δ = ∂E/∂out·∂out/∂net simplifies to (out − target)/K, "
+                   "exact even where out rounds to 0 or 1"),
     )
 }

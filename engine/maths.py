@@ -4,7 +4,8 @@ Conventions (per sample s of a batch of B samples; layer l = 1..L):
     net_l = out_{l-1} · W_lᵀ + b_l,   out_l = f_l(net_l),   out_0 = the inputs
     E_s = Σ_k loss_term(out_L, target)_k,   E = (1/B) Σ_s E_s (the batch loss)
     ∂E_s/∂out_L from the loss; ∂E_s/∂out_{l-1} = δ_l · W_l (the sum over downstream paths)
-    δ_l = ∂E_s/∂net_l = ∂E_s/∂out_l ⊙ ∂out_l/∂net_l   (softmax + cross-entropy: p·Σt − t)
+    δ_l = ∂E_s/∂net_l = ∂E_s/∂out_l ⊙ ∂out_l/∂net_l   (output layer of softmax + cross-entropy
+          or sigmoid + bce: in one piece, see `losses.Fused`)
     ∂E/∂W_l = (1/B) Σ_s δ_l,sᵀ out_{l-1},s   ∂E/∂b_l = (1/B) Σ_s δ_l,s
 SGD exactly as torch.optim.SGD (dampening 0, no Nesterov, no weight decay):
     v = g on the first step, then v = momentum·v + g;  p⁺ = p − lr·v   (v = g without momentum)
@@ -24,8 +25,8 @@ import math
 import numpy as np
 
 from .activations import Activation
-from .losses import Loss
-from .network import Network
+from .losses import Fused, Loss
+from .network import Network, Setup
 
 
 class Shapes:
@@ -88,14 +89,15 @@ class Plan:
     """What stays fixed while a network trains: activations, loss, optimizer settings, and
     the buffer the gradient is computed into."""
 
-    def __init__(self, net: Network):
+    def __init__(self, net: Setup):
         self.shapes = Shapes(net.sizes)
         self.depth = net.depth
         self.acts: list[Activation] = [net.activation(l) for l in range(1, net.depth + 1)]
         self.loss: Loss = net.loss_fn
+        self.fused: Fused | None = net.fused
         self.momentum = float(net.momentum)
         self.train_biases = bool(net.train_biases)
-        self.sequential = net.update_order == "sequential"
+        self.sequential = net.sequential
         self.grad = np.zeros(self.shapes.size)
         self.grad_w = self.shapes.weights(self.grad)
         self.grad_b = self.shapes.biases(self.grad)
@@ -156,13 +158,18 @@ def iterate(plan: Plan, params: Params, x: np.ndarray, t: np.ndarray, lr: float,
             record[("out", l + 1)] = outs[l + 1]
     want_bias_grads = plan.train_biases or record is not None
 
-    dout = plan.loss.grad(outs[-1], t)
+    out_layer = depth - 1
     for l in range(depth - 1, -1, -1):
         act = acts[l]
-        if act.grad is None:  # softmax with cross-entropy: δ = p·Σt − t
-            dnet = None
-            delta = outs[l + 1] * t.sum(axis=1, keepdims=True) - t
+        if l == out_layer and plan.fused is not None:  # δ in one piece, exact where ∂E/∂out·∂out/∂net is ∞·0
+            delta = plan.fused.delta(outs[-1], t)
+            if record is not None:  # shown, not used
+                dout = plan.loss.grad(outs[-1], t)
+                dnet = act.grad(nets[l], outs[l + 1]) if act.elementwise else None
         else:
+            # ∂E/∂out: from the loss, or the sum over the paths above (whose weights are
+            # already updated in sequential order)
+            dout = plan.loss.grad(outs[-1], t) if l == out_layer else delta @ ws[l + 1]
             dnet = act.grad(nets[l], outs[l + 1])
             delta = dout * dnet
         gw = plan.grad_w[l]
@@ -182,8 +189,6 @@ def iterate(plan: Plan, params: Params, x: np.ndarray, t: np.ndarray, lr: float,
             _sgd(plan, params, lr, plan.shapes.w_slices[l])
             if plan.train_biases:
                 _sgd(plan, params, lr, plan.shapes.b_slices[l])
-        if l:
-            dout = delta @ ws[l]  # ws[l] is already updated in sequential order
     if not plan.sequential:
         _sgd(plan, params, lr, plan.trained)
     if record is not None:

@@ -1,25 +1,31 @@
-"""The network: shape, parameters, loss, optimizer settings and training samples."""
+"""A network: its configuration and data (`Setup`) and, in a file, its parameter values.
+
+`Setup` is everything training needs except the values of the weights and biases: the
+shape, the activations, the loss, the optimizer settings and the samples. A `Network` is a
+Setup with the weights and biases it starts from: what a network file holds. A training
+session keeps the Setup and keeps the parameter values apart (`maths.Params`), so that no
+stale copy of them is ever read.
+"""
 from __future__ import annotations
 
 import copy
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import naming
 from .activations import ACTIVATIONS, Activation
-from .losses import LOSSES, Loss
+from .losses import FUSED, LOSSES, Fused, Loss
 
 UPDATE_ORDERS = ("simultaneous", "sequential")
 
 
-@dataclass
-class Network:
+@dataclass(kw_only=True)
+class Setup:
     sizes: list[int]
     activations: list[str]
     loss: str
-    weights: list[np.ndarray]  # weights[l-1][j, i]: unit i of layer l-1 -> unit j of layer l
-    biases: list[np.ndarray]  # biases[l-1][j]
     inputs: np.ndarray  # (samples, sizes[0])
     targets: np.ndarray  # (samples, sizes[-1])
     train_biases: bool = True
@@ -45,12 +51,21 @@ class Network:
         """Samples per iteration."""
         return self.n_samples if self.batch_size is None else self.batch_size
 
+    @property
+    def sequential(self) -> bool:
+        return self.update_order == "sequential"
+
     def activation(self, layer: int) -> Activation:
         return ACTIVATIONS[self.activations[layer - 1]]
 
     @property
     def loss_fn(self) -> Loss:
         return LOSSES[self.loss]
+
+    @property
+    def fused(self) -> Fused | None:
+        """The output layer's δ in one piece (softmax + cross-entropy, sigmoid + bce), or None."""
+        return FUSED.get((self.activations[-1], self.loss))
 
     def batch_indices(self, iteration: int) -> np.ndarray:
         """0-based sample indices used by 1-based `iteration`: the next `batch` samples in
@@ -63,8 +78,24 @@ class Network:
     def parameters(self) -> list[naming.Param]:
         return naming.parameters(self.sizes)
 
-    def copy(self) -> "Network":
-        return copy.deepcopy(self)
-
     def unit_name(self, layer: int, j: int) -> str:
         return naming.unit_name(self.sizes, layer, j)
+
+    def copy(self):
+        return copy.deepcopy(self)
+
+    def setup(self) -> "Setup":
+        """A copy of the configuration and data alone."""
+        return Setup(**{f.name: copy.deepcopy(getattr(self, f.name)) for f in dataclasses.fields(Setup)})
+
+
+@dataclass(kw_only=True)
+class Network(Setup):
+    weights: list[np.ndarray]  # weights[l-1][j, i]: unit i of layer l-1 -> unit j of layer l
+    biases: list[np.ndarray]  # biases[l-1][j]
+
+    @classmethod
+    def of(cls, setup: Setup, weights, biases) -> "Network":
+        fields = {f.name: copy.deepcopy(getattr(setup, f.name)) for f in dataclasses.fields(Setup)}
+        return cls(**fields, weights=[np.array(w, dtype=np.float64) for w in weights],
+                   biases=[np.array(b, dtype=np.float64) for b in biases])

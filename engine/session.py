@@ -18,26 +18,31 @@ from typing import Iterator
 import numpy as np
 
 from . import chainrule, describe, naming
+from .diverged import TrainingDiverged, diagnose
 from .layout import Layout, Record
 from .maths import Params, Plan, iterate
-from .network import Network
-from .steps import Step, build_steps, known_at, phase_end
+from .network import Network, Setup
+from .quantities import Key
+from .steps import build_steps, known_at, phase_end
 from .trace import LossHistory, TraceStore
 
+__all__ = ["Bookmark", "Progress", "Session", "TrainingDiverged"]
 
-class TrainingDiverged(ArithmeticError):
-    def __init__(self, iteration: int, loss: float):
-        super().__init__(f"the loss became {loss} at iteration {iteration}; training stopped there")
-        self.iteration = iteration
-        self.loss = loss
+# What a change of which rebuilds the session's plan, layout and steps (not only its numbers).
+STRUCTURE = ("sizes", "activations", "loss", "train_biases", "momentum", "batch_size", "update_order")
 
 
 @dataclass(frozen=True)
-class Snapshot:
-    net: Network
+class Bookmark:
+    """The state an iteration starts from, to come back to it: the parameters (and momentum
+    buffer), the configuration and samples in force, and, for a whole-session bookmark (Reset
+    and its undo), the loss history before it and the recorded iterations. Without them, going
+    forward to the bookmark trains up to it again (the same numbers, exactly)."""
     iteration: int
     params: Params
-    losses: np.ndarray  # of iterations 1 .. iteration-1
+    setup: Setup
+    losses: np.ndarray | None = None  # of iterations 1 .. iteration-1
+    trace: TraceStore | None = None
 
 
 @dataclass(frozen=True)
@@ -50,28 +55,23 @@ class Session:
     def __init__(self, net: Network, trace_capacity: int | None = None):
         self.original = net.copy()
         self._trace_capacity = trace_capacity
-        self._start(net.copy())
+        self._configure(net.setup())
+        self._opened = Bookmark(1, Params.of(net), net.setup(), np.empty(0))
+        self.restore(self._opened)
 
     # -- set-up -------------------------------------------------------------------------
-    def _start(self, net: Network) -> None:
-        self.net = net
-        self.plan = Plan(net)
-        self.layout = Layout(net.sizes, net.batch, net.momentum != 0.0, net.train_biases)
-        self.steps: list[Step] = build_steps(
-            self.layout, net.activations[-1] == "softmax", net.update_order == "sequential"
-        )
+    def _configure(self, setup: Setup) -> None:
+        """Take this configuration: plan, layout and steps follow from it."""
+        self.net = setup
+        self.plan = Plan(setup)
+        self.layout = Layout(setup.sizes, setup.batch, setup.momentum != 0.0, setup.train_biases)
+        self.steps: list[Key] = build_steps(setup, self.layout)
         self._known_at = known_at(self.layout, self.steps)
         self.trace = TraceStore(self.layout, self._trace_capacity)
         self.history = LossHistory()
         self._batches = self._cycle_batches()
         self.iteration = 1
-        self.params = Params.of(net)
         self.cursor = -1
-        self._compute()
-
-    def reset(self) -> None:
-        """Back to the network as it was opened: iteration 1, nothing trained or recorded."""
-        self._start(self.original.copy())
 
     def _cycle_batches(self):
         """(indices, inputs, targets) of each iteration's batch, for one full cycle."""
@@ -116,7 +116,7 @@ class Session:
 
     # -- the cursor ---------------------------------------------------------------------
     @property
-    def current_step(self) -> Step | None:
+    def current_step(self) -> Key | None:
         return self.steps[self.cursor] if self.cursor >= 0 else None
 
     @property
@@ -124,29 +124,28 @@ class Session:
         step = self.current_step
         return step.phase if step else "start"
 
-    def is_known(self, step: Step) -> bool:
+    def is_known(self, key: Key) -> bool:
         """Has the cursor reached the computation of this value?"""
-        return self._known_at.get(step.key, -1) <= self.cursor
+        return self._known_at.get(key, -1) <= self.cursor
 
     def value(self, quantity: str, layer: int, unit: int | None = None, source: int | None = None,
               sample: int | None = None) -> float | None:
         """A value of the current iteration (indices 0-based; sample = position in the
         batch), or None while the cursor has not reached its computation."""
-        step = Step("", quantity, layer, unit, source, sample)
-        if not self.is_known(step):
+        key = Key(quantity, layer, unit, source, sample)
+        if not self.is_known(key):
             return None
-        return describe.value(self.record, step)
+        return self.record.value(key)
 
     def is_updated(self, p: naming.Param) -> bool:
         """Has the cursor passed the update of this parameter?"""
-        new = self._known_at.get((p.kind, p.layer, p.unit, p.source, None))
+        new = self._known_at.get(Key(p.kind, p.layer, p.unit, p.source))
         return new is not None and new <= self.cursor
 
     def parameter_value(self, p: naming.Param) -> float:
         """The value the parameter has at the cursor: the new value once its update is shown."""
         quantity = p.kind if self.is_updated(p) else p.kind + "_before"
-        idx = (p.unit, p.source) if p.kind == "w" else (p.unit,)
-        return float(self.record[quantity, p.layer][idx])
+        return self.record.value(Key(quantity, p.layer, p.unit, p.source))
 
     def step(self) -> None:
         if self.cursor + 1 < len(self.steps):
@@ -192,9 +191,13 @@ class Session:
         self.cursor = cursor
 
     def _advance(self) -> None:
-        if not math.isfinite(self.loss):
-            raise TrainingDiverged(self.iteration, self.loss)
-        self.params = self.record.params_after()
+        """On to the next iteration, unless this one's loss or update is not finite: no NaN
+        or infinity ever reaches the parameters."""
+        rec = self.record
+        after = rec.params_after()
+        if not (math.isfinite(rec.batch_loss) and np.isfinite(after.theta).all()):
+            raise TrainingDiverged(self.iteration, rec.batch_loss, diagnose(self.net, rec))
+        self.params = after
         self.iteration += 1
         self._compute()
 
@@ -205,16 +208,19 @@ class Session:
         self._compute()
 
     def set_input(self, sample: int, unit: int, value: float) -> None:
+        self.net = self.net.copy()  # bookmarks keep the setup they were made with
         self.net.inputs[sample, unit] = value
         self._batches = self._cycle_batches()
         self._compute()
 
     def set_target(self, sample: int, unit: int, value: float) -> None:
+        self.net = self.net.copy()
         self.net.targets[sample, unit] = value
         self._batches = self._cycle_batches()
         self._compute()
 
     def set_learning_rate(self, value: float) -> None:
+        self.net = self.net.copy()
         self.net.learning_rate = value
         self._compute()
 
@@ -222,37 +228,59 @@ class Session:
         """The parameter's value as the current iteration starts."""
         return self.params.get(p)
 
-    def snapshot(self) -> "Snapshot":
-        """Everything needed to come back here (but the trace, which is rebuilt as needed)."""
-        return Snapshot(self.net.copy(), self.iteration, self.params.copy(),
-                        self.history.values[: self.iteration - 1].copy())
+    # -- coming back ----------------------------------------------------------------------
+    def bookmark(self, whole: bool = False) -> Bookmark:
+        """Where the current iteration starts. `whole` also keeps the loss history and the
+        recorded iterations (for Reset, which replaces them)."""
+        if not whole:
+            return Bookmark(self.iteration, self.params.copy(), self.net.copy())
+        return Bookmark(self.iteration, self.params.copy(), self.net.copy(),
+                        self.history.values[: self.iteration - 1].copy(), self.trace)
 
-    def restore(self, snap: "Snapshot") -> None:
-        self._start(snap.net.copy())
-        self.history.load(snap.losses)
-        self.iteration = snap.iteration
-        self.params = snap.params.copy()
+    def restore(self, mark: Bookmark) -> None:
+        """Make the bookmarked iteration the current one, as it was, at its first step.
+
+        A whole-session bookmark brings back its history and recorded iterations. Otherwise
+        going back forgets the later iterations, and going forward first trains up to the
+        bookmark with the setup in force there (recomputing exactly the same numbers)."""
+        setup = mark.setup.copy()
+        if any(getattr(setup, f) != getattr(self.net, f) for f in STRUCTURE):
+            self._configure(setup)
+        if mark.losses is not None:
+            self.net = setup
+            kept = self._reusable(mark)
+            self.trace = kept if kept is not None else TraceStore(self.layout, self._trace_capacity)
+            self.history.load(mark.losses)
+        else:
+            if mark.iteration > self.iteration:
+                self.net = setup
+                self._batches = self._cycle_batches()
+                self.run(mark.iteration - self.iteration)
+            self.history.truncate(mark.iteration - 1)
+        self.net = setup
+        self._batches = self._cycle_batches()
+        self.iteration = mark.iteration
+        self.params = mark.params.copy()
         self._compute()
 
-    def return_to(self, iteration: int, params: Params) -> None:
-        """Make `iteration` the current one, starting from `params`, at its first step.
+    def _reusable(self, mark: Bookmark) -> TraceStore | None:
+        """The bookmark's recorded iterations, if they still lead up to it."""
+        trace = mark.trace
+        if trace is None or trace.layout.keys != self.layout.keys or trace.layout.shapes != self.layout.shapes:
+            return None
+        before = trace.record(mark.iteration - 1)
+        if before is None or not np.array_equal(before["theta", 0], mark.params.theta):
+            return None
+        trace.layout = self.layout
+        return trace
 
-        Going back forgets the later iterations (history and trace); going forward trains
-        up to it first (exactly recomputing the same numbers), so the loss history stays
-        complete. This is how an undo brings back the state an edit was made in."""
-        if iteration > self.iteration:
-            self.run(iteration - self.iteration)
-        self.history.truncate(iteration - 1)
-        self.iteration = iteration
-        self.params = params.copy()
-        self._compute()
+    def reset(self) -> None:
+        """Back to the network as it was opened: iteration 1, nothing trained or recorded."""
+        self.restore(self._opened)
 
     def current_network(self) -> Network:
         """The network with the parameters the current iteration starts from (to save it)."""
-        net = self.net.copy()
-        net.weights = [w.copy() for w in self.params.weights]
-        net.biases = [b.copy() for b in self.params.biases]
-        return net
+        return Network.of(self.net, self.params.weights, self.params.biases)
 
     def parameter(self, name: str) -> naming.Param:
         return naming.find_parameter(self.net.sizes, name)
@@ -274,7 +302,7 @@ class Session:
         try:
             while self.iteration < end:
                 if not math.isfinite(self.loss):
-                    raise TrainingDiverged(self.iteration, self.loss)
+                    raise self._diverged()
                 params = self.record.params_after()
                 first = self.iteration + 1
                 deadline = time.perf_counter() + chunk_seconds
@@ -292,7 +320,7 @@ class Session:
         finally:
             self.cursor = -1
         if not math.isfinite(self.loss):
-            raise TrainingDiverged(self.iteration, self.loss)
+            raise self._diverged()
         yield Progress(self.iteration - start, n)
 
     def _train_unrecorded(self, first: int, last: int, params: Params, deadline: float) -> int:
@@ -334,6 +362,18 @@ class Session:
                 return it
             it += 1
 
+    def _diverged(self) -> TrainingDiverged:
+        """What went wrong at the current iteration, whose loss is not finite: its own numbers
+        overflowed, or the update before it made parameters NaN or infinite."""
+        before = self.trace.record(self.iteration - 1)
+        if before is not None and not np.isfinite(self.params.theta).all():
+            error = TrainingDiverged(self.iteration - 1, before.batch_loss, diagnose(self.net, before))
+        else:
+            error = TrainingDiverged(self.iteration, self.loss, diagnose(self.net, self.record))
+        error.loss = self.loss  # the loss that stopped training
+        error.stopped_at = self.iteration
+        return error
+
     def rewind_to_finite(self) -> None:
         """After a divergence: back to the latest recorded iteration whose parameters and
         loss are finite numbers, at its start."""
@@ -353,5 +393,5 @@ class Session:
         """The chain-rule breakdown of ∂E/∂p in the current iteration (see `chainrule`)."""
         return chainrule.gradient(self.net, self.record, p, sample)
 
-    def describe(self, step: Step) -> describe.Entry:
-        return describe.entry(self.net, self.record, step)
+    def describe(self, key: Key) -> describe.Entry:
+        return describe.entry(self.net, self.record, key)

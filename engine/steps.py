@@ -1,98 +1,101 @@
 """The ordered elementary computations of one iteration, as a stepper walks them.
 
-Phase by phase: the forward pass unit by unit (net then out; a softmax layer computes all its
-nets before its outputs), the loss term by term, the backward pass from the output layer
-down (∂E/∂out, ∂out/∂net, δ, then the gradients of the unit's weights and bias), and the
-update parameter by parameter. With several samples in a batch, each phase goes through the
-samples in turn, then the batch means (loss, gradients). In `sequential` update order each
-layer is updated right after its backward pass.
+Each computation is the `Key` of the value it computes; its phase is its quantity's (see
+`quantities`). Phase by phase: the forward pass unit by unit (each unit's forward
+quantities in table order: net then out; a layer computed as a whole, softmax, computes
+each quantity for all its units in turn), the loss term by term, the backward pass from the
+output layer down (∂E/∂out, ∂out/∂net, δ, then the gradients of the unit's weights and
+bias), and the update parameter by parameter. With several samples in a batch, each phase
+goes through the samples in turn, then the batch means (loss, gradients). In `sequential`
+update order each layer is updated right after its backward pass.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from .layout import Layout
-
-PHASES = ("forward", "loss", "backward", "update")
-
-
-@dataclass(frozen=True)
-class Step:
-    phase: str
-    quantity: str  # a recorded quantity: net, out, loss_term, loss, batch_loss, dE_dout, ...
-    layer: int
-    unit: int | None = None  # 0-based
-    source: int | None = None  # 0-based unit of layer-1 (weights only)
-    sample: int | None = None  # 0-based position in the batch; None for batch-level values
-
-    @property
-    def key(self) -> tuple:
-        return (self.quantity, self.layer, self.unit, self.source, self.sample)
+from .network import Setup
+from .quantities import QUANTITIES, Key
 
 
-def build_steps(layout: Layout, softmax_out: bool, sequential: bool, complete: bool = False) -> list[Step]:
+def _of(phase: str, shape: str) -> list[str]:
+    """The step quantities of a phase with this index form, in table order."""
+    return [q.name for q in QUANTITIES.values() if q.phase == phase and q.shape == shape]
+
+
+def build_steps(net: Setup, layout: Layout, complete: bool = False) -> list[Key]:
     """The stepper's computations; with `complete`, every value of the record in the same
     order (inputs, targets, the batch means even of a single sample, frozen biases): the
     rows of the trace CSV."""
     sizes, depth, batch = layout.sizes, layout.depth, layout.batch
     means = batch > 1 or complete
-    steps: list[Step] = []
+    fused = net.fused
+    steps: list[Key] = []
 
-    def add(phase, quantity, layer, unit=None, source=None, sample=None):
-        steps.append(Step(phase, quantity, layer, unit, source, sample))
+    def shown(quantity: str, layer: int) -> bool:
+        q = QUANTITIES[quantity]
+        if not layout.has(quantity, layer) or (q.momentum_only and not layout.momentum):
+            return False
+        if quantity == "dout_dnet" and layer == depth and fused is not None and not net.activation(depth).elementwise:
+            return False  # softmax has no element-wise derivative: δ comes in one piece
+        if quantity == "velocity_b" and not layout.train_biases:
+            return False
+        if quantity in ("input", "target"):
+            return complete
+        return True
 
+    def add(quantity, layer, unit=None, source=None, sample=None):
+        if shown(quantity, layer):
+            steps.append(Key(quantity, layer, unit, source, sample))
+
+    forward = _of("forward", "unit")
     for s in range(batch):
-        if complete:
-            for i in range(sizes[0]):
-                add("forward", "input", 0, i, sample=s)
+        for j in range(sizes[0]):
+            add("input", 0, j, sample=s)
         for l in range(1, depth + 1):
-            if softmax_out and l == depth:
+            if net.activation(l).elementwise:
                 for j in range(sizes[l]):
-                    add("forward", "net", l, j, sample=s)
-                for j in range(sizes[l]):
-                    add("forward", "out", l, j, sample=s)
+                    for q in forward:
+                        add(q, l, j, sample=s)
             else:
-                for j in range(sizes[l]):
-                    add("forward", "net", l, j, sample=s)
-                    add("forward", "out", l, j, sample=s)
+                for q in forward:
+                    for j in range(sizes[l]):
+                        add(q, l, j, sample=s)
+            for q in _of("forward", "sample"):
+                add(q, l, sample=s)
     for s in range(batch):
         for k in range(sizes[depth]):
-            if complete:
-                add("loss", "target", depth, k, sample=s)
-            add("loss", "loss_term", depth, k, sample=s)
-        add("loss", "loss", depth, sample=s)
+            for q in _of("loss", "unit"):
+                add(q, depth, k, sample=s)
+        for q in _of("loss", "sample"):
+            add(q, depth, sample=s)
     if means:
-        add("loss", "batch_loss", depth)
+        for q in _of("loss", "batch"):
+            add(q, depth)
 
     def backward(l):
         for s in range(batch):
             for j in range(sizes[l]):
-                add("backward", "dE_dout", l, j, sample=s)
-                if not (softmax_out and l == depth):
-                    add("backward", "dout_dnet", l, j, sample=s)
-                add("backward", "delta", l, j, sample=s)
+                for q in _of("backward", "unit"):
+                    add(q, l, j, sample=s)
                 for i in range(sizes[l - 1]):
-                    add("backward", "grad_w_sample", l, j, i, sample=s)
-                add("backward", "grad_b_sample", l, j, sample=s)
+                    add("grad_w_sample", l, j, i, sample=s)
+                add("grad_b_sample", l, j, sample=s)
         if means:
             for j in range(sizes[l]):
                 for i in range(sizes[l - 1]):
-                    add("backward", "grad_w", l, j, i)
-                add("backward", "grad_b", l, j)
+                    add("grad_w", l, j, i)
+                add("grad_b", l, j)
 
     def update(l):
         for j in range(sizes[l]):
             for i in range(sizes[l - 1]):
-                if layout.momentum:
-                    add("update", "velocity_w", l, j, i)
-                add("update", "w", l, j, i)
+                add("velocity_w", l, j, i)
+                add("w", l, j, i)
         if layout.train_biases or complete:
             for j in range(sizes[l]):
-                if layout.momentum and layout.train_biases:
-                    add("update", "velocity_b", l, j)
-                add("update", "b", l, j)
+                add("velocity_b", l, j)
+                add("b", l, j)
 
-    if sequential:
+    if net.sequential:
         for l in range(depth, 0, -1):
             backward(l)
             update(l)
@@ -104,21 +107,21 @@ def build_steps(layout: Layout, softmax_out: bool, sequential: bool, complete: b
     return steps
 
 
-def known_at(layout: Layout, steps: list[Step]) -> dict[tuple, int]:
-    """Step.key -> the step at which that value becomes known. Values no step shows are
-    known from the start (inputs, targets, the parameters the iteration starts from, frozen
+def known_at(layout: Layout, steps: list[Key]) -> dict[Key, int]:
+    """Key -> the step at which that value becomes known. Values no step shows are known
+    from the start (inputs, targets, the parameters the iteration starts from, frozen
     biases), except the batch means of a single sample, known with the sample's value."""
-    known = {step.key: n for n, step in enumerate(steps)}
+    known = {key: n for n, key in enumerate(steps)}
     if layout.batch == 1:
-        for step in steps:
-            if step.quantity in ("grad_w_sample", "grad_b_sample"):
-                known[(step.quantity[:6], step.layer, step.unit, step.source, None)] = known[step.key]
-            elif step.quantity == "loss":
-                known[("batch_loss", step.layer, None, None, None)] = known[step.key]
+        for q in QUANTITIES.values():
+            if q.batch_of:
+                for key, n in list(known.items()):
+                    if key.quantity == q.batch_of:
+                        known[Key(q.name, key.layer, key.unit, key.source, None)] = n
     return known
 
 
-def phase_end(steps: list[Step], cursor: int) -> int:
+def phase_end(steps: list[Key], cursor: int) -> int:
     """Index of the last step of the run of steps of one phase that follows `cursor`."""
     if not steps:
         return -1

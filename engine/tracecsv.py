@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from .describe import Context, context, index_of, label, spec
+from .describe import context
 from .formula import exact, parenthesized
 from .layout import Layout, Record
-from .network import Network
+from .network import Setup
+from .quantities import Context, Key, label, spec
 from .steps import build_steps
 
 COLUMNS = ["iteration", "sample", "phase", "quantity", "layer", "unit", "source", "label", "formula", "value"]
-CSV_QUANTITY = {"grad_w_sample": "grad_w", "grad_b_sample": "grad_b", "batch_loss": "loss"}
 
 
 def _one_based(k: int | None) -> str:
@@ -35,14 +35,12 @@ class TraceRows:
     # momentum buffer ...), up to this many rows in all (some 650 bytes each) or one plan.
     PLAN_ROWS = 100_000
 
-    def __init__(self, net: Network, layout: Layout):
+    def __init__(self, net: Setup, layout: Layout):
         self.net = net
         self.layout = layout
-        self.entries = build_steps(layout, net.activations[-1] == "softmax",
-                                   net.update_order == "sequential", complete=True)
+        self.entries = build_steps(net, layout, complete=True)
         self._fixed = [
-            (e.phase, CSV_QUANTITY.get(e.quantity, e.quantity), str(e.layer), _one_based(e.unit),
-             _one_based(e.source), label(net, e))
+            (e.phase, e.info.csv_name, str(e.layer), _one_based(e.unit), _one_based(e.source), label(net, e))
             for e in self.entries
         ]
         self._plans: dict[Context, _Plan] = {}
@@ -71,13 +69,13 @@ class TraceRows:
             yield [iteration, *fixed, formula, text]
 
     def source(self, ref) -> int | tuple:
-        """Where the number a formula refers to comes from (see `describe.Spec`): a position
+        """Where the number a formula refers to comes from (see `quantities.Spec`): a position
         in the row, ("product", a, b) of two positions, or ("constant", its exact text)."""
-        if type(ref) is not tuple:
+        if not isinstance(ref, Key):
             return ("constant", exact(ref))
         src = self._sources.get(ref)
         if src is None:
-            positions = self.layout.positions(*ref)
+            positions = self.layout.positions(ref)
             src = self._sources[ref] = positions[0] if len(positions) == 1 else ("product", *positions)
         return src
 
@@ -94,7 +92,7 @@ class _Plan:
         steps = []
         for e, fixed in zip(maker.entries, maker._fixed):
             sample = "" if e.sample is None else str(ctx.samples[e.sample])
-            value = source((e.quantity, e.layer, index_of(e)))
+            value = source(e)
             s = spec(maker.net, ctx, e)
             if s is None:
                 steps.append(((sample, *fixed), "", None, (), value))
