@@ -324,6 +324,16 @@ QUANTITIES: dict[str, Quantity] = {q.name: q for q in (
 )}
 
 
+def parameter_of(sizes, key: Key) -> naming.Param | None:
+    """The weight or bias a value is about (its gradient, its update ...), or None."""
+    shape = QUANTITIES[key.quantity].shape
+    if shape in ("weight", "weight_sample"):
+        return naming.Param("w", key.layer, key.unit, key.source, naming.weight_name(sizes, key.layer, key.unit, key.source))
+    if shape in ("bias", "bias_sample"):
+        return naming.Param("b", key.layer, key.unit, None, naming.bias_name(sizes, key.layer, key.unit))
+    return None
+
+
 def label(net: Setup, key: Key) -> str:
     return QUANTITIES[key.quantity].label(Names(net.sizes), key)
 

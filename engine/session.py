@@ -22,7 +22,7 @@ from .diverged import TrainingDiverged, diagnose
 from .layout import Layout, Record
 from .maths import Params, Plan, iterate
 from .network import Network, Setup
-from .quantities import Key
+from .quantities import QUANTITIES, Key, spec
 from .steps import build_steps, known_at, phase_end
 from .trace import LossHistory, TraceStore
 
@@ -395,3 +395,22 @@ class Session:
 
     def describe(self, key: Key) -> describe.Entry:
         return describe.entry(self.net, self.record, key)
+
+    def reads(self, key: Key) -> list[Key]:
+        """The value of `key` and the recorded values its formula reads (what the diagram
+        highlights for the computation)."""
+        formula = spec(self.net, describe.context(self.net, self.record), key)
+        return [key] + ([] if formula is None else formula.keys())
+
+    def unit_keys(self, layer: int, unit: int, sample: int) -> list[Key]:
+        """Every recorded value of one unit for one sample of the batch, in table order."""
+        keys, seen = [], set()
+        for q in QUANTITIES.values():
+            if q.shape != "unit" or not self.layout.has(q.name, layer):
+                continue
+            span = self.layout.spans[q.name, layer]
+            if span in seen or (q.name == "dout_dnet" and not self.net.activation(layer).elementwise):
+                continue  # the inputs are out of layer 0; softmax has no element-wise ∂out/∂net
+            seen.add(span)
+            keys.append(Key(q.name, layer, unit, sample=sample))
+        return keys

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QLabel
 
 from engine import naming
 from engine.formula import significant
-from engine.steps import Step
+from engine.quantities import parameter_of
 
 from .diagram_items import FONT, GRADIENT, MUTED, TEXT, UNIT_RADIUS, EdgeItem, Tag, UnitItem
 from .model import SessionModel, ValueRef
@@ -29,34 +29,24 @@ MAX_FIT_SCALE = 1.6
 DETAIL_SCALE = 0.5  # below this zoom the tags are too small to read: they hide until zoomed in
 
 
-def involvement(step: Step | None, sizes, softmax_out: bool = False) -> tuple[set, set, set]:
-    """(units, bias units, parameter names) taking part in a computation."""
+def involvement(keys, sizes) -> tuple[set, set, set]:
+    """(units, bias units, parameter names) taking part in a computation: those of the
+    values it computes and reads (`Session.reads`)."""
     units, biases, params = set(), set(), set()
-    if step is None:
-        return units, biases, params
-    q, l, j, i = step.quantity, step.layer, step.unit, step.source
     depth = len(sizes) - 1
-    if q == "net":
-        units |= {(l - 1, k) for k in range(sizes[l - 1])} | {(l, j)}
-        biases.add(l)
-        params |= {naming.weight_name(sizes, l, j, k) for k in range(sizes[l - 1])}
-        params.add(naming.bias_name(sizes, l, j))
-    elif q == "out":
-        units |= {(l, k) for k in range(sizes[l])} if softmax_out and l == depth else {(l, j)}
-    elif q in ("loss", "batch_loss"):
-        units |= {(depth, k) for k in range(sizes[depth])}
-    elif q == "dE_dout" and l < depth:
-        units |= {(l, j)} | {(l + 1, k) for k in range(sizes[l + 1])}
-        params |= {naming.weight_name(sizes, l + 1, k, j) for k in range(sizes[l + 1])}
-    elif q in ("grad_w", "grad_w_sample", "w", "velocity_w"):
-        units |= {(l - 1, i), (l, j)}
-        params.add(naming.weight_name(sizes, l, j, i))
-    elif q in ("grad_b", "grad_b_sample", "b", "velocity_b"):
-        units.add((l, j))
-        biases.add(l)
-        params.add(naming.bias_name(sizes, l, j))
-    elif j is not None:
-        units.add((l, j))
+    for key in keys:
+        p = parameter_of(sizes, key)
+        if p is not None:
+            params.add(p.name)
+            units.add((p.layer, p.unit))
+            if p.kind == "w":
+                units.add((p.layer - 1, p.source))
+            else:
+                biases.add(p.layer)
+        elif key.unit is not None:
+            units.add((key.layer, key.unit))
+        elif key.layer == depth:  # a sample's or the batch's loss: every output
+            units |= {(depth, k) for k in range(sizes[depth])}
     return units, biases, params
 
 
@@ -188,11 +178,12 @@ class DiagramView(QGraphicsView):
             return
         sizes, fmt, s = session.net.sizes, self.fmt, self.sample
         step = session.current_step
-        units, biases, params = involvement(step, sizes, session.net.activations[-1] == "softmax")
-        current = (step.layer, step.unit) if step is not None and step.unit is not None else None
+        units, biases, params = involvement(session.reads(step) if step is not None else [], sizes)
+        about_unit = step is not None and step.unit is not None and parameter_of(sizes, step) is None
+        current = (step.layer, step.unit) if about_unit else None
         for (l, j), item in self.units.items():
             item.values.set_lines(self._unit_lines(l, j, s))
-            item.set_state((l, j) in units, (l, j) == current and step.quantity not in ("w", "b", "grad_w", "grad_w_sample"))
+            item.set_state((l, j) in units, (l, j) == current)
         for l, bias in self.bias_units.items():
             bias.set_state(l in biases, False)
         largest = max((abs(session.parameter_value(p)) for p in session.net.parameters()), default=1.0)

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 
 from engine import Network, Session, TrainingDiverged
-from engine.maths import Params
 
 
 @dataclass(frozen=True)
@@ -100,12 +99,12 @@ class SessionModel(QObject):
             s.set_learning_rate(value)
         self.changed.emit()
 
-    def state(self) -> tuple[int, Params]:
+    def bookmark(self, whole: bool = False):
         """Where the current iteration starts: what an undo command returns to."""
-        return self.session.iteration, self.session.params.copy()
+        return self.session.bookmark(whole)
 
-    def return_to(self, state: tuple[int, Params]) -> None:
-        self.session.return_to(*state)
+    def restore(self, bookmark) -> None:
+        self.session.restore(bookmark)
         self.changed.emit()
 
     # -- reset ----------------------------------------------------------------------------
@@ -113,9 +112,3 @@ class SessionModel(QObject):
         self.session.reset()
         self.changed.emit()
 
-    def snapshot(self):
-        return self.session.snapshot()
-
-    def restore(self, snapshot) -> None:
-        self.session.restore(snapshot)
-        self.changed.emit()

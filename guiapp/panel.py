@@ -11,11 +11,10 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListView
 
 from engine import describe
 from engine.formula import significant
-from engine.steps import Step
+from engine.quantities import Key, parameter_of
 
 from .model import SessionModel, ValueRef
 
-GRADIENT_STEPS = ("grad_w", "grad_w_sample", "grad_b", "grad_b_sample")
 PHASE_COLOURS = {"forward": "#1f6fb4", "loss": "#b5651d", "backward": "#7b2cbf", "update": "#2a9d8f"}
 
 
@@ -177,8 +176,8 @@ class SidePanel(QWidget):
         if step.sample is not None and session.layout.batch > 1:
             head += f", sample {int(session.record.samples[step.sample]) + 1}"
         head += f" — step {session.cursor + 1} of {len(session.steps)}</p>"
-        if step.quantity in GRADIENT_STEPS:
-            param = session.parameter(describe.Names(session.net).param(step.layer, step.unit, step.source))
+        param = parameter_of(session.net.sizes, step)
+        if param is not None and step.phase == "backward":  # a gradient: its whole chain rule
             node = session.breakdown(param, step.sample)
             return head + lines_html(node.lines(fmt))
         return head + lines_html([(0, session.describe(step).text(fmt))])
@@ -190,7 +189,7 @@ class SidePanel(QWidget):
             p = session.parameter(sel.key)
             self.selected_title.setText(f"<b>Selected: {sel.key}</b> — chain rule in iteration {session.iteration}")
             node = session.breakdown(p)
-            update = Step("update", p.kind, p.layer, p.unit, p.source)
+            update = Key(p.kind, p.layer, p.unit, p.source)
             text = lines_html(node.lines(fmt)) + lines_html([(0, session.describe(update).text(fmt))])
             self.selected.setHtml(text)
         elif isinstance(sel, tuple) and sel[0] == "unit":
@@ -205,10 +204,4 @@ class SidePanel(QWidget):
     def unit_lines(self, layer: int, unit: int) -> list[str]:
         session, fmt = self.model.session, self.fmt
         s = min(self.sample, session.layout.batch - 1)
-        if layer == 0:
-            return [session.describe(Step("forward", "input", 0, unit, None, s)).text(fmt)]
-        quantities = ["net", "out"]
-        if layer == session.net.depth:
-            quantities += ["target", "loss_term"]
-        quantities += ["dE_dout", "dout_dnet", "delta"] if session.net.activation(layer).elementwise else ["dE_dout", "delta"]
-        return [session.describe(Step("", q, layer, unit, None, s)).text(fmt) for q in quantities]
+        return [session.describe(key).text(fmt) for key in session.unit_keys(layer, unit, s)]

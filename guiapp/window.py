@@ -337,10 +337,9 @@ class MainWindow(QMainWindow):
             session.rewind_to_finite()
             self.model.changed.emit()
             self.show_message("Training stopped",
-                              f"The loss became {error.loss} at iteration {error.iteration:,}: the numbers grew "
-                              f"beyond float64. Training stopped; the window shows iteration {session.iteration:,}, "
-                              "the last whose numbers are all finite. Step through it to see them grow, or lower "
-                              "the learning rate.", QMessageBox.Icon.Warning)
+                              f"Training stopped: {error}. The window shows iteration {session.iteration:,}, "
+                              "the last whose numbers are all finite; step through it to see them grow.",
+                              QMessageBox.Icon.Warning)
         elif isinstance(error, OSError) and kind.startswith("export:"):
             path = kind[7:]
             self.show_message("Export failed", f"{path} could not be written: {error.strerror or error}. "
