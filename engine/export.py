@@ -19,12 +19,27 @@ from .atomic import atomic_open
 from .layout import Layout, Record
 from .network import Network
 from .session import Progress
+from .trace import TraceStore
 from .tracecsv import COLUMNS, TraceRows
 
 
-def trace_snapshot(layout: Layout, records) -> list[Record]:
-    """Copies of recorded iterations, so that an export is not affected by what follows."""
-    return [Record(layout, rec.row.copy()) for rec in records]
+class RecordRange:
+    """The records of iterations first..last of a trace, as they are now: an export reads
+    them (each computed again on reading where needed) unaffected by what follows."""
+
+    def __init__(self, trace: TraceStore, first: int, last: int):
+        self.trace = trace.detached()
+        self.first, self.last = max(first, trace.first or first), min(last, trace.last or 0)
+
+    def __len__(self) -> int:
+        return max(0, self.last - self.first + 1)
+
+    def __iter__(self):
+        return self.trace.records(self.first, self.last)
+
+
+def trace_snapshot(trace: TraceStore, first: int, last: int) -> RecordRange:
+    return RecordRange(trace, first, last)
 
 
 def write_trace(path: str | os.PathLike, net: Network, layout: Layout, records: Sequence[Record],

@@ -65,9 +65,9 @@ class Session:
         self.net = setup
         self.plan = Plan(setup)
         self.layout = Layout(setup.sizes, setup.batch, setup.momentum != 0.0, setup.train_biases)
-        self.steps: list[Key] = build_steps(setup, self.layout)
-        self._known_at = known_at(self.layout, self.steps)
-        self.trace = TraceStore(self.layout, self._trace_capacity)
+        self._steps: list[Key] | None = None  # made when first needed: training does not
+        self._known_at: dict[Key, int] = {}
+        self.trace = self._new_trace()
         self.history = LossHistory()
         self._batches = self._cycle_batches()
         self.iteration = 1
@@ -88,16 +88,37 @@ class Session:
         return self._batches[(iteration - 1) % len(self._batches)]
 
     # -- computing ------------------------------------------------------------------------
-    def _record_iteration(self, iteration: int, params: Params, in_place: bool = False) -> float:
+    def _new_trace(self) -> TraceStore:
+        return TraceStore(self.layout, self._trace_capacity, self._rebuild)
+
+    def _record_iteration(self, iteration: int, params: Params, in_place: bool = False,
+                          checkpoint: bool = True) -> float:
         """Compute `iteration` from `params` and record it; `params` are updated only if
-        `in_place`."""
+        `in_place`. Without `checkpoint` (training, where `params` are those the previous
+        iteration ended with) the trace keeps its start only every `trace.interval`."""
         samples, x, t = self.batch_of(iteration)
+        row = self.trace.new_row(iteration, params, self.net, checkpoint or not iteration % self.trace.interval)
         values = self.layout.header(iteration, self.net.learning_rate, samples, params, x, t)
         with np.errstate(all="ignore"):
             loss = iterate(self.plan, params if in_place else params.copy(), x, t, self.net.learning_rate, values)
-        self.layout.pack(values, self.trace.new_row(iteration))
+        self.layout.pack(values, row)
         self.history.set(iteration, loss)
         return loss
+
+    def _rebuild(self, iteration: int, params: Params, setup: Setup, record: bool) -> np.ndarray | None:
+        """Compute `iteration` again from `params` (updated in place) with `setup`, as it was
+        computed the first time: its row, or with `record` False only the update."""
+        idx = setup.batch_indices(iteration)
+        x, t = setup.inputs[idx], setup.targets[idx]
+        with np.errstate(all="ignore"):
+            if not record:
+                iterate(self.plan, params, x, t, setup.learning_rate)
+                return None
+            values = self.layout.header(iteration, setup.learning_rate, idx.astype(np.float64), params, x, t)
+            iterate(self.plan, params, x, t, setup.learning_rate, values)
+        row = np.empty(self.layout.size)
+        self.layout.pack(values, row)
+        return row
 
     def _compute(self) -> None:
         """(Re)compute the current iteration from self.params and record it."""
@@ -116,6 +137,14 @@ class Session:
 
     # -- the cursor ---------------------------------------------------------------------
     @property
+    def steps(self) -> list[Key]:
+        """The computations of an iteration, in the order the stepper walks them."""
+        if self._steps is None:
+            self._steps = build_steps(self.net, self.layout)
+            self._known_at = known_at(self.layout, self._steps)
+        return self._steps
+
+    @property
     def current_step(self) -> Key | None:
         return self.steps[self.cursor] if self.cursor >= 0 else None
 
@@ -126,6 +155,7 @@ class Session:
 
     def is_known(self, key: Key) -> bool:
         """Has the cursor reached the computation of this value?"""
+        self.steps  # noqa: B018 (made on first use, with _known_at)
         return self._known_at.get(key, -1) <= self.cursor
 
     def value(self, quantity: str, layer: int, unit: int | None = None, source: int | None = None,
@@ -139,6 +169,8 @@ class Session:
 
     def is_updated(self, p: naming.Param) -> bool:
         """Has the cursor passed the update of this parameter?"""
+        if self.cursor < 0:
+            return False
         new = self._known_at.get(Key(p.kind, p.layer, p.unit, p.source))
         return new is not None and new <= self.cursor
 
@@ -159,7 +191,7 @@ class Session:
         if self.cursor >= 0:
             self.cursor -= 1
             return True
-        if self.trace.row(self.iteration - 1) is None:
+        if self.iteration - 1 not in self.trace:
             return False
         self._previous_iteration()
         self.cursor = len(self.steps) - 1
@@ -173,7 +205,7 @@ class Session:
         self.params = self.record.params_before()
 
     def can_step_back(self) -> bool:
-        return self.cursor >= 0 or self.trace.row(self.iteration - 1) is not None
+        return self.cursor >= 0 or self.iteration - 1 in self.trace
 
     def finish_phase(self) -> None:
         if self.cursor == len(self.steps) - 1:
@@ -249,7 +281,7 @@ class Session:
         if mark.losses is not None:
             self.net = setup
             kept = self._reusable(mark)
-            self.trace = kept if kept is not None else TraceStore(self.layout, self._trace_capacity)
+            self.trace = kept if kept is not None else self._new_trace()
             self.history.load(mark.losses)
         else:
             if mark.iteration > self.iteration:
@@ -291,14 +323,14 @@ class Session:
         start of iteration k + n. Yields progress about every `chunk_seconds`, the session
         consistent at each yield; closing the generator there stops training.
 
-        Only the last `trace.capacity` iterations are recorded in full; with `record_all`
-        every one is, and a yield comes before the trace would drop a row not yet yielded
-        (read the new rows at each yield). A loss that becomes NaN or infinite raises
-        TrainingDiverged, with the session at that iteration.
+        Only the iteration it ends at is recorded in full (the last `trace.capacity` can be
+        read again: see `trace`); with `record_all` every one is, and a yield comes before the
+        trace would drop a row not yet yielded (read the new rows at each yield). A loss that
+        becomes NaN or infinite raises TrainingDiverged, with the session at that iteration.
         """
         start, end = self.iteration, self.iteration + n
-        record_from = start + 1 if record_all else end - self.trace.capacity + 1
-        unread_limit = max(1, self.trace.capacity // 2)
+        record_from = start + 1 if record_all else end
+        unread_limit = max(1, self.trace.rows_kept // 2)
         try:
             while self.iteration < end:
                 if not math.isfinite(self.loss):
@@ -328,28 +360,27 @@ class Session:
         place, until `last` is done, the deadline passes or the loss is not finite. Returns
         the iteration to stop at, which `params` now start (not computed yet, unless its
         loss was not finite: then the iterations since the last checkpoint are recorded)."""
-        plan, lr, batches = self.plan, self.net.learning_rate, self._batches
+        plan, lr, batches, setup, trace = self.plan, self.net.learning_rate, self._batches, self.net, self.trace
         losses = self.history.reserve(last)
+        interval = trace.interval
         _, x, t = batches[0]
-        checkpoint = (first, params.copy())
         it = first
         while it <= last:
-            if not it & 255:
-                checkpoint = (it, params.copy())
+            if not it % interval:  # where reading an iteration's record again starts from
+                trace.checkpoint(it, params, setup)
             if len(batches) > 1:
                 _, x, t = batches[(it - 1) % len(batches)]
             loss = iterate(plan, params, x, t, lr)  # leaves params alone if loss is not finite
             losses[it - 1] = loss
             if not math.isfinite(loss):
                 self.history.commit(it)
-                replay = checkpoint[1].copy()
-                for j in range(checkpoint[0], it):  # so that they can be stepped through
-                    self._record_iteration(j, replay, in_place=True)
+                trace.advance_to(it - 1)
                 return it
             it += 1
             if not it & 63 and time.perf_counter() > deadline:
                 break
         self.history.commit(it - 1)
+        trace.advance_to(it - 1)
         return it
 
     def _train_recorded(self, first: int, last: int, params: Params, deadline: float) -> int:
@@ -357,7 +388,7 @@ class Session:
         is not finite. Returns the last one computed."""
         it = first
         while True:
-            loss = self._record_iteration(it, params, in_place=True)
+            loss = self._record_iteration(it, params, in_place=True, checkpoint=it == first)
             if it == last or not math.isfinite(loss) or time.perf_counter() > deadline:
                 return it
             it += 1
@@ -378,7 +409,7 @@ class Session:
         """After a divergence: back to the latest recorded iteration whose parameters and
         loss are finite numbers, at its start."""
         while not (math.isfinite(self.loss) and np.isfinite(self.params.theta).all()):
-            if self.trace.row(self.iteration - 1) is None:
+            if self.iteration - 1 not in self.trace:
                 break
             self._previous_iteration()
         self.cursor = -1

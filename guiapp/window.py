@@ -447,7 +447,7 @@ class MainWindow(QMainWindow):
         session = self.model.session
         last = session.iteration
         first = last if current_only else session.trace.first
-        records = export.trace_snapshot(session.layout, session.trace.records(first, last))
+        records = export.trace_snapshot(session.trace, first, last)
         self._remember_folder(path)
         self._start_job(export.write_trace(path, session.net.copy(), session.layout, records), f"export:{path}",
                         f"Exporting {len(records):,} iterations")
