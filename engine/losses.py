@@ -41,7 +41,12 @@ class Loss:
 
 def _bce_terms(net, out, target):
     k = out.shape[-1]
-    return -(_xlogy(target, out) + _xlogy(1.0 - target, 1.0 - out)) / k
+    # t·ln(o) + (1 − t)·ln(1 − o) as written; only where an output is exactly 0 or 1 does a
+    # zero weight meet ln(0) (0·(−∞) = NaN), and there the exact form (0·ln 0 = 0) is used.
+    terms = -(target * np.log(out) + (1.0 - target) * np.log(1.0 - out)) / k
+    if np.isnan(np.add.reduce(terms, axis=None)):
+        terms = -(_xlogy(target, out) + _xlogy(1.0 - target, 1.0 - out)) / k
+    return terms
 
 
 LOSSES: dict[str, Loss] = {

@@ -63,6 +63,7 @@ class Params:
         self.velocity = velocity
         self.weights = shapes.weights(theta)
         self.biases = shapes.biases(theta)
+        self._parts: dict[int, np.ndarray] = {}
 
     @classmethod
     def of(cls, net: Network) -> "Params":
@@ -80,6 +81,13 @@ class Params:
             self.weights[p.layer - 1][p.unit, p.source] = value
         else:
             self.biases[p.layer - 1][p.unit] = value
+
+    def trained_part(self, part: slice) -> np.ndarray:
+        """θ[part], a view made once."""
+        view = self._parts.get(part.stop)
+        if view is None:
+            view = self._parts[part.stop] = self.theta[part]
+        return view
 
     def copy(self) -> "Params":
         return Params(self.shapes, self.theta.copy(), None if self.velocity is None else self.velocity.copy())
@@ -103,6 +111,7 @@ class Plan:
         self.grad_b = self.shapes.biases(self.grad)
         # The part of θ that SGD updates: everything, or the weights only.
         self.trained = slice(0, self.shapes.size if self.train_biases else self.shapes.n_weights)
+        self.grad_trained = self.grad[self.trained]
 
 
 def forward(plan: Plan, weights, biases, x: np.ndarray):
@@ -139,17 +148,25 @@ def _sgd(plan: Plan, params: Params, lr: float, part: slice) -> None:
 
 def iterate(plan: Plan, params: Params, x: np.ndarray, t: np.ndarray, lr: float, record: dict | None = None) -> float:
     """One iteration on the batch (x, t): returns the batch loss of the forward pass and
-    updates `params` in place (unless, unrecorded, the loss is NaN or infinite). With `record` (a dict), the intermediate quantities are
-    stored in it under (quantity, layer) keys, as `engine.layout` names them; some of those
-    arrays are buffers that the next call reuses, so copy them out (`Layout.pack`) first."""
-    depth, acts, batch = plan.depth, plan.acts, len(x)
-    ws, bs = params.weights, params.biases
-    nets, outs = forward(plan, ws, bs, x)
-    terms = plan.loss.terms(nets[-1], outs[-1], t)
+    updates `params` in place (unless, unrecorded, the loss is NaN or infinite). With `record`
+    (a dict), the intermediate quantities are stored in it under (quantity, layer) keys, as the
+    quantity table (`quantities`) names them; some of those arrays are buffers that the next
+    call reuses, so copy them out (`Layout.pack`) first."""
+    ws, bs, batch, acts = params.weights, params.biases, len(x), plan.acts
+    nets, outs = [], [x]
+    out = x
+    for w, b, act in zip(ws, bs, acts):
+        net = out @ w.T + b
+        out = act.fn(net)
+        nets.append(net)
+        outs.append(out)
+    terms = plan.loss.terms(net, out, t)
     loss = float(np.add.reduce(terms, axis=None)) / batch
-    if record is None and not math.isfinite(loss):
-        return loss  # training stops here: no update from a NaN or infinite loss
-    if record is not None:
+    if record is None:
+        if not math.isfinite(loss):
+            return loss  # training stops here: no update from a NaN or infinite loss
+    else:
+        depth = plan.depth
         record[("loss_term", depth)] = terms
         record[("loss", depth)] = np.add.reduce(terms, axis=1)
         record[("batch_loss", depth)] = np.array([loss])
@@ -158,26 +175,27 @@ def iterate(plan: Plan, params: Params, x: np.ndarray, t: np.ndarray, lr: float,
             record[("out", l + 1)] = outs[l + 1]
     want_bias_grads = plan.train_biases or record is not None
 
-    out_layer = depth - 1
-    for l in range(depth - 1, -1, -1):
+    fused, loss_grad, grad_w, grad_b, sequential = plan.fused, plan.loss.grad, plan.grad_w, plan.grad_b, plan.sequential
+    delta = None
+    for l in range(plan.depth - 1, -1, -1):
         act = acts[l]
-        if l == out_layer and plan.fused is not None:  # δ in one piece, exact where ∂E/∂out·∂out/∂net is ∞·0
-            delta = plan.fused.delta(outs[-1], t)
+        if delta is None and fused is not None:  # δ in one piece, exact where ∂E/∂out·∂out/∂net is ∞·0
+            delta = fused.delta(out, t)
             if record is not None:  # shown, not used
-                dout = plan.loss.grad(outs[-1], t)
-                dnet = act.grad(nets[l], outs[l + 1]) if act.elementwise else None
+                dout = loss_grad(out, t)
+                dnet = act.grad(nets[l], out) if act.elementwise else None
         else:
             # ∂E/∂out: from the loss, or the sum over the paths above (whose weights are
             # already updated in sequential order)
-            dout = plan.loss.grad(outs[-1], t) if l == out_layer else delta @ ws[l + 1]
+            dout = loss_grad(out, t) if delta is None else delta @ ws[l + 1]
             dnet = act.grad(nets[l], outs[l + 1])
             delta = dout * dnet
-        gw = plan.grad_w[l]
+        gw = grad_w[l]
         np.matmul(delta.T, outs[l], out=gw)
         if batch > 1:
             gw /= batch
         if want_bias_grads:
-            gb = plan.grad_b[l]
+            gb = grad_b[l]
             np.add.reduce(delta, axis=0, out=gb)
             if batch > 1:
                 gb /= batch
@@ -185,12 +203,16 @@ def iterate(plan: Plan, params: Params, x: np.ndarray, t: np.ndarray, lr: float,
             record[("dE_dout", l + 1)] = dout
             record[("dout_dnet", l + 1)] = np.full_like(delta, np.nan) if dnet is None else dnet
             record[("delta", l + 1)] = delta
-        if plan.sequential:
+        if sequential:
             _sgd(plan, params, lr, plan.shapes.w_slices[l])
             if plan.train_biases:
                 _sgd(plan, params, lr, plan.shapes.b_slices[l])
-    if not plan.sequential:
-        _sgd(plan, params, lr, plan.trained)
+    if not sequential:
+        if plan.momentum:
+            _sgd(plan, params, lr, plan.trained)
+        else:  # the common case, made quick: θ −= η·∂E/∂θ on the trained part
+            theta = params.trained_part(plan.trained)
+            theta -= lr * plan.grad_trained
     if record is not None:
         record[("grad", 0)] = plan.grad
         if plan.momentum:
