@@ -19,11 +19,12 @@ class SetValue(QUndoCommand):
         super().__init__()
         self.model, self.ref = model, ref
         self.old, self.new = model.read(ref), new
-        self.state = model.state()
+        self.bookmark = model.bookmark()
         self._retitle()
 
     def _retitle(self):
-        self.setText(f"set {self.ref.describe(self.model.session)} to {self.new!r} (iteration {self.state[0]})")
+        what = self.ref.describe(self.model.session)
+        self.setText(f"set {what} to {self.new!r} (iteration {self.bookmark.iteration})")
 
     def redo(self):
         self._apply(self.new)
@@ -32,14 +33,16 @@ class SetValue(QUndoCommand):
         self._apply(self.old)
 
     def _apply(self, value: float):
-        self.model.return_to(self.state)
+        self.model.restore(self.bookmark)
         self.model.write(self.ref, value)
 
     def id(self) -> int:
         return _IDS[self.ref.kind]
 
     def mergeWith(self, other: QUndoCommand) -> bool:
-        if not isinstance(other, SetValue) or other.ref != self.ref or other.state[0] != self.state[0]:
+        if not isinstance(other, SetValue) or other.ref != self.ref:
+            return False
+        if other.bookmark.iteration != self.bookmark.iteration:
             return False
         self.new = other.new
         self._retitle()
@@ -82,7 +85,7 @@ class Reset(QUndoCommand):
     def __init__(self, model: SessionModel):
         super().__init__("reset to the network as opened")
         self.model = model
-        self.before = model.snapshot()
+        self.before = model.bookmark(whole=True)
 
     def redo(self):
         self.model.reset()

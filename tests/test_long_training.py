@@ -19,7 +19,7 @@ w.resize(1400, 860)
 w.show()
 w.train_count.setValue(1_000_000)
 w.actions["train"].trigger()
-while w.busy:
+while w.model.busy:
     app.processEvents()
 s = w.model.session
 x, y = w.plot.data()
