@@ -1,52 +1,96 @@
-"""Every action of the window, made in one place, with its keys and its place in the help."""
+"""Every action of the window in one table: text, keys, tip, slot and whether it works while busy.
+
+Adding an action is one line in ACTIONS (and its name in a menu or the toolbar below). The
+slot is an attribute path on the window ("model.step", "files.save"); the window connects
+it, and `set_enabled` is the one place the busy rule is applied.
+"""
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
+from operator import attrgetter
 
 from PySide6.QtGui import QAction, QKeySequence
 
 Key = QKeySequence.StandardKey
 
 
+class WhileBusy(enum.Enum):
+    """Is the action enabled while a job (training, an export) runs?"""
+
+    DISABLED = enum.auto()
+    ENABLED = enum.auto()
+    ONLY = enum.auto()  # enabled only then (Stop)
+
+    def allows(self, busy: bool) -> bool:
+        return {WhileBusy.DISABLED: not busy, WhileBusy.ENABLED: True, WhileBusy.ONLY: busy}[self]
+
+
+OFF, ON, ONLY = WhileBusy.DISABLED, WhileBusy.ENABLED, WhileBusy.ONLY
+
+
 @dataclass(frozen=True)
-class Spec:
+class ActionSpec:
     name: str
     text: str
+    slot: str  # attribute path on the window; a checkable action's slot takes the new state
     keys: tuple = ()
     tip: str = ""
+    while_busy: WhileBusy = OFF
+    checkable: bool = False
 
 
-SPECS = (
-    Spec("open", "&Open network…", (Key.Open,), "Open a network file (JSON)"),
-    Spec("save", "&Save network", (Key.Save,), "Save the network as the current iteration starts"),
-    Spec("save_as", "Save network &as…", (Key.SaveAs,)),
-    Spec("export_trace", "Export &trace (all recorded iterations)…", ("Ctrl+E",),
-         "Write every quantity of the recorded iterations to CSV"),
-    Spec("export_trace_current", "Export trace of the &current iteration…", ("Ctrl+Shift+E",)),
-    Spec("export_history", "Export loss &history…", ("Ctrl+H",), "Write iteration,loss to CSV"),
-    Spec("quit", "&Quit", (Key.Quit,)),
-    Spec("step", "&Step", ("Right", "F10"), "Compute one more quantity (→)"),
-    Spec("step_back", "Step &back", ("Left", "Shift+F10"), "Go back one computation (←)"),
-    Spec("finish_phase", "Finish &phase", ("Ctrl+Right",), "Run to the end of this phase"),
-    Spec("finish_iteration", "Finish &iteration", ("Ctrl+Shift+Right", "End"), "Run to the end of this iteration"),
-    Spec("play", "&Play", ("Space",), "Step by itself at the chosen speed; press again to pause"),
-    Spec("train", "&Train", ("Ctrl+T",), "Train the number of iterations set beside"),
-    Spec("stop", "St&op", ("Escape",), "Stop training or an export"),
-    Spec("reset", "&Reset", ("Ctrl+R",), "Back to the network as it was opened (undoable)"),
-    Spec("fit", "&Fit diagram", ("Ctrl+0",), "Fit the diagram to the window"),
-    Spec("zoom_in", "Zoom &in", (Key.ZoomIn,)),
-    Spec("zoom_out", "Zoom &out", (Key.ZoomOut,)),
-    Spec("edit_selected", "&Edit selected value…", ("F2",), "Type an exact value for the selected weight, bias or unit"),
-    Spec("edit_lr", "Edit &learning rate…", ("Ctrl+L",)),
-    Spec("help_keys", "&Keyboard and mouse", (Key.HelpContents,)),
-    Spec("about", "&About Backprop Stepper"),
+ACTIONS = (
+    ActionSpec("open", "&Open network…", "files.open_dialog", (Key.Open,), "Open a network file (JSON)"),
+    ActionSpec("save", "&Save network", "files.save", (Key.Save,), "Save the network as the current iteration starts"),
+    ActionSpec("save_as", "Save network &as…", "files.save_as", (Key.SaveAs,)),
+    ActionSpec("export_trace", "Export &trace (all recorded iterations)…", "files.export_trace", ("Ctrl+E",),
+               "Write every quantity of the recorded iterations to CSV"),
+    ActionSpec("export_trace_current", "Export trace of the &current iteration…", "files.export_current_trace",
+               ("Ctrl+Shift+E",)),
+    ActionSpec("export_history", "Export loss &history…", "files.export_history", ("Ctrl+H",),
+               "Write iteration,loss to CSV"),
+    ActionSpec("quit", "&Quit", "close", (Key.Quit,), while_busy=ON),
+    ActionSpec("undo", "&Undo", "undo_stack.undo", (Key.Undo,), "Undo the last edit or reset"),
+    ActionSpec("redo", "&Redo", "undo_stack.redo", (Key.Redo,), "Redo what was undone"),
+    ActionSpec("step", "&Step", "model.step", ("Right", "F10"), "Compute one more quantity (→)"),
+    ActionSpec("step_back", "Step &back", "model.step_back", ("Left", "Shift+F10"), "Go back one computation (←)"),
+    ActionSpec("finish_phase", "Finish &phase", "model.finish_phase", ("Ctrl+Right",), "Run to the end of this phase"),
+    ActionSpec("finish_iteration", "Finish &iteration", "model.finish_iteration", ("Ctrl+Shift+Right", "End"),
+               "Run to the end of this iteration"),
+    ActionSpec("play", "&Play", "set_playing", ("Space",), "Step by itself at the chosen speed; press again to pause",
+               checkable=True),
+    ActionSpec("train", "&Train", "train", ("Ctrl+T",), "Train the number of iterations set beside"),
+    ActionSpec("stop", "St&op", "model.cancel_job", ("Escape",), "Stop training or an export", while_busy=ONLY),
+    ActionSpec("reset", "&Reset", "reset", ("Ctrl+R",), "Back to the network as it was opened (undoable)"),
+    ActionSpec("fit", "&Fit diagram", "diagram.fit_to_window", ("Ctrl+0",), "Fit the diagram to the window",
+               while_busy=ON),
+    ActionSpec("zoom_in", "Zoom &in", "diagram.zoom_in", (Key.ZoomIn,), while_busy=ON),
+    ActionSpec("zoom_out", "Zoom &out", "diagram.zoom_out", (Key.ZoomOut,), while_busy=ON),
+    ActionSpec("edit_selected", "&Edit selected value…", "edit_selected", ("F2",),
+               "Type an exact value for the selected weight, bias or unit"),
+    ActionSpec("edit_lr", "Edit &learning rate…", "edit_learning_rate", ("Ctrl+L",)),
+    ActionSpec("help_keys", "&Keyboard and mouse", "show_help", (Key.HelpContents,), while_busy=ON),
+    ActionSpec("about", "&About Backprop Stepper", "show_about", while_busy=ON),
 )
 
+# Where the actions go: "|" is a separator; other names are the window's menus and widgets.
+MENUS = {
+    "&File": "open presets save save_as | export_trace export_trace_current export_history | quit",
+    "&Edit": "undo redo | edit_selected edit_lr reset",
+    "&Run": "step step_back finish_phase finish_iteration play train stop",
+    "&View": "fit zoom_in zoom_out",
+    "&Help": "help_keys about",
+}
+TOOLBAR = ("step_back step finish_phase finish_iteration play speed | train_count train stop progress | "
+           "reset undo redo | sample")
 
-def make_actions(parent) -> dict[str, QAction]:
+
+def make_actions(window) -> dict[str, QAction]:
+    """The window's actions, each connected to its slot."""
     actions = {}
-    for spec in SPECS:
-        action = QAction(spec.text, parent)
+    for spec in ACTIONS:
+        action = QAction(spec.text, window)
         action.setObjectName(spec.name)
         keys = [QKeySequence(k) for k in spec.keys]
         if keys:
@@ -56,14 +100,26 @@ def make_actions(parent) -> dict[str, QAction]:
             tip += f" ({', '.join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in keys)})"
         action.setToolTip(tip)
         action.setStatusTip(tip)
+        slot = attrgetter(spec.slot)(window)
+        if spec.checkable:
+            action.setCheckable(True)
+            action.toggled.connect(slot)
+        else:
+            action.triggered.connect(lambda checked=False, slot=slot: slot())
         actions[spec.name] = action
-    actions["play"].setCheckable(True)
     return actions
 
 
-def help_text(actions: dict[str, QAction], undo: QAction, redo: QAction) -> str:
+def set_enabled(actions: dict[str, QAction], busy: bool, possible: dict[str, bool]) -> None:
+    """Enable each action by its busy rule and, for those listed in `possible`, whether it
+    can do anything now (step back at the very start, undo with nothing done)."""
+    for spec in ACTIONS:
+        actions[spec.name].setEnabled(spec.while_busy.allows(busy) and possible.get(spec.name, True))
+
+
+def help_text(actions: dict[str, QAction]) -> str:
     rows = []
-    for action in [*actions.values(), undo, redo]:
+    for action in actions.values():
         keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts())
         if keys:
             rows.append(f"<tr><td>{action.text().replace('&', '')}</td><td><b>{keys}</b></td></tr>")

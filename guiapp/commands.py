@@ -19,11 +19,12 @@ class SetValue(QUndoCommand):
         super().__init__()
         self.model, self.ref = model, ref
         self.old, self.new = model.read(ref), new
-        self.state = model.bookmark()
+        self.bookmark = model.bookmark()
         self._retitle()
 
     def _retitle(self):
-        self.setText(f"set {self.ref.describe(self.model.session)} to {self.new!r} (iteration {self.state.iteration})")
+        what = self.ref.describe(self.model.session)
+        self.setText(f"set {what} to {self.new!r} (iteration {self.bookmark.iteration})")
 
     def redo(self):
         self._apply(self.new)
@@ -32,14 +33,16 @@ class SetValue(QUndoCommand):
         self._apply(self.old)
 
     def _apply(self, value: float):
-        self.model.restore(self.state)
+        self.model.restore(self.bookmark)
         self.model.write(self.ref, value)
 
     def id(self) -> int:
         return _IDS[self.ref.kind]
 
     def mergeWith(self, other: QUndoCommand) -> bool:
-        if not isinstance(other, SetValue) or other.ref != self.ref or other.state.iteration != self.state.iteration:
+        if not isinstance(other, SetValue) or other.ref != self.ref:
+            return False
+        if other.bookmark.iteration != self.bookmark.iteration:
             return False
         self.new = other.new
         self._retitle()

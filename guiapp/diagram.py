@@ -3,8 +3,9 @@
 Drawn like the worked example's figure: inputs on the left, the bias unit of each layer
 below the layer that feeds it. Edge colour shows the sign of a weight, width its size.
 Every number comes from the session at the cursor: a unit shows net, out and then δ as
-they are computed, an edge its value (w⁺ once updated) and its gradient once known. The
-elements of the current computation are highlighted.
+they are computed (of the sample the model shows), an edge its value (w⁺ once updated) and
+its gradient once known. The elements of the current computation are highlighted. The
+selection is the model's: a click writes it there, and the scene shows what the model holds.
 
 Layout: with Δ between units and t = 1/(n+1) for a layer of n units, the tag of the edge
 i→j sits on the edge at fraction t from the source. Sources are Δ apart and targets too,
@@ -17,11 +18,10 @@ from PySide6.QtGui import QFontMetricsF, QKeySequence, QPainter
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QLabel
 
 from engine import naming
-from engine.formula import significant
 from engine.quantities import parameter_of
 
 from .diagram_items import FONT, GRADIENT, MUTED, TEXT, UNIT_RADIUS, EdgeItem, Tag, UnitItem
-from .model import SessionModel, ValueRef
+from .model import SessionModel, UnitRef, ValueRef
 
 TAG_GAP = 4.0  # between two edge tags
 MIN_SPACING = 112.0
@@ -51,7 +51,6 @@ def involvement(keys, sizes) -> tuple[set, set, set]:
 
 
 class DiagramView(QGraphicsView):
-    selectionMade = Signal(object)  # a ValueRef, ("unit", layer, unit), or None
     editRequested = Signal(object)  # a ValueRef
 
     def __init__(self, model: SessionModel, parent=None):
@@ -62,8 +61,6 @@ class DiagramView(QGraphicsView):
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate)
         self.model = model
-        self.sample = 0  # which sample of the batch the units show
-        self.fmt = significant(9)
         self.auto_fit = True
         self.units: dict[tuple[int, int], UnitItem] = {}
         self.bias_units: dict[int, UnitItem] = {}
@@ -82,9 +79,12 @@ class DiagramView(QGraphicsView):
             "bias, input, output or η to type a value", self.viewport())
         self.legend.setObjectName("legend")
         self.legend.setStyleSheet("background: rgba(255, 255, 255, 215); color: #444; padding: 2px; font-size: 8pt")
-        self.scene().selectionChanged.connect(self._selection_changed)
+        self.scene().selectionChanged.connect(self._scene_selection_changed)
         model.networkReplaced.connect(self.rebuild)
         model.changed.connect(self.refresh)
+        model.sampleChanged.connect(self.refresh)
+        model.digitsChanged.connect(self.rebuild)  # tags change width: the layout makes room for them
+        model.selectionChanged.connect(self._show_selection)
         self.rebuild()
 
     # -- building ---------------------------------------------------------------------------
@@ -97,7 +97,6 @@ class DiagramView(QGraphicsView):
         session = self.model.session
         sizes = session.net.sizes
         depth = len(sizes) - 1
-        self.sample = min(self.sample, session.layout.batch - 1)
         widest = max(sizes[1:])
         # edge tags of one layer are spacing/(n+1) apart and two lines (+ a gap) high
         tag_height = 2 * QFontMetricsF(FONT).height() + 4
@@ -150,7 +149,7 @@ class DiagramView(QGraphicsView):
         right = columns[-1] + UNIT_RADIUS + 10 + widths["output"]
         self.lr_tag.setPos(left, top)
         scene.addItem(self.lr_tag)
-        self.refresh()
+        self._show_selection(self.model.selection)  # and refresh
         # Room for the widest tags the units will show (values appear as they are computed).
         rect = QRectF(left - 10, top - 20, right - left + 20, bottom + 20 - (top - 20))
         scene.setSceneRect(rect.united(scene.itemsBoundingRect().adjusted(-20, -20, 20, 20)))
@@ -160,7 +159,7 @@ class DiagramView(QGraphicsView):
     def _tag_widths(self, n_params: int) -> dict[str, float]:
         """Widths of the widest tags of each kind, at the digits shown."""
         fm = QFontMetricsF(FONT)
-        number = self.fmt(-0.0123456789012345678)
+        number = self.model.fmt(-0.0123456789012345678)
         texts = {"input": f"i9 = {number}", "hidden": f"out {number}", "output": f"target {number}",
                  "edge": f"∂E/∂w{n_params} {number}"}
         return {kind: fm.horizontalAdvance(text) + 10 for kind, text in texts.items()}
@@ -176,7 +175,7 @@ class DiagramView(QGraphicsView):
         session = self.model.session
         if not self.units or len(self.units) != sum(session.net.sizes):
             return
-        sizes, fmt, s = session.net.sizes, self.fmt, self.sample
+        sizes, fmt, s = session.net.sizes, self.model.fmt, self.model.sample
         step = session.current_step
         units, biases, params = involvement(session.reads(step) if step is not None else [], sizes)
         about_unit = step is not None and step.unit is not None and parameter_of(sizes, step) is None
@@ -200,7 +199,7 @@ class DiagramView(QGraphicsView):
             self.lr_tag.set_lines([f"η = {fmt(session.net.learning_rate)}   (learning rate)"])
 
     def _unit_lines(self, l: int, j: int, s: int) -> list:
-        session, fmt = self.model.session, self.fmt
+        session, fmt = self.model.session, self.model.fmt
         if l == 0:
             return [f"{session.net.unit_name(0, j)} = {fmt(session.record['input', 0][s, j])}"]
         lines = []
@@ -212,14 +211,6 @@ class DiagramView(QGraphicsView):
             v = session.value("loss_term", l, j, None, s)
             lines.append(f"E {fmt(v)}" if v is not None else ("E ?", MUTED))
         return lines
-
-    def set_digits(self, digits: int) -> None:
-        self.fmt = significant(digits)
-        self.rebuild()  # tags change width: the layout makes room for them
-
-    def set_sample(self, sample: int) -> None:
-        self.sample = sample
-        self.refresh()
 
     # -- view -------------------------------------------------------------------------------
     def fit(self) -> None:
@@ -234,10 +225,21 @@ class DiagramView(QGraphicsView):
             self.centerOn(rect.center())
         self._apply_detail()
 
+    def fit_to_window(self) -> None:
+        """Fit now, and again whenever the view is resized, until zoomed by hand."""
+        self.auto_fit = True
+        self.fit()
+
     def zoom(self, factor: float) -> None:
         self.auto_fit = False
         self.scale(factor, factor)
         self._apply_detail()
+
+    def zoom_in(self) -> None:
+        self.zoom(1.25)
+
+    def zoom_out(self) -> None:
+        self.zoom(0.8)
 
     def labels_shown(self) -> bool:
         return self.transform().m11() >= DETAIL_SCALE
@@ -263,9 +265,21 @@ class DiagramView(QGraphicsView):
         self.zoom(1.15 ** (event.angleDelta().y() / 120))
 
     # -- picking ----------------------------------------------------------------------------
-    def item_for(self, ref: ValueRef):
-        if ref.kind == "param":
-            return self.edges.get(ref.key)
+    def item_for(self, selection):
+        """The edge or unit of a selection (a parameter's ValueRef or a UnitRef)."""
+        if isinstance(selection, ValueRef) and selection.kind == "param":
+            return self.edges.get(selection.key)
+        if isinstance(selection, UnitRef):
+            return self.units.get((selection.layer, selection.unit))
+        return None
+
+    @staticmethod
+    def selection_of(item):
+        """What selecting this edge or unit selects in the model."""
+        if isinstance(item, EdgeItem):
+            return item.ref
+        if isinstance(item, UnitItem) and not item.bias:
+            return UnitRef(item.layer, item.unit)
         return None
 
     def _owner(self, item):
@@ -282,8 +296,7 @@ class DiagramView(QGraphicsView):
         owner = self._owner(self.itemAt(event.position().toPoint()))
         self._picked = owner is not None and bool(owner.flags() & owner.GraphicsItemFlag.ItemIsSelectable)
         if self._picked:
-            self.scene().clearSelection()
-            owner.setSelected(True)
+            self.model.set_selection(self.selection_of(owner))
             event.accept()
             return
         super().mousePressEvent(event)
@@ -298,7 +311,7 @@ class DiagramView(QGraphicsView):
     def mouseDoubleClickEvent(self, event) -> None:
         owner = self._owner(self.itemAt(event.position().toPoint()))
         ref = self._edit_ref(owner)
-        if ref is not None:
+        if ref is not None and not self.model.busy:
             self.editRequested.emit(ref)
             event.accept()
             return
@@ -306,41 +319,40 @@ class DiagramView(QGraphicsView):
 
     def keyPressEvent(self, event) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            ref = self.selected_ref()
-            if ref is not None:
+            ref = self.model.value_ref(self.model.selection)
+            if ref is not None and not self.model.busy:
                 self.editRequested.emit(ref)
                 return
         if event.matches(QKeySequence.StandardKey.ZoomIn):
-            self.zoom(1.25)
+            self.zoom_in()
             return
         if event.matches(QKeySequence.StandardKey.ZoomOut):
-            self.zoom(0.8)
+            self.zoom_out()
             return
         super().keyPressEvent(event)
 
-    def selected_ref(self) -> ValueRef | None:
-        """What editing the selected element changes (None if nothing editable is selected)."""
-        selected = self.scene().selectedItems()
-        return self._edit_ref(selected[0]) if selected else None
-
     def _edit_ref(self, owner) -> ValueRef | None:
+        """What double-clicking this item edits (None if nothing)."""
         if owner is None:
             return None
         if isinstance(owner, UnitItem):
-            if owner.bias or owner.ref is None:
-                return None
-            session = self.model.session
-            sample = int(session.record.samples[self.sample])
-            return ValueRef(owner.ref.kind, (sample, owner.unit))
+            return self.model.value_ref(self.selection_of(owner))
         return getattr(owner, "ref", None)
 
-    def _selection_changed(self) -> None:
+    def _scene_selection_changed(self) -> None:
+        """The scene's selection changed by itself (a click on nothing clears it): tell the model."""
         selected = self.scene().selectedItems()
-        item = selected[0] if selected else None
-        if isinstance(item, EdgeItem):
-            self.selectionMade.emit(item.ref)
-        elif isinstance(item, UnitItem):
-            self.selectionMade.emit(("unit", item.layer, item.unit))
-        else:
-            self.selectionMade.emit(None)
+        self.model.set_selection(self.selection_of(selected[0]) if selected else None)
+        self.refresh()
+
+    def _show_selection(self, selection) -> None:
+        """Select what the model holds (without echoing it back), and recolour."""
+        item = self.item_for(selection)
+        scene = self.scene()
+        if scene.selectedItems() != ([item] if item is not None else []):
+            scene.blockSignals(True)
+            scene.clearSelection()
+            if item is not None:
+                item.setSelected(True)
+            scene.blockSignals(False)
         self.refresh()

@@ -1,13 +1,34 @@
 """Long work without a frozen window: a generator pumped from the event loop.
 
 The engine writes long work (training, exports) as generators that yield progress every few
-tens of milliseconds; `Job` calls next() from a zero-interval timer, so between two slices
-the event loop repaints, serves other timers and takes clicks (Stop included). Cancelling
-closes the generator, which cleans up after itself (an export deletes its temporary file).
+milliseconds; `Job` calls next() from a zero-interval timer, so between two slices the event
+loop repaints, serves other timers and takes clicks (Stop included). Cancelling closes the
+generator, which cleans up after itself (an export deletes its temporary file).
+
+What a job does is a small object, `Training` or `Export`: the window shows its text, and
+whoever handles the job's end asks what it was with isinstance.
 """
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
+
 from PySide6.QtCore import QObject, QTimer, Signal
+
+
+@dataclass(frozen=True)
+class Training:
+    iterations: int
+
+    @property
+    def text(self) -> str:
+        return f"Training {self.iterations:,} iterations"
+
+
+@dataclass(frozen=True)
+class Export:
+    path: str
+    text: str  # "Exporting 21 iterations"
 
 
 class Job(QObject):
@@ -16,8 +37,9 @@ class Job(QObject):
     cancelled = Signal()
     failed = Signal(object)  # the exception it raised
 
-    def __init__(self, generator, parent=None):
+    def __init__(self, what: Training | Export, generator, parent=None):
         super().__init__(parent)
+        self.what = what
         self._generator = generator
         # Single-shot, re-armed after each slice: a timer that fell due during the slice runs
         # before the next slice (a repeating zero timer could run two slices back to back).
@@ -26,6 +48,9 @@ class Job(QObject):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._slice)
         self.running = False
+        # The longest the event loop waited for one slice (next() and its progress report),
+        # in CPU seconds of this thread: what the code controls, whatever else the machine runs.
+        self.longest_slice = 0.0
 
     def start(self) -> None:
         self.running = True
@@ -43,15 +68,22 @@ class Job(QObject):
         self._timer.stop()
 
     def _slice(self) -> None:
+        start = time.thread_time()
         try:
             progress = next(self._generator)
         except StopIteration:
+            self._measure(start)
             self._stop()
             self.finished.emit()
         except Exception as error:  # reported to the user by whoever started the job
+            self._measure(start)
             self._stop()
             self.failed.emit(error)
         else:
             self.progress.emit(progress.done, progress.total)
+            self._measure(start)
             if self.running:
                 self._timer.start()
+
+    def _measure(self, start: float) -> None:
+        self.longest_slice = max(self.longest_slice, time.thread_time() - start)

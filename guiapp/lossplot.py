@@ -1,14 +1,15 @@
-"""The loss curve: the batch loss of every iteration, live while training (pyqtgraph)."""
+"""The loss curve: the batch loss of every iteration, live while training (pyqtgraph).
+
+The read-out above it shows the iteration under the mouse while the mouse is over the plot,
+and the current iteration otherwise."""
 from __future__ import annotations
 
 import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
-
-from engine.formula import significant
 
 from .model import SessionModel
 
@@ -17,7 +18,6 @@ class LossPlot(QWidget):
     def __init__(self, model: SessionModel, parent=None):
         super().__init__(parent)
         self.model = model
-        self.fmt = significant(9)
         self.plot = pg.PlotWidget(background="w")
         self.plot.setLabel("bottom", "iteration")
         self.plot.setLabel("left", "batch loss E")
@@ -37,9 +37,10 @@ class LossPlot(QWidget):
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._x = np.arange(1, 1025, dtype=np.float64)
         self._shown = -1
-        self._hover: tuple[int, float] | None = None
+        self._hover: int | None = None  # the iteration under the mouse
         self._single = False
         self.plot.scene().sigMouseMoved.connect(self._mouse_moved)
+        self.plot.viewport().installEventFilter(self)
 
         bar = QHBoxLayout()
         bar.addWidget(QLabel("<b>Loss</b>"))
@@ -51,12 +52,13 @@ class LossPlot(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.plot)
         model.changed.connect(self.refresh)
-        model.networkReplaced.connect(self.refresh)
+        model.networkReplaced.connect(self._network_replaced)
+        model.digitsChanged.connect(self._update_readout)
         self.refresh()
 
-    def set_digits(self, digits: int) -> None:
-        self.fmt = significant(digits)
-        self._update_readout()
+    def _network_replaced(self) -> None:
+        self._hover = None
+        self.refresh()
 
     def set_log(self, on: bool) -> None:
         self.plot.setLogMode(y=on)
@@ -104,18 +106,24 @@ class LossPlot(QWidget):
 
     def _mouse_moved(self, pos) -> None:
         n = len(self.model.session.history)
-        if not n or not self.plot.sceneBoundingRect().contains(pos):
+        vb = self.plot.getPlotItem().vb
+        if not n or not vb.sceneBoundingRect().contains(pos):
             self._hover = None
         else:
-            x = self.plot.getPlotItem().vb.mapSceneToView(pos).x()
-            it = int(min(max(round(x), 1), n))
-            self._hover = (it, float(self.model.session.history.values[it - 1]))
+            self._hover = int(min(max(round(vb.mapSceneToView(pos).x()), 1), n))
         self._update_readout()
 
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Leave and self._hover is not None:
+            self._hover = None
+            self._update_readout()
+        return super().eventFilter(watched, event)
+
     def _update_readout(self) -> None:
-        session = self.model.session
-        if self._hover is not None:
-            it, loss = self._hover
-            self.readout.setText(f"iteration {it:,}: loss {self.fmt(loss)}")
-        elif len(session.history):
-            self.readout.setText(f"iteration {session.iteration:,} (current): loss {self.fmt(session.loss)}")
+        session, fmt = self.model.session, self.model.fmt
+        history = session.history
+        if self._hover is not None and self._hover <= len(history):
+            it = self._hover
+            self.readout.setText(f"iteration {it:,}: loss {fmt(float(history.values[it - 1]))}")
+        elif len(history):
+            self.readout.setText(f"iteration {session.iteration:,} (current): loss {fmt(session.loss)}")

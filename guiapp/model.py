@@ -1,15 +1,31 @@
-"""The document: the engine's Session behind a QObject that says when it changed.
+"""The document: everything the views show, behind a QObject with one signal per kind of change.
 
-Views read everything from `model.session` (the engine) and listen to the signals; user
-actions come back here (or through undo commands that call `write`). Nothing is computed here.
+The model owns the engine's Session (the numbers), the job running on it (training, an
+export) and a small view state shared by all views: the selected element, the sample of the
+batch the diagram shows and the number of significant digits. Views read from here and
+listen to the signals; user actions come back here (or through undo commands that call
+`write` and `restore`). A signal is emitted only when its value really changed, so a view
+that writes a value back to the model does not start a ping-pong. Nothing is computed here.
 """
 from __future__ import annotations
 
+import logging
+import time
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
 from engine import Network, Session, TrainingDiverged
+from engine.session import Bookmark
+from engine.formula import significant
+
+from .jobs import Export, Job, Training
+
+log = logging.getLogger(__name__)
+
+SLICE_SECONDS = 0.01  # training yields to the event loop this often (wall time)
+REFRESH_SECONDS = 0.1  # while training, `changed` is emitted about this often
+DEFAULT_DIGITS = 9
 
 
 @dataclass(frozen=True)
@@ -32,31 +48,128 @@ class ValueRef:
         return what + (f" of sample {sample + 1}" if session.net.n_samples > 1 else "")
 
 
+@dataclass(frozen=True)
+class UnitRef:
+    """A unit of the diagram (layer 0 holds the inputs), 0-based."""
+
+    layer: int
+    unit: int
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something the user must be told (the window shows it)."""
+
+    title: str
+    text: str
+    severe: bool = False  # an unexpected error rather than a warning
+
+
 class SessionModel(QObject):
-    changed = Signal()  # cursor moved or the current iteration was recomputed
+    changed = Signal()  # the session moved (cursor, iteration) or its numbers were recomputed
     networkReplaced = Signal()  # another network (maybe another shape) was opened
-    problem = Signal(str)  # something the user must be told (the loss became NaN ...)
+    sourceChanged = Signal(str)  # the network was saved to another file
+    selectionChanged = Signal(object)  # ValueRef of a parameter, UnitRef, or None
+    sampleChanged = Signal(int)  # the sample (position in the batch) the diagram shows
+    digitsChanged = Signal(int)  # significant digits of every number shown
+    busyChanged = Signal(bool)  # a job started (True) or ended
+    jobProgress = Signal(int, int)  # done, total
+    jobFinished = Signal(object)  # a job (Training or Export) ran to its end
+    problem = Signal(object)  # a Problem to tell the user
 
     def __init__(self, net: Network, source: str = "", parent=None):
         super().__init__(parent)
         self.session = Session(net)
         self.source = source  # the file or preset it came from
-        self.busy = False  # training or exporting: no stepping or editing
+        self.job: Job | None = None  # the job running, if any
+        self._selection = None
+        self._sample = 0
+        self.sample_chosen = False  # the sample was picked by hand, not by the current computation
+        self._digits = DEFAULT_DIGITS
+        self.fmt = significant(DEFAULT_DIGITS)
+        self._last_refresh = 0.0
+
+    # -- view state -------------------------------------------------------------------------
+    @property
+    def selection(self):
+        return self._selection
+
+    def set_selection(self, selection) -> None:
+        if selection != self._selection:
+            self._selection = selection
+            self.selectionChanged.emit(selection)
+
+    @property
+    def sample(self) -> int:
+        return self._sample
+
+    def set_sample(self, sample: int) -> None:
+        """Show another sample of the batch: a view choice, which the next computation about
+        a sample overrides."""
+        if sample != self._sample:
+            self.sample_chosen = True
+            self._sample = sample
+            self.sampleChanged.emit(sample)
+
+    @property
+    def digits(self) -> int:
+        return self._digits
+
+    def set_digits(self, digits: int) -> None:
+        if digits != self._digits:
+            self._digits = digits
+            self.fmt = significant(digits)
+            self.digitsChanged.emit(digits)
+
+    def value_ref(self, selection) -> ValueRef | None:
+        """What editing a selected element changes: a parameter, the shown sample's input of an
+        input unit or target of an output unit; None for anything else."""
+        if isinstance(selection, ValueRef):
+            return selection
+        if isinstance(selection, UnitRef) and selection.layer in (0, self.session.net.depth):
+            kind = "input" if selection.layer == 0 else "target"
+            sample = int(self.session.record.samples[self._sample])
+            return ValueRef(kind, (sample, selection.unit))
+        return None
+
+    def _session_changed(self) -> None:
+        """Announce a change of the session; the diagram follows the current computation's sample."""
+        step = self.session.current_step
+        if step is not None and step.sample is not None:
+            self.sample_chosen = False
+            if step.sample != self._sample:
+                self._sample = step.sample
+                self.sampleChanged.emit(step.sample)
+        self.changed.emit()
 
     # -- opening ----------------------------------------------------------------------------
     def replace(self, net: Network, source: str) -> None:
+        self.cancel_job()
         self.session = Session(net)
         self.source = source
+        selection, sample = self._selection, self._sample
+        self._selection, self._sample, self.sample_chosen = None, 0, False
         self.networkReplaced.emit()
-        self.changed.emit()
+        if selection is not None:
+            self.selectionChanged.emit(None)
+        if sample != 0:
+            self.sampleChanged.emit(0)
+        self._session_changed()
+
+    def set_source(self, source: str) -> None:
+        if source != self.source:
+            self.source = source
+            self.sourceChanged.emit(source)
 
     # -- stepping ---------------------------------------------------------------------------
     def _move(self, action) -> None:
+        if self.busy:  # a job owns the session
+            return
         try:
             action()
         except TrainingDiverged as e:
-            self.problem.emit(str(e))
-        self.changed.emit()
+            self.problem.emit(Problem("Training stopped", str(e)))
+        self._session_changed()
 
     def step(self):
         self._move(self.session.step)
@@ -72,9 +185,6 @@ class SessionModel(QObject):
 
     def go_to(self, cursor: int):
         self._move(lambda: self.session.go_to(cursor))
-
-    def at_last_step(self) -> bool:
-        return self.session.cursor == len(self.session.steps) - 1
 
     # -- values and edits ---------------------------------------------------------------------
     def read(self, ref: ValueRef) -> float:
@@ -97,18 +207,80 @@ class SessionModel(QObject):
             s.set_target(*ref.key, value)
         else:
             s.set_learning_rate(value)
-        self.changed.emit()
+        self._session_changed()
 
-    def bookmark(self, whole: bool = False):
-        """Where the current iteration starts: what an undo command returns to."""
+    # -- undo and reset ---------------------------------------------------------------------
+    def bookmark(self, whole: bool = False) -> Bookmark:
+        """Where the current iteration starts (what an edit's undo returns to) or, if `whole`,
+        the whole session (what a reset's undo brings back): an engine bookmark."""
         return self.session.bookmark(whole)
 
-    def restore(self, bookmark) -> None:
+    def restore(self, bookmark: Bookmark) -> None:
         self.session.restore(bookmark)
-        self.changed.emit()
+        self._session_changed()
 
-    # -- reset ----------------------------------------------------------------------------
     def reset(self) -> None:
         self.session.reset()
-        self.changed.emit()
+        self._session_changed()
 
+    # -- jobs -------------------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        """Is a job running? Then it owns the session: no stepping or editing."""
+        return self.job is not None
+
+    def train(self, n: int) -> None:
+        self.run_job(Training(n), self.session.train(n, chunk_seconds=SLICE_SECONDS))
+
+    def run_job(self, what: Training | Export, generator) -> None:
+        """Run a generator of Progress as a job; `changed` follows a training about every
+        REFRESH_SECONDS, and once at its end."""
+        if self.busy:
+            generator.close()
+            return
+        self.job = Job(what, generator, self)
+        self.job.progress.connect(self._job_progress)
+        self.job.finished.connect(self._job_finished)
+        self.job.cancelled.connect(self._end_job)
+        self.job.failed.connect(self._job_failed)
+        self._last_refresh = time.monotonic()
+        self.job.start()
+        self.busyChanged.emit(True)
+
+    def cancel_job(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+
+    def _job_progress(self, done: int, total: int) -> None:
+        self.jobProgress.emit(done, total)
+        now = time.monotonic()
+        if isinstance(self.job.what, Training) and now - self._last_refresh >= REFRESH_SECONDS:
+            self._last_refresh = now
+            self._session_changed()
+
+    def _end_job(self) -> Training | Export:
+        job, self.job = self.job, None
+        job.deleteLater()
+        self.busyChanged.emit(False)
+        if isinstance(job.what, Training):
+            self._session_changed()
+        return job.what
+
+    def _job_finished(self) -> None:
+        self.jobFinished.emit(self._end_job())
+
+    def _job_failed(self, error: Exception) -> None:
+        if isinstance(error, TrainingDiverged):
+            self.session.rewind_to_finite()
+        what = self._end_job()
+        if isinstance(error, TrainingDiverged):
+            self.problem.emit(Problem(
+                "Training stopped",
+                f"Training stopped: {error}. The window shows iteration {self.session.iteration:,}, the last "
+                "whose numbers are all finite; step through it to see them grow."))
+        elif isinstance(error, OSError) and isinstance(what, Export):
+            self.problem.emit(Problem("Export failed", f"{what.path} could not be written: "
+                                      f"{error.strerror or error}. No file was changed."))
+        else:
+            log.error("%s failed", what.text, exc_info=error)
+            self.problem.emit(Problem("Unexpected error", f"{type(error).__name__}: {error}", severe=True))

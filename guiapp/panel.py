@@ -1,19 +1,21 @@
 """The side panel: the current computation as a worked example writes it, the chain-rule
-breakdown of whatever is selected, and the list of the iteration's computations."""
+breakdown of whatever is selected, and the list of the iteration's computations.
+
+The list's current row is the session's cursor: moving it (a click, the arrow keys) moves the
+cursor, and every move of the cursor moves it. While a job runs the list is disabled."""
 from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListView, QSpinBox, QSplitter,
                                QTextBrowser, QVBoxLayout, QWidget)
 
 from engine import describe
-from engine.formula import significant
 from engine.quantities import Key, parameter_of
 
-from .model import SessionModel, ValueRef
+from .model import SessionModel, UnitRef, ValueRef
 
 PHASE_COLOURS = {"forward": "#1f6fb4", "loss": "#b5651d", "backward": "#7b2cbf", "update": "#2a9d8f"}
 
@@ -31,7 +33,6 @@ class StepsModel(QAbstractListModel):
     def __init__(self, model: SessionModel, parent=None):
         super().__init__(parent)
         self.model = model
-        self.fmt = significant(9)
         self._labels: list[str] = []
         self.reload()
 
@@ -54,7 +55,7 @@ class StepsModel(QAbstractListModel):
             if session.layout.batch > 1 and step.sample is not None:
                 text += f"  [sample {int(session.record.samples[step.sample]) + 1}]"
             if index.row() <= session.cursor:
-                text += f" = {self.fmt(describe.value(session.record, step))}"
+                text += f" = {self.model.fmt(describe.value(session.record, step))}"
             return f"{index.row() + 1}. {text}"
         if role == Qt.ItemDataRole.ForegroundRole:
             if index.row() > session.cursor:
@@ -70,14 +71,9 @@ class StepsModel(QAbstractListModel):
 
 
 class SidePanel(QWidget):
-    digitsChanged = Signal(int)
-
     def __init__(self, model: SessionModel, parent=None):
         super().__init__(parent)
         self.model = model
-        self.selection = None  # ValueRef of a parameter, or ("unit", layer, unit)
-        self.sample = 0
-        self.fmt = significant(9)
 
         self.now = QTextBrowser(objectName="now")
         self.selected = QTextBrowser(objectName="selected")
@@ -89,12 +85,12 @@ class SidePanel(QWidget):
         self.steps.setModel(self.steps_model)
         self.steps.setUniformItemSizes(True)
         self.steps.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.steps.clicked.connect(lambda index: self.model.go_to(index.row()))
+        self.steps.selectionModel().currentRowChanged.connect(self._row_chosen)
         self.digits = QSpinBox(objectName="digits")
         self.digits.setRange(3, 17)
-        self.digits.setValue(9)
+        self.digits.setValue(model.digits)
         self.digits.setSuffix(" significant digits")
-        self.digits.valueChanged.connect(self.digitsChanged)
+        self.digits.valueChanged.connect(model.set_digits)
 
         header = QHBoxLayout()
         header.addWidget(QLabel("<b>Current computation</b>"))
@@ -126,65 +122,74 @@ class SidePanel(QWidget):
         layout.addWidget(splitter)
 
         model.changed.connect(self.refresh)
-        model.networkReplaced.connect(self._network_replaced)
+        model.networkReplaced.connect(self.steps_model.reload)
+        model.sampleChanged.connect(self.refresh)
+        model.digitsChanged.connect(self._digits_changed)
+        model.selectionChanged.connect(self._show_selection)
+        model.busyChanged.connect(lambda busy: self.steps.setEnabled(not busy))
         self.refresh()
 
-    # -- settings ---------------------------------------------------------------------------
-    def set_digits(self, digits: int) -> None:
-        self.fmt = significant(digits)
-        self.steps_model.fmt = self.fmt
-        if self.digits.value() != digits:
-            self.digits.setValue(digits)
+    def _digits_changed(self, digits: int) -> None:
+        self.digits.setValue(digits)  # no echo: the model has this value already
         self.refresh()
 
-    def set_sample(self, sample: int) -> None:
-        self.sample = sample
-        self.refresh()
-
-    def select(self, selection) -> None:
-        self.selection = selection
-        self._show_selection()
-
-    def _network_replaced(self) -> None:
-        self.selection = None
-        self.sample = 0
-        self.steps_model.reload()
+    def _row_chosen(self, index: QModelIndex) -> None:
+        """The user moved the list's current row: go there (the list follows the cursor back if
+        the model refuses)."""
+        if index.isValid() and index.row() != self.model.session.cursor:
+            self.model.go_to(index.row())
+            self._follow_cursor()
 
     # -- showing ----------------------------------------------------------------------------
     def refresh(self) -> None:
-        session = self.model.session
         self.now.setHtml(self.current_html())
         self.steps_model.refresh()
-        if session.cursor >= 0:
-            index = self.steps_model.index(session.cursor)
-            self.steps.setCurrentIndex(index)
-            self.steps.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
-        else:
-            self.steps.clearSelection()
-            self.steps.scrollToTop()
+        self._follow_cursor()
         self._show_selection()
 
+    def _follow_cursor(self) -> None:
+        cursor = self.model.session.cursor
+        current = self.steps.currentIndex()
+        if cursor >= 0:
+            index = self.steps_model.index(cursor)
+            if current != index:
+                self.steps.setCurrentIndex(index)
+            self.steps.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        elif current.isValid():
+            self.steps.setCurrentIndex(QModelIndex())
+            self.steps.clearSelection()
+            self.steps.scrollToTop()
+
     def current_html(self) -> str:
-        session, fmt = self.model.session, self.fmt
+        session, fmt = self.model.session, self.model.fmt
         step = session.current_step
         head = f"<p style='color:#555'>Iteration {session.iteration}"
         if step is None:
-            return head + (" — nothing computed yet.</p><p>Step (→) to start its forward pass; "
-                           "values shown are those the iteration starts from.</p>")
+            return head + (" — nothing computed yet.</p>" + self._sample_note() + "<p>Step (→) to start its "
+                           "forward pass; values shown are those the iteration starts from.</p>")
         colour = PHASE_COLOURS.get(step.phase, "#000")
         head += f", <span style='color:{colour}'>{step.phase} pass</span>"
         if step.sample is not None and session.layout.batch > 1:
             head += f", sample {int(session.record.samples[step.sample]) + 1}"
-        head += f" — step {session.cursor + 1} of {len(session.steps)}</p>"
+        head += f" — step {session.cursor + 1} of {len(session.steps)}</p>" + self._sample_note()
         param = parameter_of(session.net.sizes, step)
         if param is not None and step.phase == "backward":  # a gradient: its whole chain rule
             node = session.breakdown(param, step.sample)
             return head + lines_html(node.lines(fmt))
         return head + lines_html([(0, session.describe(step).text(fmt))])
 
+    def _sample_note(self) -> str:
+        """Says so when the diagram shows a sample chosen by hand rather than the computation's."""
+        session = self.model.session
+        if not (self.model.sample_chosen and session.layout.batch > 1):
+            return ""
+        shown = int(session.record.samples[self.model.sample]) + 1
+        return (f"<p style='color:#8a6d00'>The diagram shows sample {shown}, chosen by hand; the next "
+                "computation about a sample shows that sample.</p>")
+
     def _show_selection(self) -> None:
-        session, fmt = self.model.session, self.fmt
-        sel = self.selection
+        session, fmt = self.model.session, self.model.fmt
+        sel = self.model.selection
         if isinstance(sel, ValueRef) and sel.kind == "param":
             p = session.parameter(sel.key)
             self.selected_title.setText(f"<b>Selected: {sel.key}</b> — chain rule in iteration {session.iteration}")
@@ -192,16 +197,19 @@ class SidePanel(QWidget):
             update = Key(p.kind, p.layer, p.unit, p.source)
             text = lines_html(node.lines(fmt)) + lines_html([(0, session.describe(update).text(fmt))])
             self.selected.setHtml(text)
-        elif isinstance(sel, tuple) and sel[0] == "unit":
-            _, layer, unit = sel
+        elif isinstance(sel, UnitRef):
+            layer, unit = sel.layer, sel.unit
             name = session.net.unit_name(layer, unit)
-            self.selected_title.setText(f"<b>Selected: {name}</b> — iteration {session.iteration}")
+            sample = ""
+            if session.layout.batch > 1:
+                sample = f", sample {int(session.record.samples[self.model.sample]) + 1}"
+            self.selected_title.setText(f"<b>Selected: {name}</b> — iteration {session.iteration}{sample}")
             self.selected.setHtml(lines_html([(0, t) for t in self.unit_lines(layer, unit)]))
         else:
             self.selected_title.setText("<b>Selected</b>: click a weight, a bias or a unit in the diagram")
             self.selected.setHtml("")
 
     def unit_lines(self, layer: int, unit: int) -> list[str]:
-        session, fmt = self.model.session, self.fmt
-        s = min(self.sample, session.layout.batch - 1)
+        session, fmt = self.model.session, self.model.fmt
+        s = min(self.model.sample, session.layout.batch - 1)
         return [session.describe(key).text(fmt) for key in session.unit_keys(layer, unit, s)]

@@ -22,6 +22,7 @@ def render(out: str, network: str = "mazur", steps: int | None = None, width: in
 
     from engine import presets
 
+    from .model import ValueRef
     from .window import MainWindow
 
     app = QApplication.instance() or QApplication([])
@@ -35,7 +36,7 @@ def render(out: str, network: str = "mazur", steps: int | None = None, width: in
     for _ in range(steps):
         window.model.step()
     if select and select in window.diagram.edges:
-        window.diagram.edges[select].setSelected(True)
+        window.model.set_selection(ValueRef("param", select))
     app.processEvents()
     window.grab().save(out)
     window.close()

@@ -78,7 +78,7 @@ def test_the_window_says_what_happened(qtbot, settings_dir):
     w.show()
     w.train_count.setValue(1000)
     w.actions["train"].trigger()
-    qtbot.waitUntil(lambda: not w.busy, timeout=60_000)
+    qtbot.waitUntil(lambda: not w.model.busy, timeout=60_000)
     boxes = [b for b in QApplication.topLevelWidgets() if isinstance(b, QMessageBox) and b.isVisible()]
     assert boxes, "no message"
     text = boxes[-1].text()

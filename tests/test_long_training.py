@@ -19,7 +19,7 @@ w.resize(1400, 860)
 w.show()
 w.train_count.setValue(1_000_000)
 w.actions["train"].trigger()
-while w.busy:
+while w.model.busy:
     app.processEvents()
 s = w.model.session
 x, y = w.plot.data()
@@ -28,7 +28,7 @@ print(s.iteration, len(s.history), len(x), len(s.trace), s.trace.capacity, repr(
 """
 
 
-@pytest.mark.slow
+@pytest.mark.long
 def test_a_million_iterations_stay_under_500_mb(tmp_path):
     env = {"XDG_CONFIG_HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
     out = subprocess.run([sys.executable, "-c", SCRIPT], cwd=ROOT, capture_output=True, text=True, timeout=600,

@@ -44,7 +44,7 @@ def make_window(qtbot, settings_dir):
 
     yield make
     for w in made:
-        w.stop()
+        w.model.cancel_job()
 
 
 @pytest.fixture
@@ -54,8 +54,7 @@ def window(make_window):
 
 def button(w, name: str) -> QToolButton:
     bar = w.findChild(QToolBar, "steppingBar")
-    action = w.actions[name] if name in w.actions else getattr(w, name)
-    return bar.widgetForAction(action)
+    return bar.widgetForAction(w.actions[name])
 
 
 def click(qtbot, w, name: str) -> None:
@@ -71,16 +70,37 @@ def now(w) -> str:
 def train(qtbot, w, n: int, timeout=120_000) -> None:
     w.train_count.setValue(n)
     click(qtbot, w, "train")
-    qtbot.waitUntil(lambda: not w.busy, timeout=timeout)
+    qtbot.waitUntil(lambda: not w.model.busy, timeout=timeout)
+
+
+def open_editor(w):
+    """The value editor the window shows, if any."""
+    from guiapp.editor import ValueEditor
+
+    shown = [e for e in w.findChildren(ValueEditor) if e.isVisible()]
+    return shown[-1] if shown else None
 
 
 def edit(qtbot, w, text: str) -> None:
     """Type into the open value editor and press Enter."""
-    assert w.editor is not None and w.editor.isVisible()
-    w.editor.field.selectAll()
-    qtbot.keyClick(w.editor.field, Qt.Key.Key_Delete)
-    qtbot.keyClicks(w.editor.field, text)
-    qtbot.keyClick(w.editor.field, Qt.Key.Key_Return)
+    editor = open_editor(w)
+    assert editor is not None
+    editor.field.selectAll()
+    qtbot.keyClick(editor.field, Qt.Key.Key_Delete)
+    qtbot.keyClicks(editor.field, text)
+    qtbot.keyClick(editor.field, Qt.Key.Key_Return)
+
+
+def message(w) -> QMessageBox:
+    """The latest message the window shows."""
+    shown = [b for b in w.findChildren(QMessageBox, "message") if b.isVisible()]
+    assert shown, "no message is shown"
+    return shown[-1]
+
+
+def last_message(w) -> tuple[str, str]:
+    box = message(w)
+    return box.windowTitle(), box.text()
 
 
 def double_click_edge(qtbot, w, name: str) -> None:
@@ -185,7 +205,7 @@ def test_edit_w5_then_undo_and_redo(qtbot, window):
     for _ in range(3):
         click(qtbot, w, "step")
     double_click_edge(qtbot, w, "w5")
-    qtbot.waitUntil(lambda: w.editor is not None and w.editor.isVisible())
+    qtbot.waitUntil(lambda: open_editor(w) is not None)
     edit(qtbot, w, "0.6")
     assert s.start_value(s.parameter("w5")) == 0.6
     assert s.cursor == -1  # the iteration restarted
@@ -200,7 +220,7 @@ def test_edit_w5_then_undo_and_redo(qtbot, window):
     assert s.start_value(s.parameter("w5")) == 0.4
     assert s.loss == Session(open_network("mazur")).loss
     assert w.diagram.edges["w5"].tag.text() == "w5 0.4"
-    click(qtbot, w, "redo_action")
+    click(qtbot, w, "redo")
     assert s.start_value(s.parameter("w5")) == 0.6
 
 
@@ -218,11 +238,12 @@ def test_the_editor_refuses_anything_else(qtbot, window, typed):
     w = window
     double_click_edge(qtbot, w, "w2")
     edit(qtbot, w, typed)
-    assert w.editor.isVisible()
-    assert w.editor.error.isVisible() and w.editor.error.text()
+    editor = open_editor(w)
+    assert editor is not None
+    assert editor.error.isVisible() and editor.error.text()
     assert w.model.session.start_value(w.model.session.parameter("w2")) == 0.2
     assert not w.undo_stack.canUndo()
-    w.editor.reject()
+    editor.reject()
 
 
 def test_edit_input_target_and_learning_rate(qtbot, window):
@@ -239,13 +260,13 @@ def test_edit_input_target_and_learning_rate(qtbot, window):
     qtbot.mouseDClick(w.diagram.viewport(), Qt.MouseButton.LeftButton,
                       pos=w.diagram.mapFromScene(w.diagram.lr_tag.scenePos() + w.diagram.lr_tag.boundingRect().center()))
     edit(qtbot, w, "0")  # the learning rate must be positive
-    assert w.editor.error.isVisible()
-    w.editor.field.selectAll()
+    assert open_editor(w).error.isVisible()
+    open_editor(w).field.selectAll()
     edit(qtbot, w, "1/4")
     assert s.net.learning_rate == 0.25
     assert w.diagram.lr_tag.text().startswith("η = 0.25")
     for _ in range(3):
-        click(qtbot, w, "undo_action")
+        click(qtbot, w, "undo")
     assert (s.net.learning_rate, s.net.targets[0, 0], s.net.inputs[0, 1]) == (0.5, 0.01, 0.1)
 
 
@@ -256,7 +277,7 @@ def test_undo_brings_back_the_iteration_the_edit_was_made_in(qtbot, window):
     edit(qtbot, w, "0.9")
     train(qtbot, w, 50)
     assert s.iteration == 51
-    click(qtbot, w, "undo_action")
+    click(qtbot, w, "undo")
     assert (s.iteration, s.cursor) == (1, -1)
     assert s.start_value(s.parameter("w5")) == 0.4
     assert len(s.history) == 1
@@ -269,7 +290,7 @@ def test_reset_is_undoable(qtbot, window):
     before = s.params.theta.copy()
     click(qtbot, w, "reset")
     assert s.iteration == 1 and s.start_value(s.parameter("w5")) == 0.4
-    click(qtbot, w, "undo_action")
+    click(qtbot, w, "undo")
     assert s.iteration == 31
     np.testing.assert_array_equal(s.params.theta, before)
     assert len(s.history) == 31
@@ -308,9 +329,9 @@ def test_training_keeps_the_event_loop_serving_a_timer(qtbot, window):
     timer.start()
     w.train_count.setValue(20_000)
     click(qtbot, w, "train")
-    assert w.busy and not w.actions["step"].isEnabled() and not w.actions["open"].isEnabled()
+    assert w.model.busy and not w.actions["step"].isEnabled() and not w.actions["open"].isEnabled()
     assert w.actions["stop"].isEnabled()
-    qtbot.waitUntil(lambda: not w.busy, timeout=120_000)
+    qtbot.waitUntil(lambda: not w.model.busy, timeout=120_000)
     timer.stop()
     gaps = np.diff(ticks)
     assert len(ticks) > 20
@@ -325,7 +346,7 @@ def test_stop_ends_training_early_and_consistently(qtbot, window):
     qtbot.wait(300)
     click(qtbot, w, "stop")
     s = w.model.session
-    assert not w.busy
+    assert not w.model.busy
     assert 1 < s.iteration < 5_000_001
     assert len(s.history) == s.iteration
     reference = Session(open_network("mazur"))
@@ -357,21 +378,21 @@ def test_exported_trace_equals_the_headless_commands(qtbot, window, tmp_path, mo
     w = window
     train(qtbot, w, 20)  # iterations 1..20 done, 21 is current: 21 recorded
     path = tmp_path / "window.csv"
-    monkeypatch.setattr("guiapp.window.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), ""))
+    monkeypatch.setattr("guiapp.files.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), ""))
     w.actions["export_trace"].trigger()
-    qtbot.waitUntil(lambda: not w.busy, timeout=30_000)
+    qtbot.waitUntil(lambda: not w.model.busy, timeout=30_000)
     assert path.read_bytes() == headless_trace(tmp_path, "mazur", 21)
     current = tmp_path / "current.csv"
-    monkeypatch.setattr("guiapp.window.QFileDialog.getSaveFileName", lambda *a, **k: (str(current), ""))
+    monkeypatch.setattr("guiapp.files.QFileDialog.getSaveFileName", lambda *a, **k: (str(current), ""))
     w.actions["export_trace_current"].trigger()
-    qtbot.waitUntil(lambda: not w.busy, timeout=30_000)
+    qtbot.waitUntil(lambda: not w.model.busy, timeout=30_000)
     lines = current.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "iteration,sample,phase,quantity,layer,unit,source,label,formula,value"
     assert {line.split(",")[0] for line in lines[1:]} == {"21"}
     history = tmp_path / "loss.csv"
-    monkeypatch.setattr("guiapp.window.QFileDialog.getSaveFileName", lambda *a, **k: (str(history), ""))
+    monkeypatch.setattr("guiapp.files.QFileDialog.getSaveFileName", lambda *a, **k: (str(history), ""))
     w.actions["export_history"].trigger()
-    qtbot.waitUntil(lambda: not w.busy, timeout=30_000)
+    qtbot.waitUntil(lambda: not w.model.busy, timeout=30_000)
     rows = history.read_text().splitlines()
     assert rows[0] == "iteration,loss" and len(rows) == 22
     assert float(rows[1].split(",")[1]) == w.model.session.history.values[0]
@@ -382,7 +403,7 @@ def test_open_save_and_presets(qtbot, window, tmp_path, monkeypatch):
     double_click_edge(qtbot, w, "w1")
     edit(qtbot, w, "0.125")
     target = tmp_path / "mine.json"
-    monkeypatch.setattr("guiapp.window.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr("guiapp.files.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), ""))
     w.actions["save"].trigger()  # a preset has no file yet: Save asks where
     saved = netfile.load(target)
     assert saved.weights[0][0, 0] == 0.125
@@ -391,7 +412,7 @@ def test_open_save_and_presets(qtbot, window, tmp_path, monkeypatch):
     preset.trigger()
     assert w.model.session.net.sizes == [2, 3, 1]
     assert set(w.diagram.edges) >= {"w1", "w9", "b_o1"}
-    monkeypatch.setattr("guiapp.window.QFileDialog.getOpenFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr("guiapp.files.QFileDialog.getOpenFileName", lambda *a, **k: (str(target), ""))
     w.actions["open"].trigger()
     assert w.model.session.net.sizes == [2, 2, 2]
     assert w.model.session.start_value(w.model.session.parameter("w1")) == 0.125
@@ -412,16 +433,16 @@ def test_an_invalid_network_file_is_refused_and_nothing_changes(qtbot, window, t
     data = json.loads(presets.path("mazur").read_text())
     data["weights"][1][0] = [0.4]
     bad.write_text(json.dumps(data))
-    monkeypatch.setattr("guiapp.window.QFileDialog.getOpenFileName", lambda *a, **k: (str(bad), ""))
+    monkeypatch.setattr("guiapp.files.QFileDialog.getOpenFileName", lambda *a, **k: (str(bad), ""))
     w.actions["open"].trigger()
-    title, text = w.messages[-1]
+    title, text = last_message(w)
     assert str(bad) in text and "weights[1][0]" in text and "expected 2 numbers" in text
-    assert w.message_box.isVisible()
+    assert message(w).isVisible()
     assert _state(w) == before
     garbage = tmp_path / "garbage.json"
     garbage.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
-    assert not w.open_path(str(garbage))
-    assert str(garbage) in w.messages[-1][1]
+    assert not w.files.open_path(str(garbage))
+    assert str(garbage) in last_message(w)[1]
     assert _state(w) == before
 
 
@@ -429,13 +450,13 @@ def test_an_unwritable_export_path_is_reported(qtbot, window, tmp_path):
     w = window
     before = _state(w)
     path = tmp_path / "no such folder" / "trace.csv"
-    w.export_trace_to(str(path))
-    qtbot.waitUntil(lambda: not w.busy)
-    assert w.messages[-1][0] == "Export failed" and str(path) in w.messages[-1][1]
+    w.files.export_trace_to(str(path))
+    qtbot.waitUntil(lambda: not w.model.busy)
+    assert last_message(w)[0] == "Export failed" and str(path) in last_message(w)[1]
     assert not path.exists()
-    w.export_history_to(str(tmp_path))  # a folder, not a file
-    qtbot.waitUntil(lambda: not w.busy)
-    assert w.messages[-1][0] == "Export failed"
+    w.files.export_history_to(str(tmp_path))  # a folder, not a file
+    qtbot.waitUntil(lambda: not w.model.busy)
+    assert last_message(w)[0] == "Export failed"
     assert _state(w) == before
     click(qtbot, w, "step")  # the window keeps working
     assert w.model.session.cursor == 0
@@ -460,9 +481,9 @@ def test_a_disk_error_mid_export_leaves_no_file_and_the_old_one_intact(qtbot, wi
         return original(self, rec)
 
     monkeypatch.setattr(tracecsv.TraceRows, "rows", failing)
-    w.export_trace_to(str(path))
-    qtbot.waitUntil(lambda: not w.busy, timeout=30_000)
-    assert "No space left on device" in w.messages[-1][1]
+    w.files.export_trace_to(str(path))
+    qtbot.waitUntil(lambda: not w.model.busy, timeout=30_000)
+    assert "No space left on device" in last_message(w)[1]
     assert path.read_text() == "the previous export\n"
     assert sorted(p.name for p in folder.iterdir()) == ["trace.csv"]
     assert w.model.session.iteration == 201
@@ -474,7 +495,7 @@ def test_a_diverging_loss_stops_training_with_a_message(qtbot, make_window):
     data["optimizer"]["learning_rate"] = 40.0
     w = make_window("diverging", netfile.parse(data))
     train(qtbot, w, 1000)
-    title, text = w.messages[-1]
+    title, text = last_message(w)
     assert title == "Training stopped" and "iteration 7" in text and "inf" in text
     s = w.model.session
     assert np.isfinite(s.params.theta).all() and np.isfinite(s.loss)
@@ -513,14 +534,14 @@ def test_settings_are_remembered_in_the_test_folder(qtbot, make_window, settings
 
     w2 = MainWindow(open_network("mazur"), "mazur")
     qtbot.addWidget(w2)
-    assert w2.digits == 6 and w2.panel.digits.value() == 6
+    assert w2.model.digits == 6 and w2.panel.digits.value() == 6
     assert w2.diagram.edges["w5"].tag.text() == "w5 0.4"
     assert (w2.size().width(), w2.size().height()) == size
 
 
 def test_help_lists_the_keys(qtbot, window):
     window.actions["help_keys"].trigger()
-    title, text = window.messages[-1]
+    title, text = last_message(window)
     assert "Step" in text and "Ctrl+Z" in text and "double-click" in text
 
 

@@ -1,0 +1,48 @@
+"""What the window remembers between runs (QSettings): geometry, toolbars, digits, last folder.
+
+Everything is stored under a version key: settings of another version are ignored."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+
+VERSION = 1
+
+
+def store() -> QSettings:
+    return QSettings("BackpropStepper", "Backprop Stepper")
+
+
+def last_folder() -> str:
+    return store().value("files/last_folder", os.path.expanduser("~"))
+
+
+def remember_folder(path: str) -> None:
+    """The folder of a file just opened or written: the next file dialog starts there."""
+    store().setValue("files/last_folder", str(Path(path).resolve().parent))
+
+
+def restore_window(window) -> None:
+    """Geometry, toolbar state and digits of `window` (a MainWindow) as it was last closed."""
+    s = store()
+    if int(s.value("settings_version", 0)) != VERSION:
+        window.resize(1400, 860)
+        return
+    geometry = s.value("window/geometry")
+    if isinstance(geometry, QByteArray):
+        window.restoreGeometry(geometry)
+    state = s.value("window/state")
+    if isinstance(state, QByteArray):
+        window.restoreState(state)
+    window.model.set_digits(int(s.value("view/digits", window.model.digits)))
+
+
+def save_window(window) -> None:
+    s = store()
+    s.setValue("settings_version", VERSION)
+    s.setValue("window/geometry", window.saveGeometry())
+    s.setValue("window/state", window.saveState())
+    s.setValue("view/digits", window.model.digits)
+    s.sync()
