@@ -813,3 +813,46 @@ def test_the_list_cannot_be_used_while_training(qtbot, window):
     rect = w.panel.steps.visualRect(w.panel.steps_model.index(3))
     qtbot.mouseClick(w.panel.steps.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert list_row(w) == s.cursor == 3
+
+
+def test_the_model_announces_only_real_changes(qtbot, make_window):
+    w = make_window("xor")
+    m = w.model
+    with qtbot.assertNotEmitted(m.digitsChanged), qtbot.assertNotEmitted(m.selectionChanged), \
+            qtbot.assertNotEmitted(m.sampleChanged):
+        m.set_digits(m.digits)
+        m.set_selection(None)
+        m.set_sample(0)
+        w.panel.digits.setValue(m.digits)
+        w.sample_box.setCurrentIndex(0)
+    with qtbot.waitSignal(m.digitsChanged) as digits:
+        w.panel.digits.setValue(5)
+    assert digits.args == [5] and m.digits == 5
+    from guiapp.model import ValueRef
+
+    with qtbot.waitSignal(m.selectionChanged) as selection:
+        m.set_selection(ValueRef("param", "w3"))
+    assert selection.args == [ValueRef("param", "w3")] and w.diagram.edges["w3"].isSelected()
+    assert "Selected: w3" in w.panel.selected_title.text()
+
+
+def test_every_action_follows_its_busy_rule(qtbot, window):
+    from guiapp.actions import ACTIONS, WhileBusy
+
+    w = window
+    click(qtbot, w, "step")
+    double_click_edge(qtbot, w, "w5")
+    edit(qtbot, w, "0.5")  # something to undo
+    w.train_count.setValue(5_000_000)
+    click(qtbot, w, "train")
+    assert w.model.busy
+    for spec in ACTIONS:
+        assert w.actions[spec.name].isEnabled() == (spec.while_busy != WhileBusy.DISABLED), spec.name
+    assert not w.presets_menu.isEnabled() and not w.train_count.isEnabled() and not w.sample_box.isEnabled()
+    click(qtbot, w, "stop")
+    assert not w.model.busy
+    possible = {"step_back": w.model.session.can_step_back(), "undo": True, "redo": False}
+    for spec in ACTIONS:
+        usable = spec.while_busy != WhileBusy.ONLY and possible.get(spec.name, True)
+        assert w.actions[spec.name].isEnabled() == usable, spec.name
+    assert w.presets_menu.isEnabled() and w.train_count.isEnabled()
