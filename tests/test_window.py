@@ -346,13 +346,20 @@ def test_training_keeps_the_event_loop_serving_a_timer(qtbot, window):
 
 def test_training_announces_changes_about_every_100_ms_and_once_at_the_end(qtbot, window):
     w = window
-    seen = []  # (time, busy, iteration) at each `changed`
-    w.model.changed.connect(lambda: seen.append((time.monotonic(), w.model.busy, w.model.session.iteration)))
+    seen = []  # (busy, iteration) at each `changed`
+    w.model.changed.connect(lambda: seen.append((w.model.busy, w.model.session.iteration)))
+    start = time.monotonic()
     train(qtbot, w, 20_000)
-    during = [t for t, busy, _ in seen if busy]
-    assert np.all(np.diff(during) >= 0.08)  # 0.1 s, less the jitter of the views refreshing first
-    assert seen[-1][1:] == (False, 20_001)  # the end, once
-    assert len([1 for _, busy, _ in seen if not busy]) == 1
+    elapsed = time.monotonic() - start
+    during = [it for busy, it in seen if busy]
+    # each announcement comes at least 0.1 s after the previous one (the first after the start):
+    # not after every slice of 10 ms
+    assert len(during) <= elapsed / 0.1
+    assert during == sorted(during)
+    if elapsed > 1:
+        assert during, "the views did not follow the training"
+    assert seen[-1] == (False, 20_001)  # the end, once
+    assert len([1 for busy, _ in seen if not busy]) == 1
     assert w.status_iteration.text() == "Iteration 20,001" and w.plot.marker.value() == 20_001
 
 
