@@ -265,7 +265,7 @@ class DiagramView(QGraphicsView):
         self.zoom(1.15 ** (event.angleDelta().y() / 120))
 
     # -- picking ----------------------------------------------------------------------------
-    def item_for(self, selection):
+    def _item_for(self, selection):
         """The edge or unit of a selection (a parameter's ValueRef or a UnitRef)."""
         if isinstance(selection, ValueRef) and selection.kind == "param":
             return self.edges.get(selection.key)
@@ -340,14 +340,18 @@ class DiagramView(QGraphicsView):
         return getattr(owner, "ref", None)
 
     def _scene_selection_changed(self) -> None:
-        """The scene's selection changed by itself (a click on nothing clears it): tell the model."""
+        """The scene's selection changed by itself (a click on nothing clears it): tell the model,
+        which answers through _show_selection."""
         selected = self.scene().selectedItems()
-        self.model.set_selection(self.selection_of(selected[0]) if selected else None)
-        self.refresh()
+        selection = self.selection_of(selected[0]) if selected else None
+        if selection != self.model.selection:
+            self.model.set_selection(selection)
+        else:
+            self._show_selection(selection)
 
     def _show_selection(self, selection) -> None:
         """Select what the model holds (without echoing it back), and recolour."""
-        item = self.item_for(selection)
+        item = self._item_for(selection)
         scene = self.scene()
         if scene.selectedItems() != ([item] if item is not None else []):
             scene.blockSignals(True)

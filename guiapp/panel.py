@@ -81,6 +81,7 @@ class SidePanel(QWidget):
             browser.setFont(QFont("DejaVu Sans", 10))
             browser.setOpenLinks(False)
         self.steps_model = StepsModel(model, self)
+        self._scrolling = True  # the list centres the current computation (not while it is being clicked)
         self.steps = QListView(objectName="steps")
         self.steps.setModel(self.steps_model)
         self.steps.setUniformItemSizes(True)
@@ -135,10 +136,14 @@ class SidePanel(QWidget):
 
     def _row_chosen(self, index: QModelIndex) -> None:
         """The user moved the list's current row: go there (the list follows the cursor back if
-        the model refuses)."""
+        the model refuses). The list does not scroll under the mouse meanwhile."""
         if index.isValid() and index.row() != self.model.session.cursor:
-            self.model.go_to(index.row())
-            self._follow_cursor()
+            self._scrolling = False
+            try:
+                self.model.go_to(index.row())
+                self._follow_cursor()
+            finally:
+                self._scrolling = True
 
     # -- showing ----------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -154,7 +159,8 @@ class SidePanel(QWidget):
             index = self.steps_model.index(cursor)
             if current != index:
                 self.steps.setCurrentIndex(index)
-            self.steps.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+            if self._scrolling:
+                self.steps.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
         elif current.isValid():
             self.steps.setCurrentIndex(QModelIndex())
             self.steps.clearSelection()

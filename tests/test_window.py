@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QToolBar, QToolButton
 
 from engine import Session, netfile, open_network, presets
@@ -321,11 +321,16 @@ def test_train_1000_iterations_and_read_the_plot(qtbot, window):
 
 
 def test_training_keeps_the_event_loop_serving_a_timer(qtbot, window):
+    """Training runs in slices with the event loop served between them. What the code controls
+    is asserted: each slice (the engine's next() and its progress report, views included) takes
+    well under 50 ms of this thread's CPU time, the budget being 10 ms of wall time. The
+    wall-clock gaps, which also depend on what else the machine runs, are measured by
+    benchmarks/window_latency.py."""
     w = window
-    ticks = []
+    ticks_while_busy = []
     timer = QTimer()
     timer.setInterval(10)
-    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.timeout.connect(lambda: w.model.busy and ticks_while_busy.append(time.perf_counter()))
     timer.start()
     w.train_count.setValue(20_000)
     click(qtbot, w, "train")
@@ -334,12 +339,28 @@ def test_training_keeps_the_event_loop_serving_a_timer(qtbot, window):
     assert w.actions["stop"].isEnabled()
     qtbot.waitUntil(lambda: not w.model.busy, timeout=120_000)
     timer.stop()
-    gaps = np.diff(ticks)
-    assert len(ticks) > 20
-    # What the code controls: the longest slice the job ran, in thread CPU time (wall-clock gaps
-    # depend on the machine's load; benchmarks/ measures them).
-    assert job.longest_slice < 0.100, f"a training slice ran {job.longest_slice * 1000:.0f} ms of CPU"
+    assert len(ticks_while_busy) >= 3, "the timer was not served while training"
+    assert 0 < job.longest_slice < 0.050, f"a slice took {job.longest_slice * 1000:.0f} ms of CPU"
     assert w.model.session.iteration == 20_001
+
+
+def test_training_announces_changes_about_every_100_ms_and_once_at_the_end(qtbot, window):
+    w = window
+    seen = []  # (busy, iteration) at each `changed`
+    w.model.changed.connect(lambda: seen.append((w.model.busy, w.model.session.iteration)))
+    start = time.monotonic()
+    train(qtbot, w, 20_000)
+    elapsed = time.monotonic() - start
+    during = [it for busy, it in seen if busy]
+    # each announcement comes at least 0.1 s after the previous one (the first after the start):
+    # not after every slice of 10 ms
+    assert len(during) <= elapsed / 0.1
+    assert during == sorted(during)
+    if elapsed > 1:
+        assert during, "the views did not follow the training"
+    assert seen[-1] == (False, 20_001)  # the end, once
+    assert len([1 for busy, _ in seen if not busy]) == 1
+    assert w.status_iteration.text() == "Iteration 20,001" and w.plot.marker.value() == 20_001
 
 
 def test_stop_ends_training_early_and_consistently(qtbot, window):
@@ -598,3 +619,247 @@ def test_edit_selected_from_the_menu(qtbot, window):
     w.actions["edit_selected"].trigger()
     edit(qtbot, w, "0.125")
     assert w.model.session.start_value(w.model.session.parameter("w6")) == 0.125
+
+
+# -- the model is the truth: every view shows the same thing ----------------------------------
+
+def unit_lines(w, layer: int, unit: int) -> list[str]:
+    return w.diagram.units[(layer, unit)].values.text().splitlines()
+
+
+def click_unit(qtbot, w, layer: int, unit: int) -> None:
+    pos = w.diagram.mapFromScene(w.diagram.units[(layer, unit)].scenePos())
+    qtbot.mouseClick(w.diagram.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+
+
+def test_the_diagram_shows_the_sample_being_computed(qtbot, make_window):
+    w = make_window("xor")
+    s = w.model.session
+    fmt = w.model.fmt
+    second = [n for n, step in enumerate(s.steps) if step.phase == "forward" and step.sample == 1]
+    assert second
+    while s.cursor < second[-1]:
+        click(qtbot, w, "step")
+        assert w.sample_box.currentText() == str(int(s.record.samples[s.current_step.sample]) + 1)
+    # the forward pass of sample 2 is done: the diagram, the sample box and the panel show it
+    rec = s.record
+    assert w.sample_box.currentText() == "2"
+    for (l, j) in w.diagram.units:
+        if l == 0:
+            assert unit_lines(w, l, j) == [f"{s.net.unit_name(0, j)} = {fmt(rec['input', 0][1, j])}"]
+        else:
+            assert unit_lines(w, l, j)[:2] == [f"net {fmt(rec['net', l][1, j])}", f"out {fmt(rec['out', l][1, j])}"]
+    assert "sample 2" in now(w).splitlines()[0]
+    assert now(w).splitlines()[-1].startswith("out_o1") and fmt(rec["out", 2][1, 0]) in now(w)
+    click_unit(qtbot, w, 1, 0)
+    assert "Selected: h1" in w.panel.selected_title.text() and "sample 2" in w.panel.selected_title.text()
+    selected = w.panel.selected.toPlainText()
+    assert fmt(rec["out", 1][1, 0]) in selected and fmt(rec["out", 1][0, 0]) not in selected
+
+
+def test_a_sample_chosen_by_hand_lasts_until_the_next_step(qtbot, make_window):
+    w = make_window("xor")
+    s = w.model.session
+    fmt = w.model.fmt
+    for _ in range(3):
+        click(qtbot, w, "step")  # sample 1
+    w.sample_box.setFocus()
+    qtbot.keyClick(w.sample_box, Qt.Key.Key_Down)
+    qtbot.keyClick(w.sample_box, Qt.Key.Key_Down)
+    assert w.sample_box.currentText() == "3" and w.model.sample == 2
+    assert unit_lines(w, 0, 0) == [f"i1 = {fmt(s.record['input', 0][2, 0])}"] == ["i1 = 1"]
+    assert "The diagram shows sample 3, chosen by hand" in now(w)
+    click(qtbot, w, "step")  # still a computation of sample 1: it shows sample 1 again
+    assert w.sample_box.currentText() == "1" and w.model.sample == 0
+    assert unit_lines(w, 0, 0) == ["i1 = 0"]
+    assert "chosen by hand" not in now(w)
+
+
+def test_the_softmax_sample_box_names_the_samples_of_each_mini_batch(qtbot, make_window):
+    w = make_window("softmax")
+    s = w.model.session
+    assert [w.sample_box.itemText(i) for i in range(w.sample_box.count())] == ["1", "2"]
+    click(qtbot, w, "finish_iteration")
+    click(qtbot, w, "step")  # iteration 2: samples 3 and 4
+    assert s.iteration == 2 and s.current_step.sample == 0
+    assert [w.sample_box.itemText(i) for i in range(w.sample_box.count())] == ["3", "4"]
+    assert w.sample_box.currentText() == "3" and "sample 3" in now(w).splitlines()[0]
+
+
+def test_the_selection_survives_a_change_of_digits(qtbot, window):
+    w = window
+    tag = w.diagram.edges["w1"].tag
+    qtbot.mouseClick(w.diagram.viewport(), Qt.MouseButton.LeftButton, pos=w.diagram.mapFromScene(tag.scenePos()))
+    assert w.diagram.edges["w1"].isSelected()
+    w.panel.digits.setValue(5)
+    assert w.diagram.edges["w1"].isSelected()
+    assert [e for e in w.diagram.scene().selectedItems()] == [w.diagram.edges["w1"]]
+    assert "Selected: w1" in w.panel.selected_title.text()
+    w.actions["edit_selected"].trigger()
+    assert open_editor(w).windowTitle() == "Edit w1"
+    edit(qtbot, w, "0.25")
+    assert w.model.session.start_value(w.model.session.parameter("w1")) == 0.25
+    assert w.diagram.edges["w1"].isSelected() and "Selected: w1" in w.panel.selected_title.text()
+    # an output unit: its target, still after the digits change
+    click_unit(qtbot, w, 2, 1)
+    w.panel.digits.setValue(7)
+    assert w.diagram.units[(2, 1)].isSelected() and "Selected: o2" in w.panel.selected_title.text()
+    w.actions["edit_selected"].trigger()
+    assert open_editor(w).windowTitle() == "Edit target_o2"
+    open_editor(w).reject()
+
+
+def test_clicking_nothing_clears_the_selection_everywhere(qtbot, window):
+    w = window
+    click_unit(qtbot, w, 1, 0)
+    assert w.model.selection is not None and "Selected: h1" in w.panel.selected_title.text()
+    qtbot.mouseClick(w.diagram.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(3, 3))
+    assert w.model.selection is None and w.diagram.scene().selectedItems() == []
+    assert "click a weight" in w.panel.selected_title.text()
+    w.actions["edit_selected"].trigger()
+    assert open_editor(w) is None
+
+
+def hover_plot(qtbot, w, at: float = 0.5) -> None:
+    """Move the mouse over the loss curve, at this fraction of its width."""
+    qtbot.wait(20)  # pyqtgraph ignores a mouse move within 10 ms of the previous one
+    view = w.plot.plot
+    rect = view.getPlotItem().vb.sceneBoundingRect()
+    pos = view.mapFromScene(QPointF(rect.left() + at * rect.width(), rect.center().y()))
+    qtbot.mouseMove(view.viewport(), pos)
+    qtbot.waitUntil(lambda: "(current)" not in w.plot.readout.text())
+
+
+def current_readout(w) -> str:
+    s = w.model.session
+    return f"iteration {s.iteration:,} (current): loss {w.model.fmt(s.loss)}"
+
+
+def test_the_loss_readout_forgets_the_hover_when_the_mouse_leaves(qtbot, window):
+    w = window
+    train(qtbot, w, 50)
+    assert w.plot.readout.text() == current_readout(w)
+    hover_plot(qtbot, w)
+    it = int(numbers(w.plot.readout.text())[0])
+    assert 1 <= it < 51 and w.plot.readout.text().startswith(f"iteration {it}: loss ")
+    QApplication.sendEvent(w.plot.plot.viewport(), QEvent(QEvent.Type.Leave))
+    assert w.plot.readout.text() == current_readout(w)
+    hover_plot(qtbot, w, at=0.3)
+    qtbot.mouseMove(w.diagram.viewport(), QPoint(10, 10))  # the mouse moves elsewhere
+    qtbot.waitUntil(lambda: w.plot.readout.text() == current_readout(w))
+
+
+def test_the_loss_readout_belongs_to_the_network_shown(qtbot, window):
+    w = window
+    train(qtbot, w, 50)
+    hover_plot(qtbot, w)
+    next(a for a in w.presets_menu.actions() if a.objectName() == "preset:xor").trigger()
+    assert w.model.session.net.sizes == [2, 3, 1]
+    assert w.plot.readout.text() == current_readout(w) == f"iteration 1 (current): loss {w.model.fmt(w.model.session.loss)}"
+
+
+def list_row(w) -> int:
+    """The computation the list marks as current (-1: none), checked against its selection."""
+    row = w.panel.steps.currentIndex().row()
+    assert [i.row() for i in w.panel.steps.selectedIndexes()] == ([row] if row >= 0 else [])
+    return row
+
+
+def test_the_list_marks_the_current_computation_after_every_move(qtbot, window):
+    w = window
+    s = w.model.session
+    assert list_row(w) == s.cursor == -1
+    for _ in range(3):
+        click(qtbot, w, "step")
+    assert list_row(w) == s.cursor == 2
+    click(qtbot, w, "step_back")
+    assert list_row(w) == s.cursor == 1
+    click(qtbot, w, "finish_phase")
+    assert list_row(w) == s.cursor == 7
+    rect = w.panel.steps.visualRect(w.panel.steps_model.index(3))
+    qtbot.mouseClick(w.panel.steps.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert list_row(w) == s.cursor == 3
+    qtbot.keyClick(w.panel.steps, Qt.Key.Key_Down)  # the list's own keys move the cursor too
+    assert list_row(w) == s.cursor == 4
+    click(qtbot, w, "finish_iteration")
+    assert list_row(w) == s.cursor == len(s.steps) - 1
+    click(qtbot, w, "step")
+    assert (s.iteration, s.cursor) == (2, 0) and list_row(w) == 0
+    click(qtbot, w, "step_back")
+    assert (s.iteration, s.cursor) == (2, -1) and list_row(w) == -1
+    click(qtbot, w, "step_back")
+    assert (s.iteration, s.cursor) == (1, len(s.steps) - 1) and list_row(w) == s.cursor
+    double_click_edge(qtbot, w, "w5")
+    edit(qtbot, w, "0.6")  # the iteration restarts
+    assert list_row(w) == s.cursor == -1
+    click(qtbot, w, "step")
+    click(qtbot, w, "step")
+    assert list_row(w) == s.cursor == 1
+    click(qtbot, w, "undo")
+    assert list_row(w) == s.cursor == -1
+    click(qtbot, w, "redo")
+    assert list_row(w) == s.cursor == -1
+
+
+def test_the_list_cannot_be_used_while_training(qtbot, window):
+    w = window
+    s = w.model.session
+    click(qtbot, w, "finish_phase")
+    w.train_count.setValue(5_000_000)
+    click(qtbot, w, "train")
+    qtbot.waitUntil(lambda: s.iteration > 1)
+    assert not w.panel.steps.isEnabled()
+    cursor = s.cursor
+    assert list_row(w) == cursor
+    rect = w.panel.steps.visualRect(w.panel.steps_model.index(3))
+    qtbot.mouseClick(w.panel.steps.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    w.model.go_to(3)  # even asked directly, the model refuses while its job runs
+    assert s.cursor == cursor and list_row(w) == cursor
+    click(qtbot, w, "stop")
+    assert w.panel.steps.isEnabled() and list_row(w) == s.cursor == -1
+    rect = w.panel.steps.visualRect(w.panel.steps_model.index(3))
+    qtbot.mouseClick(w.panel.steps.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert list_row(w) == s.cursor == 3
+
+
+def test_the_model_announces_only_real_changes(qtbot, make_window):
+    w = make_window("xor")
+    m = w.model
+    with qtbot.assertNotEmitted(m.digitsChanged), qtbot.assertNotEmitted(m.selectionChanged), \
+            qtbot.assertNotEmitted(m.sampleChanged):
+        m.set_digits(m.digits)
+        m.set_selection(None)
+        m.set_sample(0)
+        w.panel.digits.setValue(m.digits)
+        w.sample_box.setCurrentIndex(0)
+    with qtbot.waitSignal(m.digitsChanged) as digits:
+        w.panel.digits.setValue(5)
+    assert digits.args == [5] and m.digits == 5
+    from guiapp.model import ValueRef
+
+    with qtbot.waitSignal(m.selectionChanged) as selection:
+        m.set_selection(ValueRef("param", "w3"))
+    assert selection.args == [ValueRef("param", "w3")] and w.diagram.edges["w3"].isSelected()
+    assert "Selected: w3" in w.panel.selected_title.text()
+
+
+def test_every_action_follows_its_busy_rule(qtbot, window):
+    from guiapp.actions import ACTIONS, WhileBusy
+
+    w = window
+    click(qtbot, w, "step")
+    double_click_edge(qtbot, w, "w5")
+    edit(qtbot, w, "0.5")  # something to undo
+    w.train_count.setValue(5_000_000)
+    click(qtbot, w, "train")
+    assert w.model.busy
+    for spec in ACTIONS:
+        assert w.actions[spec.name].isEnabled() == (spec.while_busy != WhileBusy.DISABLED), spec.name
+    assert not w.presets_menu.isEnabled() and not w.train_count.isEnabled() and not w.sample_box.isEnabled()
+    click(qtbot, w, "stop")
+    assert not w.model.busy
+    possible = {"step_back": w.model.session.can_step_back(), "undo": True, "redo": False}
+    for spec in ACTIONS:
+        usable = spec.while_busy != WhileBusy.ONLY and possible.get(spec.name, True)
+        assert w.actions[spec.name].isEnabled() == usable, spec.name
+    assert w.presets_menu.isEnabled() and w.train_count.isEnabled()
