@@ -39,6 +39,7 @@ class RecordRange:
 
 
 def trace_snapshot(trace: TraceStore, first: int, last: int) -> RecordRange:
+    """Iterations first..last of the trace as they are now, read lazily by an export."""
     return RecordRange(trace, first, last)
 
 

@@ -4,9 +4,14 @@ The session is at one iteration k (1-based) at a time. The whole of iteration k 
 computed as soon as the session gets there (it is cheap), recorded in the trace, and a
 cursor walks through its elementary computations (`steps`): values at or before the cursor
 are "known"; the others are shown as not yet computed. Stepping past the last computation
-moves to iteration k+1; stepping back before the first returns to iteration k-1 as long as
-its record is still in the trace. Editing a weight, bias, input, target or the learning rate
+moves to iteration k+1 (unless iteration k's loss or update is not finite: no NaN or
+infinity ever reaches the parameters); stepping back before the first returns to iteration
+k-1 as long as the trace keeps it. Editing a weight, bias, input, target or the learning rate
 recomputes iteration k from its forward pass and puts the cursor back at its start.
+
+A `Bookmark` is the state an iteration starts from; undo, Reset and its undo come back to
+one with `restore`. Training runs the maths alone and records the iteration it ends at; the
+trace can compute any of the last kept iterations again (see `trace`).
 """
 from __future__ import annotations
 
