@@ -63,6 +63,7 @@ class Params:
         self.velocity = velocity
         self.weights = shapes.weights(theta)
         self.biases = shapes.biases(theta)
+        self.transposed = [w.T for w in self.weights]  # views too: they follow θ
         self._parts: dict[int, np.ndarray] = {}
 
     @classmethod
@@ -155,8 +156,8 @@ def iterate(plan: Plan, params: Params, x: np.ndarray, t: np.ndarray, lr: float,
     ws, bs, batch, acts = params.weights, params.biases, len(x), plan.acts
     nets, outs = [], [x]
     out = x
-    for w, b, act in zip(ws, bs, acts):
-        net = out @ w.T + b
+    for wt, b, act in zip(params.transposed, bs, acts):
+        net = out @ wt + b
         out = act.fn(net)
         nets.append(net)
         outs.append(out)

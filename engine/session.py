@@ -367,17 +367,17 @@ class Session:
         loss was not finite: then the iterations since the last checkpoint are recorded)."""
         plan, lr, batches, setup, trace = self.plan, self.net.learning_rate, self._batches, self.net, self.trace
         losses = self.history.reserve(last)
-        interval = trace.interval
+        interval, cycle, isfinite = trace.interval, len(batches), math.isfinite
         _, x, t = batches[0]
         it = first
         while it <= last:
             if not it % interval:  # where reading an iteration's record again starts from
                 trace.checkpoint(it, params, setup)
-            if len(batches) > 1:
-                _, x, t = batches[(it - 1) % len(batches)]
+            if cycle > 1:
+                _, x, t = batches[(it - 1) % cycle]
             loss = iterate(plan, params, x, t, lr)  # leaves params alone if loss is not finite
             losses[it - 1] = loss
-            if not math.isfinite(loss):
+            if not isfinite(loss):
                 self.history.commit(it)
                 trace.advance_to(it - 1)
                 return it
