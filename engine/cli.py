@@ -23,7 +23,7 @@ from .netfile import NetworkFileError, dumps, load
 from .network import UPDATE_ORDERS, Network
 from .session import Session, TrainingDiverged
 from .export import save_history
-from .tracecsv import COLUMNS, TraceRows
+from .tracecsv import COLUMNS, ENCODING, TraceRows
 
 EXIT_BAD_INPUT, EXIT_DIVERGED, EXIT_WRITE = 2, 3, 4
 
@@ -113,7 +113,7 @@ def cmd_train(args) -> int:
     written = 0
     status = 0
     try:
-        with atomic_open(args.trace) if args.trace else contextlib.nullcontext() as trace_file:
+        with atomic_open(args.trace, encoding=ENCODING) if args.trace else contextlib.nullcontext() as trace_file:
             rows = TraceRows(session.net, session.layout) if trace_file else None
             writer = csv.writer(trace_file, lineterminator="\n") if trace_file else None
             if writer:

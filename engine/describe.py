@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .formula import Fmt, Formula, exact, short
+from .formula import Fmt, Formula, short
 from .layout import Record
 from .network import Setup
 from .quantities import Context, Key, label, spec
@@ -36,11 +36,6 @@ class Entry:
         if parts[-1].strip("()") != value:
             parts.append(value)
         return " = ".join(parts)
-
-    def csv_formula(self) -> str:
-        if self.formula is None:
-            return exact(self.value)
-        return f"{self.formula.symbolic()} = {self.formula.numeric(exact)}"
 
 
 def value(record: Record, key: Key) -> float:

@@ -20,7 +20,7 @@ from .layout import Layout, Record
 from .network import Network
 from .session import Progress
 from .trace import TraceStore
-from .tracecsv import COLUMNS, TraceRows
+from .tracecsv import COLUMNS, ENCODING, TraceRows
 
 
 class RecordRange:
@@ -47,7 +47,7 @@ def write_trace(path: str | os.PathLike, net: Network, layout: Layout, records: 
                 every: int = 20) -> Iterator[Progress]:
     rows = TraceRows(net, layout)
     total = len(records)
-    with atomic_open(path) as f:
+    with atomic_open(path, encoding=ENCODING) as f:
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(COLUMNS)
         for k, rec in enumerate(records, 1):

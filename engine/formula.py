@@ -6,10 +6,16 @@ twice, so "out_o1·(1 − out_o1)" and "0.75136507·(1 − 0.75136507)" can neve
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable
 
+_DOUBLED = re.compile(r"(?<=\w)\(\(([−-][^()]*)\)\)")  # name((−x)) -> name(−x)
+
 Fmt = Callable[[float], str]
+
+
+MINUS = "−"  # U+2212: every minus sign in a formula, whether of a symbol or of a number
 
 
 def exact(value: float) -> str:
@@ -17,11 +23,17 @@ def exact(value: float) -> str:
     return repr(float(value))
 
 
+def exact_in_formula(value: float) -> str:
+    """`exact` with a true minus sign, as numbers are written inside formulas (the trace CSV's
+    `value` column keeps `exact`, which every CSV reader parses)."""
+    return repr(float(value)).replace("-", MINUS)
+
+
 def significant(digits: int) -> Fmt:
     """Numbers with `digits` significant digits and a true minus sign, as the panel shows them."""
 
     def fmt(value: float) -> str:
-        return f"{float(value):.{digits}g}".replace("-", "−")
+        return f"{float(value):.{digits}g}".replace("-", MINUS)
 
     return fmt
 
@@ -32,6 +44,14 @@ short = significant(9)
 def parenthesized(text: str) -> str:
     """A number's text as it goes inside an expression: negative ones in parentheses, 0.4 + (−0.5)."""
     return f"({text})" if text[:1] in "-−" else text
+
+
+def tidy(text: str) -> str:
+    """A formula with numbers put in: a negative number that is a whole function argument
+    needs no second pair of parentheses (tanh(−0.3), not tanh((−0.3)))."""
+    if "((" not in text:
+        return text
+    return _DOUBLED.sub(r"(\1)", text)
 
 
 def in_expression(fmt: Fmt) -> Fmt:
@@ -52,9 +72,9 @@ class Formula:
     def symbolic(self) -> str:
         return self.fn(*self.symbols)
 
-    def numeric(self, fmt: Fmt = exact) -> str:
+    def numeric(self, fmt: Fmt = exact_in_formula) -> str:
         wrap = in_expression(fmt)
-        return self.fn(*(wrap(v) for v in self.values))
+        return tidy(self.fn(*(wrap(v) for v in self.values)))
 
 
 def joined(separator: str) -> Callable[..., str]:
@@ -62,7 +82,8 @@ def joined(separator: str) -> Callable[..., str]:
 
 
 def mean_of(*parts: str) -> str:
-    return f"({' + '.join(parts)})/{len(parts)}"
+    """(a + b)/2; the mean of one value is that value."""
+    return parts[0] if len(parts) == 1 else f"({' + '.join(parts)})/{len(parts)}"
 
 
 def weighted_sum(*parts: str) -> str:

@@ -3,19 +3,22 @@
 Trace columns: iteration,sample,phase,quantity,layer,unit,source,label,formula,value.
 `sample`, `unit` and `source` are 1-based (`sample` is the sample's position in the network
 file; empty for batch values); `layer` 0 is the input layer; `value` is the float64 written
-with repr, so it reads back exactly. Files are UTF-8 (labels use ∂, δ, ·).
+with repr, so it reads back exactly; the formula writes numbers with a true minus sign (−), as
+the side panel does. Files are UTF-8 with a byte order mark (labels use ∂, δ, ·, ⁺), so that a
+spreadsheet opened by double-click reads them right.
 """
 from __future__ import annotations
 
 from typing import Iterable
 
 from .describe import context
-from .formula import exact, parenthesized
+from .formula import MINUS, exact, parenthesized, tidy
 from .layout import Layout, Record
 from .network import Setup
 from .quantities import Context, Key, label, spec
 from .steps import build_steps
 
+ENCODING = "utf-8-sig"  # UTF-8 with a byte order mark
 COLUMNS = ["iteration", "sample", "phase", "quantity", "layer", "unit", "source", "label", "formula", "value"]
 
 
@@ -62,10 +65,11 @@ class TraceRows:
         numbers += [numbers[a] * numbers[b] for a, b in plan.products]
         numbers += plan.constants
         texts = list(map(repr, numbers))  # all floats: repr is `exact`
-        in_expression = list(map(parenthesized, texts)).__getitem__
+        in_formula = [text.replace("-", MINUS) for text in texts]  # formula.exact_in_formula
+        in_expression = list(map(parenthesized, in_formula)).__getitem__
         for fixed, symbolic, fn, args, value in plan.rows:
             text = texts[value]
-            formula = text if fn is None else symbolic + fn(*map(in_expression, args))
+            formula = in_formula[value] if fn is None else symbolic + tidy(fn(*map(in_expression, args)))
             yield [iteration, *fixed, formula, text]
 
     def source(self, ref) -> int | tuple:

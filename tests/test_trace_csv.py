@@ -38,9 +38,9 @@ class Run:
         r = run_cli("train", preset, "--iterations", iterations, "--trace", self.trace_path,
                     "--history", self.history_path, *extra)
         assert r.returncode == 0, r.stderr
-        with open(self.trace_path, encoding="utf-8", newline="") as f:
+        with open(self.trace_path, encoding="utf-8-sig", newline="") as f:
             self.header_line = f.readline().rstrip("\n")
-        with open(self.trace_path, encoding="utf-8", newline="") as f:
+        with open(self.trace_path, encoding="utf-8-sig", newline="") as f:
             self.rows = list(csv.DictReader(f))
         with open(self.history_path, encoding="utf-8", newline="") as f:
             self.history = list(csv.reader(f))
@@ -315,7 +315,7 @@ def test_trace_of_many_iterations_is_complete(tmp_path):
     assert r.returncode == 0, r.stderr
     last_w5 = None
     iterations = []
-    with open(trace, encoding="utf-8", newline="") as f:
+    with open(trace, encoding="utf-8-sig", newline="") as f:
         for row in csv.DictReader(f):
             if row["label"] == "net_h1":
                 iterations.append(int(row["iteration"]))

@@ -410,7 +410,7 @@ def test_exported_trace_equals_the_headless_commands(qtbot, window, tmp_path, mo
     monkeypatch.setattr("guiapp.files.QFileDialog.getSaveFileName", lambda *a, **k: (str(current), ""))
     w.actions["export_trace_current"].trigger()
     qtbot.waitUntil(lambda: not w.model.busy, timeout=30_000)
-    lines = current.read_text(encoding="utf-8").splitlines()
+    lines = current.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "iteration,sample,phase,quantity,layer,unit,source,label,formula,value"
     assert {line.split(",")[0] for line in lines[1:]} == {"21"}
     history = tmp_path / "loss.csv"
