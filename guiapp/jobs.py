@@ -51,6 +51,9 @@ class Job(QObject):
         # The longest the event loop waited for one slice (next() and its progress report),
         # in CPU seconds of this thread: what the code controls, whatever else the machine runs.
         self.longest_slice = 0.0
+        # Wall time the event loop spent elsewhere (painting ...) between the last two slices.
+        self.outside = 0.0
+        self._ended: float | None = None
 
     def start(self) -> None:
         self.running = True
@@ -68,6 +71,8 @@ class Job(QObject):
         self._timer.stop()
 
     def _slice(self) -> None:
+        if self._ended is not None:
+            self.outside = time.perf_counter() - self._ended
         start = time.thread_time()
         try:
             progress = next(self._generator)
@@ -87,3 +92,4 @@ class Job(QObject):
 
     def _measure(self, start: float) -> None:
         self.longest_slice = max(self.longest_slice, time.thread_time() - start)
+        self._ended = time.perf_counter()

@@ -24,7 +24,8 @@ from .jobs import Export, Job, Training
 log = logging.getLogger(__name__)
 
 SLICE_SECONDS = 0.01  # training yields to the event loop this often (wall time)
-REFRESH_SECONDS = 0.1  # while training, `changed` is emitted about this often
+REFRESH_SECONDS = 0.1  # while training, `changed` is emitted about this often, or less often ...
+VIEW_SHARE = 0.06  # ... so that following the views (refresh and repaint) takes at most this share
 DEFAULT_DIGITS = 9
 
 
@@ -244,6 +245,8 @@ class SessionModel(QObject):
         self.job.cancelled.connect(self._end_job)
         self.job.failed.connect(self._job_failed)
         self._last_refresh = time.monotonic()
+        self._view_cost = 0.0  # seconds a refresh of the views took, repaint included
+        self._refreshed = 0.0  # the synchronous part of the last refresh, until its repaint is known
         self.job.start()
         self.busyChanged.emit(True)
 
@@ -252,11 +255,22 @@ class SessionModel(QObject):
             self.job.cancel()
 
     def _job_progress(self, done: int, total: int) -> None:
-        self.jobProgress.emit(done, total)
+        """Follow the job at a steady rate: about every REFRESH_SECONDS, less often when the
+        views are slow to refresh and repaint (a large network, a long loss curve), so that
+        training keeps most of the time."""
+        job = self.job
+        if self._refreshed:  # the repaint of the last refresh happened between the two slices
+            self._view_cost = self._refreshed + job.outside
+            self._refreshed = 0.0
         now = time.monotonic()
-        if isinstance(self.job.what, Training) and now - self._last_refresh >= REFRESH_SECONDS:
-            self._last_refresh = now
+        if now - self._last_refresh < max(REFRESH_SECONDS, self._view_cost / VIEW_SHARE):
+            return
+        self._last_refresh = now
+        self.jobProgress.emit(done, total)
+        if isinstance(job.what, Training):
+            started = time.perf_counter()
             self._session_changed()
+            self._refreshed = time.perf_counter() - started
 
     def _end_job(self) -> Training | Export:
         job, self.job = self.job, None
