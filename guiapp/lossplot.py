@@ -11,16 +11,46 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from engine.formula import MINUS
+
 from .model import SessionModel
+
+
+def plain(value: float) -> str:
+    """A tick label as a number is written: 0.001, 250, 1e−05 (no SI prefix, no 10^x)."""
+    return f"{value:.6g}".replace("-", MINUS)
+
+
+class IterationAxis(pg.AxisItem):
+    """Iterations are whole numbers: ticks only at integers, written 1,000."""
+
+    def tickSpacing(self, minVal, maxVal, size):
+        levels = [(spacing, offset) for spacing, offset in super().tickSpacing(minVal, maxVal, size) if spacing >= 1]
+        return levels or [(1.0, 0.0)]
+
+    def tickStrings(self, values, scale, spacing):
+        return [f"{int(round(v)):,}" for v in values]
+
+
+class LossAxis(pg.AxisItem):
+    """Losses as plain numbers, on a linear or a log axis alike."""
+
+    def tickStrings(self, values, scale, spacing):
+        if self.logMode:
+            return [plain(10.0 ** v) for v in values]
+        return [plain(round(v, 12)) for v in values]
 
 
 class LossPlot(QWidget):
     def __init__(self, model: SessionModel, parent=None):
         super().__init__(parent)
         self.model = model
-        self.plot = pg.PlotWidget(background="w")
-        self.plot.setLabel("bottom", "iteration")
-        self.plot.setLabel("left", "batch loss E")
+        self.plot = pg.PlotWidget(background="w", axisItems={"bottom": IterationAxis("bottom"),
+                                                              "left": LossAxis("left")})
+        for side, label in (("bottom", "iteration"), ("left", "batch loss E")):
+            axis = self.plot.getAxis(side)
+            axis.enableAutoSIPrefix(False)  # no "(x0.001)" that changes as the curve falls
+            axis.setLabel(label)
         self.plot.showGrid(x=True, y=True, alpha=0.25)
         self.plot.setMenuEnabled(False)
         self.curve = self.plot.plot(pen=pg.mkPen("#1f6fb4", width=1.5))
@@ -29,14 +59,16 @@ class LossPlot(QWidget):
         self.curve.setClipToView(True)
         self.marker = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#f2a900", width=1.5))
         self.dot = pg.ScatterPlotItem(size=8, brush=pg.mkBrush("#f2a900"), pen=pg.mkPen("#7a5500"))
+        self.hover_dot = pg.ScatterPlotItem(size=9, brush=pg.mkBrush(None), pen=pg.mkPen("#1b1b1b", width=1.5))
         self.plot.addItem(self.marker)
         self.plot.addItem(self.dot)
+        self.plot.addItem(self.hover_dot)
         self.log_scale = QCheckBox("log scale", objectName="logScale")
         self.log_scale.toggled.connect(self.set_log)
         self.readout = QLabel(objectName="readout")
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._x = np.arange(1, 1025, dtype=np.float64)
-        self._shown = -1
+        self._shown: tuple = ()  # what the curve was last given: (count, last loss, buffer, log)
         self._hover: int | None = None  # the iteration under the mouse
         self._single = False
         self.plot.scene().sigMouseMoved.connect(self._mouse_moved)
@@ -62,7 +94,6 @@ class LossPlot(QWidget):
 
     def set_log(self, on: bool) -> None:
         self.plot.setLogMode(y=on)
-        self._shown = -1
         self.refresh()
 
     def data(self) -> tuple[np.ndarray, np.ndarray]:
@@ -74,16 +105,20 @@ class LossPlot(QWidget):
         history = self.model.session.history
         n = len(history)
         losses = history.values
-        if self.log_scale.isChecked():
-            # log10 of a zero loss is -inf: leave such points out rather than warn
-            with np.errstate(divide="ignore", invalid="ignore"):
-                losses = np.where(losses > 0, losses, np.nan)
-        if n != self._shown or self.log_scale.isChecked():
+        log = self.log_scale.isChecked()
+        # Give the curve its data only when it changed: new losses, or the current one recomputed
+        # (an edit), or another history (undo, open), or the scale.
+        shown = (n, float(losses[-1]) if n else None, id(losses.base), log)
+        if shown != self._shown:
+            if log:
+                # log10 of a zero loss is -inf: leave such points out rather than warn
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    losses = np.where(losses > 0, losses, np.nan)
             if len(self._x) < n:
                 self._x = np.arange(1, 2 * n + 1, dtype=np.float64)
-            finite = bool(np.isfinite(losses).all()) if self.log_scale.isChecked() else math.isfinite(losses[-1]) if n else True
+            finite = bool(np.isfinite(losses).all()) if log else math.isfinite(losses[-1]) if n else True
             self.curve.setData(self._x[:n], losses, connect="all" if finite else "finite", skipFiniteCheck=finite)
-            self._shown = n
+            self._shown = shown
         if n == 1 and np.isfinite(losses[0]):  # one point: show it above a zero baseline
             y0 = float(losses[0])
             if self.log_scale.isChecked():
@@ -124,6 +159,13 @@ class LossPlot(QWidget):
         history = session.history
         if self._hover is not None and self._hover <= len(history):
             it = self._hover
-            self.readout.setText(f"iteration {it:,}: loss {fmt(float(history.values[it - 1]))}")
-        elif len(history):
-            self.readout.setText(f"iteration {session.iteration:,} (current): loss {fmt(session.loss)}")
+            loss = float(history.values[it - 1])
+            self.readout.setText(f"iteration {it:,}: loss {fmt(loss)}")
+            y = loss if not self.log_scale.isChecked() else (math.log10(loss) if loss > 0 else math.nan)
+            self.hover_dot.setData([it], [y]) if math.isfinite(y) else self.hover_dot.setData([], [])
+            return
+        self.hover_dot.setData([], [])
+        if len(history):
+            loss = session.value("batch_loss", session.net.depth)  # None until the forward pass computed it
+            shown = "not computed yet" if loss is None else fmt(loss)
+            self.readout.setText(f"iteration {session.iteration:,} (current): loss {shown}")

@@ -1,0 +1,98 @@
+"""The loss plot reads as numbers: plain tick labels on linear and log axes, whole iterations,
+one label that never changes, a marker at the hovered point (issue 7, item 8)."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QEvent, QPointF
+
+from engine import open_network
+
+
+@pytest.fixture
+def window(qtbot, settings_dir):
+    from guiapp.window import MainWindow
+
+    w = MainWindow(open_network("mazur"), "mazur")
+    qtbot.addWidget(w)
+    w.resize(1400, 860)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.model.cancel_job()
+
+
+def train(qtbot, w, n):
+    w.train_count.setValue(n)
+    w.actions["train"].trigger()
+    qtbot.waitUntil(lambda: not w.model.busy, timeout=120_000)
+
+
+def axis_labels(w):
+    return [w.plot.plot.getAxis(side).labelString() for side in ("left", "bottom")]
+
+
+def test_axis_labels_stay_plain_as_the_loss_falls_and_on_a_log_scale(qtbot, window):
+    w = window
+    before = axis_labels(w)
+    assert "batch loss E" in before[0] and "iteration" in before[1]
+    train(qtbot, w, 3000)  # the loss falls below 0.001: no "(x0.001)" appears
+    assert w.model.session.loss < 1e-3
+    assert axis_labels(w) == before and "x0.0" not in "".join(axis_labels(w))
+    w.plot.log_scale.setChecked(True)
+    assert axis_labels(w) == before
+    left = w.plot.plot.getAxis("left")
+    assert left.tickStrings([-3.0, -5.0, 0.0], 1.0, 1.0) == ["0.001", "1e−05", "1"]
+    w.plot.log_scale.setChecked(False)
+    assert left.tickStrings([0.1, 0.2, 0.30000000000000004], 1.0, 0.1) == ["0.1", "0.2", "0.3"]
+
+
+def test_iteration_ticks_are_whole_numbers(qtbot, window):
+    w = window
+    axis = w.plot.plot.getAxis("bottom")
+    for lo, hi in ((0.0, 3.0), (0.0, 10.0), (1.0, 1_000_000.0)):
+        for spacing, offset in axis.tickSpacing(lo, hi, 600):
+            assert spacing >= 1 and spacing == int(spacing)
+    assert axis.tickStrings([1.0, 1000.0, 14656.0], 1.0, 1.0) == ["1", "1,000", "14,656"]
+    train(qtbot, w, 3)  # 4 points: the default ticks would be 0.5 apart
+    values = [v for spacing, ticks in axis.tickValues(*axis.range, 600) for v in ticks]
+    assert values and all(v == int(v) for v in values)
+
+
+def test_hovering_shows_a_marker_at_the_point_and_leaving_clears_it(qtbot, window):
+    w = window
+    train(qtbot, w, 100)
+    vb = w.plot.plot.getPlotItem().vb
+    scene_pos = vb.mapViewToScene(QPointF(40.2, 0.1))
+    w.plot._mouse_moved(scene_pos)
+    x, y = w.plot.hover_dot.getData()
+    assert list(x) == [40] and y[0] == w.model.session.history.values[39]
+    assert w.plot.readout.text().startswith("iteration 40: loss ")
+    qtbot.mouseMove(w.plot.plot.viewport())  # then leave the plot
+    leave = QEvent(QEvent.Type.Leave)
+    w.plot.eventFilter(w.plot.plot.viewport(), leave)
+    assert len(w.plot.hover_dot.getData()[0]) == 0
+    assert "(current)" in w.plot.readout.text()
+
+
+def test_no_loss_is_shown_before_the_forward_pass_computed_it(qtbot, window):
+    w = window
+    assert w.plot.readout.text() == "iteration 1 (current): loss not computed yet"
+    for _ in range(len(w.model.session.steps)):
+        w.actions["step"].trigger()
+        if "E_total" in w.model.session.describe(w.model.session.current_step).label:
+            break
+    assert w.plot.readout.text().startswith("iteration 1 (current): loss 0.29837")
+
+
+def test_the_log_curve_is_not_rebuilt_when_nothing_changed(qtbot, window, monkeypatch):
+    w = window
+    train(qtbot, w, 50)
+    w.plot.log_scale.setChecked(True)
+    calls = []
+    original = w.plot.curve.setData
+    monkeypatch.setattr(w.plot.curve, "setData", lambda *a, **k: (calls.append(1), original(*a, **k)))
+    w.plot.refresh()
+    w.plot.refresh()
+    assert calls == []
+    x, y = w.plot.data()
+    assert len(x) == 51 and np.all(np.isfinite(y))
