@@ -731,8 +731,10 @@ def hover_plot(qtbot, w, at: float = 0.5) -> None:
 
 
 def current_readout(w) -> str:
+    """The read-out of the current iteration: its loss once the forward pass computed it."""
     s = w.model.session
-    return f"iteration {s.iteration:,} (current): loss {w.model.fmt(s.loss)}"
+    loss = s.value("batch_loss", s.net.depth)
+    return f"iteration {s.iteration:,} (current): loss {'not computed yet' if loss is None else w.model.fmt(loss)}"
 
 
 def test_the_loss_readout_forgets_the_hover_when_the_mouse_leaves(qtbot, window):
