@@ -62,7 +62,10 @@ def test_hovering_shows_a_marker_at_the_point_and_leaving_clears_it(qtbot, windo
     w = window
     train(qtbot, w, 100)
     vb = w.plot.plot.getPlotItem().vb
-    scene_pos = vb.mapViewToScene(QPointF(40.2, 0.1))
+    vb.autoRange()
+    qtbot.wait(10)
+    scene_pos = vb.mapViewToScene(QPointF(40.2, float(w.model.session.history.values[39])))
+    assert vb.sceneBoundingRect().contains(scene_pos)
     w.plot._mouse_moved(scene_pos)
     x, y = w.plot.hover_dot.getData()
     assert list(x) == [40] and y[0] == w.model.session.history.values[39]

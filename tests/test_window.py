@@ -757,6 +757,9 @@ def test_the_loss_readout_belongs_to_the_network_shown(qtbot, window):
     hover_plot(qtbot, w)
     next(a for a in w.presets_menu.actions() if a.objectName() == "preset:xor").trigger()
     assert w.model.session.net.sizes == [2, 3, 1]
+    assert w.plot.readout.text() == current_readout(w) == "iteration 1 (current): loss not computed yet"
+    w.actions["finish_phase"].trigger()
+    w.actions["finish_phase"].trigger()  # the loss phase: now it is known
     assert w.plot.readout.text() == current_readout(w) == f"iteration 1 (current): loss {w.model.fmt(w.model.session.loss)}"
 
 
