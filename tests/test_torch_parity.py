@@ -4,9 +4,10 @@ The product's promise: every traced quantity equals what PyTorch computes in flo
 relative 1e-9, on the worked example and on any other network in the format. Here every
 expected value is computed by torch in the test itself (tests/torch_reference.py): the
 forward pass with F.linear and torch's activations, the losses with torch's loss modules,
-all derivatives by autograd, the updates by torch.optim.SGD. Networks come from hypothesis:
-1 to 3 weight layers of 1 to 5 units, every valid activation/loss pairing, random
-parameters, samples, batch sizes, learning rates, momentum and frozen or trained biases.
+all derivatives by autograd, the updates by torch.optim.SGD. Networks come from hypothesis
+(tests/network_strategies.py): 1 to 3 weight layers of 1 to 5 units, every valid
+activation/loss pairing, random parameters, samples, batch sizes, learning rates, momentum
+and frozen or trained biases; the same examples whatever other tests ran first.
 
 Tolerance. Two float64 programs computing the same formula in a different order (numpy's
 matmul vs torch's addmm, mean over B·K vs mean of row
@@ -33,6 +34,12 @@ outputs and batches longer than the sample list, is compared.
 """
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
@@ -41,10 +48,12 @@ from hypothesis import strategies as st
 
 from engine import Session, netfile, open_network, presets
 from engine.gradcheck import TOLERANCE as GRADCHECK_TOLERANCE, gradcheck
+from tests.network_strategies import LOSS_NAMES, network_specs
 from tests.torch_reference import (
     ACTIVATIONS, TorchNet, cyclic_batch, mean_loss, sample_losses, tensor,
 )
 
+ROOT = Path(__file__).resolve().parents[1]
 RTOL = 1e-9
 ATOL = 1e-12
 # The network's dynamics must stay in a range where the comparison means something: an
@@ -63,61 +72,8 @@ PARITY = settings(max_examples=200, deadline=None, derandomize=True, database=No
                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 FEW = settings(PARITY, max_examples=100)
 
-LOSS_NAMES = ("half_sse", "mse", "bce", "cross_entropy")
-ELEMENTWISE = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")
 
-
-# -- networks ---------------------------------------------------------------------------------
-def _values(lo=-2.0, hi=2.0):
-    """Floats in [lo, hi], with simple values often enough for exact cases (a net input that
-    is exactly 0 at a relu kink, weights that cancel, a target equal to an output)."""
-    simple = [v for v in (0.0, 0.5, -0.5, 1.0, -1.0) if lo <= v <= hi]
-    return st.one_of(st.sampled_from(simple), st.floats(lo, hi, allow_nan=False, allow_infinity=False))
-
-
-@st.composite
-def network_specs(draw, update_order="simultaneous", loss=None, batch_sizes=True):
-    """A network file (dict) of the format: every activation/loss pairing the format allows."""
-    depth = draw(st.integers(1, 3))
-    loss = loss or draw(st.sampled_from(LOSS_NAMES))
-    sizes = [draw(st.integers(1, 5)) for _ in range(depth)]
-    sizes.append(draw(st.integers(2 if loss == "cross_entropy" else 1, 5)))
-    acts = [draw(st.sampled_from(ELEMENTWISE)) for _ in range(depth - 1)]
-    acts.append({"cross_entropy": "softmax", "bce": "sigmoid"}.get(loss) or draw(st.sampled_from(ELEMENTWISE)))
-    weights = [[[draw(_values()) for _ in range(sizes[l])] for _ in range(sizes[l + 1])] for l in range(depth)]
-    biases = [[draw(_values()) for _ in range(sizes[l + 1])] for l in range(depth)]
-    n = draw(st.integers(1, 5))
-    k = sizes[-1]
-    samples = []
-    for _ in range(n):
-        x = [draw(_values()) for _ in range(sizes[0])]
-        if loss == "bce":
-            t = [draw(_values(0.0, 1.0)) for _ in range(k)]
-        elif loss == "cross_entropy":
-            raw = [draw(_values(0.0, 1.0)) for _ in range(k)]
-            if draw(st.booleans()) or sum(raw) == 0.0:  # one-hot class labels or soft targets
-                raw = [0.0] * k
-                raw[draw(st.integers(0, k - 1))] = 1.0
-            t = [r / sum(raw) for r in raw]
-        else:
-            t = [draw(_values(-1.5, 1.5)) for _ in range(k)]
-        samples.append({"input": x, "target": t})
-    batch_size = draw(st.one_of(st.none(), st.integers(1, n + 1))) if batch_sizes else None
-    momentum = draw(st.one_of(st.just(0.0), _values(0.01, 0.95)))
-    return {
-        "layers": sizes,
-        "activations": acts,
-        "loss": loss,
-        "weights": weights,
-        "biases": biases,
-        "train_biases": draw(st.booleans()),
-        "optimizer": {"name": "sgd", "learning_rate": draw(_values(0.01, 1.0)), "momentum": momentum},
-        "batch_size": batch_size,
-        "update_order": update_order,
-        "samples": samples,
-    }
-
-
+# -- networks (tests/network_strategies.py) ----------------------------------------------------
 def note(spec: dict) -> None:
     """What kind of network an example is (hypothesis --hypothesis-show-statistics)."""
     event(f"loss {spec['loss']}")
@@ -135,6 +91,49 @@ def preset_spec(name: str, update_order: str | None = None) -> dict:
     if update_order:
         spec["update_order"] = update_order
     return spec
+
+
+# What a fresh interpreter draws: the first examples of the parity tests' strategies, with the
+# modules named on the command line imported first, and (the control) what st.floats draws.
+DRAWS = r"""
+import importlib, json, sys
+for name in sys.argv[1:]:
+    importlib.import_module(name)
+from hypothesis import given, settings, strategies as st
+from tests.network_strategies import network_specs
+drawn = {"specs": [], "floats": []}
+once = settings(max_examples=60, derandomize=True, database=None, deadline=None)
+@once
+@given(spec=network_specs(), sequential=network_specs(update_order="sequential", batch_sizes=False),
+       iterations=st.integers(2, 6))
+def specs(spec, sequential, iterations):
+    drawn["specs"].append([spec, sequential, iterations])
+@once
+@given(x=st.floats(-2.0, 2.0))
+def floats(x):
+    drawn["floats"].append(x)
+specs()
+floats()
+print(json.dumps(drawn))
+"""
+
+
+def test_examples_do_not_depend_on_what_was_imported_before():
+    """Issue 6: with guiapp.window (and pyqtgraph) imported first, hypothesis drew other
+    networks, and test_sequential_order_equals_torch_emulation failed only then. The control
+    shows the import still changes what a plain st.floats draws."""
+    def draws(*modules):
+        env = dict(os.environ, PYTHONPATH=str(ROOT), QT_QPA_PLATFORM="offscreen")
+        r = subprocess.run([sys.executable, "-c", DRAWS, *modules], cwd=ROOT, env=env, capture_output=True,
+                           text=True, timeout=300)
+        assert r.returncode == 0, r.stderr
+        return json.loads(r.stdout)
+
+    alone, window_first = draws(), draws("pyqtgraph", "guiapp.window")
+    assert len(alone["specs"]) == 60
+    assert window_first["specs"] == alone["specs"]
+    assert window_first["floats"] != alone["floats"], \
+        "importing guiapp.window no longer changes what st.floats draws: the control shows nothing"
 
 
 # -- comparing ------------------------------------------------------------------------------
