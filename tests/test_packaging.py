@@ -2,7 +2,8 @@
 
 SLOW (about 5-30 s): this builds a wheel of the checkout with pip and installs it into a
 temporary folder, then runs the command from outside the repository. It is part of the
-normal test run on purpose; `-m "not slow"` leaves it out when iterating on other things.
+normal test run on purpose; `-m "not slow and not long"` leaves it out when iterating on other
+things (a -m of one's own replaces the default `-m "not long"`, hence the "and not long").
 """
 from __future__ import annotations
 
