@@ -5,11 +5,10 @@ the default run; run it on its own with `python -m pytest -m long`.
 """
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.helpers import ROOT
 
 SCRIPT = r"""
 import os, resource, sys

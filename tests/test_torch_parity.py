@@ -38,7 +38,6 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -48,12 +47,12 @@ from hypothesis import strategies as st
 
 from engine import Session, netfile, open_network, presets
 from engine.gradcheck import TOLERANCE as GRADCHECK_TOLERANCE, gradcheck
+from tests.helpers import ROOT
 from tests.network_strategies import LOSS_NAMES, network_specs
 from tests.torch_reference import (
     ACTIVATIONS, TorchNet, cyclic_batch, mean_loss, sample_losses, tensor,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
 RTOL = 1e-9
 ATOL = 1e-12
 # The network's dynamics must stay in a range where the comparison means something: an
