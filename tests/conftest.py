@@ -1,4 +1,9 @@
-"""Test set-up: Qt runs offscreen and never touches the user's settings or files."""
+"""Test set-up: Qt runs offscreen and never touches the user's settings or files; two options
+run the tests in another order, to show that none depends on what ran before it:
+
+    python -m pytest --reverse         # the collected tests in reverse order
+    python -m pytest --window-first    # tests/test_window.py first, then the rest in order
+"""
 import os
 import sys
 import tempfile
@@ -29,3 +34,19 @@ def settings_dir(tmp_path):
     for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
         QSettings.setPath(fmt, QSettings.Scope.UserScope, str(folder))
     return folder
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("order", "test order (checks that no test depends on the ones before it)")
+    group.addoption("--reverse", action="store_true", help="run the collected tests in reverse order")
+    group.addoption("--window-first", action="store_true",
+                    help="run tests/test_window.py first (after --reverse, if both are given)")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--reverse"):
+        items.reverse()
+    if config.getoption("--window-first"):
+        window = [item for item in items if item.path.name == "test_window.py"]
+        items[:] = window + [item for item in items if item.path.name != "test_window.py"]

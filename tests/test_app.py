@@ -1,11 +1,9 @@
 """Starting the application: arguments, bad networks, and the X11 library check."""
 import subprocess
 import sys
-from pathlib import Path
 
 from guiapp import xcbcheck
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.helpers import ROOT
 
 
 def test_a_bad_network_argument_is_one_line_and_status_2(tmp_path):

@@ -1,11 +1,14 @@
-"""A million iterations of the worked example in the window: memory stays bounded."""
+"""A million iterations of the worked example in the window: memory stays bounded.
+
+LONG (minutes on a loaded machine): marked `long`, which pyproject.toml's addopts leave out of
+the default run; run it on its own with `python -m pytest -m long`.
+"""
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.helpers import ROOT
 
 SCRIPT = r"""
 import os, resource, sys

@@ -15,8 +15,7 @@ import engine.atomic
 import engine.netfile
 from engine import NetworkFileError, Session, load, open_network, save
 from engine.netfile import dumps
-
-PRESETS = ("mazur", "seed-notebook", "xor", "softmax")
+from tests.helpers import PRESETS, changed, delete_field, set_field, with_literal, write_network
 
 
 # -- valid starting points, each mutated into one bad file per case ---------------------------
@@ -72,129 +71,95 @@ BASES = {"sigmoid": sigmoid_net, "bce": bce_net, "softmax": softmax_net}
 def test_the_valid_starting_points_load(tmp_path):
     """The bad cases below are one change away from these, so each failure is that change's."""
     for name, make in BASES.items():
-        path = tmp_path / f"{name}.json"
-        path.write_text(json.dumps(make()), encoding="utf-8")
-        net = load(path)
+        net = load(write_network(tmp_path / f"{name}.json", make()))
         assert net.sizes == make()["layers"]
     assert load(tmp_path / "bce.json").momentum == 0.9
-
-
-def _set(path: str, value):
-    """A mutation that sets data[path] (dotted keys, [k] indices) to value."""
-    def mutate(data):
-        keys = _parse_path(path)
-        target = data
-        for k in keys[:-1]:
-            target = target[k]
-        target[keys[-1]] = value
-    return mutate
-
-
-def _delete(path: str):
-    def mutate(data):
-        keys = _parse_path(path)
-        target = data
-        for k in keys[:-1]:
-            target = target[k]
-        del target[keys[-1]]
-    return mutate
-
-
-def _parse_path(path: str) -> list:
-    out = []
-    for part in path.replace("]", "").replace("[", ".").split("."):
-        out.append(int(part) if part.lstrip("-").isdigit() else part)
-    return out
 
 
 # (case id, base, mutation, the field the message must name, words the problem must contain)
 CASES = [
     # top-level structure
-    ("unknown-key", "sigmoid", _set("learning_rate", 0.5), "learning_rate", "unknown key"),
-    ("unknown-optimizer-key", "sigmoid", _set("optimizer.nesterov", True), "optimizer.nesterov", "unknown key"),
-    ("unknown-optimizer", "sigmoid", _set("optimizer.name", "adam"), "optimizer.name", "sgd"),
-    ("optimizer-not-object", "sigmoid", _set("optimizer", 0.5), "optimizer", "expected an object"),
-    ("missing-layers", "sigmoid", _delete("layers"), "layers", "missing"),
-    ("missing-activations", "sigmoid", _delete("activations"), "activations", "missing"),
-    ("missing-loss", "sigmoid", _delete("loss"), "loss", "missing"),
-    ("missing-optimizer", "sigmoid", _delete("optimizer"), "optimizer", "missing"),
-    ("missing-samples", "sigmoid", _delete("samples"), "samples", "missing"),
-    ("missing-learning-rate", "sigmoid", _delete("optimizer.learning_rate"), "optimizer.learning_rate", "missing"),
+    ("unknown-key", "sigmoid", set_field("learning_rate", 0.5), "learning_rate", "unknown key"),
+    ("unknown-optimizer-key", "sigmoid", set_field("optimizer.nesterov", True), "optimizer.nesterov", "unknown key"),
+    ("unknown-optimizer", "sigmoid", set_field("optimizer.name", "adam"), "optimizer.name", "sgd"),
+    ("optimizer-not-object", "sigmoid", set_field("optimizer", 0.5), "optimizer", "expected an object"),
+    ("missing-layers", "sigmoid", delete_field("layers"), "layers", "missing"),
+    ("missing-activations", "sigmoid", delete_field("activations"), "activations", "missing"),
+    ("missing-loss", "sigmoid", delete_field("loss"), "loss", "missing"),
+    ("missing-optimizer", "sigmoid", delete_field("optimizer"), "optimizer", "missing"),
+    ("missing-samples", "sigmoid", delete_field("samples"), "samples", "missing"),
+    ("missing-learning-rate", "sigmoid", delete_field("optimizer.learning_rate"), "optimizer.learning_rate", "missing"),
     # shapes
-    ("layers-not-list", "sigmoid", _set("layers", 3), "layers", "list"),
-    ("layers-one-layer", "sigmoid", _set("layers", [2]), "layers", "at least 2"),
-    ("layers-zero-units", "sigmoid", _set("layers", [2, 0, 2]), "layers[1]", "whole number"),
-    ("layers-fraction", "sigmoid", _set("layers", [2, 2.5, 2]), "layers[1]", "whole number"),
-    ("layers-too-many-units", "sigmoid", _set("layers", [2, 100000, 2]), "layers[1]", "at most"),
-    ("activations-wrong-count", "sigmoid", _set("activations", ["sigmoid"]), "activations", "2 activation"),
-    ("weights-layer-count", "sigmoid", _set("weights", [[[0.15, 0.2], [0.25, 0.3]]]), "weights", "2 layers"),
-    ("weights-not-list", "sigmoid", _set("weights", {"w1": 0.15}), "weights", "2 layers"),
-    ("weights-rows", "sigmoid", _set("weights[0]", [[0.15, 0.2]]), "weights[0]", "2 rows"),
-    ("weights-columns", "sigmoid", _set("weights[1][0]", [0.4, 0.45, 0.5]), "weights[1][0]", "expected 2 numbers, found 3"),
-    ("weights-row-not-list", "sigmoid", _set("weights[1][1]", 0.5), "weights[1][1]", "list of 2 numbers"),
-    ("biases-layer-count", "sigmoid", _set("biases", [[0.35, 0.35]]), "biases", "2 layers"),
-    ("biases-length", "sigmoid", _set("biases[1]", [0.6]), "biases[1]", "expected 2 numbers, found 1"),
+    ("layers-not-list", "sigmoid", set_field("layers", 3), "layers", "list"),
+    ("layers-one-layer", "sigmoid", set_field("layers", [2]), "layers", "at least 2"),
+    ("layers-zero-units", "sigmoid", set_field("layers", [2, 0, 2]), "layers[1]", "whole number"),
+    ("layers-fraction", "sigmoid", set_field("layers", [2, 2.5, 2]), "layers[1]", "whole number"),
+    ("layers-too-many-units", "sigmoid", set_field("layers", [2, 100000, 2]), "layers[1]", "at most"),
+    ("activations-wrong-count", "sigmoid", set_field("activations", ["sigmoid"]), "activations", "2 activation"),
+    ("weights-layer-count", "sigmoid", set_field("weights", [[[0.15, 0.2], [0.25, 0.3]]]), "weights", "2 layers"),
+    ("weights-not-list", "sigmoid", set_field("weights", {"w1": 0.15}), "weights", "2 layers"),
+    ("weights-rows", "sigmoid", set_field("weights[0]", [[0.15, 0.2]]), "weights[0]", "2 rows"),
+    ("weights-columns", "sigmoid", set_field("weights[1][0]", [0.4, 0.45, 0.5]), "weights[1][0]", "expected 2 numbers, found 3"),
+    ("weights-row-not-list", "sigmoid", set_field("weights[1][1]", 0.5), "weights[1][1]", "list of 2 numbers"),
+    ("biases-layer-count", "sigmoid", set_field("biases", [[0.35, 0.35]]), "biases", "2 layers"),
+    ("biases-length", "sigmoid", set_field("biases[1]", [0.6]), "biases[1]", "expected 2 numbers, found 1"),
     # activations and losses
-    ("unknown-activation", "sigmoid", _set("activations[0]", "sigmod"), "activations[0]", "unknown activation"),
-    ("unknown-loss", "sigmoid", _set("loss", "l2"), "loss", "unknown loss"),
-    ("softmax-hidden", "softmax", _set("activations[0]", "softmax"), "activations[0]", "output layer only"),
-    ("softmax-without-cross-entropy", "softmax", _set("loss", "mse"), "loss", "cross_entropy"),
-    ("cross-entropy-without-softmax", "softmax", _set("activations[1]", "sigmoid"), "activations[-1]", "softmax"),
-    ("bce-with-tanh-output", "bce", _set("activations[1]", "tanh"), "activations[-1]", "sigmoid"),
-    ("bce-with-linear-output", "bce", _set("activations[1]", "linear"), "activations[-1]", "sigmoid"),
+    ("unknown-activation", "sigmoid", set_field("activations[0]", "sigmod"), "activations[0]", "unknown activation"),
+    ("unknown-loss", "sigmoid", set_field("loss", "l2"), "loss", "unknown loss"),
+    ("softmax-hidden", "softmax", set_field("activations[0]", "softmax"), "activations[0]", "output layer only"),
+    ("softmax-without-cross-entropy", "softmax", set_field("loss", "mse"), "loss", "cross_entropy"),
+    ("cross-entropy-without-softmax", "softmax", set_field("activations[1]", "sigmoid"), "activations[-1]", "softmax"),
+    ("bce-with-tanh-output", "bce", set_field("activations[1]", "tanh"), "activations[-1]", "sigmoid"),
+    ("bce-with-linear-output", "bce", set_field("activations[1]", "linear"), "activations[-1]", "sigmoid"),
     # optimizer values
-    ("learning-rate-zero", "sigmoid", _set("optimizer.learning_rate", 0), "optimizer.learning_rate", "positive"),
-    ("learning-rate-negative", "sigmoid", _set("optimizer.learning_rate", -0.5), "optimizer.learning_rate", "positive"),
-    ("momentum-negative", "sigmoid", _set("optimizer.momentum", -0.1), "optimizer.momentum", "[0, 1)"),
-    ("momentum-one", "sigmoid", _set("optimizer.momentum", 1.0), "optimizer.momentum", "[0, 1)"),
-    ("momentum-above-one", "sigmoid", _set("optimizer.momentum", 1.5), "optimizer.momentum", "[0, 1)"),
+    ("learning-rate-zero", "sigmoid", set_field("optimizer.learning_rate", 0), "optimizer.learning_rate", "positive"),
+    ("learning-rate-negative", "sigmoid", set_field("optimizer.learning_rate", -0.5), "optimizer.learning_rate", "positive"),
+    ("momentum-negative", "sigmoid", set_field("optimizer.momentum", -0.1), "optimizer.momentum", "[0, 1)"),
+    ("momentum-one", "sigmoid", set_field("optimizer.momentum", 1.0), "optimizer.momentum", "[0, 1)"),
+    ("momentum-above-one", "sigmoid", set_field("optimizer.momentum", 1.5), "optimizer.momentum", "[0, 1)"),
     # targets the loss cannot take
-    ("bce-target-above-one", "bce", _set("samples[1].target[0]", 1.5), "samples[1].target[0]", "[0, 1]"),
-    ("bce-target-negative", "bce", _set("samples[0].target[0]", -0.1), "samples[0].target[0]", "[0, 1]"),
-    ("cross-entropy-sum-not-one", "softmax", _set("samples[1].target", [0.5, 0.6, 0.0]), "samples[1].target", "summing to 1"),
-    ("cross-entropy-negative-target", "softmax", _set("samples[0].target", [1.2, -0.2, 0.0]), "samples[0].target[0]", "[0, 1]"),
+    ("bce-target-above-one", "bce", set_field("samples[1].target[0]", 1.5), "samples[1].target[0]", "[0, 1]"),
+    ("bce-target-negative", "bce", set_field("samples[0].target[0]", -0.1), "samples[0].target[0]", "[0, 1]"),
+    ("cross-entropy-sum-not-one", "softmax", set_field("samples[1].target", [0.5, 0.6, 0.0]), "samples[1].target", "summing to 1"),
+    ("cross-entropy-negative-target", "softmax", set_field("samples[0].target", [1.2, -0.2, 0.0]), "samples[0].target[0]", "[0, 1]"),
     # samples
-    ("no-samples", "sigmoid", _set("samples", []), "samples", "non-empty"),
-    ("samples-not-list", "sigmoid", _set("samples", {"input": [0.05, 0.1], "target": [0.01, 0.99]}), "samples", "non-empty list"),
-    ("sample-input-too-short", "sigmoid", _set("samples[1].input", [0.5]), "samples[1].input", "expected 2 numbers, found 1"),
-    ("sample-input-too-long", "sigmoid", _set("samples[0].input", [0.5, 0.1, 0.2]), "samples[0].input", "expected 2 numbers, found 3"),
-    ("sample-target-wrong-length", "softmax", _set("samples[1].target", [0.0, 1.0]), "samples[1].target", "expected 3 numbers, found 2"),
-    ("sample-missing-target", "sigmoid", _delete("samples[0].target"), "samples[0]", '"input" and "target"'),
-    ("sample-extra-key", "sigmoid", _set("samples[1].weight", 2.0), "samples[1]", '"input" and "target"'),
+    ("no-samples", "sigmoid", set_field("samples", []), "samples", "non-empty"),
+    ("samples-not-list", "sigmoid", set_field("samples", {"input": [0.05, 0.1], "target": [0.01, 0.99]}), "samples", "non-empty list"),
+    ("sample-input-too-short", "sigmoid", set_field("samples[1].input", [0.5]), "samples[1].input", "expected 2 numbers, found 1"),
+    ("sample-input-too-long", "sigmoid", set_field("samples[0].input", [0.5, 0.1, 0.2]), "samples[0].input", "expected 2 numbers, found 3"),
+    ("sample-target-wrong-length", "softmax", set_field("samples[1].target", [0.0, 1.0]), "samples[1].target", "expected 3 numbers, found 2"),
+    ("sample-missing-target", "sigmoid", delete_field("samples[0].target"), "samples[0]", '"input" and "target"'),
+    ("sample-extra-key", "sigmoid", set_field("samples[1].weight", 2.0), "samples[1]", '"input" and "target"'),
     # booleans, strings and nulls where numbers are expected
-    ("boolean-weight", "sigmoid", _set("weights[0][1][0]", True), "weights[0][1][0]", "expected a number, found true"),
-    ("string-weight", "sigmoid", _set("weights[1][0][1]", "0.45"), "weights[1][0][1]", 'expected a number, found "0.45"'),
-    ("null-bias", "sigmoid", _set("biases[0][1]", None), "biases[0][1]", "expected a number, found null"),
-    ("string-input", "sigmoid", _set("samples[0].input[1]", "0.1"), "samples[0].input[1]", "expected a number"),
-    ("boolean-target", "bce", _set("samples[0].target[0]", True), "samples[0].target[0]", "expected a number"),
-    ("string-learning-rate", "sigmoid", _set("optimizer.learning_rate", "0.5"), "optimizer.learning_rate", "expected a number"),
-    ("boolean-learning-rate", "sigmoid", _set("optimizer.learning_rate", True), "optimizer.learning_rate", "expected a number"),
-    ("boolean-momentum", "sigmoid", _set("optimizer.momentum", False), "optimizer.momentum", "expected a number"),
-    ("boolean-layer-size", "sigmoid", _set("layers[1]", True), "layers[1]", "whole number"),
-    ("string-layer-size", "sigmoid", _set("layers[0]", "2"), "layers[0]", "whole number"),
-    ("boolean-batch-size", "sigmoid", _set("batch_size", True), "batch_size", "whole number"),
-    ("string-batch-size", "sigmoid", _set("batch_size", "2"), "batch_size", "whole number"),
-    ("string-train-biases", "sigmoid", _set("train_biases", "yes"), "train_biases", "true or false"),
-    ("numeric-name", "sigmoid", _set("name", 3), "name", "text"),
-    ("unknown-update-order", "sigmoid", _set("update_order", "random"), "update_order", "simultaneous"),
+    ("boolean-weight", "sigmoid", set_field("weights[0][1][0]", True), "weights[0][1][0]", "expected a number, found true"),
+    ("string-weight", "sigmoid", set_field("weights[1][0][1]", "0.45"), "weights[1][0][1]", 'expected a number, found "0.45"'),
+    ("null-bias", "sigmoid", set_field("biases[0][1]", None), "biases[0][1]", "expected a number, found null"),
+    ("string-input", "sigmoid", set_field("samples[0].input[1]", "0.1"), "samples[0].input[1]", "expected a number"),
+    ("boolean-target", "bce", set_field("samples[0].target[0]", True), "samples[0].target[0]", "expected a number"),
+    ("string-learning-rate", "sigmoid", set_field("optimizer.learning_rate", "0.5"), "optimizer.learning_rate", "expected a number"),
+    ("boolean-learning-rate", "sigmoid", set_field("optimizer.learning_rate", True), "optimizer.learning_rate", "expected a number"),
+    ("boolean-momentum", "sigmoid", set_field("optimizer.momentum", False), "optimizer.momentum", "expected a number"),
+    ("boolean-layer-size", "sigmoid", set_field("layers[1]", True), "layers[1]", "whole number"),
+    ("string-layer-size", "sigmoid", set_field("layers[0]", "2"), "layers[0]", "whole number"),
+    ("boolean-batch-size", "sigmoid", set_field("batch_size", True), "batch_size", "whole number"),
+    ("string-batch-size", "sigmoid", set_field("batch_size", "2"), "batch_size", "whole number"),
+    ("string-train-biases", "sigmoid", set_field("train_biases", "yes"), "train_biases", "true or false"),
+    ("numeric-name", "sigmoid", set_field("name", 3), "name", "text"),
+    ("unknown-update-order", "sigmoid", set_field("update_order", "random"), "update_order", "simultaneous"),
     # batch size
-    ("batch-size-zero", "sigmoid", _set("batch_size", 0), "batch_size", "≥ 1"),
-    ("batch-size-negative", "sigmoid", _set("batch_size", -2), "batch_size", "≥ 1"),
-    ("batch-size-fraction", "sigmoid", _set("batch_size", 1.5), "batch_size", "whole number"),
+    ("batch-size-zero", "sigmoid", set_field("batch_size", 0), "batch_size", "≥ 1"),
+    ("batch-size-negative", "sigmoid", set_field("batch_size", -2), "batch_size", "≥ 1"),
+    ("batch-size-fraction", "sigmoid", set_field("batch_size", 1.5), "batch_size", "whole number"),
     # a random start needs a seed
-    ("missing-weights-no-seed", "sigmoid", _delete("weights"), "weights", "seed"),
-    ("missing-biases-no-seed", "sigmoid", _delete("biases"), "biases", "seed"),
+    ("missing-weights-no-seed", "sigmoid", delete_field("weights"), "weights", "seed"),
+    ("missing-biases-no-seed", "sigmoid", delete_field("biases"), "biases", "seed"),
     ("negative-seed", "sigmoid", lambda d: (d.pop("weights"), d.update(seed=-1)), "seed", "whole number"),
     ("boolean-seed", "sigmoid", lambda d: (d.pop("weights"), d.update(seed=True)), "seed", "whole number"),
 ]
 
 
 def _write_case(tmp_path, base: str, mutate) -> "os.PathLike":
-    data = BASES[base]()
-    mutate(data)
-    path = tmp_path / "bad network.json"
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    return path
+    return write_network(tmp_path / "bad network.json", changed(BASES[base](), mutate))
 
 
 def _refused(path, field: str, *words: str) -> NetworkFileError:
@@ -270,26 +235,20 @@ NON_FINITE_PLACES = [
 @pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
 @pytest.mark.parametrize("base, field", NON_FINITE_PLACES, ids=[p[1] for p in NON_FINITE_PLACES])
 def test_nan_and_infinity_literals_are_refused(tmp_path, no_network_built, literal, base, field):
-    data = BASES[base]()
-    _set(field, "@@PLACEHOLDER@@")(data)
-    text = json.dumps(data).replace('"@@PLACEHOLDER@@"', literal)
-    assert literal in text
     path = tmp_path / "net.json"
-    path.write_text(text, encoding="utf-8")
+    path.write_text(with_literal(BASES[base](), field, literal), encoding="utf-8")
     _refused(path, field, "finite")
 
 
 def test_number_too_large_for_a_float_is_refused(tmp_path):
     """1e400 decodes to inf in Python's json: still refused as not finite."""
-    data = sigmoid_net()
-    _set("weights[0][0][0]", "@@X@@")(data)
     path = tmp_path / "net.json"
-    path.write_text(json.dumps(data).replace('"@@X@@"', "1e400"), encoding="utf-8")
+    path.write_text(with_literal(sigmoid_net(), "weights[0][0][0]", "1e400"), encoding="utf-8")
     _refused(path, "weights[0][0][0]", "finite")
 
 
 # -- inputs that are not even the right JSON type: must still be a NetworkFileError ----------------
-# (These crash with a TypeError / OverflowError at the time of writing; see the report.)
+# (These once crashed engine.netfile with a TypeError or an OverflowError.)
 
 @pytest.mark.parametrize("base, field, value", [
     ("sigmoid", "loss", ["half_sse"]),
@@ -298,25 +257,21 @@ def test_number_too_large_for_a_float_is_refused(tmp_path):
     ("softmax", "activations[1]", {"name": "softmax"}),
 ], ids=["loss-list", "loss-object", "activation-list", "activation-object"])
 def test_unhashable_names_are_refused(tmp_path, base, field, value):
-    path = _write_case(tmp_path, base, _set(field, value))
+    path = _write_case(tmp_path, base, set_field(field, value))
     _refused(path, field)
 
 
 @pytest.mark.parametrize("field", ["weights[0][0][0]", "optimizer.learning_rate", "samples[0].input[0]"])
 def test_integer_too_large_for_a_float_is_refused(tmp_path, field):
-    data = sigmoid_net()
-    _set(field, "@@X@@")(data)
     path = tmp_path / "net.json"
-    path.write_text(json.dumps(data).replace('"@@X@@"', "1" + "0" * 400), encoding="utf-8")
+    path.write_text(with_literal(sigmoid_net(), field, "1" + "0" * 400), encoding="utf-8")
     _refused(path, field)
 
 
 def test_integer_with_too_many_digits_is_refused(tmp_path):
     """Python's json refuses integers of more than 4300 digits with a plain ValueError."""
-    data = sigmoid_net()
-    _set("weights[0][0][0]", "@@X@@")(data)
     path = tmp_path / "net.json"
-    path.write_text(json.dumps(data).replace('"@@X@@"', "1" * 5000), encoding="utf-8")
+    path.write_text(with_literal(sigmoid_net(), "weights[0][0][0]", "1" * 5000), encoding="utf-8")
     with pytest.raises(NetworkFileError) as info:
         load(path)
     assert str(path) in str(info.value)
@@ -337,10 +292,8 @@ def _seeded(seed: int, sizes=(4, 64, 3)) -> dict:
 
 
 def test_seeded_random_start_is_reproducible_and_within_the_nn_linear_bound(tmp_path):
-    a, b = tmp_path / "a.json", tmp_path / "b.json"
-    a.write_text(json.dumps(_seeded(7)), encoding="utf-8")
-    b.write_text(json.dumps(_seeded(7)), encoding="utf-8")
-    first, again = load(a), load(b)
+    first = load(write_network(tmp_path / "a.json", _seeded(7)))
+    again = load(write_network(tmp_path / "b.json", _seeded(7)))
     sizes = [4, 64, 3]
     for l in (1, 2):
         w, bias = first.weights[l - 1], first.biases[l - 1]
@@ -357,24 +310,20 @@ def test_seeded_random_start_is_reproducible_and_within_the_nn_linear_bound(tmp_
     assert np.abs(first.weights[0]).max() > 0.45
     assert np.abs(first.weights[1]).max() <= 0.125
 
-    other = tmp_path / "c.json"
-    other.write_text(json.dumps(_seeded(8)), encoding="utf-8")
-    assert not np.array_equal(load(other).weights[0], first.weights[0])
+    other = load(write_network(tmp_path / "c.json", _seeded(8)))
+    assert not np.array_equal(other.weights[0], first.weights[0])
 
 
 def test_seed_fills_in_only_what_is_missing(tmp_path):
     data = _seeded(3, sizes=(2, 2, 2))
     data["weights"] = [[[0.15, 0.2], [0.25, 0.3]], [[0.4, 0.45], [0.5, 0.55]]]
-    path = tmp_path / "net.json"
-    path.write_text(json.dumps(data), encoding="utf-8")
-    net = load(path)
+    net = load(write_network(tmp_path / "net.json", data))
     assert net.weights[1].tolist() == [[0.4, 0.45], [0.5, 0.55]]
     assert np.all(np.abs(net.biases[0]) <= 1 / math.sqrt(2)) and np.any(net.biases[0] != 0)
 
 
 def test_seeded_network_trains_the_same_every_time(tmp_path):
-    path = tmp_path / "net.json"
-    path.write_text(json.dumps(_seeded(11, sizes=(4, 5, 3))), encoding="utf-8")
+    path = write_network(tmp_path / "net.json", _seeded(11, sizes=(4, 5, 3)))
     runs = []
     for _ in range(2):
         s = Session(load(path))

@@ -2,7 +2,8 @@
 
 SLOW (about 5-30 s): this builds a wheel of the checkout with pip and installs it into a
 temporary folder, then runs the command from outside the repository. It is part of the
-normal test run on purpose; `-m "not slow"` leaves it out when iterating on other things.
+normal test run on purpose; `-m "not slow and not long"` leaves it out when iterating on other
+things (a -m of one's own replaces the default `-m "not long"`, hence the "and not long").
 """
 from __future__ import annotations
 
@@ -15,8 +16,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-PRESETS = ("mazur", "seed-notebook", "xor", "softmax")
+from tests.helpers import PRESETS, ROOT, preset_data
 
 pytestmark = pytest.mark.slow
 
@@ -61,8 +61,7 @@ def test_wheel_contains_the_presets(installed):
             member = f"engine/resources/networks/{preset}.json"
             assert member in names, sorted(n for n in names if "resources" in n)
             data = json.loads(z.read(member).decode("utf-8"))
-            assert data["layers"] == json.loads((ROOT / "resources" / "networks" / f"{preset}.json")
-                                                .read_text(encoding="utf-8"))["layers"]
+            assert data["layers"] == preset_data(preset)["layers"]
         assert "engine/__init__.py" in names and "engine/cli.py" in names
 
 

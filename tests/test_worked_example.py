@@ -4,11 +4,7 @@ import numpy as np
 import pytest
 
 from engine import Session, open_network
-
-
-def published(value: float, digits: int = 9):
-    """A published figure: equal to the digits printed."""
-    return pytest.approx(value, abs=0.5 * 10 ** -digits)
+from tests.helpers import published
 
 
 @pytest.fixture

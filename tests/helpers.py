@@ -1,0 +1,88 @@
+"""What several test modules need: the checkout, the shipped presets, the headless command
+run as a user runs it, network files as dicts (read, changed, written), published figures."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PRESETS = ("mazur", "seed-notebook", "xor", "softmax")  # the networks shipped in resources/networks
+
+
+# -- the headless command ------------------------------------------------------------------------
+def run_cli(*args, cwd=ROOT, warnings: str | None = None) -> subprocess.CompletedProcess:
+    """`python -m engine ARGS` with this checkout's engine, from `cwd`; `warnings` is the
+    child's PYTHONWARNINGS (none of the caller's)."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    env.pop("PYTHONWARNINGS", None)
+    if warnings:
+        env["PYTHONWARNINGS"] = warnings
+    return subprocess.run([sys.executable, "-m", "engine", *map(str, args)], cwd=cwd, env=env,
+                          capture_output=True, text=True, encoding="utf-8", timeout=300)
+
+
+# -- network files as dicts ----------------------------------------------------------------------
+def preset_data(name: str) -> dict:
+    """A shipped preset's file, as the JSON dict it holds."""
+    return json.loads((ROOT / "resources" / "networks" / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def write_network(path: Path, data: dict) -> Path:
+    """A network file holding `data`."""
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _keys(field: str) -> list:
+    """'samples[1].target[0]' -> ['samples', 1, 'target', 0]: a field as the refusals name it."""
+    return [int(k) if k.lstrip("-").isdigit() else k for k in field.replace("]", "").replace("[", ".").split(".")]
+
+
+def set_field(field: str, value: Any) -> Callable[[dict], None]:
+    """A change that sets `field` (dotted keys, [k] indices) to `value`."""
+    def change(data: dict) -> None:
+        *parents, last = _keys(field)
+        for k in parents:
+            data = data[k]
+        data[last] = value
+    return change
+
+
+def delete_field(field: str) -> Callable[[dict], None]:
+    """A change that removes `field`."""
+    def change(data: dict) -> None:
+        *parents, last = _keys(field)
+        for k in parents:
+            data = data[k]
+        del data[last]
+    return change
+
+
+def changed(data: dict, *changes: Callable[[dict], Any]) -> dict:
+    """`data` after the changes (made in place)."""
+    for change in changes:
+        change(data)
+    return data
+
+
+def with_literal(data: dict, field: str, literal: str) -> str:
+    """The JSON text of `data` with `literal` written as it is at `field`: what json.dumps
+    cannot write (NaN, Infinity, 1e400, an integer of 400 digits)."""
+    placeholder = "@@LITERAL@@"
+    set_field(field, placeholder)(data)
+    text = json.dumps(data).replace(f'"{placeholder}"', literal)
+    assert literal in text
+    return text
+
+
+# -- published figures ---------------------------------------------------------------------------
+def published(value: float, digits: int = 9):
+    """A figure published to `digits` decimals: equal to it when rounded to them."""
+    return pytest.approx(value, abs=0.5 * 10 ** -digits)
