@@ -2,14 +2,10 @@
 true minus sign everywhere, no doubled parentheses, no mean of a single value; the CSV opens
 right in a spreadsheet (UTF-8 with a byte order mark)."""
 import csv
-import subprocess
-import sys
-from pathlib import Path
 
 from engine import Session, netfile, open_network
 from engine.export import save_trace, trace_snapshot
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.helpers import run_cli
 
 NEGATIVE_TANH = {"layers": [1, 1, 1], "activations": ["tanh", "sigmoid"], "loss": "half_sse",
                  "weights": [[[-0.6]], [[-1.5]]], "biases": [[0.0], [-0.25]],
@@ -50,8 +46,7 @@ def test_headless_and_panel_formulas_use_the_same_minus(tmp_path):
     net = tmp_path / "n.json"
     net.write_text(netfile.dumps(netfile.parse(NEGATIVE_TANH)), encoding="utf-8")
     headless = tmp_path / "h.csv"
-    subprocess.run([sys.executable, "-m", "engine", "train", str(net), "-n", "1", "--trace", str(headless)],
-                   cwd=ROOT, check=True, capture_output=True)
+    assert run_cli("train", net, "-n", 1, "--trace", headless).returncode == 0
     assert headless.read_bytes().startswith(b"\xef\xbb\xbf")
     s = Session(netfile.parse(NEGATIVE_TANH))
     for _ in range(len(s.steps)):

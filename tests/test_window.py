@@ -2,10 +2,8 @@
 import errno
 import json
 import re
-import subprocess
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,8 +11,8 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QToolBar, QToolButton
 
 from engine import Session, netfile, open_network, presets
+from tests.helpers import run_cli
 
-ROOT = Path(__file__).resolve().parents[1]
 NUMBER = re.compile(r"[−-]?\d+(?:\.\d+)?(?:e[−-]?\d+)?")
 
 
@@ -393,8 +391,8 @@ def test_play_steps_by_itself(qtbot, window):
 
 def headless_trace(tmp_path, network: str, iterations: int) -> bytes:
     out = tmp_path / "headless.csv"
-    subprocess.run([sys.executable, "-m", "engine", "train", network, "--iterations", str(iterations),
-                    "--trace", str(out)], cwd=ROOT, check=True, capture_output=True)
+    r = run_cli("train", network, "--iterations", iterations, "--trace", out)
+    assert r.returncode == 0, r.stderr
     return out.read_bytes()
 
 
