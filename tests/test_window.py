@@ -724,6 +724,10 @@ def hover_plot(qtbot, w, at: float = 0.5) -> None:
     view = w.plot.plot
     rect = view.getPlotItem().vb.sceneBoundingRect()
     pos = view.mapFromScene(QPointF(rect.left() + at * rect.width(), rect.center().y()))
+    # From elsewhere first: a move to where the pointer already is (an earlier test may have
+    # left it there) sends no event.
+    qtbot.mouseMove(view.viewport(), pos + QPoint(7, 3))
+    qtbot.wait(20)
     qtbot.mouseMove(view.viewport(), pos)
     qtbot.waitUntil(lambda: "(current)" not in w.plot.readout.text())
 
