@@ -153,20 +153,17 @@ def iterate(plan: Plan, params: Params, x: np.ndarray, t: np.ndarray, lr: float,
     (a dict), the intermediate quantities are stored in it under (quantity, layer) keys, as the
     quantity table (`quantities`) names them; some of those arrays are buffers that the next
     call reuses, so copy them out (`Layout.pack`) first."""
-    ws, bs, batch, acts = params.weights, params.biases, len(x), plan.acts
+    batch, acts = len(x), plan.acts
     nets, outs = [], [x]
     out = x
-    for wt, b, act in zip(params.transposed, bs, acts):
+    for wt, b, act in zip(params.transposed, params.biases, acts):
         net = out @ wt + b
         out = act.fn(net)
         nets.append(net)
         outs.append(out)
     terms = plan.loss.terms(net, out, t)
     loss = float(np.add.reduce(terms, axis=None)) / batch
-    if record is None:
-        if not math.isfinite(loss):
-            return loss  # training stops here: no update from a NaN or infinite loss
-    else:
+    if record is not None:
         depth = plan.depth
         record[("loss_term", depth)] = terms
         record[("loss", depth)] = np.add.reduce(terms, axis=1)
@@ -174,28 +171,29 @@ def iterate(plan: Plan, params: Params, x: np.ndarray, t: np.ndarray, lr: float,
         for l in range(depth):
             record[("net", l + 1)] = nets[l]
             record[("out", l + 1)] = outs[l + 1]
-    want_bias_grads = plan.train_biases or record is not None
+    elif not math.isfinite(loss):
+        return loss  # training stops here: no update from a NaN or infinite loss
 
-    fused, loss_grad, grad_w, grad_b, sequential = plan.fused, plan.loss.grad, plan.grad_w, plan.grad_b, plan.sequential
-    delta = None
-    for l in range(plan.depth - 1, -1, -1):
-        act = acts[l]
-        if delta is None and fused is not None:  # δ in one piece, exact where ∂E/∂out·∂out/∂net is ∞·0
-            delta = fused.delta(out, t)
-            if record is not None:  # shown, not used
-                dout = loss_grad(out, t)
-                dnet = act.grad(nets[l], out) if act.elementwise else None
-        else:
-            # ∂E/∂out: from the loss, or the sum over the paths above (whose weights are
-            # already updated in sequential order)
-            dout = loss_grad(out, t) if delta is None else delta @ ws[l + 1]
-            dnet = act.grad(nets[l], outs[l + 1])
-            delta = dout * dnet
+    ws, grad_w, grad_b, sequential = params.weights, plan.grad_w, plan.grad_b, plan.sequential
+    bias_grads = plan.train_biases or record is not None
+    l = plan.depth - 1
+    act = acts[l]
+    dout = dnet = None
+    if plan.fused is not None:  # δ in one piece, exact where ∂E/∂out·∂out/∂net is ∞·0
+        delta = plan.fused.delta(out, t)
+        if record is not None:  # shown, not used
+            dout = plan.loss.grad(out, t)
+            dnet = act.grad(net, out) if act.elementwise else None
+    else:
+        dout = plan.loss.grad(out, t)
+        dnet = act.grad(net, out)
+        delta = dout * dnet
+    while True:  # layers L..1 (0-based l = L-1..0): δ_l is known
         gw = grad_w[l]
         np.matmul(delta.T, outs[l], out=gw)
         if batch > 1:
             gw /= batch
-        if want_bias_grads:
+        if bias_grads:
             gb = grad_b[l]
             np.add.reduce(delta, axis=0, out=gb)
             if batch > 1:
@@ -208,6 +206,15 @@ def iterate(plan: Plan, params: Params, x: np.ndarray, t: np.ndarray, lr: float,
             _sgd(plan, params, lr, plan.shapes.w_slices[l])
             if plan.train_biases:
                 _sgd(plan, params, lr, plan.shapes.b_slices[l])
+        if not l:
+            break
+        # ∂E/∂out of the layer below: the sum over the paths above (whose weights are already
+        # updated in sequential order)
+        dout = delta @ ws[l]
+        l -= 1
+        act = acts[l]
+        dnet = act.grad(nets[l], outs[l + 1])
+        delta = dout * dnet
     if not sequential:
         if plan.momentum:
             _sgd(plan, params, lr, plan.trained)
