@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import stat
 from pathlib import Path
 
 import numpy as np
@@ -19,14 +20,39 @@ from .network import UPDATE_ORDERS, Network
 
 MAX_LAYERS = 16
 MAX_UNITS = 256
+MAX_FILE_BYTES = 32 * 1024 * 1024  # a network file is read whole: larger ones are refused unread
+SHOWN_CHARACTERS = 60  # of a value quoted in a message
 KNOWN_KEYS = (
     "layers", "activations", "loss", "weights", "biases", "seed", "train_biases", "optimizer",
     "batch_size", "samples", "update_order", "name", "description",
 )
 
 
+def printable(text: str, limit: int | None = None) -> str:
+    """Text from a file or a user as one line of printable characters: control and other
+    unprintable characters escaped (a newline as \\n, an escape as \\x1b), at most `limit`
+    characters (then …)."""
+    out = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in str(text))
+    if limit is not None and len(out) > limit:
+        out = out[: limit - 1] + "…"
+    return out
+
+
+def shown(value) -> str:
+    """A value found in a file, as a message quotes it (JSON, one line, shortened)."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return printable(text, SHOWN_CHARACTERS)
+
+
 class NetworkFileError(ValueError):
+    """A network file (or an option) that cannot be used: one line naming the file, the field
+    and what is wrong, in printable characters only."""
+
     def __init__(self, source: str, field: str, problem: str):
+        source, field, problem = printable(source, 200), printable(field, SHOWN_CHARACTERS), printable(problem, 400)
         super().__init__(f"{source}: {field}: {problem}")
         self.source, self.field, self.problem = source, field, problem
 
@@ -44,7 +70,7 @@ class _Checker:
 
     def number(self, v, field: str) -> float:
         if not _is_number(v):
-            self.fail(field, f"expected a number, found {json.dumps(v)}")
+            self.fail(field, f"expected a number, found {shown(v)}")
         try:
             x = float(v)
         except OverflowError:
@@ -55,14 +81,14 @@ class _Checker:
 
     def vector(self, v, n: int, field: str) -> list[float]:
         if not isinstance(v, list):
-            self.fail(field, f"expected a list of {n} numbers, found {json.dumps(v)[:40]}")
+            self.fail(field, f"expected a list of {n} numbers, found {shown(v)}")
         if len(v) != n:
             self.fail(field, f"expected {n} numbers, found {len(v)}")
         return [self.number(x, f"{field}[{k}]") for k, x in enumerate(v)]
 
     def integer(self, v, field: str, minimum: int) -> int:
         if not isinstance(v, int) or isinstance(v, bool) or v < minimum:
-            self.fail(field, f"expected a whole number ≥ {minimum}, found {json.dumps(v)}")
+            self.fail(field, f"expected a whole number ≥ {minimum}, found {shown(v)}")
         return v
 
 
@@ -80,7 +106,7 @@ def parse(data, source: str = "<network>") -> Network:
 
     layers = data["layers"]
     if not isinstance(layers, list) or len(layers) < 2:
-        c.fail("layers", f"expected a list of at least 2 layer sizes, found {json.dumps(layers)}")
+        c.fail("layers", f"expected a list of at least 2 layer sizes, found {shown(layers)}")
     if len(layers) > MAX_LAYERS:
         c.fail("layers", f"at most {MAX_LAYERS} layers, found {len(layers)}")
     sizes = [c.integer(n, f"layers[{k}]", 1) for k, n in enumerate(layers)]
@@ -94,12 +120,12 @@ def parse(data, source: str = "<network>") -> Network:
         c.fail("activations", f"expected a list of {depth} activation names (one per layer after the inputs)")
     for k, a in enumerate(acts):
         if not isinstance(a, str) or a not in ACTIVATIONS:
-            c.fail(f"activations[{k}]", f"unknown activation {json.dumps(a)} (known: {', '.join(ACTIVATIONS)})")
+            c.fail(f"activations[{k}]", f"unknown activation {shown(a)} (known: {', '.join(ACTIVATIONS)})")
         if a == "softmax" and k != depth - 1:
             c.fail(f"activations[{k}]", "softmax is allowed on the output layer only")
     loss = data["loss"]
     if not isinstance(loss, str) or loss not in LOSSES:
-        c.fail("loss", f"unknown loss {json.dumps(loss)} (known: {', '.join(LOSSES)})")
+        c.fail("loss", f"unknown loss {shown(loss)} (known: {', '.join(LOSSES)})")
     if acts[-1] == "softmax" and loss != "cross_entropy":
         c.fail("loss", f"a softmax output layer needs the cross_entropy loss, found {loss}")
     if loss == "cross_entropy" and acts[-1] != "softmax":
@@ -118,7 +144,7 @@ def parse(data, source: str = "<network>") -> Network:
 
     train_biases = data.get("train_biases", True)
     if not isinstance(train_biases, bool):
-        c.fail("train_biases", f"expected true or false, found {json.dumps(train_biases)}")
+        c.fail("train_biases", f"expected true or false, found {shown(train_biases)}")
 
     opt = data["optimizer"]
     if not isinstance(opt, dict):
@@ -127,7 +153,7 @@ def parse(data, source: str = "<network>") -> Network:
         if key not in ("name", "learning_rate", "momentum"):
             c.fail(f"optimizer.{key}", "unknown key (known keys: name, learning_rate, momentum)")
     if opt.get("name", "sgd") != "sgd":
-        c.fail("optimizer.name", f"only \"sgd\" is supported, found {json.dumps(opt.get('name'))}")
+        c.fail("optimizer.name", f"only \"sgd\" is supported, found {shown(opt.get('name'))}")
     if "learning_rate" not in opt:
         c.fail("optimizer.learning_rate", "missing")
     lr = c.number(opt["learning_rate"], "optimizer.learning_rate")
@@ -161,12 +187,12 @@ def parse(data, source: str = "<network>") -> Network:
 
     order = data.get("update_order", "simultaneous")
     if order not in UPDATE_ORDERS:
-        c.fail("update_order", f"expected one of {', '.join(UPDATE_ORDERS)}, found {json.dumps(order)}")
+        c.fail("update_order", f"expected one of {', '.join(UPDATE_ORDERS)}, found {shown(order)}")
     texts = {}
     for key in ("name", "description"):
         texts[key] = data.get(key, "")
         if not isinstance(texts[key], str):
-            c.fail(key, f"expected a text, found {json.dumps(texts[key])}")
+            c.fail(key, f"expected a text, found {shown(texts[key])}")
 
     return Network(
         sizes=sizes, activations=list(acts), loss=loss, weights=weights, biases=biases,
@@ -190,7 +216,7 @@ def _matrices(c: _Checker, data: dict, key: str, sizes: list[int], rng) -> list[
         return out
     value = data[key]
     if not isinstance(value, list) or len(value) != depth:
-        c.fail(key, f"expected a list of {depth} layers, found {json.dumps(value)[:40]}")
+        c.fail(key, f"expected a list of {depth} layers, found {shown(value)}")
     out = []
     for l in range(1, depth + 1):
         field = f"{key}[{l - 1}]"
@@ -210,27 +236,80 @@ def _reject_constant(name: str):
     return float(name.replace("Infinity", "inf"))
 
 
-def load(path: str | os.PathLike) -> Network:
-    path = Path(path)
+def read_text(path: str | os.PathLike, what: str = "network file", limit: int = MAX_FILE_BYTES) -> str:
+    """The text of a regular file of at most `limit` bytes (UTF-8, with or without a byte
+    order mark), or NetworkFileError: a FIFO, a device or a folder is refused before it is
+    read (a FIFO would block, /dev/zero never end), and so is a file that is too large."""
     source = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise NetworkFileError(source, "(file)", "no such file") from None
     except IsADirectoryError:
-        raise NetworkFileError(source, "(file)", "is a folder, not a network file") from None
+        raise NetworkFileError(source, "(file)", f"is a folder, not a {what}") from None
+    except OSError as e:
+        raise NetworkFileError(source, "(file)", f"cannot be read: {e.strerror or e}") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise NetworkFileError(source, "(file)", f"is a folder, not a {what}")
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a FIFO" if stat.S_ISFIFO(info.st_mode) else "a device" if stat.S_ISCHR(info.st_mode) or \
+                stat.S_ISBLK(info.st_mode) else "a socket" if stat.S_ISSOCK(info.st_mode) else "not a regular file"
+            raise NetworkFileError(source, "(file)", f"is {kind}, not a {what}")
+        if info.st_size > limit:
+            raise NetworkFileError(source, "(file)", f"is {info.st_size:,} bytes; a {what} may have at most {limit:,}")
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        data = b"".join(chunks)
+    except OSError as e:
+        raise NetworkFileError(source, "(file)", f"cannot be read: {e.strerror or e}") from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:  # it grew while being read
+        raise NetworkFileError(source, "(file)", f"is larger than {limit:,} bytes, the most a {what} may have")
+    try:
+        return data.decode("utf-8-sig")  # a byte order mark, as many Windows editors write, is fine
     except UnicodeDecodeError:
         raise NetworkFileError(source, "(file)", "not a text file (expected UTF-8 JSON)") from None
-    except OSError as e:
-        raise NetworkFileError(source, "(file)", f"cannot be read: {e.strerror}") from None
-    return loads(text, source)
+
+
+def load(path: str | os.PathLike) -> Network:
+    return loads(read_text(path), str(path))
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def _object(pairs: list) -> dict:
+    """A JSON object whose keys are all different: a repeated key is refused, not silently
+    overridden by its last value."""
+    data = {}
+    for key, value in pairs:
+        if key in data:
+            raise _DuplicateKey(key)
+        data[key] = value
+    return data
 
 
 def loads(text: str, source: str = "<network>") -> Network:
+    if text.startswith("\ufeff"):
+        text = text[1:]
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_object)
+    except _DuplicateKey as e:
+        raise NetworkFileError(source, e.key, "appears twice in one object; give each key once") from None
     except json.JSONDecodeError as e:
-        raise NetworkFileError(source, "(file)", f"not valid JSON: {e.msg} at line {e.lineno} column {e.colno}") from None
+        message = e.msg[:-3] if e.msg.endswith(" at") else e.msg  # "Invalid control character at"
+        raise NetworkFileError(source, "(file)", f"not valid JSON: {message} at line {e.lineno} column {e.colno}") from None
     except RecursionError:
         raise NetworkFileError(source, "(file)", "not valid JSON: nested too deeply") from None
     except ValueError as e:  # e.g. an integer of more than 4300 digits

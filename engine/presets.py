@@ -29,7 +29,11 @@ def path(name: str) -> Path:
 def resolve(spec: str) -> Path:
     """A network given as a file path or a preset name."""
     p = Path(spec)
-    if p.exists() or spec.endswith(".json") or "/" in spec or "\\" in spec:
+    try:
+        exists = p.exists()
+    except OSError:  # a name too long, ...: reading it says what is wrong
+        exists = True
+    if exists or spec.endswith(".json") or "/" in spec or "\\" in spec:
         return p
     if spec in names():
         return path(spec)

@@ -24,11 +24,15 @@ def main(argv=None) -> int:
             return 1
 
     from engine import NetworkFileError, presets
+    from engine.netfile import printable
 
     try:
         net = presets.open_network(args.network)
     except NetworkFileError as e:
         print(f"error: {e}", file=sys.stderr)
+        return 2
+    except (OSError, ValueError, MemoryError) as e:  # whatever else reading it met: one line, not silence
+        print(f"error: {printable(args.network, 200)}: cannot be opened: {printable(e, 300)}", file=sys.stderr)
         return 2
 
     from PySide6.QtWidgets import QApplication

@@ -86,3 +86,40 @@ def with_literal(data: dict, field: str, literal: str) -> str:
 def published(value: float, digits: int = 9):
     """A figure published to `digits` decimals: equal to it when rounded to them."""
     return pytest.approx(value, abs=0.5 * 10 ** -digits)
+
+
+# -- a command under limits ------------------------------------------------------------------------
+class Limited:
+    """What a command did within its limits: exit status, output, seconds and peak memory."""
+
+    def __init__(self, returncode: int, stdout: str, stderr: str, seconds: float, peak_mb: float):
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+        self.seconds, self.peak_mb = seconds, peak_mb
+
+
+def run_limited(args: list, seconds: float = 30.0, cwd=ROOT, module: str = "engine") -> Limited:
+    """`python -m MODULE ARGS` in a child process, killed after `seconds`; its own peak resident
+    memory comes from wait4 (not from the other children of the test run)."""
+    import tempfile
+    import threading
+    import time
+
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    env.pop("PYTHONWARNINGS", None)
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        child = subprocess.Popen([sys.executable, "-m", module, *map(str, args)], cwd=cwd, env=env,
+                                 stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        timer = threading.Timer(seconds, child.kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(child.pid, 0)
+        finally:
+            timer.cancel()
+        child.returncode = os.waitstatus_to_exitcode(status)
+        elapsed = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        return Limited(child.returncode, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
+                       elapsed, usage.ru_maxrss / 1024)
