@@ -37,16 +37,31 @@ class Loss:
     # text(target, out, K) and grad_text(target, out, K), from symbols or numbers
     text: Callable[[str, str, int], str]
     grad_text: Callable[[str, str, int], str]
+    # where `terms` gives NaN for a loss that is a number (0·ln 0), the exact terms; see `terms_of`
+    exact_terms: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray] | None = None
+
+    def terms_of(self, net: np.ndarray, out: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, float]:
+        """The loss terms and their sum."""
+        terms = self.terms(net, out, target)
+        total = float(np.add.reduce(terms, axis=None))
+        if total != total and self.exact_terms is not None:  # NaN
+            terms = self.exact_terms(net, out, target)
+            total = float(np.add.reduce(terms, axis=None))
+        return terms, total
 
 
 def _bce_terms(net, out, target):
-    k = out.shape[-1]
     # t·ln(o) + (1 − t)·ln(1 − o) as written; only where an output is exactly 0 or 1 does a
-    # zero weight meet ln(0) (0·(−∞) = NaN), and there the exact form (0·ln 0 = 0) is used.
-    terms = -(target * np.log(out) + (1.0 - target) * np.log(1.0 - out)) / k
-    if np.isnan(np.add.reduce(terms, axis=None)):
-        terms = -(_xlogy(target, out) + _xlogy(1.0 - target, 1.0 - out)) / k
+    # zero weight meet ln(0) (0·(−∞) = NaN), and there `_bce_exact` is used.
+    terms = -(target * np.log(out) + (1.0 - target) * np.log(1.0 - out))
+    k = out.shape[-1]
+    if k != 1:
+        terms /= k
     return terms
+
+
+def _bce_exact(net, out, target):
+    return -(_xlogy(target, out) + _xlogy(1.0 - target, 1.0 - out)) / out.shape[-1]
 
 
 LOSSES: dict[str, Loss] = {
@@ -72,6 +87,7 @@ LOSSES: dict[str, Loss] = {
             lambda out, t: (out - t) / (out * (1.0 - out)) / out.shape[-1],
             lambda t, o, k: f"−[{t}·ln({o}) + (1 − {t})·ln(1 − {o})]/{k}",
             lambda t, o, k: f"({o} − {t})/({o}·(1 − {o}))/{k}",
+            _bce_exact,
         ),
         Loss(
             "cross_entropy",
@@ -110,7 +126,7 @@ FUSED: dict[tuple[str, str], Fused] = {
               _softmax_ce_text, needs_target_sum=True,
               note="softmax + cross-entropy: δ = ∂E/∂net = out·Σtarget − target (the softmax Jacobian folded in)"),
         Fused("sigmoid", "bce",
-              lambda out, t: (out - t) / out.shape[-1],
+              lambda out, t: (out - t) / out.shape[-1] if out.shape[-1] != 1 else out - t,
               lambda o, t, k, target_sum: f"({o} − {t})/{k}",
               note="sigmoid + bce: δ = ∂E/∂out·∂out/∂net simplifies to (out − target)/K, "
                    "exact even where out rounds to 0 or 1"),

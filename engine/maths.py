@@ -129,7 +129,7 @@ def forward(plan: Plan, weights, biases, x: np.ndarray):
 
 def batch_loss(plan: Plan, params: Params, x: np.ndarray, t: np.ndarray) -> float:
     nets, outs = forward(plan, params.weights, params.biases, x)
-    return float(np.add.reduce(plan.loss.terms(nets[-1], outs[-1], t), axis=None)) / len(x)
+    return plan.loss.terms_of(nets[-1], outs[-1], t)[1] / len(x)
 
 
 def _sgd(plan: Plan, params: Params, lr: float, part: slice) -> None:
@@ -161,8 +161,8 @@ def iterate(plan: Plan, params: Params, x: np.ndarray, t: np.ndarray, lr: float,
         out = act.fn(net)
         nets.append(net)
         outs.append(out)
-    terms = plan.loss.terms(net, out, t)
-    loss = float(np.add.reduce(terms, axis=None)) / batch
+    terms, loss = plan.loss.terms_of(net, out, t)
+    loss /= batch
     if record is not None:
         depth = plan.depth
         record[("loss_term", depth)] = terms
