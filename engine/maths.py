@@ -161,7 +161,10 @@ def iterate(plan: Plan, params: Params, x: np.ndarray, t: np.ndarray, lr: float,
         out = act.fn(net)
         nets.append(net)
         outs.append(out)
-    terms, loss = plan.loss.terms_of(net, out, t)
+    terms = plan.loss.terms(net, out, t)
+    loss = float(np.add.reduce(terms, None))
+    if loss != loss and plan.loss.exact_terms is not None:  # NaN: 0·ln(0) in the quick form
+        terms, loss = plan.loss.terms_of(net, out, t)
     loss /= batch
     if record is not None:
         depth = plan.depth
@@ -190,7 +193,7 @@ def iterate(plan: Plan, params: Params, x: np.ndarray, t: np.ndarray, lr: float,
         delta = dout * dnet
     while True:  # layers L..1 (0-based l = L-1..0): δ_l is known
         gw = grad_w[l]
-        np.matmul(delta.T, outs[l], out=gw)
+        np.matmul(delta.T, outs[l], gw)
         if batch > 1:
             gw /= batch
         if bias_grads:
