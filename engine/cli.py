@@ -11,18 +11,21 @@ import argparse
 import contextlib
 import csv
 import os
+import signal
 import sys
+import threading
 import time
+from pathlib import Path
 
 import numpy as np
 
 from . import presets
-from .atomic import atomic_open
+from .atomic import OutputError, Outputs, output_path
 from .gradcheck import gradcheck
 from .netfile import NetworkFileError, dumps, load
 from .network import UPDATE_ORDERS, Network
 from .session import Session, TrainingDiverged
-from .export import save_history
+from .export import history_to
 from .tracecsv import COLUMNS, ENCODING, TraceRows
 
 EXIT_BAD_INPUT, EXIT_DIVERGED, EXIT_WRITE = 2, 3, 4
@@ -65,14 +68,34 @@ def _load(spec: str, update_order: str | None = None) -> Network:
     return net
 
 
-def _check_writable(path: str, option: str) -> None:
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder):
-        raise NetworkFileError(path, option, f"the folder {folder} does not exist")
-    if os.path.isdir(path):
-        raise NetworkFileError(path, option, "is a folder")
-    if not os.access(folder, os.W_OK):
-        raise NetworkFileError(path, option, f"the folder {folder} is not writable")
+def _output_paths(args, network: str) -> dict[str, Path]:
+    """Where each output goes, checked before any work: a regular file (a symbolic link is
+    written through) in a writable folder, each output its own file, none the network read."""
+    paths: dict[str, Path] = {}
+    owners: dict[str, str] = {}
+    source = os.path.realpath(network) if os.path.exists(network) else None
+    for option in ("trace", "history", "out"):
+        given = getattr(args, option)
+        if not given:
+            continue
+        flag = f"--{option}"
+        try:
+            path = output_path(given)
+        except ValueError as e:
+            raise NetworkFileError(given, flag, str(e)) from None
+        folder = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(folder):
+            raise NetworkFileError(given, flag, f"the folder {folder} does not exist")
+        if not os.access(folder, os.W_OK):
+            raise NetworkFileError(given, flag, f"the folder {folder} is not writable")
+        real = os.path.realpath(path)
+        if real in owners:
+            raise NetworkFileError(given, flag, f"is also the file of {owners[real]}; give each output its own file")
+        if real == source:
+            raise NetworkFileError(given, flag, "is the network file being trained; give another path")
+        owners[real] = flag
+        paths[flag] = path
+    return paths
 
 
 class _Progress:
@@ -100,10 +123,9 @@ class _Progress:
 def cmd_train(args) -> int:
     if args.iterations < 1:
         raise NetworkFileError("--iterations", "value", f"must be at least 1, found {args.iterations}")
+    network = str(presets.resolve(args.network))
     net = _load(args.network, args.update_order)
-    for option in ("trace", "history", "out"):
-        if getattr(args, option):
-            _check_writable(getattr(args, option), f"--{option}")
+    paths = _output_paths(args, network)
     print(f"{args.network}: {describe_network(net)}")
     session = Session(net)
     first_loss = session.loss
@@ -112,14 +134,16 @@ def cmd_train(args) -> int:
     diverged = None
     written = 0
     status = 0
+    outputs = Outputs()  # every output written together, once all are complete
     try:
-        with atomic_open(args.trace, encoding=ENCODING) if args.trace else contextlib.nullcontext() as trace_file:
+        trace_path = paths.get("--trace")
+        with outputs.open(trace_path, "--trace", ENCODING) if trace_path else contextlib.nullcontext() as trace_file:
             rows = TraceRows(session.net, session.layout) if trace_file else None
             writer = csv.writer(trace_file, lineterminator="\n") if trace_file else None
             if writer:
                 writer.writerow(COLUMNS)
             try:
-                for step in session.train(args.iterations, record_all=bool(args.trace)):
+                for step in session.train(args.iterations, record_all=bool(trace_file)):
                     progress.update(step.done)
                     if writer:
                         written = _write_new(writer, rows, session, written)
@@ -129,45 +153,49 @@ def cmd_train(args) -> int:
                 progress.finish()
             if writer:
                 written = _write_new(writer, rows, session, written)
-    except OSError as e:
-        print(f"{args.trace}: --trace: cannot be written: {e.strerror or e}", file=sys.stderr)
-        return EXIT_WRITE
-    elapsed = time.perf_counter() - started
-    done = session.iteration - 1
-    history = session.history.values.copy()
-    if diverged:
-        session.rewind_to_finite()
-    print(f"trained {done:,} iteration{'s' if done != 1 else ''} in {elapsed:.2f} s")
-    print(f"loss at iteration 1: {first_loss!r}")
-    if diverged:
-        print(f"error: {diverged}", file=sys.stderr)
-        status = EXIT_DIVERGED
-    else:
-        print(f"loss at iteration {done:,}: {float(history[done - 1])!r}")
-        print(f"loss after the last update: {session.loss!r}")
-        outs = session.record["out", net.depth]
-        for k, s in enumerate(session.record.samples):
-            print(f"outputs for sample {int(s) + 1}: " + ", ".join(repr(float(v)) for v in outs[k]))
-    try:
-        if args.history:
-            save_history(args.history, history[: diverged.iteration if diverged else done])
-            print(f"wrote {args.history}")
-        if args.trace:
-            print(f"wrote {args.trace} ({written:,} iterations, {written * len(rows):,} rows)")
-        if args.out:
+        elapsed = time.perf_counter() - started
+        done = session.iteration - 1
+        history = session.history.values.copy()
+        if diverged:
+            session.rewind_to_finite()
+        print(f"trained {done:,} iteration{'s' if done != 1 else ''} in {elapsed:.2f} s")
+        print(f"loss at iteration 1: {first_loss!r}")
+        if diverged:
+            print(f"error: {diverged}", file=sys.stderr)
+            status = EXIT_DIVERGED
+        else:
+            print(f"loss at iteration {done:,}: {float(history[done - 1])!r}")
+            print(f"loss after the last update: {session.loss!r}")
+            outs = session.record["out", net.depth]
+            for k, s in enumerate(session.record.samples):
+                print(f"outputs for sample {int(s) + 1}: " + ", ".join(repr(float(v)) for v in outs[k]))
+        done_lines = []
+        if "--history" in paths:
+            with outputs.open(paths["--history"], "--history") as f:
+                for _ in history_to(f, history[: diverged.stopped_at if diverged else done]):
+                    pass
+            done_lines.append(f"wrote {args.history}")
+        if trace_path:
+            done_lines.append(f"wrote {args.trace} ({written:,} iterations, {written * len(rows):,} rows)")
+        if "--out" in paths:
             trained = session.current_network()
             if all(np.isfinite(a).all() for a in trained.weights + trained.biases):
-                with atomic_open(args.out) as f:
+                with outputs.open(paths["--out"], "--out") as f:
                     f.write(dumps(trained))
                 updates = session.iteration - 1
                 last = " (the last whose parameters are finite)" if diverged else ""
-                print(f"wrote {args.out} (the network after {updates:,} update{'s' if updates != 1 else ''}{last})")
+                done_lines.append(f"wrote {args.out} (the network after {updates:,} update{'s' if updates != 1 else ''}{last})")
             else:
                 print(f"{args.out} not written: the parameters are no longer finite", file=sys.stderr)
                 status = status or EXIT_DIVERGED
-    except OSError as e:
-        print(f"cannot write an output file: {e.strerror or e}: {e.filename or ''}", file=sys.stderr)
+        outputs.commit()
+        for line in done_lines:
+            print(line)
+    except OutputError as e:
+        print(f"error: {e}; no output file was changed", file=sys.stderr)
         return EXIT_WRITE
+    finally:
+        outputs.discard()
     return status
 
 
@@ -202,8 +230,32 @@ def cmd_presets(args) -> int:
     return 0
 
 
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP: unwinds like Ctrl+C, so that no temporary file is left behind."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminate(signum, frame):
+    raise Terminated(signum)
+
+
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            previous[sig] = signal.signal(sig, _terminate)
+    try:
+        return _run(args)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _run(args) -> int:
     command = {"train": cmd_train, "gradcheck": cmd_gradcheck, "presets": cmd_presets}[args.command]
     try:
         with np.errstate(all="ignore"):
@@ -214,3 +266,6 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("\ninterrupted; no output file was changed", file=sys.stderr)
         return 130
+    except Terminated as e:
+        print(f"\n{signal.Signals(e.signum).name}: stopped; no output file was changed", file=sys.stderr)
+        return 128 + e.signum

@@ -57,16 +57,22 @@ def write_trace(path: str | os.PathLike, net: Network, layout: Layout, records: 
     yield Progress(total, total)
 
 
-def write_history(path: str | os.PathLike, losses: np.ndarray, every: int = 50_000) -> Iterator[Progress]:
+def history_to(f, losses: np.ndarray, every: int = 50_000) -> Iterator[Progress]:
+    """Write `iteration,loss` rows to the open file `f`, yielding progress."""
     losses = np.array(losses, dtype=np.float64)
     total = len(losses)
+    f.write("iteration,loss\n")
+    for start in range(0, total, every):
+        chunk = losses[start : start + every]
+        f.writelines(f"{start + k + 1},{float(v)!r}\n" for k, v in enumerate(chunk))
+        if start + every < total:
+            yield Progress(start + len(chunk), total)
+
+
+def write_history(path: str | os.PathLike, losses: np.ndarray, every: int = 50_000) -> Iterator[Progress]:
+    total = len(losses)
     with atomic_open(path) as f:
-        f.write("iteration,loss\n")
-        for start in range(0, total, every):
-            chunk = losses[start : start + every]
-            f.writelines(f"{start + k + 1},{float(v)!r}\n" for k, v in enumerate(chunk))
-            if start + every < total:
-                yield Progress(start + len(chunk), total)
+        yield from history_to(f, losses, every)
     yield Progress(total, total)
 
 
