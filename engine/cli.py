@@ -24,7 +24,7 @@ from .atomic import OutputError, Outputs, output_path
 from .gradcheck import gradcheck
 from .netfile import NetworkFileError, dumps, load
 from .network import UPDATE_ORDERS, Network
-from .session import Session, TrainingDiverged
+from .session import MAX_ITERATIONS, Session, TrainingDiverged
 from .export import history_to
 from .tracecsv import COLUMNS, ENCODING, TraceRows
 
@@ -121,8 +121,9 @@ class _Progress:
 
 
 def cmd_train(args) -> int:
-    if args.iterations < 1:
-        raise NetworkFileError("--iterations", "value", f"must be at least 1, found {args.iterations}")
+    if not 1 <= args.iterations <= MAX_ITERATIONS:
+        raise NetworkFileError("--iterations", "value", f"must be from 1 to {MAX_ITERATIONS:,} (the loss of every "
+                               f"iteration is kept, 8 bytes each), found {args.iterations:,}")
     network = str(presets.resolve(args.network))
     net = _load(args.network, args.update_order)
     paths = _output_paths(args, network)

@@ -33,6 +33,8 @@ from .trace import LossHistory, TraceStore
 
 __all__ = ["Bookmark", "Progress", "Session", "TrainingDiverged"]
 
+# The loss of every iteration is kept (8 bytes each): at most this many, 400 MB.
+MAX_ITERATIONS = 50_000_000
 # What a change of which rebuilds the session's plan, layout and steps (not only its numbers).
 STRUCTURE = ("sizes", "activations", "loss", "train_biases", "momentum", "batch_size", "update_order")
 
@@ -333,6 +335,9 @@ class Session:
         trace would drop a row not yet yielded (read the new rows at each yield). A loss that
         becomes NaN or infinite raises TrainingDiverged, with the session at that iteration.
         """
+        if n < 1 or self.iteration + n - 1 > MAX_ITERATIONS:
+            raise ValueError(f"iterations: a session keeps the loss of each of at most {MAX_ITERATIONS:,} "
+                             f"iterations; {n:,} more from iteration {self.iteration:,} would exceed that")
         start, end = self.iteration, self.iteration + n
         record_from = start + 1 if record_all else end
         unread_limit = max(1, self.trace.rows_kept // 2)
@@ -366,6 +371,7 @@ class Session:
         the iteration to stop at, which `params` now start (not computed yet, unless its
         loss was not finite: then the iterations since the last checkpoint are recorded)."""
         plan, lr, batches, setup, trace = self.plan, self.net.learning_rate, self._batches, self.net, self.trace
+        last = min(last, first + max(4096, len(self.history)))  # the history grows as training goes
         losses = self.history.reserve(last)
         interval, cycle, isfinite = trace.interval, len(batches), math.isfinite
         _, x, t = batches[0]

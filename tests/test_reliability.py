@@ -82,3 +82,18 @@ def test_duplicate_keys_are_refused_by_name(tmp_path):
     with pytest.raises(NetworkFileError) as info:
         loads(inner, "dup.json")
     assert info.value.field == "learning_rate"
+
+
+def test_a_billion_iterations_are_refused_at_once():
+    r = run_limited(["train", "mazur", "--iterations", "1000000000"], seconds=20)
+    refused(r, "--iterations", "50,000,000")
+
+
+def test_the_loss_history_grows_as_training_goes():
+    from engine import Session, open_network
+
+    s = Session(open_network("mazur"))
+    progress = s.train(40_000_000, chunk_seconds=0.01)
+    next(progress)
+    assert len(s.history._data) < 10_000_000  # not 320 MB up front
+    progress.close()
