@@ -101,9 +101,9 @@ def _output_paths(args, network: str) -> dict[str, Path]:
 class _Progress:
     """A one-line progress report on a terminal; silent otherwise."""
 
-    def __init__(self, total: int, stream=sys.stderr):
-        self.total, self.stream = total, stream
-        self.active = stream.isatty() and total >= 10_000
+    def __init__(self, total: int, stream=sys.stderr, unit: str = "iteration", at_least: int = 10_000):
+        self.total, self.stream, self.unit = total, stream, unit
+        self.active = stream.isatty() and total >= at_least
         self.started = time.perf_counter()
         self.shown = 0.0
 
@@ -111,7 +111,7 @@ class _Progress:
         now = time.perf_counter()
         if self.active and now - self.shown > 0.2:
             self.shown = now
-            self.stream.write(f"\r  iteration {done:,} of {self.total:,} ({100 * done / self.total:.0f}%)")
+            self.stream.write(f"\r  {self.unit} {done:,} of {self.total:,} ({100 * done / self.total:.0f}%)")
             self.stream.flush()
 
     def finish(self) -> None:
@@ -213,7 +213,11 @@ def _write_new(writer, rows: TraceRows, session: Session, written: int) -> int:
 def cmd_gradcheck(args) -> int:
     net = _load(args.network)
     print(f"{args.network}: {describe_network(net)}")
-    result = gradcheck(net)
+    progress = _Progress(len(net.parameters()), unit="parameter", at_least=2048)
+    try:
+        result = gradcheck(net, progress=lambda done, total: progress.update(done))
+    finally:
+        progress.finish()
     width = max(len(c.name) for c in result.checks)
     print(f"{'parameter':<{width}}  {'backprop':>24}  {'central difference':>24}  relative error")
     for c in result.checks:

@@ -14,11 +14,10 @@ import numpy as np
 
 from .activations import ACTIVATIONS
 from .atomic import write_atomic
+from .limits import MAX_LAYERS, MAX_UNITS, problems as limit_problems
 from .losses import LOSSES
 from .network import UPDATE_ORDERS, Network
 
-MAX_LAYERS = 16
-MAX_UNITS = 256
 MAX_FILE_BYTES = 32 * 1024 * 1024  # a network file is read whole: larger ones are refused unread
 SHOWN_CHARACTERS = 60  # of a value quoted in a message
 KNOWN_KEYS = (
@@ -167,6 +166,10 @@ def parse(data, source: str = "<network>") -> Network:
         c.integer(batch_size, "batch_size", 1)
 
     samples = data["samples"]
+    if isinstance(samples, list) and samples:
+        batch = len(samples) if batch_size is None else batch_size
+        for field, problem in limit_problems(sizes, batch):  # before reading the samples
+            c.fail(field, problem)
     if not isinstance(samples, list) or not samples:
         c.fail("samples", "expected a non-empty list of {\"input\": [...], \"target\": [...]}")
     inputs, targets = [], []

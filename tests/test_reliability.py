@@ -97,3 +97,87 @@ def test_the_loss_history_grows_as_training_goes():
     next(progress)
     assert len(s.history._data) < 10_000_000  # not 320 MB up front
     progress.close()
+
+
+# -- sizes: every one bounded, refused before any work -------------------------------------------
+def test_a_batch_of_five_thousand_is_valid_and_stays_within_bounds(tmp_path):
+    data = preset_data("mazur")
+    data["batch_size"] = 5_000
+    r = run_limited(["train", write_network(tmp_path / "n.json", data), "-n", "2", "--trace", tmp_path / "t.csv",
+                     "--history", tmp_path / "h.csv", "--out", tmp_path / "o.json"], seconds=120)
+    assert r.returncode == 0, r.stderr
+    assert r.peak_mb < 400, r.peak_mb
+    print(f"batch 5,000: {r.seconds:.1f} s, {r.peak_mb:.0f} MB")
+
+
+@pytest.mark.parametrize("batch", [10_000, 1_000_000, 10**30, 2**63])
+def test_a_huge_batch_size_is_refused_at_once(tmp_path, batch):
+    data = preset_data("mazur")
+    data["batch_size"] = batch
+    refused(run_limited(["train", write_network(tmp_path / "n.json", data), "-n", "2", "--trace", tmp_path / "t.csv",
+                         "--history", tmp_path / "h.csv", "--out", tmp_path / "o.json"], seconds=20),
+            "batch_size", "at most")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["n.json"]
+
+
+def test_a_hundred_thousand_copies_in_a_full_batch_are_refused(tmp_path):
+    data = preset_data("mazur")
+    data["samples"] = data["samples"] * 100_000
+    refused(run_limited(["train", write_network(tmp_path / "n.json", data), "-n", "2"], seconds=20), "samples")
+
+
+def test_a_file_of_210000_samples_trains_in_mini_batches_within_bounds(tmp_path):
+    data = preset_data("mazur")
+    data["samples"] = data["samples"] * 210_000
+    data["batch_size"] = 10
+    path = write_network(tmp_path / "n.json", data)
+    assert path.stat().st_size > 9_000_000
+    r = run_limited(["train", path, "-n", "2", "--trace", tmp_path / "t.csv"], seconds=60)
+    assert r.returncode == 0, r.stderr
+    assert r.peak_mb < 400, r.peak_mb
+
+
+def test_the_largest_shape_of_the_file_format_is_refused_by_its_parameter_count(tmp_path):
+    data = {"layers": [256] * 16, "activations": ["sigmoid"] * 15, "loss": "half_sse", "seed": 1,
+            "optimizer": {"name": "sgd", "learning_rate": 0.1},
+            "samples": [{"input": [0.5] * 256, "target": [0.5] * 256}]}
+    refused(run_limited(["train", write_network(tmp_path / "n.json", data), "-n", "2"], seconds=20),
+            "layers", "60,000")
+
+
+def test_gradcheck_of_the_largest_network_reports_progress_and_can_be_interrupted(tmp_path):
+    """Two forward passes per parameter: progress on a terminal, and Ctrl+C stops it cleanly."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.helpers import ROOT
+
+    data = {"layers": [60] * 16, "activations": ["sigmoid"] * 15, "loss": "half_sse", "seed": 1,
+            "optimizer": {"name": "sgd", "learning_rate": 0.1},
+            "samples": [{"input": [0.5] * 60, "target": [0.5] * 60}]}
+    path = write_network(tmp_path / "largest.json", data)
+    from engine.gradcheck import gradcheck
+
+    net = load(path)
+    calls = []
+
+    class Stop(Exception):
+        pass
+
+    def progress(done, total):
+        calls.append((done, total))
+        if done >= 1024:
+            raise Stop
+
+    with pytest.raises(Stop):
+        gradcheck(net, progress=progress)
+    assert calls[0] == (0, 54_900) and calls[-1] == (1024, 54_900)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    child = subprocess.Popen([sys.executable, "-m", "engine", "gradcheck", str(path)], cwd=ROOT, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2.0)
+    child.send_signal(signal.SIGINT)
+    out, err = child.communicate(timeout=30)
+    assert child.returncode == 130 and "interrupted" in err and "Traceback" not in err, err
