@@ -64,7 +64,7 @@ class Session:
         self._trace_capacity = trace_capacity
         self._configure(net.setup())
         self._opened = Bookmark(1, Params.of(net), net.setup(), np.empty(0))
-        self.restore(self._opened)
+        self._restore(self._opened)
 
     # -- set-up -------------------------------------------------------------------------
     def _configure(self, setup: Setup) -> None:
@@ -281,7 +281,21 @@ class Session:
 
         A whole-session bookmark brings back its history and recorded iterations. Otherwise
         going back forgets the later iterations, and going forward first trains up to the
-        bookmark with the setup in force there (recomputing exactly the same numbers)."""
+        bookmark with the setup in force there (recomputing exactly the same numbers; the
+        bookmarked iteration's own loss may be infinite, as it was). If that cannot be done
+        (an iteration before it diverges), TrainingDiverged is raised and the session is
+        exactly as it was before the call."""
+        before = Bookmark(self.iteration, self.params.copy(), self.net,
+                          self.history.values.copy(), self.trace.detached())
+        cursor = self.cursor
+        try:
+            self._restore(mark)
+        except BaseException:
+            self._restore(before)
+            self.cursor = cursor
+            raise
+
+    def _restore(self, mark: Bookmark) -> None:
         setup = mark.setup.copy()
         if any(getattr(setup, f) != getattr(self.net, f) for f in STRUCTURE):
             self._configure(setup)
@@ -294,7 +308,11 @@ class Session:
             if mark.iteration > self.iteration:
                 self.net = setup
                 self._batches = self._cycle_batches()
-                self.run(mark.iteration - self.iteration)
+                try:
+                    self.run(mark.iteration - self.iteration)
+                except TrainingDiverged:
+                    if self.iteration != mark.iteration:  # diverged before getting there
+                        raise
             self.history.truncate(mark.iteration - 1)
         self.net = setup
         self._batches = self._cycle_batches()

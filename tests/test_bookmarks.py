@@ -54,3 +54,37 @@ def test_records_read_again_equal_those_computed():
     trained.run(39)
     for it in (1, 2, 17, 38, 39):
         np.testing.assert_array_equal(trained.trace.record(it).row, rows[it])
+
+
+def test_restoring_into_an_iteration_whose_loss_is_infinite_works_and_a_failure_changes_nothing():
+    """Issue 8, 7(a): finish iteration 1, step into 2, set target o2 = 1e308 (iteration 2's
+    loss is infinite), set η = 0.1, step back into iteration 1, undo the η edit: the session
+    goes back to iteration 2 with η = 0.5, its loss infinite as it was."""
+    s = Session(open_network("mazur"))
+    s.finish_iteration()
+    s.step()
+    s.set_target(0, 1, 1e308)
+    assert s.iteration == 2 and not np.isfinite(s.loss)
+    mark = s.bookmark()
+    s.set_learning_rate(0.1)
+    assert s.step_back() and s.iteration == 1
+    s.restore(mark)
+    assert (s.iteration, s.net.learning_rate) == (2, 0.5) and not np.isfinite(s.loss)
+    # a bookmark that cannot be reached: the session stays exactly as it was
+    far = Session(open_network("mazur"))
+    far.net.targets[0, 1] = 1e308  # with this setup iteration 1's loss is infinite: 3 is out of reach
+    s2 = Session(open_network("mazur"))
+    before = (s2.iteration, s2.cursor, s2.params.theta.copy(), s2.history.values.copy(), s2.net.learning_rate)
+    unreachable = type(mark)(3, s2.params.copy(), far.net, None, None)
+    s2.step()
+    s2.step_back()
+    try:
+        s2.restore(unreachable)
+    except Exception as e:
+        assert type(e).__name__ == "TrainingDiverged"
+    else:
+        raise AssertionError("restored an unreachable bookmark")
+    after = (s2.iteration, s2.cursor, s2.params.theta.copy(), s2.history.values.copy(), s2.net.learning_rate)
+    assert after[0:2] == before[0:2] and after[4] == before[4]
+    np.testing.assert_array_equal(after[2], before[2])
+    np.testing.assert_array_equal(after[3], before[3])
