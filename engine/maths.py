@@ -64,7 +64,7 @@ class Params:
         self.weights = shapes.weights(theta)
         self.biases = shapes.biases(theta)
         self.transposed = [w.T for w in self.weights]  # views too: they follow θ
-        self._parts: dict[int, np.ndarray] = {}
+        self.theta_weights = theta[: shapes.n_weights]  # what SGD updates when biases are frozen
 
     @classmethod
     def of(cls, net: Network) -> "Params":
@@ -83,12 +83,6 @@ class Params:
         else:
             self.biases[p.layer - 1][p.unit] = value
 
-    def trained_part(self, part: slice) -> np.ndarray:
-        """θ[part], a view made once."""
-        view = self._parts.get(part.stop)
-        if view is None:
-            view = self._parts[part.stop] = self.theta[part]
-        return view
 
     def copy(self) -> "Params":
         return Params(self.shapes, self.theta.copy(), None if self.velocity is None else self.velocity.copy())
@@ -222,7 +216,7 @@ def iterate(plan: Plan, params: Params, x: np.ndarray, t: np.ndarray, lr: float,
         if plan.momentum:
             _sgd(plan, params, lr, plan.trained)
         else:  # the common case, made quick: θ −= η·∂E/∂θ on the trained part
-            theta = params.trained_part(plan.trained)
+            theta = params.theta if plan.train_biases else params.theta_weights
             theta -= lr * plan.grad_trained
     if record is not None:
         record[("grad", 0)] = plan.grad

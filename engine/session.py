@@ -391,22 +391,24 @@ class Session:
         plan, lr, batches, setup, trace = self.plan, self.net.learning_rate, self._batches, self.net, self.trace
         last = min(last, first + max(4096, len(self.history)))  # the history grows as training goes
         losses = self.history.reserve(last)
-        interval, cycle, isfinite = trace.interval, len(batches), math.isfinite
+        interval, cycle = trace.interval, len(batches)
         _, x, t = batches[0]
         it = first
         while it <= last:
             if not it % interval:  # where reading an iteration's record again starts from
                 trace.checkpoint(it, params, setup)
-            if cycle > 1:
-                _, x, t = batches[(it - 1) % cycle]
-            loss = iterate(plan, params, x, t, lr)  # leaves params alone if loss is not finite
-            losses[it - 1] = loss
-            if not isfinite(loss):
-                self.history.commit(it)
-                trace.advance_to(it - 1)
-                return it
-            it += 1
-            if not it & 63 and time.perf_counter() > deadline:
+            stop = min(last, it - it % interval + interval - 1)  # the iteration before the next checkpoint
+            for k in range(it, stop + 1):
+                if cycle > 1:
+                    _, x, t = batches[(k - 1) % cycle]
+                loss = iterate(plan, params, x, t, lr)  # leaves params alone if loss is not finite
+                losses[k - 1] = loss
+                if loss - loss:  # NaN or infinite (a finite loss gives 0.0)
+                    self.history.commit(k)
+                    trace.advance_to(k - 1)
+                    return k
+            it = stop + 1
+            if time.perf_counter() > deadline:
                 break
         self.history.commit(it - 1)
         trace.advance_to(it - 1)
