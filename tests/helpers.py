@@ -97,9 +97,25 @@ class Limited:
         self.seconds, self.peak_mb = seconds, peak_mb
 
 
+# A small interpreter that starts the command as its own child and writes that child's peak
+# memory to a file: a process forked straight from the test run would count the test run's own
+# memory (the kernel carries the peak across fork and exec).
+_LAUNCHER = """
+import os, sys
+report, argv = sys.argv[1], sys.argv[2:]
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.executable, [sys.executable, *argv])
+_, status, usage = os.wait4(pid, 0)
+with open(report, "w") as f:
+    f.write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status) % 256)
+"""
+
+
 def run_limited(args: list, seconds: float = 30.0, cwd=ROOT, module: str = "engine") -> Limited:
-    """`python -m MODULE ARGS` in a child process, killed after `seconds`; its own peak resident
-    memory comes from wait4 (not from the other children of the test run)."""
+    """`python -m MODULE ARGS` in a child process, killed after `seconds`, with its own peak
+    resident memory."""
     import tempfile
     import threading
     import time
@@ -107,19 +123,22 @@ def run_limited(args: list, seconds: float = 30.0, cwd=ROOT, module: str = "engi
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
     env.pop("PYTHONWARNINGS", None)
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile(suffix=".maxrss") as report:
         started = time.perf_counter()
-        child = subprocess.Popen([sys.executable, "-m", module, *map(str, args)], cwd=cwd, env=env,
-                                 stdout=out, stderr=err, stdin=subprocess.DEVNULL)
-        timer = threading.Timer(seconds, child.kill)
+        child = subprocess.Popen([sys.executable, "-c", _LAUNCHER, report.name, "-m", module, *map(str, args)],
+                                 cwd=cwd, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
+                                 start_new_session=True)
+        timer = threading.Timer(seconds, lambda: os.killpg(child.pid, 9))
         timer.start()
         try:
-            _, status, usage = os.wait4(child.pid, 0)
+            returncode = child.wait()
         finally:
             timer.cancel()
-        child.returncode = os.waitstatus_to_exitcode(status)
         elapsed = time.perf_counter() - started
         out.seek(0)
         err.seek(0)
-        return Limited(child.returncode, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
-                       elapsed, usage.ru_maxrss / 1024)
+        with open(report.name) as f:
+            peak_kb = float(f.read() or "inf")
+        return Limited(returncode, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
+                       elapsed, peak_kb / 1024)
