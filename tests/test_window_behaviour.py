@@ -85,3 +85,41 @@ def test_each_edit_is_its_own_undo_step(qtbot, window):
     assert start_value(w, "w1") == 0.15
     click(qtbot, w, "redo")
     assert start_value(w, "w1") == 0.5
+
+
+# -- 7. Step and Step back are mirrors ---------------------------------------------------------
+
+def test_step_and_step_back_are_symmetric(qtbot, window):
+    w = window
+    s = w.model.session
+    last = len(s.steps) - 1
+    click(qtbot, w, "finish_iteration")
+    assert (s.iteration, s.cursor) == (1, last)
+    click(qtbot, w, "step")
+    assert (s.iteration, s.cursor) == (2, 0)
+    assert "nothing computed yet" not in w.status_step.text()
+    click(qtbot, w, "step_back")
+    assert (s.iteration, s.cursor) == (1, last)
+    click(qtbot, w, "step")
+    click(qtbot, w, "step")
+    click(qtbot, w, "step_back")
+    assert (s.iteration, s.cursor) == (2, 0)
+    # after training the iteration starts with nothing computed; its first step's mirror is
+    # still the last step of the iteration before
+    w.train_count.setValue(5)
+    click(qtbot, w, "train")
+    qtbot.waitUntil(lambda: not w.model.busy)
+    assert (s.iteration, s.cursor) == (7, -1)
+    click(qtbot, w, "step")
+    click(qtbot, w, "step_back")
+    assert (s.iteration, s.cursor) == (6, last)
+
+
+def test_step_back_from_the_first_step_of_the_first_iteration_shows_nothing_computed(qtbot, window):
+    w = window
+    s = w.model.session
+    click(qtbot, w, "step")
+    click(qtbot, w, "step_back")
+    assert (s.iteration, s.cursor) == (1, -1)
+    assert not w.actions["step_back"].isEnabled()
+    assert "nothing computed yet" in w.status_step.text()
