@@ -101,7 +101,7 @@ class Files(QObject):
         first = last if current_only else session.trace.first
         records = export.trace_snapshot(session.trace, first, last)
         settings.remember_folder(path)
-        self.model.run_job(Export(path, f"Exporting {len(records):,} iterations"),
+        self.model.run_job(Export(path, "Exporting the trace"),
                            export.write_trace(path, session.net.copy(), session.layout, records))
 
     def export_history(self) -> None:
@@ -112,7 +112,8 @@ class Files(QObject):
     def export_history_to(self, path: str) -> None:
         settings.remember_folder(path)
         losses = self.model.session.history.values.copy()
-        self.model.run_job(Export(path, f"Exporting {len(losses):,} losses"), export.write_history(path, losses))
+        self.model.run_job(Export(path, "Exporting the loss history", "losses"),
+                           export.write_history(path, losses))
 
     def _job_finished(self, what) -> None:
         if isinstance(what, Export):

@@ -10,13 +10,13 @@ import os
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import (QComboBox, QLabel, QMainWindow, QMenu, QMessageBox, QProgressBar, QSlider,
-                               QSpinBox, QSplitter, QToolBar)
+from PySide6.QtWidgets import QComboBox, QLabel, QMainWindow, QMenu, QMessageBox, QSlider, QSpinBox, QSplitter, QToolBar
 
 from engine import Network, presets
 
 from . import commands, settings
-from .actions import MENUS, TOOLBAR, help_text, make_actions, set_enabled
+from .about import about_text
+from .actions import MENUS, TOOLBAR, help_text, make_actions, set_enabled, tooltip
 from .diagram import DiagramView
 from .editor import ValueEditor
 from .files import Files
@@ -24,6 +24,7 @@ from .jobs import Training
 from .lossplot import LossPlot
 from .model import Problem, SessionModel, ValueRef
 from .panel import SidePanel
+from .status import StatusBar
 
 DEFAULT_TRAIN = 1000
 
@@ -50,7 +51,6 @@ class MainWindow(QMainWindow):
 
         settings.restore_window(self)
         self._network_replaced()
-        self._update_status()
 
     # -- building ---------------------------------------------------------------------------
     def _build_layout(self) -> None:
@@ -82,10 +82,6 @@ class MainWindow(QMainWindow):
         self.train_count.setGroupSeparatorShown(True)
         self.train_count.setSuffix(" iterations")
         self.train_count.setToolTip("How many iterations Train runs")
-        self.progress = QProgressBar(objectName="progress")
-        self.progress.setFixedWidth(160)
-        self.progress.setTextVisible(True)
-        self.progress.hide()
         self.sample_label = QLabel(" Sample: ")
         self.sample_box = QComboBox(objectName="sample")
         self.sample_box.setToolTip("Which sample of the batch the diagram shows; the next computation "
@@ -111,7 +107,7 @@ class MainWindow(QMainWindow):
         bar = QToolBar("Stepping", self, objectName="steppingBar")
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         widgets = {"speed": [self.speed, self.speed_label], "train_count": [self.train_count],
-                   "progress": [self.progress], "sample": [self.sample_label, self.sample_box]}
+                   "sample": [self.sample_label, self.sample_box]}
         self.sample_actions = []  # shown only when the batch has several samples
         for name in TOOLBAR.split():
             if name == "|":
@@ -125,15 +121,12 @@ class MainWindow(QMainWindow):
         self.addToolBar(bar)
 
     def _build_status(self) -> None:
-        self.status_iteration = QLabel(objectName="statusIteration")
-        self.status_phase = QLabel(objectName="statusPhase")
-        self.status_step = QLabel(objectName="statusStep")
-        self.status_loss = QLabel(objectName="statusLoss")
-        bar = self.statusBar()
-        bar.addWidget(self.status_iteration)
-        bar.addWidget(self.status_phase)
-        bar.addWidget(self.status_step, 1)
-        bar.addPermanentWidget(self.status_loss)
+        self.status = StatusBar(self.model, self.actions["stop"], self)
+        self.setStatusBar(self.status)
+        # its fields, by the names the tests and the screenshot read
+        self.status_iteration, self.status_phase = self.status.iteration, self.status.phase
+        self.status_step, self.status_loss = self.status.step, self.status.loss
+        self.progress = self.status.job_bar
 
     def _connect(self) -> None:
         m, stack = self.model, self.undo_stack
@@ -145,9 +138,7 @@ class MainWindow(QMainWindow):
         m.networkReplaced.connect(self._network_replaced)
         m.sourceChanged.connect(self._update_title)
         m.sampleChanged.connect(self.sample_box.setCurrentIndex)
-        m.digitsChanged.connect(self._update_status)
         m.busyChanged.connect(self._busy_changed)
-        m.jobProgress.connect(self._job_progress)
         m.problem.connect(self._show_problem)
         stack.cleanChanged.connect(self._update_title)
         for signal in (stack.canUndoChanged, stack.canRedoChanged, stack.undoTextChanged, stack.redoTextChanged):
@@ -164,18 +155,9 @@ class MainWindow(QMainWindow):
         self.train_count.setEnabled(not m.busy)
         self.sample_box.setEnabled(not (m.busy and isinstance(m.job.what, Training)))
 
-    def _update_status(self) -> None:
-        session, fmt = self.model.session, self.model.fmt
-        step = session.current_step
-        self.status_iteration.setText(f"Iteration {session.iteration:,}")
-        self.status_phase.setText(f"Phase: {session.phase}")
-        self.status_step.setText(session.describe(step).text(fmt) if step else "nothing computed yet")
-        self.status_loss.setText(f"Loss {fmt(session.loss)}")
-
     def _session_changed(self) -> None:
         self._update_sample_box()
         self._update_enabled()
-        self._update_status()
 
     def _network_replaced(self) -> None:
         self.undo_stack.clear()
@@ -206,27 +188,21 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{os.path.basename(name)}{marker} — Backprop Stepper")
 
     def _undo_changed(self) -> None:
-        """Undo and Redo say what they would undo or redo, as QUndoStack's own actions do."""
+        """Undo and Redo say what they would undo or redo, as QUndoStack's own actions do: in
+        the menu and the tooltip; the toolbar's buttons keep their short text and their size."""
         for name, prefix, what in (("undo", "&Undo", self.undo_stack.undoText()),
                                    ("redo", "&Redo", self.undo_stack.redoText())):
-            self.actions[name].setText(f"{prefix} {what}" if what else prefix)
+            action = self.actions[name]
+            action.setText(f"{prefix} {what}" if what else prefix)
+            action.setIconText(prefix.replace("&", ""))
+            action.setToolTip(tooltip(name, f"{prefix.replace('&', '')} {what}" if what else None))
+            action.setStatusTip(action.toolTip())
         self._update_enabled()
 
     def _busy_changed(self, busy: bool) -> None:
         if busy:
             self.actions["play"].setChecked(False)
-            text = self.model.job.what.text
-            self.progress.setRange(0, 0)
-            self.progress.setFormat(text + " %p%")
-            self.progress.setToolTip(text)
-            self.progress.show()
-        else:
-            self.progress.hide()
         self._update_enabled()
-
-    def _job_progress(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
 
     # -- play and train ---------------------------------------------------------------------
     def _speed_changed(self, value: int) -> None:
@@ -272,24 +248,27 @@ class MainWindow(QMainWindow):
         self.undo_stack.push(commands.Reset(self.model))
 
     # -- messages ---------------------------------------------------------------------------
-    def show_message(self, title: str, text: str, icon=QMessageBox.Icon.Information) -> None:
-        """A message that does not block: the window keeps working behind it."""
+    def show_message(self, title: str, text: str, icon=QMessageBox.Icon.Information,
+                     rich: bool = False) -> QMessageBox:
+        """A message that does not block: the window keeps working behind it. Plain text (a
+        path or a name read from a file is shown as it is) unless `rich`."""
         box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self)
         box.setObjectName("message")
+        box.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
+        return box
 
     def _show_problem(self, problem: Problem) -> None:
         icon = QMessageBox.Icon.Critical if problem.severe else QMessageBox.Icon.Warning
         self.show_message(problem.title, problem.text, icon)
 
     def show_help(self) -> None:
-        self.show_message("Keyboard and mouse", help_text(self.actions))
+        self.show_message("Keyboard and mouse", help_text(), rich=True)
 
     def show_about(self) -> None:
-        self.show_message("About Backprop Stepper",
-                          "Backprop Stepper shows every number of the forward pass, the backward pass and the "
-                          "update of a small neural network, one computation at a time, exactly (float64).")
+        box = self.show_message("About Backprop Stepper", about_text(), rich=True)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
 
     def closeEvent(self, event) -> None:
         self.model.cancel_job()

@@ -1,12 +1,11 @@
 """The window behaves as a desktop application (issue 7, items 2, 3, 7, 9 and 11): progress
 that shows, nothing lost without asking, controls that keep still and stay symmetric, an
 editor whose messages are readable, help and about that say the right things."""
-import time
+import re
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QToolBar
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QLabel, QMessageBox, QToolBar, QToolButton, QWidget
 
 from engine import netfile, open_network, presets
 
@@ -123,3 +122,153 @@ def test_step_back_from_the_first_step_of_the_first_iteration_shows_nothing_comp
     assert (s.iteration, s.cursor) == (1, -1)
     assert not w.actions["step_back"].isEnabled()
     assert "nothing computed yet" in w.status_step.text()
+
+
+# -- 2. progress that shows -------------------------------------------------------------------
+
+PROGRESS = r"[\d,]+ of {total} {unit} · [\d,.]+/s · (\d+ h )?(\d+ min )?\d+ s left"
+
+
+def test_training_shows_its_progress_with_stop_beside_it(qtbot, window):
+    w = window
+    job = w.findChild(QWidget, "jobProgress")
+    assert not job.isVisible()
+    w.train_count.setValue(100_000)
+    click(qtbot, w, "train")
+    assert job.isVisible() and w.progress.isVisible()
+    text = w.findChild(QLabel, "jobText")
+    pattern = "Training: " + PROGRESS.format(total="100,000", unit="iterations")
+    qtbot.waitUntil(lambda: re.fullmatch(pattern, text.text()) is not None, timeout=10_000)
+    assert 0 < w.progress.value() < w.progress.maximum() == 100_000
+    # the status bar's Stop stops the training; step back reaches the iterations trained
+    stop = w.findChild(QToolButton, "jobStop")
+    assert stop.isVisible() and stop.isEnabled() and stop.text() == "Stop"
+    qtbot.mouseClick(stop, Qt.MouseButton.LeftButton)
+    assert not w.model.busy and not job.isVisible()
+    s = w.model.session
+    stopped_at = s.iteration
+    assert 1 < stopped_at < 100_001 and s.cursor == -1
+    assert w.actions["step_back"].isEnabled() and button(w, "step_back").isEnabled()
+    click(qtbot, w, "step_back")
+    assert (s.iteration, s.cursor) == (stopped_at - 1, len(s.steps) - 1)
+
+
+def test_exporting_a_trace_shows_its_progress(qtbot, window, tmp_path, monkeypatch):
+    w = window
+    w.train_count.setValue(3000)
+    click(qtbot, w, "train")
+    qtbot.waitUntil(lambda: not w.model.busy, timeout=60_000)
+    path = tmp_path / "trace.csv"
+    monkeypatch.setattr("guiapp.files.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), ""))
+    seen = []
+    text = w.findChild(QLabel, "jobText")
+    w.model.jobProgress.connect(lambda done, total: seen.append((w.progress.isVisible(), text.text())))
+    w.actions["export_trace"].trigger()
+    assert w.findChild(QWidget, "jobProgress").isVisible()
+    qtbot.waitUntil(lambda: not w.model.busy, timeout=60_000)
+    assert path.exists()
+    pattern = "Exporting the trace: " + PROGRESS.format(total="3,001", unit="iterations")
+    during = [shown_text for shown, shown_text in seen[:-1]]
+    assert all(shown for shown, _ in seen)
+    assert any(re.fullmatch(pattern, t) for t in during), during[:3]
+    assert not w.findChild(QWidget, "jobProgress").isVisible()
+
+
+def test_progress_text():
+    from guiapp.jobs import duration, progress_text
+
+    assert progress_text(12_345, 100_000, "iterations", 12_345 / 9_800) == \
+        "12,345 of 100,000 iterations · 9,800/s · 9 s left"
+    assert progress_text(0, 100, "losses", 0.0) == "0 of 100 losses"
+    assert progress_text(100, 100, "losses", 2.0) == "100 of 100 losses · 50/s"
+    assert [duration(s) for s in (0.2, 59.5, 61, 3600 * 2 + 125)] == ["1 s", "1 min 0 s", "1 min 1 s", "2 h 2 min"]
+
+
+# -- 11. the status bar -----------------------------------------------------------------------
+
+def test_status_bar_fields_are_separated_and_the_loss_waits_for_the_forward_pass(qtbot, window):
+    w = window
+    s = w.model.session
+    assert w.status_iteration.text() == "Iteration 1"
+    assert w.status_step.text() == "nothing computed yet"
+    assert not w.status_phase.isVisible()  # no "Phase: start"
+    assert w.status_loss.text() == "Loss not computed yet"
+    for _ in range(3):
+        click(qtbot, w, "step")
+    assert w.status_phase.text() == "forward pass" and "Phase" not in w.status_phase.text()
+    assert w.status_loss.text() == "Loss not computed yet"
+    click(qtbot, w, "finish_phase")  # the forward pass
+    assert w.status_loss.text() == "Loss not computed yet"
+    click(qtbot, w, "finish_phase")  # the loss
+    assert w.status_phase.text() == "loss"
+    assert w.status_loss.text() == f"Loss {w.model.fmt(s.loss)}" == "Loss 0.298371109"
+    # each field stands apart: a separating line between neighbours, none touching
+    bar = w.statusBar()
+    fields = [w.status_iteration, w.status_phase, w.status_step]
+    lines = [f for f in bar.findChildren(QFrame, "statusSeparator") if f.isVisible()]
+    for left, right in zip(fields, fields[1:]):
+        gap = (left.geometry().right(), right.geometry().left())
+        assert any(gap[0] < line.geometry().center().x() < gap[1] for line in lines), (left.text(), right.text())
+    assert w.status_iteration.geometry().right() + 4 < w.status_phase.geometry().left()
+
+
+def test_iteration_numbers_have_one_format(qtbot, window):
+    w = window
+    w.train_count.setValue(14_655)
+    click(qtbot, w, "train")
+    qtbot.waitUntil(lambda: not w.model.busy, timeout=60_000)
+    edit_value(qtbot, w, "w1", "0.5")
+    assert w.status_iteration.text() == "Iteration 14,656"
+    assert "iteration 14,656" in w.undo_stack.undoText()
+    assert "iteration 14,656" in button(w, "undo").toolTip()
+
+
+# -- 11. help and about -----------------------------------------------------------------------
+
+def shown_message(w) -> QMessageBox:
+    shown = [b for b in w.findChildren(QMessageBox, "message") if b.isVisible()]
+    assert shown, "no message is shown"
+    return shown[-1]
+
+
+def help_rows(text: str) -> dict[str, str]:
+    return dict(re.findall(r"<tr><td>(.*?)</td><td><b>(.*?)</b></td></tr>", text))
+
+
+def test_help_lists_each_action_by_its_name_with_its_usual_keys(qtbot, window):
+    w = window
+    edit_value(qtbot, w, "w1", "0.5")  # Undo's text is now "Undo set w1 to 0.5 (iteration 1)"
+    w.actions["help_keys"].trigger()
+    box = shown_message(w)
+    rows = help_rows(box.text())
+    assert rows["Undo"] == "Ctrl+Z"
+    assert rows["Step"] == "Right, F10" and rows["Step back"] == "Left, Shift+F10"
+    assert rows["Quit"] == "Ctrl+Q"
+    assert "Enter" in rows["Edit selected value"] and "F2" in rows["Edit selected value"]
+    assert not any("set w1" in title for title in rows)
+    assert "F14" not in box.text() and "Undo, " not in box.text()
+    assert box.textFormat() == Qt.TextFormat.RichText
+    box.close()
+
+
+def test_about_says_the_version_and_credits_the_article(qtbot, window):
+    from guiapp.about import version
+
+    w = window
+    w.actions["about"].trigger()
+    box = shown_message(w)
+    text = box.text()
+    assert re.search(r"version \d+\.\d+", text) and version() in text
+    assert "M. Mazur" in text and "A Step by Step Backpropagation Example" in text and "2015" in text
+    assert "mattmazur.com" in text
+    box.close()
+
+
+def test_messages_show_text_from_files_as_it_is(qtbot, window, tmp_path, monkeypatch):
+    w = window
+    bad = tmp_path / "<b>bold<b>.json"
+    bad.write_text("{ not json")
+    w.files.open_path(str(bad))
+    box = shown_message(w)
+    assert box.textFormat() == Qt.TextFormat.PlainText and "<b>bold<b>.json" in box.text()
+    box.close()
