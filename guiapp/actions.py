@@ -76,6 +76,7 @@ ACTIONS = (
 )
 
 # Where the actions go: "|" is a separator; other names are the window's menus and widgets.
+# Stop is not on the toolbar: while a job runs it stands beside its progress in the status bar.
 MENUS = {
     "&File": "open presets save save_as | export_trace export_trace_current export_history | quit",
     "&Edit": "undo redo | edit_selected edit_lr reset",
@@ -83,7 +84,7 @@ MENUS = {
     "&View": "fit zoom_in zoom_out",
     "&Help": "help_keys about",
 }
-TOOLBAR = ("step_back step finish_phase finish_iteration play speed | train_count train stop | "
+TOOLBAR = ("step_back step finish_phase finish_iteration play speed | train_count train | "
            "reset undo redo | sample")
 
 

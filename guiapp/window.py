@@ -73,16 +73,19 @@ class MainWindow(QMainWindow):
         self.speed = QSlider(Qt.Orientation.Horizontal, objectName="speed")
         self.speed.setRange(1, 60)
         self.speed.setValue(5)
-        self.speed.setFixedWidth(110)
+        self.speed.setFixedWidth(72)
         self.speed.setToolTip("Play speed: computations per second")
         self.speed_label = QLabel()
+        self.speed_label.setContentsMargins(3, 0, 3, 0)
+        self.speed_label.setMinimumWidth(self.speed_label.fontMetrics().horizontalAdvance("60/s") + 6)
         self.train_count = QSpinBox(objectName="trainCount")
         self.train_count.setRange(1, 10_000_000)
         self.train_count.setValue(DEFAULT_TRAIN)
         self.train_count.setGroupSeparatorShown(True)
         self.train_count.setSuffix(" iterations")
         self.train_count.setToolTip("How many iterations Train runs")
-        self.sample_label = QLabel(" Sample: ")
+        self.sample_label = QLabel("Sample:")
+        self.sample_label.setContentsMargins(4, 0, 3, 0)
         self.sample_box = QComboBox(objectName="sample")
         self.sample_box.setToolTip("Which sample of the batch the diagram shows; the next computation "
                                    "about a sample shows that sample")
@@ -119,6 +122,13 @@ class MainWindow(QMainWindow):
             else:
                 bar.addAction(self.actions[name])
         self.addToolBar(bar)
+        # Play becomes Pause and back: its button is as wide as the wider of the two
+        play, action = bar.widgetForAction(self.actions["play"]), self.actions["play"]
+        widths = []
+        for text in ("&Pause", "&Play"):
+            action.setText(text)
+            widths.append(play.sizeHint().width())
+        play.setFixedWidth(max(widths))
 
     def _build_status(self) -> None:
         self.status = StatusBar(self.model, self.actions["stop"], self)
@@ -207,7 +217,7 @@ class MainWindow(QMainWindow):
     # -- play and train ---------------------------------------------------------------------
     def _speed_changed(self, value: int) -> None:
         self.play_timer.setInterval(int(1000 / value))
-        self.speed_label.setText(f" {value}/s ")
+        self.speed_label.setText(f"{value}/s")
 
     def set_playing(self, on: bool) -> None:
         self.actions["play"].setText("&Pause" if on else "&Play")

@@ -53,6 +53,9 @@ def window(make_window):
 
 
 def button(w, name: str) -> QToolButton:
+    """The toolbar's button of an action; Stop's stands beside the progress in the status bar."""
+    if name == "stop":
+        return w.findChild(QToolButton, "jobStop")
     bar = w.findChild(QToolBar, "steppingBar")
     return bar.widgetForAction(w.actions[name])
 

@@ -272,3 +272,40 @@ def test_messages_show_text_from_files_as_it_is(qtbot, window, tmp_path, monkeyp
     box = shown_message(w)
     assert box.textFormat() == Qt.TextFormat.PlainText and "<b>bold<b>.json" in box.text()
     box.close()
+
+
+# -- 7. controls that keep still ---------------------------------------------------------------
+
+def toolbar_geometry(w) -> list:
+    bar = w.findChild(QToolBar, "steppingBar")
+    return [bar.widgetForAction(a).geometry() for a in bar.actions() if bar.widgetForAction(a) is not None]
+
+
+def test_the_toolbar_keeps_still(qtbot, make_window):
+    w = make_window("xor")
+    before = toolbar_geometry(w)
+    click(qtbot, w, "play")
+    qtbot.waitUntil(lambda: w.model.session.cursor >= 0)
+    assert w.actions["play"].text().replace("&", "") == "Pause"
+    assert toolbar_geometry(w) == before
+    click(qtbot, w, "play")
+    w.speed.setValue(60)
+    w.speed.setValue(1)
+    assert toolbar_geometry(w) == before
+    edit_value(qtbot, w, "w1", "0.123456789012345")  # a long undo text
+    assert "set w1 to 0.123456789012345" in w.actions["undo"].text()  # the menu says what
+    assert button(w, "undo").text() == "Undo" and "set w1 to 0.123456789012345" in button(w, "undo").toolTip()
+    click(qtbot, w, "undo")
+    assert button(w, "redo").text() == "Redo" and "set w1" in button(w, "redo").toolTip()
+    assert toolbar_geometry(w) == before
+
+
+def test_everything_on_the_toolbar_shows_at_1024_pixels(qtbot, make_window):
+    w = make_window("xor")
+    w.resize(1024, 700)
+    qtbot.waitUntil(lambda: w.width() == 1024)
+    bar = w.findChild(QToolBar, "steppingBar")
+    extension = bar.findChild(QToolButton, "qt_toolbar_ext_button")
+    assert extension is None or not extension.isVisible()
+    assert w.sample_box.isVisible() and bar.rect().contains(w.sample_box.geometry())
+    assert bar.sizeHint().width() <= 1024 - 40  # some room left for wider fonts
