@@ -309,3 +309,65 @@ def test_everything_on_the_toolbar_shows_at_1024_pixels(qtbot, make_window):
     assert extension is None or not extension.isVisible()
     assert w.sample_box.isVisible() and bar.rect().contains(w.sample_box.geometry())
     assert bar.sizeHint().width() <= 1024 - 40  # some room left for wider fonts
+
+
+def test_step_back_is_enabled_after_reset_then_undo(qtbot, window):
+    w = window
+    s = w.model.session
+    w.train_count.setValue(30)
+    click(qtbot, w, "train")
+    qtbot.waitUntil(lambda: not w.model.busy)
+    assert button(w, "step_back").isEnabled()
+    click(qtbot, w, "reset")
+    assert s.iteration == 1 and not button(w, "step_back").isEnabled()
+    click(qtbot, w, "undo")
+    assert s.iteration == 31 and button(w, "step_back").isEnabled()
+    click(qtbot, w, "step_back")
+    assert (s.iteration, s.cursor) == (30, len(s.steps) - 1)
+
+
+# -- 9. the value editor -----------------------------------------------------------------------
+
+def assert_fully_visible(dialog) -> None:
+    """Every label shown in the dialog is as large as its text needs, inside the dialog."""
+    for label in dialog.findChildren(QLabel):
+        if not label.isVisible():
+            continue
+        if label.wordWrap():
+            assert label.height() >= label.heightForWidth(label.width()), label.text()
+            assert label.width() >= label.minimumSizeHint().width(), label.text()
+        else:
+            assert label.height() >= label.sizeHint().height() and label.width() >= label.sizeHint().width()
+        assert dialog.rect().contains(label.geometry()), label.text()
+
+
+def test_the_editor_takes_a_negative_weight(qtbot, window):
+    w = window
+    edit_value(qtbot, w, "w1", "-1e-3")
+    assert start_value(w, "w1") == -1e-3 and open_editor(w) is None
+
+
+@pytest.mark.parametrize("typed", ["-1e-3", "0", "1,5.2", "a long line of text that is not a number at all"])
+def test_the_learning_rate_editor_refuses_with_a_readable_message(qtbot, window, typed):
+    w = window
+    w.actions["edit_lr"].trigger()
+    editor = open_editor(w)
+    assert "-1e-3" not in editor.prompt.text() and "1e-3" in editor.prompt.text()
+    assert "positive" in editor.prompt.text()
+    assert_fully_visible(editor)
+    editor.field.selectAll()
+    qtbot.keyClicks(editor.field, typed)
+    qtbot.keyClick(editor.field, Qt.Key.Key_Return)
+    assert open_editor(w) is editor and editor.error.isVisible()
+    assert ("positive" in editor.error.text()) == (typed in ("-1e-3", "0"))
+    assert_fully_visible(editor)
+    assert w.model.session.net.learning_rate == 0.5 and not w.undo_stack.canUndo()
+    editor.reject()
+
+
+def test_the_editor_shows_names_as_they_are(qtbot):
+    from guiapp.editor import ValueEditor
+
+    editor = ValueEditor("<i>x</i>", 0.5)
+    qtbot.addWidget(editor)
+    assert "&lt;i&gt;x&lt;/i&gt;" in editor.prompt.text()
