@@ -78,7 +78,7 @@ ACTIONS = (
 # Where the actions go: "|" is a separator; other names are the window's menus and widgets.
 # Stop is not on the toolbar: while a job runs it stands beside its progress in the status bar.
 MENUS = {
-    "&File": "open presets save save_as | export_trace export_trace_current export_history | quit",
+    "&File": "open recent presets save save_as | export_trace export_trace_current export_history | quit",
     "&Edit": "undo redo | edit_selected edit_lr reset",
     "&Run": "step step_back finish_phase finish_iteration play train stop",
     "&View": "fit zoom_in zoom_out",

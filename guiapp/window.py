@@ -49,6 +49,7 @@ class MainWindow(QMainWindow):
         self._build_status()
         self._connect()
 
+        self.files.take_drops()
         settings.restore_window(self)
         self._network_replaced()
 
@@ -94,17 +95,22 @@ class MainWindow(QMainWindow):
             action = self.presets_menu.addAction(name)
             action.setObjectName(f"preset:{name}")
             action.triggered.connect(lambda checked=False, n=name: self.files.open_preset(n))
+        self.recent_menu = QMenu("Open &recent", self, objectName="recentMenu")
+        self.recent_menu.setToolTipsVisible(True)
 
     def _build_menus(self) -> None:
+        submenus = {"presets": self.presets_menu, "recent": self.recent_menu}
         for title, names in MENUS.items():
             menu = self.menuBar().addMenu(title)
             for name in names.split():
                 if name == "|":
                     menu.addSeparator()
-                elif name == "presets":
-                    menu.addMenu(self.presets_menu)
+                elif name in submenus:
+                    menu.addMenu(submenus[name])
                 else:
                     menu.addAction(self.actions[name])
+            if "recent" in names.split():
+                menu.aboutToShow.connect(self.fill_recent_menu)
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("Stepping", self, objectName="steppingBar")
@@ -162,6 +168,7 @@ class MainWindow(QMainWindow):
         set_enabled(self.actions, m.busy, {"step_back": m.session.can_step_back(),
                                            "undo": self.undo_stack.canUndo(), "redo": self.undo_stack.canRedo()})
         self.presets_menu.setEnabled(not m.busy)
+        self.recent_menu.setEnabled(not m.busy)
         self.train_count.setEnabled(not m.busy)
         self.sample_box.setEnabled(not (m.busy and isinstance(m.job.what, Training)))
 
@@ -280,7 +287,29 @@ class MainWindow(QMainWindow):
         box = self.show_message("About Backprop Stepper", about_text(), rich=True)
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
 
+    # -- opening --------------------------------------------------------------------------
+    def fill_recent_menu(self) -> None:
+        """File ▸ Open recent, as the settings have it now (another window may have added to it)."""
+        menu = self.recent_menu
+        menu.clear()
+        paths = settings.recent_files()
+        for n, path in enumerate(paths, 1):
+            name = os.path.basename(path).replace("&", "&&")  # a file name is shown as it is
+            action = menu.addAction(f"&{n % 10} {name}" if n <= 10 else name)
+            action.setObjectName(f"recent:{n}")
+            action.setToolTip(path)
+            action.setStatusTip(path)
+            action.triggered.connect(lambda checked=False, p=path: self.files.open_file(p))
+        if paths:
+            menu.addSeparator()
+            menu.addAction("&Clear the list", lambda: settings.forget_recent(None))
+        else:
+            menu.addAction("No recent files").setEnabled(False)
+
     def closeEvent(self, event) -> None:
+        if not self.files.keep_changes("closing"):
+            event.ignore()
+            return
         self.model.cancel_job()
         self.play_timer.stop()
         settings.save_window(self)

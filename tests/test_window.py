@@ -27,6 +27,13 @@ def shows(text: str, value: float, decimals: int) -> bool:
     return any(abs(x - value) <= 0.5 * 10 ** -decimals for x in numbers(text))
 
 
+def leave_unchanged(w) -> None:
+    """Before the test's window is closed: nothing to ask about (a changed network would ask
+    to save, and the question would wait for an answer)."""
+    w.model.cancel_job()
+    w.undo_stack.setClean()
+
+
 @pytest.fixture
 def make_window(qtbot, settings_dir):
     from guiapp.window import MainWindow
@@ -35,7 +42,7 @@ def make_window(qtbot, settings_dir):
 
     def make(name="mazur", net=None):
         w = MainWindow(net if net is not None else open_network(name), name)
-        qtbot.addWidget(w)
+        qtbot.addWidget(w, before_close_func=leave_unchanged)
         w.resize(1400, 860)
         w.show()
         qtbot.waitExposed(w)

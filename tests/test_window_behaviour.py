@@ -4,10 +4,18 @@ editor whose messages are readable, help and about that say the right things."""
 import re
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QMessageBox, QToolBar, QToolButton, QWidget
+from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QFrame, QLabel, QMessageBox, QToolBar, QToolButton, QWidget
 
 from engine import netfile, open_network, presets
+
+
+def leave_unchanged(w) -> None:
+    """Before the test's window is closed: nothing to ask about (a changed network would ask
+    to save, and the question would wait for an answer)."""
+    w.model.cancel_job()
+    w.undo_stack.setClean()
 
 
 @pytest.fixture
@@ -18,7 +26,7 @@ def make_window(qtbot, settings_dir):
 
     def make(name="mazur", net=None):
         w = MainWindow(net if net is not None else open_network(name), name)
-        qtbot.addWidget(w)
+        qtbot.addWidget(w, before_close_func=leave_unchanged)
         w.resize(1400, 860)
         w.show()
         qtbot.waitExposed(w)
@@ -28,7 +36,6 @@ def make_window(qtbot, settings_dir):
     yield make
     for w in made:
         w.model.cancel_job()
-        w.undo_stack.setClean()  # closing a changed window would ask to save
 
 
 @pytest.fixture
@@ -371,3 +378,225 @@ def test_the_editor_shows_names_as_they_are(qtbot):
     editor = ValueEditor("<i>x</i>", 0.5)
     qtbot.addWidget(editor)
     assert "&lt;i&gt;x&lt;/i&gt;" in editor.prompt.text()
+
+
+# -- 3. nothing lost without asking ------------------------------------------------------------
+
+Answer = QMessageBox.StandardButton
+
+
+@pytest.fixture
+def answers(monkeypatch):
+    """Answer the save question with the answers listed (in turn); records what was asked."""
+    asked, given = [], []
+
+    def ask(parent, name, doing):
+        asked.append((name, doing))
+        return given.pop(0)
+
+    monkeypatch.setattr("guiapp.files.ask_to_save", ask)
+    return asked, given
+
+
+def changed_window(qtbot, make_window, name="mazur"):
+    w = make_window(name)
+    edit_value(qtbot, w, "w1", "0.25")
+    assert w.windowTitle().startswith(f"{name} *")
+    return w
+
+
+def test_closing_an_unchanged_window_asks_nothing(qtbot, make_window, answers):
+    w = make_window()
+    assert w.close() and answers[0] == []
+
+
+@pytest.mark.parametrize("answer", [Answer.Cancel, Answer.Discard, Answer.Save])
+def test_quitting_a_changed_network_asks_to_save(qtbot, make_window, answers, answer, tmp_path, monkeypatch):
+    asked, given = answers
+    w = changed_window(qtbot, make_window)
+    target = tmp_path / "saved.json"
+    monkeypatch.setattr("guiapp.files.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), ""))
+    given.append(answer)
+    w.actions["quit"].trigger()
+    assert asked == [("mazur", "closing")]
+    if answer == Answer.Cancel:
+        assert w.isVisible() and not target.exists()
+        w.undo_stack.setClean()
+    else:
+        assert not w.isVisible()
+        assert target.exists() == (answer == Answer.Save)
+    if answer == Answer.Save:
+        assert netfile.load(target).weights[0][0, 0] == 0.25
+
+
+def test_a_save_that_does_not_happen_cancels_the_quit(qtbot, make_window, answers, monkeypatch):
+    asked, given = answers
+    w = changed_window(qtbot, make_window)
+    monkeypatch.setattr("guiapp.files.QFileDialog.getSaveFileName", lambda *a, **k: ("", ""))
+    given.append(Answer.Save)
+    assert not w.close() and w.isVisible() and "*" in w.windowTitle()
+
+
+@pytest.mark.parametrize("answer", [Answer.Cancel, Answer.Discard, Answer.Save])
+def test_opening_over_a_changed_network_asks_to_save(qtbot, make_window, answers, answer, tmp_path, monkeypatch):
+    asked, given = answers
+    w = changed_window(qtbot, make_window)
+    saved = tmp_path / "saved.json"
+    other = tmp_path / "other.json"
+    other.write_text(presets.path("xor").read_text())
+    monkeypatch.setattr("guiapp.files.QFileDialog.getSaveFileName", lambda *a, **k: (str(saved), ""))
+    chosen = []
+    monkeypatch.setattr("guiapp.files.QFileDialog.getOpenFileName",
+                        lambda *a, **k: chosen.append(1) or (str(other), ""))
+    given.append(answer)
+    w.actions["open"].trigger()
+    assert asked == [("mazur", "opening another network")]
+    assert saved.exists() == (answer == Answer.Save)
+    if answer == Answer.Cancel:  # no file dialog, nothing changed
+        assert chosen == [] and w.model.session.net.sizes == [2, 2, 2] and start_value(w, "w1") == 0.25
+    else:
+        assert chosen == [1] and w.model.session.net.sizes == [2, 3, 1] and w.model.source == str(other)
+        assert "*" not in w.windowTitle()
+
+
+@pytest.mark.parametrize("answer", [Answer.Cancel, Answer.Discard, Answer.Save])
+def test_opening_a_preset_over_a_changed_network_asks_to_save(qtbot, make_window, answers, answer, tmp_path,
+                                                              monkeypatch):
+    asked, given = answers
+    w = changed_window(qtbot, make_window)
+    saved = tmp_path / "saved.json"
+    monkeypatch.setattr("guiapp.files.QFileDialog.getSaveFileName", lambda *a, **k: (str(saved), ""))
+    given.append(answer)
+    next(a for a in w.presets_menu.actions() if a.objectName() == "preset:xor").trigger()
+    assert asked == [("mazur", "opening the preset xor")]
+    assert saved.exists() == (answer == Answer.Save)
+    assert w.model.session.net.sizes == ([2, 2, 2] if answer == Answer.Cancel else [2, 3, 1])
+
+
+def test_the_save_question_offers_save_discard_and_cancel(qtbot, make_window):
+    """The real question (not replaced): its buttons, and Discard answers it."""
+    w = changed_window(qtbot, make_window)
+    seen = {}
+
+    def answer():
+        box = next(b for b in QApplication.topLevelWidgets()
+                   if isinstance(b, QMessageBox) and b.objectName() == "saveQuestion" and b.isVisible())
+        seen["buttons"] = box.standardButtons()
+        seen["text"] = box.text()
+        box.button(Answer.Discard).click()
+
+    QTimer.singleShot(0, answer)
+    next(a for a in w.presets_menu.actions() if a.objectName() == "preset:xor").trigger()
+    assert seen["buttons"] == Answer.Save | Answer.Discard | Answer.Cancel
+    assert "mazur" in seen["text"] and "preset xor" in seen["text"]
+    assert w.model.session.net.sizes == [2, 3, 1]
+
+
+def recent_actions(w) -> list:
+    w.fill_recent_menu()
+    return [a for a in w.recent_menu.actions() if a.objectName().startswith("recent:")]
+
+
+def network_file(folder, name: str, preset: str = "xor"):
+    path = folder / name
+    path.write_text(presets.path(preset).read_text())
+    return path
+
+
+def test_open_recent(qtbot, window, tmp_path, monkeypatch):
+    w = window
+    assert recent_actions(w) == []
+    files = [network_file(tmp_path, f"net{k} & co.json") for k in range(12)]
+    for path in files:
+        assert w.files.open_path(str(path))
+    shown = recent_actions(w)
+    assert len(shown) == 10  # at most ten, the latest first
+    assert [a.toolTip() for a in shown] == [str(p.resolve()) for p in files[::-1][:10]]
+    assert shown[0].text() == "&1 net11 && co.json"  # the name as it is, "&" not a mnemonic
+    # saving puts the file first too
+    saved = tmp_path / "saved.json"
+    monkeypatch.setattr("guiapp.files.QFileDialog.getSaveFileName", lambda *a, **k: (str(saved), ""))
+    w.actions["save_as"].trigger()
+    assert recent_actions(w)[0].toolTip() == str(saved.resolve())
+    # opening one from the menu
+    recent_actions(w)[3].trigger()
+    assert w.model.source == str(files[9].resolve())
+    assert recent_actions(w)[0].toolTip() == str(files[9].resolve())
+    # a file gone: a message, and it is off the list
+    files[8].unlink()
+    gone = next(a for a in recent_actions(w) if a.toolTip() == str(files[8].resolve()))
+    gone.trigger()
+    box = shown_message(w)
+    assert "does not exist" in box.text() and str(files[8].resolve()) in box.text()
+    assert box.textFormat() == Qt.TextFormat.PlainText
+    box.close()
+    assert str(files[8].resolve()) not in [a.toolTip() for a in recent_actions(w)]
+    assert w.model.source == str(files[9].resolve())
+
+
+def test_recent_files_are_remembered_between_runs(qtbot, make_window, tmp_path):
+    w = make_window()
+    path = network_file(tmp_path, "kept.json")
+    w.files.open_path(str(path))
+    w.close()
+    w2 = make_window()
+    assert [a.toolTip() for a in recent_actions(w2)] == [str(path.resolve())]
+
+
+def drag_events(target, paths):
+    """A drag of these files entering `target` and their drop there (keep the mime data alive
+    as long as the events)."""
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    pos = QPointF(target.rect().center())
+    enter = QDragEnterEvent(pos.toPoint(), Qt.DropAction.CopyAction, data, Qt.MouseButton.NoButton,
+                            Qt.KeyboardModifier.NoModifier)
+    drop = QDropEvent(pos, Qt.DropAction.CopyAction, data, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    return data, enter, drop
+
+
+def test_a_network_file_dropped_on_the_window_opens_it(qtbot, window, tmp_path):
+    w = window
+    path = network_file(tmp_path, "dropped.json")
+    text = tmp_path / "notes.txt"
+    text.write_text("not a network")
+    data, enter, drop = drag_events(w, [text])
+    QApplication.sendEvent(w, enter)
+    assert not enter.isAccepted()
+    data, enter, drop = drag_events(w, [text, path])
+    QApplication.sendEvent(w, enter)
+    assert enter.isAccepted()
+    QApplication.sendEvent(w, drop)
+    assert drop.isAccepted()
+    assert w.model.source == str(path) and w.model.session.net.sizes == [2, 3, 1]
+    assert w.windowTitle().startswith("dropped.json")
+
+
+@pytest.mark.parametrize("where", ["diagram", "plot", "train_count"])
+def test_a_network_file_dropped_on_a_view_opens_it_too(qtbot, window, tmp_path, where):
+    """The views that take drops themselves (a graphics view, a text field) leave network files
+    to the window."""
+    w = window
+    target = {"diagram": w.diagram.viewport(), "plot": w.plot.plot.viewport(),
+              "train_count": w.train_count.lineEdit()}[where]
+    path = network_file(tmp_path, "dropped.json")
+    data, enter, drop = drag_events(target, [path])
+    QApplication.sendEvent(target, enter)
+    assert enter.isAccepted()
+    QApplication.sendEvent(target, drop)
+    assert w.model.source == str(path) and w.model.session.net.sizes == [2, 3, 1]
+    assert w.train_count.value() == 1000
+
+
+def test_a_drop_over_a_changed_network_asks_first(qtbot, make_window, answers, tmp_path):
+    asked, given = answers
+    w = changed_window(qtbot, make_window)
+    path = network_file(tmp_path, "dropped.json")
+    for answer in (Answer.Cancel, Answer.Discard):
+        given.append(answer)
+        data, enter, drop = drag_events(w, [path])  # Qt delivers a drop only after its drag entered
+        QApplication.sendEvent(w, enter)
+        QApplication.sendEvent(w, drop)
+        if answer == Answer.Cancel:
+            assert asked == [("mazur", "opening another network")] and w.model.session.net.sizes == [2, 2, 2]
+    assert w.model.session.net.sizes == [2, 3, 1]
