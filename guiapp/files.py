@@ -62,7 +62,7 @@ class Files(QObject):
         return path
 
     # -- changes ----------------------------------------------------------------------------
-    def keep_changes(self, doing: str) -> bool:
+    def maybe_save(self, doing: str) -> bool:
         """Before the network is replaced or the window closed: asks to save a changed network.
         True to go on (saved, or discarded), False to cancel (or the save did not happen)."""
         if self.window.undo_stack.isClean():
@@ -99,7 +99,7 @@ class Files(QObject):
 
     # -- networks ---------------------------------------------------------------------------
     def open_dialog(self) -> None:
-        if not self.keep_changes("opening another network"):
+        if not self.maybe_save("opening another network"):
             return
         path, _ = QFileDialog.getOpenFileName(self.window, "Open network", settings.last_folder(),
                                               "Networks (*.json);;All files (*)")
@@ -115,7 +115,7 @@ class Files(QObject):
                        "recent files.")
             return False
         net = self._load(path)
-        if net is None or not self.keep_changes("opening another network"):
+        if net is None or not self.maybe_save("opening another network"):
             return False
         self._replace(net, path)
         return True
@@ -141,7 +141,7 @@ class Files(QObject):
         self.model.replace(net, path)
 
     def open_preset(self, name: str) -> None:
-        if self.keep_changes(f"opening the preset {name}"):
+        if self.maybe_save(f"opening the preset {name}"):
             self.model.replace(netfile.load(presets.path(name)), name)
 
     def save(self) -> bool:

@@ -10,7 +10,8 @@ import os
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QComboBox, QLabel, QMainWindow, QMenu, QMessageBox, QSlider, QSpinBox, QSplitter, QToolBar
+from PySide6.QtWidgets import (QComboBox, QLabel, QMainWindow, QMenu, QMessageBox, QSlider, QSpinBox, QSplitter,
+                               QToolBar)
 
 from engine import Network, presets
 
@@ -265,8 +266,7 @@ class MainWindow(QMainWindow):
         self.undo_stack.push(commands.Reset(self.model))
 
     # -- messages ---------------------------------------------------------------------------
-    def show_message(self, title: str, text: str, icon=QMessageBox.Icon.Information,
-                     rich: bool = False) -> QMessageBox:
+    def show_message(self, title: str, text: str, icon=QMessageBox.Icon.Information, rich: bool = False) -> None:
         """A message that does not block: the window keeps working behind it. Plain text (a
         path or a name read from a file is shown as it is) unless `rich`."""
         box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self)
@@ -274,7 +274,6 @@ class MainWindow(QMainWindow):
         box.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
-        return box
 
     def _show_problem(self, problem: Problem) -> None:
         icon = QMessageBox.Icon.Critical if problem.severe else QMessageBox.Icon.Warning
@@ -284,10 +283,9 @@ class MainWindow(QMainWindow):
         self.show_message("Keyboard and mouse", help_text(), rich=True)
 
     def show_about(self) -> None:
-        box = self.show_message("About Backprop Stepper", about_text(), rich=True)
-        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.show_message("About Backprop Stepper", about_text(), rich=True)  # its link opens in a browser
 
-    # -- opening --------------------------------------------------------------------------
+    # -- recent files -----------------------------------------------------------------------
     def fill_recent_menu(self) -> None:
         """File ▸ Open recent, as the settings have it now (another window may have added to it)."""
         menu = self.recent_menu
@@ -295,7 +293,7 @@ class MainWindow(QMainWindow):
         paths = settings.recent_files()
         for n, path in enumerate(paths, 1):
             name = os.path.basename(path).replace("&", "&&")  # a file name is shown as it is
-            action = menu.addAction(f"&{n % 10} {name}" if n <= 10 else name)
+            action = menu.addAction(f"&{n % 10} {name}")
             action.setObjectName(f"recent:{n}")
             action.setToolTip(path)
             action.setStatusTip(path)
@@ -307,7 +305,7 @@ class MainWindow(QMainWindow):
             menu.addAction("No recent files").setEnabled(False)
 
     def closeEvent(self, event) -> None:
-        if not self.files.keep_changes("closing"):
+        if not self.files.maybe_save("closing"):
             event.ignore()
             return
         self.model.cancel_job()
