@@ -10,7 +10,8 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QStatusBar, QToolButton, QWidget
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QProgressBar, QSizePolicy, QStatusBar, QToolButton,
+                               QWidget)
 
 from engine import Session
 
@@ -53,14 +54,17 @@ class StatusBar(QStatusBar):
         self.addWidget(self.iteration)
         self.addWidget(self.phase_line)
         self.addWidget(self.phase)
-        self.addWidget(separator())
+        self.step_line = separator()
+        self.addWidget(self.step_line)
+        # a long formula is cut at the window's edge (its tooltip has it all), never widens the window
+        self.step.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.addWidget(self.step, 1)
 
         # the job: what it has done, a bar and Stop (permanent: a message does not hide it)
         self.job = QWidget(objectName="jobProgress")
         self.job_text = plain_label("jobText")
         self.job_bar = QProgressBar(objectName="progress")
-        self.job_bar.setFixedWidth(140)
+        self.job_bar.setFixedWidth(100)
         self.job_bar.setTextVisible(False)
         self.job_stop = QToolButton(objectName="jobStop")
         self.job_stop.setDefaultAction(stop_action)
@@ -90,6 +94,7 @@ class StatusBar(QStatusBar):
         self.phase.setVisible(step is not None)
         self.phase_line.setVisible(step is not None)
         self.step.setText(session.describe(step).text(fmt) if step else "nothing computed yet")
+        self.step.setToolTip(self.step.text())
         known = loss_computed(session)
         self.loss.setText(f"Loss {fmt(session.loss)}" if known else "Loss not computed yet")
         self.loss.setToolTip("The batch loss of this iteration's forward pass" if known else
@@ -101,16 +106,22 @@ class StatusBar(QStatusBar):
         if busy:
             self.job_bar.setRange(0, 0)  # busy indicator until the first report
             self.job_text.setText(f"{job.what.text}…")
+            self.job_text.setMinimumWidth(0)
             self.job.setToolTip(job.what.path if isinstance(job.what, Export) else "")
             self._text_shown_at = 0.0
         self.job.setVisible(busy)
+        # no stepping while a job runs: its progress takes the computation's room
+        self.step.setVisible(not busy)
+        self.step_line.setVisible(not busy)
 
     def _job_progress(self, done: int, total: int) -> None:
         job = self.model.job
         self.job_bar.setRange(0, max(total, 1))
         self.job_bar.setValue(done)
-        now = time.monotonic()
+        now, what = time.monotonic(), job.what
+        if not self._text_shown_at:  # as wide as its text will be at its longest: the bar and Stop keep still
+            longest = f"{what.text}: {total:,} of {total:,} {what.unit} · 999,999/s · 59 min 59 s left"
+            self.job_text.setMinimumWidth(self.job_text.fontMetrics().horizontalAdvance(longest) + 8)
         if now - self._text_shown_at >= TEXT_SECONDS or done >= total:
             self._text_shown_at = now
-            what = job.what
             self.job_text.setText(f"{what.text}: {progress_text(done, total, what.unit, now - job.started)}")

@@ -600,3 +600,21 @@ def test_a_drop_over_a_changed_network_asks_first(qtbot, make_window, answers, t
         if answer == Answer.Cancel:
             assert asked == [("mazur", "opening another network")] and w.model.session.net.sizes == [2, 2, 2]
     assert w.model.session.net.sizes == [2, 3, 1]
+
+
+def test_the_status_bar_never_widens_the_window(qtbot, make_window):
+    w = make_window("xor")
+    w.resize(1024, 700)
+    qtbot.waitUntil(lambda: w.width() == 1024)
+    for _ in range(len(w.model.session.steps)):  # long formulas: cut at the edge, with a tooltip
+        click(qtbot, w, "step")
+        assert w.statusBar().minimumSizeHint().width() <= 1024, w.status_step.text()
+    assert w.status_step.toolTip() == w.status_step.text()
+    w.train_count.setValue(10_000_000)
+    click(qtbot, w, "train")
+    text = w.findChild(QLabel, "jobText")
+    qtbot.waitUntil(lambda: "left" in text.text(), timeout=10_000)
+    assert not w.status_step.isVisible()  # the progress takes the computation's room
+    assert w.statusBar().minimumSizeHint().width() <= 1024 and w.width() == 1024
+    w.model.cancel_job()
+    assert w.status_step.isVisible()
