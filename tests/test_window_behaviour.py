@@ -618,3 +618,14 @@ def test_the_status_bar_never_widens_the_window(qtbot, make_window):
     assert w.statusBar().minimumSizeHint().width() <= 1024 and w.width() == 1024
     w.model.cancel_job()
     assert w.status_step.isVisible()
+
+
+def test_escape_stops_training_without_a_toolbar_stop(qtbot, window):
+    w = window
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
+    w.train_count.setValue(10_000_000)
+    click(qtbot, w, "train")
+    qtbot.waitUntil(lambda: w.model.session.iteration > 1)
+    qtbot.keyClick(w, Qt.Key.Key_Escape)
+    assert not w.model.busy and button(w, "step_back").isEnabled()
