@@ -5,8 +5,10 @@ computed as soon as the session gets there (it is cheap), recorded in the trace,
 cursor walks through its elementary computations (`steps`): values at or before the cursor
 are "known"; the others are shown as not yet computed. Stepping past the last computation
 moves to iteration k+1 (unless iteration k's loss or update is not finite: no NaN or
-infinity ever reaches the parameters); stepping back before the first returns to iteration
-k-1 as long as the trace keeps it. Editing a weight, bias, input, target or the learning rate
+infinity ever reaches the parameters) at its first computation; stepping back from the first
+computation returns to the last of iteration k-1 as long as the trace keeps it. The cursor
+is before the first computation ("nothing computed yet") where an iteration starts after an
+edit, Reset, training or opening. Editing a weight, bias, input, target or the learning rate
 recomputes iteration k from its forward pass and puts the cursor back at its start.
 
 A `Bookmark` is the state an iteration starts from; undo, Reset and its undo come back to
@@ -194,11 +196,16 @@ class Session:
             self.cursor = 0
 
     def step_back(self) -> bool:
-        """One computation back; False if there is nothing left to go back to."""
-        if self.cursor >= 0:
+        """One computation back; False if there is nothing left to go back to.
+
+        The mirror of `step`: from the first computation of an iteration it goes to the last
+        of the previous one (where `step` from there came from), so "nothing computed yet" is
+        passed over; it is reached only when the trace keeps no previous iteration."""
+        previous = self.iteration - 1 in self.trace
+        if self.cursor > 0 or (self.cursor == 0 and not previous):
             self.cursor -= 1
             return True
-        if self.iteration - 1 not in self.trace:
+        if not previous:
             return False
         self._previous_iteration()
         self.cursor = len(self.steps) - 1

@@ -7,6 +7,7 @@ it, and `set_enabled` is the one place the busy rule is applied.
 from __future__ import annotations
 
 import enum
+import html
 from dataclasses import dataclass
 from operator import attrgetter
 
@@ -50,7 +51,7 @@ ACTIONS = (
                ("Ctrl+Shift+E",)),
     ActionSpec("export_history", "Export loss &history…", "files.export_history", ("Ctrl+H",),
                "Write iteration,loss to CSV"),
-    ActionSpec("quit", "&Quit", "close", (Key.Quit,), while_busy=ON),
+    ActionSpec("quit", "&Quit", "close", ("Ctrl+Q",), while_busy=ON),
     ActionSpec("undo", "&Undo", "undo_stack.undo", (Key.Undo,), "Undo the last edit or reset"),
     ActionSpec("redo", "&Redo", "undo_stack.redo", (Key.Redo,), "Redo what was undone"),
     ActionSpec("step", "&Step", "model.step", ("Right", "F10"), "Compute one more quantity (→)"),
@@ -75,15 +76,42 @@ ACTIONS = (
 )
 
 # Where the actions go: "|" is a separator; other names are the window's menus and widgets.
+# Stop is not on the toolbar: while a job runs it stands beside its progress in the status bar.
 MENUS = {
-    "&File": "open presets save save_as | export_trace export_trace_current export_history | quit",
+    "&File": "open recent presets save save_as | export_trace export_trace_current export_history | quit",
     "&Edit": "undo redo | edit_selected edit_lr reset",
     "&Run": "step step_back finish_phase finish_iteration play train stop",
     "&View": "fit zoom_in zoom_out",
     "&Help": "help_keys about",
 }
-TOOLBAR = ("step_back step finish_phase finish_iteration play speed | train_count train stop progress | "
+TOOLBAR = ("step_back step finish_phase finish_iteration play speed | train_count train | "
            "reset undo redo | sample")
+
+
+SPECS = {spec.name: spec for spec in ACTIONS}
+
+
+def plain_text(spec: ActionSpec) -> str:
+    """The action's text without its mnemonic and ellipsis: "Open network"."""
+    return spec.text.replace("&", "").rstrip("…")
+
+
+def key_names(spec: ActionSpec) -> list[str]:
+    """The keys of an action as help and tooltips show them: of a standard key its first
+    binding only (Ctrl+Z, not also F14 and the Undo key some keyboards have)."""
+    names = []
+    for key in spec.keys:
+        sequences = QKeySequence.keyBindings(key)[:1] if isinstance(key, Key) else [QKeySequence(key)]
+        names += [k.toString(QKeySequence.SequenceFormat.NativeText) for k in sequences]
+    return names
+
+
+def tooltip(name: str, tip: str | None = None) -> str:
+    """The tooltip of an action: its tip (or `tip`) and its keys."""
+    spec = SPECS[name]
+    text = tip or spec.tip or plain_text(spec)
+    keys = key_names(spec)
+    return f"{text} ({', '.join(keys)})" if keys else text
 
 
 def make_actions(window) -> dict[str, QAction]:
@@ -95,11 +123,8 @@ def make_actions(window) -> dict[str, QAction]:
         keys = [QKeySequence(k) for k in spec.keys]
         if keys:
             action.setShortcuts(keys)
-        tip = spec.tip or spec.text.replace("&", "").rstrip("…")
-        if keys:
-            tip += f" ({', '.join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in keys)})"
-        action.setToolTip(tip)
-        action.setStatusTip(tip)
+        action.setToolTip(tooltip(spec.name))
+        action.setStatusTip(action.toolTip())
         slot = attrgetter(spec.slot)(window)
         if spec.checkable:
             action.setCheckable(True)
@@ -117,17 +142,25 @@ def set_enabled(actions: dict[str, QAction], busy: bool, possible: dict[str, boo
         actions[spec.name].setEnabled(spec.while_busy.allows(busy) and possible.get(spec.name, True))
 
 
-def help_text(actions: dict[str, QAction]) -> str:
+# Keys that work where a widget has the focus, not through the action: the help lists them too.
+WIDGET_KEYS = {"edit_selected": ["Enter in the diagram"]}
+
+
+def help_text() -> str:
+    """Keys (each action by its own name, not its current text) and mouse use, as rich text."""
     rows = []
-    for action in actions.values():
-        keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts())
+    for spec in ACTIONS:
+        keys = ", ".join(key_names(spec) + WIDGET_KEYS.get(spec.name, []))
         if keys:
-            rows.append(f"<tr><td>{action.text().replace('&', '')}</td><td><b>{keys}</b></td></tr>")
+            rows.append(f"<tr><td>{html.escape(plain_text(spec))}</td><td><b>{html.escape(keys)}</b></td></tr>")
     mouse = (
         "<p><b>Mouse</b>: click a weight, bias or unit to see its chain-rule breakdown; double-click a "
         "weight, bias, input unit (its input), output unit (its target) or the η tag (the learning rate) "
-        "to type an exact value (0.5, -1e-3, .5, 1/2 or 0,5). Wheel zooms the diagram, dragging moves it. "
-        "Hover over the loss curve to read iteration and loss; click a computation in the list to go there.</p>"
+        "to type an exact value (0.5, -1e-3, .5, 1/2 or 0,5; η must be positive), or select it and press "
+        "Enter. Wheel zooms the diagram, dragging moves it. Hover over the loss curve to read iteration and "
+        "loss; click a computation in the list to go there. Drop a network file (.json) on the window to "
+        "open it.</p>"
         "<p><b>Undo</b> returns to the iteration an edit was made in, as it was then.</p>"
     )
     return "<table cellspacing=6>" + "".join(rows) + "</table>" + mouse
+

@@ -3,15 +3,14 @@
 An edit is made at the start of an iteration (it restarts that iteration). Undo and redo
 come back to that iteration as it was when the edit was made, then put the old or the new
 value: what was computed after the edit (stepping on, training) was computed from it and
-goes with it. Repeated edits of the same value in the same iteration merge into one.
+goes with it. Each committed edit is its own undo step, even of the same value in a row:
+one Undo takes back exactly one value typed.
 """
 from __future__ import annotations
 
 from PySide6.QtGui import QUndoCommand
 
 from .model import SessionModel, ValueRef
-
-_IDS = {"param": 1, "input": 2, "target": 3, "lr": 4}
 
 
 class SetValue(QUndoCommand):
@@ -20,11 +19,8 @@ class SetValue(QUndoCommand):
         self.model, self.ref = model, ref
         self.old, self.new = model.read(ref), new
         self.bookmark = model.bookmark()
-        self._retitle()
-
-    def _retitle(self):
-        what = self.ref.describe(self.model.session)
-        self.setText(f"set {what} to {self.new!r} (iteration {self.bookmark.iteration})")
+        what = ref.describe(model.session)
+        self.setText(f"set {what} to {new!r} (iteration {self.bookmark.iteration:,})")
 
     def redo(self):
         self._apply(self.new)
@@ -35,18 +31,6 @@ class SetValue(QUndoCommand):
     def _apply(self, value: float):
         self.model.restore(self.bookmark)
         self.model.write(self.ref, value)
-
-    def id(self) -> int:
-        return _IDS[self.ref.kind]
-
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        if not isinstance(other, SetValue) or other.ref != self.ref:
-            return False
-        if other.bookmark.iteration != self.bookmark.iteration:
-            return False
-        self.new = other.new
-        self._retitle()
-        return True
 
 
 class SetParameter(SetValue):

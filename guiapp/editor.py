@@ -1,14 +1,20 @@
 """The dialog in which an exact value is typed."""
 from __future__ import annotations
 
+import html
+
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout
 
-from .numbers import parse_number
+from .numbers import EXAMPLES, parse_number
+
+WIDTH_CHARS = 46  # the dialog is this many average characters wide: a message wraps in two lines
 
 
 class ValueEditor(QDialog):
-    """Asks for a new value; refuses (with the reason, the dialog staying open) anything
-    that is not a number, so the old value stays until a valid one is given."""
+    """Asks for a new value; refuses (with the reason, the dialog staying open and growing to
+    show it whole) anything that is not a number, or for the learning rate (`positive`) a
+    number that is not positive, so the old value stays until a valid one is given."""
 
     def __init__(self, what: str, current: float, parent=None, positive: bool = False):
         super().__init__(parent)
@@ -16,11 +22,16 @@ class ValueEditor(QDialog):
         self.setWindowTitle(f"Edit {what}")
         self.positive = positive
         self.value: float | None = None
-        self.prompt = QLabel(f"New value of <b>{what}</b> (now {current!r}).<br>"
-                             "Examples: 0.5, -1e-3, .5, 1/2, 0,5")
+        examples = [e.lstrip("-") if positive else e for e in EXAMPLES]
+        rule = " It must be positive." if positive else ""
+        self.prompt = QLabel(f"New value of <b>{html.escape(what)}</b> (now {current!r}).{rule}<br>"
+                             f"Examples: {', '.join(examples)}", objectName="valuePrompt")
+        self.prompt.setTextFormat(Qt.TextFormat.RichText)
+        self.prompt.setWordWrap(True)
         self.field = QLineEdit(repr(current), objectName="valueField")
         self.field.selectAll()
         self.error = QLabel(objectName="valueError")
+        self.error.setTextFormat(Qt.TextFormat.PlainText)  # it quotes what was typed
         self.error.setStyleSheet("color: #b00020")
         self.error.setWordWrap(True)
         self.error.hide()
@@ -32,6 +43,7 @@ class ValueEditor(QDialog):
         layout.addWidget(self.field)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * WIDTH_CHARS)
 
     def accept(self) -> None:
         try:
@@ -39,10 +51,18 @@ class ValueEditor(QDialog):
             if self.positive and value <= 0:
                 raise ValueError(f"the learning rate must be positive, not {value!r}")
         except ValueError as e:
-            self.error.setText(str(e))
-            self.error.show()
-            self.field.setFocus()
-            self.field.selectAll()
+            self._show_error(str(e))
             return
         self.value = value
         super().accept()
+
+    def _show_error(self, text: str) -> None:
+        self.error.setText(text[:1].upper() + text[1:] + ".")
+        self.error.show()
+        # word-wrapped labels: the height the layout needs at this width, not its first guess
+        self.layout().activate()
+        needed = self.layout().totalHeightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
+        self.field.setFocus()
+        self.field.selectAll()

@@ -1,20 +1,47 @@
 """Opening, saving and exporting, with their file dialogs and their messages.
 
-Exports run as jobs of the model (`Export`), so the window keeps working while a long trace
-is written; the status bar says when the file is there, a message when it could not be."""
+Before a changed network (the title marked *) is replaced or the window closed, the user is
+asked to save, discard or cancel (`ask_to_save`). Files opened or saved are remembered as
+recent files. Exports run as jobs of the model (`Export`), so the window keeps working while
+a long trace is written; the status bar says when the file is there, a message when it
+could not be."""
 from __future__ import annotations
 
 import math
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from engine import NetworkFileError, export, netfile, presets
 
 from . import settings
 from .jobs import Export
+
+Answer = QMessageBox.StandardButton
+
+
+def ask_to_save(parent, name: str, doing: str) -> Answer:
+    """Save, Discard or Cancel: the question before a changed network is replaced or closed."""
+    box = QMessageBox(QMessageBox.Icon.Warning, "Save changes?",
+                      f"The network “{name}” has changes that are not saved. Save them before {doing}?",
+                      Answer.Save | Answer.Discard | Answer.Cancel, parent)
+    box.setObjectName("saveQuestion")
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setInformativeText("Discard loses the edits made since it was opened or saved.")
+    box.setDefaultButton(Answer.Save)
+    box.setEscapeButton(Answer.Cancel)
+    return Answer(box.exec())
+
+
+def dropped_network(data) -> str | None:
+    """The first network file (a .json file) among the files dragged, if any."""
+    for url in data.urls() if data is not None and data.hasUrls() else []:
+        path = url.toLocalFile() if url.isLocalFile() else ""
+        if path.lower().endswith(".json") and os.path.isfile(path):
+            return path
+    return None
 
 
 class Files(QObject):
@@ -34,37 +61,98 @@ class Files(QObject):
         path, _ = QFileDialog.getSaveFileName(self.window, caption, os.path.join(settings.last_folder(), name), types)
         return path
 
+    # -- changes ----------------------------------------------------------------------------
+    def maybe_save(self, doing: str) -> bool:
+        """Before the network is replaced or the window closed: asks to save a changed network.
+        True to go on (saved, or discarded), False to cancel (or the save did not happen)."""
+        if self.window.undo_stack.isClean():
+            return True
+        answer = ask_to_save(self.window, os.path.basename(self.model.source or "untitled"), doing)
+        if answer == Answer.Save:
+            return self.save()
+        return answer == Answer.Discard
+
+    # -- drops ------------------------------------------------------------------------------
+    def take_drops(self) -> None:
+        """A network file dropped anywhere on the window opens it: the window takes drops, and
+        so do the widgets that would keep a drop to themselves (the diagram's and the loss
+        curve's views, the train count's field), through this event filter."""
+        self.window.setAcceptDrops(True)
+        for widget in [self.window] + self.window.findChildren(QWidget):
+            if widget.acceptDrops():
+                widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        kind = event.type()
+        if kind not in (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop):
+            return False
+        path = dropped_network(event.mimeData())
+        if path is None:
+            return False  # not a network file: the widget's own business
+        if self.model.busy:
+            event.ignore()
+            return True
+        event.acceptProposedAction()
+        if kind == QEvent.Type.Drop:
+            self.open_file(path)
+        return True
+
     # -- networks ---------------------------------------------------------------------------
     def open_dialog(self) -> None:
+        if not self.maybe_save("opening another network"):
+            return
         path, _ = QFileDialog.getOpenFileName(self.window, "Open network", settings.last_folder(),
                                               "Networks (*.json);;All files (*)")
         if path:
             self.open_path(path)
 
-    def open_path(self, path: str) -> bool:
-        try:
-            net = netfile.load(path)
-        except NetworkFileError as e:
-            self._warn("Cannot open the network", str(e))
+    def open_file(self, path: str) -> bool:
+        """Open a recent file or one dropped on the window: read first (a file that is missing or
+        not a network is said so), then, for a changed network, ask to save."""
+        if not os.path.isfile(path):
+            settings.forget_recent(path)
+            self._warn("Cannot open the network", f"{path} does not exist any more. It is taken off the "
+                       "recent files.")
             return False
-        settings.remember_folder(path)
-        self.model.replace(net, path)
+        net = self._load(path)
+        if net is None or not self.maybe_save("opening another network"):
+            return False
+        self._replace(net, path)
         return True
 
-    def open_preset(self, name: str) -> None:
-        self.model.replace(netfile.load(presets.path(name)), name)
+    def open_path(self, path: str) -> bool:
+        """Open the network file at `path` in place of the current network, without asking."""
+        net = self._load(path)
+        if net is None:
+            return False
+        self._replace(net, path)
+        return True
 
-    def save(self) -> None:
+    def _load(self, path: str):
+        try:
+            return netfile.load(path)
+        except NetworkFileError as e:
+            self._warn("Cannot open the network", str(e))
+            return None
+
+    def _replace(self, net, path: str) -> None:
+        settings.remember_folder(path)
+        settings.remember_recent(path)
+        self.model.replace(net, path)
+
+    def open_preset(self, name: str) -> None:
+        if self.maybe_save(f"opening the preset {name}"):
+            self.model.replace(netfile.load(presets.path(name)), name)
+
+    def save(self) -> bool:
         source = self.model.source
         if source and os.path.isfile(source):
-            self.save_to(source)
-        else:
-            self.save_as()
+            return self.save_to(source)
+        return self.save_as()
 
-    def save_as(self) -> None:
+    def save_as(self) -> bool:
         path = self._save_path("Save network", self._stem() + ".json", "Networks (*.json)")
-        if path:
-            self.save_to(path)
+        return bool(path) and self.save_to(path)
 
     def save_to(self, path: str) -> bool:
         net = self.model.session.current_network()
@@ -78,6 +166,7 @@ class Files(QObject):
             self._warn("Cannot save", f"{path} could not be written: {e.strerror or e}. No file was changed.")
             return False
         settings.remember_folder(path)
+        settings.remember_recent(path)
         self.model.set_source(path)
         self.window.undo_stack.setClean()
         self.window.statusBar().showMessage(f"Saved {path}", 5000)
@@ -101,7 +190,7 @@ class Files(QObject):
         first = last if current_only else session.trace.first
         records = export.trace_snapshot(session.trace, first, last)
         settings.remember_folder(path)
-        self.model.run_job(Export(path, f"Exporting {len(records):,} iterations"),
+        self.model.run_job(Export(path, "Exporting the trace"),
                            export.write_trace(path, session.net.copy(), session.layout, records))
 
     def export_history(self) -> None:
@@ -112,7 +201,8 @@ class Files(QObject):
     def export_history_to(self, path: str) -> None:
         settings.remember_folder(path)
         losses = self.model.session.history.values.copy()
-        self.model.run_job(Export(path, f"Exporting {len(losses):,} losses"), export.write_history(path, losses))
+        self.model.run_job(Export(path, "Exporting the loss history", "losses"),
+                           export.write_history(path, losses))
 
     def _job_finished(self, what) -> None:
         if isinstance(what, Export):

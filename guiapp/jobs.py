@@ -5,11 +5,13 @@ milliseconds; `Job` calls next() from a zero-interval timer, so between two slic
 loop repaints, serves other timers and takes clicks (Stop included). Cancelling closes the
 generator, which cleans up after itself (an export deletes its temporary file).
 
-What a job does is a small object, `Training` or `Export`: the window shows its text, and
-whoever handles the job's end asks what it was with isinstance.
+What a job does is a small object, `Training` or `Export`: the window shows its text and
+what its progress counts (`unit`), and whoever handles the job's end asks what it was with
+isinstance.
 """
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
@@ -19,16 +21,39 @@ from PySide6.QtCore import QObject, QTimer, Signal
 @dataclass(frozen=True)
 class Training:
     iterations: int
-
-    @property
-    def text(self) -> str:
-        return f"Training {self.iterations:,} iterations"
+    text = "Training"
+    unit = "iterations"  # what its progress counts
 
 
 @dataclass(frozen=True)
 class Export:
     path: str
-    text: str  # "Exporting 21 iterations"
+    text: str  # "Exporting the trace"
+    unit: str = "iterations"  # what its progress counts: iterations of the trace, losses
+
+
+def duration(seconds: float) -> str:
+    """A time left, rounded up: "9 s", "2 min 5 s", "1 h 3 min"."""
+    s = math.ceil(seconds)
+    if s < 60:
+        return f"{s} s"
+    m, s = divmod(s, 60)
+    if m < 60:
+        return f"{m} min {s} s"
+    h, m = divmod(m, 60)
+    return f"{h} h {m} min"
+
+
+def progress_text(done: int, total: int, unit: str, seconds: float) -> str:
+    """What a job has done after `seconds` of work, e.g. "12,345 of 100,000 iterations ·
+    9,800/s · 9 s left": the rate and the time left once something is done."""
+    text = f"{done:,} of {total:,} {unit}"
+    if done > 0 and seconds > 0:
+        rate = done / seconds
+        text += f" · {rate:,.0f}/s" if rate >= 10 else f" · {rate:.1f}/s"
+        if done < total:
+            text += f" · {duration((total - done) / rate)} left"
+    return text
 
 
 class Job(QObject):
@@ -48,6 +73,7 @@ class Job(QObject):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._slice)
         self.running = False
+        self.started = 0.0  # time.monotonic() when it started
         # The longest the event loop waited for one slice (next() and its progress report),
         # in CPU seconds of this thread: what the code controls, whatever else the machine runs.
         self.longest_slice = 0.0
@@ -57,6 +83,7 @@ class Job(QObject):
 
     def start(self) -> None:
         self.running = True
+        self.started = time.monotonic()
         self._timer.start()
 
     def cancel(self) -> None:

@@ -9,6 +9,8 @@ import math
 import re
 from fractions import Fraction
 
+EXAMPLES = ("0.5", "-1e-3", ".5", "1/2", "0,5")  # what the editor offers as examples
+
 _NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
 _FORMS = re.compile(rf"^({_NUMBER})(?:/({_NUMBER}))?$")
 
@@ -23,7 +25,7 @@ def parse_number(text: str) -> float:
         raise ValueError("no number given")
     match = _FORMS.match(s)
     if not match:
-        raise ValueError(f"“{text}” is not a number (examples: 0.5, -1e-3, .5, 1/2, 0,5)")
+        raise ValueError(f"“{text}” is not a number")
     numerator, denominator = match.groups()
     if denominator is None:
         value = float(numerator)

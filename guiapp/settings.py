@@ -1,4 +1,5 @@
-"""What the window remembers between runs (QSettings): geometry, toolbars, digits, last folder.
+"""What the window remembers between runs (QSettings): geometry, toolbars, digits, last folder,
+recent files.
 
 Everything is stored under a version key: settings of another version are ignored."""
 from __future__ import annotations
@@ -22,6 +23,32 @@ def last_folder() -> str:
 def remember_folder(path: str) -> None:
     """The folder of a file just opened or written: the next file dialog starts there."""
     store().setValue("files/last_folder", str(Path(path).resolve().parent))
+
+
+RECENT_MAX = 10
+
+
+def recent_files() -> list[str]:
+    """The network files opened or saved last, the latest first."""
+    value = store().value("files/recent", [])
+    if isinstance(value, str):  # QSettings gives a one-element list back as a string
+        value = [value]
+    return [str(path) for path in value or []][:RECENT_MAX]
+
+
+def _set_recent(paths: list[str]) -> None:
+    store().setValue("files/recent", paths[:RECENT_MAX])
+
+
+def remember_recent(path: str) -> None:
+    """A network file just opened or saved: first in the recent files, at most RECENT_MAX kept."""
+    path = str(Path(path).resolve())
+    _set_recent([path] + [p for p in recent_files() if p != path])
+
+
+def forget_recent(path: str | None = None) -> None:
+    """Take a file (one that no longer exists) off the recent files; all of them if None."""
+    _set_recent([] if path is None else [p for p in recent_files() if p != path])
 
 
 def restore_window(window) -> None:

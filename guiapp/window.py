@@ -10,13 +10,14 @@ import os
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import (QComboBox, QLabel, QMainWindow, QMenu, QMessageBox, QProgressBar, QSlider,
-                               QSpinBox, QSplitter, QToolBar)
+from PySide6.QtWidgets import (QComboBox, QLabel, QMainWindow, QMenu, QMessageBox, QSlider, QSpinBox, QSplitter,
+                               QToolBar)
 
 from engine import Network, presets
 
 from . import commands, settings
-from .actions import MENUS, TOOLBAR, help_text, make_actions, set_enabled
+from .about import about_text
+from .actions import MENUS, TOOLBAR, help_text, make_actions, set_enabled, tooltip
 from .diagram import DiagramView
 from .editor import ValueEditor
 from .files import Files
@@ -24,6 +25,7 @@ from .jobs import Training
 from .lossplot import LossPlot
 from .model import Problem, SessionModel, ValueRef
 from .panel import SidePanel
+from .status import StatusBar
 
 DEFAULT_TRAIN = 1000
 
@@ -48,9 +50,9 @@ class MainWindow(QMainWindow):
         self._build_status()
         self._connect()
 
+        self.files.take_drops()
         settings.restore_window(self)
         self._network_replaced()
-        self._update_status()
 
     # -- building ---------------------------------------------------------------------------
     def _build_layout(self) -> None:
@@ -73,20 +75,19 @@ class MainWindow(QMainWindow):
         self.speed = QSlider(Qt.Orientation.Horizontal, objectName="speed")
         self.speed.setRange(1, 60)
         self.speed.setValue(5)
-        self.speed.setFixedWidth(110)
+        self.speed.setFixedWidth(72)
         self.speed.setToolTip("Play speed: computations per second")
         self.speed_label = QLabel()
+        self.speed_label.setContentsMargins(3, 0, 3, 0)
+        self.speed_label.setMinimumWidth(self.speed_label.fontMetrics().horizontalAdvance("60/s") + 6)
         self.train_count = QSpinBox(objectName="trainCount")
         self.train_count.setRange(1, 10_000_000)
         self.train_count.setValue(DEFAULT_TRAIN)
         self.train_count.setGroupSeparatorShown(True)
         self.train_count.setSuffix(" iterations")
         self.train_count.setToolTip("How many iterations Train runs")
-        self.progress = QProgressBar(objectName="progress")
-        self.progress.setFixedWidth(160)
-        self.progress.setTextVisible(True)
-        self.progress.hide()
-        self.sample_label = QLabel(" Sample: ")
+        self.sample_label = QLabel("Sample:")
+        self.sample_label.setContentsMargins(4, 0, 3, 0)
         self.sample_box = QComboBox(objectName="sample")
         self.sample_box.setToolTip("Which sample of the batch the diagram shows; the next computation "
                                    "about a sample shows that sample")
@@ -95,23 +96,28 @@ class MainWindow(QMainWindow):
             action = self.presets_menu.addAction(name)
             action.setObjectName(f"preset:{name}")
             action.triggered.connect(lambda checked=False, n=name: self.files.open_preset(n))
+        self.recent_menu = QMenu("Open &recent", self, objectName="recentMenu")
+        self.recent_menu.setToolTipsVisible(True)
 
     def _build_menus(self) -> None:
+        submenus = {"presets": self.presets_menu, "recent": self.recent_menu}
         for title, names in MENUS.items():
             menu = self.menuBar().addMenu(title)
             for name in names.split():
                 if name == "|":
                     menu.addSeparator()
-                elif name == "presets":
-                    menu.addMenu(self.presets_menu)
+                elif name in submenus:
+                    menu.addMenu(submenus[name])
                 else:
                     menu.addAction(self.actions[name])
+            if "recent" in names.split():
+                menu.aboutToShow.connect(self.fill_recent_menu)
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("Stepping", self, objectName="steppingBar")
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         widgets = {"speed": [self.speed, self.speed_label], "train_count": [self.train_count],
-                   "progress": [self.progress], "sample": [self.sample_label, self.sample_box]}
+                   "sample": [self.sample_label, self.sample_box]}
         self.sample_actions = []  # shown only when the batch has several samples
         for name in TOOLBAR.split():
             if name == "|":
@@ -123,17 +129,21 @@ class MainWindow(QMainWindow):
             else:
                 bar.addAction(self.actions[name])
         self.addToolBar(bar)
+        # Play becomes Pause and back: its button is as wide as the wider of the two
+        play, action = bar.widgetForAction(self.actions["play"]), self.actions["play"]
+        widths = []
+        for text in ("&Pause", "&Play"):
+            action.setText(text)
+            widths.append(play.sizeHint().width())
+        play.setFixedWidth(max(widths))
 
     def _build_status(self) -> None:
-        self.status_iteration = QLabel(objectName="statusIteration")
-        self.status_phase = QLabel(objectName="statusPhase")
-        self.status_step = QLabel(objectName="statusStep")
-        self.status_loss = QLabel(objectName="statusLoss")
-        bar = self.statusBar()
-        bar.addWidget(self.status_iteration)
-        bar.addWidget(self.status_phase)
-        bar.addWidget(self.status_step, 1)
-        bar.addPermanentWidget(self.status_loss)
+        self.status = StatusBar(self.model, self.actions["stop"], self)
+        self.setStatusBar(self.status)
+        # its fields, by the names the tests and the screenshot read
+        self.status_iteration, self.status_phase = self.status.iteration, self.status.phase
+        self.status_step, self.status_loss = self.status.step, self.status.loss
+        self.progress = self.status.job_bar
 
     def _connect(self) -> None:
         m, stack = self.model, self.undo_stack
@@ -145,9 +155,7 @@ class MainWindow(QMainWindow):
         m.networkReplaced.connect(self._network_replaced)
         m.sourceChanged.connect(self._update_title)
         m.sampleChanged.connect(self.sample_box.setCurrentIndex)
-        m.digitsChanged.connect(self._update_status)
         m.busyChanged.connect(self._busy_changed)
-        m.jobProgress.connect(self._job_progress)
         m.problem.connect(self._show_problem)
         stack.cleanChanged.connect(self._update_title)
         for signal in (stack.canUndoChanged, stack.canRedoChanged, stack.undoTextChanged, stack.redoTextChanged):
@@ -161,21 +169,13 @@ class MainWindow(QMainWindow):
         set_enabled(self.actions, m.busy, {"step_back": m.session.can_step_back(),
                                            "undo": self.undo_stack.canUndo(), "redo": self.undo_stack.canRedo()})
         self.presets_menu.setEnabled(not m.busy)
+        self.recent_menu.setEnabled(not m.busy)
         self.train_count.setEnabled(not m.busy)
         self.sample_box.setEnabled(not (m.busy and isinstance(m.job.what, Training)))
-
-    def _update_status(self) -> None:
-        session, fmt = self.model.session, self.model.fmt
-        step = session.current_step
-        self.status_iteration.setText(f"Iteration {session.iteration:,}")
-        self.status_phase.setText(f"Phase: {session.phase}")
-        self.status_step.setText(session.describe(step).text(fmt) if step else "nothing computed yet")
-        self.status_loss.setText(f"Loss {fmt(session.loss)}")
 
     def _session_changed(self) -> None:
         self._update_sample_box()
         self._update_enabled()
-        self._update_status()
 
     def _network_replaced(self) -> None:
         self.undo_stack.clear()
@@ -206,32 +206,26 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{os.path.basename(name)}{marker} — Backprop Stepper")
 
     def _undo_changed(self) -> None:
-        """Undo and Redo say what they would undo or redo, as QUndoStack's own actions do."""
+        """Undo and Redo say what they would undo or redo, as QUndoStack's own actions do: in
+        the menu and the tooltip; the toolbar's buttons keep their short text and their size."""
         for name, prefix, what in (("undo", "&Undo", self.undo_stack.undoText()),
                                    ("redo", "&Redo", self.undo_stack.redoText())):
-            self.actions[name].setText(f"{prefix} {what}" if what else prefix)
+            action = self.actions[name]
+            action.setText(f"{prefix} {what}" if what else prefix)
+            action.setIconText(prefix.replace("&", ""))
+            action.setToolTip(tooltip(name, f"{prefix.replace('&', '')} {what}" if what else None))
+            action.setStatusTip(action.toolTip())
         self._update_enabled()
 
     def _busy_changed(self, busy: bool) -> None:
         if busy:
             self.actions["play"].setChecked(False)
-            text = self.model.job.what.text
-            self.progress.setRange(0, 0)
-            self.progress.setFormat(text + " %p%")
-            self.progress.setToolTip(text)
-            self.progress.show()
-        else:
-            self.progress.hide()
         self._update_enabled()
-
-    def _job_progress(self, done: int, total: int) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
 
     # -- play and train ---------------------------------------------------------------------
     def _speed_changed(self, value: int) -> None:
         self.play_timer.setInterval(int(1000 / value))
-        self.speed_label.setText(f" {value}/s ")
+        self.speed_label.setText(f"{value}/s")
 
     def set_playing(self, on: bool) -> None:
         self.actions["play"].setText("&Pause" if on else "&Play")
@@ -272,10 +266,12 @@ class MainWindow(QMainWindow):
         self.undo_stack.push(commands.Reset(self.model))
 
     # -- messages ---------------------------------------------------------------------------
-    def show_message(self, title: str, text: str, icon=QMessageBox.Icon.Information) -> None:
-        """A message that does not block: the window keeps working behind it."""
+    def show_message(self, title: str, text: str, icon=QMessageBox.Icon.Information, rich: bool = False) -> None:
+        """A message that does not block: the window keeps working behind it. Plain text (a
+        path or a name read from a file is shown as it is) unless `rich`."""
         box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self)
         box.setObjectName("message")
+        box.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
@@ -284,14 +280,34 @@ class MainWindow(QMainWindow):
         self.show_message(problem.title, problem.text, icon)
 
     def show_help(self) -> None:
-        self.show_message("Keyboard and mouse", help_text(self.actions))
+        self.show_message("Keyboard and mouse", help_text(), rich=True)
 
     def show_about(self) -> None:
-        self.show_message("About Backprop Stepper",
-                          "Backprop Stepper shows every number of the forward pass, the backward pass and the "
-                          "update of a small neural network, one computation at a time, exactly (float64).")
+        self.show_message("About Backprop Stepper", about_text(), rich=True)  # its link opens in a browser
+
+    # -- recent files -----------------------------------------------------------------------
+    def fill_recent_menu(self) -> None:
+        """File ▸ Open recent, as the settings have it now (another window may have added to it)."""
+        menu = self.recent_menu
+        menu.clear()
+        paths = settings.recent_files()
+        for n, path in enumerate(paths, 1):
+            name = os.path.basename(path).replace("&", "&&")  # a file name is shown as it is
+            action = menu.addAction(f"&{n % 10} {name}")
+            action.setObjectName(f"recent:{n}")
+            action.setToolTip(path)
+            action.setStatusTip(path)
+            action.triggered.connect(lambda checked=False, p=path: self.files.open_file(p))
+        if paths:
+            menu.addSeparator()
+            menu.addAction("&Clear the list", lambda: settings.forget_recent(None))
+        else:
+            menu.addAction("No recent files").setEnabled(False)
 
     def closeEvent(self, event) -> None:
+        if not self.files.maybe_save("closing"):
+            event.ignore()
+            return
         self.model.cancel_job()
         self.play_timer.stop()
         settings.save_window(self)
