@@ -5,15 +5,60 @@ come back to that iteration as it was when the edit was made, then put the old o
 value: what was computed after the edit (stepping on, training) was computed from it and
 goes with it. Each committed edit is its own undo step, even of the same value in a row:
 one Undo takes back exactly one value typed.
+
+Coming back can fail: going forward to the edit's iteration trains up to it again, and that
+can diverge (an edit made later changed what comes before). The session is then left as it
+was (`Session.restore` is all or nothing), the command keeps the error in `failed`, and the
+window puts the undo stack back where it was (`step_undo_stack`) and says why.
 """
 from __future__ import annotations
 
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from engine import TrainingDiverged
 
 from .model import SessionModel, ValueRef
 
 
-class SetValue(QUndoCommand):
+class Command(QUndoCommand):
+    """An undo command whose undo or redo may fail and then changes nothing."""
+
+    def __init__(self, text: str = ""):
+        super().__init__(text)
+        self.failed: Exception | None = None  # why the last undo or redo could not be done
+        self.skip = False  # the next undo or redo only moves the stack back: nothing to do
+
+    def redo(self):
+        self._guarded(self.do)
+
+    def undo(self):
+        self._guarded(self.undo_it)
+
+    def _guarded(self, action) -> None:
+        if self.skip:
+            self.skip = False
+            return
+        try:
+            action()
+        except TrainingDiverged as e:
+            self.failed = e
+
+
+def step_undo_stack(stack: QUndoStack, forward: bool) -> Exception | None:
+    """Undo (or redo) one command; if it fails, the stack is put back where it was (the
+    session is unchanged) and the reason is returned."""
+    if not (stack.canRedo() if forward else stack.canUndo()):
+        return None
+    command = stack.command(stack.index() if forward else stack.index() - 1)
+    (stack.redo if forward else stack.undo)()
+    error, command.failed = command.failed, None
+    if error is not None:
+        command.skip = True
+        (stack.undo if forward else stack.redo)()
+    return error
+
+
+class SetValue(Command):
     def __init__(self, model: SessionModel, ref: ValueRef, new: float):
         super().__init__()
         self.model, self.ref = model, ref
@@ -22,10 +67,10 @@ class SetValue(QUndoCommand):
         what = ref.describe(model.session)
         self.setText(f"set {what} to {new!r} (iteration {self.bookmark.iteration:,})")
 
-    def redo(self):
+    def do(self):
         self._apply(self.new)
 
-    def undo(self):
+    def undo_it(self):
         self._apply(self.old)
 
     def _apply(self, value: float):
@@ -63,7 +108,7 @@ def edit_command(model: SessionModel, ref: ValueRef, new: float) -> SetValue:
     return SetLearningRate(model, new)
 
 
-class Reset(QUndoCommand):
+class Reset(Command):
     """Back to the network as it was opened; undo brings the session back."""
 
     def __init__(self, model: SessionModel):
@@ -71,8 +116,8 @@ class Reset(QUndoCommand):
         self.model = model
         self.before = model.bookmark(whole=True)
 
-    def redo(self):
+    def do(self):
         self.model.reset()
 
-    def undo(self):
+    def undo_it(self):
         self.model.restore(self.before)

@@ -265,6 +265,20 @@ class MainWindow(QMainWindow):
         self.actions["play"].setChecked(False)
         self.undo_stack.push(commands.Reset(self.model))
 
+    def undo(self) -> None:
+        self._step_undo(forward=False)
+
+    def redo(self) -> None:
+        self._step_undo(forward=True)
+
+    def _step_undo(self, forward: bool) -> None:
+        what = self.undo_stack.redoText() if forward else self.undo_stack.undoText()
+        error = commands.step_undo_stack(self.undo_stack, forward)
+        if error is not None:
+            self.show_message("Cannot redo" if forward else "Cannot undo",
+                              f"“{what}” cannot be {'redone' if forward else 'undone'}: {error}. "
+                              "Nothing was changed.", QMessageBox.Icon.Warning)
+
     # -- messages ---------------------------------------------------------------------------
     def show_message(self, title: str, text: str, icon=QMessageBox.Icon.Information, rich: bool = False) -> None:
         """A message that does not block: the window keeps working behind it. Plain text (a

@@ -629,3 +629,33 @@ def test_escape_stops_training_without_a_toolbar_stop(qtbot, window):
     qtbot.waitUntil(lambda: w.model.session.iteration > 1)
     qtbot.keyClick(w, Qt.Key.Key_Escape)
     assert not w.model.busy and button(w, "step_back").isEnabled()
+
+
+def test_an_undo_that_cannot_be_done_changes_nothing_and_says_why(qtbot, make_window):
+    """Issue 8, 7(a), in the window: Finish iteration, Step (iteration 2); target o2 = 1e308
+    (iteration 2's loss is infinite); η = 0.1; Step back into iteration 1; Undo works (it goes
+    back to iteration 2 with η = 0.5). Then an undo that cannot be carried out leaves the
+    session and the undo stack exactly as they were, with a message."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from guiapp import commands
+
+    w = make_window("mazur")
+    s = w.model.session
+    w.actions["finish_iteration"].trigger()
+    w.actions["step"].trigger()
+    assert s.iteration == 2
+    w.undo_stack.push(commands.edit_command(w.model, commands.ValueRef("target", (0, 1)), 1e308))
+    w.undo_stack.push(commands.edit_command(w.model, commands.ValueRef("lr"), 0.1))
+    w.actions["step_back"].trigger()
+    assert s.iteration == 1
+    w.actions["undo"].trigger()
+    assert (s.iteration, s.net.learning_rate, w.undo_stack.index()) == (2, 0.5, 1)
+    # an undo out of reach: the command's bookmark cannot be trained up to any more
+    target_edit = w.undo_stack.command(0)
+    target_edit.bookmark = type(target_edit.bookmark)(3, target_edit.bookmark.params, s.net, None, None)
+    before = (s.iteration, s.cursor, s.params.theta.tolist(), s.history.values.tolist(), w.undo_stack.index())
+    w.actions["undo"].trigger()
+    assert (s.iteration, s.cursor, s.params.theta.tolist(), s.history.values.tolist(), w.undo_stack.index()) == before
+    boxes = [b for b in QApplication.topLevelWidgets() if isinstance(b, QMessageBox) and b.isVisible()]
+    assert boxes and "cannot be undone" in boxes[-1].text() and "Nothing was changed" in boxes[-1].text()
