@@ -22,7 +22,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QFont, QPainter
 from PySide6.QtWidgets import QApplication, QGraphicsScene, QGraphicsView, QLabel
 
 from engine import naming
@@ -86,7 +86,6 @@ class DiagramView(QGraphicsView):
         self.legend = QLabel(self.viewport(), objectName="legend")
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.legend.setWordWrap(True)
-        self.legend.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.scene().selectionChanged.connect(self._scene_selection_changed)
         model.networkReplaced.connect(self.rebuild)
         model.changed.connect(self._session_changed)
@@ -137,18 +136,31 @@ class DiagramView(QGraphicsView):
             colour = colours.readable(getattr(c, role), c.tag_opaque)
             return f"<b style='color:{colour.name()}'>{html.escape(text or c.names[role])}</b>"
 
-        demand = {VALUES: "; an edge's gradient shows when it is used, selected or under the mouse",
-                  NAMES: "; an edge's value and gradient show when it is used, selected or under the mouse"}
         self.legend.setText(
-            f"{word('positive', 'blue ━')} positive, {word('negative', 'vermillion ╍')} negative weight, width: "
-            f"its size · {word('highlight')}: used by the current computation · {word('selected')}: selected · "
-            f"{word('gradient')}: gradients, δ{demand.get(self.level, '')} · double-click a value to edit it")
+            f"{word('positive', 'blue ——')} positive, {word('negative', 'vermillion - - -')} negative weight · "
+            f"{word('highlight')}: used now · {word('selected')}: selected · {word('gradient')}: gradient, δ")
+        demand = {VALUES: "An edge's gradient shows when the computation uses it, when it is selected and "
+                          "under the mouse. ",
+                  NAMES: "An edge's value and gradient show when the computation uses it, when it is selected "
+                         "and under the mouse. "}
+        self.legend.setToolTip(f"The width of an edge is the size of its weight. {demand.get(self.level, '')}"
+                               "Double-click a weight, a bias, an input, an output or η to type a value.")
         self._place_corners()
 
     def _place_corners(self) -> None:
-        """The legend in the bottom left corner, the hint in the top right."""
+        """The legend in the bottom left corner, the hint in the top right, in the window's text
+        (a little smaller)."""
         vp = self.viewport()
-        self.legend.setFixedWidth(max(120, min(vp.width() - 12, int(self.style.metrics.averageCharWidth() * 110))))
+        font = QFont(QApplication.font())
+        font.setPointSizeF(self._point_size() * 0.9)
+        for label in (self.legend, self.hint):
+            label.setFont(font)
+        self.legend.setWordWrap(False)
+        self.legend.setMinimumWidth(0)
+        self.legend.setMaximumWidth(16777215)
+        natural = self.legend.sizeHint().width()
+        self.legend.setWordWrap(natural > vp.width() - 12)
+        self.legend.setFixedWidth(max(120, min(vp.width() - 12, natural)))
         self.legend.adjustSize()
         self.legend.move(6, vp.height() - self.legend.height() - 6)
         self.hint.setMaximumWidth(max(120, vp.width() - 12))
@@ -193,6 +205,7 @@ class DiagramView(QGraphicsView):
             self.edges[p.name] = edge
         self.lr_tag = Tag(style, anchor="left")
         self.lr_tag.ref = ValueRef("lr")
+        self.lr_tag.setToolTip("The learning rate: double-click to type another")
         scene.addItem(self.lr_tag)
         self._show_selection(self.model.selection)  # and refresh: every tag gets its text
         self.auto_fit = True
@@ -211,7 +224,7 @@ class DiagramView(QGraphicsView):
         inputs = max(width(f"{net.unit_name(0, j)} = {fmt(x)}") for row in net.inputs for j, x in enumerate(row))
         targets = max(width(f"target {fmt(t)}") for row in net.targets for t in row)
         output = max(width(f"net {number}"), targets)
-        lr = width(f"η = {number}   (learning rate)")
+        lr = width(f"η = {number}")
         return layout.Texts(line=fm.height(), radius=self.style.radius, input_width=inputs + 2 * PAD_X,
                             hidden_width=width(f"out {number}") + 2 * PAD_X, output_width=output + 2 * PAD_X,
                             edge_widths=edges, edge_lines=2 if level == FULL else 1,
@@ -288,7 +301,7 @@ class DiagramView(QGraphicsView):
             edge.tag.set_lines(lines, shown)
             edge.set_style(value, largest, p.name in params)
         if self.lr_tag is not None:
-            self.lr_tag.set_lines([f"η = {fmt(session.net.learning_rate)}   (learning rate)"])
+            self.lr_tag.set_lines([f"η = {fmt(session.net.learning_rate)}"])
         self._update_callouts(params)
 
     def _update_callouts(self, involved: set | None = None) -> None:
@@ -317,8 +330,23 @@ class DiagramView(QGraphicsView):
                 callout.setZValue(6)
                 self.scene().addItem(callout)
             callout.set_lines([(t, r) for t, r in tag._lines])
-            callout.highlighted = True
-            callout.setPos(tag.pos())
+            callout.highlighted = tag.highlighted or "text"
+            callout.setPos(self._callout_position(self.edges[name], callout))
+
+    def _callout_position(self, edge: EdgeItem, callout: Tag) -> QPointF:
+        """On the edge, as near its tag as it can be without covering a unit or a unit's values."""
+        line = edge.line()
+        length_sq = max(line.dx() ** 2 + line.dy() ** 2, 1e-9)
+        at = edge.tag.pos() - line.p1()
+        t0 = (at.x() * line.dx() + at.y() * line.dy()) / length_sq
+        box = callout.boundingRect()
+        units = [u.sceneBoundingRect() for u in (*self.units.values(), *self.bias_units.values())]
+        units += [u.values.sceneBoundingRect() for u in self.units.values() if u.values.isVisible()]
+        for t in sorted((k / 40 for k in range(4, 37)), key=lambda t: abs(t - t0)):
+            centre = line.pointAt(t)
+            if not any(box.translated(centre).intersects(u) for u in units):
+                return centre
+        return edge.tag.pos()
 
     def _unit_lines(self, l: int, j: int, s: int) -> list:
         session, fmt = self.model.session, self.model.fmt
@@ -366,12 +394,14 @@ class DiagramView(QGraphicsView):
     def zoom_out(self) -> None:
         self.zoom(0.8)
 
-    def text_px(self) -> float:
-        """The height of the tags' text on screen, in pixels."""
-        return self.style.font.pointSizeF() * self.logicalDpiY() / 72 * self.transform().m11()
+    def text_px(self, scale: float | None = None) -> float:
+        """The size of the tags' text on screen, in pixels (at the view's scale, or `scale`)."""
+        scale = self.transform().m11() if scale is None else scale
+        return self.style.font.pointSizeF() * self.logicalDpiY() / 72 * scale
 
     def labels_shown(self) -> bool:
-        return self.text_px() >= MIN_TEXT_PX
+        """Are the tags large enough to read: MIN_TEXT_PX, or near the text size chosen if smaller?"""
+        return self.text_px() >= min(MIN_TEXT_PX, 0.85 * self.text_px(1.0))
 
     def _apply_detail(self) -> None:
         shown = self.labels_shown()

@@ -60,7 +60,7 @@ class Tag(QGraphicsItem):
         self._shown: list[tuple[str, str]] = []
         self._rect = QRectF()
         self.anchor = anchor
-        self.highlighted = False
+        self.highlighted: str | None = None  # the colour role of its frame, if framed
         self.setZValue(3)
 
     @staticmethod
@@ -105,7 +105,7 @@ class Tag(QGraphicsItem):
         if not self._shown:
             return
         c = self.style.colours
-        painter.setPen(QPen(c.highlight, 2.0) if self.highlighted else Qt.PenStyle.NoPen)
+        painter.setPen(QPen(self.style.role(self.highlighted), 2.0) if self.highlighted else Qt.PenStyle.NoPen)
         painter.setBrush(c.tag)
         painter.drawRoundedRect(self._rect, 3, 3)
         painter.setFont(self.style.font)
@@ -158,7 +158,7 @@ class UnitItem(QGraphicsEllipseItem):
             pen = QPen(c.highlight if involved else c.text, 3.0 if involved else 1.4)
         self.setPen(pen)
         self.setBrush(c.current_fill if current else (c.bias_fill if self.bias else c.unit_fill))
-        self.values.highlighted = involved
+        self.values.highlighted = "highlight" if involved else None
         self.values.update()
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
@@ -214,7 +214,7 @@ class EdgeItem(QGraphicsLineItem):
         if value < 0:
             pen.setDashPattern([max(1.2, 9.0 / width), max(1.0, 5.0 / width)])  # about 9 px on, 5 off
         self.setPen(pen)
-        self.tag.highlighted = involved or self.isSelected()
+        self.tag.highlighted = "selected" if self.isSelected() else "highlight" if involved else None
         self.tag.update()
 
     def restyle(self) -> None:

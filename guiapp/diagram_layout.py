@@ -135,7 +135,7 @@ def plan(sizes, texts: Texts, room: tuple[float, float], all_edges: list[Edge], 
     least = [reach[l - 1] + reach[l] + 2 * GAP + widest_tag / 2 for l in range(1, depth + 1)]
     n_edges = [(sizes[l - 1] + 1) * sizes[l] for l in range(1, depth + 1)]
     spare = max(room[0] - left - right - sum(least), 0.0)
-    most = 3 * widest_tag + 2 * r + max(texts.hidden_width, 0.0)
+    most = 3 * widest_tag + 2 * r + texts.hidden_width + 2 * d_min
     gaps = [min(g + spare * n / sum(n_edges), max(most, g)) for g, n in zip(least, n_edges)]
     if grid:
         gaps = [max(g, (sizes[l] + 1) * (reach[l - 1] + 2 * GAP + widest_tag / 2), widest_tag + 2 * reach[l] + 2 * GAP)
@@ -168,9 +168,16 @@ def plan(sizes, texts: Texts, room: tuple[float, float], all_edges: list[Edge], 
         b = BIAS_SCALE * r
         boxes.append(_grown((x - b, y - b, x + b, y + b)))
         boxes.append((x - 10, y + b + 3, x + 10, y + b + 3 + texts.lines_height(1)))
+    # the η tag above the inputs, where their column leaves room, else above everything
+    inputs_top = result.units[(0, 0)][1] - r
     units_top = min(y for _, y in result.units.values()) - r
-    result.corner = (-left, units_top - GAP - texts.corner[1])
-    boxes.append((-left, result.corner[1], -left + texts.corner[0], units_top - GAP))
+    corner_top = inputs_top - 2 * GAP - texts.corner[1]
+    corner = (-left, corner_top, -left + texts.corner[0], inputs_top - GAP)
+    if any(_overlaps(corner, b) for b in boxes):
+        corner_top = units_top - 2 * GAP - texts.corner[1]
+        corner = (-left, corner_top, -left + texts.corner[0], units_top - GAP)
+    result.corner = (corner[0], corner[1])
+    boxes.append(corner)
 
     def position(node) -> tuple[float, float]:
         layer, unit = node
@@ -221,7 +228,7 @@ def plan(sizes, texts: Texts, room: tuple[float, float], all_edges: list[Edge], 
 # Levels of detail of the edge tags: what each must find room for.
 FULL, VALUES, NAMES = 0, 1, 2  # value and gradient; value (gradient on demand); name (both on demand)
 SCALES = {FULL: (1.0, 0.95, 0.9, 0.85), VALUES: (1.0, 0.95, 0.9, 0.85),
-          NAMES: (1.0, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6)}
+          NAMES: tuple(1.0 - k / 40 for k in range(17))}  # 1.0 … 0.6
 CROWDED = 0.45  # more of the room than this covered by boxes: no use searching
 
 
