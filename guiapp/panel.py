@@ -56,6 +56,11 @@ def note_html(text: str, colour) -> str:
     return f"<p style='margin:6px 0 2px 0; color:{colour.name()}'>{html.escape(text)}</p>"
 
 
+def _sentence(text: str) -> str:
+    """The engine's note as a sentence: a capital first, a full stop last."""
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
 class FormulaBrowser(QTextBrowser):
     """Rich text whose plain text (and what is copied) leaves out the invisible word joiners."""
 
@@ -68,8 +73,8 @@ class FormulaBrowser(QTextBrowser):
         return data
 
     def content_height(self, width: int | None = None) -> float:
-        """The height its text needs, laid out at the viewport's width."""
-        doc = self.document()
+        """The height its text needs, laid out at `width` (the viewport's by default)."""
+        doc = self.document().clone()
         doc.setTextWidth(width if width is not None else max(self.viewport().width(), 50))
         margins = self.contentsMargins()
         return doc.size().height() + margins.top() + margins.bottom() + 2
@@ -132,6 +137,7 @@ class SidePanel(QWidget):
             browser.setOpenLinks(False)
         self.steps_model = StepsModel(model, self)
         self._scrolling = True  # the list centres the current computation (not while it is being clicked)
+        self._shown_selection = None
         self.steps = QListView(objectName="steps")
         self.steps.setModel(self.steps_model)
         self.steps.setUniformItemSizes(True)
@@ -206,6 +212,12 @@ class SidePanel(QWidget):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
+        self.layout().activate()  # the splitter takes its new size now, then its parts theirs
+        self._fit_parts()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.layout().activate()
         self._fit_parts()
 
     def _fit_parts(self) -> None:
@@ -222,18 +234,18 @@ class SidePanel(QWidget):
             self.splitter.setSizes([total // 2, total - total // 2] + [0] if has_selection else [total, 0, 0])
             return
         self.middle.setVisible(True)
-        title = self.selected_title.sizeHint().height()
+        title = self.selected_title.heightForWidth(max(self.splitter.width(), 100))
         header = self.top.layout().itemAt(0).sizeHint().height() + 6
         least_list = min(max(5 * self.steps.sizeHintForRow(0), total // 5), total // 3)
         now_need = int(header + self.now.content_height())
         sel_need = int(title + 6 + self.selected.content_height(self.now.viewport().width())) if has_selection \
             else title + 2
         room = total - least_list
-        if now_need + sel_need > room:  # share by need, the current computation at least half
-            now_share = max(room // 2, room - sel_need) if has_selection else room
-            now_need = min(now_need, now_share)
+        if now_need + sel_need > room:  # the current computation first; the selection keeps a quarter
+            now_need = min(now_need, room - min(sel_need, room // 4)) if has_selection else min(now_need, room)
             sel_need = room - now_need if has_selection else sel_need
         self.splitter.setSizes([now_need, sel_need, max(total - now_need - sel_need, least_list)])
+        self._follow_cursor()  # the list changed height: the current computation back in its middle
 
     # -- following the model --------------------------------------------------------------
     def _digits_changed(self, digits: int) -> None:
@@ -296,10 +308,12 @@ class SidePanel(QWidget):
         if fused is not None and step.layer == session.net.depth:
             if step.quantity in ("dE_dout", "dout_dnet"):  # computed, but δ does not multiply it
                 name = session.net.unit_name(step.layer, step.unit)
-                return head + note_html(f"Not used for δ_{name}: with {fused.note}.", c.text) + \
+                return head + note_html(f"This value is not used: δ_{name} is computed in one piece. "
+                                        f"{_sentence(fused.note)}", c.text) + \
                     f"<div style='color:{c.muted.name()}'>{line}</div>"
             if step.quantity == "delta":
-                return head + line + note_html(f"δ in one piece: {fused.note}.", c.text)
+                return head + line + note_html(f"Computed in one piece, not as ∂E/∂out × ∂out/∂net. "
+                                               f"{_sentence(fused.note)}", c.text)
         return head + line
 
     def _fused_note(self, layer: int) -> str:
@@ -308,7 +322,7 @@ class SidePanel(QWidget):
         fused = session.net.fused
         if fused is None or layer != session.net.depth:
             return ""
-        return note_html(f"δ in one piece: {fused.note}.", self.colours.text)
+        return note_html(f"δ of an output is computed in one piece. {_sentence(fused.note)}", self.colours.text)
 
     def _sample_note(self) -> str:
         """Says so when the diagram shows a sample chosen by hand rather than the computation's."""
@@ -322,6 +336,8 @@ class SidePanel(QWidget):
     def _show_selection(self) -> None:
         session, fmt = self.model.session, self.model.fmt
         sel = self.model.selection
+        scrolled = self.selected.verticalScrollBar().value() if sel == self._shown_selection else 0
+        self._shown_selection = sel
         if isinstance(sel, ValueRef) and sel.kind == "param":
             p = session.parameter(sel.key)
             self.selected_title.setText(f"<b>Selected: {sel.key}</b> — chain rule in iteration {session.iteration}")
@@ -344,6 +360,7 @@ class SidePanel(QWidget):
             self.selected_title.setText("<b>Selected</b>: click a weight, a bias or a unit in the diagram")
             self.selected.setHtml("")
         self._fit_parts()
+        self.selected.verticalScrollBar().setValue(scrolled)  # where the reader was, for the same selection
 
     def bias_unit_html(self, layer: int) -> str:
         """A bias unit: its output is always 1; the biases it carries and whether they learn."""
