@@ -177,6 +177,7 @@ class DiagramView(QGraphicsView):
         self.units, self.bias_units, self.edges, self.callouts = {}, {}, {}, {}
         self._planned_for = None
         style, session = self.style, self.model.session
+        self._data = (session.net.inputs.tobytes(), session.net.targets.tobytes())
         sizes = session.net.sizes
         depth = len(sizes) - 1
         r = style.radius
@@ -272,6 +273,13 @@ class DiagramView(QGraphicsView):
 
     # -- showing the session ------------------------------------------------------------------
     def _session_changed(self) -> None:
+        """The numbers moved; an edited input or target may need a wider tag than laid out for."""
+        net = self.model.session.net
+        data = (net.inputs.tobytes(), net.targets.tobytes())
+        if data != self._data:
+            self._data = data
+            self._planned_for = None
+            self.relayout()
         self.refresh()
 
     def refresh(self) -> None:

@@ -176,6 +176,15 @@ def _boxes(w):
     return boxes
 
 
+def _overlaps(w) -> list:
+    """Pairs of boxes (tags, units, unit values) that intersect, but for a unit and its own values."""
+    def own(a, b):
+        return {a.split()[0], b.split()[0]} == {"unit", "values"} and a.split(" ", 1)[1] == b.split(" ", 1)[1]
+
+    boxes = _boxes(w)
+    return [(a, b) for i, (a, ra) in enumerate(boxes) for b, rb in boxes[i + 1:] if ra.intersects(rb) and not own(a, b)]
+
+
 @pytest.mark.parametrize("name", ["mazur", "xor", "softmax", DEEP])
 @pytest.mark.parametrize("size", [(1024, 700), (1400, 860)])
 def test_every_tag_sits_on_its_edge_readable_and_clear_of_the_others(qtbot, make_window, name, size):
@@ -191,14 +200,18 @@ def test_every_tag_sits_on_its_edge_readable_and_clear_of_the_others(qtbot, make
         line, at = e.line(), e.tag.scenePos()
         cross = abs((at.x() - line.x1()) * line.dy() - (at.y() - line.y1()) * line.dx()) / line.length()
         assert cross < 0.5, f"{n}'s tag is off its edge"
-    boxes = _boxes(w)
-    overlaps = [(a, b) for i, (a, ra) in enumerate(boxes) for b, rb in boxes[i + 1:]
-                if ra.intersects(rb) and not (a.split()[0] in ("unit", "values") and a.split(" ", 1)[1] ==
-                                              b.split(" ", 1)[1] and {a.split()[0], b.split()[0]} == {"unit", "values"})]
-    assert overlaps == []
+    assert _overlaps(w) == []
     # the whole diagram is in view
     shown = d.mapToScene(d.viewport().rect()).boundingRect()
     assert shown.contains(d.scene().itemsBoundingRect().adjusted(8, 8, -8, -8))
+
+
+def test_an_input_edited_to_a_long_number_gets_room(window):
+    from guiapp.model import ValueRef
+
+    window.model.write(ValueRef("input", (0, 0)), -0.000123456789123)
+    assert window.diagram.units[(0, 0)].values.text() == "i1 = −0.000123456789"
+    assert _overlaps(window) == []
 
 
 def test_what_a_crowded_tag_leaves_out_shows_on_demand(qtbot, make_window):
