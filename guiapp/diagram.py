@@ -80,10 +80,11 @@ class DiagramView(QGraphicsView):
         self.choice: layout.Choice | None = None
         self._planned_for = None  # the room the layout was made for
         self.hovered: str | None = None  # the edge under the mouse
+        # children of the view, over its viewport: the viewport's own children would scroll with the scene
         self.hint = QLabel("Labels hidden: too small to read. Scroll the wheel over the diagram to zoom in.",
-                           self.viewport(), objectName="zoomHint")
+                           self, objectName="zoomHint")
         self.hint.hide()
-        self.legend = QLabel(self.viewport(), objectName="legend")
+        self.legend = QLabel(self, objectName="legend")
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.legend.setWordWrap(True)
         self.scene().selectionChanged.connect(self._scene_selection_changed)
@@ -148,9 +149,9 @@ class DiagramView(QGraphicsView):
         self._place_corners()
 
     def _place_corners(self) -> None:
-        """The legend in the bottom left corner, the hint in the top right, in the window's text
-        (a little smaller)."""
-        vp = self.viewport()
+        """The legend in the bottom left corner of the viewport, the hint in the top right, in the
+        window's text (a little smaller)."""
+        vp = self.viewport().geometry()
         font = QFont(QApplication.font())
         font.setPointSizeF(self._point_size() * 0.9)
         for label in (self.legend, self.hint):
@@ -162,11 +163,11 @@ class DiagramView(QGraphicsView):
         self.legend.setWordWrap(natural > vp.width() - 12)
         self.legend.setFixedWidth(max(120, min(vp.width() - 12, natural)))
         self.legend.adjustSize()
-        self.legend.move(6, vp.height() - self.legend.height() - 6)
+        self.legend.move(vp.left() + 6, vp.bottom() - self.legend.height() - 5)
         self.hint.setMaximumWidth(max(120, vp.width() - 12))
         self.hint.setWordWrap(True)
         self.hint.adjustSize()
-        self.hint.move(vp.width() - self.hint.width() - 6, 6)
+        self.hint.move(vp.right() - self.hint.width() - 5, vp.top() + 6)
 
     # -- building ---------------------------------------------------------------------------
     def rebuild(self) -> None:
@@ -329,8 +330,10 @@ class DiagramView(QGraphicsView):
                       if name in self.edges and self.edges[name].tag.text() != self.edges[name].tag.shown_text()}
         for name in set(self.callouts) - wanted:
             self.scene().removeItem(self.callouts.pop(name))
+            self.edges[name].tag.setOpacity(1.0)
         for name in wanted:
             tag = self.edges[name].tag
+            tag.setOpacity(0.0)  # the callout says it all; the tag would peek out from under it
             callout = self.callouts.get(name)
             if callout is None:
                 callout = self.callouts[name] = Tag(self.style)
