@@ -24,6 +24,7 @@ class Style:
     font: QFont
     name_font: QFont
     colours: Scheme
+    metrics: QFontMetricsF  # of `font`
 
     @classmethod
     def of(cls, point_size: float, colours: Scheme) -> "Style":
@@ -32,11 +33,7 @@ class Style:
         name_font = QFont(FAMILY)
         name_font.setPointSizeF(point_size * 1.2)
         name_font.setBold(True)
-        return cls(font, name_font, colours)
-
-    @property
-    def metrics(self) -> QFontMetricsF:
-        return QFontMetricsF(self.font)
+        return cls(font, name_font, colours, QFontMetricsF(font))
 
     @property
     def radius(self) -> float:

@@ -230,6 +230,7 @@ FULL, VALUES, NAMES = 0, 1, 2  # value and gradient; value (gradient on demand);
 SCALES = {FULL: (1.0, 0.95, 0.9, 0.85), VALUES: (1.0, 0.95, 0.9, 0.85),
           NAMES: tuple(1.0 - k / 40 for k in range(17))}  # 1.0 … 0.6
 CROWDED = 0.45  # more of the room than this covered by boxes: no use searching
+MAX_SEARCHED = 160  # edges: a larger network goes straight to the grid (the search would take seconds)
 
 
 @dataclass
@@ -257,7 +258,7 @@ def _area(texts: Texts, sizes) -> float:
 def choose(sizes, texts_at, viewport: tuple[float, float], all_edges: list[Edge]) -> Choice:
     """The most detailed level whose tags all find room at a scale close to 1 (the names at
     least down to 0.6); failing that, the names in the grid, however small it must be shown."""
-    for level in (FULL, VALUES, NAMES):
+    for level in (FULL, VALUES, NAMES) if len(all_edges) <= MAX_SEARCHED else ():
         texts = texts_at(level)
         need = _area(texts, sizes)
         for s in SCALES[level]:
