@@ -1,32 +1,40 @@
 """The network diagram: units in columns, weights as edges with their names and values.
 
 Drawn like the worked example's figure: inputs on the left, the bias unit of each layer
-below the layer that feeds it. Edge colour shows the sign of a weight, width its size.
-Every number comes from the session at the cursor: a unit shows net, out and then δ as
-they are computed (of the sample the model shows), an edge its value (w⁺ once updated) and
-its gradient once known. The elements of the current computation are highlighted. The
-selection is the model's: a click writes it there, and the scene shows what the model holds.
+below the layer that feeds it. Edge colour shows the sign of a weight (a negative one is
+dashed too), width its size. Every number comes from the session at the cursor: a unit shows
+net, out and then δ as they are computed (of the sample the model shows), an edge its value
+(w⁺ once updated) and its gradient once known. The elements of the current computation are
+highlighted. The selection is the model's: a click writes it there, and the scene shows what
+the model holds. Colours follow the desktop's palette (`colours`), text the window's size.
 
-Layout: with Δ between units and t = 1/(n+1) for a layer of n units, the tag of the edge
-i→j sits on the edge at fraction t from the source. Sources are Δ apart and targets too,
-so tags of one layer are spaced tΔ apart; Δ is chosen so that they never overlap.
+Layout (`diagram_layout`): the texts are drawn at the window's text size and the diagram is
+laid out for the size of the view, so that it shows whole at a scale close to 1. Where the
+edge tags cannot all find room with their value and gradient, they show less: first the value
+alone, then the name alone. What a tag leaves out shows on demand, in a callout over it, for
+the edges the current computation uses, the selected edge and the one under the mouse. A
+network too large to read whole is shown whole, its labels hidden until zoomed in. The zoom
+hint (top right) and the colour legend (bottom left) are widgets in the view's corners, not
+scene items: they stay put when the diagram zooms or moves.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QFontMetricsF, QKeySequence, QPainter
-from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QLabel
+import html
+
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QFont, QPainter
+from PySide6.QtWidgets import QApplication, QGraphicsScene, QGraphicsView, QLabel
 
 from engine import naming
 from engine.quantities import parameter_of
 
-from .diagram_items import FONT, GRADIENT, MUTED, TEXT, UNIT_RADIUS, EdgeItem, Tag, UnitItem
-from .model import SessionModel, UnitRef, ValueRef
+from . import colours, diagram_layout as layout
+from .diagram_items import EdgeItem, Style, Tag, UnitItem
+from .diagram_layout import FULL, NAMES, PAD_X, PAD_Y, VALUES
+from .model import BiasUnitRef, SessionModel, UnitRef, ValueRef
 
-TAG_GAP = 4.0  # between two edge tags
-MIN_SPACING = 112.0
-MAX_FIT_SCALE = 1.6
-DETAIL_SCALE = 0.5  # below this zoom the tags are too small to read: they hide until zoomed in
+MIN_TEXT_PX = 8.5  # tags smaller than this on screen are hidden until zoomed in
+WORST_NUMBER = -0.0123456789012345678  # the widest number a tag is given room for, at any digits
 
 
 def involvement(keys, sizes) -> tuple[set, set, set]:
@@ -62,30 +70,104 @@ class DiagramView(QGraphicsView):
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate)
         self.model = model
         self.auto_fit = True
+        self.style = Style.of(self._point_size(), colours.scheme(self.palette()))
         self.units: dict[tuple[int, int], UnitItem] = {}
         self.bias_units: dict[int, UnitItem] = {}
         self.edges: dict[str, EdgeItem] = {}
+        self.callouts: dict[str, Tag] = {}  # what tags leave out, shown over them on demand
         self.lr_tag: Tag | None = None
-        self.hint = QLabel("Zoomed out: labels hidden. Scroll the wheel over the diagram (or Ctrl +) to zoom in.",
-                           self.viewport())
-        self.hint.setStyleSheet("background: rgba(255, 248, 220, 230); padding: 3px; border: 1px solid #e0c070")
-        self.hint.move(6, 6)
-        self.hint.adjustSize()
+        self.level = FULL  # how much the edge tags show (diagram_layout's levels)
+        self.choice: layout.Choice | None = None
+        self._planned_for = None  # the room the layout was made for
+        self.hovered: str | None = None  # the edge under the mouse
+        # children of the view, over its viewport: the viewport's own children would scroll with the scene
+        self.hint = QLabel("Labels hidden: too small to read. Scroll the wheel over the diagram to zoom in.",
+                           self, objectName="zoomHint")
         self.hint.hide()
-        self.legend = QLabel(
-            "<span style='color:#1f6fb4'>blue</span> / <span style='color:#d1495b'>red</span> edge: positive / "
-            "negative weight, width: its size · <span style='color:#c08400'>amber</span>: in the current "
-            "computation · <span style='color:#7b2cbf'>purple</span>: gradients, δ · double-click a weight, "
-            "bias, input, output or η to type a value", self.viewport())
-        self.legend.setObjectName("legend")
-        self.legend.setStyleSheet("background: rgba(255, 255, 255, 215); color: #444; padding: 2px; font-size: 8pt")
+        self.legend = QLabel(self, objectName="legend")
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setWordWrap(True)
         self.scene().selectionChanged.connect(self._scene_selection_changed)
         model.networkReplaced.connect(self.rebuild)
-        model.changed.connect(self.refresh)
+        model.changed.connect(self._session_changed)
         model.sampleChanged.connect(self.refresh)
         model.digitsChanged.connect(self.rebuild)  # tags change width: the layout makes room for them
+        model.textScaleChanged.connect(self._restyle)
+        model.presentationChanged.connect(self._restyle)
         model.selectionChanged.connect(self._show_selection)
+        self._recolour()
         self.rebuild()
+
+    # -- style ------------------------------------------------------------------------------
+    def _point_size(self) -> float:
+        """The window's text size: the desktop's, times the factor chosen."""
+        return QApplication.font().pointSizeF() * self.model.text_factor
+
+    def _restyle(self, *_) -> None:
+        self.style = Style.of(self._point_size(), self.style.colours)
+        self.rebuild()
+
+    def _recolour(self) -> None:
+        """Colours from the palette: the scene's, the items', the legend's and the hint's."""
+        c = colours.scheme(self.palette())
+        self.style.colours = c
+        self.setBackgroundBrush(c.background)
+        box = f"background: {c.tag_opaque.name()}; color: {c.text.name()}; padding: 3px 5px;"
+        self.legend.setStyleSheet(f"QLabel#legend {{ {box} border: 1px solid {c.muted.name()}; border-radius: 3px }}")
+        self.hint.setStyleSheet(f"QLabel#zoomHint {{ background: {c.note_fill.name()}; color: {c.text.name()}; "
+                                f"padding: 3px 5px; border: 1px solid {c.highlight.name()} }}")
+        self._update_legend()
+        for item in self.scene().items():
+            if isinstance(item, (UnitItem, EdgeItem)):
+                item.restyle()
+            item.update()
+        self.refresh()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._recolour()
+        elif event.type() == QEvent.Type.FontChange:
+            self._place_corners()
+
+    def _update_legend(self) -> None:
+        c = self.style.colours
+
+        def word(role: str, text: str | None = None) -> str:
+            colour = colours.readable(getattr(c, role), c.tag_opaque)
+            return f"<b style='color:{colour.name()}'>{html.escape(text or c.names[role])}</b>"
+
+        self.legend.setText(
+            f"{word('positive', 'blue ——')} positive, {word('negative', 'vermillion - - -')} negative weight · "
+            f"{word('highlight')}: used now · {word('selected')}: selected · {word('gradient')}: gradient, δ")
+        demand = {VALUES: "An edge's gradient shows when the computation uses it, when it is selected and "
+                          "under the mouse. ",
+                  NAMES: "An edge's value and gradient show when the computation uses it, when it is selected "
+                         "and under the mouse. "}
+        self.legend.setToolTip(f"The width of an edge is the size of its weight. {demand.get(self.level, '')}"
+                               "Double-click a weight, a bias, an input, an output or η to type a value.")
+        self._place_corners()
+
+    def _place_corners(self) -> None:
+        """The legend in the bottom left corner of the viewport, the hint in the top right, in the
+        window's text (a little smaller)."""
+        vp = self.viewport().geometry()
+        font = QFont(QApplication.font())
+        font.setPointSizeF(self._point_size() * 0.9)
+        for label in (self.legend, self.hint):
+            label.setFont(font)
+        self.legend.setWordWrap(False)
+        self.legend.setMinimumWidth(0)
+        self.legend.setMaximumWidth(16777215)
+        natural = self.legend.sizeHint().width()
+        self.legend.setWordWrap(natural > vp.width() - 12)
+        self.legend.setFixedWidth(max(120, min(vp.width() - 12, natural)))
+        self.legend.adjustSize()
+        self.legend.move(vp.left() + 6, vp.bottom() - self.legend.height() - 5)
+        self.hint.setMaximumWidth(max(120, vp.width() - 12))
+        self.hint.setWordWrap(True)
+        self.hint.adjustSize()
+        self.hint.move(vp.right() - self.hint.width() - 5, vp.top() + 6)
 
     # -- building ---------------------------------------------------------------------------
     def rebuild(self) -> None:
@@ -93,84 +175,114 @@ class DiagramView(QGraphicsView):
         scene.blockSignals(True)
         scene.clear()
         scene.blockSignals(False)
-        self.units, self.bias_units, self.edges = {}, {}, {}
-        session = self.model.session
+        self.units, self.bias_units, self.edges, self.callouts = {}, {}, {}, {}
+        self._planned_for = None
+        style, session = self.style, self.model.session
+        self._data = (session.net.inputs.tobytes(), session.net.targets.tobytes())
         sizes = session.net.sizes
         depth = len(sizes) - 1
-        widest = max(sizes[1:])
-        # edge tags of one layer are spacing/(n+1) apart and two lines (+ a gap) high
-        tag_height = 2 * QFontMetricsF(FONT).height() + 4
-        spacing = max(MIN_SPACING, (tag_height + TAG_GAP) * (widest + 1))
-        # Horizontally, an edge tag at 1/(n+1) of its edge must clear the tags under the units.
-        widths = self._tag_widths(len(session.net.parameters()))
-        x = 0.0
-        columns = [0.0]
-        for l in range(1, depth + 1):
-            t = 1.0 / (sizes[l] + 1)
-            # inputs' tags are on their left; hidden units' hang below them
-            clear = UNIT_RADIUS if l == 1 else widths["hidden"] / 2
-            x += max(220.0, (clear + widths["edge"] / 2 + 12) / t)
-            columns.append(x)
-
-        def y_of(layer: int, j: int) -> float:
-            return (j - (sizes[layer] - 1) / 2) * spacing
-
+        r = style.radius
         for l in range(depth + 1):
             for j in range(sizes[l]):
-                item = UnitItem(l, j, session.net.unit_name(l, j))
-                item.setPos(columns[l], y_of(l, j))
+                item = UnitItem(style, l, j, session.net.unit_name(l, j))
                 if l == 0:
                     item.set_ref(ValueRef("input", None))
                     item.values.anchor = "right"
-                    item.values.setPos(-item.rect().width() / 2 - 6, 0)
+                    item.values.setPos(-r - 6, 0)
                 elif l == depth:
                     item.set_ref(ValueRef("target", None))
                     item.values.anchor = "left"
-                    item.values.setPos(item.rect().width() / 2 + 6, 0)
+                    item.values.setPos(r + 6, 0)
                 scene.addItem(item)
                 self.units[(l, j)] = item
         for l in range(1, depth + 1):
-            bias = UnitItem(l - 1, None, naming.bias_unit_name(l), bias=True)
-            bias.setPos(columns[l - 1], y_of(l - 1, sizes[l - 1]))
+            bias = UnitItem(style, l - 1, None, naming.bias_unit_name(l), bias=True)
             bias.values.set_lines(["1"])
             scene.addItem(bias)
             self.bias_units[l] = bias
-            t = 1.0 / (sizes[l] + 1)
-            for j in range(sizes[l]):
-                end = self.units[(l, j)].pos()
-                for i in range(sizes[l - 1]):
-                    self._add_edge(naming.weight_name(sizes, l, j, i), self.units[(l - 1, i)].pos(), end, t)
-                self._add_edge(naming.bias_name(sizes, l, j), bias.pos(), end, t)
-        top = min(item.pos().y() for item in self.units.values()) - 50
-        bottom = max(item.pos().y() for item in self.bias_units.values()) + 30
-        self.lr_tag = Tag(anchor="left")
+        for p in session.net.parameters():
+            edge = EdgeItem(style, ValueRef("param", p.name))
+            scene.addItem(edge)
+            scene.addItem(edge.tag)
+            self.edges[p.name] = edge
+        self.lr_tag = Tag(style, anchor="left")
         self.lr_tag.ref = ValueRef("lr")
-        left = columns[0] - UNIT_RADIUS - 10 - widths["input"]
-        right = columns[-1] + UNIT_RADIUS + 10 + widths["output"]
-        self.lr_tag.setPos(left, top)
+        self.lr_tag.setToolTip("The learning rate: double-click to type another")
         scene.addItem(self.lr_tag)
-        self._show_selection(self.model.selection)  # and refresh
-        # Room for the widest tags the units will show (values appear as they are computed).
-        rect = QRectF(left - 10, top - 20, right - left + 20, bottom + 20 - (top - 20))
-        scene.setSceneRect(rect.united(scene.itemsBoundingRect().adjusted(-20, -20, 20, 20)))
+        self._show_selection(self.model.selection)  # and refresh: every tag gets its text
         self.auto_fit = True
+        self.relayout()
+        self._update_legend()
+
+    def _texts(self, level: int) -> layout.Texts:
+        """What the texts need at a level of detail, at the digits and text size shown."""
+        net, fmt, fm = self.model.session.net, self.model.fmt, self.style.metrics
+        width = fm.horizontalAdvance
+        number = fmt(WORST_NUMBER)
+        edges = {}
+        for p in net.parameters():
+            value, gradient = width(f"{p.name}⁺ {number}"), width(f"∂E/∂{p.name} {number}")
+            edges[p.name] = {FULL: max(value, gradient), VALUES: value, NAMES: width(f"{p.name}⁺")}[level]
+        inputs = max(width(f"{net.unit_name(0, j)} = {fmt(x)}") for row in net.inputs for j, x in enumerate(row))
+        targets = max(width(f"target {fmt(t)}") for row in net.targets for t in row)
+        output = max(width(f"net {number}"), targets)
+        lr = width(f"η = {number}")
+        return layout.Texts(line=fm.height(), radius=self.style.radius, input_width=inputs + 2 * PAD_X,
+                            hidden_width=width(f"out {number}") + 2 * PAD_X, output_width=output + 2 * PAD_X,
+                            edge_widths=edges, edge_lines=2 if level == FULL else 1,
+                            corner=(lr + 2 * PAD_X, fm.height() + 2 * PAD_Y))
+
+    def _room(self) -> tuple[float, float]:
+        """The viewport, less the legend's corner at its bottom."""
+        vp = self.viewport()
+        return float(max(vp.width(), 50)), float(max(vp.height() - self.legend.height() - 10, 50))
+
+    def relayout(self) -> None:
+        """Lay the diagram out for the room the view has now (if not done already)."""
+        room = self._room()
+        if room == self._planned_for or not self.units:
+            self.fit()
+            return
+        self._planned_for = room
+        session = self.model.session
+        sizes = session.net.sizes
+        edges = layout.edges(sizes, naming.weight_name, naming.bias_name)
+        self.choice = layout.choose(sizes, self._texts, room, edges)
+        plan = self.choice.plan
+        level_changed = self.choice.level != self.level
+        self.level = self.choice.level
+        for key, item in self.units.items():
+            item.setPos(*plan.units[key])
+        for l, item in self.bias_units.items():
+            item.setPos(*plan.biases[l])
+
+        def position(node) -> QPointF:
+            layer, unit = node
+            return QPointF(*(plan.biases[layer + 1] if unit is None else plan.units[node]))
+
+        for e in edges:
+            at = plan.tags.get(e.name)
+            self.edges[e.name].place(position(e.source), position(e.target), QPointF(*at) if at else None)
+        if self.lr_tag is not None:
+            self.lr_tag.setPos(plan.corner[0], plan.corner[1] + self._texts(NAMES).corner[1] / 2)
+        x0, y0, x1, y1 = plan.rect
+        self.scene().setSceneRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+        if level_changed:
+            self._update_legend()
+        self.refresh()
         self.fit()
 
-    def _tag_widths(self, n_params: int) -> dict[str, float]:
-        """Widths of the widest tags of each kind, at the digits shown."""
-        fm = QFontMetricsF(FONT)
-        number = self.model.fmt(-0.0123456789012345678)
-        texts = {"input": f"i9 = {number}", "hidden": f"out {number}", "output": f"target {number}",
-                 "edge": f"∂E/∂w{n_params} {number}"}
-        return {kind: fm.horizontalAdvance(text) + 10 for kind, text in texts.items()}
-
-    def _add_edge(self, name: str, start: QPointF, end: QPointF, t: float) -> None:
-        edge = EdgeItem(ValueRef("param", name), start, end, t)
-        self.scene().addItem(edge)
-        self.scene().addItem(edge.tag)
-        self.edges[name] = edge
-
     # -- showing the session ------------------------------------------------------------------
+    def _session_changed(self) -> None:
+        """The numbers moved; an edited input or target may need a wider tag than laid out for."""
+        net = self.model.session.net
+        data = (net.inputs.tobytes(), net.targets.tobytes())
+        if data != self._data:
+            self._data = data
+            self._planned_for = None
+            self.relayout()
+        self.refresh()
+
     def refresh(self) -> None:
         session = self.model.session
         if not self.units or len(self.units) != sum(session.net.sizes):
@@ -189,46 +301,98 @@ class DiagramView(QGraphicsView):
         for p in session.net.parameters():
             edge = self.edges[p.name]
             value = session.parameter_value(p)
-            lines = [f"{p.name}{'⁺' if session.is_updated(p) else ''} {fmt(value)}"]
+            name = f"{p.name}{'⁺' if session.is_updated(p) else ''}"
+            lines = [f"{name} {fmt(value)}"]
             grad = session.value("grad_" + p.kind, p.layer, p.unit, p.source)
             if grad is not None:
-                lines.append((f"∂E/∂{p.name} {fmt(grad)}", GRADIENT))
-            edge.tag.set_lines(lines)
+                lines.append((f"∂E/∂{p.name} {fmt(grad)}", "gradient"))
+            shown = {FULL: None, VALUES: lines[:1], NAMES: [name]}[self.level]
+            edge.tag.set_lines(lines, shown)
             edge.set_style(value, largest, p.name in params)
         if self.lr_tag is not None:
-            self.lr_tag.set_lines([f"η = {fmt(session.net.learning_rate)}   (learning rate)"])
+            self.lr_tag.set_lines([f"η = {fmt(session.net.learning_rate)}"])
+        self._update_callouts(params)
+
+    def _update_callouts(self, involved: set | None = None) -> None:
+        """Over each tag that leaves something out, for the edges used by the current
+        computation, the selected edge and the edge under the mouse: the whole tag."""
+        if involved is None:
+            step = self.model.session.current_step
+            involved = involvement(self.model.session.reads(step) if step is not None else [],
+                                   self.model.session.net.sizes)[2]
+        wanted = set()
+        if self.level != FULL and self.labels_shown():
+            selection = self.model.selection
+            wanted = set(involved) | {self.hovered} - {None}
+            if isinstance(selection, ValueRef) and selection.kind == "param":
+                wanted.add(selection.key)
+            wanted = {name for name in wanted
+                      if name in self.edges and self.edges[name].tag.text() != self.edges[name].tag.shown_text()}
+        for name in set(self.callouts) - wanted:
+            self.scene().removeItem(self.callouts.pop(name))
+            self.edges[name].tag.setOpacity(1.0)
+        for name in wanted:
+            tag = self.edges[name].tag
+            tag.setOpacity(0.0)  # the callout says it all; the tag would peek out from under it
+            callout = self.callouts.get(name)
+            if callout is None:
+                callout = self.callouts[name] = Tag(self.style)
+                callout.edge = self.edges[name]
+                callout.setZValue(6)
+                self.scene().addItem(callout)
+            callout.set_lines([(t, r) for t, r in tag._lines])
+            callout.highlighted = tag.highlighted or "text"
+            callout.setPos(self._callout_position(self.edges[name], callout))
+
+    def _callout_position(self, edge: EdgeItem, callout: Tag) -> QPointF:
+        """On the edge, as near its tag as it can be without covering a unit or a unit's values."""
+        line = edge.line()
+        length_sq = max(line.dx() ** 2 + line.dy() ** 2, 1e-9)
+        at = edge.tag.pos() - line.p1()
+        t0 = (at.x() * line.dx() + at.y() * line.dy()) / length_sq
+        box = callout.boundingRect()
+        units = [u.sceneBoundingRect() for u in (*self.units.values(), *self.bias_units.values())]
+        units += [u.values.sceneBoundingRect() for u in self.units.values() if u.values.isVisible()]
+        for t in sorted((k / 40 for k in range(4, 37)), key=lambda t: abs(t - t0)):
+            centre = line.pointAt(t)
+            if not any(box.translated(centre).intersects(u) for u in units):
+                return centre
+        return edge.tag.pos()
 
     def _unit_lines(self, l: int, j: int, s: int) -> list:
         session, fmt = self.model.session, self.model.fmt
         if l == 0:
             return [f"{session.net.unit_name(0, j)} = {fmt(session.record['input', 0][s, j])}"]
         lines = []
-        for quantity, name, colour in (("net", "net", TEXT), ("out", "out", TEXT), ("delta", "δ", GRADIENT)):
+        for quantity, name, role in (("net", "net", "text"), ("out", "out", "text"), ("delta", "δ", "gradient")):
             v = session.value(quantity, l, j, None, s)
-            lines.append((f"{name} {fmt(v)}", colour) if v is not None else (f"{name} ?", MUTED))
+            lines.append((f"{name} {fmt(v)}", role) if v is not None else (f"{name} ?", "muted"))
         if l == session.net.depth:
             lines.append(f"target {fmt(session.record['target', l][s, j])}")
             v = session.value("loss_term", l, j, None, s)
-            lines.append(f"E {fmt(v)}" if v is not None else ("E ?", MUTED))
+            lines.append(f"E {fmt(v)}" if v is not None else ("E ?", "muted"))
         return lines
 
     # -- view -------------------------------------------------------------------------------
     def fit(self) -> None:
+        """The whole diagram, at the scale the layout was made for, centred above the legend."""
         rect = self.scene().sceneRect()
         if rect.isEmpty():
             return
+        room_w, room_h = self._room()
+        scale = min(room_w / rect.width(), room_h / rect.height(), 1.0)
         self.resetTransform()
-        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-        if self.transform().m11() > MAX_FIT_SCALE:
-            self.resetTransform()
-            self.scale(MAX_FIT_SCALE, MAX_FIT_SCALE)
-            self.centerOn(rect.center())
+        self.scale(scale, scale)
+        # the legend covers the bottom of the view: centre the diagram in what is left
+        below = (self.viewport().height() - room_h) / scale
+        self.setSceneRect(rect.adjusted(0, 0, 0, below))
+        self.centerOn(rect.center() + QPointF(0, below / 2))
         self._apply_detail()
 
     def fit_to_window(self) -> None:
         """Fit now, and again whenever the view is resized, until zoomed by hand."""
         self.auto_fit = True
-        self.fit()
+        self.relayout()
 
     def zoom(self, factor: float) -> None:
         self.auto_fit = False
@@ -241,8 +405,14 @@ class DiagramView(QGraphicsView):
     def zoom_out(self) -> None:
         self.zoom(0.8)
 
+    def text_px(self, scale: float | None = None) -> float:
+        """The size of the tags' text on screen, in pixels (at the view's scale, or `scale`)."""
+        scale = self.transform().m11() if scale is None else scale
+        return self.style.font.pointSizeF() * self.logicalDpiY() / 72 * scale
+
     def labels_shown(self) -> bool:
-        return self.transform().m11() >= DETAIL_SCALE
+        """Are the tags large enough to read: MIN_TEXT_PX, or near the text size chosen if smaller?"""
+        return self.text_px() >= min(MIN_TEXT_PX, 0.85 * self.text_px(1.0))
 
     def _apply_detail(self) -> None:
         shown = self.labels_shown()
@@ -250,27 +420,29 @@ class DiagramView(QGraphicsView):
             edge.tag.setVisible(shown)
         for unit in self.units.values():
             unit.values.setVisible(shown)
+        if self.lr_tag is not None:
+            self.lr_tag.setVisible(shown)
         self.hint.setVisible(not shown)
+        self._update_callouts()
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self.legend.setFixedWidth(self.viewport().width())
-        self.legend.setWordWrap(True)
-        self.legend.adjustSize()
-        self.legend.move(0, self.viewport().height() - self.legend.height())
+        self._place_corners()
         if self.auto_fit:
-            self.fit()
+            self.relayout()
 
     def wheelEvent(self, event) -> None:
         self.zoom(1.15 ** (event.angleDelta().y() / 120))
 
     # -- picking ----------------------------------------------------------------------------
     def _item_for(self, selection):
-        """The edge or unit of a selection (a parameter's ValueRef or a UnitRef)."""
+        """The edge or unit of a selection (a parameter's ValueRef, a UnitRef or a BiasUnitRef)."""
         if isinstance(selection, ValueRef) and selection.kind == "param":
             return self.edges.get(selection.key)
         if isinstance(selection, UnitRef):
             return self.units.get((selection.layer, selection.unit))
+        if isinstance(selection, BiasUnitRef):
+            return self.bias_units.get(selection.layer)
         return None
 
     @staticmethod
@@ -278,8 +450,8 @@ class DiagramView(QGraphicsView):
         """What selecting this edge or unit selects in the model."""
         if isinstance(item, EdgeItem):
             return item.ref
-        if isinstance(item, UnitItem) and not item.bias:
-            return UnitRef(item.layer, item.unit)
+        if isinstance(item, UnitItem):
+            return BiasUnitRef(item.feeds) if item.bias else UnitRef(item.layer, item.unit)
         return None
 
     def _owner(self, item):
@@ -300,6 +472,20 @@ class DiagramView(QGraphicsView):
             event.accept()
             return
         super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:
+        owner = self._owner(self.itemAt(event.position().toPoint()))
+        hovered = owner.ref.key if isinstance(owner, EdgeItem) else None
+        if hovered != self.hovered:
+            self.hovered = hovered
+            self._update_callouts()
+        super().mouseMoveEvent(event)
+
+    def leaveEvent(self, event) -> None:
+        if self.hovered is not None:
+            self.hovered = None
+            self._update_callouts()
+        super().leaveEvent(event)
 
     def mouseReleaseEvent(self, event) -> None:
         if getattr(self, "_picked", False):  # the press selected an item: not a drag, not a click on nothing
@@ -323,12 +509,6 @@ class DiagramView(QGraphicsView):
             if ref is not None and not self.model.busy:
                 self.editRequested.emit(ref)
                 return
-        if event.matches(QKeySequence.StandardKey.ZoomIn):
-            self.zoom_in()
-            return
-        if event.matches(QKeySequence.StandardKey.ZoomOut):
-            self.zoom_out()
-            return
         super().keyPressEvent(event)
 
     def _edit_ref(self, owner) -> ValueRef | None:

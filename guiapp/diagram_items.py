@@ -1,50 +1,86 @@
-"""The graphics items of the network diagram: units, edges and their text tags."""
+"""The graphics items of the network diagram: units, edges and their text tags.
+
+Every item draws with the view's `Style`: its fonts (the window's text size) and colours (the
+desktop's palette, see `colours`). The view changes the style and asks the items to update."""
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsItem, QGraphicsLineItem, QStyle,
                                QStyleOptionGraphicsItem)
 
+from .colours import Scheme
+from .diagram_layout import BIAS_SCALE, PAD_X, PAD_Y
 from .model import ValueRef
 
-POSITIVE = QColor("#1f6fb4")  # blue: positive weight
-NEGATIVE = QColor("#d1495b")  # red: negative weight
-HIGHLIGHT = QColor("#f2a900")  # amber: taking part in the current computation
-CURRENT = QColor("#ffe8a3")  # fill of the unit being computed
-SELECTED = QColor("#2a9d8f")  # teal: the selected element
-UNIT_FILL = QColor("#ffffff")
-BIAS_FILL = QColor("#eeeeee")
-TEXT = QColor("#1b1b1b")
-MUTED = QColor("#8a8a8a")
-GRADIENT = QColor("#7b2cbf")  # purple: gradients and deltas
+FAMILY = "DejaVu Sans"  # has every symbol the tags use (∂, δ, η, ⁺)
+RADIUS_LINES = 1.45  # a unit's radius, in lines of text
 
-FONT = QFont("DejaVu Sans", 9)
-NAME_FONT = QFont("DejaVu Sans", 11, QFont.Weight.Bold)
-UNIT_RADIUS = 24.0
+
+@dataclass
+class Style:
+    font: QFont
+    name_font: QFont
+    colours: Scheme
+    metrics: QFontMetricsF  # of `font`
+
+    @classmethod
+    def of(cls, point_size: float, colours: Scheme) -> "Style":
+        font = QFont(FAMILY)
+        font.setPointSizeF(point_size)
+        name_font = QFont(FAMILY)
+        name_font.setPointSizeF(point_size * 1.2)
+        name_font.setBold(True)
+        return cls(font, name_font, colours, QFontMetricsF(font))
+
+    @property
+    def radius(self) -> float:
+        return RADIUS_LINES * self.metrics.height()
+
+    def role(self, role: str) -> QColor:
+        return getattr(self.colours, role)
 
 
 class Tag(QGraphicsItem):
     """Lines of text on a rounded, slightly transparent box placed by its `anchor`: centred
-    on its position, or beginning ("left") or ending ("right") there, or hanging below it ("top")."""
+    on its position, or beginning ("left") or ending ("right") there, or hanging below it ("top").
 
-    def __init__(self, parent=None, anchor: str = "center"):
+    `text()` is everything the tag holds; it draws `shown` of it (the view's level of detail
+    may leave the gradient, or the values, to be shown on demand)."""
+
+    def __init__(self, style: Style, parent=None, anchor: str = "center"):
         super().__init__(parent)
-        self._lines: list[tuple[str, QColor]] = []
+        self.style = style
+        self._lines: list[tuple[str, str]] = []  # (text, colour role)
+        self._shown: list[tuple[str, str]] = []
         self._rect = QRectF()
         self.anchor = anchor
-        self.highlighted = False
+        self.highlighted: str | None = None  # the colour role of its frame, if framed
         self.setZValue(3)
 
-    def set_lines(self, lines: list[tuple[str, QColor] | str]) -> None:
-        lines = [(l, TEXT) if isinstance(l, str) else l for l in lines]
-        if lines == self._lines:
+    @staticmethod
+    def _roles(lines) -> list[tuple[str, str]]:
+        return [(l, "text") if isinstance(l, str) else l for l in lines]
+
+    def set_lines(self, lines: list, shown: list | None = None) -> None:
+        """The lines held, each a text or (text, colour role), and those drawn (all if None)."""
+        lines = self._roles(lines)
+        shown = lines if shown is None else self._roles(shown)
+        if lines == self._lines and shown == self._shown:
             return
-        self.prepareGeometryChange()
         self._lines = lines
-        fm = QFontMetricsF(FONT)
-        width = max((fm.horizontalAdvance(t) for t, _ in lines), default=0.0) + 8
-        height = fm.height() * len(lines) + 4 if lines else 0.0
+        self._shown = shown
+        self.restyle()
+
+    def restyle(self) -> None:
+        """Size the box for the style's font."""
+        self.prepareGeometryChange()
+        fm = self.style.metrics
+        lines = self._shown
+        width = max((fm.horizontalAdvance(t) for t, _ in lines), default=0.0) + 2 * PAD_X
+        height = fm.height() * len(lines) + 2 * PAD_Y if lines else 0.0
         x = {"left": 0.0, "right": -width}.get(self.anchor, -width / 2)
         y = 0.0 if self.anchor == "top" else -height / 2
         self._rect = QRectF(x, y, width, height)
@@ -53,39 +89,54 @@ class Tag(QGraphicsItem):
     def text(self) -> str:
         return "\n".join(t for t, _ in self._lines)
 
+    def shown_text(self) -> str:
+        return "\n".join(t for t, _ in self._shown)
+
+    def colour_of(self, line: int) -> QColor:
+        return self.style.role(self._shown[line][1])
+
     def boundingRect(self) -> QRectF:
         return self._rect.adjusted(-1, -1, 1, 1)
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
-        if not self._lines:
+        if not self._shown:
             return
-        painter.setPen(QPen(HIGHLIGHT, 1.5) if self.highlighted else Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(255, 255, 255, 225))
+        c = self.style.colours
+        painter.setPen(QPen(self.style.role(self.highlighted), 2.0) if self.highlighted else Qt.PenStyle.NoPen)
+        painter.setBrush(c.tag)
         painter.drawRoundedRect(self._rect, 3, 3)
-        painter.setFont(FONT)
-        fm = QFontMetricsF(FONT)
-        y = self._rect.top() + 2 + fm.ascent()
-        for text, colour in self._lines:
-            painter.setPen(colour)
-            painter.drawText(QPointF(self._rect.left() + 4, y), text)
+        painter.setFont(self.style.font)
+        fm = self.style.metrics
+        y = self._rect.top() + PAD_Y + fm.ascent()
+        for text, role in self._shown:
+            painter.setPen(self.style.role(role))
+            painter.drawText(QPointF(self._rect.left() + PAD_X, y), text)
             y += fm.height()
 
 
 class UnitItem(QGraphicsEllipseItem):
     """A unit (or a bias unit): a circle with its name, and a tag of values beside it."""
 
-    def __init__(self, layer: int, unit: int | None, name: str, bias: bool = False):
-        r = UNIT_RADIUS * (0.75 if bias else 1.0)
-        super().__init__(-r, -r, 2 * r, 2 * r)
+    def __init__(self, style: Style, layer: int, unit: int | None, name: str, bias: bool = False):
+        super().__init__()
+        self.style = style
         self.layer, self.unit, self.name, self.bias = layer, unit, name, bias
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, not bias)
+        self.feeds = layer + 1 if bias else None  # a bias unit: the layer whose biases it carries
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
         self.setZValue(2)
-        self.setBrush(BIAS_FILL if bias else UNIT_FILL)
-        self.values = Tag(anchor="top")
+        self.values = Tag(style, anchor="top")
         self.values.setParentItem(self)
-        self.values.setPos(0, r + 3)
         self.values.setFlag(QGraphicsItem.GraphicsItemFlag.ItemStacksBehindParent, False)
-        self.set_state(False, False)
+        self._involved = self._current = False
+        self.restyle()
+
+    def restyle(self) -> None:
+        r = self.style.radius * (BIAS_SCALE if self.bias else 1.0)
+        self.setRect(-r, -r, 2 * r, 2 * r)
+        if self.values.anchor == "top":
+            self.values.setPos(0, r + 3)
+        self.values.restyle()
+        self.set_state(self._involved, self._current)
 
     @property
     def ref(self) -> ValueRef | None:
@@ -96,38 +147,46 @@ class UnitItem(QGraphicsEllipseItem):
         self._ref = ref
 
     def set_state(self, involved: bool, current: bool) -> None:
+        self._involved, self._current = involved, current
+        c = self.style.colours
         if self.isSelected():
-            pen = QPen(SELECTED, 3.0)
+            pen = QPen(c.selected, 3.5)
         else:
-            pen = QPen(HIGHLIGHT if involved else TEXT, 3.0 if involved else 1.4)
+            pen = QPen(c.highlight if involved else c.text, 3.0 if involved else 1.4)
         self.setPen(pen)
-        self.setBrush(CURRENT if current else (BIAS_FILL if self.bias else UNIT_FILL))
-        self.values.highlighted = involved
+        self.setBrush(c.current_fill if current else (c.bias_fill if self.bias else c.unit_fill))
+        self.values.highlighted = "highlight" if involved else None
         self.values.update()
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
         plain = QStyleOptionGraphicsItem(option)  # no dashed selection box: the pen shows it
         plain.state &= ~QStyle.StateFlag.State_Selected
         super().paint(painter, plain, widget)
-        painter.setFont(NAME_FONT)
-        painter.setPen(TEXT)
+        painter.setFont(self.style.name_font)
+        painter.setPen(self.style.colours.text)
         painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.name)
 
 
 class EdgeItem(QGraphicsLineItem):
-    """A weight (or a bias) drawn from its source unit to its target unit, with its tag."""
+    """A weight (or a bias) drawn from its source unit to its target unit, with its tag. The
+    sign shows twice: the colour, and a dashed line for a negative value."""
 
-    def __init__(self, ref: ValueRef, start: QPointF, end: QPointF, label_t: float):
-        super().__init__(start.x(), start.y(), end.x(), end.y())
+    def __init__(self, style: Style, ref: ValueRef):
+        super().__init__()
+        self.style = style
         self.ref = ref
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
         self.setZValue(1)
-        self.tag = Tag()
+        self.tag = Tag(style)
         self.tag.edge = self
-        self.tag.setPos(start + (end - start) * label_t)
-        self.magnitude = 0.0
-        self.sign = 1.0
+        self.value = 0.0
+        self.largest = 1.0
         self.involved = False
+
+    def place(self, start: QPointF, end: QPointF, tag_at: QPointF | None) -> None:
+        """Between its units, its tag centred at `tag_at` on it (None: no room for the tag)."""
+        self.setLine(start.x(), start.y(), end.x(), end.y())
+        self.tag.setPos(tag_at if tag_at is not None else (start + end) / 2)
 
     def shape(self) -> QPainterPath:
         path = QPainterPath(self.line().p1())
@@ -137,19 +196,26 @@ class EdgeItem(QGraphicsLineItem):
         return stroker.createStroke(path)
 
     def set_style(self, value: float, largest: float, involved: bool) -> None:
-        self.involved = involved
-        colour = QColor(POSITIVE if value >= 0 else NEGATIVE)
+        self.value, self.largest, self.involved = value, largest, involved
+        c = self.style.colours
+        colour = QColor(c.positive if value >= 0 else c.negative)
         width = 1.0 + 6.0 * (abs(value) / largest if largest > 0 else 0.0)
         if self.isSelected():
-            colour, width = QColor(SELECTED), max(width, 3.0)
+            colour, width = QColor(c.selected), max(width, 3.5)
         elif involved:
-            colour = QColor(HIGHLIGHT)
+            colour = QColor(c.highlight)
             width = max(width, 3.0)
-        elif not involved:
-            colour.setAlpha(200)
-        self.setPen(QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-        self.tag.highlighted = involved or self.isSelected()
+        else:
+            colour.setAlpha(210)
+        pen = QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap)
+        if value < 0:
+            pen.setDashPattern([max(1.2, 9.0 / width), max(1.0, 5.0 / width)])  # about 9 px on, 5 off
+        self.setPen(pen)
+        self.tag.highlighted = "selected" if self.isSelected() else "highlight" if involved else None
         self.tag.update()
+
+    def restyle(self) -> None:
+        self.set_style(self.value, self.largest, self.involved)
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
         painter.setPen(self.pen())

@@ -2,7 +2,8 @@
 
 The model owns the engine's Session (the numbers), the job running on it (training, an
 export) and a small view state shared by all views: the selected element, the sample of the
-batch the diagram shows and the number of significant digits. Views read from here and
+batch the diagram shows, the number of significant digits, the size of the text and whether
+the window is in presentation mode. Views read from here and
 listen to the signals; user actions come back here (or through undo commands that call
 `write` and `restore`). A signal is emitted only when its value really changed, so a view
 that writes a value back to the model does not start a ping-pong. Nothing is computed here.
@@ -27,6 +28,9 @@ SLICE_SECONDS = 0.01  # training yields to the event loop this often (wall time)
 REFRESH_SECONDS = 0.1  # while training, `changed` is emitted about this often, or less often ...
 VIEW_SHARE = 0.06  # ... so that following the views (refresh and repaint) takes at most this share
 DEFAULT_DIGITS = 9
+TEXT_SCALES = (70, 80, 90, 100, 110, 125, 140, 160, 180, 200, 250, 300)  # % of the desktop's text size
+DEFAULT_TEXT_SCALE = 100
+PRESENTATION_SCALE = 1.5  # presentation mode's text, relative to the text size chosen
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,13 @@ class UnitRef:
 
 
 @dataclass(frozen=True)
+class BiasUnitRef:
+    """The bias unit feeding `layer` (b1 feeds layer 1); drawn in the column of layer − 1."""
+
+    layer: int
+
+
+@dataclass(frozen=True)
 class Problem:
     """Something the user must be told (the window shows it)."""
 
@@ -70,9 +81,11 @@ class SessionModel(QObject):
     changed = Signal()  # the session moved (cursor, iteration) or its numbers were recomputed
     networkReplaced = Signal()  # another network (maybe another shape) was opened
     sourceChanged = Signal(str)  # the network was saved to another file
-    selectionChanged = Signal(object)  # ValueRef of a parameter, UnitRef, or None
+    selectionChanged = Signal(object)  # ValueRef of a parameter, UnitRef, BiasUnitRef, or None
     sampleChanged = Signal(int)  # the sample (position in the batch) the diagram shows
     digitsChanged = Signal(int)  # significant digits of every number shown
+    textScaleChanged = Signal(int)  # text size, in % of the desktop's
+    presentationChanged = Signal(bool)  # presentation mode on or off
     busyChanged = Signal(bool)  # a job started (True) or ended
     jobProgress = Signal(int, int)  # done, total
     jobFinished = Signal(object)  # a job (Training or Export) ran to its end
@@ -88,6 +101,8 @@ class SessionModel(QObject):
         self.sample_chosen = False  # the sample was picked by hand, not by the current computation
         self._digits = DEFAULT_DIGITS
         self.fmt = significant(DEFAULT_DIGITS)
+        self._text_scale = DEFAULT_TEXT_SCALE
+        self._presentation = False
         self._last_refresh = 0.0
 
     # -- view state -------------------------------------------------------------------------
@@ -121,6 +136,37 @@ class SessionModel(QObject):
             self._digits = digits
             self.fmt = significant(digits)
             self.digitsChanged.emit(digits)
+
+    @property
+    def text_scale(self) -> int:
+        """The text size chosen, in % of the desktop's."""
+        return self._text_scale
+
+    def set_text_scale(self, percent: int) -> None:
+        percent = min(max(int(percent), TEXT_SCALES[0]), TEXT_SCALES[-1])
+        if percent != self._text_scale:
+            self._text_scale = percent
+            self.textScaleChanged.emit(percent)
+
+    def larger_text(self) -> None:
+        self.set_text_scale(next((p for p in TEXT_SCALES if p > self._text_scale), TEXT_SCALES[-1]))
+
+    def smaller_text(self) -> None:
+        self.set_text_scale(next((p for p in reversed(TEXT_SCALES) if p < self._text_scale), TEXT_SCALES[0]))
+
+    @property
+    def presentation(self) -> bool:
+        return self._presentation
+
+    def set_presentation(self, on: bool) -> None:
+        if bool(on) != self._presentation:
+            self._presentation = bool(on)
+            self.presentationChanged.emit(self._presentation)
+
+    @property
+    def text_factor(self) -> float:
+        """How much larger than the desktop's every text is drawn (size chosen, presentation)."""
+        return self._text_scale / 100 * (PRESENTATION_SCALE if self._presentation else 1.0)
 
     def value_ref(self, selection) -> ValueRef | None:
         """What editing a selected element changes: a parameter, the shown sample's input of an

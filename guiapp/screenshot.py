@@ -1,16 +1,23 @@
-"""Render the window to a PNG without a screen: python -m guiapp.screenshot OUT.png [NETWORK] [STEPS].
+"""Render the window to a PNG without a screen.
 
-By default: the worked example, mid-way through the backward pass of its first iteration
-(the README's picture). Uses Qt's offscreen platform unless a display is asked for.
+    python -m guiapp.screenshot OUT.png [NETWORK] [STEPS] [--size 1024x700] [--dark] [--presentation]
+                                        [--text-scale PERCENT] [--select NAME]
+
+NETWORK is a preset name or a network file (default: mazur, the worked example). By default
+the picture shows the network mid-way through the backward pass of its first iteration with
+w1 selected (the README's picture), at 1400×860 in the desktop's light palette. Uses Qt's
+offscreen platform unless a display is asked for (QT_QPA_PLATFORM).
 """
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 
 
 def render(out: str, network: str = "mazur", steps: int | None = None, width: int = 1400, height: int = 860,
-           select: str | None = "w1") -> None:
+           select: str | None = "w1", dark: bool = False, presentation: bool = False,
+           text_scale: int | None = None) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import tempfile
 
@@ -22,13 +29,21 @@ def render(out: str, network: str = "mazur", steps: int | None = None, width: in
 
     from engine import presets
 
+    from . import colours
     from .model import ValueRef
     from .window import MainWindow
 
     app = QApplication.instance() or QApplication([])
+    app.setStyle("Fusion")
+    if dark:
+        app.setPalette(colours.dark_palette())
     window = MainWindow(presets.open_network(network), network)
+    if text_scale is not None:
+        window.model.set_text_scale(text_scale)
+    window.model.set_presentation(presentation)
     window.resize(width, height)
     window.show()
+    app.processEvents()
     session = window.model.session
     if steps is None:  # mid-way through the backward pass
         backward = [n for n, s in enumerate(session.steps) if s.phase == "backward"]
@@ -42,15 +57,34 @@ def render(out: str, network: str = "mazur", steps: int | None = None, width: in
     window.close()
 
 
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT such as 1024x700, found {text!r}") from None
+    return width, height
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m guiapp.screenshot",
+                                     description="Render the window to a PNG without a screen.")
+    parser.add_argument("out", help="the PNG to write")
+    parser.add_argument("network", nargs="?", default="mazur", help="a preset name or a network file (default: mazur)")
+    parser.add_argument("steps", nargs="?", type=int, default=None,
+                        help="computations to step through (default: to mid-way through the backward pass)")
+    parser.add_argument("--size", type=_size, default=(1400, 860), help="window size, e.g. 1024x700 (default 1400x860)")
+    parser.add_argument("--dark", action="store_true", help="a dark palette, as a desktop's dark theme")
+    parser.add_argument("--presentation", action="store_true", help="presentation mode (F5)")
+    parser.add_argument("--text-scale", type=int, default=None, help="text size in %% of the desktop's")
+    parser.add_argument("--select", default="w1", help="the weight or bias to select (default w1; '' for none)")
+    return parser
+
+
 def main(argv=None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    if not args:
-        print(__doc__, file=sys.stderr)
-        return 2
-    out, network = args[0], args[1] if len(args) > 1 else "mazur"
-    steps = int(args[2]) if len(args) > 2 else None
-    render(out, network, steps)
-    print(f"wrote {out}")
+    args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
+    render(args.out, args.network, args.steps, *args.size, select=args.select or None, dark=args.dark,
+           presentation=args.presentation, text_scale=args.text_scale)
+    print(f"wrote {args.out}")
     return 0
 
 

@@ -1,5 +1,5 @@
-"""What the window remembers between runs (QSettings): geometry, toolbars, digits, last folder,
-recent files.
+"""What the window remembers between runs (QSettings): geometry, toolbars, digits, text size,
+presentation mode, last folder, recent files.
 
 Everything is stored under a version key: settings of another version are ignored."""
 from __future__ import annotations
@@ -52,7 +52,8 @@ def forget_recent(path: str | None = None) -> None:
 
 
 def restore_window(window) -> None:
-    """Geometry, toolbar state and digits of `window` (a MainWindow) as it was last closed."""
+    """Geometry, toolbar state, digits, text size and presentation mode of `window` (a
+    MainWindow) as it was last closed."""
     s = store()
     if int(s.value("settings_version", 0)) != VERSION:
         window.resize(1400, 860)
@@ -64,6 +65,8 @@ def restore_window(window) -> None:
     if isinstance(state, QByteArray):
         window.restoreState(state)
     window.model.set_digits(int(s.value("view/digits", window.model.digits)))
+    window.model.set_text_scale(int(s.value("view/text_scale", window.model.text_scale)))
+    window.model.set_presentation(s.value("view/presentation", False) in (True, "true"))
 
 
 def save_window(window) -> None:
@@ -72,4 +75,6 @@ def save_window(window) -> None:
     s.setValue("window/geometry", window.saveGeometry())
     s.setValue("window/state", window.saveState())
     s.setValue("view/digits", window.model.digits)
+    s.setValue("view/text_scale", window.model.text_scale)
+    s.setValue("view/presentation", window.model.presentation)
     s.sync()

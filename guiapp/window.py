@@ -1,5 +1,5 @@
-"""The main window: layout and wiring of the diagram, loss curve, side panel, toolbar, menus
-and status bar.
+"""The main window: layout and wiring of the settings header, diagram, loss curve, side panel,
+toolbar, menus and status bar; the text size of all of them and the presentation layout.
 
 What the views show lives in the model (`SessionModel`); the actions and their busy rule in
 `actions`; opening, saving and exporting in `files`; what is remembered in `settings`.
@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import (QComboBox, QLabel, QMainWindow, QMenu, QMessageBox, QSlider, QSpinBox, QSplitter,
-                               QToolBar)
+from PySide6.QtGui import QFont, QUndoStack
+from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QMainWindow, QMenu, QMessageBox, QSlider,
+                               QSpinBox, QSplitter, QToolBar, QVBoxLayout, QWidget)
 
 from engine import Network, presets
 
@@ -21,6 +21,7 @@ from .actions import MENUS, TOOLBAR, help_text, make_actions, set_enabled, toolt
 from .diagram import DiagramView
 from .editor import ValueEditor
 from .files import Files
+from .header import SettingsHeader
 from .jobs import Training
 from .lossplot import LossPlot
 from .model import Problem, SessionModel, ValueRef
@@ -37,6 +38,7 @@ class MainWindow(QMainWindow):
         self.model = SessionModel(net, source, self)
         self.undo_stack = QUndoStack(self)
         self.files = Files(self)
+        self.header = SettingsHeader(self.model)
         self.diagram = DiagramView(self.model)
         self.plot = LossPlot(self.model)
         self.panel = SidePanel(self.model)
@@ -52,22 +54,31 @@ class MainWindow(QMainWindow):
 
         self.files.take_drops()
         settings.restore_window(self)
+        self._apply_text_size()
+        self._presentation_changed(self.model.presentation)
         self._network_replaced()
 
     # -- building ---------------------------------------------------------------------------
     def _build_layout(self) -> None:
+        network = QWidget(objectName="network")
+        column = QVBoxLayout(network)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.header)
+        column.addWidget(self.diagram, 1)
         left = QSplitter(Qt.Orientation.Vertical)
-        left.addWidget(self.diagram)
+        left.addWidget(network)
         left.addWidget(self.plot)
-        left.setStretchFactor(0, 3)
+        left.setStretchFactor(0, 5)
         left.setStretchFactor(1, 1)
-        left.setSizes([640, 190])
+        left.setSizes([700, 130])
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.panel)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([1020, 380])
+        self._desk_sizes = self.splitter.sizes()  # the side-by-side sizes, kept during presentation
         self.setCentralWidget(self.splitter)
 
     def _build_controls(self) -> None:
@@ -92,9 +103,19 @@ class MainWindow(QMainWindow):
         self.sample_box.setToolTip("Which sample of the batch the diagram shows; the next computation "
                                    "about a sample shows that sample")
         self.presets_menu = QMenu("Open &preset", self)
+        self.presets_menu.setToolTipsVisible(True)
         for name in presets.names():
-            action = self.presets_menu.addAction(name)
+            try:
+                net = presets.open_network(name)
+                title, description = net.name, net.description
+            except Exception:  # a broken preset is still listed: opening it says what is wrong
+                title, description = "", ""
+            # plain text: a menu shows no markup; "&" would be a mnemonic
+            action = self.presets_menu.addAction(f"{title} ({name})".replace("&", "&&") if title else name)
             action.setObjectName(f"preset:{name}")
+            if description:
+                action.setToolTip(description)
+                action.setStatusTip(description)
             action.triggered.connect(lambda checked=False, n=name: self.files.open_preset(n))
         self.recent_menu = QMenu("Open &recent", self, objectName="recentMenu")
         self.recent_menu.setToolTipsVisible(True)
@@ -151,6 +172,9 @@ class MainWindow(QMainWindow):
         self._speed_changed(self.speed.value())
         self.sample_box.currentIndexChanged.connect(self._sample_chosen)
         self.diagram.editRequested.connect(self.edit_value)
+        self.header.editRequested.connect(self.edit_value)
+        m.textScaleChanged.connect(self._apply_text_size)
+        m.presentationChanged.connect(self._presentation_changed)
         m.changed.connect(self._session_changed)
         m.networkReplaced.connect(self._network_replaced)
         m.sourceChanged.connect(self._update_title)
@@ -203,7 +227,36 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         name = self.model.source or "untitled"
         marker = "" if self.undo_stack.isClean() else " *"
-        self.setWindowTitle(f"{os.path.basename(name)}{marker} — Backprop Stepper")
+        title = self.model.session.net.name  # a window title is plain text
+        self.setWindowTitle(f"{os.path.basename(name)}{marker}{f' — {title}' if title else ''} — Backprop Stepper")
+
+    # -- text size and presentation ---------------------------------------------------------
+    def _apply_text_size(self, *_) -> None:
+        """Every text of the window at the size chosen (menus are windows of their own)."""
+        font = QFont(QApplication.font())  # the desktop's: the text size is a percentage of it
+        font.setPointSizeF(font.pointSizeF() * self.model.text_factor)
+        self.setFont(font)
+        for menu in self.findChildren(QMenu):
+            menu.setFont(font)
+
+    def _presentation_changed(self, on: bool) -> None:
+        """Presentation: large text, the diagram above the current computation; no loss curve,
+        list of computations or status bar."""
+        self.actions["presentation"].setChecked(on)
+        if on == (self.splitter.orientation() == Qt.Orientation.Vertical):
+            self._apply_text_size()
+            return
+        if on:
+            self._desk_sizes = self.splitter.sizes()
+        self.plot.setVisible(not on)
+        self.statusBar().setVisible(not on)
+        self.splitter.setOrientation(Qt.Orientation.Vertical if on else Qt.Orientation.Horizontal)
+        if on:
+            total = sum(self.splitter.sizes())
+            self.splitter.setSizes([int(total * 0.7), total - int(total * 0.7)])
+        else:
+            self.splitter.setSizes(self._desk_sizes)
+        self._apply_text_size()
 
     def _undo_changed(self) -> None:
         """Undo and Redo say what they would undo or redo, as QUndoStack's own actions do: in
