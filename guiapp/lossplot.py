@@ -9,10 +9,12 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from engine.formula import MINUS
 
+from . import colours
 from .model import SessionModel
 
 
@@ -45,21 +47,20 @@ class LossPlot(QWidget):
     def __init__(self, model: SessionModel, parent=None):
         super().__init__(parent)
         self.model = model
-        self.plot = pg.PlotWidget(background="w", axisItems={"bottom": IterationAxis("bottom"),
-                                                              "left": LossAxis("left")})
+        self.plot = pg.PlotWidget(axisItems={"bottom": IterationAxis("bottom"), "left": LossAxis("left")})
         for side, label in (("bottom", "iteration"), ("left", "batch loss E")):
             axis = self.plot.getAxis(side)
             axis.enableAutoSIPrefix(False)  # no "(x0.001)" that changes as the curve falls
             axis.setLabel(label)
         self.plot.showGrid(x=True, y=True, alpha=0.25)
         self.plot.setMenuEnabled(False)
-        self.curve = self.plot.plot(pen=pg.mkPen("#1f6fb4", width=1.5))
+        self.curve = self.plot.plot()
         # Smooth with a million points: draw only what is in view, at most a few points per pixel.
         self.curve.setDownsampling(auto=True, method="peak")
         self.curve.setClipToView(True)
-        self.marker = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#f2a900", width=1.5))
-        self.dot = pg.ScatterPlotItem(size=8, brush=pg.mkBrush("#f2a900"), pen=pg.mkPen("#7a5500"))
-        self.hover_dot = pg.ScatterPlotItem(size=9, brush=pg.mkBrush(None), pen=pg.mkPen("#1b1b1b", width=1.5))
+        self.marker = pg.InfiniteLine(angle=90, movable=False)
+        self.dot = pg.ScatterPlotItem(size=8)
+        self.hover_dot = pg.ScatterPlotItem(size=9, brush=pg.mkBrush(None))
         self.plot.addItem(self.marker)
         self.plot.addItem(self.dot)
         self.plot.addItem(self.hover_dot)
@@ -83,10 +84,35 @@ class LossPlot(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
         layout.addWidget(self.plot)
+        model.textScaleChanged.connect(self._restyle)
+        self._restyle()
         model.changed.connect(self.refresh)
         model.networkReplaced.connect(self._network_replaced)
         model.digitsChanged.connect(self._update_readout)
         self.refresh()
+
+    def _restyle(self, *_) -> None:
+        """Colours from the desktop's palette (light or dark), axis text at the window's text size."""
+        c = colours.scheme(self.palette())
+        self.plot.setBackground(c.plot_background)
+        font = QFont(QApplication.font())
+        font.setPointSizeF(font.pointSizeF() * self.model.text_factor)
+        for side in ("left", "bottom"):
+            axis = self.plot.getAxis(side)
+            axis.setPen(pg.mkPen(c.plot_foreground))
+            axis.setTextPen(pg.mkPen(c.plot_foreground))
+            axis.setStyle(tickFont=font)
+            axis.label.setFont(font)
+        self.curve.setPen(pg.mkPen(c.plot_curve, width=1.5))
+        self.marker.setPen(pg.mkPen(c.plot_marker, width=1.5))
+        self.dot.setBrush(pg.mkBrush(c.plot_marker))
+        self.dot.setPen(pg.mkPen(c.plot_foreground))
+        self.hover_dot.setPen(pg.mkPen(c.plot_foreground, width=1.5))
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._restyle()
 
     def _network_replaced(self) -> None:
         self._hover = None

@@ -287,7 +287,7 @@ class SidePanel(QWidget):
     def current_html(self) -> str:
         session, fmt, c = self.model.session, self.model.fmt, self.colours
         step = session.current_step
-        head = f"<p style='color:{c.muted.name()}'>Iteration {session.iteration}"
+        head = f"<p style='color:{c.muted.name()}'>Iteration {session.iteration:,}"
         if step is None:
             intro = ""
             if session.iteration == 1 and session.net.description:
@@ -340,7 +340,7 @@ class SidePanel(QWidget):
         self._shown_selection = sel
         if isinstance(sel, ValueRef) and sel.kind == "param":
             p = session.parameter(sel.key)
-            self.selected_title.setText(f"<b>Selected: {sel.key}</b> — chain rule in iteration {session.iteration}")
+            self.selected_title.setText(f"<b>Selected: {sel.key}</b> — chain rule in iteration {session.iteration:,}")
             node = session.breakdown(p)
             update = Key(p.kind, p.layer, p.unit, p.source)
             text = lines_html(node.lines(fmt)) + lines_html([(0, session.describe(update).text(fmt))])
@@ -351,10 +351,10 @@ class SidePanel(QWidget):
             sample = ""
             if session.layout.batch > 1:
                 sample = f", sample {int(session.record.samples[self.model.sample]) + 1}"
-            self.selected_title.setText(f"<b>Selected: {name}</b> — iteration {session.iteration}{sample}")
+            self.selected_title.setText(f"<b>Selected: {name}</b> — iteration {session.iteration:,}{sample}")
             self.selected.setHtml(lines_html([(0, t) for t in self.unit_lines(layer, unit)]))
         elif isinstance(sel, BiasUnitRef):
-            self.selected_title.setText(f"<b>Selected: bias unit b{sel.layer}</b> — iteration {session.iteration}")
+            self.selected_title.setText(f"<b>Selected: bias unit b{sel.layer}</b> — iteration {session.iteration:,}")
             self.selected.setHtml(self.bias_unit_html(sel.layer))
         else:
             self.selected_title.setText("<b>Selected</b>: click a weight, a bias or a unit in the diagram")

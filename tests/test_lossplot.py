@@ -99,3 +99,28 @@ def test_the_log_curve_is_not_rebuilt_when_nothing_changed(qtbot, window, monkey
     assert calls == []
     x, y = w.plot.data()
     assert len(x) == 51 and np.all(np.isfinite(y))
+
+
+def test_the_plot_follows_the_palette_and_the_text_size(qtbot, window):
+    from PySide6.QtWidgets import QApplication
+
+    from guiapp import colours
+
+    w = window
+    app = QApplication.instance()
+    light = app.palette()
+    try:
+        app.setPalette(colours.dark_palette())
+        qtbot.wait(10)
+        background = w.plot.plot.backgroundBrush().color()
+        text = w.plot.plot.getAxis("left").textPen().color()
+        assert colours.luminance(background) < 0.2
+        assert colours.contrast(text, background) >= 4.5
+        assert colours.contrast(w.plot.curve.opts["pen"].color(), background) >= 3
+    finally:
+        app.setPalette(light)
+    qtbot.wait(10)
+    assert colours.luminance(w.plot.plot.backgroundBrush().color()) > 0.8
+    before = w.plot.plot.getAxis("left").style["tickFont"].pointSizeF()
+    w.model.set_text_scale(200)
+    assert w.plot.plot.getAxis("left").style["tickFont"].pointSizeF() == pytest.approx(2 * before, rel=0.05)
