@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QApplication, QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from engine.formula import MINUS
@@ -103,6 +103,8 @@ class LossPlot(QWidget):
             axis.setTextPen(pg.mkPen(c.plot_foreground))
             axis.setStyle(tickFont=font)
             axis.label.setFont(font)
+        # room for the vertical axis label ("batch loss E") and a few ticks at any text size
+        self.plot.setMinimumHeight(int(9 * QFontMetrics(font).height()))
         self.curve.setPen(pg.mkPen(c.plot_curve, width=1.5))
         self.marker.setPen(pg.mkPen(c.plot_marker, width=1.5))
         self.dot.setBrush(pg.mkBrush(c.plot_marker))
