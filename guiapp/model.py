@@ -291,8 +291,8 @@ class SessionModel(QObject):
         self.job.cancelled.connect(self._end_job)
         self.job.failed.connect(self._job_failed)
         self._last_refresh = time.monotonic()
-        self._view_cost = 0.0  # seconds a refresh of the views took, repaint included
-        self._refreshed = 0.0  # the synchronous part of the last refresh, until its repaint is known
+        self._view_cost = 0.0  # seconds the last refresh of the views cost, repaint included
+        self._away = 0.0  # seconds spent in the views (refresh) and the event loop since the last refresh
         self.job.start()
         self.busyChanged.emit(True)
 
@@ -305,18 +305,17 @@ class SessionModel(QObject):
         views are slow to refresh and repaint (a large network, a long loss curve), so that
         training keeps most of the time."""
         job = self.job
-        if self._refreshed:  # the repaint of the last refresh happened between the two slices
-            self._view_cost = self._refreshed + job.outside
-            self._refreshed = 0.0
+        self._away += job.outside  # what the event loop did since the last slice: mostly repainting
         now = time.monotonic()
         if now - self._last_refresh < max(REFRESH_SECONDS, self._view_cost / VIEW_SHARE):
             return
         self._last_refresh = now
+        self._view_cost, self._away = self._away, 0.0  # the last refresh, its repaint and the rest
         self.jobProgress.emit(done, total)
         if isinstance(job.what, Training):
             started = time.perf_counter()
             self._session_changed()
-            self._refreshed = time.perf_counter() - started
+            self._away += time.perf_counter() - started
 
     def _end_job(self) -> Training | Export:
         job, self.job = self.job, None
