@@ -399,6 +399,7 @@ class Session:
         last = min(last, first + max(4096, len(self.history)))  # the history grows as training goes
         losses = self.history.reserve(last)
         interval, cycle = trace.interval, len(batches)
+        step = plan.quick or (lambda params, x, t, lr: iterate(plan, params, x, t, lr))
         _, x, t = batches[0]
         it = first
         while it <= last:
@@ -408,7 +409,7 @@ class Session:
             for k in range(it, stop + 1):
                 if cycle > 1:
                     _, x, t = batches[(k - 1) % cycle]
-                loss = iterate(plan, params, x, t, lr)  # leaves params alone if loss is not finite
+                loss = step(params, x, t, lr)  # leaves params alone if loss is not finite
                 losses[k - 1] = loss
                 if loss - loss:  # NaN or infinite (a finite loss gives 0.0)
                     self.history.commit(k)

@@ -88,3 +88,21 @@ def test_restoring_into_an_iteration_whose_loss_is_infinite_works_and_a_failure_
     assert after[0:2] == before[0:2] and after[4] == before[4]
     np.testing.assert_array_equal(after[2], before[2])
     np.testing.assert_array_equal(after[3], before[3])
+
+
+def test_training_computes_exactly_what_stepping_records():
+    """Training's quick iterations (no record) and the recorded ones are the same numbers,
+    bit for bit: losses and parameters, on every kind of preset."""
+    for name in ("mazur", "seed-notebook", "xor", "softmax"):
+        for momentum in (0.0, 0.9):
+            net = open_network(name)
+            net.momentum = momentum
+            trained = Session(net, trace_capacity=5)
+            trained.run(30)
+            stepped = Session(net)
+            for _ in range(30):
+                stepped.finish_iteration()
+                stepped.step()
+            np.testing.assert_array_equal(trained.history.values, stepped.history.values)
+            np.testing.assert_array_equal(trained.params.theta, stepped.params.theta)
+            assert (trained.plan.quick is None) == bool(momentum)
