@@ -360,7 +360,7 @@ class Session:
         trace would drop a row not yet yielded (read the new rows at each yield). A loss that
         becomes NaN or infinite raises TrainingDiverged, with the session at that iteration.
         """
-        if n < 1 or self.iteration + n - 1 > MAX_ITERATIONS:
+        if n < 0 or self.iteration + n - 1 > MAX_ITERATIONS:
             raise ValueError(f"iterations: a session keeps the loss of each of at most {MAX_ITERATIONS:,} "
                              f"iterations; {n:,} more from iteration {self.iteration:,} would exceed that")
         start, end = self.iteration, self.iteration + n
