@@ -212,11 +212,18 @@ class Session:
         return True
 
     def _previous_iteration(self) -> None:
-        """Back to the recorded iteration before this one, forgetting this one."""
+        """Back to the recorded iteration before this one, forgetting this one: the edits made
+        in it too, of the learning rate, an input or a target as of a parameter. The session
+        takes the setup that iteration was computed with, so its record, a bookmark of it and
+        the iterations computed from it all use the same one."""
         self.trace.drop_from(self.iteration)
         self.history.truncate(self.iteration - 1)
         self.iteration -= 1
         self.params = self.record.params_before()
+        _, setup = self.trace.start(self.iteration)
+        if setup is not self.net:
+            self.net = setup
+            self._batches = self._cycle_batches()
 
     def can_step_back(self) -> bool:
         return self.cursor >= 0 or self.iteration - 1 in self.trace
@@ -236,15 +243,18 @@ class Session:
             raise IndexError(f"no step {cursor} in an iteration of {len(self.steps)} steps")
         self.cursor = cursor
 
-    def _advance(self) -> None:
-        """On to the next iteration, unless this one's loss or update is not finite: no NaN
-        or infinity ever reaches the parameters."""
+    def _advance(self, setup: Setup | None = None) -> None:
+        """On to the next iteration (computed with `setup` if given), unless this one's loss or
+        update is not finite: no NaN or infinity ever reaches the parameters."""
         rec = self.record
         after = rec.params_after()
         if not (math.isfinite(rec.batch_loss) and np.isfinite(after.theta).all()):
             raise TrainingDiverged(self.iteration, rec.batch_loss, diagnose(self.net, rec))
         self.params = after
         self.iteration += 1
+        if setup is not None:
+            self.net = setup
+            self._batches = self._cycle_batches()
         self._compute()
 
     # -- edits ----------------------------------------------------------------------------
@@ -288,8 +298,10 @@ class Session:
 
         A whole-session bookmark brings back its history and recorded iterations. Otherwise
         going back forgets the later iterations, and going forward first trains up to the
-        bookmark with the setup in force there (recomputing exactly the same numbers; the
-        bookmarked iteration's own loss may be infinite, as it was). If that cannot be done
+        bookmark: the current iteration's update as it was computed, the next iterations with
+        the setup in force there (recomputing exactly the same numbers when the bookmark was
+        made on the way from here; the bookmarked iteration's own loss may be infinite, as it
+        was). If that cannot be done
         (an iteration before it diverges), TrainingDiverged is raised and the session is
         exactly as it was before the call."""
         before = Bookmark(self.iteration, self.params.copy(), self.net,
@@ -313,10 +325,13 @@ class Session:
             self.history.load(mark.losses)
         else:
             if mark.iteration > self.iteration:
-                self.net = setup
-                self._batches = self._cycle_batches()
                 try:
-                    self.run(mark.iteration - self.iteration)
+                    # This iteration's update as it was computed, the next ones with the setup
+                    # in force at the bookmark (recorded from the next iteration on, so that
+                    # the trace computes them again with it).
+                    self._advance(setup)
+                    if mark.iteration > self.iteration:
+                        self.run(mark.iteration - self.iteration)
                 except TrainingDiverged:
                     if self.iteration != mark.iteration:  # diverged before getting there
                         raise
