@@ -1,0 +1,819 @@
+"""Random sequences of the window's actions, with invariants checked after every one (issue 8).
+
+A sequence is a list of actions drawn from `random.Random(seed)` before it runs: a pure
+function of the seed, so a failure is reproduced by its seed alone, and a failing list can be
+cut down to a short one (`minimise`). It is played through the real window: its actions
+(`w.actions[name].trigger()`: a disabled action does nothing, as for a user), the value
+editor (opened by Edit selected value or Edit learning rate, typed into, accepted or
+cancelled), the preset menu, the file dialogs (monkeypatched), the train count, the sample
+box, the list of computations, the digits and the loss curve's log scale. The window is not shown (painting after every action would
+take most of the time): it paints itself (grab) at the start and at every full check.
+
+After every action:
+1. nothing reached the error dialog: no exception in a slot (pytest-qt captures them),
+   nothing logged at ERROR, no "Unexpected error" problem, no unexpected-error box;
+2. the loss curve shows the loss history (iterations 1..k, k the current one), and the loss
+   the trace records for the current, the previous and the first kept iteration (computed
+   again from a checkpoint where not kept) equals it;
+3. the current iteration starts from the parameters (and momentum buffer) its record starts
+   from, and was computed with the learning rate, inputs and targets the session has;
+4. Step back, Undo and Redo are enabled exactly when they can do something; the status bar
+   and the curve's marker name the current iteration;
+5. an export writes the loss history or the kept iterations; a network saved opens again.
+
+Every FULL_CHECK_EVERY actions and at the end comes the full check, "replay": the recorded
+loss of SPREAD kept iterations; then the undo history, through Undo and Redo: undone to the
+start, which must be the opened network trained k-1 iterations and nothing else, each undo
+coming back to the iteration the edit was made in as it was (or, for Reset, the session as it
+was); redone to the end, each redo equal to a fresh session of the opened network on which
+the same commands are replayed; undone and redone back to where it was, every state equal to
+the first time, and the state the last undo, redo or edit gave (if the session has not moved
+since) given again.
+
+The default run: SEQUENCES seeds × LENGTH actions. A longer run, marked `long`:
+
+    RANDOM_ACTIONS_SEQUENCES=200 RANDOM_ACTIONS_LENGTH=1000 python -m pytest -m long tests/test_random_actions.py
+
+(RANDOM_ACTIONS_SEED sets its first seed, 1000 by default; a failure names its seed and
+action, and with RANDOM_ACTIONS_MINIMISE=1 also the shortest failing list of actions found.)
+"""
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import random
+import re
+import traceback
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from engine import Session, TrainingDiverged, netfile, open_network
+
+SEQUENCES = 20  # in the default run (CI) ...
+LENGTH = 300  # ... of this many actions each
+FULL_CHECK_EVERY = 50
+SPREAD = 60  # kept iterations whose recorded loss the full check compares with the history
+# Undo and redo bring back the loss history too (the full check compares it). Not yet: going
+# forward to the iteration of an edit trains along the current path, which need not be the one
+# the edit was made on (test_regression_redo_trains_along_the_path_it_was_made_on, xfail).
+UNDO_KEEPS_HISTORY = False
+# The editor takes a target the network file refuses (outside [0, 1] with the bce or cross-entropy
+# loss, or targets of cross-entropy not summing to 1): the window saves it, then cannot open what
+# it saved (test_regression_a_saved_network_opens_again).
+KNOWN_UNREADABLE = ("needs targets in [0, 1]", "needs a probability vector summing to 1")
+# Warnings from numpy that are errors under this project's pytest settings, a line on stderr in
+# the application: a parameter's chain-rule breakdown of an iteration with non-finite numbers
+# (test_regression_a_breakdown_of_infinite_numbers_does_not_warn), the log of a loss that is not
+# positive on the loss curve (test_regression_a_log_scale_curve_of_one_negative_loss, which
+# goes on to an exception).
+KNOWN_WARNINGS = pytest.mark.filterwarnings("ignore::RuntimeWarning:engine.layout",
+                                            "ignore::RuntimeWarning:guiapp.lossplot")
+PRESETS = ("mazur", "xor", "softmax")  # one example, momentum with several samples, mini-batches
+LONG_SEQUENCES = int(os.environ.get("RANDOM_ACTIONS_SEQUENCES", "20"))
+LONG_LENGTH = int(os.environ.get("RANDOM_ACTIONS_LENGTH", "1000"))
+LONG_SEED = int(os.environ.get("RANDOM_ACTIONS_SEED", "1000"))
+MINIMISE = os.environ.get("RANDOM_ACTIONS_MINIMISE", "") not in ("", "0")
+
+# -- the actions ------------------------------------------------------------------------------------
+# An action is a tuple (name, arguments...) that means something whatever the state: indices
+# are taken modulo what the current network has, so any sub-list of a sequence can be played.
+
+VALUES = ("0.5", "-0.25", "1/3", "2", "0.1", "1e-3", "0", "-1", "0,75", ".2", "3")
+EXTREME = ("1e308", "-1e308", "40", "1e6")  # may make a loss or an update infinite
+INVALID = ("abc", "1/0", "nan", "-0.5")  # refused by the editor ("-0.5" only as a learning rate)
+
+KINDS = {  # name: weight
+    "step": 20, "step_back": 12, "finish_phase": 7, "finish_iteration": 7, "go_to": 3,
+    "train": 8, "train_stop": 1, "edit": 14, "edit_cancel": 1, "sample": 2,
+    "undo": 10, "redo": 6, "reset": 3,
+    "open_preset": 1.2, "open_file": 0.5, "save_as": 0.8, "export": 2, "export_stop": 0.5,
+    "log_scale": 0.5, "digits": 0.5,
+}
+
+
+def draw(rng: random.Random) -> tuple:
+    kind = rng.choices(list(KINDS), weights=list(KINDS.values()))[0]
+    if kind == "go_to":
+        return kind, rng.random()
+    if kind in ("train", "train_stop"):
+        r = rng.random()
+        n = rng.randint(1, 30) if r < 0.7 else rng.randint(31, 300) if r < 0.95 else rng.randint(301, 3000)
+        return kind, n
+    if kind in ("edit", "edit_cancel"):
+        what = rng.choices(("param", "input", "target", "lr"), weights=(6, 2, 2, 2))[0]
+        r = rng.random()
+        if r < 0.1:
+            text = "="  # the value it has: no command
+        elif r < 0.14:
+            text = rng.choice(EXTREME)
+        elif r < 0.18:
+            text = rng.choice(INVALID)
+        elif r < 0.5:
+            text = rng.choice(VALUES)
+        else:
+            text = repr(round(rng.uniform(-2.0, 2.0), rng.randint(1, 6)))
+        return kind, what, rng.randrange(1000), text
+    if kind == "sample":
+        return kind, rng.randrange(12)
+    if kind == "digits":
+        return kind, rng.randint(3, 17)
+    if kind == "open_preset":
+        return kind, rng.choice(PRESETS)
+    if kind in ("open_file", "save_as"):
+        return kind, rng.randrange(2)
+    if kind in ("export", "export_stop"):
+        # the whole trace less often: it can hold thousands of iterations, each written in full
+        return kind, rng.choices(("export_trace", "export_trace_current", "export_history"), weights=(1, 2, 2))[0]
+    return (kind,)
+
+
+def sequence(seed: int, length: int) -> tuple[str, list[tuple]]:
+    """The network a sequence starts with and its actions, with the full check ("replay")
+    after every FULL_CHECK_EVERY of them and at the end."""
+    rng = random.Random(seed)
+    actions = []
+    for i in range(length):
+        actions.append(draw(rng))
+        if (i + 1) % FULL_CHECK_EVERY == 0 or i + 1 == length:
+            actions.append(("replay",))
+    return PRESETS[seed % len(PRESETS)], actions
+
+
+# -- the state of a session, exactly ----------------------------------------------------------------
+
+def _bits(a) -> bytes | None:
+    return None if a is None else np.ascontiguousarray(a, dtype=np.float64).tobytes()
+
+
+@dataclass(frozen=True)
+class State:
+    """What undo and the replay must bring back, bit for bit."""
+
+    iteration: int
+    theta: bytes
+    velocity: bytes | None
+    setup: tuple  # (learning rate, inputs, targets, structure)
+    history: bytes
+
+    @classmethod
+    def of(cls, s: Session) -> "State":
+        return cls(s.iteration, _bits(s.params.theta), _bits(s.params.velocity), setup_key(s.net),
+                   _bits(s.history.values))
+
+    def differences(self, other: "State") -> list[str]:
+        out = []
+        for name in ("iteration", "theta", "velocity", "setup", "history"):
+            a, b = getattr(self, name), getattr(other, name)
+            if a != b:
+                if name == "history":
+                    x, y = np.frombuffer(a), np.frombuffer(b)
+                    n = min(len(x), len(y))
+                    diff = np.flatnonzero(x[:n].view(np.int64) != y[:n].view(np.int64))
+                    where = f"first difference at iteration {diff[0] + 1}" if len(diff) else "lengths differ"
+                    out.append(f"history: {len(x)} vs {len(y)} losses, {where}")
+                elif name in ("theta", "velocity") and a is not None and b is not None:
+                    out.append(f"{name}: {np.frombuffer(a)} vs {np.frombuffer(b)}")
+                else:
+                    out.append(f"{name}: {a!r:.200} vs {b!r:.200}")
+        return out
+
+
+def same(got: State, want: State, what: str, history: bool = True) -> None:
+    """got == want, the loss history left out unless `history`."""
+    if not history:
+        got, want = dataclasses.replace(got, history=b""), dataclasses.replace(want, history=b"")
+    if got != want:
+        raise AssertionError(f"{what}: " + "; ".join(got.differences(want)))
+
+
+def setup_key(net) -> tuple:
+    return (float(net.learning_rate).hex(), _bits(net.inputs), _bits(net.targets), tuple(net.sizes),
+            tuple(net.activations), net.loss, net.momentum, net.batch_size)
+
+
+def params_key(params) -> tuple:
+    return _bits(params.theta), _bits(params.velocity)
+
+
+def pure(net, iteration: int) -> State:
+    """The opened network trained iteration-1 times, nothing else."""
+    s = Session(net)
+    if iteration > 1:
+        s.run(iteration - 1)
+    return State.of(s)
+
+
+# -- driving the window -----------------------------------------------------------------------------
+
+class Player:
+    """Plays actions on a window and checks the invariants after each."""
+
+    def __init__(self, w, qtbot, tmp_path, monkeypatch, opened, exceptions, errors,
+                 strict: bool = False):
+        # strict: no known bug tolerated (the regression tests); otherwise the full check leaves
+        # the loss history out unless UNDO_KEEPS_HISTORY, and a saved network may fail to open
+        # again for the known reason only
+        self.strict = strict
+        self.history = strict or UNDO_KEEPS_HISTORY
+        self.unreadable = () if strict else KNOWN_UNREADABLE
+        self.known_bugs: list[str] = []  # the known bugs met (not strict), each ending its action
+        self.w, self.qtbot, self.tmp, self.monkeypatch = w, qtbot, tmp_path, monkeypatch
+        self.opened = opened  # the network as the window opened it, read again from its file
+        self.exceptions, self.errors = exceptions, errors
+        self.problems: list = []  # every Problem the model reported
+        self.titles: dict[str, int] = {}  # the messages shown: how many of each title
+        self.messages: list[tuple[str, str]] = []
+        self.mark: tuple | None = None  # (State, "redo" | "undo") right after the last undo-stack change
+        w.model.problem.connect(self.problems.append)
+        self.opened_count = 0  # networks the window opened
+        w.model.networkReplaced.connect(self._replaced)
+
+    def _replaced(self) -> None:
+        self.opened_count += 1
+
+    @property
+    def s(self) -> Session:
+        return self.w.model.session
+
+    # -- actions ----------------------------------------------------------------------------
+    def play(self, action: tuple) -> None:
+        w = self.w
+        kind = action[0]
+        index = w.undo_stack.index()
+        count = w.undo_stack.count()
+        if kind in ("step", "step_back", "finish_phase", "finish_iteration", "undo", "redo", "reset"):
+            w.actions[kind].trigger()
+        elif kind == "go_to":
+            row = int(action[1] * len(self.s.steps))
+            w.panel.steps.setCurrentIndex(w.panel.steps_model.index(row))
+        elif kind == "train":
+            w.train_count.setValue(action[1])
+            w.actions["train"].trigger()
+            self.wait_idle()
+        elif kind == "train_stop":  # Stop before the first slice: nothing changes
+            w.train_count.setValue(action[1])
+            w.actions["train"].trigger()
+            w.actions["stop"].trigger()
+        elif kind in ("edit", "edit_cancel"):
+            self.edit(*action[1:3], action[3] if kind == "edit" else None)
+        elif kind == "log_scale":
+            w.plot.log_scale.toggle()
+        elif kind == "digits":
+            w.panel.digits.setValue(action[1])
+        elif kind == "sample":
+            if w.sample_box.count():
+                w.sample_box.setCurrentIndex(action[1] % w.sample_box.count())
+        elif kind == "open_preset":
+            menu = {a.objectName(): a for a in w.presets_menu.actions()}
+            if w.presets_menu.isEnabled():
+                menu[f"preset:{action[1]}"].trigger()
+                self.opened = open_network(action[1])
+        elif kind == "open_file":
+            path = self.tmp / f"saved-{action[1]}.json"
+            found = str(path) if path.exists() else ""  # no file yet: the dialog is cancelled
+            self.monkeypatch.setattr("guiapp.files.QFileDialog.getOpenFileName", lambda *a, **k: (found, ""))
+            opened = self.opened_count
+            w.actions["open"].trigger()
+            if found and self.opened_count > opened:
+                self.opened = netfile.load(path)
+            elif found:  # refused: a file the window saved must open again, but for a known bug
+                self.close_messages()
+                title, text = self.messages[-1]
+                assert title == "Cannot open the network" and any(known in text for known in self.unreadable), \
+                    f"the window cannot open the network it saved: {text}"
+        elif kind == "save_as":
+            path = str(self.tmp / f"saved-{action[1]}.json")
+            self.monkeypatch.setattr("guiapp.files.QFileDialog.getSaveFileName", lambda *a, **k: (path, ""))
+            w.actions["save_as"].trigger()
+        elif kind in ("export", "export_stop"):
+            self.export(action[1], stop=kind == "export_stop")
+        elif kind == "replay":
+            self.replay()
+            return
+        else:
+            raise ValueError(f"no action {kind!r}")
+        QApplication.processEvents()
+        self.close_messages()
+        if (w.undo_stack.index(), w.undo_stack.count()) != (index, count):  # opening clears the stack
+            went = "undo" if kind == "undo" else "redo"  # a push redoes its command
+            self.mark = (State.of(self.s), went) if w.undo_stack.index() else None
+        elif self.mark is not None and State.of(self.s) != self.mark[0]:
+            self.mark = None  # moved away from the state the command made
+
+    def wait_idle(self, timeout: float = 60.0) -> None:
+        import time
+
+        deadline = time.monotonic() + timeout
+        while self.w.model.busy:
+            assert time.monotonic() < deadline, "the job did not end"
+            QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+
+    def editor(self):
+        from guiapp.editor import ValueEditor
+
+        shown = [e for e in self.w.findChildren(ValueEditor) if e.isVisible()]
+        return shown[-1] if shown else None
+
+    def edit(self, what: str, k: int, text: str | None) -> None:
+        from guiapp.model import UnitRef, ValueRef
+
+        w, s = self.w, self.s
+        action = "edit_lr" if what == "lr" else "edit_selected"
+        if what != "lr":
+            if what == "param":
+                names = [p.name for p in s.net.parameters()]
+                w.model.set_selection(ValueRef("param", names[k % len(names)]))
+            else:
+                layer = 0 if what == "input" else s.net.depth
+                w.model.set_selection(UnitRef(layer, k % s.net.sizes[layer]))
+        w.actions[action].trigger()
+        editor = self.editor()
+        if not w.actions[action].isEnabled():
+            assert editor is None, "an editor opened while the window is busy"
+            return
+        assert editor is not None, "the value editor did not open"
+        if text is None:
+            editor.reject()
+            return
+        if text != "=":
+            editor.field.setText(text)
+        editor.accept()
+        if editor.isVisible():  # refused: the reason is shown, the dialog stays open
+            assert editor.error.isVisible() and editor.error.text()
+            editor.reject()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+
+    def export(self, name: str, stop: bool) -> None:
+        w, s = self.w, self.s
+        path = self.tmp / f"{name}.csv"
+        if path.exists():
+            path.unlink()
+        self.monkeypatch.setattr("guiapp.files.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), ""))
+        losses = s.history.values.copy()
+        iterations = [s.iteration] if name == "export_trace_current" else list(s.trace.iterations())
+        w.actions[name].trigger()
+        if stop:
+            w.actions["stop"].trigger()
+            assert not w.model.busy and not path.exists()
+            assert not list(self.tmp.glob(".*.part")), "a cancelled export left a temporary file"
+            return
+        self.wait_idle()
+        assert path.exists(), f"{name} wrote no file"
+        assert not list(self.tmp.glob(".*.part")), "an export left a temporary file"
+        if name == "export_history":
+            rows = path.read_text(encoding="utf-8").splitlines()
+            assert rows[0] == "iteration,loss"
+            got = np.array([float(r.split(",")[1]) for r in rows[1:]])
+            assert _bits(got) == _bits(losses), "the exported history is not the loss history"
+        else:
+            with path.open(encoding="utf-8-sig") as f:
+                next(f)
+                seen = sorted({int(line.split(",", 1)[0]) for line in f})
+            assert seen == iterations, f"the trace export holds iterations {seen[:3]}..{seen[-3:]}"
+
+    def close_messages(self) -> None:
+        for box in self.w.findChildren(QMessageBox) + [
+                b for b in QApplication.topLevelWidgets() if isinstance(b, QMessageBox)]:
+            if box.isVisible():
+                assert box.objectName() != "unexpectedError", f"unexpected error shown: {box.text()}"
+                self.titles[box.windowTitle()] = self.titles.get(box.windowTitle(), 0) + 1
+                self.messages.append((box.windowTitle(), box.text()))
+                box.close()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+
+    # -- the invariants after each action -----------------------------------------------------
+    def check(self) -> None:
+        w, s = self.w, self.s
+        if self.exceptions and not self.strict and all(_known(e) for e in self.exceptions):
+            # the known bug: the session is as before the undo or redo, the stack is not; the
+            # sequence goes on from the network opened again
+            self.known_bugs.append(str(self.exceptions[0][1]))
+            self.exceptions.clear()
+            self.w.model.replace(self.opened.copy(), self.w.model.source)
+            self.mark = None
+            raise KnownBug(self.known_bugs[-1])
+        assert not self.exceptions, "an exception reached the event loop:\n" + _format(self.exceptions)
+        assert not self.errors, "logged at ERROR: " + "; ".join(self.errors)
+        severe = [p for p in self.problems if p.severe]
+        assert not severe, f"unexpected error reported: {severe[0].title}: {severe[0].text}"
+        assert not w.model.busy
+        # the loss curve is the history, which holds iterations 1..k
+        n = len(s.history)
+        assert n == s.iteration, f"{n} losses at iteration {s.iteration}"
+        x, y = w.plot.data()
+        losses = s.history.values
+        if w.plot.log_scale.isChecked():  # on a log scale, without the losses that are not positive
+            with np.errstate(invalid="ignore"):
+                losses = np.where(losses > 0, losses, np.nan)
+        assert _bits(x) == _bits(np.arange(1, n + 1)), "the curve's iterations are not 1..k"
+        assert _bits(y) == _bits(losses), "the curve is not the loss history"
+        assert w.plot.marker.value() == s.iteration
+        # the loss each kept iteration records (computed again where not kept) is the history's
+        self.check_losses([s.iteration, s.iteration - 1, s.trace.first])  # all of them in the full check
+        # the current iteration starts from the parameters its record starts from
+        assert s.iteration in s.trace
+        assert params_key(s.params) == params_key(s.record.params_before()), \
+            "the session's parameters are not those its current record starts from"
+        assert -1 <= s.cursor < len(s.steps)
+        # ... and was computed with the setup the session has (what the diagram shows, what a
+        # bookmark of it keeps and what the next iteration is computed with)
+        rec = s.record
+        samples = rec.samples
+        assert _bits(rec.lr) == _bits(s.net.learning_rate), \
+            f"the current iteration was computed with η = {rec.lr!r}, the session has {s.net.learning_rate!r}"
+        assert _bits(rec["out", 0]) == _bits(s.net.inputs[samples]), \
+            "the current iteration was computed with other inputs than the session has"
+        assert _bits(rec["target", s.net.depth]) == _bits(s.net.targets[samples]), \
+            "the current iteration was computed with other targets than the session has"
+        # the actions follow the session
+        assert w.actions["step_back"].isEnabled() == s.can_step_back()
+        assert w.actions["undo"].isEnabled() == w.undo_stack.canUndo()
+        assert w.actions["redo"].isEnabled() == w.undo_stack.canRedo()
+        assert w.status_iteration.text() == f"Iteration {s.iteration:,}"
+
+    def check_losses(self, iterations) -> None:
+        """The loss the trace records for these iterations (those it keeps), computed again
+        from a checkpoint unless kept, is the loss history's."""
+        s = self.s
+        for k in sorted(set(iterations)):
+            if k not in s.trace:
+                continue
+            rec = s.trace.record(k)
+            assert rec.iteration == k
+            assert _bits(rec.batch_loss) == _bits(s.history.values[k - 1]), (
+                f"iteration {k} records loss {rec.batch_loss!r}, the history {s.history.values[k - 1]!r}")
+
+    # -- the full check: the undo history replayed ----------------------------------------------
+    def replay(self) -> None:
+        """Undo to the start, redo to the end, undo to the start again and redo back to where
+        the stack was, through the Undo and Redo actions, checking every state on the way."""
+        from guiapp.commands import Reset, SetValue
+
+        w, stack = self.w, self.w.undo_stack
+        w.grab()  # paints the window (diagram, loss curve, panel) as it is now
+        self.check_all_losses()
+        index, count = stack.index(), stack.count()
+        commands = [stack.command(j) for j in range(count)]
+        mark = self.mark
+        undone: dict[int, State] = {}  # j: the state after undoing command j (0-based)
+        redone: dict[int, State] = {}
+
+        def undo(j: int) -> State:
+            w.actions["undo"].trigger()
+            assert stack.index() == j, "Undo did not undo"
+            self.check()
+            state = State.of(self.s)
+            c = commands[j]
+            if isinstance(c, SetValue):  # the iteration the edit was made in, as it was then
+                assert self.s.cursor == -1
+                b = c.bookmark
+                got = (state.iteration, (state.theta, state.velocity), state.setup)
+                want = (b.iteration, params_key(b.params), setup_key(b.setup))
+                assert got == want, f"undoing {c.text()!r} did not come back to where it was made"
+            elif isinstance(c, Reset):  # the session as it was before the reset
+                b = c.before
+                got = (state.iteration, (state.theta, state.velocity), state.setup,
+                       _bits(np.frombuffer(state.history)[: b.iteration - 1]))
+                want = (b.iteration, params_key(b.params), setup_key(b.setup), _bits(b.losses))
+                assert got == want, f"undoing {c.text()!r} did not bring the session back"
+            if j in undone:
+                same(state, undone[j], f"undoing {c.text()!r} twice gave two states", self.history)
+            undone[j] = state
+            return state
+
+        def redo(j: int, reference: Session | None) -> State:
+            w.actions["redo"].trigger()
+            assert stack.index() == j + 1, "Redo did not redo"
+            self.check()
+            state = State.of(self.s)
+            c = commands[j]
+            if isinstance(c, SetValue):  # the edit on the state it was made in
+                assert self.s.cursor == -1
+                assert state.iteration == c.bookmark.iteration
+                assert w.model.read(c.ref) == c.new
+            elif isinstance(c, Reset):
+                same(state, pure(self.opened, 1), f"redoing {c.text()!r} is not the opened network")
+            if reference is not None:
+                apply(reference, c)
+                want = State.of(reference)
+                same(state, want, f"redoing {c.text()!r} (command {j + 1} of {count}) differs from its replay "
+                     "on the opened network", self.history)
+            if j in redone:
+                same(state, redone[j], f"redoing {c.text()!r} twice gave two states", self.history)
+            redone[j] = state
+            return state
+
+        for j in range(index - 1, -1, -1):
+            undo(j)
+        start = State.of(self.s)
+        want = pure(self.opened, start.iteration)
+        same(start, want, "undoing everything does not give the opened network trained on", self.history)
+        reference = Session(self.opened)
+        for j in range(count):
+            redo(j, reference)
+        for j in range(count - 1, -1, -1):
+            undo(j)
+        if index:
+            same(State.of(self.s), start, "undoing everything twice gave two states", self.history)
+        for j in range(index):
+            redo(j, None)
+        if mark is not None:  # the state the last undo, redo or edit made: back to it the same way
+            state, went = mark
+            if went == "undo":
+                redo(index, None)
+                undo(index)
+            same(State.of(self.s), state, f"{went}ing again does not give the state it gave", self.history)
+        self.mark = (State.of(self.s), "redo" if mark is None or mark[1] == "redo" else "undo") if index else None
+        self.check_all_losses()
+
+    def check_all_losses(self) -> None:
+        kept = self.s.trace.iterations()
+        self.check_losses(kept[:: max(1, len(kept) // SPREAD)])  # SPREAD of them, evenly spread
+
+
+def apply(s: Session, c) -> None:
+    """What a command's redo does to the session, on another session."""
+    from guiapp.commands import Reset
+
+    if isinstance(c, Reset):
+        s.reset()
+        return
+    s.restore(c.bookmark)
+    ref, value = c.ref, c.new
+    if ref.kind == "param":
+        s.set_parameter(s.parameter(ref.key), value)
+    elif ref.kind == "input":
+        s.set_input(*ref.key, value)
+    elif ref.kind == "target":
+        s.set_target(*ref.key, value)
+    else:
+        s.set_learning_rate(value)
+
+
+class KnownBug(Exception):
+    """A known bug ended the action (see Player.check)."""
+
+
+def _known(exc_info) -> bool:
+    """Is this exception that reached the event loop a known bug?"""
+    kind, error, tb = exc_info
+    # Undo or Redo that cannot train forward to the iteration of its edit raises out of
+    # QUndoCommand.redo or undo: test_regression_redo_does_not_fail_on_another_path
+    if isinstance(error, TrainingDiverged) and "QUndoCommand::" in str(error):
+        return True
+    # The log-scale loss curve of one loss that is not positive sets the range [nan, nan]:
+    # test_regression_a_log_scale_curve_of_one_negative_loss
+    files = [frame.filename for frame in traceback.extract_tb(tb)]
+    return str(error).startswith("Cannot set range") and any(f.endswith("lossplot.py") for f in files)
+
+
+def _format(exceptions) -> str:
+    return "\n".join("".join(traceback.format_exception(*e)) for e in exceptions)
+
+
+# -- running a sequence -----------------------------------------------------------------------------
+
+class ErrorLog(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(self.format(record))
+
+
+def run_sequence(qtbot, tmp_path, monkeypatch, preset: str, actions: list[tuple],
+                 strict: bool = False) -> Player:
+    """Play `actions` on a new window showing `preset`; raises SequenceFailed at the first
+    broken invariant (its message names the action). `strict`: see Player."""
+    from guiapp.window import MainWindow
+
+    net = open_network(preset)
+    w = MainWindow(net, preset)
+    qtbot.addWidget(w)
+    w.resize(1400, 860)  # not shown: painting after every action would take most of the time;
+    w.grab()  # the window paints itself now and at every full check instead
+    handler = ErrorLog()
+    logging.getLogger().addHandler(handler)
+    try:
+        with qtbot.captureExceptions() as exceptions:
+            player = Player(w, qtbot, tmp_path, monkeypatch, open_network(preset), exceptions, handler.messages,
+                            strict)
+            player.check()
+            for i, action in enumerate(actions):
+                try:
+                    player.play(action)
+                    player.check()
+                except KnownBug:
+                    continue
+                except AssertionError as e:
+                    raise SequenceFailed(i, action, str(e)) from e
+    finally:
+        logging.getLogger().removeHandler(handler)
+        w.model.cancel_job()
+        w.close()
+    return player
+
+
+class SequenceFailed(AssertionError):
+    def __init__(self, index: int, action: tuple, message: str):
+        super().__init__(f"after action {index + 1} {action}: {message}")
+        self.index, self.action, self.message = index, action, message
+
+    @property
+    def kind(self) -> str:
+        """What failed, without the numbers: the same kind of failure for another list of actions."""
+        if self.message.startswith("an exception reached the event loop"):
+            raised = [line for line in self.message.splitlines() if re.match(r"\w+(\.\w+)*: ", line)]
+            return "exception " + (raised[-1].split(":")[0] if raised else "?")
+        return re.sub(r"'[^']*'|[-+]?\d[\d.,e+-]*", "#", self.message.split(":")[0])
+
+
+def fails(qtbot, tmp_path, monkeypatch, preset, actions) -> SequenceFailed | None:
+    for p in tmp_path.iterdir():
+        if p.is_file():
+            p.unlink()
+    try:
+        run_sequence(qtbot, tmp_path, monkeypatch, preset, actions)
+    except SequenceFailed as e:
+        return e
+    return None
+
+
+def minimise(qtbot, tmp_path, monkeypatch, preset: str, actions: list[tuple]) -> list[tuple]:
+    """A short list of actions that fails the same way: the actions up to the failure, then
+    chunks cut out while it does, halving the chunk size down to single actions until none can go."""
+    failure = fails(qtbot, tmp_path, monkeypatch, preset, actions)
+    if failure is None:
+        return actions
+    actions = actions[: failure.index + 1]
+
+    def same_failure(candidate):
+        found = fails(qtbot, tmp_path, monkeypatch, preset, candidate) if candidate else None
+        return found is not None and found.kind == failure.kind
+
+    chunk = max(1, len(actions) // 2)
+    while True:
+        start, cut = 0, False
+        while start < len(actions):
+            candidate = actions[:start] + actions[start + chunk:]
+            if same_failure(candidate):
+                actions, cut = candidate, True
+            else:
+                start += chunk
+        if chunk == 1 and not cut:
+            return actions
+        chunk = max(1, chunk // 2)
+
+
+def play_seed(qtbot, tmp_path, monkeypatch, seed: int, length: int) -> Player:
+    preset, actions = sequence(seed, length)
+    try:
+        return run_sequence(qtbot, tmp_path, monkeypatch, preset, actions)
+    except SequenceFailed as e:
+        note = f"seed {seed} ({preset}, {length} actions) failed {e}"
+        if MINIMISE:
+            short = minimise(qtbot, tmp_path, monkeypatch, preset, actions)
+            note += f"\nminimal list of actions on {preset}: {short!r}"
+        raise AssertionError(note) from None
+
+
+# -- the tests --------------------------------------------------------------------------------------
+
+@KNOWN_WARNINGS
+@pytest.mark.parametrize("seed", range(SEQUENCES))
+def test_random_actions(qtbot, settings_dir, tmp_path, monkeypatch, seed):
+    play_seed(qtbot, tmp_path, monkeypatch, seed, LENGTH)
+
+
+@KNOWN_WARNINGS
+@pytest.mark.long
+@pytest.mark.parametrize("seed", range(LONG_SEED, LONG_SEED + LONG_SEQUENCES))
+def test_random_actions_long(qtbot, settings_dir, tmp_path, monkeypatch, seed):
+    play_seed(qtbot, tmp_path, monkeypatch, seed, LONG_LENGTH)
+
+
+# -- what the random sequences found, cut down to a few actions ----------------------------------------
+
+def test_regression_stepping_back_takes_the_setup_the_iteration_was_computed_with(qtbot, settings_dir, tmp_path,
+                                                                                  monkeypatch):
+    """Seed 2: an input edited at iteration 28, a step back into 27 and a Reset. The session
+    kept the edited input while showing iteration 27 as computed with the old one; Reset's
+    bookmark kept the edited input, so undoing the Reset computed iteration 27 again with it:
+    another loss than the one shown before the Reset."""
+    actions = [("train", 27), ("edit", "input", 0, "1/3"), ("step_back",), ("reset",), ("replay",)]
+    run_sequence(qtbot, tmp_path, monkeypatch, "xor", actions, strict=True)
+
+
+def test_stepping_back_across_an_edit_of_the_setup_forgets_it():
+    """The engine side of the above: stepping back into an iteration gives it back with the
+    learning rate, inputs and targets it was computed with; stepping on computes the next one
+    with them, as after an edit of a weight (which stepping back forgets too)."""
+    s = Session(open_network("xor"))
+    s.run(3)
+    s.set_learning_rate(0.1)
+    s.set_input(1, 0, 0.25)
+    s.set_target(2, 0, 0.5)
+    s.step_back()
+    assert s.iteration == 3 and s.net.learning_rate == 0.5 == s.record.lr
+    np.testing.assert_array_equal(s.net.inputs, open_network("xor").inputs)
+    np.testing.assert_array_equal(s.net.targets, open_network("xor").targets)
+    s.step()
+    reference = Session(open_network("xor"))
+    reference.run(3)
+    assert s.iteration == 4 and s.loss == reference.loss and s.net.learning_rate == 0.5
+
+
+def test_regression_the_trace_recomputes_what_undo_trained(qtbot, settings_dir, tmp_path, monkeypatch):
+    """Seed 4: an input edited at iteration 141, a step back, 187 iterations trained, Reset
+    and its undo, another input edited; undoing the edits and redoing them trained from
+    iteration 141 (computed with the edited input) up to 327 with the input as it was, while
+    the trace computed iterations 142..191 again with the edited one: the loss it recorded
+    for them was not the loss history's."""
+    actions = [("train", 117), ("train", 23), ("edit", "input", 1, "-0.355"), ("step_back",), ("train", 187),
+               ("reset",), ("undo",), ("edit", "input", 0, "1e-3"), ("replay",)]
+    run_sequence(qtbot, tmp_path, monkeypatch, "xor", actions)
+
+
+def test_going_forward_to_a_bookmark_records_the_setup_it_trains_with():
+    """The engine side of the above: an iteration computed with an edited input, then a
+    bookmark of a later iteration made with the input as it was: the iterations trained on to
+    it are computed again by the trace with the setup they were trained with."""
+    s = Session(open_network("xor"))
+    s.run(10)
+    mark = s.bookmark()
+    edited = Session(open_network("xor"))
+    edited.run(4)
+    edited.set_input(0, 0, 0.5)
+    edited.restore(mark)
+    assert edited.iteration == 11
+    for k in edited.trace.iterations():
+        assert edited.trace.record(k).batch_loss == edited.history.values[k - 1], k
+
+
+@pytest.mark.xfail(strict=True, raises=SequenceFailed, reason=(
+    "Session.restore going forward trains from the current state, which need not lie on the path the "
+    "bookmark was made on: a redo reaches iteration 22 with the parameters it had, but with the losses "
+    "of iterations 2..21 of another path (the one with w1 = 0.7127, forgotten by the step back when "
+    "the second edit was made)"))
+def test_regression_redo_trains_along_the_path_it_was_made_on(qtbot, settings_dir, tmp_path, monkeypatch):
+    """Seed 1: w1 edited in iteration 2, a step back into iteration 1 (the edit is forgotten),
+    21 iterations trained, a target edited at iteration 22. Undo both, redo both: the second
+    redo trains from iteration 2 with w1 = 0.7127 up to 22, so the loss curve before 22 is
+    not the one the target was edited after, and undoing the target edit twice gives two
+    loss histories."""
+    actions = [("finish_iteration",), ("step",), ("edit", "param", 0, "0.7127"), ("step_back",), ("train", 21),
+               ("edit", "target", 0, "-0.294802"), ("replay",)]
+    run_sequence(qtbot, tmp_path, monkeypatch, "xor", actions, strict=True)
+
+
+@pytest.mark.xfail(strict=True, raises=SequenceFailed, reason=(
+    "the value editor takes any target, the network file only targets in [0, 1] with the bce and "
+    "cross-entropy losses: Save writes a file that Open then refuses (a fix belongs in the editor or in Save)"))
+def test_regression_a_saved_network_opens_again(qtbot, settings_dir, tmp_path, monkeypatch):
+    """Seeds 8, 16, 19 (and 5007, 5026: targets of softmax not summing to 1): a target of xor
+    (bce) set to -1, the network saved, then opened."""
+    actions = [("edit", "target", 0, "-1"), ("save_as", 0), ("open_file", 0)]
+    run_sequence(qtbot, tmp_path, monkeypatch, "xor", actions, strict=True)
+
+
+@pytest.mark.xfail(strict=True, raises=SequenceFailed, reason=(
+    "Session.restore going forward trains from the current iteration, which need not lie on the path "
+    "the bookmark was made on: here its loss is -inf (target -1e308, an edit the step back forgot on "
+    "the path the second edit was made on), so Redo raises TrainingDiverged out of QUndoCommand.redo "
+    "(the unexpected-error dialog), the undo stack one step ahead of the session"))
+@KNOWN_WARNINGS
+def test_regression_redo_does_not_fail_on_another_path(qtbot, settings_dir, tmp_path, monkeypatch):
+    """Seeds 16 and 19: a target set to -1e308 in iteration 27 (its loss is -inf), a step back
+    into 26 (the edit is forgotten), on to iteration 28, another target edit there. Undo
+    both, redo both: the second redo must train from iteration 27 with the target -1e308."""
+    actions = [("train", 26), ("edit", "target", 0, "-1e308"), ("step_back",), ("finish_iteration",), ("step",),
+               ("edit", "target", 0, "-0.33"), ("undo",), ("undo",), ("redo",), ("redo",)]
+    run_sequence(qtbot, tmp_path, monkeypatch, "xor", actions, strict=True)
+
+
+@pytest.mark.xfail(strict=True, raises=SequenceFailed, reason=(
+    "engine.layout.Record computes the per-sample gradients (delta × out) outside np.errstate: showing "
+    "the chain-rule breakdown of a weight in an iteration whose numbers are infinite makes numpy warn "
+    "'invalid value encountered in multiply' (an error under this project's pytest settings)"))
+def test_regression_a_breakdown_of_infinite_numbers_does_not_warn(qtbot, settings_dir, tmp_path, monkeypatch):
+    """Seed 16: 26 iterations of xor, a target set to -1e308, then w5 selected and edited."""
+    actions = [("train", 26), ("edit", "target", 0, "-1e308"), ("edit", "param", 4, "0")]
+    run_sequence(qtbot, tmp_path, monkeypatch, "xor", actions, strict=True)
+
+
+@pytest.mark.xfail(strict=True, raises=SequenceFailed, reason=(
+    "guiapp.lossplot.LossPlot.refresh, on a log scale with a single loss that is not positive and the "
+    "curve's data unchanged, takes log10 of the loss itself (not of the NaN put in its place): numpy "
+    "warns, then pyqtgraph raises 'Cannot set range [nan, nan]' (the unexpected-error dialog)"))
+@pytest.mark.filterwarnings("ignore::RuntimeWarning:guiapp.lossplot")  # as in the application
+def test_regression_a_log_scale_curve_of_one_negative_loss(qtbot, settings_dir, tmp_path, monkeypatch):
+    """Seed 16: the loss curve on a log scale, softmax opened, a target set to -5 (the
+    cross-entropy of iteration 1 is negative), one step."""
+    actions = [("log_scale",), ("edit", "target", 0, "-5"), ("step",)]
+    run_sequence(qtbot, tmp_path, monkeypatch, "softmax", actions, strict=True)
