@@ -291,7 +291,7 @@ class Session:
         if not whole:
             return Bookmark(self.iteration, self.params.copy(), self.net.copy())
         return Bookmark(self.iteration, self.params.copy(), self.net.copy(),
-                        self.history.values[: self.iteration - 1].copy(), self.trace)
+                        self.history.values[: self.iteration - 1].copy(), self.trace.detached())
 
     def restore(self, mark: Bookmark) -> None:
         """Make the bookmarked iteration the current one, as it was, at its first step.
@@ -343,9 +343,12 @@ class Session:
         self._compute()
 
     def _reusable(self, mark: Bookmark) -> TraceStore | None:
-        """The bookmark's recorded iterations, if they still lead up to it."""
-        trace = mark.trace
-        if trace is None or trace.layout.keys != self.layout.keys or trace.layout.shapes != self.layout.shapes:
+        """The bookmark's recorded iterations, if they still lead up to it: a copy, which the
+        session goes on from while the bookmark keeps them as they were (to be restored again)."""
+        if mark.trace is None:
+            return None
+        trace = mark.trace.detached()
+        if trace.layout.keys != self.layout.keys or trace.layout.shapes != self.layout.shapes:
             return None
         before = trace.record(mark.iteration - 1)
         if before is None or not np.array_equal(before["theta", 0], mark.params.theta):

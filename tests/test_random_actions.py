@@ -756,6 +756,19 @@ def test_going_forward_to_a_bookmark_records_the_setup_it_trains_with():
         assert edited.trace.record(k).batch_loss == edited.history.values[k - 1], k
 
 
+def test_regression_undoing_a_reset_again_brings_back_the_iterations_it_kept(qtbot, settings_dir, tmp_path,
+                                                                              monkeypatch):
+    """Seed 7020 (long run): three edits on mazur, the first forgotten by a step back, then Reset.
+    Undoing the Reset made the session go on with the very recorded iterations the Reset's
+    bookmark kept; undoing and redoing the edits under it trained into them along another
+    path (the known bug below), and undoing the Reset again brought them back so changed,
+    with the loss history as it was: the losses recorded for iterations 31..55 were no longer
+    the history's."""
+    actions = [("train", 30), ("edit", "param", 529, "-0.25"), ("step_back",), ("train", 26),
+               ("edit", "param", 108, "-1.329"), ("train", 18), ("edit", "input", 205, "3"), ("reset",), ("replay",)]
+    run_sequence(qtbot, tmp_path, monkeypatch, "mazur", actions)
+
+
 @pytest.mark.xfail(strict=True, raises=SequenceFailed, reason=(
     "Session.restore going forward trains from the current state, which need not lie on the path the "
     "bookmark was made on: a redo reaches iteration 22 with the parameters it had, but with the losses "
