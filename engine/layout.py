@@ -114,7 +114,8 @@ class Record:
             return self.row[start:stop].reshape(shape)
         quantity, layer = key
         if quantity == "grad_w_sample" and self.layout.has(quantity, layer):
-            return self["delta", layer][:, :, None] * self["out", layer - 1][:, None, :]
+            with np.errstate(all="ignore"):  # ∞·0 is NaN, as the engine computed it
+                return self["delta", layer][:, :, None] * self["out", layer - 1][:, None, :]
         if quantity == "grad_b_sample" and self.layout.has(quantity, layer):
             return self["delta", layer]
         if quantity not in QUANTITIES:

@@ -147,9 +147,9 @@ class LossPlot(QWidget):
             finite = bool(np.isfinite(losses).all()) if log else math.isfinite(losses[-1]) if n else True
             self.curve.setData(self._x[:n], losses, connect="all" if finite else "finite", skipFiniteCheck=finite)
             self._shown = shown
-        if n == 1 and np.isfinite(losses[0]):  # one point: show it above a zero baseline
-            y0 = float(losses[0])
-            if self.log_scale.isChecked():
+        y0 = float(losses[0]) if n == 1 else math.nan
+        if n == 1 and math.isfinite(y0) and (y0 > 0 or not log):  # one point: show it above a zero baseline
+            if log:
                 self.plot.setYRange(np.log10(y0) - 1, np.log10(y0) + 1)
             else:
                 self.plot.setYRange(0, 1.25 * y0)

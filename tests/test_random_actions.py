@@ -809,21 +809,12 @@ def test_regression_redo_does_not_fail_on_another_path(qtbot, settings_dir, tmp_
     run_sequence(qtbot, tmp_path, monkeypatch, "xor", actions, strict=True)
 
 
-@pytest.mark.xfail(strict=True, raises=SequenceFailed, reason=(
-    "engine.layout.Record computes the per-sample gradients (delta × out) outside np.errstate: showing "
-    "the chain-rule breakdown of a weight in an iteration whose numbers are infinite makes numpy warn "
-    "'invalid value encountered in multiply' (an error under this project's pytest settings)"))
 def test_regression_a_breakdown_of_infinite_numbers_does_not_warn(qtbot, settings_dir, tmp_path, monkeypatch):
     """Seed 16: 26 iterations of xor, a target set to -1e308, then w5 selected and edited."""
     actions = [("train", 26), ("edit", "target", 0, "-1e308"), ("edit", "param", 4, "0")]
     run_sequence(qtbot, tmp_path, monkeypatch, "xor", actions, strict=True)
 
 
-@pytest.mark.xfail(strict=True, raises=SequenceFailed, reason=(
-    "guiapp.lossplot.LossPlot.refresh, on a log scale with a single loss that is not positive and the "
-    "curve's data unchanged, takes log10 of the loss itself (not of the NaN put in its place): numpy "
-    "warns, then pyqtgraph raises 'Cannot set range [nan, nan]' (the unexpected-error dialog)"))
-@pytest.mark.filterwarnings("ignore::RuntimeWarning:guiapp.lossplot")  # as in the application
 def test_regression_a_log_scale_curve_of_one_negative_loss(qtbot, settings_dir, tmp_path, monkeypatch):
     """Seed 16: the loss curve on a log scale, softmax opened, a target set to -5 (the
     cross-entropy of iteration 1 is negative), one step."""
