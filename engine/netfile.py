@@ -16,7 +16,7 @@ from .activations import ACTIVATIONS
 from .atomic import write_atomic
 from .limits import MAX_LAYERS, MAX_UNITS, problems as limit_problems
 from .losses import LOSSES
-from .network import UPDATE_ORDERS, Network
+from .network import UPDATE_ORDERS, Network, learning_rate_problem, target_problem
 
 MAX_FILE_BYTES = 32 * 1024 * 1024  # a network file is read whole: larger ones are refused unread
 SHOWN_CHARACTERS = 60  # of a value quoted in a message
@@ -155,8 +155,8 @@ def parse(data, source: str = "<network>") -> Network:
     if "learning_rate" not in opt:
         c.fail("optimizer.learning_rate", "missing")
     lr = c.number(opt["learning_rate"], "optimizer.learning_rate")
-    if lr <= 0:
-        c.fail("optimizer.learning_rate", f"must be positive, found {lr}")
+    if learning_rate_problem(lr):
+        c.fail("optimizer.learning_rate", learning_rate_problem(lr))
     momentum = c.number(opt.get("momentum", 0.0), "optimizer.momentum")
     if not 0.0 <= momentum < 1.0:
         c.fail("optimizer.momentum", f"must be in [0, 1), found {momentum}")
@@ -179,12 +179,10 @@ def parse(data, source: str = "<network>") -> Network:
             c.fail(field, 'expected an object with exactly the keys "input" and "target"')
         inputs.append(c.vector(s["input"], sizes[0], f"{field}.input"))
         target = c.vector(s["target"], sizes[-1], f"{field}.target")
-        if loss in ("bce", "cross_entropy"):
-            for m, t in enumerate(target):
-                if not 0.0 <= t <= 1.0:
-                    c.fail(f"{field}.target[{m}]", f"the {loss} loss needs targets in [0, 1], found {t}")
-        if loss == "cross_entropy" and abs(sum(target) - 1.0) > 1e-9:
-            c.fail(f"{field}.target", f"the cross_entropy loss needs a probability vector summing to 1, found a sum of {sum(target)!r}")
+        problem = target_problem(loss, target)
+        if problem is not None:
+            m, text = problem
+            c.fail(f"{field}.target" + ("" if m is None else f"[{m}]"), text)
         targets.append(target)
 
     order = data.get("update_order", "simultaneous")

@@ -21,6 +21,23 @@ from .losses import FUSED, LOSSES, Fused, Loss
 UPDATE_ORDERS = ("simultaneous", "sequential")
 
 
+# -- the rules a value must follow, wherever it comes from (a file, the editor, a table) ----------
+def learning_rate_problem(value: float) -> str | None:
+    return None if value > 0 else f"must be positive, found {value}"
+
+
+def target_problem(loss: str, target) -> tuple[int | None, str] | None:
+    """Why `loss` cannot take this target vector, if it cannot: (the unit at fault, or None
+    for the vector as a whole, and the reason)."""
+    if loss in ("bce", "cross_entropy"):
+        for m, t in enumerate(target):
+            if not 0.0 <= t <= 1.0:
+                return m, f"the {loss} loss needs targets in [0, 1], found {t}"
+    if loss == "cross_entropy" and abs(sum(target) - 1.0) > 1e-9:
+        return None, f"the cross_entropy loss needs a probability vector summing to 1, found a sum of {sum(target)!r}"
+    return None
+
+
 @dataclass(kw_only=True)
 class Setup:
     sizes: list[int]

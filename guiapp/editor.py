@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+from typing import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout
@@ -13,14 +14,17 @@ WIDTH_CHARS = 46  # the dialog is this many average characters wide: a message w
 
 class ValueEditor(QDialog):
     """Asks for a new value; refuses (with the reason, the dialog staying open and growing to
-    show it whole) anything that is not a number, or for the learning rate (`positive`) a
-    number that is not positive, so the old value stays until a valid one is given."""
+    show it whole) anything that is not a number, or a number `check` refuses (it returns the
+    reason: the learning rate must be positive, a bce target lie in [0, 1], ...), so the old
+    value stays until a valid one is given."""
 
-    def __init__(self, what: str, current: float, parent=None, positive: bool = False):
+    def __init__(self, what: str, current: float, parent=None, positive: bool = False,
+                 check: Callable[[float], str | None] | None = None):
         super().__init__(parent)
         self.setObjectName("valueEditor")
         self.setWindowTitle(f"Edit {what}")
         self.positive = positive
+        self.check = check
         self.value: float | None = None
         examples = [e.lstrip("-") if positive else e for e in EXAMPLES]
         rule = " It must be positive." if positive else ""
@@ -48,8 +52,9 @@ class ValueEditor(QDialog):
     def accept(self) -> None:
         try:
             value = parse_number(self.field.text())
-            if self.positive and value <= 0:
-                raise ValueError(f"the learning rate must be positive, not {value!r}")
+            problem = self.check(value) if self.check else None
+            if problem:
+                raise ValueError(problem)
         except ValueError as e:
             self._show_error(str(e))
             return

@@ -244,6 +244,12 @@ class SessionModel(QObject):
             return float(s.net.targets[ref.key])
         return float(s.net.learning_rate)
 
+    def edit_problem(self, ref: ValueRef, value: float) -> str | None:
+        """Why `value` cannot be given to `ref` (the network file's rules), or None."""
+        if ref.kind == "param":
+            return None
+        return self.session.edit_problem(ref.kind, ref.key, value)
+
     def write(self, ref: ValueRef, value: float) -> None:
         s = self.session
         if ref.kind == "param":

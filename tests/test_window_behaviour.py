@@ -3,6 +3,7 @@ that shows, nothing lost without asking, controls that keep still and stay symme
 editor whose messages are readable, help and about that say the right things."""
 import re
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
@@ -651,11 +652,47 @@ def test_an_undo_that_cannot_be_done_changes_nothing_and_says_why(qtbot, make_wi
     assert s.iteration == 1
     w.actions["undo"].trigger()
     assert (s.iteration, s.net.learning_rate, w.undo_stack.index()) == (2, 0.5, 1)
-    # an undo out of reach: the command's bookmark cannot be trained up to any more
-    target_edit = w.undo_stack.command(0)
-    target_edit.bookmark = type(target_edit.bookmark)(3, target_edit.bookmark.params, s.net, None, None)
+    # an undo that fails part way (no memory left to record the iteration it comes back to)
     before = (s.iteration, s.cursor, s.params.theta.tolist(), s.history.values.tolist(), w.undo_stack.index())
+    record, calls = s._record_iteration, []
+
+    def fail_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise MemoryError()
+        return record(*args, **kwargs)
+
+    s._record_iteration = fail_once
     w.actions["undo"].trigger()
+    assert len(calls) == 2  # failed, then the session was put back as it was
     assert (s.iteration, s.cursor, s.params.theta.tolist(), s.history.values.tolist(), w.undo_stack.index()) == before
     boxes = [b for b in QApplication.topLevelWidgets() if isinstance(b, QMessageBox) and b.isVisible()]
-    assert boxes and "cannot be undone" in boxes[-1].text() and "Nothing was changed" in boxes[-1].text()
+    assert boxes and "cannot be undone: there is not enough memory" in boxes[-1].text()
+    assert "Nothing was changed" in boxes[-1].text()
+
+
+@pytest.mark.parametrize("preset, unit, typed, reason", [
+    ("xor", 0, "-1", "needs targets in [0, 1]"),
+    ("xor", 0, "1.5", "needs targets in [0, 1]"),
+    ("softmax", 1, "1", "a probability vector summing to 1"),  # sample 1 is one-hot on another class
+])
+def test_the_editor_refuses_a_target_the_network_file_refuses(qtbot, make_window, preset, unit, typed, reason):
+    """What is edited can be saved and opened again: a target follows the file's rules."""
+    from guiapp.model import UnitRef
+
+    w = make_window(preset)
+    s = w.model.session
+    before = s.net.targets.copy()
+    w.model.set_selection(UnitRef(s.net.depth, unit))
+    w.actions["edit_selected"].trigger()
+    editor = open_editor(w)
+    editor.field.selectAll()
+    qtbot.keyClicks(editor.field, typed)
+    qtbot.keyClick(editor.field, Qt.Key.Key_Return)
+    assert open_editor(w) is editor and reason in editor.error.text()
+    assert_fully_visible(editor)
+    editor.reject()
+    assert np.array_equal(s.net.targets, before) and not w.undo_stack.canUndo()
+    with pytest.raises(ValueError, match=re.escape(reason)):  # nor does the engine take it
+        s.set_target(0, unit, float(typed))
+    assert np.array_equal(s.net.targets, before)
