@@ -28,7 +28,7 @@ from . import chainrule, describe, naming
 from .diverged import TrainingDiverged, diagnose
 from .layout import Layout, Record
 from .maths import Params, Plan, iterate
-from .network import Network, Setup
+from .network import Network, Setup, learning_rate_problem, target_problem
 from .quantities import QUANTITIES, Key, spec
 from .steps import build_steps, known_at, phase_end
 from .trace import LossHistory, TraceStore
@@ -41,16 +41,21 @@ MAX_ITERATIONS = 50_000_000
 STRUCTURE = ("sizes", "activations", "loss", "train_biases", "momentum", "batch_size", "update_order")
 
 
+# An undo step keeps at most this many bytes of checkpoints of its own (the iterations before
+# it it can step back into once restored); Reset's keeps the whole trace.
+BOOKMARK_TRACE_BYTES = 1024 * 1024
+
+
 @dataclass(frozen=True)
 class Bookmark:
-    """The state an iteration starts from, to come back to it: the parameters (and momentum
-    buffer), the configuration and samples in force, and, for a whole-session bookmark (Reset
-    and its undo), the loss history before it and the recorded iterations. Without them, going
-    forward to the bookmark trains up to it again (the same numbers, exactly)."""
+    """The state an iteration starts from, to come back to it exactly: the parameters (and
+    momentum buffer), the configuration and samples in force, the loss history before it (a
+    snapshot, which costs a reference) and the recorded iterations before it (those the
+    session had, or for an undo step the latest of them)."""
     iteration: int
     params: Params
     setup: Setup
-    losses: np.ndarray | None = None  # of iterations 1 .. iteration-1
+    losses: np.ndarray  # of iterations 1 .. iteration-1
     trace: TraceStore | None = None
 
 
@@ -264,18 +269,43 @@ class Session:
         self._compute()
 
     def set_input(self, sample: int, unit: int, value: float) -> None:
+        self._check("input", (sample, unit), value)
         self.net = self.net.copy()  # bookmarks keep the setup they were made with
         self.net.inputs[sample, unit] = value
         self._batches = self._cycle_batches()
         self._compute()
 
+    def edit_problem(self, kind: str, key, value: float) -> str | None:
+        """Why the value of an 'input', 'target' ((sample, unit)) or 'lr' cannot be set to
+        `value`, by the rules a network file follows (so what is edited can be saved and
+        opened again); None if it can."""
+        if kind == "lr":
+            problem = learning_rate_problem(value)
+            return problem and f"the learning rate {problem}"
+        if not math.isfinite(value):
+            return f"a number must be finite, found {value}"
+        if kind == "target":
+            sample, unit = key
+            target = self.net.targets[sample].copy()
+            target[unit] = value
+            problem = target_problem(self.net.loss, target.tolist())
+            return problem and problem[1]
+        return None
+
+    def _check(self, kind: str, key, value: float) -> None:
+        problem = self.edit_problem(kind, key, value)
+        if problem:
+            raise ValueError(problem)
+
     def set_target(self, sample: int, unit: int, value: float) -> None:
+        self._check("target", (sample, unit), value)
         self.net = self.net.copy()
         self.net.targets[sample, unit] = value
         self._batches = self._cycle_batches()
         self._compute()
 
     def set_learning_rate(self, value: float) -> None:
+        self._check("lr", None, value)
         self.net = self.net.copy()
         self.net.learning_rate = value
         self._compute()
@@ -286,57 +316,35 @@ class Session:
 
     # -- coming back ----------------------------------------------------------------------
     def bookmark(self, whole: bool = False) -> Bookmark:
-        """Where the current iteration starts. `whole` also keeps the loss history and the
-        recorded iterations (for Reset, which replaces them)."""
-        if not whole:
-            return Bookmark(self.iteration, self.params.copy(), self.net.copy())
-        return Bookmark(self.iteration, self.params.copy(), self.net.copy(),
-                        self.history.values[: self.iteration - 1].copy(), self.trace.detached())
+        """Where the current iteration starts, with the loss history and the recorded
+        iterations before it: all of them if `whole` (Reset, which replaces them), else the
+        latest within BOOKMARK_TRACE_BYTES (an undo step)."""
+        return Bookmark(self.iteration, self.params.copy(), self.net.copy(), self.history.snapshot(self.iteration - 1),
+                        self.trace.detached() if whole else
+                        self.trace.detached(BOOKMARK_TRACE_BYTES, last=self.iteration - 1))
 
     def restore(self, mark: Bookmark) -> None:
-        """Make the bookmarked iteration the current one, as it was, at its first step.
-
-        A whole-session bookmark brings back its history and recorded iterations. Otherwise
-        going back forgets the later iterations, and going forward first trains up to the
-        bookmark: the current iteration's update as it was computed, the next iterations with
-        the setup in force there (recomputing exactly the same numbers when the bookmark was
-        made on the way from here; the bookmarked iteration's own loss may be infinite, as it
-        was). If that cannot be done
-        (an iteration before it diverges), TrainingDiverged is raised and the session is
-        exactly as it was before the call."""
-        before = Bookmark(self.iteration, self.params.copy(), self.net,
-                          self.history.values.copy(), self.trace.detached())
+        """Make the bookmarked iteration the current one, as it was, at its first step, with
+        the loss history it had and the recorded iterations it kept (which the session goes
+        on from while the bookmark keeps them as they were: it can be restored again). All
+        or nothing: if it fails, the session is exactly as it was before the call."""
+        before = Bookmark(self.iteration, self.params.copy(), self.net, self.history.snapshot(), self.trace)
         cursor = self.cursor
         try:
             self._restore(mark)
         except BaseException:
-            self._restore(before)
+            self._restore(before, reuse=True)
             self.cursor = cursor
             raise
 
-    def _restore(self, mark: Bookmark) -> None:
+    def _restore(self, mark: Bookmark, reuse: bool = False) -> None:
         setup = mark.setup.copy()
         if any(getattr(setup, f) != getattr(self.net, f) for f in STRUCTURE):
             self._configure(setup)
-        if mark.losses is not None:
-            self.net = setup
-            kept = self._reusable(mark)
-            self.trace = kept if kept is not None else self._new_trace()
-            self.history.load(mark.losses)
-        else:
-            if mark.iteration > self.iteration:
-                try:
-                    # This iteration's update as it was computed, the next ones with the setup
-                    # in force at the bookmark (recorded from the next iteration on, so that
-                    # the trace computes them again with it).
-                    self._advance(setup)
-                    if mark.iteration > self.iteration:
-                        self.run(mark.iteration - self.iteration)
-                except TrainingDiverged:
-                    if self.iteration != mark.iteration:  # diverged before getting there
-                        raise
-            self.history.truncate(mark.iteration - 1)
         self.net = setup
+        kept = mark.trace if reuse else self._reusable(mark)
+        self.trace = kept if kept is not None else self._new_trace()
+        self.history.load(mark.losses)
         self._batches = self._cycle_batches()
         self.iteration = mark.iteration
         self.params = mark.params.copy()

@@ -71,13 +71,32 @@ class TraceStore:
     def __contains__(self, iteration: int) -> bool:
         return len(self) > 0 and self._first <= iteration <= self._last
 
-    def detached(self) -> "TraceStore":
+    def detached(self, budget: int | None = None, last: int | None = None) -> "TraceStore":
         """A store of the same iterations that later training or edits leave alone (what an
         export reads while the window goes on): checkpoints and rows are never changed in
-        place, so they are shared."""
+        place, so they are shared. With a `budget` (bytes), only the latest iterations up to
+        `last` whose checkpoints fit in it (at least one) and no rows: what an undo step
+        keeps, since it holds on to them once the session has moved on."""
         other = TraceStore(self.layout, self.capacity, self.rebuild)
-        other._starts, other._rows = dict(self._starts), OrderedDict(self._rows)
         other._first, other._last = self._first, self._last
+        if budget is None:
+            other._starts, other._rows = dict(self._starts), OrderedDict(self._rows)
+            return other
+        if last is not None and last < self._last:
+            other._last = last
+        if len(other) == 0:
+            other.clear()
+            return other
+        kept, used = [], 0
+        for it in reversed([k for k in self._starts if k <= other._last]):
+            params = self._starts[it][0]
+            used += params.theta.nbytes + (0 if params.velocity is None else params.velocity.nbytes)
+            if kept and used > budget:
+                break
+            kept.append(it)
+        other._starts = {it: self._starts[it] for it in reversed(kept)}
+        if kept:
+            other._first = max(self._first, kept[-1])
         return other
 
     def clear(self) -> None:
@@ -191,11 +210,31 @@ class TraceStore:
 
 
 class LossHistory:
-    """Batch loss of iterations 1..n, in a growable float64 array."""
+    """Batch loss of iterations 1..n, in a growable float64 array. A `snapshot` is a view of
+    it that later changes leave alone (copy on write: the array is copied only when a loss
+    the snapshot holds is about to be overwritten), so that every undo step can keep the
+    history it was made on for the cost of a reference."""
 
     def __init__(self):
         self._data = np.empty(1024)
         self._n = 0
+        self._frozen = 0  # losses [0, _frozen) of _data belong to snapshots too
+
+    def snapshot(self, n: int | None = None) -> np.ndarray:
+        """The losses of iterations 1..n (all by default), read-only, unchanged from now on."""
+        n = self._n if n is None else min(n, self._n)
+        self._frozen = max(self._frozen, n)
+        view = self._data[:n]
+        view.flags.writeable = False
+        return view
+
+    def _writable_from(self, k: int, size: int | None = None) -> None:
+        """Losses from index k on are about to be written, in a buffer of at least `size`."""
+        size = len(self._data) if size is None else size
+        if k < self._frozen or size > len(self._data):
+            data = np.empty(max(size, 1024))
+            data[: self._n] = self._data[: self._n]
+            self._data, self._frozen = data, 0
 
     def __len__(self) -> int:
         return self._n
@@ -212,19 +251,13 @@ class LossHistory:
         k = iteration - 1
         if k > self._n:
             raise ValueError(f"loss of iteration {iteration} before that of {self._n + 1}")
-        if k >= len(self._data):
-            data = np.empty(2 * len(self._data))
-            data[: self._n] = self._data[: self._n]
-            self._data = data
+        self._writable_from(k, 2 * len(self._data) if k >= len(self._data) else None)
         self._data[k] = loss
         self._n = k + 1
 
     def reserve(self, n: int) -> np.ndarray:
         """The buffer, with room for n losses: write losses[k - 1] for iteration k, then commit."""
-        if n > len(self._data):
-            data = np.empty(max(n, 2 * len(self._data)))
-            data[: self._n] = self._data[: self._n]
-            self._data = data
+        self._writable_from(self._n, max(n, 2 * len(self._data)) if n > len(self._data) else None)
         return self._data
 
     def commit(self, n: int) -> None:
@@ -236,6 +269,7 @@ class LossHistory:
         self._data = np.empty(max(1024, 2 * len(losses)))
         self._data[: len(losses)] = losses
         self._n = len(losses)
+        self._frozen = 0
 
     def truncate(self, n: int) -> None:
         self._n = min(self._n, n)

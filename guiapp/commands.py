@@ -6,10 +6,11 @@ value: what was computed after the edit (stepping on, training) was computed fro
 goes with it. Each committed edit is its own undo step, even of the same value in a row:
 one Undo takes back exactly one value typed.
 
-Coming back can fail: going forward to the edit's iteration trains up to it again, and that
-can diverge (an edit made later changed what comes before). The session is then left as it
-was (`Session.restore` is all or nothing), the command keeps the error in `failed`, and the
-window puts the undo stack back where it was (`step_undo_stack`) and says why.
+Coming back restores a bookmark: the parameters, setup, loss history and recorded iterations
+the session had there, nothing trained again, so it cannot diverge. If it fails all the same
+(no memory left), the session is left as it was (`Session.restore` is all or nothing), the
+command keeps the error in `failed`, and the window puts the undo stack back where it was
+(`step_undo_stack`) and says why.
 """
 from __future__ import annotations
 
@@ -40,8 +41,13 @@ class Command(QUndoCommand):
             return
         try:
             action()
-        except TrainingDiverged as e:
+        except (TrainingDiverged, MemoryError) as e:
             self.failed = e
+
+
+def reason(error: Exception) -> str:
+    """Why an undo or redo failed, as the message says it."""
+    return "there is not enough memory" if isinstance(error, MemoryError) else str(error)
 
 
 def step_undo_stack(stack: QUndoStack, forward: bool) -> Exception | None:

@@ -304,7 +304,8 @@ class MainWindow(QMainWindow):
     def edit_value(self, ref: ValueRef) -> None:
         self.actions["play"].setChecked(False)
         what = ref.describe(self.model.session)
-        editor = ValueEditor(what, self.model.read(ref), self, positive=ref.kind == "lr")
+        editor = ValueEditor(what, self.model.read(ref), self, positive=ref.kind == "lr",
+                             check=lambda value: self.model.edit_problem(ref, value))
         editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         editor.accepted.connect(lambda: self._edited(ref, editor.value))
         editor.open()
@@ -329,7 +330,7 @@ class MainWindow(QMainWindow):
         error = commands.step_undo_stack(self.undo_stack, forward)
         if error is not None:
             self.show_message("Cannot redo" if forward else "Cannot undo",
-                              f"“{what}” cannot be {'redone' if forward else 'undone'}: {error}. "
+                              f"“{what}” cannot be {'redone' if forward else 'undone'}: {commands.reason(error)}. "
                               "Nothing was changed.", QMessageBox.Icon.Warning)
 
     # -- messages ---------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Bookmarks: the one way the session comes back to a state (undo, Reset and its undo)."""
 import numpy as np
+import pytest
 
 from engine import Session, open_network
 
@@ -70,24 +71,33 @@ def test_restoring_into_an_iteration_whose_loss_is_infinite_works_and_a_failure_
     assert s.step_back() and s.iteration == 1
     s.restore(mark)
     assert (s.iteration, s.net.learning_rate) == (2, 0.5) and not np.isfinite(s.loss)
-    # a bookmark that cannot be reached: the session stays exactly as it was
-    far = Session(open_network("mazur"))
-    far.net.targets[0, 1] = 1e308  # with this setup iteration 1's loss is infinite: 3 is out of reach
+    # a restore that fails part way (here: no memory left to record the iteration): the
+    # session stays exactly as it was
     s2 = Session(open_network("mazur"))
-    before = (s2.iteration, s2.cursor, s2.params.theta.copy(), s2.history.values.copy(), s2.net.learning_rate)
-    unreachable = type(mark)(3, s2.params.copy(), far.net, None, None)
+    s2.run(3)
+    mark2 = s2.bookmark()
+    s2.set_learning_rate(0.1)
     s2.step()
-    s2.step_back()
-    try:
-        s2.restore(unreachable)
-    except Exception as e:
-        assert type(e).__name__ == "TrainingDiverged"
-    else:
-        raise AssertionError("restored an unreachable bookmark")
-    after = (s2.iteration, s2.cursor, s2.params.theta.copy(), s2.history.values.copy(), s2.net.learning_rate)
-    assert after[0:2] == before[0:2] and after[4] == before[4]
-    np.testing.assert_array_equal(after[2], before[2])
-    np.testing.assert_array_equal(after[3], before[3])
+    before = (s2.iteration, s2.cursor, s2.params.theta.copy(), s2.history.values.copy(), s2.net.learning_rate,
+              s2.record.row.copy())
+    original = s2._record_iteration
+    calls = []
+
+    def fail_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise MemoryError("injected")
+        return original(*args, **kwargs)
+
+    s2._record_iteration = fail_once
+    with pytest.raises(MemoryError):
+        s2.restore(mark2)
+    after = (s2.iteration, s2.cursor, s2.params.theta.copy(), s2.history.values.copy(), s2.net.learning_rate,
+             s2.record.row.copy())
+    assert after[0:2] == before[0:2] and after[4] == before[4] == 0.1
+    for a, b in zip(after[2:], before[2:]):
+        if isinstance(a, np.ndarray):
+            np.testing.assert_array_equal(a, b)
 
 
 def test_training_computes_exactly_what_stepping_records():
@@ -106,3 +116,46 @@ def test_training_computes_exactly_what_stepping_records():
             np.testing.assert_array_equal(trained.history.values, stepped.history.values)
             np.testing.assert_array_equal(trained.params.theta, stepped.params.theta)
             assert (trained.plan.quick is None) == bool(momentum)
+
+
+def test_a_bookmark_keeps_the_loss_history_it_was_made_on():
+    """Issue 8: an edit's undo step comes back with the losses of the path it was made on,
+    not with those of the path the session took since (a step back forgets an edit; the
+    iterations trained afterwards have other losses)."""
+    s = Session(open_network("xor"))
+    s.run(1)
+    s.set_parameter(s.parameter("w1"), 0.7127)  # iteration 2
+    s.step_back()  # into iteration 1: the edit is forgotten
+    s.finish_iteration()
+    s.run(20)
+    assert s.iteration == 22
+    mark = s.bookmark()
+    losses = s.history.values[:21].copy()
+    s.set_target(0, 0, 0.25)
+    s.reset()
+    s.set_parameter(s.parameter("w1"), -3.0)
+    s.run(30)  # another path, which overwrites the losses the bookmark holds
+    assert not np.array_equal(s.history.values[:21], losses)
+    s.restore(mark)
+    assert s.iteration == 22 and np.array_equal(s.history.values[:21], losses)
+    np.testing.assert_array_equal(s.params.theta, mark.params.theta)
+    assert s.can_step_back()  # the iterations before it are kept too (within the undo step's budget)
+    s.step_back()
+    assert s.iteration == 21 and s.loss == losses[20]
+    np.testing.assert_array_equal(mark.losses, losses)  # and the bookmark still holds them
+
+
+def test_history_snapshots_are_copied_only_on_a_write_into_them():
+    from engine.trace import LossHistory
+
+    h = LossHistory()
+    for k in range(1, 11):
+        h.set(k, float(k))
+    snap = h.snapshot(5)
+    buffer = h.values.base if h.values.base is not None else h.values
+    h.set(11, 11.0)  # after the snapshot's losses: the buffer is shared still
+    assert np.shares_memory(h.values, snap)
+    h.set(3, -1.0)  # into them: the history moves to a copy
+    assert not np.shares_memory(h.values, snap)
+    assert list(snap) == [1.0, 2.0, 3.0, 4.0, 5.0] and list(h.values) == [1.0, 2.0, -1.0]
+    assert not snap.flags.writeable and buffer is not None

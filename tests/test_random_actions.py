@@ -39,7 +39,6 @@ action, and with RANDOM_ACTIONS_MINIMISE=1 also the shortest failing list of act
 """
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 import random
@@ -52,27 +51,12 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from engine import Session, TrainingDiverged, netfile, open_network
+from engine import Session, netfile, open_network
 
 SEQUENCES = 20  # in the default run (CI) ...
 LENGTH = 300  # ... of this many actions each
 FULL_CHECK_EVERY = 50
 SPREAD = 60  # kept iterations whose recorded loss the full check compares with the history
-# Undo and redo bring back the loss history too (the full check compares it). Not yet: going
-# forward to the iteration of an edit trains along the current path, which need not be the one
-# the edit was made on (test_regression_redo_trains_along_the_path_it_was_made_on, xfail).
-UNDO_KEEPS_HISTORY = False
-# The editor takes a target the network file refuses (outside [0, 1] with the bce or cross-entropy
-# loss, or targets of cross-entropy not summing to 1): the window saves it, then cannot open what
-# it saved (test_regression_a_saved_network_opens_again).
-KNOWN_UNREADABLE = ("needs targets in [0, 1]", "needs a probability vector summing to 1")
-# Warnings from numpy that are errors under this project's pytest settings, a line on stderr in
-# the application: a parameter's chain-rule breakdown of an iteration with non-finite numbers
-# (test_regression_a_breakdown_of_infinite_numbers_does_not_warn), the log of a loss that is not
-# positive on the loss curve (test_regression_a_log_scale_curve_of_one_negative_loss, which
-# goes on to an exception).
-KNOWN_WARNINGS = pytest.mark.filterwarnings("ignore::RuntimeWarning:engine.layout",
-                                            "ignore::RuntimeWarning:guiapp.lossplot")
 PRESETS = ("mazur", "xor", "softmax")  # one example, momentum with several samples, mini-batches
 LONG_SEQUENCES = int(os.environ.get("RANDOM_ACTIONS_SEQUENCES", "20"))
 LONG_LENGTH = int(os.environ.get("RANDOM_ACTIONS_LENGTH", "1000"))
@@ -183,10 +167,7 @@ class State:
         return out
 
 
-def same(got: State, want: State, what: str, history: bool = True) -> None:
-    """got == want, the loss history left out unless `history`."""
-    if not history:
-        got, want = dataclasses.replace(got, history=b""), dataclasses.replace(want, history=b"")
+def same(got: State, want: State, what: str) -> None:
     if got != want:
         raise AssertionError(f"{what}: " + "; ".join(got.differences(want)))
 
@@ -213,15 +194,7 @@ def pure(net, iteration: int) -> State:
 class Player:
     """Plays actions on a window and checks the invariants after each."""
 
-    def __init__(self, w, qtbot, tmp_path, monkeypatch, opened, exceptions, errors,
-                 strict: bool = False):
-        # strict: no known bug tolerated (the regression tests); otherwise the full check leaves
-        # the loss history out unless UNDO_KEEPS_HISTORY, and a saved network may fail to open
-        # again for the known reason only
-        self.strict = strict
-        self.history = strict or UNDO_KEEPS_HISTORY
-        self.unreadable = () if strict else KNOWN_UNREADABLE
-        self.known_bugs: list[str] = []  # the known bugs met (not strict), each ending its action
+    def __init__(self, w, qtbot, tmp_path, monkeypatch, opened, exceptions, errors):
         self.w, self.qtbot, self.tmp, self.monkeypatch = w, qtbot, tmp_path, monkeypatch
         self.opened = opened  # the network as the window opened it, read again from its file
         self.exceptions, self.errors = exceptions, errors
@@ -281,11 +254,9 @@ class Player:
             w.actions["open"].trigger()
             if found and self.opened_count > opened:
                 self.opened = netfile.load(path)
-            elif found:  # refused: a file the window saved must open again, but for a known bug
+            elif found:  # refused: a file the window saved must open again
                 self.close_messages()
-                title, text = self.messages[-1]
-                assert title == "Cannot open the network" and any(known in text for known in self.unreadable), \
-                    f"the window cannot open the network it saved: {text}"
+                raise AssertionError(f"the window cannot open the network it saved: {self.messages[-1]}")
         elif kind == "save_as":
             path = str(self.tmp / f"saved-{action[1]}.json")
             self.monkeypatch.setattr("guiapp.files.QFileDialog.getSaveFileName", lambda *a, **k: (path, ""))
@@ -389,14 +360,6 @@ class Player:
     # -- the invariants after each action -----------------------------------------------------
     def check(self) -> None:
         w, s = self.w, self.s
-        if self.exceptions and not self.strict and all(_known(e) for e in self.exceptions):
-            # the known bug: the session is as before the undo or redo, the stack is not; the
-            # sequence goes on from the network opened again
-            self.known_bugs.append(str(self.exceptions[0][1]))
-            self.exceptions.clear()
-            self.w.model.replace(self.opened.copy(), self.w.model.source)
-            self.mark = None
-            raise KnownBug(self.known_bugs[-1])
         assert not self.exceptions, "an exception reached the event loop:\n" + _format(self.exceptions)
         assert not self.errors, "logged at ERROR: " + "; ".join(self.errors)
         severe = [p for p in self.problems if p.severe]
@@ -482,7 +445,7 @@ class Player:
                 want = (b.iteration, params_key(b.params), setup_key(b.setup), _bits(b.losses))
                 assert got == want, f"undoing {c.text()!r} did not bring the session back"
             if j in undone:
-                same(state, undone[j], f"undoing {c.text()!r} twice gave two states", self.history)
+                same(state, undone[j], f"undoing {c.text()!r} twice gave two states")
             undone[j] = state
             return state
 
@@ -502,9 +465,9 @@ class Player:
                 apply(reference, c)
                 want = State.of(reference)
                 same(state, want, f"redoing {c.text()!r} (command {j + 1} of {count}) differs from its replay "
-                     "on the opened network", self.history)
+                     "on the opened network")
             if j in redone:
-                same(state, redone[j], f"redoing {c.text()!r} twice gave two states", self.history)
+                same(state, redone[j], f"redoing {c.text()!r} twice gave two states")
             redone[j] = state
             return state
 
@@ -512,14 +475,14 @@ class Player:
             undo(j)
         start = State.of(self.s)
         want = pure(self.opened, start.iteration)
-        same(start, want, "undoing everything does not give the opened network trained on", self.history)
+        same(start, want, "undoing everything does not give the opened network trained on")
         reference = Session(self.opened)
         for j in range(count):
             redo(j, reference)
         for j in range(count - 1, -1, -1):
             undo(j)
         if index:
-            same(State.of(self.s), start, "undoing everything twice gave two states", self.history)
+            same(State.of(self.s), start, "undoing everything twice gave two states")
         for j in range(index):
             redo(j, None)
         if mark is not None:  # the state the last undo, redo or edit made: back to it the same way
@@ -527,7 +490,7 @@ class Player:
             if went == "undo":
                 redo(index, None)
                 undo(index)
-            same(State.of(self.s), state, f"{went}ing again does not give the state it gave", self.history)
+            same(State.of(self.s), state, f"{went}ing again does not give the state it gave")
         self.mark = (State.of(self.s), "redo" if mark is None or mark[1] == "redo" else "undo") if index else None
         self.check_all_losses()
 
@@ -555,23 +518,6 @@ def apply(s: Session, c) -> None:
         s.set_learning_rate(value)
 
 
-class KnownBug(Exception):
-    """A known bug ended the action (see Player.check)."""
-
-
-def _known(exc_info) -> bool:
-    """Is this exception that reached the event loop a known bug?"""
-    kind, error, tb = exc_info
-    # Undo or Redo that cannot train forward to the iteration of its edit raises out of
-    # QUndoCommand.redo or undo: test_regression_redo_does_not_fail_on_another_path
-    if isinstance(error, TrainingDiverged) and "QUndoCommand::" in str(error):
-        return True
-    # The log-scale loss curve of one loss that is not positive sets the range [nan, nan]:
-    # test_regression_a_log_scale_curve_of_one_negative_loss
-    files = [frame.filename for frame in traceback.extract_tb(tb)]
-    return str(error).startswith("Cannot set range") and any(f.endswith("lossplot.py") for f in files)
-
-
 def _format(exceptions) -> str:
     return "\n".join("".join(traceback.format_exception(*e)) for e in exceptions)
 
@@ -587,10 +533,9 @@ class ErrorLog(logging.Handler):
         self.messages.append(self.format(record))
 
 
-def run_sequence(qtbot, tmp_path, monkeypatch, preset: str, actions: list[tuple],
-                 strict: bool = False) -> Player:
+def run_sequence(qtbot, tmp_path, monkeypatch, preset: str, actions: list[tuple]) -> Player:
     """Play `actions` on a new window showing `preset`; raises SequenceFailed at the first
-    broken invariant (its message names the action). `strict`: see Player."""
+    broken invariant (its message names the action)."""
     from guiapp.window import MainWindow
 
     from guiapp import files
@@ -607,15 +552,12 @@ def run_sequence(qtbot, tmp_path, monkeypatch, preset: str, actions: list[tuple]
     logging.getLogger().addHandler(handler)
     try:
         with qtbot.captureExceptions() as exceptions:
-            player = Player(w, qtbot, tmp_path, monkeypatch, open_network(preset), exceptions, handler.messages,
-                            strict)
+            player = Player(w, qtbot, tmp_path, monkeypatch, open_network(preset), exceptions, handler.messages)
             player.check()
             for i, action in enumerate(actions):
                 try:
                     player.play(action)
                     player.check()
-                except KnownBug:
-                    continue
                 except AssertionError as e:
                     raise SequenceFailed(i, action, str(e)) from e
     finally:
@@ -690,13 +632,11 @@ def play_seed(qtbot, tmp_path, monkeypatch, seed: int, length: int) -> Player:
 
 # -- the tests --------------------------------------------------------------------------------------
 
-@KNOWN_WARNINGS
 @pytest.mark.parametrize("seed", range(SEQUENCES))
 def test_random_actions(qtbot, settings_dir, tmp_path, monkeypatch, seed):
     play_seed(qtbot, tmp_path, monkeypatch, seed, LENGTH)
 
 
-@KNOWN_WARNINGS
 @pytest.mark.long
 @pytest.mark.parametrize("seed", range(LONG_SEED, LONG_SEED + LONG_SEQUENCES))
 def test_random_actions_long(qtbot, settings_dir, tmp_path, monkeypatch, seed):
@@ -712,7 +652,7 @@ def test_regression_stepping_back_takes_the_setup_the_iteration_was_computed_wit
     bookmark kept the edited input, so undoing the Reset computed iteration 27 again with it:
     another loss than the one shown before the Reset."""
     actions = [("train", 27), ("edit", "input", 0, "1/3"), ("step_back",), ("reset",), ("replay",)]
-    run_sequence(qtbot, tmp_path, monkeypatch, "xor", actions, strict=True)
+    run_sequence(qtbot, tmp_path, monkeypatch, "xor", actions)
 
 
 def test_stepping_back_across_an_edit_of_the_setup_forgets_it():
@@ -766,7 +706,7 @@ def test_regression_undoing_a_reset_again_brings_back_the_iterations_it_kept(qtb
     """Seed 7020 (long run): three edits on mazur, the first forgotten by a step back, then Reset.
     Undoing the Reset made the session go on with the very recorded iterations the Reset's
     bookmark kept; undoing and redoing the edits under it trained into them along another
-    path (the known bug below), and undoing the Reset again brought them back so changed,
+    path (a bug since fixed), and undoing the Reset again brought them back so changed,
     with the loss history as it was: the losses recorded for iterations 31..55 were no longer
     the history's."""
     actions = [("train", 30), ("edit", "param", 529, "-0.25"), ("step_back",), ("train", 26),
@@ -774,11 +714,6 @@ def test_regression_undoing_a_reset_again_brings_back_the_iterations_it_kept(qtb
     run_sequence(qtbot, tmp_path, monkeypatch, "mazur", actions)
 
 
-@pytest.mark.xfail(strict=True, raises=SequenceFailed, reason=(
-    "Session.restore going forward trains from the current state, which need not lie on the path the "
-    "bookmark was made on: a redo reaches iteration 22 with the parameters it had, but with the losses "
-    "of iterations 2..21 of another path (the one with w1 = 0.7127, forgotten by the step back when "
-    "the second edit was made)"))
 def test_regression_redo_trains_along_the_path_it_was_made_on(qtbot, settings_dir, tmp_path, monkeypatch):
     """Seed 1: w1 edited in iteration 2, a step back into iteration 1 (the edit is forgotten),
     21 iterations trained, a target edited at iteration 22. Undo both, redo both: the second
@@ -787,17 +722,14 @@ def test_regression_redo_trains_along_the_path_it_was_made_on(qtbot, settings_di
     loss histories."""
     actions = [("finish_iteration",), ("step",), ("edit", "param", 0, "0.7127"), ("step_back",), ("train", 21),
                ("edit", "target", 0, "-0.294802"), ("replay",)]
-    run_sequence(qtbot, tmp_path, monkeypatch, "xor", actions, strict=True)
+    run_sequence(qtbot, tmp_path, monkeypatch, "xor", actions)
 
 
-@pytest.mark.xfail(strict=True, raises=SequenceFailed, reason=(
-    "the value editor takes any target, the network file only targets in [0, 1] with the bce and "
-    "cross-entropy losses: Save writes a file that Open then refuses (a fix belongs in the editor or in Save)"))
 def test_regression_a_saved_network_opens_again(qtbot, settings_dir, tmp_path, monkeypatch):
     """Seeds 8, 16, 19 (and 5007, 5026: targets of softmax not summing to 1): a target of xor
     (bce) set to -1, the network saved, then opened."""
     actions = [("edit", "target", 0, "-1"), ("save_as", 0), ("open_file", 0)]
-    run_sequence(qtbot, tmp_path, monkeypatch, "xor", actions, strict=True)
+    run_sequence(qtbot, tmp_path, monkeypatch, "xor", actions)
 
 
 def test_regression_redo_does_not_fail_on_another_path(qtbot, settings_dir, tmp_path, monkeypatch):
@@ -806,17 +738,17 @@ def test_regression_redo_does_not_fail_on_another_path(qtbot, settings_dir, tmp_
     both, redo both: the second redo must train from iteration 27 with the target -1e308."""
     actions = [("train", 26), ("edit", "target", 0, "-1e308"), ("step_back",), ("finish_iteration",), ("step",),
                ("edit", "target", 0, "-0.33"), ("undo",), ("undo",), ("redo",), ("redo",)]
-    run_sequence(qtbot, tmp_path, monkeypatch, "xor", actions, strict=True)
+    run_sequence(qtbot, tmp_path, monkeypatch, "xor", actions)
 
 
 def test_regression_a_breakdown_of_infinite_numbers_does_not_warn(qtbot, settings_dir, tmp_path, monkeypatch):
     """Seed 16: 26 iterations of xor, a target set to -1e308, then w5 selected and edited."""
     actions = [("train", 26), ("edit", "target", 0, "-1e308"), ("edit", "param", 4, "0")]
-    run_sequence(qtbot, tmp_path, monkeypatch, "xor", actions, strict=True)
+    run_sequence(qtbot, tmp_path, monkeypatch, "xor", actions)
 
 
 def test_regression_a_log_scale_curve_of_one_negative_loss(qtbot, settings_dir, tmp_path, monkeypatch):
     """Seed 16: the loss curve on a log scale, softmax opened, a target set to -5 (the
     cross-entropy of iteration 1 is negative), one step."""
     actions = [("log_scale",), ("edit", "target", 0, "-5"), ("step",)]
-    run_sequence(qtbot, tmp_path, monkeypatch, "softmax", actions, strict=True)
+    run_sequence(qtbot, tmp_path, monkeypatch, "softmax", actions)
