@@ -38,6 +38,33 @@ def target_problem(loss: str, target) -> tuple[int | None, str] | None:
     return None
 
 
+def samples_problems(setup: "Setup", inputs, targets) -> list[tuple[int | None, int | None, str]]:
+    """Why `setup` cannot take these samples instead of its own: (sample, column, reason) for
+    each problem, 0-based, the columns being the inputs then the targets (None for a whole
+    sample or for all of them); empty if it can."""
+    from .limits import problems as limit_problems
+
+    inputs, targets = np.asarray(inputs, dtype=np.float64), np.asarray(targets, dtype=np.float64)
+    n_in, n_out = setup.sizes[0], setup.sizes[-1]
+    if inputs.ndim != 2 or targets.ndim != 2 or inputs.shape[1] != n_in or targets.shape[1] != n_out \
+            or len(inputs) != len(targets):
+        return [(None, None, f"expected samples of {n_in} inputs and {n_out} targets")]
+    if not len(inputs):
+        return [(None, None, "at least one sample is needed")]
+    found = []
+    for k in range(len(inputs)):
+        for c, v in enumerate(np.concatenate([inputs[k], targets[k]])):
+            if not np.isfinite(v):
+                found.append((k, c, f"a number must be finite, found {v}"))
+        problem = target_problem(setup.loss, targets[k].tolist())
+        if problem is not None and np.isfinite(targets[k]).all():
+            m, reason = problem
+            found.append((k, None if m is None else n_in + m, reason))
+    batch = len(inputs) if setup.batch_size is None else setup.batch_size
+    found += [(None, None, reason) for _, reason in limit_problems(setup.sizes, batch)]
+    return found
+
+
 @dataclass(kw_only=True)
 class Setup:
     sizes: list[int]

@@ -28,7 +28,7 @@ from . import chainrule, describe, naming
 from .diverged import TrainingDiverged, diagnose
 from .layout import Layout, Record
 from .maths import Params, Plan, iterate
-from .network import Network, Setup, learning_rate_problem, target_problem
+from .network import Network, Setup, learning_rate_problem, samples_problems, target_problem
 from .quantities import QUANTITIES, Key, spec
 from .steps import build_steps, known_at, phase_end
 from .trace import LossHistory, TraceStore
@@ -304,6 +304,31 @@ class Session:
         self._batches = self._cycle_batches()
         self._compute()
 
+    def set_samples(self, inputs, targets) -> bool:
+        """Take these samples (inputs and targets, one row each) instead of the network's.
+        The current iteration is computed again with them; if they change the number of
+        samples per iteration (the shape of what is recorded), the session starts again at
+        iteration 1 from the parameters the current iteration starts from, and True is
+        returned. Samples the network file would refuse raise ValueError (nothing changes)."""
+        problems = samples_problems(self.net, inputs, targets)
+        if problems:
+            sample, column, reason = problems[0]
+            where = "" if sample is None else f"sample {sample + 1}: "
+            raise ValueError(where + reason)
+        setup = self.net.copy()
+        setup.inputs = np.array(inputs, dtype=np.float64)
+        setup.targets = np.array(targets, dtype=np.float64)
+        if setup.batch == self.net.batch:
+            self.net = setup
+            self._batches = self._cycle_batches()
+            self._compute()
+            return False
+        params = self.params.copy()
+        self._configure(setup)
+        self.params = params
+        self._compute()
+        return True
+
     def set_learning_rate(self, value: float) -> None:
         self._check("lr", None, value)
         self.net = self.net.copy()
@@ -339,7 +364,7 @@ class Session:
 
     def _restore(self, mark: Bookmark, reuse: bool = False) -> None:
         setup = mark.setup.copy()
-        if any(getattr(setup, f) != getattr(self.net, f) for f in STRUCTURE):
+        if setup.batch != self.net.batch or any(getattr(setup, f) != getattr(self.net, f) for f in STRUCTURE):
             self._configure(setup)
         self.net = setup
         kept = mark.trace if reuse else self._reusable(mark)

@@ -80,6 +80,8 @@ ACTIONS = (
     ActionSpec("edit_selected", "&Edit selected value…", "edit_selected", ("F2",),
                "Type an exact value for the selected weight, bias or unit"),
     ActionSpec("edit_lr", "Edit &learning rate…", "edit_learning_rate", ("Ctrl+L",)),
+    ActionSpec("samples", "&Samples…", "show_samples", ("Ctrl+Shift+D",),
+               "The samples as a table: type, paste, add, remove and reorder them (each change undoable)"),
     ActionSpec("help_keys", "&Keyboard and mouse", "show_help", (Key.HelpContents,), while_busy=ON),
     ActionSpec("about", "&About Backprop Stepper", "show_about", while_busy=ON),
 )
@@ -89,6 +91,7 @@ ACTIONS = (
 MENUS = {
     "&File": "open recent presets save save_as | export_trace export_trace_current export_history | quit",
     "&Edit": "undo redo | edit_selected edit_lr reset",
+    "&Network": "samples",
     "&Run": "step step_back finish_phase finish_iteration play train stop",
     "&View": "fit zoom_in zoom_out | larger_text smaller_text presentation",
     "&Help": "help_keys about",

@@ -14,9 +14,10 @@ command keeps the error in `failed`, and the window puts the undo stack back whe
 """
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from engine import TrainingDiverged
+from engine import Session, TrainingDiverged
 
 from .model import SessionModel, ValueRef
 
@@ -127,3 +128,44 @@ class Reset(Command):
 
     def undo_it(self):
         self.model.restore(self.before)
+
+
+class SetSamples(Command):
+    """New samples (the samples table): the current iteration computed again with them, or,
+    if they change the number of samples per iteration, the session started again at
+    iteration 1. Undo brings the session back as it was."""
+
+    def __init__(self, model: SessionModel, inputs, targets, text: str = "edit the samples"):
+        super().__init__(text)
+        self.model = model
+        self.inputs, self.targets = np.array(inputs, dtype=np.float64), np.array(targets, dtype=np.float64)
+        self.before = model.bookmark(whole=True)
+        self.restarted = False
+
+    def do(self):
+        self.model.restore(self.before)
+        self.restarted = self.model.set_samples(self.inputs, self.targets)
+
+    def undo_it(self):
+        self.model.restore(self.before)
+
+
+class ChangeNetwork(Command):
+    """Another network in place of this one (New network, Edit structure): a new session,
+    at iteration 1. Undo brings back the previous session as it was (network, loss history,
+    recorded iterations, iteration); redo the new one at its start."""
+
+    def __init__(self, model: SessionModel, net, source: str, text: str):
+        super().__init__(text)
+        self.model = model
+        self.old, self.old_source = model.session, model.source
+        self.old_mark = model.bookmark(whole=True)
+        self.new, self.new_source = Session(net), source
+
+    def do(self):
+        self.new.reset()  # redo: at its start again, whatever was done with it before the undo
+        self.model.set_session(self.new, self.new_source)
+
+    def undo_it(self):
+        self.old.restore(self.old_mark)
+        self.model.set_session(self.old, self.old_source)

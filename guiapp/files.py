@@ -138,11 +138,16 @@ class Files(QObject):
     def _replace(self, net, path: str) -> None:
         settings.remember_folder(path)
         settings.remember_recent(path)
-        self.model.replace(net, path)
+        self._open(net, path)
+
+    def _open(self, net, source: str) -> None:
+        """Another document: its own undo history, nothing to save yet."""
+        self.model.replace(net, source)
+        self.window.undo_stack.clear()
 
     def open_preset(self, name: str) -> None:
         if self.maybe_save(f"opening the preset {name}"):
-            self.model.replace(netfile.load(presets.path(name)), name)
+            self._open(netfile.load(presets.path(name)), name)
 
     def save(self) -> bool:
         source = self.model.source

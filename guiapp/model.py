@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 
 from engine import Network, Session, TrainingDiverged
+from engine.network import samples_problems
 from engine.session import Bookmark
 from engine.formula import significant
 
@@ -191,8 +192,13 @@ class SessionModel(QObject):
 
     # -- opening ----------------------------------------------------------------------------
     def replace(self, net: Network, source: str) -> None:
+        """Another network (opened from a file or a preset): a new session."""
+        self.set_session(Session(net), source)
+
+    def set_session(self, session: Session, source: str) -> None:
+        """Show this session (a new one, or one an undo brings back)."""
         self.cancel_job()
-        self.session = Session(net)
+        self.session = session
         self.source = source
         selection, sample = self._selection, self._sample
         self._selection, self._sample, self.sample_chosen = None, 0, False
@@ -262,6 +268,27 @@ class SessionModel(QObject):
             s.set_learning_rate(value)
         self._session_changed()
 
+    def samples_problems(self, inputs, targets) -> list[tuple[int | None, int | None, str]]:
+        """Why the network cannot take these samples (see engine.samples_problems)."""
+        return samples_problems(self.session.net, inputs, targets)
+
+    def set_samples(self, inputs, targets) -> bool:
+        """Take these samples; True if the session started again at iteration 1."""
+        layout = self.session.layout
+        restarted = self.session.set_samples(inputs, targets)
+        self._changed_from(layout)
+        return restarted
+
+    def _changed_from(self, layout) -> None:
+        """The session changed, maybe to another layout (another number of samples per
+        iteration): then the views are built again."""
+        if self.session.layout is not layout:
+            if self._sample >= self.session.layout.batch:
+                self._sample, self.sample_chosen = 0, False
+                self.sampleChanged.emit(0)
+            self.networkReplaced.emit()
+        self._session_changed()
+
     # -- undo and reset ---------------------------------------------------------------------
     def bookmark(self, whole: bool = False) -> Bookmark:
         """Where the current iteration starts (what an edit's undo returns to) or, if `whole`,
@@ -269,12 +296,14 @@ class SessionModel(QObject):
         return self.session.bookmark(whole)
 
     def restore(self, bookmark: Bookmark) -> None:
+        layout = self.session.layout
         self.session.restore(bookmark)
-        self._session_changed()
+        self._changed_from(layout)
 
     def reset(self) -> None:
+        layout = self.session.layout
         self.session.reset()
-        self._session_changed()
+        self._changed_from(layout)
 
     # -- jobs -------------------------------------------------------------------------------
     @property

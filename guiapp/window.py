@@ -37,6 +37,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.model = SessionModel(net, source, self)
         self.undo_stack = QUndoStack(self)
+        self.samples_editor = None  # made when first shown
         self.files = Files(self)
         self.header = SettingsHeader(self.model)
         self.diagram = DiagramView(self.model)
@@ -202,7 +203,6 @@ class MainWindow(QMainWindow):
         self._update_enabled()
 
     def _network_replaced(self) -> None:
-        self.undo_stack.clear()
         for action in self.sample_actions:
             action.setVisible(self.model.session.layout.batch > 1)
         self._update_sample_box()
@@ -314,6 +314,23 @@ class MainWindow(QMainWindow):
         if value is None or value == self.model.read(ref):
             return
         self.undo_stack.push(commands.edit_command(self.model, ref, value))
+
+    def show_samples(self) -> None:
+        from .samples import SamplesEditor
+
+        if self.samples_editor is None:
+            self.samples_editor = SamplesEditor(self.model, self.change_samples, self)
+        self.samples_editor.show()
+        self.samples_editor.raise_()
+        self.samples_editor.activateWindow()
+
+    def change_samples(self, inputs, targets, what: str) -> None:
+        self.actions["play"].setChecked(False)
+        command = commands.SetSamples(self.model, inputs, targets, what)
+        self.undo_stack.push(command)
+        if command.restarted:
+            self.statusBar().showMessage("The number of samples per iteration changed: training starts again at "
+                                         "iteration 1 from the current values", 8000)
 
     def reset(self) -> None:
         self.actions["play"].setChecked(False)

@@ -36,6 +36,41 @@ def settings_dir(tmp_path):
     return folder
 
 
+def leave_unchanged(w) -> None:
+    """Before a test's window is closed: nothing to ask about (a changed network would ask
+    to save, and the question would wait for an answer)."""
+    w.model.cancel_job()
+    w.undo_stack.setClean()
+
+
+@pytest.fixture
+def make_window(qtbot, settings_dir):
+    """make(name="mazur", net=None, size=(1400, 860)): a main window on a preset (or `net`),
+    shown and exposed; closed after the test without asking to save."""
+    from engine import open_network
+    from guiapp.window import MainWindow
+
+    made = []
+
+    def make(name="mazur", net=None, size=(1400, 860)):
+        w = MainWindow(net if net is not None else open_network(name), name)
+        qtbot.addWidget(w, before_close_func=leave_unchanged)
+        w.resize(*size)
+        w.show()
+        qtbot.waitExposed(w)
+        made.append(w)
+        return w
+
+    yield make
+    for w in made:
+        w.model.cancel_job()
+
+
+@pytest.fixture
+def window(make_window):
+    return make_window()
+
+
 def pytest_addoption(parser):
     group = parser.getgroup("order", "test order (checks that no test depends on the ones before it)")
     group.addoption("--reverse", action="store_true", help="run the collected tests in reverse order")

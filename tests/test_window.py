@@ -25,38 +25,6 @@ def shows(text: str, value: float, decimals: int) -> bool:
     return any(abs(x - value) <= 0.5 * 10 ** -decimals for x in numbers(text))
 
 
-def leave_unchanged(w) -> None:
-    """Before the test's window is closed: nothing to ask about (a changed network would ask
-    to save, and the question would wait for an answer)."""
-    w.model.cancel_job()
-    w.undo_stack.setClean()
-
-
-@pytest.fixture
-def make_window(qtbot, settings_dir):
-    from guiapp.window import MainWindow
-
-    made = []
-
-    def make(name="mazur", net=None):
-        w = MainWindow(net if net is not None else open_network(name), name)
-        qtbot.addWidget(w, before_close_func=leave_unchanged)
-        w.resize(1400, 860)
-        w.show()
-        qtbot.waitExposed(w)
-        made.append(w)
-        return w
-
-    yield make
-    for w in made:
-        w.model.cancel_job()
-
-
-@pytest.fixture
-def window(make_window):
-    return make_window()
-
-
 def button(w, name: str) -> QToolButton:
     """The toolbar's button of an action; Stop's stands beside the progress in the status bar."""
     if name == "stop":

@@ -12,38 +12,6 @@ from PySide6.QtWidgets import QApplication, QFrame, QLabel, QMessageBox, QToolBa
 from engine import netfile, open_network, presets
 
 
-def leave_unchanged(w) -> None:
-    """Before the test's window is closed: nothing to ask about (a changed network would ask
-    to save, and the question would wait for an answer)."""
-    w.model.cancel_job()
-    w.undo_stack.setClean()
-
-
-@pytest.fixture
-def make_window(qtbot, settings_dir):
-    from guiapp.window import MainWindow
-
-    made = []
-
-    def make(name="mazur", net=None):
-        w = MainWindow(net if net is not None else open_network(name), name)
-        qtbot.addWidget(w, before_close_func=leave_unchanged)
-        w.resize(1400, 860)
-        w.show()
-        qtbot.waitExposed(w)
-        made.append(w)
-        return w
-
-    yield make
-    for w in made:
-        w.model.cancel_job()
-
-
-@pytest.fixture
-def window(make_window):
-    return make_window()
-
-
 def button(w, name: str):
     return w.findChild(QToolBar, "steppingBar").widgetForAction(w.actions[name])
 

@@ -14,31 +14,6 @@ DEEP = str(ROOT / "tests" / "data" / "3-4-4-2.json")
 
 
 @pytest.fixture
-def make_window(qtbot, settings_dir):
-    from guiapp.window import MainWindow
-
-    made = []
-
-    def make(name="mazur", net=None, size=(1400, 860)):
-        w = MainWindow(net if net is not None else open_network(name), name)
-        qtbot.addWidget(w)
-        w.resize(*size)
-        w.show()
-        qtbot.waitExposed(w)
-        made.append(w)
-        return w
-
-    yield make
-    for w in made:
-        w.model.cancel_job()
-
-
-@pytest.fixture
-def window(make_window):
-    return make_window()
-
-
-@pytest.fixture
 def dark_palette():
     """The application in a dark palette for one test, then back to the palette it had."""
     from guiapp import colours
