@@ -1,12 +1,13 @@
 """Render the window to a PNG without a screen.
 
     python -m guiapp.screenshot OUT.png [NETWORK] [STEPS] [--size 1024x700] [--dark] [--presentation]
-                                        [--text-scale PERCENT] [--select NAME]
+                                        [--text-scale PERCENT] [--select NAME] [--dialog NAME]
 
 NETWORK is a preset name or a network file (default: mazur, the worked example). By default
 the picture shows the network mid-way through the backward pass of its first iteration with
 w1 selected (the README's picture), at 1400×860 in the desktop's light palette. Uses Qt's
-offscreen platform unless a display is asked for (QT_QPA_PLATFORM).
+offscreen platform unless a display is asked for (QT_QPA_PLATFORM). With --dialog, the picture
+is of that window (samples: the samples table) opened over the main window.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import sys
 
 def render(out: str, network: str = "mazur", steps: int | None = None, width: int = 1400, height: int = 860,
            select: str | None = "w1", dark: bool = False, presentation: bool = False,
-           text_scale: int | None = None) -> None:
+           text_scale: int | None = None, dialog: str | None = None) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import tempfile
 
@@ -53,8 +54,22 @@ def render(out: str, network: str = "mazur", steps: int | None = None, width: in
     if select and select in window.diagram.edges:
         window.model.set_selection(ValueRef("param", select))
     app.processEvents()
-    window.grab().save(out)
+    shown = window
+    if dialog is not None:
+        shown = DIALOGS[dialog](window)
+        shown.show()
+        app.processEvents()
+    shown.grab().save(out)
+    window.undo_stack.setClean()
     window.close()
+
+
+def _samples(window):
+    window.show_samples()
+    return window.samples_editor
+
+
+DIALOGS = {"samples": _samples}
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -76,6 +91,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--dark", action="store_true", help="a dark palette, as a desktop's dark theme")
     parser.add_argument("--presentation", action="store_true", help="presentation mode (F5)")
     parser.add_argument("--text-scale", type=int, default=None, help="text size in %% of the desktop's")
+    parser.add_argument("--dialog", choices=sorted(DIALOGS), default=None, help="render this window instead")
     parser.add_argument("--select", default="w1", help="the weight or bias to select (default w1; '' for none)")
     return parser
 
@@ -83,7 +99,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
     render(args.out, args.network, args.steps, *args.size, select=args.select or None, dark=args.dark,
-           presentation=args.presentation, text_scale=args.text_scale)
+           presentation=args.presentation, text_scale=args.text_scale, dialog=args.dialog)
     print(f"wrote {args.out}")
     return 0
 
