@@ -4,7 +4,9 @@ run the tests in another order, to show that none depends on what ran before it:
     python -m pytest --reverse         # the collected tests in reverse order
     python -m pytest --window-first    # tests/test_window.py first, then the rest in order
 """
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -13,6 +15,7 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 # Settings and logs go to a throwaway folder, never the user's real configuration.
 _CONFIG = tempfile.mkdtemp(prefix="backprop-stepper-tests-")
+atexit.register(shutil.rmtree, _CONFIG, ignore_errors=True)  # nothing left behind in /tmp
 os.environ["XDG_CONFIG_HOME"] = os.path.join(_CONFIG, "config")
 os.environ["XDG_DATA_HOME"] = os.path.join(_CONFIG, "data")
 
