@@ -1,4 +1,4 @@
-"""The headless command: python -m engine {train,gradcheck,presets}.
+"""The headless command: python -m engine {train,gradcheck,presets,new}.
 
 Exit status: 0 done; 1 a gradient check failed; 2 bad input (the network file or the
 options), nothing done and no file written; 3 training stopped because the loss became
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import presets
+from . import cli_new, presets
 from .atomic import OutputError, Outputs, output_path
 from .gradcheck import gradcheck
 from .netfile import NetworkFileError, dumps, load
@@ -49,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("gradcheck", help="compare backprop gradients with central differences")
     check.add_argument("network")
     sub.add_parser("presets", help="list the networks that come with the application")
+    cli_new.add_parser(sub)
     return parser
 
 
@@ -75,7 +76,7 @@ def _output_paths(args, network: str) -> dict[str, Path]:
     owners: dict[str, str] = {}
     source = os.path.realpath(network) if os.path.exists(network) else None
     for option in ("trace", "history", "out"):
-        given = getattr(args, option)
+        given = getattr(args, option, None)
         if not given:
             continue
         flag = f"--{option}"
@@ -228,6 +229,10 @@ def cmd_gradcheck(args) -> int:
     return 0 if result.passed else 1
 
 
+def cmd_new(args) -> int:
+    return cli_new.cmd_new(args, _output_paths(args, "")["--out"])
+
+
 def cmd_presets(args) -> int:
     for name in presets.names():
         net = load(presets.path(name))
@@ -261,7 +266,7 @@ def main(argv=None) -> int:
 
 
 def _run(args) -> int:
-    command = {"train": cmd_train, "gradcheck": cmd_gradcheck, "presets": cmd_presets}[args.command]
+    command = {"train": cmd_train, "gradcheck": cmd_gradcheck, "presets": cmd_presets, "new": cmd_new}[args.command]
     try:
         with np.errstate(all="ignore"):
             return command(args)

@@ -7,7 +7,8 @@ NETWORK is a preset name or a network file (default: mazur, the worked example).
 the picture shows the network mid-way through the backward pass of its first iteration with
 w1 selected (the README's picture), at 1400×860 in the desktop's light palette. Uses Qt's
 offscreen platform unless a display is asked for (QT_QPA_PLATFORM). With --dialog, the picture
-is of that window (samples: the samples table) opened over the main window.
+is of that window (samples: the samples table; structure: Edit structure) opened over the main
+window.
 """
 from __future__ import annotations
 
@@ -69,7 +70,15 @@ def _samples(window):
     return window.samples_editor
 
 
-DIALOGS = {"samples": _samples}
+def _structure(window):
+    from .structure import StructureDialog
+    from engine.design import design_of
+
+    net = window.model.session.net
+    return StructureDialog(design_of(net), net.n_samples, window, editing=True)
+
+
+DIALOGS = {"samples": _samples, "structure": _structure}
 
 
 def _size(text: str) -> tuple[int, int]:

@@ -315,6 +315,50 @@ class MainWindow(QMainWindow):
             return
         self.undo_stack.push(commands.edit_command(self.model, ref, value))
 
+    def new_network(self) -> None:
+        from .structure import StructureDialog, new_design
+
+        self._structure_dialog(StructureDialog(new_design(), 1, self), editing=False)
+
+    def edit_structure(self) -> None:
+        from engine import design as designs
+
+        from .structure import StructureDialog
+
+        net = self.model.session.current_network()
+        self._structure_dialog(StructureDialog(designs.design_of(net), net.n_samples, self, editing=True), editing=True)
+
+    def _structure_dialog(self, dialog, editing: bool) -> None:
+        self.actions["play"].setChecked(False)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.change_structure(dialog.result_design(), editing, dialog.keep))
+        dialog.open()
+
+    def change_structure(self, design, editing: bool, keep: bool) -> None:
+        """Replace the network by one of this design (one undo step): for Edit structure with
+        the current samples (fitted to the new sizes) and, if `keep`, the current values where
+        a unit stays; for New network with one sample of zeros."""
+        from engine import design as designs
+
+        current = self.model.session.current_network()
+        sizes = "-".join(map(str, design.sizes))
+        try:
+            if editing:
+                inputs, targets = designs.fit_samples(current.inputs, current.targets, design.sizes, design.loss)
+                net = designs.build(design, inputs, targets, keep=current if keep else None, name=current.name,
+                                    description=current.description)
+            else:
+                inputs, targets = designs.default_samples(design.sizes, design.loss)
+                net = designs.build(design, inputs, targets)
+        except ValueError as e:  # the dialog offers only what the engine accepts: this is unexpected
+            self.show_message("Cannot build the network", str(e), QMessageBox.Icon.Warning)
+            return
+        source = self.model.source if editing else ""
+        text = f"change the structure to {sizes}" if editing else f"new network {sizes}"
+        self.undo_stack.push(commands.ChangeNetwork(self.model, net, source, text))
+        self.statusBar().showMessage(("The structure changed" if editing else f"New network {sizes}") +
+                                     ": training starts at iteration 1 (Undo brings back the previous network)", 8000)
+
     def show_samples(self) -> None:
         from .samples import SamplesEditor
 
