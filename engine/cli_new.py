@@ -17,9 +17,13 @@ import argparse
 import sys
 
 from .atomic import OutputError, Outputs
+from . import csvdata, datasets
+from .csvdata import SCALES
+from .datasets import DATASETS
 from .design import Design, build, default_samples, problems
 from .netfile import NetworkFileError, dumps
 from .network import UPDATE_ORDERS
+from .targets import Data
 
 # the option that sets each field of a network file (what a refusal names)
 OPTIONS = {"layers": "--layers", "activations": "--activations", "loss": "--loss",
@@ -50,6 +54,14 @@ def add_parser(sub) -> None:
     new.add_argument("--frozen-biases", action="store_true", help="biases are not trained")
     new.add_argument("--update-order", choices=UPDATE_ORDERS, default="simultaneous")
     new.add_argument("--name", default="", help="the network's name")
+    data = new.add_mutually_exclusive_group()
+    data.add_argument("--dataset", choices=list(DATASETS), help="a generated data set (see the README)")
+    data.add_argument("--csv", metavar="FILE", help="samples from a CSV file (with --inputs and --targets)")
+    new.add_argument("--samples", type=int, default=200, metavar="N", help="samples of --dataset (default 200)")
+    new.add_argument("--noise", type=float, default=0.0, metavar="X", help="noise of --dataset (default 0)")
+    new.add_argument("--inputs", metavar="COLUMNS", help="input columns of --csv: names or numbers, 1-4 ranges")
+    new.add_argument("--targets", metavar="COLUMNS", help="target columns of --csv (one column of classes: one-hot)")
+    new.add_argument("--scale", choices=SCALES, default="none", help="scaling of the --csv inputs (default none)")
     new.add_argument("--out", required=True, metavar="NET.json", help="the network file to write")
 
 
@@ -58,6 +70,26 @@ def field_option(field: str) -> str:
         if field == prefix or field.startswith(prefix + "[") or field.startswith(prefix + "."):
             return option
     return field
+
+
+def _data(args) -> Data | None:
+    """The samples the options ask for, read and checked in full (None: the default sample)."""
+    if args.csv is not None:
+        if not args.inputs or not args.targets:
+            raise NetworkFileError("new", "--csv", "needs --inputs COLUMNS and --targets COLUMNS")
+        try:
+            return csvdata.select(csvdata.read(args.csv), args.inputs, args.targets, args.scale)
+        except csvdata.CsvError as e:
+            raise NetworkFileError("new", "--csv", str(e)) from None
+    for option in ("inputs", "targets"):
+        if getattr(args, option):
+            raise NetworkFileError("new", f"--{option}", "goes with --csv")
+    if args.dataset is not None:
+        try:
+            return datasets.generate(args.dataset, args.samples, args.noise, args.seed)
+        except ValueError as e:
+            raise NetworkFileError("new", "--dataset", str(e)) from None
+    return None
 
 
 def cmd_new(args, out) -> int:
@@ -69,8 +101,21 @@ def cmd_new(args, out) -> int:
     if found:
         field, reason = found[0]
         raise NetworkFileError("new", field_option(field), reason)
-    inputs, targets = default_samples(design.sizes, design.loss)
-    net = build(design, inputs, targets, name=args.name)
+    data = _data(args)
+    if data is None:
+        inputs, targets = default_samples(design.sizes, design.loss)
+        description = ""
+    else:
+        if data.n_inputs != design.sizes[0]:
+            raise NetworkFileError("new", "--layers", f"the data has {data.n_inputs} input column"
+                                   f"{'s' if data.n_inputs != 1 else ''}: the first layer needs {data.n_inputs} units, "
+                                   f"not {design.sizes[0]}")
+        try:
+            targets = data.targets(design.sizes[-1], design.loss)
+        except ValueError as e:
+            raise NetworkFileError("new", "--layers", str(e)) from None
+        inputs, description = data.inputs, data.description
+    net = build(design, inputs, targets, name=args.name, description=description)
     outputs = Outputs()
     try:
         with outputs.open(out, "--out") as f:

@@ -276,7 +276,7 @@ def read_text(path: str | os.PathLike, what: str = "network file", limit: int = 
     try:
         return data.decode("utf-8-sig")  # a byte order mark, as many Windows editors write, is fine
     except UnicodeDecodeError:
-        raise NetworkFileError(source, "(file)", "not a text file (expected UTF-8 JSON)") from None
+        raise NetworkFileError(source, "(file)", f"not a text file (a {what} is UTF-8 text)") from None
 
 
 def load(path: str | os.PathLike) -> Network:
