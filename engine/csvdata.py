@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .atomic import atomic_open
 from .netfile import NetworkFileError, printable, read_text
 from .targets import Data
 
@@ -227,3 +228,19 @@ def select(table: Table, inputs: str, targets: str, scale: str = "none") -> Data
                         description=f"{description}; target {table.header[c]}, classes in order {', '.join(classes)}")
     y = np.column_stack([_numbers(table, c) for c in outs])
     return Data(inputs=x, values=y, description=f"{description}; targets {', '.join(table.header[c] for c in outs)}")
+
+
+def column_names(setup) -> list[str]:
+    """The columns a network's samples are written with: its input units, then its targets."""
+    return ([setup.unit_name(0, i) for i in range(setup.sizes[0])] +
+            [f"target {setup.unit_name(setup.depth, j)}" for j in range(setup.sizes[-1])])
+
+
+def write_samples(path: str | os.PathLike, setup) -> None:
+    """The network's samples as CSV (a header row, numbers exactly as repr writes them), written
+    atomically: `read` and `select` give them back exactly."""
+    with atomic_open(path, encoding="utf-8") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(column_names(setup))
+        for x, t in zip(setup.inputs, setup.targets):
+            writer.writerow([repr(float(v)) for v in np.concatenate([x, t])])

@@ -54,10 +54,10 @@ class Files(QObject):
     def _warn(self, title: str, text: str) -> None:
         self.window.show_message(title, text, QMessageBox.Icon.Warning)
 
-    def _stem(self) -> str:
+    def stem(self) -> str:
         return Path(self.model.source or "network").stem
 
-    def _save_path(self, caption: str, name: str, types: str) -> str:
+    def save_path(self, caption: str, name: str, types: str) -> str:
         path, _ = QFileDialog.getSaveFileName(self.window, caption, os.path.join(settings.last_folder(), name), types)
         return path
 
@@ -156,7 +156,7 @@ class Files(QObject):
         return self.save_as()
 
     def save_as(self) -> bool:
-        path = self._save_path("Save network", self._stem() + ".json", "Networks (*.json)")
+        path = self.save_path("Save network", self.stem() + ".json", "Networks (*.json)")
         return bool(path) and self.save_to(path)
 
     def save_to(self, path: str) -> bool:
@@ -179,13 +179,13 @@ class Files(QObject):
 
     # -- exports ----------------------------------------------------------------------------
     def export_trace(self) -> None:
-        path = self._save_path("Export trace", f"{self._stem()}-trace.csv", "CSV (*.csv)")
+        path = self.save_path("Export trace", f"{self.stem()}-trace.csv", "CSV (*.csv)")
         if path:
             self.export_trace_to(path)
 
     def export_current_trace(self) -> None:
-        name = f"{self._stem()}-trace-{self.model.session.iteration}.csv"
-        path = self._save_path("Export trace of the current iteration", name, "CSV (*.csv)")
+        name = f"{self.stem()}-trace-{self.model.session.iteration}.csv"
+        path = self.save_path("Export trace of the current iteration", name, "CSV (*.csv)")
         if path:
             self.export_trace_to(path, current_only=True)
 
@@ -199,7 +199,7 @@ class Files(QObject):
                            export.write_trace(path, session.net.copy(), session.layout, records))
 
     def export_history(self) -> None:
-        path = self._save_path("Export loss history", f"{self._stem()}-loss.csv", "CSV (*.csv)")
+        path = self.save_path("Export loss history", f"{self.stem()}-loss.csv", "CSV (*.csv)")
         if path:
             self.export_history_to(path)
 

@@ -7,7 +7,8 @@ NETWORK is a preset name or a network file (default: mazur, the worked example).
 the picture shows the network mid-way through the backward pass of its first iteration with
 w1 selected (the README's picture), at 1400×860 in the desktop's light palette. Uses Qt's
 offscreen platform unless a display is asked for (QT_QPA_PLATFORM). With --dialog, the picture
-is of that window (samples: the samples table; structure: Edit structure) opened over the main
+is of that window (samples: the samples table; structure: Edit structure; generate: a data set;
+import: a CSV file of the network's samples) opened over the main
 window.
 """
 from __future__ import annotations
@@ -66,8 +67,8 @@ def render(out: str, network: str = "mazur", steps: int | None = None, width: in
 
 
 def _samples(window):
-    window.show_samples()
-    return window.samples_editor
+    window.network.show_samples()
+    return window.network.samples_editor
 
 
 def _structure(window):
@@ -78,7 +79,25 @@ def _structure(window):
     return StructureDialog(design_of(net), net.n_samples, window, editing=True)
 
 
-DIALOGS = {"samples": _samples, "structure": _structure}
+def _generate(window):
+    from .data import GenerateDialog
+
+    return GenerateDialog(window.model.session.net.loss, parent=window)
+
+
+def _import(window):
+    import tempfile
+
+    from engine import csvdata
+
+    from .data import ImportDialog
+
+    path = os.path.join(tempfile.mkdtemp(), "samples.csv")
+    csvdata.write_samples(path, window.model.session.net)
+    return ImportDialog(csvdata.read(path), window.model.session.net.loss, window)
+
+
+DIALOGS = {"samples": _samples, "structure": _structure, "generate": _generate, "import": _import}
 
 
 def _size(text: str) -> tuple[int, int]:

@@ -25,6 +25,7 @@ from .header import SettingsHeader
 from .jobs import Training
 from .lossplot import LossPlot
 from .model import Problem, SessionModel, ValueRef
+from .networkmenu import NetworkMenu
 from .panel import SidePanel
 from .status import StatusBar
 
@@ -37,8 +38,8 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.model = SessionModel(net, source, self)
         self.undo_stack = QUndoStack(self)
-        self.samples_editor = None  # made when first shown
         self.files = Files(self)
+        self.network = NetworkMenu(self)
         self.header = SettingsHeader(self.model)
         self.diagram = DiagramView(self.model)
         self.plot = LossPlot(self.model)
@@ -314,67 +315,6 @@ class MainWindow(QMainWindow):
         if value is None or value == self.model.read(ref):
             return
         self.undo_stack.push(commands.edit_command(self.model, ref, value))
-
-    def new_network(self) -> None:
-        from .structure import StructureDialog, new_design
-
-        self._structure_dialog(StructureDialog(new_design(), 1, self), editing=False)
-
-    def edit_structure(self) -> None:
-        from engine import design as designs
-
-        from .structure import StructureDialog
-
-        net = self.model.session.current_network()
-        self._structure_dialog(StructureDialog(designs.design_of(net), net.n_samples, self, editing=True), editing=True)
-
-    def _structure_dialog(self, dialog, editing: bool) -> None:
-        self.actions["play"].setChecked(False)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self.change_structure(dialog.result_design(), editing, dialog.keep))
-        dialog.open()
-
-    def change_structure(self, design, editing: bool, keep: bool) -> None:
-        """Replace the network by one of this design (one undo step): for Edit structure with
-        the current samples (fitted to the new sizes) and, if `keep`, the current values where
-        a unit stays; for New network with one sample of zeros."""
-        from engine import design as designs
-
-        current = self.model.session.current_network()
-        sizes = "-".join(map(str, design.sizes))
-        try:
-            if editing:
-                inputs, targets = designs.fit_samples(current.inputs, current.targets, design.sizes, design.loss)
-                net = designs.build(design, inputs, targets, keep=current if keep else None, name=current.name,
-                                    description=current.description)
-            else:
-                inputs, targets = designs.default_samples(design.sizes, design.loss)
-                net = designs.build(design, inputs, targets)
-        except ValueError as e:  # the dialog offers only what the engine accepts: this is unexpected
-            self.show_message("Cannot build the network", str(e), QMessageBox.Icon.Warning)
-            return
-        source = self.model.source if editing else ""
-        text = f"change the structure to {sizes}" if editing else f"new network {sizes}"
-        self.undo_stack.push(commands.ChangeNetwork(self.model, net, source, text))
-        self.statusBar().showMessage(("The structure changed" if editing else f"New network {sizes}") +
-                                     ": training starts at iteration 1 (Undo brings back the previous network)", 8000)
-
-    def show_samples(self) -> None:
-        from .samples import SamplesEditor
-
-        if self.samples_editor is None:
-            self.samples_editor = SamplesEditor(self.model, self.change_samples, self)
-        self.samples_editor.show()
-        self.samples_editor.raise_()
-        self.samples_editor.activateWindow()
-
-    def change_samples(self, inputs, targets, what: str) -> None:
-        self.actions["play"].setChecked(False)
-        command = commands.SetSamples(self.model, inputs, targets, what)
-        self.undo_stack.push(command)
-        if command.restarted:
-            self.statusBar().showMessage("The number of samples per iteration changed: training starts again at "
-                                         "iteration 1 from the current values", 8000)
 
     def reset(self) -> None:
         self.actions["play"].setChecked(False)

@@ -93,3 +93,16 @@ def test_bad_column_choices(tmp_path, inputs, targets, words):
     with pytest.raises(CsvError, match=None) as e:
         csvdata.select(t, inputs, targets)
     assert words in str(e.value)
+
+
+def test_samples_written_and_read_back_exactly(tmp_path):
+    from engine import open_network
+
+    net = open_network("softmax")
+    net.inputs[0, 0] = 1 / 3
+    path = tmp_path / "samples.csv"
+    csvdata.write_samples(path, net)
+    assert path.read_text().splitlines()[0] == "i1,i2,target o1,target o2,target o3"
+    d = csvdata.select(csvdata.read(path), "i1,i2", "target o1,target o2,target o3")
+    np.testing.assert_array_equal(d.inputs, net.inputs)
+    np.testing.assert_array_equal(d.targets(3, "cross_entropy"), net.targets)

@@ -11,7 +11,7 @@ from engine import open_network
 
 def open_samples(qtbot, w):
     w.actions["samples"].trigger()
-    editor = w.samples_editor
+    editor = w.network.samples_editor
     qtbot.waitExposed(editor)
     qtbot.waitUntil(lambda: QApplication.activeWindow() is editor)  # the window typed into, as for a user
     return editor
