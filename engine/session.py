@@ -383,10 +383,10 @@ class Session:
         trace = mark.trace.detached()
         if trace.layout.keys != self.layout.keys or trace.layout.shapes != self.layout.shapes:
             return None
+        trace.layout, trace.rebuild = self.layout, self._rebuild  # this session's copy now
         before = trace.record(mark.iteration - 1)
         if before is None or not np.array_equal(before["theta", 0], mark.params.theta):
             return None
-        trace.layout = self.layout
         return trace
 
     def reset(self) -> None:

@@ -139,7 +139,7 @@ class SetSamples(Command):
         super().__init__(text)
         self.model = model
         self.inputs, self.targets = np.array(inputs, dtype=np.float64), np.array(targets, dtype=np.float64)
-        self.before = model.bookmark(whole=True)
+        self.before = model.bookmark()
         self.restarted = False
 
     def do(self):

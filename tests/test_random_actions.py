@@ -77,7 +77,9 @@ KINDS = {  # name: weight
     "undo": 10, "redo": 6, "reset": 3,
     "open_preset": 1.2, "open_file": 0.5, "save_as": 0.8, "export": 2, "export_stop": 0.5,
     "log_scale": 0.5, "digits": 0.5,
+    "structure": 1.5, "new_network": 0.4, "samples": 3, "generate": 0.6,  # the Network menu (issue 9)
 }
+SAMPLE_OPS = ("set", "set", "set", "add", "duplicate", "remove", "up", "down", "paste")
 
 
 def draw(rng: random.Random) -> tuple:
@@ -110,6 +112,15 @@ def draw(rng: random.Random) -> tuple:
         return kind, rng.choice(PRESETS)
     if kind in ("open_file", "save_as"):
         return kind, rng.randrange(2)
+    if kind in ("structure", "new_network"):
+        return kind, rng.randrange(10**6)  # what is chosen in the dialog, drawn when it is open
+    if kind == "samples":
+        text = rng.choice(VALUES + INVALID[:2] + ("1", "0"))
+        return kind, rng.choice(SAMPLE_OPS), rng.randrange(100), rng.randrange(10), text
+    if kind == "generate":
+        from engine.datasets import DATASETS
+
+        return kind, rng.choice(sorted(DATASETS)), rng.randint(1, 40), rng.choice((0.0, 0.1)), rng.randrange(5)
     if kind in ("export", "export_stop"):
         # the whole trace less often: it can hold thousands of iterations, each written in full
         return kind, rng.choices(("export_trace", "export_trace_current", "export_history"), weights=(1, 2, 2))[0]
@@ -263,6 +274,12 @@ class Player:
             w.actions["save_as"].trigger()
         elif kind in ("export", "export_stop"):
             self.export(action[1], stop=kind == "export_stop")
+        elif kind in ("structure", "new_network"):
+            self.structure(kind, action[1])
+        elif kind == "samples":
+            self.samples(*action[1:])
+        elif kind == "generate":
+            self.generate(*action[1:])
         elif kind == "replay":
             self.replay()
             return
@@ -317,6 +334,75 @@ class Player:
         if editor.isVisible():  # refused: the reason is shown, the dialog stays open
             assert editor.error.isVisible() and editor.error.text()
             editor.reject()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+
+    # -- the Network menu ---------------------------------------------------------------------
+    def structure(self, kind: str, seed: int) -> None:
+        """New network or Edit structure: one to three random choices among those offered
+        (disabled ones cannot be chosen), then OK (if it can) or Cancel."""
+        from PySide6.QtWidgets import QDialogButtonBox
+
+        from guiapp.structure import StructureDialog
+
+        self.w.actions["edit_structure" if kind == "structure" else "new_network"].trigger()
+        shown = [d for d in self.w.findChildren(StructureDialog) if d.isVisible()]
+        if not self.w.actions[kind if kind == "new_network" else "edit_structure"].isEnabled():
+            assert not shown, "a structure dialog opened while the window is busy"
+            return
+        d = shown[0]
+        rng = random.Random(seed)
+        for _ in range(rng.randint(1, 3)):
+            choice = rng.randrange(6)
+            if choice == 0:
+                box = rng.choice(d.unit_boxes)
+                box.setValue(rng.randint(1, 5))
+            elif choice == 1 and len(d.unit_boxes) < 5:
+                d.add_layer.click()
+            elif choice == 2 and d.remove_layer.isEnabled():
+                d.remove_layer.click()
+            elif choice in (3, 4):
+                box = rng.choice(d.activation_boxes + [d.loss]) if choice == 3 else d.loss
+                enabled = [i for i in range(box.count()) if box.model().item(i).isEnabled()]
+                box.setCurrentIndex(rng.choice(enabled))
+            elif choice == 5 and d.start_keep.isVisible():
+                (d.start_random if d.start_keep.isChecked() else d.start_keep).setChecked(True)
+        ok = d.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        if ok.isEnabled() and rng.random() < 0.85:
+            ok.click()
+        else:
+            d.reject()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+
+    def samples(self, op: str, row: int, column: int, text: str) -> None:
+        """The samples table: a cell typed, a row added, duplicated, removed or moved, a block pasted."""
+        w = self.w
+        w.actions["samples"].trigger()
+        editor = w.network.samples_editor
+        if not editor.view.isEnabled():  # busy
+            return
+        table = editor.table
+        r, c = row % table.rowCount(), column % table.columnCount()
+        editor.view.setCurrentIndex(table.index(r, c))
+        if op == "set":
+            table.setData(table.index(r, c), text)
+        elif op == "paste":
+            table.paste(f"{text}\t{text}\n", r, c)
+        else:
+            editor.buttons[op].click()
+
+    def generate(self, name: str, samples: int, noise: float, seed: int) -> None:
+        from guiapp.data import GenerateDialog
+
+        self.w.actions["generate_data"].trigger()
+        shown = [d for d in self.w.findChildren(GenerateDialog) if d.isVisible()]
+        if not shown:
+            return  # busy
+        d = shown[0]
+        d.kind.setCurrentIndex(d.kind.findData(name))
+        d.samples.setValue(samples)
+        d.noise.setValue(noise)
+        d.seed.setValue(seed)
+        d.accept()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
 
     def export(self, name: str, stop: bool) -> None:
@@ -415,7 +501,7 @@ class Player:
     def replay(self) -> None:
         """Undo to the start, redo to the end, undo to the start again and redo back to where
         the stack was, through the Undo and Redo actions, checking every state on the way."""
-        from guiapp.commands import Reset, SetValue
+        from guiapp.commands import ChangeNetwork, Reset, SetValue
 
         w, stack = self.w, self.w.undo_stack
         w.grab()  # paints the window (diagram, loss curve, panel) as it is now
@@ -460,9 +546,11 @@ class Player:
                 assert state.iteration == c.bookmark.iteration
                 assert w.model.read(c.ref) == c.new
             elif isinstance(c, Reset):
-                same(state, pure(self.opened, 1), f"redoing {c.text()!r} is not the opened network")
+                same(state, pure(self.s.original, 1), f"redoing {c.text()!r} is not the opened network")
+            elif isinstance(c, ChangeNetwork):
+                same(state, pure(c.new.original, 1), f"redoing {c.text()!r} is not the new network at its start")
             if reference is not None:
-                apply(reference, c)
+                reference = replayed[0] = apply(reference, c)
                 want = State.of(reference)
                 same(state, want, f"redoing {c.text()!r} (command {j + 1} of {count}) differs from its replay "
                      "on the opened network")
@@ -476,9 +564,9 @@ class Player:
         start = State.of(self.s)
         want = pure(self.opened, start.iteration)
         same(start, want, "undoing everything does not give the opened network trained on")
-        reference = Session(self.opened)
+        replayed = [Session(self.opened)]  # the session the commands are replayed on (a new one for a new network)
         for j in range(count):
-            redo(j, reference)
+            redo(j, replayed[0])
         for j in range(count - 1, -1, -1):
             undo(j)
         if index:
@@ -499,13 +587,20 @@ class Player:
         self.check_losses(kept[:: max(1, len(kept) // SPREAD)])  # SPREAD of them, evenly spread
 
 
-def apply(s: Session, c) -> None:
-    """What a command's redo does to the session, on another session."""
-    from guiapp.commands import Reset
+def apply(s: Session, c) -> Session:
+    """What a command's redo does to the session, on another session: that one, or the new
+    session of a new network."""
+    from guiapp.commands import ChangeNetwork, Reset, SetSamples
 
     if isinstance(c, Reset):
         s.reset()
-        return
+        return s
+    if isinstance(c, ChangeNetwork):
+        return Session(c.new.original)
+    if isinstance(c, SetSamples):
+        s.restore(c.before)
+        s.set_samples(c.inputs, c.targets)
+        return s
     s.restore(c.bookmark)
     ref, value = c.ref, c.new
     if ref.kind == "param":
@@ -516,6 +611,7 @@ def apply(s: Session, c) -> None:
         s.set_target(*ref.key, value)
     else:
         s.set_learning_rate(value)
+    return s
 
 
 def _format(exceptions) -> str:
