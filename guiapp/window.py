@@ -316,6 +316,48 @@ class MainWindow(QMainWindow):
             return
         self.undo_stack.push(commands.edit_command(self.model, ref, value))
 
+    # -- pictures and copies ----------------------------------------------------------------
+    def export_picture(self) -> None:
+        from . import pictures
+
+        chooser = pictures.PictureDialog(self)
+        chooser.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        chooser.dialog.accepted.connect(lambda: self._export_picture(chooser.subject.currentData(),
+                                                                    chooser.width.value()))
+        chooser.dialog.open()
+
+    def _export_picture(self, subject: str, width: int) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        from . import pictures
+
+        name = f"{self.files.stem()}-{'loss' if subject == 'loss' else 'diagram'}.png"
+        path, _ = QFileDialog.getSaveFileName(self, "Export picture", os.path.join(settings.last_folder(), name),
+                                              "PNG image (*.png);;SVG drawing (*.svg)")
+        if not path:
+            return
+        try:
+            pictures.export_to(self, subject, path, width)
+        except OSError as e:
+            self.show_message("Cannot export the picture", f"{path} could not be written: {e.strerror or e}. "
+                              "No file was changed.", QMessageBox.Icon.Warning)
+            return
+        settings.remember_folder(path)
+        self.statusBar().showMessage(f"Wrote {path}", 5000)
+
+    def copy_diagram(self) -> None:
+        from . import pictures
+
+        ratio = self.diagram.devicePixelRatioF()
+        pictures.copy_image(pictures.diagram_image(self.diagram, int(2 * ratio * self.diagram.viewport().width())))
+        self.statusBar().showMessage("The diagram is on the clipboard", 4000)
+
+    def copy_computation(self) -> None:
+        text = self.panel.current_text()
+        QApplication.clipboard().setText(text)
+        self.statusBar().showMessage("The current computation is on the clipboard" if text else
+                                     "Nothing computed yet: step first", 4000)
+
     def reset(self) -> None:
         self.actions["play"].setChecked(False)
         self.undo_stack.push(commands.Reset(self.model))
