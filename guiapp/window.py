@@ -40,6 +40,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.files = Files(self)
         self.network = NetworkMenu(self)
+        self.gradcheck_dialog = None  # made when first asked for
         self.header = SettingsHeader(self.model)
         self.diagram = DiagramView(self.model)
         self.plot = LossPlot(self.model)
@@ -315,6 +316,15 @@ class MainWindow(QMainWindow):
         if value is None or value == self.model.read(ref):
             return
         self.undo_stack.push(commands.edit_command(self.model, ref, value))
+
+    def gradient_check(self) -> None:
+        from .gradcheck import GradCheckDialog
+
+        if self.gradcheck_dialog is None:
+            self.gradcheck_dialog = GradCheckDialog(self.model, self)
+        self.gradcheck_dialog.show()
+        self.gradcheck_dialog.raise_()
+        self.gradcheck_dialog.run()
 
     # -- pictures and copies ----------------------------------------------------------------
     def export_picture(self) -> None:
