@@ -28,7 +28,7 @@ from . import chainrule, describe, naming
 from .diverged import TrainingDiverged, diagnose
 from .layout import Layout, Record
 from .maths import Params, Plan, iterate
-from .network import Network, Setup, learning_rate_problem, samples_problems, target_problem
+from .network import UPDATE_ORDERS, Network, Setup, learning_rate_problem, samples_problems, target_problem
 from .quantities import QUANTITIES, Key, spec
 from .steps import build_steps, known_at, phase_end
 from .trace import LossHistory, TraceStore
@@ -79,6 +79,7 @@ class Session:
         self.net = setup
         self.plan = Plan(setup)
         self.layout = Layout(setup.sizes, setup.batch, setup.momentum != 0.0, setup.train_biases)
+        self._other_plan: Plan | None = None  # for iterations computed in the other update order
         self._steps: list[Key] | None = None  # made when first needed: training does not
         self._known_at: dict[Key, int] = {}
         self.trace = self._new_trace()
@@ -124,15 +125,26 @@ class Session:
         computed the first time: its row, or with `record` False only the update."""
         idx = setup.batch_indices(iteration)
         x, t = setup.inputs[idx], setup.targets[idx]
+        plan = self._plan_for(setup)
         with np.errstate(all="ignore"):
             if not record:
-                iterate(self.plan, params, x, t, setup.learning_rate)
+                iterate(plan, params, x, t, setup.learning_rate)
                 return None
             values = self.layout.header(iteration, setup.learning_rate, idx.astype(np.float64), params, x, t)
-            iterate(self.plan, params, x, t, setup.learning_rate, values)
+            iterate(plan, params, x, t, setup.learning_rate, values)
         row = np.empty(self.layout.size)
         self.layout.pack(values, row)
         return row
+
+    def _plan_for(self, setup: Setup) -> Plan:
+        """The plan an iteration computed with `setup` ran with: the session's, or, for one
+        computed before the update order was changed, one of the other order."""
+        if setup.update_order == self.net.update_order:
+            return self.plan
+        plan = self._other_plan
+        if plan is None or plan.sequential != setup.sequential or plan.shapes.sizes != setup.sizes:
+            plan = self._other_plan = Plan(setup)
+        return plan
 
     def _compute(self) -> None:
         """(Re)compute the current iteration from self.params and record it."""
@@ -328,6 +340,18 @@ class Session:
         self.params = params
         self._compute()
         return True
+
+    def set_update_order(self, order: str) -> None:
+        """Simultaneous or sequential: the current iteration computed again in that order (the
+        iterations before it stay as they were computed)."""
+        if order not in UPDATE_ORDERS:
+            raise ValueError(f"the update order must be one of {', '.join(UPDATE_ORDERS)}, not {order!r}")
+        setup = self.net.copy()
+        setup.update_order = order
+        self.net = setup
+        self.plan = Plan(setup)
+        self._steps, self._known_at = None, {}
+        self._compute()
 
     def set_learning_rate(self, value: float) -> None:
         self._check("lr", None, value)

@@ -67,6 +67,9 @@ ACTIONS = (
     ActionSpec("stop", "St&op", "model.cancel_job", ("Escape",), "Stop training or an export", while_busy=ONLY),
     ActionSpec("gradient_check", "&Gradient check…", "gradient_check", ("Ctrl+G",),
                "Backprop's gradient of every parameter against central differences, for this iteration"),
+    ActionSpec("sequential", "Se&quential update order (the article's)", "set_sequential",
+               tip="Update each layer right after its backward pass, as the worked example's article did "
+                   "(unchecked: simultaneous, as PyTorch); undoable", checkable=True),
     ActionSpec("reset", "&Reset", "reset", ("Ctrl+R",), "Back to the network as it was opened (undoable)"),
     ActionSpec("fit", "&Fit diagram", "diagram.fit_to_window", ("Ctrl+0",), "Fit the diagram to the window",
                while_busy=ON),
@@ -110,7 +113,7 @@ MENUS = {
     "&File": "open recent presets save save_as | export_trace export_trace_current export_history export_picture | quit",
     "&Edit": "undo redo | copy_diagram copy_computation | edit_selected edit_lr reset",
     "&Network": "new_network edit_structure | samples generate_data import_csv export_samples",
-    "&Run": "step step_back finish_phase finish_iteration play train stop | gradient_check",
+    "&Run": "step step_back finish_phase finish_iteration play train stop | sequential gradient_check",
     "&View": "fit zoom_in zoom_out | larger_text smaller_text presentation",
     "&Help": "help_keys about",
 }

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QHBoxLayout, QLa
                                QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
 from engine import describe
+from engine.network import UPDATE_ORDER_NOTE
 from engine.quantities import Key, parameter_of
 
 from . import colours
@@ -292,8 +293,9 @@ class SidePanel(QWidget):
             intro = ""
             if session.iteration == 1 and session.net.description:
                 intro = note_html(session.net.description, c.text)
+            order = note_html(UPDATE_ORDER_NOTE, c.text) if session.net.sequential else ""
             return head + (" — nothing computed yet.</p>" + intro + self._sample_note() + "<p>Step (→) to start "
-                           "its forward pass; values shown are those the iteration starts from.</p>")
+                           "its forward pass; values shown are those the iteration starts from.</p>" + order)
         colour = c.phases.get(step.phase, c.text).name()
         head += f", <span style='color:{colour}'>{step.phase} pass</span>"
         if step.sample is not None and session.layout.batch > 1:

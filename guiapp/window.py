@@ -203,8 +203,18 @@ class MainWindow(QMainWindow):
     def _session_changed(self) -> None:
         self._update_sample_box()
         self._update_enabled()
+        self._show_update_order()
+
+    def _show_update_order(self) -> None:
+        """The menu's check follows the session (an undo changes the order too)."""
+        action = self.actions["sequential"]
+        if action.isChecked() != self.model.session.net.sequential:
+            action.blockSignals(True)
+            action.setChecked(self.model.session.net.sequential)
+            action.blockSignals(False)
 
     def _network_replaced(self) -> None:
+        self._show_update_order()
         for action in self.sample_actions:
             action.setVisible(self.model.session.layout.batch > 1)
         self._update_sample_box()
@@ -316,6 +326,15 @@ class MainWindow(QMainWindow):
         if value is None or value == self.model.read(ref):
             return
         self.undo_stack.push(commands.edit_command(self.model, ref, value))
+
+    def set_sequential(self, on: bool) -> None:
+        order = "sequential" if on else "simultaneous"
+        if order == self.model.session.net.update_order:
+            return
+        self.actions["play"].setChecked(False)
+        self.undo_stack.push(commands.SetUpdateOrder(self.model, order))
+        self.statusBar().showMessage(f"Iteration {self.model.session.iteration:,} computed again in the {order} "
+                                     "order (the side panel says how the two differ)", 8000)
 
     def gradient_check(self) -> None:
         from .gradcheck import GradCheckDialog
