@@ -43,3 +43,6 @@ def problems(sizes, batch: int):
     if s > MAX_STEPS:
         yield "batch_size", (f"{s:,} computations per iteration ({batch:,} samples per iteration); at most "
                              f"{MAX_STEPS:,} (use a smaller batch_size)")
+
+# The loss of every iteration is kept (8 bytes each): at most this many, 400 MB.
+MAX_ITERATIONS = 50_000_000

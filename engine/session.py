@@ -28,15 +28,14 @@ from . import chainrule, describe, naming
 from .diverged import TrainingDiverged, diagnose
 from .layout import Layout, Record
 from .maths import Params, Plan, iterate
-from .network import UPDATE_ORDERS, Network, Setup, learning_rate_problem, samples_problems, target_problem
+from .network import (UPDATE_ORDERS, Network, Setup, TrainingState, learning_rate_problem, samples_problems,
+                      target_problem)
 from .quantities import QUANTITIES, Key, spec
 from .steps import build_steps, known_at, phase_end
+from .limits import MAX_ITERATIONS
 from .trace import LossHistory, TraceStore
 
 __all__ = ["Bookmark", "Progress", "Session", "TrainingDiverged"]
-
-# The loss of every iteration is kept (8 bytes each): at most this many, 400 MB.
-MAX_ITERATIONS = 50_000_000
 # What a change of which rebuilds the session's plan, layout and steps (not only its numbers).
 STRUCTURE = ("sizes", "activations", "loss", "train_biases", "momentum", "batch_size", "update_order")
 
@@ -70,7 +69,14 @@ class Session:
         self.original = net.copy()
         self._trace_capacity = trace_capacity
         self._configure(net.setup())
-        self._opened = Bookmark(1, Params.of(net), net.setup(), np.empty(0))
+        state = net.state
+        params = Params.of(net)
+        if state is None:
+            self._opened = Bookmark(1, params, net.setup(), np.empty(0))
+        else:  # a saved network that goes on where its training stopped
+            if state.momentum_buffer is not None:
+                params.velocity = state.momentum_buffer.copy()
+            self._opened = Bookmark(state.iteration, params, net.setup(), state.loss_history.copy())
         self._restore(self._opened)
 
     # -- set-up -------------------------------------------------------------------------
@@ -418,8 +424,14 @@ class Session:
         self.restore(self._opened)
 
     def current_network(self) -> Network:
-        """The network with the parameters the current iteration starts from (to save it)."""
-        return Network.of(self.net, self.params.weights, self.params.biases)
+        """The network with the parameters the current iteration starts from (to save it), and,
+        after iteration 1, its training state: opened again, it goes on exactly from here."""
+        state = None
+        if self.iteration > 1 or self.params.velocity is not None:
+            velocity = self.params.velocity
+            state = TrainingState(self.iteration, None if velocity is None else velocity.copy(),
+                                  self.history.values[: self.iteration - 1].copy())
+        return Network.of(self.net, self.params.weights, self.params.biases, state)
 
     def parameter(self, name: str) -> naming.Param:
         return naming.find_parameter(self.net.sizes, name)
