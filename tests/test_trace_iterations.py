@@ -47,3 +47,20 @@ def test_bad_lists_are_refused(tmp_path, args, words):
     args = [str(tmp_path / "t.csv") if a == "T" else a for a in args]
     refused(run_limited(["train", "mazur", *args], seconds=20), *words)
     assert not (tmp_path / "t.csv").exists()
+
+
+def test_train_goes_on_from_a_network_it_wrote(tmp_path):
+    """Issue 12, item 6, headless: train --out writes the training state; training that file on
+    gives the losses of one uninterrupted run, and its listed iterations are counted from there."""
+    half, whole, resumed = tmp_path / "half.json", tmp_path / "whole.csv", tmp_path / "resumed.csv"
+    assert run_cli("train", "xor", "-n", "500", "--out", str(half)).returncode == 0
+    r = run_cli("train", str(half), "-n", "500", "--history", str(resumed), "--trace", str(tmp_path / "t.csv"),
+                "--trace-iterations", "501,1000")
+    assert r.returncode == 0, r.stderr
+    assert "from iteration 501" in r.stdout and "trained 500 iterations" in r.stdout
+    assert "loss at iteration 501:" in r.stdout and "loss at iteration 1,000:" in r.stdout
+    assert run_cli("train", "xor", "-n", "1000", "--history", str(whole)).returncode == 0
+    assert resumed.read_text() == whole.read_text()  # 1,000 losses, bit for bit
+    assert {row[0] for row in rows(tmp_path / "t.csv")[1:]} == {"501", "1000"}
+    refused(run_limited(["train", str(half), "-n", "10", "--trace", str(tmp_path / "u.csv"), "--trace-iterations",
+                         "1"], seconds=20), "iterations run from 501 to 510")
