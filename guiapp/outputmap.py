@@ -85,6 +85,7 @@ class OutputMap(QWidget):
         self.model = model
         self._chosen = 0  # the output unit chosen beside the title (0-based)
         self._shown = None  # what the picture shows: (setup, unit, resolution, θ)
+        self._samples = None  # what the samples are drawn for: (setup, unit, colour scale)
         self._extent: list[tuple[float, float]] = []
         self._hover: tuple[float, ...] | None = None  # the point under the mouse, as shown
         self._dims = 0  # inputs of the network the picture is built for (1, 2; 0: none)
@@ -164,7 +165,7 @@ class OutputMap(QWidget):
         self.hover_dot.setPen(pg.mkPen(c.plot_foreground, width=1.5))
         self._ring = pg.mkPen(c.map_ring, width=1.2)
         self._marker = pg.mkBrush(c.plot_marker)
-        self._shown = None  # the points' colours are drawn again
+        self._shown = self._samples = None  # drawn again in the new colours
         self.refresh()
 
     def changeEvent(self, event) -> None:
@@ -198,7 +199,7 @@ class OutputMap(QWidget):
             self._chosen = 0
         self.unit_box.setVisible(len(names) > 1)
         self._hover = None
-        self._shown = None
+        self._shown = self._samples = None
         self.refresh()
 
     def showEvent(self, event) -> None:
@@ -217,7 +218,7 @@ class OutputMap(QWidget):
         if why is not None:
             self.empty.setText(why)
             self.stack.setCurrentWidget(self.empty)
-            self._dims, self._shown = 0, None
+            self._dims, self._shown, self._samples = 0, None, None
             self.readout.show_text("")
             return
         self.stack.setCurrentWidget(self.plot)
@@ -239,23 +240,12 @@ class OutputMap(QWidget):
             self._set_dims(dims)
         bounds = outputmap.extent(net.inputs)
         values = outputmap.grid(session.plan, session.params, unit, bounds, resolution)
-        targets = net.targets[:, unit]
-        low, high = outputmap.levels(net, values, targets)
-        name = label(net, Key("out", net.depth, unit))
+        scale = outputmap.levels(net, values, net.targets[:, unit])
         if dims == 2:
-            self.image.setImage(values, autoLevels=False, levels=(low, high))
-            self.bar.setLevels((low, high))
-            x, y = net.inputs[:, 0], net.inputs[:, 1]
-            colours_ = self.colour_map.map((targets - low) / (high - low), mode=pg.ColorMap.QCOLOR)
-            self.halo.setData(x, y)
-            self.points.setData(x, y, brush=[pg.mkBrush(c) for c in colours_], pen=self._ring)
-            self.bar.getAxis("left").setLabel(html.escape(name))
+            self.image.setImage(values, autoLevels=False, levels=scale)
         else:
             self.curve.setData(outputmap.axis(*bounds[0], resolution), values)
-            self.points.setData(net.inputs[:, 0], targets, brush=self._marker, pen=self._ring)
-            self.plot.getAxis("left").setLabel(html.escape(name))
-            pad = 0.05 * (high - low)
-            self.plot.setYRange(low - pad, high + pad, padding=0)
+        self._resolution = resolution
         if bounds != self._extent:
             (x0, x1), (y0, y1) = bounds[0], bounds[1] if dims == 2 else (0.0, 1.0)
             self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
@@ -263,7 +253,31 @@ class OutputMap(QWidget):
             if dims == 2:
                 self.plot.setYRange(y0, y1, padding=0)
             self._extent = bounds
-        self._resolution = resolution
+        drawn = self._samples  # while training, mostly the same: drawing them costs more than the map
+        if drawn is None or drawn[0] is not net or drawn[1:] != (unit, scale):
+            self._draw_samples(unit, scale)
+            self._samples = (net, unit, scale)
+
+    def _draw_samples(self, unit: int, scale: tuple[float, float]) -> None:
+        """The samples (in their target's colour on a plane, at their target on a line), the
+        colour scale and the name of the output."""
+        net = self.model.session.net
+        targets = net.targets[:, unit]
+        low, high = scale
+        name = html.escape(label(net, Key("out", net.depth, unit)))
+        if self._dims == 2:
+            self.bar.setLevels(scale)
+            x, y = net.inputs[:, 0], net.inputs[:, 1]
+            brushes = {t: pg.mkBrush(self.colour_map.map((t - low) / (high - low), mode=pg.ColorMap.QCOLOR))
+                       for t in set(targets.tolist())}  # one brush per colour: pyqtgraph draws each once
+            self.halo.setData(x, y)
+            self.points.setData(x, y, brush=[brushes[t] for t in targets.tolist()], pen=self._ring)
+            self.bar.getAxis("left").setLabel(name)
+        else:
+            self.points.setData(net.inputs[:, 0], targets, brush=self._marker, pen=self._ring)
+            self.plot.getAxis("left").setLabel(name)
+            pad = 0.05 * (high - low)
+            self.plot.setYRange(low - pad, high + pad, padding=0)
 
     def _set_dims(self, dims: int) -> None:
         """Build the picture for a plane (image, colour bar) or a line (curve)."""
