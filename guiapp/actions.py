@@ -194,7 +194,7 @@ def help_text() -> str:
         "weight, bias, input unit (its input), output unit (its target) or the η tag (the learning rate) "
         "to type an exact value (0.5, -1e-3, .5, 1/2 or 0,5; η must be positive), or select it and press "
         "Enter. Wheel zooms the diagram, dragging moves it. Hover over the loss curve to read iteration and "
-        "loss; click a computation in the list to go there. Drop a network file (.json) on the window to "
+        "loss, over the output map to read the inputs and the output there; click a computation in the list to go there. Drop a network file (.json) on the window to "
         "open it.</p>"
         "<p><b>Undo</b> returns to the iteration an edit was made in, as it was then.</p>"
     )

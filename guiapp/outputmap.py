@@ -197,7 +197,6 @@ class OutputMap(QWidget):
             self.unit_box.clear()
             self.unit_box.addItems(names)  # plain text
             self._chosen = 0
-        self.unit_box.setVisible(len(names) > 1)
         self._hover = None
         self._shown = self._samples = None
         self.refresh()
@@ -215,6 +214,7 @@ class OutputMap(QWidget):
         if self.unit_box.currentIndex() != unit:
             self.unit_box.setCurrentIndex(unit)
         why = outputmap.why_empty(net)
+        self.unit_box.setVisible(why is None and net.sizes[-1] > 1)
         if why is not None:
             self.empty.setText(why)
             self.stack.setCurrentWidget(self.empty)

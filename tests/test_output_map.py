@@ -92,7 +92,7 @@ def test_three_inputs_say_why_the_map_is_empty(make_window):
     assert m.stack.currentWidget() is m.empty and m.empty.isVisible()
     assert m.empty.text() == outputmap.why_empty(w.model.session.net)
     assert "1 or 2 inputs" in m.empty.text() and "3 inputs" in m.empty.text()
-    assert m.empty.textFormat() == Qt.TextFormat.PlainText
+    assert m.empty.textFormat() == Qt.TextFormat.PlainText and not m.unit_box.isVisible()
     w.model.replace(open_network("softmax"), "softmax")
     assert m.stack.currentWidget() is m.plot
     assert_shows(w, 0)
