@@ -19,8 +19,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QLabel, QSizePolicy, QStackedWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QApplication, QComboBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from engine import Key, outputmap
 from engine.formula import MINUS
@@ -29,6 +28,7 @@ from engine.quantities import label
 from . import colours
 from .lossplot import plain
 from .model import SessionModel, UnitRef
+from .readout import Elide, Readout
 
 PLANE_POINTS = 100  # grid points along each input of a plane (fewer for a large network)
 LINE_POINTS = 400  # points of a curve
@@ -48,36 +48,6 @@ def coordinate(value: float, step: float) -> tuple[float, str]:
     return float(text), text.replace("-", MINUS)
 
 
-class Readout(QLabel):
-    """A one-line plain-text read-out that never widens the window: a text too long for it is
-    shortened with "…" on the side given (the whole text is its tooltip)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.setTextFormat(Qt.TextFormat.PlainText)  # unit names are shown as they are
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.full = ""
-        self._elide = Qt.TextElideMode.ElideRight
-
-    def show_text(self, text: str, elide=Qt.TextElideMode.ElideRight) -> None:
-        self.full, self._elide = text, elide
-        self.setToolTip(text)
-        self._fit()
-
-    def _fit(self) -> None:
-        self.setText(self.fontMetrics().elidedText(self.full, self._elide, max(self.width(), 1)))
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self._fit()
-
-    def changeEvent(self, event) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.FontChange:
-            self._fit()
-
-
 class OutputMap(QWidget):
     def __init__(self, model: SessionModel, parent=None):
         super().__init__(parent)
@@ -94,7 +64,7 @@ class OutputMap(QWidget):
         self.unit_box = QComboBox(objectName="outputUnit")
         self.unit_box.setToolTip("The output unit the map shows (or select an output unit in the diagram)")
         self.unit_box.activated.connect(self._unit_chosen)
-        self.readout = Readout(objectName="outputReadout")
+        self.readout = Readout(Elide.ElideRight, objectName="outputReadout")  # a hover text: ElideLeft
 
         self.plot = pg.PlotWidget(axisItems={"bottom": PlainAxis("bottom"), "left": PlainAxis("left")})
         self.plot.setMenuEnabled(False)
@@ -219,7 +189,7 @@ class OutputMap(QWidget):
             self.empty.setText(why)
             self.stack.setCurrentWidget(self.empty)
             self._dims, self._shown, self._samples = 0, None, None
-            self.readout.show_text("")
+            self.readout.set_text("")
             return
         self.stack.setCurrentWidget(self.plot)
         dims = net.sizes[0]
@@ -328,13 +298,13 @@ class OutputMap(QWidget):
         if self._hover is None or self._shown is None:
             self.hover_dot.setData([], [])
             what = f"P(class {unit + 1})" if net.activations[-1] == "softmax" else name
-            self.readout.show_text(f"{what} as iteration {session.iteration:,} starts")
+            self.readout.set_text(f"{what} as iteration {session.iteration:,} starts")
             return
         value = float(outputmap.outputs(session.plan, session.params, unit, np.array([self._hover]))[0])
         steps = [(hi - lo) / self._resolution for lo, hi in self._extent]
         where = ", ".join(f"{net.unit_name(0, k)} {coordinate(v, s)[1]}" for k, (v, s) in
                           enumerate(zip(self._hover, steps)))
-        self.readout.show_text(f"{where}: {name} {self.model.fmt(value)}", Qt.TextElideMode.ElideLeft)
+        self.readout.set_text(f"{where}: {name} {self.model.fmt(value)}", Elide.ElideLeft)
         y = self._hover[1] if self._dims == 2 else value
         self.hover_dot.setData([self._hover[0]], [y]) if math.isfinite(y) else self.hover_dot.setData([], [])
 

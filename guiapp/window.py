@@ -76,9 +76,9 @@ class MainWindow(QMainWindow):
         self.bottom = QSplitter(Qt.Orientation.Horizontal, objectName="bottom")  # the loss curve, the output map
         self.bottom.addWidget(self.plot)
         self.bottom.addWidget(self.output_map)
-        self.bottom.setStretchFactor(0, 1)
-        self.bottom.setStretchFactor(1, 1)
-        self.bottom.setSizes([500, 500])
+        self.bottom.setStretchFactor(0, 3)
+        self.bottom.setStretchFactor(1, 2)
+        self.bottom.setSizes([600, 400])  # the loss curve's read-out whole at 1024 wide
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(network)
         left.addWidget(self.bottom)

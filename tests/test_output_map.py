@@ -64,7 +64,7 @@ def test_the_image_is_the_engines_grid_over_the_samples_with_the_samples_on_it(m
     expected = [m.colour_map.map(t, mode="qcolor").name() for t in s.net.targets[:, 0]]
     assert brushes == expected  # each sample in its target's colour
     assert m.plot.getAxis("bottom").labelText == "i1" and m.plot.getAxis("left").labelText == "i2"
-    assert m.readout.full == "out_o1 as iteration 1 starts"
+    assert m.readout.text() == "out_o1 as iteration 1 starts"
 
 
 def test_one_input_shows_the_output_curve_and_the_samples(make_window):
@@ -113,7 +113,7 @@ def test_the_map_follows_training_and_moves_only_when_the_iteration_does(qtbot, 
     train(qtbot, w, 200)
     assert w.model.session.iteration == 202
     assert_shows(w, 0)
-    assert m.readout.full == "out_o1 as iteration 202 starts"
+    assert m.readout.text() == "out_o1 as iteration 202 starts"
 
 
 def test_the_map_is_live_while_training(qtbot, make_window):
@@ -153,11 +153,11 @@ def test_the_output_unit_shown_is_the_selected_one_or_else_the_one_chosen(qtbot,
     m, model = w.output_map, w.model
     assert m.unit_box.isVisible() and [m.unit_box.itemText(k) for k in range(3)] == ["o1", "o2", "o3"]
     assert_shows(w, 0)
-    assert m.readout.full == "P(class 1) as iteration 1 starts"
+    assert m.readout.text() == "P(class 1) as iteration 1 starts"
     m.unit_box.activated.emit(2)  # chosen beside the title
     m.unit_box.setCurrentIndex(2)
     assert_shows(w, 2)
-    assert m.readout.full.startswith("P(class 3)")
+    assert m.readout.text().startswith("P(class 3)")
     model.set_selection(UnitRef(2, 1))  # o2 selected in the diagram
     assert_shows(w, 1)
     assert m.unit_box.currentIndex() == 1
@@ -194,18 +194,18 @@ def test_hovering_reads_the_input_and_the_output_there(qtbot, make_window):
     m, s = w.output_map, w.model.session
     vb = m.plot.getPlotItem().vb
     m._mouse_moved(vb.mapViewToScene(QPointF(0.2501234, 0.7498)))
-    text = m.readout.full
+    text = m.readout.text()
     assert text.startswith("i1 0.25, i2 0.75: out_o1 ")
     expected = outputmap.outputs(s.plan, s.params, 0, np.array([[0.25, 0.75]]))[0]
     assert text.endswith(w.model.fmt(expected))
     x, y = m.hover_dot.getData()
     assert (list(x), list(y)) == ([0.25], [0.75])
     w.model.set_digits(4)
-    assert m.readout.full.endswith(w.model.fmt(expected)) and len(w.model.fmt(expected)) <= 6
+    assert m.readout.text().endswith(w.model.fmt(expected)) and len(w.model.fmt(expected)) <= 6
     m.eventFilter(m.plot.viewport(), QEvent(QEvent.Type.Leave))
-    assert m.readout.full == "out_o1 as iteration 1 starts" and len(m.hover_dot.getData()[0]) == 0
+    assert m.readout.text() == "out_o1 as iteration 1 starts" and len(m.hover_dot.getData()[0]) == 0
     m._mouse_moved(vb.mapViewToScene(QPointF(5.0, 5.0)))  # outside the map
-    assert m.readout.full == "out_o1 as iteration 1 starts"
+    assert m.readout.text() == "out_o1 as iteration 1 starts"
 
 
 def test_view_output_map_hides_it_computes_nothing_hidden_and_is_remembered(qtbot, make_window, monkeypatch):
@@ -255,10 +255,11 @@ def test_presentation_mode_hides_the_bottom_and_brings_it_back(qtbot, make_windo
 
 def test_the_window_keeps_its_smallest_size_with_the_map(qtbot, make_window):
     w = make_window("softmax", size=(1024, 700))
-    w.output_map.readout.show_text("a very long read-out " * 20)  # is shortened, does not widen the window
+    w.output_map.readout.set_text("a very long read-out " * 20)  # is shortened, does not widen the window
     qtbot.wait(10)
     assert w.width() == 1024
-    assert w.output_map.readout.text().endswith("…")
+    shown = w.output_map.readout.shown()
+    assert shown.endswith("…") and shown.startswith("a very long") and w.output_map.readout.toolTip()
     assert w.output_map.width() > 150 and w.output_map.plot.height() > 100
 
 
