@@ -5,8 +5,8 @@
 (a) One refresh of the map for a 2-8-8-1 network on a 100×100 grid: the engine's grid alone,
     the view's refresh (grid, image, colour bar, samples), and that refresh with the map painted
     at once (the whole plot's repaint), the median of many (target under 10 ms).
-(b) The window's Train of a 2-8-8-1 tanh/tanh/sigmoid bce network on 200 spiral samples (a
-    local stand-in, tests/spiral.py), N iterations (200,000 by default) with the map shown and
+(b) The window's Train of a 2-8-8-1 tanh/tanh/sigmoid bce network on 200 spiral samples
+    (engine.datasets, tests/spiral.py), N iterations (200,000 by default) with the map shown and
     with it hidden (View ▸ Output map), the best of R runs each (2 by default, alternating):
     iterations per second and the ratio shown / hidden (target ≥ 0.8). The window is offscreen
     unless --display, 1400×860. The user's settings are neither read nor changed.
