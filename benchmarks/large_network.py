@@ -109,7 +109,7 @@ def measure(app, name: str, size: tuple[int, int], n: int) -> None:
     from guiapp.window import MainWindow
 
     net = NETWORKS[name]()
-    print(f"\n{name}: {'-'.join(map(str, net.sizes))}, {net.n_samples} samples, {net.batch} per iteration, "
+    print(f"\n{name}: {'-'.join(map(str, net.sizes))}, {net.n_samples} sample{'s' if net.n_samples > 1 else ''}, {net.batch} per iteration, "
           f"{len(net.parameters()):,} parameters")
     started = time.perf_counter()
     w = MainWindow(net, name)
@@ -138,12 +138,14 @@ def measure(app, name: str, size: tuple[int, int], n: int) -> None:
         print(f"  sample box: sample {last + 1:<8}  {timed(app, lambda: w.sample_box.setCurrentIndex(last)):8.3f} s   "
               f"({w.sample_box.count()} samples listed)")
     show_all = w.actions.get("show_all_units")
-    if show_all is not None:
+    if show_all is not None and show_all.isEnabled():
         seconds = timed(app, show_all.trigger)
         items = len(w.diagram.scene().items())
         step = timed(app, w.model.step)
         back = timed(app, show_all.trigger)
         print(f"  show all units, a step, fold {seconds:8.3f} s  {step:.3f} s  {back:.3f} s   ({items:,} scene items)")
+    elif show_all is not None:
+        print(f"  show all units               not offered: {len(net.parameters()):,} edges to draw")
     w.model.go_to(-1)
     app.processEvents()
     headless = Session(net)
