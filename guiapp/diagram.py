@@ -125,6 +125,7 @@ class DiagramView(QGraphicsView):
         self._untagged: set[str] = set()  # edges whose tags show on demand only (a crowded pair of layers)
         self._params: dict[str, naming.Param] = {}
         self._first_update = None  # the iteration's first update step
+        self._slot_names: dict[tuple, str] = {}  # the edge laid out in each (source, target) slot
         self.callouts: dict[str, Tag] = {}  # what tags leave out, shown over them on demand
         self.lr_tag: Tag | None = None
         self.level = FULL  # how much the edge tags show (diagram_layout's levels)
@@ -196,7 +197,11 @@ class DiagramView(QGraphicsView):
                           "under the mouse. ",
                   NAMES: "An edge's value and gradient show when the computation uses it, when it is selected "
                          "and under the mouse. "}
+        folded = ("A “… n more” unit stands for the units of a large layer left out (click it to show them); a "
+                  "dotted line, for the edges to or from it. " if self.folds else "")
+        untagged = "Between crowded layers, an edge's values show only on demand. " if self._untagged else ""
         self.legend.setToolTip(f"The width of an edge is the size of its weight. {demand.get(self.level, '')}"
+                               f"{untagged}{folded}"
                                "Double-click a weight, a bias, an input, an output or η to type a value.")
         self._place_corners()
 
@@ -243,7 +248,6 @@ class DiagramView(QGraphicsView):
         scene.blockSignals(False)
         self.units, self.folds, self.bias_units, self.edges, self.bundles, self.callouts = {}, {}, {}, {}, {}, {}
         self.folding = folding
-        self._planned_for = None
         style, net = self.style, self.model.session.net
         sizes = net.sizes
         depth = len(sizes) - 1
@@ -358,20 +362,34 @@ class DiagramView(QGraphicsView):
         return layout.Texts(line=fm.height(), radius=self.style.radius, input_width=0.0, hidden_width=0.0,
                             output_width=0.0, edge_widths={}, corner=(lr + 2 * PAD_X, fm.height() + 2 * PAD_Y))
 
-    def _texts(self, level: int, names) -> layout.Texts:
+    def _texts(self, level: int, slots) -> layout.Texts:
         """What the texts need at a level of detail, at the digits and text size shown: the
-        tags of the edges `names`, the values of the units shown (of every sample)."""
+        tags of the edges in `slots` ((source, target) nodes), the values of the units (of
+        every unit of a layer, folded or not, and every sample: the layout stays put when
+        another unit takes the place of the last one shown)."""
         net, fmt, fm, f = self.model.session.net, self.model.fmt, self.style.metrics, self.folding
+        sizes = net.sizes
         width = fm.horizontalAdvance
         number = fmt(WORST_NUMBER)
-        edges = {}
-        for name in names:
+
+        def tag_width(name: str) -> float:
             value, gradient = width(f"{name}⁺ {number}"), width(f"∂E/∂{name} {number}")
-            edges[name] = {FULL: max(value, gradient), VALUES: value, NAMES: width(f"{name}⁺")}[level]
+            return {FULL: max(value, gradient), VALUES: value, NAMES: width(f"{name}⁺")}[level]
+
+        edges = {}
+        for slot in slots:
+            name = self._slot_names[slot]
+            l = slot[1][0]
+            widest = tag_width(name)
+            if f.hidden(l - 1) or f.hidden(l):  # any of the layer's names may come to stand here
+                last = (naming.weight_name(sizes, l, sizes[l] - 1, sizes[l - 1] - 1) if slot[0][1] is not None
+                        else naming.bias_name(sizes, l, sizes[l] - 1))
+                widest = max(widest, tag_width(last))
+            edges[slot] = widest
         folds = {l: width(self.folds[l].text()) for l in self.folds}
-        depth = len(net.sizes) - 1
-        inputs = {f"{net.unit_name(0, j)} = {fmt(x)}" for j in f.shown[0] for x in net.inputs[:, j]}
-        targets = {f"target {fmt(t)}" for j in f.shown[depth] for t in net.targets[:, j]}
+        depth = len(sizes) - 1
+        inputs = {f"{net.unit_name(0, j)} = {fmt(x)}" for j in range(sizes[0]) for x in net.inputs[:, j]}
+        targets = {f"target {fmt(t)}" for t in net.targets.ravel()}
         input_width = max([width(t) for t in inputs] + [folds.get(0, 0.0)])
         output = max([width(f"net {number}")] + [width(t) for t in targets] + [folds.get(depth, 0.0)])
         hidden = max([width(f"out {number}")] + [w for l, w in folds.items() if 0 < l < depth])
@@ -397,47 +415,59 @@ class DiagramView(QGraphicsView):
             needed |= concerned(sizes, self._params[selection.key])
         return needed
 
-    def _fold(self, room: tuple[float, float]) -> Folding:
+    def _fold(self, room: tuple[float, float], expanded=None) -> Folding:
         """The units to show in this room: what a column holds at FOLD_SCALE (a row for its
-        bias unit), the layers expanded by the user, the units needed."""
+        bias unit), the layers expanded by the user (or `expanded`), the units needed."""
         rows = layout.rows_that_fit(self._heights(), room[1] / FOLD_SCALE) - 1
-        return diagram_fold.fold(self.model.session.net.sizes, rows, self.model.expanded, self._needed())
+        expanded = self.model.expanded if expanded is None else expanded
+        return diagram_fold.fold(self.model.session.net.sizes, rows, expanded, self._needed())
 
     def relayout(self, fit: bool = True) -> None:
         """Fold and lay the diagram out for the room the view has now (if not done already),
-        refresh it, and fit it to the view (with `fit`)."""
+        refresh it, and fit it to the view (with `fit`). The layout is made for the rows of
+        each column: another unit in the place of the last one shown leaves it as it is."""
         if not self._params:
             return
         room = self._room()
         folding = self._fold(room)
-        if folding != self.folding:
+        built = folding != self.folding
+        if built:
+            had_folds = bool(self.folds), bool(self._untagged)
             self._build(folding)
-        rows = folding.rows()
-        sizes = self.model.session.net.sizes
-        tagged = []
-        for l in range(1, len(sizes)):
-            for j in folding.shown[l]:
-                for i in list(folding.shown[l - 1]) + [None]:
-                    name = naming.weight_name(sizes, l, j, i) if i is not None else naming.bias_name(sizes, l, j)
-                    if name not in self._untagged:
-                        tagged.append(layout.Edge(name, self._node_of(l - 1, i), self._node_of(l, j)))
-        planned = (room, tuple(rows), tuple(e.name for e in tagged))
+            if had_folds != (bool(self.folds), bool(self._untagged)):
+                self._update_legend()
+        planned = (room, tuple(folding.rows()))
         if planned != self._planned_for:
             self._planned_for = planned
-            self._place(rows, room, tagged)
+            self._plan(room)
+            self._place()
+        elif built:
+            self._place()
         self.refresh()
         if fit:
             self.fit()
         else:
             self._apply_detail()
 
-    def _place(self, rows: list[int], room: tuple[float, float], tagged: list[layout.Edge]) -> None:
-        names = [e.name for e in tagged]
-        self.choice = layout.choose(rows, lambda level: self._texts(level, names), room, tagged)
-        plan = self.choice.plan
-        level_changed = self.choice.level != self.level
-        self.level = self.choice.level
+    def _plan(self, room: tuple[float, float]) -> None:
+        """The layout of the rows shown, its tags sized for any unit that may stand in them."""
         f = self.folding
+        tagged = []
+        self._slot_names = {}
+        for name, edge in self.edges.items():
+            if name not in self._untagged:
+                slot = self._bundle_of(self._params[name])
+                self._slot_names[slot] = name
+                tagged.append(layout.Edge(slot, *slot))
+        slots = [e.name for e in tagged]
+        self.choice = layout.choose(f.rows(), lambda level: self._texts(level, slots), room, tagged)
+        if self.choice.level != self.level:
+            self.level = self.choice.level
+            self._update_legend()
+
+    def _place(self) -> None:
+        """The items where the plan puts their rows."""
+        plan, f = self.choice.plan, self.folding
         for (l, j), item in self.units.items():
             item.setPos(*plan.units[(l, f.row(l, j))])
         for l, item in self.folds.items():
@@ -450,8 +480,8 @@ class DiagramView(QGraphicsView):
             return QPointF(*(plan.biases[layer + 1] if row is None else plan.units[node]))
 
         for name, edge in self.edges.items():
-            at = plan.tags.get(name)
             source, target = self._bundle_of(self._params[name])
+            at = plan.tags.get((source, target))
             edge.place(position(source), position(target), QPointF(*at) if at else None)
         for (source, target), bundle in self.bundles.items():
             a, b = position(source), position(target)
@@ -460,8 +490,6 @@ class DiagramView(QGraphicsView):
             self.lr_tag.setPos(plan.corner[0], plan.corner[1] + self._heights().corner[1] / 2)
         x0, y0, x1, y1 = plan.rect
         self.scene().setSceneRect(QRectF(x0, y0, x1 - x0, y1 - y0))
-        if level_changed:
-            self._update_legend()
 
     # -- showing the session ------------------------------------------------------------------
     def _session_changed(self) -> None:
@@ -747,8 +775,7 @@ class DiagramView(QGraphicsView):
     def _expand(self, layer: int, at) -> None:
         """Show a folded layer whole, or say why it cannot be (at the screen point `at`)."""
         expanded = self.model.expanded | {layer}
-        whole = diagram_fold.fold(self.folding.sizes, 0, expanded, ())
-        if whole.hidden(layer):
+        if self._fold(self._room(), expanded).hidden(layer):
             QToolTip.showText(at, f"The {self.folding.sizes[layer]} units of this layer are not shown whole: the "
                                   f"diagram would draw more than {diagram_fold.MAX_EDGES:,} edges. The side panel "
                                   "shows every number of a unit or weight selected (↑/↓ move the selection).", self)

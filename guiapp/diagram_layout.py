@@ -35,11 +35,11 @@ class Texts:
     input_width: float  # the widest text of an input's values (one line)
     hidden_width: float  # of a hidden unit's (net, out, δ)
     output_width: float  # of an output unit's (net, out, δ, target, E)
-    edge_widths: dict[str, float]  # each edge tag's widest line, at the level of detail shown
+    edge_widths: dict  # each edge tag's widest line, at the level of detail shown (keyed as the edges)
     edge_lines: int = 2  # lines of each edge tag, at the level of detail shown
     corner: tuple[float, float] = (0.0, 0.0)  # the η tag's size, at the top left
 
-    def tag_size(self, name: str) -> tuple[float, float]:
+    def tag_size(self, name) -> tuple[float, float]:
         return self.edge_widths[name] + 2 * PAD_X, self.lines_height(self.edge_lines)
 
     def lines_height(self, n: int) -> float:
@@ -48,7 +48,7 @@ class Texts:
 
 @dataclass
 class Edge:
-    name: str
+    name: object  # what the plan's tags and the texts' widths are keyed by (the view: a (source, target) slot)
     source: tuple[int, int | None]  # (layer, unit) of its source; unit None: the bias unit
     target: tuple[int, int]
 
@@ -57,7 +57,7 @@ class Edge:
 class Plan:
     units: dict[tuple[int, int], tuple[float, float]] = field(default_factory=dict)
     biases: dict[int, tuple[float, float]] = field(default_factory=dict)  # the bias unit feeding layer l
-    tags: dict[str, tuple[float, float] | None] = field(default_factory=dict)  # centres; None: no room
+    tags: dict[object, tuple[float, float] | None] = field(default_factory=dict)  # centres; None: no room
     corner: tuple[float, float] = (0.0, 0.0)  # top left of the η tag
     rect: Box = (0.0, 0.0, 0.0, 0.0)  # everything, with a margin
     boxes: list[Box] = field(default_factory=list)  # what was placed (units, values, tags)
@@ -133,8 +133,9 @@ def plan(sizes, texts: Texts, room: tuple[float, float], all_edges: list[Edge], 
 
     With `grid`, no search: room is made (however large) for the tags of each layer to stand
     in one column at 1/(n+1) of the way from their sources (n: units of the layer they feed),
-    where sources Δ apart and targets Δ apart put them evenly Δ/(n+1) apart. `stretch` lets
-    the gaps between columns grow that many times more than usual (a tall diagram shown small)."""
+    where sources Δ apart and targets Δ apart put them evenly Δ/(n+1) apart (edges without tags
+    take no room). `stretch` lets the gaps between columns grow that many times more than
+    usual (a tall diagram shown small)."""
     depth = len(sizes) - 1
     r = texts.radius
     hidden_h = texts.lines_height(3)
@@ -142,8 +143,9 @@ def plan(sizes, texts: Texts, room: tuple[float, float], all_edges: list[Edge], 
     d_min, top, bottom = _heights(texts)
     spacing = d_min if rows == 1 else min(max((room[1] - top - bottom) / (rows - 1), d_min), 2.5 * d_min)
     tallest_tag = max((texts.tag_size(name)[1] for name in texts.edge_widths), default=0.0)
+    tagged = {e.target[0] for e in all_edges}  # the layers whose edges have tags
     if grid:
-        spacing = max(d_min, (tallest_tag + GAP) * (max(sizes[1:]) + 1))
+        spacing = max(d_min, (tallest_tag + GAP) * (max((sizes[l] for l in tagged), default=0) + 1))
     left = r + 6 + texts.input_width + GAP
     right = r + 6 + texts.output_width + GAP
     widest_tag = max((texts.tag_size(name)[0] for name in texts.edge_widths), default=0.0)
@@ -157,7 +159,7 @@ def plan(sizes, texts: Texts, room: tuple[float, float], all_edges: list[Edge], 
     gaps = [min(g + spare * n / sum(n_edges), max(most, g)) for g, n in zip(least, n_edges)]
     if grid:
         gaps = [max(g, (sizes[l] + 1) * (reach[l - 1] + 2 * GAP + widest_tag / 2), widest_tag + 2 * reach[l] + 2 * GAP)
-                for l, g in zip(range(1, depth + 1), least)]
+                if l in tagged else g for l, g in zip(range(1, depth + 1), least)]
     columns = [0.0]
     for g in gaps:
         columns.append(columns[-1] + g)
