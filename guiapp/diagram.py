@@ -280,18 +280,20 @@ class DiagramView(QGraphicsView):
             scene.addItem(bias)
             self.bias_units[l] = bias
         self._untagged = set()
+        tagged = {l: (len(folding.shown[l - 1]) + 1) * len(folding.shown[l]) <= TAGS_PER_GAP
+                  for l in range(1, depth + 1)}
+        weights = [(l, naming.weight_name(sizes, l, j, i)) for l in range(1, depth + 1)
+                   for j in folding.shown[l] for i in folding.shown[l - 1]]
+        biases = [(l, naming.bias_name(sizes, l, j)) for l in range(1, depth + 1) for j in folding.shown[l]]
+        for l, name in weights + biases:  # the engine's order (which edge is drawn over which)
+            edge = EdgeItem(style, ValueRef("param", name))
+            scene.addItem(edge)
+            if tagged[l]:
+                scene.addItem(edge.tag)
+            else:  # shown in a callout on demand; the tag keeps the text
+                self._untagged.add(name)
+            self.edges[name] = edge
         for l in range(1, depth + 1):
-            tagged = (len(folding.shown[l - 1]) + 1) * len(folding.shown[l]) <= TAGS_PER_GAP
-            for j in folding.shown[l]:
-                names = [naming.weight_name(sizes, l, j, i) for i in folding.shown[l - 1]]
-                for name in names + [naming.bias_name(sizes, l, j)]:
-                    edge = EdgeItem(style, ValueRef("param", name))
-                    scene.addItem(edge)
-                    if tagged:
-                        scene.addItem(edge.tag)
-                    else:  # shown in a callout on demand; the tag keeps the text
-                        self._untagged.add(name)
-                    self.edges[name] = edge
             for source, target in self._bundle_ends(l):
                 bundle = BundleItem(style)
                 bundle.setToolTip(self._bundle_tip(source, target))
@@ -451,14 +453,17 @@ class DiagramView(QGraphicsView):
 
     def _plan(self, room: tuple[float, float]) -> None:
         """The layout of the rows shown, its tags sized for any unit that may stand in them."""
-        f = self.folding
+        f, sizes = self.folding, self.folding.sizes
         tagged = []
         self._slot_names = {}
-        for name, edge in self.edges.items():
-            if name not in self._untagged:
-                slot = self._bundle_of(self._params[name])
-                self._slot_names[slot] = name
-                tagged.append(layout.Edge(slot, *slot))
+        for l in range(1, len(sizes)):  # layer by layer, each source's edges together (the order tags are placed in)
+            for i in list(f.shown[l - 1]) + [None]:
+                for j in f.shown[l]:
+                    name = naming.weight_name(sizes, l, j, i) if i is not None else naming.bias_name(sizes, l, j)
+                    if name not in self._untagged:
+                        slot = self._node_of(l - 1, i), self._node_of(l, j)
+                        self._slot_names[slot] = name
+                        tagged.append(layout.Edge(slot, *slot))
         slots = [e.name for e in tagged]
         self.choice = layout.choose(f.rows(), lambda level: self._texts(level, slots), room, tagged)
         if self.choice.level != self.level:

@@ -49,7 +49,7 @@ def render(out: str, network: str = "mazur", steps: int | None = None, width: in
     if steps is None:  # mid-way through the backward pass
         backward = [n for n, s in enumerate(session.steps) if s.phase == "backward"]
         steps = backward[len(backward) // 2] + 1
-    if steps <= len(session.steps):  # within the first iteration: straight there
+    if 0 < steps <= len(session.steps):  # within the first iteration: straight there
         window.model.go_to(steps - 1)
     else:
         for _ in range(steps):
