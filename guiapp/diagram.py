@@ -271,7 +271,7 @@ class DiagramView(QGraphicsView):
                 self.units[(l, j)] = item
             if folding.hidden(l):
                 fold = FoldItem(style, l, folding.hidden(l))
-                fold.setToolTip(self._fold_tip(l))
+                fold.setToolTip(folding.fold_tip(l))
                 add_unit(fold, l)
                 self.folds[l] = fold
         for l in range(1, depth + 1):
@@ -294,9 +294,9 @@ class DiagramView(QGraphicsView):
                 self._untagged.add(name)
             self.edges[name] = edge
         for l in range(1, depth + 1):
-            for source, target in self._bundle_ends(l):
+            for source, target in folding.bundles(l):
                 bundle = BundleItem(style)
-                bundle.setToolTip(self._bundle_tip(source, target))
+                bundle.setToolTip(folding.bundle_tip(source, target))
                 scene.addItem(bundle)
                 self.bundles[source, target] = bundle
         self.lr_tag = Tag(style, anchor="left")
@@ -304,58 +304,6 @@ class DiagramView(QGraphicsView):
         self.lr_tag.setToolTip("The learning rate: double-click to type another")
         scene.addItem(self.lr_tag)
         self._select_item(self.model.selection)
-
-    def _bundle_ends(self, l: int) -> list[tuple[tuple, tuple]]:
-        """The bundles into layer l: (source, target) nodes as (layer, row), a bias unit's row
-        None, one of them a fold."""
-        f = self.folding
-        sources = [(l - 1, row) for row in range(f.rows()[l - 1])] + [(l - 1, None)]
-        targets = [(l, row) for row in range(f.rows()[l])]
-        fold_in, fold_out = len(f.shown[l - 1]), len(f.shown[l])
-        return [(s, t) for s in sources for t in targets
-                if (s[1] == fold_in and f.hidden(l - 1)) or (t[1] == fold_out and f.hidden(l))]
-
-    def _node_of(self, layer: int, unit: int | None) -> tuple:
-        """(layer, row) of a unit, of its layer's fold if hidden, or (layer, None): the bias unit."""
-        return (layer, None) if unit is None else (layer, self.folding.row(layer, unit))
-
-    def _bundle_of(self, p: naming.Param) -> tuple:
-        return self._node_of(p.layer - 1, p.source), self._node_of(p.layer, p.unit)
-
-    def _hidden_text(self, layer: int) -> str:
-        """The names of a layer's folded units, as runs: "h1.3–h1.29, h1.31–h1.64"."""
-        f, net = self.folding, self.model.session.net
-        runs = []
-        for first, last in f.hidden_spans(layer):
-            name = net.unit_name(layer, first)
-            runs.append(name if first == last else f"{name}–{net.unit_name(layer, last)}")
-        return ", ".join(runs)
-
-    def _fold_tip(self, layer: int) -> str:
-        f = self.folding
-        return (f"{self._hidden_text(layer)}: {f.hidden(layer)} of the {f.sizes[layer]} units of this layer, "
-                "folded into one to keep the diagram readable. Their edges are drawn as one dotted line to each unit "
-                "they join (hover over it for what it stands for); a unit the current computation or the selection "
-                "is about is shown all the same. Click to show the layer whole (View ▸ Show all units: every layer). "
-                "The side panel shows every number exactly.")
-
-    def _bundle_tip(self, source: tuple, target: tuple) -> str:
-        f, net = self.folding, self.model.session.net
-        l = target[0]
-
-        def units(node) -> tuple[int, str]:
-            layer, row = node
-            if row is None:
-                return 1, f"the bias unit {naming.bias_unit_name(layer + 1)}"
-            if row < len(f.shown[layer]):
-                return 1, net.unit_name(layer, f.shown[layer][row])
-            return f.hidden(layer), f"the {f.hidden(layer)} folded units {self._hidden_text(layer)}"
-
-        n_from, text_from = units(source)
-        n_to, text_to = units(target)
-        what = "biases" if source[1] is None else "weights"
-        return (f"{n_from * n_to:,} {what} from {text_from} into {text_to}, drawn as one dotted line. "
-                "Select a unit to read them in its formulas; show the folded layer whole to see each edge.")
 
     def _heights(self) -> layout.Texts:
         """The texts' heights alone (what the number of rows that fit depends on)."""
@@ -461,7 +409,7 @@ class DiagramView(QGraphicsView):
                 for j in f.shown[l]:
                     name = naming.weight_name(sizes, l, j, i) if i is not None else naming.bias_name(sizes, l, j)
                     if name not in self._untagged:
-                        slot = self._node_of(l - 1, i), self._node_of(l, j)
+                        slot = f.node(l - 1, i), f.node(l, j)
                         self._slot_names[slot] = name
                         tagged.append(layout.Edge(slot, *slot))
         slots = [e.name for e in tagged]
@@ -485,7 +433,7 @@ class DiagramView(QGraphicsView):
             return QPointF(*(plan.biases[layer + 1] if row is None else plan.units[node]))
 
         for name, edge in self.edges.items():
-            source, target = self._bundle_of(self._params[name])
+            source, target = self.folding.ends(self._params[name])
             at = plan.tags.get((source, target))
             edge.place(position(source), position(target), QPointF(*at) if at else None)
         for (source, target), bundle in self.bundles.items():
@@ -554,7 +502,7 @@ class DiagramView(QGraphicsView):
             shown = [] if name in self._untagged else {FULL: None, VALUES: lines[:1], NAMES: [shown_name]}[self.level]
             edge.tag.set_lines(lines, shown)
             edge.set_style(value, largest, p.name in params)
-        bundled = {self._bundle_of(self._params[name]) for name in params if name not in self.edges}
+        bundled = {f.ends(self._params[name]) for name in params if name not in self.edges}
         for key, bundle in self.bundles.items():
             bundle.set_involved(key in bundled)
         if self.lr_tag is not None:

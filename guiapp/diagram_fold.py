@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from engine import naming
+
 FOLD_ABOVE = 8  # a layer of at most this many units is never folded
 LEAST_SHOWN = 2  # a folded layer shows at least this many of its units
 MAX_EDGES = 5000  # a layer is shown whole on request only if the diagram then draws at most this many edges
@@ -69,6 +71,55 @@ class Folding:
             else:
                 spans.append((j, j))
         return spans
+
+    # -- nodes: where an edge starts and ends ------------------------------------------------
+    def node(self, layer: int, unit: int | None) -> tuple[int, int | None]:
+        """(layer, row) of a unit, of its layer's fold if hidden; (layer, None): the bias unit
+        of the next layer, drawn in this layer's column."""
+        return (layer, None) if unit is None else (layer, self.row(layer, unit))
+
+    def ends(self, p: naming.Param) -> tuple[tuple, tuple]:
+        """The (source, target) nodes of a parameter's edge, or of the bundle it is drawn in."""
+        return self.node(p.layer - 1, p.source), self.node(p.layer, p.unit)
+
+    def bundles(self, l: int) -> list[tuple[tuple, tuple]]:
+        """The (source, target) nodes of the bundles into layer l: one of them a fold."""
+        rows = self.rows()
+        sources = [(l - 1, row) for row in range(rows[l - 1])] + [(l - 1, None)]
+        targets = [(l, row) for row in range(rows[l])]
+        fold_in, fold_out = len(self.shown[l - 1]), len(self.shown[l])
+        return [(s, t) for s in sources for t in targets
+                if (s[1] == fold_in and self.hidden(l - 1)) or (t[1] == fold_out and self.hidden(l))]
+
+    # -- what a fold and a bundle say -------------------------------------------------------
+    def hidden_names(self, layer: int) -> str:
+        """The names of a layer's folded units, as runs: "h1.3–h1.29, h1.31–h1.64"."""
+        def name(j: int) -> str:
+            return naming.unit_name(self.sizes, layer, j)
+
+        return ", ".join(name(a) if a == b else f"{name(a)}–{name(b)}" for a, b in self.hidden_spans(layer))
+
+    def fold_tip(self, layer: int) -> str:
+        return (f"{self.hidden_names(layer)}: {self.hidden(layer)} of the {self.sizes[layer]} units of this layer, "
+                "folded into one to keep the diagram readable. Their edges are drawn as one dotted line to each unit "
+                "they join (hover over it for what it stands for); a unit the current computation or the selection "
+                "is about is shown all the same. Click to show the layer whole (View ▸ Show all units: every layer). "
+                "The side panel shows every number exactly.")
+
+    def bundle_tip(self, source: tuple, target: tuple) -> str:
+        def units(node) -> tuple[int, str]:
+            layer, row = node
+            if row is None:
+                return 1, f"the bias unit {naming.bias_unit_name(layer + 1)}"
+            if row < len(self.shown[layer]):
+                return 1, naming.unit_name(self.sizes, layer, self.shown[layer][row])
+            return self.hidden(layer), f"the {self.hidden(layer)} folded units {self.hidden_names(layer)}"
+
+        n_from, text_from = units(source)
+        n_to, text_to = units(target)
+        what = "biases" if source[1] is None else "weights"
+        return (f"{n_from * n_to:,} {what} from {text_from} into {text_to}, drawn as one dotted line. "
+                "Select a unit to read them in its formulas; show the folded layer whole to see each edge.")
 
 
 def fold(sizes, rows: int, expanded=frozenset(), needed=()) -> Folding:
