@@ -77,6 +77,9 @@ ACTIONS = (
                while_busy=ON),
     ActionSpec("zoom_out", "Zoom &out", "diagram.zoom_out", ("Ctrl+Alt+-",), "Zoom the diagram out (or the wheel)",
                while_busy=ON),
+    ActionSpec("show_all_units", "Show &all units", "model.set_show_all", ("Ctrl+Shift+A",),
+               "Every unit of every layer; off: a layer larger than the view has room for shows its first units "
+               "and one “… n more” unit", while_busy=ON, checkable=True),
     ActionSpec("larger_text", "&Larger text", "model.larger_text", ("Ctrl+=", "Ctrl++"),
                "Make every text of the window larger", while_busy=ON),
     ActionSpec("smaller_text", "&Smaller text", "model.smaller_text", ("Ctrl+-",),
@@ -117,7 +120,7 @@ MENUS = {
     "&Edit": "undo redo | copy_diagram copy_computation | edit_selected edit_lr reset",
     "&Network": "new_network edit_structure | samples generate_data import_csv export_samples",
     "&Run": "step step_back finish_phase finish_iteration play train stop | sequential gradient_check",
-    "&View": "fit zoom_in zoom_out | larger_text smaller_text presentation | output_map",
+    "&View": "fit zoom_in zoom_out show_all_units | larger_text smaller_text presentation | output_map",
     "&Help": "help_keys about",
 }
 TOOLBAR = ("step_back step finish_phase finish_iteration play speed | train_count train | "
@@ -180,6 +183,8 @@ def set_enabled(actions: dict[str, QAction], busy: bool, possible: dict[str, boo
 
 # Keys that work where a widget has the focus, not through the action: the help lists them too.
 WIDGET_KEYS = {"edit_selected": ["Enter in the diagram"]}
+DIAGRAM_KEYS = (("Select the unit above or below (a weight: from the unit above or below)", "Up, Down in the diagram"),
+                ("Select the weight into the unit above or below", "Shift+Up, Shift+Down in the diagram"))
 
 
 def help_text() -> str:
@@ -189,12 +194,16 @@ def help_text() -> str:
         keys = ", ".join(key_names(spec) + WIDGET_KEYS.get(spec.name, []))
         if keys:
             rows.append(f"<tr><td>{html.escape(plain_text(spec))}</td><td><b>{html.escape(keys)}</b></td></tr>")
+    for text, keys in DIAGRAM_KEYS:
+        rows.append(f"<tr><td>{html.escape(text)}</td><td><b>{html.escape(keys)}</b></td></tr>")
     mouse = (
         "<p><b>Mouse</b>: click a weight, bias or unit to see its chain-rule breakdown; double-click a "
         "weight, bias, input unit (its input), output unit (its target) or the η tag (the learning rate) "
         "to type an exact value (0.5, -1e-3, .5, 1/2 or 0,5; η must be positive), or select it and press "
-        "Enter. Wheel zooms the diagram, dragging moves it. Hover over the loss curve to read iteration and "
-        "loss, over the output map to read the inputs and the output there; click a computation in the list to go there. Drop a network file (.json) on the window to "
+        "Enter. Click a “… n more” unit to show its layer whole (right-click a unit to fold it again). "
+        "Wheel zooms the diagram, dragging moves it. Hover over the loss curve to read iteration and "
+        "loss, over the output map to read the inputs and the output there; click a computation in the list "
+        "to go there. Drop a network file (.json) on the window to "
         "open it.</p>"
         "<p><b>Undo</b> returns to the iteration an edit was made in, as it was then.</p>"
     )

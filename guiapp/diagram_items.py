@@ -187,13 +187,14 @@ class EdgeItem(QGraphicsLineItem):
         """Between its units, its tag centred at `tag_at` on it (None: no room for the tag)."""
         self.setLine(start.x(), start.y(), end.x(), end.y())
         self.tag.setPos(tag_at if tag_at is not None else (start + end) / 2)
-
-    def shape(self) -> QPainterPath:
-        path = QPainterPath(self.line().p1())
-        path.lineTo(self.line().p2())
+        path = QPainterPath(start)
+        path.lineTo(end)
         stroker = QPainterPathStroker()
         stroker.setWidth(10)
-        return stroker.createStroke(path)
+        self._shape = stroker.createStroke(path)  # what a click or the mouse finds: made once per place
+
+    def shape(self) -> QPainterPath:
+        return getattr(self, "_shape", None) or super().shape()
 
     def set_style(self, value: float, largest: float, involved: bool) -> None:
         self.value, self.largest, self.involved = value, largest, involved
@@ -210,7 +211,8 @@ class EdgeItem(QGraphicsLineItem):
         pen = QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap)
         if value < 0:
             pen.setDashPattern([max(1.2, 9.0 / width), max(1.0, 5.0 / width)])  # about 9 px on, 5 off
-        self.setPen(pen)
+        if pen != self.pen():  # a new pen moves the item in the scene's index: not for nothing
+            self.setPen(pen)
         self.tag.highlighted = "selected" if self.isSelected() else "highlight" if involved else None
         self.tag.update()
 
@@ -220,3 +222,49 @@ class EdgeItem(QGraphicsLineItem):
     def paint(self, painter: QPainter, option, widget=None) -> None:
         painter.setPen(self.pen())
         painter.drawLine(self.line())
+
+
+class FoldItem(UnitItem):
+    """The units of a layer the diagram leaves out, as one unit: "…" in its circle (dashed)
+    and "… n more" beside it. Clicking it shows the layer whole; not selectable."""
+
+    def __init__(self, style: Style, layer: int, hidden: int):
+        super().__init__(style, layer, None, "…")
+        self.hidden = hidden
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, False)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.values.set_lines([(self.text(), "muted")])
+
+    def text(self) -> str:
+        return f"… {self.hidden} more"
+
+    def set_state(self, involved: bool, current: bool) -> None:
+        super().set_state(involved, current)
+        pen = self.pen()
+        pen.setStyle(Qt.PenStyle.DashLine)
+        self.setPen(pen)
+
+
+class BundleItem(QGraphicsLineItem):
+    """The edges between two nodes of which one at least is a fold, drawn as one thin
+    dotted line (orange when the current computation uses one of them); not selectable."""
+
+    def __init__(self, style: Style):
+        super().__init__()
+        self.style = style
+        self.setZValue(0.5)
+        self.involved = False
+        self.restyle()
+
+    def set_involved(self, involved: bool) -> None:
+        if involved != self.involved:
+            self.involved = involved
+            self.restyle()
+
+    def restyle(self) -> None:
+        c = self.style.colours
+        colour = QColor(c.highlight if self.involved else c.muted)
+        if not self.involved:
+            colour.setAlpha(170)
+        pen = QPen(colour, 2.5 if self.involved else 1.2, Qt.PenStyle.DotLine, Qt.PenCapStyle.FlatCap)
+        self.setPen(pen)

@@ -10,7 +10,9 @@ other edges cross, so that it is plain which edge a tag belongs to.
 
 `plan` lays the network out to fill a room (the view's size at some scale) and says whether
 every edge tag found a place; the view tries smaller scales, then one-line edge tags, until
-one does.
+one does. Its `sizes` are the rows of each column: the units shown, a folded layer's "… n
+more" unit counting as one (see `diagram_fold`); `rows_that_fit` says how many a height holds.
+Edges given no tag (a crowded pair of layers) are left out of the edges a plan places.
 """
 from __future__ import annotations
 
@@ -33,11 +35,11 @@ class Texts:
     input_width: float  # the widest text of an input's values (one line)
     hidden_width: float  # of a hidden unit's (net, out, δ)
     output_width: float  # of an output unit's (net, out, δ, target, E)
-    edge_widths: dict[str, float]  # each edge tag's widest line, at the level of detail shown
+    edge_widths: dict  # each edge tag's widest line, at the level of detail shown (keyed as the edges)
     edge_lines: int = 2  # lines of each edge tag, at the level of detail shown
     corner: tuple[float, float] = (0.0, 0.0)  # the η tag's size, at the top left
 
-    def tag_size(self, name: str) -> tuple[float, float]:
+    def tag_size(self, name) -> tuple[float, float]:
         return self.edge_widths[name] + 2 * PAD_X, self.lines_height(self.edge_lines)
 
     def lines_height(self, n: int) -> float:
@@ -46,7 +48,7 @@ class Texts:
 
 @dataclass
 class Edge:
-    name: str
+    name: object  # what the plan's tags and the texts' widths are keyed by (the view: a (source, target) slot)
     source: tuple[int, int | None]  # (layer, unit) of its source; unit None: the bias unit
     target: tuple[int, int]
 
@@ -55,7 +57,7 @@ class Edge:
 class Plan:
     units: dict[tuple[int, int], tuple[float, float]] = field(default_factory=dict)
     biases: dict[int, tuple[float, float]] = field(default_factory=dict)  # the bias unit feeding layer l
-    tags: dict[str, tuple[float, float] | None] = field(default_factory=dict)  # centres; None: no room
+    tags: dict[object, tuple[float, float] | None] = field(default_factory=dict)  # centres; None: no room
     corner: tuple[float, float] = (0.0, 0.0)  # top left of the η tag
     rect: Box = (0.0, 0.0, 0.0, 0.0)  # everything, with a margin
     boxes: list[Box] = field(default_factory=list)  # what was placed (units, values, tags)
@@ -108,38 +110,56 @@ def _grown(box: Box, by: float = GAP) -> Box:
     return box[0] - by, box[1] - by, box[2] + by, box[3] + by
 
 
-def plan(sizes, texts: Texts, room: tuple[float, float], all_edges: list[Edge], grid: bool = False) -> Plan:
+def _heights(texts: Texts) -> tuple[float, float, float]:
+    """The least distance Δ between two units of a column (a hidden unit's values fit
+    between it and the unit below, an output's beside it), and the room kept above the
+    first unit (the η tag) and below the last (its values)."""
+    r, hidden_h = texts.radius, texts.lines_height(3)
+    d_min = max(2 * r + 3 + hidden_h + 2 * GAP, texts.lines_height(5) + GAP, texts.lines_height(2) * 2)
+    top = r + 2 * GAP + texts.corner[1]
+    bottom = max(r + 3 + hidden_h, BIAS_SCALE * r + 3 + texts.lines_height(1)) + GAP
+    return d_min, top, bottom
+
+
+def rows_that_fit(texts: Texts, height: float) -> int:
+    """How many units (a bias unit included) a column holds in `height`, at scale 1."""
+    d_min, top, bottom = _heights(texts)
+    return max(1, int((height - top - bottom - 20) // d_min) + 1)  # 20: the plan's margin
+
+
+def plan(sizes, texts: Texts, room: tuple[float, float], all_edges: list[Edge], grid: bool = False,
+         stretch: float = 1.0) -> Plan:
     """Units placed to fill `room` (or more, where the texts need it), then the edge tags.
 
     With `grid`, no search: room is made (however large) for the tags of each layer to stand
     in one column at 1/(n+1) of the way from their sources (n: units of the layer they feed),
-    where sources Δ apart and targets Δ apart put them evenly Δ/(n+1) apart."""
+    where sources Δ apart and targets Δ apart put them evenly Δ/(n+1) apart (edges without tags
+    take no room). `stretch` lets the gaps between columns grow that many times more than
+    usual (a tall diagram shown small)."""
     depth = len(sizes) - 1
     r = texts.radius
     hidden_h = texts.lines_height(3)
     rows = max(sizes[l] + (1 if l < depth else 0) for l in range(depth + 1))
-    # Δ: a hidden unit's values fit between it and the unit below; an output's beside it
-    d_min = max(2 * r + 3 + hidden_h + 2 * GAP, texts.lines_height(5) + GAP, texts.lines_height(2) * 2)
-    top = r + 2 * GAP + texts.corner[1]
-    bottom = max(r + 3 + hidden_h, BIAS_SCALE * r + 3 + texts.lines_height(1)) + GAP
+    d_min, top, bottom = _heights(texts)
     spacing = d_min if rows == 1 else min(max((room[1] - top - bottom) / (rows - 1), d_min), 2.5 * d_min)
-    tallest_tag = max(texts.tag_size(name)[1] for name in texts.edge_widths)
+    tallest_tag = max((texts.tag_size(name)[1] for name in texts.edge_widths), default=0.0)
+    tagged = {e.target[0] for e in all_edges}  # the layers whose edges have tags
     if grid:
-        spacing = max(d_min, (tallest_tag + GAP) * (max(sizes[1:]) + 1))
+        spacing = max(d_min, (tallest_tag + GAP) * (max((sizes[l] for l in tagged), default=0) + 1))
     left = r + 6 + texts.input_width + GAP
     right = r + 6 + texts.output_width + GAP
-    widest_tag = max(texts.tag_size(name)[0] for name in texts.edge_widths)
+    widest_tag = max((texts.tag_size(name)[0] for name in texts.edge_widths), default=0.0)
     # each gap: at least what the units' values beside it leave, plus room for a tag; what the
     # room has left over goes to the gaps in proportion to the number of edges they hold
     reach = [r] + [max(r, texts.hidden_width / 2) for _ in range(1, depth)] + [r]
     least = [reach[l - 1] + reach[l] + 2 * GAP + widest_tag / 2 for l in range(1, depth + 1)]
     n_edges = [(sizes[l - 1] + 1) * sizes[l] for l in range(1, depth + 1)]
     spare = max(room[0] - left - right - sum(least), 0.0)
-    most = 3 * widest_tag + 2 * r + texts.hidden_width + 2 * d_min
+    most = (3 * widest_tag + 2 * r + texts.hidden_width + 2 * d_min) * stretch
     gaps = [min(g + spare * n / sum(n_edges), max(most, g)) for g, n in zip(least, n_edges)]
     if grid:
         gaps = [max(g, (sizes[l] + 1) * (reach[l - 1] + 2 * GAP + widest_tag / 2), widest_tag + 2 * reach[l] + 2 * GAP)
-                for l, g in zip(range(1, depth + 1), least)]
+                if l in tagged else g for l, g in zip(range(1, depth + 1), least)]
     columns = [0.0]
     for g in gaps:
         columns.append(columns[-1] + g)
@@ -257,8 +277,11 @@ def _area(texts: Texts, sizes) -> float:
 
 def choose(sizes, texts_at, viewport: tuple[float, float], all_edges: list[Edge]) -> Choice:
     """The most detailed level whose tags all find room at a scale close to 1 (the names at
-    least down to 0.6); failing that, the names in the grid, however small it must be shown."""
-    for level in (FULL, VALUES, NAMES) if len(all_edges) <= MAX_SEARCHED else ():
+    least down to 0.6); failing that, the names laid out at the scale that fits the tallest
+    column (a layer of many units shown whole), so that the diagram takes the view's shape;
+    failing that, the names in the grid, however small it must be shown."""
+    searched = len(all_edges) <= MAX_SEARCHED
+    for level in (FULL, VALUES, NAMES) if searched else ():
         texts = texts_at(level)
         need = _area(texts, sizes)
         for s in SCALES[level]:
@@ -269,5 +292,13 @@ def choose(sizes, texts_at, viewport: tuple[float, float], all_edges: list[Edge]
             scale = fit_scale(p, viewport)
             if p.placed_all and scale >= SCALES[level][-1] - 0.01:
                 return Choice(level, p, scale)
+    if searched:
+        texts = texts_at(NAMES)
+        d_min, top, bottom = _heights(texts)
+        rows = max(n + (1 if l < len(sizes) - 1 else 0) for l, n in enumerate(sizes))
+        s = min(1.0, viewport[1] / (top + bottom + 20 + (rows - 1) * d_min))
+        p = plan(sizes, texts, (viewport[0] / s, viewport[1] / s), all_edges, stretch=1 / s)
+        if p.placed_all:
+            return Choice(NAMES, p, fit_scale(p, viewport))
     p = plan(sizes, texts_at(NAMES), viewport, all_edges, grid=True)
     return Choice(NAMES, p, fit_scale(p, viewport))

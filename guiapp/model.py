@@ -2,8 +2,8 @@
 
 The model owns the engine's Session (the numbers), the job running on it (training, an
 export) and a small view state shared by all views: the selected element, the sample of the
-batch the diagram shows, the number of significant digits, the size of the text and whether
-the window is in presentation mode. Views read from here and
+batch the diagram shows, the number of significant digits, the size of the text, whether
+the window is in presentation mode and the layers the diagram shows whole (not folded). Views read from here and
 listen to the signals; user actions come back here (or through undo commands that call
 `write` and `restore`). A signal is emitted only when its value really changed, so a view
 that writes a value back to the model does not start a ping-pong. Nothing is computed here.
@@ -87,6 +87,7 @@ class SessionModel(QObject):
     digitsChanged = Signal(int)  # significant digits of every number shown
     textScaleChanged = Signal(int)  # text size, in % of the desktop's
     presentationChanged = Signal(bool)  # presentation mode on or off
+    expandedChanged = Signal(object)  # the layers the diagram shows whole (a frozenset)
     busyChanged = Signal(bool)  # a job started (True) or ended
     jobProgress = Signal(int, int)  # done, total
     jobFinished = Signal(object)  # a job (Training or Export) ran to its end
@@ -104,6 +105,7 @@ class SessionModel(QObject):
         self.fmt = significant(DEFAULT_DIGITS)
         self._text_scale = DEFAULT_TEXT_SCALE
         self._presentation = False
+        self._expanded: frozenset[int] = frozenset()
         self._last_refresh = 0.0
 
     # -- view state -------------------------------------------------------------------------
@@ -165,6 +167,31 @@ class SessionModel(QObject):
             self.presentationChanged.emit(self._presentation)
 
     @property
+    def expanded(self) -> frozenset[int]:
+        """The layers the diagram shows whole, however many units they have."""
+        return self._expanded
+
+    def set_expanded(self, layers) -> None:
+        layers = frozenset(layers)
+        if layers != self._expanded:
+            self._expanded = layers
+            self.expandedChanged.emit(layers)
+
+    def expand(self, layer: int) -> None:
+        self.set_expanded(self._expanded | {layer})
+
+    def fold(self, layer: int) -> None:
+        self.set_expanded(self._expanded - {layer})
+
+    @property
+    def show_all(self) -> bool:
+        """Is every layer shown whole?"""
+        return self._expanded >= set(range(len(self.session.net.sizes)))
+
+    def set_show_all(self, on: bool) -> None:
+        self.set_expanded(range(len(self.session.net.sizes)) if on else ())
+
+    @property
     def text_factor(self) -> float:
         """How much larger than the desktop's every text is drawn (size chosen, presentation)."""
         return self._text_scale / 100 * (PRESENTATION_SCALE if self._presentation else 1.0)
@@ -200,9 +227,12 @@ class SessionModel(QObject):
         self.cancel_job()
         self.session = session
         self.source = source
-        selection, sample = self._selection, self._sample
+        selection, sample, expanded = self._selection, self._sample, self._expanded
         self._selection, self._sample, self.sample_chosen = None, 0, False
+        self._expanded = frozenset()  # another network opens folded
         self.networkReplaced.emit()
+        if expanded:
+            self.expandedChanged.emit(self._expanded)
         if selection is not None:
             self.selectionChanged.emit(None)
         if sample != 0:

@@ -82,20 +82,27 @@ class FormulaBrowser(QTextBrowser):
 
 
 class StepsModel(QAbstractListModel):
-    """The computations of the current iteration: label = value once computed."""
+    """The computations of the current iteration: label = value once computed. A label is
+    made when its row is first shown (a large network has 100,000 rows and more)."""
 
     def __init__(self, model: SessionModel, parent=None):
         super().__init__(parent)
         self.model = model
         self.colours = colours.scheme()
-        self._labels: list[str] = []
+        self._labels: list[str | None] = []
         self.reload()
 
     def reload(self) -> None:
         self.beginResetModel()
-        session = self.model.session
-        self._labels = [describe.label(session.net, step) for step in session.steps]
+        self._labels = [None] * len(self.model.session.steps)
         self.endResetModel()
+
+    def label(self, row: int) -> str:
+        text = self._labels[row]
+        if text is None:
+            session = self.model.session
+            text = self._labels[row] = describe.label(session.net, session.steps[row])
+        return text
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._labels)
@@ -106,7 +113,7 @@ class StepsModel(QAbstractListModel):
         session = self.model.session
         step = session.steps[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            text = self._labels[index.row()]
+            text = self.label(index.row())
             if session.layout.batch > 1 and step.sample is not None:
                 text += f"  [sample {int(session.record.samples[step.sample]) + 1}]"
             if index.row() <= session.cursor:
@@ -126,6 +133,15 @@ class StepsModel(QAbstractListModel):
             self.dataChanged.emit(self.index(0), self.index(len(self._labels) - 1))
 
 
+class StepsList(QListView):
+    """The list of computations. A change of data repaints the rows in view: their text
+    changes, never their height (QListView would lay out every row again, 0.3 s for
+    170,000 rows, at every step)."""
+
+    def dataChanged(self, top_left, bottom_right, roles=()) -> None:
+        self.viewport().update()
+
+
 class SidePanel(QWidget):
     def __init__(self, model: SessionModel, parent=None):
         super().__init__(parent)
@@ -139,7 +155,7 @@ class SidePanel(QWidget):
         self.steps_model = StepsModel(model, self)
         self._scrolling = True  # the list centres the current computation (not while it is being clicked)
         self._shown_selection = None
-        self.steps = QListView(objectName="steps")
+        self.steps = StepsList(objectName="steps")
         self.steps.setModel(self.steps_model)
         self.steps.setUniformItemSizes(True)
         self.steps.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -56,8 +56,11 @@ def render(out: str, network: str = "mazur", steps: int | None = None, width: in
     if steps is None:  # mid-way through the backward pass
         backward = [n for n, s in enumerate(session.steps) if s.phase == "backward"]
         steps = backward[len(backward) // 2] + 1
-    for _ in range(steps):
-        window.model.step()
+    if 0 < steps <= len(session.steps):  # within the first iteration: straight there
+        window.model.go_to(steps - 1)
+    else:
+        for _ in range(steps):
+            window.model.step()
     if select and select in window.diagram.edges:
         window.model.set_selection(ValueRef("param", select))
     app.processEvents()

@@ -7,6 +7,7 @@ phase), as the diagram shows the other values.
 """
 from __future__ import annotations
 
+import bisect
 import time
 
 from PySide6.QtCore import Qt
@@ -37,9 +38,11 @@ def plain_label(name: str) -> QLabel:
 
 
 def loss_computed(session: Session) -> bool:
-    """Has the cursor passed the computation of the batch loss (the last of the loss phase)?"""
-    last = max((n for n, key in enumerate(session.steps) if key.phase == "loss"), default=-1)
-    return session.cursor >= last
+    """Has the cursor passed the computation of the batch loss (the last of the loss phase)?
+    The forward pass and the loss come first, in that order: the end of the loss phase is
+    found by bisection (a large network has 100,000 computations and more)."""
+    after = bisect.bisect_left(session.steps, True, key=lambda key: key.phase not in ("forward", "loss"))
+    return session.cursor >= after - 1
 
 
 class StatusBar(QStatusBar):

@@ -20,6 +20,7 @@ from . import commands, settings
 from .about import about_text
 from .actions import MENUS, TOOLBAR, help_text, make_actions, set_enabled, tooltip
 from .diagram import DiagramView
+from .diagram_fold import can_show_all
 from .editor import ValueEditor
 from .files import Files
 from .header import SettingsHeader
@@ -188,6 +189,7 @@ class MainWindow(QMainWindow):
         self.header.editRequested.connect(self.edit_value)
         m.textScaleChanged.connect(self._apply_text_size)
         m.presentationChanged.connect(self._presentation_changed)
+        m.expandedChanged.connect(self._expanded_changed)
         m.changed.connect(self._session_changed)
         m.networkReplaced.connect(self._network_replaced)
         m.sourceChanged.connect(self._update_title)
@@ -204,7 +206,8 @@ class MainWindow(QMainWindow):
         anything now."""
         m = self.model
         set_enabled(self.actions, m.busy, {"step_back": m.session.can_step_back(),
-                                           "undo": self.undo_stack.canUndo(), "redo": self.undo_stack.canRedo()})
+                                           "undo": self.undo_stack.canUndo(), "redo": self.undo_stack.canRedo(),
+                                           "show_all_units": can_show_all(m.session.net.sizes)})
         self.presets_menu.setEnabled(not m.busy)
         self.recent_menu.setEnabled(not m.busy)
         self.train_count.setEnabled(not m.busy)
@@ -223,8 +226,17 @@ class MainWindow(QMainWindow):
             action.setChecked(self.model.session.net.sequential)
             action.blockSignals(False)
 
+    def _expanded_changed(self) -> None:
+        """Show all units is checked when every layer is shown whole (a layer folded again
+        unchecks it, and leaves the others as they are)."""
+        action = self.actions["show_all_units"]
+        action.blockSignals(True)
+        action.setChecked(self.model.show_all)
+        action.blockSignals(False)
+
     def _network_replaced(self) -> None:
         self._show_update_order()
+        self._expanded_changed()
         for action in self.sample_actions:
             action.setVisible(self.model.session.layout.batch > 1)
         self._update_sample_box()

@@ -1,9 +1,11 @@
 """Render the window's look in every case it must be readable in: python tools/screenshots.py [OUT_DIR]
 
-mazur, xor, softmax, a 3-4-4-2 network (tests/data/3-4-4-2.json) and xor after 300 iterations
-of training with nothing selected (its output map shows what was learnt), each at 1024×700 and
-1400×860 and in presentation mode at 1920×1080, in a light and a dark palette: 30 PNGs in
-OUT_DIR (default /tmp/shots). Each is rendered by its own `python -m guiapp.screenshot`, so
+mazur, xor, softmax, a 3-4-4-2 network (tests/data/3-4-4-2.json), xor after 300 iterations
+of training with nothing selected (its output map shows what was learnt) and the large spiral
+network (tests/data/spiral-2-64-64-3.json, two layers of 64 units, folded), each at 1024×700 and
+1400×860 and in presentation mode at 1920×1080, in a light and a dark palette: 36 PNGs in
+OUT_DIR (default /tmp/shots). NAME=... after OUT_DIR renders only those networks. Each is
+rendered by its own `python -m guiapp.screenshot`, so
 that no Qt state carries over from one to the next. Options after OUT_DIR go to every render
 (e.g. --text-scale 125).
 """
@@ -18,7 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # name: the network and the steps or options of its render
 NETWORKS = {"mazur": ["mazur"], "xor": ["xor"], "softmax": ["softmax"],
             "3-4-4-2": [str(ROOT / "tests/data/3-4-4-2.json")],
-            "xor-trained": ["xor", "0", "--train", "300", "--select", ""]}
+            "xor-trained": ["xor", "0", "--train", "300", "--select", ""],
+            "spiral": [str(ROOT / "tests/data/spiral-2-64-64-3.json")]}
 LOOKS = {"1024x700": ["--size", "1024x700"], "1400x860": ["--size", "1400x860"],
          "presentation-1920x1080": ["--size", "1920x1080", "--presentation"]}
 PALETTES = {"light": [], "dark": ["--dark"]}
@@ -26,11 +29,14 @@ PALETTES = {"light": [], "dark": ["--dark"]}
 
 def main(argv: list[str]) -> int:
     out = Path(argv[0]) if argv else Path("/tmp/shots")
-    extra = argv[1:]
+    names = [a.split("=", 1)[1] for a in argv[1:] if a.startswith("NAME=")]
+    extra = [a for a in argv[1:] if not a.startswith("NAME=")]
     out.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     failed = 0
     for name, network in NETWORKS.items():
+        if names and name not in names:
+            continue
         for look, look_args in LOOKS.items():
             for palette, palette_args in PALETTES.items():
                 png = out / f"{name}-{look}-{palette}.png"
