@@ -25,10 +25,10 @@ from .netfile import NetworkFileError, dumps
 from .network import UPDATE_ORDERS
 from .targets import Data
 
-# the option that sets each field of a network file (what a refusal names)
-OPTIONS = {"layers": "--layers", "activations": "--activations", "loss": "--loss",
-           "optimizer.learning_rate": "--learning-rate", "optimizer.momentum": "--momentum",
-           "batch_size": "--batch-size", "seed": "--seed", "update_order": "--update-order", "samples": "--samples"}
+# the option that sets each field of a design (what a refusal names; engine.design.problems)
+OPTIONS = {"sizes": "--layers", "activations": "--activations", "loss": "--loss", "learning_rate": "--learning-rate",
+           "momentum": "--momentum", "batch_size": "--batch-size", "seed": "--seed", "update_order": "--update-order",
+           "train_biases": "--frozen-biases"}
 
 
 def _list(kind):

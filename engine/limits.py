@@ -41,5 +41,5 @@ def problems(sizes, batch: int):
                       f"at most {MAX_BATCH_VALUES:,} (use a smaller batch_size)")
     s = steps(sizes, batch)
     if s > MAX_STEPS:
-        yield "batch_size", (f"{s:,} computations per iteration ({batch:,} samples per iteration); at most "
-                             f"{MAX_STEPS:,} (use a smaller batch_size)")
+        per = f"{batch:,} sample{'s' if batch != 1 else ''} per iteration"
+        yield "batch_size", f"{s:,} computations per iteration ({per}); at most {MAX_STEPS:,} (use a smaller batch_size)"
