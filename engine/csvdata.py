@@ -33,8 +33,7 @@ from .atomic import atomic_open
 from .netfile import NetworkFileError, printable, read_text
 from .targets import Data
 
-MAX_CSV_BYTES = 16 * 1024 * 1024
-MAX_ROWS = 100_000
+from .limits import MAX_CSV_BYTES, MAX_CSV_ROWS as MAX_ROWS  # noqa: E402
 SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
 SCALES = ("none", "standard", "minmax")
 
