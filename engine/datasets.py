@@ -2,7 +2,8 @@
 
 `generate(name, samples, noise, seed)` gives `engine.targets.Data`: the inputs, (samples, 1 or
 2) float64, and either class labels or values, and a one-line description of how it was made
-("spiral data set (two interleaved spiral arms), 200 samples, noise 0.1, seed 3"). The same
+("spiral data set (two interleaved spiral arms), 200 samples, noise 0.1, seed 3; classes in
+order 0, 1"). The same
 arguments give the same numbers (numpy's default_rng(seed)). `Data.targets(outputs, loss)`
 turns it into a network's targets (engine.targets).
 
@@ -121,5 +122,6 @@ def generate(name: str, samples: int = 200, noise: float = 0.0, seed: int = 0) -
     x, y = d.make(np.random.default_rng(seed), samples, noise)
     description = f"{name} data set ({d.text}), {samples:,} samples, noise {noise!r}, seed {seed}"
     if d.kind == "classification":
-        return Data(inputs=x, labels=[str(v) for v in y], classes=["0", "1"], description=description)
+        return Data(inputs=x, labels=[str(v) for v in y], classes=["0", "1"],
+                    description=f"{description}; classes in order 0, 1")
     return Data(inputs=x, values=y[:, None], description=description)

@@ -35,7 +35,7 @@ import numpy as np
 
 from . import netfile
 from .limits import problems as limit_problems
-from .network import Network, Setup
+from .network import Network, Setup, target_problem
 
 __all__ = ["Design", "build", "default_samples", "design_of", "fit_samples", "problems", "unavailable",
            "with_choice"]
@@ -80,6 +80,31 @@ def _file(design: Design, inputs, targets, name: str = "", description: str = ""
         "samples": [{"input": list(map(float, x)), "target": list(map(float, t))} for x, t in zip(inputs, targets)],
     })
     return data
+
+
+def _samples(design: Design, inputs, targets) -> tuple[np.ndarray, np.ndarray]:
+    """The samples as float64 arrays, checked by the network file's rules for samples (finite
+    numbers, `network.target_problem`); NetworkFileError naming the first bad one as a file
+    would ("samples[3].target[0]")."""
+    def fail(field: str, problem: str):
+        raise netfile.NetworkFileError("the new network", field, problem)
+
+    x, t = np.array(inputs, dtype=np.float64), np.array(targets, dtype=np.float64)
+    if x.ndim != 2 or t.ndim != 2 or len(x) != len(t) or x.shape[1] != design.sizes[0] or \
+            t.shape[1] != design.sizes[-1]:
+        fail("samples", f"expected (samples, {design.sizes[0]}) inputs and (samples, {design.sizes[-1]}) targets, "
+                        f"found {x.shape} and {t.shape}")
+    for key, values in (("input", x), ("target", t)):
+        bad = np.argwhere(~np.isfinite(values))
+        if len(bad):
+            k, m = bad[0]
+            fail(f"samples[{k}].{key}[{m}]", netfile.number_problem(float(values[k, m])))
+    for k, row in enumerate(t.tolist()):
+        problem = target_problem(design.loss, row)
+        if problem is not None:
+            m, text = problem
+            fail(f"samples[{k}].target" + ("" if m is None else f"[{m}]"), text)
+    return x, t
 
 
 def _design_field(field: str, design: Design) -> str:
@@ -225,7 +250,10 @@ def build(design: Design, inputs, targets, keep: Network | tuple | None = None, 
     refuse the network."""
     for field, reason in problems(design, len(inputs))[:1]:
         raise netfile.NetworkFileError("the new network", field, reason)
-    net = netfile.parse(_file(design, inputs, targets, name, description), "the new network")
+    x, t = _samples(design, inputs, targets)
+    # the file's own reading, with the first sample (the others: checked above by the same rules)
+    net = netfile.parse(_file(design, x[:1], t[:1], name, description), "the new network")
+    net.inputs, net.targets = x, t
     if keep is not None:
         old_sizes, old_weights, old_biases = (keep.sizes, keep.weights, keep.biases) if isinstance(keep, Setup) \
             else (keep[0].sizes, keep[1], keep[2])

@@ -369,7 +369,9 @@ def loads(text: str, source: str = "<network>") -> Network:
     return parse(data, source)
 
 
-def to_dict(net: Network) -> dict:
+def to_dict(net: Network, samples: bool = True) -> dict:
+    """The network file's contents; without `samples`, the key "samples" holds None (dumps
+    writes them one at a time)."""
     data = {}
     if net.name:
         data["name"] = net.name
@@ -385,18 +387,20 @@ def to_dict(net: Network) -> dict:
         "optimizer": {"name": "sgd", "learning_rate": net.learning_rate, "momentum": net.momentum},
         "batch_size": net.batch_size,
         "update_order": net.update_order,
-        "samples": [{"input": x.tolist(), "target": t.tolist()} for x, t in zip(net.inputs, net.targets)],
+        "samples": [{"input": x.tolist(), "target": t.tolist()} for x, t in zip(net.inputs, net.targets)]
+        if samples else None,
     })
     return data
 
 
 def dumps(net: Network) -> str:
     """JSON with one key per line and one sample per line; floats exact (repr)."""
-    data = to_dict(net)
+    data = to_dict(net, samples=False)
     lines = []
     for key, value in data.items():
-        if key == "samples":
-            body = ",\n".join("    " + json.dumps(s) for s in value)
+        if key == "samples":  # one at a time: 100,000 samples as Python lists would take 150 MB
+            body = ",\n".join("    " + json.dumps({"input": x.tolist(), "target": t.tolist()})
+                              for x, t in zip(net.inputs, net.targets))
             lines.append(f'  "samples": [\n{body}\n  ]')
         else:
             lines.append(f"  {json.dumps(key)}: {json.dumps(value)}")

@@ -19,12 +19,17 @@ import numpy as np
 from .network import target_problem
 
 
+class OutputsMismatch(ValueError):
+    """The data needs another number of output units than the network has."""
+
+
 def targets(outputs: int, loss: str, labels: list[str] | None = None, classes: list[str] | None = None,
             values=None, lines: list[int] | None = None) -> np.ndarray:
     """The (samples, outputs) targets of a network with `outputs` output units and this loss,
     from class `labels` (one per sample, each one of `classes`, in their order) or `values`
     ((samples, columns) numbers), or both for integer labels (see the module). ValueError, one
-    line, when they do not fit: naming the sample (or its file line, from `lines`) and the rule."""
+    line, when they do not fit: OutputsMismatch when `outputs` is not what they need, else naming
+    the sample (or its file line, from `lines`) and the loss's rule it breaks."""
     k = len(classes) if classes else 0
     if labels is not None and (values is None or outputs > 1 or (k == 2 and loss == "bce")):
         index = {c: i for i, c in enumerate(classes)}
@@ -34,14 +39,14 @@ def targets(outputs: int, loss: str, labels: list[str] | None = None, classes: l
         elif outputs == 1 and k == 2 and loss != "cross_entropy":
             found = codes[:, None].astype(np.float64)
         else:
-            raise ValueError(f"{k} classes need an output layer of {k} units (one per class, softmax with "
+            raise OutputsMismatch(f"{k} classes need an output layer of {k} units (one per class, softmax with "
                              f"cross_entropy){' or of 1 unit (sigmoid with bce)' if k == 2 else ''}, "
                              f"not {outputs}")
     else:
         found = np.array(values, dtype=np.float64)
         if found.ndim != 2 or found.shape[1] != outputs:
             columns = found.shape[1] if found.ndim == 2 else 1
-            raise ValueError(f"{columns} target column{'s' if columns != 1 else ''} need"
+            raise OutputsMismatch(f"{columns} target column{'s' if columns != 1 else ''} need"
                              f"{'s' if columns == 1 else ''} an output layer of {columns} unit"
                              f"{'s' if columns != 1 else ''}, not {outputs}")
     for n, row in enumerate(found):

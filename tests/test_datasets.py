@@ -30,7 +30,8 @@ def test_the_same_seed_gives_the_same_numbers_and_another_seed_others(name):
         np.testing.assert_array_equal(a.values, b.values)
     assert not np.array_equal(a.inputs, c.inputs)
     assert a.inputs.shape == (50, datasets.DATASETS[name].inputs) and a.inputs.dtype == np.float64
-    assert a.description == f"{name} data set ({datasets.DATASETS[name].text}), 50 samples, noise 0.1, seed 3"
+    classes = "; classes in order 0, 1" if name in CLASSIFICATION else ""
+    assert a.description == f"{name} data set ({datasets.DATASETS[name].text}), 50 samples, noise 0.1, seed 3{classes}"
 
 
 def test_pinned_numbers():
