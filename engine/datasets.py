@@ -28,6 +28,8 @@ number of samples is from 1 to MAX_SAMPLES (engine.limits).
 """
 from __future__ import annotations
 
+import operator
+
 from dataclasses import dataclass
 from typing import Callable
 
@@ -105,12 +107,20 @@ DATASETS = {d.name: d for d in (
 )}
 
 
+def _whole(value):
+    try:
+        return operator.index(value) if not isinstance(value, bool) else value
+    except TypeError:
+        return value
+
+
 def generate(name: str, samples: int = 200, noise: float = 0.0, seed: int = 0) -> Data:
     """The data set `name` with `samples` samples (see the module): the same numbers for the
     same arguments. Raises ValueError (one line) for an unknown name, a number of samples,
     noise or seed out of range, before any work."""
     if not isinstance(name, str) or name not in DATASETS:
         raise ValueError(f"unknown data set {printable(repr(name), 60)} (known: {', '.join(DATASETS)})")
+    samples, seed = _whole(samples), _whole(seed)  # numpy's integers too
     if whole_number_problem(samples, 1) is not None or samples > MAX_SAMPLES:
         raise ValueError(f"the number of samples must be from 1 to {MAX_SAMPLES:,}, found {printable(samples, 60)}")
     if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0 <= noise <= MAX_NOISE:
