@@ -243,3 +243,39 @@ def test_samples_fitted_to_other_sizes_stay_valid():
     np.testing.assert_array_equal(t, [[0.0, 0.25]])  # clipped to [0, 1] for bce
     x, t = designs.fit_samples([[1.0]], [[-3.0]], [1, 2], "mse")
     np.testing.assert_array_equal(t, [[-3.0, 0.0]])  # any value for mse
+
+
+def old_layer(l: int, new_last: int, old_last: int):
+    """The layer of the old network that new layer l is matched with (README: hidden layers by
+    position from the inputs, the output layer with the output layer), or None."""
+    if l == 0:
+        return 0
+    if l == new_last:
+        return old_last
+    return l if l < old_last else None
+
+
+@SOME
+@given(old=st.lists(st.integers(1, 4), min_size=2, max_size=5), new=st.lists(st.integers(1, 4), min_size=2, max_size=5),
+       seed=st.integers(0, 99))
+@example(old=[2, 2, 2], new=[2, 2, 2, 2], seed=0)
+@example(old=[2, 3, 3, 1], new=[2, 3, 1], seed=0)
+@example(old=[3, 1], new=[1, 4, 2], seed=0)
+def test_keep_semantics_on_any_change_of_shape(old, new, seed):
+    def design(sizes, s):
+        return designs.Design(sizes=sizes, activations=["tanh"] * (len(sizes) - 1), loss="mse", seed=s)
+
+    before = designs.build(design(old, seed + 1), *designs.default_samples(old, "mse"))
+    d = design(new, seed)
+    x, t = designs.fit_samples(before.inputs, before.targets, new, "mse")
+    kept, fresh = designs.build(d, x, t, keep=before), designs.build(d, x, t)
+    for l in range(1, len(new)):
+        a, below = old_layer(l, len(new) - 1, len(old) - 1), old_layer(l - 1, len(new) - 1, len(old) - 1)
+        for j in range(new[l]):
+            stays = a is not None and j < old[a]
+            assert kept.biases[l - 1][j] == (before.biases[a - 1][j] if stays else fresh.biases[l - 1][j])
+            for i in range(new[l - 1]):
+                if stays and below == a - 1 and i < old[a - 1]:
+                    assert kept.weights[l - 1][j, i] == before.weights[a - 1][j, i]
+                else:
+                    assert kept.weights[l - 1][j, i] == fresh.weights[l - 1][j, i]
