@@ -43,7 +43,10 @@ __all__ = ["Design", "build", "default_samples", "design_of", "fit_samples", "pr
 
 @dataclass(kw_only=True)
 class Design:
-    sizes: list[int]
+    """A network's structure and settings without its values or samples: what the New network
+    and Edit structure dialogs choose. Any values may be held; `problems` says which the
+    network file's rules refuse."""
+    sizes: list[int]  # units per layer, the inputs first
     activations: list[str]  # one per layer after the inputs
     loss: str
     learning_rate: float = 0.5
