@@ -46,6 +46,8 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--history", metavar="H.csv", help="write iteration,loss")
     train.add_argument("--out", metavar="TRAINED.json", help="write the trained network")
     train.add_argument("--update-order", choices=UPDATE_ORDERS, help="override the file's update order")
+    train.add_argument("--trace-iterations", metavar="LIST",
+                       help="with --trace: only these iterations, e.g. 1,37,9999-10000 (bounded memory)")
     check = sub.add_parser("gradcheck", help="compare backprop gradients with central differences")
     check.add_argument("network")
     sub.add_parser("presets", help="list the networks that come with the application")
@@ -126,9 +128,16 @@ def cmd_train(args) -> int:
         raise NetworkFileError("--iterations", "value", f"must be from 1 to {MAX_ITERATIONS:,} (the loss of every "
                                f"iteration is kept, 8 bytes each), found {args.iterations:,}")
     network = str(presets.resolve(args.network))
+    if args.trace_iterations is not None and not args.trace:
+        raise NetworkFileError("--trace-iterations", "value", "goes with --trace T.csv")
     net = _load(args.network, args.update_order)
+    start = 1 if net.state is None else net.state.iteration  # a saved network goes on where it stopped
+    end = start + args.iterations  # the iteration the session ends at
+    listed = None
+    if args.trace_iterations is not None:
+        listed = iteration_ranges(args.trace_iterations, start, end - 1)
     paths = _output_paths(args, network)
-    print(f"{args.network}: {describe_network(net)}")
+    print(f"{args.network}: {describe_network(net)}" + (f", from iteration {start:,}" if start > 1 else ""))
     session = Session(net)
     first_loss = session.loss
     progress = _Progress(args.iterations)
@@ -145,23 +154,30 @@ def cmd_train(args) -> int:
             if writer:
                 writer.writerow(COLUMNS)
             try:
-                for step in session.train(args.iterations, record_all=bool(trace_file)):
-                    progress.update(step.done)
-                    if writer:
-                        written = _write_new(writer, rows, session, written)
+                if listed is not None:
+                    for step in _train_listed(session, end, listed, writer, rows):
+                        progress.update(step - start + 1)
+                    written = sum(min(last, session.iteration - 1) - first + 1 for first, last in listed
+                                  if first <= session.iteration - 1)
+                else:
+                    for step in session.train(args.iterations, record_all=bool(trace_file)):
+                        progress.update(step.done)
+                        if writer:
+                            written = _write_new(writer, rows, session, written)
             except TrainingDiverged as e:
                 diverged = e
             finally:
                 progress.finish()
-            if writer:
+            if writer and listed is None:
                 written = _write_new(writer, rows, session, written)
         elapsed = time.perf_counter() - started
-        done = session.iteration - 1
+        done = session.iteration - 1  # the last iteration trained
+        count = done - start + 1
         history = session.history.values.copy()
         if diverged:
             session.rewind_to_finite()
-        print(f"trained {done:,} iteration{'s' if done != 1 else ''} in {elapsed:.2f} s")
-        print(f"loss at iteration 1: {first_loss!r}")
+        print(f"trained {count:,} iteration{'s' if count != 1 else ''} in {elapsed:.2f} s")
+        print(f"loss at iteration {start:,}: {first_loss!r}")
         if diverged:
             print(f"error: {diverged}", file=sys.stderr)
             status = EXIT_DIVERGED
@@ -199,6 +215,45 @@ def cmd_train(args) -> int:
     finally:
         outputs.discard()
     return status
+
+
+def iteration_ranges(text: str, lowest: int, n: int) -> list[tuple[int, int]]:
+    """ "1,37,9999-10000" -> [(1, 1), (37, 37), (9999, 10000)]: sorted, merged, each within
+    lowest..n (the iterations a run trains)."""
+    ranges = []
+    for part in (p.strip() for p in text.split(",")):
+        bounds = part.split("-")
+        if not part or len(bounds) > 2 or not all(b.strip().isdigit() for b in bounds):
+            raise NetworkFileError("--trace-iterations", "value",
+                                   f"expected iterations and ranges such as 1,37,9999-10000, found {part[:40]!r}")
+        first, last = int(bounds[0]), int(bounds[-1])
+        if not lowest <= first <= last <= n:
+            raise NetworkFileError("--trace-iterations", "value",
+                                   f"{part}: iterations run from {lowest:,} to {n:,} (--iterations), first to last")
+        ranges.append((first, last))
+    ranges.sort()
+    merged = [ranges[0]]
+    for first, last in ranges[1:]:
+        if first <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(last, merged[-1][1]))
+        else:
+            merged.append((first, last))
+    return merged
+
+
+def _train_listed(session: Session, end: int, listed: list[tuple[int, int]], writer, rows: TraceRows):
+    """Train up to iteration `end`, writing the full record of the listed ones only: the session
+    trains unrecorded up to each, which it then computes in full as it starts it (the same
+    numbers as a full trace). Yields the iterations done."""
+    for first, last in listed:
+        for k in range(first, last + 1):
+            if k > session.iteration:
+                for step in session.train(k - session.iteration):
+                    yield session.iteration - 1
+            writer.writerows(rows.rows(session.record))
+    if session.iteration < end:
+        for step in session.train(end - session.iteration):
+            yield session.iteration - 1
 
 
 def _write_new(writer, rows: TraceRows, session: Session, written: int) -> int:

@@ -45,11 +45,42 @@ class GradCheck:
         return self.max_relative_error <= TOLERANCE
 
 
+class Running:
+    """A gradient check as long work: `steps()` yields Progress every `every` parameters (the
+    window pumps it as a job, Stop closes it); `result` is the GradCheck once it has ended."""
+
+    def __init__(self, net: Network, iteration: int = 1, step: float = STEP, every: int = 256):
+        self.net, self.iteration, self.step, self.every = net, iteration, step, every
+        self.result: GradCheck | None = None
+
+    def steps(self):
+        from .session import Progress
+
+        total = len(self.net.parameters())
+        for k in _checks(self.net, self.iteration, self.step, self.every):
+            if isinstance(k, GradCheck):
+                self.result = k
+                break
+            yield Progress(k, total)
+        yield Progress(total, total)
+
+
 def gradcheck(net: Network, iteration: int = 1, step: float = STEP, progress=None) -> GradCheck:
     """Compare ∂E/∂p of the batch of `iteration` at the network's parameters with
     (E(p + h) − E(p − h)) / 2h for every weight and bias p: two forward passes per parameter
     (the largest network accepted, 54,900 parameters, takes about 9 s). `progress(done, total)`
     is called every 256 parameters; Ctrl+C stops it (KeyboardInterrupt)."""
+    total = len(net.parameters())
+    for k in _checks(net, iteration, step, 256):
+        if isinstance(k, GradCheck):
+            return k
+        if progress is not None:
+            progress(k, total)
+    raise AssertionError("unreachable")
+
+
+def _checks(net: Network, iteration: int, step: float, every: int):
+    """Yields the number of parameters checked every `every` of them, then the GradCheck."""
     plan = Plan(net)
     plan.sequential = False  # ∂E/∂p is the gradient at the forward pass's weights
     idx = net.batch_indices(iteration)
@@ -63,8 +94,8 @@ def gradcheck(net: Network, iteration: int = 1, step: float = STEP, progress=Non
     checks = []
     names = net.parameters()
     for k, p in enumerate(names):
-        if progress is not None and not k % 256:
-            progress(k, len(names))
+        if not k % every:
+            yield k
         original = params.theta[k]
         losses = []
         for sign in (1.0, -1.0):
@@ -74,4 +105,4 @@ def gradcheck(net: Network, iteration: int = 1, step: float = STEP, progress=Non
         params.theta[k] = original
         numeric = (losses[0] - losses[1]) / (2.0 * step)
         checks.append(Check(p.name, float(backprop[k]), numeric, loss))
-    return GradCheck(checks)
+    yield GradCheck(checks)

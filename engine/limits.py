@@ -48,3 +48,7 @@ def problems(sizes, batch: int):
     if s > MAX_STEPS:
         per = f"{batch:,} sample{'s' if batch != 1 else ''} per iteration"
         yield "batch_size", f"{s:,} computations per iteration ({per}); at most {MAX_STEPS:,} (use a smaller batch_size)"
+
+
+# The loss of every iteration is kept (8 bytes each): at most this many, 400 MB.
+MAX_ITERATIONS = 50_000_000

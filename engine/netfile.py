@@ -14,15 +14,15 @@ import numpy as np
 
 from .activations import ACTIVATIONS
 from .atomic import write_atomic
-from .limits import MAX_LAYERS, MAX_UNITS, problems as limit_problems
+from .limits import MAX_ITERATIONS, MAX_LAYERS, MAX_UNITS, problems as limit_problems
 from .losses import LOSSES
-from .network import UPDATE_ORDERS, Network, learning_rate_problem, target_problem
+from .network import UPDATE_ORDERS, Network, TrainingState, learning_rate_problem, target_problem
 
 MAX_FILE_BYTES = 32 * 1024 * 1024  # a network file is read whole: larger ones are refused unread
 SHOWN_CHARACTERS = 60  # of a value quoted in a message
 KNOWN_KEYS = (
     "layers", "activations", "loss", "weights", "biases", "seed", "train_biases", "optimizer",
-    "batch_size", "samples", "update_order", "name", "description",
+    "batch_size", "samples", "update_order", "name", "description", "training_state",
 )
 
 
@@ -166,6 +166,10 @@ class _Checker:
         self.check(field, number_problem(v))
         return float(v)
 
+    def integer(self, v, field: str, minimum: int) -> int:
+        self.check(field, whole_number_problem(v, minimum))
+        return v
+
     def vector(self, v, n: int, field: str) -> list[float]:
         if not isinstance(v, list):
             self.fail(field, f"expected a list of {n} numbers, found {shown(v)}")
@@ -246,12 +250,36 @@ def parse(data, source: str = "<network>") -> Network:
         if not isinstance(texts[key], str):
             c.fail(key, f"expected a text, found {shown(texts[key])}")
 
+    state = _training_state(c, data["training_state"], sum(w.size for w in weights) + sum(b.size for b in biases),
+                            momentum) if "training_state" in data else None
     return Network(
         sizes=sizes, activations=list(acts), loss=loss, weights=weights, biases=biases,
         inputs=np.array(inputs, dtype=np.float64), targets=np.array(targets, dtype=np.float64),
         train_biases=train_biases, learning_rate=lr, momentum=momentum, batch_size=batch_size,
-        update_order=order, name=texts["name"], description=texts["description"],
+        update_order=order, name=texts["name"], description=texts["description"], state=state,
     )
+
+
+def _training_state(c: "_Checker", value, n_parameters: int, momentum: float) -> TrainingState:
+    """The optional `training_state`: {"iteration": k, "momentum_buffer": [...] or null,
+    "loss_history": [k − 1 losses]}."""
+    field = "training_state"
+    if not isinstance(value, dict) or set(value) != {"iteration", "momentum_buffer", "loss_history"}:
+        c.fail(field, 'expected {"iteration": K, "momentum_buffer": [...] or null, "loss_history": [...]}')
+    iteration = c.integer(value["iteration"], f"{field}.iteration", 1)
+    if iteration > MAX_ITERATIONS:
+        c.fail(f"{field}.iteration", f"at most {MAX_ITERATIONS:,}, found {iteration:,}")
+    history = value["loss_history"]
+    if not isinstance(history, list) or len(history) != iteration - 1:
+        c.fail(f"{field}.loss_history", f"expected the {iteration - 1:,} losses of the iterations before "
+               f"iteration {iteration:,}")
+    losses = np.array([c.number(v, f"{field}.loss_history[{k}]") for k, v in enumerate(history)], dtype=np.float64)
+    buffer = value["momentum_buffer"]
+    if buffer is not None:
+        if not momentum:
+            c.fail(f"{field}.momentum_buffer", "must be null without momentum")
+        buffer = np.array(c.vector(buffer, n_parameters, f"{field}.momentum_buffer"), dtype=np.float64)
+    return TrainingState(iteration, buffer, losses)
 
 
 def _matrices(c: _Checker, data: dict, key: str, sizes: list[int], rng) -> list[np.ndarray]:
@@ -390,6 +418,11 @@ def to_dict(net: Network, samples: bool = True) -> dict:
         "samples": [{"input": x.tolist(), "target": t.tolist()} for x, t in zip(net.inputs, net.targets)]
         if samples else None,
     })
+    if net.state is not None:
+        buffer = net.state.momentum_buffer
+        data["training_state"] = {"iteration": net.state.iteration,
+                                  "momentum_buffer": None if buffer is None else buffer.tolist(),
+                                  "loss_history": net.state.loss_history.tolist()}
     return data
 
 

@@ -19,6 +19,12 @@ from .activations import ACTIVATIONS, Activation
 from .losses import FUSED, LOSSES, Fused, Loss
 
 UPDATE_ORDERS = ("simultaneous", "sequential")
+UPDATE_ORDER_NOTE = (
+    "In the simultaneous order (PyTorch's) every gradient is computed with the weights of the forward pass, "
+    "then all weights are updated. In the sequential order each layer is updated right after its backward "
+    "pass, so the layers below it are backpropagated through the already-updated weights (w⁺): the worked "
+    "example's article did this, which is why it prints a loss of 0.291027924 after the first update where "
+    "the simultaneous order gives 0.291027774.")
 
 
 # -- the rules a value must follow, wherever it comes from (a file, the editor, a table) ----------
@@ -137,9 +143,21 @@ class Setup:
 class Network(Setup):
     weights: list[np.ndarray]  # weights[l-1][j, i]: unit i of layer l-1 -> unit j of layer l
     biases: list[np.ndarray]  # biases[l-1][j]
+    state: "TrainingState | None" = None  # where training stopped, to go on from there exactly
 
     @classmethod
-    def of(cls, setup: Setup, weights, biases) -> "Network":
+    def of(cls, setup: Setup, weights, biases, state: "TrainingState | None" = None) -> "Network":
         fields = {f.name: copy.deepcopy(getattr(setup, f.name)) for f in dataclasses.fields(Setup)}
         return cls(**fields, weights=[np.array(w, dtype=np.float64) for w in weights],
-                   biases=[np.array(b, dtype=np.float64) for b in biases])
+                   biases=[np.array(b, dtype=np.float64) for b in biases], state=copy.deepcopy(state))
+
+
+@dataclass
+class TrainingState:
+    """What a network file holds to resume training exactly (its `training_state` key): the
+    iteration the weights start (updates done + 1; it also places the batch cycle), the
+    optimizer's momentum buffer over all parameters (weights then biases, None before the
+    first momentum step), and the batch loss of every iteration before it."""
+    iteration: int
+    momentum_buffer: np.ndarray | None
+    loss_history: np.ndarray

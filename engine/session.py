@@ -28,15 +28,14 @@ from . import chainrule, describe, naming
 from .diverged import TrainingDiverged, diagnose
 from .layout import Layout, Record
 from .maths import Params, Plan, iterate
-from .network import Network, Setup, learning_rate_problem, samples_problems, target_problem
+from .network import (UPDATE_ORDERS, Network, Setup, TrainingState, learning_rate_problem, samples_problems,
+                      target_problem)
 from .quantities import QUANTITIES, Key, spec
 from .steps import build_steps, known_at, phase_end
+from .limits import MAX_ITERATIONS
 from .trace import LossHistory, TraceStore
 
 __all__ = ["Bookmark", "Progress", "Session", "TrainingDiverged"]
-
-# The loss of every iteration is kept (8 bytes each): at most this many, 400 MB.
-MAX_ITERATIONS = 50_000_000
 # What a change of which rebuilds the session's plan, layout and steps (not only its numbers).
 STRUCTURE = ("sizes", "activations", "loss", "train_biases", "momentum", "batch_size", "update_order")
 
@@ -70,7 +69,14 @@ class Session:
         self.original = net.copy()
         self._trace_capacity = trace_capacity
         self._configure(net.setup())
-        self._opened = Bookmark(1, Params.of(net), net.setup(), np.empty(0))
+        state = net.state
+        params = Params.of(net)
+        if state is None:
+            self._opened = Bookmark(1, params, net.setup(), np.empty(0))
+        else:  # a saved network that goes on where its training stopped
+            if state.momentum_buffer is not None:
+                params.velocity = state.momentum_buffer.copy()
+            self._opened = Bookmark(state.iteration, params, net.setup(), state.loss_history.copy())
         self._restore(self._opened)
 
     # -- set-up -------------------------------------------------------------------------
@@ -79,6 +85,7 @@ class Session:
         self.net = setup
         self.plan = Plan(setup)
         self.layout = Layout(setup.sizes, setup.batch, setup.momentum != 0.0, setup.train_biases)
+        self._other_plan: Plan | None = None  # for iterations computed in the other update order
         self._steps: list[Key] | None = None  # made when first needed: training does not
         self._known_at: dict[Key, int] = {}
         self.trace = self._new_trace()
@@ -124,15 +131,26 @@ class Session:
         computed the first time: its row, or with `record` False only the update."""
         idx = setup.batch_indices(iteration)
         x, t = setup.inputs[idx], setup.targets[idx]
+        plan = self._plan_for(setup)
         with np.errstate(all="ignore"):
             if not record:
-                iterate(self.plan, params, x, t, setup.learning_rate)
+                iterate(plan, params, x, t, setup.learning_rate)
                 return None
             values = self.layout.header(iteration, setup.learning_rate, idx.astype(np.float64), params, x, t)
-            iterate(self.plan, params, x, t, setup.learning_rate, values)
+            iterate(plan, params, x, t, setup.learning_rate, values)
         row = np.empty(self.layout.size)
         self.layout.pack(values, row)
         return row
+
+    def _plan_for(self, setup: Setup) -> Plan:
+        """The plan an iteration computed with `setup` ran with: the session's, or, for one
+        computed before the update order was changed, one of the other order."""
+        if setup.update_order == self.net.update_order:
+            return self.plan
+        plan = self._other_plan
+        if plan is None or plan.sequential != setup.sequential or plan.shapes.sizes != setup.sizes:
+            plan = self._other_plan = Plan(setup)
+        return plan
 
     def _compute(self) -> None:
         """(Re)compute the current iteration from self.params and record it."""
@@ -329,6 +347,18 @@ class Session:
         self._compute()
         return True
 
+    def set_update_order(self, order: str) -> None:
+        """Simultaneous or sequential: the current iteration computed again in that order (the
+        iterations before it stay as they were computed)."""
+        if order not in UPDATE_ORDERS:
+            raise ValueError(f"the update order must be one of {', '.join(UPDATE_ORDERS)}, not {order!r}")
+        setup = self.net.copy()
+        setup.update_order = order
+        self.net = setup
+        self.plan = Plan(setup)
+        self._steps, self._known_at = None, {}
+        self._compute()
+
     def set_learning_rate(self, value: float) -> None:
         self._check("lr", None, value)
         self.net = self.net.copy()
@@ -394,8 +424,14 @@ class Session:
         self.restore(self._opened)
 
     def current_network(self) -> Network:
-        """The network with the parameters the current iteration starts from (to save it)."""
-        return Network.of(self.net, self.params.weights, self.params.biases)
+        """The network with the parameters the current iteration starts from (to save it), and,
+        after iteration 1, its training state: opened again, it goes on exactly from here."""
+        state = None
+        if self.iteration > 1 or self.params.velocity is not None:
+            velocity = self.params.velocity
+            state = TrainingState(self.iteration, None if velocity is None else velocity.copy(),
+                                  self.history.values[: self.iteration - 1].copy())
+        return Network.of(self.net, self.params.weights, self.params.biases, state)
 
     def parameter(self, name: str) -> naming.Param:
         return naming.find_parameter(self.net.sizes, name)

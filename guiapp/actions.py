@@ -51,6 +51,8 @@ ACTIONS = (
                ("Ctrl+Shift+E",)),
     ActionSpec("export_history", "Export loss &history…", "files.export_history", ("Ctrl+H",),
                "Write iteration,loss to CSV"),
+    ActionSpec("export_picture", "Export &picture (PNG, SVG)…", "export_picture",
+               tip="The diagram or the loss curve as a PNG of a chosen width or as SVG"),
     ActionSpec("quit", "&Quit", "close", ("Ctrl+Q",), while_busy=ON),
     ActionSpec("undo", "&Undo", "undo", (Key.Undo,), "Undo the last edit or reset"),
     ActionSpec("redo", "&Redo", "redo", (Key.Redo,), "Redo what was undone"),
@@ -63,6 +65,11 @@ ACTIONS = (
                checkable=True),
     ActionSpec("train", "&Train", "train", ("Ctrl+T",), "Train the number of iterations set beside"),
     ActionSpec("stop", "St&op", "model.cancel_job", ("Escape",), "Stop training or an export", while_busy=ONLY),
+    ActionSpec("gradient_check", "&Gradient check…", "gradient_check", ("Ctrl+G",),
+               "Backprop's gradient of every parameter against central differences, for this iteration"),
+    ActionSpec("sequential", "Se&quential update order (the article's)", "set_sequential",
+               tip="Update each layer right after its backward pass, as the worked example's article did "
+                   "(unchecked: simultaneous, as PyTorch); undoable", checkable=True),
     ActionSpec("reset", "&Reset", "reset", ("Ctrl+R",), "Back to the network as it was opened (undoable)"),
     ActionSpec("fit", "&Fit diagram", "diagram.fit_to_window", ("Ctrl+0",), "Fit the diagram to the window",
                while_busy=ON),
@@ -77,6 +84,10 @@ ACTIONS = (
     ActionSpec("presentation", "&Presentation mode", "model.set_presentation", ("F5",),
                "Large text, the diagram and the current computation first, less around them", while_busy=ON,
                checkable=True),
+    ActionSpec("copy_diagram", "Copy &diagram as picture", "copy_diagram", ("Ctrl+Shift+C",),
+               "The diagram as shown, to the clipboard as an image", while_busy=ON),
+    ActionSpec("copy_computation", "Copy current &computation as text", "copy_computation", ("Ctrl+Alt+C",),
+               "The side panel's current computation, symbols then numbers, to the clipboard", while_busy=ON),
     ActionSpec("edit_selected", "&Edit selected value…", "edit_selected", ("F2",),
                "Type an exact value for the selected weight, bias or unit"),
     ActionSpec("edit_lr", "Edit &learning rate…", "edit_learning_rate", ("Ctrl+L",)),
@@ -99,10 +110,10 @@ ACTIONS = (
 # Where the actions go: "|" is a separator; other names are the window's menus and widgets.
 # Stop is not on the toolbar: while a job runs it stands beside its progress in the status bar.
 MENUS = {
-    "&File": "open recent presets save save_as | export_trace export_trace_current export_history | quit",
-    "&Edit": "undo redo | edit_selected edit_lr reset",
+    "&File": "open recent presets save save_as | export_trace export_trace_current export_history export_picture | quit",
+    "&Edit": "undo redo | copy_diagram copy_computation | edit_selected edit_lr reset",
     "&Network": "new_network edit_structure | samples generate_data import_csv export_samples",
-    "&Run": "step step_back finish_phase finish_iteration play train stop",
+    "&Run": "step step_back finish_phase finish_iteration play train stop | sequential gradient_check",
     "&View": "fit zoom_in zoom_out | larger_text smaller_text presentation",
     "&Help": "help_keys about",
 }

@@ -169,3 +169,20 @@ class ChangeNetwork(Command):
     def undo_it(self):
         self.old.restore(self.old_mark)
         self.model.set_session(self.old, self.old_source)
+
+
+class SetUpdateOrder(Command):
+    """Simultaneous or sequential: the current iteration computed again in that order; undo
+    comes back to it as it was."""
+
+    def __init__(self, model: SessionModel, order: str):
+        super().__init__(f"update in {order} order (iteration {model.session.iteration:,})")
+        self.model, self.order = model, order
+        self.bookmark = model.bookmark()
+
+    def do(self):
+        self.model.restore(self.bookmark)
+        self.model.set_update_order(self.order)
+
+    def undo_it(self):
+        self.model.restore(self.bookmark)

@@ -5,7 +5,7 @@ milliseconds; `Job` calls next() from a zero-interval timer, so between two slic
 loop repaints, serves other timers and takes clicks (Stop included). Cancelling closes the
 generator, which cleans up after itself (an export deletes its temporary file).
 
-What a job does is a small object, `Training` or `Export`: the window shows its text and
+What a job does is a small object, `Training`, `Export` or `Check`: the window shows its text and
 what its progress counts (`unit`), and whoever handles the job's end asks what it was with
 isinstance.
 """
@@ -30,6 +30,14 @@ class Export:
     path: str
     text: str  # "Exporting the trace"
     unit: str = "iterations"  # what its progress counts: iterations of the trace, losses
+
+
+@dataclass(frozen=True)
+class Check:
+    """A gradient check of the current iteration (engine.gradcheck.Running)."""
+    running: object
+    text = "Checking the gradients"
+    unit = "parameters"
 
 
 def duration(seconds: float) -> str:

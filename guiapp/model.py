@@ -289,6 +289,11 @@ class SessionModel(QObject):
             self.networkReplaced.emit()
         self._session_changed()
 
+    def set_update_order(self, order: str) -> None:
+        layout = self.session.layout
+        self.session.set_update_order(order)
+        self._changed_from(layout)
+
     # -- undo and reset ---------------------------------------------------------------------
     def bookmark(self, whole: bool = False) -> Bookmark:
         """Where the current iteration starts (what an edit's undo returns to) or, if `whole`,

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QHBoxLayout, QLa
                                QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
 from engine import describe
+from engine.network import UPDATE_ORDER_NOTE
 from engine.quantities import Key, parameter_of
 
 from . import colours
@@ -292,8 +293,9 @@ class SidePanel(QWidget):
             intro = ""
             if session.iteration == 1 and session.net.description:
                 intro = note_html(session.net.description, c.text)
+            order = note_html(UPDATE_ORDER_NOTE, c.text) if session.net.sequential else ""
             return head + (" — nothing computed yet.</p>" + intro + self._sample_note() + "<p>Step (→) to start "
-                           "its forward pass; values shown are those the iteration starts from.</p>")
+                           "its forward pass; values shown are those the iteration starts from.</p>" + order)
         colour = c.phases.get(step.phase, c.text).name()
         head += f", <span style='color:{colour}'>{step.phase} pass</span>"
         if step.sample is not None and session.layout.batch > 1:
@@ -301,9 +303,8 @@ class SidePanel(QWidget):
         head += f" — step {session.cursor + 1} of {len(session.steps)}</p>" + self._sample_note()
         param = parameter_of(session.net.sizes, step)
         if param is not None and step.phase == "backward":  # a gradient: its whole chain rule
-            node = session.breakdown(param, step.sample)
-            return head + lines_html(node.lines(fmt)) + self._fused_note(param.layer)
-        line = lines_html([(0, session.describe(step).text(fmt))])
+            return head + lines_html(self.current_lines()) + self._fused_note(param.layer)
+        line = lines_html(self.current_lines())
         fused = session.net.fused
         if fused is not None and step.layer == session.net.depth:
             if step.quantity in ("dE_dout", "dout_dnet"):  # computed, but δ does not multiply it
@@ -315,6 +316,22 @@ class SidePanel(QWidget):
                 return head + line + note_html(f"Computed in one piece, not as ∂E/∂out × ∂out/∂net. "
                                                f"{_sentence(fused.note)}", c.text)
         return head + line
+
+    def current_lines(self) -> list[tuple[int, str]]:
+        """The current computation as (indent, text) lines: a gradient's whole chain rule, or
+        the formula with its numbers and result; none before the first step."""
+        session, fmt = self.model.session, self.model.fmt
+        step = session.current_step
+        if step is None:
+            return []
+        param = parameter_of(session.net.sizes, step)
+        if param is not None and step.phase == "backward":
+            return session.breakdown(param, step.sample).lines(fmt)
+        return [(0, session.describe(step).text(fmt))]
+
+    def current_text(self) -> str:
+        """What Copy computation puts on the clipboard: the lines, indented with spaces."""
+        return "\n".join("  " * indent + text for indent, text in self.current_lines())
 
     def _fused_note(self, layer: int) -> str:
         """For a gradient of the output layer whose δ comes in one piece: why."""

@@ -40,6 +40,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.files = Files(self)
         self.network = NetworkMenu(self)
+        self.gradcheck_dialog = None  # made when first asked for
         self.header = SettingsHeader(self.model)
         self.diagram = DiagramView(self.model)
         self.plot = LossPlot(self.model)
@@ -202,8 +203,18 @@ class MainWindow(QMainWindow):
     def _session_changed(self) -> None:
         self._update_sample_box()
         self._update_enabled()
+        self._show_update_order()
+
+    def _show_update_order(self) -> None:
+        """The menu's check follows the session (an undo changes the order too)."""
+        action = self.actions["sequential"]
+        if action.isChecked() != self.model.session.net.sequential:
+            action.blockSignals(True)
+            action.setChecked(self.model.session.net.sequential)
+            action.blockSignals(False)
 
     def _network_replaced(self) -> None:
+        self._show_update_order()
         for action in self.sample_actions:
             action.setVisible(self.model.session.layout.batch > 1)
         self._update_sample_box()
@@ -315,6 +326,66 @@ class MainWindow(QMainWindow):
         if value is None or value == self.model.read(ref):
             return
         self.undo_stack.push(commands.edit_command(self.model, ref, value))
+
+    def set_sequential(self, on: bool) -> None:
+        order = "sequential" if on else "simultaneous"
+        if order == self.model.session.net.update_order:
+            return
+        self.actions["play"].setChecked(False)
+        self.undo_stack.push(commands.SetUpdateOrder(self.model, order))
+        self.statusBar().showMessage(f"Iteration {self.model.session.iteration:,} computed again in the {order} "
+                                     "order (the side panel says how the two differ)", 8000)
+
+    def gradient_check(self) -> None:
+        from .gradcheck import GradCheckDialog
+
+        if self.gradcheck_dialog is None:
+            self.gradcheck_dialog = GradCheckDialog(self.model, self)
+        self.gradcheck_dialog.show()
+        self.gradcheck_dialog.raise_()
+        self.gradcheck_dialog.run()
+
+    # -- pictures and copies ----------------------------------------------------------------
+    def export_picture(self) -> None:
+        from . import pictures
+
+        chooser = pictures.PictureDialog(self)
+        chooser.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        chooser.dialog.accepted.connect(lambda: self._export_picture(chooser.subject.currentData(),
+                                                                    chooser.width.value()))
+        chooser.dialog.open()
+
+    def _export_picture(self, subject: str, width: int) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        from . import pictures
+
+        name = f"{self.files.stem()}-{'loss' if subject == 'loss' else 'diagram'}.png"
+        path, _ = QFileDialog.getSaveFileName(self, "Export picture", os.path.join(settings.last_folder(), name),
+                                              "PNG image (*.png);;SVG drawing (*.svg)")
+        if not path:
+            return
+        try:
+            pictures.export_to(self, subject, path, width)
+        except OSError as e:
+            self.show_message("Cannot export the picture", f"{path} could not be written: {e.strerror or e}. "
+                              "No file was changed.", QMessageBox.Icon.Warning)
+            return
+        settings.remember_folder(path)
+        self.statusBar().showMessage(f"Wrote {path}", 5000)
+
+    def copy_diagram(self) -> None:
+        from . import pictures
+
+        ratio = self.diagram.devicePixelRatioF()
+        pictures.copy_image(pictures.diagram_image(self.diagram, int(2 * ratio * self.diagram.viewport().width())))
+        self.statusBar().showMessage("The diagram is on the clipboard", 4000)
+
+    def copy_computation(self) -> None:
+        text = self.panel.current_text()
+        QApplication.clipboard().setText(text)
+        self.statusBar().showMessage("The current computation is on the clipboard" if text else
+                                     "Nothing computed yet: step first", 4000)
 
     def reset(self) -> None:
         self.actions["play"].setChecked(False)

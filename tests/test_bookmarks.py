@@ -159,3 +159,45 @@ def test_history_snapshots_are_copied_only_on_a_write_into_them():
     assert not np.shares_memory(h.values, snap)
     assert list(snap) == [1.0, 2.0, 3.0, 4.0, 5.0] and list(h.values) == [1.0, 2.0, -1.0]
     assert not snap.flags.writeable and buffer is not None
+
+
+def test_a_saved_network_resumes_exactly(tmp_path):
+    """Issue 12, item 6: xor (momentum 0.9, several samples) saved after 500 iterations, opened
+    again and trained 500 more: bit for bit the 1,000 uninterrupted iterations."""
+    from engine import netfile
+
+    s = Session(open_network("xor"))
+    s.run(500)
+    path = tmp_path / "xor-500.json"
+    netfile.save(s.current_network(), path)
+    data = __import__("json").loads(path.read_text())
+    assert data["training_state"]["iteration"] == 501 and len(data["training_state"]["loss_history"]) == 500
+    assert len(data["training_state"]["momentum_buffer"]) == len(s.net.parameters())
+    resumed = Session(netfile.load(path))
+    assert resumed.iteration == 501 and resumed.loss == s.loss
+    resumed.run(500)
+    whole = Session(open_network("xor"))
+    whole.run(1000)
+    np.testing.assert_array_equal(resumed.history.values, whole.history.values)
+    np.testing.assert_array_equal(resumed.params.theta, whole.params.theta)
+    np.testing.assert_array_equal(resumed.params.velocity, whole.params.velocity)
+    resumed.reset()  # Reset goes back to the network as it was opened: iteration 501
+    assert resumed.iteration == 501 and np.array_equal(resumed.history.values[:500], whole.history.values[:500])
+
+
+@pytest.mark.parametrize("change, words", [
+    (lambda st: st.update(iteration=3), "expected the 2 losses"),
+    (lambda st: st.update(momentum_buffer=[0.0]), "momentum_buffer"),
+    (lambda st: st.pop("loss_history"), "expected {\"iteration\""),
+    (lambda st: st.update(iteration=0), "whole number ≥ 1, found 0"),
+])
+def test_a_bad_training_state_is_refused_with_its_field(tmp_path, change, words):
+    from engine import netfile
+
+    s = Session(open_network("xor"))
+    s.run(4)
+    data = netfile.to_dict(s.current_network())
+    change(data["training_state"])
+    with pytest.raises(netfile.NetworkFileError) as e:
+        netfile.parse(data, "x.json")
+    assert "training_state" in str(e.value) and words in str(e.value)

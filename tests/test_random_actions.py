@@ -193,10 +193,11 @@ def params_key(params) -> tuple:
 
 
 def pure(net, iteration: int) -> State:
-    """The opened network trained iteration-1 times, nothing else."""
+    """The opened network trained up to `iteration`, nothing else (a saved network opens at
+    the iteration it was saved at)."""
     s = Session(net)
-    if iteration > 1:
-        s.run(iteration - 1)
+    if iteration > s.iteration:
+        s.run(iteration - s.iteration)
     return State.of(s)
 
 
