@@ -3,7 +3,8 @@
 `fn(net)` gives out, `grad(net, out)` gives ∂out/∂net element by element (softmax has no
 element-wise derivative: its Jacobian is folded into the output delta, see `maths`).
 `text(net, nets)` (nets: the whole layer's, which softmax needs) and `grad_text(net, out)` build the formula from symbols or from numbers, so the
-side panel and the trace CSV write the same expression the maths used.
+side panel and the trace CSV write the same expression the maths used. `bounds` is the range
+of out (None on an unbounded side): the output map colours a bounded output on that range.
 """
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ class Activation:
     grad: Callable[[np.ndarray, np.ndarray], np.ndarray] | None
     text: Callable[[str, list[str]], str]
     grad_text: Callable[[str, str], str]
+    bounds: tuple[float | None, float | None] = (None, None)
 
     @property
     def elementwise(self) -> bool:
@@ -54,6 +56,7 @@ ACTIVATIONS: dict[str, Activation] = {
             lambda net, out: out * (1.0 - out),
             lambda net, nets: f"1/(1 + e^(−{net}))",
             lambda net, out: f"{out}·(1 − {out})",
+            (0.0, 1.0),
         ),
         Activation(
             "tanh",
@@ -61,6 +64,7 @@ ACTIVATIONS: dict[str, Activation] = {
             lambda net, out: 1.0 - out * out,
             lambda net, nets: f"tanh({net})",
             lambda net, out: f"1 − {out}²",
+            (-1.0, 1.0),
         ),
         Activation(
             "relu",
@@ -68,6 +72,7 @@ ACTIVATIONS: dict[str, Activation] = {
             lambda net, out: (net > 0.0).astype(np.float64),
             lambda net, nets: f"max(0, {net})",
             lambda net, out: f"1 if {net} > 0 else 0",
+            (0.0, None),
         ),
         Activation(
             "leaky_relu",
@@ -89,6 +94,7 @@ ACTIVATIONS: dict[str, Activation] = {
             None,
             lambda net, nets: f"e^{net} / (" + " + ".join(f"e^{n}" for n in nets) + ")",
             lambda net, out: "softmax Jacobian (folded into δ)",
+            (0.0, 1.0),
         ),
     )
 }

@@ -110,12 +110,14 @@ class Plan:
         self.quick = quick_iterate(self)  # training's unrecorded iterations, where it applies
 
 
-def forward(plan: Plan, weights, biases, x: np.ndarray):
-    """nets[l-1] and outs[l] for l = 1..L (outs[0] is x)."""
+def forward(plan: Plan, params: Params, x: np.ndarray):
+    """The forward pass of the inputs `x` (one row each, any number of rows) in one vectorised
+    call: nets[l-1] and outs[l] for l = 1..L (outs[0] is x). Every iteration starts with it
+    (`iterate`; `quick_iterate` makes the same calls), and the output map runs it on a grid."""
     nets, outs = [], [x]
     out = x
-    for w, b, act in zip(weights, biases, plan.acts):
-        net = out @ w.T + b
+    for wt, b, act in zip(params.transposed, params.biases, plan.acts):
+        net = out @ wt + b
         out = act.fn(net)
         nets.append(net)
         outs.append(out)
@@ -123,7 +125,7 @@ def forward(plan: Plan, weights, biases, x: np.ndarray):
 
 
 def batch_loss(plan: Plan, params: Params, x: np.ndarray, t: np.ndarray) -> float:
-    nets, outs = forward(plan, params.weights, params.biases, x)
+    nets, outs = forward(plan, params, x)
     return plan.loss.terms_of(nets[-1], outs[-1], t)[1] / len(x)
 
 
@@ -149,13 +151,8 @@ def iterate(plan: Plan, params: Params, x: np.ndarray, t: np.ndarray, lr: float,
     quantity table (`quantities`) names them; some of those arrays are buffers that the next
     call reuses, so copy them out (`Layout.pack`) first."""
     batch, acts = len(x), plan.acts
-    nets, outs = [], [x]
-    out = x
-    for wt, b, act in zip(params.transposed, params.biases, acts):
-        net = out @ wt + b
-        out = act.fn(net)
-        nets.append(net)
-        outs.append(out)
+    nets, outs = forward(plan, params, x)
+    net, out = nets[-1], outs[-1]
     terms = plan.loss.terms(net, out, t)
     loss = float(np.add.reduce(terms, None))
     if loss != loss and plan.loss.exact_terms is not None:  # NaN: 0·ln(0) in the quick form
@@ -229,7 +226,8 @@ def iterate(plan: Plan, params: Params, x: np.ndarray, t: np.ndarray, lr: float,
 
 def quick_iterate(plan: Plan):
     """`iterate` without a record for the common case (simultaneous order, no momentum), with
-    every choice made once: the same functions called on the same numbers in the same order,
+    every choice made once (its forward loop is `forward` inlined, with the functions looked
+    up once): the same functions called on the same numbers in the same order,
     so the same results bit for bit (the tests compare both with PyTorch). None where the
     general `iterate` is needed. Used by training, where a tiny network's Python overhead
     would otherwise cost as much as its arithmetic."""

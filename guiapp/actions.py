@@ -88,6 +88,9 @@ ACTIONS = (
                "The diagram as shown, to the clipboard as an image", while_busy=ON),
     ActionSpec("copy_computation", "Copy current &computation as text", "copy_computation", ("Ctrl+Alt+C",),
                "The side panel's current computation, symbols then numbers, to the clipboard", while_busy=ON),
+    ActionSpec("output_map", "&Output map", "set_output_map_shown", ("Ctrl+Shift+M",),
+               "The selected output unit over the inputs' plane, beside the loss curve", while_busy=ON,
+               checkable=True),
     ActionSpec("edit_selected", "&Edit selected value…", "edit_selected", ("F2",),
                "Type an exact value for the selected weight, bias or unit"),
     ActionSpec("edit_lr", "Edit &learning rate…", "edit_learning_rate", ("Ctrl+L",)),
@@ -114,7 +117,7 @@ MENUS = {
     "&Edit": "undo redo | copy_diagram copy_computation | edit_selected edit_lr reset",
     "&Network": "new_network edit_structure | samples generate_data import_csv export_samples",
     "&Run": "step step_back finish_phase finish_iteration play train stop | sequential gradient_check",
-    "&View": "fit zoom_in zoom_out | larger_text smaller_text presentation",
+    "&View": "fit zoom_in zoom_out | larger_text smaller_text presentation | output_map",
     "&Help": "help_keys about",
 }
 TOOLBAR = ("step_back step finish_phase finish_iteration play speed | train_count train | "
@@ -191,7 +194,7 @@ def help_text() -> str:
         "weight, bias, input unit (its input), output unit (its target) or the η tag (the learning rate) "
         "to type an exact value (0.5, -1e-3, .5, 1/2 or 0,5; η must be positive), or select it and press "
         "Enter. Wheel zooms the diagram, dragging moves it. Hover over the loss curve to read iteration and "
-        "loss; click a computation in the list to go there. Drop a network file (.json) on the window to "
+        "loss, over the output map to read the inputs and the output there; click a computation in the list to go there. Drop a network file (.json) on the window to "
         "open it.</p>"
         "<p><b>Undo</b> returns to the iteration an edit was made in, as it was then.</p>"
     )

@@ -19,6 +19,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 TEXT_CONTRAST = 4.5  # WCAG AA for normal text
 LINE_CONTRAST = 3.0  # WCAG AA for graphics
+OUTPUT_MAP = "cividis"  # the output map's colour scale: perceptually uniform, made for colour-blind eyes
 
 
 def luminance(colour: QColor) -> float:
@@ -119,6 +120,16 @@ class Scheme:
     @property
     def plot_marker(self) -> QColor:
         return self.highlight
+
+    # The output map: a sample is a disc in its target's colour with a ring of the text colour
+    # inside a halo of the background's, which shows on any colour of the map
+    @property
+    def map_ring(self) -> QColor:
+        return self.text
+
+    @property
+    def map_halo(self) -> QColor:
+        return self.background
 
 
 def scheme(palette: QPalette | None = None) -> Scheme:

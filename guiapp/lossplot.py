@@ -16,6 +16,7 @@ from engine.formula import MINUS
 
 from . import colours
 from .model import SessionModel
+from .readout import Readout
 
 
 def plain(value: float) -> str:
@@ -66,7 +67,7 @@ class LossPlot(QWidget):
         self.plot.addItem(self.hover_dot)
         self.log_scale = QCheckBox("log scale", objectName="logScale")
         self.log_scale.toggled.connect(self.set_log)
-        self.readout = QLabel(objectName="readout")
+        self.readout = Readout(objectName="readout")  # shortened on its left: its end holds the loss
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._x = np.arange(1, 1025, dtype=np.float64)
         self._shown: tuple = ()  # what the curve was last given: (count, last loss, buffer, log)
@@ -78,8 +79,7 @@ class LossPlot(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(QLabel("<b>Loss</b>"))
         bar.addWidget(self.log_scale)
-        bar.addStretch(1)
-        bar.addWidget(self.readout)
+        bar.addWidget(self.readout, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)

@@ -1,6 +1,6 @@
 """Pictures of the window's views for slides and handouts: the diagram (as shown, or the whole
-network fitted) and the loss curve, as PNG at a chosen width or as SVG, or copied to the
-clipboard as an image.
+network fitted), the loss curve and the output map, as PNG at a chosen width or as SVG, or the
+diagram copied to the clipboard as an image.
 
 The diagram is a QGraphicsScene: it is rendered again at the size asked for (text and lines
 stay sharp), and to SVG by Qt's SVG generator (text stays text). The loss curve is a
@@ -118,7 +118,8 @@ def write_atomic(path: str, write) -> None:
 
 
 # -- the dialog ---------------------------------------------------------------------------------------
-SUBJECTS = {"diagram": "the diagram, as shown", "whole": "the whole diagram, fitted", "loss": "the loss curve"}
+SUBJECTS = {"diagram": "the diagram, as shown", "whole": "the whole diagram, fitted", "loss": "the loss curve",
+            "map": "the output map"}
 
 
 class PictureDialog:
@@ -132,8 +133,11 @@ class PictureDialog:
         self.dialog = QDialog(window, objectName="pictureDialog")
         self.dialog.setWindowTitle("Export picture")
         self.subject = QComboBox(objectName="pictureSubject")
+        from engine.outputmap import why_empty
+
         for key, text in SUBJECTS.items():
-            self.subject.addItem(text, key)
+            if key != "map" or why_empty(window.model.session.net) is None:  # a map only where there is one
+                self.subject.addItem(text, key)
         self.width = QSpinBox(objectName="pictureWidth")
         self.width.setRange(16, MAX_PIXELS)
         self.width.setSuffix(" px")
@@ -177,6 +181,16 @@ def export_to(window, subject: str, path: str, width: int) -> None:
         finally:
             figure.close()
             figure.deleteLater()
+    elif subject == "map":
+        if not window.output_map.isVisible():  # hidden, it computes nothing: shown, it is up to date
+            window.actions["output_map"].setChecked(True)
+            QGuiApplication.processEvents()
+        plot = window.output_map.plot
+        if svg:
+            write_atomic(path, lambda temporary: view_svg(plot, temporary, plot.sceneRect(),
+                                                          "Backprop Stepper output map"))
+        else:
+            write_atomic(path, lambda temporary: plot_export(plot, temporary, width))
     elif svg:
         title = window.model.session.net.name
         write_atomic(path, lambda temporary: diagram_svg(window.diagram, temporary, subject == "whole", title))

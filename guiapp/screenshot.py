@@ -1,15 +1,15 @@
 """Render the window to a PNG without a screen.
 
     python -m guiapp.screenshot OUT.png [NETWORK] [STEPS] [--size 1024x700] [--dark] [--presentation]
-                                        [--text-scale PERCENT] [--select NAME] [--dialog NAME]
+                                        [--text-scale PERCENT] [--select NAME] [--dialog NAME] [--train N]
 
 NETWORK is a preset name or a network file (default: mazur, the worked example). By default
 the picture shows the network mid-way through the backward pass of its first iteration with
 w1 selected (the README's picture), at 1400×860 in the desktop's light palette. Uses Qt's
 offscreen platform unless a display is asked for (QT_QPA_PLATFORM). With --dialog, the picture
 is of that window (samples: the samples table; structure: Edit structure; generate: a data set;
-import: a CSV file of the network's samples) opened over the main
-window.
+import: a CSV file of the network's samples) opened over the main window. With --train N, the
+window's Train runs N iterations first (the output map then shows what was learnt).
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ import sys
 
 def render(out: str, network: str = "mazur", steps: int | None = None, width: int = 1400, height: int = 860,
            select: str | None = "w1", dark: bool = False, presentation: bool = False,
-           text_scale: int | None = None, dialog: str | None = None) -> None:
+           text_scale: int | None = None, dialog: str | None = None, train: int = 0) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import tempfile
 
@@ -47,6 +47,11 @@ def render(out: str, network: str = "mazur", steps: int | None = None, width: in
     window.resize(width, height)
     window.show()
     app.processEvents()
+    if train:
+        window.train_count.setValue(train)
+        window.actions["train"].trigger()
+        while window.model.busy:
+            app.processEvents()
     session = window.model.session
     if steps is None:  # mid-way through the backward pass
         backward = [n for n, s in enumerate(session.steps) if s.phase == "backward"]
@@ -120,6 +125,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--presentation", action="store_true", help="presentation mode (F5)")
     parser.add_argument("--text-scale", type=int, default=None, help="text size in %% of the desktop's")
     parser.add_argument("--dialog", choices=sorted(DIALOGS), default=None, help="render this window instead")
+    parser.add_argument("--train", type=int, default=0, help="iterations to train first (default 0)")
     parser.add_argument("--select", default="w1", help="the weight or bias to select (default w1; '' for none)")
     return parser
 
@@ -127,7 +133,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
     render(args.out, args.network, args.steps, *args.size, select=args.select or None, dark=args.dark,
-           presentation=args.presentation, text_scale=args.text_scale, dialog=args.dialog)
+           presentation=args.presentation, text_scale=args.text_scale, dialog=args.dialog, train=args.train)
     print(f"wrote {args.out}")
     return 0
 

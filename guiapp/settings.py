@@ -1,5 +1,5 @@
 """What the window remembers between runs (QSettings): geometry, toolbars, digits, text size,
-presentation mode, last folder, recent files.
+presentation mode, whether the output map is shown, last folder, recent files.
 
 Everything is stored under a version key: settings of another version are ignored."""
 from __future__ import annotations
@@ -52,8 +52,8 @@ def forget_recent(path: str | None = None) -> None:
 
 
 def restore_window(window) -> None:
-    """Geometry, toolbar state, digits, text size and presentation mode of `window` (a
-    MainWindow) as it was last closed."""
+    """Geometry, toolbar state, digits, text size, presentation mode and the output map of
+    `window` (a MainWindow) as it was last closed."""
     s = store()
     if int(s.value("settings_version", 0)) != VERSION:
         window.resize(1400, 860)
@@ -67,6 +67,7 @@ def restore_window(window) -> None:
     window.model.set_digits(int(s.value("view/digits", window.model.digits)))
     window.model.set_text_scale(int(s.value("view/text_scale", window.model.text_scale)))
     window.model.set_presentation(s.value("view/presentation", False) in (True, "true"))
+    window.actions["output_map"].setChecked(s.value("view/output_map", True) in (True, "true"))
 
 
 def save_window(window) -> None:
@@ -77,4 +78,5 @@ def save_window(window) -> None:
     s.setValue("view/digits", window.model.digits)
     s.setValue("view/text_scale", window.model.text_scale)
     s.setValue("view/presentation", window.model.presentation)
+    s.setValue("view/output_map", window.actions["output_map"].isChecked())
     s.sync()

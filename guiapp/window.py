@@ -1,5 +1,6 @@
-"""The main window: layout and wiring of the settings header, diagram, loss curve, side panel,
-toolbar, menus and status bar; the text size of all of them and the presentation layout.
+"""The main window: layout and wiring of the settings header, diagram, loss curve, output map,
+side panel, toolbar, menus and status bar; the text size of all of them and the presentation
+layout.
 
 What the views show lives in the model (`SessionModel`); the actions and their busy rule in
 `actions`; opening, saving and exporting in `files`; what is remembered in `settings`.
@@ -26,6 +27,7 @@ from .jobs import Training
 from .lossplot import LossPlot
 from .model import Problem, SessionModel, ValueRef
 from .networkmenu import NetworkMenu
+from .outputmap import OutputMap
 from .panel import SidePanel
 from .status import StatusBar
 
@@ -44,6 +46,7 @@ class MainWindow(QMainWindow):
         self.header = SettingsHeader(self.model)
         self.diagram = DiagramView(self.model)
         self.plot = LossPlot(self.model)
+        self.output_map = OutputMap(self.model)
         self.panel = SidePanel(self.model)
         self.play_timer = QTimer(self)
         self.play_timer.timeout.connect(self.model.step)
@@ -54,6 +57,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_status()
         self._connect()
+        self.actions["output_map"].setChecked(True)  # unless the settings say otherwise
 
         self.files.take_drops()
         settings.restore_window(self)
@@ -69,12 +73,18 @@ class MainWindow(QMainWindow):
         column.setSpacing(0)
         column.addWidget(self.header)
         column.addWidget(self.diagram, 1)
+        self.bottom = QSplitter(Qt.Orientation.Horizontal, objectName="bottom")  # the loss curve, the output map
+        self.bottom.addWidget(self.plot)
+        self.bottom.addWidget(self.output_map)
+        self.bottom.setStretchFactor(0, 3)
+        self.bottom.setStretchFactor(1, 2)
+        self.bottom.setSizes([600, 400])  # the loss curve's read-out whole at 1024 wide
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(network)
-        left.addWidget(self.plot)
+        left.addWidget(self.bottom)
         left.setStretchFactor(0, 5)
         left.setStretchFactor(1, 1)
-        left.setSizes([700, 130])
+        left.setSizes([600, 200])
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.panel)
@@ -260,7 +270,7 @@ class MainWindow(QMainWindow):
             return
         if on:
             self._desk_sizes = self.splitter.sizes()
-        self.plot.setVisible(not on)
+        self.bottom.setVisible(not on)
         self.statusBar().setVisible(not on)
         self.splitter.setOrientation(Qt.Orientation.Vertical if on else Qt.Orientation.Horizontal)
         if on:
@@ -301,6 +311,10 @@ class MainWindow(QMainWindow):
 
     def train(self) -> None:
         self.model.train(self.train_count.value())
+
+    def set_output_map_shown(self, on: bool) -> None:
+        """View ▸ Output map: the map beside the loss curve, or the loss curve alone."""
+        self.output_map.setVisible(on)
 
     # -- edits ------------------------------------------------------------------------------
     def edit_selected(self) -> None:

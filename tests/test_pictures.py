@@ -5,6 +5,9 @@ import pytest
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
+from engine import netfile
+from tests.helpers import ROOT
+
 
 def svg_texts(path) -> str:
     root = ET.parse(path).getroot()  # it parses
@@ -82,3 +85,19 @@ def test_copies_to_the_clipboard(qtbot, make_window):
     image = QApplication.clipboard().image()
     assert not image.isNull() and image.width() == int(2 * w.diagram.devicePixelRatioF() *
                                                        w.diagram.viewport().width())
+
+
+def test_the_output_map_as_png_and_svg(qtbot, make_window, tmp_path):
+    from guiapp import pictures
+
+    w = make_window("xor")
+    w.model.train(30)
+    qtbot.waitUntil(lambda: not w.model.busy)
+    pictures.export_to(w, "map", str(tmp_path / "m.png"), 800)
+    assert QImage(str(tmp_path / "m.png")).width() == 800
+    pictures.export_to(w, "map", str(tmp_path / "m.svg"), 0)
+    assert "i1" in svg_texts(tmp_path / "m.svg")  # its axis
+    dialog = pictures.PictureDialog(w)
+    assert dialog.subject.findData("map") >= 0
+    three = make_window(net=netfile.load(ROOT / "tests" / "data" / "3-4-4-2.json"))
+    assert pictures.PictureDialog(three).subject.findData("map") == -1  # 3 inputs: no map to export

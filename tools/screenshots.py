@@ -1,7 +1,8 @@
 """Render the window's look in every case it must be readable in: python tools/screenshots.py [OUT_DIR]
 
-mazur, xor, softmax and a 3-4-4-2 network (tests/data/3-4-4-2.json), each at 1024×700 and
-1400×860 and in presentation mode at 1920×1080, in a light and a dark palette: 24 PNGs in
+mazur, xor, softmax, a 3-4-4-2 network (tests/data/3-4-4-2.json) and xor after 300 iterations
+of training with nothing selected (its output map shows what was learnt), each at 1024×700 and
+1400×860 and in presentation mode at 1920×1080, in a light and a dark palette: 30 PNGs in
 OUT_DIR (default /tmp/shots). Each is rendered by its own `python -m guiapp.screenshot`, so
 that no Qt state carries over from one to the next. Options after OUT_DIR go to every render
 (e.g. --text-scale 125).
@@ -14,7 +15,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-NETWORKS = {"mazur": "mazur", "xor": "xor", "softmax": "softmax", "3-4-4-2": str(ROOT / "tests/data/3-4-4-2.json")}
+# name: the network and the steps or options of its render
+NETWORKS = {"mazur": ["mazur"], "xor": ["xor"], "softmax": ["softmax"],
+            "3-4-4-2": [str(ROOT / "tests/data/3-4-4-2.json")],
+            "xor-trained": ["xor", "0", "--train", "300", "--select", ""]}
 LOOKS = {"1024x700": ["--size", "1024x700"], "1400x860": ["--size", "1400x860"],
          "presentation-1920x1080": ["--size", "1920x1080", "--presentation"]}
 PALETTES = {"light": [], "dark": ["--dark"]}
@@ -30,7 +34,8 @@ def main(argv: list[str]) -> int:
         for look, look_args in LOOKS.items():
             for palette, palette_args in PALETTES.items():
                 png = out / f"{name}-{look}-{palette}.png"
-                command = [sys.executable, "-m", "guiapp.screenshot", str(png), network, *look_args, *palette_args, *extra]
+                command = [sys.executable, "-m", "guiapp.screenshot", str(png), *network, *look_args, *palette_args,
+                           *extra]
                 result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
                 if result.returncode:
                     failed += 1
