@@ -1,26 +1,46 @@
 """Data sets like TensorFlow Playground's, seeded and reproducible.
 
-Classification (2 inputs, 2 classes "0" and "1"): `xor` (quadrants), `circle` (inside or
-outside a ring), `gaussians` (two clusters), `spiral` (two arms). Regression: `sine` and
-`cubic` (1 input), `plane` (2 inputs), with values in [0, 1] so that a sigmoid output can
-fit them. Inputs lie in about [−1, 1]; `noise` is the standard deviation of the Gaussian noise
-added to the inputs (classification) or to the values (regression), in those units.
+`generate(name, samples, noise, seed)` gives `engine.targets.Data`: the inputs, (samples, 1 or
+2) float64, and either class labels or values, and a one-line description of how it was made
+("spiral data set (two interleaved spiral arms), 200 samples, noise 0.1, seed 3; classes in
+order 0, 1"). The same
+arguments give the same numbers (numpy's default_rng(seed)). `Data.targets(outputs, loss)`
+turns it into a network's targets (engine.targets).
 
-`generate(name, samples, noise, seed)` gives `Data`: the inputs and either class labels or
-values, and a one-line description of how it was made. `Data.targets(sizes, loss)` turns it
-into a network's targets (engine.targets rules).
+Classification: 2 inputs, 2 classes "0" and "1" (in that order: for one sigmoid output,
+class "1" is the target 1). Without noise:
+- `xor`: inputs uniform in [−1, 1]²; class 1 where x₁ and x₂ have opposite signs.
+- `circle`: every other sample (the 1st, 3rd, ...) class 1 at a radius uniform in [0, 0.5],
+  the others class 0 at a radius in [0.7, 1]; angles uniform.
+- `gaussians`: alternately class 0 around (−½, −½) and class 1 around (½, ½), standard
+  deviation 0.2 (plus the noise) in each input.
+- `spiral`: alternately class 0 and 1 on two arms t·(sin a, cos a), a = 3.5π·t (+π for class
+  1), t uniform in [0, 1]: inputs within the unit disc.
+Regression: inputs uniform in [−1, 1]; values in [0.1, 0.9], so that a sigmoid output with
+bce fits them:
+- `sine`: y = ½ + 0.4·sin(πx) (1 input); `cubic`: y = ½ + 0.4·x³ (1 input);
+- `plane`: y = ½ + 0.2·x₁ + 0.2·x₂ (2 inputs).
+
+`noise` is the standard deviation of Gaussian noise added to the inputs (classification; for
+`gaussians`, to the clusters' spread) or to the values (regression, which may then leave
+[0, 1]: a bce network refuses such targets with the sample named), from 0 to MAX_NOISE. The
+number of samples is from 1 to MAX_SAMPLES (engine.limits).
 """
 from __future__ import annotations
+
+import operator
 
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
 
+from .limits import MAX_GENERATED_SAMPLES as MAX_SAMPLES
+from .netfile import printable, whole_number_problem
 from .targets import Data
 
-MAX_SAMPLES = 10_000  # a generated data set has at most this many samples
-MAX_NOISE = 10.0
+MAX_NOISE = 10.0  # standard deviation, in the inputs' or the values' units
+KINDS = ("classification", "regression")
 
 
 @dataclass(frozen=True)
@@ -87,18 +107,31 @@ DATASETS = {d.name: d for d in (
 )}
 
 
+def _whole(value):
+    try:
+        return operator.index(value) if not isinstance(value, bool) else value
+    except TypeError:
+        return value
+
+
 def generate(name: str, samples: int = 200, noise: float = 0.0, seed: int = 0) -> Data:
-    """The data set `name` with `samples` samples: the same numbers for the same arguments.
-    Raises ValueError (one line) for an unknown name, a size or noise out of range."""
-    if name not in DATASETS:
-        raise ValueError(f"unknown data set {name!r} (known: {', '.join(DATASETS)})")
-    if not 1 <= samples <= MAX_SAMPLES:
-        raise ValueError(f"the number of samples must be from 1 to {MAX_SAMPLES:,}, found {samples:,}")
-    if not 0 <= noise <= MAX_NOISE:
-        raise ValueError(f"the noise must be from 0 to {MAX_NOISE}, found {noise}")
+    """The data set `name` with `samples` samples (see the module): the same numbers for the
+    same arguments. Raises ValueError (one line) for an unknown name, a number of samples,
+    noise or seed out of range, before any work."""
+    if not isinstance(name, str) or name not in DATASETS:
+        raise ValueError(f"unknown data set {printable(repr(name), 60)} (known: {', '.join(DATASETS)})")
+    samples, seed = _whole(samples), _whole(seed)  # numpy's integers too
+    if whole_number_problem(samples, 1) is not None or samples > MAX_SAMPLES:
+        raise ValueError(f"the number of samples must be from 1 to {MAX_SAMPLES:,}, found {printable(samples, 60)}")
+    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0 <= noise <= MAX_NOISE:
+        raise ValueError(f"the noise must be from 0 to {MAX_NOISE}, found {printable(noise, 60)}")
+    if whole_number_problem(seed, 0) is not None:
+        raise ValueError(f"the seed must be a whole number ≥ 0, found {printable(seed, 60)}")
     d = DATASETS[name]
-    x, y = d.make(np.random.default_rng(seed), samples, float(noise))
-    description = f"{name} data set ({d.text}), {samples} samples, noise {noise!r}, seed {seed}"
+    noise = float(noise)
+    x, y = d.make(np.random.default_rng(seed), samples, noise)
+    description = f"{name} data set ({d.text}), {samples:,} samples, noise {noise!r}, seed {seed}"
     if d.kind == "classification":
-        return Data(inputs=x, labels=[str(v) for v in y], classes=["0", "1"], description=description)
+        return Data(inputs=x, labels=[str(v) for v in y], classes=["0", "1"],
+                    description=f"{description}; classes in order 0, 1")
     return Data(inputs=x, values=y[:, None], description=description)

@@ -15,6 +15,11 @@ MAX_BATCH_VALUES = 1_000_000  # batch × all units: about 8 MB per array of the 
 MAX_STEPS = 250_000  # computations in one iteration: what the stepper lists (about 0.7 s and 65 MB to list) and
 # the trace CSV writes per iteration
 
+# Data from outside (engine.datasets, engine.csvdata): read or made whole before it is used.
+MAX_GENERATED_SAMPLES = 10_000  # a generated data set
+MAX_CSV_BYTES = 16 * 1024 * 1024  # a CSV file is read whole: larger ones are refused unread
+MAX_CSV_ROWS = 100_000  # data rows of a CSV file
+
 
 def parameters(sizes) -> int:
     return sum(sizes[l] * (sizes[l - 1] + 1) for l in range(1, len(sizes)))
@@ -41,8 +46,9 @@ def problems(sizes, batch: int):
                       f"at most {MAX_BATCH_VALUES:,} (use a smaller batch_size)")
     s = steps(sizes, batch)
     if s > MAX_STEPS:
-        yield "batch_size", (f"{s:,} computations per iteration ({batch:,} samples per iteration); at most "
-                             f"{MAX_STEPS:,} (use a smaller batch_size)")
+        per = f"{batch:,} sample{'s' if batch != 1 else ''} per iteration"
+        yield "batch_size", f"{s:,} computations per iteration ({per}); at most {MAX_STEPS:,} (use a smaller batch_size)"
+
 
 # The loss of every iteration is kept (8 bytes each): at most this many, 400 MB.
 MAX_ITERATIONS = 50_000_000

@@ -59,6 +59,98 @@ def _is_number(v) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
+def number_problem(v) -> str | None:
+    """Why `v` is not a finite number, if it is not."""
+    if not _is_number(v):
+        return f"expected a number, found {shown(v)}"
+    try:
+        x = float(v)
+    except OverflowError:
+        return "must be a finite number, found an integer too large for a float64"
+    if not math.isfinite(x):
+        return f"must be a finite number, found {x}"
+    return None
+
+
+def whole_number_problem(v, minimum: int) -> str | None:
+    """Why `v` is not a whole number ≥ `minimum`, if it is not."""
+    if not isinstance(v, int) or isinstance(v, bool) or v < minimum:
+        return f"expected a whole number ≥ {minimum}, found {shown(v)}"
+    return None
+
+
+def structure_problems(layers, activations, loss) -> list[tuple[str, str]]:
+    """Every rule of a network's structure, as (field, reason) for each one broken, in the order
+    `parse` reports them (it refuses the first); empty if the structure is valid. Fields are the
+    file's: "layers", "layers[k]", "layers[-1]", "activations", "activations[k]",
+    "activations[-1]", "loss". The values may be anything a file holds; engine.design checks a
+    design with this same function."""
+    found = []
+    depth = None
+    if not isinstance(layers, list) or len(layers) < 2:
+        found.append(("layers", f"expected a list of at least 2 layer sizes, found {shown(layers)}"))
+    else:
+        depth = len(layers) - 1
+        if len(layers) > MAX_LAYERS:
+            found.append(("layers", f"at most {MAX_LAYERS} layers, found {len(layers)}"))
+    sizes = layers if isinstance(layers, list) and len(layers) <= MAX_LAYERS else []  # each entry: not in a long list
+    for k, n in enumerate(sizes):
+        problem = whole_number_problem(n, 1)
+        if problem:
+            found.append((f"layers[{k}]", problem))
+    for k, n in enumerate(sizes):
+        if whole_number_problem(n, 1) is None and n > MAX_UNITS:
+            found.append((f"layers[{k}]", f"at most {MAX_UNITS} units in a layer, found {n}"))
+
+    acts = activations if isinstance(activations, list) and len(activations) <= MAX_LAYERS else []
+    if not isinstance(activations, list) or (depth is not None and len(activations) != depth):
+        count = "" if depth is None else f"{depth} "
+        found.append(("activations", f"expected a list of {count}activation names (one per layer after the inputs)"))
+    for k, a in enumerate(acts):
+        if not isinstance(a, str) or a not in ACTIVATIONS:
+            found.append((f"activations[{k}]", f"unknown activation {shown(a)} (known: {', '.join(ACTIVATIONS)})"))
+        elif a == "softmax" and k != len(acts) - 1:
+            found.append((f"activations[{k}]", "softmax is allowed on the output layer only"))
+    loss_known = isinstance(loss, str) and loss in LOSSES
+    if not loss_known:
+        found.append(("loss", f"unknown loss {shown(loss)} (known: {', '.join(LOSSES)})"))
+    last = acts[-1] if acts and isinstance(acts[-1], str) and acts[-1] in ACTIVATIONS else None
+    if last is None or not loss_known:
+        return found  # the rules between the output layer and the loss need both
+    if last == "softmax" and loss != "cross_entropy":
+        found.append(("loss", f"a softmax output layer needs the cross_entropy loss, found {loss}"))
+    if loss == "cross_entropy" and last != "softmax":
+        found.append(("activations[-1]", f"the cross_entropy loss needs a softmax output layer, found {last}"))
+    if last == "softmax" and sizes and whole_number_problem(sizes[-1], 1) is None and sizes[-1] < 2:
+        found.append(("layers[-1]", "a softmax output layer needs at least 2 units"))
+    if loss == "bce" and last != "sigmoid":
+        found.append(("activations[-1]", f"the bce loss needs outputs in (0, 1): a sigmoid output layer, found {last}"))
+    return found
+
+
+SETTINGS = ("seed", "train_biases", "learning_rate", "momentum", "batch_size", "update_order")
+
+
+def setting_problem(name: str, value) -> str | None:
+    """Why a network cannot have `value` for the setting `name` (one of SETTINGS: the file's
+    "seed", "train_biases", "optimizer.learning_rate", "optimizer.momentum", "batch_size",
+    "update_order"), if it cannot. None is a valid seed (no seed) and batch_size (every sample)."""
+    if name in ("seed", "batch_size"):
+        return None if value is None else whole_number_problem(value, 0 if name == "seed" else 1)
+    if name == "train_biases":
+        return None if isinstance(value, bool) else f"expected true or false, found {shown(value)}"
+    if name in ("learning_rate", "momentum"):
+        problem = number_problem(value)
+        if problem is not None:
+            return problem
+        if name == "learning_rate":
+            return learning_rate_problem(float(value))
+        return None if 0.0 <= value < 1.0 else f"must be in [0, 1), found {float(value)}"
+    if name == "update_order":
+        return None if value in UPDATE_ORDERS else f"expected one of {', '.join(UPDATE_ORDERS)}, found {shown(value)}"
+    raise KeyError(name)
+
+
 class _Checker:
     def __init__(self, source: str):
         self.source = source
@@ -66,16 +158,17 @@ class _Checker:
     def fail(self, field: str, problem: str):
         raise NetworkFileError(self.source, field, problem)
 
+    def check(self, field: str, problem: str | None):
+        if problem is not None:
+            self.fail(field, problem)
+
     def number(self, v, field: str) -> float:
-        if not _is_number(v):
-            self.fail(field, f"expected a number, found {shown(v)}")
-        try:
-            x = float(v)
-        except OverflowError:
-            self.fail(field, "must be a finite number, found an integer too large for a float64")
-        if not math.isfinite(x):
-            self.fail(field, f"must be a finite number, found {x}")
-        return x
+        self.check(field, number_problem(v))
+        return float(v)
+
+    def integer(self, v, field: str, minimum: int) -> int:
+        self.check(field, whole_number_problem(v, minimum))
+        return v
 
     def vector(self, v, n: int, field: str) -> list[float]:
         if not isinstance(v, list):
@@ -83,11 +176,6 @@ class _Checker:
         if len(v) != n:
             self.fail(field, f"expected {n} numbers, found {len(v)}")
         return [self.number(x, f"{field}[{k}]") for k, x in enumerate(v)]
-
-    def integer(self, v, field: str, minimum: int) -> int:
-        if not isinstance(v, int) or isinstance(v, bool) or v < minimum:
-            self.fail(field, f"expected a whole number ≥ {minimum}, found {shown(v)}")
-        return v
 
 
 def parse(data, source: str = "<network>") -> Network:
@@ -102,47 +190,19 @@ def parse(data, source: str = "<network>") -> Network:
         if key not in data:
             c.fail(key, "missing")
 
-    layers = data["layers"]
-    if not isinstance(layers, list) or len(layers) < 2:
-        c.fail("layers", f"expected a list of at least 2 layer sizes, found {shown(layers)}")
-    if len(layers) > MAX_LAYERS:
-        c.fail("layers", f"at most {MAX_LAYERS} layers, found {len(layers)}")
-    sizes = [c.integer(n, f"layers[{k}]", 1) for k, n in enumerate(layers)]
-    for k, n in enumerate(sizes):
-        if n > MAX_UNITS:
-            c.fail(f"layers[{k}]", f"at most {MAX_UNITS} units in a layer, found {n}")
-    depth = len(sizes) - 1
-
-    acts = data["activations"]
-    if not isinstance(acts, list) or len(acts) != depth:
-        c.fail("activations", f"expected a list of {depth} activation names (one per layer after the inputs)")
-    for k, a in enumerate(acts):
-        if not isinstance(a, str) or a not in ACTIVATIONS:
-            c.fail(f"activations[{k}]", f"unknown activation {shown(a)} (known: {', '.join(ACTIVATIONS)})")
-        if a == "softmax" and k != depth - 1:
-            c.fail(f"activations[{k}]", "softmax is allowed on the output layer only")
-    loss = data["loss"]
-    if not isinstance(loss, str) or loss not in LOSSES:
-        c.fail("loss", f"unknown loss {shown(loss)} (known: {', '.join(LOSSES)})")
-    if acts[-1] == "softmax" and loss != "cross_entropy":
-        c.fail("loss", f"a softmax output layer needs the cross_entropy loss, found {loss}")
-    if loss == "cross_entropy" and acts[-1] != "softmax":
-        c.fail("activations[-1]", f"the cross_entropy loss needs a softmax output layer, found {acts[-1]}")
-    if acts[-1] == "softmax" and sizes[-1] < 2:
-        c.fail("layers[-1]", "a softmax output layer needs at least 2 units")
-    if loss == "bce" and acts[-1] != "sigmoid":
-        c.fail("activations[-1]", f"the bce loss needs outputs in (0, 1): a sigmoid output layer, found {acts[-1]}")
+    layers, acts, loss = data["layers"], data["activations"], data["loss"]
+    for field, problem in structure_problems(layers, acts, loss)[:1]:
+        c.fail(field, problem)
+    sizes = list(layers)
 
     seed = data.get("seed")
-    if seed is not None:
-        c.integer(seed, "seed", 0)
+    c.check("seed", setting_problem("seed", seed))
     rng = np.random.default_rng(seed) if seed is not None else None
     weights = _matrices(c, data, "weights", sizes, rng)
     biases = _matrices(c, data, "biases", sizes, rng)
 
     train_biases = data.get("train_biases", True)
-    if not isinstance(train_biases, bool):
-        c.fail("train_biases", f"expected true or false, found {shown(train_biases)}")
+    c.check("train_biases", setting_problem("train_biases", train_biases))
 
     opt = data["optimizer"]
     if not isinstance(opt, dict):
@@ -154,16 +214,13 @@ def parse(data, source: str = "<network>") -> Network:
         c.fail("optimizer.name", f"only \"sgd\" is supported, found {shown(opt.get('name'))}")
     if "learning_rate" not in opt:
         c.fail("optimizer.learning_rate", "missing")
-    lr = c.number(opt["learning_rate"], "optimizer.learning_rate")
-    if learning_rate_problem(lr):
-        c.fail("optimizer.learning_rate", learning_rate_problem(lr))
-    momentum = c.number(opt.get("momentum", 0.0), "optimizer.momentum")
-    if not 0.0 <= momentum < 1.0:
-        c.fail("optimizer.momentum", f"must be in [0, 1), found {momentum}")
+    c.check("optimizer.learning_rate", setting_problem("learning_rate", opt["learning_rate"]))
+    lr = float(opt["learning_rate"])
+    c.check("optimizer.momentum", setting_problem("momentum", opt.get("momentum", 0.0)))
+    momentum = float(opt.get("momentum", 0.0))
 
     batch_size = data.get("batch_size")
-    if batch_size is not None:
-        c.integer(batch_size, "batch_size", 1)
+    c.check("batch_size", setting_problem("batch_size", batch_size))
 
     samples = data["samples"]
     if isinstance(samples, list) and samples:
@@ -186,8 +243,7 @@ def parse(data, source: str = "<network>") -> Network:
         targets.append(target)
 
     order = data.get("update_order", "simultaneous")
-    if order not in UPDATE_ORDERS:
-        c.fail("update_order", f"expected one of {', '.join(UPDATE_ORDERS)}, found {shown(order)}")
+    c.check("update_order", setting_problem("update_order", order))
     texts = {}
     for key in ("name", "description"):
         texts[key] = data.get(key, "")
@@ -341,7 +397,9 @@ def loads(text: str, source: str = "<network>") -> Network:
     return parse(data, source)
 
 
-def to_dict(net: Network) -> dict:
+def to_dict(net: Network, samples: bool = True) -> dict:
+    """The network file's contents; without `samples`, the key "samples" holds None (dumps
+    writes them one at a time)."""
     data = {}
     if net.name:
         data["name"] = net.name
@@ -357,7 +415,8 @@ def to_dict(net: Network) -> dict:
         "optimizer": {"name": "sgd", "learning_rate": net.learning_rate, "momentum": net.momentum},
         "batch_size": net.batch_size,
         "update_order": net.update_order,
-        "samples": [{"input": x.tolist(), "target": t.tolist()} for x, t in zip(net.inputs, net.targets)],
+        "samples": [{"input": x.tolist(), "target": t.tolist()} for x, t in zip(net.inputs, net.targets)]
+        if samples else None,
     })
     if net.state is not None:
         buffer = net.state.momentum_buffer
@@ -369,11 +428,12 @@ def to_dict(net: Network) -> dict:
 
 def dumps(net: Network) -> str:
     """JSON with one key per line and one sample per line; floats exact (repr)."""
-    data = to_dict(net)
+    data = to_dict(net, samples=False)
     lines = []
     for key, value in data.items():
-        if key == "samples":
-            body = ",\n".join("    " + json.dumps(s) for s in value)
+        if key == "samples":  # one at a time: 100,000 samples as Python lists would take 150 MB
+            body = ",\n".join("    " + json.dumps({"input": x.tolist(), "target": t.tolist()})
+                              for x, t in zip(net.inputs, net.targets))
             lines.append(f'  "samples": [\n{body}\n  ]')
         else:
             lines.append(f"  {json.dumps(key)}: {json.dumps(value)}")
