@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from . import cli_new, presets
+from .terminal import say
 from .atomic import OutputError, Outputs, output_path
 from .gradcheck import gradcheck
 from .netfile import NetworkFileError, dumps, load
@@ -137,7 +138,7 @@ def cmd_train(args) -> int:
     if args.trace_iterations is not None:
         listed = iteration_ranges(args.trace_iterations, start, end - 1)
     paths = _output_paths(args, network)
-    print(f"{args.network}: {describe_network(net)}" + (f", from iteration {start:,}" if start > 1 else ""))
+    say(f"{args.network}: {describe_network(net)}" + (f", from iteration {start:,}" if start > 1 else ""))
     session = Session(net)
     first_loss = session.loss
     progress = _Progress(args.iterations)
@@ -176,17 +177,17 @@ def cmd_train(args) -> int:
         history = session.history.values.copy()
         if diverged:
             session.rewind_to_finite()
-        print(f"trained {count:,} iteration{'s' if count != 1 else ''} in {elapsed:.2f} s")
-        print(f"loss at iteration {start:,}: {first_loss!r}")
+        say(f"trained {count:,} iteration{'s' if count != 1 else ''} in {elapsed:.2f} s")
+        say(f"loss at iteration {start:,}: {first_loss!r}")
         if diverged:
-            print(f"error: {diverged}", file=sys.stderr)
+            say(f"error: {diverged}", file=sys.stderr)
             status = EXIT_DIVERGED
         else:
-            print(f"loss at iteration {done:,}: {float(history[done - 1])!r}")
-            print(f"loss after the last update: {session.loss!r}")
+            say(f"loss at iteration {done:,}: {float(history[done - 1])!r}")
+            say(f"loss after the last update: {session.loss!r}")
             outs = session.record["out", net.depth]
             for k, s in enumerate(session.record.samples):
-                print(f"outputs for sample {int(s) + 1}: " + ", ".join(repr(float(v)) for v in outs[k]))
+                say(f"outputs for sample {int(s) + 1}: " + ", ".join(repr(float(v)) for v in outs[k]))
         done_lines = []
         if "--history" in paths:
             with outputs.open(paths["--history"], "--history") as f:
@@ -204,13 +205,13 @@ def cmd_train(args) -> int:
                 last = " (the last whose parameters are finite)" if diverged else ""
                 done_lines.append(f"wrote {args.out} (the network after {updates:,} update{'s' if updates != 1 else ''}{last})")
             else:
-                print(f"{args.out} not written: the parameters are no longer finite", file=sys.stderr)
+                say(f"{args.out} not written: the parameters are no longer finite", file=sys.stderr)
                 status = status or EXIT_DIVERGED
         outputs.commit()
         for line in done_lines:
-            print(line)
+            say(line)
     except OutputError as e:
-        print(f"error: {e}; no output file was changed", file=sys.stderr)
+        say(f"error: {e}; no output file was changed", file=sys.stderr)
         return EXIT_WRITE
     finally:
         outputs.discard()
@@ -268,19 +269,19 @@ def _write_new(writer, rows: TraceRows, session: Session, written: int) -> int:
 
 def cmd_gradcheck(args) -> int:
     net = _load(args.network)
-    print(f"{args.network}: {describe_network(net)}")
+    say(f"{args.network}: {describe_network(net)}")
     progress = _Progress(len(net.parameters()), unit="parameter", at_least=2048)
     try:
         result = gradcheck(net, progress=lambda done, total: progress.update(done))
     finally:
         progress.finish()
     width = max(len(c.name) for c in result.checks)
-    print(f"{'parameter':<{width}}  {'backprop':>24}  {'central difference':>24}  relative error")
+    say(f"{'parameter':<{width}}  {'backprop':>24}  {'central difference':>24}  relative error")
     for c in result.checks:
-        print(f"{c.name:<{width}}  {c.backprop!r:>24}  {c.numeric!r:>24}  {c.relative_error:.3e}")
+        say(f"{c.name:<{width}}  {c.backprop!r:>24}  {c.numeric!r:>24}  {c.relative_error:.3e}")
     worst = result.worst
     verdict = "passed" if result.passed else "FAILED"
-    print(f"largest relative error: {worst.relative_error:.3e} ({worst.name}); {verdict}")
+    say(f"largest relative error: {worst.relative_error:.3e} ({worst.name}); {verdict}")
     return 0 if result.passed else 1
 
 
@@ -291,7 +292,7 @@ def cmd_new(args) -> int:
 def cmd_presets(args) -> int:
     for name in presets.names():
         net = load(presets.path(name))
-        print(f"{name:<14} {net.name or ''}: {describe_network(net)}")
+        say(f"{name:<14} {net.name or ''}: {describe_network(net)}")
     return 0
 
 
@@ -326,11 +327,11 @@ def _run(args) -> int:
         with np.errstate(all="ignore"):
             return command(args)
     except NetworkFileError as e:
-        print(f"error: {e}", file=sys.stderr)
+        say(f"error: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print("\ninterrupted; no output file was changed", file=sys.stderr)
+        say("\ninterrupted; no output file was changed", file=sys.stderr)
         return 130
     except Terminated as e:
-        print(f"\n{signal.Signals(e.signum).name}: stopped; no output file was changed", file=sys.stderr)
+        say(f"\n{signal.Signals(e.signum).name}: stopped; no output file was changed", file=sys.stderr)
         return 128 + e.signum

@@ -17,6 +17,7 @@ import argparse
 import sys
 
 from .atomic import OutputError, Outputs
+from .terminal import say
 from . import csvdata, datasets
 from .csvdata import SCALES
 from .datasets import DATASETS
@@ -134,10 +135,10 @@ def cmd_new(args, out) -> int:
             f.write(dumps(net))
         outputs.commit()
     except OutputError as e:
-        print(f"error: {e}; no output file was changed", file=sys.stderr)
+        say(f"error: {e}; no output file was changed", file=sys.stderr)
         return 4
     finally:
         outputs.discard()
-    print(f"wrote {args.out}: {'-'.join(map(str, design.sizes))} {'/'.join(design.activations)}, {design.loss}, "
+    say(f"wrote {args.out}: {'-'.join(map(str, design.sizes))} {'/'.join(design.activations)}, {design.loss}, "
           f"{net.n_samples} sample{'s' if net.n_samples != 1 else ''}")
     return 0

@@ -122,3 +122,22 @@ def test_two_outputs_on_one_path_or_on_the_network_are_refused_before_any_work(t
     r = run_cli("train", net, "-n", "1", "--out", net)
     assert r.returncode == 2 and "is the network file being trained" in r.stderr
     assert net.read_bytes() == before and files(tmp_path) == ["net.json"]
+
+
+def test_a_reader_that_goes_away_is_not_an_error(tmp_path):
+    """`python -m engine train ... | head -1`: no traceback, and the files are still written."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.helpers import ROOT
+
+    history = tmp_path / "h.csv"
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")  # the first line comes at once
+    child = subprocess.Popen([sys.executable, "-m", "engine", "train", "xor", "-n", "100000", "--history",
+                              str(history)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path, env=env)
+    child.stdout.readline()
+    child.stdout.close()  # as head does after its first line
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == 0 and b"Traceback" not in err, err
+    assert len(history.read_text().splitlines()) == 100001
