@@ -1,19 +1,25 @@
 """A training session: the stepper the window and the headless command drive.
 
-The session is at one iteration k (1-based) at a time. The whole of iteration k is
-computed as soon as the session gets there (it is cheap), recorded in the trace, and a
-cursor walks through its elementary computations (`steps`): values at or before the cursor
-are "known"; the others are shown as not yet computed. Stepping past the last computation
-moves to iteration k+1 (unless iteration k's loss or update is not finite: no NaN or
-infinity ever reaches the parameters) at its first computation; stepping back from the first
-computation returns to the last of iteration k-1 as long as the trace keeps it. The cursor
-is before the first computation ("nothing computed yet") where an iteration starts after an
-edit, Reset, training or opening. Editing a weight, bias, input, target or the learning rate
-recomputes iteration k from its forward pass and puts the cursor back at its start.
+The session has a timeline, iterations 1 (or where a saved network goes on from) to the
+latest, every one of them reachable (see `trace`), and is at one iteration k of it at a time
+(1-based; the latest, or a past one). The whole of iteration k is computed as soon as the
+session gets there (it is cheap), recorded in the trace, and a cursor walks through its
+elementary computations (`steps`): values at or before the cursor are "known"; the others
+are shown as not yet computed. Stepping past the last computation moves to iteration k+1 of
+the timeline (computed then if k is the latest, unless iteration k's loss or update is not
+finite: no NaN or infinity ever reaches the parameters) at its first computation; stepping
+back from the first computation returns to the last of iteration k-1. Moving about the
+timeline (stepping, `go_to_iteration`, training from a past iteration, which goes on along it
+first) discards nothing: the iterations after k stay as they were computed. Editing a
+weight, bias, input, target or the learning rate recomputes iteration k from its forward pass
+and puts the cursor back at its start: a new branch from k, the later iterations discarded
+(a bookmark made before the edit keeps them). The cursor is before the first computation
+("nothing computed yet") where an iteration starts after an edit, Reset, a jump, training or
+opening.
 
-A `Bookmark` is the state an iteration starts from; undo, Reset and its undo come back to
-one with `restore`. Training runs the maths alone and records the iteration it ends at; the
-trace can compute any of the last kept iterations again (see `trace`).
+A `Bookmark` is the state an iteration starts from, with the timeline around it; undo, Reset
+and its undo come back to one with `restore`. Training runs the maths alone and records the
+iteration it ends at; the trace computes any other iteration again when it is read.
 """
 from __future__ import annotations
 
@@ -40,21 +46,23 @@ __all__ = ["Bookmark", "Progress", "Session", "TrainingDiverged"]
 STRUCTURE = ("sizes", "activations", "loss", "train_biases", "momentum", "batch_size", "update_order")
 
 
-# An undo step keeps at most this many bytes of checkpoints of its own (the iterations before
-# it it can step back into once restored); Reset's keeps the whole trace.
+# An undo step keeps at most this many bytes of checkpoints of its own (half for the iterations
+# just before it, to step back into quickly once restored, half for the rest of the timeline);
+# Reset's keeps the whole trace.
 BOOKMARK_TRACE_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
 class Bookmark:
     """The state an iteration starts from, to come back to it exactly: the parameters (and
-    momentum buffer), the configuration and samples in force, the loss history before it (a
-    snapshot, which costs a reference) and the recorded iterations before it (those the
-    session had, or for an undo step the latest of them)."""
+    momentum buffer), the configuration and samples in force, the loss history of the
+    timeline (a snapshot, which costs a reference) and its recorded iterations (those the
+    session had, or for an undo step a thinned copy), the later ones included: restored, the
+    session is at `iteration` with its timeline as it was."""
     iteration: int
     params: Params
     setup: Setup
-    losses: np.ndarray  # of iterations 1 .. iteration-1
+    losses: np.ndarray  # of iterations 1 .. the latest (1 .. iteration-1 without a trace)
     trace: TraceStore | None = None
 
 
@@ -62,6 +70,30 @@ class Bookmark:
 class Progress:
     done: int
     total: int
+
+
+def cycle_batches(net: Setup) -> list:
+    """(indices, inputs, targets) of each iteration's batch, for one full cycle."""
+    n, b = net.n_samples, net.batch
+    length = 1 if net.batch_size is None else n // math.gcd(n, b)
+    out = []
+    for k in range(length):
+        idx = net.batch_indices(k + 1)
+        out.append((idx.astype(np.float64), net.inputs[idx], net.targets[idx]))
+    return out
+
+
+def same_params(a: Params, b: Params) -> bool:
+    """The same numbers, bit for bit (NaN included)."""
+    va, vb = a.velocity, b.velocity
+    return a.theta.tobytes() == b.theta.tobytes() and (
+        (va is None and vb is None) or (va is not None and vb is not None and va.tobytes() == vb.tobytes()))
+
+
+def same_setup(a: Setup, b: Setup) -> bool:
+    return a is b or (a.learning_rate == b.learning_rate and a.inputs.tobytes() == b.inputs.tobytes()
+                      and a.targets.tobytes() == b.targets.tobytes() and a.batch == b.batch
+                      and all(getattr(a, f) == getattr(b, f) for f in STRUCTURE))
 
 
 class Session:
@@ -86,6 +118,7 @@ class Session:
         self.plan = Plan(setup)
         self.layout = Layout(setup.sizes, setup.batch, setup.momentum != 0.0, setup.train_biases)
         self._other_plan: Plan | None = None  # for iterations computed in the other update order
+        self._replayed: tuple = (None, None)  # the setup last replayed and its batches
         self._steps: list[Key] | None = None  # made when first needed: training does not
         self._known_at: dict[Key, int] = {}
         self.trace = self._new_trace()
@@ -95,15 +128,7 @@ class Session:
         self.cursor = -1
 
     def _cycle_batches(self):
-        """(indices, inputs, targets) of each iteration's batch, for one full cycle."""
-        net = self.net
-        n, b = net.n_samples, net.batch
-        length = 1 if net.batch_size is None else n // math.gcd(n, b)
-        out = []
-        for k in range(length):
-            idx = net.batch_indices(k + 1)
-            out.append((idx.astype(np.float64), net.inputs[idx], net.targets[idx]))
-        return out
+        return cycle_batches(self.net)
 
     def batch_of(self, iteration: int):
         return self._batches[(iteration - 1) % len(self._batches)]
@@ -113,12 +138,14 @@ class Session:
         return TraceStore(self.layout, self._trace_capacity, self._rebuild)
 
     def _record_iteration(self, iteration: int, params: Params, in_place: bool = False,
-                          checkpoint: bool = True) -> float:
+                          checkpoint: bool = True, essential: bool = True) -> float:
         """Compute `iteration` from `params` and record it; `params` are updated only if
         `in_place`. Without `checkpoint` (training, where `params` are those the previous
-        iteration ended with) the trace keeps its start only every `trace.interval`."""
+        iteration ended with) the trace keeps its start only every `trace.interval`; without
+        `essential`, `params` are where the iteration before it ended (stepping on, training)."""
         samples, x, t = self.batch_of(iteration)
-        row = self.trace.new_row(iteration, params, self.net, checkpoint or not iteration % self.trace.interval)
+        row = self.trace.new_row(iteration, params, self.net, checkpoint or not iteration % self.trace.interval,
+                                 essential)
         values = self.layout.header(iteration, self.net.learning_rate, samples, params, x, t)
         with np.errstate(all="ignore"):
             loss = iterate(self.plan, params if in_place else params.copy(), x, t, self.net.learning_rate, values)
@@ -126,21 +153,35 @@ class Session:
         self.history.set(iteration, loss)
         return loss
 
-    def _rebuild(self, iteration: int, params: Params, setup: Setup, record: bool) -> np.ndarray | None:
+    def _rebuild(self, iteration: int, params: Params, setup: Setup, record: bool,
+                 last: int | None = None) -> np.ndarray | None:
         """Compute `iteration` again from `params` (updated in place) with `setup`, as it was
-        computed the first time: its row, or with `record` False only the update."""
+        computed the first time: its row, or with `record` False only the updates of
+        iterations `iteration`..`last` (as training made them: the same calls)."""
+        plan = self._plan_for(setup)
+        if not record:
+            self._replay(iteration, iteration if last is None else last, params, setup, plan)
+            return None
         idx = setup.batch_indices(iteration)
         x, t = setup.inputs[idx], setup.targets[idx]
-        plan = self._plan_for(setup)
         with np.errstate(all="ignore"):
-            if not record:
-                iterate(plan, params, x, t, setup.learning_rate)
-                return None
             values = self.layout.header(iteration, setup.learning_rate, idx.astype(np.float64), params, x, t)
             iterate(plan, params, x, t, setup.learning_rate, values)
         row = np.empty(self.layout.size)
         self.layout.pack(values, row)
         return row
+
+    def _replay(self, first: int, last: int, params: Params, setup: Setup, plan: Plan) -> None:
+        """The updates of iterations first..last, as training made them, on `params`."""
+        if setup is not self._replayed[0]:
+            self._replayed = (setup, cycle_batches(setup))
+        batches = self._replayed[1]
+        cycle, lr = len(batches), setup.learning_rate
+        step = plan.quick or (lambda params, x, t, lr: iterate(plan, params, x, t, lr))
+        with np.errstate(all="ignore"):
+            for k in range(first, last + 1):
+                _, x, t = batches[(k - 1) % cycle]
+                step(params, x, t, lr)
 
     def _plan_for(self, setup: Setup) -> Plan:
         """The plan an iteration computed with `setup` ran with: the session's, or, for one
@@ -152,10 +193,11 @@ class Session:
             plan = self._other_plan = Plan(setup)
         return plan
 
-    def _compute(self) -> None:
-        """(Re)compute the current iteration from self.params and record it."""
+    def _compute(self, essential: bool = True) -> None:
+        """(Re)compute the current iteration from self.params and record it: the timeline
+        ends there (`essential` False: self.params are where the iteration before ended)."""
         self.trace.drop_from(self.iteration)
-        self._record_iteration(self.iteration, self.params)
+        self._record_iteration(self.iteration, self.params, essential=essential)
         self.cursor = -1
 
     @property
@@ -230,23 +272,46 @@ class Session:
             return True
         if not previous:
             return False
-        self._previous_iteration()
+        self.go_to_iteration(self.iteration - 1)
         self.cursor = len(self.steps) - 1
         return True
 
-    def _previous_iteration(self) -> None:
-        """Back to the recorded iteration before this one, forgetting this one: the edits made
-        in it too, of the learning rate, an input or a target as of a parameter. The session
-        takes the setup that iteration was computed with, so its record, a bookmark of it and
-        the iterations computed from it all use the same one."""
-        self.trace.drop_from(self.iteration)
-        self.history.truncate(self.iteration - 1)
-        self.iteration -= 1
-        self.params = self.record.params_before()
-        _, setup = self.trace.start(self.iteration)
-        if setup is not self.net:
-            self.net = setup
-            self._batches = self._cycle_batches()
+    @property
+    def latest(self) -> int:
+        """The last iteration of the timeline (the one training went on to, or an edit made)."""
+        return len(self.history)
+
+    @property
+    def first(self) -> int:
+        """The first iteration of the timeline the session can go to."""
+        return self.trace.first or self.iteration
+
+    def go_to_iteration(self, iteration: int) -> None:
+        """Be at `iteration` of the timeline, at its start, exactly as it was computed (with
+        the setup it was computed with): nothing is discarded, stepping on follows the
+        timeline. A failure (no memory left) leaves the session as it was."""
+        if iteration not in self.trace:
+            raise IndexError(f"iteration {iteration:,} is not in the timeline ({self.first:,} to {self.latest:,})")
+        params, setup = self.trace.start(iteration)
+        self.trace.record(iteration)
+        self.iteration, self.params = iteration, params
+        self._take_setup(setup)
+        self.cursor = -1
+
+    def back_to_latest(self) -> None:
+        self.go_to_iteration(self.latest)
+
+    def _take_setup(self, setup: Setup) -> None:
+        """The setup of the iteration the session is at (its record, a bookmark of it and an
+        iteration computed from it all use the same one), with the plan of its update order."""
+        if setup is self.net:
+            return
+        order_changed = setup.update_order != self.net.update_order
+        self.net = setup
+        self._batches = self._cycle_batches()
+        if order_changed:
+            self.plan = Plan(setup)
+            self._steps, self._known_at = None, {}
 
     def can_step_back(self) -> bool:
         return self.cursor >= 0 or self.iteration - 1 in self.trace
@@ -266,19 +331,19 @@ class Session:
             raise IndexError(f"no step {cursor} in an iteration of {len(self.steps)} steps")
         self.cursor = cursor
 
-    def _advance(self, setup: Setup | None = None) -> None:
-        """On to the next iteration (computed with `setup` if given), unless this one's loss or
-        update is not finite: no NaN or infinity ever reaches the parameters."""
+    def _advance(self) -> None:
+        """On to the next iteration of the timeline (computed now after the latest), unless
+        this one's loss or update is not finite: no NaN or infinity ever reaches the parameters."""
         rec = self.record
         after = rec.params_after()
         if not (math.isfinite(rec.batch_loss) and np.isfinite(after.theta).all()):
             raise TrainingDiverged(self.iteration, rec.batch_loss, diagnose(self.net, rec))
+        if self.iteration < self.latest:
+            self.go_to_iteration(self.iteration + 1)  # as it was computed (an edit made there included)
+            return
         self.params = after
         self.iteration += 1
-        if setup is not None:
-            self.net = setup
-            self._batches = self._cycle_batches()
-        self._compute()
+        self._compute(essential=False)
 
     # -- edits ----------------------------------------------------------------------------
     def set_parameter(self, p: naming.Param, value: float) -> None:
@@ -371,18 +436,19 @@ class Session:
 
     # -- coming back ----------------------------------------------------------------------
     def bookmark(self, whole: bool = False) -> Bookmark:
-        """Where the current iteration starts, with the loss history and the recorded
-        iterations before it: all of them if `whole` (Reset, which replaces them), else the
-        latest within BOOKMARK_TRACE_BYTES (an undo step)."""
-        return Bookmark(self.iteration, self.params.copy(), self.net.copy(), self.history.snapshot(self.iteration - 1),
-                        self.trace.detached() if whole else
-                        self.trace.detached(BOOKMARK_TRACE_BYTES, last=self.iteration - 1))
+        """Where the current iteration starts, with the timeline's loss history and recorded
+        iterations (the later ones too): all of them if `whole` (Reset, which replaces them),
+        else within BOOKMARK_TRACE_BYTES (an undo step)."""
+        trace = self.trace.detached() if whole else self.trace.detached(BOOKMARK_TRACE_BYTES, self.iteration)
+        trace.pin(self.iteration, self.params, self.net)
+        return Bookmark(self.iteration, self.params.copy(), self.net.copy(), self.history.snapshot(), trace)
 
     def restore(self, mark: Bookmark) -> None:
         """Make the bookmarked iteration the current one, as it was, at its first step, with
-        the loss history it had and the recorded iterations it kept (which the session goes
-        on from while the bookmark keeps them as they were: it can be restored again). All
-        or nothing: if it fails, the session is exactly as it was before the call."""
+        the timeline it had (the loss history, the recorded iterations, the later ones
+        included, which the session goes on from while the bookmark keeps them as they were:
+        it can be restored again). All or nothing: if it fails, the session is exactly as it
+        was before the call."""
         before = Bookmark(self.iteration, self.params.copy(), self.net, self.history.snapshot(), self.trace)
         cursor = self.cursor
         try:
@@ -396,26 +462,36 @@ class Session:
         setup = mark.setup.copy()
         if setup.batch != self.net.batch or any(getattr(setup, f) != getattr(self.net, f) for f in STRUCTURE):
             self._configure(setup)
-        self.net = setup
         kept = mark.trace if reuse else self._reusable(mark)
-        self.trace = kept if kept is not None else self._new_trace()
-        self.history.load(mark.losses)
+        if kept is not None:  # the timeline as it was: nothing computed but the iteration's record
+            self.trace = kept
+            self.history.load(mark.losses)
+            params, stored = kept.start(mark.iteration)
+            kept.record(mark.iteration)
+            self.net = stored
+            self._batches = self._cycle_batches()
+            self.iteration, self.params, self.cursor = mark.iteration, params, -1
+            return
+        self.net = setup
+        self.trace = self._new_trace()
+        self.history.load(mark.losses[: mark.iteration - 1])
         self._batches = self._cycle_batches()
         self.iteration = mark.iteration
         self.params = mark.params.copy()
         self._compute()
 
     def _reusable(self, mark: Bookmark) -> TraceStore | None:
-        """The bookmark's recorded iterations, if they still lead up to it: a copy, which the
-        session goes on from while the bookmark keeps them as they were (to be restored again)."""
-        if mark.trace is None:
+        """The bookmark's recorded iterations, if they hold its iteration as it starts: a
+        copy, which the session goes on from while the bookmark keeps them as they were (to be
+        restored again)."""
+        if mark.trace is None or mark.iteration not in mark.trace or len(mark.losses) < mark.iteration:
             return None
         trace = mark.trace.detached()
         if trace.layout.keys != self.layout.keys or trace.layout.shapes != self.layout.shapes:
             return None
         trace.layout, trace.rebuild = self.layout, self._rebuild  # this session's copy now
-        before = trace.record(mark.iteration - 1)
-        if before is None or not np.array_equal(before["theta", 0], mark.params.theta):
+        params, setup = trace.start(mark.iteration)
+        if not (same_params(params, mark.params) and same_setup(setup, mark.setup)):
             return None
         return trace
 
@@ -451,7 +527,9 @@ class Session:
             raise ValueError(f"iterations: a session keeps the loss of each of at most {MAX_ITERATIONS:,} "
                              f"iterations; {n:,} more from iteration {self.iteration:,} would exceed that")
         start, end = self.iteration, self.iteration + n
-        record_from = start + 1 if record_all else end
+        if self.iteration < self.latest:  # a past iteration: on along the timeline as it was trained first
+            self.go_to_iteration(min(end, self.latest))
+        record_from = max(start, self.latest) + 1 if record_all else end
         unread_limit = max(1, self.trace.rows_kept // 2)
         try:
             while self.iteration < end:
@@ -464,7 +542,7 @@ class Session:
                     if first < record_from:
                         it = self._train_unrecorded(first, record_from - 1, params, deadline)
                         self.iteration, self.params = it, params
-                        self._record_iteration(it, params)  # `params` are those it starts from
+                        self._record_iteration(it, params, essential=False)  # `params` are those it starts from
                     else:
                         last = min(end, first + unread_limit - 1)
                         self.iteration = self._train_recorded(first, last, params, deadline)
@@ -514,7 +592,7 @@ class Session:
         is not finite. Returns the last one computed."""
         it = first
         while True:
-            loss = self._record_iteration(it, params, in_place=True, checkpoint=it == first)
+            loss = self._record_iteration(it, params, in_place=True, checkpoint=it == first, essential=False)
             if it == last or not math.isfinite(loss) or time.perf_counter() > deadline:
                 return it
             it += 1
@@ -532,12 +610,14 @@ class Session:
         return error
 
     def rewind_to_finite(self) -> None:
-        """After a divergence: back to the latest recorded iteration whose parameters and
-        loss are finite numbers, at its start."""
+        """After a divergence: back to the latest iteration whose parameters and loss are
+        finite numbers, at its start; the timeline ends there."""
         while not (math.isfinite(self.loss) and np.isfinite(self.params.theta).all()):
             if self.iteration - 1 not in self.trace:
                 break
-            self._previous_iteration()
+            self.go_to_iteration(self.iteration - 1)
+        self.trace.drop_from(self.iteration + 1)
+        self.history.truncate(self.iteration)
         self.cursor = -1
 
     def run(self, n: int) -> None:

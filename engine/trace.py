@@ -1,28 +1,42 @@
-"""Recorded iterations: a bounded store of them, and the loss of every iteration.
+"""Recorded iterations: every one since the start, reachable in bounded memory, and the loss of each.
 
-`TraceStore` keeps the last `capacity` iterations reachable: for some of them (checkpoints)
-the state they start from (the parameters, the momentum buffer and the setup in force), and
-the full record (one float64 row, see `layout`) of the most recently computed or read ones.
-The record of any other kept iteration is computed again when it is read, by replaying the
-few iterations since the checkpoint before it: the same code on the same numbers, so the
-same record bit for bit. Training therefore costs no more than its maths, and memory stays
-bounded however long a network trains. `LossHistory` keeps the batch loss of every
-iteration (8 bytes each).
+`TraceStore` keeps every iteration of the session's timeline (from the first to the latest)
+reachable. It holds, for some iterations (checkpoints), the state they start from (the
+parameters, the momentum buffer and the setup in force), and the full record (one float64
+row, see `layout`) of the most recently computed or read ones. The record of any other
+iteration is computed again when it is read, by replaying the iterations since the
+checkpoint before it: the same code on the same numbers, so the same record bit for bit.
+
+Checkpoints come in two tiers. The last `capacity` iterations (the recent tier) have one
+every `interval` (at most 64) iterations, so that stepping back through them is quick. Older
+ones (the archive) keep one every `spacing` iterations, a power-of-two multiple of `interval`
+that doubles whenever the archive's checkpoints would take more than `archive_budget` bytes:
+memory stays bounded however long a network trains, and the replay a jump needs stays below
+`spacing` iterations. A checkpoint that is not the continuation of the iteration before it
+(an edit, another setup, a restore: `essential`) is never thinned away, since replay could
+not come back to it; only if those alone outgrow the budget are the oldest iterations let go.
+`LossHistory` keeps the batch loss of every iteration (8 bytes each).
 """
 from __future__ import annotations
 
+import bisect
 from collections import OrderedDict
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import numpy as np
 
 from .layout import Layout, Record
 from .maths import Params
 
-# At most this many iterations are kept reachable ...
+# The recent tier: at most this many iterations ...
 DEFAULT_CAPACITY = 10_000
 # ... and at most this many bytes of checkpoints (as if every iteration were one) and of rows.
 DEFAULT_BUDGET_BYTES = 64 * 1024 * 1024
+# The archive: at most this many bytes of checkpoints of the iterations before the recent tier.
+ARCHIVE_BUDGET_BYTES = 32 * 1024 * 1024
+# What a checkpoint costs besides its arrays (the objects holding them, its place in the index),
+# measured with tracemalloc on the worked example: about 600 bytes.
+CHECKPOINT_OVERHEAD = 640
 
 
 def capacity_for(layout: Layout, capacity: int = DEFAULT_CAPACITY, budget: int = DEFAULT_BUDGET_BYTES) -> int:
@@ -35,24 +49,45 @@ def checkpoint_interval(layout: Layout) -> int:
     return max(1, min(64, 2048 // layout.shapes_of_params.size))
 
 
-# rebuild(iteration, params, setup) -> the row of `iteration` started from `params` (updated
-# in place to where the next iteration starts) with that setup; record=False: only the update
+# rebuild(iteration, params, setup, record, last=None) -> the row of `iteration` started from
+# `params` (updated in place to where the next iteration starts) with that setup; with record
+# False only the updates of iterations iteration..last (default: iteration alone) and None
 Rebuild = Callable[..., np.ndarray | None]
 
 
-class TraceStore:
-    """Iterations first..last (consecutive, at most `capacity`): their records on request."""
+class Start(NamedTuple):
+    """A checkpoint: the state an iteration starts from and the setup it runs with."""
 
-    def __init__(self, layout: Layout, capacity: int | None = None, rebuild: Rebuild | None = None):
+    params: Params
+    setup: object
+    essential: bool  # not the continuation of the iteration before it: never thinned away
+
+
+def checkpoint_bytes(params: Params) -> int:
+    return params.theta.nbytes + (0 if params.velocity is None else params.velocity.nbytes) + CHECKPOINT_OVERHEAD
+
+
+class TraceStore:
+    """Iterations first..last (consecutive): their records on request."""
+
+    def __init__(self, layout: Layout, capacity: int | None = None, rebuild: Rebuild | None = None,
+                 archive_budget: int = ARCHIVE_BUDGET_BYTES):
         self.layout = layout
         self.capacity = capacity_for(layout) if capacity is None else max(1, int(capacity))
         self.interval = checkpoint_interval(layout)
+        self.archive_budget = archive_budget
         self.rows_kept = max(2, min(256, DEFAULT_BUDGET_BYTES // (8 * layout.size)))
         self.rebuild = rebuild
-        self._starts: dict[int, tuple[Params, object]] = {}  # checkpoints: iteration -> (params, setup)
+        self.clear()
+
+    def clear(self) -> None:
+        self._starts: dict[int, Start] = {}  # checkpoints: iteration -> Start
+        self._keys: list[int] = []  # their iterations, in order
         self._rows: OrderedDict[int, np.ndarray] = OrderedDict()
-        self._first = 1
-        self._last = 0
+        self._first, self._last = 1, 0
+        self.spacing = self.interval  # between the archive's checkpoints (essential ones aside)
+        self._archived = 0  # the checkpoints _keys[:_archived] are in the archive (thinned)
+        self._archive_bytes = 0
 
     def __len__(self) -> int:
         return max(0, self._last - self._first + 1)
@@ -71,38 +106,39 @@ class TraceStore:
     def __contains__(self, iteration: int) -> bool:
         return len(self) > 0 and self._first <= iteration <= self._last
 
-    def detached(self, budget: int | None = None, last: int | None = None) -> "TraceStore":
-        """A store of the same iterations that later training or edits leave alone (what an
-        export reads while the window goes on): checkpoints and rows are never changed in
-        place, so they are shared. With a `budget` (bytes), only the latest iterations up to
-        `last` whose checkpoints fit in it (at least one) and no rows: what an undo step
-        keeps, since it holds on to them once the session has moved on."""
-        other = TraceStore(self.layout, self.capacity, self.rebuild)
-        other._first, other._last = self._first, self._last
-        if budget is None:
-            other._starts, other._rows = dict(self._starts), OrderedDict(self._rows)
-            return other
-        if last is not None and last < self._last:
-            other._last = last
-        if len(other) == 0:
-            other.clear()
-            return other
-        kept, used = [], 0
-        for it in reversed([k for k in self._starts if k <= other._last]):
-            params = self._starts[it][0]
-            used += params.theta.nbytes + (0 if params.velocity is None else params.velocity.nbytes)
-            if kept and used > budget:
-                break
-            kept.append(it)
-        other._starts = {it: self._starts[it] for it in reversed(kept)}
-        if kept:
-            other._first = max(self._first, kept[-1])
-        return other
+    @property
+    def checkpoints(self) -> int:
+        return len(self._keys)
 
-    def clear(self) -> None:
-        self._starts.clear()
-        self._rows.clear()
-        self._first, self._last = 1, 0
+    def memory(self) -> int:
+        """Bytes the checkpoints take (their arrays and objects; the setups they share are not counted)."""
+        return sum(checkpoint_bytes(s.params) for s in self._starts.values())
+
+    def detached(self, budget: int | None = None, around: int | None = None) -> "TraceStore":
+        """A store of the same iterations that later training or edits leave alone (what an
+        export reads while the window goes on, what Reset's undo brings back): checkpoints
+        and rows are never changed in place, so they are shared. With a `budget` (bytes), no
+        rows, the latest checkpoints up to iteration `around` in half of it (to step back
+        from there quickly) and the others thinned as the archive is (essential ones kept)
+        until all fit in it: what an undo step keeps, since it holds on to them once the
+        session has moved on (shared with the session as long as it keeps them too)."""
+        other = TraceStore(self.layout, self.capacity, self.rebuild, self.archive_budget)
+        other._first, other._last = self._first, self._last
+        other._starts, other._keys = dict(self._starts), list(self._keys)
+        other.spacing, other._archived, other._archive_bytes = self.spacing, self._archived, self._archive_bytes
+        if budget is None:
+            other._rows = OrderedDict(self._rows)
+            return other
+        other._archived = len(other._keys)  # all of it thinned as an archive ...
+        other._archive_bytes = sum(checkpoint_bytes(s.params) for s in other._starts.values())
+        protected, used = set(), 0  # ... but for the latest checkpoints up to `around`, in half the budget
+        for k in reversed(other._keys[: bisect.bisect_right(other._keys, self._last if around is None else around)]):
+            used += checkpoint_bytes(other._starts[k].params)
+            if protected and used > budget // 2:
+                break
+            protected.add(k)
+        other._thin(budget, protected)
+        return other
 
     # -- adding -------------------------------------------------------------------------------
     def _extend(self, iteration: int) -> None:
@@ -116,30 +152,79 @@ class TraceStore:
 
     def advance_to(self, iteration: int) -> None:
         """Training (unrecorded) has passed every iteration up to `iteration` since the last
-        one added: keep at most `capacity`, and the checkpoints they need."""
+        one added: the checkpoints that leave the recent tier join the archive."""
         self._last = iteration
-        if iteration - self._first >= self.capacity:
-            self._first = iteration - self.capacity + 1
-            starts = self._starts
-            while len(starts) > 1:  # in iteration order: drop those before the one at or before first
-                keys = iter(starts)
-                oldest, following = next(keys), next(keys)
-                if following > self._first:
-                    break
-                del starts[oldest]
+        boundary = iteration - self.capacity + 1  # the recent tier's first iteration
+        keys, starts = self._keys, self._starts
+        while self._archived < len(keys) and keys[self._archived] < boundary:
+            k = keys[self._archived]
+            start = starts[k]
+            if start.essential or not self._archived or not k % self.spacing:
+                self._archived += 1
+                self._archive_bytes += checkpoint_bytes(start.params)
+            else:  # the archive keeps one every `spacing` iterations: replay comes back to this one
+                del starts[k], keys[self._archived]
+        if self._archive_bytes > self.archive_budget:
+            self._thin(self.archive_budget)
 
-    def checkpoint(self, iteration: int, params: Params, setup) -> None:
+    def _thin(self, budget: int, protected=frozenset()) -> None:
+        """Double the archive's spacing until its checkpoints fit in `budget` bytes; if the
+        essential (and `protected`) ones alone do not, let go of the oldest iterations."""
+        while self._archive_bytes > budget:
+            archive = self._keys[: self._archived]
+            regular = [k for k in archive[1:] if not self._starts[k].essential and k not in protected]
+            if regular:
+                self.spacing *= 2
+                drop = [k for k in regular if k % self.spacing]
+            elif archive[0] not in protected:  # the oldest go, with their iterations
+                drop = archive[:1]
+            else:
+                break
+            for k in drop:
+                self._archive_bytes -= checkpoint_bytes(self._starts.pop(k).params)
+            gone = set(drop)
+            self._keys = [k for k in self._keys if k not in gone]
+            self._archived -= len(drop)
+            if not self._keys or self._keys[0] > self._first:  # the iterations before the first checkpoint
+                self._first = self._keys[0] if self._keys else self._last + 1
+                for it in [k for k in self._rows if k < self._first]:
+                    del self._rows[it]
+
+    def _add(self, iteration: int, params: Params, setup, essential: bool) -> None:
+        """A checkpoint at `iteration` (the last, or, in a copy, any kept iteration)."""
+        keys = self._keys
+        at = bisect.bisect_left(keys, iteration)
+        before = self._starts[keys[at - 1]] if at else None
+        essential = essential or before is None or before.setup is not setup
+        old = self._starts.get(iteration)
+        self._starts[iteration] = Start(params.copy(), setup, essential)
+        if old is None:
+            keys.insert(at, iteration)
+            if at < self._archived:
+                self._archived += 1
+        if at < self._archived:
+            self._archive_bytes += checkpoint_bytes(params) - (0 if old is None else checkpoint_bytes(old.params))
+
+    def checkpoint(self, iteration: int, params: Params, setup, essential: bool = False) -> None:
         """Training (unrecorded) starts `iteration` from `params` with `setup`: remember it."""
         self.advance_to(iteration)
-        self._starts[iteration] = (params.copy(), setup)
+        self._add(iteration, params, setup, essential)
 
-    def new_row(self, iteration: int, params: Params, setup, checkpoint: bool = True) -> np.ndarray:
+    def pin(self, iteration: int, params: Params, setup) -> None:
+        """Keep the start of a kept iteration as a checkpoint of its own, whatever the
+        thinning (the iteration a bookmark comes back to)."""
+        if iteration in self:
+            self._add(iteration, params, setup, True)
+
+    def new_row(self, iteration: int, params: Params, setup, checkpoint: bool = True,
+                essential: bool = True) -> np.ndarray:
         """The row to fill for `iteration`, which starts from `params` with `setup`: a
         checkpoint, unless the caller knows that `params` are where the previous iteration
-        ended (training), since it may start from edited values."""
+        ended (training), since it may start from edited values. `essential`: `params` may
+        not be where the previous iteration ended (an edit, a restore)."""
         self._extend(iteration)
-        if checkpoint or not self._starts or setup is not self._starts[next(reversed(self._starts))][1]:
-            self._starts[iteration] = (params.copy(), setup)
+        if checkpoint or essential or not self._keys or setup is not self._starts[self._keys[-1]].setup:
+            self._add(iteration, params, setup, essential)
         row = np.empty(self.layout.size)
         self._keep(iteration, row)
         return row
@@ -160,29 +245,34 @@ class TraceStore:
         self._last = iteration - 1
         for it in [k for k in self._rows if k >= iteration]:
             del self._rows[it]
-        for it in [k for k in self._starts if k >= iteration]:
-            del self._starts[it]
+        at = bisect.bisect_left(self._keys, iteration)
+        for i in range(at, len(self._keys)):
+            start = self._starts.pop(self._keys[i])
+            if i < self._archived:
+                self._archive_bytes -= checkpoint_bytes(start.params)
+        del self._keys[at:]
+        self._archived = min(self._archived, at)
 
     # -- reading ------------------------------------------------------------------------------
     def start(self, iteration: int) -> tuple[Params, object] | None:
         """The state `iteration` starts from and the setup it ran with (None if not kept)."""
         if not len(self) or not self._first <= iteration <= self._last:
             return None
-        if iteration in self._starts:
-            params, setup = self._starts[iteration]
-            return params.copy(), setup
-        if iteration - 1 in self._rows and iteration - 1 >= self._first:
-            before = Record(self.layout, self._rows[iteration - 1])
-            return before.params_after(), self._setup_of(iteration)
-        base = max(k for k in self._starts if k < iteration)
-        params, setup = self._starts[base]
-        params = params.copy()
-        for it in range(base, iteration):
-            self.rebuild(it, params, self._setup_of(it), record=False)
+        start = self._starts.get(iteration)
+        if start is not None:
+            return start.params.copy(), start.setup
+        base = self._keys[bisect.bisect_right(self._keys, iteration) - 1]
+        setup = self._starts[base].setup
+        # the latest iteration kept in full since the checkpoint, if any, is nearer
+        near = max((k for k in self._rows if base <= k < iteration), default=None)
+        if near is not None:
+            params = Record(self.layout, self._rows[near]).params_after()
+            if near + 1 < iteration:
+                self.rebuild(near + 1, params, setup, record=False, last=iteration - 1)
+            return params, setup
+        params = self._starts[base].params.copy()
+        self.rebuild(base, params, setup, record=False, last=iteration - 1)
         return params, setup
-
-    def _setup_of(self, iteration: int):
-        return self._starts[max(k for k in self._starts if k <= iteration)][1]
 
     def row(self, iteration: int) -> np.ndarray | None:
         if not len(self) or not self._first <= iteration <= self._last:

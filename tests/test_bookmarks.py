@@ -71,8 +71,8 @@ def test_restoring_into_an_iteration_whose_loss_is_infinite_works_and_a_failure_
     assert s.step_back() and s.iteration == 1
     s.restore(mark)
     assert (s.iteration, s.net.learning_rate) == (2, 0.5) and not np.isfinite(s.loss)
-    # a restore that fails part way (here: no memory left to record the iteration): the
-    # session stays exactly as it was
+    # a restore that fails part way (here: no memory left to compute the iteration's record
+    # again): the session stays exactly as it was
     s2 = Session(open_network("mazur"))
     s2.run(3)
     mark2 = s2.bookmark()
@@ -80,7 +80,7 @@ def test_restoring_into_an_iteration_whose_loss_is_infinite_works_and_a_failure_
     s2.step()
     before = (s2.iteration, s2.cursor, s2.params.theta.copy(), s2.history.values.copy(), s2.net.learning_rate,
               s2.record.row.copy())
-    original = s2._record_iteration
+    original = s2._rebuild
     calls = []
 
     def fail_once(*args, **kwargs):
@@ -89,7 +89,7 @@ def test_restoring_into_an_iteration_whose_loss_is_infinite_works_and_a_failure_
             raise MemoryError("injected")
         return original(*args, **kwargs)
 
-    s2._record_iteration = fail_once
+    s2._rebuild = fail_once
     with pytest.raises(MemoryError):
         s2.restore(mark2)
     after = (s2.iteration, s2.cursor, s2.params.theta.copy(), s2.history.values.copy(), s2.net.learning_rate,
@@ -120,14 +120,14 @@ def test_training_computes_exactly_what_stepping_records():
 
 def test_a_bookmark_keeps_the_loss_history_it_was_made_on():
     """Issue 8: an edit's undo step comes back with the losses of the path it was made on,
-    not with those of the path the session took since (a step back forgets an edit; the
-    iterations trained afterwards have other losses)."""
+    not with those of the path the session took since (the iterations trained after a
+    Reset and another edit have other losses)."""
     s = Session(open_network("xor"))
     s.run(1)
     s.set_parameter(s.parameter("w1"), 0.7127)  # iteration 2
-    s.step_back()  # into iteration 1: the edit is forgotten
+    s.step_back()  # into iteration 1: the edit stays in the timeline, after it
     s.finish_iteration()
-    s.run(20)
+    s.run(20)  # along the timeline: into the edited iteration 2, then trained on from it
     assert s.iteration == 22
     mark = s.bookmark()
     losses = s.history.values[:21].copy()
@@ -142,7 +142,8 @@ def test_a_bookmark_keeps_the_loss_history_it_was_made_on():
     assert s.can_step_back()  # the iterations before it are kept too (within the undo step's budget)
     s.step_back()
     assert s.iteration == 21 and s.loss == losses[20]
-    np.testing.assert_array_equal(mark.losses, losses)  # and the bookmark still holds them
+    np.testing.assert_array_equal(mark.losses[:21], losses)  # and the bookmark still holds them
+    assert len(mark.losses) == 22  # with the loss of the iteration it was made in
 
 
 def test_history_snapshots_are_copied_only_on_a_write_into_them():
