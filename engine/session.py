@@ -40,6 +40,7 @@ from .quantities import QUANTITIES, Key, spec
 from .steps import build_steps, known_at, phase_end
 from .limits import MAX_ITERATIONS
 from .trace import LossHistory, TraceStore
+from .trajectory import DEFAULT_BUDGET_BYTES as TRAJECTORY_BUDGET_BYTES, Trajectories
 
 __all__ = ["Bookmark", "Progress", "Session", "TrainingDiverged"]
 # What a change of which rebuilds the session's plan, layout and steps (not only its numbers).
@@ -64,6 +65,7 @@ class Bookmark:
     setup: Setup
     losses: np.ndarray  # of iterations 1 .. the latest (1 .. iteration-1 without a trace)
     trace: TraceStore | None = None
+    trajectories: Trajectories | None = None
 
 
 @dataclass(frozen=True)
@@ -97,9 +99,11 @@ def same_setup(a: Setup, b: Setup) -> bool:
 
 
 class Session:
-    def __init__(self, net: Network, trace_capacity: int | None = None):
+    def __init__(self, net: Network, trace_capacity: int | None = None,
+                 trajectory_budget: int = TRAJECTORY_BUDGET_BYTES):
         self.original = net.copy()
         self._trace_capacity = trace_capacity
+        self._trajectory_budget = trajectory_budget
         self._configure(net.setup())
         state = net.state
         params = Params.of(net)
@@ -123,6 +127,7 @@ class Session:
         self._known_at: dict[Key, int] = {}
         self.trace = self._new_trace()
         self.history = LossHistory()
+        self.trajectories = self._new_trajectories()
         self._batches = self._cycle_batches()
         self.iteration = 1
         self.cursor = -1
@@ -136,6 +141,10 @@ class Session:
     # -- computing ------------------------------------------------------------------------
     def _new_trace(self) -> TraceStore:
         return TraceStore(self.layout, self._trace_capacity, self._rebuild)
+
+    def _new_trajectories(self) -> Trajectories:
+        return Trajectories(self.layout.shapes_of_params.size, self.layout.momentum,
+                            self.plan.trained.stop, self._trajectory_budget)
 
     def _record_iteration(self, iteration: int, params: Params, in_place: bool = False,
                           checkpoint: bool = True, essential: bool = True) -> float:
@@ -151,6 +160,8 @@ class Session:
             loss = iterate(self.plan, params if in_place else params.copy(), x, t, self.net.learning_rate, values)
         self.layout.pack(values, row)
         self.history.set(iteration, loss)
+        self.trajectories.truncate(iteration)
+        self.trajectories.add_record(Record(self.layout, row))
         return loss
 
     def _rebuild(self, iteration: int, params: Params, setup: Setup, record: bool,
@@ -441,7 +452,8 @@ class Session:
         else within BOOKMARK_TRACE_BYTES (an undo step)."""
         trace = self.trace.detached() if whole else self.trace.detached(BOOKMARK_TRACE_BYTES, self.iteration)
         trace.pin(self.iteration, self.params, self.net)
-        return Bookmark(self.iteration, self.params.copy(), self.net.copy(), self.history.snapshot(), trace)
+        return Bookmark(self.iteration, self.params.copy(), self.net.copy(), self.history.snapshot(), trace,
+                        self.trajectories.snapshot())
 
     def restore(self, mark: Bookmark) -> None:
         """Make the bookmarked iteration the current one, as it was, at its first step, with
@@ -449,7 +461,8 @@ class Session:
         included, which the session goes on from while the bookmark keeps them as they were:
         it can be restored again). All or nothing: if it fails, the session is exactly as it
         was before the call."""
-        before = Bookmark(self.iteration, self.params.copy(), self.net, self.history.snapshot(), self.trace)
+        before = Bookmark(self.iteration, self.params.copy(), self.net, self.history.snapshot(), self.trace,
+                          self.trajectories)
         cursor = self.cursor
         try:
             self._restore(mark)
@@ -466,6 +479,7 @@ class Session:
         if kept is not None:  # the timeline as it was: nothing computed but the iteration's record
             self.trace = kept
             self.history.load(mark.losses)
+            self.trajectories = self._new_trajectories() if mark.trajectories is None else mark.trajectories.snapshot()
             params, stored = kept.start(mark.iteration)
             kept.record(mark.iteration)
             self.net = stored
@@ -474,6 +488,7 @@ class Session:
             return
         self.net = setup
         self.trace = self._new_trace()
+        self.trajectories = self._new_trajectories()
         self.history.load(mark.losses[: mark.iteration - 1])
         self._batches = self._cycle_batches()
         self.iteration = mark.iteration
@@ -565,21 +580,35 @@ class Session:
         losses = self.history.reserve(last)
         interval, cycle = trace.interval, len(batches)
         step = plan.quick or (lambda params, x, t, lr: iterate(plan, params, x, t, lr))
+        paths = self.trajectories
+        p, grad, momentum = paths.n_params, plan.grad_trained, plan.momentum
+        g_end = p + len(grad)
         _, x, t = batches[0]
         it = first
         while it <= last:
             if not it % interval:  # where reading an iteration's record again starts from
                 trace.checkpoint(it, params, setup)
             stop = min(last, it - it % interval + interval - 1)  # the iteration before the next checkpoint
+            rows, j, kept, stride = paths.reserve(stop)  # the trajectories keep iteration `kept` next
             for k in range(it, stop + 1):
                 if cycle > 1:
                     _, x, t = batches[(k - 1) % cycle]
+                if k == kept:
+                    rows[j, :p] = params.theta
                 loss = step(params, x, t, lr)  # leaves params alone if loss is not finite
                 losses[k - 1] = loss
                 if loss - loss:  # NaN or infinite (a finite loss gives 0.0)
+                    paths.commit(j)
                     self.history.commit(k)
                     trace.advance_to(k - 1)
                     return k
+                if k == kept:
+                    rows[j, p:g_end] = grad
+                    if momentum:
+                        rows[j, 2 * p:] = params.velocity
+                    j += 1
+                    kept += stride
+            paths.commit(j)
             it = stop + 1
             if time.perf_counter() > deadline:
                 break
@@ -618,6 +647,7 @@ class Session:
             self.go_to_iteration(self.iteration - 1)
         self.trace.drop_from(self.iteration + 1)
         self.history.truncate(self.iteration)
+        self.trajectories.truncate(self.iteration + 1)
         self.cursor = -1
 
     def run(self, n: int) -> None:
