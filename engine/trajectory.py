@@ -129,3 +129,35 @@ class Trajectories:
         other.__dict__.update(self.__dict__)
         self._frozen = other._frozen = max(self._frozen, self._n)
         return other
+
+
+def csv_header(names: list[str], momentum: bool) -> list[str]:
+    """iteration, then per parameter its value, gradient and (with momentum) velocity."""
+    header = ["iteration"]
+    for name in names:
+        header += [name, f"dE_d{name}"] + ([f"velocity_{name}"] if momentum else [])
+    return header
+
+
+def write_csv(path, paths: Trajectories, names: list[str], indices: list[int], every: int = 20_000):
+    """Write the rows kept of parameters `names` (at `indices` in θ) as CSV, exact numbers
+    (`repr`; a gradient training does not compute is left empty), atomically, yielding
+    progress (rows written, rows)."""
+    from .atomic import atomic_open
+    from .session import Progress
+
+    quantities = QUANTITIES if paths.momentum else QUANTITIES[:2]
+    columns = [paths.column(q, i) for i in indices for q in quantities]
+    iterations = paths.iterations()
+    total = len(iterations)
+    with atomic_open(path) as f:
+        f.write(",".join(csv_header(names, paths.momentum)) + "\n")
+        for start in range(0, total, every):
+            stop = min(total, start + every)
+            block = [c[start:stop].tolist() for c in columns]
+            for k in range(stop - start):
+                f.write(f"{int(iterations[start + k])}," +
+                        ",".join("" if v != v else repr(v) for v in (c[k] for c in block)) + "\n")
+            if stop < total:
+                yield Progress(stop, total)
+    yield Progress(total, total)

@@ -51,6 +51,9 @@ ACTIONS = (
                ("Ctrl+Shift+E",)),
     ActionSpec("export_history", "Export loss &history…", "files.export_history", ("Ctrl+H",),
                "Write iteration,loss to CSV"),
+    ActionSpec("export_trajectories", "Export tra&jectories…", "files.export_trajectories",
+               tip="Write the value, gradient and velocity of the parameters shown in the trajectories (or of "
+                   "all) for every iteration kept, to CSV"),
     ActionSpec("export_picture", "Export &picture (PNG, SVG)…", "export_picture",
                tip="The diagram or the loss curve as a PNG of a chosen width or as SVG"),
     ActionSpec("quit", "&Quit", "close", ("Ctrl+Q",), while_busy=ON),
@@ -63,7 +66,19 @@ ACTIONS = (
                "Run to the end of this iteration"),
     ActionSpec("play", "&Play", "set_playing", ("Space",), "Step by itself at the chosen speed; press again to pause",
                checkable=True),
-    ActionSpec("train", "&Train", "train", ("Ctrl+T",), "Train the number of iterations set beside"),
+    ActionSpec("train", "&Train", "train", ("Ctrl+T",),
+               "Train the number of iterations set beside (from a past iteration: along the iterations trained "
+               "first, as they were)"),
+    ActionSpec("go_to_iteration", "Go to ite&ration…", "timeline.focus_box", ("Ctrl+J",),
+               "Type the iteration to go to (or drag the slider, or click the loss curve)"),
+    ActionSpec("back_to_latest", "Back to &latest", "model.back_to_latest", ("Ctrl+End",),
+               "Return to the latest iteration trained (going to a past one discards nothing)"),
+    ActionSpec("compare", "&Compare with this iteration (Δ)", "set_comparing", ("Ctrl+D",),
+               "Show each value with its change since the iteration shown now; go to another iteration "
+               "to see how far they moved; uncheck to stop comparing", checkable=True),
+    ActionSpec("trace_selected", "Show trajector&y of selected", "show_trajectory", ("Ctrl+Shift+T",),
+               "The selected weight or bias (or a unit's weights and bias) over the iterations, under the loss "
+               "curve", while_busy=ON),
     ActionSpec("stop", "St&op", "model.cancel_job", ("Escape",), "Stop training or an export", while_busy=ONLY),
     ActionSpec("gradient_check", "&Gradient check…", "gradient_check", ("Ctrl+G",),
                "Backprop's gradient of every parameter against central differences, for this iteration"),
@@ -94,6 +109,9 @@ ACTIONS = (
     ActionSpec("output_map", "&Output map", "set_output_map_shown", ("Ctrl+Shift+M",),
                "The selected output unit over the inputs' plane, beside the loss curve", while_busy=ON,
                checkable=True),
+    ActionSpec("trajectories", "&Trajectories", "set_trajectories_shown", ("Ctrl+Shift+J",),
+               "Parameters' values, gradients and velocities over the iterations, under the loss curve",
+               while_busy=ON, checkable=True),
     ActionSpec("edit_selected", "&Edit selected value…", "edit_selected", ("F2",),
                "Type an exact value for the selected weight, bias or unit"),
     ActionSpec("edit_lr", "Edit &learning rate…", "edit_learning_rate", ("Ctrl+L",)),
@@ -116,15 +134,19 @@ ACTIONS = (
 # Where the actions go: "|" is a separator; other names are the window's menus and widgets.
 # Stop is not on the toolbar: while a job runs it stands beside its progress in the status bar.
 MENUS = {
-    "&File": "open recent presets save save_as | export_trace export_trace_current export_history export_picture | quit",
+    "&File": "open recent presets save save_as | export_trace export_trace_current export_history "
+             "export_trajectories export_picture | quit",
     "&Edit": "undo redo | copy_diagram copy_computation | edit_selected edit_lr reset",
     "&Network": "new_network edit_structure | samples generate_data import_csv export_samples",
-    "&Run": "step step_back finish_phase finish_iteration play train stop | sequential gradient_check",
-    "&View": "fit zoom_in zoom_out show_all_units | larger_text smaller_text presentation | output_map",
+    "&Run": "step step_back finish_phase finish_iteration play train stop | go_to_iteration back_to_latest compare "
+            "| sequential gradient_check",
+    "&View": "fit zoom_in zoom_out show_all_units | larger_text smaller_text presentation | output_map "
+             "trajectories trace_selected",
     "&Help": "help_keys about",
 }
 TOOLBAR = ("step_back step finish_phase finish_iteration play speed | train_count train | "
            "reset undo redo | sample")
+TIMELINE_BUTTONS = "back_to_latest compare"  # beside the timeline's box and slider, over the loss curve
 
 
 SPECS = {spec.name: spec for spec in ACTIONS}

@@ -1,10 +1,11 @@
 """Undo commands: one per kind of edit, each holding the old and the new value.
 
-An edit is made at the start of an iteration (it restarts that iteration). Undo and redo
-come back to that iteration as it was when the edit was made, then put the old or the new
-value: what was computed after the edit (stepping on, training) was computed from it and
-goes with it. Each committed edit is its own undo step, even of the same value in a row:
-one Undo takes back exactly one value typed.
+An edit is made at the start of an iteration (it restarts that iteration, and in a past
+iteration starts a new branch: the later iterations are discarded). Undo comes back to that
+iteration as it was when the edit was made, with the timeline it had (the discarded
+iterations too); redo comes back to it and puts the new value again: what was computed after
+the edit (stepping on, training) was computed from it and goes with it. Each committed edit is
+its own undo step, even of the same value in a row: one Undo takes back exactly one value typed.
 
 Coming back restores a bookmark: the parameters, setup, loss history and recorded iterations
 the session had there, nothing trained again, so it cannot diverge. If it fails all the same
@@ -75,14 +76,11 @@ class SetValue(Command):
         self.setText(f"set {what} to {new!r} (iteration {self.bookmark.iteration:,})")
 
     def do(self):
-        self._apply(self.new)
+        self.model.restore(self.bookmark)
+        self.model.write(self.ref, self.new)
 
     def undo_it(self):
-        self._apply(self.old)
-
-    def _apply(self, value: float):
-        self.model.restore(self.bookmark)
-        self.model.write(self.ref, value)
+        self.model.restore(self.bookmark)  # the old value, and the iterations the edit discarded
 
 
 class SetParameter(SetValue):

@@ -50,6 +50,11 @@ FOLD_SCALE = 0.85  # a folded layer shows as many units as the view's height hol
 TAGS_PER_GAP = 24  # between two layers joined by more edges than this, tags show only on demand
 
 
+def signed(fmt, value: float) -> str:
+    """A change as the diagram writes it: +0.25, −0.25, 0."""
+    return ("+" if value > 0 else "") + fmt(value)
+
+
 def concerned(sizes, key) -> set[tuple[int, int]]:
     """The units a computation (a Key) or a selected parameter (a naming.Param) is about:
     its own unit, a weight's two units; none for a sample's loss."""
@@ -144,6 +149,7 @@ class DiagramView(QGraphicsView):
         model.changed.connect(self._session_changed)
         model.sampleChanged.connect(self.refresh)
         model.digitsChanged.connect(self.rebuild)  # tags change width: the layout makes room for them
+        model.referenceChanged.connect(self.rebuild)  # a line for Δ, a wider out
         model.textScaleChanged.connect(self._restyle)
         model.presentationChanged.connect(self._restyle)
         model.selectionChanged.connect(self._show_selection)
@@ -322,8 +328,12 @@ class DiagramView(QGraphicsView):
         width = fm.horizontalAdvance
         number = fmt(WORST_NUMBER)
 
+        comparing = self.model.reference is not None
+
         def tag_width(name: str) -> float:
             value, gradient = width(f"{name}⁺ {number}"), width(f"∂E/∂{name} {number}")
+            if comparing:
+                gradient = max(gradient, width(f"Δ{name} +{number}"))
             return {FULL: max(value, gradient), VALUES: value, NAMES: width(f"{name}⁺")}[level]
 
         edges = {}
@@ -341,12 +351,14 @@ class DiagramView(QGraphicsView):
         inputs = {f"{net.unit_name(0, j)} = {fmt(x)}" for j in range(sizes[0]) for x in net.inputs[:, j]}
         targets = {f"target {fmt(t)}" for t in net.targets.ravel()}
         input_width = max([width(t) for t in inputs] + [folds.get(0, 0.0)])
-        output = max([width(f"net {number}")] + [width(t) for t in targets] + [folds.get(depth, 0.0)])
-        hidden = max([width(f"out {number}")] + [w for l, w in folds.items() if 0 < l < depth])
+        out = width(f"out {number}" + (f" Δ+{number}" if comparing else ""))
+        output = max([width(f"net {number}"), out] + [width(t) for t in targets] + [folds.get(depth, 0.0)])
+        hidden = max([out] + [w for l, w in folds.items() if 0 < l < depth])
         heights = self._heights()
         return layout.Texts(line=heights.line, radius=heights.radius, input_width=input_width + 2 * PAD_X,
                             hidden_width=hidden + 2 * PAD_X, output_width=output + 2 * PAD_X,
-                            edge_widths=edges, edge_lines=2 if level == FULL else 1, corner=heights.corner)
+                            edge_widths=edges, edge_lines=(2 + comparing) if level == FULL else 1,
+                            corner=heights.corner)
 
     def _room(self) -> tuple[float, float]:
         """The viewport, less the legend's corner at its bottom."""
@@ -491,6 +503,7 @@ class DiagramView(QGraphicsView):
         for l, bias in self.bias_units.items():
             bias.set_state(l in biases, False)
         largest = self._largest()
+        reference = self.model.reference
         for name, edge in self.edges.items():
             p = self._params[name]
             value = session.parameter_value(p)
@@ -499,6 +512,8 @@ class DiagramView(QGraphicsView):
             grad = session.value("grad_" + p.kind, p.layer, p.unit, p.source)
             if grad is not None:
                 lines.append((f"∂E/∂{p.name} {fmt(grad)}", "gradient"))
+            if reference is not None:
+                lines.append(f"Δ{p.name} {signed(fmt, reference.parameter(session, p))}")
             shown = [] if name in self._untagged else {FULL: None, VALUES: lines[:1], NAMES: [shown_name]}[self.level]
             edge.tag.set_lines(lines, shown)
             edge.set_style(value, largest, p.name in params)
@@ -566,9 +581,17 @@ class DiagramView(QGraphicsView):
         if l == 0:
             return [f"{session.net.unit_name(0, j)} = {fmt(session.record['input', 0][s, j])}"]
         lines = []
+        reference = self.model.reference
         for quantity, name, role in (("net", "net", "text"), ("out", "out", "text"), ("delta", "δ", "gradient")):
             v = session.value(quantity, l, j, None, s)
-            lines.append((f"{name} {fmt(v)}", role) if v is not None else (f"{name} ?", "muted"))
+            if v is None:
+                lines.append((f"{name} ?", "muted"))
+                continue
+            text = f"{name} {fmt(v)}"
+            if quantity == "out" and reference is not None:
+                change = reference.unit(session, quantity, l, j, s)
+                text += "" if change is None else f" Δ{signed(fmt, change)}"
+            lines.append((text, role))
         if l == session.net.depth:
             lines.append(f"target {fmt(session.record['target', l][s, j])}")
             v = session.value("loss_term", l, j, None, s)

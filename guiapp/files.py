@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from engine import NetworkFileError, export, netfile, presets
+from engine import NetworkFileError, export, netfile, presets, trajectory
 
 from . import settings
 from .jobs import Export
@@ -191,8 +191,8 @@ class Files(QObject):
 
     def export_trace_to(self, path: str, current_only: bool = False) -> None:
         session = self.model.session
-        last = session.iteration
-        first = last if current_only else session.trace.first
+        last = session.iteration  # and the iterations before it (the latest `capacity` of them)
+        first = last if current_only else max(session.first, last - session.trace.capacity + 1)
         records = export.trace_snapshot(session.trace, first, last)
         settings.remember_folder(path)
         self.model.run_job(Export(path, "Exporting the trace"),
@@ -208,6 +208,22 @@ class Files(QObject):
         losses = self.model.session.history.values.copy()
         self.model.run_job(Export(path, "Exporting the loss history", "losses"),
                            export.write_history(path, losses))
+
+    def export_trajectories(self) -> None:
+        path = self.save_path("Export trajectories", f"{self.stem()}-trajectories.csv", "CSV (*.csv)")
+        if path:
+            self.export_trajectories_to(path)
+
+    def export_trajectories_to(self, path: str) -> None:
+        """The parameters the trajectories show (all of them if none), every iteration kept."""
+        session = self.model.session
+        params = session.net.parameters()
+        names = list(self.model.traced) or [p.name for p in params]
+        index = {p.name: k for k, p in enumerate(params)}
+        paths = session.trajectories.snapshot()  # what training does meanwhile leaves it alone
+        settings.remember_folder(path)
+        self.model.run_job(Export(path, "Exporting the trajectories", "rows"),
+                           trajectory.write_csv(path, paths, names, [index[n] for n in names]))
 
     def _job_finished(self, what) -> None:
         if isinstance(what, Export):

@@ -1,7 +1,8 @@
 """The loss curve: the batch loss of every iteration, live while training (pyqtgraph).
 
 The read-out above it shows the iteration under the mouse while the mouse is over the plot,
-and the current iteration otherwise."""
+and the current iteration otherwise. A click goes to the iteration under the mouse; the
+iteration values are compared with (Δ), if any, is marked by a dashed line."""
 from __future__ import annotations
 
 import math
@@ -60,9 +61,12 @@ class LossPlot(QWidget):
         self.curve.setDownsampling(auto=True, method="peak")
         self.curve.setClipToView(True)
         self.marker = pg.InfiniteLine(angle=90, movable=False)
+        self.reference = pg.InfiniteLine(angle=90, movable=False)  # the iteration compared with (Δ)
+        self.reference.setVisible(False)
         self.dot = pg.ScatterPlotItem(size=8)
         self.hover_dot = pg.ScatterPlotItem(size=9, brush=pg.mkBrush(None))
         self.plot.addItem(self.marker)
+        self.plot.addItem(self.reference)
         self.plot.addItem(self.dot)
         self.plot.addItem(self.hover_dot)
         self.log_scale = QCheckBox("log scale", objectName="logScale")
@@ -74,6 +78,7 @@ class LossPlot(QWidget):
         self._hover: int | None = None  # the iteration under the mouse
         self._single = False
         self.plot.scene().sigMouseMoved.connect(self._mouse_moved)
+        self.plot.scene().sigMouseClicked.connect(self._clicked)
         self.plot.viewport().installEventFilter(self)
 
         bar = QHBoxLayout()
@@ -89,6 +94,7 @@ class LossPlot(QWidget):
         model.changed.connect(self.refresh)
         model.networkReplaced.connect(self._network_replaced)
         model.digitsChanged.connect(self._update_readout)
+        model.referenceChanged.connect(self._reference_changed)
         self.refresh()
 
     def _restyle(self, *_) -> None:
@@ -107,6 +113,7 @@ class LossPlot(QWidget):
         self.plot.setMinimumHeight(int(9 * QFontMetrics(font).height()))
         self.curve.setPen(pg.mkPen(c.plot_curve, width=1.5))
         self.marker.setPen(pg.mkPen(c.plot_marker, width=1.5))
+        self.reference.setPen(pg.mkPen(c.plot_foreground, width=1.2, style=Qt.PenStyle.DashLine))
         self.dot.setBrush(pg.mkBrush(c.plot_marker))
         self.dot.setPen(pg.mkPen(c.plot_foreground))
         self.hover_dot.setPen(pg.mkPen(c.plot_foreground, width=1.5))
@@ -176,6 +183,19 @@ class LossPlot(QWidget):
             self._hover = int(min(max(round(vb.mapSceneToView(pos).x()), 1), n))
         self._update_readout()
 
+    def _clicked(self, event) -> None:
+        """A click (not a drag, which pans) goes to the iteration under the mouse."""
+        if event.button() != Qt.MouseButton.LeftButton or event.double():
+            return
+        vb = self.plot.getPlotItem().vb
+        if len(self.model.session.history) and vb.sceneBoundingRect().contains(event.scenePos()):
+            self.model.go_to_iteration(round(vb.mapSceneToView(event.scenePos()).x()))
+
+    def _reference_changed(self, iteration) -> None:
+        self.reference.setVisible(iteration is not None)
+        if iteration is not None:
+            self.reference.setValue(iteration)
+
     def eventFilter(self, watched, event) -> bool:
         if event.type() == QEvent.Type.Leave and self._hover is not None:
             self._hover = None
@@ -188,7 +208,7 @@ class LossPlot(QWidget):
         if self._hover is not None and self._hover <= len(history):
             it = self._hover
             loss = float(history.values[it - 1])
-            self.readout.setText(f"iteration {it:,}: loss {fmt(loss)}")
+            self.readout.setText(f"iteration {it:,}: loss {fmt(loss)} (click to go there)")
             y = loss if not self.log_scale.isChecked() else (math.log10(loss) if loss > 0 else math.nan)
             self.hover_dot.setData([it], [y]) if math.isfinite(y) else self.hover_dot.setData([], [])
             return
@@ -196,4 +216,6 @@ class LossPlot(QWidget):
         if len(history):
             loss = session.value("batch_loss", session.net.depth)  # None until the forward pass computed it
             shown = "not computed yet" if loss is None else fmt(loss)
-            self.readout.setText(f"iteration {session.iteration:,} (current): loss {shown}")
+            latest = session.latest
+            where = "current" if session.iteration == latest else f"current, of {latest:,}"
+            self.readout.setText(f"iteration {session.iteration:,} ({where}): loss {shown}")

@@ -3,7 +3,8 @@
 The model owns the engine's Session (the numbers), the job running on it (training, an
 export) and a small view state shared by all views: the selected element, the sample of the
 batch the diagram shows, the number of significant digits, the size of the text, whether
-the window is in presentation mode and the layers the diagram shows whole (not folded). Views read from here and
+the window is in presentation mode, the layers the diagram shows whole (not folded), the
+iteration the diagram compares with (Δ) and the parameters whose trajectories are shown. Views read from here and
 listen to the signals; user actions come back here (or through undo commands that call
 `write` and `restore`). A signal is emitted only when its value really changed, so a view
 that writes a value back to the model does not start a ping-pong. Nothing is computed here.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
@@ -19,6 +21,7 @@ from PySide6.QtCore import QObject, Signal
 from engine import Network, Session, TrainingDiverged
 from engine.network import samples_problems
 from engine.session import Bookmark
+from engine.compare import Comparison
 from engine.formula import significant
 
 from .jobs import Export, Job, Training
@@ -88,6 +91,9 @@ class SessionModel(QObject):
     textScaleChanged = Signal(int)  # text size, in % of the desktop's
     presentationChanged = Signal(bool)  # presentation mode on or off
     expandedChanged = Signal(object)  # the layers the diagram shows whole (a frozenset)
+    referenceChanged = Signal(object)  # the iteration values are compared with (Δ), or None
+    tracedChanged = Signal(object)  # the parameters whose trajectories are shown (a tuple of names)
+    branched = Signal(int, int)  # an edit at iteration k discarded the later ones, up to this latest
     busyChanged = Signal(bool)  # a job started (True) or ended
     jobProgress = Signal(int, int)  # done, total
     jobFinished = Signal(object)  # a job (Training or Export) ran to its end
@@ -106,6 +112,8 @@ class SessionModel(QObject):
         self._text_scale = DEFAULT_TEXT_SCALE
         self._presentation = False
         self._expanded: frozenset[int] = frozenset()
+        self._reference: Comparison | None = None
+        self._traced: tuple[str, ...] = ()
         self._last_refresh = 0.0
 
     # -- view state -------------------------------------------------------------------------
@@ -191,6 +199,54 @@ class SessionModel(QObject):
     def set_show_all(self, on: bool) -> None:
         self.set_expanded(range(len(self.session.net.sizes)) if on else ())
 
+    # -- comparing and trajectories -----------------------------------------------------------
+    @property
+    def reference(self) -> "Comparison | None":
+        """The iteration the diagram shows each value's change since (Δ), as it started."""
+        return self._reference
+
+    def set_reference(self, iteration: int | None) -> None:
+        """Compare with `iteration` of the timeline (None: no comparison)."""
+        if iteration is not None and iteration not in self.session.trace:
+            iteration = None
+        if iteration != (None if self._reference is None else self._reference.iteration):
+            self._reference = None if iteration is None else Comparison.of(self.session, iteration)
+            self.referenceChanged.emit(iteration)
+
+    def _check_reference(self) -> None:
+        """The reference is an iteration of the timeline: gone with it (an edit before it, another network)."""
+        ref = self._reference
+        if ref is not None and not ref.still_in(self.session):
+            self.set_reference(None)
+
+    @property
+    def traced(self) -> tuple[str, ...]:
+        return self._traced
+
+    def set_traced(self, names) -> None:
+        names = tuple(dict.fromkeys(n for n in names if n in self.parameter_names()))
+        if names != self._traced:
+            self._traced = names
+            self.tracedChanged.emit(names)
+
+    def parameter_names(self) -> list[str]:
+        return [p.name for p in self.session.net.parameters()]
+
+    def trace_selection(self) -> None:
+        """Show the trajectories of the selected parameter, or of the parameters into the
+        selected unit (its weights and bias), besides those shown."""
+        self.set_traced(self._traced + tuple(self.parameters_of(self._selection)))
+
+    def parameters_of(self, selection) -> list[str]:
+        net = self.session.net
+        if isinstance(selection, ValueRef) and selection.kind == "param":
+            return [selection.key]
+        if isinstance(selection, UnitRef) and selection.layer > 0:
+            return [p.name for p in net.parameters() if p.layer == selection.layer and p.unit == selection.unit]
+        if isinstance(selection, BiasUnitRef):
+            return [p.name for p in net.parameters() if p.kind == "b" and p.layer == selection.layer]
+        return []
+
     @property
     def text_factor(self) -> float:
         """How much larger than the desktop's every text is drawn (size chosen, presentation)."""
@@ -227,6 +283,8 @@ class SessionModel(QObject):
         self.cancel_job()
         self.session = session
         self.source = source
+        self.set_reference(None)
+        self.set_traced(())
         selection, sample, expanded = self._selection, self._sample, self._expanded
         self._selection, self._sample, self.sample_chosen = None, 0, False
         self._expanded = frozenset()  # another network opens folded
@@ -269,6 +327,16 @@ class SessionModel(QObject):
     def go_to(self, cursor: int):
         self._move(lambda: self.session.go_to(cursor))
 
+    def go_to_iteration(self, iteration: int):
+        """Be at this iteration of the timeline (clamped to it), at its start; nothing is discarded."""
+        s = self.session
+        iteration = min(max(int(iteration), s.first), s.latest)
+        if iteration != s.iteration or s.cursor != -1:
+            self._move(lambda: s.go_to_iteration(iteration))
+
+    def back_to_latest(self):
+        self.go_to_iteration(self.session.latest)
+
     # -- values and edits ---------------------------------------------------------------------
     def read(self, ref: ValueRef) -> float:
         s = self.session
@@ -288,15 +356,29 @@ class SessionModel(QObject):
 
     def write(self, ref: ValueRef, value: float) -> None:
         s = self.session
-        if ref.kind == "param":
-            s.set_parameter(s.parameter(ref.key), value)
-        elif ref.kind == "input":
-            s.set_input(*ref.key, value)
-        elif ref.kind == "target":
-            s.set_target(*ref.key, value)
-        else:
-            s.set_learning_rate(value)
-        self._session_changed()
+        with self._branching():
+            if ref.kind == "param":
+                s.set_parameter(s.parameter(ref.key), value)
+            elif ref.kind == "input":
+                s.set_input(*ref.key, value)
+            elif ref.kind == "target":
+                s.set_target(*ref.key, value)
+            else:
+                s.set_learning_rate(value)
+            self._session_changed()
+
+    @contextmanager
+    def _branching(self):
+        """An edit in a past iteration starts a new branch there: say which iterations it
+        discarded (once the change is announced: the views show the new branch)."""
+        s = self.session
+        at, latest = s.iteration, s.latest
+        try:
+            yield
+        finally:
+            self._check_reference()  # an edit of the iteration compared with changes it
+            if self.session is s and at < latest and s.latest < latest:
+                self.branched.emit(at, latest)
 
     def samples_problems(self, inputs, targets) -> list[tuple[int | None, int | None, str]]:
         """Why the network cannot take these samples (see engine.samples_problems)."""
@@ -305,13 +387,15 @@ class SessionModel(QObject):
     def set_samples(self, inputs, targets) -> bool:
         """Take these samples; True if the session started again at iteration 1."""
         layout = self.session.layout
-        restarted = self.session.set_samples(inputs, targets)
-        self._changed_from(layout)
+        with self._branching():
+            restarted = self.session.set_samples(inputs, targets)
+            self._changed_from(layout)
         return restarted
 
     def _changed_from(self, layout) -> None:
         """The session changed, maybe to another layout (another number of samples per
         iteration): then the views are built again."""
+        self._check_reference()
         if self.session.layout is not layout:
             if self._sample >= self.session.layout.batch:
                 self._sample, self.sample_chosen = 0, False
@@ -321,8 +405,9 @@ class SessionModel(QObject):
 
     def set_update_order(self, order: str) -> None:
         layout = self.session.layout
-        self.session.set_update_order(order)
-        self._changed_from(layout)
+        with self._branching():
+            self.session.set_update_order(order)
+            self._changed_from(layout)
 
     # -- undo and reset ---------------------------------------------------------------------
     def bookmark(self, whole: bool = False) -> Bookmark:

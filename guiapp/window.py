@@ -1,6 +1,6 @@
-"""The main window: layout and wiring of the settings header, diagram, loss curve, output map,
-side panel, toolbar, menus and status bar; the text size of all of them and the presentation
-layout.
+"""The main window: layout and wiring of the settings header, diagram, loss curve, trajectories,
+output map, side panel, toolbars (stepping; the timeline), menus and status bar; the text size
+of all of them and the presentation layout.
 
 What the views show lives in the model (`SessionModel`); the actions and their busy rule in
 `actions`; opening, saving and exporting in `files`; what is remembered in `settings`.
@@ -12,13 +12,13 @@ import os
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QUndoStack
 from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QMainWindow, QMenu, QMessageBox, QSlider,
-                               QSpinBox, QSplitter, QToolBar, QVBoxLayout, QWidget)
+                               QSpinBox, QSplitter, QToolBar, QToolButton, QVBoxLayout, QWidget)
 
 from engine import Network, presets
 
 from . import commands, settings
 from .about import about_text
-from .actions import MENUS, TOOLBAR, help_text, make_actions, set_enabled, tooltip
+from .actions import MENUS, TIMELINE_BUTTONS, TOOLBAR, help_text, make_actions, set_enabled, tooltip
 from .diagram import DiagramView
 from .diagram_fold import can_show_all
 from .editor import ValueEditor
@@ -31,6 +31,8 @@ from .networkmenu import NetworkMenu
 from .outputmap import OutputMap
 from .panel import SidePanel
 from .status import StatusBar
+from .timeline import TimelineBar
+from .trajectories import TrajectoryPlot
 
 DEFAULT_TRAIN = 1000
 
@@ -47,6 +49,8 @@ class MainWindow(QMainWindow):
         self.header = SettingsHeader(self.model)
         self.diagram = DiagramView(self.model)
         self.plot = LossPlot(self.model)
+        self.trajectories = TrajectoryPlot(self.model, self.plot)
+        self.timeline = TimelineBar(self.model)
         self.output_map = OutputMap(self.model)
         self.panel = SidePanel(self.model)
         self.play_timer = QTimer(self)
@@ -59,6 +63,7 @@ class MainWindow(QMainWindow):
         self._build_status()
         self._connect()
         self.actions["output_map"].setChecked(True)  # unless the settings say otherwise
+        self.trajectories.hide()  # until asked for
 
         self.files.take_drops()
         settings.restore_window(self)
@@ -75,14 +80,23 @@ class MainWindow(QMainWindow):
         column.addWidget(self.header)
         column.addWidget(self.diagram, 1)
         self.bottom = QSplitter(Qt.Orientation.Horizontal, objectName="bottom")  # the loss curve, the output map
-        self.bottom.addWidget(self.plot)
+        self.curves = QSplitter(Qt.Orientation.Vertical, objectName="curves")  # the loss, the trajectories under it
+        self.curves.addWidget(self.plot)
+        self.curves.addWidget(self.trajectories)
+        self.bottom.addWidget(self.curves)
         self.bottom.addWidget(self.output_map)
         self.bottom.setStretchFactor(0, 3)
         self.bottom.setStretchFactor(1, 2)
         self.bottom.setSizes([600, 400])  # the loss curve's read-out whole at 1024 wide
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(network)
-        left.addWidget(self.bottom)
+        self.below = below = QWidget(objectName="below")  # the way to any iteration, over the curves and the map
+        column = QVBoxLayout(below)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self.timeline)
+        column.addWidget(self.bottom, 1)
+        left.addWidget(below)
         left.setStretchFactor(0, 5)
         left.setStretchFactor(1, 1)
         left.setSizes([600, 200])
@@ -164,6 +178,11 @@ class MainWindow(QMainWindow):
             else:
                 bar.addAction(self.actions[name])
         self.addToolBar(bar)
+        self.actions["compare"].setIconText("Compare (Δ)")
+        for name in TIMELINE_BUTTONS.split():  # the timeline's buttons, after its box and slider
+            button = QToolButton(objectName=f"{name}Button")
+            button.setDefaultAction(self.actions[name])
+            self.timeline.layout().addWidget(button)
         # Play becomes Pause and back: its button is as wide as the wider of the two
         play, action = bar.widgetForAction(self.actions["play"]), self.actions["play"]
         widths = []
@@ -196,6 +215,8 @@ class MainWindow(QMainWindow):
         m.sampleChanged.connect(self.sample_box.setCurrentIndex)
         m.busyChanged.connect(self._busy_changed)
         m.problem.connect(self._show_problem)
+        m.referenceChanged.connect(self._reference_changed)
+        m.branched.connect(self._branched)
         stack.cleanChanged.connect(self._update_title)
         for signal in (stack.canUndoChanged, stack.canRedoChanged, stack.undoTextChanged, stack.redoTextChanged):
             signal.connect(self._undo_changed)
@@ -205,9 +226,12 @@ class MainWindow(QMainWindow):
         """The busy rule, in one place: what can be used while a job runs, and what can do
         anything now."""
         m = self.model
-        set_enabled(self.actions, m.busy, {"step_back": m.session.can_step_back(),
+        s = m.session
+        set_enabled(self.actions, m.busy, {"step_back": s.can_step_back(),
                                            "undo": self.undo_stack.canUndo(), "redo": self.undo_stack.canRedo(),
-                                           "show_all_units": can_show_all(m.session.net.sizes)})
+                                           "show_all_units": can_show_all(s.net.sizes),
+                                           "back_to_latest": s.iteration < s.latest,
+                                           "go_to_iteration": s.latest > s.first})
         self.presets_menu.setEnabled(not m.busy)
         self.recent_menu.setEnabled(not m.busy)
         self.train_count.setEnabled(not m.busy)
@@ -282,7 +306,7 @@ class MainWindow(QMainWindow):
             return
         if on:
             self._desk_sizes = self.splitter.sizes()
-        self.bottom.setVisible(not on)
+        self.below.setVisible(not on)
         self.statusBar().setVisible(not on)
         self.splitter.setOrientation(Qt.Orientation.Vertical if on else Qt.Orientation.Horizontal)
         if on:
@@ -327,6 +351,38 @@ class MainWindow(QMainWindow):
     def set_output_map_shown(self, on: bool) -> None:
         """View ▸ Output map: the map beside the loss curve, or the loss curve alone."""
         self.output_map.setVisible(on)
+
+    def set_trajectories_shown(self, on: bool) -> None:
+        """View ▸ Trajectories: under the loss curve, on its iteration axis."""
+        self.trajectories.setVisible(on)
+        if on:
+            self.curves.setSizes([1, 1])
+
+    def show_trajectory(self) -> None:
+        """The selected parameter (or unit's parameters) added to the trajectories, shown."""
+        if not self.model.parameters_of(self.model.selection):
+            self.statusBar().showMessage("Select a weight, a bias or a unit first", 4000)
+        self.model.trace_selection()
+        self.actions["trajectories"].setChecked(True)
+
+    # -- the timeline ---------------------------------------------------------------------------
+    def set_comparing(self, on: bool) -> None:
+        """Compare with the iteration shown now (Δ on the diagram), or stop comparing."""
+        self.model.set_reference(self.model.session.iteration if on else None)
+
+    def _reference_changed(self, iteration) -> None:
+        action = self.actions["compare"]
+        action.blockSignals(True)
+        action.setChecked(iteration is not None)
+        action.blockSignals(False)
+        if iteration is not None:
+            self.statusBar().showMessage(f"The diagram shows each value's change (Δ) since iteration {iteration:,}: "
+                                         "go to another iteration to see how far they moved", 8000)
+
+    def _branched(self, at: int, latest: int) -> None:
+        gone = f"iteration {latest:,}" if latest == at + 1 else f"iterations {at + 1:,} to {latest:,}"
+        self.statusBar().showMessage(f"A new branch from iteration {at:,}: {gone} discarded (Undo brings them "
+                                     "back)", 10000)
 
     # -- edits ------------------------------------------------------------------------------
     def edit_selected(self) -> None:

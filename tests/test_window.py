@@ -840,7 +840,9 @@ def test_every_action_follows_its_busy_rule(qtbot, window):
     assert not w.presets_menu.isEnabled() and not w.train_count.isEnabled() and not w.sample_box.isEnabled()
     click(qtbot, w, "stop")
     assert not w.model.busy
-    possible = {"step_back": w.model.session.can_step_back(), "undo": True, "redo": False}
+    s = w.model.session
+    possible = {"step_back": s.can_step_back(), "undo": True, "redo": False,
+                "back_to_latest": s.iteration < s.latest, "go_to_iteration": s.latest > s.first}
     for spec in ACTIONS:
         usable = spec.while_busy != WhileBusy.ONLY and possible.get(spec.name, True)
         assert w.actions[spec.name].isEnabled() == usable, spec.name
