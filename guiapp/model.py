@@ -213,11 +213,14 @@ class SessionModel(QObject):
             self._reference = None if iteration is None else Comparison.of(self.session, iteration)
             self.referenceChanged.emit(iteration)
 
-    def _check_reference(self) -> None:
-        """The reference is an iteration of the timeline: gone with it (an edit before it, another network)."""
+    def _stale_reference(self) -> bool:
+        """The reference is an iteration of the timeline: gone with it (an edit before it or in
+        it, an undo, another network). Dropped here; True if the caller must announce it."""
         ref = self._reference
         if ref is not None and not ref.still_in(self.session):
-            self.set_reference(None)
+            self._reference = None
+            return True
+        return False
 
     @property
     def traced(self) -> tuple[str, ...]:
@@ -283,12 +286,16 @@ class SessionModel(QObject):
         self.cancel_job()
         self.session = session
         self.source = source
-        self.set_reference(None)
-        self.set_traced(())
         selection, sample, expanded = self._selection, self._sample, self._expanded
+        reference, traced = self._reference, self._traced
         self._selection, self._sample, self.sample_chosen = None, 0, False
         self._expanded = frozenset()  # another network opens folded
+        self._reference, self._traced = None, ()  # its timeline and parameters are others
         self.networkReplaced.emit()
+        if reference is not None:
+            self.referenceChanged.emit(None)
+        if traced:
+            self.tracedChanged.emit(())
         if expanded:
             self.expandedChanged.emit(self._expanded)
         if selection is not None:
@@ -376,7 +383,8 @@ class SessionModel(QObject):
         try:
             yield
         finally:
-            self._check_reference()  # an edit of the iteration compared with changes it
+            if self._stale_reference():  # an edit of the iteration compared with changes it
+                self.referenceChanged.emit(None)
             if self.session is s and at < latest and s.latest < latest:
                 self.branched.emit(at, latest)
 
@@ -395,12 +403,14 @@ class SessionModel(QObject):
     def _changed_from(self, layout) -> None:
         """The session changed, maybe to another layout (another number of samples per
         iteration): then the views are built again."""
-        self._check_reference()
+        stale = self._stale_reference()
         if self.session.layout is not layout:
             if self._sample >= self.session.layout.batch:
                 self._sample, self.sample_chosen = 0, False
                 self.sampleChanged.emit(0)
             self.networkReplaced.emit()
+        if stale:
+            self.referenceChanged.emit(None)
         self._session_changed()
 
     def set_update_order(self, order: str) -> None:

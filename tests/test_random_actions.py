@@ -6,24 +6,29 @@ cut down to a short one (`minimise`). It is played through the real window: its 
 (`w.actions[name].trigger()`: a disabled action does nothing, as for a user), the value
 editor (opened by Edit selected value or Edit learning rate, typed into, accepted or
 cancelled), the preset menu, the file dialogs (monkeypatched), the train count, the sample
-box, the list of computations, the digits and the loss curve's log scale. The window is not shown (painting after every action would
-take most of the time): it paints itself (grab) at the start and at every full check.
+box, the list of computations, the digits, the loss curve's log scale and the timeline (an
+iteration typed or the slider dragged, Back to latest, Compare). The window is not shown
+(painting after every action would take most of the time): it paints itself (grab) at the
+start and at every full check.
 
 After every action:
 1. nothing reached the error dialog: no exception in a slot (pytest-qt captures them),
    nothing logged at ERROR, no "Unexpected error" problem, no unexpected-error box;
-2. the loss curve shows the loss history (iterations 1..k, k the current one), and the loss
-   the trace records for the current, the previous and the first kept iteration (computed
-   again from a checkpoint where not kept) equals it;
+2. the loss curve shows the loss history (iterations 1..n, n the latest of the timeline, which
+   the trace ends at too; the current one k ≤ n), and the loss the trace records for the
+   current, the previous, the latest and the first iteration (computed again from a
+   checkpoint where not kept) equals it;
 3. the current iteration starts from the parameters (and momentum buffer) its record starts
    from, and was computed with the learning rate, inputs and targets the session has;
-4. Step back, Undo and Redo are enabled exactly when they can do something; the status bar
-   and the curve's marker name the current iteration;
+4. Step back, Undo, Redo and Back to latest are enabled exactly when they can do something;
+   the status bar, the timeline and the curve's marker name the current iteration; the
+   iteration compared with, if any, is one of the timeline as it was;
 5. an export writes the loss history or the kept iterations; a network saved opens again.
 
 Every FULL_CHECK_EVERY actions and at the end comes the full check, "replay": the recorded
 loss of SPREAD kept iterations; then the undo history, through Undo and Redo: undone to the
-start, which must be the opened network trained k-1 iterations and nothing else, each undo
+start, which must be the opened network trained n-1 iterations and nothing else (at the
+iteration the first edit was made in), each undo
 coming back to the iteration the edit was made in as it was (or, for Reset, the session as it
 was); redone to the end, each redo equal to a fresh session of the opened network on which
 the same commands are replayed; undone and redone back to where it was, every state equal to
@@ -77,6 +82,7 @@ KINDS = {  # name: weight
     "undo": 10, "redo": 6, "reset": 3,
     "open_preset": 1.2, "open_file": 0.5, "save_as": 0.8, "export": 2, "export_stop": 0.5,
     "log_scale": 0.5, "digits": 0.5,
+    "jump": 4, "latest": 1.5, "compare": 0.7,  # the timeline (issue 12)
     "structure": 1.5, "new_network": 0.4, "samples": 3, "generate": 0.6,  # the Network menu (issue 9)
 }
 SAMPLE_OPS = ("set", "set", "set", "add", "duplicate", "remove", "up", "down", "paste")
@@ -86,6 +92,8 @@ def draw(rng: random.Random) -> tuple:
     kind = rng.choices(list(KINDS), weights=list(KINDS.values()))[0]
     if kind == "go_to":
         return kind, rng.random()
+    if kind == "jump":  # to a fraction of the timeline, typed or dragged
+        return kind, rng.random(), rng.choice(("box", "slider"))
     if kind in ("train", "train_stop"):
         r = rng.random()
         n = rng.randint(1, 30) if r < 0.7 else rng.randint(31, 300) if r < 0.95 else rng.randint(301, 3000)
@@ -192,12 +200,15 @@ def params_key(params) -> tuple:
     return _bits(params.theta), _bits(params.velocity)
 
 
-def pure(net, iteration: int) -> State:
-    """The opened network trained up to `iteration`, nothing else (a saved network opens at
-    the iteration it was saved at)."""
+def pure(net, iteration: int, latest: int | None = None) -> State:
+    """The opened network trained up to `latest` (`iteration` by default), nothing else, at
+    `iteration` (a saved network opens at the iteration it was saved at)."""
     s = Session(net)
-    if iteration > s.iteration:
-        s.run(iteration - s.iteration)
+    latest = iteration if latest is None else latest
+    if latest > s.iteration:
+        s.run(latest - s.iteration)
+    if s.first <= iteration < s.iteration:
+        s.go_to_iteration(iteration)
     return State.of(s)
 
 
@@ -233,6 +244,16 @@ class Player:
         count = w.undo_stack.count()
         if kind in ("step", "step_back", "finish_phase", "finish_iteration", "undo", "redo", "reset"):
             w.actions[kind].trigger()
+        elif kind == "jump":
+            s = self.s
+            target = s.first + int(action[1] * (s.latest - s.first + 1))
+            widget = w.timeline.box if action[2] == "box" else w.timeline.slider
+            if widget.isEnabled():
+                widget.setValue(target)
+        elif kind == "latest":
+            w.actions["back_to_latest"].trigger()
+        elif kind == "compare":
+            w.actions["compare"].trigger()
         elif kind == "go_to":
             row = int(action[1] * len(self.s.steps))
             w.panel.steps.setCurrentIndex(w.panel.steps_model.index(row))
@@ -413,7 +434,8 @@ class Player:
             path.unlink()
         self.monkeypatch.setattr("guiapp.files.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), ""))
         losses = s.history.values.copy()
-        iterations = [s.iteration] if name == "export_trace_current" else list(s.trace.iterations())
+        iterations = ([s.iteration] if name == "export_trace_current" else
+                      list(range(max(s.first, s.iteration - s.trace.capacity + 1), s.iteration + 1)))
         w.actions[name].trigger()
         if stop:
             w.actions["stop"].trigger()
@@ -452,9 +474,10 @@ class Player:
         severe = [p for p in self.problems if p.severe]
         assert not severe, f"unexpected error reported: {severe[0].title}: {severe[0].text}"
         assert not w.model.busy
-        # the loss curve is the history, which holds iterations 1..k
+        # the loss curve is the history, which holds iterations 1..n of the timeline, n ≥ k
         n = len(s.history)
-        assert n == s.iteration, f"{n} losses at iteration {s.iteration}"
+        assert n == s.latest == s.trace.last, f"{n} losses, the trace ends at {s.trace.last}"
+        assert s.first <= s.iteration <= n, f"iteration {s.iteration} out of the timeline {s.first}..{n}"
         x, y = w.plot.data()
         losses = s.history.values
         if w.plot.log_scale.isChecked():  # on a log scale, without the losses that are not positive
@@ -464,7 +487,7 @@ class Player:
         assert _bits(y) == _bits(losses), "the curve is not the loss history"
         assert w.plot.marker.value() == s.iteration
         # the loss each kept iteration records (computed again where not kept) is the history's
-        self.check_losses([s.iteration, s.iteration - 1, s.trace.first])  # all of them in the full check
+        self.check_losses([s.iteration, s.iteration - 1, s.latest, s.trace.first])  # all of them in the full check
         # the current iteration starts from the parameters its record starts from
         assert s.iteration in s.trace
         assert params_key(s.params) == params_key(s.record.params_before()), \
@@ -484,7 +507,13 @@ class Player:
         assert w.actions["step_back"].isEnabled() == s.can_step_back()
         assert w.actions["undo"].isEnabled() == w.undo_stack.canUndo()
         assert w.actions["redo"].isEnabled() == w.undo_stack.canRedo()
+        assert w.actions["back_to_latest"].isEnabled() == (s.iteration < s.latest)
         assert w.status_iteration.text() == f"Iteration {s.iteration:,}"
+        assert w.timeline.box.value() == w.timeline.slider.value() == s.iteration
+        reference = w.model.reference
+        if reference is not None:
+            assert reference.still_in(s), f"comparing with iteration {reference.iteration}, not the timeline's"
+            assert w.actions["compare"].isChecked()
 
     def check_losses(self, iterations) -> None:
         """The loss the trace records for these iterations (those it keeps), computed again
@@ -527,8 +556,7 @@ class Player:
                 assert got == want, f"undoing {c.text()!r} did not come back to where it was made"
             elif isinstance(c, Reset):  # the session as it was before the reset
                 b = c.before
-                got = (state.iteration, (state.theta, state.velocity), state.setup,
-                       _bits(np.frombuffer(state.history)[: b.iteration - 1]))
+                got = (state.iteration, (state.theta, state.velocity), state.setup, state.history)
                 want = (b.iteration, params_key(b.params), setup_key(b.setup), _bits(b.losses))
                 assert got == want, f"undoing {c.text()!r} did not bring the session back"
             if j in undone:
@@ -563,7 +591,7 @@ class Player:
         for j in range(index - 1, -1, -1):
             undo(j)
         start = State.of(self.s)
-        want = pure(self.opened, start.iteration)
+        want = pure(self.opened, start.iteration, len(self.s.history))
         same(start, want, "undoing everything does not give the opened network trained on")
         replayed = [Session(self.opened)]  # the session the commands are replayed on (a new one for a new network)
         for j in range(count):
@@ -752,23 +780,24 @@ def test_regression_stepping_back_takes_the_setup_the_iteration_was_computed_wit
     run_sequence(qtbot, tmp_path, monkeypatch, "xor", actions)
 
 
-def test_stepping_back_across_an_edit_of_the_setup_forgets_it():
+def test_stepping_back_across_an_edit_of_the_setup_keeps_it():
     """The engine side of the above: stepping back into an iteration gives it back with the
-    learning rate, inputs and targets it was computed with; stepping on computes the next one
-    with them, as after an edit of a weight (which stepping back forgets too)."""
+    learning rate, inputs and targets it was computed with; the edited iteration stays in the
+    timeline after it (nothing is discarded by moving about it), and stepping on comes back to
+    it as it was computed, with the edited values (Step is the mirror of Step back)."""
     s = Session(open_network("xor"))
     s.run(3)
     s.set_learning_rate(0.1)
     s.set_input(1, 0, 0.25)
     s.set_target(2, 0, 0.5)
+    edited = s.record.row.copy()
     s.step_back()
-    assert s.iteration == 3 and s.net.learning_rate == 0.5 == s.record.lr
+    assert s.iteration == 3 and s.net.learning_rate == 0.5 == s.record.lr and s.latest == 4
     np.testing.assert_array_equal(s.net.inputs, open_network("xor").inputs)
     np.testing.assert_array_equal(s.net.targets, open_network("xor").targets)
     s.step()
-    reference = Session(open_network("xor"))
-    reference.run(3)
-    assert s.iteration == 4 and s.loss == reference.loss and s.net.learning_rate == 0.5
+    assert s.iteration == 4 and s.net.learning_rate == 0.1 and s.net.inputs[1, 0] == 0.25
+    assert s.record.row.tobytes() == edited.tobytes()
 
 
 def test_regression_the_trace_recomputes_what_undo_trained(qtbot, settings_dir, tmp_path, monkeypatch):
