@@ -2,6 +2,7 @@
 
     python -m guiapp.screenshot OUT.png [NETWORK] [STEPS] [--size 1024x700] [--dark] [--presentation]
                                         [--text-scale PERCENT] [--select NAME] [--dialog NAME] [--train N]
+                                        [--compare K] [--go-to K] [--trajectories NAMES]
 
 NETWORK is a preset name or a network file (default: mazur, the worked example). By default
 the picture shows the network mid-way through the backward pass of its first iteration with
@@ -9,7 +10,10 @@ w1 selected (the README's picture), at 1400×860 in the desktop's light palette.
 offscreen platform unless a display is asked for (QT_QPA_PLATFORM). With --dialog, the picture
 is of that window (samples: the samples table; structure: Edit structure; generate: a data set;
 import: a CSV file of the network's samples) opened over the main window. With --train N, the
-window's Train runs N iterations first (the output map then shows what was learnt).
+window's Train runs N iterations first (the output map then shows what was learnt); then
+--compare K goes to iteration K and compares with it (Δ), --go-to K goes to iteration K (after
+--compare: else back to the latest), and --trajectories shows those parameters' trajectories
+(names separated by commas).
 """
 from __future__ import annotations
 
@@ -20,7 +24,8 @@ import sys
 
 def render(out: str, network: str = "mazur", steps: int | None = None, width: int = 1400, height: int = 860,
            select: str | None = "w1", dark: bool = False, presentation: bool = False,
-           text_scale: int | None = None, dialog: str | None = None, train: int = 0) -> None:
+           text_scale: int | None = None, dialog: str | None = None, train: int = 0, compare: int | None = None,
+           go_to: int | None = None, trajectories: str = "") -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import tempfile
 
@@ -52,6 +57,15 @@ def render(out: str, network: str = "mazur", steps: int | None = None, width: in
         window.actions["train"].trigger()
         while window.model.busy:
             app.processEvents()
+    if compare is not None:
+        window.model.go_to_iteration(compare)
+        window.model.set_reference(window.model.session.iteration)
+        window.model.back_to_latest()
+    if go_to is not None:
+        window.model.go_to_iteration(go_to)
+    if trajectories:
+        window.model.set_traced(trajectories.split(","))
+        window.actions["trajectories"].setChecked(True)
     session = window.model.session
     if steps is None:  # mid-way through the backward pass
         backward = [n for n, s in enumerate(session.steps) if s.phase == "backward"]
@@ -130,13 +144,17 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--dialog", choices=sorted(DIALOGS), default=None, help="render this window instead")
     parser.add_argument("--train", type=int, default=0, help="iterations to train first (default 0)")
     parser.add_argument("--select", default="w1", help="the weight or bias to select (default w1; '' for none)")
+    parser.add_argument("--compare", type=int, default=None, help="compare with this iteration (Δ), after --train")
+    parser.add_argument("--go-to", type=int, default=None, help="go to this iteration, after --train")
+    parser.add_argument("--trajectories", default="", help="parameters whose trajectories to show: w5,w6")
     return parser
 
 
 def main(argv=None) -> int:
     args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
     render(args.out, args.network, args.steps, *args.size, select=args.select or None, dark=args.dark,
-           presentation=args.presentation, text_scale=args.text_scale, dialog=args.dialog, train=args.train)
+           presentation=args.presentation, text_scale=args.text_scale, dialog=args.dialog, train=args.train,
+           compare=args.compare, go_to=args.go_to, trajectories=args.trajectories)
     print(f"wrote {args.out}")
     return 0
 

@@ -87,6 +87,7 @@ class StatusBar(QStatusBar):
         model.networkReplaced.connect(self.follow)
         model.busyChanged.connect(self._busy_changed)
         model.jobProgress.connect(self._job_progress)
+        self.messageChanged.connect(lambda text: text or self.follow())  # the fields back after a message
         self.follow()
 
     def follow(self) -> None:
@@ -94,8 +95,9 @@ class StatusBar(QStatusBar):
         step = session.current_step
         self.iteration.setText(f"Iteration {session.iteration:,}")
         self.phase.setText(PHASES.get(step.phase, step.phase) if step else "")
-        self.phase.setVisible(step is not None)
-        self.phase_line.setVisible(step is not None)
+        shown = step is not None and not self.currentMessage()  # a message hides the fields until it goes
+        self.phase.setVisible(shown)
+        self.phase_line.setVisible(shown)
         self.step.setText(session.describe(step).text(fmt) if step else "nothing computed yet")
         self.step.setToolTip(self.step.text())
         known = loss_computed(session)

@@ -22,7 +22,7 @@ from .lossplot import IterationAxis, LossAxis
 from .model import SessionModel
 from .readout import Readout
 
-TITLES = {"value": "value", "gradient": "gradient ∂E/∂p", "velocity": "velocity (momentum buffer)"}
+TITLES = {"value": "value", "gradient": "gradient", "velocity": "velocity"}  # the momentum buffer
 # Okabe–Ito, as the diagram's colours: told apart by colour-blind eyes too
 PENS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
 
@@ -39,12 +39,12 @@ class TrajectoryPlot(QWidget):
         self.plot.showGrid(x=True, y=True, alpha=0.25)
         self.plot.setMenuEnabled(False)
         self.plot.setXLink(loss_plot.plot)  # one iteration axis for both
-        self.legend = self.plot.addLegend(offset=(-8, 8))
+        self.legend = self.plot.addLegend(offset=(8, 4), colCount=len(PENS))  # one row, over the curves' start
         self.marker = pg.InfiniteLine(angle=90, movable=False)
         self.plot.addItem(self.marker)
         self.quantity = QComboBox(objectName="trajectoryQuantity")
         self.quantity.setToolTip("What the curves show for each parameter")
-        self.add = QPushButton("Add selected", objectName="trajectoryAdd")
+        self.add = QPushButton("Add", objectName="trajectoryAdd")
         self.add.setToolTip("Add the selected weight or bias, or the weights and bias of the selected unit")
         self.clear = QPushButton("Clear", objectName="trajectoryClear")
         self.note = QLabel(objectName="trajectoryNote")  # says when the rows are downsampled
@@ -187,7 +187,7 @@ class TrajectoryPlot(QWidget):
 
     def _update_readout(self) -> None:
         if not self.curves:
-            self.readout.set_text("Select a weight, a bias or a unit, then Add selected")
+            self.readout.set_text("Select a weight, a bias or a unit, then Add")
             return
         paths, fmt = self.model.session.trajectories, self.model.fmt
         j = self.row_at(self.model.session.iteration if self._hover is None else self._hover)

@@ -88,7 +88,7 @@ class MainWindow(QMainWindow):
         self.bottom.setStretchFactor(0, 3)
         self.bottom.setStretchFactor(1, 2)
         self.bottom.setSizes([600, 400])  # the loss curve's read-out whole at 1024 wide
-        left = QSplitter(Qt.Orientation.Vertical)
+        self.left = left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(network)
         self.below = below = QWidget(objectName="below")  # the way to any iteration, over the curves and the map
         column = QVBoxLayout(below)
@@ -355,8 +355,11 @@ class MainWindow(QMainWindow):
     def set_trajectories_shown(self, on: bool) -> None:
         """View ▸ Trajectories: under the loss curve, on its iteration axis."""
         self.trajectories.setVisible(on)
-        if on:
-            self.curves.setSizes([1, 1])
+        if on:  # room for two plots: the curves take at least 40 % of the height, the trajectories 3/5 of it
+            sizes = self.left.sizes()
+            if sizes[1] < 0.4 * sum(sizes):
+                self.left.setSizes([int(0.6 * sum(sizes)), sum(sizes) - int(0.6 * sum(sizes))])
+            self.curves.setSizes([20_000, 30_000])  # in proportion
 
     def show_trajectory(self) -> None:
         """The selected parameter (or unit's parameters) added to the trajectories, shown."""
