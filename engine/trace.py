@@ -34,9 +34,9 @@ DEFAULT_CAPACITY = 10_000
 DEFAULT_BUDGET_BYTES = 64 * 1024 * 1024
 # The archive: at most this many bytes of checkpoints of the iterations before the recent tier.
 ARCHIVE_BUDGET_BYTES = 32 * 1024 * 1024
-# What a checkpoint costs besides its arrays (the objects holding them, its place in the index),
-# measured with tracemalloc on the worked example: about 600 bytes.
-CHECKPOINT_OVERHEAD = 640
+# What a checkpoint costs besides its numbers (the array objects, its tuple, its place in the
+# index), measured with tracemalloc on the worked example: about 1.1 kB.
+CHECKPOINT_OVERHEAD = 1152
 
 
 def capacity_for(layout: Layout, capacity: int = DEFAULT_CAPACITY, budget: int = DEFAULT_BUDGET_BYTES) -> int:
@@ -56,15 +56,26 @@ Rebuild = Callable[..., np.ndarray | None]
 
 
 class Start(NamedTuple):
-    """A checkpoint: the state an iteration starts from and the setup it runs with."""
+    """A checkpoint: the state an iteration starts from (θ and the momentum buffer, plain
+    arrays: a Params, with its views, is made when it is read) and the setup it runs with."""
 
-    params: Params
+    theta: np.ndarray
+    velocity: np.ndarray | None
     setup: object
     essential: bool  # not the continuation of the iteration before it: never thinned away
 
+    @classmethod
+    def of(cls, params: Params, setup, essential: bool) -> "Start":
+        velocity = None if params.velocity is None else params.velocity.copy()
+        return cls(params.theta.copy(), velocity, setup, essential)
 
-def checkpoint_bytes(params: Params) -> int:
-    return params.theta.nbytes + (0 if params.velocity is None else params.velocity.nbytes) + CHECKPOINT_OVERHEAD
+    def params(self, layout: Layout) -> Params:
+        """A Params of its own (the checkpoint is never changed)."""
+        return Params(layout.shapes_of_params, self.theta.copy(), None if self.velocity is None else self.velocity.copy())
+
+
+def checkpoint_bytes(start: Start | Params) -> int:
+    return start.theta.nbytes + (0 if start.velocity is None else start.velocity.nbytes) + CHECKPOINT_OVERHEAD
 
 
 class TraceStore:
@@ -112,7 +123,7 @@ class TraceStore:
 
     def memory(self) -> int:
         """Bytes the checkpoints take (their arrays and objects; the setups they share are not counted)."""
-        return sum(checkpoint_bytes(s.params) for s in self._starts.values())
+        return sum(checkpoint_bytes(s) for s in self._starts.values())
 
     def detached(self, budget: int | None = None, around: int | None = None) -> "TraceStore":
         """A store of the same iterations that later training or edits leave alone (what an
@@ -130,10 +141,10 @@ class TraceStore:
             other._rows = OrderedDict(self._rows)
             return other
         other._archived = len(other._keys)  # all of it thinned as an archive ...
-        other._archive_bytes = sum(checkpoint_bytes(s.params) for s in other._starts.values())
+        other._archive_bytes = sum(checkpoint_bytes(s) for s in other._starts.values())
         protected, used = set(), 0  # ... but for the latest checkpoints up to `around`, in half the budget
         for k in reversed(other._keys[: bisect.bisect_right(other._keys, self._last if around is None else around)]):
-            used += checkpoint_bytes(other._starts[k].params)
+            used += checkpoint_bytes(other._starts[k])
             if protected and used > budget // 2:
                 break
             protected.add(k)
@@ -161,7 +172,7 @@ class TraceStore:
             start = starts[k]
             if start.essential or not self._archived or not k % self.spacing:
                 self._archived += 1
-                self._archive_bytes += checkpoint_bytes(start.params)
+                self._archive_bytes += checkpoint_bytes(start)
             else:  # the archive keeps one every `spacing` iterations: replay comes back to this one
                 del starts[k], keys[self._archived]
         if self._archive_bytes > self.archive_budget:
@@ -181,7 +192,7 @@ class TraceStore:
             else:
                 break
             for k in drop:
-                self._archive_bytes -= checkpoint_bytes(self._starts.pop(k).params)
+                self._archive_bytes -= checkpoint_bytes(self._starts.pop(k))
             gone = set(drop)
             self._keys = [k for k in self._keys if k not in gone]
             self._archived -= len(drop)
@@ -197,13 +208,13 @@ class TraceStore:
         before = self._starts[keys[at - 1]] if at else None
         essential = essential or before is None or before.setup is not setup
         old = self._starts.get(iteration)
-        self._starts[iteration] = Start(params.copy(), setup, essential)
+        self._starts[iteration] = Start.of(params, setup, essential)
         if old is None:
             keys.insert(at, iteration)
             if at < self._archived:
                 self._archived += 1
         if at < self._archived:
-            self._archive_bytes += checkpoint_bytes(params) - (0 if old is None else checkpoint_bytes(old.params))
+            self._archive_bytes += checkpoint_bytes(params) - (0 if old is None else checkpoint_bytes(old))
 
     def checkpoint(self, iteration: int, params: Params, setup, essential: bool = False) -> None:
         """Training (unrecorded) starts `iteration` from `params` with `setup`: remember it."""
@@ -249,7 +260,7 @@ class TraceStore:
         for i in range(at, len(self._keys)):
             start = self._starts.pop(self._keys[i])
             if i < self._archived:
-                self._archive_bytes -= checkpoint_bytes(start.params)
+                self._archive_bytes -= checkpoint_bytes(start)
         del self._keys[at:]
         self._archived = min(self._archived, at)
 
@@ -260,7 +271,7 @@ class TraceStore:
             return None
         start = self._starts.get(iteration)
         if start is not None:
-            return start.params.copy(), start.setup
+            return start.params(self.layout), start.setup
         base = self._keys[bisect.bisect_right(self._keys, iteration) - 1]
         setup = self._starts[base].setup
         # the latest iteration kept in full since the checkpoint, if any, is nearer
@@ -270,7 +281,7 @@ class TraceStore:
             if near + 1 < iteration:
                 self.rebuild(near + 1, params, setup, record=False, last=iteration - 1)
             return params, setup
-        params = self._starts[base].params.copy()
+        params = self._starts[base].params(self.layout)
         self.rebuild(base, params, setup, record=False, last=iteration - 1)
         return params, setup
 
