@@ -530,11 +530,14 @@ class Session:
     # -- training -----------------------------------------------------------------------
     def train(self, n: int, record_all: bool = False, chunk_seconds: float = 0.05) -> Iterator[Progress]:
         """Apply n updates, starting with the current iteration's: the session ends at the
-        start of iteration k + n. Yields progress about every `chunk_seconds`, the session
-        consistent at each yield; closing the generator there stops training.
+        start of iteration k + n. From a past iteration, the session first goes on along the
+        timeline (the iterations trained after it, as they were: the same numbers training
+        would give, edits made in them included), then trains the rest. Yields progress about
+        every `chunk_seconds`, the session consistent at each yield; closing the generator
+        there stops training.
 
-        Only the iteration it ends at is recorded in full (the last `trace.capacity` can be
-        read again: see `trace`); with `record_all` every one is, and a yield comes before the
+        Only the iteration it ends at is recorded in full (any other can be read again: see
+        `trace`); with `record_all` every one is, and a yield comes before the
         trace would drop a row not yet yielded (read the new rows at each yield). A loss that
         becomes NaN or infinite raises TrainingDiverged, with the session at that iteration.
         """

@@ -40,7 +40,7 @@ CHECKPOINT_OVERHEAD = 1152
 
 
 def capacity_for(layout: Layout, capacity: int = DEFAULT_CAPACITY, budget: int = DEFAULT_BUDGET_BYTES) -> int:
-    per_iteration = 8 * layout.shapes_of_params.size * (2 if layout.momentum else 1)
+    per_iteration = 8 * layout.shapes_of_params.size * (2 if layout.momentum else 1) + CHECKPOINT_OVERHEAD
     return max(1, min(capacity, budget // per_iteration))
 
 

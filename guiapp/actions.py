@@ -224,10 +224,15 @@ def help_text() -> str:
         "to type an exact value (0.5, -1e-3, .5, 1/2 or 0,5; η must be positive), or select it and press "
         "Enter. Click a “… n more” unit to show its layer whole (right-click a unit to fold it again). "
         "Wheel zooms the diagram, dragging moves it. Hover over the loss curve to read iteration and "
-        "loss, over the output map to read the inputs and the output there; click a computation in the list "
+        "loss (click it to go to that iteration), over the trajectories to read every parameter shown, over "
+        "the output map to read the inputs and the output there; click a computation in the list "
         "to go there. Drop a network file (.json) on the window to "
         "open it.</p>"
-        "<p><b>Undo</b> returns to the iteration an edit was made in, as it was then.</p>"
+        "<p><b>Going to a past iteration</b> (the box or the slider over the loss curve, or a click on it) "
+        "discards nothing: Back to latest returns. An edit there starts a new branch, and the later "
+        "iterations are discarded.</p>"
+        "<p><b>Undo</b> returns to the iteration an edit was made in, as it was then, with the iterations "
+        "it discarded.</p>"
     )
     return "<table cellspacing=6>" + "".join(rows) + "</table>" + mouse
 
