@@ -160,8 +160,7 @@ class Session:
             loss = iterate(self.plan, params if in_place else params.copy(), x, t, self.net.learning_rate, values)
         self.layout.pack(values, row)
         self.history.set(iteration, loss)
-        self.trajectories.truncate(iteration)
-        self.trajectories.add_record(Record(self.layout, row))
+        self.trajectories.add(iteration, values["theta_before", 0], values["grad", 0], values.get(("velocity", 0)))
         return loss
 
     def _rebuild(self, iteration: int, params: Params, setup: Setup, record: bool,
@@ -585,7 +584,7 @@ class Session:
         step = plan.quick or (lambda params, x, t, lr: iterate(plan, params, x, t, lr))
         paths = self.trajectories
         p, grad, momentum = paths.n_params, plan.grad_trained, plan.momentum
-        g_end = p + len(grad)
+        g_end, cols = p + len(grad), paths.columns
         _, x, t = batches[0]
         it = first
         while it <= last:
@@ -593,11 +592,13 @@ class Session:
                 trace.checkpoint(it, params, setup)
             stop = min(last, it - it % interval + interval - 1)  # the iteration before the next checkpoint
             rows, j, kept, stride = paths.reserve(stop)  # the trajectories keep iteration `kept` next
+            flat, o = rows.reshape(-1), j * cols  # row j of the trajectories starts at flat[o]
             for k in range(it, stop + 1):
                 if cycle > 1:
                     _, x, t = batches[(k - 1) % cycle]
-                if k == kept:
-                    rows[j, :p] = params.theta
+                keep = k == kept
+                if keep:
+                    flat[o: o + p] = params.theta
                 loss = step(params, x, t, lr)  # leaves params alone if loss is not finite
                 losses[k - 1] = loss
                 if loss - loss:  # NaN or infinite (a finite loss gives 0.0)
@@ -605,11 +606,12 @@ class Session:
                     self.history.commit(k)
                     trace.advance_to(k - 1)
                     return k
-                if k == kept:
-                    rows[j, p:g_end] = grad
+                if keep:
+                    flat[o + p: o + g_end] = grad
                     if momentum:
-                        rows[j, 2 * p:] = params.velocity
+                        flat[o + 2 * p: o + cols] = params.velocity
                     j += 1
+                    o += cols
                     kept += stride
             paths.commit(j)
             it = stop + 1

@@ -76,19 +76,27 @@ class Trajectories:
             self._n = min(self._n, -(-(iteration - self.first) // self.stride))
 
     def add(self, iteration: int, theta: np.ndarray, grad: np.ndarray, velocity: np.ndarray | None) -> None:
-        """The row of `iteration`, the next one of the timeline (kept if the stride says so);
-        `grad` of the trained parameters only, or of all of them."""
-        if not self._n:
+        """The row of `iteration`, which the timeline now ends at (any later rows are
+        forgotten; kept if the stride says so); `grad` of the trained parameters only, or of
+        all of them (a frozen bias's column is NaN from the start and never written)."""
+        j = self._n
+        if not j:
             self.first, self.stride = iteration, 1
-        if iteration != self.next_iteration:
-            return
-        buf, j, _, _ = self.reserve(iteration)
-        p = self.n_params
-        buf[j, :p] = theta
-        buf[j, p: p + self.trained] = grad[: self.trained]
-        buf[j, p + self.trained: 2 * p] = np.nan
+        elif iteration != self.first + j * self.stride:
+            self.truncate(iteration)
+            j = self._n
+            if j and iteration != self.first + j * self.stride:
+                return
+            if not j:
+                self.first, self.stride = iteration, 1
+        buf = self._buf
+        if j >= len(buf) or j < self._frozen:
+            buf, j, _, _ = self.reserve(iteration)
+        row, p, trained = buf[j], self.n_params, self.trained
+        row[:p] = theta
+        row[p: p + trained] = grad if len(grad) == trained else grad[:trained]
         if self.momentum:
-            buf[j, 2 * p:] = np.nan if velocity is None else velocity
+            row[2 * p:] = np.nan if velocity is None else velocity
         self._n = j + 1
 
     def add_record(self, record) -> None:
