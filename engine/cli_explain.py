@@ -41,10 +41,18 @@ def _format(args) -> str:
     if fmt is None:
         raise NetworkFileError(args.output, "--format", "give --format md, html or pdf, or a file name ending in "
                                ".md, .html or .pdf")
-    if fmt == "pdf" and importlib.util.find_spec("PySide6") is None:
+    if fmt == "pdf" and not _has_qt():
         raise NetworkFileError("--format", "pdf", "needs PySide6 (Qt prints the PDF): install the application "
                                "with pip install -e . or write md or html")
     return fmt
+
+
+def _has_qt() -> bool:
+    """Is PySide6 installed? (Looked up, not imported: the engine never imports Qt.)"""
+    try:
+        return importlib.util.find_spec("PySide6") is not None
+    except (ImportError, ValueError):  # a broken installation, or one hidden in sys.modules
+        return False
 
 
 def _pdf(html: str, out: str) -> None:

@@ -28,16 +28,7 @@ def inline(parts) -> str:
 
 def split_terms(text: str, per: int = TERMS_PER_LINE) -> list[str]:
     """A formula's text cut into lines of at most `per` terms of its outermost sum."""
-    terms, depth, start = [], 0, 0
-    for k, ch in enumerate(text):
-        if ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth -= 1
-        elif depth == 0 and text.startswith(" + ", k) and k > start:
-            terms.append(text[start:k])
-            start = k + 3
-    terms.append(text[start:])
+    terms = mathtext.terms(text)
     if len(terms) <= per + 1:
         return [text]
     return [" + ".join(terms[k : k + per]) for k in range(0, len(terms), per)]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import article, chainrule, describe, naming
+from . import article, chainrule, describe, mathtext, naming
 from .formula import Fmt, significant
 from .layout import Record
 from .maths import Plan, batch_loss, iterate
@@ -27,9 +27,11 @@ from .network import UPDATE_ORDER_NOTE, Setup
 from .quantities import Key, label
 
 FULL_PARAMETERS = 200  # more than this: a shortened document
-SHOWN_UNITS = 3  # units per layer written out in a shortened document (the first ones and the last)
-TABLE_ROWS = 12  # rows per layer in a shortened document's tables
+SHOWN_UNITS = 2  # units per layer written out in a shortened document (the first ones and the last)
+TABLE_ROWS = 8  # rows per layer in a shortened document's tables
+SHOWN_TERMS = 4  # terms of a long sum written out in a shortened document (the first ones and the last)
 SAMPLE_ROWS = 20  # samples listed in the tables of a batch
+SHOWN_PATHS = 2  # downstream paths of a sum written out in a shortened document
 
 
 # -- the content model ------------------------------------------------------------------------------
@@ -161,7 +163,19 @@ class _Builder:
 
     def entry(self, key: Key, depth: int = 0) -> Derivation:
         parts = describe.entry(self.net, self.rec, key).parts(self.fmt)
-        return Derivation(parts[0], tuple(parts[1:]), depth)
+        return self.derivation(parts, depth)
+
+    def derivation(self, parts: list[str], depth: int = 0) -> Derivation:
+        """lhs = steps; in a shortened document a long sum keeps its first terms and its last."""
+        steps = tuple(self.shorter(step) for step in parts[1:])
+        return Derivation(parts[0], steps, depth)
+
+    def shorter(self, text: str) -> str:
+        terms = mathtext.terms(text)
+        if not self.shortened or len(terms) <= SHOWN_TERMS + 1:
+            return text
+        left = len(terms) - SHOWN_TERMS
+        return " + ".join(terms[: SHOWN_TERMS - 1] + [f"… ({left:,} terms) …", terms[-1]])
 
     def sample_name(self, s: int) -> int:
         return int(self.rec.samples[s]) + 1
@@ -244,7 +258,7 @@ class _Builder:
         # the parameters, layer by layer
         rows = []
         for l in range(1, depth + 1):
-            units = self.table_units(l)
+            units = self.table_units(l) if not self.shortened else self.shown_units(l)
             for j in units:
                 sources = range(self.sizes[l - 1]) if not self.shortened else range(min(self.sizes[l - 1], 2))
                 for i in sources:
@@ -406,12 +420,16 @@ class _Builder:
         children = [c for c in node.explained(self.fmt) if c.symbol not in self.explained]
         parts = node.parts(self.fmt)
         if node.kind == "leaf" or not children:
-            doc.add(Derivation(parts[0], tuple(parts[1:]), depth))
+            doc.add(self.derivation(parts, depth))
         else:
-            doc.add(Derivation(node.symbol, (node.expansion(),), depth))
-            for child in children:
+            doc.add(self.derivation([node.symbol, node.expansion()], depth))
+            shown = children if not self.shortened or node.kind != "sum" else children[:SHOWN_PATHS]
+            for child in shown:
                 self.node(child, depth + 1)
-            doc.add(Derivation(node.symbol, tuple(p for p in parts[1:] if p != node.expansion()), depth))
+            if len(shown) < len(children):
+                doc.add(_p(f"Left out: {len(children) - len(shown):,} more of the {len(children):,} paths, each "
+                           "written the same way; their values are in the sum below.", note=True))
+            doc.add(self.derivation([node.symbol] + [p for p in parts[1:] if p != node.expansion()], depth))
         self.explained.add(node.symbol)
 
     # -- after ----------------------------------------------------------------------------------
@@ -434,8 +452,9 @@ class _Builder:
             doc.add(*article.after(self, after))
         elif net.sequential or net.depth > 1:
             other = "simultaneous" if net.sequential else "sequential"
+            how = UPDATE_ORDER_NOTE.split(": the worked example")[0] + "."  # the two orders, without the article
             doc.add(_p(f"In the {other} update order the same iteration would end at a loss of "
-                       f"{self.fmt(loss_after(net, rec, other))}. {UPDATE_ORDER_NOTE}", note=True))
+                       f"{self.fmt(loss_after(net, rec, other))}. {how}", note=True))
 
 
 def loss_after(net: Setup, rec: Record, order: str | None = None) -> float:

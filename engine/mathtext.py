@@ -16,16 +16,16 @@ import html as _html
 import re
 from dataclasses import dataclass
 
-__all__ = ["Token", "tokens", "latex", "html"]
+__all__ = ["Token", "tokens", "latex", "html", "terms"]
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?(?:e[+\-−]\d+)?|\.\d+|inf|nan")
 _NAME = re.compile(r"([A-Za-zα-ωΑ-ΡΣ-Ω]+?)(\d*)(?:_([A-Za-z0-9]+(?:\.\d+)?))?(?![A-Za-z])")
 _LETTERS = re.compile(r"[A-Za-zα-ωΑ-ΡΣ-Ω]+")
-WORDS = {"if", "else", "not", "trained", "sample", "softmax", "Jacobian", "folded", "into", "the", "of"}
+WORDS = {"if", "else", "not", "trained", "sample", "softmax", "Jacobian", "folded", "into", "the", "of", "terms"}
 FUNCTIONS = {"ln", "tanh", "max", "exp"}
 GREEK = {"δ": r"\delta", "η": r"\eta", "μ": r"\mu", "Σ": r"\Sigma", "θ": r"\theta"}
 OPERATORS = {"·": r" \cdot ", "×": r" \times ", "−": " - ", "-": " - ", "+": " + ", "=": " = ", ">": " > ",
-             "<": " < ", ",": r",\ ", "(": "(", ")": ")", "[": "[", "]": "]", "/": "/"}
+             "<": " < ", ",": r",\ ", "(": "(", ")": ")", "[": "[", "]": "]", "/": "/", "…": r"\dots "}
 SUPERSCRIPTS = {"²": "2", "⁺": "+"}
 
 
@@ -186,6 +186,8 @@ def _latex(toks: list[Token]) -> str:
             out.append(r"\tfrac{1}{2}")
         elif t.kind == "sum":
             out.append(r"\Sigma ")
+        elif t.text in "−-" and k + 1 < len(toks) and toks[k + 1].kind != "space":
+            out.append("-")  # a sign, not a subtraction: −0.5, −(t − o)
         else:
             out.append(OPERATORS.get(t.text, t.text))
         k += 1
@@ -244,3 +246,18 @@ def _html_tokens(toks: list[Token]) -> str:
 def html(text: str) -> str:
     """The formula text as HTML: subscripts and superscripts, everything else escaped."""
     return _html_tokens(tokens(text))
+
+
+def terms(text: str) -> list[str]:
+    """The terms of a formula's outermost sum: "a·b + (c + d) + e" -> ["a·b", "(c + d)", "e"]."""
+    out, depth, start = [], 0, 0
+    for k, ch in enumerate(text):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif depth == 0 and text.startswith(" + ", k) and k > start:
+            out.append(text[start:k])
+            start = k + 3
+    out.append(text[start:])
+    return out
