@@ -155,8 +155,12 @@ class _Builder:
         self.explained: set[str] = set()  # chain-rule symbols written out already (per section)
 
     # -- helpers --------------------------------------------------------------------------------
-    def value(self, key: Key) -> str:
-        return self.fmt(self.rec.value(key))
+    def value(self, key: Key) -> Math:
+        return self.number(self.rec.value(key))
+
+    def number(self, value: float) -> Math:
+        """A number as the document writes it (typeset as maths: 1.5e−05 is 1.5×10⁻⁵)."""
+        return Math(self.fmt(value))
 
     def label(self, key: Key) -> str:
         return label(self.net, key)
@@ -273,9 +277,9 @@ class _Builder:
         doc.add(Table(("parameter", "edge", "value"), tuple(rows), (False, False, True)))
         doc.add(*self.left_out("weights and biases", len(rows), len(self.params)))
         # the settings and functions
-        rows = [(Math("η"), "learning rate", self.fmt(rec.lr))]
+        rows = [(Math("η"), "learning rate", self.number(rec.lr))]
         if net.momentum:
-            rows.append((Math("μ"), "momentum", self.fmt(net.momentum)))
+            rows.append((Math("μ"), "momentum", self.number(net.momentum)))
             rows.append(("momentum buffer", "", "the gradients of the previous iteration and before"
                          if rec["has_velocity", 0] else "none yet: the first step takes the gradient itself"))
         for l in range(1, depth + 1):
@@ -438,23 +442,23 @@ class _Builder:
         doc.add(Heading(2, "After the Update"))
         before, after = rec.batch_loss, loss_after(net, rec)
         what = "the total error" if self.batch == 1 else "the loss of the same batch"
-        doc.add(_p(f"With every parameter updated, {what} goes from {self.fmt(before)} to {self.fmt(after)} "
-                   f"(the forward pass again, with the new parameters)."))
+        doc.add(_p(f"With every parameter updated, {what} goes from ", self.number(before), " to ",
+                   self.number(after), " (the forward pass again, with the new parameters)."))
         rows = [(Math(p.name), self.value(Key(p.kind + "_before", p.layer, p.unit, p.source)),
                  self.value(Key(p.kind, p.layer, p.unit, p.source))) for p in self.params
                 if p.kind == "w" or net.train_biases]
         if not self.shortened:
             doc.add(Table(("parameter", "before", "after"), tuple(rows), (False, True, True)))
         loss = "E_total" if self.batch == 1 else "E"
-        doc.add(Table(("", Math(loss)), (("before the update", self.fmt(before)), ("after the update", self.fmt(after))),
+        doc.add(Table(("", Math(loss)), (("before the update", self.number(before)), ("after the update", self.number(after))),
                       (False, True)))
         if self.article:
             doc.add(*article.after(self, after))
         elif net.sequential or net.depth > 1:
             other = "simultaneous" if net.sequential else "sequential"
             how = UPDATE_ORDER_NOTE.split(": the worked example")[0] + "."  # the two orders, without the article
-            doc.add(_p(f"In the {other} update order the same iteration would end at a loss of "
-                       f"{self.fmt(loss_after(net, rec, other))}. {how}", note=True))
+            doc.add(_p(f"In the {other} update order the same iteration would end at a loss of ",
+                       self.number(loss_after(net, rec, other)), f". {how}", note=True))
 
 
 def loss_after(net: Setup, rec: Record, order: str | None = None) -> float:

@@ -35,8 +35,9 @@ def drawn_units(n: int) -> list[int | None]:
     return list(range(MAX_DRAWN - 2)) + [None, n - 1]
 
 
-def _overlaps(a, b) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+def _overlap(a, b) -> float:
+    """The area two boxes (left, top, right, bottom) share."""
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
 
 
 def network_svg(net: Setup, rec: Record, fmt: Fmt = short) -> str:
@@ -44,17 +45,22 @@ def network_svg(net: Setup, rec: Record, fmt: Fmt = short) -> str:
     drawn = [drawn_units(n) for n in sizes]
     n_edges = sum((len(drawn[l - 1]) + 1) * len(drawn[l]) for l in range(1, depth + 1))
     labelled = n_edges <= LABELLED_EDGES
-    gap = 250 if labelled else 150
+    # room between two columns for the labels of the edges between them
+    gaps = [min(420, 200 + 13 * (len(drawn[l - 1]) + 1) * len(drawn[l])) if labelled else 150
+            for l in range(1, depth + 1)]
+    columns = [0.0]
+    for g in gaps:
+        columns.append(columns[-1] + g)
     rows = max(len(drawn[l]) + (1 if l < depth else 0) for l in range(depth + 1))
     left, right, top = 95, 120, 30
-    width = left + gap * depth + right
+    width = left + columns[-1] + right
     height = top + ROW * (rows - 1) + 2 * RADIUS + 40
 
     def centre(l: int, k: int) -> tuple[float, float]:
         """The k-th drawn position of layer l (its bias unit is at k = len(drawn[l]))."""
         column = drawn[l]
         offset = (rows - len(column) - (1 if l < depth else 0)) * ROW / 2
-        return left + gap * l, top + RADIUS + offset + ROW * k
+        return left + columns[l], top + RADIUS + offset + ROW * k
 
     units, boxes = {}, []
     for l in range(depth + 1):
@@ -88,16 +94,15 @@ def network_svg(net: Setup, rec: Record, fmt: Fmt = short) -> str:
                     text = f"{name} = {fmt(value)}"
                     w, h = CHAR * len(text) + 8, TEXT + 6
                     preferred = (n_target + 1) / (len(targets) + 1) * 0.7 + 0.1
-                    best = None
+                    best, least = None, None  # the place nearest the preferred one that overlaps least
                     for t in sorted((k / 40 for k in range(4, 37)), key=lambda t: abs(t - preferred)):
                         cx, cy = x0 + (x1 - x0) * t, y0 + (y1 - y0) * t
                         box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
-                        if not any(_overlaps(box, b) for b in boxes):
-                            best = (cx, cy, box)
-                            break
-                    if best is None:
-                        cx, cy = x0 + (x1 - x0) * preferred, y0 + (y1 - y0) * preferred
-                        best = (cx, cy, (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2))
+                        covered = sum(_overlap(box, b) for b in boxes)
+                        if least is None or covered < least:
+                            best, least = (cx, cy, box), covered
+                            if covered == 0:
+                                break
                     cx, cy, box = best
                     boxes.append(box)
                     labels.append(

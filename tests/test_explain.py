@@ -249,3 +249,34 @@ def test_file_export_worked_example(qtbot, make_window, tmp_path, monkeypatch, s
     found = numbers_in(text)
     assert [v for v in key_numbers(w.model.session, significant(5)) if v not in found] == []
     assert not [p for p in tmp_path.iterdir() if ".part" in p.name]
+
+
+# -- the maths of every kind of network typesets -----------------------------------------------------------
+
+KINDS = [  # (activations, loss, targets): every activation, every loss, both fused deltas, Σtarget ≠ 1 aside
+    (["relu", "leaky_relu", "linear"], "half_sse", [0.3, -0.2]),
+    (["tanh", "sigmoid", "sigmoid"], "bce", [1.0, 0.0]),
+    (["sigmoid", "tanh", "softmax"], "cross_entropy", [0.25, 0.75]),
+    (["linear", "relu", "tanh"], "mse", [0.5, -0.5]),
+]
+
+
+@pytest.mark.parametrize("activations, loss, target", KINDS)
+def test_every_formula_becomes_plain_latex_and_html(tmp_path, activations, loss, target):
+    from engine import doc_html, doc_markdown, document, mathtext
+
+    data = {"layers": [2, 3, 2, 2], "activations": activations, "loss": loss, "seed": 5,
+            "optimizer": {"learning_rate": 0.1, "momentum": 0.9}, "train_biases": False,
+            "samples": [{"input": [0.5, -2.5e-7], "target": target}, {"input": [-1.0, 3.0], "target": target}]}
+    session = Session(open_network(str(write_network(tmp_path / "n.json", data))))
+    session.run(1)  # a momentum buffer from here on
+    doc = document.build(session.net, session.record, 4)
+    md, html = doc_markdown.render(doc), doc_html.render(doc)
+    for maths in re.findall(r"\$\$(.*?)\$\$", md, re.S) + re.findall(r"\$([^$\n]+)\$", md):
+        assert maths.isascii(), maths  # every symbol made a LaTeX command: ∂, η, ·, −, ², ⁺, ½, Σ, …
+        assert maths.count("{") == maths.count("}"), maths
+    assert "\\mathit{" in md and "<sub>" in html
+    assert "e−" not in html  # 2.5e−07 is written 2.5×10⁻⁷
+    for derivation in (b for b in doc.blocks if isinstance(b, document.Derivation)):
+        for text in (derivation.lhs,) + derivation.steps:
+            assert "&lt;" not in mathtext.html(text) or "<" in text
