@@ -29,9 +29,11 @@ table.eq { margin: 2px 0 2px 0; border-collapse: collapse; }
 table.eq td { padding: 1px 4px 1px 0; vertical-align: top; }
 td.lhs { text-align: right; white-space: nowrap; }
 table.data { border-collapse: collapse; margin: 0.5em 0 0.8em 0; font-size: 10pt; }
-table.data th { background-color: #e8eef3; text-align: left; padding: 3px 8px; border: 1px solid #c8d0d8; }
+table.data th { background-color: #e8eef3; text-align: left; padding: 3px 8px; border: 1px solid #c8d0d8;
+                white-space: nowrap; }
 table.data td { padding: 2px 8px; border: 1px solid #d8dde2; }
-td.num { text-align: right; font-family: 'DejaVu Sans Mono', Menlo, Consolas, monospace; }
+td.num { text-align: right; white-space: nowrap; font-size: 9.5pt;
+         font-family: 'DejaVu Sans Mono', Menlo, Consolas, monospace; }
 p.caption { font-size: 9.5pt; color: #555555; }
 p.figure { line-height: 100%; margin: 1em 0 0.2em 0; }
 img { max-width: 100%; height: auto; }
@@ -57,7 +59,7 @@ def table(t: Table) -> str:
     head = "".join(f"<th>{inline((c,))}</th>" for c in t.head)
     rows = []
     for row in t.rows:
-        cells = "".join(f'<td class="num" align="right">{inline((c,))}</td>' if right else f"<td>{inline((c,))}</td>"
+        cells = "".join(f'<td class="num" align="right" nowrap>{inline((c,))}</td>' if right else f"<td>{inline((c,))}</td>"
                         for c, right in zip(row, numeric))
         rows.append(f"<tr>{cells}</tr>")
     return f'<table class="data" cellspacing="0" cellpadding="3"><tr>{head}</tr>{"".join(rows)}</table>'
