@@ -19,12 +19,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from . import article, chainrule, describe, mathtext, naming
 from .formula import Fmt, significant
 from .layout import Record
 from .maths import Plan, batch_loss, iterate
 from .network import UPDATE_ORDER_NOTE, Setup
 from .quantities import Key, label
+from .svgfigure import network_svg
 
 FULL_PARAMETERS = 200  # more than this: a shortened document
 SHOWN_UNITS = 2  # units per layer written out in a shortened document (the first ones and the last)
@@ -88,23 +91,6 @@ class Document:
 
     def add(self, *blocks: Block) -> None:
         self.blocks.extend(blocks)
-
-    def text(self) -> str:
-        """Every piece of text in reading order (for tests and searches)."""
-        out = [self.title]
-        for b in self.blocks:
-            if isinstance(b, Heading):
-                out.append(b.text)
-            elif isinstance(b, Paragraph):
-                out.append("".join(p if isinstance(p, str) else p.text for p in b.parts))
-            elif isinstance(b, Derivation):
-                out.append(" = ".join((b.lhs,) + b.steps))
-            elif isinstance(b, Table):
-                for row in (b.head,) + b.rows:
-                    out.append(" | ".join(c if isinstance(c, str) else c.text for c in row))
-            elif isinstance(b, Figure):
-                out.append(b.caption)
-        return "\n".join(out)
 
 
 def _p(*parts: Inline, note: bool = False) -> Paragraph:
@@ -235,8 +221,6 @@ class _Builder:
                        f"one: this document writes out the forward pass of {SHOWN_UNITS} units per layer and the "
                        "chain rule of one weight and one bias of each layer, gives up to "
                        f"{TABLE_ROWS} rows per layer in its tables, and says what it leaves out.", note=True))
-        from .svgfigure import network_svg
-
         doc.add(Figure(network_svg(net, rec, self.fmt),
                        "The network as the iteration starts: each edge carries its weight, the bias units "
                        "b1, b2, … carry the biases (blue positive, vermillion dashed negative)."))
@@ -277,7 +261,7 @@ class _Builder:
         doc.add(Table(("parameter", "edge", "value"), tuple(rows), (False, False, True)))
         doc.add(*self.left_out("weights and biases", len(rows), len(self.params)))
         # the settings and functions
-        rows = [(Math("η"), "learning rate", self.number(rec.lr))]
+        rows = [(Math(self.label(Key("lr", 0))), "learning rate", self.number(rec.lr))]
         if net.momentum:
             rows.append((Math("μ"), "momentum", self.number(net.momentum)))
             rows.append(("momentum buffer", "", "the gradients of the previous iteration and before"
@@ -340,7 +324,7 @@ class _Builder:
             rows = tuple((str(self.sample_name(b)), self.value(Key("loss", depth, sample=b)))
                          for b in range(min(self.batch, SAMPLE_ROWS)))
             doc.add(_p("Every sample's total error, and the loss of the batch, their mean:"),
-                    Table(("sample", Math("E_total")), rows, (False, True)),
+                    Table(("sample", Math(self.label(Key("loss", depth, sample=0)))), rows, (False, True)),
                     self.entry(Key("batch_loss", depth)))
         if self.article:
             doc.add(*article.check(self, "error"))
@@ -449,7 +433,7 @@ class _Builder:
                 if p.kind == "w" or net.train_biases]
         if not self.shortened:
             doc.add(Table(("parameter", "before", "after"), tuple(rows), (False, True, True)))
-        loss = "E_total" if self.batch == 1 else "E"
+        loss = self.label(Key("loss", net.depth, sample=0) if self.batch == 1 else Key("batch_loss", net.depth))
         doc.add(Table(("", Math(loss)), (("before the update", self.number(before)), ("after the update", self.number(after))),
                       (False, True)))
         if self.article:
@@ -466,14 +450,15 @@ def loss_after(net: Setup, rec: Record, order: str | None = None) -> float:
     forward pass on them; in another update order, the iteration computed again in that order."""
     idx = rec.samples
     x, t = net.inputs[idx], net.targets[idx]
-    if order is None or order == net.update_order:
-        return batch_loss(Plan(net), rec.params_after(), x, t)
-    other = net.copy()
-    other.update_order = order
-    plan = Plan(other)
-    params = rec.params_before()
-    iterate(plan, params, x, t, rec.lr)
-    return batch_loss(plan, params, x, t)
+    with np.errstate(all="ignore"):  # a diverging network's loss is written as it is: inf or nan
+        if order is None or order == net.update_order:
+            return batch_loss(Plan(net), rec.params_after(), x, t)
+        other = net.copy()
+        other.update_order = order
+        plan = Plan(other)
+        params = rec.params_before()
+        iterate(plan, params, x, t, rec.lr)
+        return batch_loss(plan, params, x, t)
 
 
 def build(net: Setup, rec: Record, digits: int = 9) -> Document:
