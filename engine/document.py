@@ -312,7 +312,7 @@ class _Builder:
             doc.add(*article.check(self, "forward"))
 
     def total_error(self) -> None:
-        net, doc, depth = self.net, self.doc, self.net.depth
+        doc, depth = self.doc, self.net.depth
         doc.add(Heading(2, "Calculating the Total Error"))
         s = 0
         doc.add(_p("Each output's error against its target, then their sum, the sample's total error:"))

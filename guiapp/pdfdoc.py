@@ -76,8 +76,9 @@ def main(argv=None) -> int:
         return 2
     from PySide6.QtGui import QGuiApplication
 
-    app = QGuiApplication.instance() or QGuiApplication([sys.argv[0]])  # noqa: F841 (fonts need it)
+    app = QGuiApplication.instance() or QGuiApplication([sys.argv[0]])  # fonts and images need one
     write_pdf(text, out)
+    del app
     if not os.path.isfile(out) or os.path.getsize(out) == 0:
         print(f"error: {out}: Qt wrote no PDF", file=sys.stderr)
         return 2

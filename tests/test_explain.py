@@ -2,7 +2,6 @@
 and File ▸ Export ▸ Worked example, in Markdown, HTML and PDF."""
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import sys
