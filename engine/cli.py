@@ -1,4 +1,4 @@
-"""The headless command: python -m engine {train,gradcheck,presets,new}.
+"""The headless command: python -m engine {train,gradcheck,presets,new,explain}.
 
 Exit status: 0 done; 1 a gradient check failed; 2 bad input (the network file or the
 options), nothing done and no file written; 3 training stopped because the loss became
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import cli_new, presets
+from . import cli_explain, cli_new, presets
 from .terminal import say
 from .atomic import OutputError, Outputs, output_path
 from .gradcheck import gradcheck
@@ -53,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("network")
     sub.add_parser("presets", help="list the networks that come with the application")
     cli_new.add_parser(sub)
+    cli_explain.add_parser(sub)
     return parser
 
 
@@ -78,7 +79,7 @@ def _output_paths(args, network: str) -> dict[str, Path]:
     paths: dict[str, Path] = {}
     owners: dict[str, str] = {}
     source = os.path.realpath(network) if os.path.exists(network) else None
-    for option in ("trace", "history", "out"):
+    for option in ("trace", "history", "out", "output"):
         given = getattr(args, option, None)
         if not given:
             continue
@@ -289,6 +290,11 @@ def cmd_new(args) -> int:
     return cli_new.cmd_new(args, _output_paths(args, "")["--out"])
 
 
+def cmd_explain(args) -> int:
+    network = str(presets.resolve(args.network))
+    return cli_explain.cmd_explain(args, _output_paths(args, network)["--output"])
+
+
 def cmd_presets(args) -> int:
     for name in presets.names():
         net = load(presets.path(name))
@@ -322,7 +328,8 @@ def main(argv=None) -> int:
 
 
 def _run(args) -> int:
-    command = {"train": cmd_train, "gradcheck": cmd_gradcheck, "presets": cmd_presets, "new": cmd_new}[args.command]
+    command = {"train": cmd_train, "gradcheck": cmd_gradcheck, "presets": cmd_presets, "new": cmd_new,
+               "explain": cmd_explain}[args.command]
     try:
         with np.errstate(all="ignore"):
             return command(args)

@@ -53,6 +53,9 @@ ACTIONS = (
                "Write iteration,loss to CSV"),
     ActionSpec("export_picture", "Export &picture (PNG, SVG)…", "export_picture",
                tip="The diagram or the loss curve as a PNG of a chosen width or as SVG"),
+    ActionSpec("export_worked_example", "&Worked example (Markdown, HTML, PDF)…", "files.export_worked_example",
+               tip="The current iteration written out as the worked example writes it: forward pass, total error, "
+                   "each chain rule and update, with the window's digits"),
     ActionSpec("quit", "&Quit", "close", ("Ctrl+Q",), while_busy=ON),
     ActionSpec("undo", "&Undo", "undo", (Key.Undo,), "Undo the last edit or reset"),
     ActionSpec("redo", "&Redo", "redo", (Key.Redo,), "Redo what was undone"),
@@ -116,13 +119,16 @@ ACTIONS = (
 # Where the actions go: "|" is a separator; other names are the window's menus and widgets.
 # Stop is not on the toolbar: while a job runs it stands beside its progress in the status bar.
 MENUS = {
-    "&File": "open recent presets save save_as | export_trace export_trace_current export_history export_picture | quit",
+    "&File": "open recent presets save save_as | export | quit",
     "&Edit": "undo redo | copy_diagram copy_computation | edit_selected edit_lr reset",
     "&Network": "new_network edit_structure | samples generate_data import_csv export_samples",
     "&Run": "step step_back finish_phase finish_iteration play train stop | sequential gradient_check",
     "&View": "fit zoom_in zoom_out show_all_units | larger_text smaller_text presentation | output_map",
     "&Help": "help_keys about",
 }
+# Submenus, by the name a menu above gives them: their title and actions.
+SUBMENUS = {"export": ("&Export", "export_worked_example | export_trace export_trace_current export_history "
+                                  "export_picture")}
 TOOLBAR = ("step_back step finish_phase finish_iteration play speed | train_count train | "
            "reset undo redo | sample")
 

@@ -14,7 +14,9 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from engine import NetworkFileError, export, netfile, presets
+from engine import NetworkFileError, explain, export, netfile, presets
+from engine.atomic import write_atomic
+from engine.layout import Record
 
 from . import settings
 from .jobs import Export
@@ -208,6 +210,41 @@ class Files(QObject):
         losses = self.model.session.history.values.copy()
         self.model.run_job(Export(path, "Exporting the loss history", "losses"),
                            export.write_history(path, losses))
+
+    WORKED_EXAMPLE_TYPES = {"html": "HTML, one file for any browser (*.html)", "pdf": "PDF, for printing (*.pdf)",
+                            "md": "Markdown with LaTeX maths (*.md)"}
+
+    def export_worked_example(self) -> None:
+        """File ▸ Export ▸ Worked example: the current iteration, in the format of the file type."""
+        name = f"{self.stem()}-iteration-{self.model.session.iteration}.html"
+        path, chosen = QFileDialog.getSaveFileName(self.window, "Export worked example",
+                                                   os.path.join(settings.last_folder(), name),
+                                                   ";;".join(self.WORKED_EXAMPLE_TYPES.values()))
+        if path:
+            fmt = explain.format_of(path)
+            if fmt is None:  # no suffix: the one of the type chosen
+                fmt = next((f for f, text in self.WORKED_EXAMPLE_TYPES.items() if text == chosen), "html")
+                path += "." + fmt
+            self.export_worked_example_to(path)
+
+    def export_worked_example_to(self, path: str) -> None:
+        """Write the worked example of the current iteration to `path` (.md, .html or .pdf) as a
+        job, with the window's digits; atomically."""
+        from . import pdfdoc, pictures
+
+        fmt = explain.format_of(path) or "html"
+        session = self.model.session
+        record = Record(session.layout, session.record.row.copy())
+
+        def save(text: str) -> None:
+            if fmt == "pdf":
+                pictures.write_atomic(path, lambda temporary: pdfdoc.write_pdf(text, temporary))
+            else:
+                write_atomic(path, text)
+
+        settings.remember_folder(path)
+        self.model.run_job(Export(path, "Exporting the worked example", "stages"),
+                           explain.write_steps(session.net.copy(), record, self.model.digits, fmt, save))
 
     def _job_finished(self, what) -> None:
         if isinstance(what, Export):

@@ -18,7 +18,7 @@ from engine import Network, presets
 
 from . import commands, settings
 from .about import about_text
-from .actions import MENUS, TOOLBAR, help_text, make_actions, set_enabled, tooltip
+from .actions import MENUS, SUBMENUS, TOOLBAR, help_text, make_actions, set_enabled, tooltip
 from .diagram import DiagramView
 from .diagram_fold import can_show_all
 from .editor import ValueEditor
@@ -136,6 +136,12 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         submenus = {"presets": self.presets_menu, "recent": self.recent_menu}
+        for key, (title, names) in SUBMENUS.items():
+            submenu = QMenu(title, self, objectName=f"{key}Menu")
+            submenu.setToolTipsVisible(True)
+            for name in names.split():
+                submenu.addSeparator() if name == "|" else submenu.addAction(self.actions[name])
+            submenus[key] = submenu
         for title, names in MENUS.items():
             menu = self.menuBar().addMenu(title)
             for name in names.split():
