@@ -97,6 +97,9 @@ ACTIONS = (
     ActionSpec("output_map", "&Output map", "set_output_map_shown", ("Ctrl+Shift+M",),
                "The selected output unit over the inputs' plane, beside the loss curve", while_busy=ON,
                checkable=True),
+    ActionSpec("copy_latex", "Copy current computation as &LaTeX", "copy_latex", ("Ctrl+Alt+L",),
+               "The side panel's current computation as LaTeX (one aligned line per step), to the clipboard",
+               while_busy=ON),
     ActionSpec("edit_selected", "&Edit selected value…", "edit_selected", ("F2",),
                "Type an exact value for the selected weight, bias or unit"),
     ActionSpec("edit_lr", "Edit &learning rate…", "edit_learning_rate", ("Ctrl+L",)),
@@ -120,7 +123,7 @@ ACTIONS = (
 # Stop is not on the toolbar: while a job runs it stands beside its progress in the status bar.
 MENUS = {
     "&File": "open recent presets save save_as | export | quit",
-    "&Edit": "undo redo | copy_diagram copy_computation | edit_selected edit_lr reset",
+    "&Edit": "undo redo | copy_diagram copy_computation copy_latex | edit_selected edit_lr reset",
     "&Network": "new_network edit_structure | samples generate_data import_csv export_samples",
     "&Run": "step step_back finish_phase finish_iteration play train stop | sequential gradient_check",
     "&View": "fit zoom_in zoom_out show_all_units | larger_text smaller_text presentation | output_map",

@@ -413,6 +413,12 @@ class MainWindow(QMainWindow):
         pictures.copy_image(pictures.diagram_image(self.diagram, int(2 * ratio * self.diagram.viewport().width())))
         self.statusBar().showMessage("The diagram is on the clipboard", 4000)
 
+    def copy_latex(self) -> None:
+        text = self.panel.current_latex()
+        QApplication.clipboard().setText(text)
+        self.statusBar().showMessage("The current computation is on the clipboard as LaTeX" if text else
+                                     "Nothing computed yet: step first", 4000)
+
     def copy_computation(self) -> None:
         text = self.panel.current_text()
         QApplication.clipboard().setText(text)
