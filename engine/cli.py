@@ -24,7 +24,7 @@ from .terminal import say
 from .atomic import OutputError, Outputs, output_path
 from .gradcheck import gradcheck
 from .netfile import NetworkFileError, dumps, load
-from .network import UPDATE_ORDERS, Network
+from .network import UPDATE_ORDERS, Network, summary as describe_network
 from .session import MAX_ITERATIONS, Session, TrainingDiverged
 from .export import history_to
 from .tracecsv import COLUMNS, ENCODING, TraceRows
@@ -55,15 +55,6 @@ def _parser() -> argparse.ArgumentParser:
     cli_new.add_parser(sub)
     cli_explain.add_parser(sub)
     return parser
-
-
-def describe_network(net: Network) -> str:
-    shape = "-".join(map(str, net.sizes))
-    return (f"{shape} {'/'.join(net.activations)}, {net.loss}, lr {net.learning_rate!r}"
-            f"{f', momentum {net.momentum!r}' if net.momentum else ''}, {net.update_order} update, "
-            f"{net.n_samples} sample{'s' if net.n_samples != 1 else ''}"
-            f"{f', batches of {net.batch_size}' if net.batch_size else ''}"
-            f"{'' if net.train_biases else ', biases frozen'}")
 
 
 def _load(spec: str, update_order: str | None = None) -> Network:
