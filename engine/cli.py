@@ -1,4 +1,4 @@
-"""The headless command: python -m engine {train,gradcheck,presets,new,explain}.
+"""The headless command: python -m engine {train,gradcheck,presets,new,explain,export}.
 
 Exit status: 0 done; 1 a gradient check failed; 2 bad input (the network file or the
 options), nothing done and no file written; 3 training stopped because the loss became
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import cli_explain, cli_new, presets
+from . import cli_explain, cli_export, cli_new, presets
 from .terminal import say
 from .atomic import OutputError, Outputs, output_path
 from .gradcheck import gradcheck
@@ -54,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("presets", help="list the networks that come with the application")
     cli_new.add_parser(sub)
     cli_explain.add_parser(sub)
+    cli_export.add_parser(sub)
     return parser
 
 
@@ -64,9 +65,10 @@ def _load(spec: str, update_order: str | None = None) -> Network:
     return net
 
 
-def _output_paths(args, network: str) -> dict[str, Path]:
+def _output_paths(args, network: str, reading: str = "being trained") -> dict[str, Path]:
     """Where each output goes, checked before any work: a regular file (a symbolic link is
-    written through) in a writable folder, each output its own file, none the network read."""
+    written through) in a writable folder, each output its own file, none the network read
+    (the network file `reading`, as the refusal says)."""
     paths: dict[str, Path] = {}
     owners: dict[str, str] = {}
     source = os.path.realpath(network) if os.path.exists(network) else None
@@ -88,7 +90,7 @@ def _output_paths(args, network: str) -> dict[str, Path]:
         if real in owners:
             raise NetworkFileError(given, flag, f"is also the file of {owners[real]}; give each output its own file")
         if real == source:
-            raise NetworkFileError(given, flag, "is the network file being trained; give another path")
+            raise NetworkFileError(given, flag, f"is the network file {reading}; give another path")
         owners[real] = flag
         paths[flag] = path
     return paths
@@ -286,6 +288,13 @@ def cmd_explain(args) -> int:
     return cli_explain.cmd_explain(args, _output_paths(args, network)["--output"])
 
 
+def cmd_export(args) -> int:
+    cli_export.check(args)
+    network = str(presets.resolve(args.network))
+    out = _output_paths(args, network, "being exported")["--out"]
+    return cli_export.cmd_export(args, _load(args.network), out)
+
+
 def cmd_presets(args) -> int:
     for name in presets.names():
         net = load(presets.path(name))
@@ -320,7 +329,7 @@ def main(argv=None) -> int:
 
 def _run(args) -> int:
     command = {"train": cmd_train, "gradcheck": cmd_gradcheck, "presets": cmd_presets, "new": cmd_new,
-               "explain": cmd_explain}[args.command]
+               "explain": cmd_explain, "export": cmd_export}[args.command]
     try:
         with np.errstate(all="ignore"):
             return command(args)

@@ -20,12 +20,14 @@ has its text and that the NumPy texts compute exactly the engine's functions.
 """
 from __future__ import annotations
 
+import os
 import re
 import textwrap
 from string import Template
 
 import numpy as np
 
+from . import presets
 from .activations import LEAKY_SLOPE
 from .losses import LOSSES
 from .maths import Shapes
@@ -144,15 +146,23 @@ def _layer_comment(net: Network, l: int) -> str:
     return f"layer {l}: {_layer_names(net, l - 1)} → {_layer_names(net, l)}"
 
 
+def source_text(spec: str) -> str:
+    """Where a network came from, as the opening comment says it: a preset by name, a file by
+    its path (as given)."""
+    if spec and not os.path.exists(spec) and spec in presets.names():
+        return f"the preset {spec}"
+    return spec
+
+
 def first_iteration(net: Network) -> int:
     """The iteration the network's parameters start: 1, or where a saved network stopped."""
     return 1 if net.state is None else net.state.iteration
 
 
-def _header(net: Network, kind: str, needs: str, source: str, filename: str) -> str:
-    title = net.name or (source and source.replace("\\", "/").rsplit("/", 1)[-1]) or "A network"
+def _header(net: Network, kind: str, needs: str, iterations: int, source: str, filename: str) -> str:
+    title = net.name or (source and os.path.basename(source)) or "A network"
     start = first_iteration(net)
-    where = f"from {source}" if source else "from a network of its own"
+    where = f"from {source_text(source)}" if source else "from a network of its own"
     if start > 1:
         where += f", as iteration {start:,} starts (the training state saved with it)"
     lines = [
@@ -165,7 +175,7 @@ def _header(net: Network, kind: str, needs: str, source: str, filename: str) -> 
                 f"as the app's loss history holds it for the same iterations "
                 f"(python -m engine train NETWORK --iterations N --history H.csv)."),
         comment(f"Run it with: python3 {filename or 'SCRIPT.py'} [ITERATIONS] > loss.csv   "
-                f"(needs {needs}; {DEFAULT_ITERATIONS} iterations unless told)"),
+                f"(needs {needs}; {iterations:,} iterations unless told)"),
     ]
     return "\n".join(line for line in lines if line is not None)
 
@@ -180,11 +190,11 @@ def _batches(net: Network, rows: str) -> str:
             f"    return {rows}")
 
 
-def _values(net: Network) -> dict:
+def _values(net: Network, iterations: int) -> dict:
     """What both templates fill in alike."""
     return {
         "first": str(first_iteration(net)),
-        "default_iterations": str(DEFAULT_ITERATIONS),
+        "iterations": str(iterations),
         "batch_size": "" if net.batch_size is None else f"BATCH_SIZE = {net.batch_size}\n",
         "lr": repr(float(net.learning_rate)),
         "momentum": repr(float(net.momentum)),
@@ -211,7 +221,7 @@ from torch import nn
 
 torch.set_default_dtype(torch.float64)  # every number in float64, as the app computes them
 
-ITERATIONS = int(sys.argv[1]) if len(sys.argv) > 1 else $default_iterations
+ITERATIONS = int(sys.argv[1]) if len(sys.argv) > 1 else $iterations
 FIRST_ITERATION = $first  # the iteration these weights start (its number places the batch cycle too)
 $batch_size
 # The network: each layer an nn.Linear (net = W·out + b) followed by its activation (out = f(net)).
@@ -291,7 +301,7 @@ TORCH_SEQUENTIAL = Template('''def train_step(x, target):
     return loss.item()''')
 
 
-def _pytorch(net: Network, source: str, filename: str) -> str:
+def _pytorch(net: Network, iterations: int, source: str, filename: str) -> str:
     depth, softmax_out = net.depth, net.activations[-1] == "softmax"
     modules = []
     for l in range(1, depth + 1):
@@ -323,8 +333,9 @@ def _pytorch(net: Network, source: str, filename: str) -> str:
     step = (TORCH_SEQUENTIAL.substitute(loss_input="nets[-1]" if softmax_out else "outs[-1]") if net.sequential
             else TORCH_SIMULTANEOUS.substitute(forward=forward, output="net" if softmax_out else "out"))
     return TORCH.substitute(
-        _values(net),
-        header=_header(net, "The same network in PyTorch: torch.nn in float64, autograd and torch.optim.SGD.", "torch", source, filename),
+        _values(net, iterations),
+        header=_header(net, "The same network in PyTorch: torch.nn in float64, autograd and torch.optim.SGD.",
+                       "torch", iterations, source, filename),
         modules="\n".join(modules) + "\n",
         parameters="\n".join(parameters),
         frozen=frozen,
@@ -351,7 +362,7 @@ import numpy as np
 
 np.seterr(all="ignore")  # as in the app: an overflow gives inf (sigmoid(−800) = 0), then the loss check stops
 
-ITERATIONS = int(sys.argv[1]) if len(sys.argv) > 1 else $default_iterations
+ITERATIONS = int(sys.argv[1]) if len(sys.argv) > 1 else $iterations
 FIRST_ITERATION = $first  # the iteration these weights start (its number places the batch cycle too)
 LEARNING_RATE = $lr
 ${momentum_line}TRAIN_BIASES = $train_biases
@@ -464,7 +475,7 @@ def _with_k(expression: str) -> str:
     return f"{k}    return {expression}"
 
 
-def _numpy(net: Network, source: str, filename: str) -> str:
+def _numpy(net: Network, iterations: int, source: str, filename: str) -> str:
     depth = net.depth
     used = list(dict.fromkeys(net.activations))  # each activation once, in order
     functions = []
@@ -505,9 +516,9 @@ def _numpy(net: Network, source: str, filename: str) -> str:
                                "    for l in range(len(W)):\n"
                                "        update(l, grad_W[l], grad_b[l])\n")
     return NUMPY.substitute(
-        _values(net),
-        header=_header(net, "The same network in plain NumPy, its forward pass, backward pass and update written out.", "numpy",
-                       source, filename),
+        _values(net, iterations),
+        header=_header(net, "The same network in plain NumPy, its forward pass, backward pass and update "
+                       "written out.", "numpy", iterations, source, filename),
         momentum_line=f"MOMENTUM = {float(net.momentum)!r}\n" if net.momentum else "",
         train_biases=("True" if net.train_biases
                       else "False  # the biases are frozen: they keep their values"),
@@ -533,11 +544,13 @@ def _numpy(net: Network, source: str, filename: str) -> str:
     )
 
 
-def script(net: Network, fmt: str, source: str = "", filename: str = "") -> str:
-    """The script of `net` in `fmt` (FORMATS). `source`: where the network came from (a file
-    or a preset name), `filename`: the script's own name, both for its opening comment."""
+def script(net: Network, fmt: str, iterations: int = DEFAULT_ITERATIONS, source: str = "",
+           filename: str = "") -> str:
+    """The script of `net` in `fmt` (FORMATS), training `iterations` times unless its command
+    line says otherwise. `source`: where the network came from (a file or a preset name),
+    `filename`: the script's own name, both for its opening comment."""
     if fmt == "pytorch":
-        return _pytorch(net, source, filename)
+        return _pytorch(net, iterations, source, filename)
     if fmt == "numpy":
-        return _numpy(net, source, filename)
+        return _numpy(net, iterations, source, filename)
     raise ValueError(f"format: expected one of {', '.join(FORMATS)}, found {fmt!r}")
