@@ -17,7 +17,6 @@ from .network import Network
 from .pyexport import DEFAULT_ITERATIONS, FORMATS, first_iteration, script
 from .terminal import say
 
-NAMES = {"pytorch": "PyTorch", "numpy": "NumPy"}
 EXIT_WRITE = 4
 
 
@@ -25,7 +24,7 @@ def add_parser(sub) -> None:
     export = sub.add_parser("export", help="write the network as a PyTorch or NumPy script that trains it and "
                                            "prints its loss history")
     export.add_argument("network", help="a network file (JSON) or a preset name (see: presets)")
-    export.add_argument("--format", "-f", required=True, choices=FORMATS, help="pytorch or numpy")
+    export.add_argument("--format", "-f", required=True, choices=list(FORMATS), help=" or ".join(FORMATS))
     export.add_argument("--iterations", "-n", type=int, default=DEFAULT_ITERATIONS, metavar="N",
                         help=f"iterations the script trains unless its command line says otherwise "
                              f"(default {DEFAULT_ITERATIONS})")
@@ -53,7 +52,7 @@ def cmd_export(args, net: Network, out) -> int:
     finally:
         outputs.discard()
     start = first_iteration(net)
-    say(f"wrote {args.out}: a {NAMES[args.format]} script that trains {args.network} for "
+    say(f"wrote {args.out}: a {FORMATS[args.format]} script that trains {args.network} for "
           f"{args.iterations:,} iteration{'s' if args.iterations != 1 else ''}"
           f"{f' from iteration {start:,}' if start > 1 else ''}; run it with: python3 {args.out}")
     return 0

@@ -35,7 +35,7 @@ from .naming import unit_name
 from .netfile import printable
 from .network import Network, summary
 
-FORMATS = ("pytorch", "numpy")
+FORMATS = {"pytorch": "PyTorch", "numpy": "NumPy"}  # the formats, and their names in messages
 DEFAULT_ITERATIONS = 100
 WIDTH = 100  # of the lines written (a long matrix gets a row per line)
 
@@ -130,7 +130,7 @@ def comment(text: str, width: int = WIDTH) -> str:
     """Text from a file or a user as comment lines, in printable characters only."""
     lines = []
     for line in str(text).splitlines() or [""]:
-        wrapped = textwrap.wrap(printable(line), width - 2) or [""]
+        wrapped = textwrap.wrap(printable(line), width - 2, break_long_words=False, break_on_hyphens=False) or [""]
         lines += [f"# {part}".rstrip() for part in wrapped]
     return "\n".join(lines)
 

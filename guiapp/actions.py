@@ -56,6 +56,12 @@ ACTIONS = (
     ActionSpec("export_worked_example", "&Worked example (Markdown, HTML, PDF)…", "files.export_worked_example",
                tip="The current iteration written out as the worked example writes it: forward pass, total error, "
                    "each chain rule and update, with the window's digits"),
+    ActionSpec("export_pytorch", "P&yTorch script…", "files.export_pytorch",
+               tip="The network as the current iteration starts, as a Python script that builds it with torch.nn "
+                   "and trains it with torch.optim.SGD, printing its loss history"),
+    ActionSpec("export_numpy", "&NumPy script…", "files.export_numpy",
+               tip="The network as the current iteration starts, as a Python script in plain NumPy (forward pass, "
+                   "backward pass and update written out), printing its loss history"),
     ActionSpec("quit", "&Quit", "close", ("Ctrl+Q",), while_busy=ON),
     ActionSpec("undo", "&Undo", "undo", (Key.Undo,), "Undo the last edit or reset"),
     ActionSpec("redo", "&Redo", "redo", (Key.Redo,), "Redo what was undone"),
@@ -131,7 +137,7 @@ MENUS = {
 }
 # Submenus, by the name a menu above gives them: their title and actions.
 SUBMENUS = {"export": ("&Export", "export_worked_example | export_trace export_trace_current export_history "
-                                  "export_picture")}
+                                  "export_picture | export_pytorch export_numpy")}
 TOOLBAR = ("step_back step finish_phase finish_iteration play speed | train_count train | "
            "reset undo redo | sample")
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from engine import NetworkFileError, explain, export, netfile, presets
+from engine import NetworkFileError, explain, export, netfile, presets, pyexport
 from engine.atomic import write_atomic
 from engine.layout import Record
 
@@ -161,11 +161,19 @@ class Files(QObject):
         path = self.save_path("Save network", self.stem() + ".json", "Networks (*.json)")
         return bool(path) and self.save_to(path)
 
-    def save_to(self, path: str) -> bool:
+    def _finite_network(self, title: str):
+        """The network as the current iteration starts, or None (said) if training has made
+        some of its parameters NaN or infinite."""
         net = self.model.session.current_network()
         if not all(map(math.isfinite, (v for a in net.weights + net.biases for v in a.ravel()))):
-            self._warn("Cannot save", "Some parameters are not finite numbers (the training diverged); "
+            self._warn(title, "Some parameters are not finite numbers (the training diverged); "
                        "undo or reset first.")
+            return None
+        return net
+
+    def save_to(self, path: str) -> bool:
+        net = self._finite_network("Cannot save")
+        if net is None:
             return False
         try:
             netfile.save(net, path)
@@ -245,6 +253,38 @@ class Files(QObject):
         settings.remember_folder(path)
         self.model.run_job(Export(path, "Exporting the worked example", "stages"),
                            explain.write_steps(session.net.copy(), record, self.model.digits, fmt, save))
+
+    # -- the network as a script ---------------------------------------------------------------
+    def export_pytorch(self) -> None:
+        self.export_script("pytorch")
+
+    def export_numpy(self) -> None:
+        self.export_script("numpy")
+
+    def export_script(self, fmt: str) -> None:
+        path = self.save_path(f"Export {pyexport.FORMATS[fmt]} script", f"{self.stem()}_{fmt}.py", "Python (*.py)")
+        if path:
+            self.export_script_to(path, fmt)
+
+    def export_script_to(self, path: str, fmt: str) -> bool:
+        """The network as the current iteration starts, as a script (engine.pyexport), written
+        atomically."""
+        net = self._finite_network("Cannot export the script")
+        if net is None:
+            return False
+        text = pyexport.script(net, fmt, source=self.model.source, filename=os.path.basename(path))
+        try:
+            write_atomic(path, text)
+        except OSError as e:
+            self._warn("Cannot export the script", f"{path} could not be written: {e.strerror or e}. "
+                       "No file was changed.")
+            return False
+        settings.remember_folder(path)
+        start = pyexport.first_iteration(net)
+        self.window.statusBar().showMessage(
+            f"Wrote {path}: the {pyexport.FORMATS[fmt]} script trains {pyexport.DEFAULT_ITERATIONS} iterations "
+            f"from iteration {start:,} (run: python3 {os.path.basename(path)})", 8000)
+        return True
 
     def _job_finished(self, what) -> None:
         if isinstance(what, Export):
