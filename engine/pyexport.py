@@ -74,9 +74,10 @@ NUMPY_DE_DOUT = {  # ∂E_s/∂out, times ∂out/∂net gives δ
     "mse": "2.0 * (out - target) / K",
 }
 NUMPY_FUSED = {  # δ in one piece (engine.losses.FUSED)
-    ("sigmoid", "bce"): ("(out - target) / K", "∂E_s/∂out·∂out/∂net simplifies to (out − target)/K"),
+    ("sigmoid", "bce"): ("(out - target) / K",
+                         "∂E_s/∂out·∂out/∂net simplified, exact where out rounds to 0 or 1"),
     ("softmax", "cross_entropy"): ("out * target.sum(axis=1, keepdims=True) - target",
-                                   "the softmax Jacobian folded in: out·Σtarget − target"),
+                                   "the softmax Jacobian folded in; out − target when the targets sum to 1"),
 }
 NUMPY_HELPERS = {  # what a loss's text calls
     "xlogy": '''def xlogy(x, y):
@@ -96,8 +97,8 @@ TORCH_LOSSES = {
     "bce": ("# nn.BCELoss: the mean over every output of every sample. It clamps ln at −100 where the app's bce\n"
             "# is exact (an output that rounds to exactly 0 or 1 gives the app an infinite loss, and it stops).\n"
             "loss_fn = nn.BCELoss()"),
-    "cross_entropy": ("# nn.CrossEntropyLoss, with probability targets, takes the net inputs of the output layer and\n"
-                      "# applies the softmax itself (exact where an output would round to 0).\n"
+    "cross_entropy": ("# nn.CrossEntropyLoss, with probability targets, takes the net inputs of the output\n"
+                      "# layer and applies the softmax itself (exact where an output would round to 0).\n"
                       "loss_fn = nn.CrossEntropyLoss()"),
 }
 
@@ -220,6 +221,7 @@ import torch
 from torch import nn
 
 torch.set_default_dtype(torch.float64)  # every number in float64, as the app computes them
+torch.set_num_threads(1)  # a small network: threads would cost more than they save
 
 ITERATIONS = int(sys.argv[1]) if len(sys.argv) > 1 else $iterations
 FIRST_ITERATION = $first  # the iteration these weights start (its number places the batch cycle too)
@@ -492,7 +494,7 @@ def _numpy(net: Network, iterations: int, source: str, filename: str) -> str:
     loss_text = LOSSES[net.loss].text("t_k", "o_k", "K")
     if net.fused is not None:
         delta, why = NUMPY_FUSED[(net.activations[-1], net.loss)]
-        delta_doc = f"δ = ∂E_s/∂net of the output layer, in one piece: {why}."
+        delta_doc = f"δ = ∂E_s/∂net of the output layer in one piece ({why})."
     else:
         delta = f"({NUMPY_DE_DOUT[net.loss]}) * derivative[-1](net, out)"
         delta_doc = "δ = ∂E_s/∂net of the output layer: ∂E_s/∂out · ∂out/∂net."
@@ -512,7 +514,7 @@ def _numpy(net: Network, iterations: int, source: str, filename: str) -> str:
                              "        # backpropagated through the new weights W[l]⁺ (not gradient descent on E)\n"
                              "        update(l, grad_W[l], grad_b[l])\n")
     else:
-        simultaneous_update = ("    # the update, once every gradient is known (with the weights of the forward pass)\n"
+        simultaneous_update = ("    # the update, once every gradient is known (from the weights of the forward pass)\n"
                                "    for l in range(len(W)):\n"
                                "        update(l, grad_W[l], grad_b[l])\n")
     return NUMPY.substitute(
