@@ -165,7 +165,7 @@ def _header(net: Network, kind: str, needs: str, iterations: int, source: str, f
     start = first_iteration(net)
     where = f"from {source_text(source)}" if source else "from a network of its own"
     if start > 1:
-        where += f", as iteration {start:,} starts (the training state saved with it)"
+        where += f", as iteration {start:,} starts (with its momentum buffer and place in the batch cycle)"
     lines = [
         comment(title),
         comment(summary(net)),
@@ -181,14 +181,14 @@ def _header(net: Network, kind: str, needs: str, iterations: int, source: str, f
     return "\n".join(line for line in lines if line is not None)
 
 
-def _batches(net: Network, rows: str) -> str:
+def _batches(net: Network) -> str:
     """The body of batch(iteration): the samples an iteration uses (Setup.batch_indices)."""
     if net.batch_size is None:
         return ('    """Every sample, in every iteration."""\n'
                 "    return inputs, targets")
     return (f'    """The next {net.batch_size} samples in order, wrapping around: iteration 1 takes the first."""\n'
             f"    rows = [((iteration - 1) * BATCH_SIZE + k) % len(inputs) for k in range(BATCH_SIZE)]\n"
-            f"    return {rows}")
+            f"    return inputs[rows], targets[rows]")
 
 
 def _values(net: Network, iterations: int) -> dict:
@@ -349,7 +349,7 @@ def _pytorch(net: Network, iterations: int, source: str, filename: str) -> str:
         trained=("model.parameters()" if net.train_biases
                  else "[p for p in model.parameters() if p.requires_grad]"),
         buffers=buffer_lines,
-        batch=_batches(net, "inputs[rows], targets[rows]"),
+        batch=_batches(net),
         train_step=step,
     )
 
@@ -539,7 +539,7 @@ def _numpy(net: Network, iterations: int, source: str, filename: str) -> str:
         delta_body=_with_k(delta),
         momentum_state=momentum_state,
         update=NUMPY_MOMENTUM_UPDATE if net.momentum else NUMPY_PLAIN_UPDATE,
-        batch=_batches(net, "inputs[rows], targets[rows]"),
+        batch=_batches(net),
         order=net.update_order,
         sequential_update=sequential_update,
         simultaneous_update=simultaneous_update,
