@@ -1,5 +1,5 @@
 """The network as a PyTorch or NumPy script (issue 10, item 2): `python -m engine export` and
-File ▸ Export PyTorch script / NumPy script.
+File ▸ Export ▸ PyTorch script… / NumPy script….
 
 Each script is run as a user runs it (a subprocess of this Python, without this checkout on its
 path) and must print the engine's loss history: `iteration,loss`, the batch loss of each
