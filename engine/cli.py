@@ -1,4 +1,4 @@
-"""The headless command: python -m engine {train,gradcheck,presets,new}.
+"""The headless command: python -m engine {train,gradcheck,presets,new,practice}.
 
 Exit status: 0 done; 1 a gradient check failed; 2 bad input (the network file or the
 options), nothing done and no file written; 3 training stopped because the loss became
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import cli_new, presets
+from . import cli_new, cli_practice, presets
 from .atomic import OutputError, Outputs, output_path
 from .gradcheck import gradcheck
 from .netfile import NetworkFileError, dumps, load
@@ -52,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("network")
     sub.add_parser("presets", help="list the networks that come with the application")
     cli_new.add_parser(sub)
+    cli_practice.add_parser(sub)
     return parser
 
 
@@ -288,6 +289,10 @@ def cmd_new(args) -> int:
     return cli_new.cmd_new(args, _output_paths(args, "")["--out"])
 
 
+def cmd_practice(args) -> int:
+    return cli_practice.cmd_practice(args, _load)
+
+
 def cmd_presets(args) -> int:
     for name in presets.names():
         net = load(presets.path(name))
@@ -321,7 +326,8 @@ def main(argv=None) -> int:
 
 
 def _run(args) -> int:
-    command = {"train": cmd_train, "gradcheck": cmd_gradcheck, "presets": cmd_presets, "new": cmd_new}[args.command]
+    command = {"train": cmd_train, "gradcheck": cmd_gradcheck, "presets": cmd_presets, "new": cmd_new,
+               "practice": cmd_practice}[args.command]
     try:
         with np.errstate(all="ignore"):
             return command(args)

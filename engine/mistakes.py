@@ -288,9 +288,9 @@ def _slips(m: Mistakes, node: Node) -> Iterator[_Change]:
         terms = _terms(node)
         if len(terms) > 1:
             hidden = node.quantity == "dE_dout" and node.key.layer < net.depth
-            largest = sorted(range(len(terms)), key=lambda t: -abs(terms[t][2]))[:MOST_TERMS]
-            for t in sorted(largest):
-                positions, symbol, _ = terms[t]
+            for t, (positions, symbol, _) in enumerate(terms):
+                if (positions, symbol, _) not in _largest(node):
+                    continue
 
                 def drop(v, positions=positions):
                     kept = [x for i, x in enumerate(_term_values(node, v)) if i != t]
@@ -305,11 +305,12 @@ def _slips(m: Mistakes, node: Node) -> Iterator[_Change]:
                     yield _Change("missing_term", _at(node, drop), fixed(f"the term {symbol} left out {_in(node, 'of')}"))
 
     if fn in (product, weighted_sum, total, mean_of):
-        negative = [k for k, o in enumerate(ops) if o.value < 0][:MOST_TERMS]
-        for k in negative:
+        # the operands of the largest terms (all the factors of a product)
+        shown = sorted(k for positions, _, _ in _largest(node) for k in positions)
+        for k in [k for k in shown if ops[k].value < 0]:
             yield _Change("minus_lost", _at(node, lambda v, k=k: _replaced(tree, node, v, {k: abs(v[k])})),
                           fixed(f"the minus sign of {symbols[k]} = {m.fmt(ops[k].value)} lost {_in(node)}"))
-        yield from _neighbours(m, node)
+        yield from _neighbours(m, node, shown)
         outs = {k: tree.value(Key("net", o.key.layer, o.key.unit, sample=o.key.sample))
                 for k, o in enumerate(ops) if o.quantity == "out" and o.key.layer > 0}
         if outs:
@@ -346,6 +347,16 @@ def _one(fn, x: float) -> float:
         return float(fn(np.array([x]))[0])
 
 
+def _largest(node: Node) -> list[tuple[list[int], str, float]]:
+    """The MOST_TERMS terms of a sum-like formula largest in size, in order; a product's
+    factors, each a term of its own."""
+    if node.spec.fn is product:
+        return [([k], node.symbol(k), o.value) for k, o in enumerate(node.operands)]
+    terms = _terms(node)
+    largest = sorted(range(len(terms)), key=lambda t: -abs(terms[t][2]))[:MOST_TERMS]
+    return [terms[t] for t in sorted(largest)]
+
+
 def _term_values(node: Node, values: list) -> list[float]:
     """The values of the terms of a sum-like formula, from its operands' values."""
     if node.spec.fn is weighted_sum:
@@ -354,12 +365,13 @@ def _term_values(node: Node, values: list) -> list[float]:
     return list(values)
 
 
-def _neighbours(m: Mistakes, node: Node) -> Iterator[_Change]:
-    """An operand replaced by the same value of a neighbouring unit: an input, output or δ of
-    the unit beside it, or the weight from or into the unit beside it."""
+def _neighbours(m: Mistakes, node: Node, positions: list[int]) -> Iterator[_Change]:
+    """An operand (of those at `positions`) replaced by the same value of a neighbouring unit:
+    an input, output or δ of the unit beside it, or the weight from or into the unit beside it."""
     tree, net = m.tree, m.net
     names = Names(net.sizes)
-    for k, o in enumerate(node.operands):
+    for k in positions:
+        o = node.operands[k]
         key = o.key
         if key is None or key.quantity not in ("out", "delta", "w_before", "w"):
             continue

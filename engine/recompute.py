@@ -103,7 +103,8 @@ class Tree:
     # -- computing again ----------------------------------------------------------------------
     def evaluate(self, change: Change) -> tuple[float, list[Node]]:
         """The root's value where `change` gives nodes other values, and the nodes it changed
-        (the sites of the change, shallowest first)."""
+        (the sites of the change, shallowest first). Only nodes that are expanded (computed
+        from their operands in the tree) are offered to `change`."""
         memo: dict[Node, float] = {}
         sites: list[Node] = []
 
@@ -111,7 +112,7 @@ class Tree:
             if node in memo:
                 return memo[node]
             values = [value(c) for c in node.operands]
-            new = change(node, values)
+            new = None if node.spec is None else change(node, values)
             if new is not None:
                 sites.append(node)
             elif any(v is not c.value for v, c in zip(values, node.operands)):
