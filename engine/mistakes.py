@@ -19,7 +19,7 @@ a rounding slip, or says that nothing matches and which part of the formula to r
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Iterator
 
 import numpy as np
@@ -98,6 +98,7 @@ class _Change:
     mistake: str
     change: Callable[[Node, list], "float | None"]
     explain: Callable[[list[Node]], str]  # from the nodes changed
+    target: Node | None = None  # the one node it changes (a slip), if only one
 
 
 def _distinct(a: float, b: float) -> bool:
@@ -120,7 +121,8 @@ class Mistakes:
         if not math.isfinite(self.value):
             return found
         for change in _changes(self):
-            value, sites = self.tree.evaluate(change.change)
+            within = None if change.target is None else self.tree.above(change.target)
+            value, sites = self.tree.evaluate(change.change, within)
             if sites and math.isfinite(value) and _distinct(value, self.value):
                 found.append(Candidate(change.mistake, value, change.explain(sites), sites[0].depth))
         found.sort(key=lambda c: c.depth)  # stable: within a depth, the order of `_changes`
@@ -132,7 +134,7 @@ class Mistakes:
             if same is None:
                 kept.append(c)
             elif kept[same].mistake in GENERIC and c.mistake not in GENERIC:
-                kept[same] = Candidate(c.mistake, c.value, c.explanation, kept[same].depth)
+                kept[same] = Candidate(c.mistake, kept[same].value, c.explanation, kept[same].depth)
         return kept
 
     # -- naming a typed value -------------------------------------------------------------------
@@ -236,7 +238,8 @@ def _changes(m: Mistakes) -> Iterator[_Change]:
     for node in m.tree.nodes:
         if node.depth > SLIP_DEPTH or node.spec is None:
             continue
-        yield from _slips(m, node)
+        for slip in _slips(m, node):
+            yield replace(slip, target=node)
     yield from _misconceptions(m)
 
 
@@ -255,6 +258,7 @@ def _in(node: Node, word: str = "in") -> str:
 
 
 def _slips(m: Mistakes, node: Node) -> Iterator[_Change]:
+    """The slips made in the formula of `node` (they change its value only)."""
     tree, net = m.tree, m.net
     fn, ops = node.spec.fn, node.operands
     symbols = node.spec.symbols

@@ -61,6 +61,10 @@ class Tree:
         self.nodes = [self.root]
         self._known: dict[Key, Node] = {key: self.root}
         self._expand(budget)
+        self._parents: dict[Node, list[Node]] = {}
+        for node in self.nodes:
+            for child in node.operands:
+                self._parents.setdefault(child, []).append(node)
 
     def _node(self, key: Key, depth: int) -> Node:
         return Node(key, self.rec.value(key), self.label(key), depth)
@@ -101,16 +105,29 @@ class Tree:
         return text
 
     # -- computing again ----------------------------------------------------------------------
-    def evaluate(self, change: Change) -> tuple[float, list[Node]]:
+    def above(self, node: Node) -> set[Node]:
+        """The node and every node whose value is computed from it."""
+        found, todo = {node}, [node]
+        while todo:
+            for parent in self._parents.get(todo.pop(), ()):
+                if parent not in found:
+                    found.add(parent)
+                    todo.append(parent)
+        return found
+
+    def evaluate(self, change: Change, within: set[Node] | None = None) -> tuple[float, list[Node]]:
         """The root's value where `change` gives nodes other values, and the nodes it changed
         (the sites of the change, shallowest first). Only nodes that are expanded (computed
-        from their operands in the tree) are offered to `change`."""
+        from their operands in the tree), and in `within` if given, are offered to `change`:
+        the others keep their recorded values."""
         memo: dict[Node, float] = {}
         sites: list[Node] = []
 
         def value(node: Node) -> float:
             if node in memo:
                 return memo[node]
+            if within is not None and node not in within:
+                return node.value
             values = [value(c) for c in node.operands]
             new = None if node.spec is None else change(node, values)
             if new is not None:
