@@ -15,7 +15,7 @@ from engine import Key, Session, netfile, open_network
 from engine.mistakes import CATALOGUE, MIN_DIGITS, Mistakes, checked_digits
 from engine.numbers import agrees, read_typed
 from engine.practice import Practice
-from tests.helpers import preset_data
+from tests.helpers import ROOT, preset_data
 from tests.network_strategies import network_specs
 
 CATALOGUE_EXAMPLES = settings(max_examples=25, deadline=None, derandomize=True, database=None,
@@ -253,3 +253,9 @@ def test_a_wrong_answer_changes_nothing():
         assert practice.check(text).verdict == "wrong"
     assert (session.record.row == row).all() and (session.params.theta == theta).all()
     assert session.cursor == -1 and practice.current.label == "net_h1"
+
+
+def test_the_readme_lists_every_mistake_with_its_title():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for mistake in CATALOGUE.values():
+        assert f"| `{mistake.id}` | {mistake.title} |" in readme, mistake.id
