@@ -292,11 +292,12 @@ def _slips(m: Mistakes, node: Node) -> Iterator[_Change]:
         terms = _terms(node)
         if len(terms) > 1:
             hidden = node.quantity == "dE_dout" and node.key.layer < net.depth
+            largest = {symbol for _, symbol, _ in _largest(node)}
             for t, (positions, symbol, _) in enumerate(terms):
-                if (positions, symbol, _) not in _largest(node):
+                if symbol not in largest:
                     continue
 
-                def drop(v, positions=positions):
+                def drop(v, t=t):
                     kept = [x for i, x in enumerate(_term_values(node, v)) if i != t]
                     return math.fsum(kept) / (len(v) if fn is mean_of else 1)
                 if hidden:
@@ -466,7 +467,7 @@ def _misconceptions(m: Mistakes) -> Iterator[_Change]:
     """Mistakes of understanding, made wherever they apply in the tree: the loss's derivative
     and its constants, the activations' derivatives, the weights of the backward pass."""
     tree, net = m.tree, m.net
-    depth, loss = net.depth, net.loss_fn
+    depth = net.depth
     names = Names(net.sizes)
     fused = net.fused
     outputs = net.sizes[-1]
