@@ -208,9 +208,14 @@ class Practice:
     def resume(self) -> None:
         """Advance the session's cursor over the computations not asked, up to the next asked
         one (never past the end of the iteration). Call it after the session was moved or
-        changed elsewhere (a step back, an edit)."""
+        changed elsewhere (a step back, an edit: the values are read again)."""
         self._positions = self._chain = None
+        self._mistakes.clear()
         self._settle()
+        q, last = self.current, self.exercises[-1] if self.exercises else None
+        if q is not None and last is not None and last.outcome is None and last.key == q.key \
+                and last.iteration == self.session.iteration:
+            last.value = self.session.record.value(q.key)
 
     def _settle(self) -> None:
         s = self.session

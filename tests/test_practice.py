@@ -303,3 +303,14 @@ def test_the_command_refuses_bad_options_in_one_line(args, message):
     assert r.returncode == 2
     assert r.stderr.startswith(message) and r.stderr.count("\n") == 1
     assert r.stdout == ""
+
+
+def test_after_an_edit_the_value_asked_is_read_again(mazur):
+    practice = Practice(mazur)
+    assert practice.check("0.3").verdict == "wrong"  # net_h1 = 0.3775
+    mazur.set_parameter(mazur.parameter("w1"), 0.25)  # the window's edit: the iteration starts again
+    practice.resume()
+    assert practice.current.label == "net_h1"
+    verdict = practice.check("0.3825")  # 0.25·0.05 + 0.2·0.1 + 0.35
+    assert verdict.verdict == "right" and verdict.value == practice.exercises[-1].value == mazur.record.value(
+        practice.exercises[-1].key) == pytest.approx(0.3825)
