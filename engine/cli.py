@@ -1,4 +1,4 @@
-"""The headless command: python -m engine {train,gradcheck,presets,new,explain,export}.
+"""The headless command: python -m engine {train,gradcheck,presets,new,explain,export,practice}.
 
 Exit status: 0 done; 1 a gradient check failed; 2 bad input (the network file or the
 options), nothing done and no file written; 3 training stopped because the loss became
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import cli_explain, cli_export, cli_new, presets
+from . import cli_explain, cli_export, cli_new, cli_practice, presets
 from .terminal import say
 from .atomic import OutputError, Outputs, output_path
 from .gradcheck import gradcheck
@@ -55,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_new.add_parser(sub)
     cli_explain.add_parser(sub)
     cli_export.add_parser(sub)
+    cli_practice.add_parser(sub)
     return parser
 
 
@@ -295,6 +296,10 @@ def cmd_export(args) -> int:
     return cli_export.cmd_export(args, _load(args.network), out)
 
 
+def cmd_practice(args) -> int:
+    return cli_practice.cmd_practice(args, _load)
+
+
 def cmd_presets(args) -> int:
     for name in presets.names():
         net = load(presets.path(name))
@@ -329,7 +334,7 @@ def main(argv=None) -> int:
 
 def _run(args) -> int:
     command = {"train": cmd_train, "gradcheck": cmd_gradcheck, "presets": cmd_presets, "new": cmd_new,
-               "explain": cmd_explain, "export": cmd_export}[args.command]
+               "explain": cmd_explain, "export": cmd_export, "practice": cmd_practice}[args.command]
     try:
         with np.errstate(all="ignore"):
             return command(args)
