@@ -245,7 +245,8 @@ class Practice:
         """On to the next iteration (once this one is done), at its first asked value."""
         s = self.session
         s.go_to(len(s.steps) - 1)
-        s.step()
+        s.step()  # into the next iteration, at its first computation: asked too, so back before it
+        s.go_to(-1)
         self._settle()
 
     # -- answering ----------------------------------------------------------------------------

@@ -74,6 +74,8 @@ ACTIONS = (
                checkable=True),
     ActionSpec("train", "&Train", "train", ("Ctrl+T",), "Train the number of iterations set beside"),
     ActionSpec("stop", "St&op", "model.cancel_job", ("Escape",), "Stop training or an export", while_busy=ONLY),
+    ActionSpec("practice", "P&ractice", "set_practice", ("Ctrl+P",),
+               "You compute the next value; the application checks it and names the mistake", checkable=True),
     ActionSpec("gradient_check", "&Gradient check…", "gradient_check", ("Ctrl+G",),
                "Backprop's gradient of every parameter against central differences, for this iteration"),
     ActionSpec("sequential", "Se&quential update order (the article's)", "set_sequential",
@@ -131,7 +133,7 @@ MENUS = {
     "&File": "open recent presets save save_as | export | quit",
     "&Edit": "undo redo | copy_diagram copy_computation copy_latex | edit_selected edit_lr reset",
     "&Network": "new_network edit_structure | samples generate_data import_csv export_samples",
-    "&Run": "step step_back finish_phase finish_iteration play train stop | sequential gradient_check",
+    "&Run": "step step_back finish_phase finish_iteration play train stop | practice sequential gradient_check",
     "&View": "fit zoom_in zoom_out show_all_units | larger_text smaller_text presentation | output_map",
     "&Help": "help_keys about",
 }

@@ -30,6 +30,7 @@ from .model import Problem, SessionModel, ValueRef
 from .networkmenu import NetworkMenu
 from .outputmap import OutputMap
 from .panel import SidePanel
+from .practicebox import PracticeBox
 from .status import StatusBar
 
 DEFAULT_TRAIN = 1000
@@ -49,6 +50,7 @@ class MainWindow(QMainWindow):
         self.plot = LossPlot(self.model)
         self.output_map = OutputMap(self.model)
         self.panel = SidePanel(self.model)
+        self.practice_box = PracticeBox(self.model)
         self.play_timer = QTimer(self)
         self.play_timer.timeout.connect(self.model.step)
         self.actions = make_actions(self)
@@ -88,7 +90,13 @@ class MainWindow(QMainWindow):
         left.setSizes([600, 200])
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
-        self.splitter.addWidget(self.panel)
+        right = QWidget(objectName="rightColumn")
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.practice_box)
+        column.addWidget(self.panel, 1)
+        self.practice_box.hide()
+        self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([1020, 380])
@@ -211,9 +219,12 @@ class MainWindow(QMainWindow):
         """The busy rule, in one place: what can be used while a job runs, and what can do
         anything now."""
         m = self.model
-        set_enabled(self.actions, m.busy, {"step_back": m.session.can_step_back(),
+        practising = self.practice_box.practice is not None  # stepping would reveal what is asked
+        set_enabled(self.actions, m.busy, {"step_back": m.session.can_step_back() and not practising,
                                            "undo": self.undo_stack.canUndo(), "redo": self.undo_stack.canRedo(),
-                                           "show_all_units": can_show_all(m.session.net.sizes)})
+                                           "show_all_units": can_show_all(m.session.net.sizes),
+                                           **{name: not practising for name in
+                                              ("step", "finish_phase", "finish_iteration", "play")}})
         self.presets_menu.setEnabled(not m.busy)
         self.recent_menu.setEnabled(not m.busy)
         self.train_count.setEnabled(not m.busy)
@@ -358,6 +369,17 @@ class MainWindow(QMainWindow):
         if value is None or value == self.model.read(ref):
             return
         self.undo_stack.push(commands.edit_command(self.model, ref, value))
+
+    def set_practice(self, on: bool) -> None:
+        """Practice: stepping no longer reveals the next value (Step and Finish are off); the
+        box above the side panel asks for it."""
+        self.actions["play"].setChecked(False)
+        self.practice_box.setVisible(on)
+        if on:
+            self.practice_box.start()
+        else:
+            self.practice_box.stop()
+        self._update_enabled()
 
     def set_sequential(self, on: bool) -> None:
         order = "sequential" if on else "simultaneous"
