@@ -27,6 +27,7 @@ from .practice import DEFAULT_DIGITS, MAX_DIGITS, OUTCOMES, Practice, Verdict
 from .practice_report import HEADINGS
 from .quantities import PHASES
 from .session import Session
+from .terminal import say
 
 HINT, SKIP = ("?", "hint"), ("skip",)
 
@@ -89,8 +90,7 @@ class _Json:
         self.out = out
 
     def _write(self, obj: dict) -> None:
-        self.out.write(json.dumps(obj, ensure_ascii=False) + "\n")
-        self.out.flush()
+        say(json.dumps(obj, ensure_ascii=False), file=self.out, flush=True)
 
     def start(self, name, practice) -> None:
         pass
@@ -116,8 +116,7 @@ class _Text:
         self.out = out
 
     def _line(self, text: str = "", end: str = "\n") -> None:
-        self.out.write(text + end)
-        self.out.flush()
+        say(text, end=end, file=self.out, flush=True)
 
     def start(self, name, practice: Practice) -> None:
         s = practice.session
