@@ -61,7 +61,7 @@ def test_an_unrelated_value_hint_reveal_filter_and_report(qtbot, make_window, tm
     box = start(qtbot, w, phase="backward")
     assert box.question.text().startswith("∂E/∂out_o1 = ")
     answer(qtbot, box, "123.456")
-    assert box.verdict.text().startswith("Not right. No mistake") and box.practice.exercises[-1].mistakes == []
+    assert box.verdict.text().startswith("Not right. No mistake in the catalogue")
     qtbot.mouseClick(box.buttons["hint"], Qt.MouseButton.LeftButton)
     assert box.hint_text.text().startswith("Hint: ")
     qtbot.mouseClick(box.buttons["reveal"], Qt.MouseButton.LeftButton)
