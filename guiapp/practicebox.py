@@ -47,7 +47,6 @@ class PracticeBox(QFrame):
         self.field.returnPressed.connect(self.check)
         self.buttons = {}
         row = QHBoxLayout()
-        row.addWidget(self.field, 1)
         for name, text, slot in (("check", "&Check", self.check), ("hint", "&Hint", self.hint),
                                  ("reveal", "Re&veal", self.reveal), ("skip", "S&kip", self.skip),
                                  ("next", "&Next iteration", self.next_iteration)):
@@ -74,6 +73,7 @@ class PracticeBox(QFrame):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.question)
+        layout.addWidget(self.field)
         layout.addLayout(row)
         layout.addWidget(self.verdict)
         layout.addWidget(self.hint_text)
@@ -139,7 +139,8 @@ class PracticeBox(QFrame):
         except ValueError as e:
             self.verdict.setText(str(e)[:1].upper() + str(e)[1:] + ".")
             return
-        self.verdict.setText(("Not right. " if verdict.verdict == "wrong" else "") + verdict.explanation)
+        text = verdict.explanation[:1].upper() + verdict.explanation[1:]
+        self.verdict.setText(("Not right. " if verdict.verdict == "wrong" else "") + text)
         if verdict.verdict == "right":
             self.field.clear()
             self._moved()
