@@ -18,7 +18,9 @@ from engine.practice import Practice
 from engine.quantities import PHASES
 
 from . import settings
-from .model import SessionModel
+from .model import SessionModel, ValueRef
+
+CHAIN = "chain"  # the filter entry: the chain rule of the selected parameter
 
 
 def _label(name: str, word_wrap: bool = True) -> QLabel:
@@ -40,6 +42,7 @@ class PracticeBox(QFrame):
         self.filter.addItem("every computation", None)
         for phase in PHASES:
             self.filter.addItem(f"the {phase} phase", phase)
+        self.filter.addItem("the chain rule of the selected weight or bias", CHAIN)
         self.filter.currentIndexChanged.connect(lambda *_: self.start())
         self.question = _label("practiceQuestion")
         self.field = QLineEdit(objectName="practiceField")
@@ -83,8 +86,17 @@ class PracticeBox(QFrame):
 
     # -- the practice -----------------------------------------------------------------------------
     def start(self) -> None:
-        """Practise the current iteration with the filter chosen (again from where it is)."""
-        self.practice = Practice(self.model.session, phase=self.filter.currentData(),
+        """Practise the current iteration with the filter chosen (again from where it is): every
+        computation, one phase, or the chain rule of the weight or bias selected in the diagram."""
+        chosen, params = self.filter.currentData(), ()
+        if chosen == CHAIN:
+            selection = self.model.selection
+            if not (isinstance(selection, ValueRef) and selection.kind == "param"):
+                self.filter.setCurrentIndex(0)  # starts again with every computation
+                self.verdict.setText("Select a weight or bias in the diagram first, then choose its chain rule.")
+                return
+            chosen, params = None, (selection.key,)
+        self.practice = Practice(self.model.session, phase=chosen, params=params,
                                  digits=max(3, min(17, self.model.digits)))
         self.verdict.clear()
         self._moved()

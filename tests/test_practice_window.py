@@ -41,7 +41,7 @@ def test_the_worked_example_typed_step_by_step(qtbot, make_window, digits):
     assert s.iteration == 2 and box.question.text().startswith("net_h1 = ")
 
 
-@pytest.mark.parametrize("mistake, label, value", BY_HAND[::3], ids=[f"{m}-{l}" for m, l, _ in BY_HAND[::3]])
+@pytest.mark.parametrize("mistake, label, value", BY_HAND, ids=[f"{m}-{l}" for m, l, _ in BY_HAND])
 def test_the_box_names_the_mistake(qtbot, make_window, mistake, label, value):
     w = make_window("mazur")
     box = start(qtbot, w)
@@ -74,3 +74,20 @@ def test_an_unrelated_value_hint_reveal_filter_and_report(qtbot, make_window, tm
     assert "∂E/∂out_o1" in report and "revealed" in report
     w.actions["practice"].trigger()  # off: stepping again
     assert not box.isVisible() and w.actions["step"].isEnabled()
+
+
+def test_the_chain_rule_of_the_selected_weight(qtbot, make_window):
+    from guiapp.model import ValueRef
+    from guiapp.practicebox import CHAIN
+
+    w = make_window("mazur")
+    box = start(qtbot, w)
+    box.filter.setCurrentIndex(box.filter.findData(CHAIN))  # nothing selected: said, and back to every value
+    assert "Select a weight or bias" in box.verdict.text() and box.filter.currentData() is None
+    w.model.set_selection(ValueRef("param", "w5"))
+    box.filter.setCurrentIndex(box.filter.findData(CHAIN))
+    asked = []
+    while box.practice.current is not None:
+        asked.append(box.practice.current.label)
+        qtbot.mouseClick(box.buttons["reveal"], Qt.MouseButton.LeftButton)
+    assert asked == ["∂E/∂out_o1", "∂out_o1/∂net_o1", "δ_o1", "∂E/∂w5", "w5⁺"]
