@@ -83,6 +83,8 @@ class PracticeBox(QFrame):
         layout.addWidget(self.rule)
         layout.addLayout(bottom)
         model.networkReplaced.connect(self._replaced)
+        model.changed.connect(self._follow)
+        self._at: tuple[int, int] | None = None  # (iteration, cursor) where practice left the session
 
     # -- the practice -----------------------------------------------------------------------------
     def start(self) -> None:
@@ -110,7 +112,19 @@ class PracticeBox(QFrame):
 
     def _moved(self) -> None:
         """After an answer: the views follow the session's cursor, the box the next question."""
-        self.model.go_to(self.model.session.cursor)
+        s = self.model.session
+        self._at = (s.iteration, s.cursor)
+        self.model.go_to(s.cursor)
+        self.show_question()
+
+    def _follow(self) -> None:
+        """The session moved by other means (a click in the list of computations, an edit, an
+        undo): practice takes up from there."""
+        s = self.model.session
+        if self.practice is None or self._at == (s.iteration, s.cursor) or self.model.busy:
+            return
+        self.practice.resume()
+        self._at = (s.iteration, s.cursor)
         self.show_question()
 
     def show_question(self) -> None:

@@ -91,3 +91,12 @@ def test_the_chain_rule_of_the_selected_weight(qtbot, make_window):
         asked.append(box.practice.current.label)
         qtbot.mouseClick(box.buttons["reveal"], Qt.MouseButton.LeftButton)
     assert asked == ["∂E/∂out_o1", "∂out_o1/∂net_o1", "δ_o1", "∂E/∂w5", "w5⁺"]
+
+
+def test_practice_takes_up_where_the_list_of_computations_moves_it(qtbot, make_window):
+    w = make_window("mazur")
+    box = start(qtbot, w)
+    assert box.question.text().startswith("net_h1 = ")
+    w.panel.steps.setCurrentIndex(w.panel.steps_model.index(9))  # a click on computation 10: E_o2
+    assert w.model.session.cursor == 9
+    assert box.question.text().startswith("E_total = ")  # the one after it
