@@ -110,6 +110,27 @@ class Outputs:
             self.discard()
             raise
 
+    @contextlib.contextmanager
+    def reserve(self, path: str | os.PathLike, option: str, suffix: str = ".part"):
+        """The name of a temporary file beside `path` for another program to write (a PDF
+        made by a converter): renamed over `path` by `commit` like the others."""
+        path = Path(path)
+        directory = path.parent if str(path.parent) else Path(".")
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=directory)
+            os.close(fd)
+        except OSError as e:
+            raise OutputError(path, option, e) from None
+        self._pending.append((tmp, path, option))
+        try:
+            yield tmp
+        except OSError as e:
+            self.discard()
+            raise OutputError(path, option, e) from None
+        except BaseException:
+            self.discard()
+            raise
+
     def commit(self) -> None:
         pending, self._pending = self._pending, []
         for k, (tmp, path, option) in enumerate(pending):

@@ -48,6 +48,10 @@ class Node:
 
     def line(self, fmt: Fmt = short) -> str:
         """symbol = symbols = numbers = value, leaving out repeats."""
+        return " = ".join(self.parts(fmt))
+
+    def parts(self, fmt: Fmt = short) -> list[str]:
+        """symbol, symbols, numbers, value: each once."""
         parts = [self.symbol]
         for part in (self.expansion(), self.expansion(fmt)):
             if part and part not in parts:
@@ -55,15 +59,20 @@ class Node:
         value = fmt(self.value)
         if parts[-1] != value:
             parts.append(value)
-        return " = ".join(parts)
+        return parts
 
     def lines(self, fmt: Fmt = short, depth: int = 0) -> list[tuple[int, str]]:
         """This node's line, then those of the children that have more to say, indented."""
         out = [(depth, self.line(fmt))]
-        for child in self.children:
-            if child.kind != "leaf" or (child.formula is not None and child.line(fmt).count(" = ") > 1):
-                out += child.lines(fmt, depth + 1)
+        for child in self.explained(fmt):
+            out += child.lines(fmt, depth + 1)
         return out
+
+    def explained(self, fmt: Fmt = short) -> list["Node"]:
+        """The children that have more to say than their value: products, sums, and leaves
+        whose formula is more than a name for the value."""
+        return [child for child in self.children
+                if child.kind != "leaf" or (child.formula is not None and len(child.parts(fmt)) > 2)]
 
     def find(self, symbol: str) -> "Node | None":
         if self.symbol == symbol:

@@ -1,4 +1,4 @@
-"""The headless command: python -m engine {train,gradcheck,presets,new}.
+"""The headless command: python -m engine {train,gradcheck,presets,new,explain,export,practice}.
 
 Exit status: 0 done; 1 a gradient check failed; 2 bad input (the network file or the
 options), nothing done and no file written; 3 training stopped because the loss became
@@ -19,12 +19,12 @@ from pathlib import Path
 
 import numpy as np
 
-from . import cli_new, presets
+from . import cli_explain, cli_export, cli_new, cli_practice, presets
 from .terminal import say
 from .atomic import OutputError, Outputs, output_path
 from .gradcheck import gradcheck
 from .netfile import NetworkFileError, dumps, load
-from .network import UPDATE_ORDERS, Network
+from .network import UPDATE_ORDERS, Network, summary as describe_network
 from .session import MAX_ITERATIONS, Session, TrainingDiverged
 from .export import history_to
 from .tracecsv import COLUMNS, ENCODING, TraceRows
@@ -53,16 +53,10 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("network")
     sub.add_parser("presets", help="list the networks that come with the application")
     cli_new.add_parser(sub)
+    cli_explain.add_parser(sub)
+    cli_export.add_parser(sub)
+    cli_practice.add_parser(sub)
     return parser
-
-
-def describe_network(net: Network) -> str:
-    shape = "-".join(map(str, net.sizes))
-    return (f"{shape} {'/'.join(net.activations)}, {net.loss}, lr {net.learning_rate!r}"
-            f"{f', momentum {net.momentum!r}' if net.momentum else ''}, {net.update_order} update, "
-            f"{net.n_samples} sample{'s' if net.n_samples != 1 else ''}"
-            f"{f', batches of {net.batch_size}' if net.batch_size else ''}"
-            f"{'' if net.train_biases else ', biases frozen'}")
 
 
 def _load(spec: str, update_order: str | None = None) -> Network:
@@ -72,13 +66,14 @@ def _load(spec: str, update_order: str | None = None) -> Network:
     return net
 
 
-def _output_paths(args, network: str) -> dict[str, Path]:
+def _output_paths(args, network: str, reading: str = "being trained") -> dict[str, Path]:
     """Where each output goes, checked before any work: a regular file (a symbolic link is
-    written through) in a writable folder, each output its own file, none the network read."""
+    written through) in a writable folder, each output its own file, none the network read
+    (the network file `reading`, as the refusal says)."""
     paths: dict[str, Path] = {}
     owners: dict[str, str] = {}
     source = os.path.realpath(network) if os.path.exists(network) else None
-    for option in ("trace", "history", "out"):
+    for option in ("trace", "history", "out", "output"):
         given = getattr(args, option, None)
         if not given:
             continue
@@ -96,7 +91,7 @@ def _output_paths(args, network: str) -> dict[str, Path]:
         if real in owners:
             raise NetworkFileError(given, flag, f"is also the file of {owners[real]}; give each output its own file")
         if real == source:
-            raise NetworkFileError(given, flag, "is the network file being trained; give another path")
+            raise NetworkFileError(given, flag, f"is the network file {reading}; give another path")
         owners[real] = flag
         paths[flag] = path
     return paths
@@ -289,6 +284,22 @@ def cmd_new(args) -> int:
     return cli_new.cmd_new(args, _output_paths(args, "")["--out"])
 
 
+def cmd_explain(args) -> int:
+    network = str(presets.resolve(args.network))
+    return cli_explain.cmd_explain(args, _output_paths(args, network)["--output"])
+
+
+def cmd_export(args) -> int:
+    cli_export.check(args)
+    network = str(presets.resolve(args.network))
+    out = _output_paths(args, network, "being exported")["--out"]
+    return cli_export.cmd_export(args, _load(args.network), out)
+
+
+def cmd_practice(args) -> int:
+    return cli_practice.cmd_practice(args, _load)
+
+
 def cmd_presets(args) -> int:
     for name in presets.names():
         net = load(presets.path(name))
@@ -322,7 +333,8 @@ def main(argv=None) -> int:
 
 
 def _run(args) -> int:
-    command = {"train": cmd_train, "gradcheck": cmd_gradcheck, "presets": cmd_presets, "new": cmd_new}[args.command]
+    command = {"train": cmd_train, "gradcheck": cmd_gradcheck, "presets": cmd_presets, "new": cmd_new,
+               "explain": cmd_explain, "export": cmd_export, "practice": cmd_practice}[args.command]
     try:
         with np.errstate(all="ignore"):
             return command(args)

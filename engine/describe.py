@@ -27,6 +27,10 @@ class Entry:
 
     def text(self, fmt: Fmt = short) -> str:
         """label = symbols = numbers = value, as the side panel writes it."""
+        return " = ".join(self.parts(fmt))
+
+    def parts(self, fmt: Fmt = short) -> list[str]:
+        """label, symbols, numbers, value: each once (a given value is its label and value)."""
         parts = [self.label]
         if self.formula is not None:
             for part in (self.formula.symbolic(), self.formula.numeric(fmt)):
@@ -35,7 +39,7 @@ class Entry:
         value = fmt(self.value)
         if parts[-1].strip("()") != value:
             parts.append(value)
-        return " = ".join(parts)
+        return parts
 
 
 def value(record: Record, key: Key) -> float:

@@ -6,6 +6,7 @@ twice, so "out_o1·(1 − out_o1)" and "0.75136507·(1 − 0.75136507)" can neve
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Callable
@@ -77,18 +78,58 @@ class Formula:
         return tidy(self.fn(*(wrap(v) for v in self.values)))
 
 
-def joined(separator: str) -> Callable[..., str]:
-    return lambda *parts: separator.join(parts)
+# The text functions of the formulas whose arithmetic is plain (sums, products, means, the SGD
+# step) carry it as `compute`: the value of the expression from its numbers. The practice
+# mode's catalogue of mistakes reads a formula's structure from them (which operands are
+# factors, which are terms) and computes what a changed formula gives. Formulas whose function
+# is an activation's or a loss's have no `compute`: their owner computes them.
+
+def _computes(compute: Callable[..., float]):
+    def mark(text: Callable[..., str]) -> Callable[..., str]:
+        text.compute = compute
+        return text
+    return mark
 
 
+def _weighted_sum_value(*values: float) -> float:
+    total = sum(values[k] * values[k + 1] for k in range(0, len(values) - 1, 2))
+    return total + values[-1] if len(values) % 2 else total
+
+
+@_computes(lambda *values: math.prod(values))
+def product(*parts: str) -> str:
+    """a·b·c"""
+    return "·".join(parts)
+
+
+@_computes(lambda *values: math.fsum(values))
+def total(*parts: str) -> str:
+    """a + b + c"""
+    return " + ".join(parts)
+
+
+@_computes(lambda *values: math.fsum(values) / len(values))
 def mean_of(*parts: str) -> str:
     """(a + b)/2; the mean of one value is that value."""
     return parts[0] if len(parts) == 1 else f"({' + '.join(parts)})/{len(parts)}"
 
 
+@_computes(_weighted_sum_value)
 def weighted_sum(*parts: str) -> str:
     """a1·b1 + a2·b2 + ... (+ c when the count is odd: the bias term)."""
     pairs = [f"{parts[k]}·{parts[k + 1]}" for k in range(0, len(parts) - 1, 2)]
     if len(parts) % 2:
         pairs.append(parts[-1])
     return " + ".join(pairs)
+
+
+@_computes(lambda p, lr, step: p - lr * step)
+def descent(p: str, lr: str, step: str) -> str:
+    """The SGD step: p − η·g."""
+    return f"{p} − {lr}·{step}"
+
+
+@_computes(lambda value: value)
+def same(value: str) -> str:
+    """A value that is another's (∂E/∂b = δ)."""
+    return value

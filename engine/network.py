@@ -161,3 +161,13 @@ class TrainingState:
     iteration: int
     momentum_buffer: np.ndarray | None
     loss_history: np.ndarray
+
+
+def summary(net: Setup) -> str:
+    """The network in one line: shape, activations, loss and training settings."""
+    shape = "-".join(map(str, net.sizes))
+    return (f"{shape} {'/'.join(net.activations)}, {net.loss}, lr {net.learning_rate!r}"
+            f"{f', momentum {net.momentum!r}' if net.momentum else ''}, {net.update_order} update, "
+            f"{net.n_samples} sample{'s' if net.n_samples != 1 else ''}"
+            f"{f', batches of {net.batch_size}' if net.batch_size else ''}"
+            f"{'' if net.train_biases else ', biases frozen'}")

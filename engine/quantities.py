@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from . import naming
-from .formula import joined, mean_of, weighted_sum
+from .formula import descent, mean_of, product, same, total, weighted_sum
 from .network import Setup
 
 PHASES = ("forward", "loss", "backward", "update")
@@ -178,7 +178,7 @@ def _loss_term(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
 
 def _loss(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
     units = range(net.sizes[k.layer])
-    return Spec(joined(" + "), tuple(f"E_{n.unit(k.layer, m)}" for m in units),
+    return Spec(total, tuple(f"E_{n.unit(k.layer, m)}" for m in units),
                 tuple(Key("loss_term", k.layer, m, sample=k.sample) for m in units))
 
 
@@ -212,7 +212,7 @@ def _delta(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
     l, j, s = k.layer, k.unit, k.sample
     fused = net.fused if l == net.depth else None
     if fused is None:
-        return Spec(joined("·"), (f"∂E/∂{n.out(l, j)}", f"∂{n.out(l, j)}/∂{n.net(l, j)}"),
+        return Spec(product, (f"∂E/∂{n.out(l, j)}", f"∂{n.out(l, j)}/∂{n.net(l, j)}"),
                     (Key("dE_dout", l, j, sample=s), Key("dout_dnet", l, j, sample=s)))
     size = net.sizes[-1]
     symbols = (n.out(l, j), n.target(l, j))
@@ -224,11 +224,11 @@ def _delta(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
 
 def _grad_w_sample(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
     l, j, i, s = k.layer, k.unit, k.source, k.sample
-    return Spec(joined("·"), (n.delta(l, j), n.out(l - 1, i)), (Key("delta", l, j, sample=s), Key("out", l - 1, i, sample=s)))
+    return Spec(product, (n.delta(l, j), n.out(l - 1, i)), (Key("delta", l, j, sample=s), Key("out", l - 1, i, sample=s)))
 
 
 def _grad_b_sample(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
-    return Spec(lambda d: d, (n.delta(k.layer, k.unit),), (Key("delta", k.layer, k.unit, sample=k.sample),))
+    return Spec(same, (n.delta(k.layer, k.unit),), (Key("delta", k.layer, k.unit, sample=k.sample),))
 
 
 def _grad(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
@@ -244,9 +244,9 @@ def _velocity(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
     param = n.param(k.layer, k.unit, k.source)
     grad = Key("grad_" + kind, k.layer, k.unit, k.source)
     if ctx.has_velocity:
-        return Spec(lambda m, v, g: f"{m}·{v} + {g}", ("μ", f"v_{param}", f"∂E/∂{param}"),
+        return Spec(weighted_sum, ("μ", f"v_{param}", f"∂E/∂{param}"),
                     (net.momentum, Key(k.quantity + "_before", k.layer, k.unit, k.source), grad))
-    return Spec(lambda g: g, (f"∂E/∂{param}",), (grad,))
+    return Spec(same, (f"∂E/∂{param}",), (grad,))
 
 
 def _update(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
@@ -254,12 +254,12 @@ def _update(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
     param = n.param(k.layer, k.unit, k.source)
     before = Key(kind + "_before", k.layer, k.unit, k.source)
     if kind == "b" and not net.train_biases:
-        return Spec(lambda b: b, (f"{param} (not trained)",), (before,))
+        return Spec(same, (f"{param} (not trained)",), (before,))
     if net.momentum:
         step_symbol, step = f"v_{param}", Key("velocity_" + kind, k.layer, k.unit, k.source)
     else:
         step_symbol, step = f"∂E/∂{param}", Key("grad_" + kind, k.layer, k.unit, k.source)
-    return Spec(lambda p, lr, g: f"{p} − {lr}·{g}", (param, "η", step_symbol), (before, ctx.lr, step))
+    return Spec(descent, (param, "η", step_symbol), (before, ctx.lr, step))
 
 
 def _mean(ctx: Context, symbol: str, keys: list) -> Spec:

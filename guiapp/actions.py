@@ -56,6 +56,15 @@ ACTIONS = (
                    "all) for every iteration kept, to CSV"),
     ActionSpec("export_picture", "Export &picture (PNG, SVG)…", "export_picture",
                tip="The diagram or the loss curve as a PNG of a chosen width or as SVG"),
+    ActionSpec("export_worked_example", "&Worked example (Markdown, HTML, PDF)…", "files.export_worked_example",
+               tip="The current iteration written out as the worked example writes it: forward pass, total error, "
+                   "each chain rule and update, with the window's digits"),
+    ActionSpec("export_pytorch", "P&yTorch script…", "files.export_pytorch",
+               tip="The network as the current iteration starts, as a Python script that builds it with torch.nn "
+                   "and trains it with torch.optim.SGD, printing its loss history"),
+    ActionSpec("export_numpy", "&NumPy script…", "files.export_numpy",
+               tip="The network as the current iteration starts, as a Python script in plain NumPy (forward pass, "
+                   "backward pass and update written out), printing its loss history"),
     ActionSpec("quit", "&Quit", "close", ("Ctrl+Q",), while_busy=ON),
     ActionSpec("undo", "&Undo", "undo", (Key.Undo,), "Undo the last edit or reset"),
     ActionSpec("redo", "&Redo", "redo", (Key.Redo,), "Redo what was undone"),
@@ -80,6 +89,8 @@ ACTIONS = (
                "The selected weight or bias (or a unit's weights and bias) over the iterations, under the loss "
                "curve", while_busy=ON),
     ActionSpec("stop", "St&op", "model.cancel_job", ("Escape",), "Stop training or an export", while_busy=ONLY),
+    ActionSpec("practice", "P&ractice", "set_practice", ("Ctrl+P",),
+               "You compute the next value; the application checks it and names the mistake", checkable=True),
     ActionSpec("gradient_check", "&Gradient check…", "gradient_check", ("Ctrl+G",),
                "Backprop's gradient of every parameter against central differences, for this iteration"),
     ActionSpec("sequential", "Se&quential update order (the article's)", "set_sequential",
@@ -112,6 +123,9 @@ ACTIONS = (
     ActionSpec("trajectories", "&Trajectories", "set_trajectories_shown", ("Ctrl+Shift+J",),
                "Parameters' values, gradients and velocities over the iterations, under the loss curve",
                while_busy=ON, checkable=True),
+    ActionSpec("copy_latex", "Copy current computation as &LaTeX", "copy_latex", ("Ctrl+Alt+L",),
+               "The side panel's current computation as LaTeX (one aligned line per step), to the clipboard",
+               while_busy=ON),
     ActionSpec("edit_selected", "&Edit selected value…", "edit_selected", ("F2",),
                "Type an exact value for the selected weight, bias or unit"),
     ActionSpec("edit_lr", "Edit &learning rate…", "edit_learning_rate", ("Ctrl+L",)),
@@ -134,16 +148,18 @@ ACTIONS = (
 # Where the actions go: "|" is a separator; other names are the window's menus and widgets.
 # Stop is not on the toolbar: while a job runs it stands beside its progress in the status bar.
 MENUS = {
-    "&File": "open recent presets save save_as | export_trace export_trace_current export_history "
-             "export_trajectories export_picture | quit",
-    "&Edit": "undo redo | copy_diagram copy_computation | edit_selected edit_lr reset",
+    "&File": "open recent presets save save_as | export | quit",
+    "&Edit": "undo redo | copy_diagram copy_computation copy_latex | edit_selected edit_lr reset",
     "&Network": "new_network edit_structure | samples generate_data import_csv export_samples",
     "&Run": "step step_back finish_phase finish_iteration play train stop | go_to_iteration back_to_latest compare "
-            "| sequential gradient_check",
+            "| practice sequential gradient_check",
     "&View": "fit zoom_in zoom_out show_all_units | larger_text smaller_text presentation | output_map "
              "trajectories trace_selected",
     "&Help": "help_keys about",
 }
+# Submenus, by the name a menu above gives them: their title and actions.
+SUBMENUS = {"export": ("&Export", "export_worked_example | export_trace export_trace_current export_history "
+                                  "export_trajectories export_picture | export_pytorch export_numpy")}
 TOOLBAR = ("step_back step finish_phase finish_iteration play speed | train_count train | "
            "reset undo redo | sample")
 TIMELINE_BUTTONS = "back_to_latest compare"  # beside the timeline's box and slider, over the loss curve

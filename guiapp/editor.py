@@ -7,7 +7,7 @@ from typing import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout
 
-from .numbers import EXAMPLES, parse_number
+from engine.numbers import EXAMPLES, parse_number
 
 WIDTH_CHARS = 46  # the dialog is this many average characters wide: a message wraps in two lines
 

@@ -14,7 +14,9 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from engine import NetworkFileError, export, netfile, presets, trajectory
+from engine import NetworkFileError, explain, export, netfile, presets, pyexport, trajectory
+from engine.atomic import write_atomic
+from engine.layout import Record
 
 from . import settings
 from .jobs import Export
@@ -159,11 +161,19 @@ class Files(QObject):
         path = self.save_path("Save network", self.stem() + ".json", "Networks (*.json)")
         return bool(path) and self.save_to(path)
 
-    def save_to(self, path: str) -> bool:
+    def _finite_network(self, title: str):
+        """The network as the current iteration starts, or None (said) if training has made
+        some of its parameters NaN or infinite."""
         net = self.model.session.current_network()
         if not all(map(math.isfinite, (v for a in net.weights + net.biases for v in a.ravel()))):
-            self._warn("Cannot save", "Some parameters are not finite numbers (the training diverged); "
+            self._warn(title, "Some parameters are not finite numbers (the training diverged); "
                        "undo or reset first.")
+            return None
+        return net
+
+    def save_to(self, path: str) -> bool:
+        net = self._finite_network("Cannot save")
+        if net is None:
             return False
         try:
             netfile.save(net, path)
@@ -224,6 +234,73 @@ class Files(QObject):
         settings.remember_folder(path)
         self.model.run_job(Export(path, "Exporting the trajectories", "rows"),
                            trajectory.write_csv(path, paths, names, [index[n] for n in names]))
+
+    WORKED_EXAMPLE_TYPES = {"html": "HTML, one file for any browser (*.html)", "pdf": "PDF, for printing (*.pdf)",
+                            "md": "Markdown with LaTeX maths (*.md)"}
+
+    def export_worked_example(self) -> None:
+        """File ▸ Export ▸ Worked example: the current iteration, in the format of the file type."""
+        name = f"{self.stem()}-iteration-{self.model.session.iteration}.html"
+        path, chosen = QFileDialog.getSaveFileName(self.window, "Export worked example",
+                                                   os.path.join(settings.last_folder(), name),
+                                                   ";;".join(self.WORKED_EXAMPLE_TYPES.values()))
+        if path:
+            fmt = explain.format_of(path)
+            if fmt is None:  # no suffix: the one of the type chosen
+                fmt = next((f for f, text in self.WORKED_EXAMPLE_TYPES.items() if text == chosen), "html")
+                path += "." + fmt
+            self.export_worked_example_to(path)
+
+    def export_worked_example_to(self, path: str) -> None:
+        """Write the worked example of the current iteration to `path` (.md, .html or .pdf) as a
+        job, with the window's digits; atomically."""
+        from . import pdfdoc, pictures
+
+        fmt = explain.format_of(path) or "html"
+        session = self.model.session
+        record = Record(session.layout, session.record.row.copy())
+
+        def save(text: str) -> None:
+            if fmt == "pdf":
+                pictures.write_atomic(path, lambda temporary: pdfdoc.write_pdf(text, temporary))
+            else:
+                write_atomic(path, text)
+
+        settings.remember_folder(path)
+        self.model.run_job(Export(path, "Exporting the worked example", "stages"),
+                           explain.write_steps(session.net.copy(), record, self.model.digits, fmt, save))
+
+    # -- the network as a script ---------------------------------------------------------------
+    def export_pytorch(self) -> None:
+        self.export_script("pytorch")
+
+    def export_numpy(self) -> None:
+        self.export_script("numpy")
+
+    def export_script(self, fmt: str) -> None:
+        path = self.save_path(f"Export {pyexport.FORMATS[fmt]} script", f"{self.stem()}_{fmt}.py", "Python (*.py)")
+        if path:
+            self.export_script_to(path, fmt)
+
+    def export_script_to(self, path: str, fmt: str) -> bool:
+        """The network as the current iteration starts, as a script (engine.pyexport), written
+        atomically."""
+        net = self._finite_network("Cannot export the script")
+        if net is None:
+            return False
+        text = pyexport.script(net, fmt, source=self.model.source, filename=os.path.basename(path))
+        try:
+            write_atomic(path, text)
+        except OSError as e:
+            self._warn("Cannot export the script", f"{path} could not be written: {e.strerror or e}. "
+                       "No file was changed.")
+            return False
+        settings.remember_folder(path)
+        start = pyexport.first_iteration(net)
+        self.window.statusBar().showMessage(
+            f"Wrote {path}: the {pyexport.FORMATS[fmt]} script trains {pyexport.DEFAULT_ITERATIONS} iterations "
+            f"from iteration {start:,} (run: python3 {os.path.basename(path)})", 8000)
+        return True
 
     def _job_finished(self, what) -> None:
         if isinstance(what, Export):

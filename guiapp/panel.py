@@ -19,7 +19,7 @@ from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QHBoxLayout, QLabel, QListView, QSpinBox,
                                QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
-from engine import describe
+from engine import describe, mathtext
 from engine.network import UPDATE_ORDER_NOTE
 from engine.quantities import Key, parameter_of
 
@@ -348,6 +348,15 @@ class SidePanel(QWidget):
     def current_text(self) -> str:
         """What Copy computation puts on the clipboard: the lines, indented with spaces."""
         return "\n".join("  " * indent + text for indent, text in self.current_lines())
+
+    def current_latex(self) -> str:
+        """The current computation as LaTeX (engine.mathtext, as the worked-example documents
+        write it): one line per step of the chain rule, in an aligned block."""
+        lines = self.current_lines()
+        if not lines:
+            return ""
+        body = " \\\\\n".join(r"\quad" * indent + " " + mathtext.latex(text) for indent, text in lines)
+        return "\\begin{aligned}\n" + body + "\n\\end{aligned}" if len(lines) > 1 else mathtext.latex(lines[0][1])
 
     def _fused_note(self, layer: int) -> str:
         """For a gradient of the output layer whose δ comes in one piece: why."""

@@ -17,8 +17,9 @@ from PySide6.QtGui import QColor, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QTableView, QVBoxLayout)
 
+from engine.numbers import parse_number
+
 from .model import SessionModel
-from .numbers import parse_number
 
 INVALID = QColor(176, 0, 32, 60)  # behind a cell with a problem (its tooltip says which)
 

@@ -25,7 +25,7 @@ import sys
 def render(out: str, network: str = "mazur", steps: int | None = None, width: int = 1400, height: int = 860,
            select: str | None = "w1", dark: bool = False, presentation: bool = False,
            text_scale: int | None = None, dialog: str | None = None, train: int = 0, compare: int | None = None,
-           go_to: int | None = None, trajectories: str = "") -> None:
+           go_to: int | None = None, trajectories: str = "", practice: str | None = None) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import tempfile
 
@@ -78,6 +78,15 @@ def render(out: str, network: str = "mazur", steps: int | None = None, width: in
     if select and select in window.diagram.edges:
         window.model.set_selection(ValueRef("param", select))
     app.processEvents()
+    if practice:  # "LABEL=TYPED": practice mode, skipped to LABEL, TYPED checked
+        label, typed = practice.split("=", 1)
+        window.actions["practice"].trigger()
+        box = window.practice_box
+        while box.practice.current is not None and box.practice.current.label != label:
+            box.skip()
+        box.field.setText(typed)
+        box.check()
+        app.processEvents()
     shown = window
     if dialog is not None:
         shown = DIALOGS[dialog](window)
@@ -141,6 +150,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--dark", action="store_true", help="a dark palette, as a desktop's dark theme")
     parser.add_argument("--presentation", action="store_true", help="presentation mode (F5)")
     parser.add_argument("--text-scale", type=int, default=None, help="text size in %% of the desktop's")
+    parser.add_argument("--practice", metavar="LABEL=VALUE", default=None,
+                        help="practice mode, skipped to LABEL, VALUE typed and checked")
     parser.add_argument("--dialog", choices=sorted(DIALOGS), default=None, help="render this window instead")
     parser.add_argument("--train", type=int, default=0, help="iterations to train first (default 0)")
     parser.add_argument("--select", default="w1", help="the weight or bias to select (default w1; '' for none)")
@@ -154,7 +165,7 @@ def main(argv=None) -> int:
     args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
     render(args.out, args.network, args.steps, *args.size, select=args.select or None, dark=args.dark,
            presentation=args.presentation, text_scale=args.text_scale, dialog=args.dialog, train=args.train,
-           compare=args.compare, go_to=args.go_to, trajectories=args.trajectories)
+           compare=args.compare, go_to=args.go_to, trajectories=args.trajectories, practice=args.practice)
     print(f"wrote {args.out}")
     return 0
 

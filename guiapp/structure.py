@@ -21,8 +21,7 @@ from engine.activations import ACTIVATIONS
 from engine.limits import MAX_LAYERS, MAX_UNITS
 from engine.losses import LOSSES
 from engine.network import UPDATE_ORDERS
-
-from .numbers import parse_number
+from engine.numbers import parse_number
 
 LOSS_NAMES = {"half_sse": "½ sum of squared errors (the worked example's)", "mse": "mean squared error",
               "bce": "binary cross-entropy", "cross_entropy": "cross-entropy"}

@@ -18,7 +18,7 @@ from engine import Network, presets
 
 from . import commands, settings
 from .about import about_text
-from .actions import MENUS, TIMELINE_BUTTONS, TOOLBAR, help_text, make_actions, set_enabled, tooltip
+from .actions import MENUS, SUBMENUS, TIMELINE_BUTTONS, TOOLBAR, help_text, make_actions, set_enabled, tooltip
 from .diagram import DiagramView
 from .diagram_fold import can_show_all
 from .editor import ValueEditor
@@ -30,6 +30,7 @@ from .model import Problem, SessionModel, ValueRef
 from .networkmenu import NetworkMenu
 from .outputmap import OutputMap
 from .panel import SidePanel
+from .practicebox import PracticeBox
 from .status import StatusBar
 from .timeline import TimelineBar
 from .trajectories import TrajectoryPlot
@@ -53,6 +54,7 @@ class MainWindow(QMainWindow):
         self.timeline = TimelineBar(self.model)
         self.output_map = OutputMap(self.model)
         self.panel = SidePanel(self.model)
+        self.practice_box = PracticeBox(self.model)
         self.play_timer = QTimer(self)
         self.play_timer.timeout.connect(self.model.step)
         self.actions = make_actions(self)
@@ -102,7 +104,13 @@ class MainWindow(QMainWindow):
         left.setSizes([600, 200])
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(left)
-        self.splitter.addWidget(self.panel)
+        right = QWidget(objectName="rightColumn")
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.practice_box)
+        column.addWidget(self.panel, 1)
+        self.practice_box.hide()
+        self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([1020, 380])
@@ -150,6 +158,12 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         submenus = {"presets": self.presets_menu, "recent": self.recent_menu}
+        for key, (title, names) in SUBMENUS.items():
+            submenu = QMenu(title, self, objectName=f"{key}Menu")
+            submenu.setToolTipsVisible(True)
+            for name in names.split():
+                submenu.addSeparator() if name == "|" else submenu.addAction(self.actions[name])
+            submenus[key] = submenu
         for title, names in MENUS.items():
             menu = self.menuBar().addMenu(title)
             for name in names.split():
@@ -227,11 +241,14 @@ class MainWindow(QMainWindow):
         anything now."""
         m = self.model
         s = m.session
-        set_enabled(self.actions, m.busy, {"step_back": s.can_step_back(),
+        practising = self.practice_box.practice is not None  # stepping would reveal what is asked
+        set_enabled(self.actions, m.busy, {"step_back": s.can_step_back() and not practising,
                                            "undo": self.undo_stack.canUndo(), "redo": self.undo_stack.canRedo(),
                                            "show_all_units": can_show_all(s.net.sizes),
                                            "back_to_latest": s.iteration < s.latest,
-                                           "go_to_iteration": s.latest > s.first})
+                                           "go_to_iteration": s.latest > s.first,
+                                           **{name: not practising for name in
+                                              ("step", "finish_phase", "finish_iteration", "play")}})
         self.presets_menu.setEnabled(not m.busy)
         self.recent_menu.setEnabled(not m.busy)
         self.train_count.setEnabled(not m.busy)
@@ -412,6 +429,17 @@ class MainWindow(QMainWindow):
             return
         self.undo_stack.push(commands.edit_command(self.model, ref, value))
 
+    def set_practice(self, on: bool) -> None:
+        """Practice: stepping no longer reveals the next value (Step and Finish are off); the
+        box above the side panel asks for it."""
+        self.actions["play"].setChecked(False)
+        self.practice_box.setVisible(on)
+        if on:
+            self.practice_box.start()
+        else:
+            self.practice_box.stop()
+        self._update_enabled()
+
     def set_sequential(self, on: bool) -> None:
         order = "sequential" if on else "simultaneous"
         if order == self.model.session.net.update_order:
@@ -465,6 +493,12 @@ class MainWindow(QMainWindow):
         ratio = self.diagram.devicePixelRatioF()
         pictures.copy_image(pictures.diagram_image(self.diagram, int(2 * ratio * self.diagram.viewport().width())))
         self.statusBar().showMessage("The diagram is on the clipboard", 4000)
+
+    def copy_latex(self) -> None:
+        text = self.panel.current_latex()
+        QApplication.clipboard().setText(text)
+        self.statusBar().showMessage("The current computation is on the clipboard as LaTeX" if text else
+                                     "Nothing computed yet: step first", 4000)
 
     def copy_computation(self) -> None:
         text = self.panel.current_text()

@@ -16,16 +16,17 @@ PRESETS = ("mazur", "seed-notebook", "xor", "softmax")  # the networks shipped i
 
 
 # -- the headless command ------------------------------------------------------------------------
-def run_cli(*args, cwd=ROOT, warnings: str | None = None) -> subprocess.CompletedProcess:
+def run_cli(*args, cwd=ROOT, warnings: str | None = None, input: str | None = None) -> subprocess.CompletedProcess:
     """`python -m engine ARGS` with this checkout's engine, from `cwd`; `warnings` is the
-    child's PYTHONWARNINGS (none of the caller's)."""
+    child's PYTHONWARNINGS (none of the caller's); `input` the text its standard input reads."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
     env.pop("PYTHONWARNINGS", None)
     if warnings:
         env["PYTHONWARNINGS"] = warnings
     return subprocess.run([sys.executable, "-m", "engine", *map(str, args)], cwd=cwd, env=env,
-                          capture_output=True, text=True, encoding="utf-8", timeout=300)
+                          capture_output=True, text=True, encoding="utf-8", timeout=300,
+                          input=input)
 
 
 # -- network files as dicts ----------------------------------------------------------------------

@@ -101,3 +101,18 @@ def test_the_output_map_as_png_and_svg(qtbot, make_window, tmp_path):
     assert dialog.subject.findData("map") >= 0
     three = make_window(net=netfile.load(ROOT / "tests" / "data" / "3-4-4-2.json"))
     assert pictures.PictureDialog(three).subject.findData("map") == -1  # 3 inputs: no map to export
+
+
+def test_the_current_computation_as_latex(qtbot, make_window):
+    w = make_window("mazur")
+    s = w.model.session
+    target = next(k for k, step in enumerate(s.steps) if step.quantity == "grad_w_sample" and step.layer == 1
+                  and step.unit == 0 and step.source == 0)  # ∂E/∂w1: a sum over two paths, several lines
+    s.go_to(target)
+    w.model.changed.emit()
+    w.actions["copy_latex"].trigger()
+    text = QApplication.clipboard().text()
+    assert text.startswith("\\begin{aligned}") and text.endswith("\\end{aligned}")
+    assert "\\frac{\\partial E_{total}}{\\partial w_{1}}" in text
+    assert text.count("\\\\") == len(w.panel.current_lines()) - 1  # one line per step
+    assert "= 0.000438567" in text  # ∂E_total/∂w1 (the article rounds it to 0.000438568)

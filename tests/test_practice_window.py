@@ -1,0 +1,102 @@
+"""Practice mode in the window (issue 11): the real box above the side panel, typed into."""
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from engine import open_network
+from tests.test_mistakes import BY_HAND
+from tests.test_practice import PUBLISHED, four
+
+
+def start(qtbot, w, phase=None):
+    w.actions["practice"].trigger()
+    box = w.practice_box
+    assert box.isVisible() and box.practice is not None
+    if phase is not None:
+        box.filter.setCurrentIndex(box.filter.findData(phase))
+    return box
+
+
+def answer(qtbot, box, text: str) -> None:
+    box.field.setFocus()
+    box.field.selectAll()
+    qtbot.keyClicks(box.field, text)
+    qtbot.keyClick(box.field, Qt.Key.Key_Return)
+
+
+@pytest.mark.parametrize("digits", [9, 4])
+def test_the_worked_example_typed_step_by_step(qtbot, make_window, digits):
+    w = make_window("mazur")
+    box = start(qtbot, w)
+    assert not w.actions["step"].isEnabled()  # stepping would reveal the value asked
+    for label, text in PUBLISHED:
+        assert box.question.text().startswith(f"{label} = "), (label, box.question.text())
+        answer(qtbot, box, text if digits == 9 else four(text))
+        assert box.verdict.text().lower().startswith("right"), (label, box.verdict.text())
+    assert "is done" in box.question.text() and f"{len(PUBLISHED)} right ({len(PUBLISHED)} at the first try" \
+        in box.score.text()
+    s = w.model.session
+    assert s.cursor == len(s.steps) - 1 and w.panel.steps.currentIndex().row() == s.cursor  # the views followed
+    qtbot.mouseClick(box.buttons["next"], Qt.MouseButton.LeftButton)
+    assert s.iteration == 2 and box.question.text().startswith("net_h1 = ")
+
+
+@pytest.mark.parametrize("mistake, label, value", BY_HAND, ids=[f"{m}-{l}" for m, l, _ in BY_HAND])
+def test_the_box_names_the_mistake(qtbot, make_window, mistake, label, value):
+    w = make_window("mazur")
+    box = start(qtbot, w)
+    while not box.question.text().startswith(f"{label} = "):
+        qtbot.mouseClick(box.buttons["skip"], Qt.MouseButton.LeftButton)
+    s = w.model.session
+    before = (s.cursor, s.record.row.copy())
+    answer(qtbot, box, f"{value:.6e}")
+    text = box.verdict.text()
+    assert box.practice.exercises[-1].mistakes and mistake in box.practice.exercises[-1].mistakes, text
+    assert s.cursor == before[0] and (s.record.row == before[1]).all()  # a wrong answer changes nothing
+    assert box.question.text().startswith(f"{label} = ")
+
+
+def test_an_unrelated_value_hint_reveal_filter_and_report(qtbot, make_window, tmp_path, monkeypatch):
+    w = make_window("mazur")
+    box = start(qtbot, w, phase="backward")
+    assert box.question.text().startswith("∂E/∂out_o1 = ")
+    answer(qtbot, box, "123.456")
+    assert box.verdict.text().startswith("Not right. No mistake in the catalogue")
+    qtbot.mouseClick(box.buttons["hint"], Qt.MouseButton.LeftButton)
+    assert box.hint_text.text().startswith("Hint: ")
+    qtbot.mouseClick(box.buttons["reveal"], Qt.MouseButton.LeftButton)
+    assert box.question.text().startswith("∂out_o1/∂net_o1 = ")
+    assert "1 revealed" in box.score.text()
+    path = tmp_path / "report.md"
+    monkeypatch.setattr("guiapp.practicebox.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), ""))
+    qtbot.mouseClick(box.export, Qt.MouseButton.LeftButton)
+    report = path.read_text()
+    assert "∂E/∂out_o1" in report and "revealed" in report
+    w.actions["practice"].trigger()  # off: stepping again
+    assert not box.isVisible() and w.actions["step"].isEnabled()
+
+
+def test_the_chain_rule_of_the_selected_weight(qtbot, make_window):
+    from guiapp.model import ValueRef
+    from guiapp.practicebox import CHAIN
+
+    w = make_window("mazur")
+    box = start(qtbot, w)
+    box.filter.setCurrentIndex(box.filter.findData(CHAIN))  # nothing selected: said, and back to every value
+    assert "Select a weight or bias" in box.verdict.text() and box.filter.currentData() is None
+    w.model.set_selection(ValueRef("param", "w5"))
+    box.filter.setCurrentIndex(box.filter.findData(CHAIN))
+    asked = []
+    while box.practice.current is not None:
+        asked.append(box.practice.current.label)
+        qtbot.mouseClick(box.buttons["reveal"], Qt.MouseButton.LeftButton)
+    assert asked == ["∂E/∂out_o1", "∂out_o1/∂net_o1", "δ_o1", "∂E/∂w5", "w5⁺"]
+
+
+def test_practice_takes_up_where_the_list_of_computations_moves_it(qtbot, make_window):
+    w = make_window("mazur")
+    box = start(qtbot, w)
+    assert box.question.text().startswith("net_h1 = ")
+    w.panel.steps.setCurrentIndex(w.panel.steps_model.index(9))  # a click on computation 10: E_o2
+    assert w.model.session.cursor == 9
+    assert box.question.text().startswith("E_total = ")  # the one after it
