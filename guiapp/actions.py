@@ -39,6 +39,7 @@ class ActionSpec:
     tip: str = ""
     while_busy: WhileBusy = OFF
     checkable: bool = False
+    short: str = ""  # a button's text where the menu's would not fit (the timeline's)
 
 
 ACTIONS = (
@@ -81,10 +82,10 @@ ACTIONS = (
     ActionSpec("go_to_iteration", "Go to ite&ration…", "timeline.focus_box", ("Ctrl+J",),
                "Type the iteration to go to (or drag the slider, or click the loss curve)"),
     ActionSpec("back_to_latest", "Back to &latest", "model.back_to_latest", ("Ctrl+End",),
-               "Return to the latest iteration trained (going to a past one discards nothing)"),
+               "Return to the latest iteration trained (going to a past one discards nothing)", short="Latest"),
     ActionSpec("compare", "&Compare with this iteration (Δ)", "set_comparing", ("Ctrl+D",),
                "Show each value with its change since the iteration shown now; go to another iteration "
-               "to see how far they moved; uncheck to stop comparing", checkable=True),
+               "to see how far they moved; uncheck to stop comparing", checkable=True, short="Compare Δ"),
     ActionSpec("trace_selected", "Show trajector&y of selected", "show_trajectory", ("Ctrl+Shift+T",),
                "The selected weight or bias (or a unit's weights and bias) over the iterations, under the loss "
                "curve", while_busy=ON),
@@ -202,6 +203,8 @@ def make_actions(window) -> dict[str, QAction]:
             action.setShortcuts(keys)
         action.setToolTip(tooltip(spec.name))
         action.setStatusTip(action.toolTip())
+        if spec.short:
+            action.setIconText(spec.short)
         slot = attrgetter(spec.slot)(window)
         if spec.checkable:
             action.setCheckable(True)

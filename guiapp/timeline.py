@@ -26,9 +26,10 @@ class TimelineBar(QWidget):
         self.slider = QSlider(Qt.Orientation.Horizontal, objectName="timelineSlider")
         self.slider.setToolTip("Drag to go to any iteration trained; the loss curve takes clicks too")
         self.slider.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.slider.setMinimumWidth(120)
+        self.slider.setMinimumWidth(40)
         self.where = QLabel(objectName="timelineWhere")
         self.where.setTextFormat(Qt.TextFormat.PlainText)
+        self.where.setMinimumWidth(1)  # its full text when there is room; the tooltip says it too
         row = QHBoxLayout(self)
         row.setContentsMargins(4, 0, 4, 0)
         row.addWidget(QLabel("Iteration"))

@@ -524,6 +524,7 @@ def test_settings_are_remembered_in_the_test_folder(qtbot, make_window, settings
     """Geometry and digits are remembered; the tests' settings live in a temporary folder."""
     w = make_window()
     w.panel.digits.setValue(6)
+    qtbot.wait(10)  # the layout's minimum settles once its events are served, as before any user's resize
     w.resize(700, 500)  # the offscreen screen is 800×600: a larger window would be clamped
     size = (w.size().width(), w.size().height())
     w.close()
