@@ -128,7 +128,18 @@ def _import(window):
     return ImportDialog(csvdata.read(path), window.model.session.net.loss, window)
 
 
-DIALOGS = {"samples": _samples, "structure": _structure, "generate": _generate, "import": _import}
+def _gradcheck(window):
+    """Run ▸ Gradient check, its job done."""
+    from PySide6.QtWidgets import QApplication
+
+    window.gradient_check()
+    while window.model.busy:
+        QApplication.processEvents()
+    return window.gradcheck_dialog
+
+
+DIALOGS = {"samples": _samples, "structure": _structure, "generate": _generate, "import": _import,
+           "gradcheck": _gradcheck}
 
 
 def _size(text: str) -> tuple[int, int]:

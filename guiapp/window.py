@@ -192,7 +192,6 @@ class MainWindow(QMainWindow):
             else:
                 bar.addAction(self.actions[name])
         self.addToolBar(bar)
-        self.actions["compare"].setIconText("Compare (Δ)")
         for name in TIMELINE_BUTTONS.split():  # the timeline's buttons, after its box and slider
             button = QToolButton(objectName=f"{name}Button")
             button.setDefaultAction(self.actions[name])
