@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import cli_explain, cli_export, cli_new, cli_practice, presets
+from . import cli_explain, cli_export, cli_new, cli_practice, presets, trajectory
 from .terminal import say
 from .atomic import OutputError, Outputs, output_path
 from .gradcheck import gradcheck
@@ -49,6 +49,10 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--update-order", choices=UPDATE_ORDERS, help="override the file's update order")
     train.add_argument("--trace-iterations", metavar="LIST",
                        help="with --trace: only these iterations, e.g. 1,37,9999-10000 (bounded memory)")
+    train.add_argument("--trajectories", metavar="J.csv",
+                       help="write each parameter's value, gradient and velocity at every iteration (as the window's "
+                            "File > Export trajectories; one iteration in 2, 4, ... beyond 32 MB)")
+    train.add_argument("--parameters", metavar="LIST", help="with --trajectories: only these, e.g. w1,w5,b_o1")
     check = sub.add_parser("gradcheck", help="compare backprop gradients with central differences")
     check.add_argument("network")
     sub.add_parser("presets", help="list the networks that come with the application")
@@ -73,7 +77,7 @@ def _output_paths(args, network: str, reading: str = "being trained") -> dict[st
     paths: dict[str, Path] = {}
     owners: dict[str, str] = {}
     source = os.path.realpath(network) if os.path.exists(network) else None
-    for option in ("trace", "history", "out", "output"):
+    for option in ("trace", "history", "trajectories", "out", "output"):
         given = getattr(args, option, None)
         if not given:
             continue
@@ -126,7 +130,14 @@ def cmd_train(args) -> int:
     network = str(presets.resolve(args.network))
     if args.trace_iterations is not None and not args.trace:
         raise NetworkFileError("--trace-iterations", "value", "goes with --trace T.csv")
+    if args.parameters is not None and not args.trajectories:
+        raise NetworkFileError("--parameters", "value", "goes with --trajectories J.csv")
     net = _load(args.network, args.update_order)
+    names = [p.name for p in net.parameters()]
+    try:
+        traced = trajectory.chosen(names, args.parameters)
+    except ValueError as e:
+        raise NetworkFileError("--parameters", "value", str(e)) from None
     start = 1 if net.state is None else net.state.iteration  # a saved network goes on where it stopped
     end = start + args.iterations  # the iteration the session ends at
     listed = None
@@ -191,6 +202,14 @@ def cmd_train(args) -> int:
             done_lines.append(f"wrote {args.history}")
         if trace_path:
             done_lines.append(f"wrote {args.trace} ({written:,} iterations, {written * len(rows):,} rows)")
+        if "--trajectories" in paths:
+            paths_kept = session.trajectories
+            with outputs.open(paths["--trajectories"], "--trajectories") as f:
+                for _ in trajectory.write_rows(f, paths_kept, [names[i] for i in traced], traced):
+                    pass
+            every = "" if paths_kept.stride == 1 else f"; one iteration in {paths_kept.stride:,}, to keep 32 MB"
+            done_lines.append(f"wrote {args.trajectories} ({len(traced):,} parameter{'s' if len(traced) != 1 else ''}, "
+                              f"{len(paths_kept):,} iterations{every})")
         if "--out" in paths:
             trained = session.current_network()
             if all(np.isfinite(a).all() for a in trained.weights + trained.biases):

@@ -147,25 +147,46 @@ def csv_header(names: list[str], momentum: bool) -> list[str]:
     return header
 
 
-def write_csv(path, paths: Trajectories, names: list[str], indices: list[int], every: int = 20_000):
-    """Write the rows kept of parameters `names` (at `indices` in θ) as CSV, exact numbers
-    (`repr`; a gradient training does not compute is left empty), atomically, yielding
+def chosen(names: list[str], text: str | None) -> list[int]:
+    """The indices (in θ) of the parameters named in `text` ("w1,b_o1"), or of all of them;
+    ValueError naming what is not a parameter of the network."""
+    if not text:
+        return list(range(len(names)))
+    index = {name: k for k, name in enumerate(names)}
+    wanted = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in wanted if n not in index]
+    if unknown or not wanted:
+        shown = ", ".join(names[:12]) + (", …" if len(names) > 12 else "")
+        raise ValueError(f"{', '.join(map(repr, unknown)) or 'nothing'} is not a parameter of this network "
+                         f"(its parameters: {shown})")
+    return [index[n] for n in dict.fromkeys(wanted)]
+
+
+def write_rows(f, paths: Trajectories, names: list[str], indices: list[int], every: int = 20_000):
+    """Write the rows kept of parameters `names` (at `indices` in θ) as CSV to the open file
+    `f`, exact numbers (`repr`; a gradient training does not compute is left empty), yielding
     progress (rows written, rows)."""
-    from .atomic import atomic_open
     from .session import Progress
 
     quantities = QUANTITIES if paths.momentum else QUANTITIES[:2]
     columns = [paths.column(q, i) for i in indices for q in quantities]
     iterations = paths.iterations()
     total = len(iterations)
-    with atomic_open(path) as f:
-        f.write(",".join(csv_header(names, paths.momentum)) + "\n")
-        for start in range(0, total, every):
-            stop = min(total, start + every)
-            block = [c[start:stop].tolist() for c in columns]
-            for k in range(stop - start):
-                f.write(f"{int(iterations[start + k])}," +
-                        ",".join("" if v != v else repr(v) for v in (c[k] for c in block)) + "\n")
-            if stop < total:
-                yield Progress(stop, total)
+    f.write(",".join(csv_header(names, paths.momentum)) + "\n")
+    for start in range(0, total, every):
+        stop = min(total, start + every)
+        block = [c[start:stop].tolist() for c in columns]
+        for k in range(stop - start):
+            f.write(f"{int(iterations[start + k])}," +
+                    ",".join("" if v != v else repr(v) for v in (c[k] for c in block)) + "\n")
+        if stop < total:
+            yield Progress(stop, total)
     yield Progress(total, total)
+
+
+def write_csv(path, paths: Trajectories, names: list[str], indices: list[int], every: int = 20_000):
+    """`write_rows` to the file `path`, atomically (written to a temporary name and renamed)."""
+    from .atomic import atomic_open
+
+    with atomic_open(path) as f:
+        yield from write_rows(f, paths, names, indices, every)

@@ -166,6 +166,42 @@ def test_trajectories_are_the_values_the_trace_records(name, momentum):
     assert (trained < paths.n_params) == (not net.train_biases)
 
 
+def test_the_headless_trajectories_are_the_headless_traces_values(tmp_path):
+    """`python -m engine train xor --trajectories J.csv --parameters w1,b_o1`: each row's value
+    is the previous iteration's update (w⁺) in the `--trace` file, its gradient and velocity
+    that iteration's, exactly as written; the first row the network file's values."""
+    trace, paths = tmp_path / "t.csv", tmp_path / "j.csv"
+    done = run_cli("train", "xor", "--iterations", 300, "--trace", trace, "--trajectories", paths,
+                   "--parameters", "w1,b_o1")
+    assert done.returncode == 0, done.stderr
+    assert f"wrote {paths} (2 parameters, 301 iterations)" in done.stdout
+    traced = {}
+    with trace.open(encoding="utf-8-sig") as f:
+        for row in csv.DictReader(f):
+            if row["label"] in ("w1⁺", "b_o1⁺", "∂E/∂w1", "∂E/∂b_o1", "v_w1", "v_b_o1") and not row["sample"]:
+                traced[int(row["iteration"]), row["label"]] = row["value"]
+    with paths.open(encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == ["iteration", "w1", "dE_dw1", "velocity_w1", "b_o1", "dE_db_o1", "velocity_b_o1"]
+    assert rows[1][1] == repr(float(open_network("xor").weights[0][0, 0])) and rows[1][4] == "0.0"
+    assert [int(r[0]) for r in rows[1:]] == list(range(1, 302))
+    for r in rows[2:301]:
+        k = int(r[0])
+        assert r[1:4] == [traced[k - 1, "w1⁺"], traced[k, "∂E/∂w1"], traced[k, "v_w1"]], k
+        assert r[4:7] == [traced[k - 1, "b_o1⁺"], traced[k, "∂E/∂b_o1"], traced[k, "v_b_o1"]], k
+
+
+def test_the_headless_trajectories_refuse_an_unknown_parameter_before_any_work(tmp_path):
+    paths = tmp_path / "j.csv"
+    done = run_cli("train", "mazur", "--iterations", 10, "--trajectories", paths, "--parameters", "w5,w99")
+    assert done.returncode == 2 and not paths.exists()
+    assert done.stderr.strip().splitlines() == [
+        "error: --parameters: value: 'w99' is not a parameter of this network (its parameters: w1, w2, w3, w4, "
+        "w5, w6, w7, w8, b_h1, b_h2, b_o1, b_o2)"]
+    done = run_cli("train", "mazur", "--iterations", 10, "--parameters", "w5")
+    assert done.returncode == 2 and "goes with --trajectories" in done.stderr
+
+
 def test_trajectories_are_downsampled_beyond_their_budget_and_branch_with_the_timeline():
     s = Session(open_network("mazur"), trajectory_budget=8 * 16 * 1000)  # 1,000 rows of 8 parameters
     s.run(5000)
