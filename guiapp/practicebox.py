@@ -119,12 +119,15 @@ class PracticeBox(QFrame):
 
     def _follow(self) -> None:
         """The session moved by other means (a click in the list of computations, an edit, an
-        undo): practice takes up from there."""
+        undo, a jump to another iteration): practice takes up from there, the last verdict and
+        the value typed for it gone (they were about another question)."""
         s = self.model.session
         if self.practice is None or self._at == (s.iteration, s.cursor) or self.model.busy:
             return
         self.practice.resume()
         self._at = (s.iteration, s.cursor)
+        self.verdict.clear()
+        self.field.clear()
         self.show_question()
 
     def show_question(self) -> None:

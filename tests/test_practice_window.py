@@ -100,3 +100,28 @@ def test_practice_takes_up_where_the_list_of_computations_moves_it(qtbot, make_w
     w.panel.steps.setCurrentIndex(w.panel.steps_model.index(9))  # a click on computation 10: E_o2
     assert w.model.session.cursor == 9
     assert box.question.text().startswith("E_total = ")  # the one after it
+
+
+def test_practice_takes_up_in_the_iteration_the_timeline_goes_to(qtbot, make_window):
+    """Trained 100 iterations, practising: a wrong answer, then the timeline goes to iteration
+    37. The box asks 37's first value afresh (the old verdict and text gone) and judges it by
+    iteration 37's numbers, the ones a session trained 36 iterations computes."""
+    from engine import Session
+
+    w = make_window("mazur")
+    w.train_count.setValue(100)
+    w.actions["train"].trigger()
+    qtbot.waitUntil(lambda: not w.model.busy, timeout=20_000)
+    box = start(qtbot, w)
+    answer(qtbot, box, "0")
+    assert box.verdict.text().startswith("Not right")
+    w.timeline.box.setValue(37)
+    s = w.model.session
+    assert (s.iteration, s.cursor) == (37, -1)
+    assert box.verdict.text() == "" and box.field.text() == "" and box.question.text().startswith("net_h1 = ")
+    by_hand = Session(open_network("mazur"))
+    by_hand.run(36)
+    by_hand.step()
+    answer(qtbot, box, repr(by_hand.value("net", 1, 0, sample=0)))
+    assert box.verdict.text().lower().startswith("right"), box.verdict.text()
+    assert s.iteration == 37 and s.cursor == 0
