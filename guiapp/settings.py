@@ -7,7 +7,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QSettings, QSize
+from PySide6.QtGui import QGuiApplication
 
 VERSION = 1
 
@@ -51,12 +52,26 @@ def forget_recent(path: str | None = None) -> None:
     _set_recent([] if path is None else [p for p in recent_files() if p != path])
 
 
+DEFAULT_SIZE = (1400, 860)
+
+
+def first_size(window) -> QSize:
+    """The window's size the first time: DEFAULT_SIZE, or the screen's free area less room for
+    the window's frame where that is smaller (a 1280×800 or 1366×768 laptop)."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    free = screen.availableGeometry() if screen is not None else None
+    width, height = DEFAULT_SIZE
+    if free is None or free.isEmpty():
+        return QSize(width, height)
+    return QSize(min(width, free.width() - 16), min(height, free.height() - 48))
+
+
 def restore_window(window) -> None:
     """Geometry, toolbar state, digits, text size, presentation mode and the output map of
     `window` (a MainWindow) as it was last closed."""
     s = store()
     if int(s.value("settings_version", 0)) != VERSION:
-        window.resize(1400, 860)
+        window.resize(first_size(window))
         return
     geometry = s.value("window/geometry")
     if isinstance(geometry, QByteArray):

@@ -8,13 +8,15 @@ model and writes the user's choice to it.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSlider, QSpinBox, QWidget
 
 from .model import SessionModel
 
 
 class TimelineBar(QWidget):
+    entered = Signal()  # Enter pressed in the box: the window gives the keys back to stepping
+
     def __init__(self, model: SessionModel, parent=None):
         super().__init__(parent)
         self.setObjectName("timeline")
@@ -40,6 +42,7 @@ class TimelineBar(QWidget):
         self._timer = QTimer(self, singleShot=True, interval=0)
         self._timer.timeout.connect(self._go_pending)
         self.box.valueChanged.connect(self._typed)
+        self.box.lineEdit().returnPressed.connect(self.entered)
         self.slider.valueChanged.connect(self._dragged)
         model.changed.connect(self.follow)
         model.networkReplaced.connect(self.follow)

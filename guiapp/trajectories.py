@@ -187,7 +187,7 @@ class TrajectoryPlot(QWidget):
 
     def _update_readout(self) -> None:
         if not self.curves:
-            self.readout.set_text("Select a weight, a bias or a unit, then Add")
+            self.readout.set_text("Select a weight, a bias or a unit, then Add", Qt.TextElideMode.ElideRight)
             return
         paths, fmt = self.model.session.trajectories, self.model.fmt
         j = self.row_at(self.model.session.iteration if self._hover is None else self._hover)

@@ -55,6 +55,8 @@ class MainWindow(QMainWindow):
         self.output_map = OutputMap(self.model)
         self.panel = SidePanel(self.model)
         self.practice_box = PracticeBox(self.model)
+        for shown_when_asked in (self.trajectories, self.practice_box):  # hidden before any layout sizes them
+            shown_when_asked.hide()
         self.play_timer = QTimer(self)
         self.play_timer.timeout.connect(self.model.step)
         self.actions = make_actions(self)
@@ -65,7 +67,6 @@ class MainWindow(QMainWindow):
         self._build_status()
         self._connect()
         self.actions["output_map"].setChecked(True)  # unless the settings say otherwise
-        self.trajectories.hide()  # until asked for
 
         self.files.take_drops()
         settings.restore_window(self)
@@ -97,6 +98,7 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
         column.addWidget(self.timeline)
+        self.timeline.entered.connect(self.diagram.setFocus)  # → then steps through the iteration gone to
         column.addWidget(self.bottom, 1)
         left.addWidget(below)
         left.setStretchFactor(0, 5)
@@ -109,7 +111,6 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.practice_box)
         column.addWidget(self.panel, 1)
-        self.practice_box.hide()
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)

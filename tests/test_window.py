@@ -848,3 +848,23 @@ def test_every_action_follows_its_busy_rule(qtbot, window):
         usable = spec.while_busy != WhileBusy.ONLY and possible.get(spec.name, True)
         assert w.actions[spec.name].isEnabled() == usable, spec.name
     assert w.presets_menu.isEnabled() and w.train_count.isEnabled()
+
+
+def test_the_first_window_fits_a_screen_smaller_than_its_default_size(qtbot, settings_dir):
+    """Fresh settings on a screen smaller than 1400×860 (the offscreen one is 800×600, as a
+    1280×800 laptop is for 1400 wide): the window opens within the screen's free area, frame
+    included, instead of running off it."""
+    from engine import open_network
+    from guiapp.settings import DEFAULT_SIZE
+    from guiapp.window import MainWindow
+
+    w = MainWindow(open_network("mazur"), "mazur")
+    qtbot.addWidget(w)
+    free = w.screen().availableGeometry()
+    assert free.width() < DEFAULT_SIZE[0] and free.height() < DEFAULT_SIZE[1]  # else this test proves nothing
+    assert w.width() <= free.width() - 16 and w.height() <= free.height() - 48
+    w.show()
+    qtbot.waitExposed(w)
+    qtbot.wait(10)
+    assert w.width() <= free.width() - 16 and w.height() <= free.height() - 48  # its minimum did not push it out
+    assert w.minimumSizeHint().width() <= w.width() and w.minimumSizeHint().height() <= w.height()
