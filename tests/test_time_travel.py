@@ -417,3 +417,25 @@ def test_the_diagram_shows_each_change_since_the_reference(qtbot, make_window):
     w.actions["compare"].trigger()
     assert m.reference is None and not w.plot.reference.isVisible()
     assert "Δ" not in w.diagram.edges["w5"].tag.text()
+
+
+def test_go_to_iteration_by_keyboard_then_step_through_it(qtbot, make_window):
+    """Ctrl+J, the iteration typed, Enter: the window is there and → steps through it (the box
+    gives the keys back), exactly as a session stepped there by hand."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    w = make_window("mazur")
+    train_in_window(w, qtbot, 100)
+    w.activateWindow()
+    qtbot.waitUntil(lambda: w.isActiveWindow())
+    w.actions["go_to_iteration"].trigger()
+    assert w.timeline.box.hasFocus()
+    qtbot.keyClicks(w.timeline.box, "37")
+    qtbot.keyClick(w.timeline.box, Qt.Key.Key_Return)
+    s = w.model.session
+    assert (s.iteration, s.cursor) == (37, -1) and not w.timeline.box.hasFocus()
+    for _ in range(4):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right)
+    assert (s.iteration, s.cursor) == (37, 3) and w.timeline.box.value() == 37
+    assert s.record.row.tobytes() == stepped_rows("mazur", {37})[37]
