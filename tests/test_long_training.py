@@ -1,8 +1,9 @@
 """A million iterations of the worked example in the window: memory stays bounded, and every
 iteration stays reachable (a jump to any is exact and quick).
 
-LONG (minutes on a loaded machine): marked `long`, which pyproject.toml's addopts leave out of
-the default run; run it on its own with `python -m pytest -m long`.
+About 30 s (a minute on a loaded machine): part of the default run, so that the bound the
+README states is checked on every submission. Jump times are printed, not asserted
+(benchmarks/time_travel.py measures them).
 """
 import subprocess
 import sys
@@ -41,7 +42,6 @@ print(s.iteration, len(s.history), len(x), len(s.trace), s.trace.first, repr(s.l
 """
 
 
-@pytest.mark.long
 def test_a_million_iterations_stay_under_500_mb(tmp_path):
     env = {"XDG_CONFIG_HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
     out = subprocess.run([sys.executable, "-c", SCRIPT], cwd=ROOT, capture_output=True, text=True, timeout=600,
