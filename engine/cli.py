@@ -283,10 +283,11 @@ def _write_new(writer, rows: TraceRows, session: Session, written: int) -> int:
 
 def cmd_gradcheck(args) -> int:
     net = _load(args.network)
-    say(f"{args.network}: {describe_network(net)}")
+    iteration = 1 if net.state is None else net.state.iteration  # a saved network: the iteration it stopped at
+    say(f"{args.network}: {describe_network(net)}" + (f", iteration {iteration:,}" if iteration > 1 else ""))
     progress = _Progress(len(net.parameters()), unit="parameter", at_least=2048)
     try:
-        result = gradcheck(net, progress=lambda done, total: progress.update(done))
+        result = gradcheck(net, iteration, progress=lambda done, total: progress.update(done))
     finally:
         progress.finish()
     width = max(len(c.name) for c in result.checks)

@@ -32,6 +32,32 @@ def test_the_table_holds_the_engines_check_of_the_current_iteration(qtbot, make_
     assert f"iteration {s.iteration}" in dialog.summary.text().lower() and "passed" in dialog.summary.text()
 
 
+@pytest.mark.parametrize("preset", ["xor", "softmax"])
+def test_the_table_equals_the_headless_gradcheck_of_the_saved_network(qtbot, make_window, tmp_path, preset):
+    """Trained 37 iterations (softmax: the batch of iteration 37 is its first of three), saved:
+    `python -m engine gradcheck` of the file prints, digit for digit, the table's numbers."""
+    from tests.helpers import run_cli
+
+    w = make_window(preset)
+    w.model.train(36)
+    qtbot.waitUntil(lambda: not w.model.busy)
+    assert w.model.session.iteration == 37
+    dialog = run_check(qtbot, w)
+    path = tmp_path / "trained.json"
+    assert w.files.save_to(str(path))
+    done = run_cli("gradcheck", path)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].endswith(", iteration 37") and lines[1].split()[0] == "parameter"
+    printed = {name: (backprop, numeric, error) for name, backprop, numeric, error in
+               (line.split() for line in lines[2:-1])}
+    table = dialog.table
+    assert len(printed) == table.rowCount()
+    for r in range(table.rowCount()):
+        name = table.item(r, 0).text()
+        assert printed[name] == (repr(table.item(r, 1).value), repr(table.item(r, 2).value), table.item(r, 3).text())
+
+
 def test_sorting_and_selecting_a_row_selects_the_parameter(qtbot, make_window):
     from guiapp.model import ValueRef
 
