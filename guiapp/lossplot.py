@@ -10,13 +10,14 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QApplication, QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from engine.formula import MINUS
 
 from . import colours
 from .model import SessionModel
+from .plotstyle import plot_font, style_axes
 from .readout import Readout
 
 
@@ -101,14 +102,8 @@ class LossPlot(QWidget):
         """Colours from the desktop's palette (light or dark), axis text at the window's text size."""
         c = colours.scheme(self.palette())
         self.plot.setBackground(c.plot_background)
-        font = QFont(QApplication.font())
-        font.setPointSizeF(font.pointSizeF() * self.model.text_factor)
-        for side in ("left", "bottom"):
-            axis = self.plot.getAxis(side)
-            axis.setPen(pg.mkPen(c.plot_foreground))
-            axis.setTextPen(pg.mkPen(c.plot_foreground))
-            axis.setStyle(tickFont=font)
-            axis.label.setFont(font)
+        font = plot_font(self.model.text_factor)
+        style_axes((self.plot.getAxis("left"), self.plot.getAxis("bottom")), c, font)
         # room for the vertical axis label ("batch loss E") and a few ticks at any text size
         self.plot.setMinimumHeight(int(9 * QFontMetrics(font).height()))
         self.curve.setPen(pg.mkPen(c.plot_curve, width=1.5))

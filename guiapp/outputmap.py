@@ -18,8 +18,8 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QRectF, Qt
-from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QApplication, QComboBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from engine import Key, outputmap
 from engine.formula import MINUS
@@ -28,6 +28,7 @@ from engine.quantities import label
 from . import colours
 from .lossplot import plain
 from .model import SessionModel, UnitRef
+from .plotstyle import plot_font, style_axes
 from .readout import Elide, Readout
 
 PLANE_POINTS = 100  # grid points along each input of a plane (fewer for a large network)
@@ -117,13 +118,8 @@ class OutputMap(QWidget):
         loss curve has them."""
         c = colours.scheme(self.palette())
         self.plot.setBackground(c.plot_background)
-        font = QFont(QApplication.font())
-        font.setPointSizeF(font.pointSizeF() * self.model.text_factor)
-        for axis in (self.plot.getAxis("left"), self.plot.getAxis("bottom"), self.bar.axis):
-            axis.setPen(pg.mkPen(c.plot_foreground))
-            axis.setTextPen(pg.mkPen(c.plot_foreground))
-            axis.setStyle(tickFont=font)
-            axis.label.setFont(font)
+        font = plot_font(self.model.text_factor)
+        style_axes((self.plot.getAxis("left"), self.plot.getAxis("bottom"), self.bar.axis), c, font)
         self.bar.axis.setWidth(int(QFontMetrics(font).horizontalAdvance(f"{MINUS}0.75") + 12))
         for side in ("left", "top", "bottom"):  # the bar's frame
             self.bar.getAxis(side).setPen(pg.mkPen(c.plot_foreground))

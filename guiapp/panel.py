@@ -302,7 +302,7 @@ class SidePanel(QWidget):
             self.steps.scrollToTop()
 
     def current_html(self) -> str:
-        session, fmt, c = self.model.session, self.model.fmt, self.colours
+        session, c = self.model.session, self.colours
         step = session.current_step
         head = f"<p style='color:{c.muted.name()}'>Iteration {session.iteration:,}"
         if step is None:

@@ -12,14 +12,15 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QApplication, QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from engine.trajectory import QUANTITIES
 
 from . import colours
 from .lossplot import IterationAxis, LossAxis
 from .model import SessionModel
+from .plotstyle import plot_font, style_axes
 from .readout import Readout
 
 TITLES = {"value": "value", "gradient": "gradient", "velocity": "velocity"}  # the momentum buffer
@@ -81,14 +82,8 @@ class TrajectoryPlot(QWidget):
     def _restyle(self, *_) -> None:
         c = colours.scheme(self.palette())
         self.plot.setBackground(c.plot_background)
-        font = QFont(QApplication.font())
-        font.setPointSizeF(font.pointSizeF() * self.model.text_factor)
-        for side in ("left", "bottom"):
-            axis = self.plot.getAxis(side)
-            axis.setPen(pg.mkPen(c.plot_foreground))
-            axis.setTextPen(pg.mkPen(c.plot_foreground))
-            axis.setStyle(tickFont=font)
-            axis.label.setFont(font)
+        font = plot_font(self.model.text_factor)
+        style_axes((self.plot.getAxis("left"), self.plot.getAxis("bottom")), c, font)
         self.plot.setMinimumHeight(int(7 * QFontMetrics(font).height()))
         self.marker.setPen(pg.mkPen(c.plot_marker, width=1.5))
 

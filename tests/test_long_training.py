@@ -8,8 +8,6 @@ README states is checked on every submission. Jump times are printed, not assert
 import subprocess
 import sys
 
-import pytest
-
 from tests.helpers import ROOT
 
 SCRIPT = r"""

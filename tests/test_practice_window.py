@@ -1,7 +1,6 @@
 """Practice mode in the window (issue 11): the real box above the side panel, typed into."""
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from engine import open_network
 from tests.test_mistakes import BY_HAND

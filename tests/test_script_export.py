@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from engine import Session, netfile, open_network, pyexport
 from engine.activations import ACTIVATIONS
 from engine.losses import FUSED, LOSSES
-from tests.helpers import PRESETS, ROOT, preset_data, run_cli, run_limited, write_network
+from tests.helpers import PRESETS, preset_data, run_cli, run_limited, write_network
 from tests.network_strategies import network_specs
 from tests.test_reliability import refused
 from tests.test_torch_parity import require_comparable

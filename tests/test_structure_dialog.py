@@ -4,7 +4,7 @@ import json
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QDialogButtonBox, QLineEdit, QSpinBox
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLineEdit
 
 from engine import Session, netfile, open_network
 from engine.maths import Params

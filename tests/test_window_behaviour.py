@@ -9,7 +9,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QFrame, QLabel, QMessageBox, QToolBar, QToolButton, QWidget
 
-from engine import netfile, open_network, presets
+from engine import netfile, presets
 
 
 def button(w, name: str):
