@@ -6,8 +6,9 @@ cut down to a short one (`minimise`). It is played through the real window: its 
 (`w.actions[name].trigger()`: a disabled action does nothing, as for a user), the value
 editor (opened by Edit selected value or Edit learning rate, typed into, accepted or
 cancelled), the preset menu, the file dialogs (monkeypatched), the train count, the sample
-box, the list of computations, the digits, the loss curve's log scale and the timeline (an
-iteration typed or the slider dragged, Back to latest, Compare). The window is not shown
+box, the list of computations, the digits, the loss curve's log scale, the timeline (an
+iteration typed or the slider dragged, Back to latest, Compare) and practice mode (on or off;
+in it, the value asked typed right or wrong, Skip, Reveal, Hint, Next iteration, a filter). The window is not shown
 (painting after every action would take most of the time): it paints itself (grab) at the
 start and at every full check.
 
@@ -22,7 +23,8 @@ After every action:
    from, and was computed with the learning rate, inputs and targets the session has;
 4. Step back, Undo, Redo and Back to latest are enabled exactly when they can do something;
    the status bar, the timeline and the curve's marker name the current iteration; the
-   iteration compared with, if any, is one of the timeline as it was;
+   iteration compared with, if any, is one of the timeline as it was; in practice mode, the
+   actions that would reveal the value asked are off, and the box asks the one after the cursor;
 5. an export writes the loss history or the kept iterations; a network saved opens again.
 
 Every FULL_CHECK_EVERY actions and at the end comes the full check, "replay": the recorded
@@ -84,7 +86,9 @@ KINDS = {  # name: weight
     "log_scale": 0.5, "digits": 0.5,
     "jump": 4, "latest": 1.5, "compare": 0.7,  # the timeline (issue 12)
     "structure": 1.5, "new_network": 0.4, "samples": 3, "generate": 0.6,  # the Network menu (issue 9)
+    "practice": 0.8, "answer": 5,  # practice mode (issue 11): on or off; in it, an answer or a button
 }
+ANSWERS = ("right", "right", "right", "wrong", "skip", "reveal", "hint", "next", "filter")
 SAMPLE_OPS = ("set", "set", "set", "add", "duplicate", "remove", "up", "down", "paste")
 
 
@@ -129,6 +133,8 @@ def draw(rng: random.Random) -> tuple:
         from engine.datasets import DATASETS
 
         return kind, rng.choice(sorted(DATASETS)), rng.randint(1, 40), rng.choice((0.0, 0.1)), rng.randrange(5)
+    if kind == "answer":
+        return kind, rng.choice(ANSWERS), rng.randrange(100)
     if kind in ("export", "export_stop"):
         # the whole trace less often: it can hold thousands of iterations, each written in full
         return kind, rng.choices(("export_trace", "export_trace_current", "export_history"), weights=(1, 2, 2))[0]
@@ -302,6 +308,10 @@ class Player:
             self.samples(*action[1:])
         elif kind == "generate":
             self.generate(*action[1:])
+        elif kind == "practice":
+            w.actions["practice"].trigger()
+        elif kind == "answer":
+            self.answer(*action[1:])
         elif kind == "replay":
             self.replay()
             return
@@ -314,6 +324,28 @@ class Player:
             self.mark = (State.of(self.s), went) if w.undo_stack.index() else None
         elif self.mark is not None and State.of(self.s) != self.mark[0]:
             self.mark = None  # moved away from the state the command made
+
+    def answer(self, how: str, k: int) -> None:
+        """In practice mode: the value asked typed right (the record's, exactly) or wrong and
+        checked, or a button of the box, or another filter; out of it, nothing."""
+        box, s = self.w.practice_box, self.s
+        if box.practice is None:
+            return
+        q = box.practice.current
+        if how in ("right", "wrong") and q is not None:
+            cursor = s.cursor
+            box.field.setText(repr(s.record.value(q.key)) if how == "right" else "12345.678")
+            box.check()
+            if how == "right":
+                assert s.cursor > cursor and box.verdict.text().lower().startswith("right"), box.verdict.text()
+            else:
+                assert s.cursor == cursor and box.verdict.text(), "a wrong answer moved the session"
+        elif how in ("skip", "reveal", "hint", "next"):
+            button = box.buttons[how]
+            if button.isEnabled() and not button.isHidden():
+                button.click()
+        elif how == "filter":
+            box.filter.setCurrentIndex(k % box.filter.count())
 
     def wait_idle(self, timeout: float = 60.0) -> None:
         import time
@@ -504,12 +536,25 @@ class Player:
         assert _bits(rec["target", s.net.depth]) == _bits(s.net.targets[samples]), \
             "the current iteration was computed with other targets than the session has"
         # the actions follow the session
-        assert w.actions["step_back"].isEnabled() == s.can_step_back()
+        practising = w.practice_box.practice is not None  # Step back would reveal the value asked
+        assert w.actions["step_back"].isEnabled() == (s.can_step_back() and not practising)
         assert w.actions["undo"].isEnabled() == w.undo_stack.canUndo()
         assert w.actions["redo"].isEnabled() == w.undo_stack.canRedo()
         assert w.actions["back_to_latest"].isEnabled() == (s.iteration < s.latest)
         assert w.status_iteration.text() == f"Iteration {s.iteration:,}"
         assert w.timeline.box.value() == w.timeline.slider.value() == s.iteration
+        practice = w.practice_box.practice  # practice mode asks the value after the cursor
+        assert w.actions["practice"].isChecked() == (practice is not None)
+        if practice is not None:
+            assert practice.session is s, "practice is on another session than the window's"
+            assert not any(w.actions[name].isEnabled() for name in
+                           ("step", "step_back", "finish_phase", "finish_iteration", "play")), \
+                "an action that reveals the value asked is enabled in practice mode"
+            q = practice.current
+            if q is not None:
+                assert q.key == s.steps[s.cursor + 1] and box_asks(w.practice_box, q.label)
+            else:
+                assert not w.practice_box.buttons["next"].isHidden() or s.cursor == len(s.steps) - 1
         reference = w.model.reference
         if reference is not None:
             assert reference.still_in(s), f"comparing with iteration {reference.iteration}, not the timeline's"
@@ -549,7 +594,7 @@ class Player:
             state = State.of(self.s)
             c = commands[j]
             if isinstance(c, SetValue):  # the iteration the edit was made in, as it was then
-                assert self.s.cursor == -1
+                assert self.s.cursor == start_cursor(w)
                 b = c.bookmark
                 got = (state.iteration, (state.theta, state.velocity), state.setup)
                 want = (b.iteration, params_key(b.params), setup_key(b.setup))
@@ -571,7 +616,7 @@ class Player:
             state = State.of(self.s)
             c = commands[j]
             if isinstance(c, SetValue):  # the edit on the state it was made in
-                assert self.s.cursor == -1
+                assert self.s.cursor == start_cursor(w)
                 assert state.iteration == c.bookmark.iteration
                 assert w.model.read(c.ref) == c.new
             elif isinstance(c, Reset):
@@ -614,6 +659,21 @@ class Player:
     def check_all_losses(self) -> None:
         kept = self.s.trace.iterations()
         self.check_losses(kept[:: max(1, len(kept) // SPREAD)])  # SPREAD of them, evenly spread
+
+
+def start_cursor(w) -> int:
+    """Where an iteration is entered: before its first computation, or, in practice mode,
+    before the first value practice asks (it passes over the others)."""
+    practice, s = w.practice_box.practice, w.model.session
+    if practice is None:
+        return -1
+    asked = practice._asked()
+    return asked[0] - 1 if asked else len(s.steps) - 1
+
+
+def box_asks(box, label: str) -> bool:
+    """The practice box's question is about `label`."""
+    return box.question.text().startswith(f"{label} ")  # "LABEL = …" or "LABEL (sample 2) = …"
 
 
 def apply(s: Session, c) -> Session:
