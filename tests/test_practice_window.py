@@ -124,3 +124,24 @@ def test_practice_takes_up_in_the_iteration_the_timeline_goes_to(qtbot, make_win
     answer(qtbot, box, repr(by_hand.value("net", 1, 0, sample=0)))
     assert box.verdict.text().lower().startswith("right"), box.verdict.text()
     assert s.iteration == 37 and s.cursor == 0
+
+
+def test_an_edit_where_practice_stands_is_judged_by_the_new_numbers(qtbot, make_window):
+    """Found by the random-action test: practising net_h1 at the start of iteration 1, a hint
+    asked, then w1 edited (the iteration starts again where practice stood): the box judges
+    the next answer by the edited network's net_h1, not the one it had before."""
+    from guiapp import commands
+    from guiapp.model import ValueRef
+
+    w = make_window("mazur")
+    box = start(qtbot, w)
+    qtbot.mouseClick(box.buttons["hint"], Qt.MouseButton.LeftButton)  # the exercise of net_h1 begins
+    s = w.model.session
+    before = s.record.value(box.practice.current.key)
+    w.undo_stack.push(commands.edit_command(w.model, ValueRef("param", "w1"), 0.5))
+    s = w.model.session
+    assert s.cursor == -1 and box.question.text().startswith("net_h1 = ")
+    now = s.record.value(box.practice.current.key)
+    assert now != before
+    answer(qtbot, box, repr(now))
+    assert box.verdict.text().lower().startswith("right"), box.verdict.text()
