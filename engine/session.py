@@ -479,11 +479,7 @@ class Session:
             self.trace = kept
             self.history.load(mark.losses)
             self.trajectories = self._new_trajectories() if mark.trajectories is None else mark.trajectories.snapshot()
-            params, stored = kept.start(mark.iteration)
-            kept.record(mark.iteration)
-            self.net = stored
-            self._batches = self._cycle_batches()
-            self.iteration, self.params, self.cursor = mark.iteration, params, -1
+            self.go_to_iteration(mark.iteration)
             return
         self.net = setup
         self.trace = self._new_trace()
