@@ -8,7 +8,6 @@ Keyboard only: type, Enter checks; the buttons have mnemonics (Alt+H hint, Alt+V
 """
 from __future__ import annotations
 
-import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QVBoxLayout)
@@ -85,7 +84,7 @@ class PracticeBox(QFrame):
         layout.addLayout(bottom)
         model.networkReplaced.connect(self._replaced)
         model.changed.connect(self._follow)
-        self._at: tuple | None = None  # (iteration, cursor, record) where practice left the session
+        self._moving = False  # practice itself moves the session: nothing to take up
 
     # -- the practice -----------------------------------------------------------------------------
     def start(self) -> None:
@@ -113,28 +112,21 @@ class PracticeBox(QFrame):
 
     def _moved(self) -> None:
         """After an answer: the views follow the session's cursor, the box the next question."""
-        s = self.model.session
-        self._at = self._where()
-        self.model.go_to(s.cursor)
+        self._moving = True
+        try:
+            self.model.go_to(self.model.session.cursor)
+        finally:
+            self._moving = False
         self.show_question()
-
-    def _where(self) -> tuple:
-        """Where the session is and the numbers of its record: an edit where practice stands
-        computes the iteration again (the values asked change) without moving the cursor."""
-        s = self.model.session
-        return s.iteration, s.cursor, s.record.row.copy()
 
     def _follow(self) -> None:
         """The session moved or was computed again by other means (a click in the list of
-        computations, an edit, an undo, a jump to another iteration): practice takes up from there,
-        the last verdict and the value typed for it gone (they were about another question)."""
-        if self.practice is None or self.model.busy:
-            return
-        at = self._where()
-        if self._at is not None and self._at[:2] == at[:2] and np.array_equal(self._at[2], at[2], equal_nan=True):
+        computations, an edit, even one that leaves the cursor where it was, an undo, a jump to
+        another iteration): practice takes up from there, the last verdict and the value typed
+        for it gone (they were about another question)."""
+        if self.practice is None or self.model.busy or self._moving:
             return
         self.practice.resume()
-        self._at = self._where()  # resume may have moved the cursor on to the value asked
         self.verdict.clear()
         self.field.clear()
         self.show_question()
