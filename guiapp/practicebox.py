@@ -126,10 +126,10 @@ class PracticeBox(QFrame):
         for it gone (they were about another question)."""
         if self.practice is None or self.model.busy or self._moving:
             return
-        self.practice.resume()
+        self.practice.resume()  # may move the cursor on to the next value asked: the views follow
         self.verdict.clear()
         self.field.clear()
-        self.show_question()
+        self._moved()
 
     def show_question(self) -> None:
         p = self.practice

@@ -145,3 +145,19 @@ def test_an_edit_where_practice_stands_is_judged_by_the_new_numbers(qtbot, make_
     assert now != before
     answer(qtbot, box, repr(now))
     assert box.verdict.text().lower().startswith("right"), box.verdict.text()
+
+
+def test_the_views_follow_practice_after_an_edit(qtbot, make_window):
+    """Practising the backward pass, an edit starts the iteration again: practice moves the
+    cursor on to the first value it asks, and the list of computations shows it there."""
+    from guiapp import commands
+    from guiapp.model import ValueRef
+
+    w = make_window("mazur")
+    start(qtbot, w, "backward")
+    s = w.model.session
+    assert s.cursor == 10 and w.panel.steps.currentIndex().row() == 10  # E_total computed, ∂E/∂out_o1 asked
+    w.undo_stack.push(commands.edit_command(w.model, ValueRef("param", "w1"), 0.5))
+    s = w.model.session
+    assert s.cursor == 10 and w.panel.steps.currentIndex().row() == 10
+    assert w.practice_box.question.text().startswith("∂E/∂out_o1 = ")
