@@ -91,24 +91,12 @@ class Outputs:
 
     @contextlib.contextmanager
     def open(self, path: str | os.PathLike, option: str, encoding: str = "utf-8"):
-        path = Path(path)
-        directory = path.parent if str(path.parent) else Path(".")
-        try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=directory)
-        except OSError as e:
-            raise OutputError(path, option, e) from None
-        self._pending.append((tmp, path, option))
-        try:
-            with os.fdopen(fd, "w", encoding=encoding, newline="") as f:
+        """A text file to write, at a temporary name beside `path` (see `reserve`)."""
+        with self.reserve(path, option) as tmp:
+            with open(tmp, "w", encoding=encoding, newline="") as f:
                 yield f
                 f.flush()
                 os.fsync(f.fileno())
-        except OSError as e:
-            self.discard()
-            raise OutputError(path, option, e) from None
-        except BaseException:
-            self.discard()
-            raise
 
     @contextlib.contextmanager
     def reserve(self, path: str | os.PathLike, option: str, suffix: str = ".part"):
