@@ -25,12 +25,12 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from benchmarks import qtwindow  # noqa: E402 (the project's root first on the path)
 
 SPIRAL = ROOT / "tests" / "data" / "spiral-2-64-64-3.json"
 
@@ -85,23 +85,8 @@ def walk(app, w, count: int = 40) -> list[float]:
 
 def train(app, w, n: int) -> tuple[float, float]:
     """Iterations per second of the window's Train, and the longest gap of a 10 ms timer meanwhile."""
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    ticks = []
-    timer = QTimer()
-    timer.setInterval(10)
-    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
-    loop = QEventLoop()
-    w.model.busyChanged.connect(lambda busy: busy or loop.quit())
-    w.train_count.setValue(n)
-    timer.start()
-    started = time.perf_counter()
-    w.actions["train"].trigger()
-    loop.exec()
-    rate = n / (time.perf_counter() - started)
-    timer.stop()
-    gaps = [b - a for a, b in zip(ticks, ticks[1:])]
-    return rate, max(gaps, default=0.0)
+    seconds, gap = qtwindow.train(w, n, tick_ms=10)
+    return n / seconds, gap
 
 
 def measure(app, name: str, size: tuple[int, int], n: list[int], repeats: int) -> None:
@@ -175,14 +160,7 @@ def main(argv=None) -> int:
     parser.add_argument("--repeats", type=int, default=2, help="training: the best of R runs of each (default 2)")
     parser.add_argument("--display", action="store_true", help="use the real display, not Qt's offscreen platform")
     args = parser.parse_args(argv)
-    if not args.display:
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
-
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
-    app = QApplication.instance() or QApplication([])
+    app = qtwindow.application(args.display)
     app.setStyle("Fusion")
     size = tuple(int(v) for v in args.size.lower().split("x"))
     print(f"window {size[0]}×{size[1]}; machine: {os.cpu_count()} CPUs, load average "

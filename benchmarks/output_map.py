@@ -14,14 +14,13 @@
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks import qtwindow  # noqa: E402 (the project's root first on the path)
 
 
 def refresh_times(app, MainWindow, net, samples: int = 200) -> tuple[float, float, float]:
@@ -60,27 +59,16 @@ def refresh_times(app, MainWindow, net, samples: int = 200) -> tuple[float, floa
 
 def train_rate(app, MainWindow, net, n: int, shown: bool) -> float:
     """Iterations per second of the window's Train, the views following, in its event loop."""
-    from PySide6.QtCore import QEventLoop
-
     w = MainWindow(net, "spiral")
     w.resize(1400, 860)
     w.show()
     w.actions["output_map"].setChecked(shown)
     app.processEvents()
     assert w.output_map.isVisible() == shown
-    w.train_count.setValue(n)
-    loop = QEventLoop()
-    w.model.busyChanged.connect(lambda busy: busy or loop.quit())
-    started = time.perf_counter()
-    w.actions["train"].trigger()
-    loop.exec()
-    rate = n / (time.perf_counter() - started)
+    seconds, _ = qtwindow.train(w, n)
     assert w.model.session.iteration == n + 1
-    w.undo_stack.setClean()
-    w.close()
-    w.deleteLater()
-    app.processEvents()
-    return rate
+    qtwindow.close(app, w)
+    return n / seconds
 
 
 def main(argv=None) -> int:
@@ -89,18 +77,11 @@ def main(argv=None) -> int:
     parser.add_argument("--repeats", type=int, default=2, help="best of R runs of each (default 2)")
     parser.add_argument("--display", action="store_true", help="use the real display, not Qt's offscreen platform")
     args = parser.parse_args(argv)
-    if not args.display:
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
-
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
+    app = qtwindow.application(args.display)
 
     from guiapp.window import MainWindow
     from tests.spiral import spiral_network
 
-    app = QApplication.instance() or QApplication([])
     grid, whole, painted = refresh_times(app, MainWindow, spiral_network())
     print(f"(a) 2-8-8-1, 100×100 grid: engine grid {grid * 1e3:.2f} ms, the view's refresh {whole * 1e3:.2f} ms, "
           f"refresh and repaint {painted * 1e3:.2f} ms (medians; target < 10 ms)")

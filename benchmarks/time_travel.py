@@ -21,7 +21,6 @@ record's loss must equal it, bit for bit). Times are the best of 3 for each iter
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -29,6 +28,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks import qtwindow  # noqa: E402 (the project's root first on the path)
 
 import engine  # noqa: E402
 
@@ -68,16 +68,9 @@ def engine_jumps(s: engine.Session, its: list[int]) -> list[float]:
 
 
 def window_jumps(s: engine.Session, name: str, its: list[int]) -> list[float]:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    import tempfile
-
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
-
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
+    app = qtwindow.application()
     from guiapp.window import MainWindow
 
-    app = QApplication.instance() or QApplication([])
     w = MainWindow(engine.open_network(name), name)
     w.resize(*WINDOW_SIZE)
     w.show()

@@ -15,11 +15,11 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks import qtwindow  # noqa: E402 (the project's root first on the path)
 
 
 def main(argv=None) -> int:
@@ -27,18 +27,12 @@ def main(argv=None) -> int:
     parser.add_argument("--iterations", type=int, default=20_000)
     parser.add_argument("--display", action="store_true", help="use the real display, not Qt's offscreen platform")
     args = parser.parse_args(argv)
-    if not args.display:
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-
-    from PySide6.QtCore import QEventLoop, QSettings, QTimer
-    from PySide6.QtWidgets import QApplication
-
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
+    app = qtwindow.application(args.display)
+    from PySide6.QtCore import QEventLoop, QTimer
 
     from engine import open_network
     from guiapp.window import MainWindow
 
-    app = QApplication.instance() or QApplication([])
     window = MainWindow(open_network("mazur"), "mazur")
     window.resize(1400, 860)
     window.show()

@@ -12,40 +12,28 @@ scale. The user's settings are neither read nor changed.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks import qtwindow  # noqa: E402 (the project's root first on the path)
 
 PRESETS = ("mazur", "seed-notebook", "xor", "softmax")
 
 
 def train_in_window(app, MainWindow, net, name: str, n: int, log: bool) -> float:
     """Iterations per second of the window's Train, its views following, in its event loop."""
-    from PySide6.QtCore import QEventLoop
-
     w = MainWindow(net, name)
     w.resize(1400, 860)
     w.show()
     if log:
         w.plot.log_scale.setChecked(True)
     app.processEvents()
-    w.train_count.setValue(n)
-    loop = QEventLoop()
-    w.model.busyChanged.connect(lambda busy: busy or loop.quit())
-    started = time.perf_counter()
-    w.actions["train"].trigger()
-    loop.exec()  # the window's event loop, as the application runs it
-    rate = n / (time.perf_counter() - started)
+    seconds, _ = qtwindow.train(w, n)
     assert w.model.session.iteration == n + 1
-    w.undo_stack.setClean()
-    w.close()
-    w.deleteLater()
-    app.processEvents()
-    return rate
+    qtwindow.close(app, w)
+    return n / seconds
 
 
 def main(argv=None) -> int:
@@ -56,18 +44,11 @@ def main(argv=None) -> int:
     parser.add_argument("--repeats", type=int, default=2, help="best of R runs of each (default 2)")
     parser.add_argument("presets", nargs="*", default=PRESETS)
     args = parser.parse_args(argv)
-    if not args.display:
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
-
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
+    app = qtwindow.application(args.display)
 
     from engine import Session, open_network
     from guiapp.window import MainWindow
 
-    app = QApplication.instance() or QApplication([])
     n = args.iterations
     print(f"{n:,} iterations{' (log scale)' if args.log else ''}")
     print(f"{'preset':<14} {'headless it/s':>14} {'window it/s':>12} {'window / headless':>18}")
