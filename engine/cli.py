@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from . import cli_explain, cli_export, cli_new, cli_practice, presets, trajectory
-from .terminal import say
+from .terminal import EXIT_BAD_INPUT, EXIT_DIVERGED, EXIT_WRITE, say
 from .atomic import OutputError, Outputs, output_path
 from .gradcheck import gradcheck
 from .netfile import NetworkFileError, dumps, load
@@ -29,7 +29,6 @@ from .session import MAX_ITERATIONS, Session, TrainingDiverged
 from .export import history_to
 from .tracecsv import COLUMNS, ENCODING, TraceRows
 
-EXIT_BAD_INPUT, EXIT_DIVERGED, EXIT_WRITE = 2, 3, 4
 
 
 class _Parser(argparse.ArgumentParser):
@@ -224,9 +223,6 @@ def cmd_train(args) -> int:
         outputs.commit()
         for line in done_lines:
             say(line)
-    except OutputError as e:
-        say(f"error: {e}; no output file was changed", file=sys.stderr)
-        return EXIT_WRITE
     finally:
         outputs.discard()
     return status
@@ -361,6 +357,9 @@ def _run(args) -> int:
     except NetworkFileError as e:
         say(f"error: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except OutputError as e:  # an output that could not be written, before any was renamed over its file
+        say(f"error: {e}; no output file was changed", file=sys.stderr)
+        return EXIT_WRITE
     except KeyboardInterrupt:
         say("\ninterrupted; no output file was changed", file=sys.stderr)
         return 130

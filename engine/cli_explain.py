@@ -17,12 +17,11 @@ import sys
 import tempfile
 
 from . import explain
-from .atomic import OutputError, Outputs
+from .atomic import Outputs
 from .netfile import NetworkFileError
 from .session import MAX_ITERATIONS, Session, TrainingDiverged
-from .terminal import say
+from .terminal import EXIT_DIVERGED, say
 
-EXIT_DIVERGED, EXIT_WRITE = 3, 4
 
 
 def add_parser(sub) -> None:
@@ -103,9 +102,6 @@ def cmd_explain(args, path) -> int:
         for _ in explain.write_steps(session.net, session.record, args.digits, fmt, save):
             pass
         outputs.commit()
-    except OutputError as e:
-        say(f"error: {e}; no output file was changed", file=sys.stderr)
-        return EXIT_WRITE
     finally:
         outputs.discard()
     say(f"wrote {args.output}: iteration {k:,} of {args.network} ({explain.FORMATS[fmt]}, {args.digits} digits)")

@@ -8,16 +8,14 @@ The script (engine.pyexport) prints iteration,loss as CSV: the rows of the loss 
 from __future__ import annotations
 
 import os
-import sys
 
-from .atomic import OutputError, Outputs
+from .atomic import Outputs
 from .limits import MAX_ITERATIONS
 from .netfile import NetworkFileError
 from .network import Network
 from .pyexport import DEFAULT_ITERATIONS, FORMATS, first_iteration, script
 from .terminal import say
 
-EXIT_WRITE = 4
 
 
 def add_parser(sub) -> None:
@@ -46,9 +44,6 @@ def cmd_export(args, net: Network, out) -> int:
         with outputs.open(out, "--out") as f:
             f.write(text)
         outputs.commit()
-    except OutputError as e:
-        say(f"error: {e}; no output file was changed", file=sys.stderr)
-        return EXIT_WRITE
     finally:
         outputs.discard()
     start = first_iteration(net)

@@ -14,9 +14,8 @@ and biases drawn from the seed, the samples, and a description of where they cam
 from __future__ import annotations
 
 import argparse
-import sys
 
-from .atomic import OutputError, Outputs
+from .atomic import Outputs
 from .terminal import say
 from . import csvdata, datasets
 from .csvdata import SCALES
@@ -134,9 +133,6 @@ def cmd_new(args, out) -> int:
         with outputs.open(out, "--out") as f:
             f.write(dumps(net))
         outputs.commit()
-    except OutputError as e:
-        say(f"error: {e}; no output file was changed", file=sys.stderr)
-        return 4
     finally:
         outputs.discard()
     say(f"wrote {args.out}: {'-'.join(map(str, design.sizes))} {'/'.join(design.activations)}, {design.loss}, "

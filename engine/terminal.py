@@ -1,8 +1,11 @@
-"""What the headless command prints."""
+"""What the headless command prints, and the statuses it exits with."""
 from __future__ import annotations
 
 import os
 import sys
+
+# 0 done; 1 a gradient check failed; these; 130 and 128 + N for Ctrl+C and signal N
+EXIT_BAD_INPUT, EXIT_DIVERGED, EXIT_WRITE = 2, 3, 4
 
 
 def say(*args, file=None, **kwargs) -> None:

@@ -63,6 +63,23 @@ def test_a_full_disk_on_one_output_names_it_and_changes_none(tmp_path, olds, cap
     assert files(tmp_path) == ["history.out", "out.out", "trace.out"]
 
 
+@pytest.mark.parametrize("args", [
+    ["export", "mazur", "--format", "numpy", "--out", "script.py"],
+    ["new", "--layers", "2,2,1", "--activations", "tanh,sigmoid", "--loss", "bce", "--dataset", "xor",
+     "--out", "net.json"],
+    ["explain", "mazur", "--output", "mazur.md"]], ids=["export", "new", "explain"])
+def test_every_command_says_a_full_disk_in_one_line_and_writes_nothing(tmp_path, capsys, monkeypatch, args):
+    def fsync(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(engine.atomic.os, "fsync", fsync)
+    path = tmp_path / args[-1]
+    status, out, err = run_main(args[:-1] + [path], capsys)
+    assert status == cli.EXIT_WRITE
+    assert err == f"error: {path}: {args[-2]}: cannot be written: No space left on device; no output file was changed\n"
+    assert files(tmp_path) == []
+
+
 def test_a_rename_that_fails_names_the_destination_not_the_temporary_file(tmp_path, capsys, monkeypatch):
     real_replace = os.replace
 
