@@ -154,12 +154,9 @@ class Practice:
         return "every computation"
 
     # -- which values are asked ---------------------------------------------------------------
-    def asks(self, key: Key) -> bool:
-        """Does practice ask for this computation (rather than let it advance by itself)?"""
-        return self._asks(key, self.session.record, self._chain_keys() if self.params else None)
-
     def _asks(self, key: Key, rec, chain: set[Key] | None, finite: bool = False) -> bool:
-        """`finite`: every value of the record is known to be finite."""
+        """Does practice ask for this computation (rather than let it advance by itself)?
+        `finite`: every value of the record is known to be finite."""
         if self.phase is not None and key.phase != self.phase:
             return False
         if chain is not None and key not in chain:

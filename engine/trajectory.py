@@ -99,11 +99,6 @@ class Trajectories:
             row[2 * p:] = np.nan if velocity is None else velocity
         self._n = j + 1
 
-    def add_record(self, record) -> None:
-        """The row of a recorded iteration (a layout.Record)."""
-        self.add(record.iteration, record["theta_before", 0], record["grad", 0],
-                 record["velocity", 0] if self.momentum else None)
-
     def reserve(self, last: int) -> tuple[np.ndarray, int, int, int]:
         """Room for the rows up to iteration `last` (thinning if they would exceed the
         budget): (buffer, row of the next iteration kept, that iteration, stride). Training
