@@ -126,10 +126,14 @@ class PracticeBox(QFrame):
         for it gone (they were about another question)."""
         if self.practice is None or self.model.busy or self._moving:
             return
-        self.practice.resume()  # may move the cursor on to the next value asked: the views follow
+        cursor = self.model.session.cursor
+        self.practice.resume()  # may move the cursor on to the next value asked
         self.verdict.clear()
         self.field.clear()
-        self._moved()
+        if self.model.session.cursor != cursor:
+            self._moved()  # the views follow it there
+        else:
+            self.show_question()  # they already show where it is
 
     def show_question(self) -> None:
         p = self.practice
