@@ -199,6 +199,7 @@ def _values(net: Network, iterations: int) -> dict:
         "batch_size": "" if net.batch_size is None else f"BATCH_SIZE = {net.batch_size}\n",
         "lr": repr(float(net.learning_rate)),
         "momentum": repr(float(net.momentum)),
+        "training_loop": TRAINING_LOOP,
     }
 
 
@@ -212,6 +213,15 @@ def _momentum_buffers(net: Network) -> tuple[list, list] | None:
 
 
 # -- PyTorch ---------------------------------------------------------------------------------------
+# How both scripts end: the loss of every iteration printed, stopping as the app stops.
+TRAINING_LOOP = '''print("iteration,loss")
+for iteration in range(FIRST_ITERATION, FIRST_ITERATION + ITERATIONS):
+    loss = train_step(*batch(iteration))
+    print(f"{iteration},{loss!r}")
+    if not math.isfinite(loss):
+        sys.exit(f"iteration {iteration}: the loss is {loss}: training stops here, as in the app")
+'''
+
 TORCH = Template('''$header
 
 import math
@@ -252,13 +262,7 @@ $batch
 $train_step
 
 
-print("iteration,loss")
-for iteration in range(FIRST_ITERATION, FIRST_ITERATION + ITERATIONS):
-    loss = train_step(*batch(iteration))
-    print(f"{iteration},{loss!r}")
-    if not math.isfinite(loss):
-        sys.exit(f"iteration {iteration}: the loss is {loss}: training stops here, as in the app")
-''')
+$training_loop''')
 
 TORCH_SIMULTANEOUS = Template('''def train_step(x, target):
     """One iteration: the forward pass, the batch loss, every gradient by autograd (with the
@@ -430,13 +434,7 @@ $sequential_update        if l:
 $simultaneous_update    return loss
 
 
-print("iteration,loss")
-for iteration in range(FIRST_ITERATION, FIRST_ITERATION + ITERATIONS):
-    loss = train_step(*batch(iteration))
-    print(f"{iteration},{loss!r}")
-    if not math.isfinite(loss):
-        sys.exit(f"iteration {iteration}: the loss is {loss}: training stops here, as in the app")
-''')
+$training_loop''')
 
 NUMPY_PLAIN_UPDATE = '''    \"\"\"SGD on layer l: w⁺ = w − η·∂E/∂w.\"\"\"
     W[l] -= LEARNING_RATE * grad_W
