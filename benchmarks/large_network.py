@@ -43,7 +43,7 @@ def spiral():
 
 def wide():
     """The spiral's samples, one batch of all 300, through one layer of 64."""
-    from engine import netfile
+    from engine.files import netfile
 
     data = netfile.to_dict(spiral())
     data.update(layers=[2, 64, 3], activations=["tanh", "softmax"], batch_size=None, seed=2, name="Spirals (2-64-3)")
@@ -53,7 +53,7 @@ def wide():
 
 def largest():
     """16 layers of 60 sigmoid units (54,900 parameters, 224,282 computations per iteration)."""
-    from engine import netfile
+    from engine.files import netfile
 
     return netfile.parse({"name": "Largest (16 × 60)", "layers": [60] * 16, "activations": ["sigmoid"] * 15,
                           "loss": "half_sse", "seed": 1, "optimizer": {"name": "sgd", "learning_rate": 0.5},
@@ -91,7 +91,7 @@ def train(app, w, n: int) -> tuple[float, float]:
 
 def measure(app, name: str, size: tuple[int, int], n: list[int], repeats: int) -> None:
     from engine import Session
-    from guiapp.model import UnitRef
+    from guiapp.model.session import UnitRef
     from guiapp.window import MainWindow
 
     net = NETWORKS[name]()

@@ -6,7 +6,7 @@
     the view's refresh (grid, image, colour bar, samples), and that refresh with the map painted
     at once (the whole plot's repaint), the median of many (target under 10 ms).
 (b) The window's Train of a 2-8-8-1 tanh/tanh/sigmoid bce network on 200 spiral samples
-    (engine.datasets, tests/spiral.py), N iterations (200,000 by default) with the map shown and
+    (engine.files.datasets, tests/spiral.py), N iterations (200,000 by default) with the map shown and
     with it hidden (View ▸ Output map), the best of R runs each (2 by default, alternating):
     iterations per second and the ratio shown / hidden (target ≥ 0.8). The window is offscreen
     unless --display, 1400×860. The user's settings are neither read nor changed.
@@ -26,7 +26,7 @@ from benchmarks import qtwindow  # noqa: E402 (the project's root first on the p
 def refresh_times(app, MainWindow, net, samples: int = 200) -> tuple[float, float, float]:
     """Median seconds of the engine's grid, of the view's refresh and of the refresh with its
     repaint (a new θ each time)."""
-    from engine import outputmap
+    from engine.network import outputmap
 
     w = MainWindow(net, "spiral")
     w.resize(1400, 860)

@@ -13,7 +13,7 @@ learning rate 0.5, one sample) is trained for N iterations (20,000 by default) b
   3. a hand-written numpy loop of the same maths (float64),
   4. PyTorch float64 autograd with torch.optim.SGD, when torch is installed,
 
-and the full trace of (2) is written as CSV (`engine.export.save_trace`). Each figure is
+and the full trace of (2) is written as CSV (`engine.session.export.save_trace`). Each figure is
 the best of R runs (5 by default): the machine's noise only ever adds time. The script checks
 that all of them end with the same loss, so the comparison is of the same computation.
 """
@@ -32,8 +32,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import engine  # noqa: E402
-from engine.export import save_trace  # noqa: E402
-from engine.tracecsv import TraceRows  # noqa: E402
+from engine.session.export import save_trace  # noqa: E402
+from engine.record.tracecsv import TraceRows  # noqa: E402
 
 try:
     import torch
@@ -93,7 +93,7 @@ def bce_network():
     rng = np.random.default_rng(7)
     x = rng.uniform(-1, 1, size=(200, 2))
     t = (x[:, 0] * x[:, 1] > 0).astype(float)[:, None]
-    return engine.netfile.parse({
+    return engine.files.netfile.parse({
         "layers": [2, 8, 8, 1], "activations": ["tanh", "tanh", "sigmoid"], "loss": "bce", "seed": 1,
         "optimizer": {"name": "sgd", "learning_rate": 0.5},
         "samples": [{"input": a.tolist(), "target": b.tolist()} for a, b in zip(x, t)]})

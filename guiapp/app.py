@@ -15,7 +15,7 @@ def _parse(argv):
 def main(argv=None) -> int:
     args = _parse(sys.argv[1:] if argv is None else argv)
     # Before Qt is loaded: Qt's X11 plugin aborts with a cryptic message when libraries are missing.
-    from . import xcbcheck
+    from guiapp import xcbcheck
 
     if xcbcheck.uses_xcb():
         missing = xcbcheck.missing_libraries()
@@ -23,8 +23,9 @@ def main(argv=None) -> int:
             print(xcbcheck.message(missing), file=sys.stderr)
             return 1
 
-    from engine import NetworkFileError, presets
-    from engine.netfile import printable
+    from engine import NetworkFileError
+    from engine.files import presets
+    from engine.files.netfile import printable
 
     try:
         net = presets.open_network(args.network)
@@ -37,8 +38,8 @@ def main(argv=None) -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from . import errors
-    from .window import MainWindow
+    from guiapp.dialogs import errors
+    from guiapp.window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setOrganizationName("BackpropStepper")

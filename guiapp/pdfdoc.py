@@ -1,6 +1,6 @@
 """A worked-example document printed to PDF by Qt's own PDF writer (no TeX, no browser).
 
-The engine writes the document as HTML (engine.doc_html) in the subset of HTML and CSS that
+The engine writes the document as HTML (engine.teaching.doc_html) in the subset of HTML and CSS that
 Qt's rich text understands; this module lays it out in a QTextDocument on A4 pages and prints
 it with QPdfWriter. The figure, an SVG in a data: URI, is drawn by QtSvg at three times its
 size so that it stays sharp on paper.

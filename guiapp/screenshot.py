@@ -35,11 +35,11 @@ def render(out: str, network: str = "mazur", steps: int | None = None, width: in
     # The picture must not depend on, nor change, the user's remembered window and digits.
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, tempfile.mkdtemp())
 
-    from engine import presets
+    from engine.files import presets
 
-    from . import colours
-    from .model import ValueRef
-    from .window import MainWindow
+    from guiapp import colours
+    from guiapp.model.session import ValueRef
+    from guiapp.window import MainWindow
 
     app = QApplication.instance() or QApplication([])
     app.setStyle("Fusion")
@@ -103,15 +103,15 @@ def _samples(window):
 
 
 def _structure(window):
-    from .structure import StructureDialog
-    from engine.design import design_of
+    from guiapp.dialogs.structure import StructureDialog
+    from engine.files.design import design_of
 
     net = window.model.session.net
     return StructureDialog(design_of(net), net.n_samples, window, editing=True)
 
 
 def _generate(window):
-    from .data import GenerateDialog
+    from guiapp.dialogs.data import GenerateDialog
 
     return GenerateDialog(window.model.session.net.loss, parent=window)
 
@@ -119,9 +119,9 @@ def _generate(window):
 def _import(window):
     import tempfile
 
-    from engine import csvdata
+    from engine.files import csvdata
 
-    from .data import ImportDialog
+    from guiapp.dialogs.data import ImportDialog
 
     path = os.path.join(tempfile.mkdtemp(), "samples.csv")
     csvdata.write_samples(path, window.model.session.net)

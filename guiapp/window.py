@@ -14,26 +14,27 @@ from PySide6.QtGui import QFont, QUndoStack
 from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QMainWindow, QMenu, QMessageBox, QSlider,
                                QSpinBox, QSplitter, QToolBar, QToolButton, QVBoxLayout, QWidget)
 
-from engine import Network, presets
+from engine import Network
+from engine.files import presets
 
-from . import commands, settings
-from .about import about_text
-from .actions import MENUS, SUBMENUS, TIMELINE_BUTTONS, TOOLBAR, help_text, make_actions, set_enabled, tooltip
-from .diagram import DiagramView
-from .diagram_fold import can_show_all
-from .editor import ValueEditor
-from .files import Files
-from .header import SettingsHeader
-from .jobs import Training
-from .lossplot import LossPlot
-from .model import Problem, SessionModel, ValueRef
-from .networkmenu import NetworkMenu
-from .outputmap import OutputMap
-from .panel import SidePanel
-from .practicebox import PracticeBox
-from .status import StatusBar
-from .timeline import TimelineBar
-from .trajectories import TrajectoryPlot
+from guiapp.model import commands, settings
+from guiapp.dialogs.about import about_text
+from guiapp.actions import MENUS, SUBMENUS, TIMELINE_BUTTONS, TOOLBAR, help_text, make_actions, set_enabled, tooltip
+from guiapp.diagram.view import DiagramView
+from guiapp.diagram.fold import can_show_all
+from guiapp.dialogs.editor import ValueEditor
+from guiapp.menus.file import Files
+from guiapp.panels.header import SettingsHeader
+from guiapp.model.jobs import Training
+from guiapp.plots.loss import LossPlot
+from guiapp.model.session import Problem, SessionModel, ValueRef
+from guiapp.menus.network import NetworkMenu
+from guiapp.plots.outputmap import OutputMap
+from guiapp.panels.side import SidePanel
+from guiapp.panels.practice import PracticeBox
+from guiapp.panels.status import StatusBar
+from guiapp.panels.timeline import TimelineBar
+from guiapp.plots.trajectories import TrajectoryPlot
 
 DEFAULT_TRAIN = 1000
 
@@ -450,7 +451,7 @@ class MainWindow(QMainWindow):
                                      "order (the side panel says how the two differ)", 8000)
 
     def gradient_check(self) -> None:
-        from .gradcheck import GradCheckDialog
+        from guiapp.dialogs.gradcheck import GradCheckDialog
 
         if self.gradcheck_dialog is None:
             self.gradcheck_dialog = GradCheckDialog(self.model, self)
@@ -460,7 +461,7 @@ class MainWindow(QMainWindow):
 
     # -- pictures and copies ----------------------------------------------------------------
     def export_picture(self) -> None:
-        from . import pictures
+        from guiapp.menus import pictures
 
         chooser = pictures.PictureDialog(self)
         chooser.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -471,7 +472,7 @@ class MainWindow(QMainWindow):
     def _export_picture(self, subject: str, width: int) -> None:
         from PySide6.QtWidgets import QFileDialog
 
-        from . import pictures
+        from guiapp.menus import pictures
 
         name = f"{self.files.stem()}-{'loss' if subject == 'loss' else 'diagram'}.png"
         path, _ = QFileDialog.getSaveFileName(self, "Export picture", os.path.join(settings.last_folder(), name),
@@ -488,7 +489,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Wrote {path}", 5000)
 
     def copy_diagram(self) -> None:
-        from . import pictures
+        from guiapp.menus import pictures
 
         ratio = self.diagram.devicePixelRatioF()
         pictures.copy_image(pictures.diagram_image(self.diagram, int(2 * ratio * self.diagram.viewport().width())))

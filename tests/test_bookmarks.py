@@ -147,7 +147,7 @@ def test_a_bookmark_keeps_the_loss_history_it_was_made_on():
 
 
 def test_history_snapshots_are_copied_only_on_a_write_into_them():
-    from engine.trace import LossHistory
+    from engine.record.trace import LossHistory
 
     h = LossHistory()
     for k in range(1, 11):
@@ -165,7 +165,7 @@ def test_history_snapshots_are_copied_only_on_a_write_into_them():
 def test_a_saved_network_resumes_exactly(tmp_path):
     """Issue 12, item 6: xor (momentum 0.9, several samples) saved after 500 iterations, opened
     again and trained 500 more: bit for bit the 1,000 uninterrupted iterations."""
-    from engine import netfile
+    from engine.files import netfile
 
     s = Session(open_network("xor"))
     s.run(500)
@@ -193,7 +193,7 @@ def test_a_saved_network_resumes_exactly(tmp_path):
     (lambda st: st.update(iteration=0), "whole number ≥ 1, found 0"),
 ])
 def test_a_bad_training_state_is_refused_with_its_field(tmp_path, change, words):
-    from engine import netfile
+    from engine.files import netfile
 
     s = Session(open_network("xor"))
     s.run(4)

@@ -17,7 +17,7 @@ def same(a, b):
 
 
 def test_a_new_network_is_undone_with_its_history_and_position(qtbot, make_window):
-    from guiapp import commands
+    from guiapp.model import commands
 
     w = make_window("mazur")
     w.model.train(5)
@@ -46,7 +46,7 @@ def test_a_new_network_is_undone_with_its_history_and_position(qtbot, make_windo
 
 
 def test_edits_before_and_after_a_change_of_network_undo_in_order(qtbot, make_window):
-    from guiapp import commands
+    from guiapp.model import commands
 
     w = make_window("mazur")
     w.undo_stack.push(commands.edit_command(w.model, commands.ValueRef("param", "w1"), 0.5))

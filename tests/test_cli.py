@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from engine import Session, TrainingDiverged, load, open_network
-from engine.gradcheck import gradcheck
+from engine.session.gradcheck import gradcheck
 from tests.helpers import PRESETS, changed, delete_field, preset_data, published, run_cli, set_field, \
     with_literal, write_network
 
@@ -174,7 +174,7 @@ BAD_FILES = [
     ("string-input", _bad("mazur", set_field("samples[0].input[0]", "0.05")), "samples[0].input[0]"),
     ("batch-size-0", _bad("softmax", set_field("batch_size", 0)), "batch_size"),
     ("missing-weights-no-seed", _bad("mazur", delete_field("weights")), "weights"),
-    # two inputs that once crashed engine.netfile (a TypeError and an OverflowError)
+    # two inputs that once crashed engine.files.netfile (a TypeError and an OverflowError)
     ("loss-is-a-list", _bad("mazur", set_field("loss", ["half_sse"])), "loss"),
     ("huge-integer-weight", with_literal(preset_data("mazur"), "weights[0][0][0]", "1" + "0" * 400), "weights[0][0][0]"),
 ]

@@ -6,8 +6,9 @@ import os
 import numpy as np
 import pytest
 
-from engine import Session, csvdata, datasets, netfile
-from engine.design import Design, build
+from engine import Session
+from engine.files import csvdata, datasets, netfile
+from engine.files.design import Design, build
 from tests.helpers import preset_data, run_cli, run_limited
 from tests.test_reliability import refused
 from tests.test_torch_parity import train_and_compare

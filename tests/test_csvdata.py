@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from hypothesis import example, given, settings, strategies as st
 
-from engine import csvdata
-from engine.csvdata import CsvError
+from engine.files import csvdata
+from engine.files.csvdata import CsvError
 
 SOME = settings(max_examples=80, deadline=None, derandomize=True, database=None)
 

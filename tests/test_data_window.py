@@ -6,7 +6,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
-from engine import csvdata, netfile
+from engine.files import csvdata, netfile
 from tests.helpers import run_cli
 from tests.test_structure_dialog import choose, dialog_of, ok, save
 from tests.test_torch_parity import train_and_compare
@@ -32,7 +32,7 @@ def build_2_4_1(qtbot, w) -> None:
 
 def test_a_2_4_1_network_on_generated_xor_equals_the_headless_file_and_pytorch(qtbot, make_window, tmp_path,
                                                                                    monkeypatch):
-    from guiapp.data import GenerateDialog
+    from guiapp.dialogs.data import GenerateDialog
 
     w = make_window("mazur")
     build_2_4_1(qtbot, w)
@@ -53,12 +53,12 @@ def test_a_2_4_1_network_on_generated_xor_equals_the_headless_file_and_pytorch(q
 
 
 def test_samples_imported_from_a_csv_file(qtbot, make_window, tmp_path, monkeypatch):
-    from guiapp.data import ImportDialog
+    from guiapp.dialogs.data import ImportDialog
 
     path = tmp_path / "flowers.csv"
     path.write_text('length;width;"kind"\n1,5;0,25;rose\n2;0,5;tulip\n3,5;1;rose\n')
     w = make_window("xor")
-    monkeypatch.setattr("guiapp.networkmenu.QFileDialog.getOpenFileName", lambda *a, **k: (str(path), ""))
+    monkeypatch.setattr("guiapp.menus.network.QFileDialog.getOpenFileName", lambda *a, **k: (str(path), ""))
     w.actions["import_csv"].trigger()
     d = shown_dialog(w, ImportDialog)
     assert "3 rows of 3 columns, separated by semicolons, decimal comma, a header row" in d.read_as.text()
@@ -83,7 +83,7 @@ def test_a_bad_csv_file_is_refused_with_its_line_and_nothing_changes(qtbot, make
     path.write_text("x,y,t\n1,2,0\n3,4\n")
     w = make_window("xor")
     before = netfile.dumps(w.model.session.current_network())
-    monkeypatch.setattr("guiapp.networkmenu.QFileDialog.getOpenFileName", lambda *a, **k: (str(path), ""))
+    monkeypatch.setattr("guiapp.menus.network.QFileDialog.getOpenFileName", lambda *a, **k: (str(path), ""))
     w.actions["import_csv"].trigger()
     boxes = [b for b in QApplication.topLevelWidgets() if isinstance(b, QMessageBox) and b.isVisible()]
     assert boxes and "line 3: 2 fields where line 1 has 3" in boxes[-1].text()
@@ -94,7 +94,7 @@ def test_a_bad_csv_file_is_refused_with_its_line_and_nothing_changes(qtbot, make
 def test_samples_exported_read_back_exactly(qtbot, make_window, tmp_path, monkeypatch):
     w = make_window("softmax")
     path = tmp_path / "s.csv"
-    monkeypatch.setattr("guiapp.files.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), ""))
+    monkeypatch.setattr("guiapp.menus.file.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), ""))
     w.actions["export_samples"].trigger()
     net = w.model.session.net
     d = csvdata.select(csvdata.read(path), "1-2", "3-5")
@@ -105,7 +105,7 @@ def test_samples_exported_read_back_exactly(qtbot, make_window, tmp_path, monkey
 def test_every_change_is_undone_to_the_start_and_redone_exactly(qtbot, make_window, tmp_path, monkeypatch):
     """New network, Edit structure, a sample typed, a data set, a CSV file: undo walks back to
     the network opened, redo forward again, every network equal to the one it was."""
-    from guiapp.data import GenerateDialog, ImportDialog
+    from guiapp.dialogs.data import GenerateDialog, ImportDialog
 
     w = make_window("mazur")
     networks = [netfile.dumps(w.model.session.current_network())]
@@ -132,7 +132,7 @@ def test_every_change_is_undone_to_the_start_and_redone_exactly(qtbot, make_wind
     remember()
     path = tmp_path / "t.csv"
     path.write_text("a,b,c,t\n1,2,3,0.5\n4,5,6,0.25\n")
-    monkeypatch.setattr("guiapp.networkmenu.QFileDialog.getOpenFileName", lambda *a, **k: (str(path), ""))
+    monkeypatch.setattr("guiapp.menus.network.QFileDialog.getOpenFileName", lambda *a, **k: (str(path), ""))
     w.actions["import_csv"].trigger()
     ok(qtbot, shown_dialog(w, ImportDialog))
     remember()

@@ -1,11 +1,11 @@
 """Generated data sets (issue 9): reproducible from the seed, within their documented ranges,
-turned into targets by the one rule of engine.targets."""
+turned into targets by the one rule of engine.network.targets."""
 import numpy as np
 import pytest
 from hypothesis import example, given, settings, strategies as st
 
-from engine import datasets
-from engine.targets import targets
+from engine.files import datasets
+from engine.network.targets import targets
 
 SOME = settings(max_examples=60, deadline=None, derandomize=True, database=None)
 CLASSIFICATION = [n for n, d in datasets.DATASETS.items() if d.kind == "classification"]

@@ -1,13 +1,14 @@
-"""engine.design: what New network and Edit structure choose, checked by the file's rules."""
+"""engine.files.design: what New network and Edit structure choose, checked by the file's rules."""
 import numpy as np
 import pytest
 from hypothesis import example, given, settings, strategies as st
 
-from engine import design as designs
-from engine import netfile, open_network
-from engine.activations import ACTIVATIONS
-from engine.losses import LOSSES
-from engine.netfile import NetworkFileError
+from engine.files import design as designs
+from engine.files import netfile
+from engine import open_network
+from engine.concepts.activations import ACTIVATIONS
+from engine.concepts.losses import LOSSES
+from engine.files.netfile import NetworkFileError
 
 WORKED = dict(sizes=[2, 2, 2], activations=["sigmoid", "sigmoid"], loss="half_sse")
 SOME = settings(max_examples=150, deadline=None, derandomize=True, database=None)

@@ -9,9 +9,9 @@ import sys
 import pytest
 
 from engine import Session, open_network
-from engine.formula import significant
-from engine.naming import parameters
-from engine.quantities import Key
+from engine.concepts.formula import significant
+from engine.network.naming import parameters
+from engine.record.quantities import Key
 from tests.helpers import ROOT, preset_data, run_cli, write_network
 
 # Every figure the article publishes for the first iteration (../shared/reference/worked-example.md),
@@ -213,7 +213,7 @@ def test_refusals_are_one_line_with_status_2(tmp_path, args, words):
 
 
 def test_pdf_without_pyside6_is_one_line(tmp_path):
-    code = ("import sys; sys.modules['PySide6'] = None; from engine.cli import main; "
+    code = ("import sys; sys.modules['PySide6'] = None; from engine.cli.main import main; "
             f"sys.exit(main(['explain', 'mazur', '-o', {str(tmp_path / 'x.pdf')!r}]))")
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, encoding="utf-8")
     assert r.returncode == 2
@@ -262,7 +262,8 @@ KINDS = [  # (activations, loss, targets): every activation, every loss, both fu
 
 @pytest.mark.parametrize("activations, loss, target", KINDS)
 def test_every_formula_becomes_plain_latex_and_html(tmp_path, activations, loss, target):
-    from engine import doc_html, doc_markdown, document, mathtext
+    from engine.teaching import doc_html, doc_markdown, document
+    from engine.concepts import mathtext
 
     data = {"layers": [2, 3, 2, 2], "activations": activations, "loss": loss, "seed": 5,
             "optimizer": {"learning_rate": 0.1, "momentum": 0.9}, "train_biases": False,

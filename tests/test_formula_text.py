@@ -3,8 +3,9 @@ true minus sign everywhere, no doubled parentheses, no mean of a single value; t
 right in a spreadsheet (UTF-8 with a byte order mark)."""
 import csv
 
-from engine import Session, netfile, open_network
-from engine.export import save_trace, trace_snapshot
+from engine import Session, open_network
+from engine.files import netfile
+from engine.session.export import save_trace, trace_snapshot
 from tests.helpers import run_cli
 
 NEGATIVE_TANH = {"layers": [1, 1, 1], "activations": ["tanh", "sigmoid"], "loss": "half_sse",

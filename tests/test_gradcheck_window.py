@@ -1,9 +1,9 @@
 """Run ▸ Gradient check (issue 12, item 3): the table of every parameter, worst first, sortable,
-a row selecting its parameter; the same numbers as engine.gradcheck for the current iteration."""
+a row selecting its parameter; the same numbers as engine.session.gradcheck for the current iteration."""
 import pytest
 from PySide6.QtCore import Qt
 
-from engine.gradcheck import gradcheck
+from engine.session.gradcheck import gradcheck
 
 
 def run_check(qtbot, w):
@@ -59,7 +59,7 @@ def test_the_table_equals_the_headless_gradcheck_of_the_saved_network(qtbot, mak
 
 
 def test_sorting_and_selecting_a_row_selects_the_parameter(qtbot, make_window):
-    from guiapp.model import ValueRef
+    from guiapp.model.session import ValueRef
 
     w = make_window("mazur")
     dialog = run_check(qtbot, w)

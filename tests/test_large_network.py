@@ -8,7 +8,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QToolTip
 
-from engine import naming, netfile, open_network
+from engine.network import naming
+from engine.files import netfile
+from engine import open_network
 
 ROOT = Path(__file__).resolve().parents[1]
 SPIRAL = str(ROOT / "tests" / "data" / "spiral-2-64-64-3.json")
@@ -34,7 +36,7 @@ def one_hidden_layer(n: int, samples: int = 2):
 # -- folding, plain -------------------------------------------------------------------------------
 
 def test_fold_shows_the_first_units_and_puts_a_needed_unit_in_the_last_place():
-    from guiapp.diagram_fold import LEAST_SHOWN, fold
+    from guiapp.diagram.fold import LEAST_SHOWN, fold
 
     f = fold([2, 64, 64, 3], rows=5)
     assert f.shown == ((0, 1), (0, 1, 2, 3), (0, 1, 2, 3), (0, 1, 2))
@@ -53,7 +55,7 @@ def test_fold_shows_the_first_units_and_puts_a_needed_unit_in_the_last_place():
 
 
 def test_a_layer_is_not_expanded_past_the_edges_the_diagram_draws():
-    from guiapp.diagram_fold import MAX_EDGES, can_show_all, edge_count, fold
+    from guiapp.diagram.fold import MAX_EDGES, can_show_all, edge_count, fold
 
     assert can_show_all([2, 64, 64, 3]) and not can_show_all([60] * 16)
     f = fold([60] * 16, rows=5, expanded=set(range(16)))
@@ -64,7 +66,7 @@ def test_a_layer_is_not_expanded_past_the_edges_the_diagram_draws():
 # -- folding in the window ------------------------------------------------------------------------
 
 def test_a_large_layer_folds_into_its_first_units_and_one_more_unit(make_window):
-    from guiapp.diagram_fold import LEAST_SHOWN
+    from guiapp.diagram.fold import LEAST_SHOWN
 
     w = spiral(make_window)
     d = w.diagram
@@ -173,7 +175,7 @@ def test_stepping_into_a_folded_unit_shows_it_in_the_last_place(make_window):
 
 
 def test_the_keyboard_selects_a_folded_units_weight(qtbot, make_window):
-    from guiapp.model import UnitRef, ValueRef
+    from guiapp.model.session import UnitRef, ValueRef
 
     w = spiral(make_window)
     d, m = w.diagram, w.model
@@ -226,7 +228,7 @@ def test_small_networks_are_not_folded(make_window, name, size):
 
 
 def test_the_largest_network_opens_folded_and_is_not_shown_whole(qtbot, make_window):
-    from guiapp.diagram_fold import MAX_EDGES
+    from guiapp.diagram.fold import MAX_EDGES
 
     w = make_window("largest", netfile.parse({
         "layers": [60] * 16, "activations": ["sigmoid"] * 15, "loss": "half_sse", "seed": 1,
@@ -247,7 +249,7 @@ def test_the_largest_network_opens_folded_and_is_not_shown_whole(qtbot, make_win
 # -- the side panel and the sample box -------------------------------------------------------------
 
 def test_the_panel_shows_every_input_of_a_unit_exactly_and_scrolls(make_window):
-    from guiapp.model import UnitRef
+    from guiapp.model.session import UnitRef
 
     w = spiral(make_window)
     m = w.model

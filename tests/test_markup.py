@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
-from engine import netfile
+from engine.files import netfile
 from tests.helpers import preset_data, write_network
 
 MARKUP = "<img src='/tmp/x.png'><a href='https://example.org'>link</a><h1>big</h1>"

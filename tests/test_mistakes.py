@@ -1,4 +1,4 @@
-"""The catalogue of mistakes (engine/mistakes.py): on random networks of every activation and
+"""The catalogue of mistakes (engine/teaching/mistakes.py): on random networks of every activation and
 loss, every mistaken value differs from the right one and is recognised as that mistake, and
 the right value matches none; on the worked example (and the xor, softmax and seed-notebook
 presets for the batch, softmax and mse cases), each mistake's value computed by hand is named.
@@ -11,10 +11,11 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from engine import Key, Session, netfile, open_network
-from engine.mistakes import CATALOGUE, MIN_DIGITS, Mistakes, checked_digits
-from engine.numbers import agrees, read_typed
-from engine.practice import Practice
+from engine import Key, Session, open_network
+from engine.files import netfile
+from engine.teaching.mistakes import CATALOGUE, MIN_DIGITS, Mistakes, checked_digits
+from engine.network.numbers import agrees, read_typed
+from engine.teaching.practice import Practice
 from tests.helpers import ROOT, preset_data
 from tests.network_strategies import network_specs
 

@@ -11,10 +11,10 @@ import stat
 import numpy as np
 import pytest
 
-import engine.atomic
-import engine.netfile
+import engine.files.atomic
+import engine.files.netfile
 from engine import NetworkFileError, Session, load, open_network, save
-from engine.netfile import dumps
+from engine.files.netfile import dumps
 from tests.helpers import PRESETS, changed, delete_field, set_field, with_literal, write_network
 
 
@@ -182,7 +182,7 @@ def no_network_built(monkeypatch):
     """A refused file is refused before a Network is made from it."""
     def built(*args, **kwargs):
         raise AssertionError("a Network was built from a file that should be refused")
-    monkeypatch.setattr(engine.netfile, "Network", built)
+    monkeypatch.setattr(engine.files.netfile, "Network", built)
 
 
 @pytest.mark.parametrize("case, base, mutate, field, words", CASES, ids=[c[0] for c in CASES])
@@ -248,7 +248,7 @@ def test_number_too_large_for_a_float_is_refused(tmp_path):
 
 
 # -- inputs that are not even the right JSON type: must still be a NetworkFileError ----------------
-# (These once crashed engine.netfile with a TypeError or an OverflowError.)
+# (These once crashed engine.files.netfile with a TypeError or an OverflowError.)
 
 @pytest.mark.parametrize("base, field, value", [
     ("sigmoid", "loss", ["half_sse"]),
@@ -481,7 +481,7 @@ def test_failure_mid_write_leaves_existing_file_untouched(tmp_path, monkeypatch)
         opened.append(f)
         return f
 
-    monkeypatch.setattr(engine.atomic.os, "fdopen", failing_fdopen)
+    monkeypatch.setattr(engine.files.atomic.os, "fdopen", failing_fdopen)
     with pytest.raises(OSError) as info:
         save(open_network("softmax"), path)
     assert info.value.errno == errno.ENOSPC
@@ -492,7 +492,7 @@ def test_failure_mid_write_leaves_existing_file_untouched(tmp_path, monkeypatch)
 
 def test_failure_mid_write_of_a_new_file_leaves_nothing(tmp_path, monkeypatch):
     real_fdopen = os.fdopen
-    monkeypatch.setattr(engine.atomic.os, "fdopen", lambda *a, **k: _FailingFile(real_fdopen(*a, **k)))
+    monkeypatch.setattr(engine.files.atomic.os, "fdopen", lambda *a, **k: _FailingFile(real_fdopen(*a, **k)))
     with pytest.raises(OSError):
         save(open_network("softmax"), tmp_path / "new.json")
     assert _folder(tmp_path) == []
@@ -508,7 +508,7 @@ def test_failure_before_the_rename_leaves_existing_file_untouched(tmp_path, monk
         calls.append(args)
         raise OSError(errno.EIO, f"simulated {step} failure")
 
-    monkeypatch.setattr(engine.atomic.os, step, fail)
+    monkeypatch.setattr(engine.files.atomic.os, step, fail)
     with pytest.raises(OSError):
         save(open_network("mazur"), path)
     assert calls, f"os.{step} was never called: the simulated failure did not happen"
@@ -525,7 +525,7 @@ def test_interrupted_save_leaves_existing_file_untouched(tmp_path, monkeypatch):
     def interrupt(fd):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(engine.atomic.os, "fsync", interrupt)
+    monkeypatch.setattr(engine.files.atomic.os, "fsync", interrupt)
     with pytest.raises(KeyboardInterrupt):
         save(open_network("mazur"), path)
     monkeypatch.undo()

@@ -11,8 +11,10 @@ import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtWidgets import QApplication
 
-from engine import netfile, open_network, outputmap
-from engine.maths import forward
+from engine.files import netfile
+from engine import open_network
+from engine.network import outputmap
+from engine.network.maths import forward
 from tests.spiral import spiral_network
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -134,8 +136,8 @@ def test_the_map_is_live_while_training(qtbot, make_window):
 
 
 def test_an_edited_weight_changes_the_map(qtbot, make_window):
-    from guiapp import commands
-    from guiapp.model import ValueRef
+    from guiapp.model import commands
+    from guiapp.model.session import ValueRef
 
     w = make_window("xor")
     before = w.output_map.shown_image().copy()
@@ -147,7 +149,7 @@ def test_an_edited_weight_changes_the_map(qtbot, make_window):
 
 
 def test_the_output_unit_shown_is_the_selected_one_or_else_the_one_chosen(qtbot, make_window):
-    from guiapp.model import UnitRef, ValueRef
+    from guiapp.model.session import UnitRef, ValueRef
 
     w = make_window("softmax")
     m, model = w.output_map, w.model
@@ -209,7 +211,7 @@ def test_hovering_reads_the_input_and_the_output_there(qtbot, make_window):
 
 
 def test_view_output_map_hides_it_computes_nothing_hidden_and_is_remembered(qtbot, make_window, monkeypatch):
-    from guiapp import outputmap as view
+    from guiapp.plots import outputmap as view
 
     w = make_window("xor")
     calls = []

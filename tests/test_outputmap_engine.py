@@ -1,4 +1,4 @@
-"""The output map's numbers (engine/outputmap.py): the engine's forward pass on a grid, equal
+"""The output map's numbers (engine/network/outputmap.py): the engine's forward pass on a grid, equal
 to what an iteration records for the same inputs and to PyTorch's forward pass."""
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 import torch
 
-from engine import Session, netfile, open_network, outputmap
-from engine.maths import forward
+from engine import Session, open_network
+from engine.files import netfile
+from engine.network import outputmap
+from engine.network.maths import forward
 from tests.spiral import spiral_network
 from tests.torch_reference import TorchNet, tensor
 

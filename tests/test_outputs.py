@@ -11,8 +11,8 @@ import time
 
 import pytest
 
-import engine.atomic
-from engine import cli
+import engine.files.atomic
+from engine.cli import main as cli
 from tests.helpers import ROOT, preset_data, run_cli, write_network
 
 
@@ -39,7 +39,7 @@ def run_main(args, capsys):
 def test_a_full_disk_on_one_output_names_it_and_changes_none(tmp_path, olds, capsys, monkeypatch, failing):
     real_fsync = os.fsync
     opened = {}
-    real_mkstemp = engine.atomic.tempfile.mkstemp
+    real_mkstemp = engine.files.atomic.tempfile.mkstemp
 
     def mkstemp(*a, **k):
         fd, tmp = real_mkstemp(*a, **k)
@@ -51,8 +51,8 @@ def test_a_full_disk_on_one_output_names_it_and_changes_none(tmp_path, olds, cap
             raise OSError(errno.ENOSPC, "No space left on device")
         return real_fsync(fd)
 
-    monkeypatch.setattr(engine.atomic.tempfile, "mkstemp", mkstemp)
-    monkeypatch.setattr(engine.atomic.os, "fsync", fsync)
+    monkeypatch.setattr(engine.files.atomic.tempfile, "mkstemp", mkstemp)
+    monkeypatch.setattr(engine.files.atomic.os, "fsync", fsync)
     status, out, err = run_main(["train", "mazur", "-n", "3", "--trace", olds["trace"], "--history", olds["history"],
                                  "--out", olds["out"]], capsys)
     assert status == cli.EXIT_WRITE
@@ -72,7 +72,7 @@ def test_every_command_says_a_full_disk_in_one_line_and_writes_nothing(tmp_path,
     def fsync(fd):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(engine.atomic.os, "fsync", fsync)
+    monkeypatch.setattr(engine.files.atomic.os, "fsync", fsync)
     path = tmp_path / args[-1]
     status, out, err = run_main(args[:-1] + [path], capsys)
     assert status == cli.EXIT_WRITE
@@ -88,7 +88,7 @@ def test_a_rename_that_fails_names_the_destination_not_the_temporary_file(tmp_pa
             raise OSError(errno.EPERM, "Operation not permitted")
         return real_replace(src, dst)
 
-    monkeypatch.setattr(engine.atomic.os, "replace", replace)
+    monkeypatch.setattr(engine.files.atomic.os, "replace", replace)
     status, out, err = run_main(["train", "mazur", "-n", "2", "--history", tmp_path / "h.csv"], capsys)
     assert status == cli.EXIT_WRITE
     assert f"{tmp_path / 'h.csv'}: --history: cannot be written: Operation not permitted" in err

@@ -62,7 +62,7 @@ def test_wheel_contains_the_presets(installed):
             assert member in names, sorted(n for n in names if "resources" in n)
             data = json.loads(z.read(member).decode("utf-8"))
             assert data["layers"] == preset_data(preset)["layers"]
-        assert "engine/__init__.py" in names and "engine/cli.py" in names
+        assert "engine/__init__.py" in names and "engine/cli/main.py" in names
 
 
 def test_installed_wheel_finds_its_presets_outside_the_checkout(installed, tmp_path):
@@ -72,7 +72,7 @@ def test_installed_wheel_finds_its_presets_outside_the_checkout(installed, tmp_p
     assert ROOT not in work.parents and work != ROOT
 
     r = _run_outside(site, work, "-c",
-                     "import json, engine, engine.presets as p; "
+                     "import json, engine, engine.files.presets as p; "
                      "print(json.dumps([engine.__file__, str(p.resources_dir()), p.names()]))")
     assert r.returncode == 0, r.stderr
     engine_file, resources, names = json.loads(r.stdout)

@@ -5,7 +5,7 @@ import pytest
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
-from engine import netfile
+from engine.files import netfile
 from tests.helpers import ROOT
 
 
@@ -16,7 +16,7 @@ def svg_texts(path) -> str:
 
 @pytest.mark.parametrize("subject", ["diagram", "whole"])
 def test_the_diagram_as_svg_and_png(qtbot, make_window, tmp_path, subject):
-    from guiapp import pictures
+    from guiapp.menus import pictures
 
     w = make_window("mazur")
     svg = tmp_path / "d.svg"
@@ -32,7 +32,7 @@ def test_the_diagram_as_svg_and_png(qtbot, make_window, tmp_path, subject):
 
 
 def test_the_whole_diagram_holds_every_unit_when_zoomed_in(qtbot, make_window, tmp_path):
-    from guiapp import pictures
+    from guiapp.menus import pictures
 
     w = make_window("xor")
     for _ in range(6):
@@ -45,7 +45,7 @@ def test_the_whole_diagram_holds_every_unit_when_zoomed_in(qtbot, make_window, t
 
 
 def test_the_loss_curve_as_png_and_svg(qtbot, make_window, tmp_path):
-    from guiapp import pictures
+    from guiapp.menus import pictures
 
     w = make_window("xor")
     w.model.train(50)
@@ -88,7 +88,7 @@ def test_copies_to_the_clipboard(qtbot, make_window):
 
 
 def test_the_output_map_as_png_and_svg(qtbot, make_window, tmp_path):
-    from guiapp import pictures
+    from guiapp.menus import pictures
 
     w = make_window("xor")
     w.model.train(30)

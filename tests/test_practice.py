@@ -1,4 +1,4 @@
-"""Practice mode (engine/practice.py, engine/practice_report.py, python -m engine practice): the
+"""Practice mode (engine/teaching/practice.py, engine/teaching/practice_report.py, python -m engine practice): the
 worked example's published figures accepted step by step, hints, reveal, skip, the filters, the
 score, the report, and the command driven through its standard input."""
 from __future__ import annotations
@@ -10,9 +10,9 @@ import json
 import pytest
 
 from engine import Session, open_network
-from engine import practice_report
-from engine.practice import OUTCOMES, Practice, rule
-from engine.tracecsv import TraceRows
+from engine.teaching import practice_report
+from engine.teaching.practice import OUTCOMES, Practice, rule
+from engine.record.tracecsv import TraceRows
 from tests.helpers import run_cli
 
 # The first iteration of the worked example as the article publishes it (9 digits; 4.. 10 where

@@ -67,7 +67,7 @@ def test_an_unrelated_value_hint_reveal_filter_and_report(qtbot, make_window, tm
     assert box.question.text().startswith("∂out_o1/∂net_o1 = ")
     assert "1 revealed" in box.score.text()
     path = tmp_path / "report.md"
-    monkeypatch.setattr("guiapp.practicebox.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), ""))
+    monkeypatch.setattr("guiapp.panels.practice.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), ""))
     qtbot.mouseClick(box.export, Qt.MouseButton.LeftButton)
     report = path.read_text()
     assert "∂E/∂out_o1" in report and "revealed" in report
@@ -76,8 +76,8 @@ def test_an_unrelated_value_hint_reveal_filter_and_report(qtbot, make_window, tm
 
 
 def test_the_chain_rule_of_the_selected_weight(qtbot, make_window):
-    from guiapp.model import ValueRef
-    from guiapp.practicebox import CHAIN
+    from guiapp.model.session import ValueRef
+    from guiapp.panels.practice import CHAIN
 
     w = make_window("mazur")
     box = start(qtbot, w)
@@ -130,8 +130,8 @@ def test_an_edit_where_practice_stands_is_judged_by_the_new_numbers(qtbot, make_
     """Found by the random-action test: practising net_h1 at the start of iteration 1, a hint
     asked, then w1 edited (the iteration starts again where practice stood): the box judges
     the next answer by the edited network's net_h1, not the one it had before."""
-    from guiapp import commands
-    from guiapp.model import ValueRef
+    from guiapp.model import commands
+    from guiapp.model.session import ValueRef
 
     w = make_window("mazur")
     box = start(qtbot, w)
@@ -150,8 +150,8 @@ def test_an_edit_where_practice_stands_is_judged_by_the_new_numbers(qtbot, make_
 def test_the_views_follow_practice_after_an_edit(qtbot, make_window):
     """Practising the backward pass, an edit starts the iteration again: practice moves the
     cursor on to the first value it asks, and the list of computations shows it there."""
-    from guiapp import commands
-    from guiapp.model import ValueRef
+    from guiapp.model import commands
+    from guiapp.model.session import ValueRef
 
     w = make_window("mazur")
     start(qtbot, w, "backward")

@@ -58,7 +58,8 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from engine import Session, netfile, open_network
+from engine import Session, open_network
+from engine.files import netfile
 
 SEQUENCES = 20  # in the default run (CI) ...
 LENGTH = 300  # ... of this many actions each
@@ -130,7 +131,7 @@ def draw(rng: random.Random) -> tuple:
         text = rng.choice(VALUES + INVALID[:2] + ("1", "0"))
         return kind, rng.choice(SAMPLE_OPS), rng.randrange(100), rng.randrange(10), text
     if kind == "generate":
-        from engine.datasets import DATASETS
+        from engine.files.datasets import DATASETS
 
         return kind, rng.choice(sorted(DATASETS)), rng.randint(1, 40), rng.choice((0.0, 0.1)), rng.randrange(5)
     if kind == "answer":
@@ -288,7 +289,7 @@ class Player:
         elif kind == "open_file":
             path = self.tmp / f"saved-{action[1]}.json"
             found = str(path) if path.exists() else ""  # no file yet: the dialog is cancelled
-            self.monkeypatch.setattr("guiapp.files.QFileDialog.getOpenFileName", lambda *a, **k: (found, ""))
+            self.monkeypatch.setattr("guiapp.menus.file.QFileDialog.getOpenFileName", lambda *a, **k: (found, ""))
             opened = self.opened_count
             w.actions["open"].trigger()
             if found and self.opened_count > opened:
@@ -298,7 +299,7 @@ class Player:
                 raise AssertionError(f"the window cannot open the network it saved: {self.messages[-1]}")
         elif kind == "save_as":
             path = str(self.tmp / f"saved-{action[1]}.json")
-            self.monkeypatch.setattr("guiapp.files.QFileDialog.getSaveFileName", lambda *a, **k: (path, ""))
+            self.monkeypatch.setattr("guiapp.menus.file.QFileDialog.getSaveFileName", lambda *a, **k: (path, ""))
             w.actions["save_as"].trigger()
         elif kind in ("export", "export_stop"):
             self.export(action[1], stop=kind == "export_stop")
@@ -356,13 +357,13 @@ class Player:
             QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
 
     def editor(self):
-        from guiapp.editor import ValueEditor
+        from guiapp.dialogs.editor import ValueEditor
 
         shown = [e for e in self.w.findChildren(ValueEditor) if e.isVisible()]
         return shown[-1] if shown else None
 
     def edit(self, what: str, k: int, text: str | None) -> None:
-        from guiapp.model import UnitRef, ValueRef
+        from guiapp.model.session import UnitRef, ValueRef
 
         w, s = self.w, self.s
         action = "edit_lr" if what == "lr" else "edit_selected"
@@ -396,7 +397,7 @@ class Player:
         (disabled ones cannot be chosen), then OK (if it can) or Cancel."""
         from PySide6.QtWidgets import QDialogButtonBox
 
-        from guiapp.structure import StructureDialog
+        from guiapp.dialogs.structure import StructureDialog
 
         self.w.actions["edit_structure" if kind == "structure" else "new_network"].trigger()
         shown = [d for d in self.w.findChildren(StructureDialog) if d.isVisible()]
@@ -445,7 +446,7 @@ class Player:
             editor.buttons[op].click()
 
     def generate(self, name: str, samples: int, noise: float, seed: int) -> None:
-        from guiapp.data import GenerateDialog
+        from guiapp.dialogs.data import GenerateDialog
 
         self.w.actions["generate_data"].trigger()
         shown = [d for d in self.w.findChildren(GenerateDialog) if d.isVisible()]
@@ -464,7 +465,7 @@ class Player:
         path = self.tmp / f"{name}.csv"
         if path.exists():
             path.unlink()
-        self.monkeypatch.setattr("guiapp.files.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), ""))
+        self.monkeypatch.setattr("guiapp.menus.file.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), ""))
         losses = s.history.values.copy()
         iterations = ([s.iteration] if name == "export_trace_current" else
                       list(range(max(s.first, s.iteration - s.trace.capacity + 1), s.iteration + 1)))
@@ -576,7 +577,7 @@ class Player:
     def replay(self) -> None:
         """Undo to the start, redo to the end, undo to the start again and redo back to where
         the stack was, through the Undo and Redo actions, checking every state on the way."""
-        from guiapp.commands import ChangeNetwork, Reset, SetValue
+        from guiapp.model.commands import ChangeNetwork, Reset, SetValue
 
         w, stack = self.w, self.w.undo_stack
         w.grab()  # paints the window (diagram, loss curve, panel) as it is now
@@ -679,7 +680,7 @@ def box_asks(box, label: str) -> bool:
 def apply(s: Session, c) -> Session:
     """What a command's redo does to the session, on another session: that one, or the new
     session of a new network."""
-    from guiapp.commands import ChangeNetwork, Reset, SetSamples
+    from guiapp.model.commands import ChangeNetwork, Reset, SetSamples
 
     if isinstance(c, Reset):
         s.reset()
@@ -723,7 +724,7 @@ def run_sequence(qtbot, tmp_path, monkeypatch, preset: str, actions: list[tuple]
     broken invariant (its message names the action)."""
     from guiapp.window import MainWindow
 
-    from guiapp import files
+    from guiapp.menus import file as files
 
     # Opening over a changed network asks Save/Discard/Cancel (a modal question): the random user
     # discards, as the sequence goes on with the network it opens.

@@ -158,7 +158,7 @@ def test_gradcheck_of_the_largest_network_reports_progress_and_can_be_interrupte
             "optimizer": {"name": "sgd", "learning_rate": 0.1},
             "samples": [{"input": [0.5] * 60, "target": [0.5] * 60}]}
     path = write_network(tmp_path / "largest.json", data)
-    from engine.gradcheck import gradcheck
+    from engine.session.gradcheck import gradcheck
 
     net = load(path)
     calls = []

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from engine import Network, Session, open_network
-from engine.network import samples_problems
+from engine.network.network import samples_problems
 
 
 def test_samples_of_the_same_count_recompute_the_current_iteration():

@@ -25,9 +25,11 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from engine import Session, netfile, open_network, pyexport
-from engine.activations import ACTIVATIONS
-from engine.losses import FUSED, LOSSES
+from engine import Session, open_network
+from engine.files import netfile
+from engine.scripts import pyexport
+from engine.concepts.activations import ACTIVATIONS
+from engine.concepts.losses import FUSED, LOSSES
 from tests.helpers import PRESETS, preset_data, run_cli, run_limited, write_network
 from tests.network_strategies import network_specs
 from tests.test_reliability import refused
@@ -408,7 +410,7 @@ def test_the_window_exports_the_network_as_the_current_iteration_starts(qtbot, m
     assert names[names.index("export_picture"):][:4] == ["export_picture", "|", "export_pytorch", "export_numpy"]
     for fmt in FORMATS:
         path = tmp_path / f"window_{fmt}.py"
-        monkeypatch.setattr("guiapp.files.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), ""))
+        monkeypatch.setattr("guiapp.menus.file.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), ""))
         w.actions[f"export_{fmt}"].trigger()
         message = w.statusBar().currentMessage()
         assert f"Wrote {path}" in message and "from iteration 21" in message

@@ -6,13 +6,14 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLineEdit
 
-from engine import Session, netfile, open_network
-from engine.maths import Params
+from engine import Session, open_network
+from engine.files import netfile
+from engine.network.maths import Params
 from tests.helpers import run_cli
 
 
 def dialog_of(w):
-    from guiapp.structure import StructureDialog
+    from guiapp.dialogs.structure import StructureDialog
 
     shown = [d for d in w.findChildren(StructureDialog) if d.isVisible()]
     assert len(shown) == 1, "the dialog did not open"
@@ -39,13 +40,13 @@ def type_number(qtbot, field: QLineEdit, text: str) -> None:
 
 
 def save(w, monkeypatch, path) -> None:
-    monkeypatch.setattr("guiapp.files.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), ""))
+    monkeypatch.setattr("guiapp.menus.file.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), ""))
     w.actions["save_as"].trigger()
 
 
 def edit(qtbot, w, ref, text: str) -> None:
     """Select a value and type it into the value editor, as with Enter in the diagram."""
-    from guiapp.editor import ValueEditor
+    from guiapp.dialogs.editor import ValueEditor
 
     w.model.set_selection(ref)
     w.actions["edit_selected"].trigger()
@@ -56,7 +57,7 @@ def edit(qtbot, w, ref, text: str) -> None:
 
 
 def test_the_worked_example_built_from_an_empty_new_network(qtbot, make_window, tmp_path, monkeypatch):
-    from guiapp.model import UnitRef, ValueRef
+    from guiapp.model.session import UnitRef, ValueRef
 
     w = make_window("xor")
     w.actions["new_network"].trigger()

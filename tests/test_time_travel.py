@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 
 from engine import Session, open_network
-from engine.compare import Comparison
-from engine.quantities import Key
-from engine.trace import CHECKPOINT_OVERHEAD, checkpoint_bytes
+from engine.record.compare import Comparison
+from engine.record.quantities import Key
+from engine.record.trace import CHECKPOINT_OVERHEAD, checkpoint_bytes
 
 from tests.helpers import run_cli
 
@@ -324,8 +324,8 @@ def test_going_to_past_iterations_shows_the_headless_trace(qtbot, make_window, t
 def test_an_edit_in_the_past_says_what_it_discards_and_undo_brings_it_back(qtbot, make_window):
     """Issue 12: editing a value at iteration 37 of 20,000 and undoing restores the
     20,000-iteration history exactly; redo is the branch again."""
-    from guiapp import commands
-    from guiapp.model import ValueRef
+    from guiapp.model import commands
+    from guiapp.model.session import ValueRef
 
     w = make_window("mazur")
     train_in_window(w, qtbot, 20_000)
@@ -357,7 +357,7 @@ def test_trajectories_in_the_window_are_the_recorded_values(qtbot, make_window, 
     """xor (momentum 0.9): w1 and the parameters of unit o1 shown, value then gradient then
     velocity, equal to the records; hover reads them; the current iteration is marked; the
     CSV export writes them exactly."""
-    from guiapp.model import UnitRef, ValueRef
+    from guiapp.model.session import UnitRef, ValueRef
 
     w = make_window("xor")
     train_in_window(w, qtbot, 1000)

@@ -46,8 +46,9 @@ import torch
 from hypothesis import HealthCheck, assume, currently_in_test_context, event, example, given, settings
 from hypothesis import strategies as st
 
-from engine import Session, netfile, open_network, presets
-from engine.gradcheck import TOLERANCE as GRADCHECK_TOLERANCE, gradcheck
+from engine import Session, open_network
+from engine.files import netfile, presets
+from engine.session.gradcheck import TOLERANCE as GRADCHECK_TOLERANCE, gradcheck
 from tests.helpers import ROOT
 from tests.network_strategies import LOSS_NAMES, network_specs
 from tests.torch_reference import (
@@ -471,7 +472,7 @@ def _gradcheck_against_torch(spec: dict):
 # Central differences with step h = 1e-6 carry a rounding error of about ulp(E)/h ≈ 2e-10·|E|
 # (a few ulps: 1e-9·|E|) besides the O(h²) truncation error. gradcheck measures each error
 # relative to the larger of |backprop| and |numeric|, but never to less than 1e-3·max(1, |E|)
-# (engine/gradcheck.py), so that noise does not swamp gradients near zero.
+# (engine/session/gradcheck.py), so that noise does not swamp gradients near zero.
 NOISE = 1e-9
 
 

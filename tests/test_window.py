@@ -10,7 +10,8 @@ import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QToolBar, QToolButton
 
-from engine import Session, netfile, open_network, presets
+from engine import Session, open_network
+from engine.files import netfile, presets
 from tests.helpers import run_cli
 
 NUMBER = re.compile(r"[−-]?\d+(?:\.\d+)?(?:e[−-]?\d+)?")
@@ -51,7 +52,7 @@ def train(qtbot, w, n: int, timeout=120_000) -> None:
 
 def open_editor(w):
     """The value editor the window shows, if any."""
-    from guiapp.editor import ValueEditor
+    from guiapp.dialogs.editor import ValueEditor
 
     shown = [e for e in w.findChildren(ValueEditor) if e.isVisible()]
     return shown[-1] if shown else None
@@ -377,19 +378,19 @@ def test_exported_trace_equals_the_headless_commands(qtbot, window, tmp_path, mo
     w = window
     train(qtbot, w, 20)  # iterations 1..20 done, 21 is current: 21 recorded
     path = tmp_path / "window.csv"
-    monkeypatch.setattr("guiapp.files.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), ""))
+    monkeypatch.setattr("guiapp.menus.file.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), ""))
     w.actions["export_trace"].trigger()
     qtbot.waitUntil(lambda: not w.model.busy, timeout=30_000)
     assert path.read_bytes() == headless_trace(tmp_path, "mazur", 21)
     current = tmp_path / "current.csv"
-    monkeypatch.setattr("guiapp.files.QFileDialog.getSaveFileName", lambda *a, **k: (str(current), ""))
+    monkeypatch.setattr("guiapp.menus.file.QFileDialog.getSaveFileName", lambda *a, **k: (str(current), ""))
     w.actions["export_trace_current"].trigger()
     qtbot.waitUntil(lambda: not w.model.busy, timeout=30_000)
     lines = current.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "iteration,sample,phase,quantity,layer,unit,source,label,formula,value"
     assert {line.split(",")[0] for line in lines[1:]} == {"21"}
     history = tmp_path / "loss.csv"
-    monkeypatch.setattr("guiapp.files.QFileDialog.getSaveFileName", lambda *a, **k: (str(history), ""))
+    monkeypatch.setattr("guiapp.menus.file.QFileDialog.getSaveFileName", lambda *a, **k: (str(history), ""))
     w.actions["export_history"].trigger()
     qtbot.waitUntil(lambda: not w.model.busy, timeout=30_000)
     rows = history.read_text().splitlines()
@@ -402,7 +403,7 @@ def test_open_save_and_presets(qtbot, window, tmp_path, monkeypatch):
     double_click_edge(qtbot, w, "w1")
     edit(qtbot, w, "0.125")
     target = tmp_path / "mine.json"
-    monkeypatch.setattr("guiapp.files.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr("guiapp.menus.file.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), ""))
     w.actions["save"].trigger()  # a preset has no file yet: Save asks where
     saved = netfile.load(target)
     assert saved.weights[0][0, 0] == 0.125
@@ -411,7 +412,7 @@ def test_open_save_and_presets(qtbot, window, tmp_path, monkeypatch):
     preset.trigger()
     assert w.model.session.net.sizes == [2, 3, 1]
     assert set(w.diagram.edges) >= {"w1", "w9", "b_o1"}
-    monkeypatch.setattr("guiapp.files.QFileDialog.getOpenFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr("guiapp.menus.file.QFileDialog.getOpenFileName", lambda *a, **k: (str(target), ""))
     w.actions["open"].trigger()
     assert w.model.session.net.sizes == [2, 2, 2]
     assert w.model.session.start_value(w.model.session.parameter("w1")) == 0.125
@@ -432,7 +433,7 @@ def test_an_invalid_network_file_is_refused_and_nothing_changes(qtbot, window, t
     data = json.loads(presets.path("mazur").read_text())
     data["weights"][1][0] = [0.4]
     bad.write_text(json.dumps(data))
-    monkeypatch.setattr("guiapp.files.QFileDialog.getOpenFileName", lambda *a, **k: (str(bad), ""))
+    monkeypatch.setattr("guiapp.menus.file.QFileDialog.getOpenFileName", lambda *a, **k: (str(bad), ""))
     w.actions["open"].trigger()
     title, text = last_message(w)
     assert str(bad) in text and "weights[1][0]" in text and "expected 2 numbers" in text
@@ -468,7 +469,7 @@ def test_a_disk_error_mid_export_leaves_no_file_and_the_old_one_intact(qtbot, wi
     folder.mkdir()
     path = folder / "trace.csv"
     path.write_text("the previous export\n")
-    from engine import tracecsv
+    from engine.record import tracecsv
 
     original = tracecsv.TraceRows.rows
     calls = []
@@ -504,7 +505,7 @@ def test_a_diverging_loss_stops_training_with_a_message(qtbot, make_window):
 
 
 def test_an_unexpected_error_is_shown_and_logged(qtbot, window):
-    from guiapp import errors
+    from guiapp.dialogs import errors
 
     try:
         raise RuntimeError("something unexpected")
@@ -818,7 +819,7 @@ def test_the_model_announces_only_real_changes(qtbot, make_window):
     with qtbot.waitSignal(m.digitsChanged) as digits:
         w.panel.digits.setValue(5)
     assert digits.args == [5] and m.digits == 5
-    from guiapp.model import ValueRef
+    from guiapp.model.session import ValueRef
 
     with qtbot.waitSignal(m.selectionChanged) as selection:
         m.set_selection(ValueRef("param", "w3"))
@@ -855,7 +856,7 @@ def test_the_first_window_fits_a_screen_smaller_than_its_default_size(qtbot, set
     1280×800 laptop is for 1400 wide): the window opens within the screen's free area, frame
     included, instead of running off it."""
     from engine import open_network
-    from guiapp.settings import DEFAULT_SIZE
+    from guiapp.model.settings import DEFAULT_SIZE
     from guiapp.window import MainWindow
 
     w = MainWindow(open_network("mazur"), "mazur")

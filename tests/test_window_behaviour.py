@@ -9,7 +9,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QFrame, QLabel, QMessageBox, QToolBar, QToolButton, QWidget
 
-from engine import netfile, presets
+from engine.files import netfile, presets
 
 
 def button(w, name: str):
@@ -35,7 +35,7 @@ def edit_value(qtbot, w, name: str, text: str) -> None:
 
 
 def open_editor(w):
-    from guiapp.editor import ValueEditor
+    from guiapp.dialogs.editor import ValueEditor
 
     shown = [e for e in w.findChildren(ValueEditor) if e.isVisible()]
     return shown[-1] if shown else None
@@ -135,7 +135,7 @@ def test_exporting_a_trace_shows_its_progress(qtbot, window, tmp_path, monkeypat
     click(qtbot, w, "train")
     qtbot.waitUntil(lambda: not w.model.busy, timeout=60_000)
     path = tmp_path / "trace.csv"
-    monkeypatch.setattr("guiapp.files.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), ""))
+    monkeypatch.setattr("guiapp.menus.file.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), ""))
     seen = []
     text = w.findChild(QLabel, "jobText")
     w.model.jobProgress.connect(lambda done, total: seen.append((w.progress.isVisible(), text.text())))
@@ -151,7 +151,7 @@ def test_exporting_a_trace_shows_its_progress(qtbot, window, tmp_path, monkeypat
 
 
 def test_progress_text():
-    from guiapp.jobs import duration, progress_text
+    from guiapp.model.jobs import duration, progress_text
 
     assert progress_text(12_345, 100_000, "iterations", 12_345 / 9_800) == \
         "12,345 of 100,000 iterations · 9,800/s · 9 s left"
@@ -228,7 +228,7 @@ def test_help_lists_each_action_by_its_name_with_its_usual_keys(qtbot, window):
 
 
 def test_about_says_the_version_and_credits_the_article(qtbot, window):
-    from guiapp.about import version
+    from guiapp.dialogs.about import version
 
     w = window
     w.actions["about"].trigger()
@@ -342,7 +342,7 @@ def test_the_learning_rate_editor_refuses_with_a_readable_message(qtbot, window,
 
 
 def test_the_editor_shows_names_as_they_are(qtbot):
-    from guiapp.editor import ValueEditor
+    from guiapp.dialogs.editor import ValueEditor
 
     editor = ValueEditor("<i>x</i>", 0.5)
     qtbot.addWidget(editor)
@@ -363,7 +363,7 @@ def answers(monkeypatch):
         asked.append((name, doing))
         return given.pop(0)
 
-    monkeypatch.setattr("guiapp.files.ask_to_save", ask)
+    monkeypatch.setattr("guiapp.menus.file.ask_to_save", ask)
     return asked, given
 
 
@@ -384,7 +384,7 @@ def test_quitting_a_changed_network_asks_to_save(qtbot, make_window, answers, an
     asked, given = answers
     w = changed_window(qtbot, make_window)
     target = tmp_path / "saved.json"
-    monkeypatch.setattr("guiapp.files.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr("guiapp.menus.file.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), ""))
     given.append(answer)
     w.actions["quit"].trigger()
     assert asked == [("mazur", "closing")]
@@ -401,7 +401,7 @@ def test_quitting_a_changed_network_asks_to_save(qtbot, make_window, answers, an
 def test_a_save_that_does_not_happen_cancels_the_quit(qtbot, make_window, answers, monkeypatch):
     asked, given = answers
     w = changed_window(qtbot, make_window)
-    monkeypatch.setattr("guiapp.files.QFileDialog.getSaveFileName", lambda *a, **k: ("", ""))
+    monkeypatch.setattr("guiapp.menus.file.QFileDialog.getSaveFileName", lambda *a, **k: ("", ""))
     given.append(Answer.Save)
     assert not w.close() and w.isVisible() and "*" in w.windowTitle()
 
@@ -413,9 +413,9 @@ def test_opening_over_a_changed_network_asks_to_save(qtbot, make_window, answers
     saved = tmp_path / "saved.json"
     other = tmp_path / "other.json"
     other.write_text(presets.path("xor").read_text())
-    monkeypatch.setattr("guiapp.files.QFileDialog.getSaveFileName", lambda *a, **k: (str(saved), ""))
+    monkeypatch.setattr("guiapp.menus.file.QFileDialog.getSaveFileName", lambda *a, **k: (str(saved), ""))
     chosen = []
-    monkeypatch.setattr("guiapp.files.QFileDialog.getOpenFileName",
+    monkeypatch.setattr("guiapp.menus.file.QFileDialog.getOpenFileName",
                         lambda *a, **k: chosen.append(1) or (str(other), ""))
     given.append(answer)
     w.actions["open"].trigger()
@@ -434,7 +434,7 @@ def test_opening_a_preset_over_a_changed_network_asks_to_save(qtbot, make_window
     asked, given = answers
     w = changed_window(qtbot, make_window)
     saved = tmp_path / "saved.json"
-    monkeypatch.setattr("guiapp.files.QFileDialog.getSaveFileName", lambda *a, **k: (str(saved), ""))
+    monkeypatch.setattr("guiapp.menus.file.QFileDialog.getSaveFileName", lambda *a, **k: (str(saved), ""))
     given.append(answer)
     next(a for a in w.presets_menu.actions() if a.objectName() == "preset:xor").trigger()
     assert asked == [("mazur", "opening the preset xor")]
@@ -484,7 +484,7 @@ def test_open_recent(qtbot, window, tmp_path, monkeypatch):
     assert shown[0].text() == "&1 net11 && co.json"  # the name as it is, "&" not a mnemonic
     # saving puts the file first too
     saved = tmp_path / "saved.json"
-    monkeypatch.setattr("guiapp.files.QFileDialog.getSaveFileName", lambda *a, **k: (str(saved), ""))
+    monkeypatch.setattr("guiapp.menus.file.QFileDialog.getSaveFileName", lambda *a, **k: (str(saved), ""))
     w.actions["save_as"].trigger()
     assert recent_actions(w)[0].toolTip() == str(saved.resolve())
     # opening one from the menu
@@ -607,7 +607,7 @@ def test_an_undo_that_cannot_be_done_changes_nothing_and_says_why(qtbot, make_wi
     session and the undo stack exactly as they were, with a message."""
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from guiapp import commands
+    from guiapp.model import commands
 
     w = make_window("mazur")
     s = w.model.session
@@ -647,7 +647,7 @@ def test_an_undo_that_cannot_be_done_changes_nothing_and_says_why(qtbot, make_wi
 ])
 def test_the_editor_refuses_a_target_the_network_file_refuses(qtbot, make_window, preset, unit, typed, reason):
     """What is edited can be saved and opened again: a target follows the file's rules."""
-    from guiapp.model import UnitRef
+    from guiapp.model.session import UnitRef
 
     w = make_window(preset)
     s = w.model.session

@@ -7,7 +7,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QGraphicsItem, QLabel
 
-from engine import netfile, open_network
+from engine.files import netfile
+from engine import open_network
 
 ROOT = Path(__file__).resolve().parents[1]
 DEEP = str(ROOT / "tests" / "data" / "3-4-4-2.json")
@@ -99,7 +100,7 @@ def test_the_diagram_zoom_has_keys_of_its_own(qtbot, window):
 # -- the diagram ------------------------------------------------------------------------------
 
 def test_clicking_the_middle_of_a_bias_unit_selects_it(qtbot, window):
-    from guiapp.model import BiasUnitRef
+    from guiapp.model.session import BiasUnitRef
 
     w = window
     b1 = w.diagram.bias_units[1]
@@ -111,7 +112,7 @@ def test_clicking_the_middle_of_a_bias_unit_selects_it(qtbot, window):
     text = w.panel.selected.toPlainText()
     assert "b_h1 = 0.35" in text and "b_h2 = 0.35" in text and "frozen" in text
     w.actions["edit_selected"].trigger()  # a bias unit's output is always 1: nothing to edit
-    from guiapp.editor import ValueEditor
+    from guiapp.dialogs.editor import ValueEditor
 
     assert not [e for e in w.findChildren(ValueEditor) if e.isVisible()]
 
@@ -171,7 +172,7 @@ def test_every_tag_sits_on_its_edge_readable_and_clear_of_the_others(qtbot, make
     before = {n: e.tag.scenePos() for n, e in d.edges.items()}
     w.model.finish_iteration()  # every tag at its largest: values, gradients, w⁺
     assert {n: e.tag.scenePos() for n, e in d.edges.items()} == before  # the layout stays put
-    from guiapp.diagram import MIN_TEXT_PX
+    from guiapp.diagram.view import MIN_TEXT_PX
 
     assert d.labels_shown() and d.text_px() >= MIN_TEXT_PX  # readable without zooming
     for n, e in d.edges.items():
@@ -185,7 +186,7 @@ def test_every_tag_sits_on_its_edge_readable_and_clear_of_the_others(qtbot, make
 
 
 def test_an_input_edited_to_a_long_number_gets_room(window):
-    from guiapp.model import ValueRef
+    from guiapp.model.session import ValueRef
 
     window.model.write(ValueRef("input", (0, 0)), -0.000123456789123)
     assert window.diagram.units[(0, 0)].values.text() == "i1 = −0.000123456789"
@@ -193,8 +194,8 @@ def test_an_input_edited_to_a_long_number_gets_room(window):
 
 
 def test_what_a_crowded_tag_leaves_out_shows_on_demand(qtbot, make_window):
-    from guiapp.diagram_layout import NAMES
-    from guiapp.model import ValueRef
+    from guiapp.diagram.layout import NAMES
+    from guiapp.model.session import ValueRef
 
     w = make_window(DEEP, size=(1024, 700))
     d = w.diagram
@@ -217,7 +218,7 @@ def test_what_a_crowded_tag_leaves_out_shows_on_demand(qtbot, make_window):
 
 
 def test_a_negative_weight_is_dashed(window):
-    from guiapp.model import ValueRef
+    from guiapp.model.session import ValueRef
 
     d = window.diagram
     window.model.write(ValueRef("param", "w2"), -0.2)
@@ -255,7 +256,7 @@ def test_seed_notebook_does_not_look_like_mazur(make_window):
 
 
 def test_the_learning_rate_is_edited_from_the_header(qtbot, window):
-    from guiapp.editor import ValueEditor
+    from guiapp.dialogs.editor import ValueEditor
 
     w = window
     w.header.linkActivated.emit("lr")
@@ -299,8 +300,8 @@ def _line_ends(browser) -> list[str]:
 
 
 def test_formulas_break_only_between_terms(qtbot, make_window):
-    from guiapp.model import ValueRef
-    from guiapp.panel import WORD_JOINER
+    from guiapp.model.session import ValueRef
+    from guiapp.panels.side import WORD_JOINER
 
     w = make_window(size=(1024, 700))
     go_to(w, lambda step: step.quantity == "grad_w_sample" and step.layer == 1 and step.unit == 0)
@@ -332,7 +333,7 @@ def _paragraph_end(browser, line_text: str) -> bool:
 
 
 def test_unbreakable_joins_symbols_and_breaks_at_operators():
-    from guiapp.panel import NBSP, WORD_JOINER, unbreakable
+    from guiapp.panels.side import NBSP, WORD_JOINER, unbreakable
 
     j = WORD_JOINER.join
     assert unbreakable("∂E/∂w1 = a·b + c × d") == (f"{j('∂E/∂w1')}{NBSP}= {j('a·b')} +{NBSP}c ×{NBSP}d")
@@ -340,7 +341,7 @@ def test_unbreakable_joins_symbols_and_breaks_at_operators():
 
 
 def test_the_selected_box_gives_its_room_away_when_empty(qtbot, window):
-    from guiapp.model import ValueRef
+    from guiapp.model.session import ValueRef
 
     w = window
     w.model.set_selection(None)

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from engine import Session, open_network
+from engine.teaching import chainrule
 from tests.helpers import published
 
 
@@ -53,7 +54,7 @@ def test_backward_pass_as_published(session):
 
 
 def test_the_paths_into_h1_as_published(session):
-    node = session.breakdown(session.parameter("w1"))
+    node = chainrule.gradient(session.net, session.record, session.parameter("w1"))
     paths = node.find("∂E_total/∂out_h1")
     assert [c.symbol for c in paths.children] == ["∂E_o1/∂out_h1", "∂E_o2/∂out_h1"]
     assert paths.children[0].value == published(0.055399425)

@@ -6,7 +6,7 @@ nn.BCELoss, nn.CrossEntropyLoss with probability targets; half_sse has no torch 
 is ½·Σ(t−o)² in torch ops), every derivative with torch.autograd, and every update with
 torch.optim.SGD. Nothing is taken from the engine except the network's starting values.
 
-Conventions match the engine's record (see engine/layout.py): arrays are numpy float64,
+Conventions match the engine's record (see engine/record/layout.py): arrays are numpy float64,
 layers are 1-based (index 0 of the per-layer lists is layer 1), and the backward-pass
 quantities dE_dout, dout_dnet and delta are derivatives of the per-sample loss E_s.
 """

@@ -1,0 +1,136 @@
+"""The headless command: python -m engine {train,gradcheck,presets,new,explain,export,practice}.
+
+Exit status: 0 done; 1 a gradient check failed; 2 bad input (the network file or the
+options), nothing done and no file written; 3 training stopped because the loss became
+NaN or infinite (what was computed up to there is written); 4 an output file could not be
+written.
+"""
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+
+import numpy as np
+
+from engine.cli import explain as cli_explain, export as cli_export, new as cli_new, practice as cli_practice
+from engine.cli import train as cli_train
+from engine.cli.loader import TerminalProgress, load_network, output_paths
+from engine.files import presets
+from engine.cli.terminal import EXIT_BAD_INPUT, EXIT_WRITE, say
+from engine.files.atomic import OutputError
+from engine.session.gradcheck import gradcheck
+from engine.files.netfile import NetworkFileError, load
+from engine.network.network import summary as describe_network
+
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line and status 2, like a bad network file
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m engine", description="Backprop Stepper without a window.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    cli_train.add_parser(sub)
+    check = sub.add_parser("gradcheck", help="compare backprop gradients with central differences")
+    check.add_argument("network")
+    sub.add_parser("presets", help="list the networks that come with the application")
+    cli_new.add_parser(sub)
+    cli_explain.add_parser(sub)
+    cli_export.add_parser(sub)
+    cli_practice.add_parser(sub)
+    return parser
+
+
+def cmd_gradcheck(args) -> int:
+    net = load_network(args.network)
+    iteration = 1 if net.state is None else net.state.iteration  # a saved network: the iteration it stopped at
+    say(f"{args.network}: {describe_network(net)}" + (f", iteration {iteration:,}" if iteration > 1 else ""))
+    progress = TerminalProgress(len(net.parameters()), unit="parameter", at_least=2048)
+    try:
+        result = gradcheck(net, iteration, progress=lambda done, total: progress.update(done))
+    finally:
+        progress.finish()
+    width = max(len(c.name) for c in result.checks)
+    say(f"{'parameter':<{width}}  {'backprop':>24}  {'central difference':>24}  relative error")
+    for c in result.checks:
+        say(f"{c.name:<{width}}  {c.backprop!r:>24}  {c.numeric!r:>24}  {c.relative_error:.3e}")
+    worst = result.worst
+    verdict = "passed" if result.passed else "FAILED"
+    say(f"largest relative error: {worst.relative_error:.3e} ({worst.name}); {verdict}")
+    return 0 if result.passed else 1
+
+
+def cmd_new(args) -> int:
+    return cli_new.cmd_new(args, output_paths(args, "")["--out"])
+
+
+def cmd_explain(args) -> int:
+    network = str(presets.resolve(args.network))
+    return cli_explain.cmd_explain(args, output_paths(args, network)["--output"])
+
+
+def cmd_export(args) -> int:
+    cli_export.check(args)
+    network = str(presets.resolve(args.network))
+    out = output_paths(args, network, "being exported")["--out"]
+    return cli_export.cmd_export(args, load_network(args.network), out)
+
+
+def cmd_practice(args) -> int:
+    return cli_practice.cmd_practice(args, load_network)
+
+
+def cmd_presets(args) -> int:
+    for name in presets.names():
+        net = load(presets.path(name))
+        say(f"{name:<14} {net.name or ''}: {describe_network(net)}")
+    return 0
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP: unwinds like Ctrl+C, so that no temporary file is left behind."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminate(signum, frame):
+    raise Terminated(signum)
+
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            previous[sig] = signal.signal(sig, _terminate)
+    try:
+        return _run(args)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _run(args) -> int:
+    command = {"train": cli_train.cmd_train, "gradcheck": cmd_gradcheck, "presets": cmd_presets, "new": cmd_new,
+               "explain": cmd_explain, "export": cmd_export, "practice": cmd_practice}[args.command]
+    try:
+        with np.errstate(all="ignore"):
+            return command(args)
+    except NetworkFileError as e:
+        say(f"error: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OutputError as e:  # an output that could not be written, before any was renamed over its file
+        say(f"error: {e}; no output file was changed", file=sys.stderr)
+        return EXIT_WRITE
+    except KeyboardInterrupt:
+        say("\ninterrupted; no output file was changed", file=sys.stderr)
+        return 130
+    except Terminated as e:
+        say(f"\n{signal.Signals(e.signum).name}: stopped; no output file was changed", file=sys.stderr)
+        return 128 + e.signum

@@ -1,0 +1,140 @@
+"""python -m engine new: a network file built from choices, as New network builds it.
+
+    python -m engine new --layers 2,4,1 --activations tanh,sigmoid --loss bce
+        [--learning-rate LR] [--momentum M] [--batch-size B] [--seed S] [--frozen-biases]
+        [--update-order simultaneous|sequential] [--name TEXT]
+        [--dataset NAME [--samples N] [--noise X] | --csv FILE --inputs COLUMNS --targets COLUMNS
+         [--scale none|standard|minmax]]
+        --out NET.json
+
+Without data, the network gets one sample of zeros (engine.files.design.default_samples), as a new
+network in the window does. The file written is an ordinary network file: explicit weights
+and biases drawn from the seed, the samples, and a description of where they came from.
+"""
+from __future__ import annotations
+
+import argparse
+
+from engine.files.atomic import Outputs
+from engine.cli.terminal import say
+from engine.files import csvdata, datasets
+from engine.files.csvdata import SCALES
+from engine.files.datasets import DATASETS
+from engine.files.design import Design, build, default_samples, problems
+from engine.files.netfile import NetworkFileError, dumps
+from engine.network.network import UPDATE_ORDERS
+from engine.network.targets import Data, OutputsMismatch
+
+DEFAULT_SAMPLES = 200  # of --dataset
+
+# the option that sets each field of a design (what a refusal names; engine.files.design.problems)
+OPTIONS = {"sizes": "--layers", "activations": "--activations", "loss": "--loss", "learning_rate": "--learning-rate",
+           "momentum": "--momentum", "batch_size": "--batch-size", "seed": "--seed", "update_order": "--update-order",
+           "train_biases": "--frozen-biases"}
+
+
+def _list(kind):
+    def parse(text: str) -> list:
+        try:
+            return [kind(v.strip()) for v in text.split(",")]
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a comma-separated list, found {text!r}") from None
+    return parse
+
+
+def add_parser(sub) -> None:
+    new = sub.add_parser("new", help="write a network file of your own design (as Network ▸ New network does)")
+    new.add_argument("--layers", type=_list(int), required=True, metavar="N,N,...",
+                     help="units per layer, inputs first: 2,4,1")
+    new.add_argument("--activations", type=_list(str), required=True, metavar="NAME,...",
+                     help="one per layer after the inputs: tanh,sigmoid")
+    new.add_argument("--loss", required=True, help="half_sse, mse, bce or cross_entropy")
+    new.add_argument("--learning-rate", type=float, default=0.5, metavar="LR", help="default 0.5")
+    new.add_argument("--momentum", type=float, default=0.0, metavar="M", help="default 0")
+    new.add_argument("--batch-size", type=int, default=None, metavar="B", help="default: every sample in each update")
+    new.add_argument("--seed", type=int, default=0, metavar="S",
+                     help="of the random start values and of --dataset (default 0)")
+    new.add_argument("--frozen-biases", action="store_true", help="biases are not trained")
+    new.add_argument("--update-order", choices=UPDATE_ORDERS, default="simultaneous")
+    new.add_argument("--name", default="", help="the network's name")
+    data = new.add_mutually_exclusive_group()
+    data.add_argument("--dataset", choices=list(DATASETS), help="a generated data set (see the README)")
+    data.add_argument("--csv", metavar="FILE", help="samples from a CSV file (with --inputs and --targets)")
+    new.add_argument("--samples", type=int, metavar="N", help=f"samples of --dataset (default {DEFAULT_SAMPLES})")
+    new.add_argument("--noise", type=float, metavar="X", help="noise of --dataset (default 0)")
+    new.add_argument("--inputs", metavar="COLUMNS", help="input columns of --csv: names or numbers, 1-4 ranges")
+    new.add_argument("--targets", metavar="COLUMNS", help="target columns of --csv (one column of classes: one-hot)")
+    new.add_argument("--scale", choices=SCALES, help="scaling of the --csv inputs (default none)")
+    new.add_argument("--out", required=True, metavar="NET.json", help="the network file to write")
+
+
+def field_option(field: str) -> str:
+    """The option that sets a design's field: "sizes[1]" is "--layers (entry 2)"."""
+    name, _, index = field.partition("[")
+    option = OPTIONS.get(name, field)
+    if index.rstrip("]").isdigit():
+        option += f" (entry {int(index.rstrip(']')) + 1})"
+    return option
+
+
+def _data(args) -> Data | None:
+    """The samples the options ask for, read and checked in full (None: the default sample)."""
+    for option, source in (("samples", "--dataset"), ("noise", "--dataset"), ("inputs", "--csv"),
+                           ("targets", "--csv"), ("scale", "--csv")):
+        if getattr(args, option) is not None and getattr(args, source[2:]) is None:
+            raise NetworkFileError("new", f"--{option}", f"goes with {source}")
+    if args.csv is not None:
+        if not args.inputs or not args.targets:
+            raise NetworkFileError("new", "--csv", "needs --inputs COLUMNS and --targets COLUMNS")
+        try:
+            return csvdata.select(csvdata.read(args.csv), args.inputs, args.targets, args.scale or "none")
+        except csvdata.CsvError as e:
+            raise NetworkFileError("new", "--csv", str(e)) from None
+    if args.dataset is not None:
+        samples = DEFAULT_SAMPLES if args.samples is None else args.samples
+        try:
+            return datasets.generate(args.dataset, samples, args.noise or 0.0, args.seed)
+        except ValueError as e:
+            raise NetworkFileError("new", "--dataset", str(e)) from None
+    return None
+
+
+def _refuse(found: list[tuple[str, str]]) -> None:
+    for field, reason in found[:1]:
+        raise NetworkFileError("new", field_option(field), reason)
+
+
+def cmd_new(args, out) -> int:
+    """`out`: the checked path of --out."""
+    design = Design(sizes=args.layers, activations=args.activations, loss=args.loss,
+                    learning_rate=args.learning_rate, momentum=args.momentum, batch_size=args.batch_size,
+                    train_biases=not args.frozen_biases, update_order=args.update_order, seed=args.seed)
+    _refuse(problems(design))
+    data = _data(args)
+    if data is None:
+        inputs, targets = default_samples(design.sizes, design.loss)
+        description = ""
+    else:
+        if data.n_inputs != design.sizes[0]:
+            raise NetworkFileError("new", "--layers", f"the data has {data.n_inputs} input column"
+                                   f"{'s' if data.n_inputs != 1 else ''}: the first layer needs {data.n_inputs} "
+                                   f"unit{'s' if data.n_inputs != 1 else ''}, not {design.sizes[0]}")
+        try:
+            targets = data.targets(design.sizes[-1], design.loss)
+        except OutputsMismatch as e:
+            raise NetworkFileError("new", "--layers", f"the last layer: {e}") from None
+        except ValueError as e:  # a target the loss cannot take
+            raise NetworkFileError("new", "--csv" if args.csv else "--dataset", f"{data.description}: {e}") from None
+        inputs, description = data.inputs, data.description
+        _refuse(problems(design, data.n_samples))  # the limits, with this many samples
+    net = build(design, inputs, targets, name=args.name, description=description)
+    outputs = Outputs()
+    try:
+        with outputs.open(out, "--out") as f:
+            f.write(dumps(net))
+        outputs.commit()
+    finally:
+        outputs.discard()
+    say(f"wrote {args.out}: {'-'.join(map(str, design.sizes))} {'/'.join(design.activations)}, {design.loss}, "
+          f"{net.n_samples} sample{'s' if net.n_samples != 1 else ''}")
+    return 0

@@ -1,0 +1,192 @@
+"""python -m engine train: train a network and write its trace, loss history, trajectories and
+the trained network."""
+from __future__ import annotations
+
+import contextlib
+import csv
+import sys
+import time
+
+import numpy as np
+
+from engine.cli.loader import TerminalProgress, load_network, output_paths
+from engine.cli.terminal import EXIT_DIVERGED, say
+from engine.files import presets
+from engine.files.atomic import Outputs
+from engine.files.netfile import NetworkFileError, dumps
+from engine.network.network import UPDATE_ORDERS, summary as describe_network
+from engine.record.tracecsv import COLUMNS, ENCODING, TraceRows
+from engine.session import trajectory
+from engine.session.export import history_to
+from engine.session.session import MAX_ITERATIONS, Session, TrainingDiverged
+
+
+def add_parser(sub) -> None:
+    train = sub.add_parser("train", help="train a network and write its trace, loss history and trained network")
+    train.add_argument("network", help="a network file (JSON) or a preset name (see: presets)")
+    train.add_argument("--iterations", "-n", type=int, required=True, help="number of updates")
+    train.add_argument("--trace", metavar="T.csv", help="write every quantity of every iteration")
+    train.add_argument("--history", metavar="H.csv", help="write iteration,loss")
+    train.add_argument("--out", metavar="TRAINED.json", help="write the trained network")
+    train.add_argument("--update-order", choices=UPDATE_ORDERS, help="override the file's update order")
+    train.add_argument("--trace-iterations", metavar="LIST",
+                       help="with --trace: only these iterations, e.g. 1,37,9999-10000 (bounded memory)")
+    train.add_argument("--trajectories", metavar="J.csv",
+                       help="write each parameter's value, gradient and velocity at every iteration (as the window's "
+                            "File > Export trajectories; one iteration in 2, 4, ... beyond 32 MB)")
+    train.add_argument("--parameters", metavar="LIST", help="with --trajectories: only these, e.g. w1,w5,b_o1")
+
+
+def cmd_train(args) -> int:
+    if not 1 <= args.iterations <= MAX_ITERATIONS:
+        raise NetworkFileError("--iterations", "value", f"must be from 1 to {MAX_ITERATIONS:,} (the loss of every "
+                               f"iteration is kept, 8 bytes each), found {args.iterations:,}")
+    network = str(presets.resolve(args.network))
+    if args.trace_iterations is not None and not args.trace:
+        raise NetworkFileError("--trace-iterations", "value", "goes with --trace T.csv")
+    if args.parameters is not None and not args.trajectories:
+        raise NetworkFileError("--parameters", "value", "goes with --trajectories J.csv")
+    net = load_network(args.network, args.update_order)
+    names = [p.name for p in net.parameters()]
+    try:
+        traced = trajectory.chosen(names, args.parameters)
+    except ValueError as e:
+        raise NetworkFileError("--parameters", "value", str(e)) from None
+    start = 1 if net.state is None else net.state.iteration  # a saved network goes on where it stopped
+    end = start + args.iterations  # the iteration the session ends at
+    listed = None
+    if args.trace_iterations is not None:
+        listed = iteration_ranges(args.trace_iterations, start, end - 1)
+    paths = output_paths(args, network)
+    say(f"{args.network}: {describe_network(net)}" + (f", from iteration {start:,}" if start > 1 else ""))
+    session = Session(net)
+    first_loss = session.loss
+    progress = TerminalProgress(args.iterations)
+    started = time.perf_counter()
+    diverged = None
+    written = 0
+    status = 0
+    outputs = Outputs()  # every output written together, once all are complete
+    try:
+        trace_path = paths.get("--trace")
+        with outputs.open(trace_path, "--trace", ENCODING) if trace_path else contextlib.nullcontext() as trace_file:
+            rows = TraceRows(session.net, session.layout) if trace_file else None
+            writer = csv.writer(trace_file, lineterminator="\n") if trace_file else None
+            if writer:
+                writer.writerow(COLUMNS)
+            try:
+                if listed is not None:
+                    for step in _train_listed(session, end, listed, writer, rows):
+                        progress.update(step - start + 1)
+                    written = sum(min(last, session.iteration - 1) - first + 1 for first, last in listed
+                                  if first <= session.iteration - 1)
+                else:
+                    for step in session.train(args.iterations, record_all=bool(trace_file)):
+                        progress.update(step.done)
+                        if writer:
+                            written = _write_new(writer, rows, session, written)
+            except TrainingDiverged as e:
+                diverged = e
+            finally:
+                progress.finish()
+            if writer and listed is None:
+                written = _write_new(writer, rows, session, written)
+        elapsed = time.perf_counter() - started
+        done = session.iteration - 1  # the last iteration trained
+        count = done - start + 1
+        history = session.history.values.copy()
+        if diverged:
+            session.rewind_to_finite()
+        say(f"trained {count:,} iteration{'s' if count != 1 else ''} in {elapsed:.2f} s")
+        say(f"loss at iteration {start:,}: {first_loss!r}")
+        if diverged:
+            say(f"error: {diverged}", file=sys.stderr)
+            status = EXIT_DIVERGED
+        else:
+            say(f"loss at iteration {done:,}: {float(history[done - 1])!r}")
+            say(f"loss after the last update: {session.loss!r}")
+            outs = session.record["out", net.depth]
+            for k, s in enumerate(session.record.samples):
+                say(f"outputs for sample {int(s) + 1}: " + ", ".join(repr(float(v)) for v in outs[k]))
+        done_lines = []
+        if "--history" in paths:
+            with outputs.open(paths["--history"], "--history") as f:
+                for _ in history_to(f, history[: diverged.stopped_at if diverged else done]):
+                    pass
+            done_lines.append(f"wrote {args.history}")
+        if trace_path:
+            done_lines.append(f"wrote {args.trace} ({written:,} iterations, {written * len(rows):,} rows)")
+        if "--trajectories" in paths:
+            paths_kept = session.trajectories
+            with outputs.open(paths["--trajectories"], "--trajectories") as f:
+                for _ in trajectory.write_rows(f, paths_kept, [names[i] for i in traced], traced):
+                    pass
+            every = "" if paths_kept.stride == 1 else f"; one iteration in {paths_kept.stride:,}, to keep 32 MB"
+            done_lines.append(f"wrote {args.trajectories} ({len(traced):,} parameter{'s' if len(traced) != 1 else ''}, "
+                              f"{len(paths_kept):,} iterations{every})")
+        if "--out" in paths:
+            trained = session.current_network()
+            if all(np.isfinite(a).all() for a in trained.weights + trained.biases):
+                with outputs.open(paths["--out"], "--out") as f:
+                    f.write(dumps(trained))
+                updates = session.iteration - 1
+                last = " (the last whose parameters are finite)" if diverged else ""
+                done_lines.append(f"wrote {args.out} (the network after {updates:,} update{'s' if updates != 1 else ''}{last})")
+            else:
+                say(f"{args.out} not written: the parameters are no longer finite", file=sys.stderr)
+                status = status or EXIT_DIVERGED
+        outputs.commit()
+        for line in done_lines:
+            say(line)
+    finally:
+        outputs.discard()
+    return status
+
+
+def iteration_ranges(text: str, lowest: int, n: int) -> list[tuple[int, int]]:
+    """ "1,37,9999-10000" -> [(1, 1), (37, 37), (9999, 10000)]: sorted, merged, each within
+    lowest..n (the iterations a run trains)."""
+    ranges = []
+    for part in (p.strip() for p in text.split(",")):
+        bounds = part.split("-")
+        if not part or len(bounds) > 2 or not all(b.strip().isdigit() for b in bounds):
+            raise NetworkFileError("--trace-iterations", "value",
+                                   f"expected iterations and ranges such as 1,37,9999-10000, found {part[:40]!r}")
+        first, last = int(bounds[0]), int(bounds[-1])
+        if not lowest <= first <= last <= n:
+            raise NetworkFileError("--trace-iterations", "value",
+                                   f"{part}: iterations run from {lowest:,} to {n:,} (--iterations), first to last")
+        ranges.append((first, last))
+    ranges.sort()
+    merged = [ranges[0]]
+    for first, last in ranges[1:]:
+        if first <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(last, merged[-1][1]))
+        else:
+            merged.append((first, last))
+    return merged
+
+
+def _train_listed(session: Session, end: int, listed: list[tuple[int, int]], writer, rows: TraceRows):
+    """Train up to iteration `end`, writing the full record of the listed ones only: the session
+    trains unrecorded up to each, which it then computes in full as it starts it (the same
+    numbers as a full trace). Yields the iterations done."""
+    for first, last in listed:
+        for k in range(first, last + 1):
+            if k > session.iteration:
+                for step in session.train(k - session.iteration):
+                    yield session.iteration - 1
+            writer.writerows(rows.rows(session.record))
+    if session.iteration < end:
+        for step in session.train(end - session.iteration):
+            yield session.iteration - 1
+
+
+def _write_new(writer, rows: TraceRows, session: Session, written: int) -> int:
+    """Write the recorded iterations that are complete and not yet written."""
+    last_complete = session.iteration - 1
+    first = written + 1
+    for rec in session.trace.records(first, last_complete):
+        writer.writerows(rows.rows(rec))
+        written = rec.iteration
+    return written

@@ -1,0 +1,5 @@
+"""The concepts a network is made of, each owning its facts: activations and losses (their
+names, maths, derivatives and formula texts), and the formula text itself (`formula`: one
+expression written from symbols or from numbers; `mathtext`: that text as LaTeX or HTML).
+
+May import: numpy and the standard library only (the bottom layer of the engine)."""

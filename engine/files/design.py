@@ -1,0 +1,273 @@
+"""What "New network" and "Edit structure" choose, as data (`Design`), and the network built
+from it (`build`).
+
+Every rule is the network file's: `problems` and `unavailable` call the same functions as
+`netfile.parse` (`netfile.structure_problems`, `netfile.setting_problem`, `limits.problems`),
+and `build` makes the network by reading the design as a network file with `netfile.parse`,
+so the dialogs, the headless `new` command and the file reader can never disagree on what is a
+network. Start values are drawn from the seed exactly as a file with a `seed` and no `weights`
+draws them; with `keep`, every weight and bias whose units stay keeps its value.
+
+How layers are matched when the shape changes (for `keep` and `fit_samples`): hidden layers
+by position from the input side (hidden layer 1 with hidden layer 1, ...), the output layer
+with the output layer; within a layer, unit j with unit j (a unit stays when its index exists
+in both). A weight stays when both its units stay and it connected them before (the layers on
+either side were matched): adding a hidden layer before the outputs keeps the earlier layers'
+weights and the output biases, while the weights into the outputs, which now come from
+another layer, are drawn from the seed; removing the last hidden layer does the same the
+other way round.
+
+The API, for the dialogs:
+    Design(sizes=[2, 2, 2], activations=["sigmoid", "sigmoid"], loss="half_sse", ...)
+    design_of(setup, seed=0) -> Design
+    problems(design, n_samples=1) -> [(field, reason)]
+    unavailable(design, field, value) -> reason | None;  with_choice(design, field, value) -> Design
+    build(design, inputs, targets, keep=None, name="", description="") -> Network
+    default_samples(sizes, loss) -> (inputs, targets)
+    fit_samples(inputs, targets, sizes, loss) -> (inputs, targets)
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.files import netfile
+from engine.network.limits import problems as limit_problems
+from engine.network.network import Network, Setup, target_problem
+
+__all__ = ["Design", "build", "default_samples", "design_of", "fit_samples", "problems", "unavailable",
+           "with_choice"]
+
+
+@dataclass(kw_only=True)
+class Design:
+    """A network's structure and settings without its values or samples: what the New network
+    and Edit structure dialogs choose. Any values may be held; `problems` says which the
+    network file's rules refuse."""
+    sizes: list[int]  # units per layer, the inputs first
+    activations: list[str]  # one per layer after the inputs
+    loss: str
+    learning_rate: float = 0.5
+    momentum: float = 0.0
+    batch_size: int | None = None
+    train_biases: bool = True
+    update_order: str = "simultaneous"
+    seed: int = 0
+
+    def copy(self) -> "Design":
+        return dataclasses.replace(self, sizes=list(self.sizes), activations=list(self.activations))
+
+
+def design_of(setup: Setup, seed: int = 0) -> Design:
+    """The design of an existing network (its values are not part of it)."""
+    return Design(sizes=list(setup.sizes), activations=list(setup.activations), loss=setup.loss,
+                  learning_rate=float(setup.learning_rate), momentum=float(setup.momentum),
+                  batch_size=setup.batch_size, train_biases=setup.train_biases, update_order=setup.update_order,
+                  seed=seed)
+
+
+def _file(design: Design, inputs, targets, name: str = "", description: str = "") -> dict:
+    """The design as a network file's contents (start values from the seed)."""
+    data = {}
+    if name:
+        data["name"] = name
+    if description:
+        data["description"] = description
+    data.update({
+        "layers": list(design.sizes), "activations": list(design.activations), "loss": design.loss,
+        "seed": design.seed, "train_biases": design.train_biases,
+        "optimizer": {"name": "sgd", "learning_rate": design.learning_rate, "momentum": design.momentum},
+        "batch_size": design.batch_size, "update_order": design.update_order,
+        "samples": [{"input": list(map(float, x)), "target": list(map(float, t))} for x, t in zip(inputs, targets)],
+    })
+    return data
+
+
+def _samples(design: Design, inputs, targets) -> tuple[np.ndarray, np.ndarray]:
+    """The samples as float64 arrays, checked by the network file's rules for samples (finite
+    numbers, `network.target_problem`); NetworkFileError naming the first bad one as a file
+    would ("samples[3].target[0]")."""
+    def fail(field: str, problem: str):
+        raise netfile.NetworkFileError("the new network", field, problem)
+
+    x, t = np.array(inputs, dtype=np.float64), np.array(targets, dtype=np.float64)
+    if x.ndim != 2 or t.ndim != 2 or len(x) != len(t) or x.shape[1] != design.sizes[0] or \
+            t.shape[1] != design.sizes[-1]:
+        fail("samples", f"expected (samples, {design.sizes[0]}) inputs and (samples, {design.sizes[-1]}) targets, "
+                        f"found {x.shape} and {t.shape}")
+    for key, values in (("input", x), ("target", t)):
+        bad = np.argwhere(~np.isfinite(values))
+        if len(bad):
+            k, m = bad[0]
+            fail(f"samples[{k}].{key}[{m}]", netfile.number_problem(float(values[k, m])))
+    for k, row in enumerate(t.tolist()):
+        problem = target_problem(design.loss, row)
+        if problem is not None:
+            m, text = problem
+            fail(f"samples[{k}].target" + ("" if m is None else f"[{m}]"), text)
+    return x, t
+
+
+def _design_field(field: str, design: Design) -> str:
+    """A network file's field as the design names it: "layers[1]" is "sizes[1]",
+    "activations[-1]" the last activation by its index, "optimizer.momentum" "momentum"."""
+    last = len(design.activations) - 1 if isinstance(design.activations, list) else -1
+    field = field.replace("activations[-1]", f"activations[{last}]")
+    if field.startswith("layers"):
+        field = "sizes" + field[len("layers"):]
+        if isinstance(design.sizes, list):
+            field = field.replace("sizes[-1]", f"sizes[{len(design.sizes) - 1}]")
+    return field.removeprefix("optimizer.")
+
+
+def problems(design: Design, n_samples: int = 1) -> list[tuple[str, str]]:
+    """Every rule of the network file this design breaks with `n_samples` samples, as (field,
+    reason) in the order the file reader checks them (the first is what `build` and a file
+    would refuse); empty if it is a valid network. The rules are netfile's own
+    (`structure_problems`, `setting_problem`) and the limits of engine.network.limits; fields are the
+    design's: "sizes", "sizes[k]", "activations", "activations[k]", "loss", "seed",
+    "train_biases", "learning_rate", "momentum", "batch_size", "samples", "update_order"."""
+    found = [(_design_field(f, design), reason) for f, reason in
+             netfile.structure_problems(design.sizes, design.activations, design.loss)]
+    structure_valid = not found
+    if design.seed is None:
+        found.append(("seed", "expected a whole number ≥ 0, found null"))
+    for name in ("seed", "train_biases", "learning_rate", "momentum", "batch_size"):
+        problem = netfile.setting_problem(name, getattr(design, name))
+        if problem is not None:
+            found.append((name, problem))
+    batch_valid = netfile.setting_problem("batch_size", design.batch_size) is None
+    if not isinstance(n_samples, int) or n_samples < 1:
+        found.append(("samples", f"at least one sample is needed, found {n_samples}"))
+    elif structure_valid and batch_valid:
+        batch = n_samples if design.batch_size is None else design.batch_size
+        found += [(_design_field(f, design), reason) for f, reason in limit_problems(design.sizes, batch)]
+    problem = netfile.setting_problem("update_order", design.update_order)
+    if problem is not None:
+        found.append(("update_order", problem))
+    return found
+
+
+FIELDS = ("sizes", "activations", "loss", "learning_rate", "momentum", "batch_size", "train_biases", "update_order",
+          "seed")
+
+
+def with_choice(design: Design, field: str, value) -> Design:
+    """A copy of the design with `field` set to `value`: a field of Design ("loss", "sizes",
+    ...) or one entry of a list, "sizes[k]" (k 0-based, the inputs first) or "activations[k]"
+    (k 0-based after the inputs). ValueError (one line) for a field that is not one of these."""
+    chosen = design.copy()
+    name, _, index = field.partition("[")
+    if name not in FIELDS or (index and name not in ("sizes", "activations")):
+        raise ValueError(f"unknown design field {netfile.printable(field, 60)!r} (fields: {', '.join(FIELDS)}, "
+                         "sizes[k], activations[k])")
+    if not index:
+        setattr(chosen, name, list(value) if name in ("sizes", "activations") else value)
+        return chosen
+    items = getattr(chosen, name)
+    try:
+        k = int(index.removesuffix("]"))
+        if not index.endswith("]") or not 0 <= k < len(items):
+            raise ValueError
+    except ValueError:
+        raise ValueError(f"no {name} entry {netfile.printable(field, 60)!r}: the design has {name}[0] to "
+                         f"{name}[{len(items) - 1}]") from None
+    items[k] = value
+    return chosen
+
+
+def unavailable(design: Design, field: str, value) -> str | None:
+    """Why `value` cannot be chosen for `field` ("activations[k]" (k 0-based after the
+    inputs), "loss", "sizes[k]", "sizes", "activations", "batch_size", "learning_rate",
+    "momentum", "update_order", "train_biases", "seed"; see `with_choice`) with the rest of
+    the design as it is, in the file reader's words; None if it can. Only a problem the choice
+    brings is a reason: a problem the design has anyway (the same field and reason) is not.
+    Examples on the worked example's design: "activations[0]" = "softmax": "softmax is allowed
+    on the output layer only"; "loss" = "cross_entropy": "the cross_entropy loss needs a softmax
+    output layer, found sigmoid"."""
+    before = problems(design)
+    for found in problems(with_choice(design, field, value)):
+        if found not in before:
+            return found[1]
+    return None
+
+
+def default_samples(sizes: list[int], loss: str) -> tuple[np.ndarray, np.ndarray]:
+    """What a brand-new network starts with: one sample, inputs 0, a valid target (the first
+    class for cross-entropy, 0 otherwise)."""
+    inputs = np.zeros((1, sizes[0]))
+    targets = np.zeros((1, sizes[-1]))
+    if loss == "cross_entropy":
+        targets[0, 0] = 1.0
+    return inputs, targets
+
+
+def fit_samples(inputs, targets, sizes: list[int], loss: str) -> tuple[np.ndarray, np.ndarray]:
+    """The samples fitted to other input and output counts: columns kept by position, new
+    ones 0, extra ones dropped; targets made valid for `loss` where they no longer are
+    (clipped to [0, 1] for bce and cross-entropy; a cross-entropy target that does not sum
+    to 1 any more becomes one-hot on its largest value)."""
+    inputs, targets = np.asarray(inputs, dtype=np.float64), np.asarray(targets, dtype=np.float64)
+    x = np.zeros((len(inputs), sizes[0]))
+    n = min(sizes[0], inputs.shape[1])
+    x[:, :n] = inputs[:, :n]
+    t = np.zeros((len(targets), sizes[-1]))
+    m = min(sizes[-1], targets.shape[1])
+    t[:, :m] = targets[:, :m]
+    if loss in ("bce", "cross_entropy"):
+        t = np.clip(t, 0.0, 1.0)
+    if loss == "cross_entropy":
+        for row in t:
+            if abs(row.sum() - 1.0) > 1e-9:
+                k = int(np.argmax(row))
+                row[:] = 0.0
+                row[k] = 1.0
+    return x, t
+
+
+def _matched(old_sizes: list[int], new_sizes: list[int]) -> dict[int, int]:
+    """new layer index -> old layer index, for the layers that are matched (see the module)."""
+    old_last, new_last = len(old_sizes) - 1, len(new_sizes) - 1
+    pairs = {0: 0, new_last: old_last}
+    for l in range(1, min(old_last, new_last)):
+        pairs[l] = l
+    return pairs
+
+
+def build(design: Design, inputs, targets, keep: Network | tuple | None = None, name: str = "",
+          description: str = "") -> Network:
+    """The network of this design with these samples ((n, sizes[0]) inputs, (n, sizes[-1])
+    targets).
+
+    Start values are drawn from `design.seed` exactly as a network file with that seed and no
+    weights or biases draws them: `build(d, x, t)` equals `netfile.parse` of the same choices
+    written as a file with `"seed"`. With `keep` (a Network, or (setup, weights, biases) of the
+    network being changed), every weight and bias between units that stay keeps its value (see
+    the module: hidden layers matched by position from the inputs, the output layer with the
+    output layer, unit j with unit j); the others are the seed's.
+
+    Raises NetworkFileError (one line naming the field: the design's, as `problems` names it,
+    or the samples' as a file names them, "samples[3].target[0]") if the network file's rules
+    refuse the network."""
+    for field, reason in problems(design, len(inputs))[:1]:
+        raise netfile.NetworkFileError("the new network", field, reason)
+    x, t = _samples(design, inputs, targets)
+    # the file's own reading, with the first sample (the others: checked above by the same rules)
+    net = netfile.parse(_file(design, x[:1], t[:1], name, description), "the new network")
+    net.inputs, net.targets = x, t
+    if keep is not None:
+        old_sizes, old_weights, old_biases = (keep.sizes, keep.weights, keep.biases) if isinstance(keep, Setup) \
+            else (keep[0].sizes, keep[1], keep[2])
+        pairs = _matched(old_sizes, design.sizes)
+        for l in range(1, len(design.sizes)):
+            old = pairs.get(l)
+            if old is None:
+                continue
+            rows = min(design.sizes[l], old_sizes[old])
+            net.biases[l - 1][:rows] = np.asarray(old_biases[old - 1], dtype=np.float64)[:rows]
+            if pairs.get(l - 1) == old - 1:  # and the layer below is the one that was below it
+                columns = min(design.sizes[l - 1], old_sizes[old - 1])
+                net.weights[l - 1][:rows, :columns] = np.asarray(old_weights[old - 1], dtype=np.float64)[:rows, :columns]
+    return net

@@ -1,0 +1,173 @@
+"""A network: its configuration and data (`Setup`) and, in a file, its parameter values.
+
+`Setup` is everything training needs except the values of the weights and biases: the
+shape, the activations, the loss, the optimizer settings and the samples. A `Network` is a
+Setup with the weights and biases it starts from: what a network file holds. A training
+session keeps the Setup and keeps the parameter values apart (`maths.Params`), so that no
+stale copy of them is ever read.
+"""
+from __future__ import annotations
+
+import copy
+import dataclasses
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from engine.network import naming
+from engine.concepts.activations import ACTIVATIONS, Activation
+from engine.concepts.losses import FUSED, LOSSES, Fused, Loss
+
+UPDATE_ORDERS = ("simultaneous", "sequential")
+UPDATE_ORDER_NOTE = (
+    "In the simultaneous order (PyTorch's) every gradient is computed with the weights of the forward pass, "
+    "then all weights are updated. In the sequential order each layer is updated right after its backward "
+    "pass, so the layers below it are backpropagated through the already-updated weights (w⁺): the worked "
+    "example's article did this, which is why it prints a loss of 0.291027924 after the first update where "
+    "the simultaneous order gives 0.291027774.")
+
+
+# -- the rules a value must follow, wherever it comes from (a file, the editor, a table) ----------
+def learning_rate_problem(value: float) -> str | None:
+    return None if value > 0 else f"must be positive, found {value}"
+
+
+def target_problem(loss: str, target) -> tuple[int | None, str] | None:
+    """Why `loss` cannot take this target vector, if it cannot: (the unit at fault, or None
+    for the vector as a whole, and the reason)."""
+    if loss in ("bce", "cross_entropy"):
+        for m, t in enumerate(target):
+            if not 0.0 <= t <= 1.0:
+                return m, f"the {loss} loss needs targets in [0, 1], found {t}"
+    if loss == "cross_entropy" and abs(sum(target) - 1.0) > 1e-9:
+        return None, f"the cross_entropy loss needs a probability vector summing to 1, found a sum of {sum(target)!r}"
+    return None
+
+
+def samples_problems(setup: "Setup", inputs, targets) -> list[tuple[int | None, int | None, str]]:
+    """Why `setup` cannot take these samples instead of its own: (sample, column, reason) for
+    each problem, 0-based, the columns being the inputs then the targets (None for a whole
+    sample or for all of them); empty if it can."""
+    from engine.network.limits import problems as limit_problems
+
+    inputs, targets = np.asarray(inputs, dtype=np.float64), np.asarray(targets, dtype=np.float64)
+    n_in, n_out = setup.sizes[0], setup.sizes[-1]
+    if inputs.ndim != 2 or targets.ndim != 2 or inputs.shape[1] != n_in or targets.shape[1] != n_out \
+            or len(inputs) != len(targets):
+        return [(None, None, f"expected samples of {n_in} inputs and {n_out} targets")]
+    if not len(inputs):
+        return [(None, None, "at least one sample is needed")]
+    found = []
+    for k in range(len(inputs)):
+        for c, v in enumerate(np.concatenate([inputs[k], targets[k]])):
+            if not np.isfinite(v):
+                found.append((k, c, f"a number must be finite, found {v}"))
+        problem = target_problem(setup.loss, targets[k].tolist())
+        if problem is not None and np.isfinite(targets[k]).all():
+            m, reason = problem
+            found.append((k, None if m is None else n_in + m, reason))
+    batch = len(inputs) if setup.batch_size is None else setup.batch_size
+    found += [(None, None, reason) for _, reason in limit_problems(setup.sizes, batch)]
+    return found
+
+
+@dataclass(kw_only=True)
+class Setup:
+    sizes: list[int]
+    activations: list[str]
+    loss: str
+    inputs: np.ndarray  # (samples, sizes[0])
+    targets: np.ndarray  # (samples, sizes[-1])
+    train_biases: bool = True
+    learning_rate: float = 0.5
+    momentum: float = 0.0
+    batch_size: int | None = None
+    update_order: str = "simultaneous"
+    name: str = ""
+    description: str = ""
+    extra: dict = field(default_factory=dict)  # keys of the file this engine does not use, kept on save
+
+    @property
+    def depth(self) -> int:
+        """Number of weight layers (L): layers are 0..L."""
+        return len(self.sizes) - 1
+
+    @property
+    def n_samples(self) -> int:
+        return len(self.inputs)
+
+    @property
+    def batch(self) -> int:
+        """Samples per iteration."""
+        return self.n_samples if self.batch_size is None else self.batch_size
+
+    @property
+    def sequential(self) -> bool:
+        return self.update_order == "sequential"
+
+    def activation(self, layer: int) -> Activation:
+        return ACTIVATIONS[self.activations[layer - 1]]
+
+    @property
+    def loss_fn(self) -> Loss:
+        return LOSSES[self.loss]
+
+    @property
+    def fused(self) -> Fused | None:
+        """The output layer's δ in one piece (softmax + cross-entropy, sigmoid + bce), or None."""
+        return FUSED.get((self.activations[-1], self.loss))
+
+    def batch_indices(self, iteration: int) -> np.ndarray:
+        """0-based sample indices used by 1-based `iteration`: the next `batch` samples in
+        file order, wrapping around cyclically."""
+        if self.batch_size is None:
+            return np.arange(self.n_samples)
+        start = (iteration - 1) * self.batch_size
+        return (start + np.arange(self.batch_size)) % self.n_samples
+
+    def parameters(self) -> list[naming.Param]:
+        return naming.parameters(self.sizes)
+
+    def unit_name(self, layer: int, j: int) -> str:
+        return naming.unit_name(self.sizes, layer, j)
+
+    def copy(self):
+        return copy.deepcopy(self)
+
+    def setup(self) -> "Setup":
+        """A copy of the configuration and data alone."""
+        return Setup(**{f.name: copy.deepcopy(getattr(self, f.name)) for f in dataclasses.fields(Setup)})
+
+
+@dataclass(kw_only=True)
+class Network(Setup):
+    weights: list[np.ndarray]  # weights[l-1][j, i]: unit i of layer l-1 -> unit j of layer l
+    biases: list[np.ndarray]  # biases[l-1][j]
+    state: "TrainingState | None" = None  # where training stopped, to go on from there exactly
+
+    @classmethod
+    def of(cls, setup: Setup, weights, biases, state: "TrainingState | None" = None) -> "Network":
+        fields = {f.name: copy.deepcopy(getattr(setup, f.name)) for f in dataclasses.fields(Setup)}
+        return cls(**fields, weights=[np.array(w, dtype=np.float64) for w in weights],
+                   biases=[np.array(b, dtype=np.float64) for b in biases], state=copy.deepcopy(state))
+
+
+@dataclass
+class TrainingState:
+    """What a network file holds to resume training exactly (its `training_state` key): the
+    iteration the weights start (updates done + 1; it also places the batch cycle), the
+    optimizer's momentum buffer over all parameters (weights then biases, None before the
+    first momentum step), and the batch loss of every iteration before it."""
+    iteration: int
+    momentum_buffer: np.ndarray | None
+    loss_history: np.ndarray
+
+
+def summary(net: Setup) -> str:
+    """The network in one line: shape, activations, loss and training settings."""
+    shape = "-".join(map(str, net.sizes))
+    return (f"{shape} {'/'.join(net.activations)}, {net.loss}, lr {net.learning_rate!r}"
+            f"{f', momentum {net.momentum!r}' if net.momentum else ''}, {net.update_order} update, "
+            f"{net.n_samples} sample{'s' if net.n_samples != 1 else ''}"
+            f"{f', batches of {net.batch_size}' if net.batch_size else ''}"
+            f"{'' if net.train_biases else ', biases frozen'}")

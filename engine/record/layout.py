@@ -1,0 +1,152 @@
+"""Where each recorded quantity of an iteration sits in one flat float64 row.
+
+An iteration is recorded as one row of numbers and nothing else. `Layout` places the blocks
+the quantity table (`quantities`) declares as stored: the iteration-wide facts (iteration,
+learning rate, whether a momentum buffer existed), the batch's samples, the flat parameter
+vectors (θ before and after, the gradient, the momentum buffers before and after) and, per
+layer, net, out (layer 0: the inputs), target, the loss terms, the losses, dE_dout,
+dout_dnet and delta. A `Record` hands out views of them (and of each layer's weights and
+biases within the flat vectors); labels and formula text are made only when someone reads a
+value (see `describe`). The per-sample gradients δ ⊗ out are products made on reading.
+"""
+from __future__ import annotations
+
+import operator
+
+import numpy as np
+
+from engine.network.maths import Params, Shapes
+from engine.record.quantities import LAYERS, QUANTITIES, SHAPES, Key
+
+META = tuple(q.name for q in QUANTITIES.values() if isinstance(q.stored, tuple) and q.stored[0] == "meta")
+
+
+class Layout:
+    def __init__(self, sizes, batch: int, momentum: bool, train_biases: bool):
+        self.sizes = list(sizes)
+        self.batch = batch
+        self.momentum = bool(momentum)
+        self.train_biases = bool(train_biases)
+        self.depth = depth = len(sizes) - 1
+        self.shapes_of_params = params = Shapes(sizes)
+        blocks: list[tuple[tuple[str, int], tuple[int, ...]]] = [(("meta", 0), (len(META),))]
+        for q in QUANTITIES.values():
+            if q.stored == "block" and (self.momentum or not q.momentum_only):
+                blocks += [((q.name, l), SHAPES[q.shape](sizes, l, batch)) for l in LAYERS[q.layers](depth)]
+
+        self.keys = [k for k, _ in blocks]
+        self.shapes = dict(blocks)
+        # (quantity, layer) -> (start, stop, shape) of every block, and of the quantities
+        # stored within or as another (the per-layer parameter views, the inputs).
+        self.spans: dict[tuple[str, int], tuple[int, int, tuple[int, ...]]] = {}
+        pos = 0
+        for key, shape in blocks:
+            self.spans[key] = (pos, pos + int(np.prod(shape, dtype=np.int64)), shape)
+            pos = self.spans[key][1]
+        self.size = pos
+        for q in QUANTITIES.values():
+            kind = q.stored[0] if isinstance(q.stored, tuple) else q.stored
+            if kind == "view" and (q.stored[1], 0) in self.spans:
+                start = self.spans[q.stored[1], 0][0]
+                for l in LAYERS[q.layers](depth):
+                    part = (params.w_slices if q.stored[2] == "w" else params.b_slices)[l - 1]
+                    self.spans[q.name, l] = (start + part.start, start + part.stop, SHAPES[q.shape](sizes, l, batch))
+            elif kind == "alias":
+                for l in LAYERS[q.layers](depth):
+                    self.spans[q.name, l] = self.spans[q.stored[1], l]
+            elif kind == "meta":
+                start = self.spans["meta", 0][0] + q.stored[1]
+                self.spans[q.name, 0] = (start, start + 1, ())
+        self._numbered: Record | None = None
+        self._in_order = operator.itemgetter(*self.keys)  # a dict's blocks, in row order
+
+    def has(self, quantity: str, layer: int) -> bool:
+        return (quantity, layer) in self.spans or (
+            QUANTITIES[quantity].stored == "derived" and layer in LAYERS[QUANTITIES[quantity].layers](self.depth))
+
+    def block(self, row: np.ndarray, quantity: str, layer: int) -> np.ndarray:
+        start, stop, shape = self.spans[quantity, layer]
+        return row[start:stop].reshape(shape)
+
+    def positions(self, key: Key) -> tuple[int, ...]:
+        """Where the value of `key` sits in a row: its position, or for a per-sample
+        gradient (made on reading) the positions of the values it is the product of."""
+        if key.quantity == "grad_w_sample":
+            return (self.positions(Key("delta", key.layer, key.unit, sample=key.sample))
+                    + self.positions(Key("out", key.layer - 1, key.source, sample=key.sample)))
+        if key.quantity == "grad_b_sample":
+            return self.positions(Key("delta", key.layer, key.unit, sample=key.sample))
+        if self._numbered is None:  # a record whose every value is its own position
+            self._numbered = Record(self, np.arange(self.size, dtype=np.float64))
+        return (int(self._numbered.value(key)),)
+
+    def pack(self, values: dict, row: np.ndarray) -> None:
+        """Copy every block of `values` (a complete dict) into `row`, in one call."""
+        np.concatenate(self._in_order(values), axis=None, out=row)
+
+    def header(self, iteration: int, lr: float, samples: np.ndarray, params: Params, x, t) -> dict:
+        """The blocks that describe the iteration's starting point (what `iterate` does not record)."""
+        has_velocity = params.velocity is not None
+        values = {
+            ("meta", 0): np.array([iteration, lr, float(has_velocity)]),
+            ("sample", 0): samples,
+            ("theta_before", 0): params.theta.copy(),
+            ("out", 0): x,
+            ("target", self.depth): t,
+        }
+        if self.momentum:
+            values[("velocity_before", 0)] = params.velocity.copy() if has_velocity else np.zeros_like(params.theta)
+        return values
+
+
+class Record:
+    """Read access to one recorded iteration: `rec["net", 1]` is net of layer 1, shape (B, n_1);
+    `rec.value(key)` is one value."""
+
+    def __init__(self, layout: Layout, row: np.ndarray):
+        self.layout = layout
+        self.row = row
+
+    def __getitem__(self, key) -> np.ndarray:
+        span = self.layout.spans.get(key)
+        if span is not None:  # a block or a view: the common case, made quick
+            start, stop, shape = span
+            return self.row[start:stop].reshape(shape)
+        quantity, layer = key
+        if quantity == "grad_w_sample" and self.layout.has(quantity, layer):
+            with np.errstate(all="ignore"):  # ∞·0 is NaN, as the engine computed it
+                return self["delta", layer][:, :, None] * self["out", layer - 1][:, None, :]
+        if quantity == "grad_b_sample" and self.layout.has(quantity, layer):
+            return self["delta", layer]
+        if quantity not in QUANTITIES:
+            raise KeyError(f"no quantity {quantity!r}")
+        raise KeyError(f"{quantity!r} has no layer {layer} in this record")
+
+    def value(self, key: Key) -> float:
+        return float(self[key.quantity, key.layer][key.index])
+
+    @property
+    def iteration(self) -> int:
+        return int(self["iteration", 0])
+
+    @property
+    def lr(self) -> float:
+        return float(self["lr", 0])
+
+    @property
+    def batch_loss(self) -> float:
+        return float(self["batch_loss", self.layout.depth])
+
+    @property
+    def samples(self) -> np.ndarray:
+        return self["sample", 0].astype(np.int64)
+
+    def params_before(self) -> Params:
+        velocity = None
+        if self.layout.momentum and self["has_velocity", 0]:
+            velocity = self["velocity_before", 0].copy()
+        return Params(self.layout.shapes_of_params, self["theta_before", 0].copy(), velocity)
+
+    def params_after(self) -> Params:
+        velocity = self["velocity", 0].copy() if self.layout.momentum else None
+        return Params(self.layout.shapes_of_params, self["theta", 0].copy(), velocity)

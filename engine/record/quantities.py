@@ -1,0 +1,344 @@
+"""Every quantity an iteration records, declared once.
+
+A `Quantity` says what one kind of value is: its name (as the trace CSV writes it too), the
+phase that computes it, how its values are indexed (its shape), in which layers it exists,
+where a record keeps it, its label, and how its formula is written and which values that
+formula reads. The layout of a recorded row, the record reader, the stepper's list of
+computations, the labels and formulas, the chain-rule breakdowns, the trace CSV and the
+window's highlighting all read this table; adding a quantity is one entry here plus its
+maths (`maths.iterate` stores it under its name).
+
+A `Key` names one value: `Key("net", 1, unit=0, sample=0)` is net_h1 of the batch's first
+sample; `record.value(key)` reads it. The inputs are `out` of layer 0.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from engine.network import naming
+from engine.concepts.formula import descent, mean_of, product, same, total, weighted_sum
+from engine.network.network import Setup
+
+PHASES = ("forward", "loss", "backward", "update")
+
+
+@dataclass(frozen=True)
+class Key:
+    """One recorded value: `record[quantity, layer][index]` (indices 0-based; `sample` is a
+    position in the batch, None for a batch value; `source` the unit of layer−1 a weight
+    comes from)."""
+    quantity: str
+    layer: int
+    unit: int | None = None
+    source: int | None = None
+    sample: int | None = None
+
+    @property
+    def index(self) -> tuple[int, ...]:
+        return tuple(k for k in (self.sample, self.unit, self.source) if k is not None)
+
+    @property
+    def info(self) -> "Quantity":
+        return QUANTITIES[self.quantity]
+
+    @property
+    def phase(self) -> str:
+        return QUANTITIES[self.quantity].phase or ""
+
+
+class Names:
+    """Symbols of one network's units and parameters, as the worked example writes them."""
+
+    def __init__(self, sizes):
+        self.sizes = list(sizes)
+
+    def unit(self, layer: int, j: int) -> str:
+        return naming.unit_name(self.sizes, layer, j)
+
+    def out(self, layer: int, j: int) -> str:
+        """Inputs are written i1, i2 (not out_i1), as in the article."""
+        return self.unit(layer, j) if layer == 0 else f"out_{self.unit(layer, j)}"
+
+    def net(self, layer: int, j: int) -> str:
+        return f"net_{self.unit(layer, j)}"
+
+    def target(self, layer: int, j: int) -> str:
+        return f"target_{self.unit(layer, j)}"
+
+    def delta(self, layer: int, j: int) -> str:
+        return f"δ_{self.unit(layer, j)}"
+
+    def param(self, layer: int, j: int, i: int | None) -> str:
+        if i is None:
+            return naming.bias_name(self.sizes, layer, j)
+        return naming.weight_name(self.sizes, layer, j, i)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a formula takes from its record besides the values it reads: the batch's samples
+    (1-based, as in the file), whether a momentum buffer existed, the learning rate, and
+    each sample's target sum (softmax outputs only). Records with equal contexts have
+    formulas that differ only in the values read."""
+    samples: tuple[int, ...]
+    has_velocity: bool
+    lr: float
+    target_sums: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A formula before its values are read: `fn` writes it from `symbols` or from the
+    values of `refs`, each a Key of the record or a number given with the formula."""
+    fn: Callable[..., str]
+    symbols: tuple[str, ...]
+    refs: tuple
+
+    def symbolic(self) -> str:
+        return self.fn(*self.symbols)
+
+    def keys(self) -> list[Key]:
+        """The recorded values the formula reads."""
+        return [r for r in self.refs if isinstance(r, Key)]
+
+
+@dataclass(frozen=True)
+class Quantity:
+    name: str
+    phase: str | None  # the phase whose steps compute it; None: not a step of its own
+    shape: str  # how its values are indexed, see SHAPES
+    layers: str  # in which layers it exists, see LAYERS
+    # where a record keeps it: "block" (its own block of the row), ("view", block, "w" or "b")
+    # (a layer's weights or biases within a flat parameter block), ("alias", quantity),
+    # ("meta", position), or "derived" (made on reading, see `layout.Record`)
+    stored: object
+    label: Callable[[Names, Key], str]
+    formula: Callable[[Setup, Names, Context, Key], Spec | None] | None = None
+    csv: str = ""  # the name the trace CSV writes (default: `name`)
+    batch_of: str = ""  # the batch mean of this per-sample quantity: with one sample, known with it
+    momentum_only: bool = False
+
+    @property
+    def csv_name(self) -> str:
+        return self.csv or self.name
+
+
+# index form -> the shape of a layer's block, from (sizes, layer, batch)
+SHAPES: dict[str, Callable[[list, int, int], tuple]] = {
+    "meta": lambda sizes, l, b: (),
+    "unit": lambda sizes, l, b: (b, sizes[l]),
+    "sample": lambda sizes, l, b: (b,),
+    "batch": lambda sizes, l, b: (),
+    "flat": lambda sizes, l, b: (sum(sizes[k] * (sizes[k - 1] + 1) for k in range(1, len(sizes))),),
+    "weight": lambda sizes, l, b: (sizes[l], sizes[l - 1]),
+    "bias": lambda sizes, l, b: (sizes[l],),
+    "weight_sample": lambda sizes, l, b: (b, sizes[l], sizes[l - 1]),
+    "bias_sample": lambda sizes, l, b: (b, sizes[l]),
+}
+# which layers, from the depth L
+LAYERS: dict[str, Callable[[int], range]] = {
+    "none": lambda depth: range(0, 1),  # iteration-wide values, kept under layer 0
+    "input": lambda depth: range(0, 1),
+    "all": lambda depth: range(0, depth + 1),
+    "computed": lambda depth: range(1, depth + 1),
+    "output": lambda depth: range(depth, depth + 1),
+}
+
+
+# -- formulas ---------------------------------------------------------------------------------
+# Each writes one quantity's formula for the value `k` in any record with context `ctx`.
+
+def _net(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
+    l, j, s = k.layer, k.unit, k.sample
+    symbols, refs = [], []
+    for i in range(net.sizes[l - 1]):
+        symbols += [n.param(l, j, i), n.out(l - 1, i)]
+        refs += [Key("w_before", l, j, i), Key("out", l - 1, i, sample=s)]
+    symbols.append(n.param(l, j, None))
+    refs.append(Key("b_before", l, j))
+    return Spec(weighted_sum, tuple(symbols), tuple(refs))
+
+
+def _out(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
+    l, j, s = k.layer, k.unit, k.sample
+    act = net.activation(l)
+    if act.elementwise:
+        return Spec(lambda v: act.text(v, [v]), (n.net(l, j),), (Key("net", l, j, sample=s),))
+    nets = tuple(n.net(l, m) for m in range(net.sizes[l]))
+    return Spec(lambda *v: act.text(v[j], list(v)), nets,
+                tuple(Key("net", l, m, sample=s) for m in range(net.sizes[l])))
+
+
+def _loss_term(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
+    loss, size = net.loss_fn, net.sizes[-1]
+    return Spec(lambda t, o: loss.text(t, o, size), (n.target(k.layer, k.unit), n.out(k.layer, k.unit)),
+                (Key("target", k.layer, k.unit, sample=k.sample), Key("out", k.layer, k.unit, sample=k.sample)))
+
+
+def _loss(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
+    units = range(net.sizes[k.layer])
+    return Spec(total, tuple(f"E_{n.unit(k.layer, m)}" for m in units),
+                tuple(Key("loss_term", k.layer, m, sample=k.sample) for m in units))
+
+
+def _batch_loss(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
+    return _mean(ctx, "E_total[{}]", [Key("loss", k.layer, sample=b) for b in range(len(ctx.samples))])
+
+
+def _dE_dout(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
+    l, j, s = k.layer, k.unit, k.sample
+    if l == net.depth:
+        loss, size = net.loss_fn, net.sizes[-1]
+        return Spec(lambda t, o: loss.grad_text(t, o, size), (n.target(l, j), n.out(l, j)),
+                    (Key("target", l, j, sample=s), Key("out", l, j, sample=s)))
+    # the sum over the downstream paths: Σ_m δ_m·w_mj, with the weights the backward pass
+    # multiplies (the updated ones in sequential order)
+    weights, mark = ("w", "⁺") if net.sequential else ("w_before", "")
+    symbols, refs = [], []
+    for m in range(net.sizes[l + 1]):
+        symbols += [n.delta(l + 1, m), n.param(l + 1, m, j) + mark]
+        refs += [Key("delta", l + 1, m, sample=s), Key(weights, l + 1, m, j)]
+    return Spec(weighted_sum, tuple(symbols), tuple(refs))
+
+
+def _dout_dnet(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
+    l, j, s = k.layer, k.unit, k.sample
+    return Spec(net.activation(l).grad_text, (n.net(l, j), n.out(l, j)),
+                (Key("net", l, j, sample=s), Key("out", l, j, sample=s)))
+
+
+def _delta(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
+    l, j, s = k.layer, k.unit, k.sample
+    fused = net.fused if l == net.depth else None
+    if fused is None:
+        return Spec(product, (f"∂E/∂{n.out(l, j)}", f"∂{n.out(l, j)}/∂{n.net(l, j)}"),
+                    (Key("dE_dout", l, j, sample=s), Key("dout_dnet", l, j, sample=s)))
+    size = net.sizes[-1]
+    symbols = (n.out(l, j), n.target(l, j))
+    refs = (Key("out", l, j, sample=s), Key("target", l, j, sample=s))
+    if fused.needs_target_sum and ctx.target_sums[s] != 1.0:
+        return Spec(lambda o, t, st: fused.text(o, t, size, st), (*symbols, "Σtarget"), (*refs, ctx.target_sums[s]))
+    return Spec(lambda o, t: fused.text(o, t, size, None), symbols, refs)
+
+
+def _grad_w_sample(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
+    l, j, i, s = k.layer, k.unit, k.source, k.sample
+    return Spec(product, (n.delta(l, j), n.out(l - 1, i)), (Key("delta", l, j, sample=s), Key("out", l - 1, i, sample=s)))
+
+
+def _grad_b_sample(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
+    return Spec(same, (n.delta(k.layer, k.unit),), (Key("delta", k.layer, k.unit, sample=k.sample),))
+
+
+def _grad(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
+    per_sample = QUANTITIES[k.quantity + "_sample"]
+    if len(ctx.samples) == 1:
+        return per_sample.formula(net, n, ctx, Key(per_sample.name, k.layer, k.unit, k.source, 0))
+    keys = [Key(per_sample.name, k.layer, k.unit, k.source, b) for b in range(len(ctx.samples))]
+    return _mean(ctx, "∂E[{}]/∂" + n.param(k.layer, k.unit, k.source), keys)
+
+
+def _velocity(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
+    kind = k.quantity[-1]
+    param = n.param(k.layer, k.unit, k.source)
+    grad = Key("grad_" + kind, k.layer, k.unit, k.source)
+    if ctx.has_velocity:
+        return Spec(weighted_sum, ("μ", f"v_{param}", f"∂E/∂{param}"),
+                    (net.momentum, Key(k.quantity + "_before", k.layer, k.unit, k.source), grad))
+    return Spec(same, (f"∂E/∂{param}",), (grad,))
+
+
+def _update(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
+    kind = k.quantity
+    param = n.param(k.layer, k.unit, k.source)
+    before = Key(kind + "_before", k.layer, k.unit, k.source)
+    if kind == "b" and not net.train_biases:
+        return Spec(same, (f"{param} (not trained)",), (before,))
+    if net.momentum:
+        step_symbol, step = f"v_{param}", Key("velocity_" + kind, k.layer, k.unit, k.source)
+    else:
+        step_symbol, step = f"∂E/∂{param}", Key("grad_" + kind, k.layer, k.unit, k.source)
+    return Spec(descent, (param, "η", step_symbol), (before, ctx.lr, step))
+
+
+def _mean(ctx: Context, symbol: str, keys: list) -> Spec:
+    return Spec(mean_of, tuple(symbol.format(k) for k in ctx.samples), tuple(keys))
+
+
+# -- the table ----------------------------------------------------------------------------------
+
+def _param(n: Names, k: Key) -> str:
+    return n.param(k.layer, k.unit, k.source)
+
+
+Q = Quantity
+QUANTITIES: dict[str, Quantity] = {q.name: q for q in (
+    # iteration-wide facts
+    Q("iteration", None, "meta", "none", ("meta", 0), lambda n, k: "iteration"),
+    Q("lr", None, "meta", "none", ("meta", 1), lambda n, k: "η"),
+    Q("has_velocity", None, "meta", "none", ("meta", 2), lambda n, k: "momentum buffer"),
+    Q("sample", None, "sample", "none", "block", lambda n, k: "sample"),
+    # the parameters (and momentum buffers) the iteration starts from, flat and per layer
+    Q("theta_before", None, "flat", "none", "block", lambda n, k: "θ"),
+    Q("velocity_before", None, "flat", "none", "block", lambda n, k: "v", momentum_only=True),
+    Q("w_before", None, "weight", "computed", ("view", "theta_before", "w"), _param),
+    Q("b_before", None, "bias", "computed", ("view", "theta_before", "b"), _param),
+    Q("velocity_w_before", None, "weight", "computed", ("view", "velocity_before", "w"),
+      lambda n, k: f"v_{_param(n, k)}", momentum_only=True),
+    Q("velocity_b_before", None, "bias", "computed", ("view", "velocity_before", "b"),
+      lambda n, k: f"v_{_param(n, k)}", momentum_only=True),
+    # forward pass: the inputs are out of layer 0
+    Q("input", "forward", "unit", "input", ("alias", "out"), lambda n, k: n.unit(0, k.unit)),
+    Q("net", "forward", "unit", "computed", "block", lambda n, k: n.net(k.layer, k.unit), _net),
+    Q("out", "forward", "unit", "all", "block", lambda n, k: n.out(k.layer, k.unit), _out),
+    # loss
+    Q("target", "loss", "unit", "output", "block", lambda n, k: n.target(k.layer, k.unit)),
+    Q("loss_term", "loss", "unit", "output", "block", lambda n, k: f"E_{n.unit(k.layer, k.unit)}", _loss_term),
+    Q("loss", "loss", "sample", "output", "block", lambda n, k: "E_total", _loss),
+    Q("batch_loss", "loss", "batch", "output", "block", lambda n, k: "E", _batch_loss, csv="loss",
+      batch_of="loss"),
+    # backward pass
+    Q("dE_dout", "backward", "unit", "computed", "block", lambda n, k: f"∂E/∂{n.out(k.layer, k.unit)}", _dE_dout),
+    Q("dout_dnet", "backward", "unit", "computed", "block",
+      lambda n, k: f"∂{n.out(k.layer, k.unit)}/∂{n.net(k.layer, k.unit)}", _dout_dnet),
+    Q("delta", "backward", "unit", "computed", "block", lambda n, k: n.delta(k.layer, k.unit), _delta),
+    Q("grad_w_sample", "backward", "weight_sample", "computed", "derived", lambda n, k: f"∂E/∂{_param(n, k)}",
+      _grad_w_sample, csv="grad_w"),
+    Q("grad_b_sample", "backward", "bias_sample", "computed", "derived", lambda n, k: f"∂E/∂{_param(n, k)}",
+      _grad_b_sample, csv="grad_b"),
+    Q("grad", None, "flat", "none", "block", lambda n, k: "∂E/∂θ"),
+    Q("grad_w", "backward", "weight", "computed", ("view", "grad", "w"), lambda n, k: f"∂E/∂{_param(n, k)}", _grad,
+      batch_of="grad_w_sample"),
+    Q("grad_b", "backward", "bias", "computed", ("view", "grad", "b"), lambda n, k: f"∂E/∂{_param(n, k)}", _grad,
+      batch_of="grad_b_sample"),
+    # update
+    Q("velocity", None, "flat", "none", "block", lambda n, k: "v", momentum_only=True),
+    Q("velocity_w", "update", "weight", "computed", ("view", "velocity", "w"), lambda n, k: f"v_{_param(n, k)}",
+      _velocity, momentum_only=True),
+    Q("velocity_b", "update", "bias", "computed", ("view", "velocity", "b"), lambda n, k: f"v_{_param(n, k)}",
+      _velocity, momentum_only=True),
+    Q("theta", None, "flat", "none", "block", lambda n, k: "θ⁺"),
+    Q("w", "update", "weight", "computed", ("view", "theta", "w"), lambda n, k: f"{_param(n, k)}⁺", _update),
+    Q("b", "update", "bias", "computed", ("view", "theta", "b"), lambda n, k: f"{_param(n, k)}⁺", _update),
+)}
+
+
+def parameter_of(sizes, key: Key) -> naming.Param | None:
+    """The weight or bias a value is about (its gradient, its update ...), or None."""
+    shape = QUANTITIES[key.quantity].shape
+    if shape in ("weight", "weight_sample"):
+        return naming.Param("w", key.layer, key.unit, key.source, naming.weight_name(sizes, key.layer, key.unit, key.source))
+    if shape in ("bias", "bias_sample"):
+        return naming.Param("b", key.layer, key.unit, None, naming.bias_name(sizes, key.layer, key.unit))
+    return None
+
+
+def label(net: Setup, key: Key) -> str:
+    return QUANTITIES[key.quantity].label(Names(net.sizes), key)
+
+
+def spec(net: Setup, ctx: Context, key: Key) -> Spec | None:
+    """The formula of `key` in any record with context `ctx` (None for given values)."""
+    q = QUANTITIES[key.quantity]
+    return None if q.formula is None else q.formula(net, Names(net.sizes), ctx, key)

@@ -1,0 +1,132 @@
+"""The ordered elementary computations of one iteration, as a stepper walks them.
+
+Each computation is the `Key` of the value it computes; its phase is its quantity's (see
+`quantities`). Phase by phase: the forward pass unit by unit (each unit's forward
+quantities in table order: net then out; a layer computed as a whole, softmax, computes
+each quantity for all its units in turn), the loss term by term, the backward pass from the
+output layer down (∂E/∂out, ∂out/∂net, δ, then the gradients of the unit's weights and
+bias), and the update parameter by parameter. With several samples in a batch, each phase
+goes through the samples in turn, then the batch means (loss, gradients). In `sequential`
+update order each layer is updated right after its backward pass.
+"""
+from __future__ import annotations
+
+from engine.record.layout import Layout
+from engine.network.network import Setup
+from engine.record.quantities import QUANTITIES, Key
+
+
+def _of(phase: str, shape: str) -> list[str]:
+    """The step quantities of a phase with this index form, in table order."""
+    return [q.name for q in QUANTITIES.values() if q.phase == phase and q.shape == shape]
+
+
+def build_steps(net: Setup, layout: Layout, complete: bool = False) -> list[Key]:
+    """The stepper's computations; with `complete`, every value of the record in the same
+    order (inputs, targets, the batch means even of a single sample, frozen biases): the
+    rows of the trace CSV."""
+    sizes, depth, batch = layout.sizes, layout.depth, layout.batch
+    means = batch > 1 or complete
+    fused = net.fused
+    steps: list[Key] = []
+
+    def shown(quantity: str, layer: int) -> bool:
+        q = QUANTITIES[quantity]
+        if not layout.has(quantity, layer) or (q.momentum_only and not layout.momentum):
+            return False
+        if quantity == "dout_dnet" and layer == depth and fused is not None and not net.activation(depth).elementwise:
+            return False  # softmax has no element-wise derivative: δ comes in one piece
+        if quantity == "velocity_b" and not layout.train_biases:
+            return False
+        if quantity in ("input", "target"):
+            return complete
+        return True
+
+    def add(quantity, layer, unit=None, source=None, sample=None):
+        if shown(quantity, layer):
+            steps.append(Key(quantity, layer, unit, source, sample))
+
+    forward = _of("forward", "unit")
+    for s in range(batch):
+        for j in range(sizes[0]):
+            add("input", 0, j, sample=s)
+        for l in range(1, depth + 1):
+            if net.activation(l).elementwise:
+                for j in range(sizes[l]):
+                    for q in forward:
+                        add(q, l, j, sample=s)
+            else:
+                for q in forward:
+                    for j in range(sizes[l]):
+                        add(q, l, j, sample=s)
+            for q in _of("forward", "sample"):
+                add(q, l, sample=s)
+    for s in range(batch):
+        for k in range(sizes[depth]):
+            for q in _of("loss", "unit"):
+                add(q, depth, k, sample=s)
+        for q in _of("loss", "sample"):
+            add(q, depth, sample=s)
+    if means:
+        for q in _of("loss", "batch"):
+            add(q, depth)
+
+    def backward(l):
+        for s in range(batch):
+            for j in range(sizes[l]):
+                for q in _of("backward", "unit"):
+                    add(q, l, j, sample=s)
+                for i in range(sizes[l - 1]):
+                    add("grad_w_sample", l, j, i, sample=s)
+                add("grad_b_sample", l, j, sample=s)
+        if means:
+            for j in range(sizes[l]):
+                for i in range(sizes[l - 1]):
+                    add("grad_w", l, j, i)
+                add("grad_b", l, j)
+
+    def update(l):
+        for j in range(sizes[l]):
+            for i in range(sizes[l - 1]):
+                add("velocity_w", l, j, i)
+                add("w", l, j, i)
+        if layout.train_biases or complete:
+            for j in range(sizes[l]):
+                add("velocity_b", l, j)
+                add("b", l, j)
+
+    if net.sequential:
+        for l in range(depth, 0, -1):
+            backward(l)
+            update(l)
+    else:
+        for l in range(depth, 0, -1):
+            backward(l)
+        for l in range(1, depth + 1):
+            update(l)
+    return steps
+
+
+def known_at(layout: Layout, steps: list[Key]) -> dict[Key, int]:
+    """Key -> the step at which that value becomes known. Values no step shows are known
+    from the start (inputs, targets, the parameters the iteration starts from, frozen
+    biases), except the batch means of a single sample, known with the sample's value."""
+    known = {key: n for n, key in enumerate(steps)}
+    if layout.batch == 1:
+        for q in QUANTITIES.values():
+            if q.batch_of:
+                for key, n in list(known.items()):
+                    if key.quantity == q.batch_of:
+                        known[Key(q.name, key.layer, key.unit, key.source, None)] = n
+    return known
+
+
+def phase_end(steps: list[Key], cursor: int) -> int:
+    """Index of the last step of the run of steps of one phase that follows `cursor`."""
+    if not steps:
+        return -1
+    n = min(cursor + 1, len(steps) - 1)
+    phase = steps[n].phase
+    while n + 1 < len(steps) and steps[n + 1].phase == phase:
+        n += 1
+    return n

@@ -1,0 +1,116 @@
+"""The rows of the trace CSV (writing the files: `engine.session.export`).
+
+Trace columns: iteration,sample,phase,quantity,layer,unit,source,label,formula,value.
+`sample`, `unit` and `source` are 1-based (`sample` is the sample's position in the network
+file; empty for batch values); `layer` 0 is the input layer; `value` is the float64 written
+with repr, so it reads back exactly; the formula writes numbers with a true minus sign (−), as
+the side panel does. Files are UTF-8 with a byte order mark (labels use ∂, δ, ·, ⁺), so that a
+spreadsheet opened by double-click reads them right.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+from engine.record.describe import context
+from engine.concepts.formula import MINUS, exact, parenthesized, tidy
+from engine.record.layout import Layout, Record
+from engine.network.network import Setup
+from engine.record.quantities import Context, Key, label, spec
+from engine.record.steps import build_steps
+
+ENCODING = "utf-8-sig"  # UTF-8 with a byte order mark
+COLUMNS = ["iteration", "sample", "phase", "quantity", "layer", "unit", "source", "label", "formula", "value"]
+
+
+def _one_based(k: int | None) -> str:
+    return "" if k is None else str(k + 1)
+
+
+class TraceRows:
+    """Turns recorded iterations into CSV rows.
+
+    Everything but the numbers is made once: the fixed columns of each row, and for each
+    context of a record (see `describe.Context`: the batch's samples, the learning rate ...)
+    an `_Plan` holding each row's symbolic formula and which numbers fill it in. Writing an
+    iteration then only reads its row of numbers and formats them."""
+
+    # Plans are kept for the contexts met (a cycle of mini-batches, with and without a
+    # momentum buffer ...), up to this many rows in all (some 650 bytes each) or one plan.
+    PLAN_ROWS = 100_000
+
+    def __init__(self, net: Setup, layout: Layout):
+        self.net = net
+        self.layout = layout
+        self.entries = build_steps(net, layout, complete=True)
+        self._fixed = [
+            (e.phase, e.info.csv_name, str(e.layer), _one_based(e.unit), _one_based(e.source), label(net, e))
+            for e in self.entries
+        ]
+        self._plans: dict[Context, _Plan] = {}
+        self._sources: dict[tuple, int | tuple] = {}
+
+    def __len__(self) -> int:
+        """Rows per iteration."""
+        return len(self._fixed)
+
+    def rows(self, rec: Record) -> Iterable[list[str]]:
+        ctx = context(self.net, rec)
+        plan = self._plans.get(ctx)
+        if plan is None:
+            plan = _Plan(self, ctx)
+            if not self._plans or (len(self._plans) + 1) * len(self) <= self.PLAN_ROWS:
+                self._plans[ctx] = plan
+        iteration = str(rec.iteration)
+        numbers = rec.row.tolist()
+        numbers += [numbers[a] * numbers[b] for a, b in plan.products]
+        numbers += plan.constants
+        texts = list(map(repr, numbers))  # all floats: repr is `exact`
+        in_formula = [text.replace("-", MINUS) for text in texts]  # formula.exact_in_formula
+        in_expression = list(map(parenthesized, in_formula)).__getitem__
+        for fixed, symbolic, fn, args, value in plan.rows:
+            text = texts[value]
+            formula = in_formula[value] if fn is None else symbolic + tidy(fn(*map(in_expression, args)))
+            yield [iteration, *fixed, formula, text]
+
+    def source(self, ref) -> int | tuple:
+        """Where the number a formula refers to comes from (see `quantities.Spec`): a position
+        in the row, ("product", a, b) of two positions, or ("constant", its exact text)."""
+        if not isinstance(ref, Key):
+            return ("constant", exact(ref))
+        src = self._sources.get(ref)
+        if src is None:
+            positions = self.layout.positions(ref)
+            src = self._sources[ref] = positions[0] if len(positions) == 1 else ("product", *positions)
+        return src
+
+
+class _Plan:
+    """The rows of an iteration in one context. Their numbers are read from the list
+    `row + [row[a] * row[b] for a, b in products] + constants`: the values that are products
+    of two (the per-sample weight gradients δ·out) and the numbers that are not in the row
+    (momentum, learning rate ...) follow the row's own. Each of `rows` is (fixed columns,
+    "symbols = ", text function or None, where its numbers are, where the value is)."""
+
+    def __init__(self, maker: TraceRows, ctx: Context):
+        layout, source = maker.layout, maker.source
+        steps = []
+        for e, fixed in zip(maker.entries, maker._fixed):
+            sample = "" if e.sample is None else str(ctx.samples[e.sample])
+            value = source(e)
+            s = spec(maker.net, ctx, e)
+            if s is None:
+                steps.append(((sample, *fixed), "", None, (), value))
+            else:
+                steps.append(((sample, *fixed), s.symbolic() + " = ", s.fn, [source(r) for r in s.refs], value))
+        extra = dict.fromkeys(src for _, _, _, args, value in steps for src in (*args, value) if type(src) is tuple)
+        products = [src for src in extra if src[0] == "product"]
+        constants = [src for src in extra if src[0] == "constant"]
+        place = {src: layout.size + k for k, src in enumerate(products + constants)}
+        self.products = [src[1:] for src in products]
+        self.constants = [float(src[1]) for src in constants]  # reads back as the same float
+
+        def at(src) -> int:
+            return src if type(src) is int else place[src]
+
+        self.rows = [(fixed, symbolic, fn, [at(a) for a in args], at(value))
+                     for fixed, symbolic, fn, args, value in steps]

@@ -1,0 +1,556 @@
+"""A network as a Python script that trains it without the app: PyTorch or plain NumPy.
+
+`script(net, "pytorch" | "numpy")` writes one self-contained, readable file that builds the
+same network (weights and biases written exactly with repr, the samples, the activations,
+the loss, SGD with its learning rate and momentum, the cycle of mini-batches, frozen biases,
+the update order, and where a saved network's training stopped), trains it and prints
+`iteration,loss` as CSV: the batch loss of each iteration's forward pass, before its update,
+written with repr, as the loss history of `python -m engine train --history` has it.
+
+PyTorch: torch.nn layers in float64, torch's loss modules (half_sse has none: it is written in
+torch ops), autograd and torch.optim.SGD; the sequential update order, which no optimizer step
+does, is an explicit loop over the layers. NumPy: the forward pass, backward pass and update
+written out in the engine's own operations, in the engine's order (so its losses are the
+engine's, usually bit for bit).
+
+A script cannot import the engine, so the maths of each activation and loss is written here
+once more, as source text. The tables are keyed by the engine's names, constants come from the
+engine (LEAKY_SLOPE), and tests/test_script_export.py checks that every activation and loss
+has its text and that the NumPy texts compute exactly the engine's functions.
+"""
+from __future__ import annotations
+
+import os
+import re
+import textwrap
+from string import Template
+
+import numpy as np
+
+from engine.files import presets
+from engine.concepts.activations import LEAKY_SLOPE
+from engine.concepts.losses import LOSSES
+from engine.network.maths import Shapes
+from engine.network.naming import unit_name
+from engine.files.netfile import printable
+from engine.network.network import Network, summary
+
+FORMATS = {"pytorch": "PyTorch", "numpy": "NumPy"}  # the formats, and their names in messages
+DEFAULT_ITERATIONS = 100
+WIDTH = 100  # of the lines written (a long matrix gets a row per line)
+
+# -- the maths as source text, by the engine's names ----------------------------------------------
+TORCH_ACTIVATIONS = {
+    "sigmoid": "nn.Sigmoid()",
+    "tanh": "nn.Tanh()",
+    "relu": "nn.ReLU()",
+    "leaky_relu": f"nn.LeakyReLU({LEAKY_SLOPE!r})",
+    "linear": "nn.Identity()",
+    "softmax": "nn.Softmax(dim=1)",
+}
+
+# out = f(net), and ∂out/∂net from net and out (None: softmax has no element-wise derivative)
+NUMPY_ACTIVATIONS = {
+    "sigmoid": ("return 1.0 / (1.0 + np.exp(-net))", "return out * (1.0 - out)"),
+    "tanh": ("return np.tanh(net)", "return 1.0 - out * out"),
+    "relu": ("return np.maximum(net, 0.0)", "return np.where(net > 0.0, 1.0, 0.0)"),
+    "leaky_relu": (f"return np.where(net > 0.0, net, {LEAKY_SLOPE!r} * net)",
+                   f"return np.where(net > 0.0, 1.0, {LEAKY_SLOPE!r})"),
+    "linear": ("return net", "return np.ones_like(net)"),
+    "softmax": ("e = np.exp(net - net.max(axis=1, keepdims=True))  # shifted: no overflow\n"
+                "return e / e.sum(axis=1, keepdims=True)", None),
+}
+
+# Each loss: the terms whose sum over a sample's outputs is E_s (from net, out, target and K,
+# the number of outputs), and what the output layer's δ = ∂E_s/∂net is made of.
+NUMPY_LOSS_TERMS = {
+    "half_sse": "0.5 * (target - out) ** 2",
+    "mse": "(target - out) ** 2 / K",
+    "bce": "-(xlogy(target, out) + xlogy(1.0 - target, 1.0 - out)) / K",
+    "cross_entropy": "-np.where(target != 0.0, target * log_softmax(net), 0.0)",
+}
+NUMPY_DE_DOUT = {  # ∂E_s/∂out, times ∂out/∂net gives δ
+    "half_sse": "out - target",
+    "mse": "2.0 * (out - target) / K",
+}
+NUMPY_FUSED = {  # δ in one piece (engine.concepts.losses.FUSED)
+    ("sigmoid", "bce"): ("(out - target) / K",
+                         "∂E_s/∂out·∂out/∂net simplified, exact where out rounds to 0 or 1"),
+    ("softmax", "cross_entropy"): ("out * target.sum(axis=1, keepdims=True) - target",
+                                   "the softmax Jacobian folded in; out − target when the targets sum to 1"),
+}
+NUMPY_HELPERS = {  # what a loss's text calls
+    "xlogy": '''def xlogy(x, y):
+    """x·ln(y), with 0·ln(0) = 0: a target of 0 (or 1) contributes nothing."""
+    return np.where(x != 0.0, x * np.log(np.where(x != 0.0, y, 1.0)), 0.0)''',
+    "log_softmax": '''def log_softmax(net):
+    """ln(softmax(net)), from the net inputs: exact where an output would round to 0."""
+    shifted = net - net.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))''',
+}
+
+TORCH_LOSSES = {
+    "half_sse": '''def loss_fn(out, target):
+    """half_sse has no torch module: ½·Σ_k (t_k − o_k)² per sample, their mean over the batch."""
+    return (0.5 * (target - out) ** 2).sum() / len(target)''',
+    "mse": "loss_fn = nn.MSELoss()  # the mean over every output of every sample",
+    "bce": ("# nn.BCELoss: the mean over every output of every sample. It clamps ln at −100 where the app's bce\n"
+            "# is exact (an output that rounds to exactly 0 or 1 gives the app an infinite loss, and it stops).\n"
+            "loss_fn = nn.BCELoss()"),
+    "cross_entropy": ("# nn.CrossEntropyLoss, with probability targets, takes the net inputs of the output\n"
+                      "# layer and applies the softmax itself (exact where an output would round to 0).\n"
+                      "loss_fn = nn.CrossEntropyLoss()"),
+}
+
+
+# -- numbers and arrays, written exactly ----------------------------------------------------------
+def literal(values) -> str:
+    """A float or a nested list of floats as Python source, each number exact (repr)."""
+    if isinstance(values, (list, tuple)):
+        return "[" + ", ".join(literal(v) for v in values) + "]"
+    return repr(float(values))
+
+
+def array_text(values, column: int, indent: int = 0) -> str:
+    """A vector or matrix as one line starting at `column`, or, if that is too long, one row
+    per line, long rows and vectors wrapped (for a statement indented by `indent`)."""
+    values = np.asarray(values, dtype=np.float64).tolist()
+    one_line = literal(values)
+    if column + len(one_line) <= WIDTH or not values:
+        return one_line
+    inner = " " * (indent + 4)
+    if isinstance(values[0], list):
+        lines = [array_text(row, len(inner), len(inner)) + "," for row in values]
+    else:
+        lines = textwrap.wrap(", ".join(literal(v) for v in values) + ",", WIDTH - len(inner),
+                              break_long_words=False, break_on_hyphens=False)
+    return "[\n" + "".join(f"{inner}{line}\n" for line in lines) + " " * indent + "]"
+
+
+def comment(text: str, width: int = WIDTH) -> str:
+    """Text from a file or a user as comment lines, in printable characters only."""
+    lines = []
+    for line in str(text).splitlines() or [""]:
+        wrapped = textwrap.wrap(printable(line), width - 2, break_long_words=False, break_on_hyphens=False) or [""]
+        lines += [f"# {part}".rstrip() for part in wrapped]
+    return "\n".join(lines)
+
+
+# -- what both scripts say about the network --------------------------------------------------------
+def _layer_names(net: Network, l: int) -> str:
+    """The units of layer l as the app names them: i1–i2, h1–h3, o1."""
+    first, last = unit_name(net.sizes, l, 0), unit_name(net.sizes, l, net.sizes[l] - 1)
+    return first if first == last else f"{first}–{last}"
+
+
+def _layer_comment(net: Network, l: int) -> str:
+    return f"layer {l}: {_layer_names(net, l - 1)} → {_layer_names(net, l)}"
+
+
+def source_text(spec: str) -> str:
+    """Where a network came from, as the opening comment says it: a preset by name, a file by
+    its path (as given)."""
+    if spec and not os.path.exists(spec) and spec in presets.names():
+        return f"the preset {spec}"
+    return spec
+
+
+def first_iteration(net: Network) -> int:
+    """The iteration the network's parameters start: 1, or where a saved network stopped."""
+    return 1 if net.state is None else net.state.iteration
+
+
+def _header(net: Network, kind: str, needs: str, iterations: int, source: str, filename: str) -> str:
+    title = net.name or (source and os.path.basename(source)) or "A network"
+    start = first_iteration(net)
+    where = f"from {source_text(source)}" if source else "from a network of its own"
+    if start > 1:
+        where += f", as iteration {start:,} starts (with its momentum buffer and place in the batch cycle)"
+    lines = [
+        comment(title),
+        comment(summary(net)),
+        comment(net.description) if net.description else None,
+        "#",
+        comment(f"Written by Backprop Stepper {where}. {kind} It trains the network and prints "
+                f"iteration,loss as CSV: the batch loss of each iteration's forward pass, before its update, "
+                f"as the app's loss history holds it for the same iterations "
+                f"(python -m engine train NETWORK --iterations N --history H.csv)."),
+        comment(f"Run it with: python3 {filename or 'SCRIPT.py'} [ITERATIONS] > loss.csv   "
+                f"(needs {needs}; {iterations:,} iterations unless told)"),
+    ]
+    return "\n".join(line for line in lines if line is not None)
+
+
+def _batches(net: Network) -> str:
+    """The body of batch(iteration): the samples an iteration uses (Setup.batch_indices)."""
+    if net.batch_size is None:
+        return ('    """Every sample, in every iteration."""\n'
+                "    return inputs, targets")
+    return (f'    """The next {net.batch_size} samples in order, wrapping around: iteration 1 takes the first."""\n'
+            f"    rows = [((iteration - 1) * BATCH_SIZE + k) % len(inputs) for k in range(BATCH_SIZE)]\n"
+            f"    return inputs[rows], targets[rows]")
+
+
+def _values(net: Network, iterations: int) -> dict:
+    """What both templates fill in alike."""
+    return {
+        "first": str(first_iteration(net)),
+        "iterations": str(iterations),
+        "batch_size": "" if net.batch_size is None else f"BATCH_SIZE = {net.batch_size}\n",
+        "lr": repr(float(net.learning_rate)),
+        "momentum": repr(float(net.momentum)),
+        "training_loop": TRAINING_LOOP,
+    }
+
+
+def _momentum_buffers(net: Network) -> tuple[list, list] | None:
+    """The momentum buffer a saved network's training stopped with, layer by layer (weights,
+    biases), or None."""
+    if net.state is None or net.state.momentum_buffer is None or not net.momentum:
+        return None
+    shapes = Shapes(net.sizes)
+    return shapes.weights(net.state.momentum_buffer), shapes.biases(net.state.momentum_buffer)
+
+
+# -- PyTorch ---------------------------------------------------------------------------------------
+# How both scripts end: the loss of every iteration printed, stopping as the app stops.
+TRAINING_LOOP = '''print("iteration,loss")
+for iteration in range(FIRST_ITERATION, FIRST_ITERATION + ITERATIONS):
+    loss = train_step(*batch(iteration))
+    print(f"{iteration},{loss!r}")
+    if not math.isfinite(loss):
+        sys.exit(f"iteration {iteration}: the loss is {loss}: training stops here, as in the app")
+'''
+
+TORCH = Template('''$header
+
+import math
+import sys
+
+import torch
+from torch import nn
+
+torch.set_default_dtype(torch.float64)  # every number in float64, as the app computes them
+torch.set_num_threads(1)  # a small network: threads would cost more than they save
+
+ITERATIONS = int(sys.argv[1]) if len(sys.argv) > 1 else $iterations
+FIRST_ITERATION = $first  # the iteration these weights start (its number places the batch cycle too)
+$batch_size
+# The network: each layer an nn.Linear (net = W·out + b) followed by its activation (out = f(net)).
+model = nn.Sequential(
+$modules)
+layers = list(zip(model[0::2], model[1::2]))  # (nn.Linear, activation) of layers 1, 2, ...
+
+# Its start values, exactly. weight[j][i]: from unit i of the layer below into unit j.
+with torch.no_grad():
+$parameters
+$frozen
+# The samples, one row each.
+inputs = torch.tensor($inputs)
+targets = torch.tensor($targets)
+
+$loss_text
+$loss_fn
+
+optimizer = torch.optim.SGD($trained, lr=$lr, momentum=$momentum)
+$buffers
+
+def batch(iteration):
+$batch
+
+
+$train_step
+
+
+$training_loop''')
+
+TORCH_SIMULTANEOUS = Template('''def train_step(x, target):
+    """One iteration: the forward pass, the batch loss, every gradient by autograd (with the
+    weights of the forward pass), then the SGD update of every trained parameter."""
+    $forward
+    loss = loss_fn($output, target)
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+    return loss.item()''')
+
+TORCH_SEQUENTIAL = Template('''def train_step(x, target):
+    """One iteration in the sequential update order (the worked example's article): each layer is
+    updated right after its gradient is computed, and the layer below is then backpropagated
+    through the UPDATED weights w⁺. That is not gradient descent on the loss (every gradient
+    should use the weights of the forward pass), and no optimizer step does it, since
+    loss.backward() computes every gradient first; so the backward pass is written out layer by
+    layer, autograd computing each piece and optimizer.step() updating one layer at a time."""
+    # the forward pass, keeping each layer's input, net input and output
+    ins, nets, outs = [], [], []
+    out = x
+    for linear, activation in layers:
+        ins.append(out)
+        nets.append(linear(out))
+        out = activation(nets[-1])
+        outs.append(out)
+    loss = loss_fn($loss_input, target)
+    # δ of the output layer: ∂loss/∂net (the loss is the batch mean: each sample's δ over the batch size)
+    (delta,) = torch.autograd.grad(loss, nets[-1], retain_graph=True)
+    for l in reversed(range(len(layers))):
+        linear = layers[l][0]
+        # this layer's gradient from δ and its input: only its parameters get a .grad, so
+        # optimizer.step() updates this layer alone
+        optimizer.zero_grad()
+        linear(ins[l].detach()).backward(delta)
+        optimizer.step()
+        if l:
+            # ∂loss/∂out of the layer below, through the weights just updated (the sequential
+            # order), then δ of that layer by autograd through its activation
+            dout = delta @ linear.weight.detach()
+            (delta,) = torch.autograd.grad(outs[l - 1], nets[l - 1], grad_outputs=dout, retain_graph=True)
+    return loss.item()''')
+
+
+def _pytorch(net: Network, iterations: int, source: str, filename: str) -> str:
+    depth, softmax_out = net.depth, net.activations[-1] == "softmax"
+    modules = []
+    for l in range(1, depth + 1):
+        line = f"    nn.Linear({net.sizes[l - 1]}, {net.sizes[l]}), {TORCH_ACTIVATIONS[net.activations[l - 1]]},"
+        modules.append(f"{line}  # {_layer_comment(net, l)}")
+    parameters = []
+    for l in range(depth):
+        for kind, values in (("weight", net.weights[l]), ("bias", net.biases[l])):
+            start = f"    model[{2 * l}].{kind}.copy_(torch.tensor("
+            parameters.append(start + array_text(values, len(start), 4) + "))")
+    frozen = ""
+    if not net.train_biases:
+        frozen = ("\n# The biases are frozen (train_biases false): no gradient, not given to the optimizer.\n"
+                  "for linear, activation in layers:\n"
+                  "    linear.bias.requires_grad_(False)\n")
+    buffers = _momentum_buffers(net)
+    buffer_lines = ""
+    if buffers is not None:
+        lines = ["# Where the saved training stopped: torch.optim.SGD's momentum buffer of each parameter."]
+        for l in range(depth):
+            kinds = [("weight", buffers[0][l])] + ([("bias", buffers[1][l])] if net.train_biases else [])
+            for kind, values in kinds:
+                start = f'optimizer.state[model[{2 * l}].{kind}]["momentum_buffer"] = torch.tensor('
+                lines.append(start + array_text(values, len(start)) + ")")
+        buffer_lines = "\n".join(lines) + "\n"
+    # softmax + cross-entropy: torch's loss takes the net inputs and applies the softmax itself
+    forward = ("net = model[:-1](x)  # the output layer's net inputs: nn.CrossEntropyLoss applies the softmax"
+               if softmax_out else "out = model(x)")
+    step = (TORCH_SEQUENTIAL.substitute(loss_input="nets[-1]" if softmax_out else "outs[-1]") if net.sequential
+            else TORCH_SIMULTANEOUS.substitute(forward=forward, output="net" if softmax_out else "out"))
+    return TORCH.substitute(
+        _values(net, iterations),
+        header=_header(net, "The same network in PyTorch: torch.nn in float64, autograd and torch.optim.SGD.",
+                       "torch", iterations, source, filename),
+        modules="\n".join(modules) + "\n",
+        parameters="\n".join(parameters),
+        frozen=frozen,
+        inputs=array_text(net.inputs, len("inputs = torch.tensor(")),
+        targets=array_text(net.targets, len("targets = torch.tensor(")),
+        loss_text=comment(f"The loss of a batch: {net.loss}, E_s = Σ_k {LOSSES[net.loss].text('t_k', 'o_k', 'K')} "
+                          f"per sample, averaged over the batch."),
+        loss_fn=TORCH_LOSSES[net.loss],
+        trained=("model.parameters()" if net.train_biases
+                 else "[p for p in model.parameters() if p.requires_grad]"),
+        buffers=buffer_lines,
+        batch=_batches(net),
+        train_step=step,
+    )
+
+
+# -- NumPy -----------------------------------------------------------------------------------------
+NUMPY = Template('''$header
+
+import math
+import sys
+
+import numpy as np
+
+np.seterr(all="ignore")  # as in the app: an overflow gives inf (sigmoid(−800) = 0), then the loss check stops
+
+ITERATIONS = int(sys.argv[1]) if len(sys.argv) > 1 else $iterations
+FIRST_ITERATION = $first  # the iteration these weights start (its number places the batch cycle too)
+LEARNING_RATE = $lr
+${momentum_line}TRAIN_BIASES = $train_biases
+$batch_size
+# The weights W[l][j, i], from unit i of layer l into unit j of layer l + 1 (layer 0: the inputs),
+# and the biases b[l][j], exactly.
+W = [
+$weights]
+b = [
+$biases]
+
+# The samples, one row each.
+inputs = np.array($inputs)
+targets = np.array($targets)
+
+
+# The activations: out = f(net), and its derivative ∂out/∂net.
+$activations
+
+
+activation = [$activation_list]  # of layers 1, 2, ...
+derivative = [$derivative_list]$derivative_note
+$helpers
+
+def batch_loss(net, out, target):
+    \"\"\"$loss_doc\"\"\"
+$loss_body
+
+
+def output_delta(net, out, target):
+    \"\"\"$delta_doc\"\"\"
+$delta_body
+$momentum_state
+
+def update(l, grad_W, grad_b):
+$update
+
+
+def batch(iteration):
+$batch
+
+
+def train_step(x, target):
+    \"\"\"One iteration: the forward pass, the loss, the backward pass, the update ($order order).\"\"\"
+    # the forward pass, layer by layer: net = out·Wᵀ + b (out of the layer below), out = f(net)
+    nets, outs = [], [x]
+    for l in range(len(W)):
+        nets.append(outs[l] @ W[l].T + b[l])
+        outs.append(activation[l](nets[l]))
+    loss = batch_loss(nets[-1], outs[-1], target)
+    if not math.isfinite(loss):
+        return loss  # no update from a loss that is not a number
+    # the backward pass, from the output layer down: δ = ∂E_s/∂net of each sample (one row each);
+    # the gradients are batch means
+    delta = output_delta(nets[-1], outs[-1], target)
+    grad_W, grad_b = [None] * len(W), [None] * len(W)
+    for l in reversed(range(len(W))):
+        grad_W[l] = delta.T @ outs[l] / len(x)  # ∂E/∂W[l]: δ times the out of the unit below
+        grad_b[l] = delta.sum(axis=0) / len(x)  # ∂E/∂b[l]: δ
+$sequential_update        if l:
+            # ∂E_s/∂out of the layer below: the sum over its paths through W[l]; times ∂out/∂net: δ
+            delta = (delta @ W[l]) * derivative[l - 1](nets[l - 1], outs[l])
+$simultaneous_update    return loss
+
+
+$training_loop''')
+
+NUMPY_PLAIN_UPDATE = '''    \"\"\"SGD on layer l: w⁺ = w − η·∂E/∂w.\"\"\"
+    W[l] -= LEARNING_RATE * grad_W
+    if TRAIN_BIASES:
+        b[l] -= LEARNING_RATE * grad_b'''
+
+NUMPY_MOMENTUM_UPDATE = '''    \"\"\"SGD with momentum on layer l.\"\"\"
+    sgd(W, velocity_W, l, grad_W)
+    if TRAIN_BIASES:
+        sgd(b, velocity_b, l, grad_b)'''
+
+NUMPY_SGD = Template('''
+
+# The momentum buffers v, as torch.optim.SGD keeps them: v = g at the first step, then v = MOMENTUM·v + g.
+velocity_W = $velocity_W
+velocity_b = $velocity_b
+
+
+def sgd(params, velocity, l, grad):
+    \"\"\"params[l]⁺ = params[l] − η·v.\"\"\"
+    velocity[l] = grad.copy() if velocity[l] is None else MOMENTUM * velocity[l] + grad
+    params[l] -= LEARNING_RATE * velocity[l]
+''')
+
+
+def _numpy_arrays(arrays, comments=None) -> str:
+    out = []
+    for k, a in enumerate(arrays):
+        start = "    np.array("
+        line = f"{start}{array_text(a, len(start), 4)}),"
+        out.append(line + (f"  # {comments[k]}" if comments else ""))
+    return "\n".join(out) + "\n"
+
+
+def _with_k(expression: str) -> str:
+    """A function body returning `expression`, with K (the number of outputs) if it needs it."""
+    k = "    K = out.shape[1]  # the number of outputs\n" if re.search(r"\bK\b", expression) else ""
+    return f"{k}    return {expression}"
+
+
+def _numpy(net: Network, iterations: int, source: str, filename: str) -> str:
+    depth = net.depth
+    used = list(dict.fromkeys(net.activations))  # each activation once, in order
+    functions = []
+    for name in used:
+        fn, grad = NUMPY_ACTIVATIONS[name]
+        functions.append(f"def {name}(net):\n" + textwrap.indent(fn, "    "))
+        if grad is not None and name in net.activations[:-1] + ([] if net.fused else net.activations[-1:]):
+            functions.append(f"def {name}_derivative(net, out):\n" + textwrap.indent(grad, "    "))
+    derivatives = []
+    for l, name in enumerate(net.activations, start=1):
+        derivatives.append("None" if l == depth and net.fused else f"{name}_derivative")
+    terms = NUMPY_LOSS_TERMS[net.loss]
+    helpers = "".join(f"\n\n{text}\n" for name, text in NUMPY_HELPERS.items() if f"{name}(" in terms)
+    loss_text = LOSSES[net.loss].text("t_k", "o_k", "K")
+    if net.fused is not None:
+        delta, why = NUMPY_FUSED[(net.activations[-1], net.loss)]
+        delta_doc = f"δ = ∂E_s/∂net of the output layer in one piece ({why})."
+    else:
+        delta = f"({NUMPY_DE_DOUT[net.loss]}) * derivative[-1](net, out)"
+        delta_doc = "δ = ∂E_s/∂net of the output layer: ∂E_s/∂out · ∂out/∂net."
+    momentum_state = ""
+    if net.momentum:
+        buffers = _momentum_buffers(net)
+        if buffers is None:
+            velocity_w, velocity_b = "[None] * len(W)", "[None] * len(b)"
+        else:
+            velocity_w = "[\n" + _numpy_arrays(buffers[0]) + "]"
+            velocity_b = "[\n" + _numpy_arrays(buffers[1]) + "]"
+            velocity_w += "  # where the saved training stopped"
+        momentum_state = NUMPY_SGD.substitute(velocity_W=velocity_w, velocity_b=velocity_b)
+    sequential_update = simultaneous_update = ""
+    if net.sequential:
+        sequential_update = ("        # the sequential order: this layer is updated now, so the layer below is\n"
+                             "        # backpropagated through the new weights W[l]⁺ (not gradient descent on E)\n"
+                             "        update(l, grad_W[l], grad_b[l])\n")
+    else:
+        simultaneous_update = ("    # the update, once every gradient is known (from the weights of the forward pass)\n"
+                               "    for l in range(len(W)):\n"
+                               "        update(l, grad_W[l], grad_b[l])\n")
+    return NUMPY.substitute(
+        _values(net, iterations),
+        header=_header(net, "The same network in plain NumPy, its forward pass, backward pass and update "
+                       "written out.", "numpy", iterations, source, filename),
+        momentum_line=f"MOMENTUM = {float(net.momentum)!r}\n" if net.momentum else "",
+        train_biases=("True" if net.train_biases
+                      else "False  # the biases are frozen: they keep their values"),
+        weights=_numpy_arrays(net.weights, [_layer_comment(net, l) for l in range(1, depth + 1)]),
+        biases=_numpy_arrays(net.biases),
+        inputs=array_text(net.inputs, len("inputs = np.array(")),
+        targets=array_text(net.targets, len("targets = np.array(")),
+        activations="\n\n\n".join(functions),
+        activation_list=", ".join(net.activations),
+        derivative_list=", ".join(derivatives),
+        derivative_note="  # softmax: its δ comes in one piece (output_delta)" if derivatives[-1] == "None" else "",
+        helpers=helpers,
+        loss_doc=f"{net.loss}: E_s = Σ_k {loss_text} per sample; the batch loss is their mean.",
+        loss_body=_with_k(f"float(({terms}).sum()) / len(target)"),
+        delta_doc=delta_doc,
+        delta_body=_with_k(delta),
+        momentum_state=momentum_state,
+        update=NUMPY_MOMENTUM_UPDATE if net.momentum else NUMPY_PLAIN_UPDATE,
+        batch=_batches(net),
+        order=net.update_order,
+        sequential_update=sequential_update,
+        simultaneous_update=simultaneous_update,
+    )
+
+
+def script(net: Network, fmt: str, iterations: int = DEFAULT_ITERATIONS, source: str = "",
+           filename: str = "") -> str:
+    """The script of `net` in `fmt` (FORMATS), training `iterations` times unless its command
+    line says otherwise. `source`: where the network came from (a file or a preset name),
+    `filename`: the script's own name, both for its opening comment."""
+    if fmt == "pytorch":
+        return _pytorch(net, iterations, source, filename)
+    if fmt == "numpy":
+        return _numpy(net, iterations, source, filename)
+    raise ValueError(f"format: expected one of {', '.join(FORMATS)}, found {fmt!r}")

@@ -1,0 +1,88 @@
+"""Writing the trace and the loss-history CSV files.
+
+`write_trace` and `write_history` are generators that yield Progress as they go, for callers
+that must stay responsive (the window); `save_trace` and `save_history` run them to the end.
+Files are written atomically: closing a generator early (a cancel) or an error leaves no
+file behind and any existing file as it was.
+
+The history is `iteration,loss`: the batch loss of each iteration's forward pass, before
+its update."""
+from __future__ import annotations
+
+import csv
+import os
+from typing import Iterator, Sequence
+
+import numpy as np
+
+from engine.files.atomic import atomic_open
+from engine.record.layout import Layout, Record
+from engine.network.network import Network
+from engine.session.progress import Progress
+from engine.record.trace import TraceStore
+from engine.record.tracecsv import COLUMNS, ENCODING, TraceRows
+
+
+class RecordRange:
+    """The records of iterations first..last of a trace, as they are now: an export reads
+    them (each computed again on reading where needed) unaffected by what follows."""
+
+    def __init__(self, trace: TraceStore, first: int, last: int):
+        self.trace = trace.detached()
+        self.first, self.last = max(first, trace.first or first), min(last, trace.last or 0)
+
+    def __len__(self) -> int:
+        return max(0, self.last - self.first + 1)
+
+    def __iter__(self):
+        return self.trace.records(self.first, self.last)
+
+
+def trace_snapshot(trace: TraceStore, first: int, last: int) -> RecordRange:
+    """Iterations first..last of the trace as they are now, read lazily by an export."""
+    return RecordRange(trace, first, last)
+
+
+def write_trace(path: str | os.PathLike, net: Network, layout: Layout, records: Sequence[Record],
+                every: int = 20) -> Iterator[Progress]:
+    rows = TraceRows(net, layout)
+    total = len(records)
+    with atomic_open(path, encoding=ENCODING) as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        for k, rec in enumerate(records, 1):
+            writer.writerows(rows.rows(rec))
+            if k % every == 0 and k < total:
+                yield Progress(k, total)
+    yield Progress(total, total)
+
+
+def history_to(f, losses: np.ndarray, every: int = 50_000) -> Iterator[Progress]:
+    """Write `iteration,loss` rows to the open file `f`, yielding progress."""
+    losses = np.array(losses, dtype=np.float64)
+    total = len(losses)
+    f.write("iteration,loss\n")
+    for start in range(0, total, every):
+        chunk = losses[start : start + every]
+        f.writelines(f"{start + k + 1},{float(v)!r}\n" for k, v in enumerate(chunk))
+        if start + every < total:
+            yield Progress(start + len(chunk), total)
+
+
+def write_history(path: str | os.PathLike, losses: np.ndarray, every: int = 50_000) -> Iterator[Progress]:
+    total = len(losses)
+    with atomic_open(path) as f:
+        yield from history_to(f, losses, every)
+    yield Progress(total, total)
+
+
+def save_trace(path: str | os.PathLike, net: Network, layout: Layout, records: Sequence[Record]) -> int:
+    """Write the trace of `records`; returns the number of iterations written."""
+    for progress in write_trace(path, net, layout, records):
+        pass
+    return progress.done
+
+
+def save_history(path: str | os.PathLike, losses: np.ndarray) -> None:
+    for _ in write_history(path, losses):
+        pass

@@ -1,0 +1,187 @@
+"""The chain-rule breakdown of the gradient of any weight or bias, as data.
+
+    ∂E_total/∂w5 = ∂E_total/∂out_o1 × ∂out_o1/∂net_o1 × ∂net_o1/∂w5
+                 = 0.74136507 × 0.186815602 × 0.593269992 = 0.082167041
+For a unit that feeds several others, ∂E_total/∂out_h1 is a sum over the downstream paths:
+    ∂E_total/∂out_h1 = ∂E_o1/∂out_h1 + ∂E_o2/∂out_h1 = 0.055399425 + (−0.019049119)
+    ∂E_o1/∂out_h1 = ∂E_o1/∂net_o1 × ∂net_o1/∂out_h1 = 0.138498562 × 0.4
+
+A `Node` is a product of factors, a sum of terms, the mean over a batch, or a leaf with
+the formula that gives its value. Every value comes from the recorded iteration; the
+gradient itself is the one the engine applied. The structure (which factors, which
+downstream paths, which weights) comes from the formula specs of the quantity table, the
+same that the side panel and the trace CSV write. `lines()` writes it out as above.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from engine.network import naming
+from engine.record.describe import context, formula as step_formula
+from engine.concepts.formula import Fmt, Formula, in_expression, short
+from engine.record.layout import Record
+from engine.network.network import Setup
+from engine.record.quantities import Key, Names, spec
+
+OPERATORS = {"product": " × ", "sum": " + "}
+
+
+@dataclass(frozen=True)
+class Node:
+    symbol: str
+    value: float
+    kind: str  # "leaf", "product", "sum" or "mean"
+    children: tuple["Node", ...] = ()
+    formula: Formula | None = None  # leaves: how the value was computed
+
+    def expansion(self, fmt: Fmt | None = None) -> str:
+        """The children joined by the node's operator: symbols, or numbers with `fmt`."""
+        if self.kind == "leaf":
+            if self.formula is None:
+                return ""
+            return self.formula.symbolic() if fmt is None else self.formula.numeric(fmt)
+        parts = [c.symbol if fmt is None else in_expression(fmt)(c.value) for c in self.children]
+        if self.kind == "mean":
+            return f"({' + '.join(parts)})/{len(parts)}"
+        return OPERATORS[self.kind].join(parts)
+
+    def line(self, fmt: Fmt = short) -> str:
+        """symbol = symbols = numbers = value, leaving out repeats."""
+        return " = ".join(self.parts(fmt))
+
+    def parts(self, fmt: Fmt = short) -> list[str]:
+        """symbol, symbols, numbers, value: each once."""
+        parts = [self.symbol]
+        for part in (self.expansion(), self.expansion(fmt)):
+            if part and part not in parts:
+                parts.append(part)
+        value = fmt(self.value)
+        if parts[-1] != value:
+            parts.append(value)
+        return parts
+
+    def lines(self, fmt: Fmt = short, depth: int = 0) -> list[tuple[int, str]]:
+        """This node's line, then those of the children that have more to say, indented."""
+        out = [(depth, self.line(fmt))]
+        for child in self.explained(fmt):
+            out += child.lines(fmt, depth + 1)
+        return out
+
+    def explained(self, fmt: Fmt = short) -> list["Node"]:
+        """The children that have more to say than their value: products, sums, and leaves
+        whose formula is more than a name for the value."""
+        return [child for child in self.children
+                if child.kind != "leaf" or (child.formula is not None and len(child.parts(fmt)) > 2)]
+
+    def find(self, symbol: str) -> "Node | None":
+        if self.symbol == symbol:
+            return self
+        for child in self.children:
+            found = child.find(symbol)
+            if found is not None:
+                return found
+        return None
+
+
+def _leaf(symbol: str, value: float, formula: Formula | None = None) -> Node:
+    return Node(symbol, float(value), "leaf", (), formula)
+
+
+class _Reader:
+    """Values, symbols and formulas of one recorded iteration, as the quantity table writes
+    them: the breakdowns below take every structure (which factors, which paths, which
+    weights) from the formula specs, so there is one source for each derivative."""
+
+    def __init__(self, net: Setup, rec: Record):
+        self.net, self.rec = net, rec
+        self.names = Names(net.sizes)
+        self.ctx = context(net, rec)
+
+    def spec(self, key: Key):
+        return spec(self.net, self.ctx, key)
+
+    def formula(self, key: Key) -> Formula | None:
+        return step_formula(self.net, self.rec, key)
+
+    def value(self, key: Key) -> float:
+        return self.rec.value(key)
+
+    def factorized(self, layer: int, unit: int, s: int) -> bool:
+        """Is δ of this unit written ∂E/∂out × ∂out/∂net with finite factors? (Not for a
+        softmax output, whose δ comes in one piece, nor where ∂E/∂out is not finite: an
+        output that rounds to exactly 0 or 1 with bce, where δ = (out − target)/K.)"""
+        if not self.net.activation(layer).elementwise:
+            return False
+        dout = self.value(Key("dE_dout", layer, unit, sample=s))
+        return math.isfinite(dout)
+
+
+def gradient(net: Setup, rec: Record, p: naming.Param, sample: int | None = None) -> Node:
+    """∂E/∂p in the recorded iteration: the batch mean of the per-sample breakdowns, or the
+    breakdown for one sample (0-based position in the batch)."""
+    r = _Reader(net, rec)
+    batch = len(rec.samples)
+    if sample is None and batch > 1:
+        children = tuple(_per_sample(r, p, s) for s in range(batch))
+        return Node(f"∂E/∂{p.name}", r.value(Key("grad_" + p.kind, p.layer, p.unit, p.source)), "mean", children)
+    return _per_sample(r, p, 0 if sample is None else sample)
+
+
+def _per_sample(r: _Reader, p: naming.Param, s: int) -> Node:
+    n = r.names
+    l, j = p.layer, p.unit
+    batch = len(r.rec.samples)
+    suffix = f" (sample {int(r.rec.samples[s]) + 1})" if batch > 1 else ""
+    key = Key(f"grad_{p.kind}_sample", l, j, p.source, s)
+    # ∂E_s/∂p = δ × ∂net/∂p: the gradient's own spec says what ∂net/∂p is
+    grad = r.spec(key)
+    delta_key, *inputs = grad.keys()
+    if inputs:  # a weight: ∂net/∂w = the out it multiplies
+        last = _leaf(f"∂{n.net(l, j)}/∂{p.name}", r.value(inputs[0]), Formula(lambda x: x, (grad.symbols[1],),
+                                                                              (r.value(inputs[0]),)))
+    else:  # a bias: ∂net/∂b = 1
+        last = _leaf(f"∂{n.net(l, j)}/∂{p.name}", 1.0)
+    if r.factorized(l, j, s):
+        factors = (
+            _dE_dout(r, l, j, s),
+            _leaf(f"∂{n.out(l, j)}/∂{n.net(l, j)}", r.value(Key("dout_dnet", l, j, sample=s)),
+                  r.formula(Key("dout_dnet", l, j, sample=s))),
+            last,
+        )
+    else:  # δ in one piece (softmax + cross-entropy; bce at a saturated output)
+        factors = (_leaf(f"∂E_total/∂{n.net(l, j)}", r.value(delta_key), r.formula(delta_key)), last)
+    return Node(f"∂E_total/∂{p.name}{suffix}", r.value(key), "product", factors)
+
+
+def _dE_dout(r: _Reader, l: int, j: int, s: int) -> Node:
+    """∂E_total/∂out of unit j of layer l: from the loss, or summed over the paths above."""
+    n = r.names
+    key = Key("dE_dout", l, j, sample=s)
+    symbol = f"∂E_total/∂{n.out(l, j)}"
+    if l == r.net.depth:
+        return _leaf(symbol, r.value(key), r.formula(key))
+    # the spec is Σ_m δ_m·w_mj over the units above, with the weights the backward pass used
+    path = r.spec(key)
+    refs = path.keys()
+    terms = []
+    for (delta_key, w_key), w_symbol in zip(zip(refs[0::2], refs[1::2]), path.symbols[1::2]):
+        m = delta_key.unit
+        above = n.unit(l + 1, m)
+        w = r.value(w_key)
+        w_leaf = _leaf(f"∂{n.net(l + 1, m)}/∂{n.out(l, j)}", w, Formula(lambda v: v, (w_symbol,), (w,)))
+        delta = r.value(delta_key)
+        if l + 1 == r.net.depth and r.factorized(l + 1, m, s):
+            # The worked example's form: ∂E_o1/∂out_h1 = ∂E_o1/∂net_o1 × ∂net_o1/∂out_h1,
+            # with ∂E_o1/∂net_o1 = ∂E_o1/∂out_o1 × ∂out_o1/∂net_o1.
+            delta_node = Node(f"∂E_{above}/∂{n.net(l + 1, m)}", delta, "product", (
+                _leaf(f"∂E_{above}/∂{n.out(l + 1, m)}", r.value(Key("dE_dout", l + 1, m, sample=s))),
+                _leaf(f"∂{n.out(l + 1, m)}/∂{n.net(l + 1, m)}", r.value(Key("dout_dnet", l + 1, m, sample=s))),
+            ))
+            term_symbol = f"∂E_{above}/∂{n.out(l, j)}"
+        else:
+            delta_node = _leaf(f"∂E_total/∂{n.net(l + 1, m)}", delta,
+                               Formula(lambda d: d, (n.delta(l + 1, m),), (delta,)))
+            term_symbol = f"∂E_total/∂{n.net(l + 1, m)} × ∂{n.net(l + 1, m)}/∂{n.out(l, j)}"
+        terms.append(Node(term_symbol, float(delta * w), "product", (delta_node, w_leaf)))
+    return Node(symbol, r.value(key), "sum", tuple(terms))

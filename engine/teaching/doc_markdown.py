@@ -1,0 +1,77 @@
+"""A worked-example document (`document.Document`) as Markdown with LaTeX maths.
+
+Formulas are `$…$` inline and `$$…$$` displays (aligned: symbols, then numbers, then the
+result), which GitHub, Jupyter and pandoc render; the figure is an image with a data: URI (the
+document is one file). Text from the network file (its name and description) is escaped, so
+that it is never read as markup or maths.
+"""
+from __future__ import annotations
+
+import base64
+import re
+
+from engine.concepts import mathtext
+from engine.teaching.blocks import Derivation, Document, Figure, Heading, Math, Paragraph, Table
+
+TERMS_PER_LINE = 4  # a long sum breaks after this many terms
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|$~])")
+
+
+def escape(text: str) -> str:
+    """Plain text that Markdown shows as it is (no emphasis, links, HTML or maths)."""
+    return _SPECIAL.sub(r"\\\1", text).replace("\n", " ")
+
+
+def inline(parts) -> str:
+    return "".join(f"${mathtext.latex(p.text)}$" if isinstance(p, Math) else escape(p) for p in parts)
+
+
+def split_terms(text: str, per: int = TERMS_PER_LINE) -> list[str]:
+    """A formula's text cut into lines of at most `per` terms of its outermost sum."""
+    terms = mathtext.terms(text)
+    if len(terms) <= per + 1:
+        return [text]
+    return [" + ".join(terms[k : k + per]) for k in range(0, len(terms), per)]
+
+
+def derivation(d: Derivation) -> str:
+    rows = []
+    for n, step in enumerate(d.steps):
+        for m, piece in enumerate(split_terms(step)):
+            lead = (mathtext.latex(d.lhs) + " &= ") if n == 0 and m == 0 else "&= " if m == 0 else r"&\quad + "
+            rows.append(lead + mathtext.latex(piece))
+    if not rows:
+        rows = [mathtext.latex(d.lhs)]
+    return "$$\n\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}\n$$"
+
+
+def table(t: Table) -> str:
+    def cell(c) -> str:
+        return inline((c,)) if c != "" else " "
+
+    lines = ["| " + " | ".join(cell(c) for c in t.head) + " |"]
+    aligns = t.numeric or (False,) * len(t.head)
+    lines.append("|" + "|".join("---:" if right else "---" for right in aligns) + "|")
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in t.rows]
+    return "\n".join(lines)
+
+
+def figure(f: Figure) -> str:
+    data = base64.b64encode(f.svg.encode("utf-8")).decode("ascii")
+    return f"![The network](data:image/svg+xml;base64,{data})\n\n*{escape(f.caption)}*"
+
+
+def render(doc: Document) -> str:
+    out = [f"# {escape(doc.title)}"]
+    for b in doc.blocks:
+        if isinstance(b, Heading):
+            out.append("#" * b.level + " " + escape(b.text))
+        elif isinstance(b, Paragraph):
+            out.append(("> " if b.note else "") + inline(b.parts))
+        elif isinstance(b, Derivation):
+            out.append(derivation(b))
+        elif isinstance(b, Table):
+            out.append(table(b))
+        elif isinstance(b, Figure):
+            out.append(figure(b))
+    return "\n\n".join(out) + "\n"

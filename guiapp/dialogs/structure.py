@@ -1,0 +1,313 @@
+"""New network and Edit structure (Network menu): the layers, their widths and activations,
+the loss, the optimizer settings and the start values, chosen in one dialog.
+
+The dialog holds an `engine.files.design.Design` and asks the engine what may be chosen: an option
+that the network file's rules refuse with the rest of the design is shown disabled, with the
+reason as its tooltip (`design.unavailable`), and what is wrong with the whole design is said
+under it, OK disabled (`design.problems`). The window turns the result into a network
+(`design.build`) and replaces the current one as one undo step.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
+                               QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QRadioButton,
+                               QSpinBox, QVBoxLayout)
+
+from engine.files import design as designs
+from engine.concepts.activations import ACTIVATIONS
+from engine.network.limits import MAX_LAYERS, MAX_UNITS
+from engine.concepts.losses import LOSSES
+from engine.network.network import UPDATE_ORDERS
+from engine.network.numbers import parse_number
+
+LOSS_NAMES = {"half_sse": "½ sum of squared errors (the worked example's)", "mse": "mean squared error",
+              "bce": "binary cross-entropy", "cross_entropy": "cross-entropy"}
+
+
+def new_design() -> designs.Design:
+    """What New network offers first: the worked example's shape, with random start values."""
+    return designs.Design(sizes=[2, 2, 2], activations=["sigmoid", "sigmoid"], loss="half_sse", learning_rate=0.5)
+
+
+def _set_options(combo: QComboBox, reasons: dict[str, str | None]) -> None:
+    """Enable each item of `combo` (its data is the option) unless it has a reason, shown as
+    its tooltip."""
+    model = combo.model()
+    for i in range(combo.count()):
+        reason = reasons.get(combo.itemData(i))
+        item = model.item(i)
+        item.setEnabled(reason is None)
+        item.setToolTip(f"Not available: {reason}" if reason else "")
+
+
+def _with(d: designs.Design, field: str, value) -> designs.Design:
+    """The design with `field` ("loss", "activations[k]") set to `value`."""
+    d = dataclasses.replace(d, sizes=list(d.sizes), activations=list(d.activations))
+    if field == "loss":
+        d.loss = value
+    else:
+        d.activations[int(field[len("activations["):-1])] = value
+    return d
+
+
+def partner(d: designs.Design, field: str) -> tuple[str, tuple]:
+    """The field that follows when `field` is chosen, and its options: the loss follows the
+    output activation, the output activation follows the loss."""
+    last = f"activations[{len(d.activations) - 1}]"
+    if field == "loss":
+        return last, tuple(ACTIVATIONS)
+    if field == last:
+        return "loss", tuple(LOSSES)
+    return "", ()
+
+
+def why_not(d: designs.Design, field: str, value) -> str | None:
+    """Why `value` cannot be chosen for `field`, even with the field that follows it changed
+    (the output activation and the loss go together): None if it can."""
+    reason = designs.unavailable(d, field, value)
+    if reason is None:
+        return None
+    other, options = partner(d, field)
+    already = designs.problems(d)
+    for o in options:
+        found = designs.problems(_with(_with(d, field, value), other, o))
+        if not found or found == already:
+            return None
+    return reason
+
+
+def repair(d: designs.Design, field: str) -> designs.Design:
+    """After `field` was chosen, if the design is not valid: the field that follows it takes
+    the first option that makes it valid."""
+    if not designs.problems(d):
+        return d
+    other, options = partner(d, field)
+    for o in options if other else ():
+        candidate = _with(d, other, o)
+        if not designs.problems(candidate):
+            return candidate
+    return d
+
+
+def _value(d: designs.Design, field: str):
+    return d.loss if field == "loss" else d.activations[int(field[len("activations["):-1])]
+
+
+class StructureDialog(QDialog):
+    """Choose a design; `result_design()` and `keep` after exec() (or `accepted`)."""
+
+    def __init__(self, design: designs.Design, n_samples: int, parent=None, editing: bool = False):
+        super().__init__(parent)
+        self.setObjectName("structureDialog")
+        self.setWindowTitle("Edit structure" if editing else "New network")
+        self.design = dataclasses.replace(design, sizes=list(design.sizes), activations=list(design.activations))
+        self.n_samples = n_samples
+        self.editing = editing
+        self._updating = False
+
+        self.layers_box = QGroupBox("Layers (inputs first, outputs last)")
+        self.layers_grid = QGridLayout(self.layers_box)
+        self.add_layer = QPushButton("&Add a hidden layer", objectName="addLayer")
+        self.remove_layer = QPushButton("Re&move the last hidden layer", objectName="removeLayer")
+        for b in (self.add_layer, self.remove_layer):
+            b.setAutoDefault(False)
+        self.add_layer.clicked.connect(self._add_layer)
+        self.remove_layer.clicked.connect(self._remove_layer)
+        self.unit_boxes: list[QSpinBox] = []
+        self.activation_boxes: list[QComboBox] = []
+
+        self.loss = QComboBox(objectName="loss")
+        for name in LOSSES:
+            self.loss.addItem(LOSS_NAMES.get(name, name), name)
+        self.learning_rate = QLineEdit(objectName="learningRate")
+        self.momentum = QLineEdit(objectName="momentum")
+        self.batch = QSpinBox(objectName="batchSize")
+        self.batch.setRange(0, 1_000_000)
+        self.batch.setSpecialValueText("all samples")
+        self.train_biases = QCheckBox("Biases learn (unchecked: frozen, as in the worked example)",
+                                      objectName="trainBiases")
+        self.order = QComboBox(objectName="updateOrder")
+        for name in UPDATE_ORDERS:
+            self.order.addItem(name, name)
+        self.seed = QSpinBox(objectName="seed")
+        self.seed.setRange(0, 2**31 - 1)
+        self.start_random = QRadioButton("Random, drawn from the seed", objectName="startRandom")
+        self.start_keep = QRadioButton("Keep the current values where a unit stays (new ones from the seed)",
+                                       objectName="startKeep")
+        self.start_group = QButtonGroup(self)
+        for b in (self.start_random, self.start_keep):
+            self.start_group.addButton(b)
+        (self.start_keep if editing else self.start_random).setChecked(True)
+        self.start_keep.setVisible(editing)
+
+        form = QFormLayout()
+        form.addRow("&Loss", self.loss)
+        form.addRow("Learning &rate η", self.learning_rate)
+        form.addRow("Mo&mentum", self.momentum)
+        form.addRow("&Batch size", self.batch)
+        form.addRow("", self.train_biases)
+        form.addRow("&Update order", self.order)
+        start = QVBoxLayout()
+        start.addWidget(self.start_random)
+        start.addWidget(self.start_keep)
+        seed_row = QHBoxLayout()
+        seed_row.addWidget(QLabel("Seed"))
+        seed_row.addWidget(self.seed)
+        seed_row.addStretch(1)
+        start.addLayout(seed_row)
+        form.addRow("Start values", start)
+
+        self.problem = QLabel(objectName="structureProblem")
+        self.problem.setTextFormat(Qt.TextFormat.PlainText)
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #b00020")
+        self.note = QLabel("The network starts again at iteration 1. Undo (Ctrl+Z) brings back the network as it "
+                           "is now, with its loss history." if editing else
+                           "A new network with one sample of zeros: type its samples in Network ▸ Samples, or "
+                           "generate or import them. Undo (Ctrl+Z) brings back the network as it is now.",
+                           objectName="structureNote")
+        self.note.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        layer_buttons = QHBoxLayout()
+        layer_buttons.addWidget(self.add_layer)
+        layer_buttons.addWidget(self.remove_layer)
+        layer_buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.layers_box)
+        layout.addLayout(layer_buttons)
+        layout.addLayout(form)
+        layout.addWidget(self.note)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.buttons)
+
+        self.loss.currentIndexChanged.connect(lambda *_: self._read("loss"))
+        for signal in (self.order.currentIndexChanged, self.batch.valueChanged, self.seed.valueChanged,
+                       self.train_biases.toggled, self.learning_rate.textEdited, self.momentum.textEdited):
+            signal.connect(lambda *_: self._read(""))
+        self._show()
+
+    # -- the design shown ---------------------------------------------------------------------------
+    def _build_layers(self) -> None:
+        while self.layers_grid.count():
+            widget = self.layers_grid.takeAt(0).widget()
+            if widget is not None:
+                widget.deleteLater()
+        self.unit_boxes, self.activation_boxes = [], []
+        d = self.design
+        last = len(d.sizes) - 1
+        for k, size in enumerate(d.sizes):
+            name = "Inputs" if k == 0 else "Outputs" if k == last else f"Hidden layer {k}"
+            self.layers_grid.addWidget(QLabel(name), k, 0)
+            units = QSpinBox(objectName=f"units{k}")
+            units.setRange(1, MAX_UNITS)
+            units.setSuffix(" units" if size != 1 else " unit")
+            units.setValue(size)
+            units.valueChanged.connect(lambda *_: self._read("sizes"))
+            self.layers_grid.addWidget(units, k, 1)
+            self.unit_boxes.append(units)
+            if k:
+                act = QComboBox(objectName=f"activation{k}")
+                for a in ACTIVATIONS:
+                    act.addItem(a, a)
+                act.setCurrentIndex(act.findData(d.activations[k - 1]))
+                act.currentIndexChanged.connect(lambda *_, k=k: self._read(f"activations[{k - 1}]"))
+                self.layers_grid.addWidget(act, k, 2)
+                self.activation_boxes.append(act)
+
+    def _show(self) -> None:
+        """Show self.design in the widgets, with what cannot be chosen disabled."""
+        self._updating = True
+        try:
+            d = self.design
+            if len(self.unit_boxes) != len(d.sizes):
+                self._build_layers()
+            for box, size in zip(self.unit_boxes, d.sizes):
+                box.setValue(size)
+                box.setSuffix(" unit" if size == 1 else " units")
+            for k, box in enumerate(self.activation_boxes):
+                box.setCurrentIndex(box.findData(d.activations[k]))
+                _set_options(box, {a: why_not(d, f"activations[{k}]", a) for a in ACTIVATIONS})
+            self.loss.setCurrentIndex(self.loss.findData(d.loss))
+            _set_options(self.loss, {name: why_not(d, "loss", name) for name in LOSSES})
+            if not self.learning_rate.text():  # at first only: afterwards they hold what is typed
+                self.learning_rate.setText(repr(d.learning_rate))
+                self.momentum.setText(repr(d.momentum))
+            self.batch.setValue(d.batch_size or 0)
+            self.train_biases.setChecked(d.train_biases)
+            self.order.setCurrentIndex(self.order.findData(d.update_order))
+            self.seed.setValue(d.seed)
+            self.add_layer.setEnabled(len(d.sizes) < MAX_LAYERS)
+            self.remove_layer.setEnabled(len(d.sizes) > 2)
+        finally:
+            self._updating = False
+        self._check()
+
+    @staticmethod
+    def _number(field: QLineEdit) -> float | None:
+        try:
+            return parse_number(field.text())
+        except ValueError:
+            return None
+
+    def _read(self, field: str) -> None:
+        """The widgets changed (`field` was chosen): the design follows, and the field that
+        goes with the one chosen (the loss with the output activation) is changed if needed."""
+        if self._updating:
+            return
+        d = self.design
+        d.sizes = [box.value() for box in self.unit_boxes]
+        d.activations = [box.currentData() for box in self.activation_boxes]
+        d.loss = self.loss.currentData()
+        d.batch_size = self.batch.value() or None
+        d.train_biases = self.train_biases.isChecked()
+        d.update_order = self.order.currentData()
+        d.seed = self.seed.value()
+        for name, box in (("learning_rate", self.learning_rate), ("momentum", self.momentum)):
+            value = self._number(box)
+            if value is not None:
+                setattr(d, name, value)
+        if field.startswith("activations[") or field == "loss":
+            self.design = repair(d, field)
+        self._show()
+
+    def _check(self) -> None:
+        problems = []
+        for name, field in (("learning rate", self.learning_rate), ("momentum", self.momentum)):
+            try:
+                parse_number(field.text())
+            except ValueError as e:
+                problems.append(f"{name}: {e}")
+        problems += [f"{field}: {reason}" for field, reason in designs.problems(self.design, self.n_samples)]
+        self.problem.setText("\n".join(problems))
+        self.problem.setVisible(bool(problems))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not problems)
+
+    def _add_layer(self) -> None:
+        """A hidden layer before the outputs, like the last hidden layer (or of 2 sigmoid units)."""
+        d = self.design
+        hidden = len(d.sizes) > 2
+        d.sizes.insert(-1, d.sizes[-2] if hidden else 2)
+        d.activations.insert(-1, d.activations[-2] if hidden else "sigmoid")
+        self._show()
+
+    def _remove_layer(self) -> None:
+        d = self.design
+        if len(d.sizes) > 2:
+            del d.sizes[-2]
+            del d.activations[-2]
+            self._show()
+
+    # -- the result -----------------------------------------------------------------------------------
+    @property
+    def keep(self) -> bool:
+        return self.editing and self.start_keep.isChecked()
+
+    def result_design(self) -> designs.Design:
+        return dataclasses.replace(self.design, sizes=list(self.design.sizes),
+                                   activations=list(self.design.activations))

@@ -1,0 +1,312 @@
+"""Opening, saving and exporting, with their file dialogs and their messages.
+
+Before a changed network (the title marked *) is replaced or the window closed, the user is
+asked to save, discard or cancel (`ask_to_save`). Files opened or saved are remembered as
+recent files. Exports run as jobs of the model (`Export`), so the window keeps working while
+a long trace is written; the status bar says when the file is there, a message when it
+could not be."""
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from engine import NetworkFileError
+from engine.teaching import explain
+from engine.session import export, trajectory
+from engine.files import netfile, presets
+from engine.scripts import pyexport
+from engine.files.atomic import write_atomic
+from engine.record.layout import Record
+
+from guiapp.model import settings
+from guiapp.model.jobs import Export
+
+Answer = QMessageBox.StandardButton
+
+
+def ask_to_save(parent, name: str, doing: str) -> Answer:
+    """Save, Discard or Cancel: the question before a changed network is replaced or closed."""
+    box = QMessageBox(QMessageBox.Icon.Warning, "Save changes?",
+                      f"The network “{name}” has changes that are not saved. Save them before {doing}?",
+                      Answer.Save | Answer.Discard | Answer.Cancel, parent)
+    box.setObjectName("saveQuestion")
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setInformativeText("Discard loses the edits made since it was opened or saved.")
+    box.setDefaultButton(Answer.Save)
+    box.setEscapeButton(Answer.Cancel)
+    return Answer(box.exec())
+
+
+def dropped_network(data) -> str | None:
+    """The first network file (a .json file) among the files dragged, if any."""
+    for url in data.urls() if data is not None and data.hasUrls() else []:
+        path = url.toLocalFile() if url.isLocalFile() else ""
+        if path.lower().endswith(".json") and os.path.isfile(path):
+            return path
+    return None
+
+
+class Files(QObject):
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window  # the MainWindow: parent of the dialogs, shows the messages
+        self.model = window.model
+        self.model.jobFinished.connect(self._job_finished)
+
+    def _warn(self, title: str, text: str) -> None:
+        self.window.show_message(title, text, QMessageBox.Icon.Warning)
+
+    def stem(self) -> str:
+        return Path(self.model.source or "network").stem
+
+    def save_path(self, caption: str, name: str, types: str) -> str:
+        path, _ = QFileDialog.getSaveFileName(self.window, caption, os.path.join(settings.last_folder(), name), types)
+        return path
+
+    # -- changes ----------------------------------------------------------------------------
+    def maybe_save(self, doing: str) -> bool:
+        """Before the network is replaced or the window closed: asks to save a changed network.
+        True to go on (saved, or discarded), False to cancel (or the save did not happen)."""
+        if self.window.undo_stack.isClean():
+            return True
+        answer = ask_to_save(self.window, os.path.basename(self.model.source or "untitled"), doing)
+        if answer == Answer.Save:
+            return self.save()
+        return answer == Answer.Discard
+
+    # -- drops ------------------------------------------------------------------------------
+    def take_drops(self) -> None:
+        """A network file dropped anywhere on the window opens it: the window takes drops, and
+        so do the widgets that would keep a drop to themselves (the diagram's and the loss
+        curve's views, the train count's field), through this event filter."""
+        self.window.setAcceptDrops(True)
+        for widget in [self.window] + self.window.findChildren(QWidget):
+            if widget.acceptDrops():
+                widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        kind = event.type()
+        if kind not in (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop):
+            return False
+        path = dropped_network(event.mimeData())
+        if path is None:
+            return False  # not a network file: the widget's own business
+        if self.model.busy:
+            event.ignore()
+            return True
+        event.acceptProposedAction()
+        if kind == QEvent.Type.Drop:
+            self.open_file(path)
+        return True
+
+    # -- networks ---------------------------------------------------------------------------
+    def open_dialog(self) -> None:
+        if not self.maybe_save("opening another network"):
+            return
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open network", settings.last_folder(),
+                                              "Networks (*.json);;All files (*)")
+        if path:
+            self.open_path(path)
+
+    def open_file(self, path: str) -> bool:
+        """Open a recent file or one dropped on the window: read first (a file that is missing or
+        not a network is said so), then, for a changed network, ask to save."""
+        if not os.path.isfile(path):
+            settings.forget_recent(path)
+            self._warn("Cannot open the network", f"{path} does not exist any more. It is taken off the "
+                       "recent files.")
+            return False
+        net = self._load(path)
+        if net is None or not self.maybe_save("opening another network"):
+            return False
+        self._replace(net, path)
+        return True
+
+    def open_path(self, path: str) -> bool:
+        """Open the network file at `path` in place of the current network, without asking."""
+        net = self._load(path)
+        if net is None:
+            return False
+        self._replace(net, path)
+        return True
+
+    def _load(self, path: str):
+        try:
+            return netfile.load(path)
+        except NetworkFileError as e:
+            self._warn("Cannot open the network", str(e))
+            return None
+
+    def _replace(self, net, path: str) -> None:
+        settings.remember_folder(path)
+        settings.remember_recent(path)
+        self._open(net, path)
+
+    def _open(self, net, source: str) -> None:
+        """Another document: its own undo history, nothing to save yet."""
+        self.model.replace(net, source)
+        self.window.undo_stack.clear()
+
+    def open_preset(self, name: str) -> None:
+        if self.maybe_save(f"opening the preset {name}"):
+            self._open(netfile.load(presets.path(name)), name)
+
+    def save(self) -> bool:
+        source = self.model.source
+        if source and os.path.isfile(source):
+            return self.save_to(source)
+        return self.save_as()
+
+    def save_as(self) -> bool:
+        path = self.save_path("Save network", self.stem() + ".json", "Networks (*.json)")
+        return bool(path) and self.save_to(path)
+
+    def _finite_network(self, title: str):
+        """The network as the current iteration starts, or None (said) if training has made
+        some of its parameters NaN or infinite."""
+        net = self.model.session.current_network()
+        if not all(map(math.isfinite, (v for a in net.weights + net.biases for v in a.ravel()))):
+            self._warn(title, "Some parameters are not finite numbers (the training diverged); "
+                       "undo or reset first.")
+            return None
+        return net
+
+    def save_to(self, path: str) -> bool:
+        net = self._finite_network("Cannot save")
+        if net is None:
+            return False
+        try:
+            netfile.save(net, path)
+        except OSError as e:
+            self._warn("Cannot save", f"{path} could not be written: {e.strerror or e}. No file was changed.")
+            return False
+        settings.remember_folder(path)
+        settings.remember_recent(path)
+        self.model.set_source(path)
+        self.window.undo_stack.setClean()
+        self.window.statusBar().showMessage(f"Saved {path}", 5000)
+        return True
+
+    # -- exports ----------------------------------------------------------------------------
+    def export_trace(self) -> None:
+        path = self.save_path("Export trace", f"{self.stem()}-trace.csv", "CSV (*.csv)")
+        if path:
+            self.export_trace_to(path)
+
+    def export_current_trace(self) -> None:
+        name = f"{self.stem()}-trace-{self.model.session.iteration}.csv"
+        path = self.save_path("Export trace of the current iteration", name, "CSV (*.csv)")
+        if path:
+            self.export_trace_to(path, current_only=True)
+
+    def export_trace_to(self, path: str, current_only: bool = False) -> None:
+        session = self.model.session
+        last = session.iteration  # and the iterations before it (the latest `capacity` of them)
+        first = last if current_only else max(session.first, last - session.trace.capacity + 1)
+        records = export.trace_snapshot(session.trace, first, last)
+        settings.remember_folder(path)
+        self.model.run_job(Export(path, "Exporting the trace"),
+                           export.write_trace(path, session.net.copy(), session.layout, records))
+
+    def export_history(self) -> None:
+        path = self.save_path("Export loss history", f"{self.stem()}-loss.csv", "CSV (*.csv)")
+        if path:
+            self.export_history_to(path)
+
+    def export_history_to(self, path: str) -> None:
+        settings.remember_folder(path)
+        losses = self.model.session.history.values.copy()
+        self.model.run_job(Export(path, "Exporting the loss history", "losses"),
+                           export.write_history(path, losses))
+
+    def export_trajectories(self) -> None:
+        path = self.save_path("Export trajectories", f"{self.stem()}-trajectories.csv", "CSV (*.csv)")
+        if path:
+            self.export_trajectories_to(path)
+
+    def export_trajectories_to(self, path: str) -> None:
+        """The parameters the trajectories show (all of them if none), every iteration kept."""
+        session = self.model.session
+        params = session.net.parameters()
+        names = list(self.model.traced) or [p.name for p in params]
+        index = {p.name: k for k, p in enumerate(params)}
+        paths = session.trajectories.snapshot()  # what training does meanwhile leaves it alone
+        settings.remember_folder(path)
+        self.model.run_job(Export(path, "Exporting the trajectories", "rows"),
+                           trajectory.write_csv(path, paths, names, [index[n] for n in names]))
+
+    WORKED_EXAMPLE_TYPES = {"html": "HTML, one file for any browser (*.html)", "pdf": "PDF, for printing (*.pdf)",
+                            "md": "Markdown with LaTeX maths (*.md)"}
+
+    def export_worked_example(self) -> None:
+        """File ▸ Export ▸ Worked example: the current iteration, in the format of the file type."""
+        name = f"{self.stem()}-iteration-{self.model.session.iteration}.html"
+        path, chosen = QFileDialog.getSaveFileName(self.window, "Export worked example",
+                                                   os.path.join(settings.last_folder(), name),
+                                                   ";;".join(self.WORKED_EXAMPLE_TYPES.values()))
+        if path:
+            fmt = explain.format_of(path)
+            if fmt is None:  # no suffix: the one of the type chosen
+                fmt = next((f for f, text in self.WORKED_EXAMPLE_TYPES.items() if text == chosen), "html")
+                path += "." + fmt
+            self.export_worked_example_to(path)
+
+    def export_worked_example_to(self, path: str) -> None:
+        """Write the worked example of the current iteration to `path` (.md, .html or .pdf) as a
+        job, with the window's digits; atomically."""
+        from guiapp import pdfdoc
+        from guiapp.menus import pictures
+
+        fmt = explain.format_of(path) or "html"
+        session = self.model.session
+        record = Record(session.layout, session.record.row.copy())
+
+        def save(text: str) -> None:
+            if fmt == "pdf":
+                pictures.write_atomic(path, lambda temporary: pdfdoc.write_pdf(text, temporary))
+            else:
+                write_atomic(path, text)
+
+        settings.remember_folder(path)
+        self.model.run_job(Export(path, "Exporting the worked example", "stages"),
+                           explain.write_steps(session.net.copy(), record, self.model.digits, fmt, save))
+
+    # -- the network as a script ---------------------------------------------------------------
+    def export_pytorch(self) -> None:
+        self.export_script("pytorch")
+
+    def export_numpy(self) -> None:
+        self.export_script("numpy")
+
+    def export_script(self, fmt: str) -> None:
+        path = self.save_path(f"Export {pyexport.FORMATS[fmt]} script", f"{self.stem()}_{fmt}.py", "Python (*.py)")
+        if path:
+            self.export_script_to(path, fmt)
+
+    def export_script_to(self, path: str, fmt: str) -> bool:
+        """The network as the current iteration starts, as a script (engine.scripts.pyexport), written
+        atomically."""
+        net = self._finite_network("Cannot export the script")
+        if net is None:
+            return False
+        text = pyexport.script(net, fmt, source=self.model.source, filename=os.path.basename(path))
+        try:
+            write_atomic(path, text)
+        except OSError as e:
+            self._warn("Cannot export the script", f"{path} could not be written: {e.strerror or e}. "
+                       "No file was changed.")
+            return False
+        settings.remember_folder(path)
+        start = pyexport.first_iteration(net)
+        self.window.statusBar().showMessage(
+            f"Wrote {path}: the {pyexport.FORMATS[fmt]} script trains {pyexport.DEFAULT_ITERATIONS} iterations "
+            f"from iteration {start:,} (run: python3 {os.path.basename(path)})", 8000)
+        return True
+
+    def _job_finished(self, what) -> None:
+        if isinstance(what, Export):
+            self.window.statusBar().showMessage(f"Wrote {what.path}", 5000)

@@ -1,0 +1,158 @@
+"""The Network menu: New network, Edit structure, the samples table, a generated data set,
+samples imported from or exported to a CSV file.
+
+Every change it makes is one undo step on the window's stack: a new network or structure, or
+new data, replaces the session (`commands.ChangeNetwork`, iteration 1 again); the samples
+table changes the samples (`commands.SetSamples`).
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from engine.files import csvdata
+from engine.files import design as designs
+from engine.files.netfile import NetworkFileError
+from engine.network.targets import Data
+
+from guiapp.model import commands, settings
+
+
+class NetworkMenu(QObject):
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window  # the MainWindow: parent of the dialogs, owner of the undo stack
+        self.model = window.model
+        self.samples_editor = None  # made when first shown
+
+    def _push(self, command, message: str) -> None:
+        self.window.actions["play"].setChecked(False)
+        self.window.undo_stack.push(command)
+        self.window.statusBar().showMessage(message, 8000)
+
+    def _warn(self, title: str, text: str) -> None:
+        self.window.show_message(title, text, QMessageBox.Icon.Warning)
+
+    # -- structure ------------------------------------------------------------------------------
+    def new_network(self) -> None:
+        from guiapp.dialogs.structure import StructureDialog, new_design
+
+        self._open_structure(StructureDialog(new_design(), 1, self.window), editing=False)
+
+    def edit_structure(self) -> None:
+        from guiapp.dialogs.structure import StructureDialog
+
+        net = self.model.session.current_network()
+        self._open_structure(StructureDialog(designs.design_of(net), net.n_samples, self.window, editing=True),
+                             editing=True)
+
+    def _open_structure(self, dialog, editing: bool) -> None:
+        self.window.actions["play"].setChecked(False)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.change_structure(dialog.result_design(), editing, dialog.keep))
+        dialog.open()
+
+    def change_structure(self, design: designs.Design, editing: bool, keep: bool) -> None:
+        """Replace the network by one of this design: for Edit structure with the current
+        samples (fitted to the new sizes) and, if `keep`, the current values where a unit
+        stays; for New network with one sample of zeros."""
+        current = self.model.session.current_network()
+        sizes = "-".join(map(str, design.sizes))
+        try:
+            if editing:
+                inputs, targets = designs.fit_samples(current.inputs, current.targets, design.sizes, design.loss)
+                net = designs.build(design, inputs, targets, keep=current if keep else None, name=current.name,
+                                    description=current.description)
+            else:
+                inputs, targets = designs.default_samples(design.sizes, design.loss)
+                net = designs.build(design, inputs, targets)
+        except (NetworkFileError, ValueError) as e:  # the dialog offers only what the engine takes
+            self._warn("Cannot build the network", str(e))
+            return
+        text = f"change the structure to {sizes}" if editing else f"new network {sizes}"
+        self._push(commands.ChangeNetwork(self.model, net, self.model.source if editing else "", text),
+                   ("The structure changed" if editing else f"New network {sizes}") +
+                   ": training starts at iteration 1 (Undo brings back the previous network)")
+
+    # -- samples --------------------------------------------------------------------------------
+    def show_samples(self) -> None:
+        from guiapp.dialogs.samples import SamplesEditor
+
+        if self.samples_editor is None:
+            self.samples_editor = SamplesEditor(self.model, self.change_samples, self.window)
+        self.samples_editor.show()
+        self.samples_editor.raise_()
+        self.samples_editor.activateWindow()
+
+    def change_samples(self, inputs, targets, what: str) -> None:
+        command = commands.SetSamples(self.model, inputs, targets, what)
+        self._push(command, "")
+        if command.restarted:
+            self.window.statusBar().showMessage("The number of samples per iteration changed: training starts "
+                                                "again at iteration 1 from the current values", 8000)
+
+    # -- data from outside ----------------------------------------------------------------------
+    def generate(self) -> None:
+        from guiapp.dialogs.data import GenerateDialog
+
+        dialog = GenerateDialog(self.model.session.net.loss, parent=self.window)
+        self._open_data(dialog)
+
+    def import_csv(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self.window, "Import samples from a CSV file", settings.last_folder(),
+                                              "CSV files (*.csv *.tsv *.txt);;All files (*)")
+        if path:
+            self.import_path(path)
+
+    def import_path(self, path: str) -> None:
+        from guiapp.dialogs.data import ImportDialog
+
+        try:
+            table = csvdata.read(path)
+        except csvdata.CsvError as e:
+            self._warn("Cannot import the samples", f"{e}. Nothing was changed.")
+            return
+        settings.remember_folder(path)
+        self._open_data(ImportDialog(table, self.model.session.net.loss, self.window))
+
+    def _open_data(self, dialog) -> None:
+        self.window.actions["play"].setChecked(False)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.use_data(dialog.data, dialog.what))
+        dialog.open()
+
+    def use_data(self, data: Data, what: str) -> bool:
+        """The network with these samples: its first layer as wide as the data's inputs, its
+        output layer kept if the targets fit it (else as wide as they need), the rest of the
+        design and every value whose units stay kept; iteration 1 again, one undo step."""
+        current = self.model.session.current_network()
+        design = designs.design_of(current)
+        try:
+            try:
+                targets = data.targets(current.sizes[-1], design.loss)
+            except ValueError:
+                targets = data.targets(data.outputs_for(design.loss), design.loss)
+            design.sizes[0], design.sizes[-1] = data.n_inputs, targets.shape[1]
+            net = designs.build(design, data.inputs, targets, keep=current, name=current.name,
+                                description=data.description)
+        except (NetworkFileError, ValueError) as e:
+            self._warn("Cannot use the data", f"{e}. Nothing was changed.")
+            return False
+        self._push(commands.ChangeNetwork(self.model, net, self.model.source, f"use {what}"),
+                   f"The network now learns {what}: training starts at iteration 1 (Undo brings back the "
+                   "previous data)")
+        return True
+
+    def export_samples(self) -> None:
+        path = self.window.files.save_path("Export samples", f"{self.window.files.stem()}-samples.csv",
+                                           "CSV (*.csv)")
+        if not path:
+            return
+        try:
+            csvdata.write_samples(path, self.model.session.net)
+        except OSError as e:
+            self._warn("Cannot export the samples", f"{path} could not be written: {e.strerror or e}. "
+                       "No file was changed.")
+            return
+        settings.remember_folder(path)
+        self.window.statusBar().showMessage(f"Wrote {path}", 5000)

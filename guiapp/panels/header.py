@@ -1,0 +1,91 @@
+"""The network's settings, in one line over the diagram: its name, shape, activations, loss,
+learning rate η (a link that edits it), momentum, batch, whether the biases learn and the
+order of the updates. The name and description come from the network's file: they are
+escaped, never read as markup. The description is the tooltip."""
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QTextDocumentFragment
+from PySide6.QtWidgets import QLabel, QSizePolicy
+
+from engine import Setup
+
+from guiapp.model.session import SessionModel, ValueRef
+
+ACTIVATIONS = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU",
+               "linear": "linear", "softmax": "softmax"}
+LOSSES = {"half_sse": "½ squared error", "mse": "mean squared error", "bce": "binary cross-entropy",
+          "cross_entropy": "cross-entropy"}
+
+
+def activations_text(net: Setup) -> str:
+    hidden = [ACTIVATIONS.get(a, a) for a in net.activations[:-1]]
+    output = ACTIVATIONS.get(net.activations[-1], net.activations[-1])
+    if not hidden:
+        return f"output {output}"
+    shown = hidden[0] if len(set(hidden)) == 1 else ", ".join(hidden)
+    return f"hidden {shown}, output {output}"
+
+
+def batch_text(net: Setup) -> str:
+    samples = f"{net.n_samples} sample{'s' if net.n_samples != 1 else ''}"
+    if net.batch_size is None or net.batch_size >= net.n_samples:
+        return f"full batch of {samples}"
+    return f"mini-batches of {net.batch_size} from {samples}"
+
+
+def fields(net: Setup, fmt) -> list[tuple[str, str]]:
+    """(what, text) of every setting, in the order shown; η's text is the one to edit."""
+    return [
+        ("shape", "-".join(map(str, net.sizes))),
+        ("activations", activations_text(net)),
+        ("loss", "loss " + LOSSES.get(net.loss, net.loss)),
+        ("lr", f"η = {fmt(net.learning_rate)}"),
+        ("momentum", f"momentum {fmt(net.momentum)}"),
+        ("batch", batch_text(net)),
+        ("biases", "biases learn" if net.train_biases else "biases frozen"),
+        ("order", f"{net.update_order} updates"),
+    ]
+
+
+class SettingsHeader(QLabel):
+    editRequested = Signal(object)  # ValueRef("lr")
+
+    def __init__(self, model: SessionModel, parent=None):
+        super().__init__(parent, objectName="settingsHeader")
+        self.model = model
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setWordWrap(True)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.setContentsMargins(4, 2, 4, 2)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
+                                     | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
+        self.linkActivated.connect(self._link)
+        for signal in (model.changed, model.networkReplaced, model.digitsChanged, model.sourceChanged):
+            signal.connect(self.refresh)
+        self.refresh()
+
+    def name(self) -> str:
+        """The network's name from its file, or the file's name."""
+        net = self.model.session.net
+        return net.name or self.model.source or "untitled"
+
+    def refresh(self, *_) -> None:
+        net, fmt = self.model.session.net, self.model.fmt
+        parts = [f"<b>{html.escape(self.name())}</b>"]
+        for what, text in fields(net, fmt):
+            text = html.escape(text)
+            parts.append(f"<a href='lr'>{text}</a>" if what == "lr" else text)
+        self.setText(" · ".join(parts))
+        tip = [html.escape(net.description)] if net.description else []
+        tip.append("Click η to type another learning rate.")
+        self.setToolTip("<p>" + "</p><p>".join(tip) + "</p>")
+
+    def plain_text(self) -> str:
+        return QTextDocumentFragment.fromHtml(self.text()).toPlainText()
+
+    def _link(self, target: str) -> None:
+        if target == "lr" and not self.model.busy:
+            self.editRequested.emit(ValueRef("lr"))

@@ -1,0 +1,216 @@
+"""The loss curve: the batch loss of every iteration, live while training (pyqtgraph).
+
+The read-out above it shows the iteration under the mouse while the mouse is over the plot,
+and the current iteration otherwise. A click goes to the iteration under the mouse; the
+iteration values are compared with (Δ), if any, is marked by a dashed line."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from engine.concepts.formula import MINUS
+
+from guiapp import colours
+from guiapp.model.session import SessionModel
+from guiapp.plots.style import plot_font, style_axes
+from guiapp.plots.readout import Readout
+
+
+def plain(value: float) -> str:
+    """A tick label as a number is written: 0.001, 250, 1e−05 (no SI prefix, no 10^x)."""
+    return f"{value:.6g}".replace("-", MINUS)
+
+
+class IterationAxis(pg.AxisItem):
+    """Iterations are whole numbers: ticks only at integers, written 1,000."""
+
+    def tickSpacing(self, minVal, maxVal, size):
+        levels = [(spacing, offset) for spacing, offset in super().tickSpacing(minVal, maxVal, size) if spacing >= 1]
+        return levels or [(1.0, 0.0)]
+
+    def tickStrings(self, values, scale, spacing):
+        return [f"{int(round(v)):,}" for v in values]
+
+
+class LossAxis(pg.AxisItem):
+    """Losses as plain numbers, on a linear or a log axis alike."""
+
+    def tickStrings(self, values, scale, spacing):
+        if self.logMode:
+            return [plain(10.0 ** v) for v in values]
+        return [plain(round(v, 12)) for v in values]
+
+
+class LossPlot(QWidget):
+    def __init__(self, model: SessionModel, parent=None):
+        super().__init__(parent)
+        self.model = model
+        self.plot = pg.PlotWidget(axisItems={"bottom": IterationAxis("bottom"), "left": LossAxis("left")})
+        for side, label in (("bottom", "iteration"), ("left", "batch loss E")):
+            axis = self.plot.getAxis(side)
+            axis.enableAutoSIPrefix(False)  # no "(x0.001)" that changes as the curve falls
+            axis.setLabel(label)
+        self.plot.showGrid(x=True, y=True, alpha=0.25)
+        self.plot.setMenuEnabled(False)
+        self.curve = self.plot.plot()
+        # Smooth with a million points: draw only what is in view, at most a few points per pixel.
+        self.curve.setDownsampling(auto=True, method="peak")
+        self.curve.setClipToView(True)
+        self.marker = pg.InfiniteLine(angle=90, movable=False)
+        self.reference = pg.InfiniteLine(angle=90, movable=False)  # the iteration compared with (Δ)
+        self.reference.setVisible(False)
+        self.dot = pg.ScatterPlotItem(size=8)
+        self.hover_dot = pg.ScatterPlotItem(size=9, brush=pg.mkBrush(None))
+        self.plot.addItem(self.marker)
+        self.plot.addItem(self.reference)
+        self.plot.addItem(self.dot)
+        self.plot.addItem(self.hover_dot)
+        self.log_scale = QCheckBox("log scale", objectName="logScale")
+        self.log_scale.toggled.connect(self.set_log)
+        self.readout = Readout(objectName="readout")  # shortened on its left: its end holds the loss
+        self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._x = np.arange(1, 1025, dtype=np.float64)
+        self._shown: tuple = ()  # what the curve was last given: (count, last loss, buffer, log)
+        self._hover: int | None = None  # the iteration under the mouse
+        self._single = False
+        self.plot.scene().sigMouseMoved.connect(self._mouse_moved)
+        self.plot.scene().sigMouseClicked.connect(self._clicked)
+        self.plot.viewport().installEventFilter(self)
+
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("<b>Loss</b>"))
+        bar.addWidget(self.log_scale)
+        bar.addWidget(self.readout, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.plot)
+        model.textScaleChanged.connect(self._restyle)
+        self._restyle()
+        model.changed.connect(self.refresh)
+        model.networkReplaced.connect(self._network_replaced)
+        model.digitsChanged.connect(self._update_readout)
+        model.referenceChanged.connect(self._reference_changed)
+        self.refresh()
+
+    def _restyle(self, *_) -> None:
+        """Colours from the desktop's palette (light or dark), axis text at the window's text size."""
+        c = colours.scheme(self.palette())
+        self.plot.setBackground(c.plot_background)
+        font = plot_font(self.model.text_factor)
+        style_axes((self.plot.getAxis("left"), self.plot.getAxis("bottom")), c, font)
+        # room for the vertical axis label ("batch loss E") and a few ticks at any text size
+        self.plot.setMinimumHeight(int(9 * QFontMetrics(font).height()))
+        self.curve.setPen(pg.mkPen(c.plot_curve, width=1.5))
+        self.marker.setPen(pg.mkPen(c.plot_marker, width=1.5))
+        self.reference.setPen(pg.mkPen(c.plot_foreground, width=1.2, style=Qt.PenStyle.DashLine))
+        self.dot.setBrush(pg.mkBrush(c.plot_marker))
+        self.dot.setPen(pg.mkPen(c.plot_foreground))
+        self.hover_dot.setPen(pg.mkPen(c.plot_foreground, width=1.5))
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._restyle()
+
+    def _network_replaced(self) -> None:
+        self._hover = None
+        self.refresh()
+
+    def set_log(self, on: bool) -> None:
+        self.plot.setLogMode(y=on)
+        self.refresh()
+
+    def data(self) -> tuple[np.ndarray, np.ndarray]:
+        """What the curve shows: iterations and losses."""
+        x, y = self.curve.xData, self.curve.yData  # all of it, not what the view clips to
+        return (np.array([]), np.array([])) if x is None else (x, y)
+
+    def refresh(self) -> None:
+        history = self.model.session.history
+        n = len(history)
+        losses = history.values
+        log = self.log_scale.isChecked()
+        # Give the curve its data only when it changed: new losses, or the current one recomputed
+        # (an edit), or another history (undo, open), or the scale.
+        shown = (n, float(losses[-1]) if n else None, id(losses.base), log)
+        if shown != self._shown:
+            if log:
+                # log10 of a zero loss is -inf: leave such points out rather than warn
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    losses = np.where(losses > 0, losses, np.nan)
+            if len(self._x) < n:
+                self._x = np.arange(1, 2 * n + 1, dtype=np.float64)
+            finite = bool(np.isfinite(losses).all()) if log else math.isfinite(losses[-1]) if n else True
+            self.curve.setData(self._x[:n], losses, connect="all" if finite else "finite", skipFiniteCheck=finite)
+            self._shown = shown
+        y0 = float(losses[0]) if n == 1 else math.nan
+        if n == 1 and math.isfinite(y0) and (y0 > 0 or not log):  # one point: show it above a zero baseline
+            if log:
+                self.plot.setYRange(np.log10(y0) - 1, np.log10(y0) + 1)
+            else:
+                self.plot.setYRange(0, 1.25 * y0)
+            self.plot.setXRange(0, 10)
+            self._single = True
+        elif n > 1 and self._single:  # more points: follow the data again
+            self.plot.enableAutoRange()
+            self._single = False
+        current = self.model.session.iteration
+        self.marker.setValue(current)
+        if 0 < current <= n:
+            y = float(history.values[current - 1])
+            if self.log_scale.isChecked():
+                y = float(np.log10(y)) if y > 0 else np.nan
+            self.dot.setData([current], [y]) if np.isfinite(y) else self.dot.setData([], [])
+        self._update_readout()
+
+    def _mouse_moved(self, pos) -> None:
+        n = len(self.model.session.history)
+        vb = self.plot.getPlotItem().vb
+        if not n or not vb.sceneBoundingRect().contains(pos):
+            self._hover = None
+        else:
+            self._hover = int(min(max(round(vb.mapSceneToView(pos).x()), 1), n))
+        self._update_readout()
+
+    def _clicked(self, event) -> None:
+        """A click (not a drag, which pans) goes to the iteration under the mouse."""
+        if event.button() != Qt.MouseButton.LeftButton or event.double():
+            return
+        vb = self.plot.getPlotItem().vb
+        if len(self.model.session.history) and vb.sceneBoundingRect().contains(event.scenePos()):
+            self.model.go_to_iteration(round(vb.mapSceneToView(event.scenePos()).x()))
+
+    def _reference_changed(self, iteration) -> None:
+        self.reference.setVisible(iteration is not None)
+        if iteration is not None:
+            self.reference.setValue(iteration)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Leave and self._hover is not None:
+            self._hover = None
+            self._update_readout()
+        return super().eventFilter(watched, event)
+
+    def _update_readout(self) -> None:
+        session, fmt = self.model.session, self.model.fmt
+        history = session.history
+        if self._hover is not None and self._hover <= len(history):
+            it = self._hover
+            loss = float(history.values[it - 1])
+            self.readout.setText(f"iteration {it:,}: loss {fmt(loss)} (click to go there)")
+            y = loss if not self.log_scale.isChecked() else (math.log10(loss) if loss > 0 else math.nan)
+            self.hover_dot.setData([it], [y]) if math.isfinite(y) else self.hover_dot.setData([], [])
+            return
+        self.hover_dot.setData([], [])
+        if len(history):
+            loss = session.value("batch_loss", session.net.depth)  # None until the forward pass computed it
+            shown = "not computed yet" if loss is None else fmt(loss)
+            latest = session.latest
+            where = "current" if session.iteration == latest else f"current, of {latest:,}"
+            self.readout.setText(f"iteration {session.iteration:,} ({where}): loss {shown}")
