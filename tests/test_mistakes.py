@@ -256,7 +256,7 @@ def test_a_wrong_answer_changes_nothing():
     assert session.cursor == -1 and practice.current.label == "net_h1"
 
 
-def test_the_readme_lists_every_mistake_with_its_title():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_user_guide_lists_every_mistake_with_its_title():
+    guide = (ROOT / "docs" / "user-guide.md").read_text(encoding="utf-8")
     for mistake in CATALOGUE.values():
-        assert f"| `{mistake.id}` | {mistake.title} |" in readme, mistake.id
+        assert f"| `{mistake.id}` | {mistake.title} |" in guide, mistake.id
