@@ -6,7 +6,7 @@
 
 NETWORK is a preset name or a network file (default: mazur, the worked example). By default
 the picture shows the network mid-way through the backward pass of its first iteration with
-w1 selected (the README's picture), at 1400×860 in the desktop's light palette. Uses Qt's
+w1 selected (the README's picture, resources/screenshots/worked-example.png), at 1400×860 in the desktop's light palette. Uses Qt's
 offscreen platform unless a display is asked for (QT_QPA_PLATFORM). With --dialog, the picture
 is of that window (samples: the samples table; structure: Edit structure; generate: a data set;
 import: a CSV file of the network's samples) opened over the main window. With --train N, the

@@ -247,7 +247,7 @@ def test_samples_fitted_to_other_sizes_stay_valid():
 
 
 def old_layer(l: int, new_last: int, old_last: int):
-    """The layer of the old network that new layer l is matched with (README: hidden layers by
+    """The layer of the old network that new layer l is matched with (docs/user-guide.md: hidden layers by
     position from the inputs, the output layer with the output layer), or None."""
     if l == 0:
         return 0

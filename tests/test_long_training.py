@@ -2,7 +2,7 @@
 iteration stays reachable (a jump to any is exact and quick).
 
 About 30 s (a minute on a loaded machine): part of the default run, so that the bound the
-README states is checked on every submission. Jump times are printed, not asserted
+docs/performance.md states is checked on every submission. Jump times are printed, not asserted
 (benchmarks/time_travel.py measures them).
 """
 import subprocess
@@ -61,7 +61,7 @@ def test_a_million_iterations_stay_under_500_mb(tmp_path):
     assert int(history) == int(plotted) == 1_000_001  # the loss of every iteration, all on the curve
     assert int(traced) == 1_000_001 and int(first) == 1  # every iteration reachable, exactly
     assert 0 < float(loss) < 1e-6
-    # the README's bound: Qt and the views (about 200 MB) + loss history (8 MB, in a buffer of up to 16)
+    # the bound in docs/performance.md: Qt and the views (about 200 MB) + loss history (8 MB, in a buffer of up to 16)
     # + checkpoints (recent tier and archive, at most 64 + 32 MB) + rows (at most 256) + trajectories (32 MB)
     assert int(peak_mb) < 500, f"peak resident memory {peak_mb} MB"
     print(f"peak {peak_mb} MB, slowest jump {slowest} s")  # the benchmark reports the jump times

@@ -58,7 +58,7 @@ def add_parser(sub) -> None:
     new.add_argument("--update-order", choices=UPDATE_ORDERS, default="simultaneous")
     new.add_argument("--name", default="", help="the network's name")
     data = new.add_mutually_exclusive_group()
-    data.add_argument("--dataset", choices=list(DATASETS), help="a generated data set (see the README)")
+    data.add_argument("--dataset", choices=list(DATASETS), help="a generated data set (see docs/commands.md)")
     data.add_argument("--csv", metavar="FILE", help="samples from a CSV file (with --inputs and --targets)")
     new.add_argument("--samples", type=int, metavar="N", help=f"samples of --dataset (default {DEFAULT_SAMPLES})")
     new.add_argument("--noise", type=float, metavar="X", help="noise of --dataset (default 0)")

@@ -1,7 +1,7 @@
 """Network files (JSON): reading with a check of every field, and writing atomically.
 
 Every problem is reported as a NetworkFileError naming the file, the field and what is
-wrong, before any work is done. See README.md, "Network files", for the format.
+wrong, before any work is done. See docs/file-formats.md for the format.
 """
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """How large a network and its data may be: limits that follow from what one session holds,
-checked before any work (see README, "Limits").
+checked before any work (see docs/file-formats.md, "Limits").
 
 Per iteration a session computes arrays of batch × units values (net, out, ∂E/∂out, ∂out/∂net,
 δ for every unit of every sample) and records them in one row with the parameters before and

@@ -41,7 +41,7 @@ MOST_TERMS = 8  # terms of a sum (the largest) that may be left out or have thei
 @dataclass(frozen=True)
 class Mistake:
     id: str
-    title: str  # one line: the README and the report list them
+    title: str  # one line: the user guide (docs/user-guide.md) and the report list them
 
 
 CATALOGUE: dict[str, Mistake] = {m.id: m for m in (
