@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.concepts.losses import LOSSES
 from engine.files import netfile
 from engine.network.limits import problems as limit_problems
 from engine.network.network import Network, Setup, target_problem
@@ -195,20 +196,17 @@ def unavailable(design: Design, field: str, value) -> str | None:
 
 
 def default_samples(sizes: list[int], loss: str) -> tuple[np.ndarray, np.ndarray]:
-    """What a brand-new network starts with: one sample, inputs 0, a valid target (the first
-    class for cross-entropy, 0 otherwise)."""
-    inputs = np.zeros((1, sizes[0]))
-    targets = np.zeros((1, sizes[-1]))
-    if loss == "cross_entropy":
-        targets[0, 0] = 1.0
-    return inputs, targets
+    """What a brand-new network starts with: one sample, inputs 0, a valid target
+    (`Loss.first_target`: the first class for cross-entropy, 0 otherwise)."""
+    rules = LOSSES.get(loss)
+    return np.zeros((1, sizes[0])), (np.zeros(sizes[-1]) if rules is None else rules.first_target(sizes[-1]))[None]
 
 
 def fit_samples(inputs, targets, sizes: list[int], loss: str) -> tuple[np.ndarray, np.ndarray]:
     """The samples fitted to other input and output counts: columns kept by position, new
     ones 0, extra ones dropped; targets made valid for `loss` where they no longer are
-    (clipped to [0, 1] for bce and cross-entropy; a cross-entropy target that does not sum
-    to 1 any more becomes one-hot on its largest value)."""
+    (`Loss.fitted_targets`: clipped to [0, 1] for bce and cross-entropy; a cross-entropy target
+    that does not sum to 1 any more becomes one-hot on its largest value)."""
     inputs, targets = np.asarray(inputs, dtype=np.float64), np.asarray(targets, dtype=np.float64)
     x = np.zeros((len(inputs), sizes[0]))
     n = min(sizes[0], inputs.shape[1])
@@ -216,15 +214,7 @@ def fit_samples(inputs, targets, sizes: list[int], loss: str) -> tuple[np.ndarra
     t = np.zeros((len(targets), sizes[-1]))
     m = min(sizes[-1], targets.shape[1])
     t[:, :m] = targets[:, :m]
-    if loss in ("bce", "cross_entropy"):
-        t = np.clip(t, 0.0, 1.0)
-    if loss == "cross_entropy":
-        for row in t:
-            if abs(row.sum() - 1.0) > 1e-9:
-                k = int(np.argmax(row))
-                row[:] = 0.0
-                row[k] = 1.0
-    return x, t
+    return x, LOSSES[loss].fitted_targets(t)
 
 
 def _matched(old_sizes: list[int], new_sizes: list[int]) -> dict[int, int]:

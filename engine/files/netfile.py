@@ -12,10 +12,10 @@ import stat
 
 import numpy as np
 
-from engine.concepts.activations import ACTIVATIONS
+from engine.concepts.activations import ACTIVATIONS, Activation
 from engine.files.atomic import write_atomic
 from engine.network.limits import MAX_ITERATIONS, MAX_LAYERS, MAX_UNITS, problems as limit_problems
-from engine.concepts.losses import LOSSES
+from engine.concepts.losses import LOSSES, Loss
 from engine.network.network import UPDATE_ORDERS, Network, TrainingState, learning_rate_problem, target_problem
 
 MAX_FILE_BYTES = 32 * 1024 * 1024  # a network file is read whole: larger ones are refused unread
@@ -109,22 +109,31 @@ def structure_problems(layers, activations, loss) -> list[tuple[str, str]]:
     for k, a in enumerate(acts):
         if not isinstance(a, str) or a not in ACTIVATIONS:
             found.append((f"activations[{k}]", f"unknown activation {shown(a)} (known: {', '.join(ACTIVATIONS)})"))
-        elif a == "softmax" and k != len(acts) - 1:
-            found.append((f"activations[{k}]", "softmax is allowed on the output layer only"))
+        elif ACTIVATIONS[a].output_only and k != len(acts) - 1:
+            found.append((f"activations[{k}]", f"{a} is allowed on the output layer only"))
     loss_known = isinstance(loss, str) and loss in LOSSES
     if not loss_known:
         found.append(("loss", f"unknown loss {shown(loss)} (known: {', '.join(LOSSES)})"))
     last = acts[-1] if acts and isinstance(acts[-1], str) and acts[-1] in ACTIVATIONS else None
     if last is None or not loss_known:
         return found  # the rules between the output layer and the loss need both
-    if last == "softmax" and loss != "cross_entropy":
-        found.append(("loss", f"a softmax output layer needs the cross_entropy loss, found {loss}"))
-    if loss == "cross_entropy" and last != "softmax":
-        found.append(("activations[-1]", f"the cross_entropy loss needs a softmax output layer, found {last}"))
-    if last == "softmax" and sizes and whole_number_problem(sizes[-1], 1) is None and sizes[-1] < 2:
-        found.append(("layers[-1]", "a softmax output layer needs at least 2 units"))
-    if loss == "bce" and last != "sigmoid":
-        found.append(("activations[-1]", f"the bce loss needs outputs in (0, 1): a sigmoid output layer, found {last}"))
+    return found + output_problems(ACTIVATIONS[last], LOSSES[loss], sizes[-1] if sizes else None)
+
+
+def output_problems(last: Activation, loss: Loss, units) -> list[tuple[str, str]]:
+    """The rules between the output layer (its activation and its count of units, if known)
+    and the loss, as `structure_problems` reports them: an output activation without an
+    element-wise derivative needs a loss that takes it in one piece; a loss may need its own
+    output activation; an activation may need more units."""
+    found = []
+    if not last.elementwise and loss.fused_with(last) is None:
+        losses = " or ".join(other.name for other in LOSSES.values() if other.fused_with(last) is not None)
+        found.append(("loss", f"a {last.name} output layer needs the {losses} loss, found {loss.name}"))
+    if whole_number_problem(units, 1) is None and units < last.min_units:
+        found.append(("layers[-1]", f"a {last.name} output layer needs at least {last.min_units} units"))
+    if loss.output is not None and loss.output.name != last.name:
+        needs = loss.output_words or f"a {loss.output.name} output layer"
+        found.append(("activations[-1]", f"the {loss.name} loss needs {needs}, found {last.name}"))
     return found
 
 

@@ -16,7 +16,7 @@ import numpy as np
 
 from engine.network import naming
 from engine.concepts.activations import ACTIVATIONS, Activation
-from engine.concepts.losses import FUSED, LOSSES, Fused, Loss
+from engine.concepts.losses import LOSSES, Fused, Loss
 
 UPDATE_ORDERS = ("simultaneous", "sequential")
 UPDATE_ORDER_NOTE = (
@@ -33,15 +33,9 @@ def learning_rate_problem(value: float) -> str | None:
 
 
 def target_problem(loss: str, target) -> tuple[int | None, str] | None:
-    """Why `loss` cannot take this target vector, if it cannot: (the unit at fault, or None
-    for the vector as a whole, and the reason)."""
-    if loss in ("bce", "cross_entropy"):
-        for m, t in enumerate(target):
-            if not 0.0 <= t <= 1.0:
-                return m, f"the {loss} loss needs targets in [0, 1], found {t}"
-    if loss == "cross_entropy" and abs(sum(target) - 1.0) > 1e-9:
-        return None, f"the cross_entropy loss needs a probability vector summing to 1, found a sum of {sum(target)!r}"
-    return None
+    """Why the loss named `loss` cannot take this target vector, if it cannot: (the unit at
+    fault, or None for the vector as a whole, and the reason); see `Loss.target_problem`."""
+    return LOSSES[loss].target_problem(target)
 
 
 def samples_problems(setup: "Setup", inputs, targets) -> list[tuple[int | None, int | None, str]]:
@@ -115,7 +109,7 @@ class Setup:
     @property
     def fused(self) -> Fused | None:
         """The output layer's δ in one piece (softmax + cross-entropy, sigmoid + bce), or None."""
-        return FUSED.get((self.activations[-1], self.loss))
+        return self.loss_fn.fused_with(self.activation(self.depth))
 
     def batch_indices(self, iteration: int) -> np.ndarray:
         """0-based sample indices used by 1-based `iteration`: the next `batch` samples in

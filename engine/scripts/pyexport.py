@@ -13,10 +13,11 @@ does, is an explicit loop over the layers. NumPy: the forward pass, backward pas
 written out in the engine's own operations, in the engine's order (so its losses are the
 engine's, usually bit for bit).
 
-A script cannot import the engine, so the maths of each activation and loss is written here
-once more, as source text. The tables are keyed by the engine's names, constants come from the
-engine (LEAKY_SLOPE), and tests/test_script_export.py checks that every activation and loss
-has its text and that the NumPy texts compute exactly the engine's functions.
+A script cannot import the engine, so the maths of each activation and loss is written in it
+once more, as source text: each activation and loss holds its own (`Activation.torch_module`,
+`numpy_fn`, `numpy_grad`; `Loss.torch_loss`, `numpy_terms`, `numpy_grad`, `numpy_helpers`,
+`Fused.numpy_delta`), and tests/test_script_export.py checks that the NumPy texts compute
+exactly the engine's functions.
 """
 from __future__ import annotations
 
@@ -28,8 +29,7 @@ from string import Template
 import numpy as np
 
 from engine.files import presets
-from engine.concepts.activations import LEAKY_SLOPE
-from engine.concepts.losses import LOSSES
+from engine.concepts.activations import ACTIVATIONS
 from engine.network.maths import Shapes
 from engine.network.naming import unit_name
 from engine.files.netfile import printable
@@ -38,70 +38,6 @@ from engine.network.network import Network, summary
 FORMATS = {"pytorch": "PyTorch", "numpy": "NumPy"}  # the formats, and their names in messages
 DEFAULT_ITERATIONS = 100
 WIDTH = 100  # of the lines written (a long matrix gets a row per line)
-
-# -- the maths as source text, by the engine's names ----------------------------------------------
-TORCH_ACTIVATIONS = {
-    "sigmoid": "nn.Sigmoid()",
-    "tanh": "nn.Tanh()",
-    "relu": "nn.ReLU()",
-    "leaky_relu": f"nn.LeakyReLU({LEAKY_SLOPE!r})",
-    "linear": "nn.Identity()",
-    "softmax": "nn.Softmax(dim=1)",
-}
-
-# out = f(net), and ∂out/∂net from net and out (None: softmax has no element-wise derivative)
-NUMPY_ACTIVATIONS = {
-    "sigmoid": ("return 1.0 / (1.0 + np.exp(-net))", "return out * (1.0 - out)"),
-    "tanh": ("return np.tanh(net)", "return 1.0 - out * out"),
-    "relu": ("return np.maximum(net, 0.0)", "return np.where(net > 0.0, 1.0, 0.0)"),
-    "leaky_relu": (f"return np.where(net > 0.0, net, {LEAKY_SLOPE!r} * net)",
-                   f"return np.where(net > 0.0, 1.0, {LEAKY_SLOPE!r})"),
-    "linear": ("return net", "return np.ones_like(net)"),
-    "softmax": ("e = np.exp(net - net.max(axis=1, keepdims=True))  # shifted: no overflow\n"
-                "return e / e.sum(axis=1, keepdims=True)", None),
-}
-
-# Each loss: the terms whose sum over a sample's outputs is E_s (from net, out, target and K,
-# the number of outputs), and what the output layer's δ = ∂E_s/∂net is made of.
-NUMPY_LOSS_TERMS = {
-    "half_sse": "0.5 * (target - out) ** 2",
-    "mse": "(target - out) ** 2 / K",
-    "bce": "-(xlogy(target, out) + xlogy(1.0 - target, 1.0 - out)) / K",
-    "cross_entropy": "-np.where(target != 0.0, target * log_softmax(net), 0.0)",
-}
-NUMPY_DE_DOUT = {  # ∂E_s/∂out, times ∂out/∂net gives δ
-    "half_sse": "out - target",
-    "mse": "2.0 * (out - target) / K",
-}
-NUMPY_FUSED = {  # δ in one piece (engine.concepts.losses.FUSED)
-    ("sigmoid", "bce"): ("(out - target) / K",
-                         "∂E_s/∂out·∂out/∂net simplified, exact where out rounds to 0 or 1"),
-    ("softmax", "cross_entropy"): ("out * target.sum(axis=1, keepdims=True) - target",
-                                   "the softmax Jacobian folded in; out − target when the targets sum to 1"),
-}
-NUMPY_HELPERS = {  # what a loss's text calls
-    "xlogy": '''def xlogy(x, y):
-    """x·ln(y), with 0·ln(0) = 0: a target of 0 (or 1) contributes nothing."""
-    return np.where(x != 0.0, x * np.log(np.where(x != 0.0, y, 1.0)), 0.0)''',
-    "log_softmax": '''def log_softmax(net):
-    """ln(softmax(net)), from the net inputs: exact where an output would round to 0."""
-    shifted = net - net.max(axis=1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))''',
-}
-
-TORCH_LOSSES = {
-    "half_sse": '''def loss_fn(out, target):
-    """half_sse has no torch module: ½·Σ_k (t_k − o_k)² per sample, their mean over the batch."""
-    return (0.5 * (target - out) ** 2).sum() / len(target)''',
-    "mse": "loss_fn = nn.MSELoss()  # the mean over every output of every sample",
-    "bce": ("# nn.BCELoss: the mean over every output of every sample. It clamps ln at −100 where the app's bce\n"
-            "# is exact (an output that rounds to exactly 0 or 1 gives the app an infinite loss, and it stops).\n"
-            "loss_fn = nn.BCELoss()"),
-    "cross_entropy": ("# nn.CrossEntropyLoss, with probability targets, takes the net inputs of the output\n"
-                      "# layer and applies the softmax itself (exact where an output would round to 0).\n"
-                      "loss_fn = nn.CrossEntropyLoss()"),
-}
-
 
 # -- numbers and arrays, written exactly ----------------------------------------------------------
 def literal(values) -> str:
@@ -308,10 +244,10 @@ TORCH_SEQUENTIAL = Template('''def train_step(x, target):
 
 
 def _pytorch(net: Network, iterations: int, source: str, filename: str) -> str:
-    depth, softmax_out = net.depth, net.activations[-1] == "softmax"
+    depth, on_net = net.depth, net.loss_fn.torch_on_net
     modules = []
     for l in range(1, depth + 1):
-        line = f"    nn.Linear({net.sizes[l - 1]}, {net.sizes[l]}), {TORCH_ACTIVATIONS[net.activations[l - 1]]},"
+        line = f"    nn.Linear({net.sizes[l - 1]}, {net.sizes[l]}), {net.activation(l).torch_module},"
         modules.append(f"{line}  # {_layer_comment(net, l)}")
     parameters = []
     for l in range(depth):
@@ -334,10 +270,9 @@ def _pytorch(net: Network, iterations: int, source: str, filename: str) -> str:
                 lines.append(start + array_text(values, len(start)) + ")")
         buffer_lines = "\n".join(lines) + "\n"
     # softmax + cross-entropy: torch's loss takes the net inputs and applies the softmax itself
-    forward = ("net = model[:-1](x)  # the output layer's net inputs: nn.CrossEntropyLoss applies the softmax"
-               if softmax_out else "out = model(x)")
-    step = (TORCH_SEQUENTIAL.substitute(loss_input="nets[-1]" if softmax_out else "outs[-1]") if net.sequential
-            else TORCH_SIMULTANEOUS.substitute(forward=forward, output="net" if softmax_out else "out"))
+    forward = f"net = model[:-1](x)  # the output layer's net inputs: {on_net}" if on_net else "out = model(x)"
+    step = (TORCH_SEQUENTIAL.substitute(loss_input="nets[-1]" if on_net else "outs[-1]") if net.sequential
+            else TORCH_SIMULTANEOUS.substitute(forward=forward, output="net" if on_net else "out"))
     return TORCH.substitute(
         _values(net, iterations),
         header=_header(net, "The same network in PyTorch: torch.nn in float64, autograd and torch.optim.SGD.",
@@ -347,9 +282,9 @@ def _pytorch(net: Network, iterations: int, source: str, filename: str) -> str:
         frozen=frozen,
         inputs=array_text(net.inputs, len("inputs = torch.tensor(")),
         targets=array_text(net.targets, len("targets = torch.tensor(")),
-        loss_text=comment(f"The loss of a batch: {net.loss}, E_s = Σ_k {LOSSES[net.loss].text('t_k', 'o_k', 'K')} "
+        loss_text=comment(f"The loss of a batch: {net.loss}, E_s = Σ_k {net.loss_fn.text('t_k', 'o_k', 'K')} "
                           f"per sample, averaged over the batch."),
-        loss_fn=TORCH_LOSSES[net.loss],
+        loss_fn=net.loss_fn.torch_loss,
         trained=("model.parameters()" if net.train_biases
                  else "[p for p in model.parameters() if p.requires_grad]"),
         buffers=buffer_lines,
@@ -480,21 +415,22 @@ def _numpy(net: Network, iterations: int, source: str, filename: str) -> str:
     used = list(dict.fromkeys(net.activations))  # each activation once, in order
     functions = []
     for name in used:
-        fn, grad = NUMPY_ACTIVATIONS[name]
-        functions.append(f"def {name}(net):\n" + textwrap.indent(fn, "    "))
-        if grad is not None and name in net.activations[:-1] + ([] if net.fused else net.activations[-1:]):
-            functions.append(f"def {name}_derivative(net, out):\n" + textwrap.indent(grad, "    "))
+        act = ACTIVATIONS[name]
+        functions.append(f"def {name}(net):\n" + textwrap.indent(act.numpy_fn, "    "))
+        if act.numpy_grad is not None and name in net.activations[:-1] + ([] if net.fused else net.activations[-1:]):
+            functions.append(f"def {name}_derivative(net, out):\n" + textwrap.indent(act.numpy_grad, "    "))
     derivatives = []
     for l, name in enumerate(net.activations, start=1):
         derivatives.append("None" if l == depth and net.fused else f"{name}_derivative")
-    terms = NUMPY_LOSS_TERMS[net.loss]
-    helpers = "".join(f"\n\n{text}\n" for name, text in NUMPY_HELPERS.items() if f"{name}(" in terms)
-    loss_text = LOSSES[net.loss].text("t_k", "o_k", "K")
+    loss = net.loss_fn
+    terms = loss.numpy_terms
+    helpers = "".join(f"\n\n{text}\n" for text in loss.numpy_helpers)
+    loss_text = loss.text("t_k", "o_k", "K")
     if net.fused is not None:
-        delta, why = NUMPY_FUSED[(net.activations[-1], net.loss)]
-        delta_doc = f"δ = ∂E_s/∂net of the output layer in one piece ({why})."
+        delta = net.fused.numpy_delta
+        delta_doc = f"δ = ∂E_s/∂net of the output layer in one piece ({net.fused.why})."
     else:
-        delta = f"({NUMPY_DE_DOUT[net.loss]}) * derivative[-1](net, out)"
+        delta = f"({loss.numpy_grad}) * derivative[-1](net, out)"
         delta_doc = "δ = ∂E_s/∂net of the output layer: ∂E_s/∂out · ∂out/∂net."
     momentum_state = ""
     if net.momentum:

@@ -49,13 +49,9 @@ def _plural(n: int, word: str) -> str:
 
 
 # -- describing the network -----------------------------------------------------------------------
-LOSS_NAMES = {"half_sse": "½ squared error", "mse": "mean squared error", "bce": "binary cross-entropy",
-              "cross_entropy": "cross-entropy"}
-
-
 def summary(net: Setup) -> str:
     """One line: shape, activations, loss, optimizer, batch."""
-    parts = ["-".join(map(str, net.sizes)) + " network", "/".join(net.activations), LOSS_NAMES[net.loss],
+    parts = ["-".join(map(str, net.sizes)) + " network", "/".join(net.activations), net.loss_fn.title,
              f"learning rate {net.learning_rate!r}"]
     if net.momentum:
         parts.append(f"momentum {net.momentum!r}")
@@ -218,7 +214,7 @@ class _Builder:
             rows.append((Math(self.label(Key("out", l, 0, sample=0))), f"activation of the {layer_title(net, l).lower()}"
                          f" ({net.activations[l - 1]})", Math(out.symbolic())))
         term = describe.formula(net, rec, Key("loss_term", depth, 0, sample=0))
-        rows.append((Math(self.label(Key("loss_term", depth, 0, sample=0))), f"loss term ({LOSS_NAMES[net.loss]})",
+        rows.append((Math(self.label(Key("loss_term", depth, 0, sample=0))), f"loss term ({net.loss_fn.title})",
                      Math(term.symbolic())))
         doc.add(_p("The settings and the functions of the network:"))
         doc.add(Table(("symbol", "what", "value or formula"), tuple(rows), (False, False, False)))

@@ -9,7 +9,8 @@ a downstream path), a negative number taken as positive, a neighbour's value (an
 output, weight or δ of the unit beside it) in place of the right one, net where out belongs.
 The named special cases use the activations' and losses' own functions: the sign of ∂E/∂out,
 the activation's derivative left out or taken at the wrong value or of another activation,
-the ½ or the mean forgotten, log₁₀ for ln, the updated weights in the backward pass, the
+the ½ or the mean forgotten, log₁₀ for ln (each loss says which it has: `Loss.half`,
+`mean_over_outputs`, `logarithm`), the updated weights in the backward pass, the
 learning rate or the sign of the update. A mistake is offered only where its value is a
 number that differs from the right one.
 
@@ -469,7 +470,7 @@ def _misconceptions(m: Mistakes) -> Iterator[_Change]:
     tree, net = m.tree, m.net
     depth = net.depth
     names = Names(net.sizes)
-    fused = net.fused
+    fused, loss = net.fused, net.loss_fn
     outputs = net.sizes[-1]
 
     def output(node, *quantities):
@@ -490,8 +491,7 @@ def _misconceptions(m: Mistakes) -> Iterator[_Change]:
 
     # the sign of ∂E/∂out (or of a fused δ; for bce and cross-entropy, of the loss term)
     def flip(node, values):
-        if output(node, "dE_dout") or is_fused_delta(node) or (
-                output(node, "loss_term") and net.loss in ("bce", "cross_entropy")):
+        if output(node, "dE_dout") or is_fused_delta(node) or (output(node, "loss_term") and loss.logarithm):
             return -node.value
         return None
 
@@ -503,7 +503,7 @@ def _misconceptions(m: Mistakes) -> Iterator[_Change]:
                          f"belongs): {n.label} = {n.symbolic()}")
     yield _Change("sign_flipped", flip, explain_flip)
 
-    if net.loss == "half_sse":
+    if loss.half:
         def explain_half(sites):
             n = sites[0]
             if n.quantity == "loss_term":
@@ -512,7 +512,7 @@ def _misconceptions(m: Mistakes) -> Iterator[_Change]:
                              f"{n.label} = {n.symbolic()}")
         yield _Change("missing_half", scaled(2.0, "loss_term", "dE_dout"), explain_half)
 
-    if net.loss in ("mse", "bce") and outputs > 1:
+    if loss.mean_over_outputs and outputs > 1:
         yield _Change("missing_mean", scaled(float(outputs), "loss_term", "dE_dout", fused_too=True),
                       lambda sites: at(sites, f"the division by the {outputs} outputs (the mean over them) left "
                                               f"out: {sites[0].label} = {sites[0].symbolic()}"))
@@ -525,7 +525,7 @@ def _misconceptions(m: Mistakes) -> Iterator[_Change]:
                   lambda sites: at(sites, f"the mean over the batch's {len(sites[0].operands)} samples left out "
                                           f"(their sum instead): {sites[0].label} = {sites[0].symbolic()}"))
 
-    if net.loss in ("bce", "cross_entropy"):
+    if loss.logarithm:
         yield _Change("log_base", scaled(1 / math.log(10), "loss_term", "dE_dout", fused_too=True),
                       lambda sites: at(sites, f"log₁₀ used where ln belongs: {sites[0].label} = {sites[0].symbolic()}"))
 

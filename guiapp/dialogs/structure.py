@@ -16,20 +16,24 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDia
                                QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QRadioButton,
                                QSpinBox, QVBoxLayout)
 
-from engine.files import design as designs
+from engine.concepts import activations, losses
 from engine.concepts.activations import ACTIVATIONS
-from engine.network.limits import MAX_LAYERS, MAX_UNITS
 from engine.concepts.losses import LOSSES
+from engine.files import design as designs
+from engine.network.limits import MAX_LAYERS, MAX_UNITS
 from engine.network.network import UPDATE_ORDERS
 from engine.network.numbers import parse_number
 
-LOSS_NAMES = {"half_sse": "½ sum of squared errors (the worked example's)", "mse": "mean squared error",
-              "bce": "binary cross-entropy", "cross_entropy": "cross-entropy"}
-
-
 def new_design() -> designs.Design:
     """What New network offers first: the worked example's shape, with random start values."""
-    return designs.Design(sizes=[2, 2, 2], activations=["sigmoid", "sigmoid"], loss="half_sse", learning_rate=0.5)
+    return designs.Design(sizes=[2, 2, 2], activations=[activations.DEFAULT.name] * 2, loss=losses.DEFAULT.name,
+                          learning_rate=0.5)
+
+
+def loss_title(name: str) -> str:
+    """A loss as the dialog lists it: its title, and which one the worked example has."""
+    loss = LOSSES[name]
+    return f"{loss.title} (the worked example's)" if loss is losses.DEFAULT else loss.title
 
 
 def _set_options(combo: QComboBox, reasons: dict[str, str | None]) -> None:
@@ -121,7 +125,7 @@ class StructureDialog(QDialog):
 
         self.loss = QComboBox(objectName="loss")
         for name in LOSSES:
-            self.loss.addItem(LOSS_NAMES.get(name, name), name)
+            self.loss.addItem(loss_title(name), name)
         self.learning_rate = QLineEdit(objectName="learningRate")
         self.momentum = QLineEdit(objectName="momentum")
         self.batch = QSpinBox(objectName="batchSize")
@@ -213,8 +217,8 @@ class StructureDialog(QDialog):
             self.unit_boxes.append(units)
             if k:
                 act = QComboBox(objectName=f"activation{k}")
-                for a in ACTIVATIONS:
-                    act.addItem(a, a)
+                for a in ACTIVATIONS.values():
+                    act.addItem(a.title, a.name)
                 act.setCurrentIndex(act.findData(d.activations[k - 1]))
                 act.currentIndexChanged.connect(lambda *_, k=k: self._read(f"activations[{k - 1}]"))
                 self.layers_grid.addWidget(act, k, 2)
@@ -293,7 +297,7 @@ class StructureDialog(QDialog):
         d = self.design
         hidden = len(d.sizes) > 2
         d.sizes.insert(-1, d.sizes[-2] if hidden else 2)
-        d.activations.insert(-1, d.activations[-2] if hidden else "sigmoid")
+        d.activations.insert(-1, d.activations[-2] if hidden else activations.DEFAULT.name)
         self._show()
 
     def _remove_layer(self) -> None:

@@ -14,15 +14,9 @@ from engine import Setup
 
 from guiapp.model.session import SessionModel, ValueRef
 
-ACTIVATIONS = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU",
-               "linear": "linear", "softmax": "softmax"}
-LOSSES = {"half_sse": "½ squared error", "mse": "mean squared error", "bce": "binary cross-entropy",
-          "cross_entropy": "cross-entropy"}
-
-
 def activations_text(net: Setup) -> str:
-    hidden = [ACTIVATIONS.get(a, a) for a in net.activations[:-1]]
-    output = ACTIVATIONS.get(net.activations[-1], net.activations[-1])
+    hidden = [net.activation(l).title for l in range(1, net.depth)]
+    output = net.activation(net.depth).title
     if not hidden:
         return f"output {output}"
     shown = hidden[0] if len(set(hidden)) == 1 else ", ".join(hidden)
@@ -41,7 +35,7 @@ def fields(net: Setup, fmt) -> list[tuple[str, str]]:
     return [
         ("shape", "-".join(map(str, net.sizes))),
         ("activations", activations_text(net)),
-        ("loss", "loss " + LOSSES.get(net.loss, net.loss)),
+        ("loss", "loss " + net.loss_fn.title),
         ("lr", f"η = {fmt(net.learning_rate)}"),
         ("momentum", f"momentum {fmt(net.momentum)}"),
         ("batch", batch_text(net)),
