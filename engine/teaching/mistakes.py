@@ -51,6 +51,8 @@ CATALOGUE: dict[str, Mistake] = {m.id: m for m in (
     Mistake("missing_activation_derivative", "the factor ∂out/∂net (the activation's derivative) left out"),
     Mistake("derivative_at_net", "∂out/∂net evaluated with net where out belongs: σ(net)·(1 − σ(net)) "
                                  "written net·(1 − net), 1 − tanh² written 1 − net²"),
+    Mistake("derivative_at_out", "∂out/∂net evaluated with out where net belongs (a derivative written in net, "
+                                 "taken at out)"),
     Mistake("wrong_derivative", "another activation's derivative (or the activation itself) taken for ∂out/∂net"),
     Mistake("wrong_activation", "another activation function applied to net"),
     Mistake("missing_path", "a hidden unit's ∂E/∂out with one of its downstream paths left out"),
@@ -429,6 +431,20 @@ def _derivative_changes(m: Mistakes, where: Callable[[Node], bool]) -> Iterator[
         return (f"{n.label} evaluated with {s_net} where {s_out} belongs: {act.grad_text(s_net, s_net)} "
                 f"instead of {act.grad_text(s_net, s_out)}{_elsewhere(sites)}")
     yield _Change("derivative_at_net", at_net, explain_at_net)
+
+    # a derivative written in net (Activation.grad_of), taken at out
+    def at_out(node, values):
+        if not chosen(node) or net.activation(node.key.layer).grad_of != "net":
+            return None
+        return tree.compute(node, [values[1], values[1]])
+
+    def explain_at_out(sites):
+        n = sites[0]
+        act = net.activation(n.key.layer)
+        s_net, s_out = symbols(n)
+        return (f"{n.label} evaluated with {s_out} where {s_net} belongs: {act.grad_text(s_out, s_out)} "
+                f"instead of {act.grad_text(s_net, s_out)}{_elsewhere(sites)}")
+    yield _Change("derivative_at_out", at_out, explain_at_out)
 
     for other in ACTIVATIONS.values():
         if not other.elementwise:
