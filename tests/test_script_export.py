@@ -26,6 +26,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from engine import Session, open_network
+from engine.concepts.optimizers.sgd import SGD
 from engine.files import netfile
 from engine.scripts import pyexport
 from engine.concepts.activations import ACTIVATIONS
@@ -183,11 +184,11 @@ def test_a_network_saved_mid_training_goes_on_as_the_engine(tmp_path, run_in_run
     samples, saved after 37 iterations: the script starts at iteration 38 with the saved momentum
     buffer and its place in the batch cycle, and goes on as if it had never stopped."""
     net = open_network("softmax")
-    net.momentum, net.train_biases, net.update_order = 0.8, False, "sequential"
+    net.optimizer, net.train_biases, net.update_order = SGD(momentum=0.8), False, "sequential"
     session = Session(net)
     session.run(37)
     saved = netfile.loads(netfile.dumps(session.current_network()))  # as a file holds it
-    assert saved.state.iteration == 38 and saved.state.momentum_buffer is not None
+    assert saved.state.iteration == 38 and saved.state.optimizer_state is not None
     path = exported(tmp_path, saved, fmt, 25)
     assert "iteration 38 starts" in path.read_text(encoding="utf-8")
     iterations, losses = printed_losses(run_in_runner(path))

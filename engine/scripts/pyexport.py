@@ -2,13 +2,13 @@
 
 `script(net, "pytorch" | "numpy")` writes one self-contained, readable file that builds the
 same network (weights and biases written exactly with repr, the samples, the activations,
-the loss, SGD with its learning rate and momentum, the cycle of mini-batches, frozen biases,
+the loss, the optimizer with its learning rate and settings, the cycle of mini-batches, frozen biases,
 the update order, and where a saved network's training stopped), trains it and prints
 `iteration,loss` as CSV: the batch loss of each iteration's forward pass, before its update,
 written with repr, as the loss history of `python -m engine train --history` has it.
 
 PyTorch: torch.nn layers in float64, torch's loss modules (half_sse has none: it is written in
-torch ops), autograd and torch.optim.SGD; the sequential update order, which no optimizer step
+torch ops), autograd and the torch.optim optimizer; the sequential update order, which no optimizer step
 does, is an explicit loop over the layers. NumPy: the forward pass, backward pass and update
 written out in the engine's own operations, in the engine's order (so its losses are the
 engine's, usually bit for bit).
@@ -101,7 +101,7 @@ def _header(net: Network, kind: str, needs: str, iterations: int, source: str, f
     start = first_iteration(net)
     where = f"from {source_text(source)}" if source else "from a network of its own"
     if start > 1:
-        where += f", as iteration {start:,} starts (with its momentum buffer and place in the batch cycle)"
+        where += f", as iteration {start:,} starts (with its {net.optimizer.state_words} and place in the batch cycle)"
     lines = [
         comment(title),
         comment(summary(net)),
@@ -134,18 +134,17 @@ def _values(net: Network, iterations: int) -> dict:
         "iterations": str(iterations),
         "batch_size": "" if net.batch_size is None else f"BATCH_SIZE = {net.batch_size}\n",
         "lr": repr(float(net.learning_rate)),
-        "momentum": repr(float(net.momentum)),
         "training_loop": TRAINING_LOOP,
     }
 
 
-def _momentum_buffers(net: Network) -> tuple[list, list] | None:
-    """The momentum buffer a saved network's training stopped with, layer by layer (weights,
-    biases), or None."""
-    if net.state is None or net.state.momentum_buffer is None or not net.momentum:
+def _saved_buffers(net: Network) -> list[tuple[list, list]] | None:
+    """Each buffer the optimizer kept where a saved network's training stopped (the momentum
+    buffer), layer by layer: (weights, biases); or None."""
+    if net.state is None or net.state.optimizer_state is None or not net.optimizer.buffers:
         return None
     shapes = Shapes(net.sizes)
-    return shapes.weights(net.state.momentum_buffer), shapes.biases(net.state.momentum_buffer)
+    return [(shapes.weights(row), shapes.biases(row)) for row in net.state.optimizer_state]
 
 
 # -- PyTorch ---------------------------------------------------------------------------------------
@@ -188,7 +187,7 @@ targets = torch.tensor($targets)
 $loss_text
 $loss_fn
 
-optimizer = torch.optim.SGD($trained, lr=$lr, momentum=$momentum)
+optimizer = $optimizer
 $buffers
 
 def batch(iteration):
@@ -202,7 +201,7 @@ $training_loop''')
 
 TORCH_SIMULTANEOUS = Template('''def train_step(x, target):
     """One iteration: the forward pass, the batch loss, every gradient by autograd (with the
-    weights of the forward pass), then the SGD update of every trained parameter."""
+    weights of the forward pass), then the $optimizer_title update of every trained parameter."""
     $forward
     loss = loss_fn($output, target)
     optimizer.zero_grad()
@@ -259,24 +258,28 @@ def _pytorch(net: Network, iterations: int, source: str, filename: str) -> str:
         frozen = ("\n# The biases are frozen (train_biases false): no gradient, not given to the optimizer.\n"
                   "for linear, activation in layers:\n"
                   "    linear.bias.requires_grad_(False)\n")
-    buffers = _momentum_buffers(net)
+    saved = _saved_buffers(net)
     buffer_lines = ""
-    if buffers is not None:
-        lines = ["# Where the saved training stopped: torch.optim.SGD's momentum buffer of each parameter."]
-        for l in range(depth):
-            kinds = [("weight", buffers[0][l])] + ([("bias", buffers[1][l])] if net.train_biases else [])
-            for kind, values in kinds:
-                start = f'optimizer.state[model[{2 * l}].{kind}]["momentum_buffer"] = torch.tensor('
-                lines.append(start + array_text(values, len(start)) + ")")
+    if saved is not None:
+        opt = net.optimizer
+        lines = [f"# Where the saved training stopped: {opt.torch_class}'s "
+                 f"{' and '.join(b.title for b in opt.buffers)} of each parameter."]
+        for buffer, (weights, biases) in zip(opt.buffers, saved):
+            for l in range(depth):
+                kinds = [("weight", weights[l])] + ([("bias", biases[l])] if net.train_biases else [])
+                for kind, values in kinds:
+                    start = f'optimizer.state[model[{2 * l}].{kind}]["{buffer.torch_key}"] = torch.tensor('
+                    lines.append(start + array_text(values, len(start)) + ")")
         buffer_lines = "\n".join(lines) + "\n"
     # softmax + cross-entropy: torch's loss takes the net inputs and applies the softmax itself
     forward = f"net = model[:-1](x)  # the output layer's net inputs: {on_net}" if on_net else "out = model(x)"
     step = (TORCH_SEQUENTIAL.substitute(loss_input="nets[-1]" if on_net else "outs[-1]") if net.sequential
-            else TORCH_SIMULTANEOUS.substitute(forward=forward, output="net" if on_net else "out"))
+            else TORCH_SIMULTANEOUS.substitute(forward=forward, output="net" if on_net else "out",
+                                               optimizer_title=net.optimizer.title))
     return TORCH.substitute(
         _values(net, iterations),
-        header=_header(net, "The same network in PyTorch: torch.nn in float64, autograd and torch.optim.SGD.",
-                       "torch", iterations, source, filename),
+        header=_header(net, f"The same network in PyTorch: torch.nn in float64, autograd and "
+                       f"{net.optimizer.torch_class}.", "torch", iterations, source, filename),
         modules="\n".join(modules) + "\n",
         parameters="\n".join(parameters),
         frozen=frozen,
@@ -285,8 +288,9 @@ def _pytorch(net: Network, iterations: int, source: str, filename: str) -> str:
         loss_text=comment(f"The loss of a batch: {net.loss}, E_s = Σ_k {net.loss_fn.text('t_k', 'o_k', 'K')} "
                           f"per sample, averaged over the batch."),
         loss_fn=net.loss_fn.torch_loss,
-        trained=("model.parameters()" if net.train_biases
-                 else "[p for p in model.parameters() if p.requires_grad]"),
+        optimizer=net.optimizer.torch("model.parameters()" if net.train_biases
+                                      else "[p for p in model.parameters() if p.requires_grad]",
+                                      repr(float(net.learning_rate))),
         buffers=buffer_lines,
         batch=_batches(net),
         train_step=step,
@@ -306,7 +310,7 @@ np.seterr(all="ignore")  # as in the app: an overflow gives inf (sigmoid(−800)
 ITERATIONS = int(sys.argv[1]) if len(sys.argv) > 1 else $iterations
 FIRST_ITERATION = $first  # the iteration these weights start (its number places the batch cycle too)
 LEARNING_RATE = $lr
-${momentum_line}TRAIN_BIASES = $train_biases
+${optimizer_constants}TRAIN_BIASES = $train_biases
 $batch_size
 # The weights W[l][j, i], from unit i of layer l into unit j of layer l + 1 (layer 0: the inputs),
 # and the biases b[l][j], exactly.
@@ -336,7 +340,7 @@ $loss_body
 def output_delta(net, out, target):
     \"\"\"$delta_doc\"\"\"
 $delta_body
-$momentum_state
+$optimizer_state
 
 def update(l, grad_W, grad_b):
 $update
@@ -370,30 +374,6 @@ $simultaneous_update    return loss
 
 
 $training_loop''')
-
-NUMPY_PLAIN_UPDATE = '''    \"\"\"SGD on layer l: w⁺ = w − η·∂E/∂w.\"\"\"
-    W[l] -= LEARNING_RATE * grad_W
-    if TRAIN_BIASES:
-        b[l] -= LEARNING_RATE * grad_b'''
-
-NUMPY_MOMENTUM_UPDATE = '''    \"\"\"SGD with momentum on layer l.\"\"\"
-    sgd(W, velocity_W, l, grad_W)
-    if TRAIN_BIASES:
-        sgd(b, velocity_b, l, grad_b)'''
-
-NUMPY_SGD = Template('''
-
-# The momentum buffers v, as torch.optim.SGD keeps them: v = g at the first step, then v = MOMENTUM·v + g.
-velocity_W = $velocity_W
-velocity_b = $velocity_b
-
-
-def sgd(params, velocity, l, grad):
-    \"\"\"params[l]⁺ = params[l] − η·v.\"\"\"
-    velocity[l] = grad.copy() if velocity[l] is None else MOMENTUM * velocity[l] + grad
-    params[l] -= LEARNING_RATE * velocity[l]
-''')
-
 
 def _numpy_arrays(arrays, comments=None) -> str:
     out = []
@@ -432,16 +412,10 @@ def _numpy(net: Network, iterations: int, source: str, filename: str) -> str:
     else:
         delta = f"({loss.numpy_grad}) * derivative[-1](net, out)"
         delta_doc = "δ = ∂E_s/∂net of the output layer: ∂E_s/∂out · ∂out/∂net."
-    momentum_state = ""
-    if net.momentum:
-        buffers = _momentum_buffers(net)
-        if buffers is None:
-            velocity_w, velocity_b = "[None] * len(W)", "[None] * len(b)"
-        else:
-            velocity_w = "[\n" + _numpy_arrays(buffers[0]) + "]"
-            velocity_b = "[\n" + _numpy_arrays(buffers[1]) + "]"
-            velocity_w += "  # where the saved training stopped"
-        momentum_state = NUMPY_SGD.substitute(velocity_W=velocity_w, velocity_b=velocity_b)
+    saved = _saved_buffers(net)
+    starts = None if saved is None else [("[\n" + _numpy_arrays(w) + "]", "[\n" + _numpy_arrays(b) + "]")
+                                         for w, b in saved]
+    constants, state, update = net.optimizer.numpy(starts)
     sequential_update = simultaneous_update = ""
     if net.sequential:
         sequential_update = ("        # the sequential order: this layer is updated now, so the layer below is\n"
@@ -455,7 +429,7 @@ def _numpy(net: Network, iterations: int, source: str, filename: str) -> str:
         _values(net, iterations),
         header=_header(net, "The same network in plain NumPy, its forward pass, backward pass and update "
                        "written out.", "numpy", iterations, source, filename),
-        momentum_line=f"MOMENTUM = {float(net.momentum)!r}\n" if net.momentum else "",
+        optimizer_constants=constants,
         train_biases=("True" if net.train_biases
                       else "False  # the biases are frozen: they keep their values"),
         weights=_numpy_arrays(net.weights, [_layer_comment(net, l) for l in range(1, depth + 1)]),
@@ -471,8 +445,8 @@ def _numpy(net: Network, iterations: int, source: str, filename: str) -> str:
         loss_body=_with_k(f"float(({terms}).sum()) / len(target)"),
         delta_doc=delta_doc,
         delta_body=_with_k(delta),
-        momentum_state=momentum_state,
-        update=NUMPY_MOMENTUM_UPDATE if net.momentum else NUMPY_PLAIN_UPDATE,
+        optimizer_state=state,
+        update=update,
         batch=_batches(net),
         order=net.update_order,
         sequential_update=sequential_update,

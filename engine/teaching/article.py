@@ -107,7 +107,7 @@ def matches(net, rec) -> bool:
     """Is this the article's network at the start of its first iteration?"""
     a = network()
     return (a is not None and net.sizes == a.sizes and net.activations == a.activations and net.loss == a.loss
-            and rec.iteration == 1 and net.train_biases == a.train_biases and net.momentum == a.momentum
+            and rec.iteration == 1 and net.train_biases == a.train_biases and net.optimizer == a.optimizer
             and rec.lr == a.learning_rate and len(rec.samples) == 1
             and np.array_equal(rec["theta_before", 0], Params.of(a).theta)
             and np.array_equal(rec["out", 0], a.inputs) and np.array_equal(rec["target", a.depth], a.targets))

@@ -26,11 +26,12 @@ from typing import Callable, Iterator
 import numpy as np
 
 from engine.concepts.activations import ACTIVATIONS
+from engine.concepts.optimizers import OPTIMIZERS, Ref
 from engine.concepts.formula import descent, mean_of, product, significant, total, weighted_sum
 from engine.record.layout import Record
 from engine.network.network import Setup
 from engine.network.numbers import Typed, agreeing_digits, agrees
-from engine.record.quantities import Key, Names
+from engine.record.quantities import QUANTITIES, Key, Names, operand
 from engine.teaching.recompute import Node, Tree
 
 MIN_DIGITS = 3  # a typed value is checked to at least this many significant digits
@@ -62,7 +63,8 @@ CATALOGUE: dict[str, Mistake] = {m.id: m for m in (
                                      "where the layer above is already updated"),
     Mistake("missing_learning_rate", "the learning rate η left out of the update (p − g)"),
     Mistake("update_sign", "the update added instead of subtracted (p + η·g)"),
-    Mistake("missing_momentum", "the gradient used where the momentum buffer v belongs (p − η·g)"),
+    # each optimizer's own (`Optimizer.slips`): SGD's momentum left out ...
+    *(Mistake(slip.id, slip.title) for o in OPTIMIZERS.values() for slip in o.slips),
     Mistake("missing_half", "the ½ of ½·(target − out)² forgotten (in the loss, or a 2 left in its derivative)"),
     Mistake("missing_mean", "the mean forgotten: over the outputs (mse, bce with several outputs) or over "
                             "the samples of a batch (a sum instead)"),
@@ -275,13 +277,8 @@ def _slips(m: Mistakes, node: Node) -> Iterator[_Change]:
         yield _Change("update_sign", _at(node, lambda v: v[0] + v[1] * v[2]),
                       fixed(f"the step added instead of subtracted {_in(node)} (gradient descent goes "
                             f"against the gradient)"))
-        if step.quantity and step.quantity.startswith("velocity"):
-            k = step.key
-            grad = Key("grad_" + k.quantity[-1], k.layer, k.unit, k.source)
-            g = tree.value(grad)
-            yield _Change("missing_momentum", _at(node, lambda v: v[0] - v[1] * g),
-                          fixed(f"the gradient {tree.label(grad)} used where the momentum buffer {symbols[2]} "
-                                f"belongs: {_in(node)}"))
+
+    yield from _optimizer_slips(m, node)
 
     if fn is product and len(ops) > 1:
         for k, o in enumerate(ops):
@@ -348,6 +345,38 @@ def _slips(m: Mistakes, node: Node) -> Iterator[_Change]:
                       fixed(f"{names.net(o.layer, o.unit)} used where {symbols[k]} belongs {_in(node)}"))
     if q == "dout_dnet":
         yield from _derivative_changes(m, lambda n: n is node)
+
+
+def _optimizer_slips(m: Mistakes, node: Node) -> Iterator[_Change]:
+    """The optimizer's own mistakes (`Optimizer.slips`) made in the formula of `node`, a new
+    value of one of its buffers or of a trained parameter: each computed from the formula's
+    operands (as the change gives them) and, for what the formula does not read, from the record."""
+    tree, net = m.tree, m.net
+    q = QUANTITIES[node.quantity] if node.quantity else None
+    if q is None or q.phase != "update" or (node.quantity == "b" and not net.train_biases):
+        return
+    names = Names(net.sizes)
+    position = {symbol: k for k, symbol in enumerate(node.spec.symbols)}
+
+    def resolved(ref: Ref) -> tuple[str, object]:
+        return operand(net, names, tree.ctx, node.key, ref)
+
+    def label(ref: Ref) -> str:
+        symbol, source = resolved(ref)
+        return tree.label(source) if isinstance(source, Key) else symbol
+
+    for slip in net.optimizer.slips:
+        if slip.quantity != q.buffer:
+            continue
+
+        def value(v, slip=slip):
+            def get(ref: Ref) -> float:
+                symbol, source = resolved(ref)
+                if symbol in position:
+                    return v[position[symbol]]
+                return tree.value(source) if isinstance(source, Key) else float(source)
+            return slip.value(get)
+        yield _Change(slip.id, _at(node, value), lambda sites, slip=slip: f"{slip.explain(label)}: {_in(node)}")
 
 
 def _one(fn, x: float) -> float:

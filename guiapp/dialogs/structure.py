@@ -127,7 +127,8 @@ class StructureDialog(QDialog):
         for name in LOSSES:
             self.loss.addItem(loss_title(name), name)
         self.learning_rate = QLineEdit(objectName="learningRate")
-        self.momentum = QLineEdit(objectName="momentum")
+        # one box per setting of the optimizer, named by its key ("momentum")
+        self.settings = {s.key: QLineEdit(objectName=s.key) for s in self.design.optimizer.settings}
         self.batch = QSpinBox(objectName="batchSize")
         self.batch.setRange(0, 1_000_000)
         self.batch.setSpecialValueText("all samples")
@@ -150,7 +151,8 @@ class StructureDialog(QDialog):
         form = QFormLayout()
         form.addRow("&Loss", self.loss)
         form.addRow("Learning &rate η", self.learning_rate)
-        form.addRow("Mo&mentum", self.momentum)
+        for setting in self.design.optimizer.settings:
+            form.addRow(setting.label, self.settings[setting.key])
         form.addRow("&Batch size", self.batch)
         form.addRow("", self.train_biases)
         form.addRow("&Update order", self.order)
@@ -192,7 +194,8 @@ class StructureDialog(QDialog):
 
         self.loss.currentIndexChanged.connect(lambda *_: self._read("loss"))
         for signal in (self.order.currentIndexChanged, self.batch.valueChanged, self.seed.valueChanged,
-                       self.train_biases.toggled, self.learning_rate.textEdited, self.momentum.textEdited):
+                       self.train_biases.toggled, self.learning_rate.textEdited,
+                       *(box.textEdited for box in self.settings.values())):
             signal.connect(lambda *_: self._read(""))
         self._show()
 
@@ -241,7 +244,8 @@ class StructureDialog(QDialog):
             _set_options(self.loss, {name: why_not(d, "loss", name) for name in LOSSES})
             if not self.learning_rate.text():  # at first only: afterwards they hold what is typed
                 self.learning_rate.setText(repr(d.learning_rate))
-                self.momentum.setText(repr(d.momentum))
+                for key, box in self.settings.items():
+                    box.setText(repr(getattr(d.optimizer, key)))
             self.batch.setValue(d.batch_size or 0)
             self.train_biases.setChecked(d.train_biases)
             self.order.setCurrentIndex(self.order.findData(d.update_order))
@@ -272,17 +276,20 @@ class StructureDialog(QDialog):
         d.train_biases = self.train_biases.isChecked()
         d.update_order = self.order.currentData()
         d.seed = self.seed.value()
-        for name, box in (("learning_rate", self.learning_rate), ("momentum", self.momentum)):
-            value = self._number(box)
-            if value is not None:
-                setattr(d, name, value)
+        value = self._number(self.learning_rate)
+        if value is not None:
+            d.learning_rate = value
+        typed = {key: self._number(box) for key, box in self.settings.items()}
+        d.optimizer = d.optimizer.with_values(**{key: v for key, v in typed.items() if v is not None})
         if field.startswith("activations[") or field == "loss":
             self.design = repair(d, field)
         self._show()
 
     def _check(self) -> None:
         problems = []
-        for name, field in (("learning rate", self.learning_rate), ("momentum", self.momentum)):
+        titles = {s.key: s.title for s in self.design.optimizer.settings}
+        boxes = [("learning rate", self.learning_rate), *((titles[k], box) for k, box in self.settings.items())]
+        for name, field in boxes:
             try:
                 parse_number(field.text())
             except ValueError as e:

@@ -1,6 +1,6 @@
 """The network's settings, in one line over the diagram: its name, shape, activations, loss,
-learning rate η (a link that edits it), momentum, batch, whether the biases learn and the
-order of the updates. The name and description come from the network's file: they are
+learning rate η (a link that edits it), the optimizer's settings (momentum), batch, whether the
+biases learn and the order of the updates. The name and description come from the network's file: they are
 escaped, never read as markup. The description is the tooltip."""
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def fields(net: Setup, fmt) -> list[tuple[str, str]]:
         ("activations", activations_text(net)),
         ("loss", "loss " + net.loss_fn.title),
         ("lr", f"η = {fmt(net.learning_rate)}"),
-        ("momentum", f"momentum {fmt(net.momentum)}"),
+        *((s.key, f"{s.title} {fmt(getattr(net.optimizer, s.key))}") for s in net.optimizer.settings),
         ("batch", batch_text(net)),
         ("biases", "biases learn" if net.train_biases else "biases frozen"),
         ("order", f"{net.update_order} updates"),
