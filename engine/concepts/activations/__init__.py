@@ -4,10 +4,10 @@ of the modules below (the order messages and the window list them). Adding one i
 its line here."""
 from __future__ import annotations
 
-from engine.concepts.activations import leaky_relu, linear, relu, sigmoid, softmax, tanh
+from engine.concepts.activations import leaky_relu, linear, relu, sigmoid, softmax, softplus, tanh
 from engine.concepts.activations.base import Activation
 
-MODULES = (sigmoid, tanh, relu, leaky_relu, linear, softmax)
+MODULES = (sigmoid, tanh, relu, leaky_relu, softplus, linear, softmax)
 ACTIVATIONS: dict[str, Activation] = {m.ACTIVATION.name: m.ACTIVATION for m in MODULES}
 DEFAULT = sigmoid.ACTIVATION  # the worked example's
 
