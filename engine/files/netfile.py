@@ -118,10 +118,10 @@ def structure_problems(layers, activations, loss) -> list[tuple[str, str]]:
     last = acts[-1] if acts and isinstance(acts[-1], str) and acts[-1] in ACTIVATIONS else None
     if last is None or not loss_known:
         return found  # the rules between the output layer and the loss need both
-    return found + output_problems(ACTIVATIONS[last], LOSSES[loss], sizes[-1] if sizes else None)
+    return found + _output_problems(ACTIVATIONS[last], LOSSES[loss], sizes[-1] if sizes else None)
 
 
-def output_problems(last: Activation, loss: Loss, units) -> list[tuple[str, str]]:
+def _output_problems(last: Activation, loss: Loss, units) -> list[tuple[str, str]]:
     """The rules between the output layer (its activation and its count of units, if known)
     and the loss, as `structure_problems` reports them: an output activation without an
     element-wise derivative needs a loss that takes it in one piece; a loss may need its own

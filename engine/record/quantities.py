@@ -251,8 +251,8 @@ def operand(net: Setup, n: Names, ctx: Context, k: Key, ref: Ref) -> tuple[str, 
     if ref.kind == "lr":
         return "η", ctx.lr
     if ref.kind == "setting":
-        return next(s.symbol for s in net.optimizer.settings if s.key == ref.name), float(getattr(net.optimizer,
-                                                                                                  ref.name))
+        setting = next(s for s in net.optimizer.settings if s.key == ref.name)
+        return setting.symbol, float(getattr(net.optimizer, ref.name))
     quantity = f"{ref.name}_{kind}" + ("_before" if ref.before else "")
     return f"{BUFFERS[ref.name].symbol}_{param}", Key(quantity, k.layer, k.unit, k.source)
 
@@ -278,6 +278,9 @@ def _param(n: Names, k: Key) -> str:
     return n.param(k.layer, k.unit, k.source)
 
 
+Q = Quantity
+
+
 def _buffers(before: bool) -> list[Quantity]:
     """The quantities of every buffer an optimizer may keep (`optimizers.BUFFERS`), flat and per
     layer: as the iteration starts (`before`), or their new values, computed in the update."""
@@ -292,7 +295,6 @@ def _buffers(before: bool) -> list[Quantity]:
     return out
 
 
-Q = Quantity
 QUANTITIES: dict[str, Quantity] = {q.name: q for q in (
     # iteration-wide facts
     Q("iteration", None, "meta", "none", ("meta", 0), lambda n, k: "iteration"),
