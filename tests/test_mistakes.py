@@ -242,6 +242,15 @@ def test_a_derivative_written_in_net_taken_at_out(monkeypatch):
     assert diagnosis(session, "δ_h1", dE_dout * (1 - math.tanh(out_h1) ** 2)).mistake == "derivative_at_out"
 
 
+def test_the_activations_own_value_for_its_derivative_is_said_so():
+    """A sigmoid unit's out is also softplus's derivative σ(net) at its net: typing out for
+    ∂out/∂net is explained as the activation's value taken for its derivative, the common slip,
+    not as softplus's derivative."""
+    found = diagnosis(session_of("mazur"), "∂out_o1/∂net_o1", OUT_O1)
+    assert found.mistake == "wrong_derivative"
+    assert found.explanation.startswith("the activation's value out_o1 taken for its derivative"), found.explanation
+
+
 def test_rounding():
     session = session_of("mazur")
     found = Mistakes(session.net, session.record, step(session, "out_h1"))

@@ -475,6 +475,17 @@ def _derivative_changes(m: Mistakes, where: Callable[[Node], bool]) -> Iterator[
                 f"instead of {act.grad_text(s_net, s_out)}{_elsewhere(sites)}")
     yield _Change("derivative_at_out", at_out, explain_at_out)
 
+    # the activation's value for its derivative, said so before another activation's derivative
+    # that gives the same number (softplus's σ(net) is a sigmoid unit's out)
+    def itself(node, values):
+        return values[1] if chosen(node) else None
+
+    def explain_itself(sites):
+        n = sites[0]
+        s_net, s_out = symbols(n)
+        return f"the activation's value {s_out} taken for its derivative {n.label} = {n.symbolic()}{_elsewhere(sites)}"
+    yield _Change("wrong_derivative", itself, explain_itself)
+
     for other in ACTIVATIONS.values():
         if not other.elementwise:
             continue
@@ -493,15 +504,6 @@ def _derivative_changes(m: Mistakes, where: Callable[[Node], bool]) -> Iterator[
                     f"the layer's activation is {act.name}: {n.label} = {act.grad_text(s_net, s_out)}"
                     f"{_elsewhere(sites)}")
         yield _Change("wrong_derivative", other_grad, explain_other)
-
-    def itself(node, values):
-        return values[1] if chosen(node) else None
-
-    def explain_itself(sites):
-        n = sites[0]
-        s_net, s_out = symbols(n)
-        return f"the activation's value {s_out} taken for its derivative {n.label} = {n.symbolic()}{_elsewhere(sites)}"
-    yield _Change("wrong_derivative", itself, explain_itself)
 
 
 def _elsewhere(sites: list[Node]) -> str:
