@@ -212,8 +212,8 @@ def _break_long_words(doc) -> None:
 
 def paint_page(doc, painter, page: int) -> None:
     """Page `page` (from 0) of the laid-out `doc`, with its number, on the painter (in the device's pixels)."""
-    from PySide6.QtCore import QRectF, Qt
-    from PySide6.QtGui import QAbstractTextDocumentLayout, QFont, QPalette
+    from PySide6.QtCore import QPointF, QRectF, Qt
+    from PySide6.QtGui import QAbstractTextDocumentLayout, QFont, QFontMetricsF, QPalette
 
     size = doc.pageSize()
     view = QRectF(0, page * size.height(), size.width(), size.height())
@@ -228,11 +228,13 @@ def paint_page(doc, painter, page: int) -> None:
         context.palette.setColor(QPalette.ColorRole.Text, Qt.GlobalColor.black)
         doc.documentLayout().draw(painter, context)
         painter.setClipping(False)
-        painter.setFont(QFont(doc.defaultFont()))
-        number = str(page + 1)
-        x = size.width() - frame.rightMargin() * scale - painter.fontMetrics().horizontalAdvance(number)
-        y = size.height() - frame.bottomMargin() * scale + painter.fontMetrics().ascent() + 5 * 96 * scale / 72
-        painter.drawText(round(x), round(y + view.top()), number)
+        font = QFont(doc.defaultFont())
+        font.setPixelSize(round(font.pointSizeF() * 96 * scale / 72))  # in the layout's pixels, whatever the painter's
+        painter.setFont(font)
+        number, metrics = str(page + 1), QFontMetricsF(font)
+        x = size.width() - frame.rightMargin() * scale - metrics.horizontalAdvance(number)
+        y = size.height() - frame.bottomMargin() * scale + metrics.ascent() + 5 * 96 * scale / 72
+        painter.drawText(QPointF(x, y + view.top()), number)
     finally:
         painter.restore()
 
