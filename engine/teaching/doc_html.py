@@ -18,7 +18,7 @@ from engine.teaching.blocks import Derivation, Document, Figure, Heading, Math, 
 PAGE_WIDTH = 600  # px: the widest figure, so that it fits an A4 page's text width when printed
 
 STYLE = """
-html { max-width: 52em; margin: 2em auto; padding: 0 1em; }
+html { font-size: 11pt; max-width: 52em; margin: 2em auto; padding: 0 1em; }  /* in a browser; Qt gives a body's margins to each of its blocks */
 body { font-family: 'DejaVu Sans', Verdana, Arial, sans-serif; font-size: 11pt; color: #1a1a1a; margin: 0;
        line-height: 1.45; }
 h1 { font-size: 19pt; margin: 0 0 0.4em 0; }
