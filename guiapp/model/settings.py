@@ -88,8 +88,9 @@ def restore_window(window) -> None:
 def save_window(window) -> None:
     s = store()
     s.setValue("settings_version", VERSION)
-    s.setValue("window/geometry", window.saveGeometry())
-    s.setValue("window/state", window.saveState())
+    geometry, bars = window.desk_state()  # as it is out of presentation mode
+    s.setValue("window/geometry", geometry)
+    s.setValue("window/state", bars)
     s.setValue("view/digits", window.model.digits)
     s.setValue("view/text_scale", window.model.text_scale)
     s.setValue("view/presentation", window.model.presentation)
