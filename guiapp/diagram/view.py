@@ -359,9 +359,8 @@ class DiagramView(QGraphicsView):
 
         def tag_width(name: str) -> float:
             value, gradient = width(f"{name}⁺ {number}"), width(f"∂E/∂{name} {number}")
-            if comparing:
-                gradient = max(gradient, width(f"Δ{name} +{number}"))
-            return {FULL: max(value, gradient), VALUES: value, NAMES: width(f"{name}⁺")}[level]
+            change = width(f"Δ{name} {number}") if comparing else 0.0  # the number has its sign
+            return {FULL: max(value, gradient, change), VALUES: max(value, change), NAMES: width(f"{name}⁺")}[level]
 
         edges = {}
         for slot in slots:
@@ -378,13 +377,13 @@ class DiagramView(QGraphicsView):
         inputs = {f"{net.unit_name(0, j)} = {fmt(x)}" for j in range(sizes[0]) for x in net.inputs[:, j]}
         targets = {f"target {fmt(t)}" for t in net.targets.ravel()}
         input_width = max([width(t) for t in inputs] + [folds.get(0, 0.0)])
-        out = width(f"out {number}" + (f" Δ+{number}" if comparing else ""))
+        out = width(f"out {number}" + (f" Δ{number}" if comparing else ""))
         output = max([width(f"net {number}"), out] + [width(t) for t in targets] + [folds.get(depth, 0.0)])
         hidden = max([out] + [w for l, w in folds.items() if 0 < l < depth])
         heights = self._heights(style)
         return layout.Texts(line=heights.line, radius=heights.radius, input_width=input_width + 2 * PAD_X,
                             hidden_width=hidden + 2 * PAD_X, output_width=output + 2 * PAD_X,
-                            edge_widths=edges, edge_lines=(2 + comparing) if level == FULL else 1,
+                            edge_widths=edges, edge_lines={FULL: 2 + comparing, VALUES: 1 + comparing, NAMES: 1}[level],
                             corner=heights.corner)
 
     def _room(self) -> tuple[float, float]:
@@ -573,9 +572,11 @@ class DiagramView(QGraphicsView):
             grad = session.value("grad_" + p.kind, p.layer, p.unit, p.source)
             if grad is not None:
                 lines.append((f"∂E/∂{p.name} {fmt(grad)}", "gradient"))
-            if reference is not None:
-                lines.append(f"Δ{p.name} {signed(fmt, reference.parameter(session, p))}")
-            shown = [] if name in self._untagged else {FULL: None, VALUES: lines[:1], NAMES: [shown_name]}[self.level]
+            change = [] if reference is None else [f"Δ{p.name} {signed(fmt, reference.parameter(session, p))}"]
+            lines += change
+            # comparing, the value's change before its gradient: the gradient on demand
+            shown = [] if name in self._untagged else {FULL: None, VALUES: lines[:1] + change,
+                                                       NAMES: [shown_name]}[self.level]
             edge.tag.set_lines(lines, shown)
             edge.set_style(value, largest, p.name in params)
         bundled = {f.ends(self._params[name]) for name in params if name not in self.edges}
