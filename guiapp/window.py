@@ -335,7 +335,7 @@ class MainWindow(QMainWindow):
         of it to stand on it (none behind its » menu) at the window's width, down to
         TOOLBAR_LEAST of the desktop's size."""
         bar = getattr(self, "stepping_bar", None)
-        if bar is None:  # not built yet
+        if bar is None or not self.isVisible():  # not built yet; not its width yet (a resize comes with showing it)
             return
         font = QFont(self.font())
         least = QApplication.font().pointSizeF() * TOOLBAR_LEAST
