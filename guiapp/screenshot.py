@@ -51,8 +51,8 @@ def render(out: str, network: str = "mazur", steps: int | None = None, width: in
     window = MainWindow(presets.open_network(network), network)
     if text_scale is not None:
         window.model.set_text_scale(text_scale)
+    window.resize(width, height)  # (a resize would take a window out of full screen)
     window.model.set_presentation(presentation)
-    window.resize(width, height)
     window.show()
     app.processEvents()
     if train:

@@ -367,6 +367,10 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._split_for_presentation)
         self._fit_toolbar()
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._fit_toolbar()  # its first resize came before it was visible
+
     def _splitters(self) -> dict[str, QSplitter]:
         return {"splitter": self.splitter, "left": self.left, "bottom": self.bottom, "curves": self.curves}
 

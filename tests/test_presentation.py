@@ -100,25 +100,44 @@ def test_presentation_fills_the_screen_and_leaving_it_puts_the_window_back_exact
     assert w.desk_state()[0] == saved != w.saveGeometry()
 
 
+def on_the_bar(w) -> dict[str, bool]:
+    """Each toolbar entry shown, by its action's name: on the bar (True) or behind its » menu."""
+    bar = w.findChild(QToolBar, "steppingBar")
+    return {a.objectName(): bar.widgetForAction(a).isVisible()
+            for a in bar.actions() if bar.widgetForAction(a) is not None and a.isVisible()}
+
+
 def test_the_toolbar_keeps_play_and_undo_on_it_at_any_text_size(qtbot, make_window):
     """The toolbar's text is the window's, or smaller as far as every button needs to stand on
-    it (none behind its » menu); Play keeps room for "Pause"."""
+    it (none behind its » menu); Play keeps room for "Pause". Also in a window that starts in
+    presentation mode."""
     w = make_window("xor", size=(1024, 700))
     activate(qtbot, w)
     bar = w.findChild(QToolBar, "steppingBar")
     for key in [Qt.Key.Key_Equal] * 4 + [Qt.Key.Key_F5] + [Qt.Key.Key_Equal] * 3:
         press(qtbot, w, key, CTRL if key == Qt.Key.Key_Equal else Qt.KeyboardModifier.NoModifier)
-        def on_the_bar() -> dict:
-            return {a.objectName(): bar.widgetForAction(a).isVisible()
-                    for a in bar.actions() if bar.widgetForAction(a) is not None and a.isVisible()}
-
-        qtbot.waitUntil(lambda: bar.width() == w.width() and all(on_the_bar().values()), timeout=2000)
-        assert on_the_bar()["play"] and on_the_bar()["undo"]
+        qtbot.waitUntil(lambda: bar.width() == w.width() and all(on_the_bar(w).values()), timeout=2000)
+        assert on_the_bar(w)["play"] and on_the_bar(w)["undo"]
         play = bar.widgetForAction(w.actions["play"])
         assert play.width() >= play.fontMetrics().horizontalAdvance("Pause") + 4
         assert bar.font().pointSizeF() <= w.font().pointSizeF()
     assert w.model.text_scale == 160 and w.model.presentation
     assert bar.font().pointSizeF() < w.font().pointSizeF()  # it had to be smaller to fit 800 pixels
+    press(qtbot, w, Qt.Key.Key_F5)
+    w.resize(w.screen().geometry().size())  # a desk window as large as the screen ...
+    press(qtbot, w, Qt.Key.Key_F5)
+    w.close()  # ... closed in presentation mode: the next starts there, with no resize once shown
+
+    from engine import open_network
+    from guiapp.window import MainWindow
+
+    again = MainWindow(open_network("xor"), "xor")
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitExposed(again)
+    assert again.model.presentation and again.model.text_scale == 160 and again.isFullScreen()
+    qtbot.waitUntil(lambda: all(on_the_bar(again).values()), timeout=2000)
+    again.close()
 
 
 # -- on a 1920×1080 screen ---------------------------------------------------------------------------
