@@ -52,7 +52,7 @@ class Desk:
     saved: QByteArray  # the geometry as the settings keep it
     bars: QByteArray  # the toolbars' state
     state: Qt.WindowState  # maximized, full screen ...
-    sizes: tuple  # of each splitter, by name
+    sizes: dict  # of each splitter, by name
 
 
 class MainWindow(QMainWindow):
@@ -362,9 +362,9 @@ class MainWindow(QMainWindow):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         if self._back_from_presentation is not None:
-            QTimer.singleShot(0, self._put_splitters_back)
+            QTimer.singleShot(0, self, self._put_splitters_back)
         if self._split_pending:
-            QTimer.singleShot(0, self._split_for_presentation)
+            QTimer.singleShot(0, self, self._split_for_presentation)
         self._fit_toolbar()
 
     def showEvent(self, event) -> None:
@@ -393,7 +393,7 @@ class MainWindow(QMainWindow):
                 self.splitter.setStretchFactor(part, stretch)
             self.setWindowState(self.windowState() | Qt.WindowState.WindowFullScreen)
             self._split_pending = True  # once the window fills the screen (now, or when the window system says)
-            QTimer.singleShot(0, self._split_for_presentation)
+            QTimer.singleShot(0, self, self._split_for_presentation)
             return
         self._split_pending = False
         desk, self._desk = self._desk, None
@@ -406,7 +406,7 @@ class MainWindow(QMainWindow):
         # the splitters take their sizes back once the window has its own size and every part
         # its text size back (after this event, or when the window system gives the size back)
         self._back_from_presentation = desk
-        QTimer.singleShot(0, self._put_splitters_back)
+        QTimer.singleShot(0, self, self._put_splitters_back)
 
     def _split_for_presentation(self) -> None:
         """The diagram PRESENTATION_SPLIT of the height, once the window fills the screen."""

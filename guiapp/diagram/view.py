@@ -171,12 +171,19 @@ class DiagramView(QGraphicsView):
         screen's height (times presentation's own text size, or `presentation_scale`) at the
         least scale the layout is shown at (`_present` may make them smaller if the diagram
         would not fit)."""
-        screen = self.screen()
-        if not self.model.presentation or screen is None:
+        if not self.model.presentation:
             return self._window_point_size()
-        scale = self.model.presentation_scale if presentation_scale is None else presentation_scale
-        px = PRESENTATION_LABELS * screen.geometry().height() * scale / 100
-        return max(self._window_point_size() * scale / 100, px / PRESENTATION_LEAST_SCALE * 72 / self.logicalDpiY())
+        scale = (self.model.presentation_scale if presentation_scale is None else presentation_scale) / 100
+        screen = self.screen()
+        px = PRESENTATION_LABELS * screen.geometry().height() * scale if screen is not None else 0.0
+        return max(self._window_point_size() * scale, px / PRESENTATION_LEAST_SCALE * 72 / self.logicalDpiY())
+
+    def _radius_lines(self) -> float:
+        """A unit's radius in lines of text; in presentation mode as small as the names allow."""
+        if not self.model.presentation:
+            return RADIUS_LINES
+        net = self.model.session.net
+        return self.style.radius_lines_for(net.unit_name(l, j) for l, n in enumerate(net.sizes) for j in range(n))
 
     def _least_scale(self) -> float | None:
         """The least scale a level of detail may be shown at (None: the layout's own)."""
@@ -259,10 +266,7 @@ class DiagramView(QGraphicsView):
         self._params = {p.name: p for p in session.net.parameters()}
         self._first_update = next((step for step in session.steps if step.phase == "update"), None)
         self._data = (session.net.inputs.tobytes(), session.net.targets.tobytes())
-        net = session.net
-        self.style.radius_lines = (self.style.radius_lines_for(net.unit_name(l, j) for l, n in enumerate(net.sizes)
-                                                               for j in range(n))
-                                   if self.model.presentation else RADIUS_LINES)
+        self.style.radius_lines = self._radius_lines()
         self.folding = None
         self._planned_for = None
         self.auto_fit = True
@@ -480,10 +484,12 @@ class DiagramView(QGraphicsView):
             for k in range(1, SMALLER_LABELS + 1):  # evenly between the size asked and the usual
                 candidate = asked - (asked - usual) * k / SMALLER_LABELS
                 tried.append((candidate, choice(candidate)))
-            best = max(size * c.scale for size, c in tried)
+            def shown(t) -> float:  # the labels' size on screen
+                return t[0] * t[1].scale
+
+            best = max(shown(t) for t in tried)
             # shown as large, within 2 %: the most detailed, then the largest
-            size, self.choice = min((t for t in tried if t[0] * t[1].scale >= 0.98 * best),
-                                    key=lambda t: (t[1].level, -t[0] * t[1].scale))
+            size, self.choice = min((t for t in tried if shown(t) >= 0.98 * best), key=lambda t: (t[1].level, -shown(t)))
         if size != self.style.font.pointSizeF():
             self.style.set_point_size(size)
             for item in self.scene().items():
