@@ -74,7 +74,7 @@ class TrajectoryPlot(QWidget):
         model.changed.connect(self.refresh)
         model.networkReplaced.connect(self._network_replaced)
         model.digitsChanged.connect(lambda _: self._update_readout())
-        model.textScaleChanged.connect(self._restyle)
+        model.textFactorChanged.connect(self._restyle)
         model.selectionChanged.connect(self._selection_changed)
         self._network_replaced()
         self._restyle()
