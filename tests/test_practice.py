@@ -222,7 +222,7 @@ def test_the_report_as_csv_and_markdown(mazur):
     assert text.startswith("# Practice: Ada\n")
     assert "| forward | 1 | 1 | 1 | 1 | 1 |" in text
     assert "| `net_for_out` | 3 | the net input used where the output belongs" in text
-    assert "| 1 | forward | 1 | out_h2 = 0.596884378 | revealed |" in text
+    assert r"| 1 | forward | 1 | out\_h2 = 0.596884378 | revealed |" in text  # _ escaped: text, not emphasis
     assert "1 value asked and not answered." in text
     assert practice.rule in text
 

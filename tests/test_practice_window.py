@@ -70,7 +70,7 @@ def test_an_unrelated_value_hint_reveal_filter_and_report(qtbot, make_window, tm
     monkeypatch.setattr("guiapp.panels.practice.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), ""))
     qtbot.mouseClick(box.export, Qt.MouseButton.LeftButton)
     report = path.read_text()
-    assert "∂E/∂out_o1" in report and "revealed" in report
+    assert r"∂E/∂out\_o1" in report and "revealed" in report  # Markdown: _ escaped
     w.actions["practice"].trigger()  # off: stepping again
     assert not box.isVisible() and w.actions["step"].isEnabled()
 

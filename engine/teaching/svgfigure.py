@@ -10,13 +10,12 @@ outputs their targets.
 """
 from __future__ import annotations
 
-from html import escape
-
 from engine.network import naming
 from engine.concepts.formula import Fmt, short
 from engine.record.layout import Record
 from engine.network.network import Setup
 from engine.record.quantities import Key
+from engine.text.markup import text as escape
 
 BLUE, VERMILLION, INK, MUTED, FILL = "#0072B2", "#D55E00", "#222222", "#666666", "#F4F4F4"
 FONT = "DejaVu Sans, Verdana, Arial, sans-serif"

@@ -4,7 +4,7 @@ would start a comment, \\ a command, # & $ ^ _ ~ { } are special)."""
 from __future__ import annotations
 
 MATH = {"\\": r"\backslash ", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#", "%": r"\%",
-        "_": r"\_", "^": r"\hat{}", "~": r"\sim "}
+        "_": r"\_", "^": r"\hat{}", "~": r"\sim "}  # ^ shown as a hat: a power is the writer's own
 
 
 def math_char(ch: str) -> str:

@@ -14,6 +14,8 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 
+from engine.text.plain import one_line
+
 MAX_PIXELS = 8000  # the largest side of an exported picture, in pixels
 FORMATS = ("png", "svg")
 
@@ -57,13 +59,15 @@ def diagram_svg(view, path: str, fitted: bool = False, title: str = "") -> None:
 
 
 def view_svg(view, path: str, source: QRectF, title: str) -> None:
-    """The part `source` of a graphics view's scene as SVG, at its size (text stays text)."""
+    """The part `source` of a graphics view's scene as SVG, at its size (text stays text). The
+    title may be the network's name: Qt escapes & < > " in it but writes a control character as it
+    is, which no XML reader accepts, so it is made one line of printable characters first."""
     size = _size_for(source, source.width())
     generator = QSvgGenerator()
     generator.setFileName(path)
     generator.setSize(size)
     generator.setViewBox(QRectF(0, 0, size.width(), size.height()))
-    generator.setTitle(title)
+    generator.setTitle(one_line(title))
     generator.setResolution(view.logicalDpiX())  # as on screen: pyqtgraph sizes some items in device pixels
     painter = QPainter(generator)
     try:
