@@ -34,4 +34,7 @@ def lines(text: str) -> list[str]:
 def one_line(text: str) -> str:
     """Text as one line of printable characters: each line break, tab or other space a space,
     anything else unprintable escaped. What every document shows of a text from outside."""
+    text = str(text)
+    if text.isprintable():  # the usual case, at once: no line break, tab or control character
+        return text
     return " ".join(lines(text))
