@@ -55,19 +55,21 @@ def diagram_image(view, width: int, fitted: bool = False) -> QImage:
 
 
 def diagram_svg(view, path: str, fitted: bool = False, title: str = "") -> None:
-    view_svg(view, path, diagram_source(view, fitted), title or "Backprop Stepper diagram")
+    """The diagram as SVG; `title` the network's name. Qt escapes & < > " in a title but writes a
+    control character as it is, which no XML reader accepts, and leaves out an empty title: the name
+    is made one line of printable characters first (a blank one gives the default)."""
+    title = one_line(title) if title.strip() else "Backprop Stepper diagram"
+    view_svg(view, path, diagram_source(view, fitted), title)
 
 
 def view_svg(view, path: str, source: QRectF, title: str) -> None:
-    """The part `source` of a graphics view's scene as SVG, at its size (text stays text). The
-    title may be the network's name: Qt escapes & < > " in it but writes a control character as it
-    is, which no XML reader accepts, so it is made one line of printable characters first."""
+    """The part `source` of a graphics view's scene as SVG, at its size (text stays text)."""
     size = _size_for(source, source.width())
     generator = QSvgGenerator()
     generator.setFileName(path)
     generator.setSize(size)
     generator.setViewBox(QRectF(0, 0, size.width(), size.height()))
-    generator.setTitle(one_line(title))
+    generator.setTitle(title)
     generator.setResolution(view.logicalDpiX())  # as on screen: pyqtgraph sizes some items in device pixels
     painter = QPainter(generator)
     try:
