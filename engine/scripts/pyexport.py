@@ -333,7 +333,8 @@ def _pytorch(net: Network, iterations: int, source: str, filename: str) -> str:
             else TORCH_SIMULTANEOUS.substitute(forward=forward, output="net" if softmax_out else "out"))
     return TORCH.substitute(
         _values(net, iterations),
-        header=_header(net, "pytorch", "The same network in PyTorch: torch.nn in float64, autograd and torch.optim.SGD.",
+        header=_header(net, "pytorch",
+                       "The same network in PyTorch: torch.nn in float64, autograd and torch.optim.SGD.",
                        "torch", iterations, source, filename),
         modules="\n".join(modules) + "\n",
         parameters="\n".join(parameters),

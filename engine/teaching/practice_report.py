@@ -70,6 +70,7 @@ def markdown(practice: Practice, title: str = "Practice report") -> str:
         sample = "" if ex.sample is None else ex.sample
         lines.append(f"| {ex.iteration} | {ex.phase} | {sample} | {md_text(ex.label)} = "
                      f"{fmt(ex.value)} | {HEADINGS.get(ex.outcome, 'asked')} | "
-                     f"{md_text(' · '.join(ex.answers))} | {' '.join(f'`{m}`' if m else '–' for m in ex.mistakes)} | "
+                     f"{md_text(' · '.join(ex.answers))} | "
+                     f"{' '.join(f'`{m}`' if m else '–' for m in ex.mistakes)} | "
                      f"{ex.hints} |")
     return "\n".join(lines) + "\n"

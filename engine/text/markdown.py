@@ -7,8 +7,9 @@ code), and puts a backslash before every character that is markup somewhere with
 (INLINE: emphasis, code, links and images, raw HTML, entities, maths, table cells,
 strikethrough, pandoc's superscripts, citations and attributes) and before the first character
 where, at the start of a block, it would start one (a list item - + 1. 1), a thematic break, a
-pandoc title; not the sign of a number such as -0.5, nor 0.5). CommonMark shows a backslash before any ASCII punctuation as that character
-alone. A bare URL stays text, though GitHub's renderer makes a link of it.
+pandoc title; not the sign of a number such as -0.5, nor 0.5). CommonMark shows a backslash
+before any ASCII punctuation as that character alone. A bare URL stays text, though GitHub's
+renderer makes a link of it.
 """
 from __future__ import annotations
 
