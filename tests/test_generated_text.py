@@ -572,6 +572,7 @@ HOSTILE_EXAMPLES = settings(max_examples=int(os.environ.get("HOSTILE_EXAMPLES", 
 @example(name=ATTACK_NAME, description=ATTACK_DESCRIPTION)
 @example(name="\r# Injected\r- item\r```", description="\u20281. one\u2028    code\u2028<script>alert(1)</script>")
 @example(name="\n", description="\x1f")
+@example(name="coding: unicode_escape\n", description="a\r\n")
 def test_hostile_names_and_descriptions_are_text_in_every_format(audited_run, plain, svg_view, name, description):
     check_hostile(name, description, audited_run, plain, svg_view)
 

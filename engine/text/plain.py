@@ -14,6 +14,7 @@ import re
 
 # Every character str.splitlines() breaks a line at (CRLF counts as one break).
 LINE_BREAKS = ("\r\n", "\n", "\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+_BREAK = re.compile("|".join(map(re.escape, LINE_BREAKS)))  # CRLF first: one break
 _SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")  # tab and the Unicode spaces (Zs)
 
 
@@ -37,4 +38,4 @@ def one_line(text: str) -> str:
     text = str(text)
     if text.isprintable():  # the usual case, at once: no line break, tab or control character
         return text
-    return " ".join(lines(text))
+    return printable(_SPACES.sub(" ", _BREAK.sub(" ", text)))
