@@ -37,7 +37,7 @@ import numpy as np
 
 from engine.network import naming
 from engine.record.describe import context
-from engine.concepts.formula import significant
+from engine.concepts.formula import significant, unsigned_zero
 from engine.teaching.mistakes import MIN_DIGITS, Mistakes, checked_digits
 from engine.network.numbers import agrees, read_typed
 from engine.record.quantities import PHASES, QUANTITIES, Key, spec
@@ -212,7 +212,7 @@ class Practice:
         q, last = self.current, self.exercises[-1] if self.exercises else None
         if q is not None and last is not None and last.outcome is None and last.key == q.key \
                 and last.iteration == self.session.iteration:
-            last.value = self.session.record.value(q.key)
+            last.value = unsigned_zero(self.session.record.value(q.key))
 
     def _settle(self) -> None:
         s = self.session
@@ -258,7 +258,7 @@ class Practice:
         it = self.session.iteration
         last = self.exercises[-1] if self.exercises else None
         if last is None or last.outcome is not None or last.key != q.key or last.iteration != it:
-            last = Exercise(it, q.key, q.label, q.phase, q.sample, self.session.record.value(q.key))
+            last = Exercise(it, q.key, q.label, q.phase, q.sample, unsigned_zero(self.session.record.value(q.key)))
             self.exercises.append(last)
         return last
 

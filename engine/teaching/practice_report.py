@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 
-from engine.concepts.formula import significant
+from engine.concepts.formula import exact, significant
 from engine.teaching.mistakes import CATALOGUE
 from engine.teaching.practice import OUTCOMES, Practice
 from engine.record.tracecsv import ENCODING
@@ -30,7 +30,7 @@ def csv_text(practice: Practice) -> str:
     writer.writerow(COLUMNS)
     for ex in practice.exercises:
         writer.writerow([ex.iteration, ex.phase, "" if ex.sample is None else ex.sample, ex.label, ex.outcome or "",
-                         " | ".join(ex.answers), " ".join(m or "-" for m in ex.mistakes), ex.hints, repr(ex.value)])
+                         " | ".join(ex.answers), " ".join(m or "-" for m in ex.mistakes), ex.hints, exact(ex.value)])
     return out.getvalue()
 
 
