@@ -114,15 +114,15 @@ class PracticeBox(QFrame):
         """After an answer: the views follow the session's cursor, the box the next question."""
         self._moving = True
         try:
-            self.model.go_to(self.model.session.cursor)
+            self.model.moved()
         finally:
             self._moving = False
         self.show_question()
 
     def _follow(self) -> None:
-        """The session moved or was computed again by other means (a click in the list of
-        computations, an edit, even one that leaves the cursor where it was, an undo, a jump to
-        another iteration): practice takes up from there, the last verdict and the value typed
+        """The session was computed again or moved by other means (an edit, even one that
+        leaves the cursor where it was, an undo, a reset; the model refuses the other moves
+        while practising): practice takes up from there, the last verdict and the value typed
         for it gone (they were about another question)."""
         if self.practice is None or self.model.busy or self._moving:
             return
