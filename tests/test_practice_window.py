@@ -162,3 +162,70 @@ def test_the_views_follow_practice_after_an_edit(qtbot, make_window):
     s = w.model.session
     assert s.cursor == 10 and w.panel.steps.currentIndex().row() == 10
     assert w.practice_box.question.text().startswith("∂E/∂out_o1 = ")
+
+
+# -- the box speaks words (issue 17, section 5, item 12) -------------------------------------------
+
+def test_mistakes_are_named_by_what_they_are(qtbot, make_window):
+    from engine.teaching.mistakes import CATALOGUE
+
+    w = make_window("mazur")
+    box = start(qtbot, w, phase="backward")
+    answer(qtbot, box, "-0.74136507")  # ∂E/∂out_o1 with its sign reversed
+    assert box.practice.exercises[-1].mistakes == ["sign_flipped"]
+    text = box.score.text()
+    assert CATALOGUE["sign_flipped"].title in text and "(1×)" in text and "sign_flipped" not in text
+
+
+def test_another_filter_keeps_the_score(qtbot, make_window):
+    w = make_window("mazur")
+    box = start(qtbot, w)
+    answer(qtbot, box, "0.3775")
+    answer(qtbot, box, "0.593269992")
+    assert box.score.text().startswith("2 right (2 at the first try")
+    box.filter.setCurrentIndex(box.filter.findData("backward"))
+    assert box.question.text().startswith("∂E/∂out_o1 = ")
+    assert box.score.text().startswith("2 right (2 at the first try") and len(box.practice.exercises) == 2
+    box.filter.setCurrentIndex(box.filter.findData(None))
+    assert box.score.text().startswith("2 right (2 at the first try")
+
+
+def test_export_report_proposes_a_file_name(qtbot, make_window, tmp_path, monkeypatch):
+    w = make_window("mazur")
+    box = start(qtbot, w)
+    proposed = []
+    monkeypatch.setattr("guiapp.panels.practice.QFileDialog.getSaveFileName",
+                        lambda parent, caption, name, types: proposed.append(name) or ("", ""))
+    qtbot.mouseClick(box.export, Qt.MouseButton.LeftButton)
+    assert len(proposed) == 1 and proposed[0].endswith("/mazur-practice-report.md")
+
+
+def test_the_first_hint_adds_to_what_the_box_shows(qtbot, make_window):
+    w = make_window("mazur")
+    box = start(qtbot, w)
+    question = box.question.text()
+    qtbot.mouseClick(box.buttons["hint"], Qt.MouseButton.LeftButton)
+    hint = box.hint_text.text()
+    assert hint.removeprefix("Hint: ") not in question
+    assert hint == "Hint: net_h1 = w1·i1 + w2·i2 + b_h1, with w1 = 0.15, i1 = 0.05, w2 = 0.2, i2 = 0.1, b_h1 = 0.35"
+    qtbot.mouseClick(box.buttons["hint"], Qt.MouseButton.LeftButton)
+    assert box.hint_text.text() == "Hint: net_h1 = w1·i1 + w2·i2 + b_h1 = 0.15·0.05 + 0.2·0.1 + 0.35"
+
+
+# -- the keys after practice (issue 17, section 5, item 7) -----------------------------------------
+
+def test_after_practice_the_keys_step_the_diagram(qtbot, make_window):
+    from PySide6.QtWidgets import QApplication
+
+    w = make_window("mazur")
+    with qtbot.waitActive(w):
+        w.activateWindow()
+    box = start(qtbot, w)
+    answer(qtbot, box, "0.3775")
+    assert QApplication.focusWidget() is box.field
+    qtbot.keyClick(box.field, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)  # Ctrl+P: practice off
+    assert box.practice is None and not box.isVisible()
+    assert QApplication.focusWidget() is w.diagram
+    cursor = w.model.session.cursor
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right)  # → steps
+    assert w.model.session.cursor == cursor + 1

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import os
-from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
@@ -76,7 +75,7 @@ class Files(QObject):
         self.window.show_message(title, text, QMessageBox.Icon.Warning)
 
     def stem(self) -> str:
-        return Path(self.model.source or "network").stem
+        return self.model.stem
 
     def save_path(self, caption: str, name: str, types: str) -> str:
         path, _ = QFileDialog.getSaveFileName(self.window, caption, os.path.join(settings.last_folder(), name), types)

@@ -15,6 +15,7 @@ import logging
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
@@ -345,6 +346,12 @@ class SessionModel(QObject):
         if sample != 0:
             self.sampleChanged.emit(0)
         self._session_changed()
+
+    @property
+    def stem(self) -> str:
+        """What the names of files written from this network start with: its file's or
+        preset's name ("network" for a new one)."""
+        return Path(self.source or "network").stem
 
     def set_source(self, source: str) -> None:
         if source != self.source:
