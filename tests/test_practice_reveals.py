@@ -127,6 +127,17 @@ def test_the_loss_curve_marks_the_current_loss_once_computed(qtbot, make_window)
     assert plot.readout.text() == f"iteration 4: loss {w.model.fmt(s.loss)} (click to go there)"
 
 
+def test_the_first_iterations_range_waits_for_its_loss(qtbot, make_window):
+    """One point on the curve: its range (0 to 1.25·E) told E before it was computed."""
+    w = make_window("mazur")
+    vb = w.plot.plot.getPlotItem().vb
+    low, high = vb.viewRange()[1]
+    assert low < 0 < 1 < high < 1.1  # 0 to 1, whatever the loss (with pyqtgraph's padding)
+    w.actions["finish_phase"].trigger()
+    w.actions["finish_phase"].trigger()  # the forward pass, then the loss
+    assert vb.viewRange()[1][1] == pytest.approx(1.25 * w.model.session.loss, rel=0.1)
+
+
 def test_no_reading_gives_the_asked_values_away(qtbot, make_window):
     """The loss curve, the output map's and the trajectories' read-outs, the gradient check,
     Copy LaTeX and the exports of the current iteration, while net_h1 is asked."""

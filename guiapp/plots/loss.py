@@ -152,8 +152,12 @@ class LossPlot(QWidget):
             finite = bool(np.isfinite(losses).all()) if log else math.isfinite(losses[-1]) if n else True
             self.curve.setData(self._x[:n], losses, connect="all" if finite else "finite", skipFiniteCheck=finite)
             self._shown = shown
-        y0 = float(losses[0]) if n == 1 else math.nan
-        if n == 1 and math.isfinite(y0) and (y0 > 0 or not log):  # one point: show it above a zero baseline
+        y0 = self._current_loss() if n == 1 else math.nan  # one point: the current iteration's
+        if n == 1 and y0 is None:  # not computed yet: a range of its own would tell its size
+            self.plot.setYRange(-1, 0) if log else self.plot.setYRange(0, 1)
+            self.plot.setXRange(0, 10)
+            self._single = True
+        elif n == 1 and math.isfinite(y0) and (y0 > 0 or not log):  # one point: show it above a zero baseline
             if log:
                 self.plot.setYRange(np.log10(y0) - 1, np.log10(y0) + 1)
             else:
