@@ -18,8 +18,9 @@ from engine.teaching.blocks import Derivation, Document, Figure, Heading, Math, 
 PAGE_WIDTH = 600  # px: the widest figure, so that it fits an A4 page's text width when printed
 
 STYLE = """
-body { font-family: 'DejaVu Sans', Verdana, Arial, sans-serif; font-size: 11pt; color: #1a1a1a;
-       max-width: 52em; margin: 2em auto; padding: 0 1em; line-height: 1.45; }
+html { font-size: 11pt; max-width: 52em; margin: 2em auto; padding: 0 1em; }  /* in a browser; Qt gives a body's margins to each of its blocks */
+body { font-family: 'DejaVu Sans', Verdana, Arial, sans-serif; font-size: 11pt; color: #1a1a1a; margin: 0;
+       line-height: 1.45; }
 h1 { font-size: 19pt; margin: 0 0 0.4em 0; }
 h2 { font-size: 15pt; margin: 1.4em 0 0.3em 0; color: #0b4f7c; border-bottom: 1px solid #c8d8e4; }
 h3 { font-size: 12.5pt; margin: 1.1em 0 0.2em 0; color: #0b4f7c; }
@@ -29,8 +30,7 @@ table.eq { margin: 2px 0 2px 0; border-collapse: collapse; }
 table.eq td { padding: 1px 4px 1px 0; vertical-align: top; }
 td.lhs { text-align: right; white-space: nowrap; }
 table.data { border-collapse: collapse; margin: 0.5em 0 0.8em 0; font-size: 10pt; }
-table.data th { background-color: #e8eef3; text-align: left; padding: 3px 8px; border: 1px solid #c8d0d8;
-                white-space: nowrap; }
+table.data th { background-color: #e8eef3; text-align: left; padding: 3px 8px; border: 1px solid #c8d0d8; }
 table.data td { padding: 2px 8px; border: 1px solid #d8dde2; }
 td.num { text-align: right; white-space: nowrap; font-size: 9.5pt;
          font-family: 'DejaVu Sans Mono', Menlo, Consolas, monospace; }
@@ -62,7 +62,8 @@ def table(t: Table) -> str:
         cells = "".join(f'<td class="num" align="right" nowrap>{inline((c,))}</td>' if right else f"<td>{inline((c,))}</td>"
                         for c, right in zip(row, numeric))
         rows.append(f"<tr>{cells}</tr>")
-    return f'<table class="data" cellspacing="0" cellpadding="3"><tr>{head}</tr>{"".join(rows)}</table>'
+    return (f'<table class="data" cellspacing="0" cellpadding="3"><thead><tr>{head}</tr></thead>'  # printed again on each page
+            f'<tbody>{"".join(rows)}</tbody></table>')
 
 
 def _size(svg: str) -> tuple[float, float]:

@@ -83,6 +83,10 @@ class Problem:
     severe: bool = False  # an unexpected error rather than a warning
 
 
+def _text_scale_within(percent) -> int:
+    return min(max(int(percent), TEXT_SCALES[0]), TEXT_SCALES[-1])
+
+
 class SessionModel(QObject):
     changed = Signal()  # the session moved (cursor, iteration) or its numbers were recomputed
     networkReplaced = Signal()  # another network (maybe another shape) was opened
@@ -92,6 +96,7 @@ class SessionModel(QObject):
     digitsChanged = Signal(int)  # significant digits of every number shown
     textScaleChanged = Signal(int)  # text size, in % of the desktop's
     presentationChanged = Signal(bool)  # presentation mode on or off
+    textFactorChanged = Signal()  # `text_factor` or `audience_factor` changed (text size, presentation mode)
     expandedChanged = Signal(object)  # the layers the diagram shows whole (a frozenset)
     referenceChanged = Signal(object)  # the iteration values are compared with (Δ), or None
     tracedChanged = Signal(object)  # the parameters whose trajectories are shown (a tuple of names)
@@ -115,6 +120,7 @@ class SessionModel(QObject):
         self._digits = DEFAULT_DIGITS
         self.fmt = significant(DEFAULT_DIGITS)
         self._text_scale = DEFAULT_TEXT_SCALE
+        self._presentation_scale = DEFAULT_TEXT_SCALE
         self._presentation = False
         self._expanded: frozenset[int] = frozenset()
         self._reference: Comparison | None = None
@@ -161,16 +167,38 @@ class SessionModel(QObject):
         return self._text_scale
 
     def set_text_scale(self, percent: int) -> None:
-        percent = min(max(int(percent), TEXT_SCALES[0]), TEXT_SCALES[-1])
+        percent = _text_scale_within(percent)
         if percent != self._text_scale:
             self._text_scale = percent
             self.textScaleChanged.emit(percent)
+            if not self._presentation:
+                self.textFactorChanged.emit()
+
+    @property
+    def presentation_scale(self) -> int:
+        """Presentation mode's own size of the text an audience reads, in % of its usual size:
+        Larger and Smaller text change it in presentation mode (the window's other text stays),
+        and leaving presentation leaves the text as it was."""
+        return self._presentation_scale
+
+    def set_presentation_scale(self, percent: int) -> None:
+        percent = _text_scale_within(percent)
+        if percent != self._presentation_scale:
+            self._presentation_scale = percent
+            if self._presentation:
+                self.textFactorChanged.emit()
 
     def larger_text(self) -> None:
-        self.set_text_scale(next((p for p in TEXT_SCALES if p > self._text_scale), TEXT_SCALES[-1]))
+        """The text one size larger (presentation mode's, in presentation mode)."""
+        now = self._presentation_scale if self._presentation else self._text_scale
+        self._set_current_scale(next((p for p in TEXT_SCALES if p > now), TEXT_SCALES[-1]))
 
     def smaller_text(self) -> None:
-        self.set_text_scale(next((p for p in reversed(TEXT_SCALES) if p < self._text_scale), TEXT_SCALES[0]))
+        now = self._presentation_scale if self._presentation else self._text_scale
+        self._set_current_scale(next((p for p in reversed(TEXT_SCALES) if p < now), TEXT_SCALES[0]))
+
+    def _set_current_scale(self, percent: int) -> None:
+        (self.set_presentation_scale if self._presentation else self.set_text_scale)(percent)
 
     @property
     def presentation(self) -> bool:
@@ -180,6 +208,7 @@ class SessionModel(QObject):
         if bool(on) != self._presentation:
             self._presentation = bool(on)
             self.presentationChanged.emit(self._presentation)
+            self.textFactorChanged.emit()
 
     @property
     def expanded(self) -> frozenset[int]:
@@ -290,8 +319,15 @@ class SessionModel(QObject):
 
     @property
     def text_factor(self) -> float:
-        """How much larger than the desktop's every text is drawn (size chosen, presentation)."""
+        """How much larger than the desktop's every text of the window is drawn (the size
+        chosen, presentation mode)."""
         return self._text_scale / 100 * (PRESENTATION_SCALE if self._presentation else 1.0)
+
+    @property
+    def audience_factor(self) -> float:
+        """How much larger than the desktop's the text an audience reads is drawn (the diagram's
+        and the current computation's): the window's, times presentation mode's own size."""
+        return self.text_factor * (self._presentation_scale / 100 if self._presentation else 1.0)
 
     def value_ref(self, selection) -> ValueRef | None:
         """What editing a selected element changes: a parameter, the shown sample's input of an

@@ -206,7 +206,7 @@ class SidePanel(QWidget):
         model.selectionChanged.connect(self._show_selection)
         model.practiceChanged.connect(self.refresh)  # numbers hidden or shown again
         model.busyChanged.connect(lambda busy: self.steps.setEnabled(not busy))
-        model.textScaleChanged.connect(self._apply_text_size)
+        model.textFactorChanged.connect(self._apply_text_size)
         model.presentationChanged.connect(self._presentation_changed)
         self._apply_text_size()
         self._presentation_changed(model.presentation)
@@ -214,7 +214,7 @@ class SidePanel(QWidget):
     # -- text size, presentation, palette -----------------------------------------------------
     def _apply_text_size(self, *_) -> None:
         font = QFont("DejaVu Sans")
-        font.setPointSizeF(QApplication.font().pointSizeF() * self.model.text_factor * PANEL_TEXT)
+        font.setPointSizeF(QApplication.font().pointSizeF() * self.model.audience_factor * PANEL_TEXT)
         for browser in (self.now, self.selected):
             browser.setFont(font)
         self.refresh()
@@ -224,7 +224,6 @@ class SidePanel(QWidget):
         self.splitter.setOrientation(Qt.Orientation.Horizontal if on else Qt.Orientation.Vertical)
         self.bottom.setVisible(not on)
         self.digits.setVisible(not on)
-        self._apply_text_size()
 
     def changeEvent(self, event) -> None:
         super().changeEvent(event)

@@ -92,7 +92,7 @@ class LossPlot(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
         layout.addWidget(self.plot)
-        model.textScaleChanged.connect(self._restyle)
+        model.textFactorChanged.connect(self._restyle)
         self._restyle()
         model.changed.connect(self.refresh)
         model.networkReplaced.connect(self._network_replaced)

@@ -106,7 +106,7 @@ class OutputMap(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.stack)
 
-        model.textScaleChanged.connect(self._restyle)
+        model.textFactorChanged.connect(self._restyle)
         model.changed.connect(self.refresh)
         model.networkReplaced.connect(self._network_replaced)
         model.selectionChanged.connect(self.refresh)

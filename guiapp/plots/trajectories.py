@@ -76,7 +76,7 @@ class TrajectoryPlot(QWidget):
         model.changed.connect(self.refresh)
         model.networkReplaced.connect(self._network_replaced)
         model.digitsChanged.connect(lambda _: self._update_readout())
-        model.textScaleChanged.connect(self._restyle)
+        model.textFactorChanged.connect(self._restyle)
         model.selectionChanged.connect(self._selection_changed)
         model.practiceChanged.connect(lambda _: self._update_readout())
         self._network_replaced()
