@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from PySide6.QtCore import QByteArray, QRect, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QRect, Qt, QTimer
 from PySide6.QtGui import QFont, QUndoStack
 from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QMainWindow, QMenu, QMessageBox, QSlider,
                                QSpinBox, QSplitter, QToolBar, QToolButton, QVBoxLayout, QWidget)
@@ -42,6 +42,8 @@ TOOLBAR_LEAST = 0.7  # the toolbar's text may be made this much smaller than the
 DESK_STRETCH = (3, 2)  # the diagram's column and the side panel, side by side
 PRESENTATION_SPLIT = 0.8  # in presentation, the diagram's share of the height, above the current computation
 PRESENTATION_STRETCH = (4, 1)  # and of what a resize adds or takes
+# Off while practising: each would move past the value asked or show the whole iteration's values.
+PRACTICE_OFF = ("step", "finish_phase", "finish_iteration", "play", "train", "gradient_check")
 
 
 @dataclass(frozen=True)
@@ -244,6 +246,10 @@ class MainWindow(QMainWindow):
         m.problem.connect(self._show_problem)
         m.referenceChanged.connect(self._reference_changed)
         m.branched.connect(self._branched)
+        m.practiceChanged.connect(self._update_enabled)
+        m.refused.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        m.extended.connect(stack.resetClean)  # training is a change: Save would write another network
+        self.menuBar().installEventFilter(self)
         stack.cleanChanged.connect(self._update_title)
         for signal in (stack.canUndoChanged, stack.canRedoChanged, stack.undoTextChanged, stack.redoTextChanged):
             signal.connect(self._undo_changed)
@@ -254,14 +260,13 @@ class MainWindow(QMainWindow):
         anything now."""
         m = self.model
         s = m.session
-        practising = self.practice_box.practice is not None  # stepping would reveal what is asked
+        practising = m.practising  # moving on, or a view of the whole iteration, would reveal what is asked
         set_enabled(self.actions, m.busy, {"step_back": s.can_step_back() and not practising,
                                            "undo": self.undo_stack.canUndo(), "redo": self.undo_stack.canRedo(),
                                            "show_all_units": can_show_all(s.net.sizes),
-                                           "back_to_latest": s.iteration < s.latest,
-                                           "go_to_iteration": s.latest > s.first,
-                                           **{name: not practising for name in
-                                              ("step", "finish_phase", "finish_iteration", "play")}})
+                                           "back_to_latest": s.iteration < s.latest and not practising,
+                                           "go_to_iteration": s.latest > s.first and not practising,
+                                           **{name: not practising for name in PRACTICE_OFF}})
         self.presets_menu.setEnabled(not m.busy)
         self.recent_menu.setEnabled(not m.busy)
         self.train_count.setEnabled(not m.busy)
@@ -527,14 +532,20 @@ class MainWindow(QMainWindow):
         self.undo_stack.push(commands.edit_command(self.model, ref, value))
 
     def set_practice(self, on: bool) -> None:
-        """Practice: stepping no longer reveals the next value (Step and Finish are off); the
-        box above the side panel asks for it."""
+        """Practice: nothing moves past the value asked but practice (Step, Finish, Play, Train,
+        the timeline and the list of computations are off or refused) and no view shows a
+        value not yet answered (the model's `reveals`); the box above the side panel asks for
+        it. Leaving it gives the keys back to the diagram (→ steps)."""
         self.actions["play"].setChecked(False)
+        self.model.set_practising(on)
+        if on and self.gradcheck_dialog is not None:
+            self.gradcheck_dialog.hide()  # every gradient of the iteration
         self.practice_box.setVisible(on)
         if on:
             self.practice_box.start()
         else:
             self.practice_box.stop()
+            self.diagram.setFocus(Qt.FocusReason.OtherFocusReason)
         self._update_enabled()
 
     def set_sequential(self, on: bool) -> None:
@@ -659,6 +670,15 @@ class MainWindow(QMainWindow):
             menu.addAction("&Clear the list", lambda: settings.forget_recent(None))
         else:
             menu.addAction("No recent files").setEnabled(False)
+
+    def eventFilter(self, watched, event) -> bool:
+        """Esc stops a job also while the menu bar holds the keys (after a menu was closed
+        with Esc, the menu bar takes the next Esc for itself): it stops the job, and the menu
+        bar lets go of the keys as well."""
+        if watched is self.menuBar() and event.type() == QEvent.Type.ShortcutOverride \
+                and event.key() == Qt.Key.Key_Escape and self.model.busy:
+            self.actions["stop"].trigger()
+        return super().eventFilter(watched, event)
 
     def closeEvent(self, event) -> None:
         if not self.files.maybe_save("closing"):

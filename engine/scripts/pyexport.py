@@ -29,6 +29,7 @@ import numpy as np
 
 from engine.files import presets
 from engine.concepts.activations import LEAKY_SLOPE
+from engine.concepts.formula import exact
 from engine.concepts.losses import LOSSES
 from engine.network.maths import Shapes
 from engine.network.naming import unit_name
@@ -105,10 +106,10 @@ TORCH_LOSSES = {
 
 # -- numbers and arrays, written exactly ----------------------------------------------------------
 def literal(values) -> str:
-    """A float or a nested list of floats as Python source, each number exact (repr)."""
+    """A float or a nested list of floats as Python source, each number exact (repr; 0, never −0)."""
     if isinstance(values, (list, tuple)):
         return "[" + ", ".join(literal(v) for v in values) + "]"
-    return repr(float(values))
+    return exact(values)
 
 
 def array_text(values, column: int, indent: int = 0) -> str:
@@ -190,8 +191,8 @@ def _values(net: Network, iterations: int) -> dict:
         "first": str(first_iteration(net)),
         "iterations": str(iterations),
         "batch_size": "" if net.batch_size is None else f"BATCH_SIZE = {net.batch_size}\n",
-        "lr": repr(float(net.learning_rate)),
-        "momentum": repr(float(net.momentum)),
+        "lr": exact(net.learning_rate),
+        "momentum": exact(net.momentum),
         "training_loop": TRAINING_LOOP,
     }
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 
-from engine.concepts.formula import significant
+from engine.concepts.formula import exact, significant
 from engine.teaching.mistakes import CATALOGUE
 from engine.teaching.practice import OUTCOMES, Practice
 from engine.record.tracecsv import ENCODING
@@ -35,7 +35,7 @@ def csv_text(practice: Practice) -> str:
     for ex in practice.exercises:
         writer.writerow([ex.iteration, ex.phase, "" if ex.sample is None else ex.sample, csvcell.text(ex.label),
                          ex.outcome or "", csvcell.text(" | ".join(ex.answers)),
-                         " ".join(m or "-" for m in ex.mistakes), ex.hints, repr(ex.value)])
+                         " ".join(m or "-" for m in ex.mistakes), ex.hints, exact(ex.value)])
     return out.getvalue()
 
 

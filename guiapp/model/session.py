@@ -15,6 +15,7 @@ import logging
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
@@ -22,6 +23,7 @@ from engine import Network, Session, TrainingDiverged
 from engine.network.network import samples_problems
 from engine.session.session import Bookmark
 from engine.record.compare import Comparison
+from engine.record.quantities import Key
 from engine.concepts.formula import significant
 
 from guiapp.model.jobs import Export, Job, Training
@@ -103,6 +105,9 @@ class SessionModel(QObject):
     jobProgress = Signal(int, int)  # done, total
     jobFinished = Signal(object)  # a job (Training or Export) ran to its end
     problem = Signal(object)  # a Problem to tell the user
+    practiceChanged = Signal(bool)  # practice mode on or off
+    extended = Signal()  # iterations were computed past the timeline's end (training, a step): Save writes another network
+    refused = Signal(str)  # a move the model refused (practising), in a sentence for the status bar
 
     def __init__(self, net: Network, source: str = "", parent=None):
         super().__init__(parent)
@@ -121,6 +126,8 @@ class SessionModel(QObject):
         self._reference: Comparison | None = None
         self._traced: tuple[str, ...] = ()
         self._last_refresh = 0.0
+        self._practising = False
+        self._latest = self.session.latest  # the timeline's end as last announced (see `extended`)
 
     # -- view state -------------------------------------------------------------------------
     @property
@@ -228,6 +235,37 @@ class SessionModel(QObject):
     def set_show_all(self, on: bool) -> None:
         self.set_expanded(range(len(self.session.net.sizes)) if on else ())
 
+    # -- practice -------------------------------------------------------------------------------
+    @property
+    def practising(self) -> bool:
+        """Is practice mode on? Then the student computes the next value: nothing the views
+        show may give away a value not yet answered, and no move but practice's own goes
+        forward (Step, the list of computations, the timeline, Train)."""
+        return self._practising
+
+    def set_practising(self, on: bool) -> None:
+        if bool(on) != self._practising:
+            self._practising = bool(on)
+            self.practiceChanged.emit(self._practising)
+
+    def reveals(self, key: Key) -> bool:
+        """May the views show this value of the current iteration with its number? Outside
+        practice every value the iteration computed (the side panel's breakdowns show the
+        whole iteration); while practising only those answered (up to the cursor)."""
+        return not self._practising or self.session.is_known(key)
+
+    def _refused(self, what: str) -> bool:
+        """While practising, a move other than practice's own is refused: said, and True."""
+        if self._practising:
+            self.refused.emit(f"Practising: {what} would go past the value asked. Answer it, Reveal or Skip it, "
+                              "or leave practice (Ctrl+P).")
+        return self._practising
+
+    def moved(self) -> None:
+        """Practice moved the session's cursor (an answer, Reveal, Skip, Next iteration): the
+        views follow, as after a step."""
+        self._session_changed()
+
     # -- comparing and trajectories -----------------------------------------------------------
     @property
     def reference(self) -> "Comparison | None":
@@ -311,6 +349,10 @@ class SessionModel(QObject):
                 self._sample = step.sample
                 self.sampleChanged.emit(step.sample)
         self.changed.emit()
+        extended = self.session.latest > self._latest
+        self._latest = self.session.latest
+        if extended:
+            self.extended.emit()
 
     # -- opening ----------------------------------------------------------------------------
     def replace(self, net: Network, source: str) -> None:
@@ -322,6 +364,7 @@ class SessionModel(QObject):
         self.cancel_job()
         self.session = session
         self.source = source
+        self._latest = session.latest  # its iterations are its own, not computed here
         selection, sample, expanded = self._selection, self._sample, self._expanded
         reference, traced = self._reference, self._traced
         self._selection, self._sample, self.sample_chosen = None, 0, False
@@ -340,14 +383,20 @@ class SessionModel(QObject):
             self.sampleChanged.emit(0)
         self._session_changed()
 
+    @property
+    def stem(self) -> str:
+        """What the names of files written from this network start with: its file's or
+        preset's name ("network" for a new one)."""
+        return Path(self.source or "network").stem
+
     def set_source(self, source: str) -> None:
         if source != self.source:
             self.source = source
             self.sourceChanged.emit(source)
 
     # -- stepping ---------------------------------------------------------------------------
-    def _move(self, action) -> None:
-        if self.busy:  # a job owns the session
+    def _move(self, action, what: str = "stepping") -> None:
+        if self.busy or self._refused(what):  # a job owns the session; practice asks the next value
             return
         try:
             action()
@@ -368,14 +417,14 @@ class SessionModel(QObject):
         self._move(self.session.finish_iteration)
 
     def go_to(self, cursor: int):
-        self._move(lambda: self.session.go_to(cursor))
+        self._move(lambda: self.session.go_to(cursor), "another computation")
 
     def go_to_iteration(self, iteration: int):
         """Be at this iteration of the timeline (clamped to it), at its start; nothing is discarded."""
         s = self.session
         iteration = min(max(int(iteration), s.first), s.latest)
         if iteration != s.iteration or s.cursor != -1:
-            self._move(lambda: s.go_to_iteration(iteration))
+            self._move(lambda: s.go_to_iteration(iteration), "another iteration")
 
     def back_to_latest(self):
         self.go_to_iteration(self.session.latest)
@@ -464,11 +513,13 @@ class SessionModel(QObject):
     def restore(self, bookmark: Bookmark) -> None:
         layout = self.session.layout
         self.session.restore(bookmark)
+        self._latest = self.session.latest  # iterations brought back, not computed
         self._changed_from(layout)
 
     def reset(self) -> None:
         layout = self.session.layout
         self.session.reset()
+        self._latest = self.session.latest
         self._changed_from(layout)
 
     # -- jobs -------------------------------------------------------------------------------
@@ -478,6 +529,8 @@ class SessionModel(QObject):
         return self.job is not None
 
     def train(self, n: int) -> None:
+        if self._refused("training"):
+            return
         self.run_job(Training(n), self.session.train(n, chunk_seconds=SLICE_SECONDS))
 
     def run_job(self, what: Training | Export, generator) -> None:
