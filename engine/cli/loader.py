@@ -1,7 +1,9 @@
-"""What every command shares: the network it reads (a file or a preset), its output paths checked
-before any work, and a progress line on a terminal."""
+"""What every command shares: the network it reads (a file or a preset), the numbers its options
+take (read by engine.network.numbers, bounded), its output paths checked before any work, and a
+progress line on a terminal."""
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import time
@@ -11,6 +13,36 @@ from engine.files import presets
 from engine.files.atomic import output_path
 from engine.files.netfile import NetworkFileError, load
 from engine.network.network import Network
+from engine.network.numbers import parse_number, whole_number
+
+
+def _option(parse, name: str):
+    """An argparse type that reads an option's text with `parse`: a refusal is its one line."""
+    def read(text: str):
+        try:
+            return parse(text)
+        except ValueError as e:
+            raise argparse.ArgumentTypeError(str(e)) from None
+    read.__name__ = name
+    return read
+
+
+WHOLE = _option(whole_number, "whole number")  # an option's count, size or seed: 12, -3
+NUMBER = _option(parse_number, "number")  # an option's value: 0.5, 1e-3, 1/2, 0,5
+
+
+def listed(parse, name: str):
+    """An argparse type for a comma-separated list read item by item with `parse`: 2,4,1."""
+    def read(text: str) -> list:
+        items = []
+        for item in text.split(","):
+            try:
+                items.append(parse(item.strip()))
+            except ValueError as e:
+                raise argparse.ArgumentTypeError(f"expected a comma-separated list of {name}s: {e}") from None
+        return items
+    read.__name__ = f"list of {name}s"
+    return read
 
 
 def load_network(spec: str, update_order: str | None = None) -> Network:

@@ -21,14 +21,14 @@ from engine.files import presets
 from engine.cli.terminal import EXIT_BAD_INPUT, EXIT_WRITE, say
 from engine.files.atomic import OutputError
 from engine.session.gradcheck import gradcheck
-from engine.files.netfile import NetworkFileError, load
+from engine.files.netfile import NetworkFileError, load, printable
 from engine.network.network import summary as describe_network
 
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message):  # one line and status 2, like a bad network file
-        self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message}\n")
+    def error(self, message):  # one line of printable characters and status 2, like a bad network file
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: {printable(message, 400)}\n")
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -4,7 +4,9 @@
 MAX_CSV_BYTES of UTF-8 text (a byte order mark is fine; a larger file is refused before it is
 read, a binary one (NUL characters, not UTF-8) too), at most MAX_CSV_ROWS data rows, every row
 as long as the first (blank lines are skipped). It gives a `Table`: the header, the line each
-data row starts on, every field as a number (NaN where it is not one) and the first rows as
+data row starts on, every field as a number (NaN where it is not one: a field is a number as
+engine.network.numbers.parse_decimal reads it, a decimal within a float64's bounds, "too large"
+and "too small" said as such) and the first rows as
 text for a preview; a column's text is read again from the file's text when it is needed (a
 column of class names), so that a 16 MB file takes about 100 MB at most and a second to read.
 It detects:
@@ -37,7 +39,6 @@ from __future__ import annotations
 
 import csv
 import itertools
-import math
 import os
 import re
 
@@ -45,6 +46,7 @@ import numpy as np
 
 from engine.files.atomic import atomic_open
 from engine.network.limits import MAX_CSV_BYTES, MAX_CSV_ROWS, MAX_UNITS
+from engine.network.numbers import NOT_A_NUMBER, ZERO, NumberError, digits_only, parse_decimal, quoted
 from engine.files.netfile import NetworkFileError, printable, read_text
 from engine.network.targets import Data
 
@@ -142,16 +144,17 @@ class _Rows:
                 return [field.strip() for field in row]
 
 
+def _decimal(text: str, decimal_comma: bool) -> float:
+    """The number a field holds (engine.network.numbers.parse_decimal), or NumberError."""
+    return parse_decimal(text.replace(",", ".") if decimal_comma else text)
+
+
 def number(text: str, decimal_comma: bool = False) -> float | None:
     """The finite number a field holds, or None."""
-    s = text.strip()
-    if decimal_comma:
-        s = s.replace(",", ".")
     try:
-        value = float(s)
-    except ValueError:
+        return _decimal(text, decimal_comma)
+    except NumberError:
         return None
-    return value if math.isfinite(value) else None
 
 
 def _read_rows(text: str, separator: str, source: str, strict: bool = True):
@@ -264,15 +267,29 @@ def parse_text(text: str, source: str = "<csv>") -> Table:
                  first_word)
 
 
+def _floats(column: tuple[str, ...]) -> np.ndarray | None:
+    """The fields as numbers, read by float() at C speed, when that gives what `number` gives
+    each (ASCII decimals, finite, 0 only where the field writes 0); else None."""
+    joined = "".join(column)
+    if "_" in joined or not joined.isascii():  # 1_000 and other scripts' digits: float() reads them
+        return None
+    try:
+        values = np.fromiter(map(float, column), np.float64, len(column))
+    except ValueError:
+        return None
+    if not np.isfinite(values).all() or not all(ZERO.fullmatch(column[k]) for k in np.flatnonzero(values == 0)):
+        return None  # inf, nan, 1e999, or 1e-400 (a float64 rounds it to 0)
+    return values
+
+
 def _numbers_of(chunk: list[list[str]], decimal_comma: bool, offset: int, first_word: list, out: np.ndarray) -> None:
     """The fields of these rows as numbers (NaN where a field is not one) into rows `offset`...
     of `out`, noting in `first_word` the first row of each column holding something else."""
     for c, column in enumerate(zip(*chunk)):
-        try:
-            if decimal_comma:
-                column = [f.replace(",", ".") for f in column]
-            values = np.fromiter(map(float, column), np.float64, len(column))  # float()'s syntax, at C speed
-        except ValueError:
+        if decimal_comma:
+            column = tuple(f.replace(",", ".") for f in column)
+        values = _floats(column)
+        if values is None:
             values = np.array([np.nan if (v := number(f)) is None else v for f in column])
         bad = ~np.isfinite(values)
         if bad.any():
@@ -298,8 +315,12 @@ def columns(table: Table, spec: str, option: str = "columns") -> list[int]:
             out.append(found[0] - 1)
             continue
         bounds = part.split("-")
-        if all(b.strip().isdigit() for b in bounds) and len(bounds) in (1, 2):
-            first, last = int(bounds[0]), int(bounds[-1])
+        try:
+            numbers = [digits_only(b) for b in bounds]
+        except ValueError as e:  # more digits than any file has columns
+            raise CsvError(table.source, option, f"columns {quoted(part)}: {e}") from None
+        if None not in numbers and len(bounds) in (1, 2):
+            first, last = numbers[0], numbers[-1]
             if first > last:
                 raise CsvError(table.source, option, f"columns {part}: a range goes from the smaller number up")
             if not 1 <= first <= last <= len(table.header):
@@ -320,8 +341,13 @@ def numbers(table: Table, c: int) -> np.ndarray:
     k = table.first_word[c]
     if k is not None:
         field = table.texts(c)[k]
+        try:
+            _decimal(field, table.decimal_comma)
+            reason = NOT_A_NUMBER
+        except NumberError as e:
+            reason = e.reason
         what = "an empty field" if not field else f"{field[:SHOWN]!r}"
-        raise CsvError(table.source, f"line {table.lines[k]}, {table.column_name(c)}", f"{what} is not a number")
+        raise CsvError(table.source, f"line {table.lines[k]}, {table.column_name(c)}", f"{what} {reason}")
     return table.values[:, c].copy()
 
 
