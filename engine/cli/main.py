@@ -3,7 +3,7 @@
 Exit status: 0 done; 1 a gradient check failed; 2 bad input (the network file or the
 options), nothing done and no file written; 3 training stopped because the loss became
 NaN or infinite (what was computed up to there is written); 4 an output file could not be
-written.
+written; 5 there was not enough memory (no file written).
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from engine.cli import explain as cli_explain, export as cli_export, new as cli_
 from engine.cli import train as cli_train
 from engine.cli.loader import TerminalProgress, load_network, output_paths
 from engine.files import presets
-from engine.cli.terminal import EXIT_BAD_INPUT, EXIT_WRITE, say
+from engine.cli.terminal import EXIT_BAD_INPUT, EXIT_MEMORY, EXIT_WRITE, say
 from engine.files.atomic import OutputError
 from engine.session.gradcheck import gradcheck
 from engine.files.netfile import NetworkFileError, load, printable
@@ -128,6 +128,9 @@ def _run(args) -> int:
     except OutputError as e:  # an output that could not be written, before any was renamed over its file
         say(f"error: {e}; no output file was changed", file=sys.stderr)
         return EXIT_WRITE
+    except MemoryError:  # what was allocated is freed by now: there is memory to say so
+        say("error: not enough memory to finish; no output file was changed", file=sys.stderr)
+        return EXIT_MEMORY
     except KeyboardInterrupt:
         say("\ninterrupted; no output file was changed", file=sys.stderr)
         return 130

@@ -123,33 +123,45 @@ class Files(QObject):
         net = self._load(path)
         if net is None or not self.maybe_save("opening another network"):
             return False
-        self._replace(net, path)
-        return True
+        return self._replace(net, path)
 
     def open_path(self, path: str) -> bool:
         """Open the network file at `path` in place of the current network, without asking."""
         net = self._load(path)
         if net is None:
             return False
-        self._replace(net, path)
-        return True
+        return self._replace(net, path)
 
     def _load(self, path: str):
         try:
             return netfile.load(path)
         except NetworkFileError as e:
             self._warn("Cannot open the network", str(e))
-            return None
+        except MemoryError:
+            self._not_enough_memory(path)
+        return None
 
-    def _replace(self, net, path: str) -> None:
+    def _not_enough_memory(self, path: str) -> None:
+        self._warn("Cannot open the network", f"There is not enough memory to open {path}. Nothing was changed; "
+                   "closing other programs may make room.")
+
+    def _replace(self, net, path: str) -> bool:
+        if not self._open(net, path):
+            return False
         settings.remember_folder(path)
         settings.remember_recent(path)
-        self._open(net, path)
+        return True
 
-    def _open(self, net, source: str) -> None:
-        """Another document: its own undo history, nothing to save yet."""
-        self.model.replace(net, source)
+    def _open(self, net, source: str) -> bool:
+        """Another document: its own undo history, nothing to save yet. False (said) if there
+        is not enough memory for its session: the window keeps the network it had."""
+        try:
+            self.model.replace(net, source)
+        except MemoryError:
+            self._not_enough_memory(source)
+            return False
         self.window.undo_stack.clear()
+        return True
 
     def open_preset(self, name: str) -> None:
         if self.maybe_save(f"opening the preset {name}"):
