@@ -52,22 +52,22 @@ def load_network(spec: str, update_order: str | None = None) -> Network:
     return net
 
 
-def output_paths(args, network: str, reading: str = "being trained") -> dict[str, Path]:
-    """Where each output goes, checked before any work: a regular file (a symbolic link is
-    written through) in a writable folder, each output its own file, none the network read
-    (the network file `reading`, as the refusal says)."""
+def output_paths(args, reads: dict[str, str]) -> dict[str, Path]:
+    """Where each output goes, checked before any work (engine.files.atomic.output_path): a
+    regular file (a symbolic link is written through) in a writable folder, each output its
+    own file, none of the files the command reads (`reads`: path -> what it is, as the refusal
+    says: "the network file being trained")."""
     paths: dict[str, Path] = {}
     owners: dict[str, str] = {}
-    source = os.path.realpath(network) if os.path.exists(network) else None
     for option in ("trace", "history", "trajectories", "out", "output"):
         given = getattr(args, option, None)
-        if not given:
+        if given is None:
             continue
         flag = f"--{option}"
         try:
-            path = output_path(given)
+            path = output_path(given, reads)
         except ValueError as e:
-            raise NetworkFileError(given, flag, str(e)) from None
+            raise NetworkFileError(given or '""', flag, str(e)) from None
         folder = os.path.dirname(os.path.abspath(path))
         if not os.path.isdir(folder):
             raise NetworkFileError(given, flag, f"the folder {folder} does not exist")
@@ -76,8 +76,6 @@ def output_paths(args, network: str, reading: str = "being trained") -> dict[str
         real = os.path.realpath(path)
         if real in owners:
             raise NetworkFileError(given, flag, f"is also the file of {owners[real]}; give each output its own file")
-        if real == source:
-            raise NetworkFileError(given, flag, f"is the network file {reading}; give another path")
         owners[real] = flag
         paths[flag] = path
     return paths

@@ -65,18 +65,19 @@ def cmd_gradcheck(args) -> int:
 
 
 def cmd_new(args) -> int:
-    return cli_new.cmd_new(args, output_paths(args, "")["--out"])
+    reads = {args.csv: "the CSV file --csv reads"} if args.csv else {}
+    return cli_new.cmd_new(args, output_paths(args, reads)["--out"])
 
 
 def cmd_explain(args) -> int:
     network = str(presets.resolve(args.network))
-    return cli_explain.cmd_explain(args, output_paths(args, network)["--output"])
+    return cli_explain.cmd_explain(args, output_paths(args, {network: "the network file being explained"})["--output"])
 
 
 def cmd_export(args) -> int:
     cli_export.check(args)
     network = str(presets.resolve(args.network))
-    out = output_paths(args, network, "being exported")["--out"]
+    out = output_paths(args, {network: "the network file being exported"})["--out"]
     return cli_export.cmd_export(args, load_network(args.network), out)
 
 

@@ -58,7 +58,7 @@ def cmd_train(args) -> int:
     listed = None
     if args.trace_iterations is not None:
         listed = iteration_ranges(args.trace_iterations, start, end - 1)
-    paths = output_paths(args, network)
+    paths = output_paths(args, {network: "the network file being trained"})
     say(f"{args.network}: {describe_network(net)}" + (f", from iteration {start:,}" if start > 1 else ""))
     session = Session(net)
     first_loss = session.loss

@@ -19,7 +19,7 @@ from engine.teaching import explain
 from engine.session import export, trajectory
 from engine.files import netfile, presets
 from engine.scripts import pyexport
-from engine.files.atomic import write_atomic
+from engine.files.atomic import output_path, write_atomic
 from engine.record.layout import Record
 
 from guiapp.model import settings
@@ -63,8 +63,21 @@ class Files(QObject):
     def stem(self) -> str:
         return Path(self.model.source or "network").stem
 
-    def save_path(self, caption: str, name: str, types: str) -> str:
+    def save_path(self, caption: str, name: str, types: str, export: bool = True) -> str:
+        """The file chosen in a save dialog; for an export, "" (said) if it cannot be one."""
         path, _ = QFileDialog.getSaveFileName(self.window, caption, os.path.join(settings.last_folder(), name), types)
+        return self.export_path(path, caption) if path and export else path
+
+    def export_path(self, path: str, title: str) -> str:
+        """`path`, or "" (said, titled `title`) when an export cannot be written there: the
+        network file open in the window, or what is not a file (engine.files.atomic.output_path)."""
+        source = self.model.source
+        reads = {source: "the network file open in the window"} if source and os.path.isfile(source) else {}
+        try:
+            output_path(path, reads)
+        except ValueError as e:
+            self._warn(title, f"{path}: {e}. No file was changed.")
+            return ""
         return path
 
     # -- changes ----------------------------------------------------------------------------
@@ -174,7 +187,7 @@ class Files(QObject):
         return self.save_as()
 
     def save_as(self) -> bool:
-        path = self.save_path("Save network", self.stem() + ".json", "Networks (*.json)")
+        path = self.save_path("Save network", self.stem() + ".json", "Networks (*.json)", export=False)
         return bool(path) and self.save_to(path)
 
     def _finite_network(self, title: str):
@@ -265,7 +278,8 @@ class Files(QObject):
             if fmt is None:  # no suffix: the one of the type chosen
                 fmt = next((f for f, text in self.WORKED_EXAMPLE_TYPES.items() if text == chosen), "html")
                 path += "." + fmt
-            self.export_worked_example_to(path)
+            if self.export_path(path, "Export worked example"):
+                self.export_worked_example_to(path)
 
     def export_worked_example_to(self, path: str) -> None:
         """Write the worked example of the current iteration to `path` (.md, .html or .pdf) as a
