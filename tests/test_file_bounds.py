@@ -222,3 +222,71 @@ def test_the_window_started_on_a_file_too_large_for_memory_says_so(tmp_path):
     path = million_samples(tmp_path / "million.json")
     r = run_limited([path], seconds=240, module="guiapp", memory_mb=250)
     assert one_line(r, 2) == f"error: {path}: not enough memory to open it"
+
+
+# -- CSV files of many columns ----------------------------------------------------------------------
+def wide_csv(path, columns: int, rows: int = 3):
+    """A header of `columns` names, then rows of small whole numbers (row r, column c: r·c mod 7)."""
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(",".join(f"col{c}" for c in range(columns)) + "\n")
+        for r in range(rows):
+            f.write(",".join(str((r * c) % 7) for c in range(columns)) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("columns", [15_000, 30_000])
+def test_a_header_line_over_64_kb_is_read(tmp_path, columns):
+    """'line 1: 15000 fields where line 1 has 5554' before: the separator and header were found
+    in the first 64 KB, which ended inside the header."""
+    from engine.files import csvdata
+
+    table = csvdata.read(wide_csv(tmp_path / "wide.csv", columns))
+    assert table.what == f"3 rows of {columns} columns, separated by commas, a header row"
+    assert table.header[-1] == f"col{columns - 1}"
+    assert table.values[2, -1] == (2 * (columns - 1)) % 7
+    data = csvdata.select(table, "1-256", f"col{columns - 1}")
+    assert data.inputs.shape == (3, 256)
+    with pytest.raises(csvdata.CsvError, match=f"{columns - 1} input columns; a layer has at most 256 units"):
+        csvdata.select(table, f"1-{columns - 1}", str(columns))  # 30 s before: each column counted in the list
+
+
+def test_thirty_thousand_columns_from_the_command(tmp_path):
+    path = wide_csv(tmp_path / "wide.csv", 30_000)
+    r = run_limited(["new", "--layers", "2,1", "--activations", "sigmoid", "--loss", "mse", "--csv", path,
+                     "--inputs", "col0,col1", "--targets", "30000", "--out", tmp_path / "n.json"], seconds=120)
+    assert r.returncode == 0, r.stderr
+    assert load(tmp_path / "n.json").targets[:, 0].tolist() == [0, (29_999 % 7), (2 * 29_999) % 7]
+
+
+def test_the_import_dialog_shows_a_wide_file_in_part(qtbot, window, tmp_path):
+    from guiapp.dialogs.data import PREVIEW_COLUMNS, ImportDialog
+    from engine.files import csvdata
+
+    dialog = ImportDialog(csvdata.read(wide_csv(tmp_path / "wide.csv", 30_000)), "mse", window)
+    qtbot.addWidget(dialog)
+    assert dialog.preview.columnCount() == PREVIEW_COLUMNS and dialog.preview.rowCount() == 3
+    assert dialog.read_as.text() == (f"wide.csv: 3 rows of 30000 columns, separated by commas, a header row "
+                                     f"(the first {PREVIEW_COLUMNS} shown below).")
+    assert dialog.result_text.text() == "Inputs: 29999 input columns; a layer has at most 256 units"
+    dialog.inputs.setText("1-256")
+    assert dialog.data is not None and dialog.data.inputs.shape == (3, 256)
+
+
+def test_a_line_of_millions_of_fields_is_refused_before_it_is_split(tmp_path):
+    path = tmp_path / "line.csv"
+    path.write_text(",".join(["0"] * 4_000_000) + "\n" + ",".join(["1"] * 4_000_000) + "\n")
+    r = run_limited(["new", "--layers", "2,1", "--activations", "sigmoid", "--loss", "mse", "--csv", path,
+                     "--inputs", "1,2", "--targets", "3", "--out", tmp_path / "n.json"], seconds=120)
+    assert one_line(r, 2) == (f"error: new: --csv: {path}: line 1: 4,000,000 fields or so: a CSV file may have at "
+                              "most 65,536 columns")  # 110 s and 3.1 GB before
+
+
+def test_a_wide_csv_file_is_read_in_memory_in_proportion_to_it(tmp_path):
+    """65,536 columns of 100 rows (13.5 MB): all rows were turned into numbers at once and 100
+    kept as text, 1.6 GB; now a chunk of 65,536 fields at a time and one row kept."""
+    path = wide_csv(tmp_path / "wide.csv", 65_536, rows=100)
+    r = run_limited(["new", "--layers", "2,1", "--activations", "sigmoid", "--loss", "mse", "--csv", path,
+                     "--inputs", "1,2", "--targets", "3", "--out", tmp_path / "n.json"], seconds=240, memory_mb=1024)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.peak_mb < 400, r.peak_mb
+    assert load(tmp_path / "n.json").inputs[99].tolist() == [0, 99 % 7]
