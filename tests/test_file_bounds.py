@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from engine import Session
-from engine.files.netfile import MAX_DEPTH, MAX_FILE_BYTES, NetworkFileError, load, loads, nesting
+from engine.files.netfile import MAX_DEPTH, MAX_FILE_BYTES, NetworkFileError, load, loads, shape
 from tests.helpers import preset_data, run_limited, write_network
 
 
@@ -31,7 +31,7 @@ def one_line(r, status: int, *words) -> str:
     ('"[[[', 0),  # a string that never ends: json says what is wrong
 ])
 def test_nesting_counts_brackets_outside_strings(text, depth):
-    assert nesting(text) == depth
+    assert shape(text).depth == depth
 
 
 def nested(where: str, depth: int) -> str:
@@ -290,3 +290,39 @@ def test_a_wide_csv_file_is_read_in_memory_in_proportion_to_it(tmp_path):
     assert r.returncode == 0, r.stderr[-2000:]
     assert r.peak_mb < 400, r.peak_mb
     assert load(tmp_path / "n.json").inputs[99].tolist() == [0, 99 % 7]
+
+
+@pytest.mark.parametrize("item, count, kind", [("[]", 3_000_000, "lists"), ('{"a":0}', 1_000_000, "objects"),
+                                               ('"ab"', 2_000_000, "strings")])
+def test_more_lists_objects_or_strings_than_a_network_file_holds_are_refused_unread(tmp_path, item, count, kind):
+    """Refused after json had made them all before (an unknown key): 26 MB of memory per MB of
+    file for empty lists or objects, 16 for short strings."""
+    import re
+
+    data = preset_data("mazur")
+    data["extra"] = "@@"
+    path = tmp_path / "n.json"
+    path.write_text(json.dumps(data).replace('"@@"', "[" + ",".join([item] * count) + "]"), encoding="utf-8")
+    line = one_line(run_limited(["train", path, "-n", "1"], seconds=60), 2)
+    found = re.fullmatch(rf"error: {re.escape(str(path))}: \(file\): ([\d,]+) {kind}: a network file of ([\d,]+) "
+                         r"characters holds at most ([\d,]+)", line)
+    assert found, line
+    n, size, most = (int(g.replace(",", "")) for g in found.groups())
+    assert count <= n < count + 30 and size == path.stat().st_size and most < count
+
+
+def test_the_largest_valid_files_hold_fewer_than_the_bounds(tmp_path):
+    """Samples as small as they can be written, and the most weight rows: within the bounds."""
+    path = million_samples(tmp_path / "million.json")
+    found = shape(path.read_text())
+    from engine.files.netfile import most_containers
+
+    most = most_containers(path.stat().st_size)
+    assert found.lists < most.lists and found.objects < most.objects and found.texts < most.texts
+    data = {"layers": [1] + [256] * 15, "activations": ["sigmoid"] * 15, "loss": "mse",
+            "weights": [[[0] * n for _ in range(256)] for n in [1] + [256] * 14],
+            "biases": [[0] * 256 for _ in range(15)], "optimizer": {"learning_rate": 0.1},
+            "samples": [{"input": [0], "target": [0] * 256}]}
+    text = json.dumps(data, separators=(",", ":"))
+    with pytest.raises(NetworkFileError, match="layers: 921,600 weights and biases"):  # refused for its size only
+        loads(text)

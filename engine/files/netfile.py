@@ -14,6 +14,7 @@ import math
 import os
 import stat
 from array import array
+from typing import NamedTuple
 
 import numpy as np
 
@@ -507,25 +508,51 @@ _STEP[list(b"[{")] = 1
 _STEP[list(b"]}")] = -1
 
 
-def nesting(text: str) -> int:
-    """How deep the lists and objects of JSON text nest: the most [ and { open at once outside
-    strings. Measured on the bytes with numpy, without parsing: any depth, in a fraction of a
-    second for the largest file."""
+class Shape(NamedTuple):
+    depth: int  # the most lists and objects open at once
+    lists: int
+    objects: int
+    texts: int  # strings, keys included
+
+
+def shape(text: str) -> Shape:
+    """How deep the lists and objects of JSON text nest (the most [ and { open at once outside
+    strings), and how many lists, objects and strings there are. Measured on the bytes with
+    numpy, without parsing: any depth, in a fraction of a second for the largest file."""
     data = text.encode("utf-8", "surrogatepass").replace(b"\\\\", b"").replace(b'\\"', b"")  # escapes, as JSON pairs them
     data = np.frombuffer(data.translate(None, _OTHERS), np.uint8)  # quotes and brackets only
     quote = data == ord('"')
-    if quote.any():
+    quotes = int(np.count_nonzero(quote))
+    if quotes:
         data = data[~np.logical_xor.accumulate(quote)]  # outside strings (and each closing quote: no step)
-    return int(np.cumsum(_STEP[data], dtype=np.int32).max(initial=0))
+    del quote
+    depth = level = 0
+    for start in range(0, len(data), 1 << 22):  # in parts: 4 bytes of level for each bracket would be 4 × the file
+        levels = np.cumsum(_STEP[data[start: start + (1 << 22)]], dtype=np.int32) + level
+        depth, level = max(depth, int(levels.max())), int(levels[-1])
+    return Shape(depth, int(np.count_nonzero(data == ord("["))), int(np.count_nonzero(data == ord("{"))), quotes // 2)
+
+
+def most_containers(size: int) -> Shape:
+    """The most lists, objects and strings a network file of `size` bytes holds: a sample (at
+    least 27 bytes: {"input":[0],"target":[0]},) is 2 lists, an object and 2 keys; the weights'
+    rows are at most MAX_LAYERS × MAX_UNITS lists. More is not a network file, and would take
+    memory out of proportion to the file before it could be refused (3 bytes, [], make a 64-byte
+    list; 5, "ab", a 59-byte string)."""
+    return Shape(MAX_DEPTH, size // 12 + 2 * MAX_LAYERS * MAX_UNITS, size // 24 + 64, size // 12 + 1024)
 
 
 def loads(text: str, source: str = "<network>") -> Network:
     if text.startswith("\ufeff"):
         text = text[1:]
-    deepest = nesting(text)
-    if deepest > MAX_DEPTH:
-        raise NetworkFileError(source, "(file)", f"lists and objects nested {deepest:,} deep; a network file "
+    found, most = shape(text), most_containers(len(text))
+    if found.depth > most.depth:
+        raise NetworkFileError(source, "(file)", f"lists and objects nested {found.depth:,} deep; a network file "
                                f"nests them at most {MAX_DEPTH} deep")
+    for kind, name in (("lists", "lists"), ("objects", "objects"), ("texts", "strings")):
+        if getattr(found, kind) > getattr(most, kind):
+            raise NetworkFileError(source, "(file)", f"{getattr(found, kind):,} {name}: a network file of "
+                                   f"{len(text):,} characters holds at most {getattr(most, kind):,}")
     try:
         data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_Samples())
     except _DuplicateKey as e:
