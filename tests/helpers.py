@@ -108,6 +108,8 @@ pid = os.fork()
 if pid == 0:
     if cap:
         resource.setrlimit(resource.RLIMIT_AS, (cap * 1024 * 1024, cap * 1024 * 1024))
+        for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[name] = "1"
     os.execv(sys.executable, [sys.executable, *argv])
 _, status, usage = os.wait4(pid, 0)
 with open(report, "w") as f:
@@ -120,7 +122,8 @@ def run_limited(args: list, seconds: float = 30.0, cwd=ROOT, module: str = "engi
                 memory_mb: int | None = None) -> Limited:
     """`python -m MODULE ARGS` in a child process, killed after `seconds`, with its own peak
     resident memory; with `memory_mb`, its address space is capped at that (RLIMIT_AS): an
-    allocation beyond it fails with MemoryError."""
+    allocation beyond it fails with MemoryError (the child then uses one BLAS thread, whose
+    buffers would otherwise take address space in proportion to the machine's cores)."""
     import tempfile
     import threading
     import time
