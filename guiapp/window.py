@@ -584,7 +584,7 @@ class MainWindow(QMainWindow):
         name = f"{self.files.stem()}-{'loss' if subject == 'loss' else 'diagram'}.png"
         path, _ = QFileDialog.getSaveFileName(self, "Export picture", os.path.join(settings.last_folder(), name),
                                               "PNG image (*.png);;SVG drawing (*.svg)")
-        if not path:
+        if not path or not self.files.export_path(path, "Cannot export the picture"):
             return
         try:
             pictures.export_to(self, subject, path, width)
