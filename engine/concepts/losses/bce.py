@@ -17,8 +17,9 @@ def _xlogy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 def _terms(net, out, target):
     # t·ln(o) + (1 − t)·ln(1 − o) as written; only where an output is exactly 0 or 1 does a
-    # zero weight meet ln(0) (0·(−∞) = NaN), and there `_exact` is used.
-    terms = -(target * np.log(out) + (1.0 - target) * np.log(1.0 - out))
+    # zero weight meet ln(0) (0·(−∞) = NaN), and there `_exact` is used. Negated as 0 − x:
+    # a term of 0 is 0, not −0 (−x would write "−0" in every output).
+    terms = 0.0 - (target * np.log(out) + (1.0 - target) * np.log(1.0 - out))
     k = out.shape[-1]
     if k != 1:
         terms /= k
@@ -26,7 +27,7 @@ def _terms(net, out, target):
 
 
 def _exact(net, out, target):
-    return -(_xlogy(target, out) + _xlogy(1.0 - target, 1.0 - out)) / out.shape[-1]
+    return (0.0 - (_xlogy(target, out) + _xlogy(1.0 - target, 1.0 - out))) / out.shape[-1]
 
 
 XLOGY = '''def xlogy(x, y):

@@ -27,7 +27,7 @@ LOG_SOFTMAX = '''def log_softmax(net):
 LOSS = Loss(
     name="cross_entropy",
     title="cross-entropy",
-    terms=lambda net, out, t: -np.where(t != 0.0, t * _log_softmax(net), 0.0),
+    terms=lambda net, out, t: np.where(t != 0.0, 0.0 - t * _log_softmax(net), 0.0),  # a target of 0: 0, not −0
     grad=lambda out, t: np.where(t != 0.0, -t / out, 0.0),
     text=lambda t, o, k: f"−{t}·ln({o})",
     grad_text=lambda t, o, k: f"−{t}/{o}",

@@ -12,7 +12,7 @@ from string import Template
 
 import numpy as np
 
-from engine.concepts.formula import descent, same, weighted_sum
+from engine.concepts.formula import descent, exact, same, weighted_sum
 from engine.concepts.optimizers.base import GRAD, LR, PARAM, Buffer, Optimizer, Ref, Setting, Slip, Update
 
 MOMENTUM = Setting("momentum", "momentum", "μ", 0.0,
@@ -90,7 +90,7 @@ class SGD(Optimizer):
         return Update(descent, (PARAM, LR, V if self.momentum else GRAD))
 
     def torch(self, params, lr):
-        return f"{self.torch_class}({params}, lr={lr}, momentum={float(self.momentum)!r})"
+        return f"{self.torch_class}({params}, lr={lr}, momentum={exact(self.momentum)})"
 
     def numpy(self, starts):
         if not self.momentum:
@@ -100,7 +100,7 @@ class SGD(Optimizer):
         else:
             (velocity_w, velocity_b), = starts
             velocity_w += "  # where the saved training stopped"
-        return (f"MOMENTUM = {float(self.momentum)!r}\n",
+        return (f"MOMENTUM = {exact(self.momentum)}\n",
                 NUMPY_MOMENTUM.substitute(velocity_W=velocity_w, velocity_b=velocity_b), NUMPY_MOMENTUM_UPDATE)
 
 
