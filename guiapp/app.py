@@ -50,6 +50,15 @@ def _console_on_windows() -> None:
         pass
 
 
+def _utf8_locale() -> None:
+    """The C locale taken as C.UTF-8, as Python's own interpreter does (PEP 538) but the bundle's
+    embedded one does not: else Qt says so on the standard error (`env -i`, a bare service)."""
+    if not sys.platform.startswith("linux") or os.environ.get("LC_ALL"):
+        return
+    if (os.environ.get("LC_CTYPE") or os.environ.get("LANG") or "C") in ("C", "POSIX"):
+        os.environ["LC_CTYPE"] = "C.UTF-8"
+
+
 def _no_display() -> bool:
     """No display to open a window on (Linux and the BSDs without X11 or Wayland): the self-test
     then runs on Qt's offscreen platform."""
@@ -78,6 +87,7 @@ def application():
 
 def main(argv=None) -> int:
     _console_on_windows()
+    _utf8_locale()
     args = _parse(sys.argv[1:] if argv is None else argv)
     if args.install_desktop_entry or args.uninstall_desktop_entry:
         from guiapp import desktop

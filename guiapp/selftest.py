@@ -17,7 +17,7 @@ from engine import __version__
 
 # M. Mazur, "A Step by Step Backpropagation Example" (2015): (value, decimals printed)
 ARTICLE = {"E_total": (0.298371109, 9), "w5+": (0.35891648, 8)}
-TIMEOUT = 60.0  # seconds for the window to open and paint its plots
+TIMEOUT = 60.0  # seconds for the window to be shown
 _NUMBER = re.compile(r"[-−]?\d+(?:\.\d+)?(?:e[-−+]?\d+)?")
 
 
@@ -66,10 +66,12 @@ def _step_through(app) -> tuple[dict[str, float | None], int]:
     try:
         window.show()
         deadline = time.monotonic() + TIMEOUT
-        while window.places["plot"].widget is None:  # painted, then the plots made after the first paint
+        while not (window.windowHandle() and window.windowHandle().isExposed()):
             if time.monotonic() > deadline:
-                raise TimeoutError(f"the window did not paint within {TIMEOUT:.0f} s")
+                raise TimeoutError(f"the window was not shown within {TIMEOUT:.0f} s")
             app.processEvents()
+        app.processEvents()  # its first paint
+        window.make_plots()  # made after the first paint (if that failed, it fails here and says why)
         session = window.model.session
         for _ in session.steps:
             window.actions["step"].trigger()
