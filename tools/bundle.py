@@ -8,7 +8,8 @@ and the headless command (backprop-engine) side by side, the presets, the icon a
 files inside (tools/bundle.spec says what goes in and what stays out: torch, the test tools, the
 Qt modules the window does not use). Then, unless --no-check, runs both programs' --version and
 the window's --self-test with an empty environment (as on a machine without Python or settings:
-`env -i`; on Windows the system's variables only), and prints the folder's size and the time taken.
+`env -i`; on Windows the system's variables only; BUNDLE_QT_QPA_PLATFORM=offscreen passes Qt's
+platform), and prints the folder's size and the time taken.
 Exit status 0, or 1 with what failed.
 """
 from __future__ import annotations
@@ -51,10 +52,13 @@ def icon(folder: Path) -> str | None:
 
 
 def empty_environment() -> dict[str, str]:
-    """Nothing but what the operating system itself needs to start a program."""
-    if WINDOWS:
-        return {k: v for k, v in os.environ.items() if k.upper() in ("SYSTEMROOT", "WINDIR", "TEMP", "TMP")}
-    return {}
+    """Nothing but what the operating system itself needs to start a program, and the Qt platform
+    given as BUNDLE_QT_QPA_PLATFORM, if any (CI on a machine with a desktop: offscreen)."""
+    env = {k: v for k, v in os.environ.items() if k.upper() in ("SYSTEMROOT", "WINDIR", "TEMP", "TMP")} \
+        if WINDOWS else {}
+    if os.environ.get("BUNDLE_QT_QPA_PLATFORM"):
+        env["QT_QPA_PLATFORM"] = os.environ["BUNDLE_QT_QPA_PLATFORM"]
+    return env
 
 
 def check() -> list[str]:
