@@ -183,6 +183,10 @@ def uninstall(home: Path | None = None) -> list[Path]:
 def run(option: str) -> int:
     """The command-line options: one line said; status 0 done, 2 a path that a desktop entry
     cannot hold, 4 a file that could not be written or removed."""
+    if sys.platform in ("win32", "darwin"):
+        say(f"backprop-stepper: {option}: a desktop entry is for Linux and the BSDs (freedesktop.org desktops); "
+            "on Windows and macOS, use the bundle's folder or pipx (docs/install.md)", file=sys.stderr)
+        return EXIT_BAD_INPUT
     home = data_home()
     where = printable(home, 300)
     try:

@@ -218,3 +218,13 @@ def test_the_window_has_the_icon_and_the_desktop_entry_name(qtbot):
         for setter, value in zip((app.setOrganizationName, app.setApplicationName, app.setApplicationVersion,
                                   app.setDesktopFileName), before):
             setter(value)
+
+
+@pytest.mark.parametrize("platform", ["win32", "darwin"])
+def test_other_systems_are_told_in_one_line_and_nothing_is_written(tmp_path, monkeypatch, capsys, platform):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    monkeypatch.setattr(sys, "platform", platform)
+    assert desktop.run(desktop.INSTALL) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("backprop-stepper: --install-desktop-entry: a desktop entry is for Linux")
+    assert len(err.splitlines()) == 1 and list(tmp_path.iterdir()) == []
