@@ -2,7 +2,7 @@
 networks, every quantity recorded. numpy and the standard library only (tests/test_engine_imports.py).
 
 Its packages are layers, each importing only those before it (tests/test_layers.py):
-concepts, network, files, record, session, teaching, scripts, cli. Each package's docstring says
+text, concepts, network, files, record, session, teaching, scripts, cli. Each package's docstring says
 what it holds. This module names what most callers need; each name is imported when first
 used (PEP 562), so that a command imports only the modules it needs."""
 from __future__ import annotations

@@ -12,6 +12,7 @@ import sys
 from engine import __version__
 
 DEFAULT_NETWORK = "mazur"
+NO_MEMORY = "not enough memory to open it"
 
 
 def _parse(argv):
@@ -118,7 +119,10 @@ def main(argv=None) -> int:
     except NetworkFileError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    except (OSError, ValueError, MemoryError) as e:  # whatever else reading it met: one line, not silence
+    except MemoryError:
+        print(f"error: {printable(args.network, 200)}: {NO_MEMORY}", file=sys.stderr)
+        return 2
+    except (OSError, ValueError) as e:  # whatever else reading it met: one line, not silence
         print(f"error: {printable(args.network, 200)}: cannot be opened: {printable(e, 300)}", file=sys.stderr)
         return 2
 
@@ -127,6 +131,10 @@ def main(argv=None) -> int:
 
     app = application()
     errors.install()
-    window = MainWindow(net, args.network)
+    try:
+        window = MainWindow(net, args.network)
+    except MemoryError:  # its session
+        print(f"error: {printable(args.network, 200)}: {NO_MEMORY}", file=sys.stderr)
+        return 2
     window.show()
     return app.exec()

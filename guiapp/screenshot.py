@@ -7,7 +7,8 @@
 NETWORK is a preset name or a network file (default: mazur, the worked example). By default
 the picture shows the network mid-way through the backward pass of its first iteration with
 w1 selected (the README's picture, resources/screenshots/worked-example.png), at 1400×860 in the desktop's light palette. Uses Qt's
-offscreen platform unless a display is asked for (QT_QPA_PLATFORM). With --dialog, the picture
+offscreen platform, with a screen of the picture's size (presentation mode fills it), unless a display
+is asked for (QT_QPA_PLATFORM). With --dialog, the picture
 is of that window (samples: the samples table; structure: Edit structure; generate: a data set;
 import: a CSV file of the network's samples) opened over the main window. With --train N, the
 window's Train runs N iterations first (the output map then shows what was learnt); then
@@ -21,13 +22,18 @@ import argparse
 import os
 import sys
 
+from engine.cli.loader import WHOLE
+from engine.network.numbers import whole_number
+
 
 def render(out: str, network: str = "mazur", steps: int | None = None, width: int = 1400, height: int = 860,
            select: str | None = "w1", dark: bool = False, presentation: bool = False,
            text_scale: int | None = None, dialog: str | None = None, train: int = 0, compare: int | None = None,
            go_to: int | None = None, trajectories: str = "", practice: str | None = None) -> None:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import tempfile
+
+    if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+        os.environ["QT_QPA_PLATFORM"] = offscreen_platform(width, height, tempfile.mkdtemp())
 
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
@@ -49,8 +55,8 @@ def render(out: str, network: str = "mazur", steps: int | None = None, width: in
     window.make_plots()  # laid out with the window, as the user sees them after its first paint
     if text_scale is not None:
         window.model.set_text_scale(text_scale)
+    window.resize(width, height)  # (a resize would take a window out of full screen)
     window.model.set_presentation(presentation)
-    window.resize(width, height)
     window.show()
     app.processEvents()
     if train:
@@ -96,6 +102,19 @@ def render(out: str, network: str = "mazur", steps: int | None = None, width: in
     shown.grab().save(out)
     window.undo_stack.setClean()
     window.close()
+
+
+def offscreen_platform(width: int, height: int, folder: str) -> str:
+    """Qt's offscreen platform with one screen of this size (presentation mode fills it), at
+    96 dots per inch; its configuration is written in `folder`."""
+    import json
+
+    path = os.path.join(folder, "screen.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump({"screens": [{"name": "screen", "x": 0, "y": 0, "width": width, "height": height,
+                                "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}],
+                   "windowFrameMargins": False}, f)
+    return f"offscreen:configfile={path}"
 
 
 def _samples(window):
@@ -145,7 +164,7 @@ DIALOGS = {"samples": _samples, "structure": _structure, "generate": _generate, 
 
 def _size(text: str) -> tuple[int, int]:
     try:
-        width, height = (int(v) for v in text.lower().split("x"))
+        width, height = (whole_number(v) for v in text.lower().split("x"))
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT such as 1024x700, found {text!r}") from None
     return width, height
@@ -156,19 +175,19 @@ def _parser() -> argparse.ArgumentParser:
                                      description="Render the window to a PNG without a screen.")
     parser.add_argument("out", help="the PNG to write")
     parser.add_argument("network", nargs="?", default="mazur", help="a preset name or a network file (default: mazur)")
-    parser.add_argument("steps", nargs="?", type=int, default=None,
+    parser.add_argument("steps", nargs="?", type=WHOLE, default=None,
                         help="computations to step through (default: to mid-way through the backward pass)")
     parser.add_argument("--size", type=_size, default=(1400, 860), help="window size, e.g. 1024x700 (default 1400x860)")
     parser.add_argument("--dark", action="store_true", help="a dark palette, as a desktop's dark theme")
     parser.add_argument("--presentation", action="store_true", help="presentation mode (F5)")
-    parser.add_argument("--text-scale", type=int, default=None, help="text size in %% of the desktop's")
+    parser.add_argument("--text-scale", type=WHOLE, default=None, help="text size in %% of the desktop's")
     parser.add_argument("--practice", metavar="LABEL=VALUE", default=None,
                         help="practice mode, skipped to LABEL, VALUE typed and checked")
     parser.add_argument("--dialog", choices=sorted(DIALOGS), default=None, help="render this window instead")
-    parser.add_argument("--train", type=int, default=0, help="iterations to train first (default 0)")
+    parser.add_argument("--train", type=WHOLE, default=0, help="iterations to train first (default 0)")
     parser.add_argument("--select", default="w1", help="the weight or bias to select (default w1; '' for none)")
-    parser.add_argument("--compare", type=int, default=None, help="compare with this iteration (Δ), after --train")
-    parser.add_argument("--go-to", type=int, default=None, help="go to this iteration, after --train")
+    parser.add_argument("--compare", type=WHOLE, default=None, help="compare with this iteration (Δ), after --train")
+    parser.add_argument("--go-to", type=WHOLE, default=None, help="go to this iteration, after --train")
     parser.add_argument("--trajectories", default="", help="parameters whose trajectories to show: w5,w6")
     return parser
 

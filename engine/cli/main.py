@@ -3,7 +3,7 @@
 Exit status: 0 done; 1 a gradient check failed; 2 bad input (the network file or the
 options), nothing done and no file written; 3 training stopped because the loss became
 NaN or infinite (what was computed up to there is written); 4 an output file could not be
-written.
+written; 5 there was not enough memory (no file written).
 """
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ import numpy as np
 from engine import __version__
 from engine.cli.loader import TerminalProgress, load_network, output_paths
 from engine.files import presets
-from engine.cli.terminal import EXIT_BAD_INPUT, EXIT_WRITE, say
+from engine.cli.terminal import EXIT_BAD_INPUT, EXIT_MEMORY, EXIT_WRITE, say
 from engine.files.atomic import OutputError
-from engine.files.netfile import NetworkFileError, load
+from engine.files.netfile import NetworkFileError, load, printable
 from engine.network.network import summary as describe_network
 
 # The commands in the order --help lists them; those with a module of their own in engine/cli/
@@ -31,8 +31,8 @@ MODULES = {"train", "new", "explain", "export", "practice"}
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message):  # one line and status 2, like a bad network file
-        self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message}\n")
+    def error(self, message):  # one line of printable characters and status 2, like a bad network file
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: {printable(message, 400)}\n")
 
 
 def _command(name: str):
@@ -88,19 +88,20 @@ def cmd_gradcheck(args) -> int:
 
 
 def cmd_new(args) -> int:
-    return _command("new").cmd_new(args, output_paths(args, "")["--out"])
+    reads = {args.csv: "the CSV file --csv reads"} if args.csv else {}
+    return _command("new").cmd_new(args, output_paths(args, reads)["--out"])
 
 
 def cmd_explain(args) -> int:
     network = str(presets.resolve(args.network))
-    return _command("explain").cmd_explain(args, output_paths(args, network)["--output"])
+    return _command("explain").cmd_explain(args, output_paths(args, {network: "the network file being explained"})["--output"])
 
 
 def cmd_export(args) -> int:
     cli_export = _command("export")
     cli_export.check(args)
     network = str(presets.resolve(args.network))
-    out = output_paths(args, network, "being exported")["--out"]
+    out = output_paths(args, {network: "the network file being exported"})["--out"]
     return cli_export.cmd_export(args, load_network(args.network), out)
 
 
@@ -153,6 +154,9 @@ def _run(args) -> int:
     except OutputError as e:  # an output that could not be written, before any was renamed over its file
         say(f"error: {e}; no output file was changed", file=sys.stderr)
         return EXIT_WRITE
+    except MemoryError:  # what was allocated is freed by now: there is memory to say so
+        say("error: not enough memory to finish; no output file was changed", file=sys.stderr)
+        return EXIT_MEMORY
     except KeyboardInterrupt:
         say("\ninterrupted; no output file was changed", file=sys.stderr)
         return 130

@@ -3,17 +3,18 @@
 Nothing is fetched: no script, no font, no style sheet from elsewhere; the figure is an SVG
 image in a data: URI. Maths is plain HTML with sub- and superscripts (`mathtext.html`), and
 the markup keeps to what Qt's rich text understands too (tables, paragraphs, a style sheet of
-simple rules), so that guiapp.pdfdoc prints this same HTML to PDF. Text from the network file
-(its name and description) is escaped.
+simple rules), so that guiapp.pdfdoc prints this same HTML to PDF. Text, the network file's (its
+name and description) and the document's own, is written by engine.text.markup: one line, shown
+as it is.
 """
 from __future__ import annotations
 
 import base64
-import html
 import re
 
 from engine.concepts import mathtext
 from engine.teaching.blocks import Derivation, Document, Figure, Heading, Math, Paragraph, Table
+from engine.text.markup import text as escape
 
 PAGE_WIDTH = 600  # px: the widest figure, so that it fits an A4 page's text width when printed
 
@@ -41,7 +42,7 @@ img { max-width: 100%; height: auto; }
 
 
 def inline(parts) -> str:
-    return "".join(mathtext.html(p.text) if isinstance(p, Math) else html.escape(p) for p in parts)
+    return "".join(mathtext.html(p.text) if isinstance(p, Math) else escape(p) for p in parts)
 
 
 def derivation(d: Derivation) -> str:
@@ -76,14 +77,14 @@ def figure(f: Figure) -> str:
     w, h = _size(f.svg)
     scale = min(1.0, PAGE_WIDTH / w)
     return (f'<p class="figure" style="line-height: 100%"><img src="data:image/svg+xml;base64,{data}" width="{w * scale:.0f}" height="{h * scale:.0f}" '
-            f'alt="The network"></p><p class="caption">{html.escape(f.caption)}</p>')
+            f'alt="The network"></p><p class="caption">{escape(f.caption)}</p>')
 
 
 def render(doc: Document) -> str:
-    body = [f"<h1>{html.escape(doc.title)}</h1>"]
+    body = [f"<h1>{escape(doc.title)}</h1>"]
     for b in doc.blocks:
         if isinstance(b, Heading):
-            body.append(f"<h{b.level}>{html.escape(b.text)}</h{b.level}>")
+            body.append(f"<h{b.level}>{escape(b.text)}</h{b.level}>")
         elif isinstance(b, Paragraph):
             body.append(f'<p class="note">{inline(b.parts)}</p>' if b.note else f"<p>{inline(b.parts)}</p>")
         elif isinstance(b, Derivation):
@@ -93,5 +94,5 @@ def render(doc: Document) -> str:
         elif isinstance(b, Figure):
             body.append(figure(b))
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{html.escape(doc.title)}</title><style>{STYLE}</style></head><body>\n"
+            f"<title>{escape(doc.title)}</title><style>{STYLE}</style></head><body>\n"
             + "\n".join(body) + "\n</body></html>\n")

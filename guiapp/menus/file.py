@@ -1,7 +1,9 @@
 """Opening, saving and exporting, with their file dialogs and their messages.
 
-Before a changed network (the title marked *) is replaced or the window closed, the user is
-asked to save, discard or cancel (`ask_to_save`). Files opened or saved are remembered as
+Before a changed network (the title marked *: an edit, or iterations computed by training or
+stepping since it was opened or saved) is replaced or the window closed, the user is asked to
+save, discard or cancel (`ask_to_save`). Saved at a past iteration, the file holds the network
+as that iteration starts: the message says so, and the later iterations keep the title's *. Files opened or saved are remembered as
 recent files. Exports run as jobs of the model (`Export`), so the window keeps working while
 a long trace is written; the status bar says when the file is there, a message when it
 could not be."""
@@ -9,7 +11,6 @@ from __future__ import annotations
 
 import math
 import os
-from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
@@ -18,7 +19,7 @@ from engine import NetworkFileError
 from engine.session import export, trajectory
 from engine.files import netfile, presets
 from engine.scripts import pyexport
-from engine.files.atomic import write_atomic
+from engine.files.atomic import output_path, write_atomic
 from engine.record.layout import Record
 
 from guiapp.model import settings
@@ -34,10 +35,23 @@ def ask_to_save(parent, name: str, doing: str) -> Answer:
                       Answer.Save | Answer.Discard | Answer.Cancel, parent)
     box.setObjectName("saveQuestion")
     box.setTextFormat(Qt.TextFormat.PlainText)
-    box.setInformativeText("Discard loses the edits made since it was opened or saved.")
+    box.setInformativeText("Discard loses the edits and the iterations trained since it was opened or saved.")
     box.setDefaultButton(Answer.Save)
     box.setEscapeButton(Answer.Cancel)
     return Answer(box.exec())
+
+
+def ask_to_reveal(parent, iteration: int) -> bool:
+    """Export while practising? The question before an export writes values practice has not
+    asked yet; No by default."""
+    box = QMessageBox(QMessageBox.Icon.Question, "Export while practising?",
+                      f"Practice has not asked every value of iteration {iteration:,} yet, and this export writes "
+                      "them. Export anyway?", Answer.Yes | Answer.No, parent)
+    box.setObjectName("revealQuestion")
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setDefaultButton(Answer.No)
+    box.setEscapeButton(Answer.No)
+    return Answer(box.exec()) == Answer.Yes
 
 
 def dropped_network(data) -> str | None:
@@ -60,10 +74,23 @@ class Files(QObject):
         self.window.show_message(title, text, QMessageBox.Icon.Warning)
 
     def stem(self) -> str:
-        return Path(self.model.source or "network").stem
+        return self.model.stem
 
-    def save_path(self, caption: str, name: str, types: str) -> str:
+    def save_path(self, caption: str, name: str, types: str, export: bool = True) -> str:
+        """The file chosen in a save dialog; for an export, "" (said) if it cannot be one."""
         path, _ = QFileDialog.getSaveFileName(self.window, caption, os.path.join(settings.last_folder(), name), types)
+        return self.export_path(path, caption) if path and export else path
+
+    def export_path(self, path: str, title: str) -> str:
+        """`path`, or "" (said, titled `title`) when an export cannot be written there: the
+        network file open in the window, or what is not a file (engine.files.atomic.output_path)."""
+        source = self.model.source
+        reads = {source: "the network file open in the window"} if source and os.path.isfile(source) else {}
+        try:
+            output_path(path, reads)
+        except ValueError as e:
+            self._warn(title, f"{path}: {e}. No file was changed.")
+            return ""
         return path
 
     # -- changes ----------------------------------------------------------------------------
@@ -122,33 +149,45 @@ class Files(QObject):
         net = self._load(path)
         if net is None or not self.maybe_save("opening another network"):
             return False
-        self._replace(net, path)
-        return True
+        return self._replace(net, path)
 
     def open_path(self, path: str) -> bool:
         """Open the network file at `path` in place of the current network, without asking."""
         net = self._load(path)
         if net is None:
             return False
-        self._replace(net, path)
-        return True
+        return self._replace(net, path)
 
     def _load(self, path: str):
         try:
             return netfile.load(path)
         except NetworkFileError as e:
             self._warn("Cannot open the network", str(e))
-            return None
+        except MemoryError:
+            self._not_enough_memory(path)
+        return None
 
-    def _replace(self, net, path: str) -> None:
+    def _not_enough_memory(self, path: str) -> None:
+        self._warn("Cannot open the network", f"There is not enough memory to open {path}. Nothing was changed; "
+                   "closing other programs may make room.")
+
+    def _replace(self, net, path: str) -> bool:
+        if not self._open(net, path):
+            return False
         settings.remember_folder(path)
         settings.remember_recent(path)
-        self._open(net, path)
+        return True
 
-    def _open(self, net, source: str) -> None:
-        """Another document: its own undo history, nothing to save yet."""
-        self.model.replace(net, source)
+    def _open(self, net, source: str) -> bool:
+        """Another document: its own undo history, nothing to save yet. False (said) if there
+        is not enough memory for its session: the window keeps the network it had."""
+        try:
+            self.model.replace(net, source)
+        except MemoryError:
+            self._not_enough_memory(source)
+            return False
         self.window.undo_stack.clear()
+        return True
 
     def open_preset(self, name: str) -> None:
         if self.maybe_save(f"opening the preset {name}"):
@@ -161,7 +200,7 @@ class Files(QObject):
         return self.save_as()
 
     def save_as(self) -> bool:
-        path = self.save_path("Save network", self.stem() + ".json", "Networks (*.json)")
+        path = self.save_path("Save network", self.stem() + ".json", "Networks (*.json)", export=False)
         return bool(path) and self.save_to(path)
 
     def _finite_network(self, title: str):
@@ -187,16 +226,38 @@ class Files(QObject):
         settings.remember_recent(path)
         self.model.set_source(path)
         self.window.undo_stack.setClean()
+        s = self.model.session
+        if s.iteration < s.latest:  # what is not in the file is still a change (the title keeps its *)
+            self.window.undo_stack.resetClean()
+            later = f"iteration {s.latest:,} is" if s.latest == s.iteration + 1 else \
+                f"iterations {s.iteration + 1:,} to {s.latest:,} are"
+            self.window.show_message("Saved at a past iteration",
+                                     f"{path} holds the network as iteration {s.iteration:,} starts: {later} not in "
+                                     "it. Back to latest, then Save, to keep them.")
+            return True
         self.window.statusBar().showMessage(f"Saved {path}", 5000)
         return True
 
     # -- exports ----------------------------------------------------------------------------
+    def may_reveal(self) -> bool:
+        """Before an export that writes the current iteration's values (the worked example, the
+        trace, the loss history, the trajectories): while practising, unless every value of
+        the iteration is answered, only if the user says so."""
+        m, s = self.model, self.model.session
+        if not m.practising or s.cursor == len(s.steps) - 1:
+            return True
+        return ask_to_reveal(self.window, s.iteration)
+
     def export_trace(self) -> None:
+        if not self.may_reveal():
+            return
         path = self.save_path("Export trace", f"{self.stem()}-trace.csv", "CSV (*.csv)")
         if path:
             self.export_trace_to(path)
 
     def export_current_trace(self) -> None:
+        if not self.may_reveal():
+            return
         name = f"{self.stem()}-trace-{self.model.session.iteration}.csv"
         path = self.save_path("Export trace of the current iteration", name, "CSV (*.csv)")
         if path:
@@ -212,6 +273,8 @@ class Files(QObject):
                            export.write_trace(path, session.net.copy(), session.layout, records))
 
     def export_history(self) -> None:
+        if not self.may_reveal():
+            return
         path = self.save_path("Export loss history", f"{self.stem()}-loss.csv", "CSV (*.csv)")
         if path:
             self.export_history_to(path)
@@ -223,6 +286,8 @@ class Files(QObject):
                            export.write_history(path, losses))
 
     def export_trajectories(self) -> None:
+        if not self.may_reveal():
+            return
         path = self.save_path("Export trajectories", f"{self.stem()}-trajectories.csv", "CSV (*.csv)")
         if path:
             self.export_trajectories_to(path)
@@ -243,6 +308,8 @@ class Files(QObject):
 
     def export_worked_example(self) -> None:
         """File ▸ Export ▸ Worked example: the current iteration, in the format of the file type."""
+        if not self.may_reveal():
+            return
         name = f"{self.stem()}-iteration-{self.model.session.iteration}.html"
         path, chosen = QFileDialog.getSaveFileName(self.window, "Export worked example",
                                                    os.path.join(settings.last_folder(), name),
@@ -254,7 +321,8 @@ class Files(QObject):
             if fmt is None:  # no suffix: the one of the type chosen
                 fmt = next((f for f, text in self.WORKED_EXAMPLE_TYPES.items() if text == chosen), "html")
                 path += "." + fmt
-            self.export_worked_example_to(path)
+            if self.export_path(path, "Export worked example"):
+                self.export_worked_example_to(path)
 
     def export_worked_example_to(self, path: str) -> None:
         """Write the worked example of the current iteration to `path` (.md, .html or .pdf) as a
