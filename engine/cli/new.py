@@ -5,6 +5,7 @@
         [--update-order simultaneous|sequential] [--name TEXT]
         [--dataset NAME [--samples N] [--noise X] | --csv FILE --inputs COLUMNS --targets COLUMNS
          [--scale none|standard|minmax]]
+        [--test-fraction F] [--init pytorch|xavier|he|zeros]
         --out NET.json
 
 Without data, the network gets one sample of zeros (engine.files.design.default_samples), as a new
@@ -14,6 +15,7 @@ and biases drawn from the seed, the samples, and a description of where they cam
 from __future__ import annotations
 
 from engine.cli.loader import WHOLE, NUMBER, listed
+from engine.concepts.inits import DEFAULT as DEFAULT_INIT, INITS
 from engine.concepts.optimizers import DEFAULT as DEFAULT_OPTIMIZER, OPTIMIZERS
 from engine.files.atomic import Outputs
 from engine.cli.terminal import say
@@ -32,7 +34,7 @@ DEFAULT_SAMPLES = 200  # of --dataset
 # and each setting of an optimizer (--momentum)
 OPTIONS = {"sizes": "--layers", "activations": "--activations", "loss": "--loss", "learning_rate": "--learning-rate",
            "batch_size": "--batch-size", "seed": "--seed", "update_order": "--update-order",
-           "train_biases": "--frozen-biases",
+           "train_biases": "--frozen-biases", "test_fraction": "--test-fraction", "init": "--init",
            **{s.key: s.option for o in OPTIMIZERS.values() for s in o.settings}}
 
 
@@ -61,6 +63,11 @@ def add_parser(sub) -> None:
     new.add_argument("--inputs", metavar="COLUMNS", help="input columns of --csv: names or numbers, 1-4 ranges")
     new.add_argument("--targets", metavar="COLUMNS", help="target columns of --csv (one column of classes: one-hot)")
     new.add_argument("--scale", choices=SCALES, help="scaling of the --csv inputs (default none)")
+    # how the network starts: held-out test samples and the start values (engine.files.design)
+    new.add_argument("--test-fraction", type=NUMBER, default=0.0, metavar="F",
+                     help="hold out round(F·N) of the N samples as test samples, drawn from --seed (default 0)")
+    new.add_argument("--init", choices=list(INITS), default=DEFAULT_INIT.name,
+                     help=f"the start values' scheme (default {DEFAULT_INIT.name}: {DEFAULT_INIT.title})")
     new.add_argument("--out", required=True, metavar="NET.json", help="the network file to write")
 
 
@@ -105,12 +112,15 @@ def cmd_new(args, out) -> int:
     optimizer = DEFAULT_OPTIMIZER.with_values(**{s.key: getattr(args, s.key) for s in DEFAULT_OPTIMIZER.settings})
     design = Design(sizes=args.layers, activations=args.activations, loss=args.loss,
                     learning_rate=args.learning_rate, optimizer=optimizer, batch_size=args.batch_size,
-                    train_biases=not args.frozen_biases, update_order=args.update_order, seed=args.seed)
-    _refuse(problems(design))
+                    train_biases=not args.frozen_biases, update_order=args.update_order, seed=args.seed,
+                    test_fraction=args.test_fraction, init=args.init)
+    _refuse(problems(design, None))  # before any data is read
     data = _data(args)
+    labels = None
     if data is None:
         inputs, targets = default_samples(design.sizes, design.loss)
         description = ""
+        _refuse(problems(design, len(inputs)))
     else:
         if data.n_inputs != design.sizes[0]:
             raise NetworkFileError("new", "--layers", f"the data has {data.n_inputs} input column"
@@ -122,9 +132,9 @@ def cmd_new(args, out) -> int:
             raise NetworkFileError("new", "--layers", f"the last layer: {e}") from None
         except ValueError as e:  # a target the loss cannot take
             raise NetworkFileError("new", "--csv" if args.csv else "--dataset", f"{data.description}: {e}") from None
-        inputs, description = data.inputs, data.description
-        _refuse(problems(design, data.n_samples))  # the limits, with this many samples
-    net = build(design, inputs, targets, name=args.name, description=description)
+        inputs, description, labels = data.inputs, data.description, data.labels
+        _refuse(problems(design, data.n_samples))  # the limits and the test fraction, with this many samples
+    net = build(design, inputs, targets, name=args.name, description=description, labels=labels)
     outputs = Outputs()
     try:
         with outputs.open(out, "--out") as f:
@@ -132,6 +142,7 @@ def cmd_new(args, out) -> int:
         outputs.commit()
     finally:
         outputs.discard()
+    test = f" and {net.n_test} test sample{'s' if net.n_test != 1 else ''}" if net.n_test else ""
     say(f"wrote {args.out}: {'-'.join(map(str, design.sizes))} {'/'.join(design.activations)}, {design.loss}, "
-          f"{net.n_samples} sample{'s' if net.n_samples != 1 else ''}")
+          f"{net.n_samples} sample{'s' if net.n_samples != 1 else ''}{test}")
     return 0

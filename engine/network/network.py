@@ -2,7 +2,7 @@
 
 `Setup` is everything training needs except the values of the weights and biases: the
 shape, the activations, the loss, the learning rate and the optimizer (with its settings), and
-the samples. A `Network` is a
+the samples (and the test samples, held out: never trained on, only evaluated). A `Network` is a
 Setup with the weights and biases it starts from: what a network file holds. A training
 session keeps the Setup and keeps the parameter values apart (`maths.Params`), so that no
 stale copy of them is ever read.
@@ -74,6 +74,10 @@ class Setup:
     loss: str
     inputs: np.ndarray  # (samples, sizes[0])
     targets: np.ndarray  # (samples, sizes[-1])
+    # the held-out test samples, never trained on (engine.session.evaluation): None, or
+    # (test samples, sizes[0]) inputs and (test samples, sizes[-1]) targets
+    test_inputs: np.ndarray | None = None
+    test_targets: np.ndarray | None = None
     train_biases: bool = True
     learning_rate: float = 0.5
     optimizer: Optimizer = DEFAULT_OPTIMIZER  # its settings beside the learning rate (SGD: momentum)
@@ -91,6 +95,11 @@ class Setup:
     @property
     def n_samples(self) -> int:
         return len(self.inputs)
+
+    @property
+    def n_test(self) -> int:
+        """Number of test samples (0: none)."""
+        return 0 if self.test_inputs is None else len(self.test_inputs)
 
     @property
     def batch(self) -> int:
@@ -163,8 +172,9 @@ class TrainingState:
 def summary(net: Setup) -> str:
     """The network in one line: shape, activations, loss and training settings."""
     shape = "-".join(map(str, net.sizes))
+    test = f" and {net.n_test} test sample{'s' if net.n_test != 1 else ''}" if net.n_test else ""
     return (f"{shape} {'/'.join(net.activations)}, {net.loss}, lr {net.learning_rate!r}"
             f"{''.join(', ' + part for part in net.optimizer.summary())}, {net.update_order} update, "
-            f"{net.n_samples} sample{'s' if net.n_samples != 1 else ''}"
+            f"{net.n_samples} sample{'s' if net.n_samples != 1 else ''}{test}"
             f"{f', batches of {net.batch_size}' if net.batch_size else ''}"
             f"{'' if net.train_biases else ', biases frozen'}")

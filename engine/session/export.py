@@ -6,7 +6,9 @@ Files are written atomically: closing a generator early (a cancel) or an error l
 file behind and any existing file as it was.
 
 The history is `iteration,loss`: the batch loss of each iteration's forward pass, before
-its update."""
+its update; then, given the evaluations training made (engine.session.evaluation.Evaluations),
+a column for each of their measures (`test_loss`, `accuracy`, ...: `evaluation.history_columns`),
+empty in the rows of iterations not evaluated."""
 from __future__ import annotations
 
 import csv
@@ -21,6 +23,7 @@ from engine.network.network import Network
 from engine.session.progress import Progress
 from engine.record.trace import TraceStore
 from engine.record.tracecsv import COLUMNS, ENCODING, TraceRows
+from engine.session.evaluation import Evaluations
 
 
 class RecordRange:
@@ -57,22 +60,36 @@ def write_trace(path: str | os.PathLike, net: Network, layout: Layout, records: 
     yield Progress(total, total)
 
 
-def history_to(f, losses: np.ndarray, every: int = 50_000) -> Iterator[Progress]:
-    """Write `iteration,loss` rows to the open file `f`, yielding progress."""
+def history_to(f, losses: np.ndarray, evaluations: Evaluations | None = None,
+               every: int = 50_000) -> Iterator[Progress]:
+    """Write the loss history's rows to the open file `f`, yielding progress: `iteration,loss`,
+    and with `evaluations` a column for each of their measures."""
     losses = np.array(losses, dtype=np.float64)
     total = len(losses)
-    f.write("iteration,loss\n")
+    names = [] if evaluations is None else evaluations.names
+    f.write(",".join(["iteration", "loss", *names]) + "\n")
+    if names:
+        evaluated, values = evaluations.iterations, evaluations.values
+        empty = "," * len(names)
     for start in range(0, total, every):
         chunk = losses[start : start + every]
-        f.writelines(f"{start + k + 1},{float(v) + 0.0!r}\n" for k, v in enumerate(chunk))  # 0, never −0
+        rows = [f"{start + k + 1},{float(v) + 0.0!r}" for k, v in enumerate(chunk)]  # 0, never −0
+        if names:
+            first, last = np.searchsorted(evaluated, [start + 1, start + len(chunk) + 1])
+            cells = iter(values[first:last].tolist())
+            marked = set((evaluated[first:last] - start - 1).tolist())
+            rows = [row + ("," + ",".join(repr(v + 0.0) for v in next(cells)) if k in marked else empty)
+                    for k, row in enumerate(rows)]
+        f.writelines(row + "\n" for row in rows)
         if start + every < total:
             yield Progress(start + len(chunk), total)
 
 
-def write_history(path: str | os.PathLike, losses: np.ndarray, every: int = 50_000) -> Iterator[Progress]:
+def write_history(path: str | os.PathLike, losses: np.ndarray, evaluations: Evaluations | None = None,
+                  every: int = 50_000) -> Iterator[Progress]:
     total = len(losses)
     with atomic_open(path) as f:
-        yield from history_to(f, losses, every)
+        yield from history_to(f, losses, evaluations, every)
     yield Progress(total, total)
 
 
@@ -83,6 +100,6 @@ def save_trace(path: str | os.PathLike, net: Network, layout: Layout, records: S
     return progress.done
 
 
-def save_history(path: str | os.PathLike, losses: np.ndarray) -> None:
-    for _ in write_history(path, losses):
+def save_history(path: str | os.PathLike, losses: np.ndarray, evaluations: Evaluations | None = None) -> None:
+    for _ in write_history(path, losses, evaluations):
         pass
