@@ -135,7 +135,8 @@ class Adam(Optimizer):
              lambda label: f"the bias correction left out: {label(M)} itself taken for {label(M_HAT)}"),
         Slip("bias_correction_left_out", "", SQUARES_HAT.name, lambda get: get(V),
              lambda label: f"the bias correction left out: {label(V)} itself taken for {label(V_HAT)}"),
-        Slip("eps_inside_root", "ε added inside the square root: √(v̂ + ε) where √v̂ + ε belongs", "",
+        Slip("eps_inside_root", "ε added inside the square root of the step's divisor: √(x + ε) where √x + ε "
+                                "belongs (Adam's v̂, RMSprop's s)", "",
              _eps_inside, lambda label: f"ε added inside the square root, √({label(V_HAT)} + ε), where "
                                         f"√{label(V_HAT)} + ε belongs"),
     )

@@ -99,6 +99,9 @@ class Optimizer:
     slips: ClassVar[tuple[Slip, ...]] = ()
     state_words: ClassVar[str] = "state"  # what it keeps, in a sentence: "momentum buffer"
     torch_class: ClassVar[str] = ""  # torch.optim.SGD
+    # what torch.optim's state of a parameter must hold besides the kept buffers, to go on from a
+    # saved state: (key, source, why)
+    torch_extra_state: ClassVar[tuple[tuple[str, str, str], ...]] = ()
 
     # -- settings ---------------------------------------------------------------------------
     def values(self) -> dict:

@@ -91,8 +91,9 @@ class RMSprop(Optimizer):
     declared = (SQUARE_AVG, BUFFER)
     state_words = "mean squared gradients"
     torch_class = "torch.optim.RMSprop"
+    torch_extra_state = (("step", "torch.tensor(0.0)", "torch counts its steps; RMSprop's update does not read them"),)
     slips = (
-        Slip("eps_inside_root", "ε added inside the square root: √(s + ε) where √s + ε belongs", "",
+        Slip("eps_inside_root", "", "",
              lambda get: _eps_inside(get, False),
              lambda label: f"ε added inside the square root, √({label(S)} + ε), where √{label(S)} + ε belongs",
              lambda optimizer: not optimizer.momentum),
