@@ -107,12 +107,21 @@ def run_in_runner(tmp_path_factory):
     runner.stdout.close()
 
 
-def printed_losses(r: subprocess.CompletedProcess) -> tuple[list[int], list[float]]:
-    """The iterations and losses a script printed, its CSV checked as the history file's."""
+def printed(r: subprocess.CompletedProcess) -> tuple[list[int], list[float], list[float] | None]:
+    """The iterations, losses and (with a penalty) penalties a script printed, its CSV checked as
+    the history file's."""
     rows = list(csv.reader(io.StringIO(r.stdout)))
-    assert rows[0] == ["iteration", "loss"], r.stdout[:200]
-    assert all(len(row) == 2 and float(row[1]) == float(repr(float(row[1]))) for row in rows[1:])
-    return [int(row[0]) for row in rows[1:]], [float(row[1]) for row in rows[1:]]
+    assert rows[0] in (["iteration", "loss"], ["iteration", "loss", "penalty"]), r.stdout[:200]
+    width = len(rows[0])
+    assert all(len(row) == width and all(float(v) == float(repr(float(v))) for v in row[1:]) for row in rows[1:])
+    penalties = [float(row[2]) for row in rows[1:]] if width == 3 else None
+    return [int(row[0]) for row in rows[1:]], [float(row[1]) for row in rows[1:]], penalties
+
+
+def printed_losses(r: subprocess.CompletedProcess) -> tuple[list[int], list[float]]:
+    """The iterations and losses a script printed."""
+    iterations, losses, _ = printed(r)
+    return iterations, losses
 
 
 def exported(tmp_path, net, fmt: str, iterations: int = ITERATIONS, name: str = "net"):
@@ -132,15 +141,18 @@ class _Reference(dict):
         return self.rec[key]
 
 
-def engine_losses(net, iterations: int, spec: dict | None = None) -> list[float]:
-    """The loss history of `iterations` iterations from where `net` starts. With `spec` (a
-    random network): each iteration must be one that two float64 programs compute alike."""
+def engine_losses(net, iterations: int, spec: dict | None = None, penalties: list | None = None) -> list[float]:
+    """The loss history of `iterations` iterations from where `net` starts (and, into
+    `penalties`, the penalty of each). With `spec` (a random network): each iteration must be one
+    that two float64 programs compute alike."""
     session = Session(net)
     losses = []
     for _ in range(iterations):
         if spec is not None:
             require_comparable(_Reference(session.record), spec)
         losses.append(session.loss)
+        if penalties is not None and net.penalty is not None:
+            penalties.append(float(session.record["penalty", net.depth]))
         session.run(1)
     return losses
 
@@ -232,16 +244,21 @@ SOFTMAX_EXAMPLE = {  # soft targets, relu hidden units, full batch, biases learn
 @example(spec=SOFTMAX_EXAMPLE)
 def test_a_random_networks_scripts_print_the_engines_loss_history(tmp_path_factory, run_in_runner, spec):
     net = netfile.parse(spec)
-    expected = engine_losses(net, RANDOM_ITERATIONS, spec)
+    expected_penalties = []
+    expected = engine_losses(net, RANDOM_ITERATIONS, spec, expected_penalties)
     folder = tmp_path_factory.mktemp("scripts")
     for fmt in FORMATS:
         ran = run_in_runner(exported(folder, net, fmt, RANDOM_ITERATIONS))
         assert ran.returncode == 0, ran.stderr
-        iterations, losses = printed_losses(ran)
+        iterations, losses, penalties = printed(ran)
         assert iterations == list(range(1, RANDOM_ITERATIONS + 1))
         assert_losses(losses, expected, f"the {fmt} script of {json.dumps(spec)}")
+        assert (penalties is None) == (net.penalty is None)
+        if penalties is not None:
+            assert_losses(penalties, expected_penalties, f"the penalties of the {fmt} script of {json.dumps(spec)}")
         if fmt == "numpy":  # the engine's operations in the engine's order
             assert losses == expected, "the NumPy script's losses differ from the engine's in the last bits"
+            assert penalties in (None, expected_penalties), "the NumPy script's penalties differ in the last bits"
 
 
 # -- what the scripts hold and say ---------------------------------------------------------------------
