@@ -15,6 +15,7 @@ from engine.files import netfile
 from engine import open_network
 from engine.network import outputmap
 from engine.network.maths import forward
+from tests.driver import train
 from tests.spiral import spiral_network
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,12 +44,6 @@ def assert_shows(w, unit):
     n = image.shape[0]
     _, outs = forward(s.plan, s.params, outputmap.points(outputmap.extent(s.net.inputs), n))
     np.testing.assert_array_equal(image, outs[-1][:, unit].reshape(n, n))
-
-
-def train(qtbot, w, n):
-    w.train_count.setValue(n)
-    w.actions["train"].trigger()
-    qtbot.waitUntil(lambda: not w.model.busy, timeout=120_000)
 
 
 def test_the_image_is_the_engines_grid_over_the_samples_with_the_samples_on_it(make_window):

@@ -8,10 +8,11 @@ import time
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QToolBar, QToolButton
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from engine import Session, open_network
 from engine.files import netfile, presets
+from tests.driver import click, double_click_edge, edit, last_message, message, now, open_editor, train
 from tests.helpers import run_cli
 
 NUMBER = re.compile(r"[−-]?\d+(?:\.\d+)?(?:e[−-]?\d+)?")
@@ -24,66 +25,6 @@ def numbers(text: str) -> list[float]:
 def shows(text: str, value: float, decimals: int) -> bool:
     """Does the text show this published value (to the decimals the article prints)?"""
     return any(abs(x - value) <= 0.5 * 10 ** -decimals for x in numbers(text))
-
-
-def button(w, name: str) -> QToolButton:
-    """The toolbar's button of an action; Stop's stands beside the progress in the status bar."""
-    if name == "stop":
-        return w.findChild(QToolButton, "jobStop")
-    bar = w.findChild(QToolBar, "steppingBar")
-    return bar.widgetForAction(w.actions[name])
-
-
-def click(qtbot, w, name: str) -> None:
-    b = button(w, name)
-    assert b.isEnabled(), f"{name} is disabled"
-    qtbot.mouseClick(b, Qt.MouseButton.LeftButton)
-
-
-def now(w) -> str:
-    return w.panel.now.toPlainText()
-
-
-def train(qtbot, w, n: int, timeout=120_000) -> None:
-    w.train_count.setValue(n)
-    click(qtbot, w, "train")
-    qtbot.waitUntil(lambda: not w.model.busy, timeout=timeout)
-
-
-def open_editor(w):
-    """The value editor the window shows, if any."""
-    from guiapp.dialogs.editor import ValueEditor
-
-    shown = [e for e in w.findChildren(ValueEditor) if e.isVisible()]
-    return shown[-1] if shown else None
-
-
-def edit(qtbot, w, text: str) -> None:
-    """Type into the open value editor and press Enter."""
-    editor = open_editor(w)
-    assert editor is not None
-    editor.field.selectAll()
-    qtbot.keyClick(editor.field, Qt.Key.Key_Delete)
-    qtbot.keyClicks(editor.field, text)
-    qtbot.keyClick(editor.field, Qt.Key.Key_Return)
-
-
-def message(w) -> QMessageBox:
-    """The latest message the window shows."""
-    shown = [b for b in w.findChildren(QMessageBox, "message") if b.isVisible()]
-    assert shown, "no message is shown"
-    return shown[-1]
-
-
-def last_message(w) -> tuple[str, str]:
-    box = message(w)
-    return box.windowTitle(), box.text()
-
-
-def double_click_edge(qtbot, w, name: str) -> None:
-    tag = w.diagram.edges[name].tag
-    pos = w.diagram.mapFromScene(tag.scenePos())
-    qtbot.mouseDClick(w.diagram.viewport(), Qt.MouseButton.LeftButton, pos=pos)
 
 
 # -- the worked example, step by step ---------------------------------------------------------

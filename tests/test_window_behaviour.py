@@ -10,35 +10,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QFrame, QLabel, QMessageBox, QToolBar, QToolButton, QWidget
 
 from engine.files import netfile, presets
-
-
-def button(w, name: str):
-    return w.findChild(QToolBar, "steppingBar").widgetForAction(w.actions[name])
-
-
-def click(qtbot, w, name: str) -> None:
-    b = button(w, name)
-    assert b.isEnabled(), f"{name} is disabled"
-    qtbot.mouseClick(b, Qt.MouseButton.LeftButton)
-
-
-def edit_value(qtbot, w, name: str, text: str) -> None:
-    """Double-click a weight or bias, type a value and press Enter."""
-    tag = w.diagram.edges[name].tag
-    qtbot.mouseDClick(w.diagram.viewport(), Qt.MouseButton.LeftButton, pos=w.diagram.mapFromScene(tag.scenePos()))
-    editor = open_editor(w)
-    assert editor is not None
-    editor.field.selectAll()
-    qtbot.keyClick(editor.field, Qt.Key.Key_Delete)
-    qtbot.keyClicks(editor.field, text)
-    qtbot.keyClick(editor.field, Qt.Key.Key_Return)
-
-
-def open_editor(w):
-    from guiapp.dialogs.editor import ValueEditor
-
-    shown = [e for e in w.findChildren(ValueEditor) if e.isVisible()]
-    return shown[-1] if shown else None
+from tests.driver import button, click, edit_value, message, open_editor
 
 
 def start_value(w, name: str) -> float:
@@ -201,12 +173,6 @@ def test_iteration_numbers_have_one_format(qtbot, window):
 
 # -- 11. help and about -----------------------------------------------------------------------
 
-def shown_message(w) -> QMessageBox:
-    shown = [b for b in w.findChildren(QMessageBox, "message") if b.isVisible()]
-    assert shown, "no message is shown"
-    return shown[-1]
-
-
 def help_rows(text: str) -> dict[str, str]:
     return dict(re.findall(r"<tr><td>(.*?)</td><td><b>(.*?)</b></td></tr>", text))
 
@@ -215,7 +181,7 @@ def test_help_lists_each_action_by_its_name_with_its_usual_keys(qtbot, window):
     w = window
     edit_value(qtbot, w, "w1", "0.5")  # Undo's text is now "Undo set w1 to 0.5 (iteration 1)"
     w.actions["help_keys"].trigger()
-    box = shown_message(w)
+    box = message(w)
     rows = help_rows(box.text())
     assert rows["Undo"] == "Ctrl+Z"
     assert rows["Step"] == "Right, F10" and rows["Step back"] == "Left, Shift+F10"
@@ -232,7 +198,7 @@ def test_about_says_the_version_and_credits_the_article(qtbot, window):
 
     w = window
     w.actions["about"].trigger()
-    box = shown_message(w)
+    box = message(w)
     text = box.text()
     assert re.search(r"version \d+\.\d+", text) and version() in text
     assert "M. Mazur" in text and "A Step by Step Backpropagation Example" in text and "2015" in text
@@ -245,7 +211,7 @@ def test_messages_show_text_from_files_as_it_is(qtbot, window, tmp_path, monkeyp
     bad = tmp_path / "<b>bold<b>.json"
     bad.write_text("{ not json")
     w.files.open_path(str(bad))
-    box = shown_message(w)
+    box = message(w)
     assert box.textFormat() == Qt.TextFormat.PlainText and "<b>bold<b>.json" in box.text()
     box.close()
 
@@ -495,7 +461,7 @@ def test_open_recent(qtbot, window, tmp_path, monkeypatch):
     files[8].unlink()
     gone = next(a for a in recent_actions(w) if a.toolTip() == str(files[8].resolve()))
     gone.trigger()
-    box = shown_message(w)
+    box = message(w)
     assert "does not exist" in box.text() and str(files[8].resolve()) in box.text()
     assert box.textFormat() == Qt.TextFormat.PlainText
     box.close()
