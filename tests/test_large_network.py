@@ -136,7 +136,7 @@ def test_a_click_on_the_fold_shows_the_layer_whole_and_it_folds_back(qtbot, make
     w.actions["show_all_units"].trigger()
     assert m.expanded == frozenset() and set(d.folds) == {1, 2}
     # another network opens folded
-    m.expand(1)
+    m.set_expanded({1})
     m.replace(open_network(SPIRAL), SPIRAL)
     assert m.expanded == frozenset() and set(d.folds) == {1, 2}
 

@@ -68,7 +68,7 @@ def test_one_input_shows_the_output_curve_and_the_samples(make_window):
     w = make_window("one", net=netfile.parse(ONE_INPUT))
     m, s = w.output_map, w.model.session
     assert m.shown_image() is None and not m.image.isVisible() and not m.bar.isVisible() and m.curve.isVisible()
-    x, y = m.shown_curve()
+    x, y = m.curve.xData, m.curve.yData
     bounds = outputmap.extent(s.net.inputs)
     np.testing.assert_array_equal(x, outputmap.axis(*bounds[0], 400))
     np.testing.assert_array_equal(y, expected_grid(w, 0))

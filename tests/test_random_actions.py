@@ -546,7 +546,7 @@ class Player:
         assert w.actions["undo"].isEnabled() == w.undo_stack.canUndo()
         assert w.actions["redo"].isEnabled() == w.undo_stack.canRedo()
         assert w.actions["back_to_latest"].isEnabled() == (s.iteration < s.latest)
-        assert w.status_iteration.text() == f"Iteration {s.iteration:,}"
+        assert w.status.iteration.text() == f"Iteration {s.iteration:,}"
         assert w.timeline.box.value() == w.timeline.slider.value() == s.iteration
         practice = w.practice_box.practice  # practice mode asks the value after the cursor
         assert w.actions["practice"].isChecked() == (practice is not None)

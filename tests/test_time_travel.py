@@ -298,7 +298,7 @@ def test_going_to_past_iterations_shows_the_headless_trace(qtbot, make_window, t
                   (1, typed)):
         go(k)
         qtbot.waitUntil(lambda: s.iteration == k, timeout=5000)  # the slider goes there once events are served
-        assert s.cursor == -1 and w.status_iteration.text() == f"Iteration {k:,}"
+        assert s.cursor == -1 and w.status.iteration.text() == f"Iteration {k:,}"
         assert box.value() == slider.value() == k and w.plot.marker.value() == k
         path = tmp_path / f"window-{k}.csv"
         w.files.export_trace_to(str(path), current_only=True)

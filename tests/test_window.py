@@ -50,7 +50,7 @@ def test_stepping_through_an_iteration_shows_the_articles_numbers(qtbot, window)
     assert w.model.session.cursor == len(w.model.session.steps) - 1
     # the diagram shows the new weight and its gradient; the status bar the iteration
     assert w.diagram.edges["w5"].tag.text().splitlines() == ["w5⁺ 0.35891648", "∂E/∂w5 0.0821670406"]
-    assert w.status_iteration.text() == "Iteration 1"
+    assert w.status.iteration.text() == "Iteration 1"
     assert "E_total" in text
 
 
@@ -227,7 +227,7 @@ def test_train_1000_iterations_and_read_the_plot(qtbot, window):
     np.testing.assert_array_equal(y, reference.history.values)
     assert y[0] == pytest.approx(0.298371109, abs=5e-10)
     assert w.plot.marker.value() == 1001
-    assert "1,001" in w.status_iteration.text()
+    assert "1,001" in w.status.iteration.text()
     w.plot.log_scale.setChecked(True)
     assert w.plot.plot.getPlotItem().ctrl.logYCheck.isChecked()
     # hover read-out
@@ -277,7 +277,7 @@ def test_training_announces_changes_about_every_100_ms_and_once_at_the_end(qtbot
         assert during, "the views did not follow the training"
     assert seen[-1] == (False, 20_001)  # the end, once
     assert len([1 for busy, _ in seen if not busy]) == 1
-    assert w.status_iteration.text() == "Iteration 20,001" and w.plot.marker.value() == 20_001
+    assert w.status.iteration.text() == "Iteration 20,001" and w.plot.marker.value() == 20_001
 
 
 def test_stop_ends_training_early_and_consistently(qtbot, window):

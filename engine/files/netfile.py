@@ -128,11 +128,8 @@ def structure_problems(layers, activations, loss) -> list[tuple[str, str]]:
     return found
 
 
-SETTINGS = ("seed", "train_biases", "learning_rate", "momentum", "batch_size", "update_order")
-
-
 def setting_problem(name: str, value) -> str | None:
-    """Why a network cannot have `value` for the setting `name` (one of SETTINGS: the file's
+    """Why a network cannot have `value` for the setting `name` (one of the file's
     "seed", "train_biases", "optimizer.learning_rate", "optimizer.momentum", "batch_size",
     "update_order"), if it cannot. None is a valid seed (no seed) and batch_size (every sample)."""
     if name in ("seed", "batch_size"):
