@@ -18,7 +18,7 @@ import pytest
 
 from tests.helpers import PRESETS, ROOT, preset_data
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("packaging")]  # one worker builds the wheel under -n
 
 
 def _pip(*args, cwd) -> subprocess.CompletedProcess:
