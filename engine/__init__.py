@@ -2,7 +2,7 @@
 networks, every quantity recorded. numpy and the standard library only (tests/test_engine_imports.py).
 
 Its packages are layers, each importing only those before it (tests/test_layers.py):
-concepts, network, files, record, session, teaching, scripts, cli. Each package's docstring says
+text, concepts, network, files, record, session, teaching, scripts, cli. Each package's docstring says
 what it holds. This module names what most callers need."""
 from engine.files.netfile import NetworkFileError, load, loads, save
 from engine.network.network import Network, Setup

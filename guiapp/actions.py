@@ -108,12 +108,14 @@ ACTIONS = (
                "Every unit of every layer; off: a layer larger than the view has room for shows its first units "
                "and one “… n more” unit", while_busy=ON, checkable=True),
     ActionSpec("larger_text", "&Larger text", "model.larger_text", ("Ctrl+=", "Ctrl++"),
-               "Make every text of the window larger", while_busy=ON),
+               "Make every text of the window larger (in presentation mode, the diagram's and the current "
+               "computation's)", while_busy=ON),
     ActionSpec("smaller_text", "&Smaller text", "model.smaller_text", ("Ctrl+-",),
-               "Make every text of the window smaller", while_busy=ON),
+               "Make every text of the window smaller (in presentation mode, the diagram's and the current "
+               "computation's)", while_busy=ON),
     ActionSpec("presentation", "&Presentation mode", "model.set_presentation", ("F5",),
-               "Large text, the diagram and the current computation first, less around them", while_busy=ON,
-               checkable=True),
+               "Full screen, the diagram's labels large enough for the back of the room, the current computation "
+               "under it; F5 again puts the window back as it was", while_busy=ON, checkable=True),
     ActionSpec("copy_diagram", "Copy &diagram as picture", "copy_diagram", ("Ctrl+Shift+C",),
                "The diagram as shown, to the clipboard as an image", while_busy=ON),
     ActionSpec("copy_computation", "Copy current &computation as text", "copy_computation", ("Ctrl+Alt+C",),

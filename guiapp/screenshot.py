@@ -7,7 +7,8 @@
 NETWORK is a preset name or a network file (default: mazur, the worked example). By default
 the picture shows the network mid-way through the backward pass of its first iteration with
 w1 selected (the README's picture, resources/screenshots/worked-example.png), at 1400×860 in the desktop's light palette. Uses Qt's
-offscreen platform unless a display is asked for (QT_QPA_PLATFORM). With --dialog, the picture
+offscreen platform, with a screen of the picture's size (presentation mode fills it), unless a display
+is asked for (QT_QPA_PLATFORM). With --dialog, the picture
 is of that window (samples: the samples table; structure: Edit structure; generate: a data set;
 import: a CSV file of the network's samples) opened over the main window. With --train N, the
 window's Train runs N iterations first (the output map then shows what was learnt); then
@@ -26,8 +27,10 @@ def render(out: str, network: str = "mazur", steps: int | None = None, width: in
            select: str | None = "w1", dark: bool = False, presentation: bool = False,
            text_scale: int | None = None, dialog: str | None = None, train: int = 0, compare: int | None = None,
            go_to: int | None = None, trajectories: str = "", practice: str | None = None) -> None:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import tempfile
+
+    if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
+        os.environ["QT_QPA_PLATFORM"] = offscreen_platform(width, height, tempfile.mkdtemp())
 
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
@@ -48,8 +51,8 @@ def render(out: str, network: str = "mazur", steps: int | None = None, width: in
     window = MainWindow(presets.open_network(network), network)
     if text_scale is not None:
         window.model.set_text_scale(text_scale)
+    window.resize(width, height)  # (a resize would take a window out of full screen)
     window.model.set_presentation(presentation)
-    window.resize(width, height)
     window.show()
     app.processEvents()
     if train:
@@ -95,6 +98,19 @@ def render(out: str, network: str = "mazur", steps: int | None = None, width: in
     shown.grab().save(out)
     window.undo_stack.setClean()
     window.close()
+
+
+def offscreen_platform(width: int, height: int, folder: str) -> str:
+    """Qt's offscreen platform with one screen of this size (presentation mode fills it), at
+    96 dots per inch; its configuration is written in `folder`."""
+    import json
+
+    path = os.path.join(folder, "screen.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump({"screens": [{"name": "screen", "x": 0, "y": 0, "width": width, "height": height,
+                                "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}],
+                   "windowFrameMargins": False}, f)
+    return f"offscreen:configfile={path}"
 
 
 def _samples(window):

@@ -8,8 +8,9 @@ What the views show lives in the model (`SessionModel`); the actions and their b
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QRect, Qt, QTimer
 from PySide6.QtGui import QFont, QUndoStack
 from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QMainWindow, QMenu, QMessageBox, QSlider,
                                QSpinBox, QSplitter, QToolBar, QToolButton, QVBoxLayout, QWidget)
@@ -37,6 +38,23 @@ from guiapp.panels.timeline import TimelineBar
 from guiapp.plots.trajectories import TrajectoryPlot
 
 DEFAULT_TRAIN = 1000
+TOOLBAR_LEAST = 0.7  # the toolbar's text may be made this much smaller than the desktop's to fit the window
+DESK_STRETCH = (3, 2)  # the diagram's column and the side panel, side by side
+PRESENTATION_SPLIT = 0.8  # in presentation, the diagram's share of the height, above the current computation
+PRESENTATION_STRETCH = (4, 1)  # and of what a resize adds or takes
+# Off while practising: each would move past the value asked or show the whole iteration's values.
+PRACTICE_OFF = ("step", "finish_phase", "finish_iteration", "play", "train", "gradient_check")
+
+
+@dataclass(frozen=True)
+class Desk:
+    """The window as it was before presentation mode, to be put back as it was."""
+
+    geometry: QRect
+    saved: QByteArray  # the geometry as the settings keep it
+    bars: QByteArray  # the toolbars' state
+    state: Qt.WindowState  # maximized, full screen ...
+    sizes: dict  # of each splitter, by name
 
 
 class MainWindow(QMainWindow):
@@ -113,10 +131,12 @@ class MainWindow(QMainWindow):
         column.addWidget(self.practice_box)
         column.addWidget(self.panel, 1)
         self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        for part, stretch in enumerate(DESK_STRETCH):
+            self.splitter.setStretchFactor(part, stretch)
         self.splitter.setSizes([1020, 380])
-        self._desk_sizes = self.splitter.sizes()  # the side-by-side sizes, kept during presentation
+        self._desk: Desk | None = None  # the window as it was before presentation mode
+        self._back_from_presentation: Desk | None = None  # until the window has its size back
+        self._split_pending = False  # presentation's split, until the window fills the screen
         self.setCentralWidget(self.splitter)
 
     def _build_controls(self) -> None:
@@ -179,7 +199,7 @@ class MainWindow(QMainWindow):
                 menu.aboutToShow.connect(self.fill_recent_menu)
 
     def _build_toolbar(self) -> None:
-        bar = QToolBar("Stepping", self, objectName="steppingBar")
+        self.stepping_bar = bar = QToolBar("Stepping", self, objectName="steppingBar")
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         widgets = {"speed": [self.speed, self.speed_label], "train_count": [self.train_count],
                    "sample": [self.sample_label, self.sample_box]}
@@ -198,13 +218,7 @@ class MainWindow(QMainWindow):
             button = QToolButton(objectName=f"{name}Button")
             button.setDefaultAction(self.actions[name])
             self.timeline.layout().addWidget(button)
-        # Play becomes Pause and back: its button is as wide as the wider of the two
-        play, action = bar.widgetForAction(self.actions["play"]), self.actions["play"]
-        widths = []
-        for text in ("&Pause", "&Play"):
-            action.setText(text)
-            widths.append(play.sizeHint().width())
-        play.setFixedWidth(max(widths))
+        self._size_play_button()
 
     def _build_status(self) -> None:
         self.status = StatusBar(self.model, self.actions["stop"], self)
@@ -217,7 +231,7 @@ class MainWindow(QMainWindow):
         self.sample_box.currentIndexChanged.connect(self._sample_chosen)
         self.diagram.editRequested.connect(self.edit_value)
         self.header.editRequested.connect(self.edit_value)
-        m.textScaleChanged.connect(self._apply_text_size)
+        m.textFactorChanged.connect(self._apply_text_size)
         m.presentationChanged.connect(self._presentation_changed)
         m.expandedChanged.connect(self._expanded_changed)
         m.changed.connect(self._session_changed)
@@ -228,6 +242,10 @@ class MainWindow(QMainWindow):
         m.problem.connect(self._show_problem)
         m.referenceChanged.connect(self._reference_changed)
         m.branched.connect(self._branched)
+        m.practiceChanged.connect(self._update_enabled)
+        m.refused.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        m.extended.connect(stack.resetClean)  # training is a change: Save would write another network
+        self.menuBar().installEventFilter(self)
         stack.cleanChanged.connect(self._update_title)
         for signal in (stack.canUndoChanged, stack.canRedoChanged, stack.undoTextChanged, stack.redoTextChanged):
             signal.connect(self._undo_changed)
@@ -238,14 +256,13 @@ class MainWindow(QMainWindow):
         anything now."""
         m = self.model
         s = m.session
-        practising = self.practice_box.practice is not None  # stepping would reveal what is asked
+        practising = m.practising  # moving on, or a view of the whole iteration, would reveal what is asked
         set_enabled(self.actions, m.busy, {"step_back": s.can_step_back() and not practising,
                                            "undo": self.undo_stack.canUndo(), "redo": self.undo_stack.canRedo(),
                                            "show_all_units": can_show_all(s.net.sizes),
-                                           "back_to_latest": s.iteration < s.latest,
-                                           "go_to_iteration": s.latest > s.first,
-                                           **{name: not practising for name in
-                                              ("step", "finish_phase", "finish_iteration", "play")}})
+                                           "back_to_latest": s.iteration < s.latest and not practising,
+                                           "go_to_iteration": s.latest > s.first and not practising,
+                                           **{name: not practising for name in PRACTICE_OFF}})
         self.presets_menu.setEnabled(not m.busy)
         self.recent_menu.setEnabled(not m.busy)
         self.train_count.setEnabled(not m.busy)
@@ -277,6 +294,7 @@ class MainWindow(QMainWindow):
         self._expanded_changed()
         for action in self.sample_actions:
             action.setVisible(self.model.session.layout.batch > 1)
+        self._fit_toolbar()
         self._update_sample_box()
         self._update_title()
         self._update_enabled()
@@ -304,31 +322,114 @@ class MainWindow(QMainWindow):
 
     # -- text size and presentation ---------------------------------------------------------
     def _apply_text_size(self, *_) -> None:
-        """Every text of the window at the size chosen (menus are windows of their own)."""
+        """Every text of the window at the size chosen (menus are windows of their own); the
+        toolbar's as large as the window's width holds it whole."""
         font = QFont(QApplication.font())  # the desktop's: the text size is a percentage of it
         font.setPointSizeF(font.pointSizeF() * self.model.text_factor)
         self.setFont(font)
         for menu in self.findChildren(QMenu):
             menu.setFont(font)
+        self._fit_toolbar()
+
+    def _fit_toolbar(self) -> None:
+        """The toolbar's text at the window's size, or smaller, as far as needed for every button
+        of it to stand on it (none behind its » menu) at the window's width, down to
+        TOOLBAR_LEAST of the desktop's size."""
+        bar = getattr(self, "stepping_bar", None)
+        if bar is None or not self.isVisible():  # not built yet; not its width yet (a resize comes with showing it)
+            return
+        font = QFont(self.font())
+        least = QApplication.font().pointSizeF() * TOOLBAR_LEAST
+        while True:
+            if bar.font().pointSizeF() != font.pointSizeF():
+                bar.setFont(font)
+                self._size_play_button()
+            if bar.sizeHint().width() <= self.width() or font.pointSizeF() <= least:
+                break
+            font.setPointSizeF(max(least, font.pointSizeF() * 0.93))
+
+    def _size_play_button(self) -> None:
+        """Play becomes Pause and back: its button is as wide as the wider of the two."""
+        play, action = self.stepping_bar.widgetForAction(self.actions["play"]), self.actions["play"]
+        play.setMinimumWidth(0)
+        play.setMaximumWidth(16777215)
+        text, widths = action.text(), []
+        for shown in ("&Pause", "&Play"):
+            action.setText(shown)
+            widths.append(play.sizeHint().width())
+        action.setText(text)
+        play.setFixedWidth(max(widths))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self._back_from_presentation is not None:
+            QTimer.singleShot(0, self, self._put_splitters_back)
+        if self._split_pending:
+            QTimer.singleShot(0, self, self._split_for_presentation)
+        self._fit_toolbar()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._fit_toolbar()  # its first resize came before it was visible
+
+    def _splitters(self) -> dict[str, QSplitter]:
+        return {"splitter": self.splitter, "left": self.left, "bottom": self.bottom, "curves": self.curves}
 
     def _presentation_changed(self, on: bool) -> None:
-        """Presentation: large text, the diagram above the current computation; no loss curve,
-        list of computations or status bar."""
+        """Presentation: full screen, large text, the diagram above the current computation; no
+        loss curve, list of computations or status bar. Leaving it puts the window back as it
+        was: its geometry, toolbars and the sizes of its parts (the text size is the model's)."""
         self.actions["presentation"].setChecked(on)
-        if on == (self.splitter.orientation() == Qt.Orientation.Vertical):
-            self._apply_text_size()
+        if on == (self._desk is not None):
             return
         if on:
-            self._desk_sizes = self.splitter.sizes()
+            self._back_from_presentation = None
+            self._desk = Desk(self.geometry(), self.saveGeometry(), self.saveState(), self.windowState(),
+                              {name: part.sizes() for name, part in self._splitters().items()})
         self.below.setVisible(not on)
         self.statusBar().setVisible(not on)
         self.splitter.setOrientation(Qt.Orientation.Vertical if on else Qt.Orientation.Horizontal)
         if on:
+            for part, stretch in enumerate(PRESENTATION_STRETCH):
+                self.splitter.setStretchFactor(part, stretch)
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowFullScreen)
+            self._split_pending = True  # once the window fills the screen (now, or when the window system says)
+            QTimer.singleShot(0, self, self._split_for_presentation)
+            return
+        self._split_pending = False
+        desk, self._desk = self._desk, None
+        for part, stretch in enumerate(DESK_STRETCH):
+            self.splitter.setStretchFactor(part, stretch)
+        self.setWindowState(desk.state)
+        if not desk.state & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen):
+            self.setGeometry(desk.geometry)
+        self.restoreState(desk.bars)
+        # the splitters take their sizes back once the window has its own size and every part
+        # its text size back (after this event, or when the window system gives the size back)
+        self._back_from_presentation = desk
+        QTimer.singleShot(0, self, self._put_splitters_back)
+
+    def _split_for_presentation(self) -> None:
+        """The diagram PRESENTATION_SPLIT of the height, once the window fills the screen."""
+        screen = self.screen()
+        if self._split_pending and screen is not None and self.size() == screen.geometry().size():
+            self._split_pending = False
             total = sum(self.splitter.sizes())
-            self.splitter.setSizes([int(total * 0.7), total - int(total * 0.7)])
-        else:
-            self.splitter.setSizes(self._desk_sizes)
-        self._apply_text_size()
+            self.splitter.setSizes([round(total * PRESENTATION_SPLIT), total - round(total * PRESENTATION_SPLIT)])
+
+    def _put_splitters_back(self) -> None:
+        desk = self._back_from_presentation
+        if desk is not None and self.size() == desk.geometry.size():
+            self._back_from_presentation = None
+            for name, part in self._splitters().items():
+                part.setSizes(desk.sizes[name])
+
+    def desk_state(self) -> tuple[QByteArray, QByteArray]:
+        """The window's geometry and toolbars' state out of presentation mode (what the settings
+        remember)."""
+        if self._desk is not None:
+            return self._desk.saved, self._desk.bars
+        return self.saveGeometry(), self.saveState()
 
     def _undo_changed(self) -> None:
         """Undo and Redo say what they would undo or redo, as QUndoStack's own actions do: in
@@ -427,14 +528,20 @@ class MainWindow(QMainWindow):
         self.undo_stack.push(commands.edit_command(self.model, ref, value))
 
     def set_practice(self, on: bool) -> None:
-        """Practice: stepping no longer reveals the next value (Step and Finish are off); the
-        box above the side panel asks for it."""
+        """Practice: nothing moves past the value asked but practice (Step, Finish, Play, Train,
+        the timeline and the list of computations are off or refused) and no view shows a
+        value not yet answered (the model's `reveals`); the box above the side panel asks for
+        it. Leaving it gives the keys back to the diagram (→ steps)."""
         self.actions["play"].setChecked(False)
+        self.model.set_practising(on)
+        if on and self.gradcheck_dialog is not None:
+            self.gradcheck_dialog.hide()  # every gradient of the iteration
         self.practice_box.setVisible(on)
         if on:
             self.practice_box.start()
         else:
             self.practice_box.stop()
+            self.diagram.setFocus(Qt.FocusReason.OtherFocusReason)
         self._update_enabled()
 
     def set_sequential(self, on: bool) -> None:
@@ -559,6 +666,15 @@ class MainWindow(QMainWindow):
             menu.addAction("&Clear the list", lambda: settings.forget_recent(None))
         else:
             menu.addAction("No recent files").setEnabled(False)
+
+    def eventFilter(self, watched, event) -> bool:
+        """Esc stops a job also while the menu bar holds the keys (after a menu was closed
+        with Esc, the menu bar takes the next Esc for itself): it stops the job, and the menu
+        bar lets go of the keys as well."""
+        if watched is self.menuBar() and event.type() == QEvent.Type.ShortcutOverride \
+                and event.key() == Qt.Key.Key_Escape and self.model.busy:
+            self.actions["stop"].trigger()
+        return super().eventFilter(watched, event)
 
     def closeEvent(self, event) -> None:
         if not self.files.maybe_save("closing"):

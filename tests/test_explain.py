@@ -124,7 +124,7 @@ def test_text_from_the_file_is_escaped(tmp_path):
     assert "<b>bold</b>" not in html and "&lt;b&gt;bold&lt;/b&gt; &amp;" in html
     assert "<img src='https" not in html and "example.org" in html
     md = (tmp_path / "odd.md").read_text(encoding="utf-8")
-    assert r"\<b\>bold\</b\> & \$x\$ \*star\*" in md
+    assert r"\<b\>bold\</b\> \& \$x\$ \*star\*" in md  # & escaped too: &lt; is shown as typed, not as <
     assert r"\[link\](https://example.org) \_under\_" in md
 
 

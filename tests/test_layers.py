@@ -10,7 +10,7 @@ import pytest
 from tests.helpers import ROOT
 
 # engine/: each package may import the packages before it, never one after it
-ENGINE_LAYERS = ("concepts", "network", "files", "record", "session", "teaching", "scripts", "cli")
+ENGINE_LAYERS = ("text", "concepts", "network", "files", "record", "session", "teaching", "scripts", "cli")
 # guiapp/: what each package may import of guiapp (besides itself and the engine)
 GUIAPP_ALLOWED = {
     "model": set(),

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from engine.files import netfile
 from engine import open_network
+from tests.conftest import leave_unchanged
 from engine.network import outputmap
 from engine.network.maths import forward
 from tests.driver import train
@@ -221,6 +222,7 @@ def test_view_output_map_hides_it_computes_nothing_hidden_and_is_remembered(qtbo
     assert w.output_map.isVisible() and len(calls) == 1
     assert_shows(w, 0)
     w.actions["output_map"].trigger()
+    leave_unchanged(w)  # trained: closing would ask to save
     w.close()
 
     from guiapp.window import MainWindow

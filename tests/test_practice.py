@@ -86,9 +86,12 @@ def test_right_to_the_digits_typed_at_least_three_at_most_the_setting(mazur):
 
 
 # -- hint, reveal, skip ----------------------------------------------------------------------------
-def test_hint_gives_the_formula_in_symbols_then_with_numbers(mazur):
+def test_hint_gives_the_values_read_then_the_formula_with_numbers(mazur):
+    """The first hint adds to the question (which shows the formula in symbols): the values its
+    symbols stand for (issue 17: it repeated the question)."""
     practice = Practice(mazur)
-    assert practice.hint() == "net_h1 = w1·i1 + w2·i2 + b_h1"
+    assert practice.current.formula == "w1·i1 + w2·i2 + b_h1"
+    assert practice.hint() == "net_h1 = w1·i1 + w2·i2 + b_h1, with w1 = 0.15, i1 = 0.05, w2 = 0.2, i2 = 0.1, b_h1 = 0.35"
     assert practice.hint() == "net_h1 = w1·i1 + w2·i2 + b_h1 = 0.15·0.05 + 0.2·0.1 + 0.35"
     assert practice.hint().endswith("= 0.15·0.05 + 0.2·0.1 + 0.35")  # and so on
     assert practice.check("0.3775").verdict == "right"
@@ -222,7 +225,7 @@ def test_the_report_as_csv_and_markdown(mazur):
     assert text.startswith("# Practice: Ada\n")
     assert "| forward | 1 | 1 | 1 | 1 | 1 |" in text
     assert "| `net_for_out` | 3 | the net input used where the output belongs" in text
-    assert "| 1 | forward | 1 | out_h2 = 0.596884378 | revealed |" in text
+    assert r"| 1 | forward | 1 | out\_h2 = 0.596884378 | revealed |" in text  # _ escaped: text, not emphasis
     assert "1 value asked and not answered." in text
     assert practice.rule in text
 
@@ -265,7 +268,7 @@ def test_the_command_names_a_wrong_answer_and_asks_again_and_an_empty_line_revea
     assert lines[1]["verdict"] == "wrong" and lines[1]["mistake"] == "sign_flipped" and lines[1]["value"] is None
     assert "−(target_o1 − out_o1)" in lines[1]["explanation"]
     assert lines[2] == lines[0]  # asked again
-    assert lines[3] == {"hint": "∂E/∂out_o1 = −(target_o1 − out_o1)"}
+    assert lines[3] == {"hint": "∂E/∂out_o1 = −(target_o1 − out_o1), with target_o1 = 0.01, out_o1 = 0.75136507"}
     assert lines[5] == {"hint": "∂E/∂out_o1 = −(target_o1 − out_o1) = −(0.01 − 0.75136507)"}
     assert lines[7]["verdict"] == "right" and lines[7]["value"] == 0.7413650695523157
     assert lines[8]["ask"] == "∂out_o1/∂net_o1"

@@ -70,7 +70,7 @@ def test_an_unrelated_value_hint_reveal_filter_and_report(qtbot, make_window, tm
     monkeypatch.setattr("guiapp.panels.practice.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), ""))
     qtbot.mouseClick(box.export, Qt.MouseButton.LeftButton)
     report = path.read_text()
-    assert "∂E/∂out_o1" in report and "revealed" in report
+    assert r"∂E/∂out\_o1" in report and "revealed" in report  # Markdown: _ escaped
     w.actions["practice"].trigger()  # off: stepping again
     assert not box.isVisible() and w.actions["step"].isEnabled()
 
@@ -92,32 +92,33 @@ def test_the_chain_rule_of_the_selected_weight(qtbot, make_window):
     assert asked == ["∂E/∂out_o1", "∂out_o1/∂net_o1", "δ_o1", "∂E/∂w5", "w5⁺"]
 
 
-def test_practice_takes_up_where_the_list_of_computations_moves_it(qtbot, make_window):
+def test_a_click_in_the_list_of_computations_does_not_move_practice(qtbot, make_window):
+    """It moved the cursor past the value asked without counting anything (issue 17)."""
     w = make_window("mazur")
     box = start(qtbot, w)
     assert box.question.text().startswith("net_h1 = ")
     w.panel.steps.setCurrentIndex(w.panel.steps_model.index(9))  # a click on computation 10: E_o2
-    assert w.model.session.cursor == 9
-    assert box.question.text().startswith("E_total = ")  # the one after it
+    assert w.model.session.cursor == -1 and not w.panel.steps.currentIndex().isValid()
+    assert box.question.text().startswith("net_h1 = ") and box.practice.exercises == []
 
 
-def test_practice_takes_up_in_the_iteration_the_timeline_goes_to(qtbot, make_window):
-    """Trained 100 iterations, practising: a wrong answer, then the timeline goes to iteration
-    37. The box asks 37's first value afresh (the old verdict and text gone) and judges it by
-    iteration 37's numbers, the ones a session trained 36 iterations computes."""
+def test_practice_at_a_past_iteration_asks_its_numbers(qtbot, make_window):
+    """Trained 100 iterations, at iteration 37 (the timeline is off while practising): a wrong
+    answer, then the right one by iteration 37's numbers, the ones a session trained 36
+    iterations computes."""
     from engine import Session
 
     w = make_window("mazur")
     w.train_count.setValue(100)
     w.actions["train"].trigger()
     qtbot.waitUntil(lambda: not w.model.busy, timeout=20_000)
+    w.timeline.box.setValue(37)
     box = start(qtbot, w)
     answer(qtbot, box, "0")
     assert box.verdict.text().startswith("Not right")
-    w.timeline.box.setValue(37)
+    w.timeline.box.setValue(60)  # off: nothing moves
     s = w.model.session
-    assert (s.iteration, s.cursor) == (37, -1)
-    assert box.verdict.text() == "" and box.field.text() == "" and box.question.text().startswith("net_h1 = ")
+    assert (s.iteration, s.cursor) == (37, -1) and box.question.text().startswith("net_h1 = ")
     by_hand = Session(open_network("mazur"))
     by_hand.run(36)
     by_hand.step()
@@ -161,3 +162,70 @@ def test_the_views_follow_practice_after_an_edit(qtbot, make_window):
     s = w.model.session
     assert s.cursor == 10 and w.panel.steps.currentIndex().row() == 10
     assert w.practice_box.question.text().startswith("∂E/∂out_o1 = ")
+
+
+# -- the box speaks words (issue 17, section 5, item 12) -------------------------------------------
+
+def test_mistakes_are_named_by_what_they_are(qtbot, make_window):
+    from engine.teaching.mistakes import CATALOGUE
+
+    w = make_window("mazur")
+    box = start(qtbot, w, phase="backward")
+    answer(qtbot, box, "-0.74136507")  # ∂E/∂out_o1 with its sign reversed
+    assert box.practice.exercises[-1].mistakes == ["sign_flipped"]
+    text = box.score.text()
+    assert CATALOGUE["sign_flipped"].title in text and "(1×)" in text and "sign_flipped" not in text
+
+
+def test_another_filter_keeps_the_score(qtbot, make_window):
+    w = make_window("mazur")
+    box = start(qtbot, w)
+    answer(qtbot, box, "0.3775")
+    answer(qtbot, box, "0.593269992")
+    assert box.score.text().startswith("2 right (2 at the first try")
+    box.filter.setCurrentIndex(box.filter.findData("backward"))
+    assert box.question.text().startswith("∂E/∂out_o1 = ")
+    assert box.score.text().startswith("2 right (2 at the first try") and len(box.practice.exercises) == 2
+    box.filter.setCurrentIndex(box.filter.findData(None))
+    assert box.score.text().startswith("2 right (2 at the first try")
+
+
+def test_export_report_proposes_a_file_name(qtbot, make_window, tmp_path, monkeypatch):
+    w = make_window("mazur")
+    box = start(qtbot, w)
+    proposed = []
+    monkeypatch.setattr("guiapp.panels.practice.QFileDialog.getSaveFileName",
+                        lambda parent, caption, name, types: proposed.append(name) or ("", ""))
+    qtbot.mouseClick(box.export, Qt.MouseButton.LeftButton)
+    assert len(proposed) == 1 and proposed[0].endswith("/mazur-practice-report.md")
+
+
+def test_the_first_hint_adds_to_what_the_box_shows(qtbot, make_window):
+    w = make_window("mazur")
+    box = start(qtbot, w)
+    question = box.question.text()
+    qtbot.mouseClick(box.buttons["hint"], Qt.MouseButton.LeftButton)
+    hint = box.hint_text.text()
+    assert hint.removeprefix("Hint: ") not in question
+    assert hint == "Hint: net_h1 = w1·i1 + w2·i2 + b_h1, with w1 = 0.15, i1 = 0.05, w2 = 0.2, i2 = 0.1, b_h1 = 0.35"
+    qtbot.mouseClick(box.buttons["hint"], Qt.MouseButton.LeftButton)
+    assert box.hint_text.text() == "Hint: net_h1 = w1·i1 + w2·i2 + b_h1 = 0.15·0.05 + 0.2·0.1 + 0.35"
+
+
+# -- the keys after practice (issue 17, section 5, item 7) -----------------------------------------
+
+def test_after_practice_the_keys_step_the_diagram(qtbot, make_window):
+    from PySide6.QtWidgets import QApplication
+
+    w = make_window("mazur")
+    with qtbot.waitActive(w):
+        w.activateWindow()
+    box = start(qtbot, w)
+    answer(qtbot, box, "0.3775")
+    assert QApplication.focusWidget() is box.field
+    qtbot.keyClick(box.field, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)  # Ctrl+P: practice off
+    assert box.practice is None and not box.isVisible()
+    assert QApplication.focusWidget() is w.diagram
+    cursor = w.model.session.cursor
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right)  # → steps
+    assert w.model.session.cursor == cursor + 1

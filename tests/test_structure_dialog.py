@@ -145,3 +145,20 @@ def test_edit_structure_keeps_values_starts_again_and_undo_brings_everything_bac
     w.actions["redo"].trigger()
     assert w.model.session.net.sizes == [2, 3, 2, 2]
 
+
+
+def test_problems_are_said_in_the_dialogs_words(qtbot, make_window):
+    """Issue 17: the dialog said `sizes[2]: …`, the network file's name of the field."""
+    w = make_window("softmax")
+    w.actions["edit_structure"].trigger()
+    d = dialog_of(w)
+    d.unit_boxes[-1].setValue(1)
+    assert d.problem.text() == "Output layer: a softmax output layer needs at least 2 units"
+    d.unit_boxes[-1].setValue(3)
+    type_number(qtbot, d.learning_rate, "-1")
+    assert d.problem.text() == "Learning rate η: must be positive, found -1.0"
+    d.reject()
+    from guiapp.dialogs.structure import in_words
+
+    assert [in_words(f, d.design) for f in ("sizes[0]", "sizes[1]", "activations[0]", "activations[1]", "batch_size")] \
+        == ["Inputs", "Hidden layer 1", "Hidden layer 1", "Output layer", "Batch size"]

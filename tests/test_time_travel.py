@@ -414,6 +414,30 @@ def test_the_diagram_shows_each_change_since_the_reference(qtbot, make_window):
     assert "Δ" not in w.diagram.edges["w5"].tag.text()
 
 
+def test_comparing_shows_every_edges_change_at_an_iterations_start_without_hovering(qtbot, make_window):
+    """xor at 1400×860, compared with iteration 1 at iteration 101's start: each edge tag shows
+    its value and its change (before, the change only on hovering); the gradients, once
+    computed, show on demand; a tag without room for more than a name (1024×700) holds both."""
+    w = make_window("xor")
+    train(qtbot, w, 100)
+    s, m, d = w.model.session, w.model, w.diagram
+    w.timeline.box.setValue(1)
+    w.actions["compare"].trigger()
+    w.actions["back_to_latest"].trigger()
+    assert s.iteration == 101 and s.cursor == -1 and d.labels_shown()
+    for p in s.net.parameters():
+        change = m.reference.parameter(s, p)
+        value = f"{p.name} {m.fmt(s.parameter_value(p))}"
+        assert d.edges[p.name].tag.shown_text() == f"{value}\nΔ{p.name} {'+' if change > 0 else ''}{m.fmt(change)}"
+        assert p.name not in d.callouts
+    w.actions["finish_iteration"].trigger()  # the gradients known: shown where there is room, else on demand
+    for name, edge in d.edges.items():
+        assert f"Δ{name} " in edge.tag.shown_text() and f"∂E/∂{name} " in edge.tag.text()
+    w.resize(1024, 700)
+    qtbot.waitUntil(lambda: d.edges["w1"].tag.shown_text() == "w1⁺")
+    assert all(f"Δ{name} " in edge.tag.text() for name, edge in d.edges.items())
+
+
 def test_go_to_iteration_by_keyboard_then_step_through_it(qtbot, make_window):
     """Ctrl+J, the iteration typed, Enter: the window is there and → steps through it (the box
     gives the keys back), exactly as a session stepped there by hand."""

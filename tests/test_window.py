@@ -673,10 +673,13 @@ def test_the_loss_readout_forgets_the_hover_when_the_mouse_leaves(qtbot, window)
     qtbot.waitUntil(lambda: w.plot.readout.text() == current_readout(w))
 
 
-def test_the_loss_readout_belongs_to_the_network_shown(qtbot, window):
+def test_the_loss_readout_belongs_to_the_network_shown(qtbot, window, monkeypatch):
+    from guiapp.menus import file as files
+
     w = window
     train(qtbot, w, 50)
     hover_plot(qtbot, w)
+    monkeypatch.setattr(files, "ask_to_save", lambda *a, **k: files.Answer.Discard)  # trained: a change
     next(a for a in w.presets_menu.actions() if a.objectName() == "preset:xor").trigger()
     assert w.model.session.net.sizes == [2, 3, 1]
     assert w.plot.readout.text() == current_readout(w) == "iteration 1 (current): loss not computed yet"

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from engine import Session, TrainingDiverged, open_network
+from tests.conftest import leave_unchanged
 
 
 def xor_at(lr: float):
@@ -74,7 +75,7 @@ def test_the_window_says_what_happened(qtbot, settings_dir):
     from guiapp.window import MainWindow
 
     w = MainWindow(xor_at(1e6), "xor")
-    qtbot.addWidget(w)
+    qtbot.addWidget(w, before_close_func=leave_unchanged)  # trained: closing would ask to save
     w.show()
     w.train_count.setValue(1000)
     w.actions["train"].trigger()

@@ -53,6 +53,8 @@ def test_text_size_and_presentation_are_kept_across_a_restart(qtbot, make_window
     assert not w.plot.isVisible() and not w.statusBar().isVisible() and not w.panel.steps.isVisible()
     assert w.splitter.orientation() == Qt.Orientation.Vertical  # the computation under the diagram
     assert w.diagram.isVisible() and w.panel.now.isVisible()
+    qtbot.keyClick(w, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)  # presentation's own text size
+    assert w.model.presentation_scale == 110 and w.model.text_scale == 110
     w.close()
 
     from guiapp.window import MainWindow
@@ -61,7 +63,7 @@ def test_text_size_and_presentation_are_kept_across_a_restart(qtbot, make_window
     qtbot.addWidget(w2)
     w2.show()
     qtbot.waitExposed(w2)
-    assert w2.model.text_scale == 110 and w2.model.presentation
+    assert w2.model.text_scale == 110 and w2.model.presentation and w2.model.presentation_scale == 110
     assert w2.actions["presentation"].isChecked() and not w2.plot.isVisible()
     assert w2.font().pointSizeF() == pytest.approx(base * 1.1 * 1.5)
     w2.actions["presentation"].trigger()  # back to the desk layout

@@ -11,6 +11,7 @@ import numpy as np
 
 from engine.cli.loader import TerminalProgress, load_network, output_paths
 from engine.cli.terminal import EXIT_DIVERGED, say
+from engine.concepts.formula import exact
 from engine.files import presets
 from engine.files.atomic import Outputs
 from engine.files.netfile import NetworkFileError, dumps
@@ -98,16 +99,16 @@ def cmd_train(args) -> int:
         if diverged:
             session.rewind_to_finite()
         say(f"trained {count:,} iteration{'s' if count != 1 else ''} in {elapsed:.2f} s")
-        say(f"loss at iteration {start:,}: {first_loss!r}")
+        say(f"loss at iteration {start:,}: {exact(first_loss)}")
         if diverged:
             say(f"error: {diverged}", file=sys.stderr)
             status = EXIT_DIVERGED
         else:
-            say(f"loss at iteration {done:,}: {float(history[done - 1])!r}")
-            say(f"loss after the last update: {session.loss!r}")
+            say(f"loss at iteration {done:,}: {exact(history[done - 1])}")
+            say(f"loss after the last update: {exact(session.loss)}")
             outs = session.record["out", net.depth]
             for k, s in enumerate(session.record.samples):
-                say(f"outputs for sample {int(s) + 1}: " + ", ".join(repr(float(v)) for v in outs[k]))
+                say(f"outputs for sample {int(s) + 1}: " + ", ".join(exact(v) for v in outs[k]))
         done_lines = []
         if "--history" in paths:
             with outputs.open(paths["--history"], "--history") as f:

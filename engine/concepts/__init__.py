@@ -2,4 +2,4 @@
 names, maths, derivatives and formula texts), and the formula text itself (`formula`: one
 expression written from symbols or from numbers; `mathtext`: that text as LaTeX or HTML).
 
-May import: numpy and the standard library only (the bottom layer of the engine)."""
+May import: numpy, the standard library and engine.text."""

@@ -52,8 +52,9 @@ class Loss:
 
 def _bce_terms(net, out, target):
     # t·ln(o) + (1 − t)·ln(1 − o) as written; only where an output is exactly 0 or 1 does a
-    # zero weight meet ln(0) (0·(−∞) = NaN), and there `_bce_exact` is used.
-    terms = -(target * np.log(out) + (1.0 - target) * np.log(1.0 - out))
+    # zero weight meet ln(0) (0·(−∞) = NaN), and there `_bce_exact` is used. Negated as 0 − x:
+    # a term of 0 is 0, not −0 (−x would write "−0" in every output).
+    terms = 0.0 - (target * np.log(out) + (1.0 - target) * np.log(1.0 - out))
     k = out.shape[-1]
     if k != 1:
         terms /= k
@@ -61,7 +62,7 @@ def _bce_terms(net, out, target):
 
 
 def _bce_exact(net, out, target):
-    return -(_xlogy(target, out) + _xlogy(1.0 - target, 1.0 - out)) / out.shape[-1]
+    return (0.0 - (_xlogy(target, out) + _xlogy(1.0 - target, 1.0 - out))) / out.shape[-1]
 
 
 LOSSES: dict[str, Loss] = {
@@ -91,7 +92,7 @@ LOSSES: dict[str, Loss] = {
         ),
         Loss(
             "cross_entropy",
-            lambda net, out, t: -np.where(t != 0.0, t * _log_softmax(net), 0.0),
+            lambda net, out, t: np.where(t != 0.0, 0.0 - t * _log_softmax(net), 0.0),  # a target of 0: 0, not −0
             lambda out, t: np.where(t != 0.0, -t / out, 0.0),
             lambda t, o, k: f"−{t}·ln({o})",
             lambda t, o, k: f"−{t}/{o}",

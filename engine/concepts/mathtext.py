@@ -8,13 +8,17 @@ tokens (`tokens`), so they cannot disagree about what a formula says.
 
 Names: letters, then digits (w5: w with subscript 5), or letters, `_` and a subscript (net_h1,
 E_total, b_h1.2), optionally followed by [k] (a sample: E_total[2]). ∂A/∂B is a derivative.
-Numbers are written by `formula.significant` (true minus signs, exponents as e−05).
+Numbers are written by `formula.significant` (true minus signs, exponents as e−05). A character
+with no rule of its own is written by engine.text (latex.math_char, markup.text): shown, never
+obeyed.
 """
 from __future__ import annotations
 
-import html as _html
 import re
 from dataclasses import dataclass
+
+from engine.text.latex import math_char
+from engine.text.markup import text as _escape
 
 __all__ = ["Token", "tokens", "latex", "html", "terms"]
 
@@ -137,7 +141,7 @@ def _latex_name(t: Token) -> str:
     if t.sub:
         text += f"_{{{t.sub}}}"
     if t.bracket:
-        text += f"^{{[{t.bracket}]}}"
+        text += "^{[" + "".join(map(math_char, t.bracket)) + "]}"
     return text
 
 
@@ -189,7 +193,7 @@ def _latex(toks: list[Token]) -> str:
         elif t.text in "−-" and k + 1 < len(toks) and toks[k + 1].kind != "space":
             out.append("-")  # a sign, not a subtraction: −0.5, −(t − o)
         else:
-            out.append(OPERATORS.get(t.text, t.text))
+            out.append(OPERATORS.get(t.text) or "".join(map(math_char, t.text)))
         k += 1
     flush_words()
     text = "".join(out)
@@ -211,11 +215,11 @@ def _html_number(text: str) -> str:
 
 
 def _html_name(t: Token) -> str:
-    text = _html.escape(t.base)
+    text = _escape(t.base)
     if t.sub:
-        text += f"<sub>{_html.escape(t.sub)}</sub>"
+        text += f"<sub>{_escape(t.sub)}</sub>"
     if t.bracket:
-        text += f"<sup>[{_html.escape(t.bracket)}]</sup>"
+        text += f"<sup>[{_escape(t.bracket)}]</sup>"
     return text
 
 
@@ -238,7 +242,7 @@ def _html_tokens(toks: list[Token]) -> str:
             out.append("<sup>" + _html_tokens(group) + "</sup>")
             continue
         else:
-            out.append(_html.escape(t.text))
+            out.append(_escape(t.text))
         k += 1
     return "".join(out)
 

@@ -43,6 +43,7 @@ import re
 
 import numpy as np
 
+from engine.concepts.formula import exact
 from engine.files.atomic import atomic_open
 from engine.network.limits import MAX_CSV_BYTES, MAX_CSV_ROWS, MAX_UNITS
 from engine.files.netfile import NetworkFileError, printable, read_text
@@ -426,4 +427,4 @@ def write_samples(path: str | os.PathLike, setup) -> None:
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(column_names(setup))
         for x, t in zip(setup.inputs, setup.targets):
-            writer.writerow([repr(float(v)) for v in np.concatenate([x, t])])
+            writer.writerow([exact(v) for v in np.concatenate([x, t])])

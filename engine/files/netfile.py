@@ -17,6 +17,7 @@ from engine.files.atomic import write_atomic
 from engine.network.limits import MAX_ITERATIONS, MAX_LAYERS, MAX_UNITS, problems as limit_problems
 from engine.concepts.losses import LOSSES
 from engine.network.network import UPDATE_ORDERS, Network, TrainingState, learning_rate_problem, target_problem
+from engine.text.plain import printable
 
 MAX_FILE_BYTES = 32 * 1024 * 1024  # a network file is read whole: larger ones are refused unread
 SHOWN_CHARACTERS = 60  # of a value quoted in a message
@@ -24,16 +25,6 @@ KNOWN_KEYS = (
     "layers", "activations", "loss", "weights", "biases", "seed", "train_biases", "optimizer",
     "batch_size", "samples", "update_order", "name", "description", "training_state",
 )
-
-
-def printable(text: str, limit: int | None = None) -> str:
-    """Text from a file or a user as one line of printable characters: control and other
-    unprintable characters escaped (a newline as \\n, an escape as \\x1b), at most `limit`
-    characters (then …)."""
-    out = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in str(text))
-    if limit is not None and len(out) > limit:
-        out = out[: limit - 1] + "…"
-    return out
 
 
 def shown(value) -> str:

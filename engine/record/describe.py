@@ -25,17 +25,20 @@ class Entry:
     formula: Formula | None  # None for a value that is given, not computed (an input, a target)
     value: float
 
-    def text(self, fmt: Fmt = short) -> str:
-        """label = symbols = numbers = value, as the side panel writes it."""
-        return " = ".join(self.parts(fmt))
+    def text(self, fmt: Fmt = short, numbers: bool = True) -> str:
+        """label = symbols = numbers = value, as the side panel writes it (without `numbers`:
+        label = symbols, what practice mode shows of a value not yet answered)."""
+        return " = ".join(self.parts(fmt, numbers))
 
-    def parts(self, fmt: Fmt = short) -> list[str]:
+    def parts(self, fmt: Fmt = short, numbers: bool = True) -> list[str]:
         """label, symbols, numbers, value: each once (a given value is its label and value)."""
         parts = [self.label]
         if self.formula is not None:
-            for part in (self.formula.symbolic(), self.formula.numeric(fmt)):
+            for part in (self.formula.symbolic(), self.formula.numeric(fmt)) if numbers else (self.formula.symbolic(),):
                 if part not in parts:
                     parts.append(part)
+        if not numbers:
+            return parts
         value = fmt(self.value)
         if parts[-1].strip("()") != value:
             parts.append(value)

@@ -61,10 +61,10 @@ class TraceRows:
             if not self._plans or (len(self._plans) + 1) * len(self) <= self.PLAN_ROWS:
                 self._plans[ctx] = plan
         iteration = str(rec.iteration)
-        numbers = rec.row.tolist()
-        numbers += [numbers[a] * numbers[b] for a, b in plan.products]
+        numbers = (rec.row + 0.0).tolist()  # + 0.0: 0, never −0 (formula.unsigned_zero)
+        numbers += [numbers[a] * numbers[b] + 0.0 for a, b in plan.products]
         numbers += plan.constants
-        texts = list(map(repr, numbers))  # all floats: repr is `exact`
+        texts = list(map(repr, numbers))  # all floats, none −0: repr is `exact`
         in_formula = [text.replace("-", MINUS) for text in texts]  # formula.exact_in_formula
         in_expression = list(map(parenthesized, in_formula)).__getitem__
         for fixed, symbolic, fn, args, value in plan.rows:

@@ -29,11 +29,12 @@ import numpy as np
 
 from engine.files import presets
 from engine.concepts.activations import LEAKY_SLOPE
+from engine.concepts.formula import exact
 from engine.concepts.losses import LOSSES
 from engine.network.maths import Shapes
 from engine.network.naming import unit_name
-from engine.files.netfile import printable
 from engine.network.network import Network, summary
+from engine.text import pysource
 
 FORMATS = {"pytorch": "PyTorch", "numpy": "NumPy"}  # the formats, and their names in messages
 DEFAULT_ITERATIONS = 100
@@ -105,10 +106,10 @@ TORCH_LOSSES = {
 
 # -- numbers and arrays, written exactly ----------------------------------------------------------
 def literal(values) -> str:
-    """A float or a nested list of floats as Python source, each number exact (repr)."""
+    """A float or a nested list of floats as Python source, each number exact (repr; 0, never −0)."""
     if isinstance(values, (list, tuple)):
         return "[" + ", ".join(literal(v) for v in values) + "]"
-    return repr(float(values))
+    return exact(values)
 
 
 def array_text(values, column: int, indent: int = 0) -> str:
@@ -125,15 +126,6 @@ def array_text(values, column: int, indent: int = 0) -> str:
         lines = textwrap.wrap(", ".join(literal(v) for v in values) + ",", WIDTH - len(inner),
                               break_long_words=False, break_on_hyphens=False)
     return "[\n" + "".join(f"{inner}{line}\n" for line in lines) + " " * indent + "]"
-
-
-def comment(text: str, width: int = WIDTH) -> str:
-    """Text from a file or a user as comment lines, in printable characters only."""
-    lines = []
-    for line in str(text).splitlines() or [""]:
-        wrapped = textwrap.wrap(printable(line), width - 2, break_long_words=False, break_on_hyphens=False) or [""]
-        lines += [f"# {part}".rstrip() for part in wrapped]
-    return "\n".join(lines)
 
 
 # -- what both scripts say about the network --------------------------------------------------------
@@ -160,25 +152,27 @@ def first_iteration(net: Network) -> int:
     return 1 if net.state is None else net.state.iteration
 
 
-def _header(net: Network, kind: str, needs: str, iterations: int, source: str, filename: str) -> str:
+def _header(net: Network, fmt: str, kind: str, needs: str, iterations: int, source: str, filename: str) -> str:
     title = net.name or (source and os.path.basename(source)) or "A network"
     start = first_iteration(net)
     where = f"from {source_text(source)}" if source else "from a network of its own"
     if start > 1:
         where += f", as iteration {start:,} starts (with its momentum buffer and place in the batch cycle)"
-    lines = [
-        comment(title),
-        comment(summary(net)),
-        comment(net.description) if net.description else None,
-        "#",
-        comment(f"Written by Backprop Stepper {where}. {kind} It trains the network and prints "
-                f"iteration,loss as CSV: the batch loss of each iteration's forward pass, before its update, "
-                f"as the app's loss history holds it for the same iterations "
-                f"(python -m engine train NETWORK --iterations N --history H.csv)."),
-        comment(f"Run it with: python3 {filename or 'SCRIPT.py'} [ITERATIONS] > loss.csv   "
-                f"(needs {needs}; {iterations:,} iterations unless told)"),
+    texts = [
+        title,
+        summary(net),
+        net.description or None,
+        "",
+        f"Written by Backprop Stepper {where}. {kind} It trains the network and prints "
+        f"iteration,loss as CSV: the batch loss of each iteration's forward pass, before its update, "
+        f"as the app's loss history holds it for the same iterations "
+        f"(python -m engine train NETWORK --iterations N --history H.csv).",
+        f"Run it with: python3 {filename or 'SCRIPT.py'} [ITERATIONS] > loss.csv   "
+        f"(needs {needs}; {iterations:,} iterations unless told)",
     ]
-    return "\n".join(line for line in lines if line is not None)
+    # two fixed first lines, then the network's texts: none of them can declare an encoding (PEP 263)
+    return pysource.header(f"Backprop Stepper: a {FORMATS[fmt]} script that trains the network below.",
+                           *texts, width=WIDTH)
 
 
 def _batches(net: Network) -> str:
@@ -197,8 +191,8 @@ def _values(net: Network, iterations: int) -> dict:
         "first": str(first_iteration(net)),
         "iterations": str(iterations),
         "batch_size": "" if net.batch_size is None else f"BATCH_SIZE = {net.batch_size}\n",
-        "lr": repr(float(net.learning_rate)),
-        "momentum": repr(float(net.momentum)),
+        "lr": exact(net.learning_rate),
+        "momentum": exact(net.momentum),
         "training_loop": TRAINING_LOOP,
     }
 
@@ -340,15 +334,16 @@ def _pytorch(net: Network, iterations: int, source: str, filename: str) -> str:
             else TORCH_SIMULTANEOUS.substitute(forward=forward, output="net" if softmax_out else "out"))
     return TORCH.substitute(
         _values(net, iterations),
-        header=_header(net, "The same network in PyTorch: torch.nn in float64, autograd and torch.optim.SGD.",
+        header=_header(net, "pytorch",
+                       "The same network in PyTorch: torch.nn in float64, autograd and torch.optim.SGD.",
                        "torch", iterations, source, filename),
         modules="\n".join(modules) + "\n",
         parameters="\n".join(parameters),
         frozen=frozen,
         inputs=array_text(net.inputs, len("inputs = torch.tensor(")),
         targets=array_text(net.targets, len("targets = torch.tensor(")),
-        loss_text=comment(f"The loss of a batch: {net.loss}, E_s = Σ_k {LOSSES[net.loss].text('t_k', 'o_k', 'K')} "
-                          f"per sample, averaged over the batch."),
+        loss_text=pysource.comment(f"The loss of a batch: {net.loss}, E_s = Σ_k "
+                                   f"{LOSSES[net.loss].text('t_k', 'o_k', 'K')} per sample, averaged over the batch."),
         loss_fn=TORCH_LOSSES[net.loss],
         trained=("model.parameters()" if net.train_biases
                  else "[p for p in model.parameters() if p.requires_grad]"),
@@ -517,7 +512,7 @@ def _numpy(net: Network, iterations: int, source: str, filename: str) -> str:
                                "        update(l, grad_W[l], grad_b[l])\n")
     return NUMPY.substitute(
         _values(net, iterations),
-        header=_header(net, "The same network in plain NumPy, its forward pass, backward pass and update "
+        header=_header(net, "numpy", "The same network in plain NumPy, its forward pass, backward pass and update "
                        "written out.", "numpy", iterations, source, filename),
         momentum_line=f"MOMENTUM = {float(net.momentum)!r}\n" if net.momentum else "",
         train_biases=("True" if net.train_biases

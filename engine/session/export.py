@@ -64,7 +64,7 @@ def history_to(f, losses: np.ndarray, every: int = 50_000) -> Iterator[Progress]
     f.write("iteration,loss\n")
     for start in range(0, total, every):
         chunk = losses[start : start + every]
-        f.writelines(f"{start + k + 1},{float(v)!r}\n" for k, v in enumerate(chunk))
+        f.writelines(f"{start + k + 1},{float(v) + 0.0!r}\n" for k, v in enumerate(chunk))  # 0, never −0
         if start + every < total:
             yield Progress(start + len(chunk), total)
 

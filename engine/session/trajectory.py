@@ -159,7 +159,7 @@ def chosen(names: list[str], text: str | None) -> list[int]:
 
 def write_rows(f, paths: Trajectories, names: list[str], indices: list[int], every: int = 20_000):
     """Write the rows kept of parameters `names` (at `indices` in θ) as CSV to the open file
-    `f`, exact numbers (`repr`; a gradient training does not compute is left empty), yielding
+    `f`, exact numbers (`repr`, 0 never −0; a gradient training does not compute is left empty), yielding
     progress (rows written, rows)."""
     from engine.session.progress import Progress
 
@@ -173,7 +173,7 @@ def write_rows(f, paths: Trajectories, names: list[str], indices: list[int], eve
         block = [c[start:stop].tolist() for c in columns]
         for k in range(stop - start):
             f.write(f"{int(iterations[start + k])}," +
-                    ",".join("" if v != v else repr(v) for v in (c[k] for c in block)) + "\n")
+                    ",".join("" if v != v else repr(v + 0.0) for v in (c[k] for c in block)) + "\n")
         if stop < total:
             yield Progress(stop, total)
     yield Progress(total, total)

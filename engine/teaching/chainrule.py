@@ -10,12 +10,17 @@ A `Node` is a product of factors, a sum of terms, the mean over a batch, or a le
 the formula that gives its value. Every value comes from the recorded iteration; the
 gradient itself is the one the engine applied. The structure (which factors, which
 downstream paths, which weights) comes from the formula specs of the quantity table, the
-same that the side panel and the trace CSV write. `lines()` writes it out as above.
+same that the side panel and the trace CSV write. `lines()` writes it out as above; with
+`shown` (which recorded values may be shown: practice mode's answered ones) a value not shown
+is written in symbols alone, and so is a product of values inside it:
+    ∂E_total/∂w5 = ∂E_total/∂out_o1 × ∂out_o1/∂net_o1 × ∂net_o1/∂w5
+      ∂E_total/∂out_o1 = −(target_o1 − out_o1)
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Callable
 
 from engine.network import naming
 from engine.record.describe import context, formula as step_formula
@@ -25,6 +30,7 @@ from engine.network.network import Setup
 from engine.record.quantities import Key, Names, spec
 
 OPERATORS = {"product": " × ", "sum": " + "}
+Shown = Callable[[Key], bool]  # may the number of this recorded value be written?
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,14 @@ class Node:
     kind: str  # "leaf", "product", "sum" or "mean"
     children: tuple["Node", ...] = ()
     formula: Formula | None = None  # leaves: how the value was computed
+    key: Key | None = None  # the recorded value it is; None for a product inside one (δ·w) or the constant 1
+
+    def shown(self, shown: Shown | None, above: bool = True) -> bool:
+        """May its number be written? Any, without `shown`; a recorded value if `shown` says
+        so; a product inside one (δ·w) as the value it is inside (`above`)."""
+        if shown is None:
+            return True
+        return above if self.key is None else shown(self.key)
 
     def expansion(self, fmt: Fmt | None = None) -> str:
         """The children joined by the node's operator: symbols, or numbers with `fmt`."""
@@ -46,26 +60,33 @@ class Node:
             return f"({' + '.join(parts)})/{len(parts)}"
         return OPERATORS[self.kind].join(parts)
 
-    def line(self, fmt: Fmt = short) -> str:
-        """symbol = symbols = numbers = value, leaving out repeats."""
-        return " = ".join(self.parts(fmt))
+    def line(self, fmt: Fmt = short, numbers: bool = True) -> str:
+        """symbol = symbols = numbers = value, leaving out repeats (without `numbers`: symbol
+        = symbols)."""
+        return " = ".join(self.parts(fmt, numbers))
 
-    def parts(self, fmt: Fmt = short) -> list[str]:
+    def parts(self, fmt: Fmt = short, numbers: bool = True) -> list[str]:
         """symbol, symbols, numbers, value: each once."""
         parts = [self.symbol]
-        for part in (self.expansion(), self.expansion(fmt)):
+        for part in (self.expansion(), self.expansion(fmt)) if numbers else (self.expansion(),):
             if part and part not in parts:
                 parts.append(part)
+        if not numbers:
+            return parts
         value = fmt(self.value)
         if parts[-1] != value:
             parts.append(value)
         return parts
 
-    def lines(self, fmt: Fmt = short, depth: int = 0) -> list[tuple[int, str]]:
-        """This node's line, then those of the children that have more to say, indented."""
-        out = [(depth, self.line(fmt))]
+    def lines(self, fmt: Fmt = short, depth: int = 0, shown: Shown | None = None,
+              above: bool = True) -> list[tuple[int, str]]:
+        """This node's line, then those of the children that have more to say, indented; a
+        value `shown` refuses (and a product inside it) in symbols alone. The lines are the
+        same with or without `shown`: only their numbers differ."""
+        here = self.shown(shown, above)
+        out = [(depth, self.line(fmt, here))]
         for child in self.explained(fmt):
-            out += child.lines(fmt, depth + 1)
+            out += child.lines(fmt, depth + 1, shown, here)
         return out
 
     def explained(self, fmt: Fmt = short) -> list["Node"]:
@@ -84,8 +105,8 @@ class Node:
         return None
 
 
-def _leaf(symbol: str, value: float, formula: Formula | None = None) -> Node:
-    return Node(symbol, float(value), "leaf", (), formula)
+def _leaf(symbol: str, value: float, formula: Formula | None = None, key: Key | None = None) -> Node:
+    return Node(symbol, float(value), "leaf", (), formula, key)
 
 
 class _Reader:
@@ -124,7 +145,8 @@ def gradient(net: Setup, rec: Record, p: naming.Param, sample: int | None = None
     batch = len(rec.samples)
     if sample is None and batch > 1:
         children = tuple(_per_sample(r, p, s) for s in range(batch))
-        return Node(f"∂E/∂{p.name}", r.value(Key("grad_" + p.kind, p.layer, p.unit, p.source)), "mean", children)
+        key = Key("grad_" + p.kind, p.layer, p.unit, p.source)
+        return Node(f"∂E/∂{p.name}", r.value(key), "mean", children, key=key)
     return _per_sample(r, p, 0 if sample is None else sample)
 
 
@@ -139,19 +161,19 @@ def _per_sample(r: _Reader, p: naming.Param, s: int) -> Node:
     delta_key, *inputs = grad.keys()
     if inputs:  # a weight: ∂net/∂w = the out it multiplies
         last = _leaf(f"∂{n.net(l, j)}/∂{p.name}", r.value(inputs[0]), Formula(lambda x: x, (grad.symbols[1],),
-                                                                              (r.value(inputs[0]),)))
+                                                                              (r.value(inputs[0]),)), inputs[0])
     else:  # a bias: ∂net/∂b = 1
         last = _leaf(f"∂{n.net(l, j)}/∂{p.name}", 1.0)
     if r.factorized(l, j, s):
+        slope = Key("dout_dnet", l, j, sample=s)
         factors = (
             _dE_dout(r, l, j, s),
-            _leaf(f"∂{n.out(l, j)}/∂{n.net(l, j)}", r.value(Key("dout_dnet", l, j, sample=s)),
-                  r.formula(Key("dout_dnet", l, j, sample=s))),
+            _leaf(f"∂{n.out(l, j)}/∂{n.net(l, j)}", r.value(slope), r.formula(slope), slope),
             last,
         )
     else:  # δ in one piece (softmax + cross-entropy; bce at a saturated output)
-        factors = (_leaf(f"∂E_total/∂{n.net(l, j)}", r.value(delta_key), r.formula(delta_key)), last)
-    return Node(f"∂E_total/∂{p.name}{suffix}", r.value(key), "product", factors)
+        factors = (_leaf(f"∂E_total/∂{n.net(l, j)}", r.value(delta_key), r.formula(delta_key), delta_key), last)
+    return Node(f"∂E_total/∂{p.name}{suffix}", r.value(key), "product", factors, key=key)
 
 
 def _dE_dout(r: _Reader, l: int, j: int, s: int) -> Node:
@@ -160,7 +182,7 @@ def _dE_dout(r: _Reader, l: int, j: int, s: int) -> Node:
     key = Key("dE_dout", l, j, sample=s)
     symbol = f"∂E_total/∂{n.out(l, j)}"
     if l == r.net.depth:
-        return _leaf(symbol, r.value(key), r.formula(key))
+        return _leaf(symbol, r.value(key), r.formula(key), key)
     # the spec is Σ_m δ_m·w_mj over the units above, with the weights the backward pass used
     path = r.spec(key)
     refs = path.keys()
@@ -169,19 +191,20 @@ def _dE_dout(r: _Reader, l: int, j: int, s: int) -> Node:
         m = delta_key.unit
         above = n.unit(l + 1, m)
         w = r.value(w_key)
-        w_leaf = _leaf(f"∂{n.net(l + 1, m)}/∂{n.out(l, j)}", w, Formula(lambda v: v, (w_symbol,), (w,)))
+        w_leaf = _leaf(f"∂{n.net(l + 1, m)}/∂{n.out(l, j)}", w, Formula(lambda v: v, (w_symbol,), (w,)), w_key)
         delta = r.value(delta_key)
         if l + 1 == r.net.depth and r.factorized(l + 1, m, s):
             # The worked example's form: ∂E_o1/∂out_h1 = ∂E_o1/∂net_o1 × ∂net_o1/∂out_h1,
             # with ∂E_o1/∂net_o1 = ∂E_o1/∂out_o1 × ∂out_o1/∂net_o1.
+            dout, slope = Key("dE_dout", l + 1, m, sample=s), Key("dout_dnet", l + 1, m, sample=s)
             delta_node = Node(f"∂E_{above}/∂{n.net(l + 1, m)}", delta, "product", (
-                _leaf(f"∂E_{above}/∂{n.out(l + 1, m)}", r.value(Key("dE_dout", l + 1, m, sample=s))),
-                _leaf(f"∂{n.out(l + 1, m)}/∂{n.net(l + 1, m)}", r.value(Key("dout_dnet", l + 1, m, sample=s))),
-            ))
+                _leaf(f"∂E_{above}/∂{n.out(l + 1, m)}", r.value(dout), key=dout),
+                _leaf(f"∂{n.out(l + 1, m)}/∂{n.net(l + 1, m)}", r.value(slope), key=slope),
+            ), key=delta_key)
             term_symbol = f"∂E_{above}/∂{n.out(l, j)}"
         else:
             delta_node = _leaf(f"∂E_total/∂{n.net(l + 1, m)}", delta,
-                               Formula(lambda d: d, (n.delta(l + 1, m),), (delta,)))
+                               Formula(lambda d: d, (n.delta(l + 1, m),), (delta,)), delta_key)
             term_symbol = f"∂E_total/∂{n.net(l + 1, m)} × ∂{n.net(l + 1, m)}/∂{n.out(l, j)}"
         terms.append(Node(term_symbol, float(delta * w), "product", (delta_node, w_leaf)))
-    return Node(symbol, r.value(key), "sum", tuple(terms))
+    return Node(symbol, r.value(key), "sum", tuple(terms), key=key)

@@ -3,23 +3,25 @@
 Nothing is fetched: no script, no font, no style sheet from elsewhere; the figure is an SVG
 image in a data: URI. Maths is plain HTML with sub- and superscripts (`mathtext.html`), and
 the markup keeps to what Qt's rich text understands too (tables, paragraphs, a style sheet of
-simple rules), so that guiapp.pdfdoc prints this same HTML to PDF. Text from the network file
-(its name and description) is escaped.
+simple rules), so that guiapp.pdfdoc prints this same HTML to PDF. Text, the network file's (its
+name and description) and the document's own, is written by engine.text.markup: one line, shown
+as it is.
 """
 from __future__ import annotations
 
 import base64
-import html
 import re
 
 from engine.concepts import mathtext
 from engine.teaching.blocks import Derivation, Document, Figure, Heading, Math, Paragraph, Table
+from engine.text.markup import text as escape
 
 PAGE_WIDTH = 600  # px: the widest figure, so that it fits an A4 page's text width when printed
 
 STYLE = """
-body { font-family: 'DejaVu Sans', Verdana, Arial, sans-serif; font-size: 11pt; color: #1a1a1a;
-       max-width: 52em; margin: 2em auto; padding: 0 1em; line-height: 1.45; }
+html { font-size: 11pt; max-width: 52em; margin: 2em auto; padding: 0 1em; }  /* in a browser; Qt gives a body's margins to each of its blocks */
+body { font-family: 'DejaVu Sans', Verdana, Arial, sans-serif; font-size: 11pt; color: #1a1a1a; margin: 0;
+       line-height: 1.45; }
 h1 { font-size: 19pt; margin: 0 0 0.4em 0; }
 h2 { font-size: 15pt; margin: 1.4em 0 0.3em 0; color: #0b4f7c; border-bottom: 1px solid #c8d8e4; }
 h3 { font-size: 12.5pt; margin: 1.1em 0 0.2em 0; color: #0b4f7c; }
@@ -29,8 +31,7 @@ table.eq { margin: 2px 0 2px 0; border-collapse: collapse; }
 table.eq td { padding: 1px 4px 1px 0; vertical-align: top; }
 td.lhs { text-align: right; white-space: nowrap; }
 table.data { border-collapse: collapse; margin: 0.5em 0 0.8em 0; font-size: 10pt; }
-table.data th { background-color: #e8eef3; text-align: left; padding: 3px 8px; border: 1px solid #c8d0d8;
-                white-space: nowrap; }
+table.data th { background-color: #e8eef3; text-align: left; padding: 3px 8px; border: 1px solid #c8d0d8; }
 table.data td { padding: 2px 8px; border: 1px solid #d8dde2; }
 td.num { text-align: right; white-space: nowrap; font-size: 9.5pt;
          font-family: 'DejaVu Sans Mono', Menlo, Consolas, monospace; }
@@ -41,7 +42,7 @@ img { max-width: 100%; height: auto; }
 
 
 def inline(parts) -> str:
-    return "".join(mathtext.html(p.text) if isinstance(p, Math) else html.escape(p) for p in parts)
+    return "".join(mathtext.html(p.text) if isinstance(p, Math) else escape(p) for p in parts)
 
 
 def derivation(d: Derivation) -> str:
@@ -62,7 +63,8 @@ def table(t: Table) -> str:
         cells = "".join(f'<td class="num" align="right" nowrap>{inline((c,))}</td>' if right else f"<td>{inline((c,))}</td>"
                         for c, right in zip(row, numeric))
         rows.append(f"<tr>{cells}</tr>")
-    return f'<table class="data" cellspacing="0" cellpadding="3"><tr>{head}</tr>{"".join(rows)}</table>'
+    return (f'<table class="data" cellspacing="0" cellpadding="3"><thead><tr>{head}</tr></thead>'  # printed again on each page
+            f'<tbody>{"".join(rows)}</tbody></table>')
 
 
 def _size(svg: str) -> tuple[float, float]:
@@ -75,14 +77,14 @@ def figure(f: Figure) -> str:
     w, h = _size(f.svg)
     scale = min(1.0, PAGE_WIDTH / w)
     return (f'<p class="figure" style="line-height: 100%"><img src="data:image/svg+xml;base64,{data}" width="{w * scale:.0f}" height="{h * scale:.0f}" '
-            f'alt="The network"></p><p class="caption">{html.escape(f.caption)}</p>')
+            f'alt="The network"></p><p class="caption">{escape(f.caption)}</p>')
 
 
 def render(doc: Document) -> str:
-    body = [f"<h1>{html.escape(doc.title)}</h1>"]
+    body = [f"<h1>{escape(doc.title)}</h1>"]
     for b in doc.blocks:
         if isinstance(b, Heading):
-            body.append(f"<h{b.level}>{html.escape(b.text)}</h{b.level}>")
+            body.append(f"<h{b.level}>{escape(b.text)}</h{b.level}>")
         elif isinstance(b, Paragraph):
             body.append(f'<p class="note">{inline(b.parts)}</p>' if b.note else f"<p>{inline(b.parts)}</p>")
         elif isinstance(b, Derivation):
@@ -92,5 +94,5 @@ def render(doc: Document) -> str:
         elif isinstance(b, Figure):
             body.append(figure(b))
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{html.escape(doc.title)}</title><style>{STYLE}</style></head><body>\n"
+            f"<title>{escape(doc.title)}</title><style>{STYLE}</style></head><body>\n"
             + "\n".join(body) + "\n</body></html>\n")

@@ -2,24 +2,18 @@
 
 Formulas are `$…$` inline and `$$…$$` displays (aligned: symbols, then numbers, then the
 result), which GitHub, Jupyter and pandoc render; the figure is an image with a data: URI (the
-document is one file). Text from the network file (its name and description) is escaped, so
-that it is never read as markup or maths.
+document is one file). Text, the network file's (its name and description) and the document's
+own, is written by engine.text.markdown: one line, never read as markup or maths.
 """
 from __future__ import annotations
 
 import base64
-import re
 
 from engine.concepts import mathtext
 from engine.teaching.blocks import Derivation, Document, Figure, Heading, Math, Paragraph, Table
+from engine.text.markdown import text as escape
 
 TERMS_PER_LINE = 4  # a long sum breaks after this many terms
-_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|$~])")
-
-
-def escape(text: str) -> str:
-    """Plain text that Markdown shows as it is (no emphasis, links, HTML or maths)."""
-    return _SPECIAL.sub(r"\\\1", text).replace("\n", " ")
 
 
 def inline(parts) -> str:

@@ -136,7 +136,7 @@ class _Builder:
     # -- the document ---------------------------------------------------------------------------
     def build(self) -> Document:
         net, rec = self.net, self.rec
-        name = net.name or "Network"
+        name = net.name if net.name.strip() else "Network"  # a name of spaces or line breaks is none
         doc = Document(f"{name}: iteration {rec.iteration:,} step by step", shortened=self.shortened)
         self.doc = doc
         self.intro()
@@ -149,7 +149,7 @@ class _Builder:
 
     def intro(self) -> None:
         net, rec, doc = self.net, self.rec, self.doc
-        if net.description:
+        if net.description.strip():
             doc.add(_p(net.description))
         doc.add(_p(summary(net) + "."))
         batch = ", ".join(str(self.sample_name(s)) for s in range(min(self.batch, SAMPLE_ROWS)))

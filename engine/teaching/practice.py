@@ -12,10 +12,11 @@ computation just after it.
     practice = Practice(session, phase="backward")
     question = practice.current          # label ∂E/∂out_o1, formula −(target_o1 − out_o1)
     verdict = practice.check("-0.7414")  # wrong, sign_flipped, and why in plain words
-    practice.hint()                      # the formula in symbols, then with the numbers
+    practice.hint()                      # the values the formula reads, then the formula with them put in
     verdict = practice.check("0.7414")   # right: the cursor moves on to the next question
     practice.reveal(); practice.skip()   # give the value / pass over it
     practice.score()                     # per phase: right at the first try, after a hint ...
+    practice.choose("update")            # another filter from here on, the score kept
 
 `check` takes the text as typed (`engine.network.numbers`: 0.7514, 0,7514, 3/4) and says right when the
 engine's value agrees with it to the significant digits typed (at least 3, at most `digits`;
@@ -37,7 +38,7 @@ import numpy as np
 
 from engine.network import naming
 from engine.record.describe import context
-from engine.concepts.formula import significant
+from engine.concepts.formula import significant, unsigned_zero
 from engine.teaching.mistakes import MIN_DIGITS, Mistakes, checked_digits
 from engine.network.numbers import agrees, read_typed
 from engine.record.quantities import PHASES, QUANTITIES, Key, spec
@@ -113,18 +114,23 @@ class Practice:
         """`phase`: one of PHASES, or None for every computation; `params`: names of weights
         and biases (w5, b_h1) whose chain rule is practised (not together with `phase`);
         `digits`: the most significant digits a value is checked to."""
+        if not MIN_DIGITS <= digits <= MAX_DIGITS:
+            raise ValueError(f"the digits must be from {MIN_DIGITS} to {MAX_DIGITS}, found {digits}")
+        self.session = session
+        self.digits = digits
+        self.exercises: list[Exercise] = []
+        self._mistakes: dict[tuple[int, Key], Mistakes] = {}
+        self.choose(phase, params)
+
+    def choose(self, phase: str | None = None, params=()) -> None:
+        """Practise another phase, or the chain rule of other parameters, from where the
+        session is: what was answered so far (the exercises, the score) stays."""
         if phase is not None and phase not in PHASES:
             raise ValueError(f"the phase must be one of {', '.join(PHASES)}, not {phase!r}")
         if phase is not None and params:
             raise ValueError("practise one phase or the chain rule of parameters, not both")
-        if not MIN_DIGITS <= digits <= MAX_DIGITS:
-            raise ValueError(f"the digits must be from {MIN_DIGITS} to {MAX_DIGITS}, found {digits}")
-        self.session = session
-        self.phase = phase
-        self.params = [self._parameter(p) for p in params]
-        self.digits = digits
-        self.exercises: list[Exercise] = []
-        self._mistakes: dict[tuple[int, Key], Mistakes] = {}
+        chosen = [self._parameter(p) for p in params]
+        self.phase, self.params = phase, chosen
         self._chain: tuple[int, set[Key]] | None = None
         self._positions: tuple[tuple, list[int]] | None = None
         self.resume()
@@ -211,7 +217,7 @@ class Practice:
         q, last = self.current, self.exercises[-1] if self.exercises else None
         if q is not None and last is not None and last.outcome is None and last.key == q.key \
                 and last.iteration == self.session.iteration:
-            last.value = self.session.record.value(q.key)
+            last.value = unsigned_zero(self.session.record.value(q.key))
 
     def _settle(self) -> None:
         s = self.session
@@ -257,7 +263,7 @@ class Practice:
         it = self.session.iteration
         last = self.exercises[-1] if self.exercises else None
         if last is None or last.outcome is not None or last.key != q.key or last.iteration != it:
-            last = Exercise(it, q.key, q.label, q.phase, q.sample, self.session.record.value(q.key))
+            last = Exercise(it, q.key, q.label, q.phase, q.sample, unsigned_zero(self.session.record.value(q.key)))
             self.exercises.append(last)
         return last
 
@@ -289,18 +295,27 @@ class Practice:
         return Verdict("wrong", q.label, None, diagnosis.mistake, diagnosis.explanation, digits)
 
     def hint(self) -> str:
-        """The formula of the value asked now: first in symbols, then (and from then on) with
-        the numbers put in, from the engine's own formula text."""
+        """More than the question says (its formula in symbols): first the values the formula
+        reads, each by its symbol, then (and from then on) the formula with the numbers put
+        in, from the engine's own formula text."""
         q = self._question()
         ex = self._exercise(q)
         ex.hints += 1
         entry = self.session.describe(q.key)
         if entry.formula is None:
             return f"{q.label} is given"
-        text = f"{q.label} = {entry.formula.symbolic()}"
+        fmt = significant(self.digits)
+        formula = entry.formula
         if ex.hints > 1:
-            text += f" = {entry.formula.numeric(significant(self.digits))}"
-        return text
+            return f"{q.label} = {formula.symbolic()} = {formula.numeric(fmt)}"
+        values = {}
+        for symbol, value in zip(formula.symbols, formula.values):
+            text = fmt(value)
+            if symbol != text:  # a number written in the formula is no symbol to look up
+                values.setdefault(symbol, text)
+        read = ", ".join(f"{symbol} = {text}" for symbol, text in values.items())
+        return f"{q.label} = {formula.symbolic()}, with {read}" if read else \
+            f"{q.label} = {formula.symbolic()} = {formula.numeric(fmt)}"
 
     def reveal(self) -> Verdict:
         """Give up: the value, and on to the next."""

@@ -5,16 +5,20 @@ CSV columns: iteration,phase,sample,label,outcome,answers,mistakes,hints,value �
 typed texts in order joined by " | ", `mistakes` the IDs named for the wrong ones in order
 (`-` where none matched), `outcome` one of practice.OUTCOMES (empty while the value is still
 asked), `value` the engine's (repr, exact). UTF-8 with a byte order mark, as the trace CSV.
+Text (the network's name, the labels, the typed answers) is written by engine.text: in the
+Markdown as text on one line, never markup; in the CSV on one line, never a spreadsheet formula.
 """
 from __future__ import annotations
 
 import csv
 import io
 
-from engine.concepts.formula import significant
+from engine.concepts.formula import exact, significant
 from engine.teaching.mistakes import CATALOGUE
 from engine.teaching.practice import OUTCOMES, Practice
 from engine.record.tracecsv import ENCODING
+from engine.text import csvcell
+from engine.text.markdown import text as md_text
 
 __all__ = ["COLUMNS", "ENCODING", "csv_text", "markdown"]
 
@@ -29,13 +33,10 @@ def csv_text(practice: Practice) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for ex in practice.exercises:
-        writer.writerow([ex.iteration, ex.phase, "" if ex.sample is None else ex.sample, ex.label, ex.outcome or "",
-                         " | ".join(ex.answers), " ".join(m or "-" for m in ex.mistakes), ex.hints, repr(ex.value)])
+        writer.writerow([ex.iteration, ex.phase, "" if ex.sample is None else ex.sample, csvcell.text(ex.label),
+                         ex.outcome or "", csvcell.text(" | ".join(ex.answers)),
+                         " ".join(m or "-" for m in ex.mistakes), ex.hints, exact(ex.value)])
     return out.getvalue()
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def markdown(practice: Practice, title: str = "Practice report") -> str:
@@ -45,11 +46,11 @@ def markdown(practice: Practice, title: str = "Practice report") -> str:
     net = s.net
     score = practice.score()
     fmt = significant(practice.digits)
-    lines = [f"# {_cell(title)}", ""]
-    name = f"{net.name}: " if net.name else ""
+    lines = [f"# {md_text(title)}", ""]
+    name = f"{md_text(net.name)}: " if net.name else ""
     lines.append(f"Network: {name}{'-'.join(map(str, net.sizes))} {'/'.join(net.activations)}, {net.loss}. "
-                 f"Practised: {practice.what}.")
-    lines += ["", practice.rule, "", "## Score", ""]
+                 f"Practised: {md_text(practice.what)}.")
+    lines += ["", md_text(practice.rule), "", "## Score", ""]
     lines.append("| phase | " + " | ".join(HEADINGS[o] for o in OUTCOMES) + " |")
     lines.append("|---" * (len(OUTCOMES) + 1) + "|")
     for phase, counts in score.phases.items():
@@ -60,15 +61,16 @@ def markdown(practice: Practice, title: str = "Practice report") -> str:
     lines += ["", "## Mistakes named", ""]
     if score.mistakes:
         lines += ["| mistake | times | what it is |", "|---|---|---|"]
-        lines += [f"| `{m}` | {n} | {_cell(CATALOGUE[m].title)} |" for m, n in score.mistakes.most_common()]
+        lines += [f"| `{m}` | {n} | {md_text(CATALOGUE[m].title)} |" for m, n in score.mistakes.most_common()]
     else:
         lines.append("None.")
     lines += ["", "## Values", "", "| iteration | phase | sample | value | outcome | answers | mistakes | hints |",
               "|---|---|---|---|---|---|---|---|"]
     for ex in practice.exercises:
         sample = "" if ex.sample is None else ex.sample
-        lines.append(f"| {ex.iteration} | {ex.phase} | {sample} | {_cell(ex.label)} = "
+        lines.append(f"| {ex.iteration} | {ex.phase} | {sample} | {md_text(ex.label)} = "
                      f"{fmt(ex.value)} | {HEADINGS.get(ex.outcome, 'asked')} | "
-                     f"{_cell(' · '.join(ex.answers))} | {' '.join(f'`{m}`' if m else '–' for m in ex.mistakes)} | "
+                     f"{md_text(' · '.join(ex.answers))} | "
+                     f"{' '.join(f'`{m}`' if m else '–' for m in ex.mistakes)} | "
                      f"{ex.hints} |")
     return "\n".join(lines) + "\n"

@@ -10,13 +10,12 @@ outputs their targets.
 """
 from __future__ import annotations
 
-from html import escape
-
 from engine.network import naming
 from engine.concepts.formula import Fmt, short
 from engine.record.layout import Record
 from engine.network.network import Setup
 from engine.record.quantities import Key
+from engine.text.markup import text as escape
 
 BLUE, VERMILLION, INK, MUTED, FILL = "#0072B2", "#D55E00", "#222222", "#666666", "#F4F4F4"
 FONT = "DejaVu Sans, Verdana, Arial, sans-serif"
@@ -133,7 +132,7 @@ def network_svg(net: Setup, rec: Record, fmt: Fmt = short) -> str:
         elif l == depth:
             nodes.append(f'<text x="{x + RADIUS + 6:.1f}" y="{y + 4:.1f}" fill="{INK}">target '
                          f'{fmt(rec.value(Key("target", depth, j, sample=0)))}</text>')
-    title = escape(net.name or "network")
+    title = escape(net.name if net.name.strip() else "network")
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
             f'viewBox="0 0 {width:.0f} {height:.0f}" font-family="{FONT}" font-size="{TEXT}">'
             f'<title>{title}</title><rect width="100%" height="100%" fill="white"/>'

@@ -17,6 +17,8 @@ from guiapp.model.session import ValueRef
 
 FAMILY = "DejaVu Sans"  # has every symbol the tags use (∂, δ, η, ⁺)
 RADIUS_LINES = 1.45  # a unit's radius, in lines of text
+PRESENTATION_RADIUS_LINES = 1.15  # in presentation mode, where the text is large: more room for the labels
+NAME_MARGIN = 0.2  # lines of text between a unit's name and its circle, at least
 
 
 @dataclass
@@ -25,19 +27,33 @@ class Style:
     name_font: QFont
     colours: Scheme
     metrics: QFontMetricsF  # of `font`
+    radius_lines: float = RADIUS_LINES
 
     @classmethod
-    def of(cls, point_size: float, colours: Scheme) -> "Style":
+    def of(cls, point_size: float, colours: Scheme, radius_lines: float = RADIUS_LINES) -> "Style":
         font = QFont(FAMILY)
         font.setPointSizeF(point_size)
         name_font = QFont(FAMILY)
         name_font.setPointSizeF(point_size * 1.2)
         name_font.setBold(True)
-        return cls(font, name_font, colours, QFontMetricsF(font))
+        return cls(font, name_font, colours, QFontMetricsF(font), radius_lines)
+
+    def radius_lines_for(self, names) -> float:
+        """Presentation mode's radius, in lines: PRESENTATION_RADIUS_LINES, or more (up to
+        RADIUS_LINES) where the widest of these unit names needs it to stay inside its circle."""
+        widest = max((QFontMetricsF(self.name_font).horizontalAdvance(name) for name in names), default=0.0)
+        needed = (widest / 2 + NAME_MARGIN * self.metrics.height()) / self.metrics.height()
+        return min(max(PRESENTATION_RADIUS_LINES, needed), RADIUS_LINES)
+
+    def set_point_size(self, point_size: float) -> None:
+        """The fonts at another size (the items drawn in this style must then be restyled)."""
+        self.font.setPointSizeF(point_size)
+        self.name_font.setPointSizeF(point_size * 1.2)
+        self.metrics = QFontMetricsF(self.font)
 
     @property
     def radius(self) -> float:
-        return RADIUS_LINES * self.metrics.height()
+        return self.radius_lines * self.metrics.height()
 
     def role(self, role: str) -> QColor:
         return getattr(self.colours, role)

@@ -275,12 +275,17 @@ def _area(texts: Texts, sizes) -> float:
     return tags + values + circles
 
 
-def choose(sizes, texts_at, viewport: tuple[float, float], all_edges: list[Edge]) -> Choice:
+def choose(sizes, texts_at, viewport: tuple[float, float], all_edges: list[Edge],
+           least_scale: float | None = None) -> Choice:
     """The most detailed level whose tags all find room at a scale close to 1 (the names at
     least down to 0.6); failing that, the names laid out at the scale that fits the tallest
     column (a layer of many units shown whole), so that the diagram takes the view's shape;
-    failing that, the names in the grid, however small it must be shown."""
+    failing that, the names in the grid, however small it must be shown.
+
+    With `least_scale` (presentation mode, whose labels must stay large), the most detailed
+    level shown at that scale or larger; failing that, the level shown largest."""
     searched = len(all_edges) <= MAX_SEARCHED
+    largest = None  # with least_scale: the choice shown largest so far, the most detailed of equals
     for level in (FULL, VALUES, NAMES) if searched else ():
         texts = texts_at(level)
         need = _area(texts, sizes)
@@ -291,7 +296,13 @@ def choose(sizes, texts_at, viewport: tuple[float, float], all_edges: list[Edge]
             p = plan(sizes, texts, room, all_edges)
             scale = fit_scale(p, viewport)
             if p.placed_all and scale >= SCALES[level][-1] - 0.01:
-                return Choice(level, p, scale)
+                if least_scale is None or scale >= least_scale - 0.01:
+                    return Choice(level, p, scale)
+                if largest is None or scale > largest.scale + 0.01:
+                    largest = Choice(level, p, scale)
+                break  # at a smaller scale, smaller still
+    if largest is not None:
+        return largest
     if searched:
         texts = texts_at(NAMES)
         d_min, top, bottom = _heights(texts)

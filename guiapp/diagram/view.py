@@ -41,7 +41,7 @@ from engine.record.quantities import parameter_of
 from guiapp import colours
 from guiapp.diagram import fold as diagram_fold, layout
 from guiapp.diagram.fold import FOLD_ABOVE, Folding
-from guiapp.diagram.items import BundleItem, EdgeItem, FoldItem, Style, Tag, UnitItem
+from guiapp.diagram.items import RADIUS_LINES, BundleItem, EdgeItem, FoldItem, Style, Tag, UnitItem
 from guiapp.diagram.layout import FULL, NAMES, PAD_X, PAD_Y, VALUES
 from guiapp.model.session import BiasUnitRef, SessionModel, UnitRef, ValueRef
 
@@ -49,6 +49,9 @@ MIN_TEXT_PX = 8.5  # tags smaller than this on screen are hidden until zoomed in
 WORST_NUMBER = -0.0123456789012345678  # the widest number a tag is given room for, at any digits
 FOLD_SCALE = 0.85  # a folded layer shows as many units as the view's height holds at this scale
 TAGS_PER_GAP = 24  # between two layers joined by more edges than this, tags show only on demand
+PRESENTATION_LABELS = 0.025  # presentation mode: the labels' least size, as a share of the screen's height
+PRESENTATION_LEAST_SCALE = 0.97  # presentation mode: a level of detail is shown at this scale or larger
+SMALLER_LABELS = 3  # presentation mode, a diagram too large at the text size asked: smaller sizes tried
 
 
 def signed(fmt, value: float) -> str:
@@ -151,17 +154,40 @@ class DiagramView(QGraphicsView):
         model.sampleChanged.connect(self.refresh)
         model.digitsChanged.connect(self.rebuild)  # tags change width: the layout makes room for them
         model.referenceChanged.connect(self.rebuild)  # a line for Δ, a wider out
-        model.textScaleChanged.connect(self._restyle)
-        model.presentationChanged.connect(self._restyle)
+        model.textFactorChanged.connect(self._restyle)
         model.selectionChanged.connect(self._show_selection)
         model.expandedChanged.connect(self._follow)
         self._recolour()
         self.rebuild()
 
     # -- style ------------------------------------------------------------------------------
-    def _point_size(self) -> float:
+    def _window_point_size(self) -> float:
         """The window's text size: the desktop's, times the factor chosen."""
         return QApplication.font().pointSizeF() * self.model.text_factor
+
+    def _point_size(self, presentation_scale: int | None = None) -> float:
+        """The labels' size asked for: the window's text size; in presentation mode, the text an
+        audience reads, large enough for the labels to be at least PRESENTATION_LABELS of the
+        screen's height (times presentation's own text size, or `presentation_scale`) at the
+        least scale the layout is shown at (`_present` may make them smaller if the diagram
+        would not fit)."""
+        if not self.model.presentation:
+            return self._window_point_size()
+        scale = (self.model.presentation_scale if presentation_scale is None else presentation_scale) / 100
+        screen = self.screen()
+        px = PRESENTATION_LABELS * screen.geometry().height() * scale if screen is not None else 0.0
+        return max(self._window_point_size() * scale, px / PRESENTATION_LEAST_SCALE * 72 / self.logicalDpiY())
+
+    def _radius_lines(self) -> float:
+        """A unit's radius in lines of text; in presentation mode as small as the names allow."""
+        if not self.model.presentation:
+            return RADIUS_LINES
+        net = self.model.session.net
+        return self.style.radius_lines_for(net.unit_name(l, j) for l, n in enumerate(net.sizes) for j in range(n))
+
+    def _least_scale(self) -> float | None:
+        """The least scale a level of detail may be shown at (None: the layout's own)."""
+        return PRESENTATION_LEAST_SCALE if self.model.presentation else None
 
     def _restyle(self, *_) -> None:
         self.style = Style.of(self._point_size(), self.style.colours)
@@ -217,7 +243,7 @@ class DiagramView(QGraphicsView):
         window's text (a little smaller)."""
         vp = self.viewport().geometry()
         font = QFont(QApplication.font())
-        font.setPointSizeF(self._point_size() * 0.9)
+        font.setPointSizeF(self._window_point_size() * 0.9)
         for label in (self.legend, self.hint):
             label.setFont(font)
         self.legend.setWordWrap(False)
@@ -240,6 +266,7 @@ class DiagramView(QGraphicsView):
         self._params = {p.name: p for p in session.net.parameters()}
         self._first_update = next((step for step in session.steps if step.phase == "update"), None)
         self._data = (session.net.inputs.tobytes(), session.net.targets.tobytes())
+        self.style.radius_lines = self._radius_lines()
         self.folding = None
         self._planned_for = None
         self.auto_fit = True
@@ -312,19 +339,22 @@ class DiagramView(QGraphicsView):
         scene.addItem(self.lr_tag)
         self._select_item(self.model.selection)
 
-    def _heights(self) -> layout.Texts:
-        """The texts' heights alone (what the number of rows that fit depends on)."""
-        fm = self.style.metrics
+    def _heights(self, style: Style | None = None) -> layout.Texts:
+        """The texts' heights alone (what the number of rows that fit depends on), in `style`
+        (the view's by default)."""
+        style = style or self.style
+        fm = style.metrics
         lr = fm.horizontalAdvance(f"η = {self.model.fmt(WORST_NUMBER)}")
-        return layout.Texts(line=fm.height(), radius=self.style.radius, input_width=0.0, hidden_width=0.0,
+        return layout.Texts(line=fm.height(), radius=style.radius, input_width=0.0, hidden_width=0.0,
                             output_width=0.0, edge_widths={}, corner=(lr + 2 * PAD_X, fm.height() + 2 * PAD_Y))
 
-    def _texts(self, level: int, slots) -> layout.Texts:
+    def _texts(self, level: int, slots, style: Style | None = None) -> layout.Texts:
         """What the texts need at a level of detail, at the digits and text size shown: the
         tags of the edges in `slots` ((source, target) nodes), the values of the units (of
         every unit of a layer, folded or not, and every sample: the layout stays put when
-        another unit takes the place of the last one shown)."""
-        net, fmt, fm, f = self.model.session.net, self.model.fmt, self.style.metrics, self.folding
+        another unit takes the place of the last one shown); in `style` (the view's by default)."""
+        style = style or self.style
+        net, fmt, fm, f = self.model.session.net, self.model.fmt, style.metrics, self.folding
         sizes = net.sizes
         width = fm.horizontalAdvance
         number = fmt(WORST_NUMBER)
@@ -333,9 +363,8 @@ class DiagramView(QGraphicsView):
 
         def tag_width(name: str) -> float:
             value, gradient = width(f"{name}⁺ {number}"), width(f"∂E/∂{name} {number}")
-            if comparing:
-                gradient = max(gradient, width(f"Δ{name} +{number}"))
-            return {FULL: max(value, gradient), VALUES: value, NAMES: width(f"{name}⁺")}[level]
+            change = width(f"Δ{name} {number}") if comparing else 0.0  # the number has its sign
+            return {FULL: max(value, gradient, change), VALUES: max(value, change), NAMES: width(f"{name}⁺")}[level]
 
         edges = {}
         for slot in slots:
@@ -352,13 +381,13 @@ class DiagramView(QGraphicsView):
         inputs = {f"{net.unit_name(0, j)} = {fmt(x)}" for j in range(sizes[0]) for x in net.inputs[:, j]}
         targets = {f"target {fmt(t)}" for t in net.targets.ravel()}
         input_width = max([width(t) for t in inputs] + [folds.get(0, 0.0)])
-        out = width(f"out {number}" + (f" Δ+{number}" if comparing else ""))
+        out = width(f"out {number}" + (f" Δ{number}" if comparing else ""))
         output = max([width(f"net {number}"), out] + [width(t) for t in targets] + [folds.get(depth, 0.0)])
         hidden = max([out] + [w for l, w in folds.items() if 0 < l < depth])
-        heights = self._heights()
+        heights = self._heights(style)
         return layout.Texts(line=heights.line, radius=heights.radius, input_width=input_width + 2 * PAD_X,
                             hidden_width=hidden + 2 * PAD_X, output_width=output + 2 * PAD_X,
-                            edge_widths=edges, edge_lines=(2 + comparing) if level == FULL else 1,
+                            edge_widths=edges, edge_lines={FULL: 2 + comparing, VALUES: 1 + comparing, NAMES: 1}[level],
                             corner=heights.corner)
 
     def _room(self) -> tuple[float, float]:
@@ -426,10 +455,46 @@ class DiagramView(QGraphicsView):
                         self._slot_names[slot] = name
                         tagged.append(layout.Edge(slot, *slot))
         slots = [e.name for e in tagged]
-        self.choice = layout.choose(f.rows(), lambda level: self._texts(level, slots), room, tagged)
+        least = self._least_scale()
+        if least is None:
+            self.choice = layout.choose(f.rows(), lambda level: self._texts(level, slots), room, tagged)
+        else:
+            self._present(room, slots, tagged, least)
         if self.choice.level != self.level:
             self.level = self.choice.level
             self._update_legend()
+
+    def _present(self, room, slots, tagged, least: float) -> None:
+        """Presentation mode's plan: the labels at the size asked, shown at `least` scale or
+        larger if the diagram fits (see `layout.choose`). If it does not, they are made smaller,
+        down to presentation's usual size, as far as that shows them larger on screen: a larger
+        text size never shows the labels smaller. (A folded layer keeps the size asked: the
+        units shown depend on it.)"""
+        f = self.folding
+
+        def choice(size: float) -> layout.Choice:
+            style = Style.of(size, self.style.colours, self.style.radius_lines)
+            return layout.choose(f.rows(), lambda level: self._texts(level, slots, style), room, tagged, least)
+
+        asked = self._point_size()
+        size, self.choice = asked, choice(asked)
+        usual = self._point_size(presentation_scale=100)
+        if self.choice.scale < least - 0.01 and usual < asked and not any(f.hidden(l) for l in range(len(f.sizes))):
+            tried = [(asked, self.choice)]
+            for k in range(1, SMALLER_LABELS + 1):  # evenly between the size asked and the usual
+                candidate = asked - (asked - usual) * k / SMALLER_LABELS
+                tried.append((candidate, choice(candidate)))
+            def shown(t) -> float:  # the labels' size on screen
+                return t[0] * t[1].scale
+
+            best = max(shown(t) for t in tried)
+            # shown as large, within 2 %: the most detailed, then the largest
+            size, self.choice = min((t for t in tried if shown(t) >= 0.98 * best), key=lambda t: (t[1].level, -shown(t)))
+        if size != self.style.font.pointSizeF():
+            self.style.set_point_size(size)
+            for item in self.scene().items():
+                if isinstance(item, (UnitItem, Tag)):
+                    item.restyle()
 
     def _place(self) -> None:
         """The items where the plan puts their rows."""
@@ -513,9 +578,11 @@ class DiagramView(QGraphicsView):
             grad = session.value("grad_" + p.kind, p.layer, p.unit, p.source)
             if grad is not None:
                 lines.append((f"∂E/∂{p.name} {fmt(grad)}", "gradient"))
-            if reference is not None:
-                lines.append(f"Δ{p.name} {signed(fmt, reference.parameter(session, p))}")
-            shown = [] if name in self._untagged else {FULL: None, VALUES: lines[:1], NAMES: [shown_name]}[self.level]
+            change = [] if reference is None else [f"Δ{p.name} {signed(fmt, reference.parameter(session, p))}"]
+            lines += change
+            # comparing, the value's change before its gradient: the gradient on demand
+            shown = [] if name in self._untagged else {FULL: None, VALUES: lines[:1] + change,
+                                                       NAMES: [shown_name]}[self.level]
             edge.tag.set_lines(lines, shown)
             edge.set_style(value, largest, p.name in params)
         bundled = {f.ends(self._params[name]) for name in params if name not in self.edges}

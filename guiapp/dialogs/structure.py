@@ -4,7 +4,8 @@ the loss, the optimizer settings and the start values, chosen in one dialog.
 The dialog holds an `engine.files.design.Design` and asks the engine what may be chosen: an option
 that the network file's rules refuse with the rest of the design is shown disabled, with the
 reason as its tooltip (`design.unavailable`), and what is wrong with the whole design is said
-under it, OK disabled (`design.problems`). The window turns the result into a network
+under it in the dialog's words ("Output layer: …", not the file's "sizes[2]: …"), OK disabled
+(`design.problems`). The window turns the result into a network
 (`design.build`) and replaces the current one as one undo step.
 """
 from __future__ import annotations
@@ -25,6 +26,26 @@ from engine.network.numbers import parse_number
 
 LOSS_NAMES = {"half_sse": "½ sum of squared errors (the worked example's)", "mse": "mean squared error",
               "bce": "binary cross-entropy", "cross_entropy": "cross-entropy"}
+
+
+# What the dialog calls each field of a design (`designs.problems` names them as the network file does).
+FIELD_WORDS = {"sizes": "Layers", "activations": "Layers", "loss": "Loss", "learning_rate": "Learning rate η",
+               "momentum": "Momentum", "batch_size": "Batch size", "train_biases": "Biases learn",
+               "update_order": "Update order", "seed": "Seed", "samples": "Samples"}
+
+
+def layer_title(k: int, last: int) -> str:
+    """A layer's row in the dialog (k 0-based, the inputs first)."""
+    return "Inputs" if k == 0 else "Output layer" if k == last else f"Hidden layer {k}"
+
+
+def in_words(field: str, d: designs.Design) -> str:
+    """A design's field as the dialog names it: "sizes[2]" of three layers is "Output layer",
+    "activations[0]" (after the inputs) "Hidden layer 1", "learning_rate" "Learning rate η"."""
+    name, _, index = field.partition("[")
+    if index.endswith("]") and index[:-1].isdecimal():
+        return layer_title(int(index[:-1]) + (name == "activations"), len(d.sizes) - 1)
+    return FIELD_WORDS.get(field, field)
 
 
 def new_design() -> designs.Design:
@@ -202,8 +223,7 @@ class StructureDialog(QDialog):
         d = self.design
         last = len(d.sizes) - 1
         for k, size in enumerate(d.sizes):
-            name = "Inputs" if k == 0 else "Outputs" if k == last else f"Hidden layer {k}"
-            self.layers_grid.addWidget(QLabel(name), k, 0)
+            self.layers_grid.addWidget(QLabel(layer_title(k, last)), k, 0)
             units = QSpinBox(objectName=f"units{k}")
             units.setRange(1, MAX_UNITS)
             units.setSuffix(" units" if size != 1 else " unit")
@@ -278,12 +298,13 @@ class StructureDialog(QDialog):
 
     def _check(self) -> None:
         problems = []
-        for name, field in (("learning rate", self.learning_rate), ("momentum", self.momentum)):
+        for name, field in (("learning_rate", self.learning_rate), ("momentum", self.momentum)):
             try:
                 parse_number(field.text())
             except ValueError as e:
-                problems.append(f"{name}: {e}")
-        problems += [f"{field}: {reason}" for field, reason in designs.problems(self.design, self.n_samples)]
+                problems.append(f"{FIELD_WORDS[name]}: {e}")
+        problems += [f"{in_words(field, self.design)}: {reason}"
+                     for field, reason in designs.problems(self.design, self.n_samples)]
         self.problem.setText("\n".join(problems))
         self.problem.setVisible(bool(problems))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not problems)

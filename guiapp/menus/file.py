@@ -1,7 +1,9 @@
 """Opening, saving and exporting, with their file dialogs and their messages.
 
-Before a changed network (the title marked *) is replaced or the window closed, the user is
-asked to save, discard or cancel (`ask_to_save`). Files opened or saved are remembered as
+Before a changed network (the title marked *: an edit, or iterations computed by training or
+stepping since it was opened or saved) is replaced or the window closed, the user is asked to
+save, discard or cancel (`ask_to_save`). Saved at a past iteration, the file holds the network
+as that iteration starts: the message says so, and the later iterations keep the title's *. Files opened or saved are remembered as
 recent files. Exports run as jobs of the model (`Export`), so the window keeps working while
 a long trace is written; the status bar says when the file is there, a message when it
 could not be."""
@@ -9,7 +11,6 @@ from __future__ import annotations
 
 import math
 import os
-from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
@@ -35,10 +36,23 @@ def ask_to_save(parent, name: str, doing: str) -> Answer:
                       Answer.Save | Answer.Discard | Answer.Cancel, parent)
     box.setObjectName("saveQuestion")
     box.setTextFormat(Qt.TextFormat.PlainText)
-    box.setInformativeText("Discard loses the edits made since it was opened or saved.")
+    box.setInformativeText("Discard loses the edits and the iterations trained since it was opened or saved.")
     box.setDefaultButton(Answer.Save)
     box.setEscapeButton(Answer.Cancel)
     return Answer(box.exec())
+
+
+def ask_to_reveal(parent, iteration: int) -> bool:
+    """Export while practising? The question before an export writes values practice has not
+    asked yet; No by default."""
+    box = QMessageBox(QMessageBox.Icon.Question, "Export while practising?",
+                      f"Practice has not asked every value of iteration {iteration:,} yet, and this export writes "
+                      "them. Export anyway?", Answer.Yes | Answer.No, parent)
+    box.setObjectName("revealQuestion")
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setDefaultButton(Answer.No)
+    box.setEscapeButton(Answer.No)
+    return Answer(box.exec()) == Answer.Yes
 
 
 def dropped_network(data) -> str | None:
@@ -61,7 +75,7 @@ class Files(QObject):
         self.window.show_message(title, text, QMessageBox.Icon.Warning)
 
     def stem(self) -> str:
-        return Path(self.model.source or "network").stem
+        return self.model.stem
 
     def save_path(self, caption: str, name: str, types: str) -> str:
         path, _ = QFileDialog.getSaveFileName(self.window, caption, os.path.join(settings.last_folder(), name), types)
@@ -188,16 +202,38 @@ class Files(QObject):
         settings.remember_recent(path)
         self.model.set_source(path)
         self.window.undo_stack.setClean()
+        s = self.model.session
+        if s.iteration < s.latest:  # what is not in the file is still a change (the title keeps its *)
+            self.window.undo_stack.resetClean()
+            later = f"iteration {s.latest:,} is" if s.latest == s.iteration + 1 else \
+                f"iterations {s.iteration + 1:,} to {s.latest:,} are"
+            self.window.show_message("Saved at a past iteration",
+                                     f"{path} holds the network as iteration {s.iteration:,} starts: {later} not in "
+                                     "it. Back to latest, then Save, to keep them.")
+            return True
         self.window.statusBar().showMessage(f"Saved {path}", 5000)
         return True
 
     # -- exports ----------------------------------------------------------------------------
+    def may_reveal(self) -> bool:
+        """Before an export that writes the current iteration's values (the worked example, the
+        trace, the loss history, the trajectories): while practising, unless every value of
+        the iteration is answered, only if the user says so."""
+        m, s = self.model, self.model.session
+        if not m.practising or s.cursor == len(s.steps) - 1:
+            return True
+        return ask_to_reveal(self.window, s.iteration)
+
     def export_trace(self) -> None:
+        if not self.may_reveal():
+            return
         path = self.save_path("Export trace", f"{self.stem()}-trace.csv", "CSV (*.csv)")
         if path:
             self.export_trace_to(path)
 
     def export_current_trace(self) -> None:
+        if not self.may_reveal():
+            return
         name = f"{self.stem()}-trace-{self.model.session.iteration}.csv"
         path = self.save_path("Export trace of the current iteration", name, "CSV (*.csv)")
         if path:
@@ -213,6 +249,8 @@ class Files(QObject):
                            export.write_trace(path, session.net.copy(), session.layout, records))
 
     def export_history(self) -> None:
+        if not self.may_reveal():
+            return
         path = self.save_path("Export loss history", f"{self.stem()}-loss.csv", "CSV (*.csv)")
         if path:
             self.export_history_to(path)
@@ -224,6 +262,8 @@ class Files(QObject):
                            export.write_history(path, losses))
 
     def export_trajectories(self) -> None:
+        if not self.may_reveal():
+            return
         path = self.save_path("Export trajectories", f"{self.stem()}-trajectories.csv", "CSV (*.csv)")
         if path:
             self.export_trajectories_to(path)
@@ -244,6 +284,8 @@ class Files(QObject):
 
     def export_worked_example(self) -> None:
         """File ▸ Export ▸ Worked example: the current iteration, in the format of the file type."""
+        if not self.may_reveal():
+            return
         name = f"{self.stem()}-iteration-{self.model.session.iteration}.html"
         path, chosen = QFileDialog.getSaveFileName(self.window, "Export worked example",
                                                    os.path.join(settings.last_folder(), name),

@@ -37,6 +37,8 @@ class NetworkMenu(QObject):
     def new_network(self) -> None:
         from guiapp.dialogs.structure import StructureDialog, new_design
 
+        if not self.window.files.maybe_save("making a new network"):
+            return
         self._open_structure(StructureDialog(new_design(), 1, self.window), editing=False)
 
     def edit_structure(self) -> None:

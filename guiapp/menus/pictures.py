@@ -14,6 +14,8 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 
+from engine.text.plain import one_line
+
 MAX_PIXELS = 8000  # the largest side of an exported picture, in pixels
 FORMATS = ("png", "svg")
 
@@ -53,7 +55,11 @@ def diagram_image(view, width: int, fitted: bool = False) -> QImage:
 
 
 def diagram_svg(view, path: str, fitted: bool = False, title: str = "") -> None:
-    view_svg(view, path, diagram_source(view, fitted), title or "Backprop Stepper diagram")
+    """The diagram as SVG; `title` the network's name. Qt escapes & < > " in a title but writes a
+    control character as it is, which no XML reader accepts, and leaves out an empty title: the name
+    is made one line of printable characters first (a blank one gives the default)."""
+    title = one_line(title) if title.strip() else "Backprop Stepper diagram"
+    view_svg(view, path, diagram_source(view, fitted), title)
 
 
 def view_svg(view, path: str, source: QRectF, title: str) -> None:

@@ -15,6 +15,7 @@ import logging
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
@@ -22,6 +23,7 @@ from engine import Network, Session, TrainingDiverged
 from engine.network.network import samples_problems
 from engine.session.session import Bookmark
 from engine.record.compare import Comparison
+from engine.record.quantities import Key
 from engine.concepts.formula import significant
 
 from guiapp.model.jobs import Export, Job, Training
@@ -81,6 +83,10 @@ class Problem:
     severe: bool = False  # an unexpected error rather than a warning
 
 
+def _text_scale_within(percent) -> int:
+    return min(max(int(percent), TEXT_SCALES[0]), TEXT_SCALES[-1])
+
+
 class SessionModel(QObject):
     changed = Signal()  # the session moved (cursor, iteration) or its numbers were recomputed
     networkReplaced = Signal()  # another network (maybe another shape) was opened
@@ -90,6 +96,7 @@ class SessionModel(QObject):
     digitsChanged = Signal(int)  # significant digits of every number shown
     textScaleChanged = Signal(int)  # text size, in % of the desktop's
     presentationChanged = Signal(bool)  # presentation mode on or off
+    textFactorChanged = Signal()  # `text_factor` or `audience_factor` changed (text size, presentation mode)
     expandedChanged = Signal(object)  # the layers the diagram shows whole (a frozenset)
     referenceChanged = Signal(object)  # the iteration values are compared with (Δ), or None
     tracedChanged = Signal(object)  # the parameters whose trajectories are shown (a tuple of names)
@@ -98,6 +105,9 @@ class SessionModel(QObject):
     jobProgress = Signal(int, int)  # done, total
     jobFinished = Signal(object)  # a job (Training or Export) ran to its end
     problem = Signal(object)  # a Problem to tell the user
+    practiceChanged = Signal(bool)  # practice mode on or off
+    extended = Signal()  # iterations were computed past the timeline's end (training, a step): Save writes another network
+    refused = Signal(str)  # a move the model refused (practising), in a sentence for the status bar
 
     def __init__(self, net: Network, source: str = "", parent=None):
         super().__init__(parent)
@@ -110,11 +120,14 @@ class SessionModel(QObject):
         self._digits = DEFAULT_DIGITS
         self.fmt = significant(DEFAULT_DIGITS)
         self._text_scale = DEFAULT_TEXT_SCALE
+        self._presentation_scale = DEFAULT_TEXT_SCALE
         self._presentation = False
         self._expanded: frozenset[int] = frozenset()
         self._reference: Comparison | None = None
         self._traced: tuple[str, ...] = ()
         self._last_refresh = 0.0
+        self._practising = False
+        self._latest = self.session.latest  # the timeline's end as last announced (see `extended`)
 
     # -- view state -------------------------------------------------------------------------
     @property
@@ -154,16 +167,38 @@ class SessionModel(QObject):
         return self._text_scale
 
     def set_text_scale(self, percent: int) -> None:
-        percent = min(max(int(percent), TEXT_SCALES[0]), TEXT_SCALES[-1])
+        percent = _text_scale_within(percent)
         if percent != self._text_scale:
             self._text_scale = percent
             self.textScaleChanged.emit(percent)
+            if not self._presentation:
+                self.textFactorChanged.emit()
+
+    @property
+    def presentation_scale(self) -> int:
+        """Presentation mode's own size of the text an audience reads, in % of its usual size:
+        Larger and Smaller text change it in presentation mode (the window's other text stays),
+        and leaving presentation leaves the text as it was."""
+        return self._presentation_scale
+
+    def set_presentation_scale(self, percent: int) -> None:
+        percent = _text_scale_within(percent)
+        if percent != self._presentation_scale:
+            self._presentation_scale = percent
+            if self._presentation:
+                self.textFactorChanged.emit()
 
     def larger_text(self) -> None:
-        self.set_text_scale(next((p for p in TEXT_SCALES if p > self._text_scale), TEXT_SCALES[-1]))
+        """The text one size larger (presentation mode's, in presentation mode)."""
+        now = self._presentation_scale if self._presentation else self._text_scale
+        self._set_current_scale(next((p for p in TEXT_SCALES if p > now), TEXT_SCALES[-1]))
 
     def smaller_text(self) -> None:
-        self.set_text_scale(next((p for p in reversed(TEXT_SCALES) if p < self._text_scale), TEXT_SCALES[0]))
+        now = self._presentation_scale if self._presentation else self._text_scale
+        self._set_current_scale(next((p for p in reversed(TEXT_SCALES) if p < now), TEXT_SCALES[0]))
+
+    def _set_current_scale(self, percent: int) -> None:
+        (self.set_presentation_scale if self._presentation else self.set_text_scale)(percent)
 
     @property
     def presentation(self) -> bool:
@@ -173,6 +208,7 @@ class SessionModel(QObject):
         if bool(on) != self._presentation:
             self._presentation = bool(on)
             self.presentationChanged.emit(self._presentation)
+            self.textFactorChanged.emit()
 
     @property
     def expanded(self) -> frozenset[int]:
@@ -195,6 +231,37 @@ class SessionModel(QObject):
 
     def set_show_all(self, on: bool) -> None:
         self.set_expanded(range(len(self.session.net.sizes)) if on else ())
+
+    # -- practice -------------------------------------------------------------------------------
+    @property
+    def practising(self) -> bool:
+        """Is practice mode on? Then the student computes the next value: nothing the views
+        show may give away a value not yet answered, and no move but practice's own goes
+        forward (Step, the list of computations, the timeline, Train)."""
+        return self._practising
+
+    def set_practising(self, on: bool) -> None:
+        if bool(on) != self._practising:
+            self._practising = bool(on)
+            self.practiceChanged.emit(self._practising)
+
+    def reveals(self, key: Key) -> bool:
+        """May the views show this value of the current iteration with its number? Outside
+        practice every value the iteration computed (the side panel's breakdowns show the
+        whole iteration); while practising only those answered (up to the cursor)."""
+        return not self._practising or self.session.is_known(key)
+
+    def _refused(self, what: str) -> bool:
+        """While practising, a move other than practice's own is refused: said, and True."""
+        if self._practising:
+            self.refused.emit(f"Practising: {what} would go past the value asked. Answer it, Reveal or Skip it, "
+                              "or leave practice (Ctrl+P).")
+        return self._practising
+
+    def moved(self) -> None:
+        """Practice moved the session's cursor (an answer, Reveal, Skip, Next iteration): the
+        views follow, as after a step."""
+        self._session_changed()
 
     # -- comparing and trajectories -----------------------------------------------------------
     @property
@@ -249,8 +316,15 @@ class SessionModel(QObject):
 
     @property
     def text_factor(self) -> float:
-        """How much larger than the desktop's every text is drawn (size chosen, presentation)."""
+        """How much larger than the desktop's every text of the window is drawn (the size
+        chosen, presentation mode)."""
         return self._text_scale / 100 * (PRESENTATION_SCALE if self._presentation else 1.0)
+
+    @property
+    def audience_factor(self) -> float:
+        """How much larger than the desktop's the text an audience reads is drawn (the diagram's
+        and the current computation's): the window's, times presentation mode's own size."""
+        return self.text_factor * (self._presentation_scale / 100 if self._presentation else 1.0)
 
     def value_ref(self, selection) -> ValueRef | None:
         """What editing a selected element changes: a parameter, the shown sample's input of an
@@ -272,6 +346,10 @@ class SessionModel(QObject):
                 self._sample = step.sample
                 self.sampleChanged.emit(step.sample)
         self.changed.emit()
+        extended = self.session.latest > self._latest
+        self._latest = self.session.latest
+        if extended:
+            self.extended.emit()
 
     # -- opening ----------------------------------------------------------------------------
     def replace(self, net: Network, source: str) -> None:
@@ -283,6 +361,7 @@ class SessionModel(QObject):
         self.cancel_job()
         self.session = session
         self.source = source
+        self._latest = session.latest  # its iterations are its own, not computed here
         selection, sample, expanded = self._selection, self._sample, self._expanded
         reference, traced = self._reference, self._traced
         self._selection, self._sample, self.sample_chosen = None, 0, False
@@ -301,14 +380,20 @@ class SessionModel(QObject):
             self.sampleChanged.emit(0)
         self._session_changed()
 
+    @property
+    def stem(self) -> str:
+        """What the names of files written from this network start with: its file's or
+        preset's name ("network" for a new one)."""
+        return Path(self.source or "network").stem
+
     def set_source(self, source: str) -> None:
         if source != self.source:
             self.source = source
             self.sourceChanged.emit(source)
 
     # -- stepping ---------------------------------------------------------------------------
-    def _move(self, action) -> None:
-        if self.busy:  # a job owns the session
+    def _move(self, action, what: str = "stepping") -> None:
+        if self.busy or self._refused(what):  # a job owns the session; practice asks the next value
             return
         try:
             action()
@@ -329,14 +414,14 @@ class SessionModel(QObject):
         self._move(self.session.finish_iteration)
 
     def go_to(self, cursor: int):
-        self._move(lambda: self.session.go_to(cursor))
+        self._move(lambda: self.session.go_to(cursor), "another computation")
 
     def go_to_iteration(self, iteration: int):
         """Be at this iteration of the timeline (clamped to it), at its start; nothing is discarded."""
         s = self.session
         iteration = min(max(int(iteration), s.first), s.latest)
         if iteration != s.iteration or s.cursor != -1:
-            self._move(lambda: s.go_to_iteration(iteration))
+            self._move(lambda: s.go_to_iteration(iteration), "another iteration")
 
     def back_to_latest(self):
         self.go_to_iteration(self.session.latest)
@@ -425,11 +510,13 @@ class SessionModel(QObject):
     def restore(self, bookmark: Bookmark) -> None:
         layout = self.session.layout
         self.session.restore(bookmark)
+        self._latest = self.session.latest  # iterations brought back, not computed
         self._changed_from(layout)
 
     def reset(self) -> None:
         layout = self.session.layout
         self.session.reset()
+        self._latest = self.session.latest
         self._changed_from(layout)
 
     # -- jobs -------------------------------------------------------------------------------
@@ -439,6 +526,8 @@ class SessionModel(QObject):
         return self.job is not None
 
     def train(self, n: int) -> None:
+        if self._refused("training"):
+            return
         self.run_job(Training(n), self.session.train(n, chunk_seconds=SLICE_SECONDS))
 
     def run_job(self, what: Training | Export, generator) -> None:

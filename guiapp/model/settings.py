@@ -81,6 +81,7 @@ def restore_window(window) -> None:
         window.restoreState(state)
     window.model.set_digits(int(s.value("view/digits", window.model.digits)))
     window.model.set_text_scale(int(s.value("view/text_scale", window.model.text_scale)))
+    window.model.set_presentation_scale(int(s.value("view/presentation_text_scale", window.model.presentation_scale)))
     window.model.set_presentation(s.value("view/presentation", False) in (True, "true"))
     window.actions["output_map"].setChecked(s.value("view/output_map", True) in (True, "true"))
 
@@ -88,10 +89,12 @@ def restore_window(window) -> None:
 def save_window(window) -> None:
     s = store()
     s.setValue("settings_version", VERSION)
-    s.setValue("window/geometry", window.saveGeometry())
-    s.setValue("window/state", window.saveState())
+    geometry, bars = window.desk_state()  # as it is out of presentation mode
+    s.setValue("window/geometry", geometry)
+    s.setValue("window/state", bars)
     s.setValue("view/digits", window.model.digits)
     s.setValue("view/text_scale", window.model.text_scale)
+    s.setValue("view/presentation_text_scale", window.model.presentation_scale)
     s.setValue("view/presentation", window.model.presentation)
     s.setValue("view/output_map", window.actions["output_map"].isChecked())
     s.sync()

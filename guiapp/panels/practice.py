@@ -3,10 +3,13 @@
 The box sits above the side panel while practice is on. Everything it says comes from
 `engine.teaching.practice` (which value is asked, the check, the hint, the mistake, the score); it holds
 the field and the buttons. A right answer, Reveal and Skip move the session's cursor, and the
-views follow through the model, as after a step; a wrong answer changes nothing.
+views follow through the model, as after a step; a wrong answer changes nothing. Another filter
+practises other values from there, the score kept; mistakes are named by what they are.
 Keyboard only: type, Enter checks; the buttons have mnemonics (Alt+H hint, Alt+V reveal, Alt+K skip).
 """
 from __future__ import annotations
+
+import os
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton,
@@ -14,6 +17,7 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QFrame, QHBoxLayout, QLab
 
 from engine.teaching import practice_report
 from engine.files.atomic import write_atomic
+from engine.teaching.mistakes import CATALOGUE
 from engine.teaching.practice import Practice
 from engine.record.quantities import PHASES
 
@@ -98,8 +102,11 @@ class PracticeBox(QFrame):
                 self.verdict.setText("Select a weight or bias in the diagram first, then choose its chain rule.")
                 return
             chosen, params = None, (selection.key,)
-        self.practice = Practice(self.model.session, phase=chosen, params=params,
-                                 digits=max(3, min(17, self.model.digits)))
+        if self.practice is not None and self.practice.session is self.model.session:
+            self.practice.choose(chosen, params)  # the score so far stays
+        else:
+            self.practice = Practice(self.model.session, phase=chosen, params=params,
+                                     digits=max(3, min(17, self.model.digits)))
         self.verdict.clear()
         self._moved()
 
@@ -107,22 +114,24 @@ class PracticeBox(QFrame):
         self.practice = None
 
     def _replaced(self) -> None:
+        """Another network (or another session of it, an undo): practice starts afresh on it."""
         if self.practice is not None:
+            self.practice = None
             self.start()
 
     def _moved(self) -> None:
         """After an answer: the views follow the session's cursor, the box the next question."""
         self._moving = True
         try:
-            self.model.go_to(self.model.session.cursor)
+            self.model.moved()
         finally:
             self._moving = False
         self.show_question()
 
     def _follow(self) -> None:
-        """The session moved or was computed again by other means (a click in the list of
-        computations, an edit, even one that leaves the cursor where it was, an undo, a jump to
-        another iteration): practice takes up from there, the last verdict and the value typed
+        """The session was computed again or moved by other means (an edit, even one that
+        leaves the cursor where it was, an undo, a reset; the model refuses the other moves
+        while practising): practice takes up from there, the last verdict and the value typed
         for it gone (they were about another question)."""
         if self.practice is None or self.model.busy or self._moving:
             return
@@ -159,9 +168,9 @@ class PracticeBox(QFrame):
     def _score_text(self) -> str:
         score = self.practice.score()
         right = sum(score.total(o) for o in ("first_try", "after_tries", "after_hint"))
-        named = ", ".join(f"{m} ×{n}" for m, n in score.mistakes.most_common())
+        named = "; ".join(f"{CATALOGUE[m].title} ({n}×)" for m, n in score.mistakes.most_common())
         return (f"{right} right ({score.total('first_try')} at the first try, {score.total('after_hint')} after a "
-                f"hint), {score.total('revealed')} revealed" + (f"; mistakes: {named}" if named else ""))
+                f"hint), {score.total('revealed')} revealed" + (f". Mistakes: {named}" if named else ""))
 
     # -- the student's actions ---------------------------------------------------------------------
     def check(self) -> None:
@@ -181,6 +190,7 @@ class PracticeBox(QFrame):
             self.verdict.setText(verdict.explanation)
         else:
             self.field.selectAll()
+            self.score.setText(self._score_text())  # the mistake named, counted
 
     def hint(self) -> None:
         if self.practice is not None and self.practice.current is not None:
@@ -210,8 +220,8 @@ class PracticeBox(QFrame):
         """The report a teacher collects: Markdown, or CSV by the file's name."""
         if self.practice is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Export practice report", settings.last_folder(),
-                                              "Markdown (*.md);;CSV (*.csv)")
+        name = os.path.join(settings.last_folder(), f"{self.model.stem}-practice-report.md")
+        path, _ = QFileDialog.getSaveFileName(self, "Export practice report", name, "Markdown (*.md);;CSV (*.csv)")
         if not path:
             return
         text = (practice_report.csv_text(self.practice) if path.lower().endswith(".csv")

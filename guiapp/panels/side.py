@@ -2,7 +2,9 @@
 breakdown of whatever is selected, and the list of the iteration's computations.
 
 The list's current row is the session's cursor: moving it (a click, the arrow keys) moves the
-cursor, and every move of the cursor moves it. While a job runs the list is disabled.
+cursor, and every move of the cursor moves it. While a job runs the list is disabled; while
+practising the model refuses the move and the row goes back. Practising, a breakdown writes a
+value not yet answered in symbols alone (`SessionModel.reveals`).
 
 Formulas break only between terms: each symbol or number is held together by word joiners
 and the spaces inside a term are non-breaking, so a line may end after " = " or before " + ",
@@ -202,8 +204,9 @@ class SidePanel(QWidget):
         model.sampleChanged.connect(self.refresh)
         model.digitsChanged.connect(self._digits_changed)
         model.selectionChanged.connect(self._show_selection)
+        model.practiceChanged.connect(self.refresh)  # numbers hidden or shown again
         model.busyChanged.connect(lambda busy: self.steps.setEnabled(not busy))
-        model.textScaleChanged.connect(self._apply_text_size)
+        model.textFactorChanged.connect(self._apply_text_size)
         model.presentationChanged.connect(self._presentation_changed)
         self._apply_text_size()
         self._presentation_changed(model.presentation)
@@ -211,7 +214,7 @@ class SidePanel(QWidget):
     # -- text size, presentation, palette -----------------------------------------------------
     def _apply_text_size(self, *_) -> None:
         font = QFont("DejaVu Sans")
-        font.setPointSizeF(QApplication.font().pointSizeF() * self.model.text_factor * PANEL_TEXT)
+        font.setPointSizeF(QApplication.font().pointSizeF() * self.model.audience_factor * PANEL_TEXT)
         for browser in (self.now, self.selected):
             browser.setFont(font)
         self.refresh()
@@ -221,7 +224,6 @@ class SidePanel(QWidget):
         self.splitter.setOrientation(Qt.Orientation.Horizontal if on else Qt.Orientation.Vertical)
         self.bottom.setVisible(not on)
         self.digits.setVisible(not on)
-        self._apply_text_size()
 
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
@@ -343,9 +345,10 @@ class SidePanel(QWidget):
         if step is None:
             return []
         param = parameter_of(session.net.sizes, step)
+        reveals = self.model.reveals
         if param is not None and step.phase == "backward":
-            return chainrule.gradient(session.net, session.record, param, step.sample).lines(fmt)
-        return [(0, session.describe(step).text(fmt))]
+            return chainrule.gradient(session.net, session.record, param, step.sample).lines(fmt, shown=reveals)
+        return [(0, session.describe(step).text(fmt, reveals(step)))]
 
     def current_text(self) -> str:
         """What Copy computation puts on the clipboard: the lines, indented with spaces."""
@@ -382,12 +385,16 @@ class SidePanel(QWidget):
         sel = self.model.selection
         scrolled = self.selected.verticalScrollBar().value() if sel == self._shown_selection else 0
         self._shown_selection = sel
+        reveals = self.model.reveals  # practising: the numbers of the values answered only
+        answered = " (numbers once answered)" if self.model.practising else ""
         if isinstance(sel, ValueRef) and sel.kind == "param":
             p = session.parameter(sel.key)
-            self.selected_title.setText(f"<b>Selected: {sel.key}</b> — chain rule in iteration {session.iteration:,}")
+            self.selected_title.setText(f"<b>Selected: {sel.key}</b> — chain rule in iteration "
+                                        f"{session.iteration:,}{answered}")
             node = chainrule.gradient(session.net, session.record, p)
             update = Key(p.kind, p.layer, p.unit, p.source)
-            text = lines_html(node.lines(fmt)) + lines_html([(0, session.describe(update).text(fmt))])
+            text = lines_html(node.lines(fmt, shown=reveals)) + \
+                lines_html([(0, session.describe(update).text(fmt, reveals(update)))])
             self.selected.setHtml(text + self._fused_note(p.layer))
         elif isinstance(sel, UnitRef):
             layer, unit = sel.layer, sel.unit
@@ -395,7 +402,7 @@ class SidePanel(QWidget):
             sample = ""
             if session.layout.batch > 1:
                 sample = f", sample {int(session.record.samples[self.model.sample]) + 1}"
-            self.selected_title.setText(f"<b>Selected: {name}</b> — iteration {session.iteration:,}{sample}")
+            self.selected_title.setText(f"<b>Selected: {name}</b> — iteration {session.iteration:,}{sample}{answered}")
             self.selected.setHtml(lines_html([(0, t) for t in self.unit_lines(layer, unit)]))
         elif isinstance(sel, BiasUnitRef):
             self.selected_title.setText(f"<b>Selected: bias unit b{sel.layer}</b> — iteration {session.iteration:,}")
@@ -422,4 +429,4 @@ class SidePanel(QWidget):
     def unit_lines(self, layer: int, unit: int) -> list[str]:
         session, fmt = self.model.session, self.model.fmt
         s = min(self.model.sample, session.layout.batch - 1)
-        return [session.describe(key).text(fmt) for key in session.unit_keys(layer, unit, s)]
+        return [session.describe(key).text(fmt, self.model.reveals(key)) for key in session.unit_keys(layer, unit, s)]

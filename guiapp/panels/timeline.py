@@ -1,7 +1,8 @@
 """The timeline bar: which of the iterations trained the window is at, and the way to any other.
 
 Type an iteration and press Enter, or drag the slider: the window goes there (at its start)
-and the stepper steps through it as through the latest. The label says how many iterations
+and the stepper steps through it as through the latest (not while practising: the box and the
+slider are off). The label says how many iterations
 there are, whether the window shows a past one, and the iteration values are compared with
 (Δ); Back to latest and Compare stand beside it as actions of the window. It follows the
 model and writes the user's choice to it.
@@ -48,6 +49,8 @@ class TimelineBar(QWidget):
         model.networkReplaced.connect(self.follow)
         model.referenceChanged.connect(self.follow)
         model.busyChanged.connect(self.follow)
+        model.practiceChanged.connect(self.follow)
+        model.refused.connect(self.follow)  # back to where the session stays
         self.follow()
 
     def follow(self, *_) -> None:
@@ -58,7 +61,7 @@ class TimelineBar(QWidget):
             widget.blockSignals(True)
             widget.setRange(first, latest)
             widget.setValue(at)
-            widget.setEnabled(not m.busy and latest > first)
+            widget.setEnabled(not m.busy and not m.practising and latest > first)  # practice: the value asked stays
             widget.blockSignals(False)
         self.slider.setPageStep(max(1, (latest - first) // 20))
         reference = m.reference

@@ -1,8 +1,10 @@
 """The loss curve: the batch loss of every iteration, live while training (pyqtgraph).
 
 The read-out above it shows the iteration under the mouse while the mouse is over the plot,
-and the current iteration otherwise. A click goes to the iteration under the mouse; the
-iteration values are compared with (Δ), if any, is marked by a dashed line."""
+and the current iteration otherwise; the current iteration's loss is marked (the dot, the
+read-out) once the stepper has computed it. A click goes to the iteration under the mouse
+(refused while practising); the iteration values are compared with (Δ), if any, is marked by
+a dashed line."""
 from __future__ import annotations
 
 import math
@@ -90,12 +92,13 @@ class LossPlot(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
         layout.addWidget(self.plot)
-        model.textScaleChanged.connect(self._restyle)
+        model.textFactorChanged.connect(self._restyle)
         self._restyle()
         model.changed.connect(self.refresh)
         model.networkReplaced.connect(self._network_replaced)
         model.digitsChanged.connect(self._update_readout)
         model.referenceChanged.connect(self._reference_changed)
+        model.practiceChanged.connect(self._update_readout)
         self.refresh()
 
     def _restyle(self, *_) -> None:
@@ -149,8 +152,12 @@ class LossPlot(QWidget):
             finite = bool(np.isfinite(losses).all()) if log else math.isfinite(losses[-1]) if n else True
             self.curve.setData(self._x[:n], losses, connect="all" if finite else "finite", skipFiniteCheck=finite)
             self._shown = shown
-        y0 = float(losses[0]) if n == 1 else math.nan
-        if n == 1 and math.isfinite(y0) and (y0 > 0 or not log):  # one point: show it above a zero baseline
+        y0 = self._current_loss() if n == 1 else math.nan  # one point: the current iteration's
+        if n == 1 and y0 is None:  # not computed yet: a range of its own would tell its size
+            self.plot.setYRange(-1, 0) if log else self.plot.setYRange(0, 1)
+            self.plot.setXRange(0, 10)
+            self._single = True
+        elif n == 1 and math.isfinite(y0) and (y0 > 0 or not log):  # one point: show it above a zero baseline
             if log:
                 self.plot.setYRange(np.log10(y0) - 1, np.log10(y0) + 1)
             else:
@@ -162,12 +169,17 @@ class LossPlot(QWidget):
             self._single = False
         current = self.model.session.iteration
         self.marker.setValue(current)
-        if 0 < current <= n:
-            y = float(history.values[current - 1])
-            if self.log_scale.isChecked():
-                y = float(np.log10(y)) if y > 0 else np.nan
-            self.dot.setData([current], [y]) if np.isfinite(y) else self.dot.setData([], [])
+        y = self._current_loss()  # marked once the stepper has computed it
+        if y is not None and self.log_scale.isChecked():
+            y = float(np.log10(y)) if y > 0 else np.nan
+        self.dot.setData([current], [y]) if y is not None and np.isfinite(y) else self.dot.setData([], [])
         self._update_readout()
+
+    def _current_loss(self) -> float | None:
+        """The current iteration's loss once the stepper has computed it (the cursor passed the
+        loss phase), else None: the status bar and the diagram show it then too."""
+        session = self.model.session
+        return session.value("batch_loss", session.net.depth)
 
     def _mouse_moved(self, pos) -> None:
         n = len(self.model.session.history)
@@ -202,14 +214,19 @@ class LossPlot(QWidget):
         history = session.history
         if self._hover is not None and self._hover <= len(history):
             it = self._hover
-            loss = float(history.values[it - 1])
-            self.readout.setText(f"iteration {it:,}: loss {fmt(loss)} (click to go there)")
+            loss = float(history.values[it - 1]) if it != session.iteration else self._current_loss()
+            if loss is None:
+                self.readout.setText(f"iteration {it:,} (current): loss not computed yet")
+                self.hover_dot.setData([], [])
+                return
+            click = "" if self.model.practising else " (click to go there)"  # practice keeps the iteration
+            self.readout.setText(f"iteration {it:,}: loss {fmt(loss)}{click}")
             y = loss if not self.log_scale.isChecked() else (math.log10(loss) if loss > 0 else math.nan)
             self.hover_dot.setData([it], [y]) if math.isfinite(y) else self.hover_dot.setData([], [])
             return
         self.hover_dot.setData([], [])
         if len(history):
-            loss = session.value("batch_loss", session.net.depth)  # None until the forward pass computed it
+            loss = self._current_loss()  # None until the forward pass computed it
             shown = "not computed yet" if loss is None else fmt(loss)
             latest = session.latest
             where = "current" if session.iteration == latest else f"current, of {latest:,}"

@@ -5,7 +5,8 @@ curve, the samples as points at their target), live while training and stepping 
 Every value is the engine's (`engine.network.outputmap`: its forward pass on a grid, the extent, the
 colour scale), with the parameters the current iteration starts from: stepping through an
 iteration leaves the map as it is; it changes when the iteration moves on or a parameter is
-edited. The unit shown is the output unit selected in the diagram, or else the one chosen
+edited. Hovering reads the output at the point under the mouse (practising, once the unit's
+outputs of the iteration are answered). The unit shown is the output unit selected in the diagram, or else the one chosen
 beside the title (the first by default). The map follows the model's signals (at the rate the
 model refreshes the views while training) and does nothing while it is hidden. For another
 number of inputs it says why it is empty.
@@ -105,11 +106,12 @@ class OutputMap(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.stack)
 
-        model.textScaleChanged.connect(self._restyle)
+        model.textFactorChanged.connect(self._restyle)
         model.changed.connect(self.refresh)
         model.networkReplaced.connect(self._network_replaced)
         model.selectionChanged.connect(self.refresh)
         model.digitsChanged.connect(self._update_readout)
+        model.practiceChanged.connect(self._update_readout)
         self._restyle()
         self._network_replaced()
 
@@ -297,13 +299,23 @@ class OutputMap(QWidget):
             what = f"P(class {unit + 1})" if net.activations[-1] == "softmax" else name
             self.readout.set_text(f"{what} as iteration {session.iteration:,} starts")
             return
-        value = float(outputmap.outputs(session.plan, session.params, unit, np.array([self._hover]))[0])
         steps = [(hi - lo) / self._resolution for lo, hi in self._extent]
         where = ", ".join(f"{net.unit_name(0, k)} {coordinate(v, s)[1]}" for k, (v, s) in
                           enumerate(zip(self._hover, steps)))
+        if not self._answered(unit):  # at a sample's inputs it would be a value practice asks
+            self.readout.set_text(f"{where}: {name} once answered", Elide.ElideLeft)
+            self.hover_dot.setData([], [])
+            return
+        value = float(outputmap.outputs(session.plan, session.params, unit, np.array([self._hover]))[0])
         self.readout.set_text(f"{where}: {name} {self.model.fmt(value)}", Elide.ElideLeft)
         y = self._hover[1] if self._dims == 2 else value
         self.hover_dot.setData([self._hover[0]], [y]) if math.isfinite(y) else self.hover_dot.setData([], [])
+
+    def _answered(self, unit: int) -> bool:
+        """May the read-out give the output's number? Outside practice, always; practising,
+        once the output unit's out of every sample of the iteration is answered."""
+        session, depth = self.model.session, self.model.session.net.depth
+        return all(self.model.reveals(Key("out", depth, unit, sample=k)) for k in range(session.layout.batch))
 
     # -- what the tests read -------------------------------------------------------------------
     def shown_image(self) -> np.ndarray | None:

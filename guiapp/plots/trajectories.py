@@ -3,7 +3,8 @@
 A pyqtgraph plot under the loss curve, on the same iteration axis (panning or zooming one
 moves the other), one curve per parameter the model traces (Show trajectory of selected adds
 the selected weight or bias, or a unit's weights and bias); the current iteration is marked
-and hovering reads every traced parameter's numbers at the iteration under the mouse. The
+and hovering reads every traced parameter's numbers at the iteration under the mouse (practising,
+the current iteration's gradient and velocity once answered). The
 numbers are the engine's (`engine.session.trajectory`): every iteration while they fit in its
 budget, one in 2, 4, ... beyond, which the plot says.
 """
@@ -15,6 +16,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from engine.record.quantities import Key
 from engine.session.trajectory import QUANTITIES
 
 from guiapp import colours
@@ -74,8 +76,9 @@ class TrajectoryPlot(QWidget):
         model.changed.connect(self.refresh)
         model.networkReplaced.connect(self._network_replaced)
         model.digitsChanged.connect(lambda _: self._update_readout())
-        model.textScaleChanged.connect(self._restyle)
+        model.textFactorChanged.connect(self._restyle)
         model.selectionChanged.connect(self._selection_changed)
+        model.practiceChanged.connect(lambda _: self._update_readout())
         self._network_replaced()
         self._restyle()
 
@@ -192,13 +195,21 @@ class TrajectoryPlot(QWidget):
         iteration = int(paths.first + j * paths.stride)
         wanted = self.model.session.iteration if self._hover is None else self._hover
         index = self.index()
+        session = self.model.session
+        params = {p.name: p for p in session.net.parameters()}
+        current = iteration == session.iteration  # practising: its gradient and velocity once answered
         parts = []
         for name in self.curves:
+            p = params[name]
             numbers = [f"{name} {fmt(paths.column('value', index[name])[j])}"]
-            gradient = paths.column("gradient", index[name])[j]
-            numbers.append(f"∂E/∂{name} " + ("not computed (frozen)" if gradient != gradient else fmt(gradient)))
+            if current and not self.model.reveals(Key("grad_" + p.kind, p.layer, p.unit, p.source)):
+                numbers.append(f"∂E/∂{name} once answered")
+            else:
+                gradient = paths.column("gradient", index[name])[j]
+                numbers.append(f"∂E/∂{name} " + ("not computed (frozen)" if gradient != gradient else fmt(gradient)))
             if paths.momentum:
-                numbers.append(f"v {fmt(paths.column('velocity', index[name])[j])}")
+                updated = not current or self.model.reveals(Key(p.kind, p.layer, p.unit, p.source))
+                numbers.append(f"v {fmt(paths.column('velocity', index[name])[j])}" if updated else "v once answered")
             parts.append(", ".join(numbers))
         where = " (nearest kept)" if iteration != wanted else " (current)" if self._hover is None else ""
         self.readout.set_text(f"iteration {iteration:,}{where}: " + "; ".join(parts), Qt.TextElideMode.ElideRight)
