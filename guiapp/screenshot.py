@@ -22,6 +22,9 @@ import argparse
 import os
 import sys
 
+from engine.cli.loader import WHOLE
+from engine.network.numbers import whole_number
+
 
 def render(out: str, network: str = "mazur", steps: int | None = None, width: int = 1400, height: int = 860,
            select: str | None = "w1", dark: bool = False, presentation: bool = False,
@@ -49,6 +52,7 @@ def render(out: str, network: str = "mazur", steps: int | None = None, width: in
     if dark:
         app.setPalette(colours.dark_palette())
     window = MainWindow(presets.open_network(network), network)
+    window.make_plots()  # laid out with the window, as the user sees them after its first paint
     if text_scale is not None:
         window.model.set_text_scale(text_scale)
     window.resize(width, height)  # (a resize would take a window out of full screen)
@@ -160,7 +164,7 @@ DIALOGS = {"samples": _samples, "structure": _structure, "generate": _generate, 
 
 def _size(text: str) -> tuple[int, int]:
     try:
-        width, height = (int(v) for v in text.lower().split("x"))
+        width, height = (whole_number(v) for v in text.lower().split("x"))
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT such as 1024x700, found {text!r}") from None
     return width, height
@@ -171,19 +175,19 @@ def _parser() -> argparse.ArgumentParser:
                                      description="Render the window to a PNG without a screen.")
     parser.add_argument("out", help="the PNG to write")
     parser.add_argument("network", nargs="?", default="mazur", help="a preset name or a network file (default: mazur)")
-    parser.add_argument("steps", nargs="?", type=int, default=None,
+    parser.add_argument("steps", nargs="?", type=WHOLE, default=None,
                         help="computations to step through (default: to mid-way through the backward pass)")
     parser.add_argument("--size", type=_size, default=(1400, 860), help="window size, e.g. 1024x700 (default 1400x860)")
     parser.add_argument("--dark", action="store_true", help="a dark palette, as a desktop's dark theme")
     parser.add_argument("--presentation", action="store_true", help="presentation mode (F5)")
-    parser.add_argument("--text-scale", type=int, default=None, help="text size in %% of the desktop's")
+    parser.add_argument("--text-scale", type=WHOLE, default=None, help="text size in %% of the desktop's")
     parser.add_argument("--practice", metavar="LABEL=VALUE", default=None,
                         help="practice mode, skipped to LABEL, VALUE typed and checked")
     parser.add_argument("--dialog", choices=sorted(DIALOGS), default=None, help="render this window instead")
-    parser.add_argument("--train", type=int, default=0, help="iterations to train first (default 0)")
+    parser.add_argument("--train", type=WHOLE, default=0, help="iterations to train first (default 0)")
     parser.add_argument("--select", default="w1", help="the weight or bias to select (default w1; '' for none)")
-    parser.add_argument("--compare", type=int, default=None, help="compare with this iteration (Δ), after --train")
-    parser.add_argument("--go-to", type=int, default=None, help="go to this iteration, after --train")
+    parser.add_argument("--compare", type=WHOLE, default=None, help="compare with this iteration (Δ), after --train")
+    parser.add_argument("--go-to", type=WHOLE, default=None, help="go to this iteration, after --train")
     parser.add_argument("--trajectories", default="", help="parameters whose trajectories to show: w5,w6")
     return parser
 

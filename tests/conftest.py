@@ -123,7 +123,7 @@ def no_leftovers(monkeypatch):
     QThread running or a Python thread alive once its windows are closed: it would fire or run
     in the tests after it. Set up before qtbot, so checked after pytest-qt closed the test's
     widgets; each leftover is stopped and named with where it was started."""
-    from PySide6.QtCore import QCoreApplication, QEvent, QThread, QTimer
+    from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, QTimer
 
     threads = set(threading.enumerate())
     timers: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
@@ -138,7 +138,8 @@ def no_leftovers(monkeypatch):
     def single_shot_tracked(msec, *rest):
         if len(rest) != 1 or not callable(rest[0]):  # a receiver, a slot name or a timer type
             return single_shot(msec, *rest)
-        timer = QTimer()
+        owner = getattr(rest[0], "__self__", None)  # a method of a QObject: gone with it, as in Qt
+        timer = QTimer(owner if isinstance(owner, QObject) else None)
         timer.setSingleShot(True)
         timer.timeout.connect(rest[0])
         single_shots.append((timer, _started_at()))

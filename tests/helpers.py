@@ -102,10 +102,14 @@ class Limited:
 # memory to a file: a process forked straight from the test run would count the test run's own
 # memory (the kernel carries the peak across fork and exec).
 _LAUNCHER = """
-import os, sys
-report, argv = sys.argv[1], sys.argv[2:]
+import os, resource, sys
+report, cap, argv = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 pid = os.fork()
 if pid == 0:
+    if cap:
+        resource.setrlimit(resource.RLIMIT_AS, (cap * 1024 * 1024, cap * 1024 * 1024))
+        for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[name] = "1"
     os.execv(sys.executable, [sys.executable, *argv])
 _, status, usage = os.wait4(pid, 0)
 with open(report, "w") as f:
@@ -114,9 +118,12 @@ sys.exit(os.waitstatus_to_exitcode(status) % 256)
 """
 
 
-def run_limited(args: list, seconds: float = 30.0, cwd=ROOT, module: str = "engine") -> Limited:
+def run_limited(args: list, seconds: float = 30.0, cwd=ROOT, module: str = "engine",
+                memory_mb: int | None = None) -> Limited:
     """`python -m MODULE ARGS` in a child process, killed after `seconds`, with its own peak
-    resident memory."""
+    resident memory; with `memory_mb`, its address space is capped at that (RLIMIT_AS): an
+    allocation beyond it fails with MemoryError (the child then uses one BLAS thread, whose
+    buffers would otherwise take address space in proportion to the machine's cores)."""
     import tempfile
     import threading
     import time
@@ -127,7 +134,8 @@ def run_limited(args: list, seconds: float = 30.0, cwd=ROOT, module: str = "engi
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
             tempfile.NamedTemporaryFile(suffix=".maxrss") as report:
         started = time.perf_counter()
-        child = subprocess.Popen([sys.executable, "-c", _LAUNCHER, report.name, "-m", module, *map(str, args)],
+        child = subprocess.Popen([sys.executable, "-c", _LAUNCHER, report.name, str(memory_mb or 0), "-m", module,
+                                  *map(str, args)],
                                  cwd=cwd, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
                                  start_new_session=True)
         timer = threading.Timer(seconds, lambda: os.killpg(child.pid, 9))

@@ -145,7 +145,7 @@ def test_the_file_opens_in_the_window(tmp_path, make_window):
     (["--layers", "256,256,256", "--activations", "tanh,tanh", "--loss", "mse"],
      ["new: --layers: 131,584 weights and biases; at most 60,000"]),
     (XOR + ["--learning-rate", "0"], ["new: --learning-rate: must be positive, found 0.0"]),
-    (XOR + ["--learning-rate", "nan"], ["new: --learning-rate: must be a finite number, found nan"]),
+    (XOR + ["--learning-rate", "nan"], ["argument --learning-rate: “nan” is not a number"]),
     (XOR + ["--momentum", "1"], ["new: --momentum: must be in [0, 1), found 1.0"]),
     (XOR + ["--batch-size", "0"], ["new: --batch-size: expected a whole number ≥ 1, found 0"]),
     (XOR + ["--seed", "-1"], ["new: --seed: expected a whole number ≥ 0, found -1"]),
@@ -156,7 +156,7 @@ def test_the_file_opens_in_the_window(tmp_path, make_window):
     (XOR + ["--dataset", "xor", "--csv", "x.csv"], ["not allowed with argument --dataset"]),
     (XOR + ["--dataset", "moons"], ["invalid choice: 'moons'"]),
     (["--layers", "2,x,1", "--activations", "tanh,sigmoid", "--loss", "bce"],
-     ["--layers", "expected a comma-separated list, found '2,x,1'"]),
+     ["--layers", "expected a comma-separated list of whole numbers: “x” is not a whole number"]),
     (["--activations", "tanh,sigmoid", "--loss", "bce"], ["the following arguments are required: --layers"]),
 ])
 def test_refusals_are_one_line_quick_and_write_nothing(tmp_path, args, words):

@@ -373,7 +373,7 @@ def test_the_command_refuses_bad_options_in_one_line(tmp_path):
             "from 1 to 50,000,000", "found 0")
     refused(run_limited(["export", "mazur", "--format", "numpy", "-n", "-3", "-o", out]), "--iterations")
     refused(run_limited(["export", "mazur", "--format", "numpy", "-n", "ten", "-o", out]), "--iterations",
-            "invalid int value")
+            "“ten” is not a whole number")
     refused(run_limited(["export", "mazur", "--format", "numpy"]), "--out")
     refused(run_limited(["export", "nosuch", "--format", "numpy", "-o", out]), "nosuch", "not a preset")
     assert not out.exists()

@@ -40,7 +40,7 @@ def test_a_long_run_writes_a_few_iterations_in_bounded_memory(tmp_path):
     (["-n", "10", "--trace-iterations", "1"], ["goes with --trace"]),
     (["-n", "10", "--trace", "T", "--trace-iterations", "0,3"], ["iterations run from 1 to 10"]),
     (["-n", "10", "--trace", "T", "--trace-iterations", "5-3"], ["first to last"]),
-    (["-n", "10", "--trace", "T", "--trace-iterations", "1,x"], ["such as 1,37,9999-10000", "'x'"]),
+    (["-n", "10", "--trace", "T", "--trace-iterations", "1,x"], ["such as 1,37,9999-10000", "“x”"]),
     (["-n", "10", "--trace", "T", "--trace-iterations", "11"], ["from 1 to 10"]),
 ])
 def test_bad_lists_are_refused(tmp_path, args, words):

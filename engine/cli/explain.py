@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 
-from engine.cli.loader import load_network
+from engine.cli.loader import WHOLE, load_network
 from engine.teaching import explain
 from engine.files.atomic import Outputs
 from engine.files.netfile import NetworkFileError
@@ -28,11 +28,11 @@ from engine.cli.terminal import EXIT_DIVERGED, say
 def add_parser(sub) -> None:
     p = sub.add_parser("explain", help="write the worked example of an iteration (Markdown, HTML or PDF)")
     p.add_argument("network", help="a network file (JSON) or a preset name")
-    p.add_argument("--iteration", "-k", type=int, default=None, metavar="K",
+    p.add_argument("--iteration", "-k", type=WHOLE, default=None, metavar="K",
                    help="the iteration to write out (default: the first the network has not trained)")
     p.add_argument("--format", choices=list(explain.FORMATS), default=None,
                    help="md, html or pdf (default: from the suffix of -o)")
-    p.add_argument("--digits", type=int, default=9, metavar="D",
+    p.add_argument("--digits", type=WHOLE, default=9, metavar="D",
                    help=f"significant digits of every number, {explain.DIGITS[0]} to {explain.DIGITS[1]} (default 9)")
     p.add_argument("--output", "-o", required=True, metavar="FILE", help="the document to write")
 

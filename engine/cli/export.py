@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 
+from engine.cli.loader import WHOLE
 from engine.files.atomic import Outputs
 from engine.network.limits import MAX_ITERATIONS
 from engine.files.netfile import NetworkFileError
@@ -23,7 +24,7 @@ def add_parser(sub) -> None:
                                            "prints its loss history")
     export.add_argument("network", help="a network file (JSON) or a preset name (see: presets)")
     export.add_argument("--format", "-f", required=True, choices=list(FORMATS), help=" or ".join(FORMATS))
-    export.add_argument("--iterations", "-n", type=int, default=DEFAULT_ITERATIONS, metavar="N",
+    export.add_argument("--iterations", "-n", type=WHOLE, default=DEFAULT_ITERATIONS, metavar="N",
                         help=f"iterations the script trains unless its command line says otherwise "
                              f"(default {DEFAULT_ITERATIONS})")
     export.add_argument("--out", "-o", required=True, metavar="FILE", help="the script to write (.py)")

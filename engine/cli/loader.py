@@ -1,7 +1,9 @@
-"""What every command shares: the network it reads (a file or a preset), its output paths checked
-before any work, and a progress line on a terminal."""
+"""What every command shares: the network it reads (a file or a preset), the numbers its options
+take (read by engine.network.numbers, bounded), its output paths checked before any work, and a
+progress line on a terminal."""
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import time
@@ -11,6 +13,36 @@ from engine.files import presets
 from engine.files.atomic import output_path
 from engine.files.netfile import NetworkFileError, load
 from engine.network.network import Network
+from engine.network.numbers import parse_number, whole_number
+
+
+def _option(parse, name: str):
+    """An argparse type that reads an option's text with `parse`: a refusal is its one line."""
+    def read(text: str):
+        try:
+            return parse(text)
+        except ValueError as e:
+            raise argparse.ArgumentTypeError(str(e)) from None
+    read.__name__ = name
+    return read
+
+
+WHOLE = _option(whole_number, "whole number")  # an option's count, size or seed: 12, -3
+NUMBER = _option(parse_number, "number")  # an option's value: 0.5, 1e-3, 1/2, 0,5
+
+
+def listed(parse, name: str):
+    """An argparse type for a comma-separated list read item by item with `parse`: 2,4,1."""
+    def read(text: str) -> list:
+        items = []
+        for item in text.split(","):
+            try:
+                items.append(parse(item.strip()))
+            except ValueError as e:
+                raise argparse.ArgumentTypeError(f"expected a comma-separated list of {name}s: {e}") from None
+        return items
+    read.__name__ = f"list of {name}s"
+    return read
 
 
 def load_network(spec: str, update_order: str | None = None) -> Network:
@@ -20,22 +52,22 @@ def load_network(spec: str, update_order: str | None = None) -> Network:
     return net
 
 
-def output_paths(args, network: str, reading: str = "being trained") -> dict[str, Path]:
-    """Where each output goes, checked before any work: a regular file (a symbolic link is
-    written through) in a writable folder, each output its own file, none the network read
-    (the network file `reading`, as the refusal says)."""
+def output_paths(args, reads: dict[str, str]) -> dict[str, Path]:
+    """Where each output goes, checked before any work (engine.files.atomic.output_path): a
+    regular file (a symbolic link is written through) in a writable folder, each output its
+    own file, none of the files the command reads (`reads`: path -> what it is, as the refusal
+    says: "the network file being trained")."""
     paths: dict[str, Path] = {}
     owners: dict[str, str] = {}
-    source = os.path.realpath(network) if os.path.exists(network) else None
     for option in ("trace", "history", "trajectories", "out", "output"):
         given = getattr(args, option, None)
-        if not given:
+        if given is None:
             continue
         flag = f"--{option}"
         try:
-            path = output_path(given)
+            path = output_path(given, reads)
         except ValueError as e:
-            raise NetworkFileError(given, flag, str(e)) from None
+            raise NetworkFileError(given or '""', flag, str(e)) from None
         folder = os.path.dirname(os.path.abspath(path))
         if not os.path.isdir(folder):
             raise NetworkFileError(given, flag, f"the folder {folder} does not exist")
@@ -44,8 +76,6 @@ def output_paths(args, network: str, reading: str = "being trained") -> dict[str
         real = os.path.realpath(path)
         if real in owners:
             raise NetworkFileError(given, flag, f"is also the file of {owners[real]}; give each output its own file")
-        if real == source:
-            raise NetworkFileError(given, flag, f"is the network file {reading}; give another path")
         owners[real] = flag
         paths[flag] = path
     return paths

@@ -13,8 +13,7 @@ and biases drawn from the seed, the samples, and a description of where they cam
 """
 from __future__ import annotations
 
-import argparse
-
+from engine.cli.loader import WHOLE, NUMBER, listed
 from engine.files.atomic import Outputs
 from engine.cli.terminal import say
 from engine.files import csvdata, datasets
@@ -23,6 +22,7 @@ from engine.files.datasets import DATASETS
 from engine.files.design import Design, build, default_samples, problems
 from engine.files.netfile import NetworkFileError, dumps
 from engine.network.network import UPDATE_ORDERS
+from engine.network.numbers import whole_number
 from engine.network.targets import Data, OutputsMismatch
 
 DEFAULT_SAMPLES = 200  # of --dataset
@@ -33,26 +33,17 @@ OPTIONS = {"sizes": "--layers", "activations": "--activations", "loss": "--loss"
            "train_biases": "--frozen-biases"}
 
 
-def _list(kind):
-    def parse(text: str) -> list:
-        try:
-            return [kind(v.strip()) for v in text.split(",")]
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a comma-separated list, found {text!r}") from None
-    return parse
-
-
 def add_parser(sub) -> None:
     new = sub.add_parser("new", help="write a network file of your own design (as Network ▸ New network does)")
-    new.add_argument("--layers", type=_list(int), required=True, metavar="N,N,...",
+    new.add_argument("--layers", type=listed(whole_number, "whole number"), required=True, metavar="N,N,...",
                      help="units per layer, inputs first: 2,4,1")
-    new.add_argument("--activations", type=_list(str), required=True, metavar="NAME,...",
+    new.add_argument("--activations", type=listed(str, "name"), required=True, metavar="NAME,...",
                      help="one per layer after the inputs: tanh,sigmoid")
     new.add_argument("--loss", required=True, help="half_sse, mse, bce or cross_entropy")
-    new.add_argument("--learning-rate", type=float, default=0.5, metavar="LR", help="default 0.5")
-    new.add_argument("--momentum", type=float, default=0.0, metavar="M", help="default 0")
-    new.add_argument("--batch-size", type=int, default=None, metavar="B", help="default: every sample in each update")
-    new.add_argument("--seed", type=int, default=0, metavar="S",
+    new.add_argument("--learning-rate", type=NUMBER, default=0.5, metavar="LR", help="default 0.5")
+    new.add_argument("--momentum", type=NUMBER, default=0.0, metavar="M", help="default 0")
+    new.add_argument("--batch-size", type=WHOLE, default=None, metavar="B", help="default: every sample in each update")
+    new.add_argument("--seed", type=WHOLE, default=0, metavar="S",
                      help="of the random start values and of --dataset (default 0)")
     new.add_argument("--frozen-biases", action="store_true", help="biases are not trained")
     new.add_argument("--update-order", choices=UPDATE_ORDERS, default="simultaneous")
@@ -60,8 +51,8 @@ def add_parser(sub) -> None:
     data = new.add_mutually_exclusive_group()
     data.add_argument("--dataset", choices=list(DATASETS), help="a generated data set (see docs/commands.md)")
     data.add_argument("--csv", metavar="FILE", help="samples from a CSV file (with --inputs and --targets)")
-    new.add_argument("--samples", type=int, metavar="N", help=f"samples of --dataset (default {DEFAULT_SAMPLES})")
-    new.add_argument("--noise", type=float, metavar="X", help="noise of --dataset (default 0)")
+    new.add_argument("--samples", type=WHOLE, metavar="N", help=f"samples of --dataset (default {DEFAULT_SAMPLES})")
+    new.add_argument("--noise", type=NUMBER, metavar="X", help="noise of --dataset (default 0)")
     new.add_argument("--inputs", metavar="COLUMNS", help="input columns of --csv: names or numbers, 1-4 ranges")
     new.add_argument("--targets", metavar="COLUMNS", help="target columns of --csv (one column of classes: one-hot)")
     new.add_argument("--scale", choices=SCALES, help="scaling of the --csv inputs (default none)")

@@ -22,14 +22,16 @@ import json
 import sys
 
 from engine.teaching.mistakes import CATALOGUE, MIN_DIGITS
-from engine.files.netfile import NetworkFileError
+from engine.files.netfile import NetworkFileError, printable
 from engine.teaching.practice import DEFAULT_DIGITS, MAX_DIGITS, OUTCOMES, Practice, Verdict
 from engine.teaching.practice_report import HEADINGS
 from engine.record.quantities import PHASES
 from engine.session.session import Session
+from engine.cli.loader import WHOLE
 from engine.cli.terminal import say
 
 HINT, SKIP = ("?", "hint"), ("skip",)
+MAX_LINE = 4096  # characters of a line read: no answer is longer (engine.network.numbers.MAX_CHARACTERS)
 
 
 def add_parser(sub) -> None:
@@ -38,7 +40,7 @@ def add_parser(sub) -> None:
     practice.add_argument("--phase", choices=PHASES, help="practise one phase only (the rest advances by itself)")
     practice.add_argument("--chain", metavar="PARAMS", help="practise the chain rule of these parameters: w5,b_h1")
     practice.add_argument("--json", action="store_true", help="one JSON object per line, for programs")
-    practice.add_argument("--digits", type=int, default=DEFAULT_DIGITS, metavar="N",
+    practice.add_argument("--digits", type=WHOLE, default=DEFAULT_DIGITS, metavar="N",
                           help=f"check values to at most N significant digits ({MIN_DIGITS} to {MAX_DIGITS}, default {DEFAULT_DIGITS})")
 
 
@@ -66,9 +68,14 @@ def cmd_practice(args, load) -> int:
     talk.start(args.network, practice)
     while practice.current is not None:
         talk.ask(practice.current)
-        line = read.readline()
+        line = read.readline(MAX_LINE + 1)
         if not line:
             break
+        if len(line) > MAX_LINE and not line.endswith("\n"):
+            while (rest := read.readline(MAX_LINE)) and not rest.endswith("\n"):
+                pass  # the rest of a line too long to be an answer, read and dropped
+            talk.error(f"a line of more than {MAX_LINE:,} characters")
+            continue
         answer = line.strip()
         if answer.lower() in HINT:
             talk.hint(practice.hint())
@@ -146,7 +153,7 @@ class _Text:
         self._line(f"hint: {text}")
 
     def error(self, text: str) -> None:
-        self._line(f"not an answer: {text}")
+        self._line(f"not an answer: {printable(text, 400)}")
 
     def summary(self, practice: Practice) -> None:
         score = practice.score()

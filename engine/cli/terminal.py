@@ -5,7 +5,7 @@ import os
 import sys
 
 # 0 done; 1 a gradient check failed; these; 130 and 128 + N for Ctrl+C and signal N
-EXIT_BAD_INPUT, EXIT_DIVERGED, EXIT_WRITE = 2, 3, 4
+EXIT_BAD_INPUT, EXIT_DIVERGED, EXIT_WRITE, EXIT_MEMORY = 2, 3, 4, 5
 
 
 def say(*args, file=None, **kwargs) -> None:

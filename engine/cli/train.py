@@ -9,13 +9,14 @@ import time
 
 import numpy as np
 
-from engine.cli.loader import TerminalProgress, load_network, output_paths
+from engine.cli.loader import WHOLE, TerminalProgress, load_network, output_paths
 from engine.cli.terminal import EXIT_DIVERGED, say
 from engine.concepts.formula import exact
 from engine.files import presets
 from engine.files.atomic import Outputs
 from engine.files.netfile import NetworkFileError, dumps
 from engine.network.network import UPDATE_ORDERS, summary as describe_network
+from engine.network.numbers import digits_only, quoted
 from engine.record.tracecsv import COLUMNS, ENCODING, TraceRows
 from engine.session import trajectory
 from engine.session.export import history_to
@@ -25,7 +26,7 @@ from engine.session.session import MAX_ITERATIONS, Session, TrainingDiverged
 def add_parser(sub) -> None:
     train = sub.add_parser("train", help="train a network and write its trace, loss history and trained network")
     train.add_argument("network", help="a network file (JSON) or a preset name (see: presets)")
-    train.add_argument("--iterations", "-n", type=int, required=True, help="number of updates")
+    train.add_argument("--iterations", "-n", type=WHOLE, required=True, help="number of updates")
     train.add_argument("--trace", metavar="T.csv", help="write every quantity of every iteration")
     train.add_argument("--history", metavar="H.csv", help="write iteration,loss")
     train.add_argument("--out", metavar="TRAINED.json", help="write the trained network")
@@ -58,7 +59,7 @@ def cmd_train(args) -> int:
     listed = None
     if args.trace_iterations is not None:
         listed = iteration_ranges(args.trace_iterations, start, end - 1)
-    paths = output_paths(args, network)
+    paths = output_paths(args, {network: "the network file being trained"})
     say(f"{args.network}: {describe_network(net)}" + (f", from iteration {start:,}" if start > 1 else ""))
     session = Session(net)
     first_loss = session.loss
@@ -150,10 +151,14 @@ def iteration_ranges(text: str, lowest: int, n: int) -> list[tuple[int, int]]:
     ranges = []
     for part in (p.strip() for p in text.split(",")):
         bounds = part.split("-")
-        if not part or len(bounds) > 2 or not all(b.strip().isdigit() for b in bounds):
+        try:
+            numbers = [digits_only(b) for b in bounds]
+        except ValueError as e:  # more digits than any iteration has
+            raise NetworkFileError("--trace-iterations", "value", str(e)) from None
+        if not part or len(bounds) > 2 or None in numbers:
             raise NetworkFileError("--trace-iterations", "value",
-                                   f"expected iterations and ranges such as 1,37,9999-10000, found {part[:40]!r}")
-        first, last = int(bounds[0]), int(bounds[-1])
+                                   f"expected iterations and ranges such as 1,37,9999-10000, found {quoted(part)}")
+        first, last = numbers[0], numbers[-1]
         if not lowest <= first <= last <= n:
             raise NetworkFileError("--trace-iterations", "value",
                                    f"{part}: iterations run from {lowest:,} to {n:,} (--iterations), first to last")

@@ -60,11 +60,32 @@ class OutputError(OSError):
         return f"{self.path}: {self.option}: cannot be written: {self.strerror}"
 
 
-def output_path(path: str | os.PathLike) -> Path:
+def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
+    """Do the paths name one file (through links, hard links included)?"""
+    if os.path.realpath(a) == os.path.realpath(b):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one does not exist (yet)
+        return False
+
+
+def output_path(path: str | os.PathLike, reads: dict[str, str] | None = None) -> Path:
     """Where an output named `path` is written: a symbolic link is written through (its
-    target is replaced, as the user meant); anything else that is not a regular file (a
-    device such as /dev/null, a FIFO, a socket, a folder) is refused with ValueError."""
-    path = Path(path)
+    target is replaced, as the user meant). Refused with ValueError: an empty path; a path that
+    names a folder (it ends in / or is . or ..: "other.txt/" is not "other.txt"); anything that
+    is not a regular file (a device such as /dev/null, a FIFO, a socket, a folder); and a file
+    that is read (`reads`: each file read, with what it is as the refusal says it: "the CSV
+    file --csv reads")."""
+    text = os.fspath(path)
+    if not text:
+        raise ValueError("an empty path: give the name of a file to write")
+    if os.path.basename(text) in ("", ".", ".."):
+        raise ValueError("names a folder (it ends in / or is . or ..): give the name of a file to write")
+    for source, what in (reads or {}).items():
+        if source and same_file(text, source):
+            raise ValueError(f"is {what}; give another path")
+    path = Path(text)
     if path.is_symlink():
         path = Path(os.path.realpath(path))
     try:

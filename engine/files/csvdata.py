@@ -4,7 +4,9 @@
 MAX_CSV_BYTES of UTF-8 text (a byte order mark is fine; a larger file is refused before it is
 read, a binary one (NUL characters, not UTF-8) too), at most MAX_CSV_ROWS data rows, every row
 as long as the first (blank lines are skipped). It gives a `Table`: the header, the line each
-data row starts on, every field as a number (NaN where it is not one) and the first rows as
+data row starts on, every field as a number (NaN where it is not one: a field is a number as
+engine.network.numbers.parse_decimal reads it, a decimal within a float64's bounds, "too large"
+and "too small" said as such) and the first rows as
 text for a preview; a column's text is read again from the file's text when it is needed (a
 column of class names), so that a 16 MB file takes about 100 MB at most and a second to read.
 It detects:
@@ -35,9 +37,9 @@ the column where there is one.
 """
 from __future__ import annotations
 
+import collections
 import csv
 import itertools
-import math
 import os
 import re
 
@@ -45,17 +47,22 @@ import numpy as np
 
 from engine.concepts.formula import exact
 from engine.files.atomic import atomic_open
-from engine.network.limits import MAX_CSV_BYTES, MAX_CSV_ROWS, MAX_UNITS
+from engine.network.limits import MAX_CSV_BYTES, MAX_CSV_COLUMNS, MAX_CSV_ROWS, MAX_UNITS
+from engine.network.numbers import DECIMAL, NOT_A_NUMBER, ZERO, NumberError, digits_only, parse_decimal, quoted
 from engine.files.netfile import NetworkFileError, printable, read_text
 from engine.network.targets import Data
 
 SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
 SCALES = ("none", "standard", "minmax")
 DETECT_ROWS = 20  # rows that decide the separator and the header
+DETECT_FIELDS = 1_000_000  # ... unless they hold more fields than this (a file of 30,000 columns): 2 rows at least
 _LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+$")  # a line with its end: \n, \r\n or \r
-HEAD_ROWS = 100  # rows kept as text for a preview
-CHUNK_ROWS = 4096  # rows turned into numbers at once
+HEAD_ROWS = 100  # rows kept as text for a preview (fewer of a wide file: HEAD_FIELDS fields at most, 1 row at least)
+HEAD_FIELDS = 100_000
+CHUNK_ROWS = 4096  # rows turned into numbers at once (fewer of a wide file: CHUNK_FIELDS fields)
+CHUNK_FIELDS = 65_536
 SHOWN = 40  # characters of a field quoted in a message
+_ZEROS = re.compile(f"(?:{ZERO.pattern}\x00)*")  # fields that write 0, each ended by a NUL (none in a file read)
 
 
 class CsvError(ValueError):
@@ -78,11 +85,22 @@ class Table:
         self.header = header  # the header row, or "column 1", "column 2", ... when there is none
         self.separator, self.decimal_comma, self.has_header = separator, decimal_comma, has_header
         self.lines = lines  # the line each data row starts on (1-based)
-        self.head = head  # the fields of the first HEAD_ROWS data rows, as text
+        self.head = head  # the fields of the first data rows (HEAD_ROWS, fewer of a wide file), as text
         self.values = values  # (rows, columns) float64: each field's number, NaN where it is not one
         self.first_word = first_word  # per column: the first data row whose field is not a number, or None
         self._text = text
         self._texts: dict[int, list[str]] = {}
+        self._named: dict[str, list[int]] | None = None
+
+    @property
+    def named(self) -> dict[str, list[int]]:
+        """Each header name's columns (1-based), made once: a choice of columns is looked up
+        in it (a dialog asks at each key typed)."""
+        if self._named is None:
+            self._named = {}
+            for c, h in enumerate(self.header, 1):
+                self._named.setdefault(h, []).append(c)
+        return self._named
 
     @property
     def n_rows(self) -> int:
@@ -91,7 +109,7 @@ class Table:
     @property
     def rows(self) -> "_Rows":
         """The fields of every data row, as text (spaces around them removed): a sequence;
-        rows after the first HEAD_ROWS are read again from the text when asked for."""
+        rows after the first (`head`) are read again from the text when asked for."""
         return _Rows(self)
 
     @property
@@ -102,7 +120,7 @@ class Table:
                 f"{'a header row' if self.has_header else 'no header row'}")
 
     def preview(self, count: int = 8) -> list[tuple[int, list[str]]]:
-        """The first `count` (at most HEAD_ROWS) data rows as (file line, fields), for a dialog."""
+        """The first `count` (at most those of `head`) data rows as (file line, fields), for a dialog."""
         return list(zip(self.lines[:count], self.head[:count]))
 
     def column_name(self, c: int) -> str:
@@ -142,16 +160,19 @@ class _Rows:
                 return [field.strip() for field in row]
 
 
+def _decimal(text: str, decimal_comma: bool) -> float:
+    """The number a field holds (engine.network.numbers.parse_decimal), or NumberError."""
+    return parse_decimal(text.replace(",", ".") if decimal_comma else text)
+
+
 def number(text: str, decimal_comma: bool = False) -> float | None:
     """The finite number a field holds, or None."""
-    s = text.strip()
-    if decimal_comma:
-        s = s.replace(",", ".")
+    if not DECIMAL.fullmatch((text.replace(",", ".") if decimal_comma else text).strip()):
+        return None  # a word: said at once (a header of 30,000 names)
     try:
-        value = float(s)
-    except ValueError:
+        return _decimal(text, decimal_comma)
+    except NumberError:
         return None
-    return value if math.isfinite(value) else None
 
 
 def _read_rows(text: str, separator: str, source: str, strict: bool = True):
@@ -170,11 +191,23 @@ def _read_rows(text: str, separator: str, source: str, strict: bool = True):
 
 
 def _first_rows(text: str, separator: str, count: int) -> list[list[str]]:
-    """The first `count` rows, read leniently (a bad quote is reported when the file is read)."""
-    sample = text[:65536]
+    """The first `count` rows, read leniently (a bad quote is reported when the file is read):
+    from the first 64 KB of the text, or more when its first `count` lines are longer (a header
+    of 30,000 columns)."""
+    end = max((m.end() for m in itertools.islice(_LINE.finditer(text), count)), default=0)
+    sample = text[:max(65536, end)]
     if len(text) > len(sample) and "\n" in sample:
         sample = sample[: sample.rindex("\n")]
-    return [row for _, row in itertools.islice(_read_rows(sample, separator, "", strict=False), count)]
+    rows, fields = [], 0
+    try:
+        for _, row in _read_rows(sample, separator, "", strict=False):
+            if len(rows) == count or (len(rows) >= 2 and fields >= DETECT_FIELDS):
+                break
+            rows.append(row)
+            fields += len(row)
+    except CsvError:  # a field beyond the csv module's limit: as if the rows ended there (the other
+        pass  # separators' rows of a wide file; the file is read strictly later)
+    return rows
 
 
 def _separator(text: str) -> str:
@@ -186,7 +219,7 @@ def _separator(text: str) -> str:
             continue
         width = len(rows[0])
         fits = width >= 2 and all(len(r) == width for r in rows)
-        words = [sum(number(f, sep != ",") is None for f in r) for r in rows]
+        words = [int(np.isnan(_values(r, sep != ",")).sum()) for r in rows]
         score = (fits, -sum(words[1:]), -words[0], width)
         if best_score is None or score > best_score:
             best, best_score = sep, score
@@ -216,18 +249,22 @@ def parse_text(text: str, source: str = "<csv>") -> Table:
         raise CsvError(source, _where(text, text.index("\x00")), "a NUL character: a binary file, not CSV text")
     if not text.strip():
         raise CsvError(source, "(file)", "the file is empty")
+    line = _LINE.match(text).group()
+    widest = max(line.count(s) for s in SEPARATORS) + 1  # fields at most, whatever the separator
+    if widest > MAX_CSV_COLUMNS:
+        raise CsvError(source, "line 1", f"{widest:,} fields or so: a CSV file may have at most {MAX_CSV_COLUMNS:,} "
+                       "columns")
     separator = _separator(text)
     first = [[f.strip() for f in row] for row in _first_rows(text, separator, 50)]
     if not first:  # only blank rows: "", ,,,
         raise CsvError(source, "(file)", "the file is empty")
     width = len(first[0])
     first = [row for row in first if len(row) == width]  # a ragged row is reported below, with its line
-    decimal_comma = separator != "," and any("," in f for row in first for f in row) and not any(
-        "." in f and number(f) is not None for row in first[1:] for f in row)
-    has_header = len(first) > 1 and any(
-        number(first[0][c], decimal_comma) is None and
-        all(number(r[c], decimal_comma) is not None for r in first[1:DETECT_ROWS])
-        for c in range(width))
+    decimal_comma = separator != "," and any("," in f for row in first for f in row) and np.isnan(
+        _values([f for row in first[1:] for f in row if "." in f], False)).all()
+    below = _values([f for row in first[1:DETECT_ROWS] for f in row], decimal_comma).reshape(-1, width)
+    has_header = len(below) > 0 and bool((np.isnan(_values(first[0], decimal_comma)) &
+                                          ~np.isnan(below).any(axis=0)).any())
 
     rows = _read_rows(text, separator, source)
     first_line, first_row = next(rows, (None, None))
@@ -239,6 +276,8 @@ def parse_text(text: str, source: str = "<csv>") -> Table:
         header = [f"column {c + 1}" for c in range(width)]
         rows = itertools.chain([(first_line, first_row)], rows)
     lines, head, chunk = [], [], []
+    head_rows = max(1, min(HEAD_ROWS, HEAD_FIELDS // width))
+    chunk_rows = max(1, min(CHUNK_ROWS, CHUNK_FIELDS // width))
     first_word: list[int | None] = [None] * width
     most = min(max(text.count("\n"), text.count("\r")) + 1, MAX_CSV_ROWS + 1, len(text) // width + 1)
     values = np.empty((most, width))  # rows beyond those filled are never touched
@@ -249,31 +288,63 @@ def parse_text(text: str, source: str = "<csv>") -> Table:
         if len(lines) >= MAX_CSV_ROWS:
             raise CsvError(source, f"line {line}", f"more than {MAX_CSV_ROWS:,} data rows, the most a CSV file may have")
         lines.append(line)
-        if len(head) < HEAD_ROWS:
+        if len(head) < head_rows:
             head.append([f.strip() for f in row])
         chunk.append(row)
-        if len(chunk) == CHUNK_ROWS:
+        if len(chunk) == chunk_rows:
             _numbers_of(chunk, decimal_comma, len(lines) - len(chunk), first_word, values)
             chunk = []
     if chunk:
         _numbers_of(chunk, decimal_comma, len(lines) - len(chunk), first_word, values)
-    if not lines or (len(lines) == 1 and not has_header and all(number(f, decimal_comma) is None for f in head[0])):
+    if not lines or (len(lines) == 1 and not has_header and np.isnan(_values(head[0], decimal_comma)).all()):
         names = ", ".join((header if has_header else head[0])[:20])
         raise CsvError(source, "(file)", f"no data rows, only a header row ({names[:200]})")
     return Table(source, text, header, separator, decimal_comma, has_header, lines, head, values[: len(lines)],
                  first_word)
 
 
+def _floats(fields) -> np.ndarray | None:
+    """The fields as numbers, read by float() at C speed, when that gives what `number` gives
+    each (ASCII decimals, finite, 0 only where the field writes 0); else None."""
+    joined = "".join(fields)
+    if "_" in joined or not joined.isascii():  # 1_000 and other scripts' digits: float() reads them
+        return None
+    try:
+        values = np.fromiter(map(float, fields), np.float64, len(fields))
+    except ValueError:
+        return None
+    if not np.isfinite(values).all():
+        return None  # inf, nan, 1e999
+    zeros = np.flatnonzero(values == 0)
+    if len(zeros) and not _ZEROS.fullmatch("\x00".join([fields[k] for k in zeros]) + "\x00"):
+        return None  # 1e-400: a float64 rounds it to 0
+    return values
+
+
+def _values(fields, decimal_comma: bool) -> np.ndarray:
+    """Each field's number (NaN where it is not one): all at once at C speed when they are all
+    numbers, else one by one."""
+    if decimal_comma:
+        fields = [f.replace(",", ".") for f in fields]
+    values = _floats(fields)
+    if values is None:
+        values = np.array([np.nan if (v := number(f)) is None else v for f in fields], dtype=np.float64)
+    return values
+
+
 def _numbers_of(chunk: list[list[str]], decimal_comma: bool, offset: int, first_word: list, out: np.ndarray) -> None:
     """The fields of these rows as numbers (NaN where a field is not one) into rows `offset`...
     of `out`, noting in `first_word` the first row of each column holding something else."""
-    for c, column in enumerate(zip(*chunk)):
-        try:
-            if decimal_comma:
-                column = [f.replace(",", ".") for f in column]
-            values = np.fromiter(map(float, column), np.float64, len(column))  # float()'s syntax, at C speed
-        except ValueError:
-            values = np.array([np.nan if (v := number(f)) is None else v for f in column])
+    width = len(chunk[0])
+    fields = [f for row in chunk for f in row]
+    if decimal_comma:
+        fields = [f.replace(",", ".") for f in fields]
+    values = _floats(fields)  # every field of the chunk at once: a file of numbers, however wide
+    if values is not None:
+        out[offset: offset + len(chunk)] = values.reshape(-1, width)
+        return
+    for c in range(width):
+        values = _values(fields[c::width], False)
         bad = ~np.isfinite(values)
         if bad.any():
             values[bad] = np.nan
@@ -287,19 +358,24 @@ def columns(table: Table, spec: str, option: str = "columns") -> list[int]:
     numbers), in the order given; CsvError naming `option` for an unknown, ambiguous or
     repeated column."""
     out = []
+    named = table.named
     for part in (p.strip() for p in str(spec).split(",")):
         if not part:
             raise CsvError(table.source, option, f"an empty column name in {spec!r}")
-        if part in table.header:
-            found = [c + 1 for c, h in enumerate(table.header) if h == part]
+        if part in named:
+            found = named[part]
             if len(found) > 1:
                 raise CsvError(table.source, option, f"{len(found)} columns are named {part!r} (columns "
                                f"{', '.join(map(str, found))}): give the number of the one meant")
             out.append(found[0] - 1)
             continue
         bounds = part.split("-")
-        if all(b.strip().isdigit() for b in bounds) and len(bounds) in (1, 2):
-            first, last = int(bounds[0]), int(bounds[-1])
+        try:
+            numbers = [digits_only(b) for b in bounds]
+        except ValueError as e:  # more digits than any file has columns
+            raise CsvError(table.source, option, f"columns {quoted(part)}: {e}") from None
+        if None not in numbers and len(bounds) in (1, 2):
+            first, last = numbers[0], numbers[-1]
             if first > last:
                 raise CsvError(table.source, option, f"columns {part}: a range goes from the smaller number up")
             if not 1 <= first <= last <= len(table.header):
@@ -308,7 +384,7 @@ def columns(table: Table, spec: str, option: str = "columns") -> list[int]:
             continue
         names = ", ".join(table.header[:20]) + (", ..." if len(table.header) > 20 else "")
         raise CsvError(table.source, option, f"no column {part!r} (columns: {names})")
-    repeated = sorted({c for c in out if out.count(c) > 1})
+    repeated = sorted(c for c, n in collections.Counter(out).items() if n > 1)
     if repeated:
         raise CsvError(table.source, option, f"{table.column_name(repeated[0])} is named twice in {spec!r}")
     return out
@@ -320,8 +396,13 @@ def numbers(table: Table, c: int) -> np.ndarray:
     k = table.first_word[c]
     if k is not None:
         field = table.texts(c)[k]
+        try:
+            _decimal(field, table.decimal_comma)
+            reason = NOT_A_NUMBER
+        except NumberError as e:
+            reason = e.reason
         what = "an empty field" if not field else f"{field[:SHOWN]!r}"
-        raise CsvError(table.source, f"line {table.lines[k]}, {table.column_name(c)}", f"{what} is not a number")
+        raise CsvError(table.source, f"line {table.lines[k]}, {table.column_name(c)}", f"{what} {reason}")
     return table.values[:, c].copy()
 
 

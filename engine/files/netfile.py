@@ -2,6 +2,10 @@
 
 Every problem is reported as a NetworkFileError naming the file, the field and what is
 wrong, before any work is done. See docs/file-formats.md for the format.
+
+Reading is bounded: a file of at most MAX_FILE_BYTES, its lists and objects nested at most
+MAX_DEPTH deep (measured before json reads it), and its samples read straight into arrays
+(`_Samples`), so that opening a file takes memory in proportion to its size.
 """
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ import json
 import math
 import os
 import stat
+from array import array
+from typing import NamedTuple
 
 import numpy as np
 
@@ -20,6 +26,7 @@ from engine.network.network import UPDATE_ORDERS, Network, TrainingState, learni
 from engine.text.plain import printable
 
 MAX_FILE_BYTES = 32 * 1024 * 1024  # a network file is read whole: larger ones are refused unread
+MAX_DEPTH = 32  # lists and objects inside each other; the format needs 4 (samples[k].input)
 SHOWN_CHARACTERS = 60  # of a value quoted in a message
 KNOWN_KEYS = (
     "layers", "activations", "loss", "weights", "biases", "seed", "train_biases", "optimizer",
@@ -30,7 +37,7 @@ KNOWN_KEYS = (
 def shown(value) -> str:
     """A value found in a file, as a message quotes it (JSON, one line, shortened)."""
     try:
-        text = json.dumps(value, ensure_ascii=False)
+        text = json.dumps(value, ensure_ascii=False, default=_Sample.as_json)
     except (TypeError, ValueError):
         text = repr(value)
     return printable(text, SHOWN_CHARACTERS)
@@ -217,18 +224,7 @@ def parse(data, source: str = "<network>") -> Network:
             c.fail(field, problem)
     if not isinstance(samples, list) or not samples:
         c.fail("samples", "expected a non-empty list of {\"input\": [...], \"target\": [...]}")
-    inputs, targets = [], []
-    for k, s in enumerate(samples):
-        field = f"samples[{k}]"
-        if not isinstance(s, dict) or set(s) != {"input", "target"}:
-            c.fail(field, 'expected an object with exactly the keys "input" and "target"')
-        inputs.append(c.vector(s["input"], sizes[0], f"{field}.input"))
-        target = c.vector(s["target"], sizes[-1], f"{field}.target")
-        problem = target_problem(loss, target)
-        if problem is not None:
-            m, text = problem
-            c.fail(f"{field}.target" + ("" if m is None else f"[{m}]"), text)
-        targets.append(target)
+    inputs, targets = _sample_arrays(c, samples, sizes, loss)
 
     order = data.get("update_order", "simultaneous")
     c.check("update_order", setting_problem("update_order", order))
@@ -242,10 +238,61 @@ def parse(data, source: str = "<network>") -> Network:
                             momentum) if "training_state" in data else None
     return Network(
         sizes=sizes, activations=list(acts), loss=loss, weights=weights, biases=biases,
-        inputs=np.array(inputs, dtype=np.float64), targets=np.array(targets, dtype=np.float64),
+        inputs=inputs, targets=targets,
         train_biases=train_biases, learning_rate=lr, momentum=momentum, batch_size=batch_size,
         update_order=order, name=texts["name"], description=texts["description"], state=state,
     )
+
+
+def _sample(c: _Checker, k: int, s, sizes: list[int], loss: str) -> tuple[list[float], list[float]]:
+    """The input and target of samples[k], checked: the first problem raises NetworkFileError."""
+    field = f"samples[{k}]"
+    if isinstance(s, _Sample):
+        s = s.as_json()
+    if not isinstance(s, dict) or set(s) != {"input", "target"}:
+        c.fail(field, 'expected an object with exactly the keys "input" and "target"')
+    x = c.vector(s["input"], sizes[0], f"{field}.input")
+    target = c.vector(s["target"], sizes[-1], f"{field}.target")
+    problem = target_problem(loss, target)
+    if problem is not None:
+        m, text = problem
+        c.fail(f"{field}.target" + ("" if m is None else f"[{m}]"), text)
+    return x, target
+
+
+def _sample_arrays(c: _Checker, samples: list, sizes: list[int], loss: str) -> tuple[np.ndarray, np.ndarray]:
+    """The inputs and targets of the samples as arrays, every sample checked. Samples json read
+    into `_Samples` are checked as arrays (their lengths, that they are finite, and the loss's
+    rule on each distinct target); the first with a problem is then checked alone by `_sample`,
+    which names it. Anything else is checked sample by sample."""
+    n_in, n_out = sizes[0], sizes[-1]
+    read = samples[0].read if isinstance(samples[0], _Sample) else None
+    if read is not None and all(type(s) is _Sample and s.read is read for s in samples):
+        x, t, first = read.arrays(np.fromiter((s.index for s in samples), np.int64, len(samples)), n_in, n_out)
+        distinct, which = np.unique(t[:first], axis=0, return_inverse=True)
+        refused = [j for j, row in enumerate(distinct.tolist()) if target_problem(loss, row) is not None]
+        if refused:
+            first = int(np.flatnonzero(np.isin(which.reshape(-1), refused))[0])
+        if first == len(samples):
+            return x, t
+        _sample(c, first, samples[first], sizes, loss)  # raises, naming the problem
+    pairs = [_sample(c, k, s, sizes, loss) for k, s in enumerate(samples)]
+    return (np.array([p[0] for p in pairs], dtype=np.float64).reshape(len(pairs), n_in),
+            np.array([p[1] for p in pairs], dtype=np.float64).reshape(len(pairs), n_out))
+
+
+def _numbers(c: _Checker, values: list, field: str) -> np.ndarray:
+    """A long list of numbers from a file (the loss history) as an array, checked as one."""
+    if set(map(type, values)) <= {int, float}:
+        try:
+            out = np.array(values, dtype=np.float64)
+        except OverflowError:  # an integer beyond a float64: named below
+            pass
+        else:
+            bad = np.flatnonzero(~np.isfinite(out))
+            if not len(bad):
+                return out
+    return np.array([c.number(v, f"{field}[{k}]") for k, v in enumerate(values)], dtype=np.float64)
 
 
 def _training_state(c: "_Checker", value, n_parameters: int, momentum: float) -> TrainingState:
@@ -261,7 +308,7 @@ def _training_state(c: "_Checker", value, n_parameters: int, momentum: float) ->
     if not isinstance(history, list) or len(history) != iteration - 1:
         c.fail(f"{field}.loss_history", f"expected the {iteration - 1:,} losses of the iterations before "
                f"iteration {iteration:,}")
-    losses = np.array([c.number(v, f"{field}.loss_history[{k}]") for k, v in enumerate(history)], dtype=np.float64)
+    losses = _numbers(c, history, f"{field}.loss_history")
     buffer = value["momentum_buffer"]
     if buffer is not None:
         if not momentum:
@@ -335,6 +382,7 @@ def read_text(path: str | os.PathLike, what: str = "network file", limit: int = 
             chunks.append(chunk)
             size += len(chunk)
         data = b"".join(chunks)
+        del chunks
     except OSError as e:
         raise NetworkFileError(source, "(file)", f"cannot be read: {e.strerror or e}") from None
     finally:
@@ -368,18 +416,138 @@ def _object(pairs: list) -> dict:
     return data
 
 
+class _Sample:
+    """An object {"input": [numbers], "target": [numbers]} that json read into `_Samples`: where
+    its numbers are. (56 bytes where the dict, lists and floats took several hundred.)"""
+    __slots__ = ("read", "index")
+
+    def __init__(self, read: "_Samples", index: int):
+        self.read, self.index = read, index
+
+    def as_json(self) -> dict:
+        """The object as json would have made it (its numbers as floats)."""
+        if not isinstance(self, _Sample):  # json.dumps's default for anything else
+            raise TypeError(type(self).__name__)
+        start, n_in, n_out = self.read.where(self.index)
+        values = self.read.values[start: start + n_in + n_out].tolist()
+        return {"input": values[:n_in], "target": values[n_in:]}
+
+
+class _Samples:
+    """json's object_pairs_hook: each object that has the keys "input" and "target" only, each a
+    list of numbers (wherever it is in the file), is kept as its numbers in one flat array and
+    becomes a `_Sample`; any other object is made by `_object`. A million samples take tens of
+    MB, not the gigabyte their dicts, lists and floats would."""
+
+    def __init__(self):
+        self.values = array("d")  # the numbers of each sample: its inputs, then its targets
+        self.lengths = array("q")  # the number of inputs, then of targets, of each sample
+
+    def __call__(self, pairs: list):
+        if len(pairs) == 2:
+            (k1, v1), (k2, v2) = pairs
+            if k1 == "target":
+                (k1, v1), (k2, v2) = (k2, v2), (k1, v1)
+            if k1 == "input" and k2 == "target" and type(v1) is list and type(v2) is list \
+                    and bool not in map(type, v1) and bool not in map(type, v2):
+                start = len(self.values)
+                try:
+                    self.values.extend(v1)
+                    self.values.extend(v2)
+                except (TypeError, OverflowError):  # not numbers, or an integer beyond a float64
+                    del self.values[start:]
+                else:
+                    self.lengths.extend((len(v1), len(v2)))
+                    return _Sample(self, len(self.lengths) // 2 - 1)
+        return _object(pairs)
+
+    def _starts(self) -> np.ndarray:
+        counts = np.frombuffer(self.lengths, np.int64).reshape(-1, 2).sum(axis=1)
+        return np.cumsum(counts) - counts
+
+    def where(self, index: int) -> tuple[int, int, int]:
+        """Where sample `index`'s numbers start, and its numbers of inputs and targets."""
+        n_in, n_out = self.lengths[2 * index], self.lengths[2 * index + 1]
+        return int(self._starts()[index]), n_in, n_out
+
+    def arrays(self, index: np.ndarray, n_in: int, n_out: int) -> tuple[np.ndarray, np.ndarray, int]:
+        """The inputs and targets of these samples, and the first of them that has not n_in
+        inputs and n_out targets, or a number that is not finite (len(index) if none has):
+        the rows from there on are not filled in."""
+        lengths = np.frombuffer(self.lengths, np.int64).reshape(-1, 2)[index]
+        wrong = np.flatnonzero((lengths[:, 0] != n_in) | (lengths[:, 1] != n_out))
+        good = int(wrong[0]) if len(wrong) else len(index)
+        width = n_in + n_out
+        flat = np.frombuffer(self.values, np.float64)
+        if good == len(index) == len(self.lengths) // 2 and np.array_equal(index, np.arange(len(index))):
+            rows = flat.reshape(-1, width)  # every sample read, in order: the numbers as they lie
+        else:
+            rows = np.zeros((len(index), width))
+            rows[:good] = flat[self._starts()[index[:good], None] + np.arange(width)]
+        bad = np.flatnonzero(~np.isfinite(rows[:good]).all(axis=1))
+        first = int(bad[0]) if len(bad) else good
+        return np.array(rows[:, :n_in]), np.array(rows[:, n_in:]), first
+
+
+_KEPT = b'[]{}"'
+_OTHERS = bytes(b for b in range(256) if b not in _KEPT)
+_STEP = np.zeros(256, np.int8)  # what each byte does to the depth: [ and { open, ] and } close
+_STEP[list(b"[{")] = 1
+_STEP[list(b"]}")] = -1
+
+
+class Shape(NamedTuple):
+    depth: int  # the most lists and objects open at once
+    lists: int
+    objects: int
+    texts: int  # strings, keys included
+
+
+def shape(text: str) -> Shape:
+    """How deep the lists and objects of JSON text nest (the most [ and { open at once outside
+    strings), and how many lists, objects and strings there are. Measured on the bytes with
+    numpy, without parsing: any depth, in a fraction of a second for the largest file."""
+    data = text.encode("utf-8", "surrogatepass").replace(b"\\\\", b"").replace(b'\\"', b"")  # escapes, as JSON pairs them
+    data = np.frombuffer(data.translate(None, _OTHERS), np.uint8)  # quotes and brackets only
+    quote = data == ord('"')
+    quotes = int(np.count_nonzero(quote))
+    if quotes:
+        data = data[~np.logical_xor.accumulate(quote)]  # outside strings (and each closing quote: no step)
+    del quote
+    depth = level = 0
+    for start in range(0, len(data), 1 << 22):  # in parts: 4 bytes of level for each bracket would be 4 × the file
+        levels = np.cumsum(_STEP[data[start: start + (1 << 22)]], dtype=np.int32) + level
+        depth, level = max(depth, int(levels.max())), int(levels[-1])
+    return Shape(depth, int(np.count_nonzero(data == ord("["))), int(np.count_nonzero(data == ord("{"))), quotes // 2)
+
+
+def most_containers(size: int) -> Shape:
+    """The most lists, objects and strings a network file of `size` bytes holds: a sample (at
+    least 27 bytes: {"input":[0],"target":[0]},) is 2 lists, an object and 2 keys; the weights'
+    rows are at most MAX_LAYERS × MAX_UNITS lists. More is not a network file, and would take
+    memory out of proportion to the file before it could be refused (3 bytes, [], make a 64-byte
+    list; 5, "ab", a 59-byte string)."""
+    return Shape(MAX_DEPTH, size // 12 + 2 * MAX_LAYERS * MAX_UNITS, size // 24 + 64, size // 12 + 1024)
+
+
 def loads(text: str, source: str = "<network>") -> Network:
     if text.startswith("\ufeff"):
         text = text[1:]
+    found, most = shape(text), most_containers(len(text))
+    if found.depth > most.depth:
+        raise NetworkFileError(source, "(file)", f"lists and objects nested {found.depth:,} deep; a network file "
+                               f"nests them at most {MAX_DEPTH} deep")
+    for kind, name in (("lists", "lists"), ("objects", "objects"), ("texts", "strings")):
+        if getattr(found, kind) > getattr(most, kind):
+            raise NetworkFileError(source, "(file)", f"{getattr(found, kind):,} {name}: a network file of "
+                                   f"{len(text):,} characters holds at most {getattr(most, kind):,}")
     try:
-        data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_object)
+        data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_Samples())
     except _DuplicateKey as e:
         raise NetworkFileError(source, e.key, "appears twice in one object; give each key once") from None
     except json.JSONDecodeError as e:
         message = e.msg[:-3] if e.msg.endswith(" at") else e.msg  # "Invalid control character at"
         raise NetworkFileError(source, "(file)", f"not valid JSON: {message} at line {e.lineno} column {e.colno}") from None
-    except RecursionError:
-        raise NetworkFileError(source, "(file)", "not valid JSON: nested too deeply") from None
     except ValueError as e:  # e.g. an integer of more than 4300 digits
         raise NetworkFileError(source, "(file)", f"not valid JSON: {e}") from None
     return parse(data, source)

@@ -19,6 +19,7 @@ MAX_STEPS = 250_000  # computations in one iteration: what the stepper lists (ab
 MAX_GENERATED_SAMPLES = 10_000  # a generated data set
 MAX_CSV_BYTES = 16 * 1024 * 1024  # a CSV file is read whole: larger ones are refused unread
 MAX_CSV_ROWS = 100_000  # data rows of a CSV file
+MAX_CSV_COLUMNS = 65_536  # fields of a row of a CSV file (a layer takes at most MAX_UNITS of them)
 
 
 def parameters(sizes) -> int:

@@ -70,15 +70,34 @@ class Bookmark:
 
 
 
-def cycle_batches(net: Setup) -> list:
-    """(indices, inputs, targets) of each iteration's batch, for one full cycle."""
+# The batches of a cycle are made once, together, when they take at most this many bytes.
+CYCLE_BYTES = 32 * 1024 * 1024
+
+
+def cycle_batches(net: Setup):
+    """(indices, inputs, targets) of each iteration's batch, for one full cycle: a list made at
+    once, or, when that would take more than CYCLE_BYTES, a sequence that makes each batch when
+    it is asked for. (A cycle is n / gcd(n, b) batches of b of the n samples: 10,000 samples in
+    batches of 9,999 are 10,000 batches, 800 MB made at once.)"""
     n, b = net.n_samples, net.batch
     length = 1 if net.batch_size is None else n // math.gcd(n, b)
-    out = []
-    for k in range(length):
-        idx = net.batch_indices(k + 1)
-        out.append((idx.astype(np.float64), net.inputs[idx], net.targets[idx]))
-    return out
+    each = 200 + 8 * b * (1 + net.inputs.shape[1] + net.targets.shape[1])  # 3 arrays and a tuple
+    batches = _Batches(net, length)
+    return [batches[k] for k in range(length)] if length * each <= CYCLE_BYTES else batches
+
+
+class _Batches:
+    """The batches of a cycle, each made when it is asked for."""
+
+    def __init__(self, net: Setup, length: int):
+        self.net, self.length = net, length
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, k: int):
+        idx = self.net.batch_indices(k + 1)
+        return idx.astype(np.float64), self.net.inputs[idx], self.net.targets[idx]
 
 
 def same_params(a: Params, b: Params) -> bool:

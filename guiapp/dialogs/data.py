@@ -17,6 +17,7 @@ from engine.files import csvdata, datasets
 from engine.network.targets import Data
 
 PREVIEW_ROWS = 8
+PREVIEW_COLUMNS = 200  # of a wide file: the rest are chosen by number or name
 
 
 def _plain(name: str, text: str = "") -> QLabel:
@@ -126,11 +127,13 @@ class ImportDialog(_DataDialog):
     def __init__(self, table: csvdata.Table, loss: str, parent=None):
         super().__init__("Import samples from a CSV file", "importDialog", loss, parent)
         self.table = table
-        self.read_as = _plain("csvReadAs", f"{os.path.basename(table.source)}: {table.what}.")
-        self.preview = QTableWidget(min(PREVIEW_ROWS, len(table.rows)), len(table.header), objectName="csvPreview")
-        self.preview.setHorizontalHeaderLabels([f"{c + 1}: {h}" for c, h in enumerate(table.header)])
+        shown = min(len(table.header), PREVIEW_COLUMNS)
+        more = f" (the first {shown:,} shown below)" if shown < len(table.header) else ""
+        self.read_as = _plain("csvReadAs", f"{os.path.basename(table.source)}: {table.what}{more}.")
+        self.preview = QTableWidget(min(PREVIEW_ROWS, len(table.rows)), shown, objectName="csvPreview")
+        self.preview.setHorizontalHeaderLabels([f"{c + 1}: {h}" for c, h in enumerate(table.header[:shown])])
         for r, row in enumerate(table.rows[:PREVIEW_ROWS]):
-            for c, text in enumerate(row):
+            for c, text in enumerate(row[:shown]):
                 item = QTableWidgetItem(text)  # plain text, as it is in the file
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 self.preview.setItem(r, c, item)

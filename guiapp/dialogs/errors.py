@@ -26,10 +26,15 @@ def handle(kind, value, tb) -> None:
     log.error("unexpected error\n%s", text)
     app = QApplication.instance()
     parent = app.activeWindow() if app else None
-    box = QMessageBox(QMessageBox.Icon.Critical, "Unexpected error",
-                      f"Something went wrong: {kind.__name__}: {value}\n\nThe window keeps working; "
+    if issubclass(kind, MemoryError):
+        title, said = "Not enough memory", ("There was not enough memory to finish what you asked for; closing "
+                                            "other programs may make room.")
+    else:
+        title, said = "Unexpected error", f"Something went wrong: {kind.__name__}: {value}"
+    box = QMessageBox(QMessageBox.Icon.Critical, title, f"{said}\n\nThe window keeps working; "
                       f"the details are in {log_file()}.", QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("unexpectedError")
+    box.setTextFormat(Qt.TextFormat.PlainText)
     box.setDetailedText(text)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.open()

@@ -16,11 +16,10 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from engine import NetworkFileError
-from engine.teaching import explain
 from engine.session import export, trajectory
 from engine.files import netfile, presets
 from engine.scripts import pyexport
-from engine.files.atomic import write_atomic
+from engine.files.atomic import output_path, write_atomic
 from engine.record.layout import Record
 
 from guiapp.model import settings
@@ -77,8 +76,21 @@ class Files(QObject):
     def stem(self) -> str:
         return self.model.stem
 
-    def save_path(self, caption: str, name: str, types: str) -> str:
+    def save_path(self, caption: str, name: str, types: str, export: bool = True) -> str:
+        """The file chosen in a save dialog; for an export, "" (said) if it cannot be one."""
         path, _ = QFileDialog.getSaveFileName(self.window, caption, os.path.join(settings.last_folder(), name), types)
+        return self.export_path(path, caption) if path and export else path
+
+    def export_path(self, path: str, title: str) -> str:
+        """`path`, or "" (said, titled `title`) when an export cannot be written there: the
+        network file open in the window, or what is not a file (engine.files.atomic.output_path)."""
+        source = self.model.source
+        reads = {source: "the network file open in the window"} if source and os.path.isfile(source) else {}
+        try:
+            output_path(path, reads)
+        except ValueError as e:
+            self._warn(title, f"{path}: {e}. No file was changed.")
+            return ""
         return path
 
     # -- changes ----------------------------------------------------------------------------
@@ -137,33 +149,45 @@ class Files(QObject):
         net = self._load(path)
         if net is None or not self.maybe_save("opening another network"):
             return False
-        self._replace(net, path)
-        return True
+        return self._replace(net, path)
 
     def open_path(self, path: str) -> bool:
         """Open the network file at `path` in place of the current network, without asking."""
         net = self._load(path)
         if net is None:
             return False
-        self._replace(net, path)
-        return True
+        return self._replace(net, path)
 
     def _load(self, path: str):
         try:
             return netfile.load(path)
         except NetworkFileError as e:
             self._warn("Cannot open the network", str(e))
-            return None
+        except MemoryError:
+            self._not_enough_memory(path)
+        return None
 
-    def _replace(self, net, path: str) -> None:
+    def _not_enough_memory(self, path: str) -> None:
+        self._warn("Cannot open the network", f"There is not enough memory to open {path}. Nothing was changed; "
+                   "closing other programs may make room.")
+
+    def _replace(self, net, path: str) -> bool:
+        if not self._open(net, path):
+            return False
         settings.remember_folder(path)
         settings.remember_recent(path)
-        self._open(net, path)
+        return True
 
-    def _open(self, net, source: str) -> None:
-        """Another document: its own undo history, nothing to save yet."""
-        self.model.replace(net, source)
+    def _open(self, net, source: str) -> bool:
+        """Another document: its own undo history, nothing to save yet. False (said) if there
+        is not enough memory for its session: the window keeps the network it had."""
+        try:
+            self.model.replace(net, source)
+        except MemoryError:
+            self._not_enough_memory(source)
+            return False
         self.window.undo_stack.clear()
+        return True
 
     def open_preset(self, name: str) -> None:
         if self.maybe_save(f"opening the preset {name}"):
@@ -176,7 +200,7 @@ class Files(QObject):
         return self.save_as()
 
     def save_as(self) -> bool:
-        path = self.save_path("Save network", self.stem() + ".json", "Networks (*.json)")
+        path = self.save_path("Save network", self.stem() + ".json", "Networks (*.json)", export=False)
         return bool(path) and self.save_to(path)
 
     def _finite_network(self, title: str):
@@ -291,15 +315,20 @@ class Files(QObject):
                                                    os.path.join(settings.last_folder(), name),
                                                    ";;".join(self.WORKED_EXAMPLE_TYPES.values()))
         if path:
+            from engine.teaching import explain  # the documents' modules: when a document is asked for
+
             fmt = explain.format_of(path)
             if fmt is None:  # no suffix: the one of the type chosen
                 fmt = next((f for f, text in self.WORKED_EXAMPLE_TYPES.items() if text == chosen), "html")
                 path += "." + fmt
-            self.export_worked_example_to(path)
+            if self.export_path(path, "Export worked example"):
+                self.export_worked_example_to(path)
 
     def export_worked_example_to(self, path: str) -> None:
         """Write the worked example of the current iteration to `path` (.md, .html or .pdf) as a
         job, with the window's digits; atomically."""
+        from engine.teaching import explain
+
         from guiapp import pdfdoc
         from guiapp.menus import pictures
 

@@ -591,6 +591,11 @@ class SessionModel(QObject):
         elif isinstance(error, OSError) and isinstance(what, Export):
             self.problem.emit(Problem("Export failed", f"{what.path} could not be written: "
                                       f"{error.strerror or error}. No file was changed."))
+        elif isinstance(error, MemoryError):
+            done = (f"{what.path} was not written. No file was changed." if isinstance(what, Export) else
+                    f"The window shows iteration {self.session.iteration:,}.")
+            self.problem.emit(Problem("Not enough memory", f"{what.text} stopped: there was not enough memory. "
+                                      f"{done} Closing other programs may make room."))
         else:
             log.error("%s failed", what.text, exc_info=error)
             self.problem.emit(Problem("Unexpected error", f"{type(error).__name__}: {error}", severe=True))

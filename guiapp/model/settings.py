@@ -10,6 +10,8 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings, QSize
 from PySide6.QtGui import QGuiApplication
 
+from engine.network.numbers import whole_number
+
 VERSION = 1
 
 
@@ -70,7 +72,7 @@ def restore_window(window) -> None:
     """Geometry, toolbar state, digits, text size, presentation mode and the output map of
     `window` (a MainWindow) as it was last closed."""
     s = store()
-    if int(s.value("settings_version", 0)) != VERSION:
+    if _whole(s, "settings_version", 0) != VERSION:
         window.resize(first_size(window))
         return
     geometry = s.value("window/geometry")
@@ -79,11 +81,20 @@ def restore_window(window) -> None:
     state = s.value("window/state")
     if isinstance(state, QByteArray):
         window.restoreState(state)
-    window.model.set_digits(int(s.value("view/digits", window.model.digits)))
-    window.model.set_text_scale(int(s.value("view/text_scale", window.model.text_scale)))
-    window.model.set_presentation_scale(int(s.value("view/presentation_text_scale", window.model.presentation_scale)))
+    window.model.set_digits(_whole(s, "view/digits", window.model.digits))
+    window.model.set_text_scale(_whole(s, "view/text_scale", window.model.text_scale))
+    window.model.set_presentation_scale(_whole(s, "view/presentation_text_scale", window.model.presentation_scale))
     window.model.set_presentation(s.value("view/presentation", False) in (True, "true"))
     window.actions["output_map"].setChecked(s.value("view/output_map", True) in (True, "true"))
+
+
+def _whole(s: QSettings, key: str, default: int) -> int:
+    """A whole number the settings file holds, or `default` for anything else (a file edited by
+    hand, or by another program)."""
+    try:
+        return whole_number(str(s.value(key, default)))
+    except ValueError:
+        return default
 
 
 def save_window(window) -> None:
