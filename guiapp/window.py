@@ -253,10 +253,6 @@ class MainWindow(QMainWindow):
     def _build_status(self) -> None:
         self.status = StatusBar(self.model, self.actions["stop"], self)
         self.setStatusBar(self.status)
-        # its fields, by the names the tests and the screenshot read
-        self.status_iteration, self.status_phase = self.status.iteration, self.status.phase
-        self.status_step, self.status_loss = self.status.step, self.status.loss
-        self.progress = self.status.job_bar
 
     def _connect(self) -> None:
         m, stack = self.model, self.undo_stack

@@ -5,27 +5,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPointF
 
-from engine import open_network
-from tests.conftest import leave_unchanged
-
-
-@pytest.fixture
-def window(qtbot, settings_dir):
-    from guiapp.window import MainWindow
-
-    w = MainWindow(open_network("mazur"), "mazur")
-    qtbot.addWidget(w, before_close_func=leave_unchanged)  # trained: closing would ask to save
-    w.resize(1400, 860)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.model.cancel_job()
-
-
-def train(qtbot, w, n):
-    w.train_count.setValue(n)
-    w.actions["train"].trigger()
-    qtbot.waitUntil(lambda: not w.model.busy, timeout=120_000)
+from tests.driver import train
 
 
 def axis_labels(w):

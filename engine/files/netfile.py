@@ -136,14 +136,11 @@ def _output_problems(last: Activation, loss: Loss, units) -> list[tuple[str, str
     return found
 
 
-SETTINGS = ("seed", "train_biases", "learning_rate", "batch_size", "update_order")
-
-
 def setting_problem(name: str, value) -> str | None:
-    """Why a network cannot have `value` for the setting `name` (one of SETTINGS: the file's
-    "seed", "train_biases", "optimizer.learning_rate", "batch_size", "update_order"), if it
-    cannot. None is a valid seed (no seed) and batch_size (every sample). The optimizer's own
-    settings: `optimizer_problems`."""
+    """Why a network cannot have `value` for the setting `name` (one of the file's "seed",
+    "train_biases", "optimizer.learning_rate", "batch_size", "update_order"), if it cannot. None
+    is a valid seed (no seed) and batch_size (every sample). The optimizer's own settings:
+    `optimizer_problems`."""
     if name in ("seed", "batch_size"):
         return None if value is None else whole_number_problem(value, 0 if name == "seed" else 1)
     if name == "train_biases":

@@ -1,7 +1,7 @@
 """Writing the trace and the loss-history CSV files.
 
 `write_trace` and `write_history` are generators that yield Progress as they go, for callers
-that must stay responsive (the window); `save_trace` and `save_history` run them to the end.
+that must stay responsive (the window); `save_trace` runs the first to the end.
 Files are written atomically: closing a generator early (a cancel) or an error leaves no
 file behind and any existing file as it was.
 
@@ -81,8 +81,3 @@ def save_trace(path: str | os.PathLike, net: Network, layout: Layout, records: S
     for progress in write_trace(path, net, layout, records):
         pass
     return progress.done
-
-
-def save_history(path: str | os.PathLike, losses: np.ndarray) -> None:
-    for _ in write_history(path, losses):
-        pass

@@ -221,9 +221,6 @@ class SessionModel(QObject):
             self._expanded = layers
             self.expandedChanged.emit(layers)
 
-    def expand(self, layer: int) -> None:
-        self.set_expanded(self._expanded | {layer})
-
     def fold(self, layer: int) -> None:
         self.set_expanded(self._expanded - {layer})
 

@@ -321,6 +321,3 @@ class OutputMap(QWidget):
     def shown_image(self) -> np.ndarray | None:
         """The array the image shows (a plane), or None."""
         return self.image.image if self._dims == 2 else None
-
-    def shown_curve(self) -> tuple[np.ndarray, np.ndarray]:
-        return self.curve.xData, self.curve.yData
