@@ -277,3 +277,14 @@ def test_the_kept_curves_follow_the_log_scale(qtbot, make_window, log):
     w.plot.log_scale.setChecked(log)
     assert curves(w) == expected(kept_runs)  # positive losses: the same points either way
     w.plot._mouse_moved(w.plot.plot.getPlotItem().vb.mapViewToScene(QPointF(5.0, 0.5)))  # nothing breaks
+
+
+def test_kept_runs_are_drawn_as_this_runs_curve_is(qtbot, make_window):
+    """Downsampled to the pixels and clipped to the view, as this run's curve: a kept run of
+    100,000 losses drawn whole, dashed, took 40 ms a repaint (benchmarks/window_training.py
+    --kept-runs 4)."""
+    w = make_window("xor")
+    three(w)
+    assert w.plot.curve.opts["autoDownsample"] and w.plot.curve.opts["clipToView"]
+    for curve in w.plot.kept:
+        assert curve.opts["autoDownsample"] and curve.opts["downsampleMethod"] == "peak" and curve.opts["clipToView"]

@@ -184,11 +184,11 @@ class LossPlot(QWidget):
         self.kept = []
         for k, run in enumerate(runs):
             curve = pg.PlotDataItem(pen=kept_pen(k, c))
-            curve.setDownsampling(auto=True, method="peak")
-            curve.setClipToView(True)
             curve.setZValue(-1)  # under this run's curve
             curve.run = run
-            self.plot.addItem(curve)
+            self.plot.addItem(curve)  # which gives it the plot's downsampling (none): this run's, after
+            curve.setDownsampling(auto=True, method="peak")
+            curve.setClipToView(True)
             self.kept.append(curve)
         self._make_legend()
         self._set_kept_data()
