@@ -296,7 +296,7 @@ class OutputMap(QWidget):
         name = label(net, Key("out", net.depth, unit))
         if self._hover is None or self._shown is None:
             self.hover_dot.setData([], [])
-            what = f"P(class {unit + 1})" if net.activations[-1] == "softmax" else name
+            what = f"P(class {unit + 1})" if net.activation(net.depth).class_probabilities else name
             self.readout.set_text(f"{what} as iteration {session.iteration:,} starts")
             return
         steps = [(hi - lo) / self._resolution for lo, hi in self._extent]
