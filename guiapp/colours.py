@@ -70,6 +70,11 @@ LIGHT_HUES = {"positive": "#0072B2", "negative": "#D55E00", "highlight": "#E69F0
               "gradient": "#A3468A"}
 DARK_HUES = {"positive": "#56B4E9", "negative": "#F07E3C", "highlight": "#F0C300", "selected": "#2FD6A3",
              "gradient": "#E39BD0"}
+# Okabe–Ito, in the order the plots give them to their curves (the trajectories)
+SERIES = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
+# The kept runs on the loss curve: the hues that are not the curve's own blues, each run also
+# dashed its own way (guiapp.plots.loss)
+KEPT_RUNS = ("#D55E00", "#009E73", "#CC79A7", "#E69F00", "#000000", "#F0E442")
 HUE_NAMES = {"positive": "blue", "negative": "vermillion", "highlight": "orange", "selected": "green",
              "gradient": "purple"}
 
