@@ -1,4 +1,4 @@
-"""The headless command: python -m engine {train,gradcheck,presets,new,explain,export,practice}.
+"""The headless command: python -m engine {train,gradcheck,presets,new,explain,export,practice,maps}.
 
 Exit status: 0 done; 1 a gradient check failed; 2 bad input (the network file or the
 options), nothing done and no file written; 3 training stopped because the loss became
@@ -15,7 +15,7 @@ import threading
 import numpy as np
 
 from engine.cli import explain as cli_explain, export as cli_export, new as cli_new, practice as cli_practice
-from engine.cli import train as cli_train
+from engine.cli import maps as cli_maps, train as cli_train
 from engine.cli.loader import TerminalProgress, load_network, output_paths
 from engine.files import presets
 from engine.cli.terminal import EXIT_BAD_INPUT, EXIT_MEMORY, EXIT_WRITE, say
@@ -42,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_explain.add_parser(sub)
     cli_export.add_parser(sub)
     cli_practice.add_parser(sub)
+    cli_maps.add_parser(sub)
     return parser
 
 
@@ -85,6 +86,11 @@ def cmd_practice(args) -> int:
     return cli_practice.cmd_practice(args, load_network)
 
 
+def cmd_maps(args) -> int:
+    network = str(presets.resolve(args.network))
+    return cli_maps.cmd_maps(args, output_paths(args, {network: "the network file being mapped"})["--output"])
+
+
 def cmd_presets(args) -> int:
     for name in presets.names():
         net = load(presets.path(name))
@@ -119,7 +125,8 @@ def main(argv=None) -> int:
 
 def _run(args) -> int:
     command = {"train": cli_train.cmd_train, "gradcheck": cmd_gradcheck, "presets": cmd_presets, "new": cmd_new,
-               "explain": cmd_explain, "export": cmd_export, "practice": cmd_practice}[args.command]
+               "explain": cmd_explain, "export": cmd_export, "practice": cmd_practice,
+               "maps": cmd_maps}[args.command]
     try:
         with np.errstate(all="ignore"):
             return command(args)
