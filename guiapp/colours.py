@@ -10,16 +10,26 @@ at least 4.5 against the background they are drawn on, whatever the palette.
 `scheme(palette)` gives the colours for a palette (the application's by default); views ask
 again when they receive a palette change. The loss plot takes its colours from here too
 (`Scheme.plot_*`).
+
+Maps (the output map, the unit maps) colour a value by the OUTPUT_MAP scale between the two ends
+of their colour scale (`map_rgba`, `map_image`); decision regions of several classes colour each
+class by its own hue (`class_colour`: Okabe–Ito's, then evenly spaced hues).
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+import numpy as np
+from PySide6.QtGui import QColor, QGuiApplication, QImage, QPalette
 
 TEXT_CONTRAST = 4.5  # WCAG AA for normal text
 LINE_CONTRAST = 3.0  # WCAG AA for graphics
 OUTPUT_MAP = "cividis"  # the output map's colour scale: perceptually uniform, made for colour-blind eyes
+MAP_STEPS = 256  # colours of the scale a map is drawn with
+# decision regions: class 1, 2, … (Okabe–Ito: orange, sky blue, bluish green, yellow, blue, vermillion,
+# reddish purple); more classes take evenly spaced hues
+CLASS_HUES = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
 
 
 def luminance(colour: QColor) -> float:
@@ -184,3 +194,46 @@ def dark_palette() -> QPalette:
     for role, colour in ((roles.WindowText, "#7a7a7a"), (roles.Text, "#7a7a7a"), (roles.ButtonText, "#7a7a7a")):
         p.setColor(QPalette.ColorGroup.Disabled, role, QColor(colour))
     return p
+
+
+@functools.lru_cache(maxsize=1)
+def map_table() -> np.ndarray:
+    """The OUTPUT_MAP scale as MAP_STEPS colours, RGBA (uint8), low to high: pyqtgraph's, the one
+    the output map's image and colour bar use."""
+    import pyqtgraph as pg
+
+    return pg.colormap.get(OUTPUT_MAP).getLookupTable(0.0, 1.0, MAP_STEPS, alpha=True)
+
+
+def map_steps(values: np.ndarray, levels: tuple[float, float]) -> np.ndarray:
+    """The step of the scale each value takes (0 at or below the low end, MAP_STEPS − 1 at or
+    above the high one); −1 for NaN."""
+    low, high = levels
+    values = np.asarray(values, dtype=np.float64)
+    with np.errstate(invalid="ignore", over="ignore"):
+        t = (values - low) / (high - low)
+        steps = np.clip(np.floor(t * MAP_STEPS), 0, MAP_STEPS - 1)
+    return np.where(np.isnan(values), -1, steps).astype(np.int64)
+
+
+def map_rgba(values: np.ndarray, levels: tuple[float, float]) -> np.ndarray:
+    """Each value's colour on the scale from levels[0] to levels[1], RGBA (uint8); NaN transparent."""
+    steps = map_steps(values, levels)
+    found = map_table()[np.maximum(steps, 0)]
+    found[steps < 0] = 0
+    return found
+
+
+def map_image(grid: np.ndarray, levels: tuple[float, float]) -> QImage:
+    """A grid (`engine.network.outputmap`'s layout: row 0 at the smallest second input) as an
+    image, its first row at the bottom, each point a pixel coloured by `map_rgba`."""
+    rgba = np.ascontiguousarray(map_rgba(grid, levels)[::-1])
+    height, width = rgba.shape[:2]
+    return QImage(rgba.data, width, height, 4 * width, QImage.Format.Format_RGBA8888).copy()
+
+
+def class_colour(k: int) -> QColor:
+    """The colour of class k (0-based) in decision regions."""
+    if k < len(CLASS_HUES):
+        return QColor(CLASS_HUES[k])
+    return QColor.fromHsvF(((k - len(CLASS_HUES)) * 0.618034 + 0.1) % 1.0, 0.65, 0.85)
