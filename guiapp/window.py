@@ -234,6 +234,8 @@ class MainWindow(QMainWindow):
         self._speed_changed(self.speed.value())
         self.sample_box.currentIndexChanged.connect(self._sample_chosen)
         self.diagram.editRequested.connect(self.edit_value)
+        self.output_map.samplesEdited.connect(self.network.change_samples)  # points by hand: one undo step each
+        self.output_map.said.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.header.editRequested.connect(self.edit_value)
         m.textFactorChanged.connect(self._apply_text_size)
         m.presentationChanged.connect(self._presentation_changed)
