@@ -137,12 +137,14 @@ class OutputMap(QWidget):
         self.class_box.setToolTip("The class of the samples a click on the map adds")
         self.target_edit = QLineEdit("1", objectName="drawTarget")
         self.target_edit.setToolTip("The target of the samples a click on the map adds (0.5, 1e-3, 1/2, 0,5)")
-        self.draw_label = QLabel("Click adds a sample of")
+        self.draw_label = QLabel("Click adds")
         self.draw_hint = Readout(Elide.ElideRight, objectName="drawHint")  # cut short where the map is narrow
         self.draw_hint.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self.draw_hint.set_text("· Shift+click removes the nearest")
+        self.draw_hint.set_text("· Shift+click removes the nearest sample")
         row = QHBoxLayout(self.draw_row)
         row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.regions_box)
+        row.addSpacing(6)
         row.addWidget(self.draw_label)
         row.addWidget(self.class_box)
         row.addWidget(self.target_edit)
@@ -151,7 +153,6 @@ class OutputMap(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.title)
         bar.addWidget(self.unit_box)
-        bar.addWidget(self.regions_box)
         bar.addWidget(self.readout, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -233,7 +234,7 @@ class OutputMap(QWidget):
         curve = net.sizes[0] == 1 and len(names) == 1  # the click's height is the target
         self.class_box.setVisible(bool(classes))
         self.target_edit.setVisible(not classes and not curve)
-        self.draw_label.setText("Click adds a sample there (input, target)" if curve else "Click adds a sample of")
+        self.draw_label.setText("Click adds a sample there (input, target)" if curve else "Click adds")
         self._hover = None
         self._shown = self._samples = None
         self.refresh()
@@ -254,7 +255,7 @@ class OutputMap(QWidget):
         regions = self.regions_shown()
         self.unit_box.setVisible(why is None and net.sizes[-1] > 1 and not (regions and self._softmax()))
         self.regions_box.setVisible(why is None and net.sizes[0] == 2)
-        self.draw_row.setVisible(why is None)
+        self.draw_row.setVisible(why is None)  # what a click does, and the Regions switch
         if why is not None:
             self.empty.setText(why)
             self.stack.setCurrentWidget(self.empty)
