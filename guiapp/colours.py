@@ -205,31 +205,52 @@ def map_table() -> np.ndarray:
     return pg.colormap.get(OUTPUT_MAP).getLookupTable(0.0, 1.0, MAP_STEPS, alpha=True)
 
 
-def map_steps(values: np.ndarray, levels: tuple[float, float]) -> np.ndarray:
+@functools.lru_cache(maxsize=1)
+def _packed_table() -> np.ndarray:
+    """map_table's colours as one 32-bit word each (RGBA in memory order), and a transparent
+    one last: step −1 (NaN) takes it."""
+    table = np.zeros((MAP_STEPS + 1, 4), dtype=np.uint8)
+    table[:MAP_STEPS] = map_table()
+    return table.view(np.uint32).ravel()
+
+
+def map_steps(values: np.ndarray, levels) -> np.ndarray:
     """The step of the scale each value takes (0 at or below the low end, MAP_STEPS − 1 at or
-    above the high one); −1 for NaN."""
-    low, high = levels
+    above the high one); −1 for NaN. `levels`: (low, high), or one pair per first index of
+    `values` (a stack of grids, each its own scale)."""
+    levels = np.asarray(levels, dtype=np.float64)
     values = np.asarray(values, dtype=np.float64)
-    with np.errstate(invalid="ignore", over="ignore"):
-        t = (values - low) / (high - low)
-        steps = np.clip(np.floor(t * MAP_STEPS), 0, MAP_STEPS - 1)
-    return np.where(np.isnan(values), -1, steps).astype(np.int64)
+    low, high = levels[..., 0], levels[..., 1]
+    if levels.ndim == 2:  # one scale per grid of the stack
+        shape = (-1,) + (1,) * (values.ndim - 1)
+        low, high = low.reshape(shape), high.reshape(shape)
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        steps = np.floor((values - low) * (MAP_STEPS / (high - low)))
+        np.clip(steps, 0, MAP_STEPS - 1, out=steps)
+    steps[np.isnan(values)] = -1
+    return steps.astype(np.int64)
 
 
-def map_rgba(values: np.ndarray, levels: tuple[float, float]) -> np.ndarray:
-    """Each value's colour on the scale from levels[0] to levels[1], RGBA (uint8); NaN transparent."""
-    steps = map_steps(values, levels)
-    found = map_table()[np.maximum(steps, 0)]
-    found[steps < 0] = 0
-    return found
+def map_rgba(values: np.ndarray, levels) -> np.ndarray:
+    """Each value's colour on the scale from levels[0] to levels[1] (or a scale per grid, see
+    `map_steps`), RGBA (uint8); NaN transparent."""
+    packed = _packed_table()[map_steps(values, levels)]
+    return packed.view(np.uint8).reshape(packed.shape + (4,))
+
+
+def map_images(grids: np.ndarray, levels) -> list[QImage]:
+    """Grids (`engine.network.outputmap`'s layout: row 0 at the smallest second input; a stack
+    of them, each with its (low, high) in `levels`) as images, their first row at the bottom,
+    each point a pixel coloured by `map_rgba`: all of them in one pass over the values."""
+    grids = np.asarray(grids, dtype=np.float64)
+    packed = np.ascontiguousarray(_packed_table()[map_steps(grids, levels)][:, ::-1])
+    height, width = packed.shape[1:]
+    return [QImage(one.data, width, height, 4 * width, QImage.Format.Format_RGBA8888).copy() for one in packed]
 
 
 def map_image(grid: np.ndarray, levels: tuple[float, float]) -> QImage:
-    """A grid (`engine.network.outputmap`'s layout: row 0 at the smallest second input) as an
-    image, its first row at the bottom, each point a pixel coloured by `map_rgba`."""
-    rgba = np.ascontiguousarray(map_rgba(grid, levels)[::-1])
-    height, width = rgba.shape[:2]
-    return QImage(rgba.data, width, height, 4 * width, QImage.Format.Format_RGBA8888).copy()
+    """One grid as an image (see `map_images`)."""
+    return map_images(np.asarray(grid, dtype=np.float64)[None], [levels])[0]
 
 
 def class_colour(k: int) -> QColor:

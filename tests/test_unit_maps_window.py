@@ -148,3 +148,20 @@ def test_a_network_of_other_than_two_inputs_has_no_unit_maps_and_says_why(make_w
     assert all(item.map_image is None for item in w.diagram.units.values())
     assert (f"Unit maps: unit maps are drawn for networks of 2 inputs; this one has {inputs}."
             in w.diagram.legend.text())
+
+
+def test_a_maps_colours_are_the_output_maps_scale_with_nan_transparent(qapp):
+    import pyqtgraph as pg
+
+    rng = np.random.default_rng(7)
+    values = rng.uniform(-1.5, 2.5, 500)
+    rgba = colours.map_rgba(values, (-1.0, 2.0))
+    t = np.clip((values + 1.0) / 3.0, 0, 1)
+    expected = pg.colormap.get(colours.OUTPUT_MAP).map(t, mode="byte")  # the output map's colour bar
+    assert np.abs(rgba.astype(int) - expected.astype(int)).max() <= 4  # 256 steps of the same scale
+    assert rgba[values <= -1.0].tolist() == [[0, 32, 77, 255]] * int((values <= -1.0).sum())  # dark blue low
+    grids = np.array([[[np.nan, 0.0], [1.0, 0.5]], [[1.0, 0.0], [0.0, 1.0]]])  # two 2×2 grids, two scales
+    first, second = colours.map_images(grids, [(0.0, 1.0), (0.0, 2.0)])
+    assert first.pixelColor(0, 1).alpha() == 0  # NaN, at grid row 0: the image's bottom row
+    assert first.pixelColor(0, 0).getRgb() == tuple(colours.map_table()[-1])  # 1.0, the top of its scale
+    assert second.pixelColor(0, 1).getRgb() == tuple(colours.map_table()[128])  # 1.0, the middle of 0 … 2

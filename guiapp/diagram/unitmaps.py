@@ -100,6 +100,8 @@ class UnitMaps(QObject):
             for item in items.values():
                 item.set_map(None)
             self._hide_popup()
+            self._computed = None
+            self.grids, self.levels, self.images = {}, {}, {}
             return
         session = self.model.session
         net, units = session.net, self.units()
@@ -119,13 +121,13 @@ class UnitMaps(QObject):
         net = session.net
         self.bounds = outputmap.extent(net.inputs)
         grids = outputmap.unit_grids(session.plan, session.params, units, self.bounds, resolution) if units else []
-        self.grids, self.levels, self.images = {}, {}, {}
         none = np.empty(0)
-        for (l, j), grid in zip(units, grids):
-            targets = net.targets[:, j] if l == net.depth else none
-            scale = outputmap.levels(net, grid, targets, layer=l)
-            self.grids[l, j], self.levels[l, j] = grid, scale
-            self.images[l, j] = colours.map_image(grid, scale)
+        scales = [outputmap.levels(net, grid, net.targets[:, j] if l == net.depth else none, layer=l)
+                  for (l, j), grid in zip(units, grids)]
+        images = colours.map_images(grids, scales) if units else []
+        self.grids = dict(zip(units, grids))
+        self.levels = dict(zip(units, scales))
+        self.images = dict(zip(units, images))
 
     def legend_text(self) -> str:
         """What the maps are, for the diagram's legend (rich text), or "" when they are off."""
