@@ -67,7 +67,7 @@ def test_view_unit_maps_draws_the_engines_grid_in_every_hidden_and_output_unit(m
     # the output unit's map is the output map
     np.testing.assert_array_equal(maps.grids[3, 0], w.output_map.shown_image())
     legend = w.diagram.legend.text()
-    assert "Unit maps: each unit's output over the plane of i1 (→) and i2 (↑)" in legend
+    assert "Unit maps: each unit's output over i1 (→) and i2 (↑), from dark blue (low) to yellow (high)" in legend
     w.actions["unit_maps"].trigger()
     assert all(item.map_image is None for item in w.diagram.units.values())
     assert "Unit maps" not in w.diagram.legend.text()

@@ -21,6 +21,8 @@ RADIUS_LINES = 1.45  # a unit's radius, in lines of text
 PRESENTATION_RADIUS_LINES = 1.15  # in presentation mode, where the text is large: more room for the labels
 NAME_MARGIN = 0.2  # lines of text between a unit's name and its circle, at least
 MAP_SHARE = 0.84  # a unit map's diameter, of the circle's: the unit's fill shows as a ring around it
+MAP_NAME_PX = 8.5  # a unit's name is drawn over its map only if its line is at least this high on screen
+MAP_NAME_SIZE = 0.8  # the name over a map, of the tags' text size
 
 
 @dataclass
@@ -208,12 +210,16 @@ class UnitItem(QGraphicsEllipseItem):
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         painter.drawImage(inner, self._map)
         painter.restore()
-        painter.setFont(self.style.font)  # the name smaller, low in the circle: the map's middle shows
-        fm = self.style.metrics
+        font = QFont(self.style.font)  # the name smaller, low in the circle: the map's middle shows
+        font.setPointSizeF(font.pointSizeF() * MAP_NAME_SIZE)
+        fm = QFontMetricsF(font)
+        if fm.height() * painter.worldTransform().m11() < MAP_NAME_PX:  # too small to read: the map alone
+            return
+        painter.setFont(font)
         pad = 0.2 * fm.height()
         width = fm.horizontalAdvance(self.name) + 2 * pad
         bottom = rect.center().y() + side / 2
-        box = QRectF(rect.center().x() - width / 2, bottom - 0.75 * fm.height(), width, fm.height())
+        box = QRectF(rect.center().x() - width / 2, bottom - 0.8 * fm.height(), width, fm.height())
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(self.style.colours.tag)
         painter.drawRoundedRect(box, 3, 3)

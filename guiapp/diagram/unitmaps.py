@@ -138,8 +138,8 @@ class UnitMaps(QObject):
             return f"Unit maps: {html.escape(why)}."
         net = self.model.session.net
         x, y = (html.escape(net.unit_name(0, k)) for k in range(2))
-        return (f"Unit maps: each unit's output over the plane of {x} (→) and {y} (↑), dark blue low to yellow high "
-                "over its activation's range (hover a unit: large, with its scale; practising: once answered)")
+        return (f"Unit maps: each unit's output over {x} (→) and {y} (↑), from dark blue (low) to yellow (high); "
+                "hover a unit for its scale")
 
     # -- the large map ----------------------------------------------------------------------------
     def eventFilter(self, watched, event) -> bool:
@@ -274,8 +274,8 @@ class MapPopup(QWidget):
         (x0, x1), (y0, y1) = self.bounds
         xs = square.left() + (self.samples[:, 0] - x0) / (x1 - x0) * square.width()
         ys = square.bottom() - (self.samples[:, 1] - y0) / (y1 - y0) * square.height()
-        r = max(2.0, 0.18 * self._line)
-        for pen in (QPen(c.background, 3.0), QPen(c.text, 1.2)):
+        r = max(1.5, 0.12 * self._line)
+        for pen in (QPen(c.background, 2.2), QPen(c.text, 1.0)):
             p.setPen(pen)
             p.setBrush(Qt.BrushStyle.NoBrush)
             for x, y in zip(xs.tolist(), ys.tolist()):

@@ -137,6 +137,7 @@ class OutputMap(QWidget):
         self.class_box.setToolTip("The class of the samples a click on the map adds")
         self.target_edit = QLineEdit("1", objectName="drawTarget")
         self.target_edit.setToolTip("The target of the samples a click on the map adds (0.5, 1e-3, 1/2, 0,5)")
+        self.target_edit.setMaximumWidth(QFontMetrics(self.font()).horizontalAdvance("−0.00000000") + 16)
         self.draw_label = QLabel("Click adds")
         self.draw_hint = Readout(Elide.ElideRight, objectName="drawHint")  # cut short where the map is narrow
         self.draw_hint.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
