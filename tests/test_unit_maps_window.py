@@ -165,3 +165,16 @@ def test_a_maps_colours_are_the_output_maps_scale_with_nan_transparent(qapp):
     assert first.pixelColor(0, 1).alpha() == 0  # NaN, at grid row 0: the image's bottom row
     assert first.pixelColor(0, 0).getRgb() == tuple(colours.map_table()[-1])  # 1.0, the top of its scale
     assert second.pixelColor(0, 1).getRgb() == tuple(colours.map_table()[128])  # 1.0, the middle of 0 … 2
+
+
+def test_the_large_map_goes_when_its_unit_is_built_anew(make_window, qtbot):
+    w = make_window("xor")
+    w.model.set_unit_maps(True)
+    maps = w.diagram.unit_maps
+    hover(qtbot, w, w.diagram.units[1, 1])
+    assert maps.popup.isVisible()
+    w.model.set_digits(5)  # the diagram builds its items again: the unit under the mouse is another item
+    assert not maps.popup.isVisible() and maps.hovered is None
+    assert all(w.diagram.units[key].map_image is maps.images[key] for key in maps.images)
+    hover(qtbot, w, w.diagram.units[1, 1])
+    assert maps.popup.isVisible() and maps.hovered is w.diagram.units[1, 1]

@@ -55,8 +55,7 @@ class UnitMaps(QObject):
         model = self.model
         model.unitMapsChanged.connect(self._toggled)
         model.changed.connect(self.refresh)
-        model.practiceChanged.connect(self.refresh)
-        model.networkReplaced.connect(self._forget)
+        model.practiceChanged.connect(self.refresh)  # (another network: the view builds its units, then refreshes)
         view.viewport().installEventFilter(self)
 
     # -- what is shown ----------------------------------------------------------------------------
@@ -87,11 +86,6 @@ class UnitMaps(QObject):
         self.view._update_legend()
         self.view.relayout(fit=self.view.auto_fit)  # the legend's height may have changed: so has the room
 
-    def _forget(self) -> None:
-        self._computed = None
-        self.grids, self.levels, self.images = {}, {}, {}
-        self.refresh()
-
     def refresh(self, *_) -> None:
         """The maps of the units shown, computed again if the parameters, the network or the
         units shown changed; each drawn in its unit if it may be shown."""
@@ -113,8 +107,11 @@ class UnitMaps(QObject):
             self._computed = (net, session.params.theta.copy(), tuple(units), resolution)
         for key, item in items.items():
             item.set_map(self.images.get(key) if key[0] >= 1 and self.revealed(key) else None)
-        if self.hovered is not None:
-            self._show_popup(self.hovered)
+        if self.hovered is not None:  # the large map follows, if its unit is still there (not built anew)
+            if any(item is self.hovered for item in items.values()):
+                self._show_popup(self.hovered)
+            else:
+                self._hide_popup()
 
     def _compute(self, units, resolution: int) -> None:
         session = self.model.session
