@@ -56,6 +56,7 @@ def render(out: str, network: str = "mazur", steps: int | None = None, width: in
     if dark:
         app.setPalette(colours.dark_palette())
     window = MainWindow(presets.open_network(network), network)
+    window.make_plots()  # laid out with the window, as the user sees them after its first paint
     if text_scale is not None:
         window.model.set_text_scale(text_scale)
     window.resize(width, height)  # (a resize would take a window out of full screen)

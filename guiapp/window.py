@@ -19,7 +19,6 @@ from engine import Network
 from engine.files import presets
 
 from guiapp.model import commands, settings
-from guiapp.dialogs.about import about_text
 from guiapp.actions import MENUS, SUBMENUS, TIMELINE_BUTTONS, TOOLBAR, help_text, make_actions, set_enabled, tooltip
 from guiapp.diagram.view import DiagramView
 from guiapp.diagram.fold import can_show_all
@@ -27,15 +26,13 @@ from guiapp.dialogs.editor import ValueEditor
 from guiapp.menus.file import Files
 from guiapp.panels.header import SettingsHeader
 from guiapp.model.jobs import Training
-from guiapp.plots.loss import LossPlot
 from guiapp.model.session import Problem, SessionModel, ValueRef
 from guiapp.menus.network import NetworkMenu
-from guiapp.plots.outputmap import OutputMap
+from guiapp.plots.place import Place
 from guiapp.panels.side import SidePanel
 from guiapp.panels.practice import PracticeBox
 from guiapp.panels.status import StatusBar
 from guiapp.panels.timeline import TimelineBar
-from guiapp.plots.trajectories import TrajectoryPlot
 
 DEFAULT_TRAIN = 1000
 TOOLBAR_LEAST = 0.7  # the toolbar's text may be made this much smaller than the desktop's to fit the window
@@ -68,13 +65,12 @@ class MainWindow(QMainWindow):
         self.gradcheck_dialog = None  # made when first asked for
         self.header = SettingsHeader(self.model)
         self.diagram = DiagramView(self.model)
-        self.plot = LossPlot(self.model)
-        self.trajectories = TrajectoryPlot(self.model, self.plot)
+        # The plots' places: the plots are made after the window's first paint (`make_plots`)
+        self.places = {name: Place(f"{name}Place") for name in ("plot", "trajectories", "output_map")}
         self.timeline = TimelineBar(self.model)
-        self.output_map = OutputMap(self.model)
         self.panel = SidePanel(self.model)
         self.practice_box = PracticeBox(self.model)
-        for shown_when_asked in (self.trajectories, self.practice_box):  # hidden before any layout sizes them
+        for shown_when_asked in (self.places["trajectories"], self.practice_box):  # hidden before any layout sizes them
             shown_when_asked.hide()
         self.play_timer = QTimer(self)
         self.play_timer.timeout.connect(self.model.step)
@@ -94,6 +90,42 @@ class MainWindow(QMainWindow):
         self._network_replaced()
 
     # -- building ---------------------------------------------------------------------------
+    def make_plots(self) -> None:
+        """The loss curve, the trajectories and the output map, in their places: just after the
+        window's first paint (pyqtgraph's import takes longer than the rest of the window), or
+        as soon as one of them is asked for."""
+        if self.places["plot"].widget is not None:
+            return
+        from guiapp.plots.loss import LossPlot
+        from guiapp.plots.outputmap import OutputMap
+        from guiapp.plots.trajectories import TrajectoryPlot
+
+        loss = self.places["plot"].put(LossPlot(self.model))
+        self.places["trajectories"].put(TrajectoryPlot(self.model, loss))
+        output_map = self.places["output_map"].put(OutputMap(self.model))
+        output_map.samplesEdited.connect(self.network.change_samples)  # points by hand: one undo step each
+        output_map.said.connect(lambda text: self.statusBar().showMessage(text, 6000))
+
+    @property
+    def plot(self):
+        self.make_plots()
+        return self.places["plot"].widget
+
+    @property
+    def trajectories(self):
+        self.make_plots()
+        return self.places["trajectories"].widget
+
+    @property
+    def output_map(self):
+        self.make_plots()
+        return self.places["output_map"].widget
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if self.places["plot"].widget is None:  # the first paint: the plots as soon as it is on the screen
+            QTimer.singleShot(0, self.make_plots)
+
     def _build_layout(self) -> None:
         network = QWidget(objectName="network")
         column = QVBoxLayout(network)
@@ -103,10 +135,10 @@ class MainWindow(QMainWindow):
         column.addWidget(self.diagram, 1)
         self.bottom = QSplitter(Qt.Orientation.Horizontal, objectName="bottom")  # the loss curve, the output map
         self.curves = QSplitter(Qt.Orientation.Vertical, objectName="curves")  # the loss, the trajectories under it
-        self.curves.addWidget(self.plot)
-        self.curves.addWidget(self.trajectories)
+        self.curves.addWidget(self.places["plot"])
+        self.curves.addWidget(self.places["trajectories"])
         self.bottom.addWidget(self.curves)
-        self.bottom.addWidget(self.output_map)
+        self.bottom.addWidget(self.places["output_map"])
         self.bottom.setStretchFactor(0, 3)
         self.bottom.setStretchFactor(1, 2)
         self.bottom.setSizes([600, 400])  # the loss curve's read-out whole at 1024 wide
@@ -234,8 +266,6 @@ class MainWindow(QMainWindow):
         self._speed_changed(self.speed.value())
         self.sample_box.currentIndexChanged.connect(self._sample_chosen)
         self.diagram.editRequested.connect(self.edit_value)
-        self.output_map.samplesEdited.connect(self.network.change_samples)  # points by hand: one undo step each
-        self.output_map.said.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.header.editRequested.connect(self.edit_value)
         m.textFactorChanged.connect(self._apply_text_size)
         m.presentationChanged.connect(self._presentation_changed)
@@ -479,11 +509,11 @@ class MainWindow(QMainWindow):
 
     def set_output_map_shown(self, on: bool) -> None:
         """View ▸ Output map: the map beside the loss curve, or the loss curve alone."""
-        self.output_map.setVisible(on)
+        self.places["output_map"].setVisible(on)
 
     def set_trajectories_shown(self, on: bool) -> None:
         """View ▸ Trajectories: under the loss curve, on its iteration axis."""
-        self.trajectories.setVisible(on)
+        self.places["trajectories"].setVisible(on)
         if on:  # room for two plots: the curves take at least 40 % of the height, the trajectories 3/5 of it
             sizes = self.left.sizes()
             if sizes[1] < 0.4 * sum(sizes):
@@ -660,6 +690,8 @@ class MainWindow(QMainWindow):
         self.show_message("Keyboard and mouse", help_text(), rich=True)
 
     def show_about(self) -> None:
+        from guiapp.dialogs.about import about_text
+
         self.show_message("About Backprop Stepper", about_text(), rich=True)  # its link opens in a browser
 
     # -- recent files -----------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The presets are found from a normal (non-editable) install of the wheel.
+"""The wheel: its metadata, commands and resources, and the presets found from a normal
+(non-editable) install of it.
 
 SLOW (about 5-30 s): this builds a wheel of the checkout with pip and installs it into a
 temporary folder, then runs the command from outside the repository. It is part of the
@@ -7,8 +8,10 @@ things (a -m of one's own replaces the default `-m "not long"`, hence the "and n
 """
 from __future__ import annotations
 
+import email.parser
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -16,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+import engine
 from tests.helpers import PRESETS, ROOT, preset_data
 
 pytestmark = pytest.mark.slow
@@ -93,3 +97,56 @@ def test_installed_wheel_finds_its_presets_outside_the_checkout(installed, tmp_p
     assert (work / "h.csv").read_text(encoding="utf-8").startswith("iteration,loss\n1,0.298371108760002")
     assert json.loads((work / "trained.json").read_text(encoding="utf-8"))["layers"] == [2, 2, 2]
     assert sorted(os.listdir(work)) == ["h.csv", "trained.json"]
+
+
+def _metadata(wheel: Path):
+    """The wheel's METADATA (core metadata: headers, then the long description)."""
+    with zipfile.ZipFile(wheel) as z:
+        name = next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))
+        return email.parser.Parser().parsestr(z.read(name).decode("utf-8"))
+
+
+def test_the_wheel_has_the_metadata_a_package_index_shows(installed):
+    wheel, _ = installed
+    meta = _metadata(wheel)
+    assert meta["Name"] == "backprop-stepper" and meta["Version"] == engine.__version__
+    assert meta["Summary"].startswith("Step through the forward pass, backward pass and weight update")
+    assert meta["License-Expression"] == "MIT" and meta["Requires-Python"] == ">=3.10"
+    assert "backpropagation" in meta["Keywords"].split(",")
+    classifiers = meta.get_all("Classifier")
+    assert "Intended Audience :: Education" in classifiers and "Environment :: X11 Applications :: Qt" in classifiers
+    urls = dict(u.split(", ", 1) for u in meta.get_all("Project-URL"))
+    assert set(urls) == {"Homepage", "Documentation", "Source", "Issues"}
+    assert all(u.startswith("https://") for u in urls.values())
+    # the README as the long description, every link and picture absolute (relative ones work only
+    # in the repository)
+    assert meta["Description-Content-Type"] == "text/markdown"
+    text = meta.get_payload()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert text.splitlines()[:8] == readme.splitlines()[:8]
+    links = re.findall(r"\]\(([^)\s]+)\)", text)
+    assert len(links) == len(re.findall(r"\]\(([^)\s]+)\)", readme)) > 5
+    assert [link for link in links if not link.startswith("https://")] == []
+    assert f"{urls['Homepage']}/blob/main/docs/user-guide.md" in links
+    picture = re.search(r"!\[[^\]]*\]\(([^)]+)\)", text)[1]
+    assert picture.startswith("https://raw.githubusercontent.com/") and picture.endswith(".png")
+
+
+def test_the_wheel_declares_both_commands_and_carries_the_icons_not_the_screenshots(installed):
+    wheel, _ = installed
+    with zipfile.ZipFile(wheel) as z:
+        names = set(z.namelist())
+        entry_points = z.read(next(n for n in names if n.endswith(".dist-info/entry_points.txt"))).decode()
+    assert "[console_scripts]\nbackprop-engine = engine.cli.main:main" in entry_points
+    assert "[gui_scripts]\nbackprop-stepper = guiapp.app:main" in entry_points
+    assert {"engine/resources/icons/backprop-stepper.svg", "engine/resources/desktop/backprop-stepper.desktop",
+            "engine/resources/desktop/backprop-stepper.xml",
+            "engine/resources/desktop/backprop-stepper.metainfo.xml"} <= names
+    assert not [n for n in names if "screenshots" in n]
+
+
+def test_the_installed_commands_say_their_version(installed, tmp_path):
+    _, site = installed
+    for command in ("backprop-engine", "backprop-stepper"):
+        r = _run_outside(site, tmp_path, site / "bin" / command, "--version")  # the script pip wrote
+        assert (r.returncode, r.stdout) == (0, f"{command} {engine.__version__}\n"), r.stderr

@@ -8,22 +8,26 @@ written; 5 there was not enough memory (no file written).
 from __future__ import annotations
 
 import argparse
+import importlib
 import signal
 import sys
 import threading
 
 import numpy as np
 
-from engine.cli import explain as cli_explain, export as cli_export, new as cli_new, practice as cli_practice
-from engine.cli import maps as cli_maps, train as cli_train
+from engine import __version__
 from engine.cli.loader import TerminalProgress, load_network, output_paths
 from engine.files import presets
 from engine.cli.terminal import EXIT_BAD_INPUT, EXIT_MEMORY, EXIT_WRITE, say
 from engine.files.atomic import OutputError
-from engine.session.gradcheck import gradcheck
 from engine.files.netfile import NetworkFileError, load, printable
 from engine.network.network import summary as describe_network
 
+# The commands in the order --help lists them; those with a module of their own in engine/cli/
+# (add_parser, cmd_NAME) are imported only when they run, or for --help: a command starts with the
+# modules it needs (`presets` within a few milliseconds of numpy's own import).
+COMMANDS = ("train", "gradcheck", "presets", "new", "explain", "export", "practice", "maps")
+MODULES = {"train", "new", "explain", "export", "practice", "maps"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -31,22 +35,40 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: {printable(message, 400)}\n")
 
 
-def _parser() -> argparse.ArgumentParser:
+def _command(name: str):
+    """engine.cli.NAME, the module of a command."""
+    return importlib.import_module(f"engine.cli.{name}")
+
+
+def _chosen(argv: list[str]) -> str | None:
+    """The command `argv` names (the first argument that is not an option), if it is one."""
+    name = next((a for a in argv if not a.startswith("-")), None)
+    return name if name in COMMANDS else None
+
+
+def _parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; with `argv`, only the command it names has its options (and its module
+    imported): the others are there by name."""
     parser = _Parser(prog="python -m engine", description="Backprop Stepper without a window.")
+    parser.add_argument("--version", action="version", version=f"backprop-engine {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    cli_train.add_parser(sub)
-    check = sub.add_parser("gradcheck", help="compare backprop gradients with central differences")
-    check.add_argument("network")
-    sub.add_parser("presets", help="list the networks that come with the application")
-    cli_new.add_parser(sub)
-    cli_explain.add_parser(sub)
-    cli_export.add_parser(sub)
-    cli_practice.add_parser(sub)
-    cli_maps.add_parser(sub)
+    chosen = None if argv is None else _chosen(argv)
+    for name in COMMANDS:
+        if chosen is not None and name != chosen:
+            sub.add_parser(name)
+        elif name in MODULES:
+            _command(name).add_parser(sub)
+        elif name == "gradcheck":
+            check = sub.add_parser("gradcheck", help="compare backprop gradients with central differences")
+            check.add_argument("network")
+        else:
+            sub.add_parser("presets", help="list the networks that come with the application")
     return parser
 
 
 def cmd_gradcheck(args) -> int:
+    from engine.session.gradcheck import gradcheck
+
     net = load_network(args.network)
     iteration = 1 if net.state is None else net.state.iteration  # a saved network: the iteration it stopped at
     say(f"{args.network}: {describe_network(net)}" + (f", iteration {iteration:,}" if iteration > 1 else ""))
@@ -67,15 +89,16 @@ def cmd_gradcheck(args) -> int:
 
 def cmd_new(args) -> int:
     reads = {args.csv: "the CSV file --csv reads"} if args.csv else {}
-    return cli_new.cmd_new(args, output_paths(args, reads)["--out"])
+    return _command("new").cmd_new(args, output_paths(args, reads)["--out"])
 
 
 def cmd_explain(args) -> int:
     network = str(presets.resolve(args.network))
-    return cli_explain.cmd_explain(args, output_paths(args, {network: "the network file being explained"})["--output"])
+    return _command("explain").cmd_explain(args, output_paths(args, {network: "the network file being explained"})["--output"])
 
 
 def cmd_export(args) -> int:
+    cli_export = _command("export")
     cli_export.check(args)
     network = str(presets.resolve(args.network))
     out = output_paths(args, {network: "the network file being exported"})["--out"]
@@ -83,12 +106,12 @@ def cmd_export(args) -> int:
 
 
 def cmd_practice(args) -> int:
-    return cli_practice.cmd_practice(args, load_network)
+    return _command("practice").cmd_practice(args, load_network)
 
 
 def cmd_maps(args) -> int:
     network = str(presets.resolve(args.network))
-    return cli_maps.cmd_maps(args, output_paths(args, {network: "the network file being mapped"})["--output"])
+    return _command("maps").cmd_maps(args, output_paths(args, {network: "the network file being mapped"})["--output"])
 
 
 def cmd_presets(args) -> int:
@@ -111,7 +134,8 @@ def _terminate(signum, frame):
 
 
 def main(argv=None) -> int:
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = _parser(argv).parse_args(argv)
     previous = {}
     if threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGTERM, signal.SIGHUP):
@@ -124,9 +148,8 @@ def main(argv=None) -> int:
 
 
 def _run(args) -> int:
-    command = {"train": cli_train.cmd_train, "gradcheck": cmd_gradcheck, "presets": cmd_presets, "new": cmd_new,
-               "explain": cmd_explain, "export": cmd_export, "practice": cmd_practice,
-               "maps": cmd_maps}[args.command]
+    command = {"train": lambda args: _command("train").cmd_train(args), "gradcheck": cmd_gradcheck, "presets": cmd_presets, "new": cmd_new,
+               "explain": cmd_explain, "export": cmd_export, "practice": cmd_practice, "maps": cmd_maps}[args.command]
     try:
         with np.errstate(all="ignore"):
             return command(args)

@@ -2,27 +2,26 @@
 from __future__ import annotations
 
 import html
-import importlib.metadata
 import sys
 
 import numpy
-import pyqtgraph
 from PySide6 import QtCore
 from PySide6 import __version__ as pyside_version
+
+from engine import __version__
 
 ARTICLE = "https://mattmazur.com/2015/03/17/a-step-by-step-backpropagation-example/"
 
 
 def version() -> str:
-    """The installed version of Backprop Stepper."""
-    try:
-        return importlib.metadata.version("backprop-stepper")
-    except importlib.metadata.PackageNotFoundError:
-        return "(not installed: run from a copy of the source)"
+    """The version of Backprop Stepper (engine.__version__, which the wheel's metadata reads)."""
+    return __version__
 
 
 def about_text() -> str:
     """Help ▸ About, as rich text."""
+    import pyqtgraph  # loaded with the plots, after the window's first paint
+
     return (
         f"<p><b>Backprop Stepper</b> version {html.escape(version())}</p>"
         "<p>Shows every number of the forward pass, the backward pass and the update of a small neural "

@@ -16,7 +16,6 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from engine import NetworkFileError
-from engine.teaching import explain
 from engine.session import export, trajectory
 from engine.files import netfile, presets
 from engine.scripts import pyexport
@@ -316,6 +315,8 @@ class Files(QObject):
                                                    os.path.join(settings.last_folder(), name),
                                                    ";;".join(self.WORKED_EXAMPLE_TYPES.values()))
         if path:
+            from engine.teaching import explain  # the documents' modules: when a document is asked for
+
             fmt = explain.format_of(path)
             if fmt is None:  # no suffix: the one of the type chosen
                 fmt = next((f for f, text in self.WORKED_EXAMPLE_TYPES.items() if text == chosen), "html")
@@ -326,6 +327,8 @@ class Files(QObject):
     def export_worked_example_to(self, path: str) -> None:
         """Write the worked example of the current iteration to `path` (.md, .html or .pdf) as a
         job, with the window's digits; atomically."""
+        from engine.teaching import explain
+
         from guiapp import pdfdoc
         from guiapp.menus import pictures
 
