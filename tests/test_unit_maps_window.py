@@ -146,7 +146,7 @@ def test_a_network_of_other_than_two_inputs_has_no_unit_maps_and_says_why(make_w
     w = make_window("n", net=netfile.parse(spec))
     w.model.set_unit_maps(True)
     assert all(item.map_image is None for item in w.diagram.units.values())
-    assert (f"Unit maps: unit maps are drawn for networks of 2 inputs; this one has {inputs}."
+    assert (f"Unit maps: drawn for networks of 2 inputs; this one has {inputs}."
             in w.diagram.legend.text())
 
 

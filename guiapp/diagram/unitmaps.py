@@ -64,7 +64,7 @@ class UnitMaps(QObject):
         n = self.model.session.net.sizes[0]
         if n == 2:
             return None
-        return f"unit maps are drawn for networks of 2 inputs; this one has {n}"
+        return f"drawn for networks of 2 inputs; this one has {n}"
 
     def active(self) -> bool:
         return self.model.unit_maps and self.why_none() is None
