@@ -178,3 +178,20 @@ def test_the_large_map_goes_when_its_unit_is_built_anew(make_window, qtbot):
     assert all(w.diagram.units[key].map_image is maps.images[key] for key in maps.images)
     hover(qtbot, w, w.diagram.units[1, 1])
     assert maps.popup.isVisible() and maps.hovered is w.diagram.units[1, 1]
+
+
+def test_the_window_remembers_unit_maps_and_regions(make_window, settings_dir):
+    from guiapp.model import settings
+
+    w = make_window("xor")
+    w.actions["unit_maps"].trigger()
+    w.output_map.regions_box.click()
+    settings.save_window(w)
+    again = make_window("xor")
+    assert again.model.unit_maps and again.actions["unit_maps"].isChecked()
+    assert again.model.discretize and again.output_map.regions_box.isChecked()
+    assert again.diagram.units[1, 0].map_image is not None
+    store = settings.store()
+    store.setValue("view/unit_maps", "garbage")  # a file edited by hand: off
+    store.sync()
+    assert not make_window("xor").model.unit_maps

@@ -69,7 +69,7 @@ def first_size(window) -> QSize:
 
 
 def restore_window(window) -> None:
-    """Geometry, toolbar state, digits, text size, presentation mode and the output map of
+    """Geometry, toolbar state, digits, text size, presentation mode, the output map, unit maps and regions of
     `window` (a MainWindow) as it was last closed."""
     s = store()
     if _whole(s, "settings_version", 0) != VERSION:

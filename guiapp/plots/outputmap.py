@@ -100,6 +100,7 @@ class OutputMap(QWidget):
         self.regions_box = QCheckBox("Regions", objectName="discretize")
         self.regions_box.setToolTip("Decision regions: each point in the colour of the class the network gives "
                                     "it (an output of at least 0.5 is 1; for softmax, the winning class)")
+        self.regions_box.setChecked(model.discretize)  # the map may be made after the model's state is restored
         self.regions_box.toggled.connect(model.set_discretize)
         model.discretizeChanged.connect(self._discretize_changed)
 
