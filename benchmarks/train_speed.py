@@ -173,7 +173,7 @@ def main(argv=None) -> int:
 
     net = engine.open_network("mazur")
     assert net.sizes == [2, 2, 2] and net.activations == ["sigmoid", "sigmoid"] and net.loss == "half_sse"
-    assert not net.train_biases and net.momentum == 0.0 and net.n_samples == 1
+    assert not net.train_biases and net.optimizer.plain and net.n_samples == 1
 
     versions = f"Python {platform.python_version()}, numpy {np.__version__}"
     if torch is not None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 LOSS_NAMES = ("half_sse", "mse", "bce", "cross_entropy")
-ELEMENTWISE = ("sigmoid", "tanh", "relu", "leaky_relu", "linear")
+ELEMENTWISE = ("sigmoid", "tanh", "relu", "leaky_relu", "linear", "softplus")
 
 SIMPLE = (0.0, 0.5, -0.5, 1.0, -1.0)
 # Values that st.floats liked to try: the smallest normal and subnormal, tiny values, −0.0.

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from engine import Session, open_network
+from engine.concepts.optimizers.sgd import SGD
 
 
 def test_reset_then_restore_brings_back_the_recorded_iterations():
@@ -106,7 +107,7 @@ def test_training_computes_exactly_what_stepping_records():
     for name in ("mazur", "seed-notebook", "xor", "softmax"):
         for momentum in (0.0, 0.9):
             net = open_network(name)
-            net.momentum = momentum
+            net.optimizer = SGD(momentum=momentum)
             trained = Session(net, trace_capacity=5)
             trained.run(30)
             stepped = Session(net)
@@ -181,7 +182,7 @@ def test_a_saved_network_resumes_exactly(tmp_path):
     whole.run(1000)
     np.testing.assert_array_equal(resumed.history.values, whole.history.values)
     np.testing.assert_array_equal(resumed.params.theta, whole.params.theta)
-    np.testing.assert_array_equal(resumed.params.velocity, whole.params.velocity)
+    np.testing.assert_array_equal(resumed.params.state, whole.params.state)
     resumed.reset()  # Reset goes back to the network as it was opened: iteration 501
     assert resumed.iteration == 501 and np.array_equal(resumed.history.values[:500], whole.history.values[:500])
 

@@ -102,8 +102,8 @@ def test_trained_network_written_with_out_equals_the_engine(tmp_path, preset, it
         assert got.tolist() == want.tolist()  # exact, every float
     assert trained.inputs.tolist() == expected.inputs.tolist()
     assert trained.targets.tolist() == expected.targets.tolist()
-    assert (trained.learning_rate, trained.momentum, trained.batch_size, trained.train_biases) == \
-           (expected.learning_rate, expected.momentum, expected.batch_size, expected.train_biases)
+    assert (trained.learning_rate, trained.optimizer, trained.batch_size, trained.train_biases) == \
+           (expected.learning_rate, expected.optimizer, expected.batch_size, expected.train_biases)
     assert trained.weights[0].tolist() != open_network(preset).weights[0].tolist()
     assert float(summary(r.stdout)["loss after the last update"]) == session.loss
 

@@ -8,6 +8,7 @@ from engine.files import netfile
 from engine import open_network
 from engine.concepts.activations import ACTIVATIONS
 from engine.concepts.losses import LOSSES
+from engine.concepts.optimizers.sgd import SGD
 from engine.files.netfile import NetworkFileError
 
 WORKED = dict(sizes=[2, 2, 2], activations=["sigmoid", "sigmoid"], loss="half_sse")
@@ -18,7 +19,7 @@ def file_of(d: designs.Design, inputs, targets) -> dict:
     """The design written by hand as a network file with a seed (what build must equal)."""
     return {"layers": d.sizes, "activations": d.activations, "loss": d.loss, "seed": d.seed,
             "train_biases": d.train_biases, "batch_size": d.batch_size, "update_order": d.update_order,
-            "optimizer": {"name": "sgd", "learning_rate": d.learning_rate, "momentum": d.momentum},
+            "optimizer": {"name": "sgd", "learning_rate": d.learning_rate, "momentum": d.optimizer.momentum},
             "samples": [{"input": list(x), "target": list(t)} for x, t in zip(inputs.tolist(), targets.tolist())]}
 
 
@@ -47,7 +48,7 @@ def any_design(draw):
         activations=[draw(st.sampled_from(list(ACTIVATIONS))) for _ in range(depth - 1)] + [last],
         loss=draw(st.sampled_from(list(LOSSES) + ["bogus"])),
         learning_rate=draw(st.sampled_from([0.5, 0.1, 0.0, -1.0])),
-        momentum=draw(st.sampled_from([0.0, 0.9, 1.0, -0.5])),
+        optimizer=SGD(momentum=draw(st.sampled_from([0.0, 0.9, 1.0, -0.5]))),
         batch_size=draw(st.sampled_from([None, 1, 3, 0])),
         train_biases=draw(st.booleans()),
         update_order=draw(st.sampled_from(["simultaneous", "sequential", "random"])),
@@ -62,7 +63,8 @@ FILE_FIELDS = {"sizes": "layers", "learning_rate": "optimizer.learning_rate", "m
 @example(d=designs.Design(**WORKED), n=1)
 @example(d=designs.Design(sizes=[2, 4, 1], activations=["tanh", "sigmoid"], loss="bce", seed=3), n=4)
 @example(d=designs.Design(sizes=[2, 1], activations=["softmax"], loss="cross_entropy"), n=1)
-@example(d=designs.Design(sizes=[2, 3, 2], activations=["softmax", "softmax"], loss="mse", momentum=1.0), n=1)
+@example(d=designs.Design(sizes=[2, 3, 2], activations=["softmax", "softmax"], loss="mse",
+                          optimizer=SGD(momentum=1.0)), n=1)
 def test_a_design_is_valid_exactly_when_its_network_file_is(d, n):
     """problems() finds first what netfile.parse refuses (the same reason, the field in the
     design's name), and build() of a valid design is the parsed file, value for value."""
@@ -89,7 +91,7 @@ def test_a_design_is_valid_exactly_when_its_network_file_is(d, n):
 
 def test_problems_lists_every_rule_broken_in_the_designs_names():
     d = designs.Design(sizes=[2, 300, 1], activations=["softmax", "tanh"], loss="bce", learning_rate=0.0,
-                       momentum=1.0, batch_size=0, update_order="later", seed=-1)
+                       optimizer=SGD(momentum=1.0), batch_size=0, update_order="later", seed=-1)
     assert designs.problems(d) == [
         ("sizes[1]", "at most 256 units in a layer, found 300"),
         ("activations[0]", "softmax is allowed on the output layer only"),
@@ -176,7 +178,8 @@ def test_design_of_a_network():
     xor = open_network("xor")
     d = designs.design_of(xor, seed=5)
     assert d == designs.Design(sizes=[2, 3, 1], activations=["tanh", "sigmoid"], loss="bce", learning_rate=0.5,
-                               momentum=0.9, batch_size=None, train_biases=True, update_order="simultaneous", seed=5)
+                               optimizer=SGD(momentum=0.9), batch_size=None, train_biases=True,
+                               update_order="simultaneous", seed=5)
     assert designs.design_of(open_network("mazur")).seed == 0
     assert designs.problems(designs.design_of(open_network("softmax")), 6) == []
 

@@ -5,13 +5,16 @@ presets for the batch, softmax and mse cases), each mistake's value computed by 
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from engine import Key, Session, open_network
+from engine.concepts.activations import ACTIVATIONS
 from engine.files import netfile
 from engine.teaching.mistakes import CATALOGUE, MIN_DIGITS, Mistakes, checked_digits
 from engine.network.numbers import agrees, read_typed
@@ -217,6 +220,35 @@ def test_missing_momentum_on_the_second_iteration_of_xor():
     rec = session.record
     w, g = rec.value(Key("w_before", 1, 0, 0)), rec.value(Key("grad_w", 1, 0, 0))
     assert diagnosis(session, "w1⁺", w - rec.lr * g).mistake == "missing_momentum"
+
+
+def test_a_derivative_written_in_net_taken_at_out(monkeypatch):
+    """An activation whose derivative is written in net (`Activation.grad_of`), such as tanh's
+    written 1 − tanh(net)²: the derivative taken at out instead is named, on the unit's own
+    ∂out/∂net and, as a misconception, in δ."""
+    of_net = dataclasses.replace(ACTIVATIONS["tanh"], name="tanh_of_net", grad=lambda net, out: 1.0 - np.tanh(net) ** 2,
+                                 grad_text=lambda net, out: f"1 − tanh({net})²", grad_of="net")
+    monkeypatch.setitem(ACTIVATIONS, of_net.name, of_net)
+    spec = preset_data("mazur")
+    spec["activations"] = [of_net.name, "sigmoid"]
+    session = Session(netfile.parse(spec))
+    rec = session.record
+    out_h1 = rec.value(Key("out", 1, 0, sample=0))
+    found = diagnosis(session, "∂out_h1/∂net_h1", 1 - math.tanh(out_h1) ** 2)
+    assert found.mistake == "derivative_at_out"
+    assert "evaluated with out_h1 where net_h1 belongs: 1 − tanh(out_h1)² instead of 1 − tanh(net_h1)²" in \
+        found.explanation
+    dE_dout = rec.value(Key("dE_dout", 1, 0, sample=0))
+    assert diagnosis(session, "δ_h1", dE_dout * (1 - math.tanh(out_h1) ** 2)).mistake == "derivative_at_out"
+
+
+def test_the_activations_own_value_for_its_derivative_is_said_so():
+    """A sigmoid unit's out is also softplus's derivative σ(net) at its net: typing out for
+    ∂out/∂net is explained as the activation's value taken for its derivative, the common slip,
+    not as softplus's derivative."""
+    found = diagnosis(session_of("mazur"), "∂out_o1/∂net_o1", OUT_O1)
+    assert found.mistake == "wrong_derivative"
+    assert found.explanation.startswith("the activation's value out_o1 taken for its derivative"), found.explanation
 
 
 def test_rounding():

@@ -73,7 +73,7 @@ def test_the_valid_starting_points_load(tmp_path):
     for name, make in BASES.items():
         net = load(write_network(tmp_path / f"{name}.json", make()))
         assert net.sizes == make()["layers"]
-    assert load(tmp_path / "bce.json").momentum == 0.9
+    assert load(tmp_path / "bce.json").optimizer.momentum == 0.9
 
 
 # (case id, base, mutation, the field the message must name, words the problem must contain)
@@ -337,7 +337,7 @@ def test_seeded_network_trains_the_same_every_time(tmp_path):
 
 def _floats(net) -> list[str]:
     """Every float of a network as repr text, with where it is."""
-    out = [f"lr={net.learning_rate!r}", f"momentum={net.momentum!r}"]
+    out = [f"lr={net.learning_rate!r}", f"momentum={net.optimizer.momentum!r}"]
     for k, w in enumerate(net.weights):
         out += [f"w{k}{idx}={float(v)!r}" for idx, v in np.ndenumerate(w)]
     for k, b in enumerate(net.biases):

@@ -186,7 +186,7 @@ class State:
 
     @classmethod
     def of(cls, s: Session) -> "State":
-        return cls(s.iteration, _bits(s.params.theta), _bits(s.params.velocity), setup_key(s.net),
+        return cls(s.iteration, _bits(s.params.theta), _bits(s.params.state), setup_key(s.net),
                    _bits(s.history.values))
 
     def differences(self, other: "State") -> list[str]:
@@ -214,11 +214,11 @@ def same(got: State, want: State, what: str) -> None:
 
 def setup_key(net) -> tuple:
     return (float(net.learning_rate).hex(), _bits(net.inputs), _bits(net.targets), tuple(net.sizes),
-            tuple(net.activations), net.loss, net.momentum, net.batch_size)
+            tuple(net.activations), net.loss, net.optimizer, net.batch_size)
 
 
 def params_key(params) -> tuple:
-    return _bits(params.theta), _bits(params.velocity)
+    return _bits(params.theta), _bits(params.state)
 
 
 def pure(net, iteration: int, latest: int | None = None) -> State:
@@ -418,7 +418,8 @@ class Player:
         hidden = {fmt(rec.value(key)) for key in s.steps[cursor + 1:]}
         known = {fmt(rec.value(key)) for key in s.steps[: cursor + 1]}
         known |= {fmt(v) for v in np.concatenate([s.params.theta, s.net.inputs.ravel(),
-                                                   s.net.targets.ravel(), [s.net.learning_rate, s.net.momentum]])}
+                                                   s.net.targets.ravel(), [s.net.learning_rate],
+                                                   list(s.net.optimizer.values().values())])}
         known |= {fmt(s.parameter_value(p)) for p in s.net.parameters()}
         secret = {t for t in hidden - known if len(t.lstrip("−").replace(".", "")) >= 4}
         if not secret:

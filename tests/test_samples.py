@@ -17,7 +17,7 @@ def test_samples_of_the_same_count_recompute_the_current_iteration():
     assert s.set_samples(inputs, s.net.targets) is False
     assert s.iteration == 4 and s.cursor == -1
     fresh = Session(Network.of(s.net, start.weights, start.biases))
-    fresh.params.velocity = s.params.velocity  # the momentum buffer the iteration starts with
+    fresh.params.state = s.params.state  # the momentum buffer the iteration starts with
     fresh._compute()
     assert s.loss == fresh.loss
     np.testing.assert_array_equal(s.record.row[1:], fresh.record.row[1:])  # all but the iteration number

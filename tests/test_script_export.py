@@ -26,6 +26,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from engine import Session, open_network
+from engine.concepts.optimizers.sgd import SGD
 from engine.files import netfile
 from engine.scripts import pyexport
 from engine.concepts.activations import ACTIVATIONS
@@ -183,11 +184,11 @@ def test_a_network_saved_mid_training_goes_on_as_the_engine(tmp_path, run_in_run
     samples, saved after 37 iterations: the script starts at iteration 38 with the saved momentum
     buffer and its place in the batch cycle, and goes on as if it had never stopped."""
     net = open_network("softmax")
-    net.momentum, net.train_biases, net.update_order = 0.8, False, "sequential"
+    net.optimizer, net.train_biases, net.update_order = SGD(momentum=0.8), False, "sequential"
     session = Session(net)
     session.run(37)
     saved = netfile.loads(netfile.dumps(session.current_network()))  # as a file holds it
-    assert saved.state.iteration == 38 and saved.state.momentum_buffer is not None
+    assert saved.state.iteration == 38 and saved.state.optimizer_state is not None
     path = exported(tmp_path, saved, fmt, 25)
     assert "iteration 38 starts" in path.read_text(encoding="utf-8")
     iterations, losses = printed_losses(run_in_runner(path))
@@ -245,11 +246,17 @@ def test_a_random_networks_scripts_print_the_engines_loss_history(tmp_path_facto
 
 # -- what the scripts hold and say ---------------------------------------------------------------------
 def test_every_activation_and_loss_has_its_text():
-    assert set(pyexport.TORCH_ACTIVATIONS) == set(pyexport.NUMPY_ACTIVATIONS) == set(ACTIVATIONS)
-    assert set(pyexport.TORCH_LOSSES) == set(pyexport.NUMPY_LOSS_TERMS) == set(LOSSES)
-    assert set(pyexport.NUMPY_FUSED) == set(FUSED)
-    unfused = {loss for loss in LOSSES if all(loss != fused for _, fused in FUSED)}
-    assert set(pyexport.NUMPY_DE_DOUT) == unfused
+    """Each concept carries its own source for both scripts: an element-wise derivative for the
+    NumPy script exactly where the activation has one, ∂E/∂out exactly where a loss's δ can be a
+    product (where its output layer is not always the one it has δ in one piece with)."""
+    for act in ACTIVATIONS.values():
+        assert act.torch_module.startswith("nn.") and act.numpy_fn.startswith(("return ", "e = "))
+        assert (act.numpy_grad is None) == (not act.elementwise), act.name
+    for loss in LOSSES.values():
+        assert loss.torch_loss and loss.numpy_terms
+        always_fused = loss.output is not None and loss.fused_with(loss.output) is not None
+        assert (loss.numpy_grad is None) == always_fused, loss.name
+    assert all(f.numpy_delta for f in FUSED.values())
 
 
 def _numpy_functions(*texts: str) -> dict:
@@ -265,10 +272,10 @@ AWKWARD = np.array([[0.0, -0.0, 1e-300, -1e-300, 0.3, -0.3, 2.5, -2.5], [17.0, -
 
 @pytest.mark.parametrize("name", sorted(ACTIVATIONS))
 def test_the_numpy_activations_are_the_engines_bit_for_bit(name):
-    fn_text, grad_text = pyexport.NUMPY_ACTIVATIONS[name]
+    act = ACTIVATIONS[name]
+    fn_text, grad_text = act.numpy_fn, act.numpy_grad
     scope = _numpy_functions(f"def fn(net):\n{_indent(fn_text)}",
                              f"def grad(net, out):\n{_indent(grad_text)}" if grad_text else "")
-    act = ACTIVATIONS[name]
     with np.errstate(all="ignore"):
         out = act.fn(AWKWARD)
         np.testing.assert_array_equal(scope["fn"](AWKWARD), out)
@@ -287,7 +294,7 @@ def test_the_numpy_losses_and_output_deltas_are_the_engines_bit_for_bit(loss):
     quick form gives 0·ln 0) and targets of 0."""
     rng = np.random.default_rng(5)
     net = rng.normal(0.0, 3.0, (6, 3))
-    act = {"cross_entropy": "softmax", "bce": "sigmoid"}.get(loss, "tanh")
+    act = LOSSES[loss].output.name if LOSSES[loss].output is not None else "tanh"
     out = ACTIVATIONS[act].fn(net)
     target = rng.uniform(0.0, 1.0, (6, 3))
     if loss == "cross_entropy":
@@ -295,18 +302,18 @@ def test_the_numpy_losses_and_output_deltas_are_the_engines_bit_for_bit(loss):
         target[3:] /= target[3:].sum(axis=1, keepdims=True)
     if loss == "bce":
         out[0], target[0] = [0.0, 1.0, 0.5], [0.0, 1.0, 0.0]
-    scope = _numpy_functions(*pyexport.NUMPY_HELPERS.values())
+    scope = _numpy_functions(*LOSSES[loss].numpy_helpers)
     scope.update(net=net, out=out, target=target, K=3)
     with np.errstate(all="ignore"):
         terms, _ = LOSSES[loss].terms_of(net, out, target)
-        np.testing.assert_array_equal(eval(pyexport.NUMPY_LOSS_TERMS[loss], scope), terms)
+        np.testing.assert_array_equal(eval(LOSSES[loss].numpy_terms, scope), terms)
         fused = FUSED.get((act, loss))
         if fused is not None:
-            np.testing.assert_array_equal(eval(pyexport.NUMPY_FUSED[(act, loss)][0], scope), fused.delta(out, target))
+            np.testing.assert_array_equal(eval(fused.numpy_delta, scope), fused.delta(out, target))
         else:
             expected = LOSSES[loss].grad(out, target) * ACTIVATIONS[act].grad(net, out)
             scope["derivative"] = [ACTIVATIONS[act].grad]
-            got = eval(f"({pyexport.NUMPY_DE_DOUT[loss]}) * derivative[-1](net, out)", scope)
+            got = eval(f"({LOSSES[loss].numpy_grad}) * derivative[-1](net, out)", scope)
             np.testing.assert_array_equal(got, expected)
 
 

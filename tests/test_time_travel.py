@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from engine import Session, open_network
+from engine.concepts.optimizers.sgd import SGD
 from engine.record.compare import Comparison
 from engine.record.quantities import Key
 from engine.record.trace import CHECKPOINT_OVERHEAD, checkpoint_bytes
@@ -25,7 +26,7 @@ def stepped_rows(name: str, iterations, momentum: float | None = None) -> dict[i
     """The records of `iterations` as a session stepped through every computation by hand sees them."""
     net = open_network(name)
     if momentum is not None:
-        net.momentum = momentum
+        net.optimizer = SGD(momentum=momentum)
     s = Session(net)
     rows, last = {}, max(iterations)
     while s.iteration <= last:
@@ -144,7 +145,7 @@ def test_trajectories_are_the_values_the_trace_records(name, momentum):
     the update, whether trained or stepped; a frozen bias's gradient is not computed."""
     net = open_network(name)
     if momentum is not None:
-        net.momentum = momentum
+        net.optimizer = SGD(momentum=momentum)
     s = Session(net)
     s.finish_iteration()
     s.step()
@@ -161,7 +162,7 @@ def test_trajectories_are_the_values_the_trace_records(name, momentum):
             assert paths.column("value", i)[j] == rec["theta_before", 0][i]
             gradient = paths.column("gradient", i)[j]
             assert gradient == rec["grad", 0][i] if i < trained else np.isnan(gradient)
-            if paths.momentum:
+            if paths.buffers:
                 assert paths.column("velocity", i)[j] == rec["velocity", 0][i]
     assert (trained < paths.n_params) == (not net.train_biases)
 

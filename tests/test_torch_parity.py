@@ -270,7 +270,7 @@ def compare_iteration(rec, ref: dict, spec: dict, iteration: int) -> None:
             check("dout_dnet", l)
         if momentum:
             had = ref[("velocity_w_before", l)] is not None
-            assert bool(rec["has_velocity", 0]) == had, "a momentum buffer exists iff torch has one"
+            assert bool(rec["has_state", 0]) == had, "a momentum buffer exists iff torch has one"
             for kind in ("w", "b"):
                 for suffix in ("", "_before"):
                     q = f"velocity_{kind}{suffix}"
@@ -284,7 +284,7 @@ def compare_iteration(rec, ref: dict, spec: dict, iteration: int) -> None:
                         check(q, l)
     if not momentum:  # plain SGD: torch keeps no momentum buffer, the engine records none
         assert all(buf is None for l in range(1, depth + 1) for buf in ref[("torch_buffers", l)])
-        assert not rec.layout.momentum
+        assert not rec.layout.buffers
     if not train_biases:  # frozen: unchanged, exactly
         for l in range(1, depth + 1):
             np.testing.assert_array_equal(rec["b", l], rec["b_before", l])

@@ -128,7 +128,7 @@ def test_quantities_per_sample_and_per_batch(runs, name):
         assert per["b", True] == n_biases
         assert per["net", False] == batch * n_biases and per["net", True] == 0
         assert per["delta", False] == batch * n_biases
-        if net.momentum:
+        if net.optimizer.buffers:
             assert per["velocity_w", True] == n_weights
 
 

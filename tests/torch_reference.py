@@ -12,6 +12,8 @@ quantities dE_dout, dout_dnet and delta are derivatives of the per-sample loss E
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -26,6 +28,9 @@ ACTIVATIONS = {
     "relu": torch.relu,  # torch's derivative at 0 is 0
     "leaky_relu": lambda z: F.leaky_relu(z, LEAKY_SLOPE),
     "linear": lambda z: z,
+    # ln(1 + e^z) as written at every z: torch's threshold (20 by default, above which it
+    # returns z, 2e-9 off) set where it never applies
+    "softplus": lambda z: F.softplus(z, beta=1.0, threshold=math.inf),
     "softmax": lambda z: torch.softmax(z, dim=-1),
 }
 

@@ -49,7 +49,7 @@ def columns(net) -> list[str]:
     depth = net.depth
     names = [net.unit_name(0, k) for k in range(net.sizes[0])]
     names += [label(net, Key("out", l, j)) for l in range(1, depth + 1) for j in range(net.sizes[l])]
-    if net.activations[-1] == "softmax":
+    if net.activation(net.depth).class_probabilities:
         return names + ["class"]
     return names + [f"region_{net.unit_name(depth, j)}" for j in range(net.sizes[-1])]
 
@@ -62,7 +62,7 @@ def table(session: Session, resolution: int) -> np.ndarray:
     x = outputmap.points(bounds, resolution)
     outs = outputmap.unit_outputs(session.plan, session.params, units, x)
     last = outs[-net.sizes[-1]:]
-    if net.activations[-1] == "softmax":
+    if net.activation(net.depth).class_probabilities:
         decided = outputmap.regions(last, softmax=True)[None] + 1.0  # classes from 1
     else:
         decided = outputmap.regions(last, softmax=False)

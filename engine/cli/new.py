@@ -14,6 +14,7 @@ and biases drawn from the seed, the samples, and a description of where they cam
 from __future__ import annotations
 
 from engine.cli.loader import WHOLE, NUMBER, listed
+from engine.concepts.optimizers import DEFAULT as DEFAULT_OPTIMIZER, OPTIMIZERS
 from engine.files.atomic import Outputs
 from engine.cli.terminal import say
 from engine.files import csvdata, datasets
@@ -27,10 +28,12 @@ from engine.network.targets import Data, OutputsMismatch
 
 DEFAULT_SAMPLES = 200  # of --dataset
 
-# the option that sets each field of a design (what a refusal names; engine.files.design.problems)
+# the option that sets each field of a design (what a refusal names; engine.files.design.problems),
+# and each setting of an optimizer (--momentum)
 OPTIONS = {"sizes": "--layers", "activations": "--activations", "loss": "--loss", "learning_rate": "--learning-rate",
-           "momentum": "--momentum", "batch_size": "--batch-size", "seed": "--seed", "update_order": "--update-order",
-           "train_biases": "--frozen-biases"}
+           "batch_size": "--batch-size", "seed": "--seed", "update_order": "--update-order",
+           "train_biases": "--frozen-biases",
+           **{s.key: s.option for o in OPTIMIZERS.values() for s in o.settings}}
 
 
 def add_parser(sub) -> None:
@@ -41,7 +44,9 @@ def add_parser(sub) -> None:
                      help="one per layer after the inputs: tanh,sigmoid")
     new.add_argument("--loss", required=True, help="half_sse, mse, bce or cross_entropy")
     new.add_argument("--learning-rate", type=NUMBER, default=0.5, metavar="LR", help="default 0.5")
-    new.add_argument("--momentum", type=NUMBER, default=0.0, metavar="M", help="default 0")
+    for setting in DEFAULT_OPTIMIZER.settings:
+        new.add_argument(setting.option, type=NUMBER, default=setting.default, metavar=setting.key[0].upper(),
+                         help=f"default {setting.default:g}")
     new.add_argument("--batch-size", type=WHOLE, default=None, metavar="B", help="default: every sample in each update")
     new.add_argument("--seed", type=WHOLE, default=0, metavar="S",
                      help="of the random start values and of --dataset (default 0)")
@@ -97,8 +102,9 @@ def _refuse(found: list[tuple[str, str]]) -> None:
 
 def cmd_new(args, out) -> int:
     """`out`: the checked path of --out."""
+    optimizer = DEFAULT_OPTIMIZER.with_values(**{s.key: getattr(args, s.key) for s in DEFAULT_OPTIMIZER.settings})
     design = Design(sizes=args.layers, activations=args.activations, loss=args.loss,
-                    learning_rate=args.learning_rate, momentum=args.momentum, batch_size=args.batch_size,
+                    learning_rate=args.learning_rate, optimizer=optimizer, batch_size=args.batch_size,
                     train_biases=not args.frozen_biases, update_order=args.update_order, seed=args.seed)
     _refuse(problems(design))
     data = _data(args)

@@ -1,5 +1,10 @@
-"""The concepts a network is made of, each owning its facts: activations and losses (their
-names, maths, derivatives and formula texts), and the formula text itself (`formula`: one
-expression written from symbols or from numbers; `mathtext`: that text as LaTeX or HTML).
+"""The concepts a network is made of, each in a module of its own that owns all of its facts:
+the activations (`activations/`: sigmoid.py, tanh.py, ...), the losses (`losses/`: half_sse.py,
+mse.py, ...) and the optimizers (`optimizers/`: sgd.py), each package the registry of its modules
+(its name in a file, its titles, the maths and its derivative or update with their formula texts,
+the rules it brings to a network, what the mistake catalogue needs of it, its source for the
+script export); and the formula text itself
+(`formula`: one expression written from symbols or from numbers; `mathtext`: that text as LaTeX
+or HTML).
 
 May import: numpy, the standard library and engine.text."""

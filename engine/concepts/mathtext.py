@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from engine.concepts.activations import ACTIVATIONS
 from engine.text.latex import math_char
 from engine.text.markup import text as _escape
 
@@ -25,8 +26,13 @@ __all__ = ["Token", "tokens", "latex", "html", "terms"]
 _NUMBER = re.compile(r"\d+(?:\.\d+)?(?:e[+\-−]\d+)?|\.\d+|inf|nan")
 _NAME = re.compile(r"([A-Za-zα-ωΑ-ΡΣ-Ω]+?)(\d*)(?:_([A-Za-z0-9]+(?:\.\d+)?))?(?![A-Za-z])")
 _LETTERS = re.compile(r"[A-Za-zα-ωΑ-ΡΣ-Ω]+")
-WORDS = {"if", "else", "not", "trained", "sample", "softmax", "Jacobian", "folded", "into", "the", "of", "terms"}
-FUNCTIONS = {"ln", "tanh", "max", "exp"}
+# the words and function names formulas write: these, and those the activations' own formulas
+# name (`Activation.words`, `Activation.functions`)
+WORDS = {"if", "else", "not", "trained", "sample", "the", "of", "terms"}.union(
+    *(a.words for a in ACTIVATIONS.values()))
+FUNCTIONS = {"ln": r"\ln", "max": r"\max", "exp": r"\exp"}  # name -> LaTeX
+for _a in ACTIVATIONS.values():
+    FUNCTIONS.update(_a.functions)
 GREEK = {"δ": r"\delta", "η": r"\eta", "μ": r"\mu", "Σ": r"\Sigma", "θ": r"\theta"}
 OPERATORS = {"·": r" \cdot ", "×": r" \times ", "−": " - ", "-": " - ", "+": " + ", "=": " = ", ">": " > ",
              "<": " < ", ",": r",\ ", "(": "(", ")": ")", "[": "[", "]": "]", "/": "/", "…": r"\dots "}
@@ -179,7 +185,7 @@ def _latex(toks: list[Token]) -> str:
             a, b = t.parts
             out.append(f"\\frac{{\\partial {_latex_name(a)}}}{{\\partial {_latex_name(b)}}}")
         elif t.kind == "func":
-            out.append({"e": "e", "ln": r"\ln", "tanh": r"\tanh", "max": r"\max", "exp": r"\exp"}[t.text])
+            out.append("e" if t.text == "e" else FUNCTIONS[t.text])
         elif t.kind == "sup":
             out.append(f"^{{{t.text}}}")
         elif t.kind == "pow":

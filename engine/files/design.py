@@ -33,6 +33,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.concepts.losses import LOSSES
+from engine.concepts.optimizers import DEFAULT as DEFAULT_OPTIMIZER, Optimizer
 from engine.files import netfile
 from engine.network.limits import problems as limit_problems
 from engine.network.network import Network, Setup, target_problem
@@ -50,7 +52,7 @@ class Design:
     activations: list[str]  # one per layer after the inputs
     loss: str
     learning_rate: float = 0.5
-    momentum: float = 0.0
+    optimizer: Optimizer = DEFAULT_OPTIMIZER  # with its settings (SGD: momentum), which may hold any values
     batch_size: int | None = None
     train_biases: bool = True
     update_order: str = "simultaneous"
@@ -63,7 +65,7 @@ class Design:
 def design_of(setup: Setup, seed: int = 0) -> Design:
     """The design of an existing network (its values are not part of it)."""
     return Design(sizes=list(setup.sizes), activations=list(setup.activations), loss=setup.loss,
-                  learning_rate=float(setup.learning_rate), momentum=float(setup.momentum),
+                  learning_rate=float(setup.learning_rate), optimizer=setup.optimizer,
                   batch_size=setup.batch_size, train_biases=setup.train_biases, update_order=setup.update_order,
                   seed=seed)
 
@@ -78,7 +80,7 @@ def _file(design: Design, inputs, targets, name: str = "", description: str = ""
     data.update({
         "layers": list(design.sizes), "activations": list(design.activations), "loss": design.loss,
         "seed": design.seed, "train_biases": design.train_biases,
-        "optimizer": {"name": "sgd", "learning_rate": design.learning_rate, "momentum": design.momentum},
+        "optimizer": netfile.optimizer_object(design.optimizer, design.learning_rate),
         "batch_size": design.batch_size, "update_order": design.update_order,
         "samples": [{"input": list(map(float, x)), "target": list(map(float, t))} for x, t in zip(inputs, targets)],
     })
@@ -112,7 +114,8 @@ def _samples(design: Design, inputs, targets) -> tuple[np.ndarray, np.ndarray]:
 
 def _design_field(field: str, design: Design) -> str:
     """A network file's field as the design names it: "layers[1]" is "sizes[1]",
-    "activations[-1]" the last activation by its index, "optimizer.momentum" "momentum"."""
+    "activations[-1]" the last activation by its index, "optimizer.momentum" "momentum" (each
+    setting of the optimizer by its key)."""
     last = len(design.activations) - 1 if isinstance(design.activations, list) else -1
     field = field.replace("activations[-1]", f"activations[{last}]")
     if field.startswith("layers"):
@@ -126,18 +129,23 @@ def problems(design: Design, n_samples: int = 1) -> list[tuple[str, str]]:
     """Every rule of the network file this design breaks with `n_samples` samples, as (field,
     reason) in the order the file reader checks them (the first is what `build` and a file
     would refuse); empty if it is a valid network. The rules are netfile's own
-    (`structure_problems`, `setting_problem`) and the limits of engine.network.limits; fields are the
-    design's: "sizes", "sizes[k]", "activations", "activations[k]", "loss", "seed",
-    "train_biases", "learning_rate", "momentum", "batch_size", "samples", "update_order"."""
+    (`structure_problems`, `setting_problem`, `optimizer_problems`) and the limits of
+    engine.network.limits; fields are the design's: "sizes", "sizes[k]", "activations",
+    "activations[k]", "loss", "seed", "train_biases", "learning_rate", each setting of the
+    optimizer by its key ("momentum"), "batch_size", "samples", "update_order"."""
     found = [(_design_field(f, design), reason) for f, reason in
              netfile.structure_problems(design.sizes, design.activations, design.loss)]
     structure_valid = not found
     if design.seed is None:
         found.append(("seed", "expected a whole number ≥ 0, found null"))
-    for name in ("seed", "train_biases", "learning_rate", "momentum", "batch_size"):
+    for name in ("seed", "train_biases", "learning_rate"):
         problem = netfile.setting_problem(name, getattr(design, name))
         if problem is not None:
             found.append((name, problem))
+    found += netfile.optimizer_problems(design.optimizer)
+    problem = netfile.setting_problem("batch_size", design.batch_size)
+    if problem is not None:
+        found.append(("batch_size", problem))
     batch_valid = netfile.setting_problem("batch_size", design.batch_size) is None
     if not isinstance(n_samples, int) or n_samples < 1:
         found.append(("samples", f"at least one sample is needed, found {n_samples}"))
@@ -150,19 +158,23 @@ def problems(design: Design, n_samples: int = 1) -> list[tuple[str, str]]:
     return found
 
 
-FIELDS = ("sizes", "activations", "loss", "learning_rate", "momentum", "batch_size", "train_biases", "update_order",
-          "seed")
+FIELDS = ("sizes", "activations", "loss", "learning_rate", "batch_size", "train_biases", "update_order", "seed")
 
 
 def with_choice(design: Design, field: str, value) -> Design:
     """A copy of the design with `field` set to `value`: a field of Design ("loss", "sizes",
-    ...) or one entry of a list, "sizes[k]" (k 0-based, the inputs first) or "activations[k]"
-    (k 0-based after the inputs). ValueError (one line) for a field that is not one of these."""
+    ...), a setting of its optimizer by its key ("momentum"), or one entry of a list,
+    "sizes[k]" (k 0-based, the inputs first) or "activations[k]" (k 0-based after the inputs).
+    ValueError (one line) for a field that is not one of these."""
     chosen = design.copy()
     name, _, index = field.partition("[")
+    settings = [s.key for s in design.optimizer.settings]
+    if name in settings and not index:
+        chosen.optimizer = design.optimizer.with_values(**{name: value})
+        return chosen
     if name not in FIELDS or (index and name not in ("sizes", "activations")):
-        raise ValueError(f"unknown design field {netfile.printable(field, 60)!r} (fields: {', '.join(FIELDS)}, "
-                         "sizes[k], activations[k])")
+        raise ValueError(f"unknown design field {netfile.printable(field, 60)!r} (fields: "
+                         f"{', '.join(FIELDS + tuple(settings))}, sizes[k], activations[k])")
     if not index:
         setattr(chosen, name, list(value) if name in ("sizes", "activations") else value)
         return chosen
@@ -180,8 +192,9 @@ def with_choice(design: Design, field: str, value) -> Design:
 
 def unavailable(design: Design, field: str, value) -> str | None:
     """Why `value` cannot be chosen for `field` ("activations[k]" (k 0-based after the
-    inputs), "loss", "sizes[k]", "sizes", "activations", "batch_size", "learning_rate",
-    "momentum", "update_order", "train_biases", "seed"; see `with_choice`) with the rest of
+    inputs), "loss", "sizes[k]", "sizes", "activations", "batch_size", "learning_rate", a
+    setting of the optimizer ("momentum"), "update_order", "train_biases", "seed"; see
+    `with_choice`) with the rest of
     the design as it is, in the file reader's words; None if it can. Only a problem the choice
     brings is a reason: a problem the design has anyway (the same field and reason) is not.
     Examples on the worked example's design: "activations[0]" = "softmax": "softmax is allowed
@@ -195,20 +208,17 @@ def unavailable(design: Design, field: str, value) -> str | None:
 
 
 def default_samples(sizes: list[int], loss: str) -> tuple[np.ndarray, np.ndarray]:
-    """What a brand-new network starts with: one sample, inputs 0, a valid target (the first
-    class for cross-entropy, 0 otherwise)."""
-    inputs = np.zeros((1, sizes[0]))
-    targets = np.zeros((1, sizes[-1]))
-    if loss == "cross_entropy":
-        targets[0, 0] = 1.0
-    return inputs, targets
+    """What a brand-new network starts with: one sample, inputs 0, a valid target
+    (`Loss.first_target`: the first class for cross-entropy, 0 otherwise)."""
+    rules = LOSSES.get(loss)
+    return np.zeros((1, sizes[0])), (np.zeros(sizes[-1]) if rules is None else rules.first_target(sizes[-1]))[None]
 
 
 def fit_samples(inputs, targets, sizes: list[int], loss: str) -> tuple[np.ndarray, np.ndarray]:
     """The samples fitted to other input and output counts: columns kept by position, new
     ones 0, extra ones dropped; targets made valid for `loss` where they no longer are
-    (clipped to [0, 1] for bce and cross-entropy; a cross-entropy target that does not sum
-    to 1 any more becomes one-hot on its largest value)."""
+    (`Loss.fitted_targets`: clipped to [0, 1] for bce and cross-entropy; a cross-entropy target
+    that does not sum to 1 any more becomes one-hot on its largest value)."""
     inputs, targets = np.asarray(inputs, dtype=np.float64), np.asarray(targets, dtype=np.float64)
     x = np.zeros((len(inputs), sizes[0]))
     n = min(sizes[0], inputs.shape[1])
@@ -216,15 +226,7 @@ def fit_samples(inputs, targets, sizes: list[int], loss: str) -> tuple[np.ndarra
     t = np.zeros((len(targets), sizes[-1]))
     m = min(sizes[-1], targets.shape[1])
     t[:, :m] = targets[:, :m]
-    if loss in ("bce", "cross_entropy"):
-        t = np.clip(t, 0.0, 1.0)
-    if loss == "cross_entropy":
-        for row in t:
-            if abs(row.sum() - 1.0) > 1e-9:
-                k = int(np.argmax(row))
-                row[:] = 0.0
-                row[k] = 1.0
-    return x, t
+    return x, LOSSES[loss].fitted_targets(t)
 
 
 def _matched(old_sizes: list[int], new_sizes: list[int]) -> dict[int, int]:

@@ -18,10 +18,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from engine.concepts.activations import ACTIVATIONS
+from engine.concepts.activations import ACTIVATIONS, Activation
 from engine.files.atomic import write_atomic
 from engine.network.limits import MAX_ITERATIONS, MAX_LAYERS, MAX_UNITS, problems as limit_problems
-from engine.concepts.losses import LOSSES
+from engine.concepts.losses import LOSSES, Loss
+from engine.concepts.optimizers import DEFAULT as DEFAULT_OPTIMIZER, OPTIMIZERS, Optimizer
 from engine.network.network import UPDATE_ORDERS, Network, TrainingState, learning_rate_problem, target_problem
 from engine.text.plain import printable
 
@@ -107,43 +108,48 @@ def structure_problems(layers, activations, loss) -> list[tuple[str, str]]:
     for k, a in enumerate(acts):
         if not isinstance(a, str) or a not in ACTIVATIONS:
             found.append((f"activations[{k}]", f"unknown activation {shown(a)} (known: {', '.join(ACTIVATIONS)})"))
-        elif a == "softmax" and k != len(acts) - 1:
-            found.append((f"activations[{k}]", "softmax is allowed on the output layer only"))
+        elif ACTIVATIONS[a].output_only and k != len(acts) - 1:
+            found.append((f"activations[{k}]", f"{a} is allowed on the output layer only"))
     loss_known = isinstance(loss, str) and loss in LOSSES
     if not loss_known:
         found.append(("loss", f"unknown loss {shown(loss)} (known: {', '.join(LOSSES)})"))
     last = acts[-1] if acts and isinstance(acts[-1], str) and acts[-1] in ACTIVATIONS else None
     if last is None or not loss_known:
         return found  # the rules between the output layer and the loss need both
-    if last == "softmax" and loss != "cross_entropy":
-        found.append(("loss", f"a softmax output layer needs the cross_entropy loss, found {loss}"))
-    if loss == "cross_entropy" and last != "softmax":
-        found.append(("activations[-1]", f"the cross_entropy loss needs a softmax output layer, found {last}"))
-    if last == "softmax" and sizes and whole_number_problem(sizes[-1], 1) is None and sizes[-1] < 2:
-        found.append(("layers[-1]", "a softmax output layer needs at least 2 units"))
-    if loss == "bce" and last != "sigmoid":
-        found.append(("activations[-1]", f"the bce loss needs outputs in (0, 1): a sigmoid output layer, found {last}"))
+    return found + _output_problems(ACTIVATIONS[last], LOSSES[loss], sizes[-1] if sizes else None)
+
+
+def _output_problems(last: Activation, loss: Loss, units) -> list[tuple[str, str]]:
+    """The rules between the output layer (its activation and its count of units, if known)
+    and the loss, as `structure_problems` reports them: an output activation without an
+    element-wise derivative needs a loss that takes it in one piece; a loss may need its own
+    output activation; an activation may need more units."""
+    found = []
+    if not last.elementwise and loss.fused_with(last) is None:
+        losses = " or ".join(other.name for other in LOSSES.values() if other.fused_with(last) is not None)
+        found.append(("loss", f"a {last.name} output layer needs the {losses} loss, found {loss.name}"))
+    if whole_number_problem(units, 1) is None and units < last.min_units:
+        found.append(("layers[-1]", f"a {last.name} output layer needs at least {last.min_units} units"))
+    if loss.output is not None and loss.output.name != last.name:
+        needs = loss.output_words or f"a {loss.output.name} output layer"
+        found.append(("activations[-1]", f"the {loss.name} loss needs {needs}, found {last.name}"))
     return found
 
 
-SETTINGS = ("seed", "train_biases", "learning_rate", "momentum", "batch_size", "update_order")
+SETTINGS = ("seed", "train_biases", "learning_rate", "batch_size", "update_order")
 
 
 def setting_problem(name: str, value) -> str | None:
     """Why a network cannot have `value` for the setting `name` (one of SETTINGS: the file's
-    "seed", "train_biases", "optimizer.learning_rate", "optimizer.momentum", "batch_size",
-    "update_order"), if it cannot. None is a valid seed (no seed) and batch_size (every sample)."""
+    "seed", "train_biases", "optimizer.learning_rate", "batch_size", "update_order"), if it
+    cannot. None is a valid seed (no seed) and batch_size (every sample). The optimizer's own
+    settings: `optimizer_problems`."""
     if name in ("seed", "batch_size"):
         return None if value is None else whole_number_problem(value, 0 if name == "seed" else 1)
     if name == "train_biases":
         return None if isinstance(value, bool) else f"expected true or false, found {shown(value)}"
-    if name in ("learning_rate", "momentum"):
-        problem = number_problem(value)
-        if problem is not None:
-            return problem
-        if name == "learning_rate":
-            return learning_rate_problem(float(value))
-        return None if 0.0 <= value < 1.0 else f"must be in [0, 1), found {float(value)}"
+    if name == "learning_rate":
+        return number_problem(value) or learning_rate_problem(float(value))
     if name == "update_order":
         return None if value in UPDATE_ORDERS else f"expected one of {', '.join(UPDATE_ORDERS)}, found {shown(value)}"
     raise KeyError(name)
@@ -202,20 +208,7 @@ def parse(data, source: str = "<network>") -> Network:
     train_biases = data.get("train_biases", True)
     c.check("train_biases", setting_problem("train_biases", train_biases))
 
-    opt = data["optimizer"]
-    if not isinstance(opt, dict):
-        c.fail("optimizer", 'expected an object like {"name": "sgd", "learning_rate": 0.5, "momentum": 0.0}')
-    for key in opt:
-        if key not in ("name", "learning_rate", "momentum"):
-            c.fail(f"optimizer.{key}", "unknown key (known keys: name, learning_rate, momentum)")
-    if opt.get("name", "sgd") != "sgd":
-        c.fail("optimizer.name", f"only \"sgd\" is supported, found {shown(opt.get('name'))}")
-    if "learning_rate" not in opt:
-        c.fail("optimizer.learning_rate", "missing")
-    c.check("optimizer.learning_rate", setting_problem("learning_rate", opt["learning_rate"]))
-    lr = float(opt["learning_rate"])
-    c.check("optimizer.momentum", setting_problem("momentum", opt.get("momentum", 0.0)))
-    momentum = float(opt.get("momentum", 0.0))
+    lr, optimizer = _optimizer(c, data["optimizer"])
 
     batch_size = data.get("batch_size")
     c.check("batch_size", setting_problem("batch_size", batch_size))
@@ -238,13 +231,51 @@ def parse(data, source: str = "<network>") -> Network:
             c.fail(key, f"expected a text, found {shown(texts[key])}")
 
     state = _training_state(c, data["training_state"], sum(w.size for w in weights) + sum(b.size for b in biases),
-                            momentum) if "training_state" in data else None
+                            optimizer) if "training_state" in data else None
     return Network(
         sizes=sizes, activations=list(acts), loss=loss, weights=weights, biases=biases,
         inputs=inputs, targets=targets,
-        train_biases=train_biases, learning_rate=lr, momentum=momentum, batch_size=batch_size,
+        train_biases=train_biases, learning_rate=lr, optimizer=optimizer, batch_size=batch_size,
         update_order=order, name=texts["name"], description=texts["description"], state=state,
     )
+
+
+def optimizer_object(optimizer: Optimizer, learning_rate) -> dict:
+    """The file's "optimizer" object: {"name": "sgd", "learning_rate": 0.5, "momentum": 0.0}."""
+    return {"name": optimizer.name, "learning_rate": learning_rate, **optimizer.values()}
+
+
+def optimizer_problems(optimizer: Optimizer) -> list[tuple[str, str]]:
+    """Why the optimizer cannot have the values its settings hold (any values: a design may
+    hold them), as (key, reason) in the order of its settings; empty if it can."""
+    found = []
+    for setting in optimizer.settings:
+        value = getattr(optimizer, setting.key)
+        problem = number_problem(value) or setting.problem(float(value))
+        if problem is not None:
+            found.append((setting.key, problem))
+    return found
+
+
+def _optimizer(c: "_Checker", opt) -> tuple[float, Optimizer]:
+    """The learning rate and the optimizer of the file's "optimizer" object."""
+    if not isinstance(opt, dict):
+        c.fail("optimizer", f"expected an object like {json.dumps(optimizer_object(DEFAULT_OPTIMIZER, 0.5))}")
+    name = opt.get("name", DEFAULT_OPTIMIZER.name)
+    kind = OPTIMIZERS.get(name) if isinstance(name, str) else None
+    if kind is None:
+        c.fail("optimizer.name", f"unknown optimizer {shown(name)} (known: {', '.join(OPTIMIZERS)})")
+    known = ("name", "learning_rate", *(s.key for s in kind.settings))
+    for key in opt:
+        if key not in known:
+            c.fail(f"optimizer.{key}", f"unknown key (known keys: {', '.join(known)})")
+    if "learning_rate" not in opt:
+        c.fail("optimizer.learning_rate", "missing")
+    c.check("optimizer.learning_rate", setting_problem("learning_rate", opt["learning_rate"]))
+    values = {s.key: opt.get(s.key, s.default) for s in kind.settings}
+    for key, problem in optimizer_problems(kind(**values))[:1]:
+        c.fail(f"optimizer.{key}", problem)
+    return float(opt["learning_rate"]), kind(**{key: float(v) for key, v in values.items()})
 
 
 def _sample(c: _Checker, k: int, s, sizes: list[int], loss: str) -> tuple[list[float], list[float]]:
@@ -298,12 +329,15 @@ def _numbers(c: _Checker, values: list, field: str) -> np.ndarray:
     return np.array([c.number(v, f"{field}[{k}]") for k, v in enumerate(values)], dtype=np.float64)
 
 
-def _training_state(c: "_Checker", value, n_parameters: int, momentum: float) -> TrainingState:
+def _training_state(c: "_Checker", value, n_parameters: int, optimizer: Optimizer) -> TrainingState:
     """The optional `training_state`: {"iteration": k, "momentum_buffer": [...] or null,
-    "loss_history": [k − 1 losses]}."""
+    "loss_history": [k − 1 losses]}, with a key for each buffer the optimizer may keep."""
     field = "training_state"
-    if not isinstance(value, dict) or set(value) != {"iteration", "momentum_buffer", "loss_history"}:
-        c.fail(field, 'expected {"iteration": K, "momentum_buffer": [...] or null, "loss_history": [...]}')
+    declared = type(optimizer).declared
+    keys = [b.file_key for b in declared]
+    if not isinstance(value, dict) or set(value) != {"iteration", *keys, "loss_history"}:
+        shape = ", ".join(['"iteration": K', *(f'"{k}": [...] or null' for k in keys), '"loss_history": [...]'])
+        c.fail(field, f"expected {{{shape}}}")
     iteration = c.integer(value["iteration"], f"{field}.iteration", 1)
     if iteration > MAX_ITERATIONS:
         c.fail(f"{field}.iteration", f"at most {MAX_ITERATIONS:,}, found {iteration:,}")
@@ -312,12 +346,18 @@ def _training_state(c: "_Checker", value, n_parameters: int, momentum: float) ->
         c.fail(f"{field}.loss_history", f"expected the {iteration - 1:,} losses of the iterations before "
                f"iteration {iteration:,}")
     losses = _numbers(c, history, f"{field}.loss_history")
-    buffer = value["momentum_buffer"]
-    if buffer is not None:
-        if not momentum:
-            c.fail(f"{field}.momentum_buffer", "must be null without momentum")
-        buffer = np.array(c.vector(buffer, n_parameters, f"{field}.momentum_buffer"), dtype=np.float64)
-    return TrainingState(iteration, buffer, losses)
+    rows, kept = [], optimizer.buffers
+    for b in declared:
+        buffer = value[b.file_key]
+        if buffer is not None:
+            if b not in kept:
+                c.fail(f"{field}.{b.file_key}", optimizer.unkept(b))
+            rows.append(np.array(c.vector(buffer, n_parameters, f"{field}.{b.file_key}"), dtype=np.float64))
+    if rows and len(rows) < len(kept):  # one kept and another not: all of them are saved, or none
+        missing = next(b for b in kept if value[b.file_key] is None)
+        c.fail(f"{field}.{missing.file_key}", f"expected {n_parameters} numbers, as the optimizer's other buffers "
+                                              "are given")
+    return TrainingState(iteration, np.stack(rows) if rows else None, losses)
 
 
 def _matrices(c: _Checker, data: dict, key: str, sizes: list[int], rng) -> list[np.ndarray]:
@@ -571,16 +611,17 @@ def to_dict(net: Network, samples: bool = True) -> dict:
         "weights": [w.tolist() for w in net.weights],
         "biases": [b.tolist() for b in net.biases],
         "train_biases": net.train_biases,
-        "optimizer": {"name": "sgd", "learning_rate": net.learning_rate, "momentum": net.momentum},
+        "optimizer": optimizer_object(net.optimizer, net.learning_rate),
         "batch_size": net.batch_size,
         "update_order": net.update_order,
         "samples": [{"input": x.tolist(), "target": t.tolist()} for x, t in zip(net.inputs, net.targets)]
         if samples else None,
     })
     if net.state is not None:
-        buffer = net.state.momentum_buffer
-        data["training_state"] = {"iteration": net.state.iteration,
-                                  "momentum_buffer": None if buffer is None else buffer.tolist(),
+        state, kept = net.state.optimizer_state, [b.name for b in net.optimizer.buffers]
+        buffers = {b.file_key: None if state is None or b.name not in kept else state[kept.index(b.name)].tolist()
+                   for b in type(net.optimizer).declared}
+        data["training_state"] = {"iteration": net.state.iteration, **buffers,
                                   "loss_history": net.state.loss_history.tolist()}
     return data
 

@@ -7,8 +7,8 @@ Conventions (per sample s of a batch of B samples; layer l = 1..L):
     δ_l = ∂E_s/∂net_l = ∂E_s/∂out_l ⊙ ∂out_l/∂net_l   (output layer of softmax + cross-entropy
           or sigmoid + bce: in one piece, see `losses.Fused`)
     ∂E/∂W_l = (1/B) Σ_s δ_l,sᵀ out_{l-1},s   ∂E/∂b_l = (1/B) Σ_s δ_l,s
-SGD exactly as torch.optim.SGD (dampening 0, no Nesterov, no weight decay):
-    v = g on the first step, then v = momentum·v + g;  p⁺ = p − lr·v   (v = g without momentum)
+The update is the optimizer's (`Optimizer.step`, engine.concepts.optimizers), as torch.optim's:
+SGD p⁺ = p − lr·g, with momentum v = g on the first step, then v = momentum·v + g; p⁺ = p − lr·v.
 
 `simultaneous` order: every gradient uses the weights of the forward pass. `sequential`
 order (an early version of the worked example's script): layer l is updated before the
@@ -16,7 +16,8 @@ deltas of layer l-1 are computed, so they use the new W_l.
 
 All parameters live in one flat vector θ (every weight, layer by layer in [out][in] order,
 then every bias: the order of `naming.parameters`), with per-layer views W_l and b_l; the
-gradient and the momentum buffer have the same layout, so an update is one vector operation.
+gradient and each row of the optimizer's state (the momentum buffer) have the same layout, so an
+update is one vector operation.
 """
 from __future__ import annotations
 
@@ -54,13 +55,13 @@ class Shapes:
 
 
 class Params:
-    """The state an iteration starts from: θ, its views, and the momentum buffer (None
-    until the first momentum step)."""
+    """The state an iteration starts from: θ, its views, and the optimizer's state (one row
+    per buffer it keeps, such as the momentum buffer; None until its first step)."""
 
-    def __init__(self, shapes: Shapes, theta: np.ndarray, velocity: np.ndarray | None = None):
+    def __init__(self, shapes: Shapes, theta: np.ndarray, state: np.ndarray | None = None):
         self.shapes = shapes
         self.theta = theta
-        self.velocity = velocity
+        self.state = state
         self.weights = shapes.weights(theta)
         self.biases = shapes.biases(theta)
         self.transposed = [w.T for w in self.weights]  # views too: they follow θ
@@ -85,12 +86,12 @@ class Params:
 
 
     def copy(self) -> "Params":
-        return Params(self.shapes, self.theta.copy(), None if self.velocity is None else self.velocity.copy())
+        return Params(self.shapes, self.theta.copy(), None if self.state is None else self.state.copy())
 
 
 class Plan:
-    """What stays fixed while a network trains: activations, loss, optimizer settings, and
-    the buffer the gradient is computed into."""
+    """What stays fixed while a network trains: activations, loss, the optimizer with its
+    settings, and the buffer the gradient is computed into."""
 
     def __init__(self, net: Setup):
         self.shapes = Shapes(net.sizes)
@@ -98,7 +99,8 @@ class Plan:
         self.acts: list[Activation] = [net.activation(l) for l in range(1, net.depth + 1)]
         self.loss: Loss = net.loss_fn
         self.fused: Fused | None = net.fused
-        self.momentum = float(net.momentum)
+        self.optimizer = net.optimizer
+        self.buffers = net.optimizer.buffers
         self.train_biases = bool(net.train_biases)
         self.sequential = net.sequential
         self.grad = np.zeros(self.shapes.size)
@@ -129,19 +131,9 @@ def batch_loss(plan: Plan, params: Params, x: np.ndarray, t: np.ndarray) -> floa
     return plan.loss.terms_of(nets[-1], outs[-1], t)[1] / len(x)
 
 
-def _sgd(plan: Plan, params: Params, lr: float, part: slice) -> None:
-    """torch.optim.SGD.step() on the `part` of θ, in place."""
-    g = plan.grad[part]
-    if plan.momentum:
-        if params.velocity is None:
-            params.velocity = np.zeros_like(params.theta)
-            params.velocity[part] = g
-        else:
-            v = params.velocity[part]
-            v *= plan.momentum
-            v += g
-        g = params.velocity[part]
-    params.theta[part] -= lr * g
+def _step(plan: Plan, params: Params, lr: float, part: slice) -> None:
+    """The optimizer's step on the `part` of θ, in place."""
+    params.state = plan.optimizer.step(params.theta, params.state, plan.grad, lr, part)
 
 
 def iterate(plan: Plan, params: Params, x: np.ndarray, t: np.ndarray, lr: float, record: dict | None = None) -> float:
@@ -198,9 +190,9 @@ def iterate(plan: Plan, params: Params, x: np.ndarray, t: np.ndarray, lr: float,
             record[("dout_dnet", l + 1)] = np.full_like(delta, np.nan) if dnet is None else dnet
             record[("delta", l + 1)] = delta
         if sequential:
-            _sgd(plan, params, lr, plan.shapes.w_slices[l])
+            _step(plan, params, lr, plan.shapes.w_slices[l])
             if plan.train_biases:
-                _sgd(plan, params, lr, plan.shapes.b_slices[l])
+                _step(plan, params, lr, plan.shapes.b_slices[l])
         if not l:
             break
         # ∂E/∂out of the layer below: the sum over the paths above (whose weights are already
@@ -211,27 +203,27 @@ def iterate(plan: Plan, params: Params, x: np.ndarray, t: np.ndarray, lr: float,
         dnet = act.grad(nets[l], outs[l + 1])
         delta = dout * dnet
     if not sequential:
-        if plan.momentum:
-            _sgd(plan, params, lr, plan.trained)
+        if not plan.optimizer.plain:
+            _step(plan, params, lr, plan.trained)
         else:  # the common case, made quick: θ −= η·∂E/∂θ on the trained part
             theta = params.theta if plan.train_biases else params.theta_weights
             theta -= lr * plan.grad_trained
     if record is not None:
         record[("grad", 0)] = plan.grad
-        if plan.momentum:
-            record[("velocity", 0)] = params.velocity
+        for k, buffer in enumerate(plan.buffers):
+            record[(buffer.name, 0)] = params.state[k]
         record[("theta", 0)] = params.theta
     return loss
 
 
 def quick_iterate(plan: Plan):
-    """`iterate` without a record for the common case (simultaneous order, no momentum), with
+    """`iterate` without a record for the common case (simultaneous order, plain SGD), with
     every choice made once (its forward loop is `forward` inlined, with the functions looked
     up once): the same functions called on the same numbers in the same order,
     so the same results bit for bit (the tests compare both with PyTorch). None where the
     general `iterate` is needed. Used by training, where a tiny network's Python overhead
     would otherwise cost as much as its arithmetic."""
-    if plan.sequential or plan.momentum:
+    if plan.sequential or not plan.optimizer.plain:
         return None
     fns = [act.fn for act in plan.acts]
     grads = [act.grad for act in plan.acts]

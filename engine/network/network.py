@@ -1,7 +1,8 @@
 """A network: its configuration and data (`Setup`) and, in a file, its parameter values.
 
 `Setup` is everything training needs except the values of the weights and biases: the
-shape, the activations, the loss, the optimizer settings and the samples. A `Network` is a
+shape, the activations, the loss, the learning rate and the optimizer (with its settings), and
+the samples. A `Network` is a
 Setup with the weights and biases it starts from: what a network file holds. A training
 session keeps the Setup and keeps the parameter values apart (`maths.Params`), so that no
 stale copy of them is ever read.
@@ -16,7 +17,8 @@ import numpy as np
 
 from engine.network import naming
 from engine.concepts.activations import ACTIVATIONS, Activation
-from engine.concepts.losses import FUSED, LOSSES, Fused, Loss
+from engine.concepts.losses import LOSSES, Fused, Loss
+from engine.concepts.optimizers import DEFAULT as DEFAULT_OPTIMIZER, Optimizer
 
 UPDATE_ORDERS = ("simultaneous", "sequential")
 UPDATE_ORDER_NOTE = (
@@ -33,15 +35,9 @@ def learning_rate_problem(value: float) -> str | None:
 
 
 def target_problem(loss: str, target) -> tuple[int | None, str] | None:
-    """Why `loss` cannot take this target vector, if it cannot: (the unit at fault, or None
-    for the vector as a whole, and the reason)."""
-    if loss in ("bce", "cross_entropy"):
-        for m, t in enumerate(target):
-            if not 0.0 <= t <= 1.0:
-                return m, f"the {loss} loss needs targets in [0, 1], found {t}"
-    if loss == "cross_entropy" and abs(sum(target) - 1.0) > 1e-9:
-        return None, f"the cross_entropy loss needs a probability vector summing to 1, found a sum of {sum(target)!r}"
-    return None
+    """Why the loss named `loss` cannot take this target vector, if it cannot: (the unit at
+    fault, or None for the vector as a whole, and the reason); see `Loss.target_problem`."""
+    return LOSSES[loss].target_problem(target)
 
 
 def samples_problems(setup: "Setup", inputs, targets) -> list[tuple[int | None, int | None, str]]:
@@ -80,7 +76,7 @@ class Setup:
     targets: np.ndarray  # (samples, sizes[-1])
     train_biases: bool = True
     learning_rate: float = 0.5
-    momentum: float = 0.0
+    optimizer: Optimizer = DEFAULT_OPTIMIZER  # its settings beside the learning rate (SGD: momentum)
     batch_size: int | None = None
     update_order: str = "simultaneous"
     name: str = ""
@@ -115,7 +111,7 @@ class Setup:
     @property
     def fused(self) -> Fused | None:
         """The output layer's δ in one piece (softmax + cross-entropy, sigmoid + bce), or None."""
-        return FUSED.get((self.activations[-1], self.loss))
+        return self.loss_fn.fused_with(self.activation(self.depth))
 
     def batch_indices(self, iteration: int) -> np.ndarray:
         """0-based sample indices used by 1-based `iteration`: the next `batch` samples in
@@ -156,10 +152,11 @@ class Network(Setup):
 class TrainingState:
     """What a network file holds to resume training exactly (its `training_state` key): the
     iteration the weights start (updates done + 1; it also places the batch cycle), the
-    optimizer's momentum buffer over all parameters (weights then biases, None before the
-    first momentum step), and the batch loss of every iteration before it."""
+    optimizer's state (its buffers over all parameters, weights then biases, one row each; None
+    before its first step or where it keeps none: see `Optimizer`), and the batch loss of every
+    iteration before it."""
     iteration: int
-    momentum_buffer: np.ndarray | None
+    optimizer_state: np.ndarray | None
     loss_history: np.ndarray
 
 
@@ -167,7 +164,7 @@ def summary(net: Setup) -> str:
     """The network in one line: shape, activations, loss and training settings."""
     shape = "-".join(map(str, net.sizes))
     return (f"{shape} {'/'.join(net.activations)}, {net.loss}, lr {net.learning_rate!r}"
-            f"{f', momentum {net.momentum!r}' if net.momentum else ''}, {net.update_order} update, "
+            f"{''.join(', ' + part for part in net.optimizer.summary())}, {net.update_order} update, "
             f"{net.n_samples} sample{'s' if net.n_samples != 1 else ''}"
             f"{f', batches of {net.batch_size}' if net.batch_size else ''}"
             f"{'' if net.train_biases else ', biases frozen'}")

@@ -16,7 +16,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.concepts.losses import LOSSES
 from engine.network.network import target_problem
+
+
+def _pairing(which) -> str:
+    """'softmax with cross_entropy': the output activation and loss of the losses `which` picks."""
+    return " or ".join(f"{l.output.name} with {l.name}" for l in LOSSES.values() if which(l) and l.output)
 
 
 class OutputsMismatch(ValueError):
@@ -31,17 +37,19 @@ def targets(outputs: int, loss: str, labels: list[str] | None = None, classes: l
     line, when they do not fit: OutputsMismatch when `outputs` is not what they need, else naming
     the sample (or its file line, from `lines`) and the loss's rule it breaks."""
     k = len(classes) if classes else 0
-    if labels is not None and (values is None or outputs > 1 or (k == 2 and loss == "bce")):
+    rules = LOSSES[loss]
+    if labels is not None and (values is None or outputs > 1 or (k == 2 and rules.binary)):
         index = {c: i for i, c in enumerate(classes)}
         codes = np.array([index[label] for label in labels], dtype=np.int64)
         if outputs == k and outputs > 1:
             found = np.eye(k)[codes]
-        elif outputs == 1 and k == 2 and loss != "cross_entropy":
+        elif outputs == 1 and k == 2 and rules.min_outputs == 1:
             found = codes[:, None].astype(np.float64)
         else:
-            raise OutputsMismatch(f"{k} classes need an output layer of {k} units (one per class, softmax with "
-                             f"cross_entropy){' or of 1 unit (sigmoid with bce)' if k == 2 else ''}, "
-                             f"not {outputs}")
+            one = f" or of 1 unit ({_pairing(lambda l: l.binary)})" if k == 2 else ""
+            raise OutputsMismatch(f"{k} classes need an output layer of {k} units (one per class, "
+                                  f"{_pairing(lambda l: l.output is not None and l.output.class_probabilities)})"
+                                  f"{one}, not {outputs}")
     else:
         found = np.array(values, dtype=np.float64)
         if found.ndim != 2 or found.shape[1] != outputs:
@@ -81,7 +89,7 @@ class Data:
         with bce), one per value column."""
         if self.labels is None:
             return self.values.shape[1]
-        return 1 if loss == "bce" and len(self.classes) == 2 else len(self.classes)
+        return 1 if LOSSES[loss].binary and len(self.classes) == 2 else len(self.classes)
 
     def targets(self, outputs: int, loss: str) -> np.ndarray:
         """The targets for a network of `outputs` output units and this loss (`targets`)."""

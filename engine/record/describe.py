@@ -67,4 +67,4 @@ def context(net: Setup, rec: Record) -> Context:
     if fused is not None and fused.needs_target_sum:
         targets = rec["target", net.depth]
         target_sums = tuple(float(targets[s].sum()) for s in range(len(samples)))
-    return Context(samples, bool(rec["has_velocity", 0]), rec.lr, target_sums)
+    return Context(samples, bool(rec["has_state", 0]), rec.lr, target_sums)

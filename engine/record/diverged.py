@@ -50,7 +50,7 @@ def diagnose(net: Setup, rec: Record) -> str:
     if not np.isfinite(terms).all():
         s, k = _first(~np.isfinite(terms))
         o, t = float(out[s, k]), float(target[s, k])
-        if net.loss in ("bce", "cross_entropy") and o in (0.0, 1.0):
+        if net.loss_fn.logarithm and o in (0.0, 1.0):
             zero = "ln(out)" if o == 0.0 else "ln(1 − out)"
             return (f"{n.out(net.depth, k)}{of_sample(s)} rounds to exactly {o:g} while its target is {t:g}, "
                     f"so {zero} = ln(0) = −∞ in the {net.loss} loss; the outputs saturated (the largest "

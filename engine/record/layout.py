@@ -2,8 +2,9 @@
 
 An iteration is recorded as one row of numbers and nothing else. `Layout` places the blocks
 the quantity table (`quantities`) declares as stored: the iteration-wide facts (iteration,
-learning rate, whether a momentum buffer existed), the batch's samples, the flat parameter
-vectors (θ before and after, the gradient, the momentum buffers before and after) and, per
+learning rate, whether the optimizer's state existed), the batch's samples, the flat parameter
+vectors (θ before and after, the gradient, each buffer the optimizer keeps (the momentum
+buffer) before and after) and, per
 layer, net, out (layer 0: the inputs), target, the loss terms, the losses, dE_dout,
 dout_dnet and delta. A `Record` hands out views of them (and of each layer's weights and
 biases within the flat vectors); labels and formula text are made only when someone reads a
@@ -22,16 +23,17 @@ META = tuple(q.name for q in QUANTITIES.values() if isinstance(q.stored, tuple) 
 
 
 class Layout:
-    def __init__(self, sizes, batch: int, momentum: bool, train_biases: bool):
+    def __init__(self, sizes, batch: int, buffers: tuple[str, ...], train_biases: bool):
+        """`buffers`: the names of the buffers the optimizer keeps (`Optimizer.buffers`)."""
         self.sizes = list(sizes)
         self.batch = batch
-        self.momentum = bool(momentum)
+        self.buffers = tuple(buffers)
         self.train_biases = bool(train_biases)
         self.depth = depth = len(sizes) - 1
         self.shapes_of_params = params = Shapes(sizes)
         blocks: list[tuple[tuple[str, int], tuple[int, ...]]] = [(("meta", 0), (len(META),))]
         for q in QUANTITIES.values():
-            if q.stored == "block" and (self.momentum or not q.momentum_only):
+            if q.stored == "block" and (not q.buffer or q.buffer in self.buffers):
                 blocks += [((q.name, l), SHAPES[q.shape](sizes, l, batch)) for l in LAYERS[q.layers](depth)]
 
         self.keys = [k for k, _ in blocks]
@@ -86,16 +88,16 @@ class Layout:
 
     def header(self, iteration: int, lr: float, samples: np.ndarray, params: Params, x, t) -> dict:
         """The blocks that describe the iteration's starting point (what `iterate` does not record)."""
-        has_velocity = params.velocity is not None
+        has_state = params.state is not None
         values = {
-            ("meta", 0): np.array([iteration, lr, float(has_velocity)]),
+            ("meta", 0): np.array([iteration, lr, float(has_state)]),
             ("sample", 0): samples,
             ("theta_before", 0): params.theta.copy(),
             ("out", 0): x,
             ("target", self.depth): t,
         }
-        if self.momentum:
-            values[("velocity_before", 0)] = params.velocity.copy() if has_velocity else np.zeros_like(params.theta)
+        for k, name in enumerate(self.buffers):
+            values[(name + "_before", 0)] = params.state[k].copy() if has_state else np.zeros_like(params.theta)
         return values
 
 
@@ -142,11 +144,11 @@ class Record:
         return self["sample", 0].astype(np.int64)
 
     def params_before(self) -> Params:
-        velocity = None
-        if self.layout.momentum and self["has_velocity", 0]:
-            velocity = self["velocity_before", 0].copy()
-        return Params(self.layout.shapes_of_params, self["theta_before", 0].copy(), velocity)
+        state = None
+        if self.layout.buffers and self["has_state", 0]:
+            state = np.stack([self[name + "_before", 0] for name in self.layout.buffers])
+        return Params(self.layout.shapes_of_params, self["theta_before", 0].copy(), state)
 
     def params_after(self) -> Params:
-        velocity = self["velocity", 0].copy() if self.layout.momentum else None
-        return Params(self.layout.shapes_of_params, self["theta", 0].copy(), velocity)
+        state = np.stack([self[name, 0] for name in self.layout.buffers]) if self.layout.buffers else None
+        return Params(self.layout.shapes_of_params, self["theta", 0].copy(), state)

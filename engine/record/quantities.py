@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from engine.network import naming
-from engine.concepts.formula import descent, mean_of, product, same, total, weighted_sum
+from engine.concepts.formula import mean_of, product, same, total, weighted_sum
+from engine.concepts.optimizers import BUFFERS, Ref
 from engine.network.network import Setup
 
 PHASES = ("forward", "loss", "backward", "update")
@@ -78,11 +79,11 @@ class Names:
 @dataclass(frozen=True)
 class Context:
     """What a formula takes from its record besides the values it reads: the batch's samples
-    (1-based, as in the file), whether a momentum buffer existed, the learning rate, and
-    each sample's target sum (softmax outputs only). Records with equal contexts have
-    formulas that differ only in the values read."""
+    (1-based, as in the file), whether the optimizer's state existed as the iteration started
+    (a momentum buffer), the learning rate, and each sample's target sum (softmax outputs
+    only). Records with equal contexts have formulas that differ only in the values read."""
     samples: tuple[int, ...]
-    has_velocity: bool
+    has_state: bool
     lr: float
     target_sums: tuple[float, ...] = ()
 
@@ -117,7 +118,7 @@ class Quantity:
     formula: Callable[[Setup, Names, Context, Key], Spec | None] | None = None
     csv: str = ""  # the name the trace CSV writes (default: `name`)
     batch_of: str = ""  # the batch mean of this per-sample quantity: with one sample, known with it
-    momentum_only: bool = False
+    buffer: str = ""  # the optimizer's buffer it holds: recorded only where the optimizer keeps it
 
     @property
     def csv_name(self) -> str:
@@ -239,27 +240,32 @@ def _grad(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
     return _mean(ctx, "∂E[{}]/∂" + n.param(k.layer, k.unit, k.source), keys)
 
 
-def _velocity(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
-    kind = k.quantity[-1]
-    param = n.param(k.layer, k.unit, k.source)
-    grad = Key("grad_" + kind, k.layer, k.unit, k.source)
-    if ctx.has_velocity:
-        return Spec(weighted_sum, ("μ", f"v_{param}", f"∂E/∂{param}"),
-                    (net.momentum, Key(k.quantity + "_before", k.layer, k.unit, k.source), grad))
-    return Spec(same, (f"∂E/∂{param}",), (grad,))
+def operand(net: Setup, n: Names, ctx: Context, k: Key, ref: Ref) -> tuple[str, object]:
+    """How an update formula writes one of its operands (`optimizers.Ref`) for the parameter
+    `k` is about, and what it reads: (symbol, Key or number)."""
+    kind, param = QUANTITIES[k.quantity].shape[0], n.param(k.layer, k.unit, k.source)
+    if ref.kind == "param":
+        return param, Key(kind + "_before", k.layer, k.unit, k.source)
+    if ref.kind == "grad":
+        return f"∂E/∂{param}", Key("grad_" + kind, k.layer, k.unit, k.source)
+    if ref.kind == "lr":
+        return "η", ctx.lr
+    if ref.kind == "setting":
+        setting = next(s for s in net.optimizer.settings if s.key == ref.name)
+        return setting.symbol, float(getattr(net.optimizer, ref.name))
+    quantity = f"{ref.name}_{kind}" + ("_before" if ref.before else "")
+    return f"{BUFFERS[ref.name].symbol}_{param}", Key(quantity, k.layer, k.unit, k.source)
 
 
-def _update(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
-    kind = k.quantity
-    param = n.param(k.layer, k.unit, k.source)
-    before = Key(kind + "_before", k.layer, k.unit, k.source)
-    if kind == "b" and not net.train_biases:
-        return Spec(same, (f"{param} (not trained)",), (before,))
-    if net.momentum:
-        step_symbol, step = f"v_{param}", Key("velocity_" + kind, k.layer, k.unit, k.source)
-    else:
-        step_symbol, step = f"∂E/∂{param}", Key("grad_" + kind, k.layer, k.unit, k.source)
-    return Spec(descent, (param, "η", step_symbol), (before, ctx.lr, step))
+def _updated(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
+    """A buffer's new value or the parameter's, by the optimizer's formula (`Optimizer.formula`)."""
+    q = QUANTITIES[k.quantity]
+    if not q.buffer and k.quantity == "b" and not net.train_biases:
+        param = n.param(k.layer, k.unit, k.source)
+        return Spec(same, (f"{param} (not trained)",), (Key("b_before", k.layer, k.unit, k.source),))
+    update = net.optimizer.formula(q.buffer, first=not ctx.has_state)
+    symbols, refs = zip(*(operand(net, n, ctx, k, ref) for ref in update.operands))
+    return Spec(update.fn, symbols, refs)
 
 
 def _mean(ctx: Context, symbol: str, keys: list) -> Spec:
@@ -273,21 +279,34 @@ def _param(n: Names, k: Key) -> str:
 
 
 Q = Quantity
+
+
+def _buffers(before: bool) -> list[Quantity]:
+    """The quantities of every buffer an optimizer may keep (`optimizers.BUFFERS`), flat and per
+    layer: as the iteration starts (`before`), or their new values, computed in the update."""
+    out = []
+    for b in BUFFERS.values():
+        label = (lambda n, k, s=b.symbol: f"{s}_{_param(n, k)}")
+        end = "_before" if before else ""
+        out += [Q(b.name + end, None, "flat", "none", "block", lambda n, k, s=b.symbol: s, buffer=b.name)]
+        for kind, shape in (("w", "weight"), ("b", "bias")):
+            out.append(Q(f"{b.name}_{kind}{end}", None if before else "update", shape, "computed",
+                         ("view", b.name + end, kind), label, None if before else _updated, buffer=b.name))
+    return out
+
+
 QUANTITIES: dict[str, Quantity] = {q.name: q for q in (
     # iteration-wide facts
     Q("iteration", None, "meta", "none", ("meta", 0), lambda n, k: "iteration"),
     Q("lr", None, "meta", "none", ("meta", 1), lambda n, k: "η"),
-    Q("has_velocity", None, "meta", "none", ("meta", 2), lambda n, k: "momentum buffer"),
+    Q("has_state", None, "meta", "none", ("meta", 2), lambda n, k: "optimizer state"),
     Q("sample", None, "sample", "none", "block", lambda n, k: "sample"),
-    # the parameters (and momentum buffers) the iteration starts from, flat and per layer
+    # the parameters (and the optimizer's buffers) the iteration starts from, flat and per layer
     Q("theta_before", None, "flat", "none", "block", lambda n, k: "θ"),
-    Q("velocity_before", None, "flat", "none", "block", lambda n, k: "v", momentum_only=True),
+    *[q for q in _buffers(before=True) if q.shape == "flat"],
     Q("w_before", None, "weight", "computed", ("view", "theta_before", "w"), _param),
     Q("b_before", None, "bias", "computed", ("view", "theta_before", "b"), _param),
-    Q("velocity_w_before", None, "weight", "computed", ("view", "velocity_before", "w"),
-      lambda n, k: f"v_{_param(n, k)}", momentum_only=True),
-    Q("velocity_b_before", None, "bias", "computed", ("view", "velocity_before", "b"),
-      lambda n, k: f"v_{_param(n, k)}", momentum_only=True),
+    *[q for q in _buffers(before=True) if q.shape != "flat"],
     # forward pass: the inputs are out of layer 0
     Q("input", "forward", "unit", "input", ("alias", "out"), lambda n, k: n.unit(0, k.unit)),
     Q("net", "forward", "unit", "computed", "block", lambda n, k: n.net(k.layer, k.unit), _net),
@@ -312,15 +331,11 @@ QUANTITIES: dict[str, Quantity] = {q.name: q for q in (
       batch_of="grad_w_sample"),
     Q("grad_b", "backward", "bias", "computed", ("view", "grad", "b"), lambda n, k: f"∂E/∂{_param(n, k)}", _grad,
       batch_of="grad_b_sample"),
-    # update
-    Q("velocity", None, "flat", "none", "block", lambda n, k: "v", momentum_only=True),
-    Q("velocity_w", "update", "weight", "computed", ("view", "velocity", "w"), lambda n, k: f"v_{_param(n, k)}",
-      _velocity, momentum_only=True),
-    Q("velocity_b", "update", "bias", "computed", ("view", "velocity", "b"), lambda n, k: f"v_{_param(n, k)}",
-      _velocity, momentum_only=True),
+    # update: the optimizer's buffers, then the parameters
+    *_buffers(before=False),
     Q("theta", None, "flat", "none", "block", lambda n, k: "θ⁺"),
-    Q("w", "update", "weight", "computed", ("view", "theta", "w"), lambda n, k: f"{_param(n, k)}⁺", _update),
-    Q("b", "update", "bias", "computed", ("view", "theta", "b"), lambda n, k: f"{_param(n, k)}⁺", _update),
+    Q("w", "update", "weight", "computed", ("view", "theta", "w"), lambda n, k: f"{_param(n, k)}⁺", _updated),
+    Q("b", "update", "bias", "computed", ("view", "theta", "b"), lambda n, k: f"{_param(n, k)}⁺", _updated),
 )}
 
 

@@ -5,9 +5,10 @@ Each computation is the `Key` of the value it computes; its phase is its quantit
 quantities in table order: net then out; a layer computed as a whole, softmax, computes
 each quantity for all its units in turn), the loss term by term, the backward pass from the
 output layer down (∂E/∂out, ∂out/∂net, δ, then the gradients of the unit's weights and
-bias), and the update parameter by parameter. With several samples in a batch, each phase
-goes through the samples in turn, then the batch means (loss, gradients). In `sequential`
-update order each layer is updated right after its backward pass.
+bias), and the update parameter by parameter (the optimizer's buffers of each, then its new
+value). With several samples in a batch, each phase goes through the samples in turn, then
+the batch means (loss, gradients). In `sequential` update order each layer is updated right
+after its backward pass.
 """
 from __future__ import annotations
 
@@ -32,12 +33,12 @@ def build_steps(net: Setup, layout: Layout, complete: bool = False) -> list[Key]
 
     def shown(quantity: str, layer: int) -> bool:
         q = QUANTITIES[quantity]
-        if not layout.has(quantity, layer) or (q.momentum_only and not layout.momentum):
+        if not layout.has(quantity, layer) or (q.buffer and q.buffer not in layout.buffers):
             return False
         if quantity == "dout_dnet" and layer == depth and fused is not None and not net.activation(depth).elementwise:
             return False  # softmax has no element-wise derivative: δ comes in one piece
-        if quantity == "velocity_b" and not layout.train_biases:
-            return False
+        if q.buffer and q.shape == "bias" and not layout.train_biases:
+            return False  # the optimizer keeps nothing for a frozen bias
         if quantity in ("input", "target"):
             return complete
         return True
@@ -85,14 +86,16 @@ def build_steps(net: Setup, layout: Layout, complete: bool = False) -> list[Key]
                     add("grad_w", l, j, i)
                 add("grad_b", l, j)
 
-    def update(l):
+    def update(l):  # each parameter's buffers (the momentum buffer), then the parameter
         for j in range(sizes[l]):
             for i in range(sizes[l - 1]):
-                add("velocity_w", l, j, i)
+                for name in layout.buffers:
+                    add(name + "_w", l, j, i)
                 add("w", l, j, i)
         if layout.train_biases or complete:
             for j in range(sizes[l]):
-                add("velocity_b", l, j)
+                for name in layout.buffers:
+                    add(name + "_b", l, j)
                 add("b", l, j)
 
     if net.sequential:

@@ -2,7 +2,7 @@
 
 `TraceStore` keeps every iteration of the session's timeline (from the first to the latest)
 reachable. It holds, for some iterations (checkpoints), the state they start from (the
-parameters, the momentum buffer and the setup in force), and the full record (one float64
+parameters, the optimizer's state and the setup in force), and the full record (one float64
 row, see `layout`) of the most recently computed or read ones. The record of any other
 iteration is computed again when it is read, by replaying the iterations since the
 checkpoint before it: the same code on the same numbers, so the same record bit for bit.
@@ -40,7 +40,7 @@ CHECKPOINT_OVERHEAD = 1152
 
 
 def capacity_for(layout: Layout, capacity: int = DEFAULT_CAPACITY, budget: int = DEFAULT_BUDGET_BYTES) -> int:
-    per_iteration = 8 * layout.shapes_of_params.size * (2 if layout.momentum else 1) + CHECKPOINT_OVERHEAD
+    per_iteration = 8 * layout.shapes_of_params.size * (1 + len(layout.buffers)) + CHECKPOINT_OVERHEAD
     return max(1, min(capacity, budget // per_iteration))
 
 
@@ -56,26 +56,26 @@ Rebuild = Callable[..., np.ndarray | None]
 
 
 class Start(NamedTuple):
-    """A checkpoint: the state an iteration starts from (θ and the momentum buffer, plain
+    """A checkpoint: the state an iteration starts from (θ and the optimizer's state, plain
     arrays: a Params, with its views, is made when it is read) and the setup it runs with."""
 
     theta: np.ndarray
-    velocity: np.ndarray | None
+    state: np.ndarray | None
     setup: object
     essential: bool  # not the continuation of the iteration before it: never thinned away
 
     @classmethod
     def of(cls, params: Params, setup, essential: bool) -> "Start":
-        velocity = None if params.velocity is None else params.velocity.copy()
-        return cls(params.theta.copy(), velocity, setup, essential)
+        state = None if params.state is None else params.state.copy()
+        return cls(params.theta.copy(), state, setup, essential)
 
     def params(self, layout: Layout) -> Params:
         """A Params of its own (the checkpoint is never changed)."""
-        return Params(layout.shapes_of_params, self.theta.copy(), None if self.velocity is None else self.velocity.copy())
+        return Params(layout.shapes_of_params, self.theta.copy(), None if self.state is None else self.state.copy())
 
 
 def checkpoint_bytes(start: Start | Params) -> int:
-    return start.theta.nbytes + (0 if start.velocity is None else start.velocity.nbytes) + CHECKPOINT_OVERHEAD
+    return start.theta.nbytes + (0 if start.state is None else start.state.nbytes) + CHECKPOINT_OVERHEAD
 
 
 class TraceStore:

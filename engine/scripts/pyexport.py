@@ -2,21 +2,22 @@
 
 `script(net, "pytorch" | "numpy")` writes one self-contained, readable file that builds the
 same network (weights and biases written exactly with repr, the samples, the activations,
-the loss, SGD with its learning rate and momentum, the cycle of mini-batches, frozen biases,
+the loss, the optimizer with its learning rate and settings, the cycle of mini-batches, frozen biases,
 the update order, and where a saved network's training stopped), trains it and prints
 `iteration,loss` as CSV: the batch loss of each iteration's forward pass, before its update,
 written with repr, as the loss history of `python -m engine train --history` has it.
 
 PyTorch: torch.nn layers in float64, torch's loss modules (half_sse has none: it is written in
-torch ops), autograd and torch.optim.SGD; the sequential update order, which no optimizer step
+torch ops), autograd and the torch.optim optimizer; the sequential update order, which no optimizer step
 does, is an explicit loop over the layers. NumPy: the forward pass, backward pass and update
 written out in the engine's own operations, in the engine's order (so its losses are the
 engine's, usually bit for bit).
 
-A script cannot import the engine, so the maths of each activation and loss is written here
-once more, as source text. The tables are keyed by the engine's names, constants come from the
-engine (LEAKY_SLOPE), and tests/test_script_export.py checks that every activation and loss
-has its text and that the NumPy texts compute exactly the engine's functions.
+A script cannot import the engine, so the maths of each activation and loss is written in it
+once more, as source text: each activation and loss holds its own (`Activation.torch_module`,
+`numpy_fn`, `numpy_grad`; `Loss.torch_loss`, `numpy_terms`, `numpy_grad`, `numpy_helpers`,
+`Fused.numpy_delta`), and tests/test_script_export.py checks that the NumPy texts compute
+exactly the engine's functions.
 """
 from __future__ import annotations
 
@@ -28,9 +29,8 @@ from string import Template
 import numpy as np
 
 from engine.files import presets
-from engine.concepts.activations import LEAKY_SLOPE
+from engine.concepts.activations import ACTIVATIONS
 from engine.concepts.formula import exact
-from engine.concepts.losses import LOSSES
 from engine.network.maths import Shapes
 from engine.network.naming import unit_name
 from engine.network.network import Network, summary
@@ -39,70 +39,6 @@ from engine.text import pysource
 FORMATS = {"pytorch": "PyTorch", "numpy": "NumPy"}  # the formats, and their names in messages
 DEFAULT_ITERATIONS = 100
 WIDTH = 100  # of the lines written (a long matrix gets a row per line)
-
-# -- the maths as source text, by the engine's names ----------------------------------------------
-TORCH_ACTIVATIONS = {
-    "sigmoid": "nn.Sigmoid()",
-    "tanh": "nn.Tanh()",
-    "relu": "nn.ReLU()",
-    "leaky_relu": f"nn.LeakyReLU({LEAKY_SLOPE!r})",
-    "linear": "nn.Identity()",
-    "softmax": "nn.Softmax(dim=1)",
-}
-
-# out = f(net), and ∂out/∂net from net and out (None: softmax has no element-wise derivative)
-NUMPY_ACTIVATIONS = {
-    "sigmoid": ("return 1.0 / (1.0 + np.exp(-net))", "return out * (1.0 - out)"),
-    "tanh": ("return np.tanh(net)", "return 1.0 - out * out"),
-    "relu": ("return np.maximum(net, 0.0)", "return np.where(net > 0.0, 1.0, 0.0)"),
-    "leaky_relu": (f"return np.where(net > 0.0, net, {LEAKY_SLOPE!r} * net)",
-                   f"return np.where(net > 0.0, 1.0, {LEAKY_SLOPE!r})"),
-    "linear": ("return net", "return np.ones_like(net)"),
-    "softmax": ("e = np.exp(net - net.max(axis=1, keepdims=True))  # shifted: no overflow\n"
-                "return e / e.sum(axis=1, keepdims=True)", None),
-}
-
-# Each loss: the terms whose sum over a sample's outputs is E_s (from net, out, target and K,
-# the number of outputs), and what the output layer's δ = ∂E_s/∂net is made of.
-NUMPY_LOSS_TERMS = {
-    "half_sse": "0.5 * (target - out) ** 2",
-    "mse": "(target - out) ** 2 / K",
-    "bce": "-(xlogy(target, out) + xlogy(1.0 - target, 1.0 - out)) / K",
-    "cross_entropy": "-np.where(target != 0.0, target * log_softmax(net), 0.0)",
-}
-NUMPY_DE_DOUT = {  # ∂E_s/∂out, times ∂out/∂net gives δ
-    "half_sse": "out - target",
-    "mse": "2.0 * (out - target) / K",
-}
-NUMPY_FUSED = {  # δ in one piece (engine.concepts.losses.FUSED)
-    ("sigmoid", "bce"): ("(out - target) / K",
-                         "∂E_s/∂out·∂out/∂net simplified, exact where out rounds to 0 or 1"),
-    ("softmax", "cross_entropy"): ("out * target.sum(axis=1, keepdims=True) - target",
-                                   "the softmax Jacobian folded in; out − target when the targets sum to 1"),
-}
-NUMPY_HELPERS = {  # what a loss's text calls
-    "xlogy": '''def xlogy(x, y):
-    """x·ln(y), with 0·ln(0) = 0: a target of 0 (or 1) contributes nothing."""
-    return np.where(x != 0.0, x * np.log(np.where(x != 0.0, y, 1.0)), 0.0)''',
-    "log_softmax": '''def log_softmax(net):
-    """ln(softmax(net)), from the net inputs: exact where an output would round to 0."""
-    shifted = net - net.max(axis=1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))''',
-}
-
-TORCH_LOSSES = {
-    "half_sse": '''def loss_fn(out, target):
-    """half_sse has no torch module: ½·Σ_k (t_k − o_k)² per sample, their mean over the batch."""
-    return (0.5 * (target - out) ** 2).sum() / len(target)''',
-    "mse": "loss_fn = nn.MSELoss()  # the mean over every output of every sample",
-    "bce": ("# nn.BCELoss: the mean over every output of every sample. It clamps ln at −100 where the app's bce\n"
-            "# is exact (an output that rounds to exactly 0 or 1 gives the app an infinite loss, and it stops).\n"
-            "loss_fn = nn.BCELoss()"),
-    "cross_entropy": ("# nn.CrossEntropyLoss, with probability targets, takes the net inputs of the output\n"
-                      "# layer and applies the softmax itself (exact where an output would round to 0).\n"
-                      "loss_fn = nn.CrossEntropyLoss()"),
-}
-
 
 # -- numbers and arrays, written exactly ----------------------------------------------------------
 def literal(values) -> str:
@@ -157,7 +93,7 @@ def _header(net: Network, fmt: str, kind: str, needs: str, iterations: int, sour
     start = first_iteration(net)
     where = f"from {source_text(source)}" if source else "from a network of its own"
     if start > 1:
-        where += f", as iteration {start:,} starts (with its momentum buffer and place in the batch cycle)"
+        where += f", as iteration {start:,} starts (with its {net.optimizer.state_words} and place in the batch cycle)"
     texts = [
         title,
         summary(net),
@@ -192,18 +128,17 @@ def _values(net: Network, iterations: int) -> dict:
         "iterations": str(iterations),
         "batch_size": "" if net.batch_size is None else f"BATCH_SIZE = {net.batch_size}\n",
         "lr": exact(net.learning_rate),
-        "momentum": exact(net.momentum),
         "training_loop": TRAINING_LOOP,
     }
 
 
-def _momentum_buffers(net: Network) -> tuple[list, list] | None:
-    """The momentum buffer a saved network's training stopped with, layer by layer (weights,
-    biases), or None."""
-    if net.state is None or net.state.momentum_buffer is None or not net.momentum:
+def _saved_buffers(net: Network) -> list[tuple[list, list]] | None:
+    """Each buffer the optimizer kept where a saved network's training stopped (the momentum
+    buffer), layer by layer: (weights, biases); or None."""
+    if net.state is None or net.state.optimizer_state is None or not net.optimizer.buffers:
         return None
     shapes = Shapes(net.sizes)
-    return shapes.weights(net.state.momentum_buffer), shapes.biases(net.state.momentum_buffer)
+    return [(shapes.weights(row), shapes.biases(row)) for row in net.state.optimizer_state]
 
 
 # -- PyTorch ---------------------------------------------------------------------------------------
@@ -246,7 +181,7 @@ targets = torch.tensor($targets)
 $loss_text
 $loss_fn
 
-optimizer = torch.optim.SGD($trained, lr=$lr, momentum=$momentum)
+optimizer = $optimizer
 $buffers
 
 def batch(iteration):
@@ -260,7 +195,7 @@ $training_loop''')
 
 TORCH_SIMULTANEOUS = Template('''def train_step(x, target):
     """One iteration: the forward pass, the batch loss, every gradient by autograd (with the
-    weights of the forward pass), then the SGD update of every trained parameter."""
+    weights of the forward pass), then the $optimizer_title update of every trained parameter."""
     $forward
     loss = loss_fn($output, target)
     optimizer.zero_grad()
@@ -302,10 +237,10 @@ TORCH_SEQUENTIAL = Template('''def train_step(x, target):
 
 
 def _pytorch(net: Network, iterations: int, source: str, filename: str) -> str:
-    depth, softmax_out = net.depth, net.activations[-1] == "softmax"
+    depth, on_net = net.depth, net.loss_fn.torch_on_net
     modules = []
     for l in range(1, depth + 1):
-        line = f"    nn.Linear({net.sizes[l - 1]}, {net.sizes[l]}), {TORCH_ACTIVATIONS[net.activations[l - 1]]},"
+        line = f"    nn.Linear({net.sizes[l - 1]}, {net.sizes[l]}), {net.activation(l).torch_module},"
         modules.append(f"{line}  # {_layer_comment(net, l)}")
     parameters = []
     for l in range(depth):
@@ -317,25 +252,28 @@ def _pytorch(net: Network, iterations: int, source: str, filename: str) -> str:
         frozen = ("\n# The biases are frozen (train_biases false): no gradient, not given to the optimizer.\n"
                   "for linear, activation in layers:\n"
                   "    linear.bias.requires_grad_(False)\n")
-    buffers = _momentum_buffers(net)
+    saved = _saved_buffers(net)
     buffer_lines = ""
-    if buffers is not None:
-        lines = ["# Where the saved training stopped: torch.optim.SGD's momentum buffer of each parameter."]
-        for l in range(depth):
-            kinds = [("weight", buffers[0][l])] + ([("bias", buffers[1][l])] if net.train_biases else [])
-            for kind, values in kinds:
-                start = f'optimizer.state[model[{2 * l}].{kind}]["momentum_buffer"] = torch.tensor('
-                lines.append(start + array_text(values, len(start)) + ")")
+    if saved is not None:
+        opt = net.optimizer
+        lines = [f"# Where the saved training stopped: {opt.torch_class}'s "
+                 f"{' and '.join(b.title for b in opt.buffers)} of each parameter."]
+        for buffer, (weights, biases) in zip(opt.buffers, saved):
+            for l in range(depth):
+                kinds = [("weight", weights[l])] + ([("bias", biases[l])] if net.train_biases else [])
+                for kind, values in kinds:
+                    start = f'optimizer.state[model[{2 * l}].{kind}]["{buffer.torch_key}"] = torch.tensor('
+                    lines.append(start + array_text(values, len(start)) + ")")
         buffer_lines = "\n".join(lines) + "\n"
     # softmax + cross-entropy: torch's loss takes the net inputs and applies the softmax itself
-    forward = ("net = model[:-1](x)  # the output layer's net inputs: nn.CrossEntropyLoss applies the softmax"
-               if softmax_out else "out = model(x)")
-    step = (TORCH_SEQUENTIAL.substitute(loss_input="nets[-1]" if softmax_out else "outs[-1]") if net.sequential
-            else TORCH_SIMULTANEOUS.substitute(forward=forward, output="net" if softmax_out else "out"))
+    forward = f"net = model[:-1](x)  # the output layer's net inputs: {on_net}" if on_net else "out = model(x)"
+    step = (TORCH_SEQUENTIAL.substitute(loss_input="nets[-1]" if on_net else "outs[-1]") if net.sequential
+            else TORCH_SIMULTANEOUS.substitute(forward=forward, output="net" if on_net else "out",
+                                               optimizer_title=net.optimizer.title))
     return TORCH.substitute(
         _values(net, iterations),
         header=_header(net, "pytorch",
-                       "The same network in PyTorch: torch.nn in float64, autograd and torch.optim.SGD.",
+                       f"The same network in PyTorch: torch.nn in float64, autograd and {net.optimizer.torch_class}.",
                        "torch", iterations, source, filename),
         modules="\n".join(modules) + "\n",
         parameters="\n".join(parameters),
@@ -343,10 +281,11 @@ def _pytorch(net: Network, iterations: int, source: str, filename: str) -> str:
         inputs=array_text(net.inputs, len("inputs = torch.tensor(")),
         targets=array_text(net.targets, len("targets = torch.tensor(")),
         loss_text=pysource.comment(f"The loss of a batch: {net.loss}, E_s = Σ_k "
-                                   f"{LOSSES[net.loss].text('t_k', 'o_k', 'K')} per sample, averaged over the batch."),
-        loss_fn=TORCH_LOSSES[net.loss],
-        trained=("model.parameters()" if net.train_biases
-                 else "[p for p in model.parameters() if p.requires_grad]"),
+                                   f"{net.loss_fn.text('t_k', 'o_k', 'K')} per sample, averaged over the batch."),
+        loss_fn=net.loss_fn.torch_loss,
+        optimizer=net.optimizer.torch("model.parameters()" if net.train_biases
+                                      else "[p for p in model.parameters() if p.requires_grad]",
+                                      exact(net.learning_rate)),
         buffers=buffer_lines,
         batch=_batches(net),
         train_step=step,
@@ -366,7 +305,7 @@ np.seterr(all="ignore")  # as in the app: an overflow gives inf (sigmoid(−800)
 ITERATIONS = int(sys.argv[1]) if len(sys.argv) > 1 else $iterations
 FIRST_ITERATION = $first  # the iteration these weights start (its number places the batch cycle too)
 LEARNING_RATE = $lr
-${momentum_line}TRAIN_BIASES = $train_biases
+${optimizer_constants}TRAIN_BIASES = $train_biases
 $batch_size
 # The weights W[l][j, i], from unit i of layer l into unit j of layer l + 1 (layer 0: the inputs),
 # and the biases b[l][j], exactly.
@@ -396,7 +335,7 @@ $loss_body
 def output_delta(net, out, target):
     \"\"\"$delta_doc\"\"\"
 $delta_body
-$momentum_state
+$optimizer_state
 
 def update(l, grad_W, grad_b):
 $update
@@ -431,30 +370,6 @@ $simultaneous_update    return loss
 
 $training_loop''')
 
-NUMPY_PLAIN_UPDATE = '''    \"\"\"SGD on layer l: w⁺ = w − η·∂E/∂w.\"\"\"
-    W[l] -= LEARNING_RATE * grad_W
-    if TRAIN_BIASES:
-        b[l] -= LEARNING_RATE * grad_b'''
-
-NUMPY_MOMENTUM_UPDATE = '''    \"\"\"SGD with momentum on layer l.\"\"\"
-    sgd(W, velocity_W, l, grad_W)
-    if TRAIN_BIASES:
-        sgd(b, velocity_b, l, grad_b)'''
-
-NUMPY_SGD = Template('''
-
-# The momentum buffers v, as torch.optim.SGD keeps them: v = g at the first step, then v = MOMENTUM·v + g.
-velocity_W = $velocity_W
-velocity_b = $velocity_b
-
-
-def sgd(params, velocity, l, grad):
-    \"\"\"params[l]⁺ = params[l] − η·v.\"\"\"
-    velocity[l] = grad.copy() if velocity[l] is None else MOMENTUM * velocity[l] + grad
-    params[l] -= LEARNING_RATE * velocity[l]
-''')
-
-
 def _numpy_arrays(arrays, comments=None) -> str:
     out = []
     for k, a in enumerate(arrays):
@@ -475,32 +390,27 @@ def _numpy(net: Network, iterations: int, source: str, filename: str) -> str:
     used = list(dict.fromkeys(net.activations))  # each activation once, in order
     functions = []
     for name in used:
-        fn, grad = NUMPY_ACTIVATIONS[name]
-        functions.append(f"def {name}(net):\n" + textwrap.indent(fn, "    "))
-        if grad is not None and name in net.activations[:-1] + ([] if net.fused else net.activations[-1:]):
-            functions.append(f"def {name}_derivative(net, out):\n" + textwrap.indent(grad, "    "))
+        act = ACTIVATIONS[name]
+        functions.append(f"def {name}(net):\n" + textwrap.indent(act.numpy_fn, "    "))
+        if act.numpy_grad is not None and name in net.activations[:-1] + ([] if net.fused else net.activations[-1:]):
+            functions.append(f"def {name}_derivative(net, out):\n" + textwrap.indent(act.numpy_grad, "    "))
     derivatives = []
     for l, name in enumerate(net.activations, start=1):
         derivatives.append("None" if l == depth and net.fused else f"{name}_derivative")
-    terms = NUMPY_LOSS_TERMS[net.loss]
-    helpers = "".join(f"\n\n{text}\n" for name, text in NUMPY_HELPERS.items() if f"{name}(" in terms)
-    loss_text = LOSSES[net.loss].text("t_k", "o_k", "K")
+    loss = net.loss_fn
+    terms = loss.numpy_terms
+    helpers = "".join(f"\n\n{text}\n" for text in loss.numpy_helpers)
+    loss_text = loss.text("t_k", "o_k", "K")
     if net.fused is not None:
-        delta, why = NUMPY_FUSED[(net.activations[-1], net.loss)]
-        delta_doc = f"δ = ∂E_s/∂net of the output layer in one piece ({why})."
+        delta = net.fused.numpy_delta
+        delta_doc = f"δ = ∂E_s/∂net of the output layer in one piece ({net.fused.why})."
     else:
-        delta = f"({NUMPY_DE_DOUT[net.loss]}) * derivative[-1](net, out)"
+        delta = f"({loss.numpy_grad}) * derivative[-1](net, out)"
         delta_doc = "δ = ∂E_s/∂net of the output layer: ∂E_s/∂out · ∂out/∂net."
-    momentum_state = ""
-    if net.momentum:
-        buffers = _momentum_buffers(net)
-        if buffers is None:
-            velocity_w, velocity_b = "[None] * len(W)", "[None] * len(b)"
-        else:
-            velocity_w = "[\n" + _numpy_arrays(buffers[0]) + "]"
-            velocity_b = "[\n" + _numpy_arrays(buffers[1]) + "]"
-            velocity_w += "  # where the saved training stopped"
-        momentum_state = NUMPY_SGD.substitute(velocity_W=velocity_w, velocity_b=velocity_b)
+    saved = _saved_buffers(net)
+    starts = None if saved is None else [("[\n" + _numpy_arrays(w) + "]", "[\n" + _numpy_arrays(b) + "]")
+                                         for w, b in saved]
+    constants, state, update = net.optimizer.numpy(starts)
     sequential_update = simultaneous_update = ""
     if net.sequential:
         sequential_update = ("        # the sequential order: this layer is updated now, so the layer below is\n"
@@ -514,7 +424,7 @@ def _numpy(net: Network, iterations: int, source: str, filename: str) -> str:
         _values(net, iterations),
         header=_header(net, "numpy", "The same network in plain NumPy, its forward pass, backward pass and update "
                        "written out.", "numpy", iterations, source, filename),
-        momentum_line=f"MOMENTUM = {float(net.momentum)!r}\n" if net.momentum else "",
+        optimizer_constants=constants,
         train_biases=("True" if net.train_biases
                       else "False  # the biases are frozen: they keep their values"),
         weights=_numpy_arrays(net.weights, [_layer_comment(net, l) for l in range(1, depth + 1)]),
@@ -530,8 +440,8 @@ def _numpy(net: Network, iterations: int, source: str, filename: str) -> str:
         loss_body=_with_k(f"float(({terms}).sum()) / len(target)"),
         delta_doc=delta_doc,
         delta_body=_with_k(delta),
-        momentum_state=momentum_state,
-        update=NUMPY_MOMENTUM_UPDATE if net.momentum else NUMPY_PLAIN_UPDATE,
+        optimizer_state=state,
+        update=update,
         batch=_batches(net),
         order=net.update_order,
         sequential_update=sequential_update,

@@ -45,7 +45,7 @@ from engine.session.trajectory import DEFAULT_BUDGET_BYTES as TRAJECTORY_BUDGET_
 
 __all__ = ["Bookmark", "Progress", "Session", "TrainingDiverged"]
 # What a change of which rebuilds the session's plan, layout and steps (not only its numbers).
-STRUCTURE = ("sizes", "activations", "loss", "train_biases", "momentum", "batch_size", "update_order")
+STRUCTURE = ("sizes", "activations", "loss", "train_biases", "optimizer", "batch_size", "update_order")
 
 
 # An undo step keeps at most this many bytes of checkpoints of its own (half for the iterations
@@ -56,8 +56,8 @@ BOOKMARK_TRACE_BYTES = 1024 * 1024
 
 @dataclass(frozen=True)
 class Bookmark:
-    """The state an iteration starts from, to come back to it exactly: the parameters (and
-    momentum buffer), the configuration and samples in force, the loss history of the
+    """The state an iteration starts from, to come back to it exactly: the parameters (and the
+    optimizer's state), the configuration and samples in force, the loss history of the
     timeline (a snapshot, which costs a reference) and its recorded iterations (those the
     session had, or for an undo step a thinned copy), the later ones included: restored, the
     session is at `iteration` with its timeline as it was."""
@@ -102,7 +102,7 @@ class _Batches:
 
 def same_params(a: Params, b: Params) -> bool:
     """The same numbers, bit for bit (NaN included)."""
-    va, vb = a.velocity, b.velocity
+    va, vb = a.state, b.state
     return a.theta.tobytes() == b.theta.tobytes() and (
         (va is None and vb is None) or (va is not None and vb is not None and va.tobytes() == vb.tobytes()))
 
@@ -125,8 +125,8 @@ class Session:
         if state is None:
             self._opened = Bookmark(1, params, net.setup(), np.empty(0))
         else:  # a saved network that goes on where its training stopped
-            if state.momentum_buffer is not None:
-                params.velocity = state.momentum_buffer.copy()
+            if state.optimizer_state is not None:
+                params.state = state.optimizer_state.copy()
             self._opened = Bookmark(state.iteration, params, net.setup(), state.loss_history.copy())
         self._restore(self._opened)
 
@@ -135,7 +135,8 @@ class Session:
         """Take this configuration: plan, layout and steps follow from it."""
         self.net = setup
         self.plan = Plan(setup)
-        self.layout = Layout(setup.sizes, setup.batch, setup.momentum != 0.0, setup.train_biases)
+        self.layout = Layout(setup.sizes, setup.batch, tuple(b.name for b in setup.optimizer.buffers),
+                             setup.train_biases)
         self._other_plan: Plan | None = None  # for iterations computed in the other update order
         self._replayed: tuple = (None, None)  # the setup last replayed and its batches
         self._steps: list[Key] | None = None  # made when first needed: training does not
@@ -158,7 +159,7 @@ class Session:
         return TraceStore(self.layout, self._trace_capacity, self._rebuild)
 
     def _new_trajectories(self) -> Trajectories:
-        return Trajectories(self.layout.shapes_of_params.size, self.layout.momentum,
+        return Trajectories(self.layout.shapes_of_params.size, self.layout.buffers,
                             self.plan.trained.stop, self._trajectory_budget)
 
     def _record_iteration(self, iteration: int, params: Params, in_place: bool = False,
@@ -175,7 +176,8 @@ class Session:
             loss = iterate(self.plan, params if in_place else params.copy(), x, t, self.net.learning_rate, values)
         self.layout.pack(values, row)
         self.history.set(iteration, loss)
-        self.trajectories.add(iteration, values["theta_before", 0], values["grad", 0], values.get(("velocity", 0)))
+        self.trajectories.add(iteration, values["theta_before", 0], values["grad", 0],
+                              [values[name, 0] for name in self.layout.buffers])
         return loss
 
     def _rebuild(self, iteration: int, params: Params, setup: Setup, record: bool,
@@ -528,9 +530,9 @@ class Session:
         """The network with the parameters the current iteration starts from (to save it), and,
         after iteration 1, its training state: opened again, it goes on exactly from here."""
         state = None
-        if self.iteration > 1 or self.params.velocity is not None:
-            velocity = self.params.velocity
-            state = TrainingState(self.iteration, None if velocity is None else velocity.copy(),
+        if self.iteration > 1 or self.params.state is not None:
+            kept = self.params.state
+            state = TrainingState(self.iteration, None if kept is None else kept.copy(),
                                   self.history.values[: self.iteration - 1].copy())
         return Network.of(self.net, self.params.weights, self.params.biases, state)
 
@@ -594,7 +596,7 @@ class Session:
         interval, cycle = trace.interval, len(batches)
         step = plan.quick or (lambda params, x, t, lr: iterate(plan, params, x, t, lr))
         paths = self.trajectories
-        p, grad, momentum = paths.n_params, plan.grad_trained, plan.momentum
+        p, grad, buffers = paths.n_params, plan.grad_trained, bool(plan.buffers)
         g_end, cols = p + len(grad), paths.columns
         _, x, t = batches[0]
         it = first
@@ -602,12 +604,12 @@ class Session:
             if not it % interval:  # where reading an iteration's record again starts from
                 trace.checkpoint(it, params, setup)
             stop = min(last, it - it % interval + interval - 1)  # the iteration before the next checkpoint
-            rows, j, kept, stride = paths.reserve(stop)  # the trajectories keep iteration `kept` next
+            rows, j, kept_at, stride = paths.reserve(stop)  # the trajectories keep iteration `kept_at` next
             flat, o = rows.reshape(-1), j * cols  # row j of the trajectories starts at flat[o]
             for k in range(it, stop + 1):
                 if cycle > 1:
                     _, x, t = batches[(k - 1) % cycle]
-                keep = k == kept
+                keep = k == kept_at
                 if keep:
                     flat[o: o + p] = params.theta
                 loss = step(params, x, t, lr)  # leaves params alone if loss is not finite
@@ -619,11 +621,11 @@ class Session:
                     return k
                 if keep:
                     flat[o + p: o + g_end] = grad
-                    if momentum:
-                        flat[o + 2 * p: o + cols] = params.velocity
+                    if buffers:  # the optimizer's buffers, one after the other
+                        flat[o + 2 * p: o + cols] = params.state.ravel()
                     j += 1
                     o += cols
-                    kept += stride
+                    kept_at += stride
             paths.commit(j)
             it = stop + 1
             if time.perf_counter() > deadline:

@@ -1,9 +1,10 @@
-"""Trajectories: every parameter's value, gradient and momentum buffer, iteration by iteration.
+"""Trajectories: every parameter's value, gradient and optimizer's buffers, iteration by iteration.
 
 `Trajectories` keeps one row per iteration of the timeline: the value each parameter starts
-the iteration with (θ), the batch gradient the update applies and, with momentum, the
-momentum buffer after the update; the same numbers the trace records for that iteration, bit
-for bit (training copies them from the arrays it computes, stepping from the record). Every
+the iteration with (θ), the batch gradient the update applies and each buffer the optimizer
+keeps (the momentum buffer: `velocity`) after the update; the same numbers the trace records
+for that iteration, bit for bit (training copies them from the arrays it computes, stepping
+from the record). Every
 iteration is kept while the rows fit in `budget` bytes; beyond that, every other row is let go
 and one iteration in 2 (then 4, 8, ...) is kept: `stride`. Training does not compute the
 gradient of a frozen bias (it is not applied), so that column holds NaN.
@@ -17,17 +18,19 @@ from __future__ import annotations
 import numpy as np
 
 DEFAULT_BUDGET_BYTES = 32 * 1024 * 1024
-QUANTITIES = ("value", "gradient", "velocity")
+QUANTITIES = ("value", "gradient")  # then the optimizer's buffers, by name
 
 
 class Trajectories:
     """Rows of iterations first, first + stride, first + 2·stride, ... (n of them)."""
 
-    def __init__(self, n_params: int, momentum: bool, trained: int, budget: int = DEFAULT_BUDGET_BYTES):
+    def __init__(self, n_params: int, buffers: tuple[str, ...], trained: int, budget: int = DEFAULT_BUDGET_BYTES):
+        """`buffers`: the names of the buffers the optimizer keeps (`Optimizer.buffers`)."""
         self.n_params = n_params
-        self.momentum = bool(momentum)
+        self.buffers = tuple(buffers)
+        self.quantities = QUANTITIES + self.buffers
         self.trained = trained  # the gradient of params [0, trained) is computed by training
-        self.columns = n_params * (3 if momentum else 2)  # value | gradient | velocity
+        self.columns = n_params * len(self.quantities)  # value | gradient | each buffer
         self.max_rows = max(2, budget // (8 * self.columns))
         self.first = 1
         self.stride = 1
@@ -58,11 +61,11 @@ class Trajectories:
         return np.arange(self.first, self.next_iteration, self.stride, dtype=np.float64)[: self._n]
 
     def column(self, quantity: str, index: int) -> np.ndarray:
-        """Read-only: the `quantity` ('value', 'gradient' or 'velocity') of parameter `index`
-        (its place in θ) over the iterations kept."""
-        part = QUANTITIES.index(quantity)
-        if part == 2 and not self.momentum:
-            raise KeyError("no momentum buffer: the network trains without momentum")
+        """Read-only: the `quantity` ('value', 'gradient' or a buffer's name: 'velocity') of
+        parameter `index` (its place in θ) over the iterations kept."""
+        if quantity not in self.quantities:
+            raise KeyError(f"no {quantity}: the network's optimizer keeps {', '.join(self.buffers) or 'nothing'}")
+        part = self.quantities.index(quantity)
         view = self._buf[: self._n, part * self.n_params + index]
         view.flags.writeable = False
         return view
@@ -75,10 +78,11 @@ class Trajectories:
         else:
             self._n = min(self._n, -(-(iteration - self.first) // self.stride))
 
-    def add(self, iteration: int, theta: np.ndarray, grad: np.ndarray, velocity: np.ndarray | None) -> None:
+    def add(self, iteration: int, theta: np.ndarray, grad: np.ndarray, buffers: list[np.ndarray]) -> None:
         """The row of `iteration`, which the timeline now ends at (any later rows are
         forgotten; kept if the stride says so); `grad` of the trained parameters only, or of
-        all of them (a frozen bias's column is NaN from the start and never written)."""
+        all of them (a frozen bias's column is NaN from the start and never written); the new
+        value of each buffer."""
         j = self._n
         if not j:
             self.first, self.stride = iteration, 1
@@ -95,8 +99,8 @@ class Trajectories:
         row, p, trained = buf[j], self.n_params, self.trained
         row[:p] = theta
         row[p: p + trained] = grad if len(grad) == trained else grad[:trained]
-        if self.momentum:
-            row[2 * p:] = np.nan if velocity is None else velocity
+        for k, values in enumerate(buffers):
+            row[(2 + k) * p: (3 + k) * p] = values
         self._n = j + 1
 
     def reserve(self, last: int) -> tuple[np.ndarray, int, int, int]:
@@ -134,11 +138,11 @@ class Trajectories:
         return other
 
 
-def csv_header(names: list[str], momentum: bool) -> list[str]:
-    """iteration, then per parameter its value, gradient and (with momentum) velocity."""
+def csv_header(names: list[str], buffers: tuple[str, ...]) -> list[str]:
+    """iteration, then per parameter its value, gradient and each buffer (velocity_w1)."""
     header = ["iteration"]
     for name in names:
-        header += [name, f"dE_d{name}"] + ([f"velocity_{name}"] if momentum else [])
+        header += [name, f"dE_d{name}"] + [f"{b}_{name}" for b in buffers]
     return header
 
 
@@ -163,11 +167,10 @@ def write_rows(f, paths: Trajectories, names: list[str], indices: list[int], eve
     progress (rows written, rows)."""
     from engine.session.progress import Progress
 
-    quantities = QUANTITIES if paths.momentum else QUANTITIES[:2]
-    columns = [paths.column(q, i) for i in indices for q in quantities]
+    columns = [paths.column(q, i) for i in indices for q in paths.quantities]
     iterations = paths.iterations()
     total = len(iterations)
-    f.write(",".join(csv_header(names, paths.momentum)) + "\n")
+    f.write(",".join(csv_header(names, paths.buffers)) + "\n")
     for start in range(0, total, every):
         stop = min(total, start + every)
         block = [c[start:stop].tolist() for c in columns]

@@ -1,20 +1,24 @@
 """The figures the worked example's article publishes, to set beside the engine's own.
 
 M. Mazur, "A Step by Step Backpropagation Example" (2015) prints its numbers rounded to 9
-decimal places. A document of the article's network at its first iteration (`matches`) ends
-each section with a table of the article's figures for it next to the engine's value
-rounded the same way, computed from the record: they agree but for one last digit, which the
-article gets by multiplying an already rounded number. These figures are quotations, not
+decimal places. A document of the article's network (the preset mazur) at its first iteration
+(`matches`) ends each section with a table of the article's figures for it next to the engine's
+value rounded the same way, computed from the record: they agree but for one last digit, which
+the article gets by multiplying an already rounded number. These figures are quotations, not
 inputs: nothing is computed from them.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 
-from engine.teaching import chainrule
+from engine.files import presets
 from engine.network import naming
+from engine.network.maths import Params
+from engine.network.network import Network
+from engine.teaching import chainrule
 from engine.record.quantities import Key
 from engine.teaching.blocks import Math, Paragraph, Table
 
@@ -88,18 +92,25 @@ FIGURES: dict[str, tuple[Figure, ...]] = {
 }
 AFTER_PUBLISHED = "0.291027924"  # E_total after the first update, as printed (sequential order)
 
-# The article's network as its first iteration starts (the mazur preset).
-SIZES, ACTIVATIONS, LOSS = [2, 2, 2], ["sigmoid", "sigmoid"], "half_sse"
-THETA = [0.15, 0.20, 0.25, 0.30, 0.40, 0.45, 0.50, 0.55, 0.35, 0.35, 0.60, 0.60]
-INPUTS, TARGETS, LEARNING_RATE = [[0.05, 0.10]], [[0.01, 0.99]], 0.5
+
+@functools.cache
+def network() -> Network | None:
+    """The article's network as its first iteration starts: the preset `mazur` (None if it
+    cannot be read, and then no document matches it)."""
+    try:
+        return presets.open_network("mazur")
+    except (OSError, ValueError):
+        return None
 
 
 def matches(net, rec) -> bool:
     """Is this the article's network at the start of its first iteration?"""
-    return (net.sizes == SIZES and net.activations == ACTIVATIONS and net.loss == LOSS and rec.iteration == 1
-            and not net.train_biases and net.momentum == 0.0 and rec.lr == LEARNING_RATE
-            and len(rec.samples) == 1 and np.array_equal(rec["theta_before", 0], THETA)
-            and np.array_equal(rec["out", 0], INPUTS) and np.array_equal(rec["target", 2], TARGETS))
+    a = network()
+    return (a is not None and net.sizes == a.sizes and net.activations == a.activations and net.loss == a.loss
+            and rec.iteration == 1 and net.train_biases == a.train_biases and net.optimizer == a.optimizer
+            and rec.lr == a.learning_rate and len(rec.samples) == 1
+            and np.array_equal(rec["theta_before", 0], Params.of(a).theta)
+            and np.array_equal(rec["out", 0], a.inputs) and np.array_equal(rec["target", a.depth], a.targets))
 
 
 def rounded(value: float, published: str) -> str:

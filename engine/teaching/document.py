@@ -49,16 +49,11 @@ def _plural(n: int, word: str) -> str:
 
 
 # -- describing the network -----------------------------------------------------------------------
-LOSS_NAMES = {"half_sse": "½ squared error", "mse": "mean squared error", "bce": "binary cross-entropy",
-              "cross_entropy": "cross-entropy"}
-
-
 def summary(net: Setup) -> str:
     """One line: shape, activations, loss, optimizer, batch."""
-    parts = ["-".join(map(str, net.sizes)) + " network", "/".join(net.activations), LOSS_NAMES[net.loss],
+    parts = ["-".join(map(str, net.sizes)) + " network", "/".join(net.activations), net.loss_fn.title,
              f"learning rate {net.learning_rate!r}"]
-    if net.momentum:
-        parts.append(f"momentum {net.momentum!r}")
+    parts += net.optimizer.summary()
     parts.append(_plural(net.n_samples, "sample"))
     if net.batch_size:
         parts.append(f"mini-batches of {net.batch_size}")
@@ -209,16 +204,17 @@ class _Builder:
         doc.add(*self.left_out("weights and biases", len(rows), len(self.params)))
         # the settings and functions
         rows = [(Math(self.label(Key("lr", 0))), "learning rate", self.number(rec.lr))]
-        if net.momentum:
-            rows.append((Math("μ"), "momentum", self.number(net.momentum)))
-            rows.append(("momentum buffer", "", "the gradients of the previous iteration and before"
-                         if rec["has_velocity", 0] else "none yet: the first step takes the gradient itself"))
+        opt = net.optimizer
+        for setting, value in opt.chosen():  # its settings beside η, and what it keeps
+            rows.append((Math(setting.symbol), setting.title, self.number(value)))
+        for buffer in opt.buffers:
+            rows.append((buffer.title, "", buffer.before_text if rec["has_state", 0] else buffer.first_text))
         for l in range(1, depth + 1):
             out = describe.formula(net, rec, Key("out", l, 0, sample=0))
             rows.append((Math(self.label(Key("out", l, 0, sample=0))), f"activation of the {layer_title(net, l).lower()}"
                          f" ({net.activations[l - 1]})", Math(out.symbolic())))
         term = describe.formula(net, rec, Key("loss_term", depth, 0, sample=0))
-        rows.append((Math(self.label(Key("loss_term", depth, 0, sample=0))), f"loss term ({LOSS_NAMES[net.loss]})",
+        rows.append((Math(self.label(Key("loss_term", depth, 0, sample=0))), f"loss term ({net.loss_fn.title})",
                      Math(term.symbolic())))
         doc.add(_p("The settings and the functions of the network:"))
         doc.add(Table(("symbol", "what", "value or formula"), tuple(rows), (False, False, False)))
@@ -342,10 +338,9 @@ class _Builder:
         grad = Key("grad_" + p.kind, p.layer, p.unit, p.source)
         if self.batch > 1:
             doc.add(_p("Its mean over the batch:"), self.entry(grad))
-        if self.net.momentum:
-            velocity = Key("velocity_" + p.kind, p.layer, p.unit, p.source)
+        for buffer in self.net.optimizer.buffers:
             if p.kind == "w" or self.net.train_biases:
-                doc.add(self.entry(velocity))
+                doc.add(self.entry(Key(f"{buffer.name}_{p.kind}", p.layer, p.unit, p.source)))
         doc.add(self.entry(Key(p.kind, p.layer, p.unit, p.source)))
 
     def node(self, node: chainrule.Node, depth: int) -> None:

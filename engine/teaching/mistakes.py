@@ -9,7 +9,8 @@ a downstream path), a negative number taken as positive, a neighbour's value (an
 output, weight or δ of the unit beside it) in place of the right one, net where out belongs.
 The named special cases use the activations' and losses' own functions: the sign of ∂E/∂out,
 the activation's derivative left out or taken at the wrong value or of another activation,
-the ½ or the mean forgotten, log₁₀ for ln, the updated weights in the backward pass, the
+the ½ or the mean forgotten, log₁₀ for ln (each loss says which it has: `Loss.half`,
+`mean_over_outputs`, `logarithm`), the updated weights in the backward pass, the
 learning rate or the sign of the update. A mistake is offered only where its value is a
 number that differs from the right one.
 
@@ -25,11 +26,12 @@ from typing import Callable, Iterator
 import numpy as np
 
 from engine.concepts.activations import ACTIVATIONS
+from engine.concepts.optimizers import OPTIMIZERS, Ref
 from engine.concepts.formula import descent, mean_of, product, significant, total, weighted_sum
 from engine.record.layout import Record
 from engine.network.network import Setup
 from engine.network.numbers import Typed, agreeing_digits, agrees
-from engine.record.quantities import Key, Names
+from engine.record.quantities import QUANTITIES, Key, Names, operand
 from engine.teaching.recompute import Node, Tree
 
 MIN_DIGITS = 3  # a typed value is checked to at least this many significant digits
@@ -50,6 +52,8 @@ CATALOGUE: dict[str, Mistake] = {m.id: m for m in (
     Mistake("missing_activation_derivative", "the factor ∂out/∂net (the activation's derivative) left out"),
     Mistake("derivative_at_net", "∂out/∂net evaluated with net where out belongs: σ(net)·(1 − σ(net)) "
                                  "written net·(1 − net), 1 − tanh² written 1 − net²"),
+    Mistake("derivative_at_out", "∂out/∂net evaluated with out where net belongs (a derivative written in net, "
+                                 "taken at out)"),
     Mistake("wrong_derivative", "another activation's derivative (or the activation itself) taken for ∂out/∂net"),
     Mistake("wrong_activation", "another activation function applied to net"),
     Mistake("missing_path", "a hidden unit's ∂E/∂out with one of its downstream paths left out"),
@@ -59,7 +63,8 @@ CATALOGUE: dict[str, Mistake] = {m.id: m for m in (
                                      "where the layer above is already updated"),
     Mistake("missing_learning_rate", "the learning rate η left out of the update (p − g)"),
     Mistake("update_sign", "the update added instead of subtracted (p + η·g)"),
-    Mistake("missing_momentum", "the gradient used where the momentum buffer v belongs (p − η·g)"),
+    # each optimizer's own (`Optimizer.slips`): SGD's momentum left out ...
+    *(Mistake(slip.id, slip.title) for o in OPTIMIZERS.values() for slip in o.slips),
     Mistake("missing_half", "the ½ of ½·(target − out)² forgotten (in the loss, or a 2 left in its derivative)"),
     Mistake("missing_mean", "the mean forgotten: over the outputs (mse, bce with several outputs) or over "
                             "the samples of a batch (a sum instead)"),
@@ -272,13 +277,8 @@ def _slips(m: Mistakes, node: Node) -> Iterator[_Change]:
         yield _Change("update_sign", _at(node, lambda v: v[0] + v[1] * v[2]),
                       fixed(f"the step added instead of subtracted {_in(node)} (gradient descent goes "
                             f"against the gradient)"))
-        if step.quantity and step.quantity.startswith("velocity"):
-            k = step.key
-            grad = Key("grad_" + k.quantity[-1], k.layer, k.unit, k.source)
-            g = tree.value(grad)
-            yield _Change("missing_momentum", _at(node, lambda v: v[0] - v[1] * g),
-                          fixed(f"the gradient {tree.label(grad)} used where the momentum buffer {symbols[2]} "
-                                f"belongs: {_in(node)}"))
+
+    yield from _optimizer_slips(m, node)
 
     if fn is product and len(ops) > 1:
         for k, o in enumerate(ops):
@@ -345,6 +345,38 @@ def _slips(m: Mistakes, node: Node) -> Iterator[_Change]:
                       fixed(f"{names.net(o.layer, o.unit)} used where {symbols[k]} belongs {_in(node)}"))
     if q == "dout_dnet":
         yield from _derivative_changes(m, lambda n: n is node)
+
+
+def _optimizer_slips(m: Mistakes, node: Node) -> Iterator[_Change]:
+    """The optimizer's own mistakes (`Optimizer.slips`) made in the formula of `node`, a new
+    value of one of its buffers or of a trained parameter: each computed from the formula's
+    operands (as the change gives them) and, for what the formula does not read, from the record."""
+    tree, net = m.tree, m.net
+    q = QUANTITIES[node.quantity] if node.quantity else None
+    if q is None or q.phase != "update" or (node.quantity == "b" and not net.train_biases):
+        return
+    names = Names(net.sizes)
+    position = {symbol: k for k, symbol in enumerate(node.spec.symbols)}
+
+    def resolved(ref: Ref) -> tuple[str, object]:
+        return operand(net, names, tree.ctx, node.key, ref)
+
+    def label(ref: Ref) -> str:
+        symbol, source = resolved(ref)
+        return tree.label(source) if isinstance(source, Key) else symbol
+
+    for slip in net.optimizer.slips:
+        if slip.quantity != q.buffer:
+            continue
+
+        def value(v, slip=slip):
+            def get(ref: Ref) -> float:
+                symbol, source = resolved(ref)
+                if symbol in position:
+                    return v[position[symbol]]
+                return tree.value(source) if isinstance(source, Key) else float(source)
+            return slip.value(get)
+        yield _Change(slip.id, _at(node, value), lambda sites, slip=slip: f"{slip.explain(label)}: {_in(node)}")
 
 
 def _one(fn, x: float) -> float:
@@ -429,6 +461,31 @@ def _derivative_changes(m: Mistakes, where: Callable[[Node], bool]) -> Iterator[
                 f"instead of {act.grad_text(s_net, s_out)}{_elsewhere(sites)}")
     yield _Change("derivative_at_net", at_net, explain_at_net)
 
+    # a derivative written in net (Activation.grad_of), taken at out
+    def at_out(node, values):
+        if not chosen(node) or net.activation(node.key.layer).grad_of != "net":
+            return None
+        return tree.compute(node, [values[1], values[1]])
+
+    def explain_at_out(sites):
+        n = sites[0]
+        act = net.activation(n.key.layer)
+        s_net, s_out = symbols(n)
+        return (f"{n.label} evaluated with {s_out} where {s_net} belongs: {act.grad_text(s_out, s_out)} "
+                f"instead of {act.grad_text(s_net, s_out)}{_elsewhere(sites)}")
+    yield _Change("derivative_at_out", at_out, explain_at_out)
+
+    # the activation's value for its derivative, said so before another activation's derivative
+    # that gives the same number (softplus's σ(net) is a sigmoid unit's out)
+    def itself(node, values):
+        return values[1] if chosen(node) else None
+
+    def explain_itself(sites):
+        n = sites[0]
+        s_net, s_out = symbols(n)
+        return f"the activation's value {s_out} taken for its derivative {n.label} = {n.symbolic()}{_elsewhere(sites)}"
+    yield _Change("wrong_derivative", itself, explain_itself)
+
     for other in ACTIVATIONS.values():
         if not other.elementwise:
             continue
@@ -448,15 +505,6 @@ def _derivative_changes(m: Mistakes, where: Callable[[Node], bool]) -> Iterator[
                     f"{_elsewhere(sites)}")
         yield _Change("wrong_derivative", other_grad, explain_other)
 
-    def itself(node, values):
-        return values[1] if chosen(node) else None
-
-    def explain_itself(sites):
-        n = sites[0]
-        s_net, s_out = symbols(n)
-        return f"the activation's value {s_out} taken for its derivative {n.label} = {n.symbolic()}{_elsewhere(sites)}"
-    yield _Change("wrong_derivative", itself, explain_itself)
-
 
 def _elsewhere(sites: list[Node]) -> str:
     others = sorted({s.label for s in sites[1:]} - {sites[0].label})
@@ -469,7 +517,7 @@ def _misconceptions(m: Mistakes) -> Iterator[_Change]:
     tree, net = m.tree, m.net
     depth = net.depth
     names = Names(net.sizes)
-    fused = net.fused
+    fused, loss = net.fused, net.loss_fn
     outputs = net.sizes[-1]
 
     def output(node, *quantities):
@@ -490,8 +538,7 @@ def _misconceptions(m: Mistakes) -> Iterator[_Change]:
 
     # the sign of ∂E/∂out (or of a fused δ; for bce and cross-entropy, of the loss term)
     def flip(node, values):
-        if output(node, "dE_dout") or is_fused_delta(node) or (
-                output(node, "loss_term") and net.loss in ("bce", "cross_entropy")):
+        if output(node, "dE_dout") or is_fused_delta(node) or (output(node, "loss_term") and loss.logarithm):
             return -node.value
         return None
 
@@ -503,7 +550,7 @@ def _misconceptions(m: Mistakes) -> Iterator[_Change]:
                          f"belongs): {n.label} = {n.symbolic()}")
     yield _Change("sign_flipped", flip, explain_flip)
 
-    if net.loss == "half_sse":
+    if loss.half:
         def explain_half(sites):
             n = sites[0]
             if n.quantity == "loss_term":
@@ -512,7 +559,7 @@ def _misconceptions(m: Mistakes) -> Iterator[_Change]:
                              f"{n.label} = {n.symbolic()}")
         yield _Change("missing_half", scaled(2.0, "loss_term", "dE_dout"), explain_half)
 
-    if net.loss in ("mse", "bce") and outputs > 1:
+    if loss.mean_over_outputs and outputs > 1:
         yield _Change("missing_mean", scaled(float(outputs), "loss_term", "dE_dout", fused_too=True),
                       lambda sites: at(sites, f"the division by the {outputs} outputs (the mean over them) left "
                                               f"out: {sites[0].label} = {sites[0].symbolic()}"))
@@ -525,7 +572,7 @@ def _misconceptions(m: Mistakes) -> Iterator[_Change]:
                   lambda sites: at(sites, f"the mean over the batch's {len(sites[0].operands)} samples left out "
                                           f"(their sum instead): {sites[0].label} = {sites[0].symbolic()}"))
 
-    if net.loss in ("bce", "cross_entropy"):
+    if loss.logarithm:
         yield _Change("log_base", scaled(1 / math.log(10), "loss_term", "dE_dout", fused_too=True),
                       lambda sites: at(sites, f"log₁₀ used where ln belongs: {sites[0].label} = {sites[0].symbolic()}"))
 

@@ -17,21 +17,19 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDia
                                QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QRadioButton,
                                QSpinBox, QVBoxLayout)
 
-from engine.files import design as designs
+from engine.concepts import activations, losses
 from engine.concepts.activations import ACTIVATIONS
-from engine.network.limits import MAX_LAYERS, MAX_UNITS
 from engine.concepts.losses import LOSSES
+from engine.files import design as designs
+from engine.network.limits import MAX_LAYERS, MAX_UNITS
 from engine.network.network import UPDATE_ORDERS
 from engine.network.numbers import parse_number
 
-LOSS_NAMES = {"half_sse": "½ sum of squared errors (the worked example's)", "mse": "mean squared error",
-              "bce": "binary cross-entropy", "cross_entropy": "cross-entropy"}
-
-
-# What the dialog calls each field of a design (`designs.problems` names them as the network file does).
+# What the dialog calls each field of a design (`designs.problems` names them as the network file does);
+# a setting of the optimizer, by its label in the dialog.
 FIELD_WORDS = {"sizes": "Layers", "activations": "Layers", "loss": "Loss", "learning_rate": "Learning rate η",
-               "momentum": "Momentum", "batch_size": "Batch size", "train_biases": "Biases learn",
-               "update_order": "Update order", "seed": "Seed", "samples": "Samples"}
+               "batch_size": "Batch size", "train_biases": "Biases learn", "update_order": "Update order",
+               "seed": "Seed", "samples": "Samples"}
 
 
 def layer_title(k: int, last: int) -> str:
@@ -41,16 +39,25 @@ def layer_title(k: int, last: int) -> str:
 
 def in_words(field: str, d: designs.Design) -> str:
     """A design's field as the dialog names it: "sizes[2]" of three layers is "Output layer",
-    "activations[0]" (after the inputs) "Hidden layer 1", "learning_rate" "Learning rate η"."""
+    "activations[0]" (after the inputs) "Hidden layer 1", "learning_rate" "Learning rate η",
+    "momentum" "Momentum"."""
     name, _, index = field.partition("[")
     if index.endswith("]") and index[:-1].isdecimal():
         return layer_title(int(index[:-1]) + (name == "activations"), len(d.sizes) - 1)
-    return FIELD_WORDS.get(field, field)
+    labels = {s.key: s.label.replace("&", "") for s in d.optimizer.settings}
+    return FIELD_WORDS.get(field) or labels.get(field, field)
 
 
 def new_design() -> designs.Design:
     """What New network offers first: the worked example's shape, with random start values."""
-    return designs.Design(sizes=[2, 2, 2], activations=["sigmoid", "sigmoid"], loss="half_sse", learning_rate=0.5)
+    return designs.Design(sizes=[2, 2, 2], activations=[activations.DEFAULT.name] * 2, loss=losses.DEFAULT.name,
+                          learning_rate=0.5)
+
+
+def loss_title(name: str) -> str:
+    """A loss as the dialog lists it: its title, and which one the worked example has."""
+    loss = LOSSES[name]
+    return f"{loss.title} (the worked example's)" if loss is losses.DEFAULT else loss.title
 
 
 def _set_options(combo: QComboBox, reasons: dict[str, str | None]) -> None:
@@ -142,9 +149,10 @@ class StructureDialog(QDialog):
 
         self.loss = QComboBox(objectName="loss")
         for name in LOSSES:
-            self.loss.addItem(LOSS_NAMES.get(name, name), name)
+            self.loss.addItem(loss_title(name), name)
         self.learning_rate = QLineEdit(objectName="learningRate")
-        self.momentum = QLineEdit(objectName="momentum")
+        # one box per setting of the optimizer, named by its key ("momentum")
+        self.settings = {s.key: QLineEdit(objectName=s.key) for s in self.design.optimizer.settings}
         self.batch = QSpinBox(objectName="batchSize")
         self.batch.setRange(0, 1_000_000)
         self.batch.setSpecialValueText("all samples")
@@ -167,7 +175,8 @@ class StructureDialog(QDialog):
         form = QFormLayout()
         form.addRow("&Loss", self.loss)
         form.addRow("Learning &rate η", self.learning_rate)
-        form.addRow("Mo&mentum", self.momentum)
+        for setting in self.design.optimizer.settings:
+            form.addRow(setting.label, self.settings[setting.key])
         form.addRow("&Batch size", self.batch)
         form.addRow("", self.train_biases)
         form.addRow("&Update order", self.order)
@@ -209,7 +218,8 @@ class StructureDialog(QDialog):
 
         self.loss.currentIndexChanged.connect(lambda *_: self._read("loss"))
         for signal in (self.order.currentIndexChanged, self.batch.valueChanged, self.seed.valueChanged,
-                       self.train_biases.toggled, self.learning_rate.textEdited, self.momentum.textEdited):
+                       self.train_biases.toggled, self.learning_rate.textEdited,
+                       *(box.textEdited for box in self.settings.values())):
             signal.connect(lambda *_: self._read(""))
         self._show()
 
@@ -233,8 +243,8 @@ class StructureDialog(QDialog):
             self.unit_boxes.append(units)
             if k:
                 act = QComboBox(objectName=f"activation{k}")
-                for a in ACTIVATIONS:
-                    act.addItem(a, a)
+                for a in ACTIVATIONS.values():
+                    act.addItem(a.title, a.name)
                 act.setCurrentIndex(act.findData(d.activations[k - 1]))
                 act.currentIndexChanged.connect(lambda *_, k=k: self._read(f"activations[{k - 1}]"))
                 self.layers_grid.addWidget(act, k, 2)
@@ -257,7 +267,8 @@ class StructureDialog(QDialog):
             _set_options(self.loss, {name: why_not(d, "loss", name) for name in LOSSES})
             if not self.learning_rate.text():  # at first only: afterwards they hold what is typed
                 self.learning_rate.setText(repr(d.learning_rate))
-                self.momentum.setText(repr(d.momentum))
+                for key, box in self.settings.items():
+                    box.setText(repr(getattr(d.optimizer, key)))
             self.batch.setValue(d.batch_size or 0)
             self.train_biases.setChecked(d.train_biases)
             self.order.setCurrentIndex(self.order.findData(d.update_order))
@@ -288,21 +299,22 @@ class StructureDialog(QDialog):
         d.train_biases = self.train_biases.isChecked()
         d.update_order = self.order.currentData()
         d.seed = self.seed.value()
-        for name, box in (("learning_rate", self.learning_rate), ("momentum", self.momentum)):
-            value = self._number(box)
-            if value is not None:
-                setattr(d, name, value)
+        value = self._number(self.learning_rate)
+        if value is not None:
+            d.learning_rate = value
+        typed = {key: self._number(box) for key, box in self.settings.items()}
+        d.optimizer = d.optimizer.with_values(**{key: v for key, v in typed.items() if v is not None})
         if field.startswith("activations[") or field == "loss":
             self.design = repair(d, field)
         self._show()
 
     def _check(self) -> None:
         problems = []
-        for name, field in (("learning_rate", self.learning_rate), ("momentum", self.momentum)):
+        for name, field in (("learning_rate", self.learning_rate), *self.settings.items()):
             try:
                 parse_number(field.text())
             except ValueError as e:
-                problems.append(f"{FIELD_WORDS[name]}: {e}")
+                problems.append(f"{in_words(name, self.design)}: {e}")
         problems += [f"{in_words(field, self.design)}: {reason}"
                      for field, reason in designs.problems(self.design, self.n_samples)]
         self.problem.setText("\n".join(problems))
@@ -314,7 +326,7 @@ class StructureDialog(QDialog):
         d = self.design
         hidden = len(d.sizes) > 2
         d.sizes.insert(-1, d.sizes[-2] if hidden else 2)
-        d.activations.insert(-1, d.activations[-2] if hidden else "sigmoid")
+        d.activations.insert(-1, d.activations[-2] if hidden else activations.DEFAULT.name)
         self._show()
 
     def _remove_layer(self) -> None:

@@ -1,6 +1,6 @@
 """The network's settings, in one line over the diagram: its name, shape, activations, loss,
-learning rate η (a link that edits it), momentum, batch, whether the biases learn and the
-order of the updates. The name and description come from the network's file: they are
+learning rate η (a link that edits it), the optimizer's settings (momentum), batch, whether the
+biases learn and the order of the updates. The name and description come from the network's file: they are
 escaped, never read as markup. The description is the tooltip."""
 from __future__ import annotations
 
@@ -14,15 +14,9 @@ from engine import Setup
 
 from guiapp.model.session import SessionModel, ValueRef
 
-ACTIVATIONS = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "leaky ReLU",
-               "linear": "linear", "softmax": "softmax"}
-LOSSES = {"half_sse": "½ squared error", "mse": "mean squared error", "bce": "binary cross-entropy",
-          "cross_entropy": "cross-entropy"}
-
-
 def activations_text(net: Setup) -> str:
-    hidden = [ACTIVATIONS.get(a, a) for a in net.activations[:-1]]
-    output = ACTIVATIONS.get(net.activations[-1], net.activations[-1])
+    hidden = [net.activation(l).title for l in range(1, net.depth)]
+    output = net.activation(net.depth).title
     if not hidden:
         return f"output {output}"
     shown = hidden[0] if len(set(hidden)) == 1 else ", ".join(hidden)
@@ -41,9 +35,9 @@ def fields(net: Setup, fmt) -> list[tuple[str, str]]:
     return [
         ("shape", "-".join(map(str, net.sizes))),
         ("activations", activations_text(net)),
-        ("loss", "loss " + LOSSES.get(net.loss, net.loss)),
+        ("loss", "loss " + net.loss_fn.title),
         ("lr", f"η = {fmt(net.learning_rate)}"),
-        ("momentum", f"momentum {fmt(net.momentum)}"),
+        *((s.key, f"{s.title} {fmt(getattr(net.optimizer, s.key))}") for s in net.optimizer.settings),
         ("batch", batch_text(net)),
         ("biases", "biases learn" if net.train_biases else "biases frozen"),
         ("order", f"{net.update_order} updates"),

@@ -280,7 +280,9 @@ class OutputMap(QWidget):
         return self.model.discretize and self.model.session.net.sizes[0] == 2
 
     def _softmax(self) -> bool:
-        return self.model.session.net.activations[-1] == "softmax"
+        """Are the outputs the probabilities of classes (softmax)?"""
+        net = self.model.session.net
+        return net.activation(net.depth).class_probabilities
 
     def _draw(self, unit: int, resolution: int, regions: bool) -> None:
         session = self.model.session
@@ -408,7 +410,7 @@ class OutputMap(QWidget):
         regions, classes = self.regions_shown(), self.regions_shown() and self._softmax()
         if self._hover is None or self._shown is None:
             self.hover_dot.setData([], [])
-            what = f"P(class {unit + 1})" if net.activations[-1] == "softmax" else name
+            what = f"P(class {unit + 1})" if self._softmax() else name
             if regions:
                 what = "The winning class" if classes else f"{name} ≥ {outputmap.THRESHOLD:g} → 1"
             self.readout.set_text(f"{what} as iteration {session.iteration:,} starts")

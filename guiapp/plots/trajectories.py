@@ -1,4 +1,5 @@
-"""Trajectories: the value, gradient or momentum buffer of chosen parameters over the iterations.
+"""Trajectories: the value, gradient or an optimizer's buffer (the momentum buffer) of chosen parameters over
+the iterations.
 
 A pyqtgraph plot under the loss curve, on the same iteration axis (panning or zooming one
 moves the other), one curve per parameter the model traces (Show trajectory of selected adds
@@ -17,7 +18,6 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from engine.record.quantities import Key
-from engine.session.trajectory import QUANTITIES
 
 from guiapp import colours
 from guiapp.plots.loss import IterationAxis, LossAxis
@@ -25,7 +25,6 @@ from guiapp.model.session import SessionModel
 from guiapp.plots.style import plot_font, style_axes
 from guiapp.plots.readout import Readout
 
-TITLES = {"value": "value", "gradient": "gradient", "velocity": "velocity"}  # the momentum buffer
 # Okabe–Ito, as the diagram's colours: told apart by colour-blind eyes too
 PENS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
 
@@ -96,12 +95,11 @@ class TrajectoryPlot(QWidget):
             self._restyle()
 
     def _network_replaced(self) -> None:
-        momentum = self.model.session.layout.momentum
         self.quantity.blockSignals(True)
         current = self.quantity.currentData()
         self.quantity.clear()
-        for q in QUANTITIES if momentum else QUANTITIES[:2]:
-            self.quantity.addItem(TITLES[q], q)
+        for q in self.model.session.trajectories.quantities:  # value, gradient, the optimizer's buffers
+            self.quantity.addItem(q, q)
         self.quantity.setCurrentIndex(max(0, self.quantity.findData(current)))
         self.quantity.blockSignals(False)
         self._hover = None
@@ -149,7 +147,7 @@ class TrajectoryPlot(QWidget):
                 y = paths.column(quantity, index[name])
                 finite = bool(np.isfinite(y).all())
                 curve.setData(x, y, connect="all" if finite else "finite", skipFiniteCheck=finite)
-            self.plot.getAxis("left").setLabel(TITLES[quantity])
+            self.plot.getAxis("left").setLabel(quantity)
             self.note.setText(f"(one iteration in {paths.stride:,} kept)" if paths.downsampled else "")
             self.note.setToolTip("The trajectories of every parameter are kept within "
                                  f"{paths.max_rows * paths.columns * 8 / 2**20:.0f} MB: beyond, one iteration "
@@ -207,9 +205,10 @@ class TrajectoryPlot(QWidget):
             else:
                 gradient = paths.column("gradient", index[name])[j]
                 numbers.append(f"∂E/∂{name} " + ("not computed (frozen)" if gradient != gradient else fmt(gradient)))
-            if paths.momentum:
-                updated = not current or self.model.reveals(Key(p.kind, p.layer, p.unit, p.source))
-                numbers.append(f"v {fmt(paths.column('velocity', index[name])[j])}" if updated else "v once answered")
+            updated = not current or self.model.reveals(Key(p.kind, p.layer, p.unit, p.source))
+            for buffer in session.net.optimizer.buffers:  # the momentum buffer v
+                numbers.append(f"{buffer.symbol} {fmt(paths.column(buffer.name, index[name])[j])}" if updated
+                               else f"{buffer.symbol} once answered")
             parts.append(", ".join(numbers))
         where = " (nearest kept)" if iteration != wanted else " (current)" if self._hover is None else ""
         self.readout.set_text(f"iteration {iteration:,}{where}: " + "; ".join(parts), Qt.TextElideMode.ElideRight)

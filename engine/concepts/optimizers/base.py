@@ -1,0 +1,150 @@
+"""What an optimizer is: everything the engine, the file, the record, the documents, practice and
+the script export need to know about one, held in the class its own module defines.
+
+An optimizer is a frozen dataclass whose fields are its settings beside the learning rate (SGD:
+momentum), each described by a `Setting` (its key in the file's "optimizer" object, its title,
+symbol and rule). It may keep a vector per parameter from one iteration to the next (SGD with
+momentum: the momentum buffer v): each is a `Buffer`, whose name is also the name of the traced
+quantity of its new value (velocity: velocity_w, velocity_b in the trace CSV; velocity_w_before
+as the iteration starts), and whose file key holds it in a saved network's training_state.
+
+The state of an optimizer is None before its first step, then an array of shape (buffers,
+parameters): row k is `buffers[k]` of every parameter, in the order of θ (weights, then biases).
+`step` applies the update to θ in place, as torch.optim does. The update is also data, for the
+record, the documents and practice: `formula(name, first)` gives the text function (from
+engine.concepts.formula) and the operands (`Ref`s) of a buffer's new value (name) or of the
+parameter's (name ""), in an iteration that starts with a state (`first` False) or without one;
+the record layer reads each operand for a parameter. Its mistakes (`slips`) are data too: a
+value computed from the same operands, and the words that say what was done.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Callable, ClassVar
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str  # in the file's "optimizer" object, a design's field, the command line (--key)
+    title: str  # in words: "momentum"
+    symbol: str  # in formulas: "μ"
+    default: float
+    problem: Callable[[float], str | None]  # why a finite number cannot be this setting, if it cannot
+    label: str  # in the structure dialog, & before its key: "Mo&mentum"
+
+    @property
+    def option(self) -> str:
+        """The `python -m engine new` option that sets it."""
+        return "--" + self.key.replace("_", "-")
+
+
+@dataclass(frozen=True)
+class Buffer:
+    name: str  # of the traced quantity of its new value (and of NAME_w, NAME_b, NAME_before ...)
+    symbol: str  # in formulas, before the parameter's name: v_w5
+    title: str  # in words: "momentum buffer"
+    file_key: str  # in a network file's training_state
+    torch_key: str  # in torch.optim's state of a parameter
+    before_text: str  # what it holds as an iteration starts, once it exists ...
+    first_text: str  # ... and before the first step
+
+
+@dataclass(frozen=True)
+class Ref:
+    """What an update formula reads, for the parameter p it updates: "param" (p as the iteration
+    starts), "grad" (∂E/∂p), "lr" (η), "setting" `name`, "buffer" `name` (its new value, or with
+    `before` its value as the iteration starts)."""
+    kind: str
+    name: str = ""
+    before: bool = False
+
+
+PARAM, GRAD, LR = Ref("param"), Ref("grad"), Ref("lr")
+
+
+@dataclass(frozen=True)
+class Update:
+    """A formula of the update: a text function (engine.concepts.formula) of the operands."""
+    fn: Callable[..., str]
+    operands: tuple[Ref, ...]
+
+
+@dataclass(frozen=True)
+class Slip:
+    """A mistake of an optimizer's update, for the catalogue of mistakes (engine.teaching.mistakes):
+    made in the formula of `quantity` (a buffer's name, or "" for the parameter's update), where
+    it gives `value(get)` (get: an operand's value, as the formula reads it or as recorded), said
+    in words by `explain(label)` (label: how a Ref is written: ∂E/∂w5, v_w5)."""
+    id: str
+    title: str
+    quantity: str
+    value: Callable[[Callable[[Ref], float]], float]
+    explain: Callable[[Callable[[Ref], str]], str]
+
+
+@dataclass(frozen=True)
+class Optimizer:
+    name: ClassVar[str]  # in the file's "optimizer" object
+    title: ClassVar[str]  # in words
+    settings: ClassVar[tuple[Setting, ...]] = ()
+    declared: ClassVar[tuple[Buffer, ...]] = ()  # every buffer it may keep: their quantities and file keys
+    slips: ClassVar[tuple[Slip, ...]] = ()
+    state_words: ClassVar[str] = "state"  # what it keeps, in a sentence: "momentum buffer"
+    torch_class: ClassVar[str] = ""  # torch.optim.SGD
+
+    # -- settings ---------------------------------------------------------------------------
+    def values(self) -> dict:
+        """Its settings, by key, in order (what the file's "optimizer" object holds besides its
+        name and learning rate)."""
+        return {s.key: getattr(self, s.key) for s in self.settings}
+
+    def with_values(self, **values) -> "Optimizer":
+        return dataclasses.replace(self, **values)
+
+    def chosen(self) -> list[tuple[Setting, float]]:
+        """Its settings that are not at their defaults, with their values."""
+        return [(s, getattr(self, s.key)) for s in self.settings if getattr(self, s.key) != s.default]
+
+    def summary(self) -> list[str]:
+        """Its settings that are not at their defaults, in words: ["momentum 0.9"]."""
+        return [f"{s.title} {value!r}" for s, value in self.chosen()]
+
+    # -- what it keeps --------------------------------------------------------------------------
+    @property
+    def buffers(self) -> tuple[Buffer, ...]:
+        """The buffers it keeps with these settings (a subset of `declared`, in order)."""
+        return self.declared
+
+    def unkept(self, buffer: Buffer) -> str:
+        """Why a saved value of a declared buffer it does not keep is refused."""
+        return "must be null"
+
+    @property
+    def plain(self) -> bool:
+        """Is its update θ ← θ − η·∂E/∂θ, with nothing kept? (The engine then takes its quickest path.)"""
+        return not self.buffers
+
+    # -- the update -------------------------------------------------------------------------------
+    def step(self, theta: np.ndarray, state: np.ndarray | None, grad: np.ndarray, lr: float,
+             part: slice) -> np.ndarray | None:
+        """The update of θ[part] with the gradient grad[part], in place; returns the state (made at
+        the first step)."""
+        raise NotImplementedError
+
+    def formula(self, name: str, first: bool) -> Update:
+        """The formula of the new value of buffer `name` (or of the parameter, name "")."""
+        raise NotImplementedError
+
+    # -- the script export (engine.scripts.pyexport) ---------------------------------------------
+    def torch(self, params: str, lr: str) -> str:
+        """The torch.optim construction: torch.optim.SGD(params, lr=0.5, momentum=0.0)."""
+        raise NotImplementedError
+
+    def numpy(self, starts: list[str] | None) -> tuple[str, str, str]:
+        """The NumPy script's (constants, state, body of update(l, grad_W, grad_b)), written
+        against the script's names (LEARNING_RATE, TRAIN_BIASES, W, b); `starts`: the source
+        of each kept buffer's lists where a saved training stopped, or None."""
+        raise NotImplementedError
