@@ -98,8 +98,8 @@ def main(argv=None) -> int:
 
     grids, whole, painted, with_maps, without = refresh_times(app, MainWindow, spiral_network())
     print(f"(a) 2-8-8-1, 17 maps of 100×100: engine grids {grids * 1e3:.2f} ms, the maps' refresh {whole * 1e3:.2f} ms "
-          f"(target ≤ 20 ms), refresh and repaint {painted * 1e3:.2f} ms; the diagram's repaint {with_maps * 1e3:.2f} ms "
-          f"with the maps, {without * 1e3:.2f} ms without (medians)")
+          f"(target ≤ 20 ms), refresh and repaint {painted * 1e3:.2f} ms; the diagram's repaint "
+          f"{with_maps * 1e3:.2f} ms with the maps, {without * 1e3:.2f} ms without (medians)")
     n = args.iterations
     headless = shown = hidden = 0.0
     for _ in range(args.repeats):  # the best of R, alternating: the machine's noise only ever adds time

@@ -148,8 +148,9 @@ def main(argv=None) -> int:
 
 
 def _run(args) -> int:
-    command = {"train": lambda args: _command("train").cmd_train(args), "gradcheck": cmd_gradcheck, "presets": cmd_presets, "new": cmd_new,
-               "explain": cmd_explain, "export": cmd_export, "practice": cmd_practice, "maps": cmd_maps}[args.command]
+    command = {"train": lambda args: _command("train").cmd_train(args), "gradcheck": cmd_gradcheck,
+               "presets": cmd_presets, "new": cmd_new, "explain": cmd_explain, "export": cmd_export,
+               "practice": cmd_practice, "maps": cmd_maps}[args.command]
     try:
         with np.errstate(all="ignore"):
             return command(args)
