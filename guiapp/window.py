@@ -106,7 +106,9 @@ class MainWindow(QMainWindow):
 
         loss = self.places["plot"].put(LossPlot(self.model))
         self.places["trajectories"].put(TrajectoryPlot(self.model, loss))
-        self.places["output_map"].put(OutputMap(self.model))
+        output_map = self.places["output_map"].put(OutputMap(self.model))
+        output_map.samplesEdited.connect(self.network.change_samples)  # points by hand: one undo step each
+        output_map.said.connect(lambda text: self.statusBar().showMessage(text, 6000))
 
     @property
     def plot(self):
@@ -272,6 +274,7 @@ class MainWindow(QMainWindow):
         m.textFactorChanged.connect(self._apply_text_size)
         m.presentationChanged.connect(self._presentation_changed)
         m.expandedChanged.connect(self._expanded_changed)
+        m.unitMapsChanged.connect(self._unit_maps_changed)
         m.changed.connect(self._session_changed)
         m.networkReplaced.connect(self._network_replaced)
         m.sourceChanged.connect(self._update_title)
@@ -329,6 +332,13 @@ class MainWindow(QMainWindow):
         action = self.actions["show_all_units"]
         action.blockSignals(True)
         action.setChecked(self.model.show_all)
+        action.blockSignals(False)
+
+    def _unit_maps_changed(self, on: bool) -> None:
+        """View ▸ Unit maps is checked when the diagram draws them."""
+        action = self.actions["unit_maps"]
+        action.blockSignals(True)
+        action.setChecked(on)
         action.blockSignals(False)
 
     def _network_replaced(self) -> None:

@@ -8,7 +8,8 @@ editor (opened by Edit selected value or Edit learning rate, typed into, accepte
 cancelled), the preset menu, the file dialogs (monkeypatched), the train count, the sample
 box, the list of computations, the digits, the loss curve's log scale, the timeline (an
 iteration typed or the slider dragged, Back to latest, Compare) and practice mode (on or off;
-in it, the value asked typed right or wrong, Skip, Reveal, Hint, Next iteration, a filter). The window is not shown
+in it, the value asked typed right or wrong, Skip, Reveal, Hint, Next iteration, a filter), and
+View ▸ Unit maps and the output map's Regions (on or off). The window is not shown
 (painting after every action would take most of the time): it paints itself (grab) at the
 start and at every full check.
 
@@ -93,6 +94,7 @@ KINDS = {  # name: weight
     "jump": 4, "latest": 1.5, "compare": 0.7,  # the timeline (issue 12)
     "structure": 1.5, "new_network": 0.4, "samples": 3, "generate": 0.6,  # the Network menu (issue 9)
     "practice": 0.8, "answer": 5,  # practice mode (issue 11): on or off; in it, an answer or a button
+    "maps": 0.6,  # View ▸ Unit maps or the output map's Regions, on or off (issue 20)
 }
 ANSWERS = ("right", "right", "right", "wrong", "skip", "reveal", "hint", "next", "filter")
 SAMPLE_OPS = ("set", "set", "set", "add", "duplicate", "remove", "up", "down", "paste")
@@ -150,6 +152,8 @@ def draw(rng: random.Random) -> tuple:
         return kind, rng.choice(ANSWERS), rng.randrange(100)
     if kind == "click":
         return kind, rng.choice(CLICK_TARGETS), rng.random()
+    if kind == "maps":
+        return kind, rng.choice(("unit_maps", "regions"))
     if kind in ("export", "export_stop"):
         # the whole trace less often: it can hold thousands of iterations, each written in full
         return kind, rng.choices(("export_trace", "export_trace_current", "export_history"), weights=(1, 2, 2))[0]
@@ -325,6 +329,11 @@ class Player:
             self.generate(*action[1:])
         elif kind == "practice":
             w.actions["practice"].trigger()
+        elif kind == "maps":
+            if action[1] == "unit_maps":
+                w.actions["unit_maps"].trigger()
+            else:
+                w.output_map.regions_box.toggle()
         elif kind == "answer":
             self.answer(*action[1:])
         elif kind == "click":

@@ -43,6 +43,7 @@ from guiapp.diagram import fold as diagram_fold, layout
 from guiapp.diagram.fold import FOLD_ABOVE, Folding
 from guiapp.diagram.items import RADIUS_LINES, BundleItem, EdgeItem, FoldItem, Style, Tag, UnitItem
 from guiapp.diagram.layout import FULL, NAMES, PAD_X, PAD_Y, VALUES
+from guiapp.diagram.unitmaps import UnitMaps
 from guiapp.model.session import BiasUnitRef, SessionModel, UnitRef, ValueRef
 
 MIN_TEXT_PX = 8.5  # tags smaller than this on screen are hidden until zoomed in
@@ -157,6 +158,7 @@ class DiagramView(QGraphicsView):
         model.textFactorChanged.connect(self._restyle)
         model.selectionChanged.connect(self._show_selection)
         model.expandedChanged.connect(self._follow)
+        self.unit_maps = UnitMaps(self)  # View ▸ Unit maps (it follows the model after the view)
         self._recolour()
         self.rebuild()
 
@@ -225,7 +227,8 @@ class DiagramView(QGraphicsView):
 
         self.legend.setText(
             f"{word('positive', 'blue ——')} positive, {word('negative', 'vermillion - - -')} negative weight · "
-            f"{word('highlight')}: used now · {word('selected')}: selected · {word('gradient')}: gradient, δ")
+            f"{word('highlight')}: used now · {word('selected')}: selected · {word('gradient')}: gradient, δ"
+            + (f"<br>{maps}" if (maps := self.unit_maps.legend_text()) else ""))
         demand = {VALUES: "An edge's gradient shows when the computation uses it, when it is selected and "
                           "under the mouse. ",
                   NAMES: "An edge's value and gradient show when the computation uses it, when it is selected "
@@ -338,6 +341,7 @@ class DiagramView(QGraphicsView):
         self.lr_tag.setToolTip("The learning rate: double-click to type another")
         scene.addItem(self.lr_tag)
         self._select_item(self.model.selection)
+        self.unit_maps.refresh()  # the units shown have maps
 
     def _heights(self, style: Style | None = None) -> layout.Texts:
         """The texts' heights alone (what the number of rows that fit depends on), in `style`

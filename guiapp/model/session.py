@@ -5,7 +5,8 @@ loss histories, saved with the network), the job running on it (training, an exp
 small view state shared by all views: the selected element, the sample of the
 batch the diagram shows, the number of significant digits, the size of the text, whether
 the window is in presentation mode, the layers the diagram shows whole (not folded), the
-iteration the diagram compares with (Δ) and the parameters whose trajectories are shown. Views read from here and
+iteration the diagram compares with (Δ), the parameters whose trajectories are shown, whether the
+diagram draws unit maps and whether the output map shows decision regions. Views read from here and
 listen to the signals; user actions come back here (or through undo commands that call
 `write` and `restore`). A signal is emitted only when its value really changed, so a view
 that writes a value back to the model does not start a ping-pong. Nothing is computed here.
@@ -102,6 +103,8 @@ class SessionModel(QObject):
     expandedChanged = Signal(object)  # the layers the diagram shows whole (a frozenset)
     referenceChanged = Signal(object)  # the iteration values are compared with (Δ), or None
     tracedChanged = Signal(object)  # the parameters whose trajectories are shown (a tuple of names)
+    unitMapsChanged = Signal(bool)  # View ▸ Unit maps: a map of its output inside every unit, or not
+    discretizeChanged = Signal(bool)  # the output map's decision regions, or its values
     branched = Signal(int, int)  # an edit at iteration k discarded the later ones, up to this latest
     busyChanged = Signal(bool)  # a job started (True) or ended
     jobProgress = Signal(int, int)  # done, total
@@ -129,6 +132,8 @@ class SessionModel(QObject):
         self._expanded: frozenset[int] = frozenset()
         self._reference: Comparison | None = None
         self._traced: tuple[str, ...] = ()
+        self._unit_maps = False
+        self._discretize = False
         self._last_refresh = 0.0
         self._practising = False
         self._latest = self.session.latest  # the timeline's end as last announced (see `extended`)
@@ -265,6 +270,28 @@ class SessionModel(QObject):
         net = self.session.current_network()
         net.runs = self._runs
         return net
+
+    # -- what the diagram and the output map draw ------------------------------------------------
+    @property
+    def unit_maps(self) -> bool:
+        """Does the diagram draw inside every hidden and output unit a map of its output over
+        the inputs' plane?"""
+        return self._unit_maps
+
+    def set_unit_maps(self, on: bool) -> None:
+        if bool(on) != self._unit_maps:
+            self._unit_maps = bool(on)
+            self.unitMapsChanged.emit(self._unit_maps)
+
+    @property
+    def discretize(self) -> bool:
+        """Does the output map show decision regions (each point's class) rather than values?"""
+        return self._discretize
+
+    def set_discretize(self, on: bool) -> None:
+        if bool(on) != self._discretize:
+            self._discretize = bool(on)
+            self.discretizeChanged.emit(self._discretize)
 
     # -- practice -------------------------------------------------------------------------------
     @property
