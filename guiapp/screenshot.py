@@ -11,7 +11,8 @@ w1 selected (the README's picture, resources/screenshots/worked-example.png), at
 offscreen platform, with a screen of the picture's size (presentation mode fills it), unless a display
 is asked for (QT_QPA_PLATFORM). With --dialog, the picture
 is of that window (samples: the samples table; structure: Edit structure; generate: a data set;
-import: a CSV file of the network's samples) opened over the main window. With --train N, the
+import: a CSV file of the network's samples; help: Help ▸ Keyboard and mouse) opened over the
+main window. With --train N, the
 window's Train runs N iterations first (the output map then shows what was learnt); then
 --compare K goes to iteration K and compares with it (Δ), --go-to K goes to iteration K (after
 --compare: else back to the latest), and --trajectories shows those parameters' trajectories
@@ -170,8 +171,16 @@ def _gradcheck(window):
     return window.gradcheck_dialog
 
 
+def _help(window):
+    """Help ▸ Keyboard and mouse."""
+    from PySide6.QtWidgets import QDialog
+
+    window.show_help()
+    return window.findChild(QDialog, "helpDialog")
+
+
 DIALOGS = {"samples": _samples, "structure": _structure, "generate": _generate, "import": _import,
-           "gradcheck": _gradcheck}
+           "gradcheck": _gradcheck, "help": _help}
 
 
 def _size(text: str) -> tuple[int, int]:

@@ -177,20 +177,53 @@ def help_rows(text: str) -> dict[str, str]:
     return dict(re.findall(r"<tr><td>(.*?)</td><td><b>(.*?)</b></td></tr>", text))
 
 
+def shown_help(w):
+    from guiapp.dialogs.help import TextDialog
+
+    shown = [d for d in w.findChildren(TextDialog, "helpDialog") if d.isVisible()]
+    assert shown, "the help is not shown"
+    return shown[-1]
+
+
 def test_help_lists_each_action_by_its_name_with_its_usual_keys(qtbot, window):
+    from guiapp.actions import help_text
+
     w = window
     edit_value(qtbot, w, "w1", "0.5")  # Undo's text is now "Undo set w1 to 0.5 (iteration 1)"
     w.actions["help_keys"].trigger()
-    box = message(w)
-    rows = help_rows(box.text())
+    dialog = shown_help(w)
+    text = help_text()
+    rows = help_rows(text)
     assert rows["Undo"] == "Ctrl+Z"
     assert rows["Step"] == "Right, F10" and rows["Step back"] == "Left, Shift+F10"
     assert rows["Quit"] == "Ctrl+Q"
     assert "Enter" in rows["Edit selected value"] and "F2" in rows["Edit selected value"]
     assert not any("set w1" in title for title in rows)
-    assert "F14" not in box.text() and "Undo, " not in box.text()
-    assert box.textFormat() == Qt.TextFormat.RichText
-    box.close()
+    assert "F14" not in text and "Undo, " not in text
+    shown = dialog.browser.toPlainText()  # the rich text, laid out
+    assert "Ctrl+Z" in shown and "<td>" not in shown and "Undo returns to the iteration" in shown
+    dialog.close()
+
+
+def test_the_help_fits_a_700_pixel_screen_and_scrolls(qtbot, window):
+    """The keys and the mouse took a message box 1310 pixels tall, which could not scroll."""
+    from PySide6.QtCore import QRect
+
+    from PySide6.QtWidgets import QDialog
+
+    w = window
+    w.actions["help_keys"].trigger()
+    dialog = [d for d in w.findChildren(QDialog) if d.isVisible() and d.windowTitle() == "Keyboard and mouse"][-1]
+    screen = w.screen().availableGeometry()
+    assert dialog.frameGeometry().height() <= 0.85 * screen.height()
+    size = dialog.fitting_size(QRect(0, 0, 1024, 700))  # on a 1024×700 screen: room for a title bar
+    assert size.height() <= 700 - 80 and size.width() <= 1024
+    bar = dialog.browser.verticalScrollBar()
+    assert bar.maximum() > 0  # more text than room: it scrolls, to the last line
+    bar.setValue(bar.maximum())
+    bottom = dialog.browser.cursorForPosition(dialog.browser.viewport().rect().bottomLeft())
+    assert bottom.block().text().startswith("Undo returns to the iteration")
+    dialog.close()
 
 
 def test_about_says_the_version_and_credits_the_article(qtbot, window):
