@@ -160,6 +160,43 @@ def test_status_bar_fields_are_separated_and_the_loss_waits_for_the_forward_pass
     assert w.status.iteration.geometry().right() + 4 < w.status.phase.geometry().left()
 
 
+def status_overlaps(w) -> list:
+    """What the status bar draws over each other: two of its fields, or a message and a field
+    (the message is drawn where the fields on the left stand)."""
+    bar = w.statusBar()
+    shown = [c for c in bar.findChildren(QWidget) if c.parentWidget() is bar and c.isVisible()]
+    found = [(a.objectName(), b.objectName()) for i, a in enumerate(shown) for b in shown[i + 1:]
+             if a.geometry().intersects(b.geometry())]
+    if bar.currentMessage():
+        left = [w.status_iteration, w.status_phase, w.status_step] + bar.findChildren(QFrame, "statusSeparator")[:2]
+        found += [("message", f.objectName() or f.text()) for f in left if f.isVisible()]
+    return found
+
+
+def test_the_status_bar_never_draws_two_texts_over_each_other(qtbot, make_window):
+    """Issue 17, 5.8: training ended while a message was shown ("The structure changed: …"),
+    and the computation's field came back under the message, both drawn at once."""
+    from tests.test_structure_dialog import dialog_of, ok
+
+    w = make_window("xor", size=(1024, 700))
+    click(qtbot, w, "step")
+    assert status_overlaps(w) == []
+    w.actions["edit_structure"].trigger()
+    ok(qtbot, dialog_of(w))
+    bar = w.statusBar()
+    assert bar.currentMessage().startswith("The structure changed") and status_overlaps(w) == []
+    w.train_count.setValue(20)
+    click(qtbot, w, "train")
+    qtbot.waitUntil(lambda: not w.model.busy, timeout=60_000)
+    QApplication.processEvents()
+    assert bar.currentMessage() and status_overlaps(w) == []
+    click(qtbot, w, "step")  # the fields change under the message
+    assert bar.currentMessage() and status_overlaps(w) == []
+    bar.clearMessage()  # the message goes: the fields come back, apart
+    assert w.status_iteration.isVisible() and w.status_step.isVisible() and w.status_phase.isVisible()
+    assert status_overlaps(w) == []
+
+
 def test_iteration_numbers_have_one_format(qtbot, window):
     w = window
     w.train_count.setValue(14_655)
