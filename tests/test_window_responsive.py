@@ -168,6 +168,30 @@ def test_the_layout_of_a_network_of_many_samples_is_quick(qtbot, settings_dir):
     assert view.choice.plan.units[(0, 0)][0] - view.choice.plan.rect[0] > widest
 
 
+def largest() -> netfile.Network:
+    """16 layers of 60 units, one sample: the largest network the limits take."""
+    return netfile.parse({"layers": [60] * 16, "activations": ["sigmoid"] * 15, "loss": "half_sse", "seed": 1,
+                          "optimizer": {"name": "sgd", "learning_rate": 0.5},
+                          "samples": [{"input": [0.01 * k for k in range(60)], "target": [0.5] * 60}]})
+
+
+def test_exporting_the_trace_of_the_largest_network_keeps_the_window_answering(qtbot, make_window, tmp_path,
+                                                                              monkeypatch):
+    """The export is a job in slices, but one iteration of the largest network (169,382 rows,
+    their formulas made first) was one slice: 5 to 9 s without an answer."""
+    w = make_window("largest", largest())
+    path = tmp_path / "trace.csv"
+    monkeypatch.setattr("guiapp.menus.file.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), ""))
+    dog = Watchdog()
+    with dog.watch("Export trace of the current iteration"):
+        w.actions["export_trace_current"].trigger()
+        while w.model.busy:
+            QApplication.processEvents()
+    dog.check()
+    with path.open(encoding="utf-8-sig") as f:
+        assert sum(1 for _ in f) == 1 + 169_382
+
+
 # -- random sequences, watched ------------------------------------------------------------------------
 
 SHAPES = ([2, 8, 8, 1], [2, 8, 8, 8, 1], [60] * 16, [2, 3, 1])
