@@ -147,6 +147,8 @@ class _Plan:
             return src if type(src) is int else place[src]
 
         yield
-        self.rows = [(fixed, symbolic, fn, [at(a) for a in args], at(value))
-                     for fixed, symbolic, fn, args, value in steps]
-        yield
+        self.rows = []
+        for k, (fixed, symbolic, fn, args, value) in enumerate(steps, 1):
+            self.rows.append((fixed, symbolic, fn, [at(a) for a in args], at(value)))
+            if k % maker.SLICE == 0:
+                yield
