@@ -523,11 +523,14 @@ class Player:
                     d.add_layer.click()
                 for box in d.unit_boxes[1:-1]:
                     box.setValue(8)
+                    QApplication.processEvents()  # a click at a time, as a user's come
             elif choice == 7 and rng.random() < 0.3:  # the largest network
                 while d.add_layer.isEnabled():
                     d.add_layer.click()
+                    QApplication.processEvents()
                 for box in d.unit_boxes:
                     box.setValue(60)
+                    QApplication.processEvents()
                 d.batch.setValue(1)
             elif choice == 0:
                 box = rng.choice(d.unit_boxes)
@@ -542,6 +545,7 @@ class Player:
                 box.setCurrentIndex(rng.choice(enabled))
             elif choice == 5 and d.start_keep.isVisible():
                 (d.start_random if d.start_keep.isChecked() else d.start_keep).setChecked(True)
+            QApplication.processEvents()
         ok = d.buttons.button(QDialogButtonBox.StandardButton.Ok)
         if ok.isEnabled() and rng.random() < 0.85:
             ok.click()
