@@ -855,6 +855,7 @@ def run_sequence(qtbot, tmp_path, monkeypatch, preset: str, actions: list[tuple]
     from guiapp.window import MainWindow
 
     from guiapp.menus import file as files
+    from tests.watchdog import own_objects
 
     # Opening over a changed network asks Save/Discard/Cancel (a modal question): the random user
     # discards, as the sequence goes on with the network it opens.
@@ -868,7 +869,7 @@ def run_sequence(qtbot, tmp_path, monkeypatch, preset: str, actions: list[tuple]
     handler = ErrorLog()
     logging.getLogger().addHandler(handler)
     try:
-        with qtbot.captureExceptions() as exceptions:
+        with own_objects(), qtbot.captureExceptions() as exceptions:
             player = Player(w, qtbot, tmp_path, monkeypatch, open_network(preset), exceptions, handler.messages)
             player.check()
             for i, action in enumerate(actions):

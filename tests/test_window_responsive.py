@@ -21,7 +21,7 @@ from engine import open_network
 from engine.files import netfile
 
 from tests.spiral import spiral_network
-from tests.watchdog import BOUND, Watchdog
+from tests.watchdog import BOUND, Watchdog, own_objects
 
 SIZES = ((1024, 700), (1400, 860))
 
@@ -152,16 +152,17 @@ def test_the_layout_of_a_network_of_many_samples_is_quick(qtbot, settings_dir):
 
     model = SessionModel(many_samples(100_000))
     dog = Watchdog()
-    with dog.watch("the diagram made"):
-        view = DiagramView(model)
-        qtbot.addWidget(view)
-        view.resize(800, 500)
-        view.show()
-    for size in ((900, 600), (700, 400)) * 2:
-        with dog.watch(f"resize to {size}"):
-            view.resize(*size)
-    with dog.watch("an input edited"):  # the values change: measured again
-        model.write(ValueRef("input", (0, 0)), -0.000123456789123)
+    with own_objects():
+        with dog.watch("the diagram made"):
+            view = DiagramView(model)
+            qtbot.addWidget(view)
+            view.resize(800, 500)
+            view.show()
+        for size in ((900, 600), (700, 400)) * 2:
+            with dog.watch(f"resize to {size}"):
+                view.resize(*size)
+        with dog.watch("an input edited"):  # the values change: measured again
+            model.write(ValueRef("input", (0, 0)), -0.000123456789123)
     dog.check(BOUND / 2)
     # the inputs' column is as wide as the widest value any sample has (a bound, here)
     widest = max(view.style.metrics.horizontalAdvance(f"i1 = {model.fmt(x)}") for x in model.session.net.inputs[:, 0])
@@ -183,7 +184,7 @@ def test_exporting_the_trace_of_the_largest_network_keeps_the_window_answering(q
     path = tmp_path / "trace.csv"
     monkeypatch.setattr("guiapp.menus.file.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), ""))
     dog = Watchdog()
-    with dog.watch("Export trace of the current iteration"):
+    with own_objects(), dog.watch("Export trace of the current iteration"):
         w.actions["export_trace_current"].trigger()
         while w.model.busy:
             QApplication.processEvents()
@@ -311,7 +312,7 @@ def test_random_actions_on_large_networks_never_block_the_window(qtbot, make_win
     w.model.set_traced(["w1", "w2"])
     w.actions["trajectories"].setChecked(True)
     rng = random.Random(seed)
-    with qtbot.captureExceptions() as exceptions:
+    with own_objects(), qtbot.captureExceptions() as exceptions:
         for action in [("structure", 1, 0), ("structure", 2, 1)] + [draw(rng) for _ in range(LENGTH)]:
             driver.play(action)
             assert not exceptions, f"after {action}: an exception reached the event loop"

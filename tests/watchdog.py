@@ -11,6 +11,7 @@ event loop, see guiapp.model.jobs).
 """
 from __future__ import annotations
 
+import gc
 import time
 from contextlib import contextmanager
 
@@ -19,6 +20,19 @@ from PySide6.QtWidgets import QApplication
 
 BOUND = 1.0  # seconds the event loop may be blocked (issue 17, section 5 item 1)
 TICK_MS = 50
+
+
+@contextmanager
+def own_objects():
+    """What the tests before left in memory (windows that PySide keeps, with their sessions) is
+    collected, and what remains is left out of the garbage collector's passes (gc.freeze) until
+    the block ends: a window is timed with its own objects, not with every earlier test's."""
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 class Watchdog:
