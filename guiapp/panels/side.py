@@ -32,7 +32,7 @@ from guiapp.model.session import BiasUnitRef, SessionModel, UnitRef, ValueRef
 
 WORD_JOINER = "\u2060"  # no line break here (invisible)
 NBSP = "\u00a0"
-LAYOUT_BATCH = 20_000  # rows of the list of computations laid out in one turn of the event loop
+LAYOUT_BATCH = 5_000  # rows of the list of computations laid out in one turn of the event loop (about 40 ms)
 BREAK_BEFORE = {"+", "−", "-", "×"}  # a line may begin with these operators…
 BREAK_AFTER = {"="}  # …or end with these
 PANEL_TEXT = 10 / 9  # the panel's formulas, relative to the window's text
