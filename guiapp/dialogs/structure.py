@@ -1,5 +1,8 @@
 """New network and Edit structure (Network menu): the layers, their widths and activations,
-the loss, the optimizer settings and the start values, chosen in one dialog.
+the loss, the optimizer and its settings, the penalty, the learning rate's schedule, the test
+samples held out and the start values, chosen in one dialog (what `python -m engine new` chooses;
+the optimizers, penalties, schedules and start schemes are the engine's registries, each
+kind's settings its own: guiapp/dialogs/concepts.py).
 
 The dialog holds an `engine.files.design.Design` and asks the engine what may be chosen: an option
 that the network file's rules refuse with the rest of the design is shown disabled, with the
@@ -23,17 +26,23 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDia
 
 from engine.concepts import activations, losses
 from engine.concepts.activations import ACTIVATIONS
+from engine.concepts.inits import INITS
 from engine.concepts.losses import LOSSES
+from engine.concepts.optimizers import OPTIMIZERS
+from engine.concepts.penalties import PENALTIES
+from engine.concepts.schedules import SCHEDULES
 from engine.files import design as designs
 from engine.network.limits import MAX_LAYERS, MAX_UNITS
 from engine.network.network import UPDATE_ORDERS
 from engine.network.numbers import parse_number
+from guiapp.dialogs.concepts import ConceptChooser
 
 # What the dialog calls each field of a design (`designs.problems` names them as the network file does);
 # a setting of the optimizer, by its label in the dialog.
 FIELD_WORDS = {"sizes": "Layers", "activations": "Layers", "loss": "Loss", "learning_rate": "Learning rate η",
                "batch_size": "Batch size", "train_biases": "Biases learn", "update_order": "Update order",
-               "seed": "Seed", "samples": "Samples"}
+               "seed": "Seed", "samples": "Samples", "test_fraction": "Test samples", "init": "Start values",
+               "optimizer": "Optimizer", "penalty": "Regularization", "schedule": "Schedule"}
 
 
 def layer_title(k: int, last: int) -> str:
@@ -44,11 +53,12 @@ def layer_title(k: int, last: int) -> str:
 def in_words(field: str, d: designs.Design) -> str:
     """A design's field as the dialog names it: "sizes[2]" of three layers is "Output layer",
     "activations[0]" (after the inputs) "Hidden layer 1", "learning_rate" "Learning rate η",
-    "momentum" "Momentum"."""
+    "momentum" "Momentum" (a setting of the optimizer, the penalty or the schedule, by its label)."""
     name, _, index = field.partition("[")
     if index.endswith("]") and index[:-1].isdecimal():
         return layer_title(int(index[:-1]) + (name == "activations"), len(d.sizes) - 1)
-    labels = {s.key: s.label.replace("&", "") for s in d.optimizer.settings}
+    labels = {s.key: s.label.replace("&", "") for concept in (d.optimizer, d.penalty, d.schedule)
+              if concept is not None for s in concept.settings}
     return FIELD_WORDS.get(field) or labels.get(field, field)
 
 SCREEN_SHARE = 0.85  # of the screen's free height the dialog grows to at most (its title bar takes some of the rest)
@@ -185,8 +195,16 @@ class StructureDialog(QDialog):
         for name in LOSSES:
             self.loss.addItem(loss_title(name), name)
         self.learning_rate = QLineEdit(objectName="learningRate")
-        # one box per setting of the optimizer, named by its key ("momentum")
-        self.settings = {s.key: QLineEdit(objectName=s.key) for s in self.design.optimizer.settings}
+        # the optimizer, the penalty and the schedule, each with one box per setting named by its key
+        self.optimizer = ConceptChooser("optimizer", OPTIMIZERS, self.design.optimizer, optional=False)
+        self.penalty = ConceptChooser("penalty", PENALTIES, self.design.penalty, optional=True)
+        self.schedule = ConceptChooser("schedule", SCHEDULES, self.design.schedule, optional=True)
+        self.test_fraction = QLineEdit(objectName="testFraction")
+        self.test_fraction.setToolTip("The share of the samples held out as test samples: never trained on, "
+                                      "evaluated as training goes (test loss, accuracy)")
+        self.init = QComboBox(objectName="init")
+        for init in INITS.values():
+            self.init.addItem(init.title, init.name)
         self.batch = QSpinBox(objectName="batchSize")
         self.batch.setRange(0, 1_000_000)
         self.batch.setSpecialValueText("all samples")
@@ -209,14 +227,18 @@ class StructureDialog(QDialog):
         form = QFormLayout()
         form.addRow("&Loss", self.loss)
         form.addRow("Learning &rate η", self.learning_rate)
-        for setting in self.design.optimizer.settings:
-            form.addRow(setting.label, self.settings[setting.key])
+        form.addRow("&Optimizer", self.optimizer)
+        form.addRow("Regularizat&ion", self.penalty)
+        form.addRow("Sc&hedule of η", self.schedule)
         form.addRow("&Batch size", self.batch)
         form.addRow("", self.train_biases)
         form.addRow("&Update order", self.order)
+        form.addRow("&Test samples (fraction)" if not editing else "&Test samples (fraction; 0: keep them)",
+                    self.test_fraction)
         start = QVBoxLayout()
         start.addWidget(self.start_random)
         start.addWidget(self.start_keep)
+        start.addWidget(self.init)
         seed_row = QHBoxLayout()
         seed_row.addWidget(QLabel("Seed"))
         seed_row.addWidget(self.seed)
@@ -252,8 +274,9 @@ class StructureDialog(QDialog):
 
         self.loss.currentIndexChanged.connect(lambda *_: self._read("loss"))
         for signal in (self.order.currentIndexChanged, self.batch.valueChanged, self.seed.valueChanged,
-                       self.train_biases.toggled, self.learning_rate.textEdited,
-                       *(box.textEdited for box in self.settings.values())):
+                       self.train_biases.toggled, self.learning_rate.textEdited, self.test_fraction.textEdited,
+                       self.init.currentIndexChanged,
+                       *(chooser.changed for chooser in (self.optimizer, self.penalty, self.schedule))):
             signal.connect(lambda *_: self._read(""))
         self._show()
 
@@ -303,8 +326,12 @@ class StructureDialog(QDialog):
             _set_options(self.loss, {name: why_not(d, "loss", name) for name in LOSSES})
             if not self.learning_rate.text():  # at first only: afterwards they hold what is typed
                 self.learning_rate.setText(repr(d.learning_rate))
-                for key, box in self.settings.items():
-                    box.setText(repr(getattr(d.optimizer, key)))
+                self.test_fraction.setText(repr(d.test_fraction))
+            self.init.setCurrentIndex(self.init.findData(d.init))
+            for chooser, field in ((self.optimizer, "optimizer"), (self.penalty, "penalty"),
+                                   (self.schedule, "schedule")):
+                chooser.set_enabled_kinds({name: self._kind_reason(field, kind)
+                                           for name, kind in chooser.kinds.items()})
             self.batch.setValue(d.batch_size or 0)
             self.train_biases.setChecked(d.train_biases)
             self.order.setCurrentIndex(self.order.findData(d.update_order))
@@ -352,21 +379,47 @@ class StructureDialog(QDialog):
         value = self._number(self.learning_rate)
         if value is not None:
             d.learning_rate = value
-        typed = {key: self._number(box) for key, box in self.settings.items()}
-        d.optimizer = d.optimizer.with_values(**{key: v for key, v in typed.items() if v is not None})
+        fraction = self._number(self.test_fraction)
+        if fraction is not None:
+            d.test_fraction = fraction
+        d.init = self.init.currentData()
+        self._typed = []  # what cannot be read in the settings' boxes
+        for chooser, name in ((self.optimizer, "optimizer"), (self.penalty, "penalty"), (self.schedule, "schedule")):
+            concept, problems = chooser.read()
+            setattr(d, name, concept)
+            self._typed += problems
         if field.startswith("activations[") or field == "loss":
             self.design = repair(d, field)
         self._show()
 
+    def _kind_reason(self, field: str, kind) -> str | None:
+        """Why this kind of optimizer, penalty or schedule cannot go with the rest of the design
+        (with its settings' defaults): a rule the design breaks with it and not without it."""
+        current = getattr(self.design, field)
+        if current is not None and type(current) is kind:
+            return None
+        start = kind(**{s.key: s.default for s in kind.settings})
+        before = designs.problems(self.design, self.n_samples)
+        missing = {s.key for s in kind.settings if s.required}  # typed next: not a reason
+        chosen = dataclasses.replace(self.design, **{field: start})
+        for key, reason in designs.problems(chosen, self.n_samples):
+            if (key, reason) not in before and key not in missing:
+                return reason
+        return None
+
     def _check(self) -> None:
         problems = []
-        for name, field in (("learning_rate", self.learning_rate), *self.settings.items()):
+        for name, field in (("learning_rate", self.learning_rate), ("test_fraction", self.test_fraction)):
             try:
                 parse_number(field.text())
             except ValueError as e:
                 problems.append(f"{in_words(name, self.design)}: {e}")
+        typed = getattr(self, "_typed", [])
+        problems += typed
+        said = {line.partition(":")[0] for line in typed}  # a box that cannot be read: said once
         problems += [f"{in_words(field, self.design)}: {reason}"
-                     for field, reason in designs.problems(self.design, self.n_samples)]
+                     for field, reason in designs.problems(self.design, self.n_samples)
+                     if in_words(field, self.design) not in said]
         self.problem.setText("\n".join(problems))
         self.problem.setVisible(bool(problems))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not problems)

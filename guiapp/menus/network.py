@@ -7,6 +7,8 @@ table changes the samples (`commands.SetSamples`).
 """
 from __future__ import annotations
 
+import numpy as np
+
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
@@ -45,8 +47,8 @@ class NetworkMenu(QObject):
         from guiapp.dialogs.structure import StructureDialog
 
         net = self.model.session.current_network()
-        self._open_structure(StructureDialog(designs.design_of(net), net.n_samples, self.window, editing=True),
-                             editing=True)
+        self._open_structure(StructureDialog(designs.design_of(net), net.n_samples + net.n_test, self.window,
+                                             editing=True), editing=True)
 
     def _open_structure(self, dialog, editing: bool) -> None:
         self.window.actions["play"].setChecked(False)
@@ -56,8 +58,9 @@ class NetworkMenu(QObject):
 
     def change_structure(self, design: designs.Design, editing: bool, keep: bool) -> None:
         """Replace the network by one of this design: for Edit structure with the current
-        samples and test samples (fitted to the new sizes) and, if `keep`, the current values
-        where a unit stays; for New network with one sample of zeros."""
+        samples and test samples (fitted to the new sizes; with a test fraction, that share of
+        all of them held out anew) and, if `keep`, the current values where a unit stays; for New
+        network with one sample of zeros."""
         current = self.model.session.current_network()
         sizes = "-".join(map(str, design.sizes))
         try:
@@ -65,6 +68,8 @@ class NetworkMenu(QObject):
                 inputs, targets = designs.fit_samples(current.inputs, current.targets, design.sizes, design.loss)
                 test = None if not current.n_test else \
                     designs.fit_samples(current.test_inputs, current.test_targets, design.sizes, design.loss)
+                if design.test_fraction and test is not None:  # held out anew from all the samples
+                    inputs, targets, test = np.concatenate([inputs, test[0]]), np.concatenate([targets, test[1]]), None
                 net = designs.build(design, inputs, targets, keep=current if keep else None, name=current.name,
                                     description=current.description, test=test)
             else:

@@ -1,6 +1,8 @@
 """The network's settings, in one line over the diagram: its name, shape, activations, loss,
-learning rate η (a link that edits it), the optimizer's settings (momentum), batch, whether the
-biases learn and the order of the updates. The name and description come from the network's file: they are
+learning rate η (a link that edits it), the optimizer and its settings (SGD's momentum, Adam's
+betas), the penalty, the learning rate's schedule, batch, the test samples held out, whether the
+biases learn and the order of the updates (each in the engine's words: its `title`, its settings'
+`text`). The name and description come from the network's file: they are
 escaped, never read as markup. The description is the tooltip."""
 from __future__ import annotations
 
@@ -30,6 +32,12 @@ def batch_text(net: Setup) -> str:
     return f"mini-batches of {net.batch_size} from {samples}"
 
 
+def concept_text(concept, fmt) -> str:
+    """An optimizer, a penalty or a schedule in words: its title and each setting's value."""
+    values = ", ".join(f"{s.title} {s.text(getattr(concept, s.key), fmt)}" for s in concept.settings)
+    return f"{concept.title} ({values})" if values else concept.title
+
+
 def fields(net: Setup, fmt) -> list[tuple[str, str]]:
     """(what, text) of every setting, in the order shown; η's text is the one to edit."""
     return [
@@ -37,8 +45,11 @@ def fields(net: Setup, fmt) -> list[tuple[str, str]]:
         ("activations", activations_text(net)),
         ("loss", "loss " + net.loss_fn.title),
         ("lr", f"η = {fmt(net.learning_rate)}"),
-        *((s.key, f"{s.title} {fmt(getattr(net.optimizer, s.key))}") for s in net.optimizer.settings),
+        ("optimizer", concept_text(net.optimizer, fmt)),
+        *((("penalty", concept_text(net.penalty, fmt)),) if net.penalty is not None else ()),
+        *((("schedule", "η " + concept_text(net.schedule, fmt)),) if net.schedule is not None else ()),
         ("batch", batch_text(net)),
+        *((("test", f"{net.n_test} test sample{'s' if net.n_test != 1 else ''}"),) if net.n_test else ()),
         ("biases", "biases learn" if net.train_biases else "biases frozen"),
         ("order", f"{net.update_order} updates"),
     ]
