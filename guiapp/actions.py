@@ -81,6 +81,9 @@ ACTIONS = (
     ActionSpec("train", "&Train", "train", ("Ctrl+T",),
                "Train the number of iterations set beside (from a past iteration: along the iterations trained "
                "first, as they were)"),
+    ActionSpec("train_until_best", "Train &until the test loss stops improving…", "train_until_best", (),
+               "Train up to the number of iterations set beside, stopping once the test loss has not reached a new "
+               "minimum for the evaluations you give (patience, as `train --patience`); the best iteration is marked"),
     ActionSpec("go_to_iteration", "Go to ite&ration…", "timeline.focus_box", ("Ctrl+J",),
                "Type the iteration to go to (or drag the slider, or click the loss curve)"),
     ActionSpec("back_to_latest", "Back to &latest", "model.back_to_latest", ("Ctrl+End",),
@@ -166,7 +169,7 @@ MENUS = {
     "&File": "open recent presets save save_as | export | quit",
     "&Edit": "undo redo | copy_diagram copy_computation copy_latex | edit_selected edit_lr reset",
     "&Network": "new_network edit_structure | samples generate_data import_csv export_samples",
-    "&Run": "step step_back finish_phase finish_iteration play train stop | go_to_iteration back_to_latest compare "
+    "&Run": "step step_back finish_phase finish_iteration play train train_until_best stop | go_to_iteration back_to_latest compare "
             "| practice sequential gradient_check | keep_run kept_runs",
     "&View": "fit zoom_in zoom_out show_all_units | larger_text smaller_text presentation | output_map "
              "unit_maps trajectories trace_selected",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QByteArray, QEvent, QRect, Qt, QTimer
 from PySide6.QtGui import QFont, QUndoStack
-from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QMainWindow, QMenu, QMessageBox, QSlider,
+from PySide6.QtWidgets import (QApplication, QComboBox, QInputDialog, QLabel, QMainWindow, QMenu, QMessageBox, QSlider,
                                QSpinBox, QSplitter, QToolBar, QToolButton, QVBoxLayout, QWidget)
 
 from engine import Network
@@ -44,7 +44,9 @@ DESK_STRETCH = (3, 2)  # the diagram's column and the side panel, side by side
 PRESENTATION_SPLIT = 0.8  # in presentation, the diagram's share of the height, above the current computation
 PRESENTATION_STRETCH = (4, 1)  # and of what a resize adds or takes
 # Off while practising: each would move past the value asked or show the whole iteration's values.
-PRACTICE_OFF = ("step", "finish_phase", "finish_iteration", "play", "train", "gradient_check", "keep_run")
+PRACTICE_OFF = ("step", "finish_phase", "finish_iteration", "play", "train", "train_until_best", "gradient_check",
+                "keep_run")
+DEFAULT_PATIENCE = 10  # evaluations without a new minimum of the test loss, offered first
 
 
 @dataclass(frozen=True)
@@ -185,6 +187,7 @@ class MainWindow(QMainWindow):
         self.speed_label = QLabel()
         self.speed_label.setContentsMargins(3, 0, 3, 0)
         self.speed_label.setMinimumWidth(self.speed_label.fontMetrics().horizontalAdvance("60/s") + 6)
+        self._patience = DEFAULT_PATIENCE
         self.train_count = QSpinBox(objectName="trainCount")
         self.train_count.setRange(1, 10_000_000)
         self.train_count.setValue(DEFAULT_TRAIN)
@@ -283,6 +286,7 @@ class MainWindow(QMainWindow):
         m.problem.connect(self._show_problem)
         m.referenceChanged.connect(self._reference_changed)
         m.branched.connect(self._branched)
+        m.stoppedEarly.connect(self._stopped_early)
         m.practiceChanged.connect(self._update_enabled)
         m.refused.connect(lambda text: self.statusBar().showMessage(text, 6000))
         m.extended.connect(stack.resetClean)  # training is a change: Save would write another network
@@ -307,7 +311,8 @@ class MainWindow(QMainWindow):
                                            "back_to_latest": s.iteration < s.latest and not practising,
                                            "go_to_iteration": s.latest > s.first and not practising,
                                            **dict.fromkeys(("remove_all_runs", "export_runs"), bool(m.runs)),
-                                           **{name: not practising for name in PRACTICE_OFF}})
+                                           **{name: not practising for name in PRACTICE_OFF},
+                                           "train_until_best": bool(s.net.n_test) and not practising})
         self.presets_menu.setEnabled(not m.busy)
         self.recent_menu.setEnabled(not m.busy)
         self.train_count.setEnabled(not m.busy)
@@ -521,6 +526,25 @@ class MainWindow(QMainWindow):
 
     def train(self) -> None:
         self.model.train(self.train_count.value())
+
+    def train_until_best(self) -> None:
+        """Train up to the iterations set beside Train, until the test loss stops improving for
+        the number of evaluations asked (patience)."""
+        patience, ok = QInputDialog.getInt(
+            self, "Train until the test loss stops improving",
+            f"Stop after at most {self.train_count.value():,} iterations, or once the test loss has not reached a new "
+            "minimum for this many evaluations (patience):", self._patience, 1, 1_000_000)
+        if ok:
+            self._patience = patience
+            self.model.train(self.train_count.value(), patience)
+
+    def _stopped_early(self, best: int) -> None:
+        evaluations = self.model.evaluation.evaluations
+        patience = self._patience
+        self.statusBar().showMessage(
+            f"Training stopped after iteration {self.model.session.iteration - 1:,}: the test loss had not reached a "
+            f"new minimum for {patience:,} evaluation{'s' if patience != 1 else ''}. The best iteration was {best:,} "
+            f"(test loss {self.model.fmt(evaluations.best_loss)}): click it on the loss curve to go there", 20000)
 
     def set_output_map_shown(self, on: bool) -> None:
         """View ▸ Output map: the map beside the loss curve, or the loss curve alone."""

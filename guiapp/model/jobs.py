@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 @dataclass(frozen=True)
 class Training:
     iterations: int
+    patience: int | None = None  # until the test loss stops improving for this many evaluations
     text = "Training"
     unit = "iterations"  # what its progress counts
 

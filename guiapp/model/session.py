@@ -29,6 +29,7 @@ from engine.record.compare import Comparison
 from engine.record.quantities import Key
 from engine.concepts.formula import significant
 
+from guiapp.model.evaluation import SessionEvaluations
 from guiapp.model.jobs import Export, Job, Training
 
 log = logging.getLogger(__name__)
@@ -115,6 +116,7 @@ class SessionModel(QObject):
     refused = Signal(str)  # a move the model refused (practising), in a sentence for the status bar
     runsChanged = Signal()  # the kept runs changed: a run kept or removed, another network opened
     runsShownChanged = Signal(bool)  # the loss curve shows the kept runs, or not
+    stoppedEarly = Signal(int)  # training stopped as the test loss stopped improving: the best iteration
 
     def __init__(self, net: Network, source: str = "", parent=None):
         super().__init__(parent)
@@ -139,6 +141,7 @@ class SessionModel(QObject):
         self._latest = self.session.latest  # the timeline's end as last announced (see `extended`)
         self._runs: tuple[Run, ...] = tuple(net.runs)
         self._runs_shown = True
+        self.evaluation = SessionEvaluations()  # test loss and accuracies as training goes
 
     # -- view state -------------------------------------------------------------------------
     @property
@@ -587,10 +590,13 @@ class SessionModel(QObject):
         """Is a job running? Then it owns the session: no stepping or editing."""
         return self.job is not None
 
-    def train(self, n: int) -> None:
+    def train(self, n: int, patience: int | None = None) -> None:
+        """Train n iterations, evaluating as it goes; with `patience` (the network has test
+        samples), stop once the test loss has not reached a new minimum for that many evaluations."""
         if self._refused("training"):
             return
-        self.run_job(Training(n), self.session.train(n, chunk_seconds=SLICE_SECONDS))
+        watch = self.evaluation.watch(self.session, patience)
+        self.run_job(Training(n, patience), self.session.train(n, chunk_seconds=SLICE_SECONDS, watch=watch))
 
     def run_job(self, what: Training | Export, generator) -> None:
         """Run a generator of Progress as a job; `changed` follows a training about every
@@ -635,7 +641,10 @@ class SessionModel(QObject):
         job.deleteLater()
         self.busyChanged.emit(False)
         if isinstance(job.what, Training):
+            best = self.evaluation.trained(self.session)
             self._session_changed()
+            if best is not None:
+                self.stoppedEarly.emit(best)
         return job.what
 
     def _job_finished(self) -> None:

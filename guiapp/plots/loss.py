@@ -11,7 +11,15 @@ out of it unseen.
 The document's kept runs (the model's `runs`) are drawn over it, each in its own Okabe–Ito
 colour and dash pattern (this run's curve is the one solid line), with a legend naming them: a
 click on a run's line in the legend hides or shows that run; Run ▸ Kept runs ▸ Show kept runs
-hides or shows them all."""
+hides or shows them all.
+
+What training evaluates (guiapp.model.evaluation) is drawn with it: the test loss beside the
+batch loss (on its axis), the accuracies on an axis of their own on the right (0 to 1), each with
+its marks at the iterations evaluated and its entry in the legend; where evaluating costs more
+than its share of training, it is done every k-th iteration and the bar says so. The read-out
+gives each measure's value at the last iteration evaluated at or before the one it shows. The
+current iteration's values appear once its loss is computed (practice reveals nothing early); the
+best iteration of a training stopped by the test loss (patience) is marked with a dashed line."""
 from __future__ import annotations
 
 import html
@@ -24,6 +32,7 @@ from PySide6.QtGui import QColor, QFontMetrics
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from engine.concepts.formula import MINUS
+from engine.session.evaluation import BUDGET
 
 from guiapp import colours
 from guiapp.model.session import SessionModel
@@ -32,6 +41,9 @@ from guiapp.plots.readout import Readout
 
 
 DASHES = (Qt.PenStyle.DashLine, Qt.PenStyle.DotLine, Qt.PenStyle.DashDotLine, Qt.PenStyle.DashDotDotLine)
+# each measure of an evaluation (engine.session.evaluation.MEASURES) by name: its colour and mark
+MEASURE_LOOKS = {"test_loss": ("#D55E00", "o"), "accuracy": ("#009E73", "t"), "test_accuracy": ("#CC79A7", "s")}
+OTHER_LOOK = ("#E69F00", "d")
 LEGEND_CHARACTERS = 40  # of a run's name in the legend (then …)
 THIS_RUN = "this run"
 
@@ -107,6 +119,23 @@ class LossPlot(QWidget):
         self.plot.addItem(self.reference)
         self.plot.addItem(self.dot)
         self.plot.addItem(self.hover_dot)
+        # the accuracies: their own view box over the plot's, on the right axis, 0 to 1
+        item = self.plot.getPlotItem()
+        self.fractions = pg.ViewBox(enableMenu=False)
+        self.fractions.setMouseEnabled(False, False)
+        self.fractions.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        item.scene().addItem(self.fractions)
+        item.getAxis("right").linkToView(self.fractions)
+        item.getAxis("right").setLabel("accuracy")
+        item.getAxis("right").enableAutoSIPrefix(False)
+        self.fractions.setXLink(item.vb)
+        self.fractions.setYRange(0.0, 1.0, padding=0.02)
+        item.vb.sigResized.connect(lambda *_: self.fractions.setGeometry(item.vb.sceneBoundingRect()))
+        self.measures: dict[str, pg.PlotDataItem] = {}  # by name, made for the network's measures
+        self.best = pg.InfiniteLine(angle=90, movable=False, label="best", labelOpts={"position": 0.9})
+        self.best.setVisible(False)
+        self.plot.addItem(self.best)
+        self.every = QLabel(objectName="evaluatedEvery")
         self.legend: pg.LegendItem | None = None  # made by `_make_legend`
         self.this_run = _Pinned()
         self.kept: list[pg.PlotDataItem] = []  # the kept runs' curves, in the model's order
@@ -126,6 +155,7 @@ class LossPlot(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(QLabel("<b>Loss</b>"))
         bar.addWidget(self.log_scale)
+        bar.addWidget(self.every)
         bar.addWidget(self.readout, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -141,6 +171,7 @@ class LossPlot(QWidget):
         model.runsChanged.connect(self._rebuild_runs)
         model.runsShownChanged.connect(self._show_runs)
         self._rebuild_runs()
+        self._rebuild_measures()
 
     def _restyle(self, *_) -> None:
         """Colours from the desktop's palette (light or dark), axis text at the window's text size."""
@@ -157,6 +188,10 @@ class LossPlot(QWidget):
         self._make_legend()
         self.marker.setPen(pg.mkPen(c.plot_marker, width=1.5))
         self.reference.setPen(pg.mkPen(c.plot_foreground, width=1.2, style=Qt.PenStyle.DashLine))
+        for name, curve in self.measures.items():
+            self._style_measure(name, curve, c)
+        self.best.setPen(pg.mkPen(c.plot_foreground, width=1.2, style=Qt.PenStyle.DashDotLine))
+        self.best.label.setColor(c.plot_foreground)
         self.dot.setBrush(pg.mkBrush(c.plot_marker))
         self.dot.setPen(pg.mkPen(c.plot_foreground))
         self.hover_dot.setPen(pg.mkPen(c.plot_foreground, width=1.5))
@@ -168,7 +203,80 @@ class LossPlot(QWidget):
 
     def _network_replaced(self) -> None:
         self._hover = None
+        self._rebuild_measures()
         self.refresh()
+
+    # -- evaluations ---------------------------------------------------------------------------------
+    def _style_measure(self, name: str, curve: pg.PlotDataItem, c: colours.Scheme) -> None:
+        hue, symbol = MEASURE_LOOKS.get(name, OTHER_LOOK)
+        colour = colours.readable(QColor(hue), c.plot_background, colours.LINE_CONTRAST)
+        curve.setPen(pg.mkPen(colour, width=1.5))
+        curve.mark = symbol
+        curve.setSymbol(symbol)
+        curve.setSymbolSize(6)
+        curve.setSymbolBrush(pg.mkBrush(colour))
+        curve.setSymbolPen(pg.mkPen(colour))
+
+    def _rebuild_measures(self) -> None:
+        """A curve for each measure of the network: losses on the plot's axis, fractions on the right."""
+        names, titles, fractions, _, _ = self.model.evaluation.shown(self.model.session)
+        if list(self.measures) == names:
+            return
+        for curve in self.measures.values():
+            if curve.getViewBox() is not None:
+                curve.getViewBox().removeItem(curve)
+        self.measures = {}
+        c = colours.scheme(self.palette())
+        for name, title, fraction in zip(names, titles, fractions):
+            curve = pg.PlotDataItem()
+            curve.title, curve.fraction = title, fraction
+            self._style_measure(name, curve, c)
+            (self.fractions.addItem if fraction else self.plot.addItem)(curve)
+            self.measures[name] = curve
+        self.plot.getPlotItem().showAxis("right", any(fractions))
+        self._make_legend()
+
+    def _shown_evaluations(self) -> tuple[np.ndarray, np.ndarray]:
+        """The iterations evaluated the plot shows and their values: the current iteration's only
+        once its loss is computed."""
+        _, _, _, iterations, values = self.model.evaluation.shown(self.model.session)
+        session = self.model.session
+        if len(iterations) and iterations[-1] >= session.iteration and self._current_loss() is None:
+            keep = int(np.searchsorted(iterations, session.iteration))
+            iterations, values = iterations[:keep], values[:keep]
+        return iterations, values
+
+    def _refresh_measures(self) -> None:
+        self._rebuild_measures()
+        iterations, values = self._shown_evaluations()
+        log = self.log_scale.isChecked()
+        x = iterations.astype(np.float64)
+        for k, curve in enumerate(self.measures.values()):
+            y = values[:, k] if len(values) else np.empty(0)
+            if log and not curve.fraction:
+                with np.errstate(invalid="ignore"):
+                    y = np.where(y > 0, y, np.nan)
+            curve.setSymbol(curve.mark if len(x) <= 200 else None)  # marks while they can be told apart
+            curve.setData(x, y, connect="finite")
+        evaluations = self.model.evaluation.evaluations
+        every = 1 if evaluations is None else evaluations.every
+        self.every.setText(f"evaluated every {every:,} iterations (more often would cost over {BUDGET:.0%} of "
+                           "the training time)" if every > 1 and len(x) else "")
+        best = self.model.evaluation.best
+        self.best.setVisible(best is not None)
+        if best is not None:
+            self.best.setValue(best)
+
+    def measure_text(self, iteration: int) -> str:
+        """Each measure's value at the last iteration evaluated at or before `iteration`."""
+        iterations, values = self._shown_evaluations()
+        k = int(np.searchsorted(iterations, iteration, side="right")) - 1
+        if k < 0 or not self.measures:
+            return ""
+        at = int(iterations[k])
+        where = "" if at == iteration else f" (evaluated at {at:,})"
+        return "".join(f" · {curve.title} {self.model.fmt(float(values[k, j]))}"
+                       for j, curve in enumerate(self.measures.values())) + where
 
     def set_log(self, on: bool) -> None:
         self.plot.setLogMode(y=on)
@@ -199,7 +307,8 @@ class LossPlot(QWidget):
     def _legend_columns(self, font) -> int:
         """As many entries side by side as the plot's width holds: a row along the top rather than
         a column over the curves."""
-        names = [THIS_RUN] + [legend_text(curve.run.label) for curve in self.kept]
+        names = [THIS_RUN] + [curve.title for curve in self.measures.values()] + \
+            [legend_text(curve.run.label) for curve in self.kept]
         widest = max(QFontMetrics(font).horizontalAdvance(html.unescape(n)) for n in names) + 40  # the pen's sample
         return max(1, min(len(names), int((self.plot.getPlotItem().vb.width() - 24) // widest)))
 
@@ -209,8 +318,9 @@ class LossPlot(QWidget):
         `restyled`, only if its entries or their columns change."""
         c, font = colours.scheme(self.palette()), plot_font(self.model.text_factor)
         columns = self._legend_columns(font)
+        measures = list(self.measures.values())
         if self.legend is not None:
-            same = [sample.item for sample, _ in self.legend.items] == [self.this_run, *self.kept]
+            same = [sample.item for sample, _ in self.legend.items] == [self.this_run, *measures, *self.kept]
             if same and not restyled and self.legend.columnCount == columns:
                 return
             if self.legend.scene() is not None:
@@ -221,10 +331,15 @@ class LossPlot(QWidget):
         self.legend.layout.setContentsMargins(4, 0, 6, 0)  # the style's 9 on each side: a row the text's height
         self.legend.setParentItem(self.plot.getPlotItem().vb)  # top right: the curves fall from the top left
         self.legend.sigSampleClicked.connect(self._legend_clicked)
-        self.legend.addItem(self.this_run, THIS_RUN)
+        self.legend.addItem(self.this_run, THIS_RUN if self.kept or not measures else "batch loss")
+        for curve in measures:
+            self.legend.addItem(curve, html.escape(curve.title))
         for curve in self.kept:
             self.legend.addItem(curve, legend_text(curve.run.label))
-        self.legend.setVisible(self.model.runs_shown and bool(self.kept))
+        self.legend.setVisible(self._legend_shown())
+
+    def _legend_shown(self) -> bool:
+        return bool(self.measures) or (self.model.runs_shown and bool(self.kept))
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -247,7 +362,7 @@ class LossPlot(QWidget):
         shown = self.model.runs_shown
         for curve in self.kept:
             curve.setVisible(shown and curve.run not in self._hidden)
-        self.legend.setVisible(shown and bool(self.kept))
+        self.legend.setVisible(self._legend_shown())
         self._shown = ()  # the range may follow the kept runs
         self.refresh()
 
@@ -323,6 +438,7 @@ class LossPlot(QWidget):
         if y is not None and self.log_scale.isChecked():
             y = float(np.log10(y)) if y > 0 else np.nan
         self.dot.setData([current], [y]) if y is not None and np.isfinite(y) else self.dot.setData([], [])
+        self._refresh_measures()
         self._update_readout()
 
     def _current_loss(self) -> float | None:
@@ -370,7 +486,7 @@ class LossPlot(QWidget):
                 self.hover_dot.setData([], [])
                 return
             click = "" if self.model.practising else " (click to go there)"  # practice keeps the iteration
-            self.readout.setText(f"iteration {it:,}: loss {fmt(loss)}{click}")
+            self.readout.setText(f"iteration {it:,}: loss {fmt(loss)}{self.measure_text(it)}{click}")
             y = loss if not self.log_scale.isChecked() else (math.log10(loss) if loss > 0 else math.nan)
             self.hover_dot.setData([it], [y]) if math.isfinite(y) else self.hover_dot.setData([], [])
             return
@@ -380,4 +496,5 @@ class LossPlot(QWidget):
             shown = "not computed yet" if loss is None else fmt(loss)
             latest = session.latest
             where = "current" if session.iteration == latest else f"current, of {latest:,}"
-            self.readout.setText(f"iteration {session.iteration:,} ({where}): loss {shown}")
+            measures = self.measure_text(session.iteration) if loss is not None else ""
+            self.readout.setText(f"iteration {session.iteration:,} ({where}): loss {shown}{measures}")
