@@ -84,3 +84,87 @@ def test_edit_structure_holds_out_the_test_fraction_as_the_engine_does(qtbot, ma
     assert got.n_test == round(0.5 * len(x)) == held.sum()
     assert np.array_equal(got.test_inputs, x[held]) and np.array_equal(got.inputs, x[~held])
     assert np.array_equal(got.test_targets, t[held])
+
+
+def _cli_history(tmp_path, *options) -> dict[int, list[float]]:
+    """The headless command's loss history of the Adam network: iteration -> [loss, measures...]."""
+    from tests.helpers import run_cli
+
+    path = tmp_path / "h.csv"
+    done = run_cli("train", ADAM_NET, "--history", path, *options)
+    assert done.returncode == 0, done.stderr
+    lines = path.read_text().splitlines()
+    assert lines[0] == "iteration,loss,test_loss,accuracy,test_accuracy"
+    return {int(row.split(",")[0]): [float(v) for v in row.split(",")[1:]] for row in lines[1:]}
+
+
+def _curves(w) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    return {name: curve.getData() for name, curve in w.plot.measures.items()}
+
+
+def test_the_loss_plot_shows_the_test_loss_and_accuracies_the_command_writes(qtbot, make_window, tmp_path):
+    from tests.driver import train
+
+    w = make_window(net=open_network(ADAM_NET))
+    train(qtbot, w, 60)
+    curves = _curves(w)
+    assert list(curves) == ["test_loss", "accuracy", "test_accuracy"]
+    x = curves["test_loss"][0]
+    assert x[0] == 1 and x[-1] == 60  # the first iteration trained, and the last
+    cli = _cli_history(tmp_path, "--iterations", "60", "--eval-every", "1")
+    for k, name in enumerate(curves):
+        xs, ys = curves[name]
+        assert np.array_equal(xs, x)
+        assert [cli[int(i)][k + 1] for i in xs] == list(ys), name  # the same numbers, to the last bit
+    # the accuracies on their own axis, 0 to 1; a legend names every curve
+    assert w.plot.plot.getPlotItem().getAxis("right").isVisible()
+    assert [label.text for _, label in w.plot.legend.items] == ["batch loss", "test loss", "accuracy", "test accuracy"]
+    # the read-out names each measure where the mouse is
+    k = int(x[len(x) // 2])
+    vb = w.plot.plot.getPlotItem().vb
+    vb.autoRange()
+    qtbot.wait(10)
+    from PySide6.QtCore import QPointF
+
+    w.plot._mouse_moved(vb.mapViewToScene(QPointF(k, float(w.model.session.history.values[k - 1]))))
+    fmt = w.model.fmt
+    assert w.plot.readout.text() == (f"iteration {k}: loss {fmt(cli[k][0])} · test loss {fmt(cli[k][1])} · "
+                                     f"accuracy {fmt(cli[k][2])} · test accuracy {fmt(cli[k][3])} (click to go there)")
+
+
+def test_time_travel_shows_an_iteration_s_evaluation_once_its_loss_is_computed(qtbot, make_window):
+    from tests.driver import train
+
+    w = make_window(net=open_network(ADAM_NET))
+    train(qtbot, w, 40)
+    evaluated = _curves(w)["test_loss"][0]
+    k = int(evaluated[len(evaluated) // 2])
+    w.model.go_to_iteration(k)
+    x, _ = _curves(w)["test_loss"]
+    assert k not in x and x[-1] == evaluated[-1]  # the iteration gone to: not computed yet, so not shown
+    assert "(evaluated at" in w.plot.readout.text() or "not computed yet" in w.plot.readout.text()
+    assert w.plot.marker.value() == k
+    w.actions["practice"].trigger()  # practice reveals nothing more
+    assert k not in _curves(w)["test_loss"][0]
+    w.actions["practice"].trigger()
+    w.model.finish_iteration()
+    assert k in _curves(w)["test_loss"][0]
+
+
+def test_train_until_the_test_loss_stops_improving_stops_by_the_engine_s_rule(qtbot, make_window, tmp_path,
+                                                                              monkeypatch):
+    w = make_window(net=open_network(ADAM_NET))
+    monkeypatch.setattr("guiapp.window.QInputDialog.getInt", lambda *a, **k: (5, True))
+    w.train_count.setValue(5000)
+    w.actions["train_until_best"].trigger()
+    qtbot.waitUntil(lambda: not w.model.busy, timeout=120_000)
+    x, test_loss = _curves(w)["test_loss"]
+    stopped = w.model.session.iteration - 1
+    assert stopped < 5000 and x[-1] == stopped
+    # the engine's rule: stopped at the 5th evaluation after the lowest test loss, which is the best
+    best = int(x[int(np.argmin(test_loss))])
+    assert list(x).index(stopped) - list(x).index(best) == 5
+    assert w.plot.best.isVisible() and w.plot.best.value() == best
+    assert f"The best iteration was {best:,}" in w.statusBar().currentMessage()
+    cli = _cli_history(tmp_path, "--iterations", str(stopped), "--eval-every", "1")
+    assert [cli[int(i)][1] for i in x] == list(test_loss)

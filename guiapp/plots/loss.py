@@ -238,12 +238,12 @@ class LossPlot(QWidget):
 
     def _shown_evaluations(self) -> tuple[np.ndarray, np.ndarray]:
         """The iterations evaluated the plot shows and their values: the current iteration's only
-        once its loss is computed."""
+        once its loss is computed (as the batch loss's dot)."""
         _, _, _, iterations, values = self.model.evaluation.shown(self.model.session)
         session = self.model.session
-        if len(iterations) and iterations[-1] >= session.iteration and self._current_loss() is None:
-            keep = int(np.searchsorted(iterations, session.iteration))
-            iterations, values = iterations[:keep], values[:keep]
+        k = int(np.searchsorted(iterations, session.iteration))
+        if k < len(iterations) and iterations[k] == session.iteration and self._current_loss() is None:
+            iterations, values = np.delete(iterations, k), np.delete(values, k, axis=0)
         return iterations, values
 
     def _refresh_measures(self) -> None:
