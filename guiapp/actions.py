@@ -135,6 +135,9 @@ ACTIONS = (
     ActionSpec("output_map", "&Output map", "set_output_map_shown", ("Ctrl+Shift+M",),
                "The selected output unit over the inputs' plane, beside the loss curve", while_busy=ON,
                checkable=True),
+    ActionSpec("confusion_matrix", "&Confusion matrix", "set_confusion_shown", ("Ctrl+Shift+K",),
+               "For a loss that classifies: the samples of each true class by the class the network gives them, beside "
+               "the output map; click a cell to circle its samples on the map", while_busy=ON, checkable=True),
     ActionSpec("unit_maps", "&Unit maps", "model.set_unit_maps", ("Ctrl+Shift+U",),
                "Inside every hidden and output unit, a small map of its output over the inputs' plane (a network of "
                "2 inputs); hover a unit to see it large", while_busy=ON, checkable=True),
@@ -171,7 +174,7 @@ MENUS = {
     "&Network": "new_network edit_structure | samples generate_data import_csv export_samples",
     "&Run": "step step_back finish_phase finish_iteration play train train_until_best stop | go_to_iteration back_to_latest compare "
             "| practice sequential gradient_check | keep_run kept_runs",
-    "&View": "fit zoom_in zoom_out show_all_units | larger_text smaller_text presentation | output_map "
+    "&View": "fit zoom_in zoom_out show_all_units | larger_text smaller_text presentation | output_map confusion_matrix "
              "unit_maps trajectories trace_selected",
     "&Help": "help_keys about",
 }

@@ -28,6 +28,7 @@ from guiapp.diagram.view import DiagramView
 from guiapp.diagram.fold import can_show_all
 from guiapp.dialogs.editor import ValueEditor
 from guiapp.menus.file import Files
+from guiapp.panels.confusion import ConfusionPanel
 from guiapp.panels.header import SettingsHeader
 from guiapp.model.jobs import Training
 from guiapp.model.session import Problem, SessionModel, ValueRef
@@ -145,6 +146,10 @@ class MainWindow(QMainWindow):
         self.curves.addWidget(self.places["trajectories"])
         self.bottom.addWidget(self.curves)
         self.bottom.addWidget(self.places["output_map"])
+        self.confusion = ConfusionPanel(self.model)
+        self.confusion.hide()  # View ▸ Confusion matrix
+        self.confusion.said.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.bottom.addWidget(self.confusion)
         self.bottom.setStretchFactor(0, 3)
         self.bottom.setStretchFactor(1, 2)
         self.bottom.setSizes([600, 400])  # the loss curve's read-out whole at 1024 wide
@@ -549,6 +554,16 @@ class MainWindow(QMainWindow):
     def set_output_map_shown(self, on: bool) -> None:
         """View ▸ Output map: the map beside the loss curve, or the loss curve alone."""
         self.places["output_map"].setVisible(on)
+
+    def set_confusion_shown(self, on: bool) -> None:
+        """View ▸ Confusion matrix: beside the output map; hidden, the samples it marked are not."""
+        self.confusion.setVisible(on)
+        sizes = self.bottom.sizes()
+        if on and sizes[2] < 0.15 * sum(sizes):  # room beside the output map, the loss curve keeping half
+            total = sum(sizes)
+            self.bottom.setSizes([total // 2, int(0.28 * total), total - total // 2 - int(0.28 * total)])
+        if not on:
+            self.confusion._unmark()
 
     def set_trajectories_shown(self, on: bool) -> None:
         """View ▸ Trajectories: under the loss curve, on its iteration axis."""

@@ -118,7 +118,10 @@ def test_the_loss_plot_shows_the_test_loss_and_accuracies_the_command_writes(qtb
         assert [cli[int(i)][k + 1] for i in xs] == list(ys), name  # the same numbers, to the last bit
     # the accuracies on their own axis, 0 to 1; a legend names every curve
     assert w.plot.plot.getPlotItem().getAxis("right").isVisible()
-    assert [label.text for _, label in w.plot.legend.items] == ["batch loss", "test loss", "accuracy", "test accuracy"]
+    labels = [label.text for _, label in w.plot.legend.items]
+    assert labels == ["batch loss", "test loss", "accuracy", "test accuracy"]
+    every = w.model.evaluation.evaluations.every  # said on the plot when not 1
+    assert w.plot.every.text == ("" if every == 1 else f"test loss and accuracy: every {every:,}th iteration")
     # the read-out names each measure where the mouse is
     k = int(x[len(x) // 2])
     vb = w.plot.plot.getPlotItem().vb

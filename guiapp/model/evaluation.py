@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine.session.evaluation import NEVER, Evaluation, Evaluations, Evaluator, measures
+from engine.network.maths import forward
 from engine.session.session import Session
 
 
@@ -85,6 +86,20 @@ class SessionEvaluations:
         keep = int(np.searchsorted(iterations, len(session.history), side="right"))
         return ([m.name for m in found], [m.title for m in found], [m.fraction for m in found],
                 iterations[:keep], values[:keep])
+
+    def cell(self, session: Session, test: bool, true: int, predicted: int) -> np.ndarray:
+        """The rows of the samples (or test samples) of class `true` that the network, as the
+        current iteration starts, puts in class `predicted` (a cell of the confusion matrix), by
+        the loss's own rule (`Loss.classes`), in chunks as the engine evaluates."""
+        net, evaluator = session.net, Evaluator(session.net)
+        x, t = (net.test_inputs, net.test_targets) if test else (net.inputs, net.targets)
+        classes = evaluator.classes
+        found = []
+        for a in range(0, len(x), evaluator.rows):
+            _, outs = forward(evaluator.plan, session.params, x[a:a + evaluator.rows])
+            hit = (classes.of(t[a:a + evaluator.rows]) == true) & (classes.of(outs[-1]) == predicted)
+            found.append(a + np.flatnonzero(hit))
+        return np.concatenate(found) if found else np.empty(0, np.int64)
 
     def report(self, session: Session) -> Evaluation | None:
         """Everything evaluated with the parameters the current iteration starts from (the

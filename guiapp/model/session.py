@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from engine import Network, Session, TrainingDiverged
@@ -116,6 +117,7 @@ class SessionModel(QObject):
     refused = Signal(str)  # a move the model refused (practising), in a sentence for the status bar
     runsChanged = Signal()  # the kept runs changed: a run kept or removed, another network opened
     runsShownChanged = Signal(bool)  # the loss curve shows the kept runs, or not
+    markedChanged = Signal(object)  # the samples marked on the output map (a confusion matrix cell), or None
     stoppedEarly = Signal(int)  # training stopped as the test loss stopped improving: the best iteration
 
     def __init__(self, net: Network, source: str = "", parent=None):
@@ -142,6 +144,7 @@ class SessionModel(QObject):
         self._runs: tuple[Run, ...] = tuple(net.runs)
         self._runs_shown = True
         self.evaluation = SessionEvaluations()  # test loss and accuracies as training goes
+        self._marked: tuple[np.ndarray, np.ndarray] | None = None  # rows of the samples and of the test samples
 
     # -- view state -------------------------------------------------------------------------
     @property
@@ -415,6 +418,16 @@ class SessionModel(QObject):
         if extended:
             self.extended.emit()
 
+    # -- samples marked -------------------------------------------------------------------------
+    @property
+    def marked(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """The samples marked on the output map: (rows of the samples, rows of the test samples)."""
+        return self._marked
+
+    def set_marked(self, marked: tuple[np.ndarray, np.ndarray] | None) -> None:
+        self._marked = marked
+        self.markedChanged.emit(marked)
+
     # -- opening ----------------------------------------------------------------------------
     def replace(self, net: Network, source: str) -> None:
         """Another network (opened from a file or a preset): a new session, its kept runs."""
@@ -432,7 +445,9 @@ class SessionModel(QObject):
         self._selection, self._sample, self.sample_chosen = None, 0, False
         self._expanded = frozenset()  # another network opens folded
         self._reference, self._traced = None, ()  # its timeline and parameters are others
+        self._marked = None
         self.networkReplaced.emit()
+        self.markedChanged.emit(None)
         if reference is not None:
             self.referenceChanged.emit(None)
         if traced:

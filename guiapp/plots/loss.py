@@ -44,6 +44,7 @@ DASHES = (Qt.PenStyle.DashLine, Qt.PenStyle.DotLine, Qt.PenStyle.DashDotLine, Qt
 # each measure of an evaluation (engine.session.evaluation.MEASURES) by name: its colour and mark
 MEASURE_LOOKS = {"test_loss": ("#D55E00", "o"), "accuracy": ("#009E73", "t"), "test_accuracy": ("#CC79A7", "s")}
 OTHER_LOOK = ("#E69F00", "d")
+MARKED_POINTS = 60  # evaluations drawn with their marks (more: a line only)
 LEGEND_CHARACTERS = 40  # of a run's name in the legend (then …)
 THIS_RUN = "this run"
 
@@ -135,7 +136,10 @@ class LossPlot(QWidget):
         self.best = pg.InfiniteLine(angle=90, movable=False, label="best", labelOpts={"position": 0.9})
         self.best.setVisible(False)
         self.plot.addItem(self.best)
-        self.every = QLabel(objectName="evaluatedEvery")
+        self.every_note = ""  # what the plot says of how often the measures are evaluated
+        self.every = pg.LabelItem("", justify="left")  # in the plot's bottom left corner
+        self.every.setParentItem(item.vb)
+        self.every.anchor(itemPos=(0, 1), parentPos=(0, 1), offset=(4, -2))
         self.legend: pg.LegendItem | None = None  # made by `_make_legend`
         self.this_run = _Pinned()
         self.kept: list[pg.PlotDataItem] = []  # the kept runs' curves, in the model's order
@@ -155,7 +159,6 @@ class LossPlot(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(QLabel("<b>Loss</b>"))
         bar.addWidget(self.log_scale)
-        bar.addWidget(self.every)
         bar.addWidget(self.readout, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -192,6 +195,7 @@ class LossPlot(QWidget):
             self._style_measure(name, curve, c)
         self.best.setPen(pg.mkPen(c.plot_foreground, width=1.2, style=Qt.PenStyle.DashDotLine))
         self.best.label.setColor(c.plot_foreground)
+        self._label_measures()
         self.dot.setBrush(pg.mkBrush(c.plot_marker))
         self.dot.setPen(pg.mkPen(c.plot_foreground))
         self.hover_dot.setPen(pg.mkPen(c.plot_foreground, width=1.5))
@@ -256,12 +260,14 @@ class LossPlot(QWidget):
             if log and not curve.fraction:
                 with np.errstate(invalid="ignore"):
                     y = np.where(y > 0, y, np.nan)
-            curve.setSymbol(curve.mark if len(x) <= 200 else None)  # marks while they can be told apart
+            curve.setSymbol(curve.mark if len(x) <= MARKED_POINTS else None)  # marks while they can be told apart
             curve.setData(x, y, connect="finite")
         evaluations = self.model.evaluation.evaluations
         every = 1 if evaluations is None else evaluations.every
-        self.every.setText(f"evaluated every {every:,} iterations (more often would cost over {BUDGET:.0%} of "
-                           "the training time)" if every > 1 and len(x) else "")
+        note = f"test loss and accuracy: every {every:,}th iteration" if every > 1 and len(x) else ""
+        if note != self.every_note:
+            self.every_note = note
+            self._label_measures()
         best = self.model.evaluation.best
         self.best.setVisible(best is not None)
         if best is not None:
@@ -337,6 +343,14 @@ class LossPlot(QWidget):
         for curve in self.kept:
             self.legend.addItem(curve, legend_text(curve.run.label))
         self.legend.setVisible(self._legend_shown())
+
+    def _label_measures(self) -> None:
+        """How often the measures are evaluated, when not every iteration (it would cost more
+        than BUDGET of the training time), in the plot's corner."""
+        c, font = colours.scheme(self.palette()), plot_font(self.model.text_factor)
+        self.every.setText(html.escape(self.every_note), color=c.plot_foreground, size=f"{font.pointSizeF():.1f}pt")
+        self.every.setToolTip(f"Evaluating every iteration would cost over {BUDGET:.0%} of the training time"
+                              if self.every_note else "")
 
     def _legend_shown(self) -> bool:
         return bool(self.measures) or (self.model.runs_shown and bool(self.kept))

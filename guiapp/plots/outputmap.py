@@ -22,6 +22,10 @@ there; on a line, the target is where the click is); Shift+click removes the sam
 the click. The map asks for it (`samplesEdited`); the window makes it one undo step on the
 samples (`commands.SetSamples`). Refusals (training running, the last sample, a target the loss
 does not take) are said in a sentence (`said`).
+
+Test samples (held out, never trained on) are drawn hollow: a ring in their target's colour (or
+class's) inside a thin ring that shows on any colour; the map's extent takes them in too. The
+samples a cell of the confusion matrix names (the model's `marked`) are circled.
 """
 from __future__ import annotations
 
@@ -115,7 +119,11 @@ class OutputMap(QWidget):
         self.halo = pg.ScatterPlotItem(size=13, pen=pg.mkPen(None))  # a ring that shows on any colour
         self.points = pg.ScatterPlotItem(size=9)
         self.hover_dot = pg.ScatterPlotItem(size=9, brush=pg.mkBrush(None))
-        for item in (self.image, self.curve, self.halo, self.points, self.hover_dot):
+        self.test_rings = pg.ScatterPlotItem(size=14, brush=pg.mkBrush(None))  # what shows on any colour
+        self.test_points = pg.ScatterPlotItem(size=10, brush=pg.mkBrush(None))  # hollow: test samples
+        self.marked = pg.ScatterPlotItem(size=20, brush=pg.mkBrush(None))  # a confusion matrix cell's samples
+        for item in (self.image, self.curve, self.halo, self.points, self.test_rings, self.test_points, self.marked,
+                     self.hover_dot):
             self.plot.addItem(item)
         self.colour_map = pg.colormap.get(colours.OUTPUT_MAP)
         self.bar = pg.ColorBarItem(colorMap=self.colour_map, interactive=False, colorMapMenu=False, width=14)
@@ -168,6 +176,7 @@ class OutputMap(QWidget):
         model.selectionChanged.connect(self.refresh)
         model.digitsChanged.connect(self._update_readout)
         model.practiceChanged.connect(self._update_readout)
+        model.markedChanged.connect(self._draw_marked)
         self._restyle()
         self._network_replaced()
 
@@ -189,6 +198,8 @@ class OutputMap(QWidget):
         self.halo.setBrush(pg.mkBrush(c.map_halo))
         self.hover_dot.setPen(pg.mkPen(c.plot_foreground, width=1.5))
         self._ring = pg.mkPen(c.map_ring, width=1.2)
+        self.test_rings.setPen(pg.mkPen(c.map_ring, width=1.2))
+        self.marked.setPen(pg.mkPen(c.plot_marker, width=2.5))
         self._marker = pg.mkBrush(c.plot_marker)
         self._shown = self._samples = None  # drawn again in the new colours
         self.refresh()
@@ -290,7 +301,7 @@ class OutputMap(QWidget):
         dims = net.sizes[0]
         if dims != self._dims:
             self._set_dims(dims)
-        bounds = outputmap.extent(net.inputs)
+        bounds = outputmap.extent(self._all_inputs(net))
         classes = net.sizes[-1] if regions and self._softmax() else 0
         if classes:  # the winning class at each point, in its own colour
             units = [(net.depth, k) for k in range(classes)]
@@ -321,6 +332,31 @@ class OutputMap(QWidget):
             self._draw_samples(unit, scale, classes)
             self._samples = (net, unit, scale, classes)
 
+    @staticmethod
+    def _all_inputs(net) -> np.ndarray:
+        """The inputs of the samples and of the test samples."""
+        return net.inputs if not net.n_test else np.concatenate([net.inputs, net.test_inputs])
+
+    def _points(self, net, unit: int, test: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Where the samples (or the test samples) are drawn: their inputs on a plane; on a line,
+        input and target."""
+        x, t = (net.test_inputs, net.test_targets) if test else (net.inputs, net.targets)
+        return (x[:, 0], x[:, 1]) if self._dims == 2 else (x[:, 0], t[:, unit])
+
+    def _draw_marked(self, *_) -> None:
+        """Circle the samples the model marks (a cell of the confusion matrix)."""
+        net, marked = self.model.session.net, self.model.marked
+        if not self._dims or marked is None:
+            self.marked.setData([], [])
+            return
+        unit = self.unit()
+        parts = [(self._points(net, unit, False), marked[0])]
+        if net.n_test:
+            parts.append((self._points(net, unit, True), marked[1]))
+        xs = np.concatenate([p[0][rows] for p, rows in parts])
+        ys = np.concatenate([p[1][rows] for p, rows in parts])
+        self.marked.setData(xs, ys)
+
     def _set_classes(self, classes: int) -> None:
         """The colour bar of the classes' colours, each named (decision regions of a softmax
         layer), or (0) the output map's scale."""
@@ -335,9 +371,11 @@ class OutputMap(QWidget):
 
     def _draw_samples(self, unit: int, scale: tuple[float, float], classes: int = 0) -> None:
         """The samples (in their target's colour on a plane, or their class's in the decision
-        regions of a softmax layer; at their target on a line), the colour scale and the name
-        of the output."""
+        regions of a softmax layer; at their target on a line), the test samples hollow, the
+        colour scale and the name of the output."""
         net = self.model.session.net
+        self._draw_test_samples(net, unit, scale, classes)
+        self._draw_marked()
         targets = net.targets[:, unit]
         low, high = scale
         name = html.escape(label(net, Key("out", net.depth, unit)))
@@ -360,6 +398,25 @@ class OutputMap(QWidget):
             self.plot.getAxis("left").setLabel(name)
             pad = 0.05 * (high - low)
             self.plot.setYRange(low - pad, high + pad, padding=0)
+
+    def _draw_test_samples(self, net, unit: int, scale: tuple[float, float], classes: int) -> None:
+        """The test samples as rings in their target's colour (their class's in a softmax layer's
+        regions; the marker's on a line)."""
+        if not net.n_test:
+            self.test_points.setData([], [])
+            self.test_rings.setData([], [])
+            return
+        x, y = self._points(net, unit, True)
+        if self._dims == 2 and classes:
+            pens = [pg.mkPen(colours.class_colour(k), width=2.5) for k in np.argmax(net.test_targets, axis=1).tolist()]
+        elif self._dims == 2:
+            low, high = scale
+            pens = [pg.mkPen(self.colour_map.map((t - low) / (high - low), mode=pg.ColorMap.QCOLOR), width=2.5)
+                    for t in net.test_targets[:, unit].tolist()]
+        else:
+            pens = pg.mkPen(self._marker.color(), width=2.5)
+        self.test_points.setData(x, y, pen=pens)
+        self.test_rings.setData(x, y)
 
     def _set_dims(self, dims: int) -> None:
         """Build the picture for a plane (image, colour bar) or a line (curve)."""
