@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+from PySide6.QtCore import Qt
 
 from engine import open_network
 from engine.concepts.optimizers import OPTIMIZERS
@@ -121,7 +122,10 @@ def test_the_loss_plot_shows_the_test_loss_and_accuracies_the_command_writes(qtb
     labels = [label.text for _, label in w.plot.legend.items]
     assert labels == ["batch loss", "test loss", "accuracy", "test accuracy"]
     every = w.model.evaluation.evaluations.every  # said on the plot when not 1
-    assert w.plot.every.text == ("" if every == 1 else f"test loss and accuracy: every {every:,}th iteration")
+    from guiapp.plots.loss import ordinal
+
+    assert [ordinal(n) for n in (2, 3, 4, 11, 12, 21, 1024)] == ["2nd", "3rd", "4th", "11th", "12th", "21st", "1,024th"]
+    assert w.plot.every.text == ("" if every == 1 else f"test loss and accuracy: every {ordinal(every)} iteration")
     # the read-out names each measure where the mouse is
     k = int(x[len(x) // 2])
     vb = w.plot.plot.getPlotItem().vb
@@ -171,3 +175,62 @@ def test_train_until_the_test_loss_stops_improving_stops_by_the_engine_s_rule(qt
     assert f"The best iteration was {best:,}" in w.statusBar().currentMessage()
     cli = _cli_history(tmp_path, "--iterations", str(stopped), "--eval-every", "1")
     assert [cli[int(i)][1] for i in x] == list(test_loss)
+
+
+def test_the_output_map_draws_the_test_samples_hollow(qtbot, make_window):
+    net = open_network(ADAM_NET)
+    w = make_window(net=net)
+    m = w.output_map
+    x, y = m.test_points.getData()
+    assert np.array_equal(x, net.test_inputs[:, 0]) and np.array_equal(y, net.test_inputs[:, 1])
+    assert all(p.brush().style() == Qt.BrushStyle.NoBrush for p in m.test_points.points())  # hollow
+    assert len(m.points.getData()[0]) == net.n_samples  # the training samples, filled
+    # the map's extent takes in every sample, training and test
+    (x0, x1), (y0, y1) = m._extent
+    every = np.concatenate([net.inputs, net.test_inputs])
+    assert x0 < every[:, 0].min() and every[:, 0].max() < x1 and y0 < every[:, 1].min() and every[:, 1].max() < y1
+    # a network without test samples has none
+    w.model.replace(open_network("xor"), "xor")
+    assert len(m.test_points.getData()[0]) == 0
+
+
+def test_the_confusion_matrix_is_the_engine_s_and_a_cell_circles_its_samples(qtbot, make_window, tmp_path):
+    from engine.session.evaluation import Evaluator
+    from tests.driver import train
+
+    w = make_window(net=open_network(ADAM_NET))
+    train(qtbot, w, 30)
+    w.actions["confusion_matrix"].trigger()
+    panel = w.confusion
+    assert panel.isVisible()
+    s = w.model.session
+    report = Evaluator(s.net).report(s.params)
+    assert np.array_equal(panel.matrix(), report.test.confusion)  # the test samples first
+    panel.part.setCurrentIndex(panel.part.findData("training"))
+    assert np.array_equal(panel.matrix(), report.training.confusion)
+    # the headless command says the same of the network saved as this iteration starts
+    from tests.helpers import run_cli
+
+    netfile.save(s.current_network(), tmp_path / "now.json")
+    done = run_cli("evaluate", tmp_path / "now.json", "--json")
+    assert done.returncode == 0, done.stderr
+    said = json.loads(done.stdout)
+    assert said["classes"] == [panel.table.verticalHeaderItem(k).text() for k in range(2)]
+    assert said["test"]["confusion"] == report.test.confusion.tolist()
+    assert said["training"]["confusion"] == panel.matrix().tolist()
+    # a click on a cell circles its samples on the output map; a second click clears them
+    i, j = np.unravel_index(np.argmax(report.training.confusion), report.training.confusion.shape)
+    rect = panel.table.visualItemRect(panel.table.item(int(i), int(j)))
+    qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    rows, test_rows = w.model.marked
+    assert len(rows) == report.training.confusion[i, j] and len(test_rows) == 0
+    marked = np.column_stack(w.output_map.marked.getData())
+    assert np.array_equal(marked, s.net.inputs[rows])
+    qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert w.model.marked is None and len(w.output_map.marked.getData()[0]) == 0
+
+
+def test_a_network_that_does_not_classify_has_no_confusion_matrix(qtbot, make_window):
+    w = make_window("mazur")
+    w.actions["confusion_matrix"].trigger()
+    assert w.confusion.table.rowCount() == 0 and "does not classify" in w.confusion.caption.text()

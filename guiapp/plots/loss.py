@@ -71,6 +71,12 @@ class _Pinned(pg.PlotDataItem):
         super().setVisible(True)
 
 
+def ordinal(n: int) -> str:
+    """2nd, 3rd, 4th, 11th, 21st, 1,024th."""
+    suffix = "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n:,}{suffix}"
+
+
 def plain(value: float) -> str:
     """A tick label as a number is written: 0.001, 250, 1e−05 (no SI prefix, no 10^x)."""
     return f"{value:.6g}".replace("-", MINUS)
@@ -264,7 +270,7 @@ class LossPlot(QWidget):
             curve.setData(x, y, connect="finite")
         evaluations = self.model.evaluation.evaluations
         every = 1 if evaluations is None else evaluations.every
-        note = f"test loss and accuracy: every {every:,}th iteration" if every > 1 and len(x) else ""
+        note = f"test loss and accuracy: every {ordinal(every)} iteration" if every > 1 and len(x) else ""
         if note != self.every_note:
             self.every_note = note
             self._label_measures()
