@@ -4,8 +4,9 @@ with), and for a loss that classifies the confusion matrix.
 
 - `Evaluator(setup)`: `report(params)` evaluates everything (the `evaluate` command, the window's
   confusion matrix); `scores(params)` only the history's measures, as quickly as it can.
-- `MEASURES`: the loss history's columns after `iteration,loss`, in their order, each with the
-  networks it applies to; `history_columns(setup)` is the header. A new column is a line there.
+- `MEASURES`: the loss history's columns an evaluation gives, in their order, each with the
+  networks it applies to; `TRAINED` those training computes at every iteration (the loss);
+  `history_columns(setup)` is the header. A new column is a line in one of the two.
 - `Evaluations`: what training evaluates as it goes (`Session.train`'s `watch`): every `every`-th
   iteration (by its number), kept for the history and the loss plot; with `patience`, training
   stops once the test loss has not reached a new minimum for that many evaluations (`best` is the
@@ -88,9 +89,19 @@ def measures(setup: Setup) -> tuple[Measure, ...]:
     return tuple(m for m in MEASURES if m.applies(setup))
 
 
+# The loss history's columns that training itself computes at every iteration, after `iteration`
+# and before the measures, each with the networks it applies to: the batch loss, and (issue 19's
+# penalties) a column such as `penalty` is a line here, its values given to `export.history_to`.
+TRAINED: tuple[tuple[str, Callable[[Setup], bool]], ...] = (
+    ("loss", lambda s: True),
+)
+
+
 def history_columns(setup: Setup) -> tuple[str, ...]:
-    """The loss history's header for this network."""
-    return ("iteration", "loss", *(m.name for m in measures(setup)))
+    """The loss history's header for this network: `iteration`, the TRAINED columns that apply,
+    then its measures (the order of engine.network.runs.COLUMNS, which the kept runs keep)."""
+    return ("iteration", *(name for name, applies in TRAINED if applies(setup)),
+            *(m.name for m in measures(setup)))
 
 
 class Evaluator:
