@@ -38,7 +38,7 @@ from engine.network.network import Setup
 
 CHUNK_VALUES = MAX_BATCH_VALUES  # units × samples of one forward pass (about 8 MB per array)
 BUDGET = 0.15  # without `every`, evaluations take at most this share of the training time
-WINDOW = 0.05  # seconds (and 4 evaluations) at least over which that share is measured
+WINDOW = 0.01  # seconds (and 4 evaluations) at least over which that share is measured
 NEVER = sys.maxsize  # an iteration training never reaches
 
 
@@ -254,10 +254,11 @@ class Evaluations:
 
     def _adapt(self, now: float) -> None:
         """What evaluations cost as a share of the rest of the time, over at least WINDOW seconds
-        and 4 evaluations: above a third of BUDGET, evaluate half as often; below a twelfth of
-        it, twice as often (measured again from the next evaluation, the first a whole interval
-        after the one before). The margin is for what an evaluation costs the iterations after
-        it (the caches it fills) and for the machine's noise."""
+        and 4 evaluations: above a third of BUDGET, evaluate at once as seldom as brings it within
+        that third (the interval times a power of 2); below a twelfth of it, twice as often
+        (measured again from the next evaluation, the first a whole interval after the one
+        before). The margin is for what an evaluation costs the iterations after it (the caches
+        it fills) and for the machine's noise."""
         if self._window is None:
             self._window = (now, self.seconds, self._n)
             return
@@ -267,7 +268,7 @@ class Evaluations:
         spent = self.seconds - seconds
         share = spent / max(now - since - spent, 1e-12)
         if share > BUDGET / 3:
-            self.every *= 2
+            self.every *= 2 ** max(1, math.ceil(math.log2(min(share / (BUDGET / 3), 2.0 ** 40))))
         elif share < BUDGET / 12 and self.every > 1:
             self.every //= 2
         else:
