@@ -650,7 +650,8 @@ class MainWindow(QMainWindow):
 
         m = self.model
         self.actions["play"].setChecked(False)
-        problem = kept.room_problem(m.runs, m.session.latest, len(history_columns(m.session)))
+        columns = history_columns(m.session, m.evaluation.of(m.session))  # the loss, the test loss and accuracies
+        problem = kept.room_problem(m.runs, m.session.latest, len(columns))
         if problem is not None:
             self.show_message("Cannot keep this run", f"This run cannot be kept: {problem}.", QMessageBox.Icon.Warning)
             return
@@ -664,7 +665,7 @@ class MainWindow(QMainWindow):
         """Keep the current run under `name` (one undo step); False (said) if it cannot be."""
         m = self.model
         try:
-            kept_runs = runs.keep(m.session, name, m.runs)
+            kept_runs = runs.keep(m.session, name, m.runs, m.evaluation.of(m.session))
         except ValueError as e:
             self.show_message("Cannot keep this run", f"This run cannot be kept: {e}.", QMessageBox.Icon.Warning)
             return False

@@ -407,14 +407,60 @@ class Clock:
 
 def test_without_every_it_evaluates_as_often_as_the_budget_allows():
     """An evaluation that costs as much as 3 iterations: it evaluates every 2^k-th iteration,
-    k growing until evaluating takes at most a third of BUDGET of the time (5 %): every 64th
-    (4.7 %; every 32nd would be 9.4 %)."""
+    k the least with which evaluating takes at most a third of BUDGET of the time (5 %): every
+    64th (4.7 %; every 32nd would be 9.4 %), at once after its first measure."""
     net = loads(json.dumps(xor_bce()))
     params, clock = Params.of(net), Clock(cost=3e-3)
     watch = Evaluations(net, every=None, clock=clock)
     clock.train(watch, range(1, 20_000), params)
     assert watch.iterations[:4].tolist() == [1, 2, 3, 4]
     assert watch.every == 64 and (np.diff(watch.iterations[-20:]) == 64).all()
+    # there at once, from the first measure: never every 2nd, 4th, ... 32nd on the way
+    assert not set(np.diff(watch.iterations).tolist()) & {2, 4, 8, 16, 32}
     clock.cost = 1e-5  # evaluating became cheap: it evaluates more often again
     clock.train(watch, range(20_000, 30_000), params)
     assert watch.every == 1
+
+
+def test_the_history_columns_come_in_the_kept_runs_order(monkeypatch):
+    """The history's header is made in one place (evaluation.history_columns, from TRAINED and
+    MEASURES) in the order the kept runs keep the columns (engine.network.runs.COLUMNS); a column
+    training computes at every iteration (issue 19's penalty) is a line in TRAINED, its values
+    written between the loss and the measures."""
+    import io
+    from engine.network.runs import COLUMNS
+    from engine.session import evaluation, export
+    net = loads(json.dumps(xor_bce()))
+    assert list(history_columns(net)) == ["iteration", *COLUMNS[:1], *COLUMNS[2:]]
+    monkeypatch.setattr(evaluation, "TRAINED", (*evaluation.TRAINED, ("penalty", lambda s: True)))
+    monkeypatch.setattr(export, "TRAINED", evaluation.TRAINED)
+    assert list(history_columns(net)) == ["iteration", *COLUMNS]
+    watch = Evaluations(net, every=2)
+    params = Params.of(net)
+    for k in (2, 4):
+        watch.see(k, params)
+    f = io.StringIO()
+    for _ in export.history_to(f, np.array([0.5, 0.25, -0.0, 0.125]), watch, trained={"penalty": np.arange(4) / 8}):
+        pass
+    lines = f.getvalue().splitlines()
+    assert lines[0] == ",".join(history_columns(net))
+    assert lines[1] == "1,0.5,0.0,,," and lines[3] == "3,0.0,0.25,,,"  # 0, never -0
+    assert lines[2].startswith("2,0.25,0.125,") and lines[2].split(",")[3:] == [repr(v) for v in watch.at(2).tolist()]
+    with pytest.raises(ValueError, match="not a column training computes: l2"):
+        list(export.history_to(io.StringIO(), np.zeros(4), trained={"l2": np.zeros(4)}))
+
+
+def test_a_kept_run_keeps_the_measures_the_history_has(tmp_path):
+    """train --keep NAME: the kept run holds the test loss and accuracies beside the loss, the
+    numbers of the history's rows, empty (null) where an iteration was not evaluated."""
+    net, h, out = tmp_path / "net.json", tmp_path / "h.csv", tmp_path / "t.json"
+    write_network(net, xor_bce())
+    r = run_cli("train", net, "-n", 12, "--eval-every", 5, "--history", h, "--keep", "held out", "--out", out)
+    assert r.returncode == 0, r.stderr
+    run = load(out).runs[0]
+    assert list(run.columns) == ["loss", "test_loss", "accuracy", "test_accuracy"]
+    for row in history(h):
+        k = int(row["iteration"]) - 1
+        for name, column in run.columns.items():
+            assert (repr(float(column[k])) if np.isfinite(column[k]) else "") == row[name], (name, row)
+    assert [k + 1 for k in np.flatnonzero(np.isfinite(run.columns["test_loss"]))] == [5, 10, 12]

@@ -33,7 +33,8 @@ def cmd_evaluate(args, net: Network) -> int:
     parts = [("training", evaluation.training), ("test", evaluation.test)]
     for name, part in parts:
         if part is not None:
-            say(f"{name} loss: {exact(part.loss)} (the mean over {part.samples:,} sample{'s' if part.samples != 1 else ''})")
+            plural = "s" if part.samples != 1 else ""
+            say(f"{name} loss: {exact(part.loss)} (the mean over {part.samples:,} sample{plural})")
             if part.correct is not None:
                 say(f"{name} accuracy: {exact(part.accuracy)} ({part.correct:,} of {part.samples:,})")
     for name, part in parts:

@@ -81,7 +81,7 @@ def cmd_train(args) -> int:
     paths = output_paths(args, {network: "the network file being trained"})
     session = Session(net)
     if args.keep is not None:  # room for the run: iterations 1 to `end`
-        problem = kept.room_problem(runs, end, len(history_columns(session)))
+        problem = kept.room_problem(runs, end, len(history_columns(session, evaluations)))
         if problem is not None:
             raise NetworkFileError("--keep", "value", problem)
     say(f"{args.network}: {describe_network(net)}" + (f", from iteration {start:,}" if start > 1 else ""))
@@ -153,7 +153,7 @@ def cmd_train(args) -> int:
                               f"{len(paths_kept):,} iterations{every})")
         if "--out" in paths:
             trained, what = _trained(session, evaluations, diverged)
-            trained.runs = runs if args.keep is None else keep(session, args.keep, runs)
+            trained.runs = runs if args.keep is None else keep(session, args.keep, runs, evaluations)
             if all(np.isfinite(a).all() for a in trained.weights + trained.biases):
                 with outputs.open(paths["--out"], "--out") as f:
                     f.write(dumps(trained))

@@ -4,8 +4,9 @@ with), and for a loss that classifies the confusion matrix.
 
 - `Evaluator(setup)`: `report(params)` evaluates everything (the `evaluate` command, the window's
   confusion matrix); `scores(params)` only the history's measures, as quickly as it can.
-- `MEASURES`: the loss history's columns after `iteration,loss`, in their order, each with the
-  networks it applies to; `history_columns(setup)` is the header. A new column is a line there.
+- `MEASURES`: the loss history's columns an evaluation gives, in their order, each with the
+  networks it applies to; `TRAINED` those training computes at every iteration (the loss);
+  `history_columns(setup)` is the header. A new column is a line in one of the two.
 - `Evaluations`: what training evaluates as it goes (`Session.train`'s `watch`): every `every`-th
   iteration (by its number), kept for the history and the loss plot; with `patience`, training
   stops once the test loss has not reached a new minimum for that many evaluations (`best` is the
@@ -37,7 +38,7 @@ from engine.network.network import Setup
 
 CHUNK_VALUES = MAX_BATCH_VALUES  # units × samples of one forward pass (about 8 MB per array)
 BUDGET = 0.15  # without `every`, evaluations take at most this share of the training time
-WINDOW = 0.05  # seconds (and 4 evaluations) at least over which that share is measured
+WINDOW = 0.01  # seconds (and 4 evaluations) at least over which that share is measured
 NEVER = sys.maxsize  # an iteration training never reaches
 
 
@@ -88,9 +89,19 @@ def measures(setup: Setup) -> tuple[Measure, ...]:
     return tuple(m for m in MEASURES if m.applies(setup))
 
 
+# The loss history's columns that training itself computes at every iteration, after `iteration`
+# and before the measures, each with the networks it applies to: the batch loss, and (issue 19's
+# penalties) a column such as `penalty` is a line here, its values given to `export.history_to`.
+TRAINED: tuple[tuple[str, Callable[[Setup], bool]], ...] = (
+    ("loss", lambda s: True),
+)
+
+
 def history_columns(setup: Setup) -> tuple[str, ...]:
-    """The loss history's header for this network."""
-    return ("iteration", "loss", *(m.name for m in measures(setup)))
+    """The loss history's header for this network: `iteration`, the TRAINED columns that apply,
+    then its measures (the order of engine.network.runs.COLUMNS, which the kept runs keep)."""
+    return ("iteration", *(name for name, applies in TRAINED if applies(setup)),
+            *(m.name for m in measures(setup)))
 
 
 class Evaluator:
@@ -243,10 +254,11 @@ class Evaluations:
 
     def _adapt(self, now: float) -> None:
         """What evaluations cost as a share of the rest of the time, over at least WINDOW seconds
-        and 4 evaluations: above a third of BUDGET, evaluate half as often; below a twelfth of
-        it, twice as often (measured again from the next evaluation, the first a whole interval
-        after the one before). The margin is for what an evaluation costs the iterations after
-        it (the caches it fills) and for the machine's noise."""
+        and 4 evaluations: above a third of BUDGET, evaluate at once as seldom as brings it within
+        that third (the interval times a power of 2); below a twelfth of it, twice as often
+        (measured again from the next evaluation, the first a whole interval after the one
+        before). The margin is for what an evaluation costs the iterations after it (the caches
+        it fills) and for the machine's noise."""
         if self._window is None:
             self._window = (now, self.seconds, self._n)
             return
@@ -256,7 +268,7 @@ class Evaluations:
         spent = self.seconds - seconds
         share = spent / max(now - since - spent, 1e-12)
         if share > BUDGET / 3:
-            self.every *= 2
+            self.every *= 2 ** max(1, math.ceil(math.log2(min(share / (BUDGET / 3), 2.0 ** 40))))
         elif share < BUDGET / 12 and self.every > 1:
             self.every //= 2
         else:
