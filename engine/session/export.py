@@ -6,7 +6,8 @@ Files are written atomically: closing a generator early (a cancel) or an error l
 file behind and any existing file as it was.
 
 The history is `iteration,loss`: the batch loss of each iteration's forward pass, before
-its update."""
+its update; a regularized network's adds `penalty`, E_penalty of the parameters the iteration
+starts from (loss + penalty is what its update descends)."""
 from __future__ import annotations
 
 import csv
@@ -57,22 +58,32 @@ def write_trace(path: str | os.PathLike, net: Network, layout: Layout, records: 
     yield Progress(total, total)
 
 
-def history_to(f, losses: np.ndarray, every: int = 50_000) -> Iterator[Progress]:
-    """Write `iteration,loss` rows to the open file `f`, yielding progress."""
+def history_to(f, losses: np.ndarray, every: int = 50_000, *, penalties: np.ndarray | None = None
+               ) -> Iterator[Progress]:
+    """Write `iteration,loss` rows to the open file `f`, yielding progress; with `penalties` (a
+    regularized network's E_penalty of the same iterations) a `penalty` column too, empty where
+    it is unknown (NaN: iterations before a saved network was opened)."""
     losses = np.array(losses, dtype=np.float64)
     total = len(losses)
-    f.write("iteration,loss\n")
+    if penalties is not None:
+        penalties = np.array(penalties[:total], dtype=np.float64)
+    f.write("iteration,loss,penalty\n" if penalties is not None else "iteration,loss\n")
     for start in range(0, total, every):
         chunk = losses[start : start + every]
-        f.writelines(f"{start + k + 1},{float(v) + 0.0!r}\n" for k, v in enumerate(chunk))  # 0, never −0
+        rows = [f"{start + k + 1},{float(v) + 0.0!r}" for k, v in enumerate(chunk)]  # 0, never −0
+        if penalties is not None:
+            rows = [f"{row},{'' if np.isnan(p) else repr(float(p) + 0.0)}"
+                    for row, p in zip(rows, penalties[start : start + every].tolist())]
+        f.writelines(row + "\n" for row in rows)
         if start + every < total:
             yield Progress(start + len(chunk), total)
 
 
-def write_history(path: str | os.PathLike, losses: np.ndarray, every: int = 50_000) -> Iterator[Progress]:
+def write_history(path: str | os.PathLike, losses: np.ndarray, every: int = 50_000, *,
+                  penalties: np.ndarray | None = None) -> Iterator[Progress]:
     total = len(losses)
     with atomic_open(path) as f:
-        yield from history_to(f, losses, every)
+        yield from history_to(f, losses, every, penalties=penalties)
     yield Progress(total, total)
 
 

@@ -282,8 +282,10 @@ class Files(QObject):
     def export_history_to(self, path: str) -> None:
         settings.remember_folder(path)
         losses = self.model.session.history.values.copy()
+        penalties = self.model.session.penalty_history
         self.model.run_job(Export(path, "Exporting the loss history", "losses"),
-                           export.write_history(path, losses))
+                           export.write_history(path, losses,
+                                                penalties=None if penalties is None else penalties.copy()))
 
     def export_trajectories(self) -> None:
         if not self.may_reveal():
