@@ -269,7 +269,10 @@ def schedule_object(schedule: Schedule | None) -> dict | None:
 
 
 def _values(concept) -> dict:
-    return {s.key: s.json(getattr(concept, s.key)) for s in concept.settings}
+    """Each setting's value; a flag only when it is on (a file without "nesterov" is SGD's
+    plain momentum, as files written before it had the flag)."""
+    return {s.key: s.json(getattr(concept, s.key)) for s in concept.settings
+            if not (s.kind == "flag" and getattr(concept, s.key) is False)}
 
 
 def optimizer_problems(optimizer: Optimizer) -> list[tuple[str, str]]:

@@ -6,10 +6,13 @@ Files are written atomically: closing a generator early (a cancel) or an error l
 file behind and any existing file as it was.
 
 The history is `iteration,loss`: the batch loss of each iteration's forward pass, before
-its update; then, given the evaluations training made (engine.session.evaluation.Evaluations),
-a column for each of their measures (`test_loss`, `accuracy`, ...: `evaluation.history_columns`),
-empty in the rows of iterations not evaluated. Columns training computes at every iteration besides
-the loss (evaluation.TRAINED) come between the two."""
+its update; a regularized network's adds `penalty`, E_penalty of the parameters the iteration
+starts from (loss + penalty is what its update descends), empty where it is unknown (iterations
+before a saved network was opened); then, given the evaluations training made
+(engine.session.evaluation.Evaluations), a column for each of their measures (`test_loss`,
+`accuracy`, ...: `evaluation.history_columns`), empty in the rows of iterations not evaluated.
+Columns training computes at every iteration besides the loss (evaluation.TRAINED: the penalty)
+come between the two."""
 from __future__ import annotations
 
 import csv
@@ -100,8 +103,8 @@ def history_to(f, losses: np.ndarray, evaluations: Evaluations | None = None,
     for start in range(0, total, every):
         stop = min(start + every, total)
         cells = zip(*(c[start:stop].tolist() for c in dense))
-        rows = [f"{start + k + 1}," + ",".join(repr(v + 0.0) for v in row)  # 0, never −0
-                for k, row in enumerate(cells)]
+        rows = [f"{start + k + 1},{row[0] + 0.0!r}" + "".join("," + ("" if v != v else repr(v + 0.0)) for v in row[1:])
+                for k, row in enumerate(cells)]  # 0, never −0; a trained column empty where unknown (NaN)
         if names:
             first, last = np.searchsorted(evaluated, [start + 1, stop + 1])
             measured = iter(values[first:last].tolist())

@@ -282,8 +282,10 @@ class Files(QObject):
     def export_history_to(self, path: str) -> None:
         settings.remember_folder(path)
         losses = self.model.session.history.values.copy()
+        penalties = self.model.session.penalty_history
         self.model.run_job(Export(path, "Exporting the loss history", "losses"),
-                           export.write_history(path, losses))
+                           export.write_history(path, losses, self.model.evaluation.of(self.model.session),
+                                                trained=None if penalties is None else {"penalty": penalties.copy()}))
 
     def export_runs(self) -> None:
         """File ▸ Export ▸ Kept runs as CSV: every kept run's history, iteration,run,loss."""
