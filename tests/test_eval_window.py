@@ -95,8 +95,9 @@ def _cli_history(tmp_path, *options) -> dict[int, list[float]]:
     done = run_cli("train", ADAM_NET, "--history", path, *options)
     assert done.returncode == 0, done.stderr
     lines = path.read_text().splitlines()
-    assert lines[0] == "iteration,loss,test_loss,accuracy,test_accuracy"
-    return {int(row.split(",")[0]): [float(v) for v in row.split(",")[1:]] for row in lines[1:]}
+    assert lines[0] == "iteration,loss,penalty,test_loss,accuracy,test_accuracy"  # an L2 penalty: its column
+    keep = [1, 3, 4, 5]  # the loss and the measures
+    return {int(row.split(",")[0]): [float(row.split(",")[k]) for k in keep] for row in lines[1:]}
 
 
 def _curves(w) -> dict[str, tuple[np.ndarray, np.ndarray]]:

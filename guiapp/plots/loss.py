@@ -320,19 +320,21 @@ class LossPlot(QWidget):
         """As many entries side by side as the plot's width holds: a row along the top rather than
         a column over the curves."""
         names = [THIS_RUN] + [curve.title for curve in self.measures.values()] + \
-            [legend_text(curve.run.label) for curve in self.kept]
+            [legend_text(curve.run.label) for curve in self._legend_runs()]
         widest = max(QFontMetrics(font).horizontalAdvance(html.unescape(n)) for n in names) + 40  # the pen's sample
         return max(1, min(len(names), int((self.plot.getPlotItem().vb.width() - 24) // widest)))
 
     def _make_legend(self, restyled: bool = True) -> None:
         """The legend, made anew (pyqtgraph's does not shrink when its entries are laid out again):
-        this run, then each kept run, in the palette's colours at the window's text size. Unless
-        `restyled`, only if its entries or their columns change."""
+        this run, then the measures evaluated, then each kept run (while they are shown), in the
+        palette's colours at the window's text size. Unless `restyled`, only if its entries or
+        their columns change."""
         c, font = colours.scheme(self.palette()), plot_font(self.model.text_factor)
         columns = self._legend_columns(font)
         measures = list(self.measures.values())
+        kept = self._legend_runs()
         if self.legend is not None:
-            same = [sample.item for sample, _ in self.legend.items] == [self.this_run, *measures, *self.kept]
+            same = [sample.item for sample, _ in self.legend.items] == [self.this_run, *measures, *kept]
             if same and not restyled and self.legend.columnCount == columns:
                 return
             if self.legend.scene() is not None:
@@ -343,10 +345,10 @@ class LossPlot(QWidget):
         self.legend.layout.setContentsMargins(4, 0, 6, 0)  # the style's 9 on each side: a row the text's height
         self.legend.setParentItem(self.plot.getPlotItem().vb)  # top right: the curves fall from the top left
         self.legend.sigSampleClicked.connect(self._legend_clicked)
-        self.legend.addItem(self.this_run, THIS_RUN if self.kept or not measures else "batch loss")
+        self.legend.addItem(self.this_run, THIS_RUN if kept or not measures else "batch loss")
         for curve in measures:
             self.legend.addItem(curve, html.escape(curve.title))
-        for curve in self.kept:
+        for curve in kept:
             self.legend.addItem(curve, legend_text(curve.run.label))
         self.legend.setVisible(self._legend_shown())
 
@@ -358,8 +360,13 @@ class LossPlot(QWidget):
         self.every.setToolTip(f"Evaluating every iteration would cost over {BUDGET:.0%} of the training time"
                               if self.every_note else "")
 
+    def _legend_runs(self) -> list[pg.PlotDataItem]:
+        """The kept runs the legend names: all of them while they are shown (one hidden by a click
+        in the legend included, to be shown again there)."""
+        return self.kept if self.model.runs_shown else []
+
     def _legend_shown(self) -> bool:
-        return bool(self.measures) or (self.model.runs_shown and bool(self.kept))
+        return bool(self.measures) or bool(self._legend_runs())
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -382,6 +389,7 @@ class LossPlot(QWidget):
         shown = self.model.runs_shown
         for curve in self.kept:
             curve.setVisible(shown and curve.run not in self._hidden)
+        self._make_legend(restyled=False)
         self.legend.setVisible(self._legend_shown())
         self._shown = ()  # the range may follow the kept runs
         self.refresh()
