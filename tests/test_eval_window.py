@@ -235,3 +235,20 @@ def test_a_network_that_does_not_classify_has_no_confusion_matrix(qtbot, make_wi
     w = make_window("mazur")
     w.actions["confusion_matrix"].trigger()
     assert w.confusion.table.rowCount() == 0 and "does not classify" in w.confusion.caption.text()
+
+
+def test_the_confusion_matrix_follows_time_travel_and_waits_while_practising(qtbot, make_window):
+    from engine.session.evaluation import Evaluator
+    from tests.driver import train
+
+    w = make_window(net=open_network(ADAM_NET))
+    train(qtbot, w, 40)
+    w.actions["confusion_matrix"].trigger()
+    s = w.model.session
+    w.model.go_to_iteration(3)
+    params, _ = s.trace.start(3)
+    assert np.array_equal(w.confusion.matrix(), Evaluator(s.net).report(params).test.confusion)
+    assert "as iteration 3 starts" in w.confusion.caption.text()
+    w.model.back_to_latest()
+    w.actions["practice"].trigger()
+    assert w.confusion.table.rowCount() == 0 and "once this iteration's loss is computed" in w.confusion.caption.text()
