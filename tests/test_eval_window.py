@@ -126,7 +126,8 @@ def test_the_loss_plot_shows_the_test_loss_and_accuracies_the_command_writes(qtb
     from guiapp.plots.loss import ordinal
 
     assert [ordinal(n) for n in (2, 3, 4, 11, 12, 21, 1024)] == ["2nd", "3rd", "4th", "11th", "12th", "21st", "1,024th"]
-    assert w.plot.every.text == ("" if every == 1 else f"test loss and accuracy: every {ordinal(every)} iteration")
+    assert w.plot.every.text == ("" if every == 1 else
+                                 f"Test loss, accuracy, test accuracy: every {ordinal(every)} iteration")
     # the read-out names each measure where the mouse is
     k = int(x[len(x) // 2])
     vb = w.plot.plot.getPlotItem().vb

@@ -136,7 +136,7 @@ class ConfusionPanel(QWidget):
         empty = np.empty(0, np.int64)
         self.model.set_marked((empty, rows) if part == TEST else (rows, empty))
         names = self.model.evaluation.report(session).classes
-        what = "test samples" if part == TEST else "training samples"
+        what = ("test sample" if part == TEST else "training sample") + ("" if len(rows) == 1 else "s")
         self.said.emit(f"{len(rows):,} {what} of class {names[row]} given class {names[column]}: circled on the "
                        "output map")
         self.refresh()

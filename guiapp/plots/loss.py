@@ -270,7 +270,8 @@ class LossPlot(QWidget):
             curve.setData(x, y, connect="finite")
         evaluations = self.model.evaluation.evaluations
         every = 1 if evaluations is None else evaluations.every
-        note = f"test loss and accuracy: every {ordinal(every)} iteration" if every > 1 and len(x) else ""
+        titles = ", ".join(curve.title for curve in self.measures.values())
+        note = f"{titles[:1].upper()}{titles[1:]}: every {ordinal(every)} iteration" if every > 1 and len(x) else ""
         if note != self.every_note:
             self.every_note = note
             self._label_measures()
