@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PySide6.QtCore import Qt
 
 from engine import open_network
@@ -253,3 +254,32 @@ def test_the_confusion_matrix_follows_time_travel_and_waits_while_practising(qtb
     w.model.back_to_latest()
     w.actions["practice"].trigger()
     assert w.confusion.table.rowCount() == 0 and "once this iteration's loss is computed" in w.confusion.caption.text()
+
+
+def test_the_side_panel_steps_through_adam_s_update_as_torch_computes_it(qtbot, make_window):
+    """Iteration 1 of the Adam network, w1's update: m, v, m̂, v̂ and w1 as the panel writes them
+    (the engine's quantities, symbols then numbers) equal torch.optim.Adam's on the same gradient."""
+    import torch
+
+    w = make_window(net=open_network(ADAM_NET))
+    s = w.model.session
+    steps = {(k.quantity, k.layer, k.unit, k.source): n for n, k in enumerate(s.steps) if k.phase == "update"}
+    w1 = steps[("w", 1, 0, 0)]
+    w.model.go_to(w1 - 1)  # the gradient of w1 (its penalty's term included) is known by now
+    grad = s.value("grad_w", 1, 0, 0)
+    start = float(open_network(ADAM_NET).weights[0][0, 0])  # iteration 1 starts from the file's values
+    p = torch.tensor([start], dtype=torch.float64, requires_grad=True)
+    adam = torch.optim.Adam([p], lr=s.net.learning_rate, betas=s.net.optimizer.betas, eps=s.net.optimizer.eps)
+    p.grad = torch.tensor([grad], dtype=torch.float64)
+    adam.step()
+    state = adam.state[p]
+    b1, b2 = s.net.optimizer.betas
+    want = {"exp_avg_w": float(state["exp_avg"][0]), "exp_avg_sq_w": float(state["exp_avg_sq"][0]),
+            "m_hat_w": float(state["exp_avg"][0]) / (1 - b1), "v_hat_w": float(state["exp_avg_sq"][0]) / (1 - b2),
+            "w": float(p.detach()[0])}
+    for quantity, value in want.items():
+        w.model.go_to(steps[(quantity, 1, 0, 0)])
+        text = w.panel.current_text()
+        assert "=" in text and text.split(" = ")[0].endswith("w1") or quantity == "w", text
+        shown = float(text.rsplit("= ", 1)[1].replace("−", "-"))
+        assert shown == pytest.approx(value, rel=1e-8), (quantity, text)
