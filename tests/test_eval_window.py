@@ -256,27 +256,24 @@ def test_the_confusion_matrix_follows_time_travel_and_waits_while_practising(qtb
     assert w.confusion.table.rowCount() == 0 and "once this iteration's loss is computed" in w.confusion.caption.text()
 
 
-def test_the_side_panel_steps_through_adam_s_update_as_torch_computes_it(qtbot, make_window):
-    """Iteration 1 of the Adam network, w1's update: m, v, m̂, v̂ and w1 as the panel writes them
-    (the engine's quantities, symbols then numbers) equal torch.optim.Adam's on the same gradient."""
-    import torch
-
-    w = make_window(net=open_network(ADAM_NET))
+def test_the_side_panel_steps_through_adam_s_update_as_written_by_hand(qtbot, make_window):
+    """Iteration 1 of xor with Adam and an L2 penalty, w1's update: m, v, m̂, v̂ and w1 as the panel
+    writes them (the engine's quantities, symbols then numbers) equal Adam's first step worked by
+    hand from the gradient the panel showed (torch.optim.Adam's formulas; the engine's parity with
+    torch itself is tests/test_update_rules.py's)."""
+    xor = open_network("xor")
+    design = designs.design_of(xor)
+    design.optimizer, design.penalty = OPTIMIZERS["adam"](betas=(0.8, 0.99), eps=1e-8), PENALTIES["l2"](strength=0.01)
+    net = designs.build(design, xor.inputs, xor.targets, keep=xor)
+    w = make_window(net=net)
     s = w.model.session
     steps = {(k.quantity, k.layer, k.unit, k.source): n for n, k in enumerate(s.steps) if k.phase == "update"}
-    w1 = steps[("w", 1, 0, 0)]
-    w.model.go_to(w1 - 1)  # the gradient of w1 (its penalty's term included) is known by now
-    grad = s.value("grad_w", 1, 0, 0)
-    start = float(open_network(ADAM_NET).weights[0][0, 0])  # iteration 1 starts from the file's values
-    p = torch.tensor([start], dtype=torch.float64, requires_grad=True)
-    adam = torch.optim.Adam([p], lr=s.net.learning_rate, betas=s.net.optimizer.betas, eps=s.net.optimizer.eps)
-    p.grad = torch.tensor([grad], dtype=torch.float64)
-    adam.step()
-    state = adam.state[p]
-    b1, b2 = s.net.optimizer.betas
-    want = {"exp_avg_w": float(state["exp_avg"][0]), "exp_avg_sq_w": float(state["exp_avg_sq"][0]),
-            "m_hat_w": float(state["exp_avg"][0]) / (1 - b1), "v_hat_w": float(state["exp_avg_sq"][0]) / (1 - b2),
-            "w": float(p.detach()[0])}
+    w.model.go_to(steps[("w", 1, 0, 0)] - 1)  # the gradient of w1 (its penalty's term included) is known by now
+    g, eta, (b1, b2), eps = s.value("grad_w", 1, 0, 0), net.learning_rate, net.optimizer.betas, net.optimizer.eps
+    m, v = (1 - b1) * g, (1 - b2) * g * g
+    m_hat, v_hat = m / (1 - b1), v / (1 - b2)
+    want = {"exp_avg_w": m, "exp_avg_sq_w": v, "m_hat_w": m_hat, "v_hat_w": v_hat,
+            "w": float(net.weights[0][0, 0]) - eta * m_hat / (v_hat ** 0.5 + eps)}
     for quantity, value in want.items():
         w.model.go_to(steps[(quantity, 1, 0, 0)])
         text = w.panel.current_text()
