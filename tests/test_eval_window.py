@@ -280,3 +280,27 @@ def test_the_side_panel_steps_through_adam_s_update_as_written_by_hand(qtbot, ma
         assert "=" in text and text.split(" = ")[0].endswith("w1") or quantity == "w", text
         shown = float(text.rsplit("= ", 1)[1].replace("−", "-"))
         assert shown == pytest.approx(value, rel=1e-8), (quantity, text)
+
+
+def test_new_network_with_adam_l1_and_a_schedule_is_the_file_engine_new_writes(qtbot, make_window, tmp_path,
+                                                                               monkeypatch):
+    from tests.helpers import run_cli
+
+    w = make_window("xor")
+    w.actions["new_network"].trigger()
+    d = dialog_of(w)
+    choose(qtbot, d.optimizer.combo, "adam")
+    type_number(qtbot, d.optimizer.boxes["betas"], "0.8, 0.99")
+    choose(qtbot, d.penalty.combo, "l1")
+    type_number(qtbot, d.penalty.boxes["strength"], "0.001")
+    choose(qtbot, d.schedule.combo, "step")
+    type_number(qtbot, d.schedule.boxes["step_size"], "50")
+    choose(qtbot, d.init, "he")
+    ok(qtbot, d)
+    save(w, monkeypatch, tmp_path / "dialog.json")
+    done = run_cli("new", "--layers", "2,2,2", "--activations", "sigmoid,sigmoid", "--loss", "half_sse",
+                   "--learning-rate", "0.5", "--optimizer", "adam", "--betas", "0.8,0.99", "--regularization", "l1",
+                   "--strength", "0.001", "--schedule", "step", "--step-size", "50", "--init", "he", "--seed", "0",
+                   "--out", tmp_path / "headless.json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads((tmp_path / "dialog.json").read_text()) == json.loads((tmp_path / "headless.json").read_text())
