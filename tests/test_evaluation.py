@@ -464,3 +464,24 @@ def test_a_kept_run_keeps_the_measures_the_history_has(tmp_path):
         for name, column in run.columns.items():
             assert (repr(float(column[k])) if np.isfinite(column[k]) else "") == row[name], (name, row)
     assert [k + 1 for k in np.flatnonzero(np.isfinite(run.columns["test_loss"]))] == [5, 10, 12]
+
+
+@pytest.mark.parametrize("args, seen", [
+    ([], [30]),  # nothing keeps the numbers: only the last iteration, for what is printed
+    (["--history", "h.csv"], list(range(1, 31))),
+    (["--patience", "50"], list(range(1, 31))),
+    (["--eval-every", "7"], [7, 14, 21, 28, 30]),
+])
+def test_train_evaluates_as_it_goes_only_where_something_keeps_it(tmp_path, monkeypatch, capsys, args, seen):
+    """An evaluation costs as much as 1 to 3 iterations: train spends it where a history, a kept
+    run or patience keeps the numbers, and without them evaluates only the last iteration."""
+    from engine.cli.main import main
+    from engine.session import evaluation
+    done = []
+    see = evaluation.Evaluations.see
+    monkeypatch.setattr(evaluation.Evaluations, "see", lambda self, k, params: (done.append(k), see(self, k, params)))
+    monkeypatch.chdir(tmp_path)
+    write_network(tmp_path / "net.json", xor_bce())
+    assert main(["train", "net.json", "-n", "30", *args]) == 0
+    assert done == seen
+    assert "test accuracy at iteration 30: " in capsys.readouterr().out
