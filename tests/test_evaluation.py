@@ -440,11 +440,12 @@ def test_the_history_columns_come_in_the_kept_runs_order(monkeypatch):
     for k in (2, 4):
         watch.see(k, params)
     f = io.StringIO()
-    for _ in export.history_to(f, np.array([0.5, 0.25, -0.0, 0.125]), watch, trained={"penalty": np.arange(4) / 8}):
+    penalty = np.array([np.nan, 0.125, -0.0, 0.375])  # NaN: not known (before a saved network was opened)
+    for _ in export.history_to(f, np.array([0.5, 0.25, -0.0, 0.125]), watch, trained={"penalty": penalty}):
         pass
     lines = f.getvalue().splitlines()
     assert lines[0] == ",".join(history_columns(net))
-    assert lines[1] == "1,0.5,0.0,,," and lines[3] == "3,0.0,0.25,,,"  # 0, never -0
+    assert lines[1] == "1,0.5,,,," and lines[3] == "3,0.0,0.0,,,"  # 0, never -0
     assert lines[2].startswith("2,0.25,0.125,") and lines[2].split(",")[3:] == [repr(v) for v in watch.at(2).tolist()]
     with pytest.raises(ValueError, match="not a column training computes: l2"):
         list(export.history_to(io.StringIO(), np.zeros(4), trained={"l2": np.zeros(4)}))
