@@ -486,3 +486,37 @@ def test_train_evaluates_as_it_goes_only_where_something_keeps_it(tmp_path, monk
     assert main(["train", "net.json", "-n", "30", *args]) == 0
     assert done == seen
     assert "test accuracy at iteration 30: " in capsys.readouterr().out
+
+
+@pytest.mark.long  # about 50 s; the default run reads test_samples by the same reader on small files
+def test_half_a_million_test_samples_open_and_evaluate_in_memory_in_proportion(tmp_path):
+    """test_samples are read as samples are (straight into arrays, not a dict per sample: about
+    1.3 GB for this file otherwise) and evaluated a part at a time: a 32 MB file of 550,000
+    samples and as many test samples trains with its history and evaluates within 400 MB, with
+    the numbers of its first 10 samples alone (the same start: the same seed)."""
+    from engine.files.netfile import MAX_FILE_BYTES
+    from tests.helpers import run_limited
+    head = {"layers": [1, 1], "activations": ["sigmoid"], "loss": "bce", "seed": 0, "batch_size": 1,
+            "optimizer": {"name": "sgd", "learning_rate": 0.5, "momentum": 0.0}}
+
+    def write(path, n):
+        items = ",".join('{"input":[%d],"target":[%d]}' % (k % 10, k % 2) for k in range(n))
+        path.write_text(json.dumps(head)[:-1] + f', "samples": [{items}], "test_samples": [{items}]}}')
+        return path
+
+    path = write(tmp_path / "big.json", 550_000)
+    assert 0.8 * MAX_FILE_BYTES < path.stat().st_size <= MAX_FILE_BYTES
+    r = run_limited(["train", path, "-n", "3", "--history", tmp_path / "h.csv"], seconds=240, memory_mb=1024)
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr[-2000:]
+    assert r.peak_mb < 400, r.peak_mb
+    e = run_limited(["evaluate", path, "--json"], seconds=240, memory_mb=1024)
+    assert e.returncode == 0 and e.peak_mb < 400, (e.peak_mb, e.stderr[-2000:])
+    # the samples repeat every 10: the test loss and accuracies are those of the first 10 alone
+    ten = load(write(tmp_path / "ten.json", 10))
+    small = Evaluator(ten).report(Params.of(ten))
+    found = json.loads(e.stdout)
+    assert found["test"]["samples"] == 550_000 and found["test"]["correct"] == 55_000 * small.test.correct
+    assert found["test"]["loss"] == pytest.approx(small.test.loss, rel=1e-12)
+    assert found["training"]["confusion"] == (55_000 * small.training.confusion).tolist()
+    rows = history(tmp_path / "h.csv")
+    assert len(rows) == 3 and all(row["test_loss"] for row in rows)
