@@ -442,11 +442,12 @@ def test_the_history_columns_come_in_the_kept_runs_order(monkeypatch):
     for k in (2, 4):
         watch.see(k, params)
     f = io.StringIO()
-    for _ in export.history_to(f, np.array([0.5, 0.25, -0.0, 0.125]), watch, trained={"penalty": np.arange(4) / 8}):
+    penalty = np.array([np.nan, 0.125, -0.0, 0.375])  # NaN: not known (before a saved network was opened)
+    for _ in export.history_to(f, np.array([0.5, 0.25, -0.0, 0.125]), watch, trained={"penalty": penalty}):
         pass
     lines = f.getvalue().splitlines()
     assert lines[0] == ",".join(history_columns(net))
-    assert lines[1] == "1,0.5,0.0,,," and lines[3] == "3,0.0,0.25,,,"  # 0, never -0
+    assert lines[1] == "1,0.5,,,," and lines[3] == "3,0.0,0.0,,,"  # 0, never -0
     assert lines[2].startswith("2,0.25,0.125,") and lines[2].split(",")[3:] == [repr(v) for v in watch.at(2).tolist()]
     with pytest.raises(ValueError, match="not a column training computes: l2"):
         list(export.history_to(io.StringIO(), np.zeros(4), trained={"l2": np.zeros(4)}))
@@ -466,3 +467,58 @@ def test_a_kept_run_keeps_the_measures_the_history_has(tmp_path):
         for name, column in run.columns.items():
             assert (repr(float(column[k])) if np.isfinite(column[k]) else "") == row[name], (name, row)
     assert [k + 1 for k in np.flatnonzero(np.isfinite(run.columns["test_loss"]))] == [5, 10, 12]
+
+
+@pytest.mark.parametrize("args, seen", [
+    ([], [30]),  # nothing keeps the numbers: only the last iteration, for what is printed
+    (["--history", "h.csv"], list(range(1, 31))),
+    (["--patience", "50"], list(range(1, 31))),
+    (["--eval-every", "7"], [7, 14, 21, 28, 30]),
+])
+def test_train_evaluates_as_it_goes_only_where_something_keeps_it(tmp_path, monkeypatch, capsys, args, seen):
+    """An evaluation costs as much as 1 to 3 iterations: train spends it where a history, a kept
+    run or patience keeps the numbers, and without them evaluates only the last iteration."""
+    from engine.cli.main import main
+    from engine.session import evaluation
+    done = []
+    see = evaluation.Evaluations.see
+    monkeypatch.setattr(evaluation.Evaluations, "see", lambda self, k, params: (done.append(k), see(self, k, params)))
+    monkeypatch.chdir(tmp_path)
+    write_network(tmp_path / "net.json", xor_bce())
+    assert main(["train", "net.json", "-n", "30", *args]) == 0
+    assert done == seen
+    assert "test accuracy at iteration 30: " in capsys.readouterr().out
+
+
+@pytest.mark.long  # about 50 s; the default run reads test_samples by the same reader on small files
+def test_half_a_million_test_samples_open_and_evaluate_in_memory_in_proportion(tmp_path):
+    """test_samples are read as samples are (straight into arrays, not a dict per sample: about
+    1.3 GB for this file otherwise) and evaluated a part at a time: a 32 MB file of 550,000
+    samples and as many test samples trains with its history and evaluates within 400 MB, with
+    the numbers of its first 10 samples alone (the same start: the same seed)."""
+    from engine.files.netfile import MAX_FILE_BYTES
+    from tests.helpers import run_limited
+    head = {"layers": [1, 1], "activations": ["sigmoid"], "loss": "bce", "seed": 0, "batch_size": 1,
+            "optimizer": {"name": "sgd", "learning_rate": 0.5, "momentum": 0.0}}
+
+    def write(path, n):
+        items = ",".join('{"input":[%d],"target":[%d]}' % (k % 10, k % 2) for k in range(n))
+        path.write_text(json.dumps(head)[:-1] + f', "samples": [{items}], "test_samples": [{items}]}}')
+        return path
+
+    path = write(tmp_path / "big.json", 550_000)
+    assert 0.8 * MAX_FILE_BYTES < path.stat().st_size <= MAX_FILE_BYTES
+    r = run_limited(["train", path, "-n", "3", "--history", tmp_path / "h.csv"], seconds=240, memory_mb=1024)
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr[-2000:]
+    assert r.peak_mb < 400, r.peak_mb
+    e = run_limited(["evaluate", path, "--json"], seconds=240, memory_mb=1024)
+    assert e.returncode == 0 and e.peak_mb < 400, (e.peak_mb, e.stderr[-2000:])
+    # the samples repeat every 10: the test loss and accuracies are those of the first 10 alone
+    ten = load(write(tmp_path / "ten.json", 10))
+    small = Evaluator(ten).report(Params.of(ten))
+    found = json.loads(e.stdout)
+    assert found["test"]["samples"] == 550_000 and found["test"]["correct"] == 55_000 * small.test.correct
+    assert found["test"]["loss"] == pytest.approx(small.test.loss, rel=1e-12)
+    assert found["training"]["confusion"] == (55_000 * small.training.confusion).tolist()
+    rows = history(tmp_path / "h.csv")
+    assert len(rows) == 3 and all(row["test_loss"] for row in rows)

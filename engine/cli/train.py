@@ -188,8 +188,11 @@ def _evaluations(args, net: Network, start: int) -> Evaluations | None:
             raise NetworkFileError("--patience", "value", f"must be a whole number ≥ 1, found {args.patience}")
     if not found and args.until_loss is None:
         return None
-    every = args.eval_every or 1
-    if found and _kept(args.iterations, every, net) > MAX_EVALUATION_BYTES:
+    # evaluated as training goes only where something keeps the numbers: the history, the kept
+    # run, patience (else only the last iteration is, for what is printed: no time spent)
+    wanted = args.history or args.keep is not None or args.patience is not None or args.eval_every is not None
+    every = (args.eval_every or 1) if wanted else 0
+    if found and every and _kept(args.iterations, every, net) > MAX_EVALUATION_BYTES:
         rows = MAX_EVALUATION_BYTES // Evaluations.bytes_for(1, net) - 2  # besides the first and the last
         least = args.iterations // (rows + 1) + 1  # the least K with iterations // K <= rows
         raise NetworkFileError("--eval-every", "value", f"evaluating every {every:,} of {args.iterations:,} iterations "

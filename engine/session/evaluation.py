@@ -177,7 +177,8 @@ class Evaluations:
     """The measures of the iterations training evaluates (see the module), kept in order: as a
     `Session.train` watch it sees each iteration `due` as it starts, with the parameters it starts
     from, and training stops after iteration `stop` (patience) or after the first whose batch loss
-    is below `below`."""
+    is below `below`. With `every` 0 it evaluates no iteration as training goes, only those
+    `see` is given afterwards (the last, for what `train` prints)."""
 
     def __init__(self, setup: Setup, every: int | None = 1, start: int = 1, patience: int | None = None,
                  below: float | None = None, clock: Callable[[], float] = time.thread_time):
@@ -186,8 +187,10 @@ class Evaluations:
         self.names = [m.name for m in self.measures]
         self.adaptive = every is None
         self.every = 1 if every is None else every
+        if self.every < 0 or (patience is not None and not self.every):
+            raise ValueError(f"every: a whole number ≥ 1 (0: none, without patience), found {every}")
         # the first multiple of `every` from `start` on (nothing, if there is nothing to measure)
-        self.due = -(-start // self.every) * self.every if self.measures else NEVER
+        self.due = -(-start // self.every) * self.every if self.measures and self.every else NEVER
         self.stop = NEVER
         self.below = -math.inf if below is None else below
         self.patience = patience
@@ -250,7 +253,7 @@ class Evaluations:
         self.seconds += ended - started
         if self.adaptive:
             self._adapt(ended)
-        if self.measures:
+        if self.measures and self.every:
             self.due = (iteration // self.every + 1) * self.every
 
     def _adapt(self, now: float) -> None:

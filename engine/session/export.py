@@ -86,7 +86,7 @@ def history_to(f, losses: np.ndarray, evaluations: Evaluations | None = None,
                every: int = 50_000, trained: dict[str, np.ndarray] | None = None) -> Iterator[Progress]:
     """Write the loss history's rows to the open file `f`, yielding progress: `iteration,loss`,
     then the `trained` columns (those of evaluation.TRAINED after the loss, by name, each with a
-    value at every iteration, as long as `losses`), then with `evaluations` a column for each of
+    value at every iteration, as long as `losses`; NaN where not known, an empty cell), then with `evaluations` a column for each of
     their measures, empty where an iteration was not evaluated."""
     losses = np.array(losses, dtype=np.float64)
     total = len(losses)
@@ -103,8 +103,8 @@ def history_to(f, losses: np.ndarray, evaluations: Evaluations | None = None,
     for start in range(0, total, every):
         stop = min(start + every, total)
         cells = zip(*(c[start:stop].tolist() for c in dense))
-        rows = [f"{start + k + 1},{row[0] + 0.0!r}" + "".join("," + ("" if v != v else repr(v + 0.0)) for v in row[1:])
-                for k, row in enumerate(cells)]  # 0, never −0; a trained column empty where unknown (NaN)
+        rows = [f"{start + k + 1},{row[0] + 0.0!r}" + "".join("," + _known(v) for v in row[1:])  # 0, never −0
+                for k, row in enumerate(cells)]
         if names:
             first, last = np.searchsorted(evaluated, [start + 1, stop + 1])
             measured = iter(values[first:last].tolist())
@@ -114,6 +114,12 @@ def history_to(f, losses: np.ndarray, evaluations: Evaluations | None = None,
         f.writelines(row + "\n" for row in rows)
         if stop < total:
             yield Progress(stop, total)
+
+
+def _known(v: float) -> str:
+    """A trained column's cell: the number, exact; empty where it is not known (NaN: iterations
+    before a saved network was opened, whose training state keeps only their losses)."""
+    return "" if v != v else repr(v + 0.0)
 
 
 def write_history(path: str | os.PathLike, losses: np.ndarray, evaluations: Evaluations | None = None,
