@@ -107,3 +107,37 @@ def test_train_from_the_command_line_matches_pytorch_at_every_iteration(tmp_path
     assert rows_on[:N] == [row[:2] + ([None] if regularized else []) for row in rows_whole[:N]]
     assert trained_on["weights"] == trained_whole["weights"] and trained_on["biases"] == trained_whole["biases"]
     assert trained_on["training_state"] == trained_whole["training_state"]
+
+
+def test_the_worked_example_with_adam_l2_and_a_schedule_as_a_document():
+    """The document of one Adam update (issue 19, "Stepped and explained"): the settings (η0 and
+    the schedule's η, β1, β2, ε, λ), E_penalty and E = E_data + E_penalty in the loss, η of the
+    iteration, and for each weight ∂E/∂w = ∂E_data/∂w + λ·w, then m, v, m̂, v̂ and w⁺ with the
+    engine's numbers, written in LaTeX (m̂ as \\hat{m}, √ as \\sqrt)."""
+    from engine import Session
+    from engine.files import netfile
+    from engine.teaching import document, explain
+
+    spec = mazur(optimizer={"name": "adam", "learning_rate": 0.01}, regularization={"kind": "l2", "strength": 0.001},
+                 schedule={"name": "step", "step_size": 100, "gamma": 0.5})
+    session = Session(netfile.parse(spec))
+    rec = session.record
+    md = explain.text_of(document.build(session.net, rec, 9), "md")
+    settings = md[md.index("The settings and the functions"):md.index("## The Forward Pass")]
+    for row in (r"| $\eta_{0}$ | learning rate of iteration 1 | $0.01$ |", r"| $\beta_{1}$ | betas (1 of 2) | $0.9$ |",
+                r"| $\beta_{2}$ | betas (2 of 2) | $0.999$ |", r"| $\lambda$ | strength of the L2 penalty"):
+        assert row in settings, row
+    loss = md[md.index("## Calculating the Total Error"):md.index("## The Backwards Pass")]
+    assert r"E &= E_{data} + E_{penalty} \\" in loss and "&= 0.298371109 + 0.000565 \\\\\n&= 0.298936109" in loss
+    assert rec["penalty", 2] == pytest.approx(0.001 / 2 * (0.15**2 + 0.2**2 + 0.25**2 + 0.3**2 + 0.4**2 + 0.45**2
+                                                           + 0.5**2 + 0.55**2), rel=1e-15)
+    w5 = md[md.index("The gradient of $w_{5}$"):md.index("The gradient of $w_{6}$")]
+    steps = [r"\frac{\partial E}{\partial w_{5}} &= \frac{\partial E_{total}}{\partial w_{5}} + "
+             r"\frac{\partial E_{penalty}}{\partial w_{5}}", r"m_{w5} &= \beta_{1} \cdot m_{w5}",
+             r"v_{w5} &= \beta_{2} \cdot v_{w5}", r"\hat{m}_{w5} &= m_{w5}/(1 - \beta_{1}^{t})",
+             r"\hat{v}_{w5} &= v_{w5}/(1 - \beta_{2}^{t})",
+             r"w_{5}^{+} &= w_{5} - \eta \cdot \hat{m}_{w5}/(\sqrt{\hat{v}_{w5}} + \varepsilon)"]
+    places = [w5.find(step) for step in steps]
+    assert -1 not in places and places == sorted(places), dict(zip(steps, places))
+    assert "&= 0.390000001" in w5  # Adam's first step moves every weight by η (to 9 digits)
+    assert "⌊" not in md and "√" not in md.replace("√v̂", "")  # LaTeX's own \lfloor and \sqrt
