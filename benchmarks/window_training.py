@@ -7,7 +7,8 @@ For each preset, a default session trains N iterations (100,000 by default) head
 example's layout) trains the same N with its Train action while its views follow (the loss
 curve, the diagram, the panel, the status bar, every ~100 ms). Printed: iterations per second of
 both (the best of --repeats runs, 2 by default) and the ratio window / headless (target ≥ 0.8). With --log the loss curve is on a log
-scale. The user's settings are neither read nor changed.
+scale; with --kept-runs K the loss curve also draws K kept runs of N + 1 losses each (the headless run's
+history, within the 500,000 values kept runs may hold). The user's settings are neither read nor changed.
 """
 from __future__ import annotations
 
@@ -22,9 +23,10 @@ from benchmarks import qtwindow  # noqa: E402 (the project's root first on the p
 PRESETS = ("mazur", "seed-notebook", "xor", "softmax")
 
 
-def train_in_window(app, MainWindow, net, name: str, n: int, log: bool) -> float:
+def train_in_window(app, MainWindow, net, name: str, n: int, log: bool, runs: tuple = ()) -> float:
     """Iterations per second of the window's Train, its views following, in its event loop."""
     w = MainWindow(net, name)
+    w.model.set_runs(runs)
     w.resize(1400, 860)
     w.show()
     if log:
@@ -42,25 +44,32 @@ def main(argv=None) -> int:
     parser.add_argument("--log", action="store_true", help="the loss curve on a log scale")
     parser.add_argument("--display", action="store_true", help="use the real display, not Qt's offscreen platform")
     parser.add_argument("--repeats", type=int, default=2, help="best of R runs of each (default 2)")
+    parser.add_argument("--kept-runs", type=int, default=0, metavar="K", help="K kept runs on the loss curve")
     parser.add_argument("presets", nargs="*", default=PRESETS)
     args = parser.parse_args(argv)
     app = qtwindow.application(args.display)
 
     from engine import Session, open_network
+    from engine.network import runs as kept
     from guiapp.window import MainWindow
 
     n = args.iterations
-    print(f"{n:,} iterations{' (log scale)' if args.log else ''}")
+    print(f"{n:,} iterations{' (log scale)' if args.log else ''}"
+          f"{f', {args.kept_runs} kept runs' if args.kept_runs else ''}")
     print(f"{'preset':<14} {'headless it/s':>14} {'window it/s':>12} {'window / headless':>18}")
     worst = float("inf")
     for name in args.presets:
         net = open_network(name)
         headless = window = 0.0
         for _ in range(args.repeats):  # the best of R: the machine's noise only ever adds time
+            session = Session(net)
             started = time.perf_counter()
-            Session(net).run(n)
+            session.run(n)
             headless = max(headless, n / (time.perf_counter() - started))
-            window = max(window, train_in_window(app, MainWindow, open_network(name), name, n, args.log))
+            runs = ()
+            for k in range(args.kept_runs):
+                runs = kept.keep(runs, f"run {k + 1}", "", {"loss": session.history.values * (1 + k / 10)})
+            window = max(window, train_in_window(app, MainWindow, open_network(name), name, n, args.log, runs))
         ratio = window / headless
         worst = min(worst, ratio)
         print(f"{name:<14} {headless:14,.0f} {window:12,.0f} {ratio:18.2f}")

@@ -55,6 +55,8 @@ ACTIONS = (
     ActionSpec("export_trajectories", "Export tra&jectories…", "files.export_trajectories",
                tip="Write the value, gradient and velocity of the parameters shown in the trajectories (or of "
                    "all) for every iteration kept, to CSV"),
+    ActionSpec("export_runs", "&Kept runs as CSV…", "files.export_runs",
+               tip="Write the loss history of every kept run to CSV: iteration,run,loss"),
     ActionSpec("export_picture", "Export &picture (PNG, SVG)…", "export_picture",
                tip="The diagram or the loss curve as a PNG of a chosen width or as SVG"),
     ActionSpec("export_worked_example", "&Worked example (Markdown, HTML, PDF)…", "files.export_worked_example",
@@ -97,6 +99,13 @@ ACTIONS = (
     ActionSpec("sequential", "Se&quential update order (the article's)", "set_sequential",
                tip="Update each layer right after its backward pass, as the worked example's article did "
                    "(unchecked: simultaneous, as PyTorch); undoable", checkable=True),
+    ActionSpec("keep_run", "&Keep this run…", "keep_run", ("Ctrl+K",),
+               "Keep this run's loss history under a name, with its settings: the loss curve shows it beside "
+               "the runs that follow, to compare them (undoable; saved with the network)"),
+    ActionSpec("show_runs", "&Show kept runs", "model.set_runs_shown",
+               tip="Show the kept runs on the loss curve, with a legend (a click on a run's line in the legend "
+                   "hides or shows that run)", while_busy=ON, checkable=True),
+    ActionSpec("remove_all_runs", "Remove &all kept runs", "remove_all_runs", tip="Remove every kept run (undoable)"),
     ActionSpec("reset", "&Reset", "reset", ("Ctrl+R",), "Back to the network as it was opened (undoable)"),
     ActionSpec("fit", "&Fit diagram", "diagram.fit_to_window", ("Ctrl+0",), "Fit the diagram to the window",
                while_busy=ON),
@@ -123,6 +132,9 @@ ACTIONS = (
     ActionSpec("output_map", "&Output map", "set_output_map_shown", ("Ctrl+Shift+M",),
                "The selected output unit over the inputs' plane, beside the loss curve", while_busy=ON,
                checkable=True),
+    ActionSpec("unit_maps", "&Unit maps", "model.set_unit_maps", ("Ctrl+Shift+U",),
+               "Inside every hidden and output unit, a small map of its output over the inputs' plane (a network of "
+               "2 inputs); hover a unit to see it large", while_busy=ON, checkable=True),
     ActionSpec("trajectories", "&Trajectories", "set_trajectories_shown", ("Ctrl+Shift+J",),
                "Parameters' values, gradients and velocities over the iterations, under the loss curve",
                while_busy=ON, checkable=True),
@@ -155,14 +167,14 @@ MENUS = {
     "&Edit": "undo redo | copy_diagram copy_computation copy_latex | edit_selected edit_lr reset",
     "&Network": "new_network edit_structure | samples generate_data import_csv export_samples",
     "&Run": "step step_back finish_phase finish_iteration play train stop | go_to_iteration back_to_latest compare "
-            "| practice sequential gradient_check",
+            "| practice sequential gradient_check | keep_run kept_runs",
     "&View": "fit zoom_in zoom_out show_all_units | larger_text smaller_text presentation | output_map "
-             "trajectories trace_selected",
+             "unit_maps trajectories trace_selected",
     "&Help": "help_keys about",
 }
 # Submenus, by the name a menu above gives them: their title and actions.
 SUBMENUS = {"export": ("&Export", "export_worked_example | export_trace export_trace_current export_history "
-                                  "export_trajectories export_picture | export_pytorch export_numpy")}
+                                  "export_trajectories export_runs export_picture | export_pytorch export_numpy")}
 TOOLBAR = ("step_back step finish_phase finish_iteration play speed | train_count train | "
            "reset undo redo | sample")
 TIMELINE_BUTTONS = "back_to_latest compare"  # beside the timeline's box and slider, over the loss curve
@@ -246,8 +258,9 @@ def help_text() -> str:
         "Enter. Click a “… n more” unit to show its layer whole (right-click a unit to fold it again). "
         "Wheel zooms the diagram, dragging moves it. Hover over the loss curve to read iteration and "
         "loss (click it to go to that iteration), over the trajectories to read every parameter shown, over "
-        "the output map to read the inputs and the output there; click a computation in the list "
-        "to go there. Drop a network file (.json) on the window to "
+        "the output map to read the inputs and the output there; click the output map to add a sample there "
+        "(Shift+click removes the nearest); with unit maps, hover a unit to see its map large; click a "
+        "computation in the list to go there. Drop a network file (.json) on the window to "
         "open it.</p>"
         "<p><b>Going to a past iteration</b> (the box or the slider over the loss curve, or a click on it) "
         "discards nothing: Back to latest returns. An edit there starts a new branch, and the later "

@@ -10,16 +10,26 @@ at least 4.5 against the background they are drawn on, whatever the palette.
 `scheme(palette)` gives the colours for a palette (the application's by default); views ask
 again when they receive a palette change. The loss plot takes its colours from here too
 (`Scheme.plot_*`).
+
+Maps (the output map, the unit maps) colour a value by the OUTPUT_MAP scale between the two ends
+of their colour scale (`map_rgba`, `map_image`); decision regions of several classes colour each
+class by its own hue (`class_colour`: Okabe–Ito's, then evenly spaced hues).
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+import numpy as np
+from PySide6.QtGui import QColor, QGuiApplication, QImage, QPalette
 
 TEXT_CONTRAST = 4.5  # WCAG AA for normal text
 LINE_CONTRAST = 3.0  # WCAG AA for graphics
 OUTPUT_MAP = "cividis"  # the output map's colour scale: perceptually uniform, made for colour-blind eyes
+MAP_STEPS = 256  # colours of the scale a map is drawn with
+# decision regions: class 1, 2, … (Okabe–Ito: orange, sky blue, bluish green, yellow, blue, vermillion,
+# reddish purple); more classes take evenly spaced hues
+CLASS_HUES = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
 
 
 def luminance(colour: QColor) -> float:
@@ -70,6 +80,11 @@ LIGHT_HUES = {"positive": "#0072B2", "negative": "#D55E00", "highlight": "#E69F0
               "gradient": "#A3468A"}
 DARK_HUES = {"positive": "#56B4E9", "negative": "#F07E3C", "highlight": "#F0C300", "selected": "#2FD6A3",
              "gradient": "#E39BD0"}
+# Okabe–Ito, in the order the plots give them to their curves (the trajectories)
+SERIES = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
+# The kept runs on the loss curve: the hues that are not the curve's own blues, each run also
+# dashed its own way (guiapp.plots.loss)
+KEPT_RUNS = ("#D55E00", "#009E73", "#CC79A7", "#E69F00", "#000000", "#F0E442")
 HUE_NAMES = {"positive": "blue", "negative": "vermillion", "highlight": "orange", "selected": "green",
              "gradient": "purple"}
 
@@ -184,3 +199,67 @@ def dark_palette() -> QPalette:
     for role, colour in ((roles.WindowText, "#7a7a7a"), (roles.Text, "#7a7a7a"), (roles.ButtonText, "#7a7a7a")):
         p.setColor(QPalette.ColorGroup.Disabled, role, QColor(colour))
     return p
+
+
+@functools.lru_cache(maxsize=1)
+def map_table() -> np.ndarray:
+    """The OUTPUT_MAP scale as MAP_STEPS colours, RGBA (uint8), low to high: pyqtgraph's, the one
+    the output map's image and colour bar use."""
+    import pyqtgraph as pg
+
+    return pg.colormap.get(OUTPUT_MAP).getLookupTable(0.0, 1.0, MAP_STEPS, alpha=True)
+
+
+@functools.lru_cache(maxsize=1)
+def _packed_table() -> np.ndarray:
+    """map_table's colours as one 32-bit word each (RGBA in memory order), and a transparent
+    one last: step −1 (NaN) takes it."""
+    table = np.zeros((MAP_STEPS + 1, 4), dtype=np.uint8)
+    table[:MAP_STEPS] = map_table()
+    return table.view(np.uint32).ravel()
+
+
+def map_steps(values: np.ndarray, levels) -> np.ndarray:
+    """The step of the scale each value takes (0 at or below the low end, MAP_STEPS − 1 at or
+    above the high one); −1 for NaN. `levels`: (low, high), or one pair per first index of
+    `values` (a stack of grids, each its own scale)."""
+    levels = np.asarray(levels, dtype=np.float64)
+    values = np.asarray(values, dtype=np.float64)
+    low, high = levels[..., 0], levels[..., 1]
+    if levels.ndim == 2:  # one scale per grid of the stack
+        shape = (-1,) + (1,) * (values.ndim - 1)
+        low, high = low.reshape(shape), high.reshape(shape)
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        steps = np.floor((values - low) * (MAP_STEPS / (high - low)))
+        np.clip(steps, 0, MAP_STEPS - 1, out=steps)
+    steps[np.isnan(values)] = -1
+    return steps.astype(np.int64)
+
+
+def map_rgba(values: np.ndarray, levels) -> np.ndarray:
+    """Each value's colour on the scale from levels[0] to levels[1] (or a scale per grid, see
+    `map_steps`), RGBA (uint8); NaN transparent."""
+    packed = _packed_table()[map_steps(values, levels)]
+    return packed.view(np.uint8).reshape(packed.shape + (4,))
+
+
+def map_images(grids: np.ndarray, levels) -> list[QImage]:
+    """Grids (`engine.network.outputmap`'s layout: row 0 at the smallest second input; a stack
+    of them, each with its (low, high) in `levels`) as images, their first row at the bottom,
+    each point a pixel coloured by `map_rgba`: all of them in one pass over the values."""
+    grids = np.asarray(grids, dtype=np.float64)
+    packed = np.ascontiguousarray(_packed_table()[map_steps(grids, levels)][:, ::-1])
+    height, width = packed.shape[1:]
+    return [QImage(one.data, width, height, 4 * width, QImage.Format.Format_RGBA8888).copy() for one in packed]
+
+
+def map_image(grid: np.ndarray, levels: tuple[float, float]) -> QImage:
+    """One grid as an image (see `map_images`)."""
+    return map_images(np.asarray(grid, dtype=np.float64)[None], [levels])[0]
+
+
+def class_colour(k: int) -> QColor:
+    """The colour of class k (0-based) in decision regions."""
+    if k < len(CLASS_HUES):
+        return QColor(CLASS_HUES[k])
+    return QColor.fromHsvF(((k - len(CLASS_HUES)) * 0.618034 + 0.1) % 1.0, 0.65, 0.85)

@@ -3,18 +3,23 @@
     python -m guiapp.screenshot OUT.png [NETWORK] [STEPS] [--size 1024x700] [--dark] [--presentation]
                                         [--text-scale PERCENT] [--select NAME] [--dialog NAME] [--train N]
                                         [--compare K] [--go-to K] [--trajectories NAMES]
+                                        [--unit-maps [--hover UNIT]] [--discretize]
 
 NETWORK is a preset name or a network file (default: mazur, the worked example). By default
 the picture shows the network mid-way through the backward pass of its first iteration with
 w1 selected (the README's picture, resources/screenshots/worked-example.png), at 1400×860 in the desktop's light palette. Uses Qt's
 offscreen platform, with a screen of the picture's size (presentation mode fills it), unless a display
 is asked for (QT_QPA_PLATFORM). With --dialog, the picture
-is of that window (samples: the samples table; structure: Edit structure; generate: a data set;
-import: a CSV file of the network's samples) opened over the main window. With --train N, the
+is of that window (samples: the samples table; structure: Edit structure, structure-layers: the
+same after Add a hidden layer three times; generate: a data set;
+import: a CSV file of the network's samples; help: Help ▸ Keyboard and mouse) opened over the
+main window. With --train N, the
 window's Train runs N iterations first (the output map then shows what was learnt); then
 --compare K goes to iteration K and compares with it (Δ), --go-to K goes to iteration K (after
 --compare: else back to the latest), and --trajectories shows those parameters' trajectories
-(names separated by commas).
+(names separated by commas). --unit-maps draws the unit maps (View ▸ Unit maps), --hover
+UNIT (a unit's name: h3) shows that unit's map large as the mouse over it does, and
+--discretize shows the output map's decision regions.
 """
 from __future__ import annotations
 
@@ -29,7 +34,8 @@ from engine.network.numbers import whole_number
 def render(out: str, network: str = "mazur", steps: int | None = None, width: int = 1400, height: int = 860,
            select: str | None = "w1", dark: bool = False, presentation: bool = False,
            text_scale: int | None = None, dialog: str | None = None, train: int = 0, compare: int | None = None,
-           go_to: int | None = None, trajectories: str = "", practice: str | None = None) -> None:
+           go_to: int | None = None, trajectories: str = "", practice: str | None = None, unit_maps: bool = False,
+           hover: str | None = None, discretize: bool = False) -> None:
     import tempfile
 
     if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
@@ -57,6 +63,8 @@ def render(out: str, network: str = "mazur", steps: int | None = None, width: in
         window.model.set_text_scale(text_scale)
     window.resize(width, height)  # (a resize would take a window out of full screen)
     window.model.set_presentation(presentation)
+    window.model.set_unit_maps(unit_maps)
+    window.model.set_discretize(discretize)
     window.show()
     app.processEvents()
     if train:
@@ -94,6 +102,12 @@ def render(out: str, network: str = "mazur", steps: int | None = None, width: in
         box.field.setText(typed)
         box.check()
         app.processEvents()
+    if hover:
+        maps = window.diagram.unit_maps
+        unit = next((item for item in window.diagram.units.values() if item.name == hover), None)
+        if unit is not None:
+            maps._show_popup(unit)
+        app.processEvents()
     shown = window
     if dialog is not None:
         shown = DIALOGS[dialog](window)
@@ -130,6 +144,15 @@ def _structure(window):
     return StructureDialog(design_of(net), net.n_samples, window, editing=True)
 
 
+def _structure_layers(window):
+    """Edit structure after Add a hidden layer three times."""
+    dialog = _structure(window)
+    dialog.show()
+    for _ in range(3):
+        dialog.add_layer.click()
+    return dialog
+
+
 def _generate(window):
     from guiapp.dialogs.data import GenerateDialog
 
@@ -158,8 +181,16 @@ def _gradcheck(window):
     return window.gradcheck_dialog
 
 
-DIALOGS = {"samples": _samples, "structure": _structure, "generate": _generate, "import": _import,
-           "gradcheck": _gradcheck}
+def _help(window):
+    """Help ▸ Keyboard and mouse."""
+    from PySide6.QtWidgets import QDialog
+
+    window.show_help()
+    return window.findChild(QDialog, "helpDialog")
+
+
+DIALOGS = {"samples": _samples, "structure": _structure, "structure-layers": _structure_layers, "generate": _generate,
+           "import": _import, "gradcheck": _gradcheck, "help": _help}
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -189,6 +220,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--compare", type=WHOLE, default=None, help="compare with this iteration (Δ), after --train")
     parser.add_argument("--go-to", type=WHOLE, default=None, help="go to this iteration, after --train")
     parser.add_argument("--trajectories", default="", help="parameters whose trajectories to show: w5,w6")
+    parser.add_argument("--unit-maps", action="store_true", help="draw the unit maps (View ▸ Unit maps)")
+    parser.add_argument("--hover", metavar="UNIT", default=None, help="with --unit-maps: this unit's map large (h3)")
+    parser.add_argument("--discretize", action="store_true", help="the output map's decision regions")
     return parser
 
 
@@ -196,7 +230,8 @@ def main(argv=None) -> int:
     args = _parser().parse_args(sys.argv[1:] if argv is None else argv)
     render(args.out, args.network, args.steps, *args.size, select=args.select or None, dark=args.dark,
            presentation=args.presentation, text_scale=args.text_scale, dialog=args.dialog, train=args.train,
-           compare=args.compare, go_to=args.go_to, trajectories=args.trajectories, practice=args.practice)
+           compare=args.compare, go_to=args.go_to, trajectories=args.trajectories, practice=args.practice,
+           unit_maps=args.unit_maps, hover=args.hover, discretize=args.discretize)
     print(f"wrote {args.out}")
     return 0
 

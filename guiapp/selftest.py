@@ -83,7 +83,7 @@ def _step_through(app) -> tuple[dict[str, float | None], int]:
         w5 = window.diagram.edges["w5"].tag.text().splitlines()[0]  # "w5⁺ 0.35891648"
         if not w5.startswith("w5⁺"):
             raise RuntimeError(f"the diagram shows {w5!r} for w5 after the update")
-        return {"E_total": number_in(window.status_loss.text()), "w5+": number_in(w5)}, len(session.steps)
+        return {"E_total": number_in(window.status.loss.text()), "w5+": number_in(w5)}, len(session.steps)
     finally:
         window.close()
         window.deleteLater()

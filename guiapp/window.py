@@ -17,6 +17,10 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QMainWindow, QMe
 
 from engine import Network
 from engine.files import presets
+from engine.network import runs as kept
+from engine.network.network import summary
+from engine.session import runs
+from engine.session.runs import history_columns
 
 from guiapp.model import commands, settings
 from guiapp.actions import MENUS, SUBMENUS, TIMELINE_BUTTONS, TOOLBAR, help_text, make_actions, set_enabled, tooltip
@@ -40,7 +44,7 @@ DESK_STRETCH = (3, 2)  # the diagram's column and the side panel, side by side
 PRESENTATION_SPLIT = 0.8  # in presentation, the diagram's share of the height, above the current computation
 PRESENTATION_STRETCH = (4, 1)  # and of what a resize adds or takes
 # Off while practising: each would move past the value asked or show the whole iteration's values.
-PRACTICE_OFF = ("step", "finish_phase", "finish_iteration", "play", "train", "gradient_check")
+PRACTICE_OFF = ("step", "finish_phase", "finish_iteration", "play", "train", "gradient_check", "keep_run")
 
 
 @dataclass(frozen=True)
@@ -102,7 +106,9 @@ class MainWindow(QMainWindow):
 
         loss = self.places["plot"].put(LossPlot(self.model))
         self.places["trajectories"].put(TrajectoryPlot(self.model, loss))
-        self.places["output_map"].put(OutputMap(self.model))
+        output_map = self.places["output_map"].put(OutputMap(self.model))
+        output_map.samplesEdited.connect(self.network.change_samples)  # points by hand: one undo step each
+        output_map.said.connect(lambda text: self.statusBar().showMessage(text, 6000))
 
     @property
     def plot(self):
@@ -207,9 +213,11 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda checked=False, n=name: self.files.open_preset(n))
         self.recent_menu = QMenu("Open &recent", self, objectName="recentMenu")
         self.recent_menu.setToolTipsVisible(True)
+        self.runs_menu = QMenu("Kept r&uns", self, objectName="runsMenu")
+        self.runs_menu.setToolTipsVisible(True)
 
     def _build_menus(self) -> None:
-        submenus = {"presets": self.presets_menu, "recent": self.recent_menu}
+        submenus = {"presets": self.presets_menu, "recent": self.recent_menu, "kept_runs": self.runs_menu}
         for key, (title, names) in SUBMENUS.items():
             submenu = QMenu(title, self, objectName=f"{key}Menu")
             submenu.setToolTipsVisible(True)
@@ -227,6 +235,8 @@ class MainWindow(QMainWindow):
                     menu.addAction(self.actions[name])
             if "recent" in names.split():
                 menu.aboutToShow.connect(self.fill_recent_menu)
+        self.runs_menu.aboutToShow.connect(self.fill_runs_menu)
+        self.fill_runs_menu()
 
     def _build_toolbar(self) -> None:
         self.stepping_bar = bar = QToolBar("Stepping", self, objectName="steppingBar")
@@ -253,10 +263,6 @@ class MainWindow(QMainWindow):
     def _build_status(self) -> None:
         self.status = StatusBar(self.model, self.actions["stop"], self)
         self.setStatusBar(self.status)
-        # its fields, by the names the tests and the screenshot read
-        self.status_iteration, self.status_phase = self.status.iteration, self.status.phase
-        self.status_step, self.status_loss = self.status.step, self.status.loss
-        self.progress = self.status.job_bar
 
     def _connect(self) -> None:
         m, stack = self.model, self.undo_stack
@@ -268,6 +274,7 @@ class MainWindow(QMainWindow):
         m.textFactorChanged.connect(self._apply_text_size)
         m.presentationChanged.connect(self._presentation_changed)
         m.expandedChanged.connect(self._expanded_changed)
+        m.unitMapsChanged.connect(self._unit_maps_changed)
         m.changed.connect(self._session_changed)
         m.networkReplaced.connect(self._network_replaced)
         m.sourceChanged.connect(self._update_title)
@@ -279,6 +286,9 @@ class MainWindow(QMainWindow):
         m.practiceChanged.connect(self._update_enabled)
         m.refused.connect(lambda text: self.statusBar().showMessage(text, 6000))
         m.extended.connect(stack.resetClean)  # training is a change: Save would write another network
+        m.runsChanged.connect(self._update_enabled)
+        m.runsShownChanged.connect(self.actions["show_runs"].setChecked)
+        self.actions["show_runs"].setChecked(m.runs_shown)
         self.menuBar().installEventFilter(self)
         stack.cleanChanged.connect(self._update_title)
         for signal in (stack.canUndoChanged, stack.canRedoChanged, stack.undoTextChanged, stack.redoTextChanged):
@@ -296,6 +306,7 @@ class MainWindow(QMainWindow):
                                            "show_all_units": can_show_all(s.net.sizes),
                                            "back_to_latest": s.iteration < s.latest and not practising,
                                            "go_to_iteration": s.latest > s.first and not practising,
+                                           **dict.fromkeys(("remove_all_runs", "export_runs"), bool(m.runs)),
                                            **{name: not practising for name in PRACTICE_OFF}})
         self.presets_menu.setEnabled(not m.busy)
         self.recent_menu.setEnabled(not m.busy)
@@ -321,6 +332,13 @@ class MainWindow(QMainWindow):
         action = self.actions["show_all_units"]
         action.blockSignals(True)
         action.setChecked(self.model.show_all)
+        action.blockSignals(False)
+
+    def _unit_maps_changed(self, on: bool) -> None:
+        """View ▸ Unit maps is checked when the diagram draws them."""
+        action = self.actions["unit_maps"]
+        action.blockSignals(True)
+        action.setChecked(on)
         action.blockSignals(False)
 
     def _network_replaced(self) -> None:
@@ -434,13 +452,20 @@ class MainWindow(QMainWindow):
         desk, self._desk = self._desk, None
         for part, stretch in enumerate(DESK_STRETCH):
             self.splitter.setStretchFactor(part, stretch)
+        # the window takes its geometry back once every part has left presentation (their least
+        # sizes in it would hold the window larger), the splitters their sizes once the window has
+        # its own size and every part its text size back (or when the window system gives it back)
+        self._back_from_presentation = desk
+        QTimer.singleShot(0, self, self._put_geometry_back)
+
+    def _put_geometry_back(self) -> None:
+        desk = self._back_from_presentation
+        if desk is None or self._desk is not None:  # presentation again meanwhile
+            return
         self.setWindowState(desk.state)
         if not desk.state & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen):
             self.setGeometry(desk.geometry)
         self.restoreState(desk.bars)
-        # the splitters take their sizes back once the window has its own size and every part
-        # its text size back (after this event, or when the window system gives the size back)
-        self._back_from_presentation = desk
         QTimer.singleShot(0, self, self._put_splitters_back)
 
     def _split_for_presentation(self) -> None:
@@ -578,6 +603,64 @@ class MainWindow(QMainWindow):
             self.diagram.setFocus(Qt.FocusReason.OtherFocusReason)
         self._update_enabled()
 
+    # -- kept runs ------------------------------------------------------------------------------
+    def keep_run(self) -> None:
+        """Run ▸ Keep this run: asks a name (one proposed from the settings), then keeps the
+        run's loss history under it: one undo step."""
+        from guiapp.dialogs.keeprun import KeepRunDialog
+
+        m = self.model
+        self.actions["play"].setChecked(False)
+        problem = kept.room_problem(m.runs, m.session.latest, len(history_columns(m.session)))
+        if problem is not None:
+            self.show_message("Cannot keep this run", f"This run cannot be kept: {problem}.", QMessageBox.Icon.Warning)
+            return
+        dialog = KeepRunDialog(runs.proposal(m.session, m.runs), summary(m.session.net), m.session.latest,
+                               lambda name: kept.name_problem(name, m.runs), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.keep_run_as(dialog.name))
+        dialog.open()
+
+    def keep_run_as(self, name: str) -> bool:
+        """Keep the current run under `name` (one undo step); False (said) if it cannot be."""
+        m = self.model
+        try:
+            kept_runs = runs.keep(m.session, name, m.runs)
+        except ValueError as e:
+            self.show_message("Cannot keep this run", f"This run cannot be kept: {e}.", QMessageBox.Icon.Warning)
+            return False
+        self.undo_stack.push(commands.SetRuns(m, kept_runs, f"keep this run (kept run {len(kept_runs)})"))
+        m.set_runs_shown(True)
+        self.statusBar().showMessage(f"Kept this run as “{kept_runs[-1].label}” ({m.session.latest:,} iterations): "
+                                     "the loss curve shows it beside the runs that follow", 8000)
+        return True
+
+    def remove_run(self, index: int) -> None:
+        m = self.model
+        if 0 <= index < len(m.runs):
+            self.undo_stack.push(commands.SetRuns(m, kept.without(m.runs, index), f"remove kept run {index + 1}"))
+
+    def remove_all_runs(self) -> None:
+        if self.model.runs:
+            self.undo_stack.push(commands.SetRuns(self.model, (), "remove every kept run"))
+
+    def fill_runs_menu(self) -> None:
+        """Run ▸ Kept runs: show them or not, remove one, remove all."""
+        menu = self.runs_menu
+        menu.clear()
+        menu.addAction(self.actions["show_runs"])
+        menu.addSeparator()
+        for k, run in enumerate(self.model.runs):
+            label = run.label if len(run.label) <= 60 else run.label[:59] + "…"
+            action = menu.addAction(f"Remove “{label.replace('&', '&&')}”")  # a menu shows plain text
+            action.setObjectName(f"removeRun:{k}")
+            action.setEnabled(not self.model.busy)
+            action.triggered.connect(lambda checked=False, k=k: self.remove_run(k))
+        if not self.model.runs:
+            menu.addAction("No kept runs: Run ▸ Keep this run keeps one").setEnabled(False)
+        menu.addSeparator()
+        menu.addAction(self.actions["remove_all_runs"])
+
     def set_sequential(self, on: bool) -> None:
         order = "sequential" if on else "simultaneous"
         if order == self.model.session.net.update_order:
@@ -677,7 +760,12 @@ class MainWindow(QMainWindow):
         self.show_message(problem.title, problem.text, icon)
 
     def show_help(self) -> None:
-        self.show_message("Keyboard and mouse", help_text(), rich=True)
+        """Help ▸ Keyboard and mouse, in a page that scrolls and fits the screen (non-blocking)."""
+        from guiapp.dialogs.help import TextDialog
+
+        dialog = TextDialog("Keyboard and mouse", help_text(), self, object_name="helpDialog")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def show_about(self) -> None:
         from guiapp.dialogs.about import about_text

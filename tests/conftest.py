@@ -1,17 +1,28 @@
-"""Test set-up: Qt runs offscreen and never touches the user's settings or files; two options
-run the tests in another order, to show that none depends on what ran before it:
+"""Test set-up: Qt runs offscreen and never touches the user's settings or files; a test that
+leaves a timer running or a thread alive fails (`no_leftovers`); two options run the tests in
+another order, to show that none depends on what ran before it:
 
     python -m pytest --reverse         # the collected tests in reverse order
     python -m pytest --window-first    # tests/test_window.py first, then the rest in order
+
+`-n auto` (pytest-xdist, as in README.md's command) runs them in one worker per core, at most 4
+(pyproject.toml's addopts); `-n 0` in one process.
 """
 import atexit
 import os
 import shutil
 import sys
 import tempfile
+import threading
+import time
+import weakref
 from pathlib import Path
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
+# torch and BLAS on one thread: the tests' tensors are tiny, and a pool of threads per worker that
+# spin-wait for work costs a third more CPU (test_every_quantity_equals_torch) and far more when
+# the parallel workers (-n) contend for the cores.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 # Settings and logs go to a throwaway folder, never the user's real configuration.
 _CONFIG = tempfile.mkdtemp(prefix="backprop-stepper-tests-")
@@ -88,3 +99,83 @@ def pytest_collection_modifyitems(config, items):
     if config.getoption("--window-first"):
         window = [item for item in items if item.path.name == "test_window.py"]
         items[:] = window + [item for item in items if item.path.name != "test_window.py"]
+
+
+# -- nothing left running after a test (as napari's dangling_qtimers and dangling_qthreads) --------
+THREAD_GRACE = 5.0  # seconds a thread the test started may take to end after it
+
+
+def _started_at() -> str:
+    """Where in this checkout a timer or thread was started: the innermost frame of ours (read
+    from the frames, not the source: the training's timer is started again for every slice)."""
+    frame, root = sys._getframe(2), str(ROOT)
+    while frame is not None:
+        name = frame.f_code.co_filename
+        if name.startswith(root) and not name.endswith("conftest.py"):
+            return f"{os.path.relpath(name, root)}:{frame.f_lineno}"
+        frame = frame.f_back
+    return "(outside this checkout)"
+
+
+@pytest.fixture(autouse=True)
+def no_leftovers(monkeypatch):
+    """Fails a test that leaves a QTimer active (started with start() or QTimer.singleShot), a
+    QThread running or a Python thread alive once its windows are closed: it would fire or run
+    in the tests after it. Set up before qtbot, so checked after pytest-qt closed the test's
+    widgets; each leftover is stopped and named with where it was started."""
+    from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, QTimer
+
+    threads = set(threading.enumerate())
+    timers: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+    single_shots: list = []  # (timer, where): kept alive until the end, as Qt's own would be
+    qthreads: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+    timer_start, single_shot, thread_start = QTimer.start, QTimer.singleShot, QThread.start
+
+    def start(self, *args):
+        timers[self] = _started_at()
+        timer_start(self, *args)
+
+    def single_shot_tracked(msec, *rest):
+        if len(rest) != 1 or not callable(rest[0]):  # a receiver, a slot name or a timer type
+            return single_shot(msec, *rest)
+        owner = getattr(rest[0], "__self__", None)  # a method of a QObject: gone with it, as in Qt
+        timer = QTimer(owner if isinstance(owner, QObject) else None)
+        timer.setSingleShot(True)
+        timer.timeout.connect(rest[0])
+        single_shots.append((timer, _started_at()))
+        timer_start(timer, msec)
+
+    def start_thread(self, *args):
+        qthreads[self] = _started_at()
+        thread_start(self, *args)
+
+    monkeypatch.setattr(QTimer, "start", start)
+    monkeypatch.setattr(QTimer, "singleShot", staticmethod(single_shot_tracked))
+    monkeypatch.setattr(QThread, "start", start_thread)
+    yield
+    app = QCoreApplication.instance()
+    if app is not None:  # the closed windows are deleted (deleteLater) with their timers
+        app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        app.processEvents()
+    left = []
+    for timer, where in [*timers.items(), *single_shots]:
+        try:
+            if timer.isActive():
+                timer.stop()
+                left.append(f"a QTimer started at {where}")
+        except RuntimeError:  # deleted with its owner
+            pass
+    for thread, where in qthreads.items():
+        try:
+            if thread.isRunning():
+                thread.quit()
+                thread.wait(2000)
+                left.append(f"a QThread started at {where}")
+        except RuntimeError:
+            pass
+    deadline = time.monotonic() + THREAD_GRACE
+    for thread in set(threading.enumerate()) - threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+        if thread.is_alive():
+            left.append(f"the thread {thread.name!r} ({type(thread).__name__})")
+    assert not left, "the test left running: " + "; ".join(left)

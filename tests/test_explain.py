@@ -14,6 +14,8 @@ from engine.network.naming import parameters
 from engine.record.quantities import Key
 from tests.helpers import ROOT, preset_data, run_cli, write_network
 
+pytestmark = pytest.mark.xdist_group("explain")  # one worker makes mazur_documents under -n
+
 # Every figure the article publishes for the first iteration (../shared/reference/worked-example.md),
 # written as it prints them, and the loss after one update in both orders.
 PUBLISHED = """

@@ -29,7 +29,7 @@ from engine import Session, open_network
 from engine.files import netfile
 from engine.scripts import pyexport
 from tests.helpers import preset_data, run_cli, write_network
-from tests.test_script_export import assert_losses, printed_losses, run_script
+from tests.test_script_export import assert_losses, printed_losses
 
 FORMATS = list(pyexport.FORMATS)
 # PEP 263: a comment on line 1 or 2 that matches this declares the file's source encoding
@@ -58,10 +58,11 @@ def declared_encodings(text: str) -> list[str]:
     return declared
 
 
-def assert_only_prints_its_losses(script, iterations: int, net) -> None:
-    """`script` run as a user runs it, alone in its folder: it prints its loss history (the
-    engine's), nothing else, and leaves the folder as it was."""
-    ran = run_script(script, iterations)
+def assert_only_prints_its_losses(run, script, iterations: int, net) -> None:
+    """`script` run as a user runs it (`run`: audited_run's interpreter), alone in its folder: it
+    prints its loss history (the engine's), nothing else, and leaves the folder as it was."""
+    done = run(script, iterations)
+    ran = subprocess.CompletedProcess([script, iterations], done["returncode"], done["stdout"], done["stderr"])
     assert ran.returncode == 0 and ran.stderr == "", ran.stderr[-2000:]
     assert sorted(os.listdir(script.parent)) == [script.name]  # nothing written beside it
     rows, losses = printed_losses(ran)
@@ -76,20 +77,20 @@ def assert_only_prints_its_losses(script, iterations: int, net) -> None:
 
 # -- the attack cases ------------------------------------------------------------------------------
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_a_network_named_as_an_encoding_declaration_runs_nothing_from_the_command(tmp_path, fmt):
+def test_a_network_named_as_an_encoding_declaration_runs_nothing_from_the_command(tmp_path, audited_run, fmt):
     source = attack_network(tmp_path / "in")
     script = tmp_path / "run" / "script.py"
     script.parent.mkdir()
     r = run_cli("export", source, "-f", fmt, "-n", 3, "-o", script)
     assert r.returncode == 0, r.stderr
-    assert_only_prints_its_losses(script, 3, netfile.load(source))
+    assert_only_prints_its_losses(audited_run, script, 3, netfile.load(source))
     text = script.read_text(encoding="utf-8")
     assert declared_encodings(text) == ["utf-8"]
     assert "# coding: unicode_escape" in text  # the name is there, in a comment after the fixed lines
 
 
 def test_a_network_named_as_an_encoding_declaration_runs_nothing_from_the_window(qtbot, make_window, tmp_path,
-                                                                                monkeypatch):
+                                                                                monkeypatch, audited_run):
     source = attack_network(tmp_path / "in", preset="xor")
     w = make_window("xor", net=netfile.load(source))
     for fmt in FORMATS:
@@ -98,7 +99,7 @@ def test_a_network_named_as_an_encoding_declaration_runs_nothing_from_the_window
         monkeypatch.setattr("guiapp.menus.file.QFileDialog.getSaveFileName", lambda *a, **k: (str(script), ""))
         w.actions[f"export_{fmt}"].trigger()
         assert f"Wrote {script}" in w.statusBar().currentMessage()
-        assert_only_prints_its_losses(script, 4, netfile.load(source))
+        assert_only_prints_its_losses(audited_run, script, 4, netfile.load(source))
         assert declared_encodings(script.read_text(encoding="utf-8")) == ["utf-8"]
 
 
@@ -401,7 +402,8 @@ def outputs(net, folder, view) -> dict:
     session.run(ITERATIONS)
     names = [p.name for p in session.net.parameters()]
     export.save_trace(folder / "trace.csv", session.net, session.layout, export.trace_snapshot(session.trace, 1, 3))
-    export.save_history(folder / "history.csv", session.history.values[:ITERATIONS])
+    for _ in export.write_history(folder / "history.csv", session.history.values[:ITERATIONS]):  # as the window does
+        pass
     for _ in trajectory.write_csv(folder / "trajectories.csv", session.trajectories, names, list(range(len(names)))):
         pass
     csvdata.write_samples(folder / "samples.csv", session.net)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QToolTip
 from engine.network import naming
 from engine.files import netfile
 from engine import open_network
+from tests.driver import go_to
 
 ROOT = Path(__file__).resolve().parents[1]
 SPIRAL = str(ROOT / "tests" / "data" / "spiral-2-64-64-3.json")
@@ -19,11 +20,6 @@ DEEP = str(ROOT / "tests" / "data" / "3-4-4-2.json")
 
 def spiral(make_window, size=(1400, 860)):
     return make_window(SPIRAL, open_network(SPIRAL), size=size)
-
-
-def go_to(w, predicate) -> None:
-    s = w.model.session
-    w.model.go_to(next(n for n, step in enumerate(s.steps) if predicate(step)))
 
 
 def one_hidden_layer(n: int, samples: int = 2):
@@ -140,7 +136,7 @@ def test_a_click_on_the_fold_shows_the_layer_whole_and_it_folds_back(qtbot, make
     w.actions["show_all_units"].trigger()
     assert m.expanded == frozenset() and set(d.folds) == {1, 2}
     # another network opens folded
-    m.expand(1)
+    m.set_expanded({1})
     m.replace(open_network(SPIRAL), SPIRAL)
     assert m.expanded == frozenset() and set(d.folds) == {1, 2}
 

@@ -6,21 +6,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
-from engine.files import netfile
 from tests.helpers import preset_data, write_network
 
 MARKUP = "<img src='/tmp/x.png'><a href='https://example.org'>link</a><h1>big</h1>"
-
-
-@pytest.fixture
-def window(qtbot, settings_dir):
-    from guiapp.window import MainWindow
-
-    w = MainWindow(netfile.parse(preset_data("mazur")), "mazur")
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
 
 
 def message_boxes():

@@ -184,7 +184,8 @@ ATTACKS = [("1e99999/1", "too large"), ("1e-400", "too small"), ("1" * 5000, "no
 
 @pytest.mark.parametrize("typed, reason", ATTACKS)
 def test_the_value_editor_refuses_in_plain_words(qtbot, window, typed, reason):
-    from tests.test_window_behaviour import edit_value, open_editor, start_value
+    from tests.driver import edit_value, open_editor
+    from tests.test_window_behaviour import start_value
 
     before = start_value(window, "w1")
     edit_value(qtbot, window, "w1", typed)

@@ -16,6 +16,7 @@ from engine import open_network
 from tests.conftest import leave_unchanged
 from engine.network import outputmap
 from engine.network.maths import forward
+from tests.driver import train
 from tests.spiral import spiral_network
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,12 +47,6 @@ def assert_shows(w, unit):
     np.testing.assert_array_equal(image, outs[-1][:, unit].reshape(n, n))
 
 
-def train(qtbot, w, n):
-    w.train_count.setValue(n)
-    w.actions["train"].trigger()
-    qtbot.waitUntil(lambda: not w.model.busy, timeout=120_000)
-
-
 def test_the_image_is_the_engines_grid_over_the_samples_with_the_samples_on_it(make_window):
     w = make_window("xor")
     m, s = w.output_map, w.model.session
@@ -74,7 +69,7 @@ def test_one_input_shows_the_output_curve_and_the_samples(make_window):
     w = make_window("one", net=netfile.parse(ONE_INPUT))
     m, s = w.output_map, w.model.session
     assert m.shown_image() is None and not m.image.isVisible() and not m.bar.isVisible() and m.curve.isVisible()
-    x, y = m.shown_curve()
+    x, y = m.curve.xData, m.curve.yData
     bounds = outputmap.extent(s.net.inputs)
     np.testing.assert_array_equal(x, outputmap.axis(*bounds[0], 400))
     np.testing.assert_array_equal(y, expected_grid(w, 0))

@@ -22,7 +22,7 @@ import pytest
 import engine
 from tests.helpers import PRESETS, ROOT, preset_data
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("packaging")]  # one worker builds the wheel under -n
 
 
 def _pip(*args, cwd) -> subprocess.CompletedProcess:

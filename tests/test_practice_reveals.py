@@ -71,10 +71,10 @@ def test_a_click_on_w5_shows_its_chain_rule_in_symbols_until_answered(qtbot, mak
 
 
 def test_clicks_in_the_list_and_on_the_timeline_and_the_loss_curve_are_refused(qtbot, make_window):
-    from tests.test_time_travel import train_in_window
+    from tests.driver import train
 
     w = make_window("mazur")
-    train_in_window(w, qtbot, 100)
+    train(qtbot, w, 100)
     w.timeline.box.setValue(60)
     s = w.model.session
     box = practise(w)
@@ -105,10 +105,10 @@ def test_clicks_in_the_list_and_on_the_timeline_and_the_loss_curve_are_refused(q
 def test_the_loss_curve_marks_the_current_loss_once_computed(qtbot, make_window):
     """Outside practice too: the dot and the read-out (hovered or not) of the current iteration
     wait for the stepper; the iterations before it show theirs."""
-    from tests.test_time_travel import train_in_window
+    from tests.driver import train
 
     w = make_window("mazur")
-    train_in_window(w, qtbot, 3)
+    train(qtbot, w, 3)
     plot, s = w.plot, w.model.session
     assert s.iteration == 4 and s.cursor == -1
     assert len(plot.dot.getData()[0]) == 0

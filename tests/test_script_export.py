@@ -1,8 +1,9 @@
 """The network as a PyTorch or NumPy script (issue 10, item 2): `python -m engine export` and
 File ▸ Export ▸ PyTorch script… / NumPy script….
 
-Each script is run as a user runs it (a subprocess of this Python, without this checkout on its
-path) and must print the engine's loss history: `iteration,loss`, the batch loss of each
+Each script is run as a user runs it, `python SCRIPT [ITERATIONS]` from its folder, without this
+checkout on the path, all of them in one interpreter kept running for this module (`run_in_runner`),
+and must print the engine's loss history: `iteration,loss`, the batch loss of each
 iteration's forward pass, to a relative 1e-10 (see RTOL). The NumPy script does the engine's own
 operations in the engine's order, so its losses are also checked bit for bit. Random networks
 come from the parity tests' strategies (every activation and loss, momentum, mini-batches,
@@ -31,10 +32,13 @@ from engine.files import netfile
 from engine.scripts import pyexport
 from engine.concepts.activations import ACTIVATIONS
 from engine.concepts.losses import FUSED, LOSSES
+from tests.driver import last_message, train
 from tests.helpers import PRESETS, preset_data, run_cli, run_limited, write_network
 from tests.network_strategies import network_specs
 from tests.test_reliability import refused
 from tests.test_torch_parity import require_comparable
+
+pytestmark = pytest.mark.xdist_group("script_export")
 
 # Relative 1e-10; and 1e-14 absolute, for a loss that has decayed to nearly 0: it is then a
 # cancellation (t − o as o reaches t; ln o or 1 − o as o reaches 1) whose roundings, ~1e-16
@@ -54,17 +58,10 @@ SCRIPTS = settings(max_examples=int(os.environ.get("SCRIPT_EXAMPLES", 40)), dead
 
 
 # -- running a script ------------------------------------------------------------------------------
-def run_script(path, *args) -> subprocess.CompletedProcess:
-    """The script as a user runs it: `python SCRIPT [ARGS]`, from its folder, without this checkout
-    on the path (it needs nothing but torch or numpy)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONWARNINGS")}
-    return subprocess.run([sys.executable, str(path), *map(str, args)], cwd=os.path.dirname(path), env=env,
-                          capture_output=True, text=True, encoding="utf-8", timeout=300)
-
-
 # Many scripts, one interpreter: each is run as `python SCRIPT ARGS` runs it (runpy as __main__,
 # its own argv, folder, globals, output and exit status), so that torch is imported once and not
-# for every random network (2-3 s each on a loaded machine).
+# for every script (2-3 s each on a loaded machine). The module's tests run in one worker under -n
+# (their xdist_group), so that they share it there too.
 RUNNER = r"""
 import contextlib, io, json, os, runpy, sys, traceback
 for line in sys.stdin:
@@ -165,12 +162,12 @@ def assert_losses(got: list[float], expected: list[float], what: str) -> None:
 # -- the presets, through the command --------------------------------------------------------------
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("name", PRESETS)
-def test_a_presets_script_prints_the_engines_loss_history(tmp_path, name, fmt):
+def test_a_presets_script_prints_the_engines_loss_history(tmp_path, run_in_runner, name, fmt):
     path = tmp_path / f"{name}.py"
     r = run_cli("export", name, "--format", fmt, "-o", path)
     assert r.returncode == 0 and r.stderr == "", r.stderr
     assert f"wrote {path}" in r.stdout
-    ran = run_script(path)
+    ran = run_in_runner(path)
     assert ran.returncode == 0 and ran.stderr == "", ran.stderr
     iterations, losses = printed_losses(ran)
     assert iterations == list(range(1, ITERATIONS + 1))
@@ -422,9 +419,8 @@ def test_the_command_refuses_the_network_file_itself_a_device_and_a_folder(tmp_p
 
 
 # -- the window ----------------------------------------------------------------------------------------
-def test_the_window_exports_the_network_as_the_current_iteration_starts(qtbot, make_window, tmp_path, monkeypatch):
-    from tests.test_window import train
-
+def test_the_window_exports_the_network_as_the_current_iteration_starts(qtbot, make_window, tmp_path, monkeypatch,
+                                                                        run_in_runner):
     w = make_window("xor")
     train(qtbot, w, 20)  # iteration 21 is current, with a momentum buffer
     from PySide6.QtWidgets import QMenu
@@ -442,14 +438,12 @@ def test_the_window_exports_the_network_as_the_current_iteration_starts(qtbot, m
         text = path.read_text(encoding="utf-8")
         assert "from the preset xor, as iteration 21 starts" in " ".join(text.splitlines()[:12])
         assert text == pyexport.script(w.model.session.current_network(), fmt, source="xor", filename=path.name)
-    iterations, losses = printed_losses(run_script(tmp_path / "window_numpy.py", 30))
+    iterations, losses = printed_losses(run_in_runner(tmp_path / "window_numpy.py", 30))
     assert iterations == list(range(21, 51))
     assert losses == _trained(open_network("xor"), 50)[20:]
 
 
 def test_the_window_says_why_it_cannot_export(qtbot, make_window, tmp_path):
-    from tests.test_window import last_message
-
     w = make_window("mazur")
     path = tmp_path / "no such folder" / "s.py"
     assert not w.files.export_script_to(str(path), "numpy")

@@ -19,6 +19,7 @@ from engine.record.compare import Comparison
 from engine.record.quantities import Key
 from engine.record.trace import CHECKPOINT_OVERHEAD, checkpoint_bytes
 
+from tests.driver import train
 from tests.helpers import run_cli
 
 
@@ -255,12 +256,6 @@ def trace_rows(path) -> dict[int, list[list[str]]]:
     return out
 
 
-def train_in_window(w, qtbot, n: int) -> None:
-    w.train_count.setValue(n)
-    w.actions["train"].trigger()
-    qtbot.waitUntil(lambda: not w.model.busy, timeout=120_000)
-
-
 def click_loss_curve(qtbot, w, iteration: int) -> None:
     """A left click on the loss curve at `iteration` (on its curve's height), zoomed in around
     it as a user would to pick one iteration out of 20,000."""
@@ -288,7 +283,7 @@ def test_going_to_past_iterations_shows_the_headless_trace(qtbot, make_window, t
     assert sorted(want) == [1, 37, 9999, 19500]
 
     w = make_window("mazur")
-    train_in_window(w, qtbot, 20_000)
+    train(qtbot, w, 20_000)
     s = w.model.session
     assert (s.iteration, s.latest) == (20_001, 20_001)
     latest = s.record.row.tobytes()
@@ -304,7 +299,7 @@ def test_going_to_past_iterations_shows_the_headless_trace(qtbot, make_window, t
                   (1, typed)):
         go(k)
         qtbot.waitUntil(lambda: s.iteration == k, timeout=5000)  # the slider goes there once events are served
-        assert s.cursor == -1 and w.status_iteration.text() == f"Iteration {k:,}"
+        assert s.cursor == -1 and w.status.iteration.text() == f"Iteration {k:,}"
         assert box.value() == slider.value() == k and w.plot.marker.value() == k
         path = tmp_path / f"window-{k}.csv"
         w.files.export_trace_to(str(path), current_only=True)
@@ -329,7 +324,7 @@ def test_an_edit_in_the_past_says_what_it_discards_and_undo_brings_it_back(qtbot
     from guiapp.model.session import ValueRef
 
     w = make_window("mazur")
-    train_in_window(w, qtbot, 20_000)
+    train(qtbot, w, 20_000)
     s = w.model.session
     losses = s.history.values.tobytes()
     w.timeline.box.setValue(37)
@@ -361,7 +356,7 @@ def test_trajectories_in_the_window_are_the_recorded_values(qtbot, make_window, 
     from guiapp.model.session import UnitRef, ValueRef
 
     w = make_window("xor")
-    train_in_window(w, qtbot, 1000)
+    train(qtbot, w, 1000)
     s, m = w.model.session, w.model
     m.set_selection(ValueRef("param", "w1"))
     w.actions["trace_selected"].trigger()
@@ -397,7 +392,7 @@ def test_the_diagram_shows_each_change_since_the_reference(qtbot, make_window):
     """Compare at iteration 1, go to 1,001: each weight's tag says how far it moved, exactly the
     difference of the two records; the loss curve marks the reference; unchecking stops it."""
     w = make_window("mazur")
-    train_in_window(w, qtbot, 1000)
+    train(qtbot, w, 1000)
     s, m = w.model.session, w.model
     w.timeline.box.setValue(1)
     w.actions["compare"].trigger()
@@ -425,7 +420,7 @@ def test_comparing_shows_every_edges_change_at_an_iterations_start_without_hover
     its value and its change (before, the change only on hovering); the gradients, once
     computed, show on demand; a tag without room for more than a name (1024×700) holds both."""
     w = make_window("xor")
-    train_in_window(w, qtbot, 100)
+    train(qtbot, w, 100)
     s, m, d = w.model.session, w.model, w.diagram
     w.timeline.box.setValue(1)
     w.actions["compare"].trigger()
@@ -451,7 +446,7 @@ def test_go_to_iteration_by_keyboard_then_step_through_it(qtbot, make_window):
     from PySide6.QtWidgets import QApplication
 
     w = make_window("mazur")
-    train_in_window(w, qtbot, 100)
+    train(qtbot, w, 100)
     w.activateWindow()
     qtbot.waitUntil(lambda: w.isActiveWindow())
     w.actions["go_to_iteration"].trigger()

@@ -13,6 +13,8 @@ import pytest
 from engine import Session, open_network
 from tests.helpers import PRESETS, published, run_cli
 
+pytestmark = pytest.mark.xdist_group("trace_csv")  # one worker writes the traces of `runs` under -n
+
 HEADER = "iteration,sample,phase,quantity,layer,unit,source,label,formula,value"
 PHASES = ("forward", "loss", "backward", "update")
 WEIGHT_QUANTITIES = {"w", "grad_w", "velocity_w"}

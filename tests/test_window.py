@@ -8,10 +8,11 @@ import time
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QToolBar, QToolButton
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from engine import Session, open_network
 from engine.files import netfile, presets
+from tests.driver import click, double_click_edge, edit, last_message, message, now, open_editor, train
 from tests.helpers import run_cli
 
 NUMBER = re.compile(r"[−-]?\d+(?:\.\d+)?(?:e[−-]?\d+)?")
@@ -24,66 +25,6 @@ def numbers(text: str) -> list[float]:
 def shows(text: str, value: float, decimals: int) -> bool:
     """Does the text show this published value (to the decimals the article prints)?"""
     return any(abs(x - value) <= 0.5 * 10 ** -decimals for x in numbers(text))
-
-
-def button(w, name: str) -> QToolButton:
-    """The toolbar's button of an action; Stop's stands beside the progress in the status bar."""
-    if name == "stop":
-        return w.findChild(QToolButton, "jobStop")
-    bar = w.findChild(QToolBar, "steppingBar")
-    return bar.widgetForAction(w.actions[name])
-
-
-def click(qtbot, w, name: str) -> None:
-    b = button(w, name)
-    assert b.isEnabled(), f"{name} is disabled"
-    qtbot.mouseClick(b, Qt.MouseButton.LeftButton)
-
-
-def now(w) -> str:
-    return w.panel.now.toPlainText()
-
-
-def train(qtbot, w, n: int, timeout=120_000) -> None:
-    w.train_count.setValue(n)
-    click(qtbot, w, "train")
-    qtbot.waitUntil(lambda: not w.model.busy, timeout=timeout)
-
-
-def open_editor(w):
-    """The value editor the window shows, if any."""
-    from guiapp.dialogs.editor import ValueEditor
-
-    shown = [e for e in w.findChildren(ValueEditor) if e.isVisible()]
-    return shown[-1] if shown else None
-
-
-def edit(qtbot, w, text: str) -> None:
-    """Type into the open value editor and press Enter."""
-    editor = open_editor(w)
-    assert editor is not None
-    editor.field.selectAll()
-    qtbot.keyClick(editor.field, Qt.Key.Key_Delete)
-    qtbot.keyClicks(editor.field, text)
-    qtbot.keyClick(editor.field, Qt.Key.Key_Return)
-
-
-def message(w) -> QMessageBox:
-    """The latest message the window shows."""
-    shown = [b for b in w.findChildren(QMessageBox, "message") if b.isVisible()]
-    assert shown, "no message is shown"
-    return shown[-1]
-
-
-def last_message(w) -> tuple[str, str]:
-    box = message(w)
-    return box.windowTitle(), box.text()
-
-
-def double_click_edge(qtbot, w, name: str) -> None:
-    tag = w.diagram.edges[name].tag
-    pos = w.diagram.mapFromScene(tag.scenePos())
-    qtbot.mouseDClick(w.diagram.viewport(), Qt.MouseButton.LeftButton, pos=pos)
 
 
 # -- the worked example, step by step ---------------------------------------------------------
@@ -109,7 +50,7 @@ def test_stepping_through_an_iteration_shows_the_articles_numbers(qtbot, window)
     assert w.model.session.cursor == len(w.model.session.steps) - 1
     # the diagram shows the new weight and its gradient; the status bar the iteration
     assert w.diagram.edges["w5"].tag.text().splitlines() == ["w5⁺ 0.35891648", "∂E/∂w5 0.0821670406"]
-    assert w.status_iteration.text() == "Iteration 1"
+    assert w.status.iteration.text() == "Iteration 1"
     assert "E_total" in text
 
 
@@ -286,7 +227,7 @@ def test_train_1000_iterations_and_read_the_plot(qtbot, window):
     np.testing.assert_array_equal(y, reference.history.values)
     assert y[0] == pytest.approx(0.298371109, abs=5e-10)
     assert w.plot.marker.value() == 1001
-    assert "1,001" in w.status_iteration.text()
+    assert "1,001" in w.status.iteration.text()
     w.plot.log_scale.setChecked(True)
     assert w.plot.plot.getPlotItem().ctrl.logYCheck.isChecked()
     # hover read-out
@@ -336,7 +277,7 @@ def test_training_announces_changes_about_every_100_ms_and_once_at_the_end(qtbot
         assert during, "the views did not follow the training"
     assert seen[-1] == (False, 20_001)  # the end, once
     assert len([1 for busy, _ in seen if not busy]) == 1
-    assert w.status_iteration.text() == "Iteration 20,001" and w.plot.marker.value() == 20_001
+    assert w.status.iteration.text() == "Iteration 20,001" and w.plot.marker.value() == 20_001
 
 
 def test_stop_ends_training_early_and_consistently(qtbot, window):
@@ -541,8 +482,12 @@ def test_settings_are_remembered_in_the_test_folder(qtbot, make_window, settings
 
 
 def test_help_lists_the_keys(qtbot, window):
+    from guiapp.dialogs.help import TextDialog
+
     window.actions["help_keys"].trigger()
-    title, text = last_message(window)
+    dialog = [d for d in window.findChildren(TextDialog, "helpDialog") if d.isVisible()][-1]
+    text = dialog.browser.toPlainText()
+    assert dialog.windowTitle() == "Keyboard and mouse"
     assert "Step" in text and "Ctrl+Z" in text and "double-click" in text
 
 
@@ -847,7 +792,8 @@ def test_every_action_follows_its_busy_rule(qtbot, window):
     assert not w.model.busy
     s = w.model.session
     possible = {"step_back": s.can_step_back(), "undo": True, "redo": False,
-                "back_to_latest": s.iteration < s.latest, "go_to_iteration": s.latest > s.first}
+                "back_to_latest": s.iteration < s.latest, "go_to_iteration": s.latest > s.first,
+                "remove_all_runs": False, "export_runs": False}  # no kept runs
     for spec in ACTIONS:
         usable = spec.while_busy != WhileBusy.ONLY and possible.get(spec.name, True)
         assert w.actions[spec.name].isEnabled() == usable, spec.name

@@ -10,35 +10,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QFrame, QLabel, QMessageBox, QToolBar, QToolButton, QWidget
 
 from engine.files import netfile, presets
-
-
-def button(w, name: str):
-    return w.findChild(QToolBar, "steppingBar").widgetForAction(w.actions[name])
-
-
-def click(qtbot, w, name: str) -> None:
-    b = button(w, name)
-    assert b.isEnabled(), f"{name} is disabled"
-    qtbot.mouseClick(b, Qt.MouseButton.LeftButton)
-
-
-def edit_value(qtbot, w, name: str, text: str) -> None:
-    """Double-click a weight or bias, type a value and press Enter."""
-    tag = w.diagram.edges[name].tag
-    qtbot.mouseDClick(w.diagram.viewport(), Qt.MouseButton.LeftButton, pos=w.diagram.mapFromScene(tag.scenePos()))
-    editor = open_editor(w)
-    assert editor is not None
-    editor.field.selectAll()
-    qtbot.keyClick(editor.field, Qt.Key.Key_Delete)
-    qtbot.keyClicks(editor.field, text)
-    qtbot.keyClick(editor.field, Qt.Key.Key_Return)
-
-
-def open_editor(w):
-    from guiapp.dialogs.editor import ValueEditor
-
-    shown = [e for e in w.findChildren(ValueEditor) if e.isVisible()]
-    return shown[-1] if shown else None
+from tests.driver import button, click, edit_value, message, open_editor
 
 
 def start_value(w, name: str) -> float:
@@ -72,7 +44,7 @@ def test_step_and_step_back_are_symmetric(qtbot, window):
     assert (s.iteration, s.cursor) == (1, last)
     click(qtbot, w, "step")
     assert (s.iteration, s.cursor) == (2, 0)
-    assert "nothing computed yet" not in w.status_step.text()
+    assert "nothing computed yet" not in w.status.step.text()
     click(qtbot, w, "step_back")
     assert (s.iteration, s.cursor) == (1, last)
     click(qtbot, w, "step")
@@ -97,7 +69,7 @@ def test_step_back_from_the_first_step_of_the_first_iteration_shows_nothing_comp
     click(qtbot, w, "step_back")
     assert (s.iteration, s.cursor) == (1, -1)
     assert not w.actions["step_back"].isEnabled()
-    assert "nothing computed yet" in w.status_step.text()
+    assert "nothing computed yet" in w.status.step.text()
 
 
 # -- 2. progress that shows -------------------------------------------------------------------
@@ -111,11 +83,11 @@ def test_training_shows_its_progress_with_stop_beside_it(qtbot, window):
     assert not job.isVisible()
     w.train_count.setValue(100_000)
     click(qtbot, w, "train")
-    assert job.isVisible() and w.progress.isVisible()
+    assert job.isVisible() and w.status.job_bar.isVisible()
     text = w.findChild(QLabel, "jobText")
     pattern = "Training: " + PROGRESS.format(total="100,000", unit="iterations")
     qtbot.waitUntil(lambda: re.fullmatch(pattern, text.text()) is not None, timeout=10_000)
-    assert 0 < w.progress.value() < w.progress.maximum() == 100_000
+    assert 0 < w.status.job_bar.value() < w.status.job_bar.maximum() == 100_000
     # the status bar's Stop stops the training; step back reaches the iterations trained
     stop = w.findChild(QToolButton, "jobStop")
     assert stop.isVisible() and stop.isEnabled() and stop.text() == "Stop"
@@ -138,7 +110,7 @@ def test_exporting_a_trace_shows_its_progress(qtbot, window, tmp_path, monkeypat
     monkeypatch.setattr("guiapp.menus.file.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), ""))
     seen = []
     text = w.findChild(QLabel, "jobText")
-    w.model.jobProgress.connect(lambda done, total: seen.append((w.progress.isVisible(), text.text())))
+    w.model.jobProgress.connect(lambda done, total: seen.append((w.status.job_bar.isVisible(), text.text())))
     w.actions["export_trace"].trigger()
     assert w.findChild(QWidget, "jobProgress").isVisible()
     qtbot.waitUntil(lambda: not w.model.busy, timeout=60_000)
@@ -165,27 +137,64 @@ def test_progress_text():
 def test_status_bar_fields_are_separated_and_the_loss_waits_for_the_forward_pass(qtbot, window):
     w = window
     s = w.model.session
-    assert w.status_iteration.text() == "Iteration 1"
-    assert w.status_step.text() == "nothing computed yet"
-    assert not w.status_phase.isVisible()  # no "Phase: start"
-    assert w.status_loss.text() == "Loss not computed yet"
+    assert w.status.iteration.text() == "Iteration 1"
+    assert w.status.step.text() == "nothing computed yet"
+    assert not w.status.phase.isVisible()  # no "Phase: start"
+    assert w.status.loss.text() == "Loss not computed yet"
     for _ in range(3):
         click(qtbot, w, "step")
-    assert w.status_phase.text() == "forward pass" and "Phase" not in w.status_phase.text()
-    assert w.status_loss.text() == "Loss not computed yet"
+    assert w.status.phase.text() == "forward pass" and "Phase" not in w.status.phase.text()
+    assert w.status.loss.text() == "Loss not computed yet"
     click(qtbot, w, "finish_phase")  # the forward pass
-    assert w.status_loss.text() == "Loss not computed yet"
+    assert w.status.loss.text() == "Loss not computed yet"
     click(qtbot, w, "finish_phase")  # the loss
-    assert w.status_phase.text() == "loss"
-    assert w.status_loss.text() == f"Loss {w.model.fmt(s.loss)}" == "Loss 0.298371109"
+    assert w.status.phase.text() == "loss"
+    assert w.status.loss.text() == f"Loss {w.model.fmt(s.loss)}" == "Loss 0.298371109"
     # each field stands apart: a separating line between neighbours, none touching
     bar = w.statusBar()
-    fields = [w.status_iteration, w.status_phase, w.status_step]
+    fields = [w.status.iteration, w.status.phase, w.status.step]
     lines = [f for f in bar.findChildren(QFrame, "statusSeparator") if f.isVisible()]
     for left, right in zip(fields, fields[1:]):
         gap = (left.geometry().right(), right.geometry().left())
         assert any(gap[0] < line.geometry().center().x() < gap[1] for line in lines), (left.text(), right.text())
-    assert w.status_iteration.geometry().right() + 4 < w.status_phase.geometry().left()
+    assert w.status.iteration.geometry().right() + 4 < w.status.phase.geometry().left()
+
+
+def status_overlaps(w) -> list:
+    """What the status bar draws over each other: two of its fields, or a message and a field
+    (the message is drawn where the fields on the left stand)."""
+    bar = w.statusBar()
+    shown = [c for c in bar.findChildren(QWidget) if c.parentWidget() is bar and c.isVisible()]
+    found = [(a.objectName(), b.objectName()) for i, a in enumerate(shown) for b in shown[i + 1:]
+             if a.geometry().intersects(b.geometry())]
+    if bar.currentMessage():
+        left = [w.status_iteration, w.status_phase, w.status_step] + bar.findChildren(QFrame, "statusSeparator")[:2]
+        found += [("message", f.objectName() or f.text()) for f in left if f.isVisible()]
+    return found
+
+
+def test_the_status_bar_never_draws_two_texts_over_each_other(qtbot, make_window):
+    """Issue 17, 5.8: training ended while a message was shown ("The structure changed: …"),
+    and the computation's field came back under the message, both drawn at once."""
+    from tests.test_structure_dialog import dialog_of, ok
+
+    w = make_window("xor", size=(1024, 700))
+    click(qtbot, w, "step")
+    assert status_overlaps(w) == []
+    w.actions["edit_structure"].trigger()
+    ok(qtbot, dialog_of(w))
+    bar = w.statusBar()
+    assert bar.currentMessage().startswith("The structure changed") and status_overlaps(w) == []
+    w.train_count.setValue(20)
+    click(qtbot, w, "train")
+    qtbot.waitUntil(lambda: not w.model.busy, timeout=60_000)
+    QApplication.processEvents()
+    assert bar.currentMessage() and status_overlaps(w) == []
+    click(qtbot, w, "step")  # the fields change under the message
+    assert bar.currentMessage() and status_overlaps(w) == []
+    bar.clearMessage()  # the message goes: the fields come back, apart
+    assert w.status_iteration.isVisible() and w.status_step.isVisible() and w.status_phase.isVisible()
+    assert status_overlaps(w) == []
 
 
 def test_iteration_numbers_have_one_format(qtbot, window):
@@ -194,37 +203,64 @@ def test_iteration_numbers_have_one_format(qtbot, window):
     click(qtbot, w, "train")
     qtbot.waitUntil(lambda: not w.model.busy, timeout=60_000)
     edit_value(qtbot, w, "w1", "0.5")
-    assert w.status_iteration.text() == "Iteration 14,656"
+    assert w.status.iteration.text() == "Iteration 14,656"
     assert "iteration 14,656" in w.undo_stack.undoText()
     assert "iteration 14,656" in button(w, "undo").toolTip()
 
 
 # -- 11. help and about -----------------------------------------------------------------------
 
-def shown_message(w) -> QMessageBox:
-    shown = [b for b in w.findChildren(QMessageBox, "message") if b.isVisible()]
-    assert shown, "no message is shown"
-    return shown[-1]
-
-
 def help_rows(text: str) -> dict[str, str]:
     return dict(re.findall(r"<tr><td>(.*?)</td><td><b>(.*?)</b></td></tr>", text))
 
 
+def shown_help(w):
+    from guiapp.dialogs.help import TextDialog
+
+    shown = [d for d in w.findChildren(TextDialog, "helpDialog") if d.isVisible()]
+    assert shown, "the help is not shown"
+    return shown[-1]
+
+
 def test_help_lists_each_action_by_its_name_with_its_usual_keys(qtbot, window):
+    from guiapp.actions import help_text
+
     w = window
     edit_value(qtbot, w, "w1", "0.5")  # Undo's text is now "Undo set w1 to 0.5 (iteration 1)"
     w.actions["help_keys"].trigger()
-    box = shown_message(w)
-    rows = help_rows(box.text())
+    dialog = shown_help(w)
+    text = help_text()
+    rows = help_rows(text)
     assert rows["Undo"] == "Ctrl+Z"
     assert rows["Step"] == "Right, F10" and rows["Step back"] == "Left, Shift+F10"
     assert rows["Quit"] == "Ctrl+Q"
     assert "Enter" in rows["Edit selected value"] and "F2" in rows["Edit selected value"]
     assert not any("set w1" in title for title in rows)
-    assert "F14" not in box.text() and "Undo, " not in box.text()
-    assert box.textFormat() == Qt.TextFormat.RichText
-    box.close()
+    assert "F14" not in text and "Undo, " not in text
+    shown = dialog.browser.toPlainText()  # the rich text, laid out
+    assert "Ctrl+Z" in shown and "<td>" not in shown and "Undo returns to the iteration" in shown
+    dialog.close()
+
+
+def test_the_help_fits_a_700_pixel_screen_and_scrolls(qtbot, window):
+    """The keys and the mouse took a message box 1310 pixels tall, which could not scroll."""
+    from PySide6.QtCore import QRect
+
+    from PySide6.QtWidgets import QDialog
+
+    w = window
+    w.actions["help_keys"].trigger()
+    dialog = [d for d in w.findChildren(QDialog) if d.isVisible() and d.windowTitle() == "Keyboard and mouse"][-1]
+    screen = w.screen().availableGeometry()
+    assert dialog.frameGeometry().height() <= 0.85 * screen.height()
+    size = dialog.fitting_size(QRect(0, 0, 1024, 700))  # on a 1024×700 screen: room for a title bar
+    assert size.height() <= 700 - 80 and size.width() <= 1024
+    bar = dialog.browser.verticalScrollBar()
+    assert bar.maximum() > 0  # more text than room: it scrolls, to the last line
+    bar.setValue(bar.maximum())
+    bottom = dialog.browser.cursorForPosition(dialog.browser.viewport().rect().bottomLeft())
+    assert bottom.block().text().startswith("Undo returns to the iteration")
+    dialog.close()
 
 
 def test_about_says_the_version_and_credits_the_article(qtbot, window):
@@ -232,7 +268,7 @@ def test_about_says_the_version_and_credits_the_article(qtbot, window):
 
     w = window
     w.actions["about"].trigger()
-    box = shown_message(w)
+    box = message(w)
     text = box.text()
     assert re.search(r"version \d+\.\d+", text) and version() in text
     assert "M. Mazur" in text and "A Step by Step Backpropagation Example" in text and "2015" in text
@@ -245,7 +281,7 @@ def test_messages_show_text_from_files_as_it_is(qtbot, window, tmp_path, monkeyp
     bad = tmp_path / "<b>bold<b>.json"
     bad.write_text("{ not json")
     w.files.open_path(str(bad))
-    box = shown_message(w)
+    box = message(w)
     assert box.textFormat() == Qt.TextFormat.PlainText and "<b>bold<b>.json" in box.text()
     box.close()
 
@@ -495,7 +531,7 @@ def test_open_recent(qtbot, window, tmp_path, monkeypatch):
     files[8].unlink()
     gone = next(a for a in recent_actions(w) if a.toolTip() == str(files[8].resolve()))
     gone.trigger()
-    box = shown_message(w)
+    box = message(w)
     assert "does not exist" in box.text() and str(files[8].resolve()) in box.text()
     assert box.textFormat() == Qt.TextFormat.PlainText
     box.close()
@@ -577,16 +613,16 @@ def test_the_status_bar_never_widens_the_window(qtbot, make_window):
     qtbot.waitUntil(lambda: w.width() == 1024)
     for _ in range(len(w.model.session.steps)):  # long formulas: cut at the edge, with a tooltip
         click(qtbot, w, "step")
-        assert w.statusBar().minimumSizeHint().width() <= 1024, w.status_step.text()
-    assert w.status_step.toolTip() == w.status_step.text()
+        assert w.statusBar().minimumSizeHint().width() <= 1024, w.status.step.text()
+    assert w.status.step.toolTip() == w.status.step.text()
     w.train_count.setValue(10_000_000)
     click(qtbot, w, "train")
     text = w.findChild(QLabel, "jobText")
     qtbot.waitUntil(lambda: "left" in text.text(), timeout=10_000)
-    assert not w.status_step.isVisible()  # the progress takes the computation's room
+    assert not w.status.step.isVisible()  # the progress takes the computation's room
     assert w.statusBar().minimumSizeHint().width() <= 1024 and w.width() == 1024
     w.model.cancel_job()
-    assert w.status_step.isVisible()
+    assert w.status.step.isVisible()
 
 
 def test_escape_stops_training_without_a_toolbar_stop(qtbot, window):

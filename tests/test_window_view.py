@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QGraphicsItem, QLabel
 
 from engine.files import netfile
 from engine import open_network
+from tests.driver import go_to
 
 ROOT = Path(__file__).resolve().parents[1]
 DEEP = str(ROOT / "tests" / "data" / "3-4-4-2.json")
@@ -29,13 +30,6 @@ def dark_palette():
 def activate(qtbot, w) -> None:
     w.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is w)
-
-
-def go_to(w, predicate) -> None:
-    """Step to the first computation for which predicate(step) holds."""
-    s = w.model.session
-    target = next(n for n, step in enumerate(s.steps) if predicate(step))
-    w.model.go_to(target)
 
 
 # -- text size and presentation mode -----------------------------------------------------------

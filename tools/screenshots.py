@@ -4,8 +4,9 @@ mazur, xor, softmax, a 3-4-4-2 network (tests/data/3-4-4-2.json), xor after 300 
 of training with nothing selected (its output map shows what was learnt), the large spiral
 network (tests/data/spiral-2-64-64-3.json, two layers of 64 units, folded), xor trained 3,000
 iterations and gone back to 1,001 with four trajectories shown, and the worked example after
-1,000 iterations compared with iteration 1 (Δ), each at 1024×700 and 1400×860 and in
-presentation mode at 1920×1080, in a light and a dark palette: 48 PNGs in
+1,000 iterations compared with iteration 1 (Δ), and xor after 300 iterations with its unit maps
+(h2's large, as under the mouse) and decision regions, each at 1024×700 and 1400×860 and in
+presentation mode at 1920×1080, in a light and a dark palette: 54 PNGs in
 OUT_DIR (default /tmp/shots). NAME=... after OUT_DIR renders only those networks. Each is
 rendered by its own `python -m guiapp.screenshot`, so
 that no Qt state carries over from one to the next. Options after OUT_DIR go to every render
@@ -26,7 +27,8 @@ NETWORKS = {"mazur": ["mazur"], "xor": ["xor"], "softmax": ["softmax"],
             "spiral": [str(ROOT / "tests/data/spiral-2-64-64-3.json")],
             "xor-travel": ["xor", "0", "--train", "3000", "--select", "", "--go-to", "1001",
                            "--trajectories", "w1,w2,w7,b_o1"],
-            "mazur-compare": ["mazur", "--train", "1000", "--select", "w5", "--compare", "1"]}
+            "mazur-compare": ["mazur", "--train", "1000", "--select", "w5", "--compare", "1"],
+            "xor-maps": ["xor", "0", "--train", "300", "--select", "", "--unit-maps", "--hover", "h2", "--discretize"]}
 LOOKS = {"1024x700": ["--size", "1024x700"], "1400x860": ["--size", "1400x860"],
          "presentation-1920x1080": ["--size", "1920x1080", "--presentation"]}
 PALETTES = {"light": [], "dark": ["--dark"]}

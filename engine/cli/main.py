@@ -1,4 +1,4 @@
-"""The headless command: python -m engine {train,gradcheck,presets,new,explain,export,practice}.
+"""The headless command: python -m engine {train,gradcheck,presets,new,explain,export,practice,runs,maps}.
 
 Exit status: 0 done; 1 a gradient check failed; 2 bad input (the network file or the
 options), nothing done and no file written; 3 training stopped because the loss became
@@ -26,8 +26,8 @@ from engine.network.network import summary as describe_network
 # The commands in the order --help lists them; those with a module of their own in engine/cli/
 # (add_parser, cmd_NAME) are imported only when they run, or for --help: a command starts with the
 # modules it needs (`presets` within a few milliseconds of numpy's own import).
-COMMANDS = ("train", "gradcheck", "presets", "new", "explain", "export", "practice")
-MODULES = {"train", "new", "explain", "export", "practice"}
+COMMANDS = ("train", "gradcheck", "presets", "new", "explain", "export", "practice", "runs", "maps")
+MODULES = {"train", "new", "explain", "export", "practice", "runs", "maps"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -109,6 +109,17 @@ def cmd_practice(args) -> int:
     return _command("practice").cmd_practice(args, load_network)
 
 
+def cmd_runs(args) -> int:
+    network = str(presets.resolve(args.network))
+    out = output_paths(args, {network: "the network file whose runs are written"}).get("--out")
+    return _command("runs").cmd_runs(args, load_network(args.network), out)
+
+
+def cmd_maps(args) -> int:
+    network = str(presets.resolve(args.network))
+    return _command("maps").cmd_maps(args, output_paths(args, {network: "the network file being mapped"})["--output"])
+
+
 def cmd_presets(args) -> int:
     for name in presets.names():
         net = load(presets.path(name))
@@ -143,8 +154,9 @@ def main(argv=None) -> int:
 
 
 def _run(args) -> int:
-    command = {"train": lambda args: _command("train").cmd_train(args), "gradcheck": cmd_gradcheck, "presets": cmd_presets, "new": cmd_new,
-               "explain": cmd_explain, "export": cmd_export, "practice": cmd_practice}[args.command]
+    command = {"train": lambda args: _command("train").cmd_train(args), "gradcheck": cmd_gradcheck,
+               "presets": cmd_presets, "new": cmd_new, "explain": cmd_explain, "export": cmd_export,
+               "practice": cmd_practice, "runs": cmd_runs, "maps": cmd_maps}[args.command]
     try:
         with np.errstate(all="ignore"):
             return command(args)

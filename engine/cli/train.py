@@ -20,6 +20,8 @@ from engine.network.numbers import digits_only, quoted
 from engine.record.tracecsv import COLUMNS, ENCODING, TraceRows
 from engine.session import trajectory
 from engine.session.export import history_to
+from engine.session.runs import history_columns, keep
+from engine.network import runs as kept
 from engine.session.session import MAX_ITERATIONS, Session, TrainingDiverged
 
 
@@ -37,6 +39,10 @@ def add_parser(sub) -> None:
                        help="write each parameter's value, gradient and velocity at every iteration (as the window's "
                             "File > Export trajectories; one iteration in 2, 4, ... beyond 32 MB)")
     train.add_argument("--parameters", metavar="LIST", help="with --trajectories: only these, e.g. w1,w5,b_o1")
+    train.add_argument("--keep", metavar="NAME", help="with --out: keep this run's loss history in the network "
+                                                      "written, under NAME, beside its kept runs")
+    train.add_argument("--runs-from", metavar="R.json", help="with --out: the network written keeps the kept runs "
+                                                             "of R.json too (a network file)")
 
 
 def cmd_train(args) -> int:
@@ -54,14 +60,19 @@ def cmd_train(args) -> int:
         traced = trajectory.chosen(names, args.parameters)
     except ValueError as e:
         raise NetworkFileError("--parameters", "value", str(e)) from None
+    runs = kept_runs_of(args, net)
     start = 1 if net.state is None else net.state.iteration  # a saved network goes on where it stopped
     end = start + args.iterations  # the iteration the session ends at
     listed = None
     if args.trace_iterations is not None:
         listed = iteration_ranges(args.trace_iterations, start, end - 1)
     paths = output_paths(args, {network: "the network file being trained"})
-    say(f"{args.network}: {describe_network(net)}" + (f", from iteration {start:,}" if start > 1 else ""))
     session = Session(net)
+    if args.keep is not None:  # room for the run: iterations 1 to `end`
+        problem = kept.room_problem(runs, end, len(history_columns(session)))
+        if problem is not None:
+            raise NetworkFileError("--keep", "value", problem)
+    say(f"{args.network}: {describe_network(net)}" + (f", from iteration {start:,}" if start > 1 else ""))
     first_loss = session.loss
     progress = TerminalProgress(args.iterations)
     started = time.perf_counter()
@@ -130,12 +141,14 @@ def cmd_train(args) -> int:
                               f"{len(paths_kept):,} iterations{every})")
         if "--out" in paths:
             trained = session.current_network()
+            trained.runs = runs if args.keep is None else keep(session, args.keep, runs)
             if all(np.isfinite(a).all() for a in trained.weights + trained.biases):
                 with outputs.open(paths["--out"], "--out") as f:
                     f.write(dumps(trained))
                 updates = session.iteration - 1
                 last = " (the last whose parameters are finite)" if diverged else ""
-                done_lines.append(f"wrote {args.out} (the network after {updates:,} update{'s' if updates != 1 else ''}{last})")
+                done_lines.append(f"wrote {args.out} (the network after {updates:,} update{'s' if updates != 1 else ''}"
+                                  f"{last}{_kept_line(args.keep, trained.runs)})")
             else:
                 say(f"{args.out} not written: the parameters are no longer finite", file=sys.stderr)
                 status = status or EXIT_DIVERGED
@@ -145,6 +158,33 @@ def cmd_train(args) -> int:
     finally:
         outputs.discard()
     return status
+
+
+def kept_runs_of(args, net) -> tuple:
+    """The kept runs of the network --out writes, before the run --keep adds: NETWORK's, then
+    those of --runs-from; checked before any work (one line: a name given twice, too many)."""
+    for option in ("keep", "runs_from"):
+        if getattr(args, option) is not None and not args.out:
+            raise NetworkFileError(f"--{option.replace('_', '-')}", "value", "goes with --out TRAINED.json: the "
+                                   "network written keeps the runs")
+    runs = tuple(net.runs)
+    if args.runs_from is not None:
+        for k, run in enumerate(load_network(args.runs_from).runs):
+            problem = kept.name_problem(run.name, runs) or kept.room_problem(runs, len(run), len(run.columns))
+            if problem is not None:
+                raise NetworkFileError(args.runs_from, f"--runs-from: kept_runs[{k}]", problem)
+            runs += (run,)
+    if args.keep is not None:
+        problem = kept.name_problem(args.keep, runs)
+        if problem is not None:
+            raise NetworkFileError("--keep", "value", problem)
+    return runs
+
+
+def _kept_line(name: str | None, runs: tuple) -> str:
+    if name is None:
+        return f"; {len(runs)} kept run{'s' if len(runs) != 1 else ''}" if runs else ""
+    return f"; kept this run as “{runs[-1].label}”: {len(runs)} kept run{'s' if len(runs) != 1 else ''}"
 
 
 def iteration_ranges(text: str, lowest: int, n: int) -> list[tuple[int, int]]:

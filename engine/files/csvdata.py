@@ -52,7 +52,6 @@ from engine.network.numbers import DECIMAL, NOT_A_NUMBER, ZERO, NumberError, dig
 from engine.files.netfile import NetworkFileError, printable, read_text
 from engine.network.targets import Data
 
-MAX_ROWS = MAX_CSV_ROWS  # the name the first version used
 SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
 SCALES = ("none", "standard", "minmax")
 DETECT_ROWS = 20  # rows that decide the separator and the header

@@ -40,7 +40,6 @@ from engine.files.netfile import printable, whole_number_problem
 from engine.network.targets import Data
 
 MAX_NOISE = 10.0  # standard deviation, in the inputs' or the values' units
-KINDS = ("classification", "regression")
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from engine.concepts.penalties import PENALTIES, Penalty
 from engine.concepts.schedules import SCHEDULES, Schedule
 from engine.concepts.setting import problems as setting_problems
 from engine.network.network import UPDATE_ORDERS, Network, TrainingState, learning_rate_problem, target_problem
+from engine.network import runs as kept_runs
 from engine.text.plain import printable
 
 MAX_FILE_BYTES = 32 * 1024 * 1024  # a network file is read whole: larger ones are refused unread
@@ -35,6 +36,7 @@ SHOWN_CHARACTERS = 60  # of a value quoted in a message
 KNOWN_KEYS = (
     "layers", "activations", "loss", "weights", "biases", "seed", "train_biases", "optimizer",
     "batch_size", "samples", "update_order", "name", "description", "training_state", "regularization", "schedule",
+    "kept_runs",
 )
 
 
@@ -139,14 +141,11 @@ def _output_problems(last: Activation, loss: Loss, units) -> list[tuple[str, str
     return found
 
 
-SETTINGS = ("seed", "train_biases", "learning_rate", "batch_size", "update_order")
-
-
 def setting_problem(name: str, value) -> str | None:
-    """Why a network cannot have `value` for the setting `name` (one of SETTINGS: the file's
-    "seed", "train_biases", "optimizer.learning_rate", "batch_size", "update_order"), if it
-    cannot. None is a valid seed (no seed) and batch_size (every sample). The optimizer's own
-    settings: `optimizer_problems`."""
+    """Why a network cannot have `value` for the setting `name` (one of the file's "seed",
+    "train_biases", "optimizer.learning_rate", "batch_size", "update_order"), if it cannot. None
+    is a valid seed (no seed) and batch_size (every sample). The optimizer's own settings:
+    `optimizer_problems`."""
     if name in ("seed", "batch_size"):
         return None if value is None else whole_number_problem(value, 0 if name == "seed" else 1)
     if name == "train_biases":
@@ -237,31 +236,32 @@ def parse(data, source: str = "<network>") -> Network:
 
     state = _training_state(c, data["training_state"], sum(w.size for w in weights) + sum(b.size for b in biases),
                             optimizer) if "training_state" in data else None
+    runs = _kept_runs(c, data["kept_runs"]) if "kept_runs" in data else ()
     return Network(
         sizes=sizes, activations=list(acts), loss=loss, weights=weights, biases=biases,
         inputs=inputs, targets=targets,
         train_biases=train_biases, learning_rate=lr, optimizer=optimizer, penalty=penalty, schedule=schedule,
         batch_size=batch_size,
-        update_order=order, name=texts["name"], description=texts["description"], state=state,
+        update_order=order, name=texts["name"], description=texts["description"], state=state, runs=runs,
     )
 
 
 def optimizer_object(optimizer: Optimizer, learning_rate) -> dict:
     """The file's "optimizer" object: {"name": "sgd", "learning_rate": 0.5, "momentum": 0.0, ...}."""
-    return {"name": optimizer.name, "learning_rate": learning_rate, **_values(optimizer)}
+    return {"name": optimizer.name, "learning_rate": learning_rate, **_setting_values(optimizer)}
 
 
 def penalty_object(penalty: Penalty | None) -> dict | None:
     """The file's "regularization" object: {"kind": "l2", "strength": 0.001}, or None."""
-    return None if penalty is None else {"kind": penalty.name, **_values(penalty)}
+    return None if penalty is None else {"kind": penalty.name, **_setting_values(penalty)}
 
 
 def schedule_object(schedule: Schedule | None) -> dict | None:
     """The file's "schedule" object: {"name": "step", "step_size": 100, "gamma": 0.5}, or None."""
-    return None if schedule is None else {"name": schedule.name, **_values(schedule)}
+    return None if schedule is None else {"name": schedule.name, **_setting_values(schedule)}
 
 
-def _values(concept) -> dict:
+def _setting_values(concept) -> dict:
     """Each setting's value; a flag only when it is on (a file without "nesterov" is SGD's
     plain momentum, as files written before it had the flag)."""
     return {s.key: s.json(getattr(concept, s.key)) for s in concept.settings
@@ -415,6 +415,58 @@ def _training_state(c: "_Checker", value, n_parameters: int, optimizer: Optimize
         c.fail(f"{field}.{missing.file_key}", f"expected {n_parameters} numbers, as the optimizer's other buffers "
                                               "are given")
     return TrainingState(iteration, np.stack(rows) if rows else None, losses)
+
+
+def _kept_runs(c: _Checker, value) -> tuple[kept_runs.Run, ...]:
+    """The optional `kept_runs`: a list of {"name": text, "settings": text, "loss": [...], and
+    any other column of kept_runs.COLUMNS as long}, a value null where it was not computed.
+    The bounds (how many runs, names, values in all) are checked before any list is read."""
+    field, runs = "kept_runs", []
+    if not isinstance(value, list):
+        c.fail(field, 'expected a list of {"name": "...", "settings": "...", "loss": [...]}')
+    if len(value) > kept_runs.MAX_RUNS:
+        c.fail(field, f"at most {kept_runs.MAX_RUNS} runs, found {len(value):,}")
+    known = ("name", "settings", *kept_runs.COLUMNS)
+    for k, run in enumerate(value):
+        at = f"{field}[{k}]"
+        if not isinstance(run, dict) or "name" not in run or "loss" not in run:
+            c.fail(at, 'expected an object {"name": "...", "settings": "...", "loss": [...]}')
+        for key in run:
+            if key not in known:
+                c.fail(f"{at}.{key}", f"unknown key (known keys: {', '.join(known)})")
+        c.check(f"{at}.name", kept_runs.name_problem(run["name"], runs))
+        c.check(f"{at}.settings", kept_runs.settings_problem(run.get("settings", "")))
+        columns = [key for key in kept_runs.COLUMNS if key in run]
+        for key in columns:
+            if not isinstance(run[key], list):
+                c.fail(f"{at}.{key}", f"expected a list of numbers (null where not computed), found {shown(run[key])}")
+            if len(run[key]) != len(run["loss"]):
+                c.fail(f"{at}.{key}", f"expected {len(run['loss']):,} values, one per iteration of the loss, found "
+                       f"{len(run[key]):,}")
+        c.check(f"{at}.loss", kept_runs.room_problem(runs, len(run["loss"]), len(columns)))
+        runs.append(kept_runs.Run.of(run["name"], run.get("settings", ""),
+                                     {key: _values(c, run[key], f"{at}.{key}") for key in columns}))
+    return tuple(runs)
+
+
+def _values(c: _Checker, values: list, field: str) -> np.ndarray:
+    """A kept run's column: numbers, null where not computed (NaN)."""
+    if set(map(type, values)) <= {int, float, type(None)}:
+        try:
+            out = np.array(values, dtype=np.float64)  # null: NaN
+        except OverflowError:  # an integer beyond a float64: named below
+            pass
+        else:
+            if all(values[k] is None for k in np.flatnonzero(~np.isfinite(out))):
+                return out
+    return np.array([np.nan if v is None else c.number(v, f"{field}[{k}]") for k, v in enumerate(values)])
+
+
+def runs_json(runs) -> list[dict]:
+    """The file's `kept_runs` (a value not finite is null)."""
+    return [{"name": run.name, "settings": run.settings,
+             **{key: [v if math.isfinite(v) else None for v in column.tolist()] for key, column in run.columns.items()}}
+            for run in runs]
 
 
 def _matrices(c: _Checker, data: dict, key: str, sizes: list[int], rng) -> list[np.ndarray]:
@@ -682,6 +734,8 @@ def to_dict(net: Network, samples: bool = True) -> dict:
                    for b in type(net.optimizer).declared}
         data["training_state"] = {"iteration": net.state.iteration, **buffers,
                                   "loss_history": net.state.loss_history.tolist()}
+    if net.runs:
+        data["kept_runs"] = runs_json(net.runs)
     return data
 
 

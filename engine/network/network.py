@@ -150,12 +150,14 @@ class Network(Setup):
     weights: list[np.ndarray]  # weights[l-1][j, i]: unit i of layer l-1 -> unit j of layer l
     biases: list[np.ndarray]  # biases[l-1][j]
     state: "TrainingState | None" = None  # where training stopped, to go on from there exactly
+    runs: tuple = ()  # kept runs (engine.network.runs.Run): the loss histories of other runs, to compare
 
     @classmethod
-    def of(cls, setup: Setup, weights, biases, state: "TrainingState | None" = None) -> "Network":
+    def of(cls, setup: Setup, weights, biases, state: "TrainingState | None" = None, runs: tuple = ()) -> "Network":
         fields = {f.name: copy.deepcopy(getattr(setup, f.name)) for f in dataclasses.fields(Setup)}
         return cls(**fields, weights=[np.array(w, dtype=np.float64) for w in weights],
-                   biases=[np.array(b, dtype=np.float64) for b in biases], state=copy.deepcopy(state))
+                   biases=[np.array(b, dtype=np.float64) for b in biases], state=copy.deepcopy(state),
+                   runs=tuple(runs))
 
 
 @dataclass

@@ -49,7 +49,6 @@ DEFAULT_DIGITS = 9
 # How an asked value ended: right at the first try, right after wrong tries (no hint), right
 # after a hint, revealed, skipped.
 OUTCOMES = ("first_try", "after_tries", "after_hint", "revealed", "skipped")
-VERDICTS = ("right", "wrong", "revealed", "skipped")
 
 
 def rule(digits: int = DEFAULT_DIGITS) -> str:
@@ -72,7 +71,7 @@ class Question:
 
 @dataclass(frozen=True)
 class Verdict:
-    verdict: str  # one of VERDICTS
+    verdict: str  # "right", "wrong", "revealed" or "skipped"
     label: str
     value: float | None  # the engine's value: once right, revealed or skipped
     mistake: str | None  # the mistake named (a wrong value), an ID of mistakes.CATALOGUE

@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen
+from PySide6.QtGui import (QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPainterPathStroker,
+                           QPen)
 from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsItem, QGraphicsLineItem, QStyle,
                                QStyleOptionGraphicsItem)
 
@@ -19,6 +20,9 @@ FAMILY = "DejaVu Sans"  # has every symbol the tags use (∂, δ, η, ⁺)
 RADIUS_LINES = 1.45  # a unit's radius, in lines of text
 PRESENTATION_RADIUS_LINES = 1.15  # in presentation mode, where the text is large: more room for the labels
 NAME_MARGIN = 0.2  # lines of text between a unit's name and its circle, at least
+MAP_SHARE = 0.84  # a unit map's diameter, of the circle's: the unit's fill shows as a ring around it
+MAP_NAME_PX = 8.5  # a unit's name is drawn over its map only if its line is at least this high on screen
+MAP_NAME_SIZE = 0.8  # the name over a map, of the tags' text size
 
 
 @dataclass
@@ -131,7 +135,9 @@ class Tag(QGraphicsItem):
 
 
 class UnitItem(QGraphicsEllipseItem):
-    """A unit (or a bias unit): a circle with its name, and a tag of values beside it."""
+    """A unit (or a bias unit): a circle with its name, and a tag of values beside it; with a
+    unit map (`set_map`), the map fills the circle within a ring of the unit's fill, and the
+    name stands on a small box over it."""
 
     def __init__(self, style: Style, layer: int, unit: int | None, name: str, bias: bool = False):
         super().__init__()
@@ -144,7 +150,18 @@ class UnitItem(QGraphicsEllipseItem):
         self.values.setParentItem(self)
         self.values.setFlag(QGraphicsItem.GraphicsItemFlag.ItemStacksBehindParent, False)
         self._involved = self._current = False
+        self._map: QImage | None = None
         self.restyle()
+
+    @property
+    def map_image(self) -> QImage | None:
+        """The unit map drawn inside the circle, if any."""
+        return self._map
+
+    def set_map(self, image: QImage | None) -> None:
+        if image is not self._map:
+            self._map = image
+            self.update()
 
     def restyle(self) -> None:
         r = self.style.radius * (BIAS_SCALE if self.bias else 1.0)
@@ -179,8 +196,35 @@ class UnitItem(QGraphicsEllipseItem):
         plain.state &= ~QStyle.StateFlag.State_Selected
         super().paint(painter, plain, widget)
         painter.setFont(self.style.name_font)
+        if self._map is None:
+            painter.setPen(self.style.colours.text)
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.name)
+            return
+        rect = self.rect()
+        side = rect.width() * MAP_SHARE
+        inner = QRectF(rect.center().x() - side / 2, rect.center().y() - side / 2, side, side)
+        clip = QPainterPath()
+        clip.addEllipse(inner)
+        painter.save()
+        painter.setClipPath(clip)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.drawImage(inner, self._map)
+        painter.restore()
+        font = QFont(self.style.font)  # the name smaller, low in the circle: the map's middle shows
+        font.setPointSizeF(font.pointSizeF() * MAP_NAME_SIZE)
+        fm = QFontMetricsF(font)
+        if fm.height() * painter.worldTransform().m11() < MAP_NAME_PX:  # too small to read: the map alone
+            return
+        painter.setFont(font)
+        pad = 0.2 * fm.height()
+        width = fm.horizontalAdvance(self.name) + 2 * pad
+        bottom = rect.center().y() + side / 2
+        box = QRectF(rect.center().x() - width / 2, bottom - 0.8 * fm.height(), width, fm.height())
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self.style.colours.tag)
+        painter.drawRoundedRect(box, 3, 3)
         painter.setPen(self.style.colours.text)
-        painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.name)
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, self.name)
 
 
 class EdgeItem(QGraphicsLineItem):

@@ -16,7 +16,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from engine import NetworkFileError
-from engine.session import export, trajectory
+from engine.session import export, runs, trajectory
 from engine.files import netfile, presets
 from engine.scripts import pyexport
 from engine.files.atomic import output_path, write_atomic
@@ -204,9 +204,9 @@ class Files(QObject):
         return bool(path) and self.save_to(path)
 
     def _finite_network(self, title: str):
-        """The network as the current iteration starts, or None (said) if training has made
-        some of its parameters NaN or infinite."""
-        net = self.model.session.current_network()
+        """The network as the current iteration starts (with its kept runs), or None (said) if
+        training has made some of its parameters NaN or infinite."""
+        net = self.model.document()
         if not all(map(math.isfinite, (v for a in net.weights + net.biases for v in a.ravel()))):
             self._warn(title, "Some parameters are not finite numbers (the training diverged); "
                        "undo or reset first.")
@@ -286,6 +286,19 @@ class Files(QObject):
         self.model.run_job(Export(path, "Exporting the loss history", "losses"),
                            export.write_history(path, losses,
                                                 penalties=None if penalties is None else penalties.copy()))
+
+    def export_runs(self) -> None:
+        """File ▸ Export ▸ Kept runs as CSV: every kept run's history, iteration,run,loss."""
+        if not self.model.runs:
+            self._warn("Export kept runs", "There are no kept runs: Run ▸ Keep this run keeps one.")
+            return
+        path = self.save_path("Export kept runs", f"{self.stem()}-runs.csv", "CSV (*.csv)")
+        if path:
+            self.export_runs_to(path)
+
+    def export_runs_to(self, path: str) -> None:
+        settings.remember_folder(path)
+        self.model.run_job(Export(path, "Exporting the kept runs", "rows"), runs.write_runs(path, self.model.runs))
 
     def export_trajectories(self) -> None:
         if not self.may_reveal():

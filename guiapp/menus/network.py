@@ -72,7 +72,8 @@ class NetworkMenu(QObject):
             self._warn("Cannot build the network", str(e))
             return
         text = f"change the structure to {sizes}" if editing else f"new network {sizes}"
-        self._push(commands.ChangeNetwork(self.model, net, self.model.source if editing else "", text),
+        runs = None if editing else ()  # the kept runs belong to the document: kept by its edits, not in a new one
+        self._push(commands.ChangeNetwork(self.model, net, self.model.source if editing else "", text, runs),
                    ("The structure changed" if editing else f"New network {sizes}") +
                    ": training starts at iteration 1 (Undo brings back the previous network)")
 

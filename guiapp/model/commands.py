@@ -150,23 +150,42 @@ class SetSamples(Command):
 
 class ChangeNetwork(Command):
     """Another network in place of this one (New network, Edit structure): a new session,
-    at iteration 1. Undo brings back the previous session as it was (network, loss history,
-    recorded iterations, iteration); redo the new one at its start."""
+    at iteration 1, with `runs` as its kept runs (by default the kept runs stay: the same
+    document). Undo brings back the previous session as it was (network, loss history,
+    recorded iterations, iteration, kept runs); redo the new one at its start."""
 
-    def __init__(self, model: SessionModel, net, source: str, text: str):
+    def __init__(self, model: SessionModel, net, source: str, text: str, runs=None):
         super().__init__(text)
         self.model = model
-        self.old, self.old_source = model.session, model.source
+        self.old, self.old_source, self.old_runs = model.session, model.source, model.runs
         self.old_mark = model.bookmark(whole=True)
         self.new, self.new_source = Session(net), source
+        self.new_runs = model.runs if runs is None else tuple(runs)
 
     def do(self):
         self.new.reset()  # redo: at its start again, whatever was done with it before the undo
         self.model.set_session(self.new, self.new_source)
+        self.model.set_runs(self.new_runs)
 
     def undo_it(self):
         self.old.restore(self.old_mark)
         self.model.set_session(self.old, self.old_source)
+        self.model.set_runs(self.old_runs)
+
+
+class SetRuns(Command):
+    """Keep a run, or remove kept runs: the document's kept runs before and after; the session
+    is left as it is."""
+
+    def __init__(self, model: SessionModel, runs, text: str):
+        super().__init__(text)
+        self.model, self.old, self.new = model, model.runs, tuple(runs)
+
+    def do(self):
+        self.model.set_runs(self.new)
+
+    def undo_it(self):
+        self.model.set_runs(self.old)
 
 
 class SetUpdateOrder(Command):

@@ -1,10 +1,12 @@
 """The document: everything the views show, behind a QObject with one signal per kind of change.
 
-The model owns the engine's Session (the numbers), the job running on it (training, an
-export) and a small view state shared by all views: the selected element, the sample of the
+The model owns the engine's Session (the numbers), the kept runs of the document (other runs'
+loss histories, saved with the network), the job running on it (training, an export) and a
+small view state shared by all views: the selected element, the sample of the
 batch the diagram shows, the number of significant digits, the size of the text, whether
 the window is in presentation mode, the layers the diagram shows whole (not folded), the
-iteration the diagram compares with (Δ) and the parameters whose trajectories are shown. Views read from here and
+iteration the diagram compares with (Δ), the parameters whose trajectories are shown, whether the
+diagram draws unit maps and whether the output map shows decision regions. Views read from here and
 listen to the signals; user actions come back here (or through undo commands that call
 `write` and `restore`). A signal is emitted only when its value really changed, so a view
 that writes a value back to the model does not start a ping-pong. Nothing is computed here.
@@ -21,6 +23,7 @@ from PySide6.QtCore import QObject, Signal
 
 from engine import Network, Session, TrainingDiverged
 from engine.network.network import samples_problems
+from engine.network.runs import Run
 from engine.session.session import Bookmark
 from engine.record.compare import Comparison
 from engine.record.quantities import Key
@@ -100,6 +103,8 @@ class SessionModel(QObject):
     expandedChanged = Signal(object)  # the layers the diagram shows whole (a frozenset)
     referenceChanged = Signal(object)  # the iteration values are compared with (Δ), or None
     tracedChanged = Signal(object)  # the parameters whose trajectories are shown (a tuple of names)
+    unitMapsChanged = Signal(bool)  # View ▸ Unit maps: a map of its output inside every unit, or not
+    discretizeChanged = Signal(bool)  # the output map's decision regions, or its values
     branched = Signal(int, int)  # an edit at iteration k discarded the later ones, up to this latest
     busyChanged = Signal(bool)  # a job started (True) or ended
     jobProgress = Signal(int, int)  # done, total
@@ -108,6 +113,8 @@ class SessionModel(QObject):
     practiceChanged = Signal(bool)  # practice mode on or off
     extended = Signal()  # iterations were computed past the timeline's end (training, a step): Save writes another network
     refused = Signal(str)  # a move the model refused (practising), in a sentence for the status bar
+    runsChanged = Signal()  # the kept runs changed: a run kept or removed, another network opened
+    runsShownChanged = Signal(bool)  # the loss curve shows the kept runs, or not
 
     def __init__(self, net: Network, source: str = "", parent=None):
         super().__init__(parent)
@@ -125,9 +132,13 @@ class SessionModel(QObject):
         self._expanded: frozenset[int] = frozenset()
         self._reference: Comparison | None = None
         self._traced: tuple[str, ...] = ()
+        self._unit_maps = False
+        self._discretize = False
         self._last_refresh = 0.0
         self._practising = False
         self._latest = self.session.latest  # the timeline's end as last announced (see `extended`)
+        self._runs: tuple[Run, ...] = tuple(net.runs)
+        self._runs_shown = True
 
     # -- view state -------------------------------------------------------------------------
     @property
@@ -221,9 +232,6 @@ class SessionModel(QObject):
             self._expanded = layers
             self.expandedChanged.emit(layers)
 
-    def expand(self, layer: int) -> None:
-        self.set_expanded(self._expanded | {layer})
-
     def fold(self, layer: int) -> None:
         self.set_expanded(self._expanded - {layer})
 
@@ -234,6 +242,56 @@ class SessionModel(QObject):
 
     def set_show_all(self, on: bool) -> None:
         self.set_expanded(range(len(self.session.net.sizes)) if on else ())
+
+    # -- kept runs ----------------------------------------------------------------------------
+    @property
+    def runs(self) -> tuple[Run, ...]:
+        """The document's kept runs (engine.network.runs), in the order they were kept."""
+        return self._runs
+
+    def set_runs(self, runs) -> None:
+        """Other kept runs (an undo command's, or another network's)."""
+        runs = tuple(runs)
+        if len(runs) != len(self._runs) or any(a is not b for a, b in zip(runs, self._runs)):
+            self._runs = runs
+            self.runsChanged.emit()
+
+    @property
+    def runs_shown(self) -> bool:
+        return self._runs_shown
+
+    def set_runs_shown(self, on: bool) -> None:
+        if bool(on) != self._runs_shown:
+            self._runs_shown = bool(on)
+            self.runsShownChanged.emit(self._runs_shown)
+
+    def document(self) -> Network:
+        """What Save writes: the network as the current iteration starts, with its kept runs."""
+        net = self.session.current_network()
+        net.runs = self._runs
+        return net
+
+    # -- what the diagram and the output map draw ------------------------------------------------
+    @property
+    def unit_maps(self) -> bool:
+        """Does the diagram draw inside every hidden and output unit a map of its output over
+        the inputs' plane?"""
+        return self._unit_maps
+
+    def set_unit_maps(self, on: bool) -> None:
+        if bool(on) != self._unit_maps:
+            self._unit_maps = bool(on)
+            self.unitMapsChanged.emit(self._unit_maps)
+
+    @property
+    def discretize(self) -> bool:
+        """Does the output map show decision regions (each point's class) rather than values?"""
+        return self._discretize
+
+    def set_discretize(self, on: bool) -> None:
+        if bool(on) != self._discretize:
+            self._discretize = bool(on)
+            self.discretizeChanged.emit(self._discretize)
 
     # -- practice -------------------------------------------------------------------------------
     @property
@@ -356,8 +414,9 @@ class SessionModel(QObject):
 
     # -- opening ----------------------------------------------------------------------------
     def replace(self, net: Network, source: str) -> None:
-        """Another network (opened from a file or a preset): a new session."""
+        """Another network (opened from a file or a preset): a new session, its kept runs."""
         self.set_session(Session(net), source)
+        self.set_runs(net.runs)
 
     def set_session(self, session: Session, source: str) -> None:
         """Show this session (a new one, or one an undo brings back)."""

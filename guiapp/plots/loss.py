@@ -4,15 +4,23 @@ The read-out above it shows the iteration under the mouse while the mouse is ove
 and the current iteration otherwise; the current iteration's loss is marked (the dot, the
 read-out) once the stepper has computed it. A click goes to the iteration under the mouse
 (refused while practising); the iteration values are compared with (Δ), if any, is marked by
-a dashed line."""
+a dashed line. The range shows the whole curve: a range zoomed or dragged by hand is kept only
+until the curve changes (more iterations, another history, the scale), or training would run
+out of it unseen.
+
+The document's kept runs (the model's `runs`) are drawn over it, each in its own Okabe–Ito
+colour and dash pattern (this run's curve is the one solid line), with a legend naming them: a
+click on a run's line in the legend hides or shows that run; Run ▸ Kept runs ▸ Show kept runs
+hides or shows them all."""
 from __future__ import annotations
 
+import html
 import math
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QColor, QFontMetrics
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from engine.concepts.formula import MINUS
@@ -21,6 +29,33 @@ from guiapp import colours
 from guiapp.model.session import SessionModel
 from guiapp.plots.style import plot_font, style_axes
 from guiapp.plots.readout import Readout
+
+
+DASHES = (Qt.PenStyle.DashLine, Qt.PenStyle.DotLine, Qt.PenStyle.DashDotLine, Qt.PenStyle.DashDotDotLine)
+LEGEND_CHARACTERS = 40  # of a run's name in the legend (then …)
+THIS_RUN = "this run"
+
+
+def kept_pen(k: int, c: colours.Scheme):
+    """The pen of kept run k (0-based): a colour of its own, and a dash pattern (runs 7 to 12 have
+    the colours of 1 to 6 dashed another way), readable on the plot's background."""
+    hue = QColor(colours.KEPT_RUNS[k % len(colours.KEPT_RUNS)])
+    style = DASHES[(k // len(colours.KEPT_RUNS)) % len(DASHES)]
+    return pg.mkPen(colours.readable(hue, c.plot_background, colours.LINE_CONTRAST), width=1.5, style=style)
+
+
+def legend_text(label: str) -> str:
+    """A run's name in the legend, which reads HTML: escaped, shortened."""
+    if len(label) > LEGEND_CHARACTERS:
+        label = label[: LEGEND_CHARACTERS - 1] + "…"
+    return html.escape(label)
+
+
+class _Pinned(pg.PlotDataItem):
+    """The legend's entry for this run: its pen, not its curve, so that a click there hides nothing."""
+
+    def setVisible(self, visible: bool) -> None:
+        super().setVisible(True)
 
 
 def plain(value: float) -> str:
@@ -72,6 +107,10 @@ class LossPlot(QWidget):
         self.plot.addItem(self.reference)
         self.plot.addItem(self.dot)
         self.plot.addItem(self.hover_dot)
+        self.legend: pg.LegendItem | None = None  # made by `_make_legend`
+        self.this_run = _Pinned()
+        self.kept: list[pg.PlotDataItem] = []  # the kept runs' curves, in the model's order
+        self._hidden: set = set()  # runs hidden by a click in the legend
         self.log_scale = QCheckBox("log scale", objectName="logScale")
         self.log_scale.toggled.connect(self.set_log)
         self.readout = Readout(objectName="readout")  # shortened on its left: its end holds the loss
@@ -99,7 +138,9 @@ class LossPlot(QWidget):
         model.digitsChanged.connect(self._update_readout)
         model.referenceChanged.connect(self._reference_changed)
         model.practiceChanged.connect(self._update_readout)
-        self.refresh()
+        model.runsChanged.connect(self._rebuild_runs)
+        model.runsShownChanged.connect(self._show_runs)
+        self._rebuild_runs()
 
     def _restyle(self, *_) -> None:
         """Colours from the desktop's palette (light or dark), axis text at the window's text size."""
@@ -110,6 +151,10 @@ class LossPlot(QWidget):
         # room for the vertical axis label ("batch loss E") and a few ticks at any text size
         self.plot.setMinimumHeight(int(9 * QFontMetrics(font).height()))
         self.curve.setPen(pg.mkPen(c.plot_curve, width=1.5))
+        self.this_run.setPen(self.curve.opts["pen"])
+        for k, curve in enumerate(self.kept):
+            curve.setPen(kept_pen(k, c))
+        self._make_legend()
         self.marker.setPen(pg.mkPen(c.plot_marker, width=1.5))
         self.reference.setPen(pg.mkPen(c.plot_foreground, width=1.2, style=Qt.PenStyle.DashLine))
         self.dot.setBrush(pg.mkBrush(c.plot_marker))
@@ -127,7 +172,105 @@ class LossPlot(QWidget):
 
     def set_log(self, on: bool) -> None:
         self.plot.setLogMode(y=on)
+        self._set_kept_data()
         self.refresh()
+
+    # -- kept runs ---------------------------------------------------------------------------------
+    def _rebuild_runs(self) -> None:
+        """A curve and a legend entry for each kept run (after this run's)."""
+        for curve in self.kept:
+            self.plot.removeItem(curve)
+        runs = self.model.runs
+        self._hidden &= set(runs)
+        c = colours.scheme(self.palette())
+        self.kept = []
+        for k, run in enumerate(runs):
+            curve = pg.PlotDataItem(pen=kept_pen(k, c))
+            curve.setZValue(-1)  # under this run's curve
+            curve.run = run
+            self.plot.addItem(curve)  # which gives it the plot's downsampling (none): this run's, after
+            curve.setDownsampling(auto=True, method="peak")
+            curve.setClipToView(True)
+            self.kept.append(curve)
+        self._make_legend()
+        self._set_kept_data()
+        self._show_runs()
+
+    def _legend_columns(self, font) -> int:
+        """As many entries side by side as the plot's width holds: a row along the top rather than
+        a column over the curves."""
+        names = [THIS_RUN] + [legend_text(curve.run.label) for curve in self.kept]
+        widest = max(QFontMetrics(font).horizontalAdvance(html.unescape(n)) for n in names) + 40  # the pen's sample
+        return max(1, min(len(names), int((self.plot.getPlotItem().vb.width() - 24) // widest)))
+
+    def _make_legend(self, restyled: bool = True) -> None:
+        """The legend, made anew (pyqtgraph's does not shrink when its entries are laid out again):
+        this run, then each kept run, in the palette's colours at the window's text size. Unless
+        `restyled`, only if its entries or their columns change."""
+        c, font = colours.scheme(self.palette()), plot_font(self.model.text_factor)
+        columns = self._legend_columns(font)
+        if self.legend is not None:
+            same = [sample.item for sample, _ in self.legend.items] == [self.this_run, *self.kept]
+            if same and not restyled and self.legend.columnCount == columns:
+                return
+            if self.legend.scene() is not None:
+                self.legend.scene().removeItem(self.legend)
+        self.legend = pg.LegendItem(offset=(-8, 6), colCount=columns, brush=c.tag_opaque,
+                                    pen=pg.mkPen(c.plot_foreground, width=0.5), labelTextColor=c.plot_foreground,
+                                    labelTextSize=f"{font.pointSizeF():.1f}pt", verSpacing=-4)
+        self.legend.layout.setContentsMargins(4, 0, 6, 0)  # the style's 9 on each side: a row the text's height
+        self.legend.setParentItem(self.plot.getPlotItem().vb)  # top right: the curves fall from the top left
+        self.legend.sigSampleClicked.connect(self._legend_clicked)
+        self.legend.addItem(self.this_run, THIS_RUN)
+        for curve in self.kept:
+            self.legend.addItem(curve, legend_text(curve.run.label))
+        self.legend.setVisible(self.model.runs_shown and bool(self.kept))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._make_legend(restyled=False)
+
+    def _set_kept_data(self) -> None:
+        log = self.log_scale.isChecked()
+        for curve in self.kept:
+            losses = curve.run.loss
+            if log:  # log10 of a loss that is not positive: left out
+                with np.errstate(invalid="ignore"):
+                    losses = np.where(losses > 0, losses, np.nan)
+            curve.setData(np.arange(1, len(losses) + 1, dtype=np.float64), losses, connect="finite")
+
+    def _legend_clicked(self, item) -> None:
+        if item in self.kept:
+            (self._hidden.discard if item.isVisible() else self._hidden.add)(item.run)
+
+    def _show_runs(self, *_) -> None:
+        shown = self.model.runs_shown
+        for curve in self.kept:
+            curve.setVisible(shown and curve.run not in self._hidden)
+        self.legend.setVisible(shown and bool(self.kept))
+        self._shown = ()  # the range may follow the kept runs
+        self.refresh()
+
+    def shown_runs(self) -> list[tuple[str, np.ndarray, np.ndarray]]:
+        """What the kept runs' curves show: each visible one's name, iterations and losses."""
+        return [(curve.run.name, curve.xData, curve.yData) for curve in self.kept if curve.isVisible()]
+
+    def _kept_range(self, y0: float | None) -> tuple[float, float, float] | None:
+        """The last iteration and the lowest and highest loss (log10 on a log scale) of the
+        kept runs shown, and of this run's one point `y0` if known; None if no kept run is shown."""
+        shown = [curve for curve in self.kept if curve.isVisible()]
+        if not shown:
+            return None
+        ys = [curve.yData for curve in shown]
+        if y0 is not None:
+            ys.append(np.array([y0]))
+        y = np.concatenate(ys)
+        if self.log_scale.isChecked():
+            with np.errstate(divide="ignore", invalid="ignore"):
+                y = np.log10(np.where(y > 0, y, np.nan))
+        y = y[np.isfinite(y)]
+        last = max(len(curve.run) for curve in shown)
+        return (last, float(y.min()), float(y.max())) if len(y) else (last, 0.0, 1.0)
 
     def data(self) -> tuple[np.ndarray, np.ndarray]:
         """What the curve shows: iterations and losses."""
@@ -142,7 +285,8 @@ class LossPlot(QWidget):
         # Give the curve its data only when it changed: new losses, or the current one recomputed
         # (an edit), or another history (undo, open), or the scale.
         shown = (n, float(losses[-1]) if n else None, id(losses.base), log)
-        if shown != self._shown:
+        changed = shown != self._shown
+        if changed:
             if log:
                 # log10 of a zero loss is -inf: leave such points out rather than warn
                 with np.errstate(divide="ignore", invalid="ignore"):
@@ -153,7 +297,13 @@ class LossPlot(QWidget):
             self.curve.setData(self._x[:n], losses, connect="all" if finite else "finite", skipFiniteCheck=finite)
             self._shown = shown
         y0 = self._current_loss() if n == 1 else math.nan  # one point: the current iteration's
-        if n == 1 and y0 is None:  # not computed yet: a range of its own would tell its size
+        kept = self._kept_range(y0 if y0 is None or math.isfinite(y0) else None) if n == 1 else None
+        if kept is not None:  # one point and kept runs: their range, not told by the point's loss before it is computed
+            last, low, high = kept
+            self.plot.setXRange(0, max(last, 10))
+            self.plot.setYRange(min(low, 0.0) if not log else low, high)
+            self._single = True
+        elif n == 1 and y0 is None:  # not computed yet: a range of its own would tell its size
             self.plot.setYRange(-1, 0) if log else self.plot.setYRange(0, 1)
             self.plot.setXRange(0, 10)
             self._single = True
@@ -164,7 +314,7 @@ class LossPlot(QWidget):
                 self.plot.setYRange(0, 1.25 * y0)
             self.plot.setXRange(0, 10)
             self._single = True
-        elif n > 1 and self._single:  # more points: follow the data again
+        elif n > 1 and (self._single or changed):  # more points, or other ones: the whole curve again
             self.plot.enableAutoRange()
             self._single = False
         current = self.model.session.iteration

@@ -10,6 +10,18 @@ outputs of the iteration are answered). The unit shown is the output unit select
 beside the title (the first by default). The map follows the model's signals (at the rate the
 model refreshes the views while training) and does nothing while it is hidden. For another
 number of inputs it says why it is empty.
+
+Decision regions (the Regions switch, the model's `discretize`; a plane only): each point in the
+colour of the class the network gives it (`outputmap.regions`): for one output unit, the colour of
+1 where the output is at least 0.5 and of 0 below; for a softmax layer, the winning class's own
+colour (`colours.class_colour`), the samples in their class's, the colour bar naming the classes.
+
+Points by hand: a click on the map adds a sample there (the point's coordinates at the grid's
+precision) of the class chosen under the map (or, for one output unit, the target value typed
+there; on a line, the target is where the click is); Shift+click removes the sample nearest to
+the click. The map asks for it (`samplesEdited`); the window makes it one undo step on the
+samples (`commands.SetSamples`). Refusals (training running, the last sample, a target the loss
+does not take) are said in a sentence (`said`).
 """
 from __future__ import annotations
 
@@ -18,12 +30,15 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QRectF, Qt
+from PySide6.QtCore import QEvent, QRectF, Qt, Signal
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QStackedWidget, QVBoxLayout,
+                               QWidget)
 
 from engine import Key
 from engine.network import outputmap
+from engine.network.network import samples_problems
+from engine.network.numbers import parse_number
 from engine.concepts.formula import MINUS
 from engine.record.quantities import label
 
@@ -51,7 +66,20 @@ def coordinate(value: float, step: float) -> tuple[float, str]:
     return float(text), text.replace("-", MINUS)
 
 
+def class_map(k: int) -> pg.ColorMap:
+    """A colour bar of k classes, each its own colour over [class − 0.5, class + 0.5] when the
+    levels are (−0.5, k − 0.5)."""
+    pos, colour = [], []
+    for c in range(k):
+        pos += [c / k, (c + 1) / k]
+        colour += [colours.class_colour(c)] * 2
+    return pg.ColorMap(pos, colour)
+
+
 class OutputMap(QWidget):
+    samplesEdited = Signal(object, object, str)  # inputs, targets, what: new samples asked for by a click
+    said = Signal(str)  # a sentence for the status bar (a click refused)
+
     def __init__(self, model: SessionModel, parent=None):
         super().__init__(parent)
         self.setObjectName("outputMap")
@@ -62,12 +90,19 @@ class OutputMap(QWidget):
         self._extent: list[tuple[float, float]] = []
         self._hover: tuple[float, ...] | None = None  # the point under the mouse, as shown
         self._dims = 0  # inputs of the network the picture is built for (1, 2; 0: none)
+        self._classes = 0  # the colour bar's classes (decision regions of a softmax layer), 0: the scale
 
         self.title = QLabel("<b>Output map</b>")
         self.unit_box = QComboBox(objectName="outputUnit")
         self.unit_box.setToolTip("The output unit the map shows (or select an output unit in the diagram)")
         self.unit_box.activated.connect(self._unit_chosen)
         self.readout = Readout(Elide.ElideRight, objectName="outputReadout")  # a hover text: ElideLeft
+        self.regions_box = QCheckBox("Regions", objectName="discretize")
+        self.regions_box.setToolTip("Decision regions: each point in the colour of the class the network gives "
+                                    "it (an output of at least 0.5 is 1; for softmax, the winning class)")
+        self.regions_box.setChecked(model.discretize)  # the map may be made after the model's state is restored
+        self.regions_box.toggled.connect(model.set_discretize)
+        model.discretizeChanged.connect(self._discretize_changed)
 
         self.plot = pg.PlotWidget(axisItems={"bottom": PlainAxis("bottom"), "left": PlainAxis("left")})
         self.plot.setMenuEnabled(False)
@@ -87,6 +122,7 @@ class OutputMap(QWidget):
         self.bar.setImageItem(self.image, insert_in=self.plot.getPlotItem())
         self._bar_placed = True
         self.plot.scene().sigMouseMoved.connect(self._mouse_moved)
+        self.plot.scene().sigMouseClicked.connect(self._clicked)
         self.plot.viewport().installEventFilter(self)
 
         self.empty = QLabel(objectName="outputMapEmpty")
@@ -97,6 +133,25 @@ class OutputMap(QWidget):
         self.stack.addWidget(self.plot)
         self.stack.addWidget(self.empty)
 
+        self.draw_row = QWidget(objectName="drawRow")  # what a click adds
+        self.class_box = QComboBox(objectName="drawClass")
+        self.class_box.setToolTip("The class of the samples a click on the map adds")
+        self.target_edit = QLineEdit("1", objectName="drawTarget")
+        self.target_edit.setToolTip("The target of the samples a click on the map adds (0.5, 1e-3, 1/2, 0,5)")
+        self.target_edit.setMaximumWidth(QFontMetrics(self.font()).horizontalAdvance("−0.00000000") + 16)
+        self.draw_label = QLabel("Click adds")
+        self.draw_hint = Readout(Elide.ElideRight, objectName="drawHint")  # cut short where the map is narrow
+        self.draw_hint.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.draw_hint.set_text("· Shift+click removes the nearest sample")
+        row = QHBoxLayout(self.draw_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.regions_box)
+        row.addSpacing(6)
+        row.addWidget(self.draw_label)
+        row.addWidget(self.class_box)
+        row.addWidget(self.target_edit)
+        row.addWidget(self.draw_hint, 1)
+
         bar = QHBoxLayout()
         bar.addWidget(self.title)
         bar.addWidget(self.unit_box)
@@ -105,6 +160,7 @@ class OutputMap(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
         layout.addWidget(self.stack)
+        layout.addWidget(self.draw_row)
 
         model.textFactorChanged.connect(self._restyle)
         model.changed.connect(self.refresh)
@@ -159,6 +215,13 @@ class OutputMap(QWidget):
             self.model.set_selection(UnitRef(net.depth, index))
         self.refresh()
 
+    def _discretize_changed(self, on: bool) -> None:
+        if self.regions_box.isChecked() != on:
+            self.regions_box.blockSignals(True)
+            self.regions_box.setChecked(on)
+            self.regions_box.blockSignals(False)
+        self.refresh()
+
     def _network_replaced(self) -> None:
         net = self.model.session.net
         names = [net.unit_name(net.depth, k) for k in range(net.sizes[-1])]
@@ -166,6 +229,14 @@ class OutputMap(QWidget):
             self.unit_box.clear()
             self.unit_box.addItems(names)  # plain text
             self._chosen = 0
+        classes = [f"class {k + 1} ({name})" for k, name in enumerate(names)] if len(names) > 1 else []
+        if classes != [self.class_box.itemText(k) for k in range(self.class_box.count())]:
+            self.class_box.clear()
+            self.class_box.addItems(classes)
+        curve = net.sizes[0] == 1 and len(names) == 1  # the click's height is the target
+        self.class_box.setVisible(bool(classes))
+        self.target_edit.setVisible(not classes and not curve)
+        self.draw_label.setText("Click adds a sample there (input, target)" if curve else "Click adds")
         self._hover = None
         self._shown = self._samples = None
         self.refresh()
@@ -183,7 +254,10 @@ class OutputMap(QWidget):
         if self.unit_box.currentIndex() != unit:
             self.unit_box.setCurrentIndex(unit)
         why = outputmap.why_empty(net)
-        self.unit_box.setVisible(why is None and net.sizes[-1] > 1)
+        regions = self.regions_shown()
+        self.unit_box.setVisible(why is None and net.sizes[-1] > 1 and not (regions and self._softmax()))
+        self.regions_box.setVisible(why is None and net.sizes[0] == 2)
+        self.draw_row.setVisible(why is None)  # what a click does, and the Regions switch
         if why is not None:
             self.empty.setText(why)
             self.stack.setCurrentWidget(self.empty)
@@ -195,21 +269,41 @@ class OutputMap(QWidget):
         resolution = outputmap.resolution(net.sizes, PLANE_POINTS if dims == 2 else LINE_POINTS)
         theta = session.params.theta
         shown = self._shown
-        if not (shown is not None and shown[0] is net and shown[1:3] == (unit, resolution)
-                and np.array_equal(shown[3], theta)):
-            self._draw(unit, resolution)
-            self._shown = (net, unit, resolution, theta.copy())
+        if not (shown is not None and shown[0] is net and shown[1:4] == (unit, resolution, regions)
+                and np.array_equal(shown[4], theta)):
+            self._draw(unit, resolution, regions)
+            self._shown = (net, unit, resolution, regions, theta.copy())
         self._update_readout()
 
-    def _draw(self, unit: int, resolution: int) -> None:
+    def regions_shown(self) -> bool:
+        """Does the map show decision regions (asked for, and a plane)?"""
+        return self.model.discretize and self.model.session.net.sizes[0] == 2
+
+    def _softmax(self) -> bool:
+        """Are the outputs the probabilities of classes (softmax)?"""
+        net = self.model.session.net
+        return net.activation(net.depth).class_probabilities
+
+    def _draw(self, unit: int, resolution: int, regions: bool) -> None:
         session = self.model.session
         net = session.net
         dims = net.sizes[0]
         if dims != self._dims:
             self._set_dims(dims)
         bounds = outputmap.extent(net.inputs)
-        values = outputmap.grid(session.plan, session.params, unit, bounds, resolution)
-        scale = outputmap.levels(net, values, net.targets[:, unit])
+        classes = net.sizes[-1] if regions and self._softmax() else 0
+        if classes:  # the winning class at each point, in its own colour
+            units = [(net.depth, k) for k in range(classes)]
+            values = outputmap.regions(outputmap.unit_grids(session.plan, session.params, units, bounds, resolution),
+                                       softmax=True)
+            scale = (-0.5, classes - 0.5)
+        else:
+            values = outputmap.grid(session.plan, session.params, unit, bounds, resolution)
+            scale = outputmap.levels(net, values, net.targets[:, unit])
+            if regions:
+                values = outputmap.regions(values, softmax=False)
+        if classes != self._classes:
+            self._set_classes(classes)
         if dims == 2:
             self.image.setImage(values, autoLevels=False, levels=scale)
         else:
@@ -223,13 +317,26 @@ class OutputMap(QWidget):
                 self.plot.setYRange(y0, y1, padding=0)
             self._extent = bounds
         drawn = self._samples  # while training, mostly the same: drawing them costs more than the map
-        if drawn is None or drawn[0] is not net or drawn[1:] != (unit, scale):
-            self._draw_samples(unit, scale)
-            self._samples = (net, unit, scale)
+        if drawn is None or drawn[0] is not net or drawn[1:] != (unit, scale, classes):
+            self._draw_samples(unit, scale, classes)
+            self._samples = (net, unit, scale, classes)
 
-    def _draw_samples(self, unit: int, scale: tuple[float, float]) -> None:
-        """The samples (in their target's colour on a plane, at their target on a line), the
-        colour scale and the name of the output."""
+    def _set_classes(self, classes: int) -> None:
+        """The colour bar of the classes' colours, each named (decision regions of a softmax
+        layer), or (0) the output map's scale."""
+        axis = self.bar.axis  # the scale's (the left one bears the name)
+        if classes:
+            self.bar.setColorMap(class_map(classes))
+            axis.setTicks([[(k, str(k + 1)) for k in range(classes)], []])
+        else:
+            self.bar.setColorMap(self.colour_map)
+            axis.setTicks(None)
+        self._classes = classes
+
+    def _draw_samples(self, unit: int, scale: tuple[float, float], classes: int = 0) -> None:
+        """The samples (in their target's colour on a plane, or their class's in the decision
+        regions of a softmax layer; at their target on a line), the colour scale and the name
+        of the output."""
         net = self.model.session.net
         targets = net.targets[:, unit]
         low, high = scale
@@ -237,10 +344,16 @@ class OutputMap(QWidget):
         if self._dims == 2:
             self.bar.setLevels(scale)
             x, y = net.inputs[:, 0], net.inputs[:, 1]
-            brushes = {t: pg.mkBrush(self.colour_map.map((t - low) / (high - low), mode=pg.ColorMap.QCOLOR))
-                       for t in set(targets.tolist())}  # one brush per colour: pyqtgraph draws each once
+            if classes:
+                won = np.argmax(net.targets, axis=1).tolist()
+                brushes = {k: pg.mkBrush(colours.class_colour(k)) for k in set(won)}
+                self.points.setData(x, y, brush=[brushes[k] for k in won], pen=self._ring)
+                name = "class"
+            else:
+                brushes = {t: pg.mkBrush(self.colour_map.map((t - low) / (high - low), mode=pg.ColorMap.QCOLOR))
+                           for t in set(targets.tolist())}  # one brush per colour: pyqtgraph draws each once
+                self.points.setData(x, y, brush=[brushes[t] for t in targets.tolist()], pen=self._ring)
             self.halo.setData(x, y)
-            self.points.setData(x, y, brush=[brushes[t] for t in targets.tolist()], pen=self._ring)
             self.bar.getAxis("left").setLabel(name)
         else:
             self.points.setData(net.inputs[:, 0], targets, brush=self._marker, pen=self._ring)
@@ -294,20 +407,34 @@ class OutputMap(QWidget):
             return
         net, unit = session.net, self.unit()
         name = label(net, Key("out", net.depth, unit))
+        regions, classes = self.regions_shown(), self.regions_shown() and self._softmax()
         if self._hover is None or self._shown is None:
             self.hover_dot.setData([], [])
-            what = f"P(class {unit + 1})" if net.activation(net.depth).class_probabilities else name
+            what = f"P(class {unit + 1})" if self._softmax() else name
+            if regions:
+                what = "The winning class" if classes else f"{name} ≥ {outputmap.THRESHOLD:g} → 1"
             self.readout.set_text(f"{what} as iteration {session.iteration:,} starts")
             return
         steps = [(hi - lo) / self._resolution for lo, hi in self._extent]
         where = ", ".join(f"{net.unit_name(0, k)} {coordinate(v, s)[1]}" for k, (v, s) in
                           enumerate(zip(self._hover, steps)))
-        if not self._answered(unit):  # at a sample's inputs it would be a value practice asks
-            self.readout.set_text(f"{where}: {name} once answered", Elide.ElideLeft)
+        asked = range(net.sizes[-1]) if classes else [unit]
+        if not all(self._answered(k) for k in asked):  # at a sample's inputs it would be a value practice asks
+            self.readout.set_text(f"{where}: {'the class' if classes else name} once answered", Elide.ElideLeft)
             self.hover_dot.setData([], [])
             return
+        if classes:
+            outs = outputmap.unit_outputs(session.plan, session.params, [(net.depth, k) for k in asked],
+                                          np.array([self._hover]))
+            won = outputmap.regions(outs, softmax=True)[0]
+            text = ("no class (NaN)" if won != won else
+                    f"class {int(won) + 1} (P {self.model.fmt(float(outs[int(won), 0]))})")
+            self.readout.set_text(f"{where}: {text}", Elide.ElideLeft)
+            self.hover_dot.setData([self._hover[0]], [self._hover[1]])
+            return
         value = float(outputmap.outputs(session.plan, session.params, unit, np.array([self._hover]))[0])
-        self.readout.set_text(f"{where}: {name} {self.model.fmt(value)}", Elide.ElideLeft)
+        region = f" → {outputmap.regions(np.array([value]), softmax=False)[0]:g}" if regions else ""
+        self.readout.set_text(f"{where}: {name} {self.model.fmt(value)}{region}", Elide.ElideLeft)
         y = self._hover[1] if self._dims == 2 else value
         self.hover_dot.setData([self._hover[0]], [y]) if math.isfinite(y) else self.hover_dot.setData([], [])
 
@@ -317,10 +444,90 @@ class OutputMap(QWidget):
         session, depth = self.model.session, self.model.session.net.depth
         return all(self.model.reveals(Key("out", depth, unit, sample=k)) for k in range(session.layout.batch))
 
+    # -- points by hand --------------------------------------------------------------------------
+    def _clicked(self, event) -> None:
+        """A click adds a sample there, Shift+click removes the nearest one."""
+        if event.button() != Qt.MouseButton.LeftButton or not self._dims:
+            return
+        vb = self.plot.getPlotItem().vb
+        if not vb.sceneBoundingRect().contains(event.scenePos()):
+            return
+        point = vb.mapSceneToView(event.scenePos())
+        event.accept()
+        if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self.remove_nearest(point.x(), point.y())
+        else:
+            self.add_at(point.x(), point.y())
+
+    def _refused(self) -> bool:
+        if self.model.busy:
+            self.said.emit("The samples cannot change while training runs: stop it first (Esc)")
+        return self.model.busy
+
+    def add_at(self, x: float, y: float) -> None:
+        """Ask for a sample at the map's point (x, y) (its coordinates at the grid's precision):
+        on a plane, inputs (x, y) and the class or target chosen; on a line, input x and, for
+        one output unit, target y."""
+        if not self._dims or self._refused():
+            return
+        net = self.model.session.net
+        steps = [(hi - lo) / self._resolution for lo, hi in self._extent]
+        where = [x, y][: self._dims]
+        if not all(lo <= v <= hi for v, (lo, hi) in zip(where, self._extent)):
+            return
+        point = [coordinate(v, s)[0] for v, s in zip(where, steps)]
+        if self._dims == 1 and net.sizes[-1] == 1:
+            low, high = self.plot.getPlotItem().vb.viewRange()[1]
+            target = [coordinate(y, (high - low) / self._resolution)[0]]
+        else:
+            target = self._target_chosen()
+            if target is None:
+                return
+        inputs = np.vstack([net.inputs, [point]])
+        targets = np.vstack([net.targets, [target]])
+        problems = samples_problems(net, inputs, targets)
+        if problems:
+            self.said.emit(f"No sample added: {problems[0][2]}")
+            return
+        shown = ", ".join(coordinate(v, s)[1] for v, s in zip(where, steps))
+        what = self.class_box.currentText() if net.sizes[-1] > 1 else f"target {self.model.fmt(target[0])}"
+        self.samplesEdited.emit(inputs, targets, f"add a sample at ({shown}) of {what}")
+
+    def _target_chosen(self) -> list[float] | None:
+        """The target a click adds: the class chosen (one-hot), or the value typed for one
+        output unit (None, said, if it is not a number)."""
+        net = self.model.session.net
+        if net.sizes[-1] > 1:
+            return np.eye(net.sizes[-1])[max(self.class_box.currentIndex(), 0)].tolist()
+        try:
+            return [parse_number(self.target_edit.text())]
+        except ValueError as e:
+            self.said.emit(f"No sample added: the target {e}")
+            return None
+
+    def remove_nearest(self, x: float, y: float) -> None:
+        """Ask for the samples without the one nearest to the map's point (x, y), distances
+        measured in the map's own proportions (its extent, on a line its height too)."""
+        if not self._dims or self._refused():
+            return
+        net = self.model.session.net
+        if net.n_samples <= 1:
+            self.said.emit("No sample removed: it is the last one, and a network needs at least one")
+            return
+        if self._dims == 2:
+            spans = [hi - lo for lo, hi in self._extent]
+            points = net.inputs
+        else:
+            low, high = self.plot.getPlotItem().vb.viewRange()[1]
+            spans = [self._extent[0][1] - self._extent[0][0], high - low]
+            points = np.stack([net.inputs[:, 0], net.targets[:, self.unit()]], axis=1)
+        with np.errstate(all="ignore"):
+            distance = np.hypot((points[:, 0] - x) / spans[0], (points[:, 1] - y) / spans[1])
+        k = int(np.argmin(np.nan_to_num(distance, nan=np.inf)))
+        inputs, targets = np.delete(net.inputs, k, axis=0), np.delete(net.targets, k, axis=0)
+        self.samplesEdited.emit(inputs, targets, f"remove sample {k + 1}")
+
     # -- what the tests read -------------------------------------------------------------------
     def shown_image(self) -> np.ndarray | None:
         """The array the image shows (a plane), or None."""
         return self.image.image if self._dims == 2 else None
-
-    def shown_curve(self) -> tuple[np.ndarray, np.ndarray]:
-        return self.curve.xData, self.curve.yData

@@ -25,8 +25,7 @@ from guiapp.model.session import SessionModel
 from guiapp.plots.style import plot_font, style_axes
 from guiapp.plots.readout import Readout
 
-# Okabe–Ito, as the diagram's colours: told apart by colour-blind eyes too
-PENS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
+PENS = colours.SERIES  # Okabe–Ito, as the diagram's colours: told apart by colour-blind eyes too
 
 
 class TrajectoryPlot(QWidget):
