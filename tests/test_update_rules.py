@@ -112,8 +112,8 @@ def test_train_from_the_command_line_matches_pytorch_at_every_iteration(tmp_path
 def test_the_worked_example_with_adam_l2_and_a_schedule_as_a_document():
     """The document of one Adam update (issue 19, "Stepped and explained"): the settings (η0 and
     the schedule's η, β1, β2, ε, λ), E_penalty and E = E_data + E_penalty in the loss, η of the
-    iteration, and for each weight ∂E/∂w = ∂E_data/∂w + λ·w, then m, v, m̂, v̂ and w⁺ with the
-    engine's numbers, written in LaTeX (m̂ as \\hat{m}, √ as \\sqrt)."""
+    iteration, and for each weight ∂E/∂w = ∂E_data/∂w + λ·w, then m, v, mˆ, vˆ and w⁺ with the
+    engine's numbers, written in LaTeX (mˆ as \\hat{m}, √ as \\sqrt)."""
     from engine import Session
     from engine.files import netfile
     from engine.teaching import document, explain
@@ -140,4 +140,42 @@ def test_the_worked_example_with_adam_l2_and_a_schedule_as_a_document():
     places = [w5.find(step) for step in steps]
     assert -1 not in places and places == sorted(places), dict(zip(steps, places))
     assert "&= 0.390000001" in w5  # Adam's first step moves every weight by η (to 9 digits)
-    assert "⌊" not in md and "√" not in md.replace("√v̂", "")  # LaTeX's own \lfloor and \sqrt
+    assert "⌊" not in md and "√" not in md  # LaTeX's own \lfloor and \sqrt
+
+
+def test_the_window_steps_through_an_adam_update_with_a_penalty_and_a_schedule(qtbot, make_window):
+    """The window on Adam + L2 + step decay (issue 19: it must not break): the header names the
+    optimizer, its settings (betas as a pair), the penalty and the schedule; the side panel shows
+    the penalty in the loss phase, η of the iteration, and Adam's mˆ, vˆ and w5⁺ with the record's
+    numbers; the structure dialog's design keeps all three."""
+    from engine.files import netfile
+    from engine.files.design import design_of
+    from tests.driver import go_to, now
+    from tests.test_structure_dialog import dialog_of, ok, type_number
+
+    spec = mazur(optimizer={"name": "adam", "learning_rate": 0.01}, regularization={"kind": "l2", "strength": 0.001},
+                 schedule={"name": "step", "step_size": 100, "gamma": 0.5})
+    w = make_window(net=netfile.parse(spec))
+    header = w.header.plain_text()
+    for words in ("Adam", "betas 0.9, 0.999", "L2 penalty λ = 0.001", "step decay (step_size 100, gamma 0.5)"):
+        assert words in header, header
+    go_to(w, lambda k: k.quantity == "objective")
+    assert "E = E_data + E_penalty = 0.298371109 + 0.000565 = 0.298936109" in now(w), now(w)
+    go_to(w, lambda k: k.quantity == "lr")
+    assert "η = η0·γ^(⌊(k − 1)/s⌋) = 0.01·0.5^(⌊(1 − 1)/100⌋)" in now(w).replace("\n", " "), now(w)
+    go_to(w, lambda k: k.quantity == "m_hat_w" and (k.layer, k.unit, k.source) == (2, 0, 0))
+    assert "\nmˆ_w5 = m_w5/(1 − β1^t)" in now(w), now(w)
+    go_to(w, lambda k: k.quantity == "w" and (k.layer, k.unit, k.source) == (2, 0, 0))
+    text = " ".join(now(w).split())
+    assert "w5⁺ = w5 − η·mˆ_w5/(√vˆ_w5 + ε) = 0.4 − 0.01·0.0825670406/(√0.00681731619 + 1e−08)" in text, text
+    design = design_of(w.model.session.net)
+    assert (design.optimizer.name, design.penalty.strength, design.schedule.step_size) == ("adam", 0.001, 100)
+    # Edit structure: Adam's betas shown as a pair and typed as one; the penalty and schedule kept
+    w.actions["edit_structure"].trigger()
+    dialog = dialog_of(w)
+    assert dialog.settings["betas"].text() == "0.9, 0.999" and dialog.settings["eps"].text() == "1e-08"
+    type_number(qtbot, dialog.settings["betas"], "0.8, 0.99")
+    ok(qtbot, dialog)
+    net = w.model.session.net
+    assert (net.optimizer.name, net.optimizer.betas, net.optimizer.eps) == ("adam", (0.8, 0.99), 1e-8)
+    assert (net.penalty, net.schedule) == (netfile.parse(spec).penalty, netfile.parse(spec).schedule)

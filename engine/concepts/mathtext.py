@@ -24,9 +24,12 @@ from engine.text.markup import text as _escape
 __all__ = ["Token", "tokens", "latex", "html", "terms"]
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?(?:e[+\-−]\d+)?|\.\d+|inf|nan")
-HAT = "\u0302"  # the combining circumflex of Adam's bias-corrected m̂ and v̂
-_NAME = re.compile(r"([A-Za-zα-ωΑ-ΡΣ-Ω\u0302]+?)(\d*)(?:_([A-Za-z0-9]+(?:\.\d+)?))?(?![A-Za-z\u0302])")
-_LETTERS = re.compile(r"[A-Za-zα-ωΑ-ΡΣ-Ω][A-Za-zα-ωΑ-ΡΣ-Ω\u0302]*")
+# the hat of Adam's bias-corrected mˆ and vˆ: the spacing circumflex, which every font the window and
+# Qt's PDF use draws beside its letter (the combining U+0302 they draw a line too high); the combining
+# one is read alike. Both are typeset \hat{m}.
+HATS = "\u02c6\u0302"
+_NAME = re.compile(r"([A-Za-zα-ωΑ-ΡΣ-Ω\u02c6\u0302]+?)(\d*)(?:_([A-Za-z0-9]+(?:\.\d+)?))?(?![A-Za-z\u02c6\u0302])")
+_LETTERS = re.compile(r"[A-Za-zα-ωΑ-ΡΣ-Ω][A-Za-zα-ωΑ-ΡΣ-Ω\u02c6\u0302]*")
 # the words and function names formulas write: these, and those the activations' own formulas
 # name (`Activation.words`, `Activation.functions`)
 WORDS = {"if", "else", "not", "trained", "sample", "the", "of", "terms"}.union(
@@ -140,7 +143,7 @@ def _latex_number(text: str) -> str:
 
 
 def _latex_base(base: str) -> str:
-    if len(base) == 2 and base.endswith(HAT):  # m̂: \hat{m}
+    if len(base) == 2 and base[1] in HATS:  # mˆ: \hat{m}
         return f"\\hat{{{_latex_base(base[0])}}}"
     if base in GREEK:
         return GREEK[base]
