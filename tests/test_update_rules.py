@@ -179,3 +179,61 @@ def test_the_window_steps_through_an_adam_update_with_a_penalty_and_a_schedule(q
     net = w.model.session.net
     assert (net.optimizer.name, net.optimizer.betas, net.optimizer.eps) == ("adam", (0.8, 0.99), 1e-8)
     assert (net.penalty, net.schedule) == (netfile.parse(spec).penalty, netfile.parse(spec).schedule)
+
+
+def _answered(spec: dict, params: tuple, quantity: str, wrong, trained: int = 0) -> tuple[str, str]:
+    """Practice mode on `spec` (the chain of `params`) after `trained` iterations: at the first
+    question of `quantity`, the answer `wrong(record, key)` typed; (the mistake named, its
+    explanation)."""
+    from engine import Session
+    from engine.files import netfile
+    from engine.teaching.practice import Practice
+
+    session = Session(netfile.parse(spec))
+    session.run(trained)
+    practice = Practice(session, params=params)
+    while practice.current is not None:
+        key = practice.current.key
+        if key.quantity == quantity:
+            verdict = practice.check(f"{wrong(session.record, key):.12g}")
+            assert verdict.verdict == "wrong", verdict
+            return verdict.mistake, verdict.explanation
+        practice.reveal()
+    raise AssertionError(f"no {quantity} asked")
+
+
+def _at(rec, quantity: str, key):
+    return float(rec[quantity, key.layer][key.unit, key.source] if key.source is not None
+                 else rec[quantity, key.layer][key.unit])
+
+
+BIASES_LEARN = dict(train_biases=True)
+MISTAKES = {  # the mistake, the network, the parameter asked about, where, and the wrong value, by hand
+    "bias_correction_left_out": (mazur(optimizer={"name": "adam", "learning_rate": 0.01}), "w5", "m_hat_w",
+                                 lambda rec, k: _at(rec, "exp_avg_w", k)),
+    "eps_inside_root": (mazur(optimizer={"name": "adam", "learning_rate": 0.01, "eps": 0.01}), "w5", "w",
+                        lambda rec, k: _at(rec, "w_before", k) - 0.01 * _at(rec, "m_hat_w", k)
+                        / np.sqrt(_at(rec, "v_hat_w", k) + 0.01)),
+    # (iteration 2: in the first, v⁺ = g, and v⁺ in the step is the momentum left out as well)
+    "nesterov_left_out": (mazur(optimizer={"name": "sgd", "learning_rate": 0.5, "momentum": 0.9, "nesterov": True}),
+                          "w5", "w", lambda rec, k: _at(rec, "w_before", k) - 0.5 * _at(rec, "velocity_w", k), 1),
+    "penalty_half": (mazur(optimizer={"name": "sgd", "learning_rate": 0.5}, regularization={"kind": "l2",
+                                                                                          "strength": 0.1}),
+                     "w5", "grad_w", lambda rec, k: _at(rec, "grad_data_w", k) + 0.1 * _at(rec, "w_before", k) / 2),
+    "penalty_on_bias": (mazur(optimizer={"name": "sgd", "learning_rate": 0.5}, train_biases=True,
+                              regularization={"kind": "l2", "strength": 0.1}),
+                        "b_o1", "grad_b_sample", lambda rec, k: float(rec["grad_b", 2][0]) + 0.1 * 0.6),
+    "wrong_iteration_rate": (mazur(optimizer={"name": "sgd", "learning_rate": 0.5},
+                                   schedule={"name": "exponential", "gamma": 0.9}), "w5", "lr",
+                             lambda rec, k: 0.5 * 0.9),
+}
+
+
+@pytest.mark.parametrize("mistake", list(MISTAKES))
+def test_practice_names_each_update_rules_mistake(mistake):
+    """Issue 19's mistakes of their own, each made by hand from the record's numbers and typed
+    where it is made: practice mode names it and says where."""
+    spec, param, quantity, wrong, *trained = MISTAKES[mistake]
+    named, explanation = _answered(spec, (param,), quantity, wrong, *trained)
+    assert named == mistake, explanation
+    assert explanation.isprintable() and len(explanation) < 400
