@@ -50,8 +50,8 @@ def test_the_dialog_chooses_adam_a_penalty_and_a_schedule_as_the_engine_builds_t
     from guiapp.panels.header import SettingsHeader
     header = w.findChild(SettingsHeader, "settingsHeader").plain_text()
     fmt = w.model.fmt
-    assert f"Adam (betas {fmt(0.8)}, {fmt(0.99)}, ε {fmt(1e-8)})" in header
-    assert f"L1 penalty (strength {fmt(0.001)})" in header and f"η exponential decay (gamma {fmt(0.99)})" in header
+    assert f"Adam · betas {fmt(0.8)}, {fmt(0.99)} · ε {fmt(1e-8)}" in header
+    assert f"L1 penalty λ = {fmt(0.001)}" in header and "η exponential decay (gamma 0.99)" in header
 
 
 def test_a_setting_that_cannot_be_read_is_named_once_and_ok_waits(qtbot, make_window):

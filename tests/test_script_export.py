@@ -206,6 +206,39 @@ def test_a_network_saved_mid_training_goes_on_as_the_engine(tmp_path, run_in_run
     assert_losses(losses, _trained(net, 62)[37:], "the uninterrupted run")
 
 
+RESUMED_RULES = {  # issue 19: the optimizer's state, the penalty and the schedule's place carried over
+    "adam_l2_step": {"optimizer": {"name": "adam", "learning_rate": 0.05, "betas": [0.8, 0.99], "eps": 1e-6},
+                     "regularization": {"kind": "l2", "strength": 0.01},
+                     "schedule": {"name": "step", "step_size": 4, "gamma": 0.5}, "update_order": "sequential"},
+    "rmsprop_l1_exponential": {"optimizer": {"name": "rmsprop", "learning_rate": 0.01, "alpha": 0.9,
+                                             "momentum": 0.5},
+                               "regularization": {"kind": "l1", "strength": 0.01},
+                               "schedule": {"name": "exponential", "gamma": 0.95}, "batch_size": 2},
+}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("rule", list(RESUMED_RULES))
+def test_an_update_rule_saved_mid_training_goes_on_as_the_engine(tmp_path, run_in_runner, fmt, rule):
+    """Adam (sequential order) and RMSprop with momentum (mini-batches), each with a penalty and a
+    schedule, saved after 6 iterations: the script starts at iteration 7 with torch.optim's state
+    (Adam's step counts and moments), the scheduler where it was, and prints the engine's losses
+    and penalties of iterations 7 to 12."""
+    spec = {**preset_data("softmax"), **RESUMED_RULES[rule]}
+    session = Session(netfile.parse(spec))
+    session.run(6)
+    saved = netfile.loads(netfile.dumps(session.current_network()))
+    path = exported(tmp_path, saved, fmt, 6)
+    iterations, losses, penalties = printed(run_in_runner(path))
+    assert iterations == list(range(7, 13))
+    expected_penalties = []
+    assert_losses(losses, engine_losses(saved, 6, penalties=expected_penalties), f"{rule} resumed at 7")
+    assert_losses(penalties, expected_penalties, f"the penalties of {rule} resumed at 7")
+    whole = Session(netfile.parse(spec))
+    whole.run(12)
+    assert_losses(losses, whole.history.values[6:12].tolist(), "the uninterrupted run")
+
+
 def _trained(net, iterations: int) -> list[float]:
     session = Session(net)
     session.run(iterations)

@@ -255,20 +255,20 @@ def parse(data, source: str = "<network>") -> Network:
 
 def optimizer_object(optimizer: Optimizer, learning_rate) -> dict:
     """The file's "optimizer" object: {"name": "sgd", "learning_rate": 0.5, "momentum": 0.0, ...}."""
-    return {"name": optimizer.name, "learning_rate": learning_rate, **_values(optimizer)}
+    return {"name": optimizer.name, "learning_rate": learning_rate, **_setting_values(optimizer)}
 
 
 def penalty_object(penalty: Penalty | None) -> dict | None:
     """The file's "regularization" object: {"kind": "l2", "strength": 0.001}, or None."""
-    return None if penalty is None else {"kind": penalty.name, **_values(penalty)}
+    return None if penalty is None else {"kind": penalty.name, **_setting_values(penalty)}
 
 
 def schedule_object(schedule: Schedule | None) -> dict | None:
     """The file's "schedule" object: {"name": "step", "step_size": 100, "gamma": 0.5}, or None."""
-    return None if schedule is None else {"name": schedule.name, **_values(schedule)}
+    return None if schedule is None else {"name": schedule.name, **_setting_values(schedule)}
 
 
-def _values(concept) -> dict:
+def _setting_values(concept) -> dict:
     """Each setting's value; a flag only when it is on (a file without "nesterov" is SGD's
     plain momentum, as files written before it had the flag)."""
     return {s.key: s.json(getattr(concept, s.key)) for s in concept.settings

@@ -139,6 +139,7 @@ def known_with(layout: Layout, key: Key) -> Key | None:
     if layout.batch != 1 or key.sample is not None:
         return None
     of = QUANTITIES[key.quantity].batch_of
+    # (∂E/∂w with a penalty's term is a step of its own, in `known_at`, and not asked here)
     return Key(of, key.layer, key.unit, key.source, 0) if of else None
 
 

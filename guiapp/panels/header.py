@@ -13,6 +13,7 @@ from PySide6.QtGui import QTextDocumentFragment
 from PySide6.QtWidgets import QLabel, QSizePolicy
 
 from engine import Setup
+from engine.concepts.optimizers import DEFAULT as DEFAULT_OPTIMIZER
 
 from guiapp.model.session import SessionModel, ValueRef
 
@@ -32,12 +33,6 @@ def batch_text(net: Setup) -> str:
     return f"mini-batches of {net.batch_size} from {samples}"
 
 
-def concept_text(concept, fmt) -> str:
-    """An optimizer, a penalty or a schedule in words: its title and each setting's value."""
-    values = ", ".join(f"{s.title} {s.text(getattr(concept, s.key), fmt)}" for s in concept.settings)
-    return f"{concept.title} ({values})" if values else concept.title
-
-
 def fields(net: Setup, fmt) -> list[tuple[str, str]]:
     """(what, text) of every setting, in the order shown; η's text is the one to edit."""
     return [
@@ -45,9 +40,11 @@ def fields(net: Setup, fmt) -> list[tuple[str, str]]:
         ("activations", activations_text(net)),
         ("loss", "loss " + net.loss_fn.title),
         ("lr", f"η = {fmt(net.learning_rate)}"),
-        ("optimizer", concept_text(net.optimizer, fmt)),
-        *((("penalty", concept_text(net.penalty, fmt)),) if net.penalty is not None else ()),
-        *((("schedule", "η " + concept_text(net.schedule, fmt)),) if net.schedule is not None else ()),
+        *((("optimizer", net.optimizer.title),) if net.optimizer.name != DEFAULT_OPTIMIZER.name else ()),
+        *((s.key, f"{s.title} {s.text(getattr(net.optimizer, s.key), fmt)}") for s in net.optimizer.settings
+          if s.kind != "flag" or getattr(net.optimizer, s.key)),  # a flag when it is on: "Nesterov true"
+        *((("penalty", f"{net.penalty.title} λ = {fmt(net.penalty.strength)}"),) if net.penalty is not None else ()),
+        *((("schedule", f"η {net.schedule.summary()}"),) if net.schedule is not None else ()),
         ("batch", batch_text(net)),
         *((("test", f"{net.n_test} test sample{'s' if net.n_test != 1 else ''}"),) if net.n_test else ()),
         ("biases", "biases learn" if net.train_biases else "biases frozen"),

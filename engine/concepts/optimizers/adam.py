@@ -3,12 +3,12 @@
     t = t + 1
     m = β1·m + (1 − β1)·g                 the first moment (the mean of the gradients)
     v = β2·v + (1 − β2)·g²                the second moment (the mean of their squares)
-    m̂ = m/(1 − β1^t),  v̂ = v/(1 − β2^t)   the bias corrections (m and v start at 0)
-    p⁺ = p − η·m̂/(√v̂ + ε)
+    mˆ = m/(1 − β1^t),  vˆ = v/(1 − β2^t)   the bias corrections (m and v start at 0)
+    p⁺ = p − η·mˆ/(√vˆ + ε)
 
 t, m and v are kept per parameter from one iteration to the next (torch's state "step",
 "exp_avg", "exp_avg_sq", the same keys in a saved network's training_state; t counts the steps
-the parameter has had, as torch counts them per parameter); m̂ and v̂ are shown, not kept.
+the parameter has had, as torch counts them per parameter); mˆ and vˆ are shown, not kept.
 PyTorch's defaults: betas (0.9, 0.999), eps 1e-8.
 """
 from __future__ import annotations
@@ -56,8 +56,8 @@ MEAN = Buffer("exp_avg", "m", "first moment (mean of the gradients)", "exp_avg",
 SQUARES = Buffer("exp_avg_sq", "v", "second moment (mean of the squared gradients)", "exp_avg_sq", "exp_avg_sq",
                  "the moving average of the squared gradients so far", "0: the first step starts from v = 0",
                  problem=_squares_problem)
-MEAN_HAT = Buffer("m_hat", "m̂", "bias-corrected first moment", kept=False)
-SQUARES_HAT = Buffer("v_hat", "v̂", "bias-corrected second moment", kept=False)
+MEAN_HAT = Buffer("m_hat", "mˆ", "bias-corrected first moment", kept=False)
+SQUARES_HAT = Buffer("v_hat", "vˆ", "bias-corrected second moment", kept=False)
 
 B1, B2, EPSILON = Ref("setting", BETAS.key, index=0), Ref("setting", BETAS.key, index=1), Ref("setting", EPS.key)
 T = Ref("buffer", STEP.name)
@@ -74,7 +74,7 @@ def corrected(moment: str, beta: str, t: str) -> str:
 
 @computes(lambda p, lr, m_hat, v_hat, eps: p - lr * m_hat / (math.sqrt(v_hat) + eps))
 def adam_step(p: str, lr: str, m_hat: str, v_hat: str, eps: str) -> str:
-    """Adam's step: p − η·m̂/(√v̂ + ε)."""
+    """Adam's step: p − η·mˆ/(√vˆ + ε)."""
     return f"{p} − {lr}·{m_hat}/(√{v_hat} + {eps})"
 
 
@@ -96,7 +96,7 @@ v_W, v_b = $v_W, $v_b
 
 
 def adam(params, step, m, v, l, grad, lr):
-    """params[l]⁺ = params[l] − η·m̂/(√v̂ + ε), with the bias-corrected moments m̂ and v̂."""
+    """params[l]⁺ = params[l] − η·mˆ/(√vˆ + ε), with the bias-corrected moments mˆ and vˆ."""
     step[l] += 1
     m[l] *= BETA1
     m[l] += (1 - BETA1) * grad
@@ -126,8 +126,8 @@ class Adam(Optimizer):
     state_words = "step counts and moment estimates"
     torch_class = "torch.optim.Adam"
     slips = (
-        Slip("bias_correction_left_out", "Adam's bias correction left out: m and v used where m̂ = m/(1 − β1^t) "
-                                         "and v̂ = v/(1 − β2^t) belong", "",
+        Slip("bias_correction_left_out", "Adam's bias correction left out: m and v used where mˆ = m/(1 − β1^t) "
+                                         "and vˆ = v/(1 − β2^t) belong", "",
              _uncorrected,
              lambda label: f"{label(M)} and {label(V)} used where the bias-corrected {label(M_HAT)} and "
                            f"{label(V_HAT)} belong"),
@@ -136,7 +136,7 @@ class Adam(Optimizer):
         Slip("bias_correction_left_out", "", SQUARES_HAT.name, lambda get: get(V),
              lambda label: f"the bias correction left out: {label(V)} itself taken for {label(V_HAT)}"),
         Slip("eps_inside_root", "ε added inside the square root of the step's divisor: √(x + ε) where √x + ε "
-                                "belongs (Adam's v̂, RMSprop's s)", "",
+                                "belongs (Adam's vˆ, RMSprop's s)", "",
              _eps_inside, lambda label: f"ε added inside the square root, √({label(V_HAT)} + ε), where "
                                         f"√{label(V_HAT)} + ε belongs"),
     )
