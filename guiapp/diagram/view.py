@@ -382,7 +382,8 @@ class DiagramView(QGraphicsView):
             edges[slot] = widest
         folds = {l: width(self.folds[l].text()) for l in self.folds}
         depth = len(sizes) - 1
-        inputs = {f"{net.unit_name(0, j)} = {fmt(x)}" for j in range(sizes[0]) for x in net.inputs[:, j]}
+        values = net.input_layer()  # with input features: each sample's features (i3 = x1² = 0.09)
+        inputs = {f"{net.input_name(j)} = {fmt(x)}" for j in range(sizes[0]) for x in values[:, j]}
         targets = {f"target {fmt(t)}" for t in net.targets.ravel()}
         input_width = max([width(t) for t in inputs] + [folds.get(0, 0.0)])
         out = width(f"out {number}" + (f" Δ{number}" if comparing else ""))
@@ -651,7 +652,7 @@ class DiagramView(QGraphicsView):
     def _unit_lines(self, l: int, j: int, s: int) -> list:
         session, fmt = self.model.session, self.model.fmt
         if l == 0:
-            return [f"{session.net.unit_name(0, j)} = {fmt(session.record['input', 0][s, j])}"]
+            return [f"{session.net.input_name(j)} = {fmt(session.record['input', 0][s, j])}"]
         lines = []
         reference = self.model.reference
         for quantity, name, role in (("net", "net", "text"), ("out", "out", "text"), ("delta", "δ", "gradient")):
