@@ -331,7 +331,7 @@ def test_the_scripts_compute_the_features_in_their_code(tmp_path, run_in_runner,
 def test_the_output_map_is_over_the_raw_inputs_and_equals_the_forward_pass():
     spec = spec_of(SETS["playground"][1], 2, "tanh-softmax, cross_entropy, batches of 4")
     net = netfile.parse(spec)
-    assert outputmap.why_empty(net) is None and outputmap.axis_names(net) == ["x1", "x2"]
+    assert outputmap.why_empty(net) is None and net.raw_names() == ["x1", "x2"]
     plan, params = Plan(net), Params.of(net)
     bounds = outputmap.extent(net.inputs)
     assert len(bounds) == 2
@@ -399,3 +399,19 @@ def test_the_design_refuses_features_as_the_file_does():
                                                        "feature once")]
     with pytest.raises(netfile.NetworkFileError, match="features.1.: x2.x1: no raw input x2: the samples have 1"):
         designs.build(design, np.zeros((3, 1)), np.zeros((3, 1)))
+
+
+def test_a_toggled_feature_goes_where_the_palette_lists_it_and_the_last_one_stays():
+    x1, x2 = F.plain(2)
+    square, product, sine = F.Feature("square", (0,)), F.Feature("product", (1, 0)), F.Feature("sin", (1,))
+    assert F.toggled((), product, 2) == (x1, x2, F.Feature("product", (1, 0)))  # none: x1, x2
+    assert F.toggled((x1, x2, sine), square, 2) == (x1, x2, square, sine)  # x1² before sin(x2)
+    assert F.toggled((sine, x1), square, 2) == (sine, x1, square)  # after the last listed before it
+    assert F.toggled((x1, F.Feature("product", (0, 1)), x2), product, 2) == (x1, x2)  # x2*x1 is x1*x2: off
+    with pytest.raises(F.FeatureError, match=r"^features: sin\(x2\) is the only input: an input layer needs at"):
+        F.toggled((sine,), sine, 2)
+    design = designs.Design(sizes=[3, 1], activations=["sigmoid"], loss="half_sse")
+    assert designs.with_features(design, (x1, x2), 2).features == () and \
+        designs.with_features(design, (x1, x2), 2).sizes == [2, 1]  # the raw inputs as they are: no features
+    assert designs.with_features(design, (x2, x1), 2).features == (x2, x1)  # another order is a choice
+    assert designs.with_features(design, (sine,), 2).sizes == [1, 1] and design.sizes == [3, 1]

@@ -48,7 +48,7 @@ def add_parser(sub) -> None:
 def columns(net) -> list[str]:
     """The header: the inputs, every unit's out, the decision regions."""
     depth = net.depth
-    names = outputmap.axis_names(net)
+    names = net.raw_names()
     names += [label(net, Key("out", l, j)) for l in range(1, depth + 1) for j in range(net.sizes[l])]
     if net.activation(net.depth).class_probabilities:
         return names + ["class"]

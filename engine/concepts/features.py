@@ -220,5 +220,22 @@ def palette(n: int) -> tuple[Feature, ...]:
             + tuple(Feature("sin", (i,)) for i in range(n)) + tuple(Feature("cos", (i,)) for i in range(n)))
 
 
+def toggled(features, feature: Feature, n: int) -> tuple[Feature, ...]:
+    """The input layer with `feature` turned on or off (the window's chips): an input layer
+    without features is x1 … xn. Turned on, it goes where `palette` lists it among the others
+    (after the last one listed before it); turned off, the others stay in their order.
+    FeatureError if it is the last one (an input layer has at least one unit)."""
+    current = tuple(features) or plain(n)
+    keys = [f.key() for f in current]
+    if feature.key() in keys:
+        if len(current) == 1:
+            raise FeatureError("features", f"{feature.text} is the only input: an input layer needs at least one")
+        return tuple(f for f in current if f.key() != feature.key())
+    rank = {f.key(): k for k, f in enumerate(palette(n))}
+    mine = rank.get(feature.key(), len(rank))
+    at = max((k + 1 for k, f in enumerate(current) if rank.get(f.key(), len(rank)) < mine), default=0)
+    return current[:at] + (feature,) + current[at:]
+
+
 def spellings(features) -> list[str]:
     return [f.spelling for f in features]

@@ -25,8 +25,9 @@ The API, for the dialogs:
     problems(design, n_samples=1) -> [(field, reason)]
     unavailable(design, field, value) -> reason | None;  with_choice(design, field, value) -> Design
     build(design, inputs, targets, keep=None, name="", description="") -> Network
-    default_samples(sizes, loss) -> (inputs, targets)
-    fit_samples(inputs, targets, sizes, loss) -> (inputs, targets)
+    with_features(design, features, n) -> Design  (an input layer of features of n raw inputs)
+    default_samples(sizes, loss, features=()) -> (inputs, targets)
+    fit_samples(inputs, targets, sizes, loss, features=()) -> (inputs, targets)
 """
 from __future__ import annotations
 
@@ -188,6 +189,17 @@ def features_problems(design: Design, n: int | None = None) -> list[tuple[str, s
 
 FIELDS = ("sizes", "activations", "loss", "learning_rate", "batch_size", "train_biases", "update_order", "seed",
           "features")
+
+
+def with_features(design: Design, features, n: int) -> Design:
+    """The design whose input layer is `features` of n raw inputs, sizes[0] their number:
+    none, or x1 … xn in order (the raw inputs as they are), make a design without features
+    of n inputs."""
+    chosen = design.copy()
+    features = tuple(features)
+    chosen.features = () if features == feature_forms.plain(n) else features
+    chosen.sizes[0] = len(chosen.features) or n
+    return chosen
 
 
 def with_choice(design: Design, field: str, value) -> Design:

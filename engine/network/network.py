@@ -108,6 +108,13 @@ class Setup:
         raw = self.inputs if rows is None else self.inputs[rows]
         return feature_forms.derive(self.features, raw) if self.features else raw
 
+    def raw_names(self) -> list[str]:
+        """The names of the samples' raw inputs, as the samples table, the output map's axes
+        and the maps command write them: x1 … xn with features, else the input units' (i1 …)."""
+        if self.features:
+            return [feature_forms.raw_name(k) for k in range(self.raw_width)]
+        return [self.unit_name(0, k) for k in range(self.sizes[0])]
+
     def input_name(self, j: int) -> str:
         """Input unit j named with its feature, as the diagram's tags and the documents write
         it: i3 = x1² (i1 without features)."""

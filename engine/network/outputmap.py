@@ -30,7 +30,7 @@ import math
 
 import numpy as np
 
-from engine.concepts.features import derive, raw_name
+from engine.concepts.features import derive
 from engine.network.limits import MAX_BATCH_VALUES
 from engine.network.maths import Params, Plan, forward
 from engine.network.network import Setup
@@ -48,14 +48,6 @@ def why_empty(setup: Setup) -> str | None:
         return None
     return (f"The output map shows networks of 1 or 2 inputs (a curve or a coloured plane); this one has {n} "
             "inputs.")
-
-
-def axis_names(setup: Setup) -> list[str]:
-    """The names of the map's axes: the input units (i1, i2), or with features the raw inputs
-    (x1, x2)."""
-    if setup.features:
-        return [raw_name(k) for k in range(setup.raw_width)]
-    return [setup.unit_name(0, k) for k in range(setup.sizes[0])]
 
 
 def extent(inputs: np.ndarray, margin: float = MARGIN) -> list[tuple[float, float]]:
