@@ -141,6 +141,7 @@ class Session:
                              setup.train_biases, raw=setup.raw_width if setup.features else 0)
         self._other_plan: Plan | None = None  # for iterations computed in the other update order
         self._replayed: tuple = (None, None)  # the setup last replayed and its batches
+        self._raw_of: tuple = (None, None, None)  # the batch (samples, setup) whose raw inputs were taken last
         self._steps: list[Key] | None = None  # made when first needed: training does not
         self._known_at: dict[Key, int] = {}
         self.trace = self._new_trace()
@@ -203,8 +204,15 @@ class Session:
         return row
 
     def _raw(self, setup: Setup, samples) -> np.ndarray | None:
-        """The raw inputs of a batch's samples, which a network with features records too."""
-        return setup.inputs[np.asarray(samples, dtype=np.int64)] if self.layout.raw else None
+        """The raw inputs of a batch's samples, which a network with features records too
+        (taken once for a batch that comes again: every iteration's, in full batches)."""
+        if not self.layout.raw:
+            return None
+        last_samples, last_setup, raw = self._raw_of
+        if samples is not last_samples or setup is not last_setup:
+            raw = setup.inputs[np.asarray(samples, dtype=np.int64)]
+            self._raw_of = (samples, setup, raw)
+        return raw
 
     def _replay(self, first: int, last: int, params: Params, setup: Setup, plan: Plan) -> None:
         """The updates of iterations first..last, as training made them, on `params`."""

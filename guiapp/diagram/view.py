@@ -325,6 +325,8 @@ class DiagramView(QGraphicsView):
                 item = UnitItem(style, l, j, net.unit_name(l, j))
                 if l in (0, depth):
                     item.set_ref(ValueRef("input" if l == 0 else "target", None))
+                if l == 0 and net.features:  # named by its feature even where the labels are hidden
+                    item.setToolTip(html.escape(f"{net.input_name(j)}: a feature of the sample's raw inputs"))
                 add_unit(item, l)
                 self.units[(l, j)] = item
             if folding.hidden(l):
