@@ -185,3 +185,18 @@ def test_a_raw_input_is_edited_where_its_unit_is_one_as_it_is(make_window):
     assert ref == ValueRef("input", (sample, 1)) and ref.describe(w.model.session).startswith("x2 of sample")
     w.model.set_selection(UnitRef(0, 1))  # i2 = x1·x2: computed, not typed
     assert w.model.value_ref(w.model.selection) is None
+
+
+def test_generated_data_keeps_the_features_its_raw_inputs_can_feed(make_window):
+    from engine.files import datasets
+
+    w = make_window("features", net=feature_net())
+    assert w.network.use_data(datasets.generate("sine", 20, 0.0, seed=1), "sine")  # one raw input: x1
+    net = w.model.session.net
+    assert F.spellings(net.features) == ["x1", "sin(x1)"] and net.sizes[0] == 2 and net.inputs.shape == (20, 1)
+    assert w.network.use_data(datasets.generate("xor", 8, 0.0, seed=1), "xor")  # two raw inputs: both stay
+    net = w.model.session.net
+    assert F.spellings(net.features) == ["x1", "sin(x1)"] and net.inputs.shape == (8, 2)
+    w.actions["undo"].trigger()
+    w.actions["undo"].trigger()
+    assert F.spellings(w.model.session.net.features) == FEATURES
