@@ -200,3 +200,16 @@ def test_generated_data_keeps_the_features_its_raw_inputs_can_feed(make_window):
     w.actions["undo"].trigger()
     w.actions["undo"].trigger()
     assert F.spellings(w.model.session.net.features) == FEATURES
+
+
+def test_more_raw_inputs_than_chips_say_where_to_type_the_features(make_window):
+    from guiapp.panels.features import MAX_CHIPS, FeatureBar
+
+    assert [len(FeatureBar.offered(n)) for n in range(1, 7)] == [4, 9, 15, 22, 0, 0]
+    assert all(len(F.palette(n)) > MAX_CHIPS for n in (5, 6))
+    w = make_window("features", net=feature_net(["x1", "x5^2"], raw=5))
+    w.actions["input_features"].trigger()
+    assert w.feature_bar.chips == {} and w.feature_bar.note.isVisible()
+    assert w.feature_bar.note.text() == "the samples have 5 raw inputs: type the features in Network ▸ Edit structure"
+    w.model.finish_iteration()  # the model changes: nothing is made again
+    assert w.feature_bar.chips == {}

@@ -93,6 +93,7 @@ class FeatureBar(QWidget):
         self.model, self.toggle = model, toggle
         self.chips: dict[str, QToolButton] = {}  # by the feature's spelling (x1^2)
         self._offered: tuple = ()  # the features the chips are of
+        self._raw = 0  # for this many raw inputs
         self.chip_row = row = FlowLayout(self)
         row.setContentsMargins(4, 2, 4, 2)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
@@ -109,18 +110,20 @@ class FeatureBar(QWidget):
         model.changed.connect(self.follow)
         self.follow()
 
-    def offered(self, n: int) -> tuple:
-        """The features the chips offer for n raw inputs (none past MAX_CHIPS)."""
-        palette = features.palette(n)
-        return palette if len(palette) <= MAX_CHIPS else ()
+    @staticmethod
+    def offered(n: int) -> tuple:
+        """The features the chips offer for n raw inputs (none past MAX_CHIPS: counted first,
+        the palette of 256 raw inputs has 33,408)."""
+        return features.palette(n) if 4 * n + n * (n - 1) // 2 <= MAX_CHIPS else ()
 
     def follow(self, *_) -> None:
         """Chips for the network's raw inputs, lit where its input layer has the feature."""
         net = self.model.session.net
         n = net.raw_width
-        offered = self.offered(n)
-        if offered != self._offered:
-            self._build(offered)
+        if n != self._raw:  # (the model changes at every step: the chips are made once per width)
+            self._build(self.offered(n))
+            self._raw = n
+        offered = self._offered
         self.note.setText("" if offered else
                           f"the samples have {n} raw inputs: type the features in Network ▸ Edit structure")
         self.note.setVisible(not offered)
