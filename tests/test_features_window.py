@@ -43,7 +43,11 @@ def test_the_diagram_names_each_input_by_its_feature_with_the_samples_value(make
     table = w.network.samples_editor.table
     assert [table.headerData(k, Qt.Orientation.Horizontal) for k in range(table.columnCount())] == [
         "x1", "x2", "target o1"]
-    assert table.cells[0][:2] == [table.cells[0][0], table.cells[0][1]] and table.rowCount() == net.n_samples
+    assert table.rowCount() == net.n_samples
+    table.add_row()  # a raw sample (0, 0) with the first sample's target: one undo step
+    after = w.model.session.net
+    assert after.inputs.shape == (net.n_samples + 1, 2) and after.inputs[-1].tolist() == [0.0, 0.0]
+    assert after.features == net.features and w.undo_stack.undoText() == "add sample 8"
 
 
 def test_a_chip_turns_a_feature_on_and_off_one_undo_step_each(make_window, qtbot):
