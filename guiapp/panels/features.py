@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QLayout, QSizePolicy, QToolButton, QWidget
 
 from engine.concepts import features
@@ -20,9 +21,17 @@ from engine.concepts import features
 from guiapp.model.session import SessionModel
 
 MAX_CHIPS = 24  # 4 raw inputs offer 22
-CHIP_STYLE = ("QToolButton { border: 1px solid palette(mid); border-radius: 8px; padding: 1px 7px; }"
-              "QToolButton:checked { background: palette(highlight); color: palette(highlighted-text); "
-              "border-color: palette(highlight); }")
+
+
+def chip_style(palette: QPalette) -> str:
+    """A chip: a rounded outline halfway between the text's colour and the window's (seen on a
+    light and a dark desktop alike), filled with the highlight where it is on."""
+    text, window = palette.color(QPalette.ColorRole.WindowText), palette.color(QPalette.ColorRole.Window)
+    border = QColor((text.red() + window.red()) // 2, (text.green() + window.green()) // 2,
+                    (text.blue() + window.blue()) // 2).name()
+    return (f"QToolButton {{ border: 1px solid {border}; border-radius: 8px; padding: 1px 7px; }}"
+            "QToolButton:checked { background: palette(highlight); color: palette(highlighted-text); "
+            "border-color: palette(highlight); }")
 
 
 class FlowLayout(QLayout):
@@ -143,7 +152,7 @@ class FeatureBar(QWidget):
             chip = QToolButton(objectName=f"feature:{f.spelling}")
             chip.setText(f.text)  # plain text: a tool button shows no markup
             chip.setCheckable(True)
-            chip.setStyleSheet(CHIP_STYLE)
+            chip.setStyleSheet(chip_style(self.palette()))
             chip.setToolTip(f"{f.text} as an input unit (click: on or off; undoable)")
             chip.clicked.connect(lambda checked=False, f=f: self._clicked(f))
             self.chip_row.addWidget(chip)
@@ -151,6 +160,12 @@ class FeatureBar(QWidget):
         self.chip_row.removeWidget(self.note)  # the note, if shown, after the title
         self.chip_row.addWidget(self.note)
         self._offered = offered
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # a light or dark desktop
+            for chip in self.chips.values():
+                chip.setStyleSheet(chip_style(self.palette()))
 
     def _clicked(self, feature: features.Feature) -> None:
         self.toggle(feature)
