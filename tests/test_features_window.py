@@ -38,6 +38,7 @@ def test_the_diagram_names_each_input_by_its_feature_with_the_samples_value(make
     for j, (text, value) in enumerate(zip(["x1", "x2", "x1·x2", "sin(x1)"], values)):
         assert w.diagram._unit_lines(0, j, 0) == [f"i{j + 1} = {text} = {fmt(value)}"]
     assert "inputs x1, x2, x1·x2, sin(x1)" in w.header.plain_text()
+    assert w.diagram.units[0, 2].toolTip() == "i3 = x1·x2, computed from the sample's raw inputs"  # labels hidden too
     # the raw inputs are the samples table's columns
     w.actions["samples"].trigger()
     table = w.network.samples_editor.table
@@ -217,3 +218,14 @@ def test_more_raw_inputs_than_chips_say_where_to_type_the_features(make_window):
     assert w.feature_bar.note.text() == "the samples have 5 raw inputs: type the features in Network ▸ Edit structure"
     w.model.finish_iteration()  # the model changes: nothing is made again
     assert w.feature_bar.chips == {}
+
+
+def test_the_window_remembers_the_feature_chips(make_window, settings_dir):
+    from guiapp.model import settings
+
+    w = make_window("xor")
+    assert not w.actions["input_features"].isChecked() and not w.feature_bar.isVisible()
+    w.actions["input_features"].trigger()
+    settings.save_window(w)
+    again = make_window("xor")
+    assert again.actions["input_features"].isChecked() and again.feature_bar.isVisible()

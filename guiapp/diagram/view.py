@@ -326,7 +326,7 @@ class DiagramView(QGraphicsView):
                 if l in (0, depth):
                     item.set_ref(ValueRef("input" if l == 0 else "target", None))
                 if l == 0 and net.features:  # named by its feature even where the labels are hidden
-                    item.setToolTip(html.escape(f"{net.input_name(j)}: a feature of the sample's raw inputs"))
+                    item.setToolTip(html.escape(f"{net.input_name(j)}, computed from the sample's raw inputs", quote=False))
                 add_unit(item, l)
                 self.units[(l, j)] = item
             if folding.hidden(l):
