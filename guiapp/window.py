@@ -29,6 +29,7 @@ from guiapp.diagram.fold import can_show_all
 from guiapp.dialogs.editor import ValueEditor
 from guiapp.menus.file import Files
 from guiapp.panels.header import SettingsHeader
+from guiapp.panels.features import FeatureBar
 from guiapp.model.jobs import Training
 from guiapp.model.session import Problem, SessionModel, ValueRef
 from guiapp.menus.network import NetworkMenu
@@ -68,6 +69,8 @@ class MainWindow(QMainWindow):
         self.network = NetworkMenu(self)
         self.gradcheck_dialog = None  # made when first asked for
         self.header = SettingsHeader(self.model)
+        self.feature_bar = FeatureBar(self.model, self.network.toggle_feature)  # View ▸ Input features
+        self.feature_bar.hide()
         self.diagram = DiagramView(self.model)
         # The plots' places: the plots are made after the window's first paint (`make_plots`)
         self.places = {name: Place(f"{name}Place") for name in ("plot", "trajectories", "output_map")}
@@ -136,6 +139,7 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self.header)
+        column.addWidget(self.feature_bar)
         column.addWidget(self.diagram, 1)
         self.bottom = QSplitter(Qt.Orientation.Horizontal, objectName="bottom")  # the loss curve, the output map
         self.curves = QSplitter(Qt.Orientation.Vertical, objectName="curves")  # the loss, the trajectories under it
@@ -308,6 +312,7 @@ class MainWindow(QMainWindow):
                                            "go_to_iteration": s.latest > s.first and not practising,
                                            **dict.fromkeys(("remove_all_runs", "export_runs"), bool(m.runs)),
                                            **{name: not practising for name in PRACTICE_OFF}})
+        self.feature_bar.setEnabled(self.actions["edit_structure"].isEnabled())  # a change of structure too
         self.presets_menu.setEnabled(not m.busy)
         self.recent_menu.setEnabled(not m.busy)
         self.train_count.setEnabled(not m.busy)
@@ -525,6 +530,11 @@ class MainWindow(QMainWindow):
     def set_output_map_shown(self, on: bool) -> None:
         """View ▸ Output map: the map beside the loss curve, or the loss curve alone."""
         self.places["output_map"].setVisible(on)
+
+    def set_features_shown(self, on: bool) -> None:
+        """View ▸ Input features: the chips that turn the input features on and off, over the
+        diagram."""
+        self.feature_bar.setVisible(on)
 
     def set_trajectories_shown(self, on: bool) -> None:
         """View ▸ Trajectories: under the loss curve, on its iteration axis."""

@@ -30,6 +30,7 @@ import numpy as np
 
 from engine.files import presets
 from engine.concepts.activations import ACTIVATIONS
+from engine.concepts.features import raw_name
 from engine.concepts.formula import exact
 from engine.network.maths import Shapes
 from engine.network.naming import unit_name
@@ -121,6 +122,24 @@ def _batches(net: Network) -> str:
             f"    return inputs[rows], targets[rows]")
 
 
+def _inputs(net: Network, module: str, make: str) -> str:
+    """The statement that makes the inputs: the samples' own, or with input features, their
+    raw inputs and a function that computes the features of them (`Feature.source`)."""
+    if not net.features:
+        return f"inputs = {make}(" + array_text(net.inputs, len(f"inputs = {make}(")) + ")"
+    stack = "np.stack" if module == "np" else "torch.stack"
+    axis = "axis" if module == "np" else "dim"
+    lines = [f"        {f.source(module, lambda i: f'x[:, {i}]')},  # {net.input_name(j)}"
+             for j, f in enumerate(net.features)]
+    raw = ", ".join(raw_name(i) for i in range(net.raw_width))
+    return (f"# Their raw inputs ({raw}); the input units are features of them.\n"
+            f"raw_inputs = {make}(" + array_text(net.inputs, len(f"raw_inputs = {make}(")) + ")\n\n\n"
+            "def features(x):\n"
+            '    """The input units of raw inputs x (one row each): one column per feature."""\n'
+            f"    return {stack}([\n" + "\n".join(lines) + f"\n    ], {axis}=1)\n\n\n"
+            "inputs = features(raw_inputs)")
+
+
 def _values(net: Network, iterations: int) -> dict:
     """What both templates fill in alike."""
     return {
@@ -175,7 +194,7 @@ with torch.no_grad():
 $parameters
 $frozen
 # The samples, one row each.
-inputs = torch.tensor($inputs)
+$inputs
 targets = torch.tensor($targets)
 
 $loss_text
@@ -278,7 +297,7 @@ def _pytorch(net: Network, iterations: int, source: str, filename: str) -> str:
         modules="\n".join(modules) + "\n",
         parameters="\n".join(parameters),
         frozen=frozen,
-        inputs=array_text(net.inputs, len("inputs = torch.tensor(")),
+        inputs=_inputs(net, "torch", "torch.tensor"),
         targets=array_text(net.targets, len("targets = torch.tensor(")),
         loss_text=pysource.comment(f"The loss of a batch: {net.loss}, E_s = Σ_k "
                                    f"{net.loss_fn.text('t_k', 'o_k', 'K')} per sample, averaged over the batch."),
@@ -315,7 +334,7 @@ b = [
 $biases]
 
 # The samples, one row each.
-inputs = np.array($inputs)
+$inputs
 targets = np.array($targets)
 
 
@@ -429,7 +448,7 @@ def _numpy(net: Network, iterations: int, source: str, filename: str) -> str:
                       else "False  # the biases are frozen: they keep their values"),
         weights=_numpy_arrays(net.weights, [_layer_comment(net, l) for l in range(1, depth + 1)]),
         biases=_numpy_arrays(net.biases),
-        inputs=array_text(net.inputs, len("inputs = np.array(")),
+        inputs=_inputs(net, "np", "np.array"),
         targets=array_text(net.targets, len("targets = np.array(")),
         activations="\n\n\n".join(functions),
         activation_list=", ".join(net.activations),

@@ -23,6 +23,7 @@ import numpy as np
 from engine.teaching import article, chainrule
 from engine.record import describe
 from engine.concepts import mathtext
+from engine.concepts.features import raw_name
 from engine.network import naming
 from engine.concepts.formula import Fmt, significant
 from engine.record.layout import Record
@@ -227,6 +228,11 @@ class _Builder:
         who = f" for sample {self.sample_name(s)}" if self.batch > 1 else ""
         doc.add(_p(f"Each unit adds up its weighted inputs and its bias (its total net input, net), then squashes "
                    f"the sum with its activation function (its output, out){who}. The inputs are the sample's."))
+        if net.features:  # the input units are features of the sample's raw inputs: i3 = x1²
+            doc.add(Heading(3, "Input features"))
+            raw = ", ".join(raw_name(i) for i in range(net.raw_width))
+            doc.add(_p(f"Each input unit is a feature of the sample's raw inputs ({raw}):"))
+            doc.add(*(self.entry(Key("input", 0, j, sample=s)) for j in self.shown_units(0)))
         for l in range(1, net.depth + 1):
             doc.add(Heading(3, layer_title(net, l)))
             units = self.shown_units(l)
@@ -391,7 +397,7 @@ def loss_after(net: Setup, rec: Record, order: str | None = None) -> float:
     """The loss of the record's batch with the parameters the iteration ends with: the engine's
     forward pass on them; in another update order, the iteration computed again in that order."""
     idx = rec.samples
-    x, t = net.inputs[idx], net.targets[idx]
+    x, t = net.input_layer(idx), net.targets[idx]
     with np.errstate(all="ignore"):  # a diverging network's loss is written as it is: inf or nan
         if order is None or order == net.update_order:
             return batch_loss(Plan(net), rec.params_after(), x, t)
