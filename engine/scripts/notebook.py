@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import json
 from string import Template
+from typing import Callable, Iterator
 
 from engine.concepts.formula import exact
 from engine.network.maths import Shapes
 from engine.network.network import Setup
 from engine.record.layout import Record
 from engine.record.quantities import Key, label
+from engine.session.progress import Progress
 from engine.scripts.pyexport import layer_comment, array_text, numpy_activations, numpy_arrays, with_k
 from engine.teaching import doc_markdown, document
 from engine.teaching.blocks import Heading
@@ -91,8 +93,9 @@ $helpers
 def loss_terms(net, out, target):
     """$loss_doc"""
 $loss_body
-$delta_function$optimizer
-# What the backward pass computes, layer by layer (index l: layer l)
+
+
+$delta_function$optimizer# What the backward pass computes, layer by layer (index l: layer l)
 dE_dout, dout_dnet, delta = [None] * $layers, [None] * $layers, [None] * $layers
 grad_W, grad_b = [None] * $layers, [None] * $layers''')
 
@@ -259,14 +262,15 @@ class _Writer:
         derivatives = ["None" if l == self.depth and fused else f"{name}_derivative"
                        for l, name in enumerate(net.activations, start=1)]
         if fused is not None:
-            delta = (f'\n\ndef output_delta(net, out, target):\n    """δ = ∂E_s/∂net of the output layer in one piece '
-                     f'({fused.why})."""\n{with_k(fused.numpy_delta)}\n')
+            delta = (f'def output_delta(net, out, target):\n    """δ = ∂E_s/∂net of the output layer in one piece '
+                     f'({fused.why})."""\n{with_k(fused.numpy_delta)}\n\n\n')
         else:
-            delta = (f'\n\ndef loss_derivative(net, out, target):\n    """∂E_s/∂out of each output, one row per '
-                     f'sample."""\n{with_k(loss.numpy_grad)}\n')
+            delta = (f'def loss_derivative(net, out, target):\n    """∂E_s/∂out of each output, one row per '
+                     f'sample."""\n{with_k(loss.numpy_grad)}\n\n\n')
         optimizer = ""
         if self.update is not None:
-            optimizer = f"{self.state}\n\ndef update(l, grad_W, grad_b):\n{self.update}\n\n"
+            state = self.state.strip("\n")
+            optimizer = (f"{state}\n\n\n" if state else "") + f"def update(l, grad_W, grad_b):\n{self.update}\n\n\n"
         return FUNCTIONS.substitute(
             activations=numpy_activations(net),
             activation_list=", ".join(net.activations),
@@ -276,7 +280,7 @@ class _Writer:
                      "sample.",
             loss_body=with_k(loss.numpy_terms),
             delta_function=delta,
-            optimizer="\n" + optimizer if optimizer else "\n\n",
+            optimizer=optimizer,
             layers=self.depth + 1)
 
     # -- the forward pass and the loss ---------------------------------------------------------------
@@ -434,10 +438,18 @@ def notebook(net: Setup, rec: Record, digits: int = 9) -> str:
     return json.dumps(_Writer(net, rec, digits).write(), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+def write_steps(net: Setup, rec: Record, digits: int, save: Callable[[str], None]) -> Iterator[Progress]:
+    """Write the notebook of `rec` and `save` its text, yielding progress (for the window's jobs)."""
+    text = notebook(net, rec, digits)
+    yield Progress(1, 2)
+    save(text)
+    yield Progress(2, 2)
+
+
 def code_of(text: str) -> str:
     """The code cells of a notebook's text, one after another: what running it top to bottom runs."""
     cells = json.loads(text)["cells"]
     return "\n\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code") + "\n"
 
 
-__all__ = ["FORMAT", "SUFFIX", "TITLE", "code_of", "notebook"]
+__all__ = ["FORMAT", "SUFFIX", "TITLE", "code_of", "notebook", "write_steps"]
