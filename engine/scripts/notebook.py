@@ -54,7 +54,7 @@ SEQUENTIAL = (" In the sequential update order the layers below the output layer
 
 SETUP = Template('''import numpy as np
 
-np.set_printoptions(floatmode="unique", threshold=$rows, edgeitems=3, linewidth=100)
+np.set_printoptions(floatmode="unique", threshold=$rows, edgeitems=3, linewidth=10_000)  # a value a line
 NETWORK = $name  # the network's name, as its file gives it
 
 
