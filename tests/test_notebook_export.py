@@ -249,11 +249,11 @@ def test_the_command_writes_nothing_over_the_network_it_reads(tmp_path):
 
 
 def test_a_diverged_iteration_is_refused(tmp_path):
-    data = preset_data("mazur")
-    data["optimizer"]["learning_rate"] = 1e300
-    source = write_network(tmp_path / "wild.json", data)
-    r = run_cli("export", source, "-f", "notebook", "-k", 50, "-o", tmp_path / "n.ipynb")
-    assert r.returncode == 3 and "cannot be written out" in r.stderr, (r.returncode, r.stderr)
+    from tests.test_cli import DIVERGING
+
+    source = write_network(tmp_path / "wild.json", DIVERGING)
+    r = run_cli("export", source, "-f", "notebook", "-k", 1000, "-o", tmp_path / "n.ipynb")
+    assert r.returncode == 3 and "error: iteration 1,000 cannot be written out" in r.stderr, (r.returncode, r.stderr)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["wild.json"]
 
 
@@ -267,15 +267,17 @@ def test_the_window_writes_the_file_the_command_writes(qtbot, make_window, tmp_p
     names = [a.objectName() for a in menu.actions()]
     assert names[names.index("export_numpy") + 1] == "export_notebook"
     assert w.actions["export_notebook"].text() == "&Jupyter notebook…"
-    path = tmp_path / "window.ipynb"
+    folder = tmp_path / "out"
+    folder.mkdir()
+    path = folder / "window.ipynb"
     monkeypatch.setattr("guiapp.menus.file.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), ""))
     w.actions["export_notebook"].trigger()
     qtbot.waitUntil(lambda: not w.model.busy)
     assert f"Wrote {path}" in w.statusBar().currentMessage()
-    r = run_cli("export", "xor", "-f", "notebook", "-k", 21, "-o", tmp_path / "command.ipynb")
+    r = run_cli("export", "xor", "-f", "notebook", "-k", 21, "-o", folder / "command.ipynb")
     assert r.returncode == 0, r.stderr
-    assert path.read_bytes() == (tmp_path / "command.ipynb").read_bytes()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["command.ipynb", "window.ipynb"]
+    assert path.read_bytes() == (folder / "command.ipynb").read_bytes()
+    assert sorted(p.name for p in folder.iterdir()) == ["command.ipynb", "window.ipynb"]
 
 
 # -- Done when: the notebooks run in a kernel ---------------------------------------------------------------
