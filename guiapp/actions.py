@@ -68,7 +68,7 @@ ACTIONS = (
     ActionSpec("export_numpy", "&NumPy script…", "files.export_numpy",
                tip="The network as the current iteration starts, as a Python script in plain NumPy (forward pass, "
                    "backward pass and update written out), printing its loss history"),
-    ActionSpec("export_notebook", "&Jupyter notebook…", "files.export_notebook",
+    ActionSpec("export_notebook", "J&upyter notebook…", "files.export_notebook",
                tip="The current iteration as a Jupyter notebook: the worked example's sections and formulas, NumPy "
                    "cells that compute and print each step, and PyTorch's autograd checking every gradient"),
     ActionSpec("quit", "&Quit", "close", ("Ctrl+Q",), while_busy=ON),

@@ -266,7 +266,7 @@ def test_the_window_writes_the_file_the_command_writes(qtbot, make_window, tmp_p
     menu = w.findChild(QMenu, "exportMenu")  # File ▸ Export
     names = [a.objectName() for a in menu.actions()]
     assert names[names.index("export_numpy") + 1] == "export_notebook"
-    assert w.actions["export_notebook"].text() == "&Jupyter notebook…"
+    assert w.actions["export_notebook"].text() == "J&upyter notebook…"  # j: Export tra&jectories
     folder = tmp_path / "out"
     folder.mkdir()
     path = folder / "window.ipynb"
