@@ -760,7 +760,12 @@ class MainWindow(QMainWindow):
         self.show_message(problem.title, problem.text, icon)
 
     def show_help(self) -> None:
-        self.show_message("Keyboard and mouse", help_text(), rich=True)
+        """Help ▸ Keyboard and mouse, in a page that scrolls and fits the screen (non-blocking)."""
+        from guiapp.dialogs.help import TextDialog
+
+        dialog = TextDialog("Keyboard and mouse", help_text(), self, object_name="helpDialog")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def show_about(self) -> None:
         from guiapp.dialogs.about import about_text
