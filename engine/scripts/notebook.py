@@ -30,7 +30,7 @@ from engine.record.quantities import Key, label
 from engine.session.progress import Progress
 from engine.scripts.pyexport import layer_comment, array_text, numpy_activations, numpy_arrays, with_k
 from engine.teaching import doc_markdown, document
-from engine.teaching.blocks import Heading
+from engine.teaching.blocks import Document, Heading
 
 FORMAT, TITLE, SUFFIX = "notebook", "Jupyter notebook", ".ipynb"
 TOLERANCE = "rtol=1e-9, atol=1e-12"  # hand-computed against PyTorch: float64 rounding, nothing more
@@ -55,7 +55,7 @@ SEQUENTIAL = (" In the sequential update order the layers below the output layer
 SETUP = Template('''import numpy as np
 
 np.set_printoptions(floatmode="unique", threshold=$rows, edgeitems=3, linewidth=10_000)  # a value a line
-NETWORK = $name  # the network's name, as its file gives it
+NETWORK = $name  # the network's name, as its file gives it (text)
 
 
 def show(name, value):
@@ -202,8 +202,8 @@ class _Writer:
         return [("[\n    None,\n" + numpy_arrays(w) + "]", "[\n    None,\n" + numpy_arrays(b) + "]") for w, b in saved]
 
     # -- the notebook -------------------------------------------------------------------------------
-    def write(self) -> dict:
-        doc = document.build(self.net, self.rec, self.digits)
+    def write(self, doc: Document | None = None) -> dict:
+        doc = doc or document.build(self.net, self.rec, self.digits)
         segments: list[tuple[str | None, int | None, list[str]]] = [(None, None, [doc_markdown.title(doc)])]
         section, h3 = None, 0
         for b in doc.blocks:
@@ -223,7 +223,7 @@ class _Writer:
     def after_segment(self, section: str | None, layer: int | None) -> None:
         if section is None:
             self.markdown(ABOUT.format(k=self.rec.iteration))
-            self.code(SETUP.substitute(rows=document.SAMPLE_ROWS, name=repr(self.net.name)))
+            self.code(SETUP.substitute(rows=document.SAMPLE_ROWS, name=repr(document.shown_name(self.net))))
         elif section == document.STARTING:
             self.code(self.values())
             self.code(self.functions())
@@ -432,18 +432,21 @@ class _Writer:
             optimizer=opt.torch(params, exact(self.rec.lr)), buffers=buffers, after=after))
 
 
-def notebook(net: Setup, rec: Record, digits: int = 9) -> str:
+def notebook(net: Setup, rec: Record, digits: int = 9, doc: Document | None = None) -> str:
     """The notebook of the recorded iteration `rec` of `net` (its Markdown's numbers to `digits`
-    significant digits), as the text of an .ipynb file."""
-    return json.dumps(_Writer(net, rec, digits).write(), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    significant digits), as the text of an .ipynb file; `doc`: its document, if built already."""
+    return json.dumps(_Writer(net, rec, digits).write(doc), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def write_steps(net: Setup, rec: Record, digits: int, save: Callable[[str], None]) -> Iterator[Progress]:
-    """Write the notebook of `rec` and `save` its text, yielding progress (for the window's jobs)."""
-    text = notebook(net, rec, digits)
-    yield Progress(1, 2)
+    """Write the notebook of `rec` and `save` its text, yielding progress between the stages (the
+    window runs it as a job, a stage at a time): as explain.write_steps does for a document."""
+    doc = document.build(net, rec, digits)
+    yield Progress(1, 3)
+    text = notebook(net, rec, digits, doc)
+    yield Progress(2, 3)
     save(text)
-    yield Progress(2, 2)
+    yield Progress(3, 3)
 
 
 def code_of(text: str) -> str:

@@ -45,6 +45,11 @@ STARTING, FORWARD, ERROR, BACKWARD, AFTER = ("The Starting Values", "The Forward
                                              "The Backwards Pass", "After the Update")
 
 
+def shown_name(net: Setup) -> str:
+    """The network's name as a document shows it: "Network" for none (a name of spaces or line breaks is none)."""
+    return net.name if net.name.strip() else "Network"
+
+
 def is_shortened(sizes) -> bool:
     """Is the document of a network of this shape shortened (more than FULL_PARAMETERS parameters)?"""
     return len(naming.parameters(sizes)) > FULL_PARAMETERS
@@ -156,8 +161,7 @@ class _Builder:
     # -- the document ---------------------------------------------------------------------------
     def build(self) -> Document:
         net, rec = self.net, self.rec
-        name = net.name if net.name.strip() else "Network"  # a name of spaces or line breaks is none
-        doc = Document(f"{name}: iteration {rec.iteration:,} step by step", shortened=self.shortened)
+        doc = Document(f"{shown_name(net)}: iteration {rec.iteration:,} step by step", shortened=self.shortened)
         self.doc = doc
         self.intro()
         self.starting_values()
