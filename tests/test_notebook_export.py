@@ -155,8 +155,22 @@ def test_the_notebook_prints_the_engines_numbers_and_torch_agrees(name, iteratio
 
 
 def test_the_mazur_notebook_prints_the_articles_figures():
+    import base64
+    import xml.etree.ElementTree as ET
+
     session = Session(open_network("mazur"))
-    found = printed(run_code(notebook.notebook(session.net, session.record)))
+    text = notebook.notebook(session.net, session.record)
+    first = json.loads(text)["cells"][0]  # the title, the introduction and the figure, as a cell's attachment
+    assert "![The network](attachment:network.svg)" in "".join(first["source"])
+    svg = ET.fromstring(base64.b64decode(first["attachments"]["network.svg"]["image/svg+xml"]))
+    assert svg.tag == "{http://www.w3.org/2000/svg}svg"
+    markdown = markdown_of(text)
+    for heading in ("## The Starting Values", "## The Forward Pass", "### Hidden Layer", "### Output Layer",
+                    "## Calculating the Total Error", "## The Backwards Pass", "## After the Update",
+                    "## Checking with PyTorch"):
+        assert f"\n{heading}\n" in markdown
+    assert r"E_{total} &= E_{o1} + E_{o2}" in markdown  # the formulas in LaTeX, from the engine's texts
+    found = printed(run_code(text))
     for name, published in ARTICLE.items():
         decimals = len(published.partition(".")[2])
         assert abs(found[name][0] - float(published)) <= 10.0 ** -decimals, (name, found[name], published)

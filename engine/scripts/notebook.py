@@ -30,10 +30,11 @@ from engine.record.quantities import Key, label
 from engine.session.progress import Progress
 from engine.scripts.pyexport import layer_comment, array_text, numpy_activations, numpy_arrays, with_k
 from engine.teaching import doc_markdown, document
-from engine.teaching.blocks import Document, Heading
+from engine.teaching.blocks import Document, Figure, Heading
 
 FORMAT, TITLE, SUFFIX = "notebook", "Jupyter notebook", ".ipynb"
 TOLERANCE = "rtol=1e-9, atol=1e-12"  # hand-computed against PyTorch: float64 rounding, nothing more
+FIGURE = "network.svg"  # the network figure, attached to the first Markdown cell
 ARRAY = {"w": "W", "b": "b"}  # the notebook's arrays of a kind of parameter: W[l], grad_W[l], velocity_W[l] ...
 METADATA = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
             "language_info": {"name": "python"}}
@@ -161,10 +162,14 @@ class _Writer:
         except NotImplementedError:  # an optimizer whose update the notebook cannot write out: torch does it
             self.constants = self.state = self.update = None
         self.cells: list[dict] = []
+        self.attachments: dict[int, dict] = {}  # of the Markdown of a segment (the figure's)
 
     # -- helpers ------------------------------------------------------------------------------------
-    def markdown(self, text: str) -> None:
-        self.cells.append(_cell("markdown", len(self.cells) + 1, text))
+    def markdown(self, text: str, attachments: dict | None = None) -> None:
+        cell = _cell("markdown", len(self.cells) + 1, text)
+        if attachments:
+            cell["attachments"] = attachments
+        self.cells.append(cell)
 
     def code(self, text: str) -> None:
         self.cells.append(_cell("code", len(self.cells) + 1, text.strip("\n")))
@@ -213,9 +218,13 @@ class _Writer:
             elif isinstance(b, Heading) and b.level == 3:
                 h3 += 1
                 segments.append((section, h3 if section == document.FORWARD else self.depth + 1 - h3, []))
-            segments[-1][2].append(doc_markdown.block(b))
-        for section, layer, texts in segments:
-            self.markdown("\n\n".join(texts))
+            if isinstance(b, Figure):  # the notebook's own way to hold an image: an attachment of its cell
+                segments[-1][2].append(doc_markdown.figure(b, f"attachment:{FIGURE}"))
+                self.attachments[len(segments) - 1] = {FIGURE: {"image/svg+xml": doc_markdown.svg_base64(b)}}
+            else:
+                segments[-1][2].append(doc_markdown.block(b))
+        for k, (section, layer, texts) in enumerate(segments):
+            self.markdown("\n\n".join(texts), self.attachments.get(k))
             self.after_segment(section, layer)
         self.torch()
         return {"cells": self.cells, "metadata": METADATA, "nbformat": 4, "nbformat_minor": 5}

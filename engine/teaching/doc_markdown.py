@@ -50,9 +50,14 @@ def table(t: Table) -> str:
     return "\n".join(lines)
 
 
-def figure(f: Figure) -> str:
-    data = base64.b64encode(f.svg.encode("utf-8")).decode("ascii")
-    return f"![The network](data:image/svg+xml;base64,{data})\n\n*{escape(f.caption)}*"
+def svg_base64(f: Figure) -> str:
+    return base64.b64encode(f.svg.encode("utf-8")).decode("ascii")
+
+
+def figure(f: Figure, src: str | None = None) -> str:
+    """The figure as an image (a data: URI, or `src`: a notebook's attachment:NAME) and its caption."""
+    src = src or f"data:image/svg+xml;base64,{svg_base64(f)}"
+    return f"![The network]({src})\n\n*{escape(f.caption)}*"
 
 
 def block(b: Block) -> str:
