@@ -123,16 +123,14 @@ loss_torch.backward()
 show("$loss_label (PyTorch)", loss_torch.item())
 assert np.isclose(loss_torch.item(), E, $tolerance), "the loss"
 assert np.allclose($output.detach().numpy(), $hand_output, $tolerance), "the outputs"
-for l, linear in enumerate(linears, start=1):
-    if l in CHECKED:
-        assert np.allclose(linear.weight.grad.numpy(), grad_W[l], $tolerance), f"∂E/∂W of layer {l}"
-        assert np.allclose(linear.bias.grad.numpy(), grad_b[l], $tolerance), f"∂E/∂b of layer {l}"
+for l, linear in $checked_layers:
+    assert np.allclose(linear.weight.grad.numpy(), grad_W[l], $tolerance), f"∂E/∂W of layer {l}"
+    assert np.allclose(linear.bias.grad.numpy(), grad_b[l], $tolerance), f"∂E/∂b of layer {l}"
 print(f"{NETWORK}: PyTorch's autograd gives the gradients computed by hand$checked.")''')
 
 TORCH_UPDATE = Template('''# The update by torch.optim from the same starting values$state_words
 optimizer = $optimizer
-$buffers
-optimizer.step()
+${buffers}optimizer.step()
 $after''')
 
 TORCH_SAME = Template('''for l, linear in enumerate(linears, start=1):
@@ -401,15 +399,15 @@ class _Writer:
         modules = "".join(f"    nn.Linear({net.sizes[l - 1]}, {net.sizes[l]}), {net.activation(l).torch_module},"
                           f"  # {layer_comment(net, l)}\n" for l in range(1, L + 1))
         on_net = net.loss_fn.torch_on_net
-        checked = list(range(1, L + 1)) if simultaneous else [L]
+        checked = "enumerate(linears, start=1)" if simultaneous else f"[({L}, linears[-1])]"  # the output layer
         self.code(TORCH.substitute(
             modules=modules, loss_fn=net.loss_fn.torch_loss,
             forward=(f"output = model[:-1](x)  # the output layer's net inputs: {on_net}" if on_net
                      else "output = model(x)"),
             output="output", hand_output=f"net[{L}]" if on_net else f"out[{L}]",
             loss_label="E_total" if self.batch == 1 else "E", tolerance=TOLERANCE,
-            checked="" if simultaneous else " for the output layer",
-        ).replace("if l in CHECKED:", f"if l in {checked}:"))
+            checked="" if simultaneous else " for the output layer", checked_layers=checked,
+        ))
         params = "model.parameters()" if net.train_biases else "[linear.weight for linear in linears]"
         buffers = ""
         saved = self._buffers_before()
