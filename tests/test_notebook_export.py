@@ -185,6 +185,22 @@ def test_a_deep_network_with_momentum_and_minibatches(tmp_path):
     assert "v_w1 = " in out and "h3.3" in out
 
 
+def test_frozen_biases_with_momentum(tmp_path):
+    """torch.optim is given the weights only, with the momentum buffers where training stood."""
+    path = tmp_path / "frozen.json"
+    assert run_cli("new", "--layers", "2,3,1", "--activations", "tanh,sigmoid", "--loss", "bce", "--dataset", "xor",
+                   "--samples", "6", "--momentum", "0.7", "--frozen-biases", "--batch-size", "4",
+                   "--out", path).returncode == 0
+    session = at(netfile.load(path), 5)
+    text = notebook.notebook(session.net, session.record)
+    assert "optimizer = torch.optim.SGD([linear.weight for linear in linears]" in text
+    out = run_code(text)
+    found = printed(out)
+    assert_engines(found, session.net, session.record)
+    assert "v_w1" in found and "v_b_h1" not in found and "b_h1⁺" not in found
+    assert "torch.optim.SGD updates every parameter as it was updated by hand" in out
+
+
 def test_a_network_of_more_than_200_parameters_gets_the_shortened_form(tmp_path):
     path = tmp_path / "big.json"
     assert run_cli("new", "--layers", "2,16,16,1", "--activations", "tanh,tanh,sigmoid", "--loss", "bce",
