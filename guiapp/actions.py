@@ -68,6 +68,9 @@ ACTIONS = (
     ActionSpec("export_numpy", "&NumPy script…", "files.export_numpy",
                tip="The network as the current iteration starts, as a Python script in plain NumPy (forward pass, "
                    "backward pass and update written out), printing its loss history"),
+    ActionSpec("export_notebook", "J&upyter notebook…", "files.export_notebook",
+               tip="The current iteration as a Jupyter notebook: the worked example's sections and formulas, NumPy "
+                   "cells that compute and print each step, and PyTorch's autograd checking every gradient"),
     ActionSpec("quit", "&Quit", "close", ("Ctrl+Q",), while_busy=ON),
     ActionSpec("undo", "&Undo", "undo", (Key.Undo,), "Undo the last edit or reset"),
     ActionSpec("redo", "&Redo", "redo", (Key.Redo,), "Redo what was undone"),
@@ -177,7 +180,7 @@ MENUS = {
 }
 # Submenus, by the name a menu above gives them: their title and actions.
 SUBMENUS = {"export": ("&Export", "export_worked_example | export_trace export_trace_current export_history "
-                                  "export_trajectories export_runs export_picture | export_pytorch export_numpy")}
+                                  "export_trajectories export_runs export_picture | export_pytorch export_numpy export_notebook")}
 TOOLBAR = ("step_back step finish_phase finish_iteration play speed | train_count train | "
            "reset undo redo | sample")
 TIMELINE_BUTTONS = "back_to_latest compare"  # beside the timeline's box and slider, over the loss curve

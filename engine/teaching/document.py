@@ -41,6 +41,39 @@ SAMPLE_ROWS = 20  # samples listed in the tables of a batch
 SHOWN_PATHS = 2  # downstream paths of a sum written out in a shortened document
 
 
+# The sections of a document, in order: the notebook export (engine.scripts.notebook) follows them too
+STARTING, FORWARD, ERROR, BACKWARD, AFTER = ("The Starting Values", "The Forward Pass", "Calculating the Total Error",
+                                             "The Backwards Pass", "After the Update")
+
+
+def shown_name(net: Setup) -> str:
+    """The network's name as a document shows it: "Network" for none (a name of spaces or line breaks is none)."""
+    return net.name if net.name.strip() else "Network"
+
+
+def is_shortened(sizes) -> bool:
+    """Is the document of a network of this shape shortened (more than FULL_PARAMETERS parameters)?"""
+    return len(naming.parameters(sizes)) > FULL_PARAMETERS
+
+
+def shown_units(sizes, layer: int, shortened: bool) -> list[int]:
+    """The units of `layer` whose computations are written out: all, or in a shortened document
+    the first ones and the last."""
+    n = sizes[layer]
+    if not shortened or n <= SHOWN_UNITS:
+        return list(range(n))
+    return list(range(SHOWN_UNITS - 1)) + [n - 1]
+
+
+def written_parameters(sizes, l: int, shortened: bool) -> list[naming.Param]:
+    """The parameters of layer l whose chain rule is written out: all, or in a shortened
+    document the first weight and the bias of the first unit."""
+    params = [p for p in naming.parameters(sizes) if p.layer == l]
+    if not shortened:
+        return sorted(params, key=lambda p: (p.unit, p.kind == "b", p.source or 0))
+    return [p for p in params if p.unit == 0 and (p.kind == "b" or p.source == 0)]
+
+
 def _p(*parts: Inline, note: bool = False) -> Paragraph:
     return Paragraph(tuple(parts), note)
 
@@ -79,7 +112,7 @@ class _Builder:
         self.sizes = net.sizes
         self.batch = len(rec.samples)
         self.params = naming.parameters(net.sizes)
-        self.shortened = len(self.params) > FULL_PARAMETERS
+        self.shortened = is_shortened(net.sizes)
         self.article = article.matches(net, rec)
         self.explained: set[str] = set()  # chain-rule symbols written out already (per section)
 
@@ -114,10 +147,7 @@ class _Builder:
         return int(self.rec.samples[s]) + 1
 
     def shown_units(self, layer: int) -> list[int]:
-        n = self.sizes[layer]
-        if not self.shortened or n <= SHOWN_UNITS:
-            return list(range(n))
-        return list(range(SHOWN_UNITS - 1)) + [n - 1]
+        return shown_units(self.sizes, layer, self.shortened)
 
     def table_units(self, layer: int) -> list[int]:
         n = self.sizes[layer]
@@ -132,8 +162,7 @@ class _Builder:
     # -- the document ---------------------------------------------------------------------------
     def build(self) -> Document:
         net, rec = self.net, self.rec
-        name = net.name if net.name.strip() else "Network"  # a name of spaces or line breaks is none
-        doc = Document(f"{name}: iteration {rec.iteration:,} step by step", shortened=self.shortened)
+        doc = Document(f"{shown_name(net)}: iteration {rec.iteration:,} step by step", shortened=self.shortened)
         self.doc = doc
         self.intro()
         self.starting_values()
@@ -173,7 +202,7 @@ class _Builder:
     def starting_values(self) -> None:
         net, rec, doc = self.net, self.rec, self.doc
         depth = net.depth
-        doc.add(Heading(2, "The Starting Values"))
+        doc.add(Heading(2, STARTING))
         # the samples of the batch
         head = ("sample",) + tuple(Math(self.label(Key("input", 0, i, sample=0))) for i in range(self.sizes[0])) + \
             tuple(Math(self.label(Key("target", depth, k, sample=0))) for k in range(self.sizes[depth]))
@@ -223,7 +252,7 @@ class _Builder:
     # -- forward --------------------------------------------------------------------------------
     def forward(self) -> None:
         net, doc = self.net, self.doc
-        doc.add(Heading(2, "The Forward Pass"))
+        doc.add(Heading(2, FORWARD))
         s = 0
         who = f" for sample {self.sample_name(s)}" if self.batch > 1 else ""
         doc.add(_p(f"Each unit adds up its weighted inputs and its bias (its total net input, net), then squashes "
@@ -262,7 +291,7 @@ class _Builder:
 
     def total_error(self) -> None:
         doc, depth = self.doc, self.net.depth
-        doc.add(Heading(2, "Calculating the Total Error"))
+        doc.add(Heading(2, ERROR))
         s = 0
         doc.add(_p("Each output's error against its target, then their sum, the sample's total error:"))
         for k in self.shown_units(depth):
@@ -281,7 +310,7 @@ class _Builder:
     # -- backward -------------------------------------------------------------------------------
     def backward(self) -> None:
         net, doc = self.net, self.doc
-        doc.add(Heading(2, "The Backwards Pass"))
+        doc.add(Heading(2, BACKWARD))
         doc.add(_p("Backpropagation finds how much each weight and bias changes the total error, ",
                    Math("∂E_total/∂w"), ", by the chain rule, from the output layer back to the inputs; then "
                    "gradient descent moves each parameter against its gradient: ", Math("w⁺ = w − η·∂E_total/∂w"),
@@ -315,12 +344,7 @@ class _Builder:
                 doc.add(*article.check(self, "output" if l == net.depth else "hidden"))
 
     def layer_parameters(self, l: int) -> list[naming.Param]:
-        """The parameters of layer l whose chain rule is written out: all, or in a shortened
-        document the first weight and the bias of the first unit."""
-        params = [p for p in self.params if p.layer == l]
-        if not self.shortened:
-            return sorted(params, key=lambda p: (p.unit, p.kind == "b", p.source or 0))
-        return [p for p in params if p.unit == 0 and (p.kind == "b" or p.source == 0)]
+        return written_parameters(self.sizes, l, self.shortened)
 
     def table_parameters(self, l: int) -> list[tuple]:
         if not self.shortened:
@@ -371,7 +395,7 @@ class _Builder:
     # -- after ----------------------------------------------------------------------------------
     def after(self) -> None:
         net, rec, doc = self.net, self.rec, self.doc
-        doc.add(Heading(2, "After the Update"))
+        doc.add(Heading(2, AFTER))
         before, after = rec.batch_loss, loss_after(net, rec)
         what = "the total error" if self.batch == 1 else "the loss of the same batch"
         doc.add(_p(f"With every parameter updated, {what} goes from ", self.number(before), " to ",
