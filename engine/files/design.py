@@ -6,7 +6,13 @@ Every rule is the network file's: `problems` and `unavailable` call the same fun
 and `build` makes the network by reading the design as a network file with `netfile.parse`,
 so the dialogs, the headless `new` command and the file reader can never disagree on what is a
 network. Start values are drawn from the seed exactly as a file with a `seed` and no `weights`
-draws them; with `keep`, every weight and bias whose units stay keeps its value.
+draws them (or, with another `init`, as that scheme draws them: engine.concepts.inits); with
+`keep`, every weight and bias whose units stay keeps its value.
+
+A design's `test_fraction` F holds out round(F·N) of the N samples as test samples (Python's
+round: half to even), drawn from the seed (`test_mask`): the classes keep their proportions
+where they can (the test samples of each class in proportion to its samples, the remainder to
+the classes with the largest fractions), and both lists keep the samples' order.
 
 How layers are matched when the shape changes (for `keep` and `fit_samples`): hidden layers
 by position from the input side (hidden layer 1 with hidden layer 1, ...), the output layer
@@ -24,8 +30,9 @@ The API, for the dialogs:
     design_of(setup, seed=0) -> Design
     problems(design, n_samples=1) -> [(field, reason)]
     unavailable(design, field, value) -> reason | None;  with_choice(design, field, value) -> Design
-    build(design, inputs, targets, keep=None, name="", description="") -> Network
+    build(design, inputs, targets, keep=None, name="", description="", labels=None, test=None) -> Network
     with_features(design, features, n) -> Design  (an input layer of features of n raw inputs)
+    test_count(fraction, n) -> int;  test_mask(design, targets, labels=None) -> bool array | None
     default_samples(sizes, loss, features=()) -> (inputs, targets)
     fit_samples(inputs, targets, sizes, loss, features=()) -> (inputs, targets)
 """
@@ -37,14 +44,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.concepts import features as feature_forms
+from engine.concepts.inits import DEFAULT as DEFAULT_INIT, INITS
 from engine.concepts.losses import LOSSES
 from engine.concepts.optimizers import DEFAULT as DEFAULT_OPTIMIZER, Optimizer
 from engine.files import netfile
 from engine.network.limits import MAX_UNITS, problems as limit_problems
 from engine.network.network import Network, Setup, target_problem
 
-__all__ = ["Design", "build", "default_samples", "design_of", "fit_samples", "problems", "unavailable",
-           "with_choice"]
+__all__ = ["Design", "build", "default_samples", "design_of", "fit_samples", "problems", "test_count", "test_mask",
+           "unavailable", "with_choice"]
 
 
 @dataclass(kw_only=True)
@@ -64,6 +72,9 @@ class Design:
     # the input units as features of the samples' raw inputs (engine.concepts.features), one per
     # unit (sizes[0] of them); empty: the inputs are the samples' own
     features: tuple = ()
+    # how a new network starts: its samples held out as test samples, its start values' scheme
+    test_fraction: float = 0.0
+    init: str = DEFAULT_INIT.name
 
     def copy(self) -> "Design":
         return dataclasses.replace(self, sizes=list(self.sizes), activations=list(self.activations))
@@ -97,10 +108,10 @@ def _file(design: Design, inputs, targets, name: str = "", description: str = ""
     return data
 
 
-def _samples(design: Design, inputs, targets) -> tuple[np.ndarray, np.ndarray]:
+def _samples(design: Design, inputs, targets, key: str = "samples") -> tuple[np.ndarray, np.ndarray]:
     """The samples as float64 arrays, checked by the network file's rules for samples (finite
     numbers, `network.target_problem`); NetworkFileError naming the first bad one as a file
-    would ("samples[3].target[0]")."""
+    would ("samples[3].target[0]", or in the list `key`)."""
     def fail(field: str, problem: str):
         raise netfile.NetworkFileError("the new network", field, problem)
 
@@ -109,18 +120,18 @@ def _samples(design: Design, inputs, targets) -> tuple[np.ndarray, np.ndarray]:
     if x.ndim != 2 or t.ndim != 2 or len(x) != len(t) or t.shape[1] != design.sizes[-1] or \
             (x.shape[1] < 1 if design.features else x.shape[1] != n_in):
         wide = "raw" if design.features else n_in
-        fail("samples", f"expected (samples, {wide}) inputs and (samples, {design.sizes[-1]}) targets, "
-                        f"found {x.shape} and {t.shape}")
-    for key, values in (("input", x), ("target", t)):
+        fail(key, f"expected (samples, {wide}) inputs and (samples, {design.sizes[-1]}) targets, "
+                  f"found {x.shape} and {t.shape}")
+    for part, values in (("input", x), ("target", t)):
         bad = np.argwhere(~np.isfinite(values))
         if len(bad):
             k, m = bad[0]
-            fail(f"samples[{k}].{key}[{m}]", netfile.number_problem(float(values[k, m])))
+            fail(f"{key}[{k}].{part}[{m}]", netfile.number_problem(float(values[k, m])))
     for k, row in enumerate(t.tolist()):
         problem = target_problem(design.loss, row)
         if problem is not None:
             m, text = problem
-            fail(f"samples[{k}].target" + ("" if m is None else f"[{m}]"), text)
+            fail(f"{key}[{k}].target" + ("" if m is None else f"[{m}]"), text)
     return x, t
 
 
@@ -137,14 +148,34 @@ def _design_field(field: str, design: Design) -> str:
     return field.removeprefix("optimizer.")
 
 
-def problems(design: Design, n_samples: int = 1) -> list[tuple[str, str]]:
+def test_count(fraction: float, n: int) -> int:
+    """How many of n samples a test fraction holds out: round(F·N), half to even."""
+    return round(fraction * n)
+
+
+def _fraction_problem(fraction, n_samples: int | None) -> str | None:
+    """Why a design cannot hold out this fraction of `n_samples` samples (None: not known yet)."""
+    problem = netfile.number_problem(fraction)
+    if problem is not None:
+        return problem
+    if not 0.0 <= fraction < 1.0:
+        return f"must be from 0 to less than 1, found {fraction}"
+    if isinstance(n_samples, int) and 0 < n_samples <= test_count(fraction, n_samples):
+        return (f"holds out {test_count(fraction, n_samples):,} of the {n_samples:,} sample"
+                f"{'s' if n_samples != 1 else ''}, which leaves none to train on")
+    return None
+
+
+def problems(design: Design, n_samples: int | None = 1) -> list[tuple[str, str]]:
     """Every rule of the network file this design breaks with `n_samples` samples, as (field,
     reason) in the order the file reader checks them (the first is what `build` and a file
     would refuse); empty if it is a valid network. The rules are netfile's own
     (`structure_problems`, `setting_problem`, `optimizer_problems`) and the limits of
     engine.network.limits; fields are the design's: "sizes", "sizes[k]", "activations",
     "activations[k]", "loss", "seed", "train_biases", "learning_rate", each setting of the
-    optimizer by its key ("momentum"), "batch_size", "samples", "update_order"."""
+    optimizer by its key ("momentum"), "batch_size", "samples", "update_order", "init",
+    "test_fraction". With `n_samples` None (not known yet) the limits are those of one
+    sample per iteration and the test fraction's count is not checked."""
     found = [(_design_field(f, design), reason) for f, reason in
              netfile.structure_problems(design.sizes, design.activations, design.loss)]
     structure_valid = not found
@@ -160,14 +191,21 @@ def problems(design: Design, n_samples: int = 1) -> list[tuple[str, str]]:
     if problem is not None:
         found.append(("batch_size", problem))
     batch_valid = netfile.setting_problem("batch_size", design.batch_size) is None
-    if not isinstance(n_samples, int) or n_samples < 1:
+    fraction_problem = _fraction_problem(design.test_fraction, n_samples)
+    if n_samples is not None and (not isinstance(n_samples, int) or n_samples < 1):
         found.append(("samples", f"at least one sample is needed, found {n_samples}"))
     elif structure_valid and batch_valid:
-        batch = n_samples if design.batch_size is None else design.batch_size
+        trained = 1 if n_samples is None else n_samples - (0 if fraction_problem else
+                                                           test_count(design.test_fraction, n_samples))
+        batch = trained if design.batch_size is None else design.batch_size
         found += [(_design_field(f, design), reason) for f, reason in limit_problems(design.sizes, batch)]
     problem = netfile.setting_problem("update_order", design.update_order)
     if problem is not None:
         found.append(("update_order", problem))
+    if not isinstance(design.init, str) or design.init not in INITS:
+        found.append(("init", f"unknown start values {netfile.shown(design.init)} (known: {', '.join(INITS)})"))
+    if fraction_problem is not None:
+        found.append(("test_fraction", fraction_problem))
     return found
 
 
@@ -188,7 +226,7 @@ def features_problems(design: Design, n: int | None = None) -> list[tuple[str, s
 
 
 FIELDS = ("sizes", "activations", "loss", "learning_rate", "batch_size", "train_biases", "update_order", "seed",
-          "features")
+          "features", "init", "test_fraction")
 
 
 def with_features(design: Design, features, n: int) -> Design:
@@ -249,6 +287,36 @@ def unavailable(design: Design, field: str, value) -> str | None:
     return None
 
 
+def test_mask(design: Design, targets: np.ndarray, labels=None) -> np.ndarray | None:
+    """Which samples the design's test fraction holds out (True), drawn from its seed (numpy's
+    default_rng of the seed's first spawned SeedSequence, so that the start values are those of
+    the seed alone), the classes in proportion (see the module): the classes are the `labels`
+    (one per sample) if given, else the loss's classes of the targets (a loss that classifies),
+    else all samples are one class. None if it holds out none."""
+    n = len(targets)
+    count = test_count(design.test_fraction, n)
+    if not count:
+        return None
+    if labels is not None:
+        _, group = np.unique(np.asarray(labels, dtype=str), return_inverse=True)
+    elif LOSSES[design.loss].classes is not None:
+        group = LOSSES[design.loss].classes.of(np.asarray(targets, dtype=np.float64))
+    else:
+        group = np.zeros(n, np.int64)
+    group = np.asarray(group).reshape(-1)
+    sizes = np.bincount(group)
+    share = count * sizes / n  # each class's part of the test samples
+    quota = np.floor(share).astype(np.int64)
+    left = count - int(quota.sum())
+    quota[np.argsort(-(share - quota), kind="stable")[:left]] += 1  # the largest fractions first
+    rng = np.random.default_rng(np.random.SeedSequence(design.seed).spawn(1)[0])
+    held = np.zeros(n, bool)
+    for c in range(len(sizes)):
+        members = np.flatnonzero(group == c)
+        held[members[rng.permutation(len(members))[: quota[c]]]] = True
+    return held
+
+
 def default_samples(sizes: list[int], loss: str, features=()) -> tuple[np.ndarray, np.ndarray]:
     """What a brand-new network starts with: one sample, inputs 0 (with features, the raw
     inputs they read), a valid target (`Loss.first_target`: the first class for cross-entropy,
@@ -294,12 +362,15 @@ def _same_inputs(old: Setup, design: Design) -> list[tuple[int, int]]:
 
 
 def build(design: Design, inputs, targets, keep: Network | tuple | None = None, name: str = "",
-          description: str = "") -> Network:
+          description: str = "", labels=None, test: tuple | None = None) -> Network:
     """The network of this design with these samples ((n, sizes[0]) inputs, (n, sizes[-1])
-    targets).
+    targets), of which the design's test fraction is held out as test samples (`test_mask`,
+    the classes of `labels` in proportion, if given); or, without a test fraction, with `test`
+    ((inputs, targets)) as its test samples (those of a network whose structure changes).
 
     Start values are drawn from `design.seed` exactly as a network file with that seed and no
-    weights or biases draws them: `build(d, x, t)` equals `netfile.parse` of the same choices
+    weights or biases draws them (for the default `init`; another scheme draws them in the same
+    order: engine.concepts.inits): `build(d, x, t)` equals `netfile.parse` of the same choices
     written as a file with `"seed"`. With `keep` (a Network, or (setup, weights, biases) of the
     network being changed), every weight and bias between units that stay keeps its value (see
     the module: hidden layers matched by position from the inputs, the output layer with the
@@ -313,9 +384,18 @@ def build(design: Design, inputs, targets, keep: Network | tuple | None = None, 
     x, t = _samples(design, inputs, targets)
     for field, reason in features_problems(design, x.shape[1])[:1]:  # over the samples' raw inputs
         raise netfile.NetworkFileError("the new network", field, reason)
+    held = test_mask(design, t, labels)
+    if held is not None:
+        test = x[held], t[held]
+        x, t = x[~held], t[~held]
+    elif test is not None:
+        test = _samples(design, *test, key="test_samples")
     # the file's own reading, with the first sample (the others: checked above by the same rules)
     net = netfile.parse(_file(design, x[:1], t[:1], name, description), "the new network")
     net.inputs, net.targets = x, t
+    if test is not None and len(test[0]):
+        net.test_inputs, net.test_targets = test
+    net.weights, net.biases = INITS[design.init].draw(design.sizes, design.seed)
     if keep is not None:
         old_setup, old_weights, old_biases = (keep, keep.weights, keep.biases) if isinstance(keep, Setup) else keep
         old_sizes = old_setup.sizes

@@ -20,6 +20,7 @@ import numpy as np
 
 from engine.concepts import features as feature_forms
 from engine.concepts.activations import ACTIVATIONS, Activation
+from engine.concepts.inits import DEFAULT as DEFAULT_INIT
 from engine.files.atomic import write_atomic
 from engine.network.limits import MAX_ITERATIONS, MAX_LAYERS, MAX_UNITS, problems as limit_problems
 from engine.concepts.losses import LOSSES, Loss
@@ -33,7 +34,7 @@ MAX_DEPTH = 32  # lists and objects inside each other; the format needs 4 (sampl
 SHOWN_CHARACTERS = 60  # of a value quoted in a message
 KNOWN_KEYS = (
     "layers", "activations", "loss", "weights", "biases", "seed", "train_biases", "optimizer",
-    "batch_size", "samples", "update_order", "name", "description", "training_state",
+    "batch_size", "samples", "test_samples", "update_order", "name", "description", "training_state",
     "kept_runs", "features",
 )
 
@@ -220,10 +221,16 @@ def parse(data, source: str = "<network>") -> Network:
         for field, problem in limit_problems(sizes, batch, raw):  # before reading the samples
             c.fail(field, problem)
     if not isinstance(samples, list) or not samples:
-        c.fail("samples", "expected a non-empty list of {\"input\": [...], \"target\": [...]}")
+        c.fail("samples", SAMPLES_EXPECTED)
     features = _features(c, data["features"], sizes, samples) if "features" in data else ()
     n_raw = raw_width(samples[0]) if features else sizes[0]  # with features, the samples' inputs are raw ones
     inputs, targets = _sample_arrays(c, samples, [n_raw, *sizes[1:]], loss)
+    test_inputs = test_targets = None
+    if "test_samples" in data:  # held out: never trained on, so no batch limit (evaluation goes in parts)
+        test = data["test_samples"]
+        if not isinstance(test, list) or not test:
+            c.fail("test_samples", SAMPLES_EXPECTED + " (leave the key out for none)")
+        test_inputs, test_targets = _sample_arrays(c, test, [n_raw, *sizes[1:]], loss, "test_samples")
 
     order = data.get("update_order", "simultaneous")
     c.check("update_order", setting_problem("update_order", order))
@@ -238,7 +245,7 @@ def parse(data, source: str = "<network>") -> Network:
     runs = _kept_runs(c, data["kept_runs"]) if "kept_runs" in data else ()
     return Network(
         sizes=sizes, activations=list(acts), loss=loss, weights=weights, biases=biases,
-        inputs=inputs, targets=targets,
+        inputs=inputs, targets=targets, test_inputs=test_inputs, test_targets=test_targets,
         train_biases=train_biases, learning_rate=lr, optimizer=optimizer, batch_size=batch_size,
         update_order=order, name=texts["name"], description=texts["description"], state=state, runs=runs,
         features=features,
@@ -319,9 +326,13 @@ def _optimizer(c: "_Checker", opt) -> tuple[float, Optimizer]:
     return float(opt["learning_rate"]), kind(**{key: float(v) for key, v in values.items()})
 
 
-def _sample(c: _Checker, k: int, s, sizes: list[int], loss: str) -> tuple[list[float], list[float]]:
-    """The input and target of samples[k], checked: the first problem raises NetworkFileError."""
-    field = f"samples[{k}]"
+SAMPLES_EXPECTED = 'expected a non-empty list of {"input": [...], "target": [...]}'
+
+
+def _sample(c: _Checker, k: int, s, sizes: list[int], loss: str, key: str = "samples") -> tuple[list[float], list[float]]:
+    """The input and target of samples[k] (or another list's, `key`), checked: the first problem
+    raises NetworkFileError."""
+    field = f"{key}[{k}]"
     if isinstance(s, _Sample):
         s = s.as_json()
     if not isinstance(s, dict) or set(s) != {"input", "target"}:
@@ -335,8 +346,10 @@ def _sample(c: _Checker, k: int, s, sizes: list[int], loss: str) -> tuple[list[f
     return x, target
 
 
-def _sample_arrays(c: _Checker, samples: list, sizes: list[int], loss: str) -> tuple[np.ndarray, np.ndarray]:
-    """The inputs and targets of the samples as arrays, every sample checked. Samples json read
+def _sample_arrays(c: _Checker, samples: list, sizes: list[int], loss: str,
+                   key: str = "samples") -> tuple[np.ndarray, np.ndarray]:
+    """The inputs and targets of the samples (the file's list `key`) as arrays, every sample
+    checked. Samples json read
     into `_Samples` are checked as arrays (their lengths, that they are finite, and the loss's
     rule on each distinct target); the first with a problem is then checked alone by `_sample`,
     which names it. Anything else is checked sample by sample."""
@@ -350,8 +363,8 @@ def _sample_arrays(c: _Checker, samples: list, sizes: list[int], loss: str) -> t
             first = int(np.flatnonzero(np.isin(which.reshape(-1), refused))[0])
         if first == len(samples):
             return x, t
-        _sample(c, first, samples[first], sizes, loss)  # raises, naming the problem
-    pairs = [_sample(c, k, s, sizes, loss) for k, s in enumerate(samples)]
+        _sample(c, first, samples[first], sizes, loss, key)  # raises, naming the problem
+    pairs = [_sample(c, k, s, sizes, loss, key) for k, s in enumerate(samples)]
     return (np.array([p[0] for p in pairs], dtype=np.float64).reshape(len(pairs), n_in),
             np.array([p[1] for p in pairs], dtype=np.float64).reshape(len(pairs), n_out))
 
@@ -458,13 +471,8 @@ def _matrices(c: _Checker, data: dict, key: str, sizes: list[int], rng) -> list[
     if key not in data:
         if rng is None:
             c.fail(key, "missing: give weights and biases, or a seed for a random start")
-        # PyTorch's nn.Linear default: U(-1/√fan_in, 1/√fan_in) for weights and biases.
-        out = []
-        for l in range(1, depth + 1):
-            bound = 1.0 / math.sqrt(sizes[l - 1])
-            shape = (sizes[l], sizes[l - 1]) if key == "weights" else (sizes[l],)
-            out.append(rng.uniform(-bound, bound, size=shape))
-        return out
+        draw = DEFAULT_INIT.weights if key == "weights" else DEFAULT_INIT.biases  # PyTorch's nn.Linear default
+        return [draw(rng, sizes[l], sizes[l - 1]) for l in range(1, depth + 1)]
     value = data[key]
     if not isinstance(value, list) or len(value) != depth:
         c.fail(key, f"expected a list of {depth} layers, found {shown(value)}")
@@ -615,8 +623,9 @@ class _Samples:
         good = int(wrong[0]) if len(wrong) else len(index)
         width = n_in + n_out
         flat = np.frombuffer(self.values, np.float64)
-        if good == len(index) == len(self.lengths) // 2 and np.array_equal(index, np.arange(len(index))):
-            rows = flat.reshape(-1, width)  # every sample read, in order: the numbers as they lie
+        if good == len(index) and np.array_equal(index, np.arange(index[0], index[0] + len(index))):
+            start = int(self._starts()[index[0]]) if index[0] else 0  # samples read one after the other
+            rows = flat[start: start + len(index) * width].reshape(-1, width)  # the numbers as they lie
         else:
             rows = np.zeros((len(index), width))
             rows[:good] = flat[self._starts()[index[:good], None] + np.arange(width)]
@@ -712,6 +721,9 @@ def to_dict(net: Network, samples: bool = True) -> dict:
         "samples": [{"input": x.tolist(), "target": t.tolist()} for x, t in zip(net.inputs, net.targets)]
         if samples else None,
     })
+    if net.test_inputs is not None:
+        data["test_samples"] = [{"input": x.tolist(), "target": t.tolist()}
+                                for x, t in zip(net.test_inputs, net.test_targets)] if samples else None
     if net.state is not None:
         state, kept = net.state.optimizer_state, [b.name for b in net.optimizer.buffers]
         buffers = {b.file_key: None if state is None or b.name not in kept else state[kept.index(b.name)].tolist()
@@ -728,10 +740,10 @@ def dumps(net: Network) -> str:
     data = to_dict(net, samples=False)
     lines = []
     for key, value in data.items():
-        if key == "samples":  # one at a time: 100,000 samples as Python lists would take 150 MB
-            body = ",\n".join("    " + json.dumps({"input": x.tolist(), "target": t.tolist()})
-                              for x, t in zip(net.inputs, net.targets))
-            lines.append(f'  "samples": [\n{body}\n  ]')
+        if key in ("samples", "test_samples"):  # one at a time: 100,000 samples as lists would take 150 MB
+            x, t = (net.inputs, net.targets) if key == "samples" else (net.test_inputs, net.test_targets)
+            body = ",\n".join("    " + json.dumps({"input": a.tolist(), "target": b.tolist()}) for a, b in zip(x, t))
+            lines.append(f'  "{key}": [\n{body}\n  ]')
         else:
             lines.append(f"  {json.dumps(key)}: {json.dumps(value)}")
     return "{\n" + ",\n".join(lines) + "\n}\n"

@@ -55,3 +55,5 @@ def problems(sizes, batch: int, raw: int = 0):
 
 # The loss of every iteration is kept (8 bytes each): at most this many, 400 MB.
 MAX_ITERATIONS = 50_000_000
+# The evaluations training keeps (test loss, accuracies: engine.session.evaluation) take at most as much.
+MAX_EVALUATION_BYTES = 8 * MAX_ITERATIONS

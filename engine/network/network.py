@@ -2,7 +2,7 @@
 
 `Setup` is everything training needs except the values of the weights and biases: the
 shape, the activations, the loss, the learning rate and the optimizer (with its settings), and
-the samples. A `Network` is a
+the samples (and the test samples, held out: never trained on, only evaluated). A `Network` is a
 Setup with the weights and biases it starts from: what a network file holds. A training
 session keeps the Setup and keeps the parameter values apart (`maths.Params`), so that no
 stale copy of them is ever read.
@@ -76,6 +76,10 @@ class Setup:
     loss: str
     inputs: np.ndarray  # (samples, raw inputs): sizes[0] of them, or what the features read
     targets: np.ndarray  # (samples, sizes[-1])
+    # the held-out test samples, never trained on (engine.session.evaluation): None, or
+    # (test samples, sizes[0]) inputs and (test samples, sizes[-1]) targets
+    test_inputs: np.ndarray | None = None
+    test_targets: np.ndarray | None = None
     train_biases: bool = True
     learning_rate: float = 0.5
     optimizer: Optimizer = DEFAULT_OPTIMIZER  # its settings beside the learning rate (SGD: momentum)
@@ -108,6 +112,12 @@ class Setup:
         raw = self.inputs if rows is None else self.inputs[rows]
         return feature_forms.derive(self.features, raw) if self.features else raw
 
+    def test_input_layer(self) -> np.ndarray | None:
+        """The input layer's values of the test samples (None without any): as `input_layer`."""
+        if self.test_inputs is None:
+            return None
+        return feature_forms.derive(self.features, self.test_inputs) if self.features else self.test_inputs
+
     def raw_names(self) -> list[str]:
         """The names of the samples' raw inputs, as the samples table, the output map's axes
         and the maps command write them: x1 … xn with features, else the input units' (i1 …)."""
@@ -120,6 +130,11 @@ class Setup:
         it: i3 = x1² (i1 without features)."""
         name = self.unit_name(0, j)
         return f"{name} = {self.features[j].text}" if self.features else name
+
+    @property
+    def n_test(self) -> int:
+        """Number of test samples (0: none)."""
+        return 0 if self.test_inputs is None else len(self.test_inputs)
 
     @property
     def batch(self) -> int:
@@ -194,9 +209,10 @@ class TrainingState:
 def summary(net: Setup) -> str:
     """The network in one line: shape, activations, loss and training settings."""
     shape = "-".join(map(str, net.sizes))
+    test = f" and {net.n_test} test sample{'s' if net.n_test != 1 else ''}" if net.n_test else ""
     return (f"{shape} {'/'.join(net.activations)}, {net.loss}, lr {net.learning_rate!r}"
             f"{''.join(', ' + part for part in net.optimizer.summary())}, {net.update_order} update, "
-            f"{net.n_samples} sample{'s' if net.n_samples != 1 else ''}"
+            f"{net.n_samples} sample{'s' if net.n_samples != 1 else ''}{test}"
             f"{f', batches of {net.batch_size}' if net.batch_size else ''}"
             f"{'' if net.train_biases else ', biases frozen'}"
             f"{', features ' + ', '.join(f.text for f in net.features) if net.features else ''}")

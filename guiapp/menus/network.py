@@ -58,16 +58,19 @@ class NetworkMenu(QObject):
 
     def change_structure(self, design: designs.Design, editing: bool, keep: bool) -> None:
         """Replace the network by one of this design: for Edit structure with the current
-        samples (fitted to the new sizes) and, if `keep`, the current values where a unit
-        stays; for New network with one sample of zeros."""
+        samples and test samples (fitted to the new sizes) and, if `keep`, the current values
+        where a unit stays; for New network with one sample of zeros."""
         current = self.model.session.current_network()
         sizes = "-".join(map(str, design.sizes))
         try:
             if editing:
                 inputs, targets = designs.fit_samples(current.inputs, current.targets, design.sizes, design.loss,
                                                       design.features)
+                test = None if not current.n_test else \
+                    designs.fit_samples(current.test_inputs, current.test_targets, design.sizes, design.loss,
+                                        design.features)
                 net = designs.build(design, inputs, targets, keep=current if keep else None, name=current.name,
-                                    description=current.description)
+                                    description=current.description, test=test)
             else:
                 inputs, targets = designs.default_samples(design.sizes, design.loss, design.features)
                 net = designs.build(design, inputs, targets)
