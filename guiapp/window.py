@@ -30,6 +30,7 @@ from guiapp.dialogs.editor import ValueEditor
 from guiapp.menus.file import Files
 from guiapp.panels.confusion import ConfusionPanel
 from guiapp.panels.header import SettingsHeader
+from guiapp.panels.features import FeatureBar
 from guiapp.model.jobs import Training
 from guiapp.model.session import Problem, SessionModel, ValueRef
 from guiapp.menus.network import NetworkMenu
@@ -71,6 +72,8 @@ class MainWindow(QMainWindow):
         self.network = NetworkMenu(self)
         self.gradcheck_dialog = None  # made when first asked for
         self.header = SettingsHeader(self.model)
+        self.feature_bar = FeatureBar(self.model, self.network.toggle_feature)  # View ▸ Input features
+        self.feature_bar.hide()
         self.diagram = DiagramView(self.model)
         # The plots' places: the plots are made after the window's first paint (`make_plots`)
         self.places = {name: Place(f"{name}Place") for name in ("plot", "trajectories", "output_map")}
@@ -139,6 +142,7 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self.header)
+        column.addWidget(self.feature_bar)
         column.addWidget(self.diagram, 1)
         self.bottom = QSplitter(Qt.Orientation.Horizontal, objectName="bottom")  # the loss curve, the output map
         self.curves = QSplitter(Qt.Orientation.Vertical, objectName="curves")  # the loss, the trajectories under it
@@ -318,6 +322,7 @@ class MainWindow(QMainWindow):
                                            **dict.fromkeys(("remove_all_runs", "export_runs"), bool(m.runs)),
                                            **{name: not practising for name in PRACTICE_OFF},
                                            "train_until_best": bool(s.net.n_test) and not practising})
+        self.feature_bar.setEnabled(self.actions["edit_structure"].isEnabled())  # a change of structure too
         self.presets_menu.setEnabled(not m.busy)
         self.recent_menu.setEnabled(not m.busy)
         self.train_count.setEnabled(not m.busy)
@@ -564,6 +569,11 @@ class MainWindow(QMainWindow):
             self.bottom.setSizes([total // 2, int(0.28 * total), total - total // 2 - int(0.28 * total)])
         if not on:
             self.confusion._unmark()
+
+    def set_features_shown(self, on: bool) -> None:
+        """View ▸ Input features: the chips that turn the input features on and off, over the
+        diagram."""
+        self.feature_bar.setVisible(on)
 
     def set_trajectories_shown(self, on: bool) -> None:
         """View ▸ Trajectories: under the loss curve, on its iteration axis."""

@@ -83,7 +83,8 @@ def test_the_window_exports_nothing_over_the_network_it_has_open(qtbot, window, 
     assert w.files.open_path(str(path))
     before = path.read_bytes()
     monkeypatch.setattr("guiapp.menus.file.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), ""))
-    for action in ("export_history", "export_trace", "export_trajectories", "export_pytorch", "export_samples"):
+    for action in ("export_history", "export_trace", "export_trajectories", "export_pytorch", "export_notebook",
+                   "export_samples"):
         w.actions[action].trigger()
         qtbot.waitUntil(lambda: not w.model.busy)
         shown = [b for b in w.findChildren(QMessageBox, "message") if b.isVisible()]

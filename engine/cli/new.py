@@ -2,7 +2,7 @@
 
     python -m engine new --layers 2,4,1 --activations tanh,sigmoid --loss bce
         [--learning-rate LR] [--batch-size B] [--seed S] [--frozen-biases]
-        [--update-order simultaneous|sequential] [--name TEXT]
+        [--update-order simultaneous|sequential] [--name TEXT] [--features "x1,x2,x1^2,x1*x2,sin(x1)"]
         [--dataset NAME [--samples N] [--noise X] | --csv FILE --inputs COLUMNS --targets COLUMNS
          [--scale none|standard|minmax]]
         [--test-fraction F] [--init pytorch|xavier|he|zeros]
@@ -11,12 +11,15 @@
         --out NET.json
 
 Without data, the network gets one sample of zeros (engine.files.design.default_samples), as a new
-network in the window does. The file written is an ordinary network file: explicit weights
+network in the window does. --features makes each input unit a feature of the samples' raw inputs
+x1 … xn (n: the data's input columns, or without data as many as the features read): the first
+entry of --layers is then the number of features. The file written is an ordinary network file: explicit weights
 and biases drawn from the seed, the samples, and a description of where they came from.
 """
 from __future__ import annotations
 
 from engine.cli.loader import WHOLE, NUMBER, listed
+from engine.concepts import features as feature_forms
 from engine.concepts.inits import DEFAULT as DEFAULT_INIT, INITS
 from engine.concepts.optimizers import DEFAULT as DEFAULT_OPTIMIZER, OPTIMIZERS
 from engine.concepts.penalties import PENALTIES
@@ -27,8 +30,9 @@ from engine.cli.terminal import say
 from engine.files import csvdata, datasets
 from engine.files.csvdata import SCALES
 from engine.files.datasets import DATASETS
-from engine.files.design import Design, build, default_samples, problems
+from engine.files.design import Design, build, default_samples, features_problems, problems
 from engine.files.netfile import NetworkFileError, dumps
+from engine.network.limits import MAX_UNITS
 from engine.network.network import UPDATE_ORDERS
 from engine.network.numbers import parse_number, whole_number
 from engine.network.targets import Data, OutputsMismatch
@@ -109,7 +113,8 @@ def _update_rule(args):
 # and each setting of an optimizer, a penalty or a schedule (--momentum, --strength)
 OPTIONS = {"sizes": "--layers", "activations": "--activations", "loss": "--loss", "learning_rate": "--learning-rate",
            "batch_size": "--batch-size", "seed": "--seed", "update_order": "--update-order",
-           "train_biases": "--frozen-biases", "test_fraction": "--test-fraction", "init": "--init",
+           "train_biases": "--frozen-biases", "features": "--features", "test_fraction": "--test-fraction",
+           "init": "--init",
            **{key: s.option for key, s in RULE_SETTINGS.items()}}
 
 
@@ -127,6 +132,9 @@ def add_parser(sub) -> None:
     new.add_argument("--frozen-biases", action="store_true", help="biases are not trained")
     new.add_argument("--update-order", choices=UPDATE_ORDERS, default="simultaneous")
     new.add_argument("--name", default="", help="the network's name")
+    new.add_argument("--features", metavar="LIST",
+                     help="input units as features of the raw inputs, separated by commas: xi, xi^2, xi*xj, sin(xi), "
+                          "cos(xi) (--layers' first entry is then their number)")
     data = new.add_mutually_exclusive_group()
     data.add_argument("--dataset", choices=list(DATASETS), help="a generated data set (see docs/commands.md)")
     data.add_argument("--csv", metavar="FILE", help="samples from a CSV file (with --inputs and --targets)")
@@ -187,15 +195,23 @@ def cmd_new(args, out) -> int:
                     learning_rate=args.learning_rate, optimizer=optimizer, penalty=penalty, schedule=schedule,
                     batch_size=args.batch_size, train_biases=not args.frozen_biases, update_order=args.update_order,
                     seed=args.seed, test_fraction=args.test_fraction, init=args.init)
+    if args.features is not None:  # read here; the raw inputs they read are checked with the data
+        try:
+            design.features = feature_forms.parse_text(args.features, MAX_UNITS, MAX_UNITS, "features")
+        except feature_forms.FeatureError as e:
+            _refuse([(e.field, e.problem)])
     _refuse(problems(design, None))  # before any data is read
     data = _data(args)
     labels = None
+    if design.features:
+        width = data.n_inputs if data is not None else feature_forms.needs(design.features)
+        _refuse(features_problems(design, width))
     if data is None:
-        inputs, targets = default_samples(design.sizes, design.loss)
+        inputs, targets = default_samples(design.sizes, design.loss, design.features)
         description = ""
         _refuse(problems(design, len(inputs)))
     else:
-        if data.n_inputs != design.sizes[0]:
+        if data.n_inputs != design.sizes[0] and not design.features:
             raise NetworkFileError("new", "--layers", f"the data has {data.n_inputs} input column"
                                    f"{'s' if data.n_inputs != 1 else ''}: the first layer needs {data.n_inputs} "
                                    f"unit{'s' if data.n_inputs != 1 else ''}, not {design.sizes[0]}")

@@ -21,7 +21,9 @@ in both). A weight stays when both its units stay and it connected them before (
 either side were matched): adding a hidden layer before the outputs keeps the earlier layers'
 weights and the output biases, while the weights into the outputs, which now come from
 another layer, are drawn from the seed; removing the last hidden layer does the same the
-other way round.
+other way round. An input unit stays where its feature does (engine.concepts.features: x1², sin(x2)
+…; without features the raw input xj is unit j), wherever the new feature list places it: turning
+a feature on or off keeps the weights of every other input.
 
 The API, for the dialogs:
     Design(sizes=[2, 2, 2], activations=["sigmoid", "sigmoid"], loss="half_sse", ...)
@@ -29,9 +31,10 @@ The API, for the dialogs:
     problems(design, n_samples=1) -> [(field, reason)]
     unavailable(design, field, value) -> reason | None;  with_choice(design, field, value) -> Design
     build(design, inputs, targets, keep=None, name="", description="", labels=None, test=None) -> Network
+    with_features(design, features, n) -> Design  (an input layer of features of n raw inputs)
     test_count(fraction, n) -> int;  test_mask(design, targets, labels=None) -> bool array | None
-    default_samples(sizes, loss) -> (inputs, targets)
-    fit_samples(inputs, targets, sizes, loss) -> (inputs, targets)
+    default_samples(sizes, loss, features=()) -> (inputs, targets)
+    fit_samples(inputs, targets, sizes, loss, features=()) -> (inputs, targets)
 """
 from __future__ import annotations
 
@@ -40,6 +43,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.concepts import features as feature_forms
 from engine.concepts.inits import DEFAULT as DEFAULT_INIT, INITS
 from engine.concepts.losses import LOSSES
 from engine.concepts.optimizers import DEFAULT as DEFAULT_OPTIMIZER, Optimizer
@@ -47,7 +51,7 @@ from engine.concepts.penalties import Penalty
 from engine.concepts.schedules import Schedule
 from engine.concepts.setting import problems as setting_problems
 from engine.files import netfile
-from engine.network.limits import problems as limit_problems
+from engine.network.limits import MAX_UNITS, problems as limit_problems
 from engine.network.network import Network, Setup, target_problem
 
 __all__ = ["Design", "build", "default_samples", "design_of", "fit_samples", "problems", "test_count", "test_mask",
@@ -70,6 +74,9 @@ class Design:
     train_biases: bool = True
     update_order: str = "simultaneous"
     seed: int = 0
+    # the input units as features of the samples' raw inputs (engine.concepts.features), one per
+    # unit (sizes[0] of them); empty: the inputs are the samples' own
+    features: tuple = ()
     # how a new network starts: its samples held out as test samples, its start values' scheme
     test_fraction: float = 0.0
     init: str = DEFAULT_INIT.name
@@ -82,8 +89,8 @@ def design_of(setup: Setup, seed: int = 0) -> Design:
     """The design of an existing network (its values are not part of it)."""
     return Design(sizes=list(setup.sizes), activations=list(setup.activations), loss=setup.loss,
                   learning_rate=float(setup.learning_rate), optimizer=setup.optimizer, penalty=setup.penalty,
-                  schedule=setup.schedule, batch_size=setup.batch_size, train_biases=setup.train_biases, update_order=setup.update_order,
-                  seed=seed)
+                  schedule=setup.schedule, batch_size=setup.batch_size, train_biases=setup.train_biases,
+                  update_order=setup.update_order, seed=seed, features=tuple(setup.features))
 
 
 def _file(design: Design, inputs, targets, name: str = "", description: str = "") -> dict:
@@ -93,8 +100,11 @@ def _file(design: Design, inputs, targets, name: str = "", description: str = ""
         data["name"] = name
     if description:
         data["description"] = description
+    data["layers"] = list(design.sizes)
+    if design.features:
+        data["features"] = feature_forms.spellings(design.features)
     data.update({
-        "layers": list(design.sizes), "activations": list(design.activations), "loss": design.loss,
+        "activations": list(design.activations), "loss": design.loss,
         "seed": design.seed, "train_biases": design.train_biases,
         "optimizer": netfile.optimizer_object(design.optimizer, design.learning_rate),
         "regularization": netfile.penalty_object(design.penalty),
@@ -113,9 +123,11 @@ def _samples(design: Design, inputs, targets, key: str = "samples") -> tuple[np.
         raise netfile.NetworkFileError("the new network", field, problem)
 
     x, t = np.array(inputs, dtype=np.float64), np.array(targets, dtype=np.float64)
-    if x.ndim != 2 or t.ndim != 2 or len(x) != len(t) or x.shape[1] != design.sizes[0] or \
-            t.shape[1] != design.sizes[-1]:
-        fail(key, f"expected (samples, {design.sizes[0]}) inputs and (samples, {design.sizes[-1]}) targets, "
+    n_in = design.sizes[0]  # with features, the raw inputs (the features' rules check how many: `build`)
+    if x.ndim != 2 or t.ndim != 2 or len(x) != len(t) or t.shape[1] != design.sizes[-1] or \
+            (x.shape[1] < 1 if design.features else x.shape[1] != n_in):
+        wide = "raw" if design.features else n_in
+        fail(key, f"expected (samples, {wide}) inputs and (samples, {design.sizes[-1]}) targets, "
                   f"found {x.shape} and {t.shape}")
     for part, values in (("input", x), ("target", t)):
         bad = np.argwhere(~np.isfinite(values))
@@ -175,6 +187,7 @@ def problems(design: Design, n_samples: int | None = 1) -> list[tuple[str, str]]
     found = [(_design_field(f, design), reason) for f, reason in
              netfile.structure_problems(design.sizes, design.activations, design.loss)]
     structure_valid = not found
+    found += features_problems(design)
     if design.seed is None:
         found.append(("seed", "expected a whole number ≥ 0, found null"))
     for name in ("seed", "train_biases", "learning_rate"):
@@ -207,8 +220,35 @@ def problems(design: Design, n_samples: int | None = 1) -> list[tuple[str, str]]
     return found
 
 
+def features_problems(design: Design, n: int | None = None) -> list[tuple[str, str]]:
+    """The network file's rules for the design's features over n raw inputs (by default as
+    many as they read), as (field, reason): "features[k]" for a feature, "sizes[0]" for an
+    input layer of another width."""
+    if not design.features:
+        return []
+    n = feature_forms.needs(design.features) if n is None else n
+    try:
+        feature_forms.parse(feature_forms.spellings(design.features), n, MAX_UNITS)
+    except feature_forms.FeatureError as e:
+        return [(e.field, e.problem)]
+    problem = netfile.features_problem(design.features, design.sizes, n) if isinstance(design.sizes, list) \
+        and design.sizes else None
+    return [] if problem is None else [(_design_field(problem[0], design), problem[1])]
+
+
 FIELDS = ("sizes", "activations", "loss", "learning_rate", "batch_size", "train_biases", "update_order", "seed",
-          "init", "test_fraction")
+          "features", "init", "test_fraction")
+
+
+def with_features(design: Design, features, n: int) -> Design:
+    """The design whose input layer is `features` of n raw inputs, sizes[0] their number:
+    none, or x1 … xn in order (the raw inputs as they are), make a design without features
+    of n inputs."""
+    chosen = design.copy()
+    features = tuple(features)
+    chosen.features = () if features == feature_forms.plain(n) else features
+    chosen.sizes[0] = len(chosen.features) or n
+    return chosen
 
 
 def with_choice(design: Design, field: str, value) -> Design:
@@ -226,7 +266,8 @@ def with_choice(design: Design, field: str, value) -> Design:
         raise ValueError(f"unknown design field {netfile.printable(field, 60)!r} (fields: "
                          f"{', '.join(FIELDS + tuple(settings))}, sizes[k], activations[k])")
     if not index:
-        setattr(chosen, name, list(value) if name in ("sizes", "activations") else value)
+        setattr(chosen, name, list(value) if name in ("sizes", "activations") else tuple(value) if name == "features"
+                else value)
         return chosen
     items = getattr(chosen, name)
     try:
@@ -287,21 +328,25 @@ def test_mask(design: Design, targets: np.ndarray, labels=None) -> np.ndarray | 
     return held
 
 
-def default_samples(sizes: list[int], loss: str) -> tuple[np.ndarray, np.ndarray]:
-    """What a brand-new network starts with: one sample, inputs 0, a valid target
-    (`Loss.first_target`: the first class for cross-entropy, 0 otherwise)."""
+def default_samples(sizes: list[int], loss: str, features=()) -> tuple[np.ndarray, np.ndarray]:
+    """What a brand-new network starts with: one sample, inputs 0 (with features, the raw
+    inputs they read), a valid target (`Loss.first_target`: the first class for cross-entropy,
+    0 otherwise)."""
     rules = LOSSES.get(loss)
-    return np.zeros((1, sizes[0])), (np.zeros(sizes[-1]) if rules is None else rules.first_target(sizes[-1]))[None]
+    width = feature_forms.needs(features) if features else sizes[0]
+    return np.zeros((1, width)), (np.zeros(sizes[-1]) if rules is None else rules.first_target(sizes[-1]))[None]
 
 
-def fit_samples(inputs, targets, sizes: list[int], loss: str) -> tuple[np.ndarray, np.ndarray]:
+def fit_samples(inputs, targets, sizes: list[int], loss: str, features=()) -> tuple[np.ndarray, np.ndarray]:
     """The samples fitted to other input and output counts: columns kept by position, new
-    ones 0, extra ones dropped; targets made valid for `loss` where they no longer are
-    (`Loss.fitted_targets`: clipped to [0, 1] for bce and cross-entropy; a cross-entropy target
-    that does not sum to 1 any more becomes one-hot on its largest value)."""
+    ones 0, extra ones dropped (with `features` the raw inputs are kept as they are, with new
+    columns 0 if the features read more of them); targets made valid for `loss` where they no
+    longer are (`Loss.fitted_targets`: clipped to [0, 1] for bce and cross-entropy; a
+    cross-entropy target that does not sum to 1 any more becomes one-hot on its largest value)."""
     inputs, targets = np.asarray(inputs, dtype=np.float64), np.asarray(targets, dtype=np.float64)
-    x = np.zeros((len(inputs), sizes[0]))
-    n = min(sizes[0], inputs.shape[1])
+    width = max(inputs.shape[1], feature_forms.needs(features)) if features else sizes[0]
+    x = np.zeros((len(inputs), width))
+    n = min(width, inputs.shape[1])
     x[:, :n] = inputs[:, :n]
     t = np.zeros((len(targets), sizes[-1]))
     m = min(sizes[-1], targets.shape[1])
@@ -316,6 +361,15 @@ def _matched(old_sizes: list[int], new_sizes: list[int]) -> dict[int, int]:
     for l in range(1, min(old_last, new_last)):
         pairs[l] = l
     return pairs
+
+
+def _same_inputs(old: Setup, design: Design) -> list[tuple[int, int]]:
+    """(new input unit, old input unit) for each input that stays: the same feature (a raw
+    input as it is, without features), wherever it now is in the layer."""
+    before = old.features or feature_forms.plain(old.sizes[0])
+    after = design.features or feature_forms.plain(design.sizes[0])
+    where = {f.key(): i for i, f in enumerate(before)}
+    return [(j, where[f.key()]) for j, f in enumerate(after) if f.key() in where]
 
 
 def build(design: Design, inputs, targets, keep: Network | tuple | None = None, name: str = "",
@@ -339,6 +393,8 @@ def build(design: Design, inputs, targets, keep: Network | tuple | None = None, 
     for field, reason in problems(design, len(inputs))[:1]:
         raise netfile.NetworkFileError("the new network", field, reason)
     x, t = _samples(design, inputs, targets)
+    for field, reason in features_problems(design, x.shape[1])[:1]:  # over the samples' raw inputs
+        raise netfile.NetworkFileError("the new network", field, reason)
     held = test_mask(design, t, labels)
     if held is not None:
         test = x[held], t[held]
@@ -352,8 +408,8 @@ def build(design: Design, inputs, targets, keep: Network | tuple | None = None, 
         net.test_inputs, net.test_targets = test
     net.weights, net.biases = INITS[design.init].draw(design.sizes, design.seed)
     if keep is not None:
-        old_sizes, old_weights, old_biases = (keep.sizes, keep.weights, keep.biases) if isinstance(keep, Setup) \
-            else (keep[0].sizes, keep[1], keep[2])
+        old_setup, old_weights, old_biases = (keep, keep.weights, keep.biases) if isinstance(keep, Setup) else keep
+        old_sizes = old_setup.sizes
         pairs = _matched(old_sizes, design.sizes)
         for l in range(1, len(design.sizes)):
             old = pairs.get(l)
@@ -361,7 +417,13 @@ def build(design: Design, inputs, targets, keep: Network | tuple | None = None, 
                 continue
             rows = min(design.sizes[l], old_sizes[old])
             net.biases[l - 1][:rows] = np.asarray(old_biases[old - 1], dtype=np.float64)[:rows]
-            if pairs.get(l - 1) == old - 1:  # and the layer below is the one that was below it
+            old_w = np.asarray(old_weights[old - 1], dtype=np.float64)
+            if pairs.get(l - 1) != old - 1:  # the layer below is not the one that was below it
+                continue
+            if l == 1:  # from the inputs: an input stays where its feature does (x1 … xn without features)
+                for j, i in _same_inputs(old_setup, design):
+                    net.weights[0][:rows, j] = old_w[:rows, i]
+            else:
                 columns = min(design.sizes[l - 1], old_sizes[old - 1])
-                net.weights[l - 1][:rows, :columns] = np.asarray(old_weights[old - 1], dtype=np.float64)[:rows, :columns]
+                net.weights[l - 1][:rows, :columns] = old_w[:rows, :columns]
     return net

@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from engine.concepts import features as feature_forms
 from engine.concepts.activations import ACTIVATIONS, Activation
 from engine.concepts.inits import DEFAULT as DEFAULT_INIT
 from engine.files.atomic import write_atomic
@@ -37,7 +38,7 @@ SHOWN_CHARACTERS = 60  # of a value quoted in a message
 KNOWN_KEYS = (
     "layers", "activations", "loss", "weights", "biases", "seed", "train_biases", "optimizer",
     "batch_size", "samples", "test_samples", "update_order", "name", "description", "training_state",
-    "regularization", "schedule", "kept_runs",
+    "regularization", "schedule", "kept_runs", "features",
 )
 
 
@@ -221,17 +222,20 @@ def parse(data, source: str = "<network>") -> Network:
     samples = data["samples"]
     if isinstance(samples, list) and samples:
         batch = len(samples) if batch_size is None else batch_size
-        for field, problem in limit_problems(sizes, batch):  # before reading the samples
+        raw = (raw_width(samples[0]) or 0) if "features" in data else 0
+        for field, problem in limit_problems(sizes, batch, raw):  # before reading the samples
             c.fail(field, problem)
     if not isinstance(samples, list) or not samples:
         c.fail("samples", SAMPLES_EXPECTED)
-    inputs, targets = _sample_arrays(c, samples, sizes, loss)
+    features = _features(c, data["features"], sizes, samples) if "features" in data else ()
+    n_raw = raw_width(samples[0]) if features else sizes[0]  # with features, the samples' inputs are raw ones
+    inputs, targets = _sample_arrays(c, samples, [n_raw, *sizes[1:]], loss)
     test_inputs = test_targets = None
     if "test_samples" in data:  # held out: never trained on, so no batch limit (evaluation goes in parts)
         test = data["test_samples"]
         if not isinstance(test, list) or not test:
             c.fail("test_samples", SAMPLES_EXPECTED + " (leave the key out for none)")
-        test_inputs, test_targets = _sample_arrays(c, test, sizes, loss, "test_samples")
+        test_inputs, test_targets = _sample_arrays(c, test, [n_raw, *sizes[1:]], loss, "test_samples")
 
     order = data.get("update_order", "simultaneous")
     c.check("update_order", setting_problem("update_order", order))
@@ -250,7 +254,44 @@ def parse(data, source: str = "<network>") -> Network:
         train_biases=train_biases, learning_rate=lr, optimizer=optimizer, penalty=penalty, schedule=schedule,
         batch_size=batch_size,
         update_order=order, name=texts["name"], description=texts["description"], state=state, runs=runs,
+        features=features,
     )
+
+
+def raw_width(sample) -> int | None:
+    """How many inputs a sample of a file has (None if its input is not a list)."""
+    if isinstance(sample, _Sample):
+        return sample.read.where(sample.index)[1]
+    if isinstance(sample, dict) and isinstance(sample.get("input"), list):
+        return len(sample["input"])
+    return None
+
+
+def features_problem(features, sizes: list[int], n: int) -> tuple[str, str] | None:
+    """Why a network of these layer sizes cannot take these features (read already) over n
+    raw inputs, as (field, reason); None if it can. Each feature is one input unit."""
+    if n > MAX_UNITS:
+        return "samples[0].input", f"at most {MAX_UNITS} raw inputs, found {n:,}"
+    if len(features) != sizes[0]:
+        return "layers[0]", f"the input layer has one unit per feature: {len(features)}, found {sizes[0]}"
+    return None
+
+
+def _features(c: _Checker, value, sizes: list[int], samples: list):
+    """The file's "features", over the raw inputs of its samples (as many as the first one's)."""
+    n = raw_width(samples[0])
+    if n is None:
+        c.fail("samples[0].input", "expected a list of numbers")
+    if n > MAX_UNITS:
+        c.fail(*features_problem((), sizes, n))
+    try:
+        features = feature_forms.parse(value, n, MAX_UNITS)
+    except feature_forms.FeatureError as e:
+        c.fail(e.field, e.problem)
+    problem = features_problem(features, sizes, n)
+    if problem is not None:
+        c.fail(*problem)
+    return features
 
 
 def optimizer_object(optimizer: Optimizer, learning_rate) -> dict:
@@ -722,8 +763,10 @@ def to_dict(net: Network, samples: bool = True) -> dict:
         data["name"] = net.name
     if net.description:
         data["description"] = net.description
+    data["layers"] = list(net.sizes)
+    if net.features:
+        data["features"] = feature_forms.spellings(net.features)
     data.update({
-        "layers": list(net.sizes),
         "activations": list(net.activations),
         "loss": net.loss,
         "weights": [w.tolist() for w in net.weights],

@@ -120,6 +120,7 @@ class Plan:
         # with a penalty, each weight's gradient of the batch loss alone, ∂E_data/∂w (recorded)
         self.grad_data_w = [np.zeros_like(g) for g in self.grad_w] if self.penalty is not None else None
         self.quick = quick_iterate(self)  # training's unrecorded iterations, where it applies
+        self.features = tuple(net.features)  # the inputs' features of raw inputs (the output map's grid is raw)
 
 
 def forward(plan: Plan, params: Params, x: np.ndarray):

@@ -24,13 +24,15 @@ META = tuple(q.name for q in QUANTITIES.values() if isinstance(q.stored, tuple) 
 
 class Layout:
     def __init__(self, sizes, batch: int, buffers: tuple[str, ...], train_biases: bool, shown: tuple[str, ...] = (),
-                 stepped: tuple[str, ...] | None = None, penalty: bool = False):
+                 stepped: tuple[str, ...] | None = None, penalty: bool = False, raw: int = 0):
         """`buffers`: the names of the buffers the optimizer keeps (`Optimizer.buffers`), `shown`
         of those it only shows (`Optimizer.shown`), `stepped` of those whose new values are
         computations of the update, in its order (`Optimizer.stepped`; default: `buffers`);
-        `penalty`: the network has one."""
+        `penalty`: the network has one; `raw`: the raw inputs of each sample a network with
+        features computes its inputs from (0: none, the inputs are the samples')."""
         self.sizes = list(sizes)
         self.batch = batch
+        self.raw = int(raw)
         self.buffers = tuple(buffers)
         self.shown = tuple(shown)
         self.stepped = self.buffers if stepped is None else tuple(stepped)
@@ -41,7 +43,10 @@ class Layout:
         traced = self.buffers + self.shown
         blocks: list[tuple[tuple[str, int], tuple[int, ...]]] = [(("meta", 0), (len(META),))]
         for q in QUANTITIES.values():
-            if q.stored == "block" and (not q.buffer or q.buffer in traced) and (not q.penalty or self.penalty):
+            if q.shape == "raw":
+                if self.raw:
+                    blocks.append(((q.name, 0), (batch, self.raw)))
+            elif q.stored == "block" and (not q.buffer or q.buffer in traced) and (not q.penalty or self.penalty):
                 blocks += [((q.name, l), SHAPES[q.shape](sizes, l, batch)) for l in LAYERS[q.layers](depth)]
 
         self.keys = [k for k, _ in blocks]
@@ -75,7 +80,8 @@ class Layout:
         """The layout of a network's iterations (a `Setup`)."""
         opt = setup.optimizer
         return cls(setup.sizes, setup.batch, tuple(b.name for b in opt.buffers), setup.train_biases,
-                   tuple(b.name for b in opt.shown), tuple(b.name for b in opt.stepped), setup.penalty is not None)
+                   tuple(b.name for b in opt.shown), tuple(b.name for b in opt.stepped), setup.penalty is not None,
+                   raw=setup.raw_width if setup.features else 0)
 
     def has(self, quantity: str, layer: int) -> bool:
         return (quantity, layer) in self.spans or (
@@ -101,8 +107,9 @@ class Layout:
         """Copy every block of `values` (a complete dict) into `row`, in one call."""
         np.concatenate(self._in_order(values), axis=None, out=row)
 
-    def header(self, iteration: int, lr: float, samples: np.ndarray, params: Params, x, t) -> dict:
-        """The blocks that describe the iteration's starting point (what `iterate` does not record)."""
+    def header(self, iteration: int, lr: float, samples: np.ndarray, params: Params, x, t, raw=None) -> dict:
+        """The blocks that describe the iteration's starting point (what `iterate` does not record):
+        `x` the input layer's values, `raw` the raw inputs they are features of (with features)."""
         has_state = params.state is not None
         values = {
             ("meta", 0): np.array([iteration, lr, float(has_state)]),
@@ -111,6 +118,8 @@ class Layout:
             ("out", 0): x,
             ("target", self.depth): t,
         }
+        if self.raw:
+            values[("raw_input", 0)] = raw
         for k, name in enumerate(self.buffers):
             values[(name + "_before", 0)] = params.state[k].copy() if has_state else np.zeros_like(params.theta)
         return values

@@ -121,11 +121,12 @@ class Evaluator:
             [str(c) for c in range(self.n_classes)] if k == 1 else
             [naming.unit_name(setup.sizes, setup.depth, j) for j in range(k)])
         # every sample in one array, the training samples first: one forward pass takes both
+        # (the input layer's values: with features, those of the samples' raw inputs)
         if setup.n_test:
-            self._x = np.concatenate([setup.inputs, setup.test_inputs])
+            self._x = np.concatenate([setup.input_layer(), setup.test_input_layer()])
             self._t = np.concatenate([setup.targets, setup.test_targets])
         else:
-            self._x, self._t = setup.inputs, setup.targets
+            self._x, self._t = setup.input_layer(), setup.targets
         # the measures need the training samples only for their accuracy
         self._from = 0 if self.classes is not None else n
 

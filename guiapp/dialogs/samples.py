@@ -47,13 +47,14 @@ class SamplesTable(QAbstractTableModel):
     # -- the network's samples -----------------------------------------------------------------
     @property
     def n_inputs(self) -> int:
-        return self.model.session.net.sizes[0]
+        return self.model.session.net.raw_width  # with input features, the raw inputs x1 … xn
 
     def reload(self) -> None:
         """Show the network's samples (what is typed and not applied is dropped)."""
         net = self.model.session.net
         cells = [[shown(v) for v in np.concatenate([x, t])] for x, t in zip(net.inputs, net.targets)]
-        same_shape = self._net is not None and self._net.sizes == net.sizes and len(cells) == len(self.cells)
+        same_shape = self._net is not None and self._net.sizes == net.sizes and self._net.features == net.features \
+            and len(cells) == len(self.cells)  # the same columns (with features, x1 … xn)
         self._net = net
         self.problems, self.problem = {}, ""
         if same_shape:  # the view keeps its current cell and selection
@@ -72,7 +73,8 @@ class SamplesTable(QAbstractTableModel):
         net, old = self.model.session.net, self._net
         if net is old:
             return
-        if old is not None and old.sizes == net.sizes and np.array_equal(old.inputs, net.inputs) \
+        if old is not None and old.sizes == net.sizes and old.features == net.features \
+                and np.array_equal(old.inputs, net.inputs) \
                 and np.array_equal(old.targets, net.targets):
             self._net = net  # another setting changed (η): what is typed stays
             return
@@ -80,7 +82,7 @@ class SamplesTable(QAbstractTableModel):
 
     def column_names(self) -> list[str]:
         net = self.model.session.net
-        return ([net.unit_name(0, i) for i in range(net.sizes[0])] +
+        return (net.raw_names() +
                 [f"target {net.unit_name(net.depth, j)}" for j in range(net.sizes[-1])])
 
     # -- Qt's model ------------------------------------------------------------------------------

@@ -393,6 +393,31 @@ class Files(QObject):
             f"from iteration {start:,} (run: python3 {os.path.basename(path)})", 8000)
         return True
 
+    # -- the current iteration as a Jupyter notebook ----------------------------------------------
+    def export_notebook(self) -> None:
+        """File ▸ Export ▸ Jupyter notebook: the current iteration retraced in NumPy, checked with PyTorch."""
+        if not self.may_reveal():
+            return
+        name = f"{self.stem()}-iteration-{self.model.session.iteration}.ipynb"
+        path = self.save_path("Export Jupyter notebook", name, "Jupyter notebooks (*.ipynb)")
+        if path:
+            self.export_notebook_to(path)
+
+    def export_notebook_to(self, path: str) -> bool:
+        """Write the notebook of the current iteration to `path` as a job, with the window's digits;
+        atomically. False (said) if the iteration starts from parameters that are not finite."""
+        from engine.scripts import notebook  # with the documents' modules: when a notebook is asked for
+
+        if self._finite_network("Cannot export the notebook") is None:
+            return False
+        session = self.model.session
+        record = Record(session.layout, session.record.row.copy())
+        settings.remember_folder(path)
+        self.model.run_job(Export(path, "Exporting the notebook", "stages"),
+                           notebook.write_steps(session.net.copy(), record, self.model.digits,
+                                                lambda text: write_atomic(path, text)))
+        return True
+
     def _job_finished(self, what) -> None:
         if isinstance(what, Export):
             self.window.statusBar().showMessage(f"Wrote {what.path}", 5000)
