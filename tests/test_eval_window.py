@@ -304,3 +304,14 @@ def test_new_network_with_adam_l1_and_a_schedule_is_the_file_engine_new_writes(q
                    "--out", tmp_path / "headless.json")
     assert done.returncode == 0, done.stderr
     assert json.loads((tmp_path / "dialog.json").read_text()) == json.loads((tmp_path / "headless.json").read_text())
+
+
+def test_the_dialog_with_every_update_rule_fits_a_1024_by_700_screen(qtbot, make_window):
+    """Adam's two settings, a penalty and a schedule with two: the dialog's two columns keep it
+    within a 1024×700 screen (one column was 745 pixels tall)."""
+    w = make_window(net=open_network(ADAM_NET), size=(1024, 700))
+    w.actions["edit_structure"].trigger()
+    d = dialog_of(w)
+    assert d.penalty.kind is not None and d.schedule.kind is not None and len(d.optimizer.boxes) == 2
+    hint = d.sizeHint()
+    assert hint.width() <= 1024 and hint.height() <= 700 * 0.85, hint

@@ -212,11 +212,14 @@ class StructureDialog(QDialog):
         self.penalty = ConceptChooser("penalty", PENALTIES, self.design.penalty, optional=True)
         self.schedule = ConceptChooser("schedule", SCHEDULES, self.design.schedule, optional=True)
         self.test_fraction = QLineEdit(objectName="testFraction")
-        self.test_fraction.setToolTip("The share of the samples held out as test samples: never trained on, "
+        self.test_fraction.setToolTip("The fraction of the samples held out as test samples: never trained on, "
                                       "evaluated as training goes (test loss, accuracy)")
-        self.init = QComboBox(objectName="init")
+        self.init = QComboBox(objectName="init")  # the scheme's title, cut short where the dialog is narrow
+        self.init.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.init.setMinimumContentsLength(28)
         for init in INITS.values():
             self.init.addItem(init.title, init.name)
+            self.init.setItemData(self.init.count() - 1, init.title, Qt.ItemDataRole.ToolTipRole)
         self.batch = QSpinBox(objectName="batchSize")
         self.batch.setRange(0, 1_000_000)
         self.batch.setSpecialValueText("all samples")
@@ -228,26 +231,28 @@ class StructureDialog(QDialog):
         self.seed = QSpinBox(objectName="seed")
         self.seed.setRange(0, 2**31 - 1)
         self.start_random = QRadioButton("Random, drawn from the seed", objectName="startRandom")
-        self.start_keep = QRadioButton("Keep the current values where a unit stays (new ones from the seed)",
-                                       objectName="startKeep")
+        self.start_keep = QRadioButton("Keep the current values where a unit stays", objectName="startKeep")
+        self.start_keep.setToolTip("Every weight and bias between units that stay keeps its value; the new ones are "
+                                   "drawn from the seed")
         self.start_group = QButtonGroup(self)
         for b in (self.start_random, self.start_keep):
             self.start_group.addButton(b)
         (self.start_keep if editing else self.start_random).setChecked(True)
         self.start_keep.setVisible(editing)
 
-        form = QFormLayout()
+        # two columns, so that the dialog fits a 700-pixel screen: the network and its update rule on
+        # the left, the penalty, the schedule, the test samples and the start values on the right
+        form, right = QFormLayout(), QFormLayout()
         form.addRow("Input &features", self.features)
         form.addRow("&Loss", self.loss)
         form.addRow("Learning &rate η", self.learning_rate)
         form.addRow("&Optimizer", self.optimizer)
-        form.addRow("Regularizat&ion", self.penalty)
-        form.addRow("Sc&hedule of η", self.schedule)
         form.addRow("&Batch size", self.batch)
         form.addRow("", self.train_biases)
         form.addRow("&Update order", self.order)
-        form.addRow("&Test samples (fraction)" if not editing else "&Test samples (fraction; 0: keep them)",
-                    self.test_fraction)
+        right.addRow("Regularizat&ion", self.penalty)
+        right.addRow("Sc&hedule of η", self.schedule)
+        right.addRow("&Test samples" if not editing else "&Test samples\n(0: keep them)", self.test_fraction)
         start = QVBoxLayout()
         start.addWidget(self.start_random)
         start.addWidget(self.start_keep)
@@ -257,7 +262,11 @@ class StructureDialog(QDialog):
         seed_row.addWidget(self.seed)
         seed_row.addStretch(1)
         start.addLayout(seed_row)
-        form.addRow("Start values", start)
+        right.addRow("Start values", start)
+        columns = QHBoxLayout()
+        columns.addLayout(form, 1)
+        columns.addSpacing(12)
+        columns.addLayout(right, 1)
 
         self.problem = QLabel(objectName="structureProblem")
         self.problem.setTextFormat(Qt.TextFormat.PlainText)
@@ -280,7 +289,7 @@ class StructureDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.layers_box)
         layout.addLayout(layer_buttons)
-        layout.addLayout(form)
+        layout.addLayout(columns)
         layout.addWidget(self.note)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
