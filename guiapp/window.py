@@ -73,7 +73,7 @@ class MainWindow(QMainWindow):
         self.places = {name: Place(f"{name}Place") for name in ("plot", "trajectories", "output_map")}
         self.timeline = TimelineBar(self.model)
         self.panel = SidePanel(self.model)
-        self.practice_box = PracticeBox(self.model)
+        self.practice_box = PracticeBox(self.model, self.files.export_path)
         for shown_when_asked in (self.places["trajectories"], self.practice_box):  # hidden before any layout sizes them
             shown_when_asked.hide()
         self.play_timer = QTimer(self)
