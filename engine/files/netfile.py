@@ -5,7 +5,9 @@ wrong, before any work is done. See docs/file-formats.md for the format.
 
 Reading is bounded: a file of at most MAX_FILE_BYTES, its lists and objects nested at most
 MAX_DEPTH deep (measured before json reads it), and its samples read straight into arrays
-(`_Samples`), so that opening a file takes memory in proportion to its size.
+(`_Samples`), so that opening a file takes memory in proportion to its size. A number no float64
+holds (1e-400 is not zero but would be read as 0; 1e400 as infinity) is refused naming its field:
+json reads numbers that way only in a file whose text may hold one (`_may_hold_unheld_numbers`).
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from engine.concepts.losses import LOSSES, Loss
 from engine.concepts.optimizers import DEFAULT as DEFAULT_OPTIMIZER, OPTIMIZERS, Optimizer
 from engine.network.network import UPDATE_ORDERS, Network, TrainingState, learning_rate_problem, target_problem
 from engine.network import runs as kept_runs
+from engine.network.numbers import TOO_LARGE, TOO_SMALL, ZERO, NumberError
 from engine.text.plain import printable
 
 MAX_FILE_BYTES = 32 * 1024 * 1024  # a network file is read whole: larger ones are refused unread
@@ -60,8 +63,21 @@ def _is_number(v) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
+class _Unheld:
+    """A number of the file that no float64 holds, as json read it (`_float`): its text and why."""
+    __slots__ = ("text", "reason")
+
+    def __init__(self, text: str, reason: str):
+        self.text, self.reason = text, reason
+
+    def __repr__(self) -> str:
+        return self.text
+
+
 def number_problem(v) -> str | None:
     """Why `v` is not a finite number, if it is not."""
+    if isinstance(v, _Unheld):
+        return str(NumberError(v.text, v.reason))
     if not _is_number(v):
         return f"expected a number, found {shown(v)}"
     try:
@@ -446,6 +462,39 @@ def _reject_constant(name: str):
     return float(name.replace("Infinity", "inf"))
 
 
+def _float(text: str) -> float | _Unheld:
+    """A JSON number with a fraction or an exponent, as json's parse_float: its float64, or
+    `_Unheld` where it rounds to infinity or is not zero but rounds to zero."""
+    value = float(text)
+    if math.isinf(value):
+        return _Unheld(text, TOO_LARGE)
+    if value == 0.0 and not ZERO.fullmatch(text):
+        return _Unheld(text, TOO_SMALL)
+    return value
+
+
+_KINDS = bytes(ord("d") if b in b"0123456789" else ord("e") if b in b"eE" else ord("s") if b in b"+-" else ord(".")
+               for b in range(256))  # each byte of the text as what it is in a number
+_DIGITS = ord("d")
+LONG_DIGITS = 200  # digits in a row a number needs to leave a float64's range with an exponent of 2 digits
+
+
+def _may_hold_unheld_numbers(data: bytes) -> bool:
+    """Might a number of this JSON text (UTF-8) be one no float64 holds? True if it has an
+    exponent of 3 digits or more (1e-400, 1E+0310), or LONG_DIGITS digits in a row (0.000…1):
+    with at most 2 digits of exponent and fewer digits than that, a number is between 1e-299
+    and 1e299, or 0. Strings count too (a name may write 1e-400): that only costs the slower
+    reading. Measured on the bytes, without parsing: a few tens of ms for the largest file."""
+    kinds = data.translate(_KINDS)
+    if b"d" * LONG_DIGITS in kinds:
+        return True
+    marks = np.frombuffer(kinds, np.uint8)
+    at = np.flatnonzero(marks[:-3] == ord("e"))  # an e with 3 bytes after it
+    at = at + 1 + (marks[at + 1] == ord("s"))  # where its digits start, past a sign
+    at = at[at + 2 < len(marks)]
+    return bool(((marks[at] == _DIGITS) & (marks[at + 1] == _DIGITS) & (marks[at + 2] == _DIGITS)).any())
+
+
 def read_text(path: str | os.PathLike, what: str = "network file", limit: int = MAX_FILE_BYTES) -> str:
     """The text of a regular file of at most `limit` bytes (UTF-8, with or without a byte
     order mark), or NetworkFileError: a FIFO, a device or a folder is refused before it is
@@ -598,11 +647,17 @@ class Shape(NamedTuple):
     texts: int  # strings, keys included
 
 
-def shape(text: str) -> Shape:
-    """How deep the lists and objects of JSON text nest (the most [ and { open at once outside
-    strings), and how many lists, objects and strings there are. Measured on the bytes with
-    numpy, without parsing: any depth, in a fraction of a second for the largest file."""
-    data = text.encode("utf-8", "surrogatepass").replace(b"\\\\", b"").replace(b'\\"', b"")  # escapes, as JSON pairs them
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
+
+
+def shape(text: str | bytes) -> Shape:
+    """How deep the lists and objects of JSON text (or its UTF-8 bytes) nest (the most [ and {
+    open at once outside strings), and how many lists, objects and strings there are. Measured
+    on the bytes with numpy, without parsing: any depth, in a fraction of a second for the
+    largest file."""
+    data = text if isinstance(text, bytes) else _utf8(text)
+    data = data.replace(b"\\\\", b"").replace(b'\\"', b"")  # escapes, as JSON pairs them
     data = np.frombuffer(data.translate(None, _OTHERS), np.uint8)  # quotes and brackets only
     quote = data == ord('"')
     quotes = int(np.count_nonzero(quote))
@@ -628,7 +683,8 @@ def most_containers(size: int) -> Shape:
 def loads(text: str, source: str = "<network>") -> Network:
     if text.startswith("\ufeff"):
         text = text[1:]
-    found, most = shape(text), most_containers(len(text))
+    data = _utf8(text)
+    found, most = shape(data), most_containers(len(text))
     if found.depth > most.depth:
         raise NetworkFileError(source, "(file)", f"lists and objects nested {found.depth:,} deep; a network file "
                                f"nests them at most {MAX_DEPTH} deep")
@@ -637,7 +693,9 @@ def loads(text: str, source: str = "<network>") -> Network:
             raise NetworkFileError(source, "(file)", f"{getattr(found, kind):,} {name}: a network file of "
                                    f"{len(text):,} characters holds at most {getattr(most, kind):,}")
     try:
-        data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_Samples())
+        checked = {"parse_float": _float} if _may_hold_unheld_numbers(data) else {}
+        del data
+        data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_Samples(), **checked)
     except _DuplicateKey as e:
         raise NetworkFileError(source, e.key, "appears twice in one object; give each key once") from None
     except json.JSONDecodeError as e:
