@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import stat
 from array import array
 from typing import NamedTuple
@@ -345,23 +346,40 @@ def _numbers(c: _Checker, values: list, field: str) -> np.ndarray:
     return np.array([c.number(v, f"{field}[{k}]") for k, v in enumerate(values)], dtype=np.float64)
 
 
+EVERY = "loss_history_every"  # training_state's key: the loss history holds one iteration in this many
+
+
+def kept_count(n: int, every: int) -> int:
+    """How many of n losses a history of one iteration in `every` holds (iterations 1, 1 + every, …)."""
+    return -(-n // every)
+
+
 def _training_state(c: "_Checker", value, n_parameters: int, optimizer: Optimizer) -> TrainingState:
     """The optional `training_state`: {"iteration": k, "momentum_buffer": [...] or null,
-    "loss_history": [k − 1 losses]}, with a key for each buffer the optimizer may keep."""
+    "loss_history": [k − 1 losses]}, with a key for each buffer the optimizer may keep. With
+    "loss_history_every": e (a power of 2), the history holds the losses of iterations 1,
+    1 + e, 1 + 2e, …: the others are NaN in the TrainingState ("not kept")."""
     field = "training_state"
     declared = type(optimizer).declared
     keys = [b.file_key for b in declared]
-    if not isinstance(value, dict) or set(value) != {"iteration", *keys, "loss_history"}:
+    if not isinstance(value, dict) or set(value) - {EVERY} != {"iteration", *keys, "loss_history"}:
         shape = ", ".join(['"iteration": K', *(f'"{k}": [...] or null' for k in keys), '"loss_history": [...]'])
         c.fail(field, f"expected {{{shape}}}")
     iteration = c.integer(value["iteration"], f"{field}.iteration", 1)
     if iteration > MAX_ITERATIONS:
         c.fail(f"{field}.iteration", f"at most {MAX_ITERATIONS:,}, found {iteration:,}")
-    history = value["loss_history"]
-    if not isinstance(history, list) or len(history) != iteration - 1:
-        c.fail(f"{field}.loss_history", f"expected the {iteration - 1:,} losses of the iterations before "
-               f"iteration {iteration:,}")
+    every = c.integer(value.get(EVERY, 1), f"{field}.{EVERY}", 1)
+    if every & (every - 1) or every > MAX_ITERATIONS:
+        c.fail(f"{field}.{EVERY}", f"expected a power of 2 (1, 2, 4, …) up to {MAX_ITERATIONS:,}, found {every:,}")
+    history, kept = value["loss_history"], kept_count(iteration - 1, every)
+    if not isinstance(history, list) or len(history) != kept:
+        losses = f"{iteration - 1:,} losses" if every == 1 else \
+            f"{kept:,} losses (one iteration in {every:,}: 1, {1 + every:,}, …)"
+        c.fail(f"{field}.loss_history", f"expected the {losses} of the iterations before iteration {iteration:,}")
     losses = _numbers(c, history, f"{field}.loss_history")
+    if every > 1:  # the iterations not kept: NaN
+        read, losses = losses, np.full(iteration - 1, np.nan)
+        losses[::every] = read
     rows, kept = [], optimizer.buffers
     for b in declared:
         buffer = value[b.file_key]
@@ -706,9 +724,9 @@ def loads(text: str, source: str = "<network>") -> Network:
     return parse(data, source)
 
 
-def to_dict(net: Network, samples: bool = True) -> dict:
+def to_dict(net: Network, samples: bool = True, every: int = 1) -> dict:
     """The network file's contents; without `samples`, the key "samples" holds None (dumps
-    writes them one at a time)."""
+    writes them one at a time); the loss history of one iteration in `every`."""
     data = {}
     if net.name:
         data["name"] = net.name
@@ -731,26 +749,120 @@ def to_dict(net: Network, samples: bool = True) -> dict:
         state, kept = net.state.optimizer_state, [b.name for b in net.optimizer.buffers]
         buffers = {b.file_key: None if state is None or b.name not in kept else state[kept.index(b.name)].tolist()
                    for b in type(net.optimizer).declared}
-        data["training_state"] = {"iteration": net.state.iteration, **buffers,
-                                  "loss_history": net.state.loss_history.tolist()}
+        data["training_state"] = {"iteration": net.state.iteration, **buffers, **({EVERY: every} if every > 1 else {}),
+                                  "loss_history": net.state.loss_history[::every].tolist()}
     if net.runs:
         data["kept_runs"] = runs_json(net.runs)
     return data
 
 
-def dumps(net: Network) -> str:
-    """JSON with one key per line and one sample per line; floats exact (repr)."""
+_WHOLE = re.compile(r"(?<!-0)\.0(?=[,\]])")  # the ".0" of a whole number's repr in a list (not -0.0's)
+SAMPLES_AT_ONCE = 50_000  # samples made into Python objects at once, to write them
+
+
+def _samples_text(inputs: np.ndarray, targets: np.ndarray) -> str:
+    """The samples as a network file writes them, compact ({"input":[0.05,0.1],"target":[1]}),
+    separated by commas (a line break may follow each: `written`); numbers exact (repr), a
+    whole number without ".0" (3.0 is 3, read back as 3.0; -0.0 stays). json writes them."""
+    parts = []
+    for start in range(0, len(inputs), SAMPLES_AT_ONCE):
+        end = start + SAMPLES_AT_ONCE
+        rows = [{"input": x, "target": t} for x, t in zip(inputs[start:end].tolist(), targets[start:end].tolist())]
+        parts.append(_WHOLE.sub("", json.dumps(rows, separators=(",", ":"))[1:-1]))
+    return ",".join(parts)
+
+
+def _losses_text(values: np.ndarray) -> str:
+    return json.dumps(values.tolist(), separators=(",", ":"))[1:-1]
+
+
+class Written(NamedTuple):
+    text: str
+    every: int  # the loss history holds the loss of one iteration in this many (1: every one)
+
+
+def written(net: Network, source: str = "<network>", limit: int | None = None) -> Written:
+    """The network file's text, within `limit` bytes, so that the reader takes it again: one key
+    per line; the samples one per line, compact (or, only when those line breaks would not fit,
+    on one line); numbers exact. A loss history that would not fit is thinned to the losses of
+    one iteration in k (k the least power of 2 that fits; k also leaves out the losses a history
+    read thinned does not hold): the parameters and the optimizer's state never are. When even
+    that cannot fit (the samples and kept runs alone are too large), NetworkFileError, before
+    anything is written."""
+    limit = MAX_FILE_BYTES if limit is None else limit
     data = to_dict(net, samples=False)
+    history = data.get("training_state", {}).pop("loss_history", None)
+    del history  # the losses are written from the array, thinned as needed
+    samples = _samples_text(net.inputs, net.targets)
+    n_samples = len(net.inputs)
     lines = []
     for key, value in data.items():
-        if key == "samples":  # one at a time: 100,000 samples as Python lists would take 150 MB
-            body = ",\n".join("    " + json.dumps({"input": x.tolist(), "target": t.tolist()})
-                              for x, t in zip(net.inputs, net.targets))
-            lines.append(f'  "samples": [\n{body}\n  ]')
+        if key == "samples":
+            lines.append(None)  # placed below: with or without line breaks
+        elif key == "training_state":
+            head = json.dumps(value)[:-1]
+            lines.append(f"  {json.dumps(key)}: {head}, " + "{history}}")
+        elif key == "kept_runs":
+            lines.append(f"  {json.dumps(key)}: {json.dumps(value, separators=(',', ':'))}")
         else:
             lines.append(f"  {json.dumps(key)}: {json.dumps(value)}")
-    return "{\n" + ",\n".join(lines) + "\n}\n"
+    # json.dumps writes ASCII only: characters are bytes
+    fixed = 4 + sum(len(line) + 2 for line in lines if line is not None) + len('  "samples": [\n\n  ]')
+    room = limit - fixed - len(samples)  # the samples on one line
+    losses = net.state.loss_history if net.state is not None else None
+    every, thinned = 1, ""
+    if losses is not None:
+        every, thinned = _thinned(losses, room)
+        room -= len(thinned) + (len(f'"{EVERY}": {every}, ') if every > 1 else 0)
+    if room < 0:
+        runs = sum(len(line) for line in lines if line is not None and line.startswith('  "kept_runs"'))
+        raise NetworkFileError(source, "(file)", f"would be at least {limit - room:,} bytes; a network file may have at most "
+                               f"{limit:,} (its {n_samples:,} samples take {len(samples):,} bytes"
+                               f"{f', its kept runs {runs:,}' if runs else ''}"
+                               f"{f', its loss history {len(thinned):,} with one iteration in {every:,}' if losses is not None else ''})"
+                               ": keep fewer samples or kept runs")
+    if room >= n_samples - 1:  # a line break after each sample's comma still fits
+        samples = samples.replace('},{"input":', '},\n{"input":')
+    lines[lines.index(None)] = '  "samples": [\n' + samples + "\n  ]"
+    if losses is not None:
+        at = next(k for k, line in enumerate(lines) if line.startswith('  "training_state"'))
+        lines[at] = lines[at].replace("{history}", (f'"{EVERY}": {every}, ' if every > 1 else "")
+                                      + f'"loss_history": [{thinned}]')
+    return Written("{\n" + ",\n".join(lines) + "\n}\n", every)
 
 
-def save(net: Network, path: str | os.PathLike) -> None:
-    write_atomic(path, dumps(net))
+def _thinned(losses: np.ndarray, room: int) -> tuple[int, str]:
+    """(k, the text of the losses of iterations 1, 1 + k, …): k the least power of 2 for which
+    they are all held (a history read thinned holds NaN for the losses it left out) and their
+    text takes at most `room` characters, or the k that holds one loss if none does."""
+    every, n = 1, len(losses)
+    while True:
+        values = losses[::every]
+        last = every >= n
+        if last or np.isfinite(values).all():
+            sample = values[:: max(1, len(values) // 2000)][:2000]
+            estimate = len(values) * (len(_losses_text(sample)) + 1) / max(1, len(sample))
+            if last or estimate <= room * 1.01:  # worth writing out: it may fit
+                text = _losses_text(values)
+                if last or len(text) <= room:
+                    return every, text
+        every *= 2
+
+
+def dumps(net: Network) -> str:
+    """The network file's text (see `written`)."""
+    return written(net).text
+
+
+def save(net: Network, path: str | os.PathLike) -> int:
+    """Write the network file (see `written`: a NetworkFileError before anything is written if
+    it cannot fit); returns k, its loss history holding the loss of one iteration in k."""
+    text, every = written(net, str(path))
+    write_atomic(path, text)
+    return every
+
+
+def thinned_line(every: int) -> str:
+    """What Save and `train --out` say when they thinned the loss history ("" if they did not)."""
+    return "" if every == 1 else (f"the loss history holds one iteration in {every:,} (1, {1 + every:,}, …), "
+                                  f"to keep the file within {MAX_FILE_BYTES:,} bytes")

@@ -58,13 +58,15 @@ def write_trace(path: str | os.PathLike, net: Network, layout: Layout, records: 
 
 
 def history_to(f, losses: np.ndarray, every: int = 50_000) -> Iterator[Progress]:
-    """Write `iteration,loss` rows to the open file `f`, yielding progress."""
+    """Write `iteration,loss` rows to the open file `f`, yielding progress; a loss not kept (NaN:
+    the history of a network file saved thinned holds one iteration in k) is an empty cell."""
     losses = np.array(losses, dtype=np.float64)
     total = len(losses)
     f.write("iteration,loss\n")
     for start in range(0, total, every):
         chunk = losses[start : start + every]
-        f.writelines(f"{start + k + 1},{float(v) + 0.0!r}\n" for k, v in enumerate(chunk))  # 0, never −0
+        f.writelines(f"{start + k + 1},{'' if v != v else repr(v + 0.0)}\n"  # 0, never −0
+                     for k, v in enumerate(chunk.tolist()))
         if start + every < total:
             yield Progress(start + len(chunk), total)
 
