@@ -11,6 +11,7 @@ from engine import Session, load, loads, open_network
 from engine.files import netfile
 from engine.network.network import TrainingState
 from engine.network.runs import Run
+from tests.driver import last_message, train
 from tests.helpers import preset_data, run_cli, write_network
 
 MINIMAL_SAMPLE = '{"input":[0],"target":[0]}'  # the least a sample takes in a file the reader accepts
@@ -188,3 +189,33 @@ def test_a_long_history_with_kept_runs_thins_as_much_as_they_need(tmp_path, monk
     text, more = netfile.written(net)
     assert more > every and len(text) <= base - 1000
     assert np.array_equal(loads(text).state.loss_history[::more], np.array(full)[::more])
+
+
+def test_the_window_draws_the_kept_losses_and_says_when_save_thins(qtbot, make_window, tmp_path):
+    path, full = thinned_file(tmp_path)
+    w = make_window("mazur")
+    assert w.files.open_path(str(path))
+    x, y = w.plot.data()
+    assert list(x[:5]) == [1, 3, 5, 7, 9] and list(y[:5]) == full[::2]  # the kept points, joined
+    assert x[5] == 11 and len(x) == 6  # then the current iteration's, once computed
+    w.plot._hover = 2
+    w.plot._update_readout()
+    assert w.plot.readout.text().startswith("iteration 2: loss not kept")
+    train(qtbot, w, 2)
+    assert w.files.save_to(str(tmp_path / "again.json"))
+    assert w.statusBar().currentMessage() == f"Saved {tmp_path / 'again.json'}: the loss history holds one " \
+                                             "iteration in 2 (1, 3, …), to keep the file within 33,554,432 bytes"
+    assert json.loads((tmp_path / "again.json").read_text())["training_state"]["loss_history_every"] == 2
+
+
+def test_the_window_refuses_to_save_a_network_that_cannot_fit(qtbot, make_window, tmp_path, monkeypatch):
+    w = make_window("xor")
+    (tmp_path / "out").mkdir()
+    target = tmp_path / "out" / "n.json"
+    target.write_text("old\n")
+    monkeypatch.setattr(netfile, "MAX_FILE_BYTES", 600)
+    assert not w.files.save_to(str(target))
+    title, text = last_message(w)
+    assert title == "Cannot save" and text == f"{target}: the network file would be at least 656 bytes; a network " \
+        "file may have at most 600 (its 4 samples take 115 bytes): keep fewer samples or kept runs. No file was changed."
+    assert target.read_text() == "old\n" and [p.name for p in target.parent.iterdir()] == ["n.json"]
