@@ -359,7 +359,7 @@ def test_test_samples_are_read_checked_and_written_back():
     session.run(5)
     saved = session.current_network()
     assert (saved.test_targets == net.test_targets).all()
-    assert '"test_samples": [\n    {"input": ' in dumps(saved)
+    assert '"test_samples": [\n{"input":' in dumps(saved)  # one per line, compact as the samples
 
 
 @pytest.mark.parametrize("value, field, words", [

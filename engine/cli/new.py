@@ -26,7 +26,7 @@ from engine.files import csvdata, datasets
 from engine.files.csvdata import SCALES
 from engine.files.datasets import DATASETS
 from engine.files.design import Design, build, default_samples, features_problems, problems
-from engine.files.netfile import NetworkFileError, dumps
+from engine.files.netfile import NetworkFileError, written
 from engine.network.limits import MAX_UNITS
 from engine.network.network import UPDATE_ORDERS
 from engine.network.numbers import whole_number
@@ -151,10 +151,14 @@ def cmd_new(args, out) -> int:
         inputs, description, labels = data.inputs, data.description, data.labels
         _refuse(problems(design, data.n_samples))  # the limits and the test fraction, with this many samples
     net = build(design, inputs, targets, name=args.name, description=description, labels=labels)
+    try:
+        text = written(net, args.out).text  # refused (too large) before it is opened
+    except NetworkFileError as e:
+        raise NetworkFileError(args.out, "--out", e.problem) from None
     outputs = Outputs()
     try:
         with outputs.open(out, "--out") as f:
-            f.write(dumps(net))
+            f.write(text)
         outputs.commit()
     finally:
         outputs.discard()

@@ -81,10 +81,12 @@ def _chunks(items, n: int) -> Iterator[list]:
 
 def history_to(f, losses: np.ndarray, evaluations: Evaluations | None = None,
                every: int = 50_000, trained: dict[str, np.ndarray] | None = None) -> Iterator[Progress]:
-    """Write the loss history's rows to the open file `f`, yielding progress: `iteration,loss`,
-    then the `trained` columns (those of evaluation.TRAINED after the loss, by name, each with a
-    value at every iteration, as long as `losses`; NaN where not known, an empty cell), then with `evaluations` a column for each of
-    their measures, empty where an iteration was not evaluated."""
+    """Write the loss history's rows to the open file `f`, yielding progress: `iteration,loss`
+    (a loss not kept, NaN: the history of a network file saved thinned holds one iteration in
+    k, is an empty cell), then the `trained` columns (those of evaluation.TRAINED after the loss,
+    by name, each with a value at every iteration, as long as `losses`; NaN where not known, an
+    empty cell), then with `evaluations` a column for each of their measures, empty where an
+    iteration was not evaluated."""
     losses = np.array(losses, dtype=np.float64)
     total = len(losses)
     trained = trained or {}
@@ -100,7 +102,7 @@ def history_to(f, losses: np.ndarray, evaluations: Evaluations | None = None,
     for start in range(0, total, every):
         stop = min(start + every, total)
         cells = zip(*(c[start:stop].tolist() for c in dense))
-        rows = [f"{start + k + 1},{row[0] + 0.0!r}" + "".join("," + _known(v) for v in row[1:])  # 0, never −0
+        rows = [f"{start + k + 1}" + "".join("," + _known(v) for v in row)  # 0, never −0
                 for k, row in enumerate(cells)]
         if names:
             first, last = np.searchsorted(evaluated, [start + 1, stop + 1])
@@ -114,8 +116,9 @@ def history_to(f, losses: np.ndarray, evaluations: Evaluations | None = None,
 
 
 def _known(v: float) -> str:
-    """A trained column's cell: the number, exact; empty where it is not known (NaN: iterations
-    before a saved network was opened, whose training state keeps only their losses)."""
+    """A cell of the loss or a trained column: the number, exact (0, never −0); empty where it
+    is not known (NaN: a loss a thinned file left out, a penalty of an iteration before a saved
+    network was opened)."""
     return "" if v != v else repr(v + 0.0)
 
 
