@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass
 
 from PySide6.QtCore import QByteArray, QEvent, QRect, Qt, QTimer
+from PySide6 import QtGui
 from PySide6.QtGui import QFont, QUndoStack
 from PySide6.QtWidgets import (QApplication, QComboBox, QInputDialog, QLabel, QMainWindow, QMenu, QMessageBox, QSlider,
                                QSpinBox, QSplitter, QToolBar, QToolButton, QVBoxLayout, QWidget)
@@ -79,7 +80,7 @@ class MainWindow(QMainWindow):
         self.places = {name: Place(f"{name}Place") for name in ("plot", "trajectories", "output_map")}
         self.timeline = TimelineBar(self.model)
         self.panel = SidePanel(self.model)
-        self.practice_box = PracticeBox(self.model)
+        self.practice_box = PracticeBox(self.model, self.files.export_path)
         for shown_when_asked in (self.places["trajectories"], self.practice_box):  # hidden before any layout sizes them
             shown_when_asked.hide()
         self.play_timer = QTimer(self)
@@ -507,14 +508,17 @@ class MainWindow(QMainWindow):
 
     def _undo_changed(self) -> None:
         """Undo and Redo say what they would undo or redo, as QUndoStack's own actions do: in
-        the menu and the tooltip; the toolbar's buttons keep their short text and their size."""
+        the menu and the tooltip; the toolbar's buttons keep their short text and their size.
+        What they say may hold a kept run's name: shown as it is (the menu's & doubled, the
+        tooltip, which Qt reads as HTML when it might be, escaped; the status bar's is plain)."""
         for name, prefix, what in (("undo", "&Undo", self.undo_stack.undoText()),
                                    ("redo", "&Redo", self.undo_stack.redoText())):
             action = self.actions[name]
-            action.setText(f"{prefix} {what}" if what else prefix)
+            action.setText(f"{prefix} {what.replace('&', '&&')}" if what else prefix)
             action.setIconText(prefix.replace("&", ""))
-            action.setToolTip(tooltip(name, f"{prefix.replace('&', '')} {what}" if what else None))
-            action.setStatusTip(action.toolTip())
+            tip = tooltip(name, f"{prefix.replace('&', '')} {what}" if what else None)
+            action.setToolTip(QtGui.Qt.convertFromPlainText(tip))
+            action.setStatusTip(tip)
         self._update_enabled()
 
     def _busy_changed(self, busy: bool) -> None:
@@ -679,7 +683,7 @@ class MainWindow(QMainWindow):
         except ValueError as e:
             self.show_message("Cannot keep this run", f"This run cannot be kept: {e}.", QMessageBox.Icon.Warning)
             return False
-        self.undo_stack.push(commands.SetRuns(m, kept_runs, f"keep this run (kept run {len(kept_runs)})"))
+        self.undo_stack.push(commands.SetRuns(m, kept_runs, f"keep this run as “{kept_runs[-1].label}”"))
         m.set_runs_shown(True)
         self.statusBar().showMessage(f"Kept this run as “{kept_runs[-1].label}” ({m.session.latest:,} iterations): "
                                      "the loss curve shows it beside the runs that follow", 8000)
@@ -688,7 +692,8 @@ class MainWindow(QMainWindow):
     def remove_run(self, index: int) -> None:
         m = self.model
         if 0 <= index < len(m.runs):
-            self.undo_stack.push(commands.SetRuns(m, kept.without(m.runs, index), f"remove kept run {index + 1}"))
+            self.undo_stack.push(commands.SetRuns(m, kept.without(m.runs, index),
+                                                  f"remove kept run {index + 1}, “{m.runs[index].label}”"))
 
     def remove_all_runs(self) -> None:
         if self.model.runs:

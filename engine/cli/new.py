@@ -5,9 +5,9 @@
         [--update-order simultaneous|sequential] [--name TEXT] [--features "x1,x2,x1^2,x1*x2,sin(x1)"]
         [--dataset NAME [--samples N] [--noise X] | --csv FILE --inputs COLUMNS --targets COLUMNS
          [--scale none|standard|minmax]]
-        [--test-fraction F] [--init pytorch|xavier|he|zeros]
         [--optimizer sgd|adam|rmsprop [--momentum M] [--nesterov] [--betas B1,B2] [--eps E] [--alpha A]]
         [--regularization l1|l2 --strength λ] [--schedule step|exponential [--step-size N] [--gamma G]]
+        [--test-fraction F] [--init pytorch|xavier|he|zeros]
         --out NET.json
 
 Without data, the network gets one sample of zeros (engine.files.design.default_samples), as a new
@@ -31,7 +31,7 @@ from engine.files import csvdata, datasets
 from engine.files.csvdata import SCALES
 from engine.files.datasets import DATASETS
 from engine.files.design import Design, build, default_samples, features_problems, problems
-from engine.files.netfile import NetworkFileError, dumps
+from engine.files.netfile import NetworkFileError, written
 from engine.network.limits import MAX_UNITS
 from engine.network.network import UPDATE_ORDERS
 from engine.network.numbers import parse_number, whole_number
@@ -193,8 +193,9 @@ def cmd_new(args, out) -> int:
     optimizer, penalty, schedule = _update_rule(args)
     design = Design(sizes=args.layers, activations=args.activations, loss=args.loss,
                     learning_rate=args.learning_rate, optimizer=optimizer, penalty=penalty, schedule=schedule,
-                    batch_size=args.batch_size, train_biases=not args.frozen_biases, update_order=args.update_order,
-                    seed=args.seed, test_fraction=args.test_fraction, init=args.init)
+                    batch_size=args.batch_size,
+                    train_biases=not args.frozen_biases, update_order=args.update_order, seed=args.seed,
+                    test_fraction=args.test_fraction, init=args.init)
     if args.features is not None:  # read here; the raw inputs they read are checked with the data
         try:
             design.features = feature_forms.parse_text(args.features, MAX_UNITS, MAX_UNITS, "features")
@@ -224,10 +225,14 @@ def cmd_new(args, out) -> int:
         inputs, description, labels = data.inputs, data.description, data.labels
         _refuse(problems(design, data.n_samples))  # the limits and the test fraction, with this many samples
     net = build(design, inputs, targets, name=args.name, description=description, labels=labels)
+    try:
+        text = written(net, args.out).text  # refused (too large) before it is opened
+    except NetworkFileError as e:
+        raise NetworkFileError(args.out, "--out", e.problem) from None
     outputs = Outputs()
     try:
         with outputs.open(out, "--out") as f:
-            f.write(dumps(net))
+            f.write(text)
         outputs.commit()
     finally:
         outputs.discard()

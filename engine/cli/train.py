@@ -16,7 +16,7 @@ from engine.cli.terminal import EXIT_DIVERGED, say
 from engine.concepts.formula import exact
 from engine.files import presets
 from engine.files.atomic import Outputs
-from engine.files.netfile import NetworkFileError, dumps
+from engine.files.netfile import NetworkFileError, thinned_line, written as network_text
 from engine.network.limits import MAX_EVALUATION_BYTES
 from engine.network.network import UPDATE_ORDERS, Network, summary as describe_network
 from engine.network.numbers import digits_only, quoted
@@ -157,9 +157,16 @@ def cmd_train(args) -> int:
             trained, what = _trained(session, evaluations, diverged)
             trained.runs = runs if args.keep is None else keep(session, args.keep, runs, evaluations)
             if all(np.isfinite(a).all() for a in trained.weights + trained.biases):
+                try:
+                    text, every = network_text(trained, args.out)  # refused (too large) before it is opened
+                except NetworkFileError as e:
+                    raise NetworkFileError(args.out, "--out", e.problem) from None
                 with outputs.open(paths["--out"], "--out") as f:
-                    f.write(dumps(trained))
+                    f.write(text)
+                del text
                 done_lines.append(f"wrote {args.out} ({what}{_kept_line(args.keep, trained.runs)})")
+                if every > 1:
+                    done_lines.append(f"{args.out}: {thinned_line(every)}")
             else:
                 say(f"{args.out} not written: the parameters are no longer finite", file=sys.stderr)
                 status = status or EXIT_DIVERGED

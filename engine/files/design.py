@@ -181,9 +181,9 @@ def problems(design: Design, n_samples: int | None = 1) -> list[tuple[str, str]]
     engine.network.limits; fields are the design's: "sizes", "sizes[k]", "activations",
     "activations[k]", "loss", "seed", "train_biases", "learning_rate", each setting of the
     optimizer, the penalty and the schedule by its key ("momentum", "strength", "step_size"),
-    "batch_size", "samples", "update_order", "init", "test_fraction". With `n_samples` None
-    (not known yet) the limits are those of one sample per iteration and the test fraction's
-    count is not checked."""
+    "batch_size", "samples", "update_order", "init", "test_fraction". With `n_samples` None (not
+    known yet) the limits are those of one sample per iteration and the test fraction's count is
+    not checked."""
     found = [(_design_field(f, design), reason) for f, reason in
              netfile.structure_problems(design.sizes, design.activations, design.loss)]
     structure_valid = not found

@@ -298,17 +298,7 @@ def _pytorch(net: Network, iterations: int, source: str, filename: str) -> str:
         opt = net.optimizer
         lines = [f"# Where the saved training stopped: {opt.torch_class}'s state of each parameter "
                  f"({opt.state_words})."]
-        for buffer, (weights, biases) in zip(opt.buffers, saved):
-            for l in range(depth):
-                kinds = [("weight", weights[l])] + ([("bias", biases[l])] if net.train_biases else [])
-                for kind, values in kinds:
-                    start = f'optimizer.state[model[{2 * l}].{kind}]["{buffer.torch_key}"] = torch.tensor('
-                    if buffer.counts:  # torch keeps one count per tensor
-                        lines.append(f"{start}{exact(float(np.ravel(values)[0]))})")
-                    else:
-                        lines.append(start + array_text(values, len(start)) + ")")
-                    for key, value, why in opt.torch_extra_state:
-                        lines.append(f'optimizer.state[model[{2 * l}].{kind}]["{key}"] = {value}  # {why}')
+        lines += torch_state_lines(opt, saved, depth, net.train_biases, lambda l: f"model[{2 * l}]")
         buffer_lines = "\n".join(lines) + "\n"
     scheduler = ""
     if net.schedule is not None:
@@ -442,6 +432,25 @@ $simultaneous_update    return $returned
 
 
 $training_loop''')
+
+def torch_state_lines(opt, saved, depth: int, train_biases: bool, layer) -> list[str]:
+    """The statements that give torch.optim's state of each parameter the values of the saved
+    buffers (`saved`: (weights, biases) per kept buffer); `layer(l)` names the nn.Linear of layer
+    l + 1. The scripts and the notebook use them."""
+    lines = []
+    for buffer, (weights, biases) in zip(opt.buffers, saved):
+        for l in range(depth):
+            kinds = [("weight", weights[l])] + ([("bias", biases[l])] if train_biases else [])
+            for kind, values in kinds:
+                start = f'optimizer.state[{layer(l)}.{kind}]["{buffer.torch_key}"] = torch.tensor('
+                if buffer.counts:  # torch keeps one count per tensor
+                    lines.append(f"{start}{exact(float(np.ravel(values)[0]))})")
+                else:
+                    lines.append(start + array_text(values, len(start)) + ")")
+                for key, value, why in opt.torch_extra_state:
+                    lines.append(f'optimizer.state[{layer(l)}.{kind}]["{key}"] = {value}  # {why}')
+    return lines
+
 
 def numpy_arrays(arrays, comments=None) -> str:
     """Each array as a line `    np.array(...),` (with its comment), exactly."""

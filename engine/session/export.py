@@ -6,13 +6,11 @@ Files are written atomically: closing a generator early (a cancel) or an error l
 file behind and any existing file as it was.
 
 The history is `iteration,loss`: the batch loss of each iteration's forward pass, before
-its update; a regularized network's adds `penalty`, E_penalty of the parameters the iteration
-starts from (loss + penalty is what its update descends), empty where it is unknown (iterations
-before a saved network was opened); then, given the evaluations training made
-(engine.session.evaluation.Evaluations), a column for each of their measures (`test_loss`,
-`accuracy`, ...: `evaluation.history_columns`), empty in the rows of iterations not evaluated.
-Columns training computes at every iteration besides the loss (evaluation.TRAINED: the penalty)
-come between the two."""
+its update; then, given the evaluations training made (engine.session.evaluation.Evaluations),
+a column for each of their measures (`test_loss`, `accuracy`, ...: `evaluation.history_columns`),
+empty in the rows of iterations not evaluated. Columns training computes at every iteration besides
+the loss (evaluation.TRAINED: a regularized network's `penalty`, E_penalty of the parameters the
+iteration starts from, loss + penalty being what its update descends) come between the two."""
 from __future__ import annotations
 
 import csv
@@ -84,17 +82,19 @@ def _chunks(items, n: int) -> Iterator[list]:
 
 def history_to(f, losses: np.ndarray, evaluations: Evaluations | None = None,
                every: int = 50_000, trained: dict[str, np.ndarray] | None = None) -> Iterator[Progress]:
-    """Write the loss history's rows to the open file `f`, yielding progress: `iteration,loss`,
-    then the `trained` columns (those of evaluation.TRAINED after the loss, by name, each with a
-    value at every iteration, as long as `losses`; NaN where not known, an empty cell), then with `evaluations` a column for each of
-    their measures, empty where an iteration was not evaluated."""
+    """Write the loss history's rows to the open file `f`, yielding progress: `iteration,loss`
+    (a loss not kept, NaN: the history of a network file saved thinned holds one iteration in
+    k, is an empty cell), then the `trained` columns (those of evaluation.TRAINED after the loss,
+    by name, each with a value at every iteration, as long as `losses`; NaN where not known, an
+    empty cell), then with `evaluations` a column for each of their measures, empty where an
+    iteration was not evaluated."""
     losses = np.array(losses, dtype=np.float64)
     total = len(losses)
     trained = trained or {}
     known = [name for name, _ in TRAINED[1:]]
     if set(trained) - set(known):
         raise ValueError(f"not a column training computes: {', '.join(sorted(set(trained) - set(known)))}")
-    dense = [losses, *(np.asarray(trained[name], dtype=np.float64) for name in known if name in trained)]
+    dense = [losses, *(_as_long(trained[name], total) for name in known if name in trained)]
     names = [] if evaluations is None else evaluations.names
     f.write(",".join(["iteration", "loss", *(name for name in known if name in trained), *names]) + "\n")
     if names:
@@ -103,7 +103,7 @@ def history_to(f, losses: np.ndarray, evaluations: Evaluations | None = None,
     for start in range(0, total, every):
         stop = min(start + every, total)
         cells = zip(*(c[start:stop].tolist() for c in dense))
-        rows = [f"{start + k + 1},{row[0] + 0.0!r}" + "".join("," + _known(v) for v in row[1:])  # 0, never −0
+        rows = [f"{start + k + 1}" + "".join("," + _known(v) for v in row)  # 0, never −0
                 for k, row in enumerate(cells)]
         if names:
             first, last = np.searchsorted(evaluated, [start + 1, stop + 1])
@@ -116,9 +116,18 @@ def history_to(f, losses: np.ndarray, evaluations: Evaluations | None = None,
             yield Progress(stop, total)
 
 
+def _as_long(values, n: int) -> np.ndarray:
+    """A trained column's values for n iterations: NaN (unknown) past its end."""
+    out = np.full(n, np.nan)
+    values = np.asarray(values, dtype=np.float64)[:n]
+    out[: len(values)] = values
+    return out
+
+
 def _known(v: float) -> str:
-    """A trained column's cell: the number, exact; empty where it is not known (NaN: iterations
-    before a saved network was opened, whose training state keeps only their losses)."""
+    """A cell of the loss or a trained column: the number, exact (0, never −0); empty where it
+    is not known (NaN: a loss a thinned file left out, a penalty of an iteration before a saved
+    network was opened)."""
     return "" if v != v else repr(v + 0.0)
 
 

@@ -166,6 +166,9 @@ class Session:
             if state.optimizer_state is not None:
                 params.state = state.optimizer_state.copy()
             self._opened = Bookmark(state.iteration, params, net.setup(), state.loss_history.copy())
+        # The first iterations of the loss history among which some losses are not kept (NaN: a
+        # network file saved thinned holds one iteration in k); 0 when every one is kept.
+        self.losses_not_kept = 0 if state is None or np.isfinite(state.loss_history).all() else state.iteration - 1
         self._restore(self._opened)
 
     # -- set-up -------------------------------------------------------------------------
