@@ -841,7 +841,7 @@ def apply(s: Session, c) -> Session:
         return Session(c.new.original)
     if isinstance(c, SetSamples):
         s.restore(c.before)
-        s.set_samples(c.inputs, c.targets)
+        s.set_samples(c.inputs, c.targets, c.test)
         return s
     s.restore(c.bookmark)
     ref, value = c.ref, c.new

@@ -120,8 +120,9 @@ class NetworkMenu(QObject):
         self.samples_editor.raise_()
         self.samples_editor.activateWindow()
 
-    def change_samples(self, inputs, targets, what: str) -> None:
-        command = commands.SetSamples(self.model, inputs, targets, what)
+    def change_samples(self, inputs, targets, what: str, test: bool = False) -> None:
+        """The samples (the test samples if `test`) changed, one undo step."""
+        command = commands.SetSamples(self.model, inputs, targets, what, test)
         self._push(command, "")
         if command.restarted:
             self.window.statusBar().showMessage("The number of samples per iteration changed: training starts "

@@ -560,11 +560,12 @@ class SessionModel(QObject):
         """Why the network cannot take these samples (see engine.samples_problems)."""
         return samples_problems(self.session.net, inputs, targets)
 
-    def set_samples(self, inputs, targets) -> bool:
-        """Take these samples; True if the session started again at iteration 1."""
+    def set_samples(self, inputs, targets, test: bool = False) -> bool:
+        """Take these samples (the test samples if `test`); True if the session started again
+        at iteration 1."""
         layout = self.session.layout
         with self._branching():
-            restarted = self.session.set_samples(inputs, targets)
+            restarted = self.session.set_samples(inputs, targets, test)
             self._changed_from(layout)
         return restarted
 

@@ -18,10 +18,11 @@ colour (`colours.class_colour`), the samples in their class's, the colour bar na
 
 Points by hand: a click on the map adds a sample there (the point's coordinates at the grid's
 precision) of the class chosen under the map (or, for one output unit, the target value typed
-there; on a line, the target is where the click is); Shift+click removes the sample nearest to
-the click. The map asks for it (`samplesEdited`); the window makes it one undo step on the
-samples (`commands.SetSamples`). Refusals (training running, the last sample, a target the loss
-does not take) are said in a sentence (`said`).
+there; on a line, the target is where the click is) to the set chosen beside it (the samples or
+the test samples); Shift+click removes the sample of that set nearest to the click. The map asks
+for it (`samplesEdited`); the window makes it one undo step on the samples or the test samples
+(`commands.SetSamples`). Refusals (training running, the last sample, a target the loss does not
+take) are said in a sentence (`said`); the last test sample may go (then there are none).
 
 Test samples (held out, never trained on) are drawn hollow: a ring in their target's colour (or
 class's) inside a thin ring that shows on any colour; the map's extent takes them in too. The
@@ -54,6 +55,7 @@ from guiapp.plots.readout import Elide, Readout
 
 PLANE_POINTS = 100  # grid points along each input of a plane (fewer for a large network)
 LINE_POINTS = 400  # points of a curve
+SETS = ("Samples", "Test samples")  # where a click adds a sample (the chooser beside the map)
 
 
 class PlainAxis(pg.AxisItem):
@@ -81,7 +83,7 @@ def class_map(k: int) -> pg.ColorMap:
 
 
 class OutputMap(QWidget):
-    samplesEdited = Signal(object, object, str)  # inputs, targets, what: new samples asked for by a click
+    samplesEdited = Signal(object, object, str, bool)  # inputs, targets, what, test: new samples asked for by a click
     said = Signal(str)  # a sentence for the status bar (a click refused)
 
     def __init__(self, model: SessionModel, parent=None):
@@ -148,6 +150,10 @@ class OutputMap(QWidget):
         self.target_edit.setToolTip("The target of the samples a click on the map adds (0.5, 1e-3, 1/2, 0,5)")
         self.target_edit.setMaximumWidth(QFontMetrics(self.font()).horizontalAdvance("−0.00000000") + 16)
         self.draw_label = QLabel("Click adds")
+        self.set_box = QComboBox(objectName="drawSet")
+        self.set_box.addItems(SETS)
+        self.set_box.setToolTip("Where a click on the map adds a sample, and a Shift+click removes one: "
+                                "the samples trained on, or the held-out test samples")
         self.draw_hint = Readout(Elide.ElideRight, objectName="drawHint")  # cut short where the map is narrow
         self.draw_hint.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.draw_hint.set_text("· Shift+click removes the nearest sample")
@@ -158,6 +164,8 @@ class OutputMap(QWidget):
         row.addWidget(self.draw_label)
         row.addWidget(self.class_box)
         row.addWidget(self.target_edit)
+        row.addWidget(QLabel("to"))
+        row.addWidget(self.set_box)
         row.addWidget(self.draw_hint, 1)
 
         bar = QHBoxLayout()
@@ -540,15 +548,30 @@ class OutputMap(QWidget):
             target = self._target_chosen()
             if target is None:
                 return
-        inputs = np.vstack([net.inputs, [point]])
-        targets = np.vstack([net.targets, [target]])
-        problems = samples_problems(net, inputs, targets)
+        test = self.to_test()
+        old_inputs, old_targets = self._chosen_set()
+        inputs, targets = np.vstack([old_inputs, [point]]), np.vstack([old_targets, [target]])
+        problems = samples_problems(net, inputs, targets, test)
         if problems:
             self.said.emit(f"No sample added: {problems[0][2]}")
             return
         shown = ", ".join(coordinate(v, s)[1] for v, s in zip(where, steps))
         what = self.class_box.currentText() if net.sizes[-1] > 1 else f"target {self.model.fmt(target[0])}"
-        self.samplesEdited.emit(inputs, targets, f"add a sample at ({shown}) of {what}")
+        self.samplesEdited.emit(inputs, targets, f"add a {'test ' if test else ''}sample at ({shown}) of {what}",
+                                test)
+
+    def to_test(self) -> bool:
+        """Does a click add to (and Shift+click remove from) the test samples?"""
+        return self.set_box.currentIndex() == 1
+
+    def _chosen_set(self) -> tuple[np.ndarray, np.ndarray]:
+        """The inputs and targets of the set chosen beside the map (the test samples: maybe none)."""
+        net = self.model.session.net
+        if not self.to_test():
+            return net.inputs, net.targets
+        if net.n_test:
+            return net.test_inputs, net.test_targets
+        return np.empty((0, net.raw_width)), np.empty((0, net.sizes[-1]))
 
     def _target_chosen(self) -> list[float] | None:
         """The target a click adds: the class chosen (one-hot), or the value typed for one
@@ -567,22 +590,26 @@ class OutputMap(QWidget):
         measured in the map's own proportions (its extent, on a line its height too)."""
         if not self._dims or self._refused():
             return
-        net = self.model.session.net
-        if net.n_samples <= 1:
+        test = self.to_test()
+        inputs, targets = self._chosen_set()
+        if not test and len(inputs) <= 1:
             self.said.emit("No sample removed: it is the last one, and a network needs at least one")
+            return
+        if not len(inputs):
+            self.said.emit("No test sample removed: there are none")
             return
         if self._dims == 2:
             spans = [hi - lo for lo, hi in self._extent]
-            points = net.inputs
+            points = inputs
         else:
             low, high = self.plot.getPlotItem().vb.viewRange()[1]
             spans = [self._extent[0][1] - self._extent[0][0], high - low]
-            points = np.stack([net.inputs[:, 0], net.targets[:, self.unit()]], axis=1)
+            points = np.stack([inputs[:, 0], targets[:, self.unit()]], axis=1)
         with np.errstate(all="ignore"):
             distance = np.hypot((points[:, 0] - x) / spans[0], (points[:, 1] - y) / spans[1])
         k = int(np.argmin(np.nan_to_num(distance, nan=np.inf)))
-        inputs, targets = np.delete(net.inputs, k, axis=0), np.delete(net.targets, k, axis=0)
-        self.samplesEdited.emit(inputs, targets, f"remove sample {k + 1}")
+        inputs, targets = np.delete(inputs, k, axis=0), np.delete(targets, k, axis=0)
+        self.samplesEdited.emit(inputs, targets, f"remove {'test ' if test else ''}sample {k + 1}", test)
 
     # -- what the tests read -------------------------------------------------------------------
     def shown_image(self) -> np.ndarray | None:
