@@ -29,8 +29,7 @@ from guiapp.diagram.fold import can_show_all
 from guiapp.dialogs.editor import ValueEditor
 from guiapp.menus.file import Files
 from guiapp.panels.header import SettingsHeader
-from guiapp.model.jobs import Training
-from guiapp.model.session import Problem, SessionModel, ValueRef
+from guiapp.model.session import PLAY_SPEEDS, Problem, SessionModel, ValueRef
 from guiapp.menus.network import NetworkMenu
 from guiapp.plots.place import Place
 from guiapp.panels.side import SidePanel
@@ -74,10 +73,7 @@ class MainWindow(QMainWindow):
         self.timeline = TimelineBar(self.model)
         self.panel = SidePanel(self.model)
         self.practice_box = PracticeBox(self.model)
-        for shown_when_asked in (self.places["trajectories"], self.practice_box):  # hidden before any layout sizes them
-            shown_when_asked.hide()
-        self.play_timer = QTimer(self)
-        self.play_timer.timeout.connect(self.model.step)
+        self.places["trajectories"].hide()  # hidden before any layout sizes it (the practice box hides itself)
         self.actions = make_actions(self)
         self._build_layout()
         self._build_controls()
@@ -178,8 +174,8 @@ class MainWindow(QMainWindow):
     def _build_controls(self) -> None:
         """The toolbar's widgets that are not actions."""
         self.speed = QSlider(Qt.Orientation.Horizontal, objectName="speed")
-        self.speed.setRange(1, 60)
-        self.speed.setValue(5)
+        self.speed.setRange(*PLAY_SPEEDS)
+        self.speed.setValue(self.model.play_speed)
         self.speed.setFixedWidth(72)
         self.speed.setToolTip("Play speed: computations per second")
         self.speed_label = QLabel()
@@ -266,80 +262,75 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         m, stack = self.model, self.undo_stack
-        self.speed.valueChanged.connect(self._speed_changed)
-        self._speed_changed(self.speed.value())
+        self.speed.valueChanged.connect(m.set_play_speed)
+        m.playSpeedChanged.connect(self._speed_changed)
+        self._speed_changed(m.play_speed)
+        m.playingChanged.connect(self._playing_changed)
+        self.practice_box.reportAsked.connect(self.files.export_practice_report)
         self.sample_box.currentIndexChanged.connect(self._sample_chosen)
         self.diagram.editRequested.connect(self.edit_value)
         self.header.editRequested.connect(self.edit_value)
         m.textFactorChanged.connect(self._apply_text_size)
         m.presentationChanged.connect(self._presentation_changed)
         m.expandedChanged.connect(self._expanded_changed)
-        m.unitMapsChanged.connect(self._unit_maps_changed)
+        m.unitMapsChanged.connect(lambda on: self._check("unit_maps", on))
         m.changed.connect(self._session_changed)
         m.networkReplaced.connect(self._network_replaced)
         m.sourceChanged.connect(self._update_title)
         m.sampleChanged.connect(self.sample_box.setCurrentIndex)
-        m.busyChanged.connect(self._busy_changed)
+        m.possibleChanged.connect(self._update_enabled)
         m.problem.connect(self._show_problem)
         m.referenceChanged.connect(self._reference_changed)
         m.branched.connect(self._branched)
-        m.practiceChanged.connect(self._update_enabled)
+        m.practiceChanged.connect(self._practice_changed)
         m.refused.connect(lambda text: self.statusBar().showMessage(text, 6000))
         m.extended.connect(stack.resetClean)  # training is a change: Save would write another network
-        m.runsChanged.connect(self._update_enabled)
-        m.runsShownChanged.connect(self.actions["show_runs"].setChecked)
-        self.actions["show_runs"].setChecked(m.runs_shown)
+        m.runsShownChanged.connect(lambda on: self._check("show_runs", on))
+        self._check("show_runs", m.runs_shown)
         self.menuBar().installEventFilter(self)
         stack.cleanChanged.connect(self._update_title)
         for signal in (stack.canUndoChanged, stack.canRedoChanged, stack.undoTextChanged, stack.redoTextChanged):
             signal.connect(self._undo_changed)
 
     # -- following the model ----------------------------------------------------------------
-    def _update_enabled(self) -> None:
+    def _update_enabled(self, *_) -> None:
         """The busy rule, in one place: what can be used while a job runs, and what can do
-        anything now."""
-        m = self.model
-        s = m.session
-        practising = m.practising  # moving on, or a view of the whole iteration, would reveal what is asked
-        set_enabled(self.actions, m.busy, {"step_back": s.can_step_back() and not practising,
+        anything now. It follows what the model says is possible (`possibleChanged`), the undo
+        stack and another network; a step that changes none of them changes nothing here."""
+        p = self.model.possible
+        practising = p.practising  # moving on, or a view of the whole iteration, would reveal what is asked
+        set_enabled(self.actions, p.busy, {"step_back": p.step_back and not practising,
                                            "undo": self.undo_stack.canUndo(), "redo": self.undo_stack.canRedo(),
-                                           "show_all_units": can_show_all(s.net.sizes),
-                                           "back_to_latest": s.iteration < s.latest and not practising,
-                                           "go_to_iteration": s.latest > s.first and not practising,
-                                           **dict.fromkeys(("remove_all_runs", "export_runs"), bool(m.runs)),
+                                           "show_all_units": can_show_all(self.model.session.net.sizes),
+                                           "back_to_latest": p.past and not practising,
+                                           "go_to_iteration": p.timeline and not practising,
+                                           **dict.fromkeys(("remove_all_runs", "export_runs"), p.runs),
                                            **{name: not practising for name in PRACTICE_OFF}})
-        self.presets_menu.setEnabled(not m.busy)
-        self.recent_menu.setEnabled(not m.busy)
-        self.train_count.setEnabled(not m.busy)
-        self.sample_box.setEnabled(not (m.busy and isinstance(m.job.what, Training)))
+        self.presets_menu.setEnabled(not p.busy)
+        self.recent_menu.setEnabled(not p.busy)
+        self.train_count.setEnabled(not p.busy)
+        self.sample_box.setEnabled(not p.training)
 
     def _session_changed(self) -> None:
         self._update_sample_box()
-        self._update_enabled()
         self._show_update_order()
+
+    def _check(self, name: str, on: bool) -> None:
+        """A checkable action shows the model's state, without echoing it back to the model."""
+        action = self.actions[name]
+        if action.isChecked() != on:
+            action.blockSignals(True)
+            action.setChecked(on)
+            action.blockSignals(False)
 
     def _show_update_order(self) -> None:
         """The menu's check follows the session (an undo changes the order too)."""
-        action = self.actions["sequential"]
-        if action.isChecked() != self.model.session.net.sequential:
-            action.blockSignals(True)
-            action.setChecked(self.model.session.net.sequential)
-            action.blockSignals(False)
+        self._check("sequential", self.model.session.net.sequential)
 
     def _expanded_changed(self) -> None:
         """Show all units is checked when every layer is shown whole (a layer folded again
         unchecks it, and leaves the others as they are)."""
-        action = self.actions["show_all_units"]
-        action.blockSignals(True)
-        action.setChecked(self.model.show_all)
-        action.blockSignals(False)
-
-    def _unit_maps_changed(self, on: bool) -> None:
-        """View ▸ Unit maps is checked when the diagram draws them."""
-        action = self.actions["unit_maps"]
-        action.blockSignals(True)
-        action.setChecked(on)
-        action.blockSignals(False)
+        self._check("show_all_units", self.model.show_all)
 
     def _network_replaced(self) -> None:
         self._show_update_order()
@@ -495,22 +486,15 @@ class MainWindow(QMainWindow):
             action.setStatusTip(action.toolTip())
         self._update_enabled()
 
-    def _busy_changed(self, busy: bool) -> None:
-        if busy:
-            self.actions["play"].setChecked(False)
-        self._update_enabled()
-
     # -- play and train ---------------------------------------------------------------------
     def _speed_changed(self, value: int) -> None:
-        self.play_timer.setInterval(int(1000 / value))
+        self.speed.setValue(value)  # no echo: the model has this value already
         self.speed_label.setText(f"{value}/s")
 
-    def set_playing(self, on: bool) -> None:
+    def _playing_changed(self, on: bool) -> None:
+        """Play is checked, and reads Pause, while the model plays."""
+        self._check("play", on)
         self.actions["play"].setText("&Pause" if on else "&Play")
-        if on:
-            self.play_timer.start()
-        else:
-            self.play_timer.stop()
 
     def train(self) -> None:
         self.model.train(self.train_count.value())
@@ -541,10 +525,7 @@ class MainWindow(QMainWindow):
         self.model.set_reference(self.model.session.iteration if on else None)
 
     def _reference_changed(self, iteration) -> None:
-        action = self.actions["compare"]
-        action.blockSignals(True)
-        action.setChecked(iteration is not None)
-        action.blockSignals(False)
+        self._check("compare", iteration is not None)
         if iteration is not None:
             self.statusBar().showMessage(f"The diagram shows each value's change (Δ) since iteration {iteration:,}: "
                                          "go to another iteration to see how far they moved", 8000)
@@ -566,7 +547,7 @@ class MainWindow(QMainWindow):
         self.edit_value(ValueRef("lr"))
 
     def edit_value(self, ref: ValueRef) -> None:
-        self.actions["play"].setChecked(False)
+        self.model.set_playing(False)
         what = ref.describe(self.model.session)
         editor = ValueEditor(what, self.model.read(ref), self, positive=ref.kind == "lr",
                              check=lambda value: self.model.edit_problem(ref, value))
@@ -583,18 +564,17 @@ class MainWindow(QMainWindow):
         """Practice: nothing moves past the value asked but practice (Step, Finish, Play, Train,
         the timeline and the list of computations are off or refused) and no view shows a
         value not yet answered (the model's `reveals`); the box above the side panel asks for
-        it. Leaving it gives the keys back to the diagram (→ steps)."""
-        self.actions["play"].setChecked(False)
+        it."""
         self.model.set_practising(on)
+
+    def _practice_changed(self, on: bool) -> None:
+        """Practising: the gradient check (every gradient of the iteration) hidden. Leaving it
+        gives the keys back to the diagram (→ steps)."""
+        self._check("practice", on)
         if on and self.gradcheck_dialog is not None:
-            self.gradcheck_dialog.hide()  # every gradient of the iteration
-        self.practice_box.setVisible(on)
-        if on:
-            self.practice_box.start()
-        else:
-            self.practice_box.stop()
+            self.gradcheck_dialog.hide()
+        if not on:
             self.diagram.setFocus(Qt.FocusReason.OtherFocusReason)
-        self._update_enabled()
 
     # -- kept runs ------------------------------------------------------------------------------
     def keep_run(self) -> None:
@@ -603,7 +583,7 @@ class MainWindow(QMainWindow):
         from guiapp.dialogs.keeprun import KeepRunDialog
 
         m = self.model
-        self.actions["play"].setChecked(False)
+        self.model.set_playing(False)
         problem = kept.room_problem(m.runs, m.session.latest, len(history_columns(m.session)))
         if problem is not None:
             self.show_message("Cannot keep this run", f"This run cannot be kept: {problem}.", QMessageBox.Icon.Warning)
@@ -658,7 +638,7 @@ class MainWindow(QMainWindow):
         order = "sequential" if on else "simultaneous"
         if order == self.model.session.net.update_order:
             return
-        self.actions["play"].setChecked(False)
+        self.model.set_playing(False)
         self.undo_stack.push(commands.SetUpdateOrder(self.model, order))
         self.statusBar().showMessage(f"Iteration {self.model.session.iteration:,} computed again in the {order} "
                                      "order (the side panel says how the two differ)", 8000)
@@ -690,16 +670,8 @@ class MainWindow(QMainWindow):
         name = f"{self.files.stem()}-{'loss' if subject == 'loss' else 'diagram'}.png"
         path, _ = QFileDialog.getSaveFileName(self, "Export picture", os.path.join(settings.last_folder(), name),
                                               "PNG image (*.png);;SVG drawing (*.svg)")
-        if not path or not self.files.export_path(path, "Cannot export the picture"):
-            return
-        try:
-            pictures.export_to(self, subject, path, width)
-        except OSError as e:
-            self.show_message("Cannot export the picture", f"{path} could not be written: {e.strerror or e}. "
-                              "No file was changed.", QMessageBox.Icon.Warning)
-            return
-        settings.remember_folder(path)
-        self.statusBar().showMessage(f"Wrote {path}", 5000)
+        if path and self.files.export_path(path, "Cannot export the picture"):
+            self.files.write("Cannot export the picture", path, lambda p: pictures.export_to(self, subject, p, width))
 
     def copy_diagram(self) -> None:
         from guiapp.menus import pictures
@@ -721,7 +693,7 @@ class MainWindow(QMainWindow):
                                      "Nothing computed yet: step first", 4000)
 
     def reset(self) -> None:
-        self.actions["play"].setChecked(False)
+        self.model.set_playing(False)
         self.undo_stack.push(commands.Reset(self.model))
 
     def undo(self) -> None:
@@ -793,6 +765,6 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.model.cancel_job()
-        self.play_timer.stop()
+        self.model.set_playing(False)
         settings.save_window(self)
         super().closeEvent(event)

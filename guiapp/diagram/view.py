@@ -268,7 +268,7 @@ class DiagramView(QGraphicsView):
         session = self.model.session
         self._params = {p.name: p for p in session.net.parameters()}
         self._first_update = next((step for step in session.steps if step.phase == "update"), None)
-        self._data = (session.net.inputs.tobytes(), session.net.targets.tobytes())
+        self._samples_version = self.model.samples_version  # the samples' values laid out for
         self.style.radius_lines = self._radius_lines()
         self.folding = None
         self._planned_for = None
@@ -528,12 +528,10 @@ class DiagramView(QGraphicsView):
 
     # -- showing the session ------------------------------------------------------------------
     def _session_changed(self) -> None:
-        """The numbers moved; an edited input or target may need a wider tag than laid out
-        for, and the current computation may be about a folded unit."""
-        net = self.model.session.net
-        data = (net.inputs.tobytes(), net.targets.tobytes())
-        if data != self._data:
-            self._data = data
+        """The numbers moved; an edited input or target (the model's `samples_version`) may need
+        a wider tag than laid out for, and the current computation may be about a folded unit."""
+        if self.model.samples_version != self._samples_version:
+            self._samples_version = self.model.samples_version
             self._planned_for = None
             self.relayout(fit=self.auto_fit)
         else:

@@ -151,11 +151,5 @@ class NetworkMenu(QObject):
                                            "CSV (*.csv)")
         if not path:
             return
-        try:
-            csvdata.write_samples(path, self.model.session.net)
-        except OSError as e:
-            self._warn("Cannot export the samples", f"{path} could not be written: {e.strerror or e}. "
-                       "No file was changed.")
-            return
-        settings.remember_folder(path)
-        self.window.statusBar().showMessage(f"Wrote {path}", 5000)
+        net = self.model.session.net
+        self.window.files.write("Cannot export the samples", path, lambda p: csvdata.write_samples(p, net))
