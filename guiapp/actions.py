@@ -11,12 +11,10 @@ from __future__ import annotations
 import enum
 import html
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 from PySide6.QtGui import QAction, QKeySequence
-
-if TYPE_CHECKING:
-    from guiapp.window import MainWindow
+from PySide6.QtWidgets import QMainWindow
 
 Key = QKeySequence.StandardKey
 
@@ -39,7 +37,7 @@ OFF, ON, ONLY = WhileBusy.DISABLED, WhileBusy.ENABLED, WhileBusy.ONLY
 class ActionSpec:
     name: str
     text: str
-    slot: Callable[[MainWindow], Callable]  # the window -> the method called; a checkable action's takes the new state
+    slot: Callable[[QMainWindow], Callable]  # the window -> the method called; a checkable action's takes the new state
     keys: tuple = ()
     tip: str = ""
     while_busy: WhileBusy = OFF

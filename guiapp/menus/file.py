@@ -410,7 +410,8 @@ class Files(QObject):
 
     def export_practice_report_to(self, path: str) -> bool:
         practice = self.model.practice
-        text = practice_report.csv_text(practice) if path.lower().endswith(".csv") else practice_report.markdown(practice)
+        report = practice_report.csv_text if path.lower().endswith(".csv") else practice_report.markdown
+        text = report(practice)
         return self.write("Cannot export the practice report", path, lambda p: write_atomic(p, text))
 
     def _job_finished(self, what) -> None:

@@ -26,7 +26,7 @@ class NetworkMenu(QObject):
         self.samples_editor = None  # made when first shown
 
     def _push(self, command, message: str) -> None:
-        self.window.actions["play"].setChecked(False)
+        self.model.set_playing(False)
         self.window.undo_stack.push(command)
         self.window.statusBar().showMessage(message, 8000)
 
@@ -49,7 +49,7 @@ class NetworkMenu(QObject):
                              editing=True)
 
     def _open_structure(self, dialog, editing: bool) -> None:
-        self.window.actions["play"].setChecked(False)
+        self.model.set_playing(False)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.change_structure(dialog.result_design(), editing, dialog.keep))
         dialog.open()
@@ -119,7 +119,7 @@ class NetworkMenu(QObject):
         self._open_data(ImportDialog(table, self.model.session.net.loss, self.window))
 
     def _open_data(self, dialog) -> None:
-        self.window.actions["play"].setChecked(False)
+        self.model.set_playing(False)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.use_data(dialog.data, dialog.what))
         dialog.open()
