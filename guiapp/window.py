@@ -3,7 +3,9 @@ output map, side panel, toolbars (stepping; the timeline), menus and status bar;
 of all of them and the presentation layout.
 
 What the views show lives in the model (`SessionModel`); the actions and their busy rule in
-`actions`; opening, saving and exporting in `files`; what is remembered in `settings`.
+`actions`; opening, saving and exporting in `files` (guiapp.menus.file), the Network menu in
+`network`, the kept runs in `kept_runs`, Export picture and the copies in `copies`; what is
+remembered in `settings`.
 """
 from __future__ import annotations
 
@@ -17,20 +19,18 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QMainWindow, QMe
 
 from engine import Network
 from engine.files import presets
-from engine.network import runs as kept
-from engine.network.network import summary
-from engine.session import runs
-from engine.session.runs import history_columns
 
 from guiapp.model import commands, settings
 from guiapp.actions import MENUS, SUBMENUS, TIMELINE_BUTTONS, TOOLBAR, help_text, make_actions, set_enabled, tooltip
 from guiapp.diagram.view import DiagramView
 from guiapp.diagram.fold import can_show_all
 from guiapp.dialogs.editor import ValueEditor
+from guiapp.menus.copies import Copies
 from guiapp.menus.file import Files
 from guiapp.panels.header import SettingsHeader
 from guiapp.model.session import PLAY_SPEEDS, Problem, SessionModel, ValueRef
 from guiapp.menus.network import NetworkMenu
+from guiapp.menus.runs import RunsMenu
 from guiapp.plots.place import Place
 from guiapp.panels.side import SidePanel
 from guiapp.panels.practice import PracticeBox
@@ -65,6 +65,8 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.files = Files(self)
         self.network = NetworkMenu(self)
+        self.kept_runs = RunsMenu(self)  # Run ▸ Keep this run, Run ▸ Kept runs
+        self.copies = Copies(self)  # Export picture, the copies to the clipboard
         self.gradcheck_dialog = None  # made when first asked for
         self.header = SettingsHeader(self.model)
         self.diagram = DiagramView(self.model)
@@ -231,8 +233,8 @@ class MainWindow(QMainWindow):
                     menu.addAction(self.actions[name])
             if "recent" in names.split():
                 menu.aboutToShow.connect(self.fill_recent_menu)
-        self.runs_menu.aboutToShow.connect(self.fill_runs_menu)
-        self.fill_runs_menu()
+        self.runs_menu.aboutToShow.connect(self.kept_runs.fill_runs_menu)
+        self.kept_runs.fill_runs_menu()
 
     def _build_toolbar(self) -> None:
         self.stepping_bar = bar = QToolBar("Stepping", self, objectName="steppingBar")
@@ -583,64 +585,6 @@ class MainWindow(QMainWindow):
         if not on:
             self.diagram.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    # -- kept runs ------------------------------------------------------------------------------
-    def keep_run(self) -> None:
-        """Run ▸ Keep this run: asks a name (one proposed from the settings), then keeps the
-        run's loss history under it: one undo step."""
-        from guiapp.dialogs.keeprun import KeepRunDialog
-
-        m = self.model
-        self.model.set_playing(False)
-        problem = kept.room_problem(m.runs, m.session.latest, len(history_columns(m.session)))
-        if problem is not None:
-            self.show_message("Cannot keep this run", f"This run cannot be kept: {problem}.", QMessageBox.Icon.Warning)
-            return
-        dialog = KeepRunDialog(runs.proposal(m.session, m.runs), summary(m.session.net), m.session.latest,
-                               lambda name: kept.name_problem(name, m.runs), self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self.keep_run_as(dialog.name))
-        dialog.open()
-
-    def keep_run_as(self, name: str) -> bool:
-        """Keep the current run under `name` (one undo step); False (said) if it cannot be."""
-        m = self.model
-        try:
-            kept_runs = runs.keep(m.session, name, m.runs)
-        except ValueError as e:
-            self.show_message("Cannot keep this run", f"This run cannot be kept: {e}.", QMessageBox.Icon.Warning)
-            return False
-        self.undo_stack.push(commands.SetRuns(m, kept_runs, f"keep this run (kept run {len(kept_runs)})"))
-        m.set_runs_shown(True)
-        self.statusBar().showMessage(f"Kept this run as “{kept_runs[-1].label}” ({m.session.latest:,} iterations): "
-                                     "the loss curve shows it beside the runs that follow", 8000)
-        return True
-
-    def remove_run(self, index: int) -> None:
-        m = self.model
-        if 0 <= index < len(m.runs):
-            self.undo_stack.push(commands.SetRuns(m, kept.without(m.runs, index), f"remove kept run {index + 1}"))
-
-    def remove_all_runs(self) -> None:
-        if self.model.runs:
-            self.undo_stack.push(commands.SetRuns(self.model, (), "remove every kept run"))
-
-    def fill_runs_menu(self) -> None:
-        """Run ▸ Kept runs: show them or not, remove one, remove all."""
-        menu = self.runs_menu
-        menu.clear()
-        menu.addAction(self.actions["show_runs"])
-        menu.addSeparator()
-        for k, run in enumerate(self.model.runs):
-            label = run.label if len(run.label) <= 60 else run.label[:59] + "…"
-            action = menu.addAction(f"Remove “{label.replace('&', '&&')}”")  # a menu shows plain text
-            action.setObjectName(f"removeRun:{k}")
-            action.setEnabled(not self.model.busy)
-            action.triggered.connect(lambda checked=False, k=k: self.remove_run(k))
-        if not self.model.runs:
-            menu.addAction("No kept runs: Run ▸ Keep this run keeps one").setEnabled(False)
-        menu.addSeparator()
-        menu.addAction(self.actions["remove_all_runs"])
-
     def set_sequential(self, on: bool) -> None:
         order = "sequential" if on else "simultaneous"
         if order == self.model.session.net.update_order:
@@ -658,46 +602,6 @@ class MainWindow(QMainWindow):
         self.gradcheck_dialog.show()
         self.gradcheck_dialog.raise_()
         self.gradcheck_dialog.run()
-
-    # -- pictures and copies ----------------------------------------------------------------
-    def export_picture(self) -> None:
-        from guiapp.menus import pictures
-
-        chooser = pictures.PictureDialog(self)
-        chooser.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        chooser.dialog.accepted.connect(lambda: self._export_picture(chooser.subject.currentData(),
-                                                                    chooser.width.value()))
-        chooser.dialog.open()
-
-    def _export_picture(self, subject: str, width: int) -> None:
-        from PySide6.QtWidgets import QFileDialog
-
-        from guiapp.menus import pictures
-
-        name = f"{self.files.stem()}-{'loss' if subject == 'loss' else 'diagram'}.png"
-        path, _ = QFileDialog.getSaveFileName(self, "Export picture", os.path.join(settings.last_folder(), name),
-                                              "PNG image (*.png);;SVG drawing (*.svg)")
-        if path and self.files.export_path(path, "Cannot export the picture"):
-            self.files.write("Cannot export the picture", path, lambda p: pictures.export_to(self, subject, p, width))
-
-    def copy_diagram(self) -> None:
-        from guiapp.menus import pictures
-
-        ratio = self.diagram.devicePixelRatioF()
-        pictures.copy_image(pictures.diagram_image(self.diagram, int(2 * ratio * self.diagram.viewport().width())))
-        self.statusBar().showMessage("The diagram is on the clipboard", 4000)
-
-    def copy_latex(self) -> None:
-        text = self.panel.current_latex()
-        QApplication.clipboard().setText(text)
-        self.statusBar().showMessage("The current computation is on the clipboard as LaTeX" if text else
-                                     "Nothing computed yet: step first", 4000)
-
-    def copy_computation(self) -> None:
-        text = self.panel.current_text()
-        QApplication.clipboard().setText(text)
-        self.statusBar().showMessage("The current computation is on the clipboard" if text else
-                                     "Nothing computed yet: step first", 4000)
 
     def reset(self) -> None:
         self.model.set_playing(False)
