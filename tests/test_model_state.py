@@ -170,3 +170,18 @@ def test_one_sentence_for_a_file_not_written():
     hits = [p for p in GUIAPP.rglob("*.py") if "No file was changed" in p.read_text()]
     assert [p.relative_to(GUIAPP).as_posix() for p in hits] == ["model/jobs.py"]
 
+
+
+def test_the_screenshot_practises_through_the_model(tmp_path):
+    """`python -m guiapp.screenshot --practice LABEL=VALUE` skips to LABEL with the model's Skip."""
+    import os
+    import subprocess
+    import sys
+
+    out = tmp_path / "practice.png"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "config"))
+    done = subprocess.run([sys.executable, "-m", "guiapp.screenshot", str(out), "mazur", "0", "--size", "800x600",
+                           "--practice", "net_h2=0.3925"], cwd=GUIAPP.parent, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert out.stat().st_size > 10_000
