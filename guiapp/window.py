@@ -1,6 +1,6 @@
 """The main window: layout and wiring of the settings header, diagram, loss curve, trajectories,
 output map, side panel, toolbars (stepping; the timeline), menus and status bar; the text size
-of all of them and the presentation layout.
+of all of them; the presentation layout is `presentation` (guiapp.presentation).
 
 What the views show lives in the model (`SessionModel`); the actions and their busy rule in
 `actions`; opening, saving and exporting in `files` (guiapp.menus.file), the Network menu in
@@ -10,9 +10,8 @@ remembered in `settings`.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
-from PySide6.QtCore import QByteArray, QEvent, QRect, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer
 from PySide6.QtGui import QFont, QUndoStack
 from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QMainWindow, QMenu, QMessageBox, QSlider,
                                QSpinBox, QSplitter, QToolBar, QToolButton, QVBoxLayout, QWidget)
@@ -32,6 +31,7 @@ from guiapp.model.session import PLAY_SPEEDS, Problem, SessionModel, ValueRef
 from guiapp.menus.network import NetworkMenu
 from guiapp.menus.runs import RunsMenu
 from guiapp.plots.place import Place
+from guiapp.presentation import DESK_STRETCH, PresentationLayout
 from guiapp.panels.side import SidePanel
 from guiapp.panels.practice import PracticeBox
 from guiapp.panels.status import StatusBar
@@ -39,28 +39,15 @@ from guiapp.panels.timeline import TimelineBar
 
 DEFAULT_TRAIN = 1000
 TOOLBAR_LEAST = 0.7  # the toolbar's text may be made this much smaller than the desktop's to fit the window
-DESK_STRETCH = (3, 2)  # the diagram's column and the side panel, side by side
-PRESENTATION_SPLIT = 0.8  # in presentation, the diagram's share of the height, above the current computation
-PRESENTATION_STRETCH = (4, 1)  # and of what a resize adds or takes
 # Off while practising: each would move past the value asked or show the whole iteration's values.
 PRACTICE_OFF = ("step", "finish_phase", "finish_iteration", "play", "train", "gradient_check", "keep_run")
-
-
-@dataclass(frozen=True)
-class Desk:
-    """The window as it was before presentation mode, to be put back as it was."""
-
-    geometry: QRect
-    saved: QByteArray  # the geometry as the settings keep it
-    bars: QByteArray  # the toolbars' state
-    state: Qt.WindowState  # maximized, full screen ...
-    sizes: dict  # of each splitter, by name
 
 
 class MainWindow(QMainWindow):
     def __init__(self, net: Network, source: str = "mazur"):
         super().__init__()
         self.setObjectName("mainWindow")
+        self.presentation = PresentationLayout(self)  # presentation mode's layout, and the way back
         self.model = SessionModel(net, source, self)
         self.undo_stack = QUndoStack(self)
         self.files = Files(self)
@@ -168,9 +155,6 @@ class MainWindow(QMainWindow):
         for part, stretch in enumerate(DESK_STRETCH):
             self.splitter.setStretchFactor(part, stretch)
         self.splitter.setSizes([1020, 380])
-        self._desk: Desk | None = None  # the window as it was before presentation mode
-        self._back_from_presentation: Desk | None = None  # until the window has its size back
-        self._split_pending = False  # presentation's split, until the window fills the screen
         self.setCentralWidget(self.splitter)
 
     def _build_controls(self) -> None:
@@ -407,81 +391,21 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        if self._back_from_presentation is not None:
-            QTimer.singleShot(0, self, self._put_splitters_back)
-        if self._split_pending:
-            QTimer.singleShot(0, self, self._split_for_presentation)
+        self.presentation.resized()
         self._fit_toolbar()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
         self._fit_toolbar()  # its first resize came before it was visible
 
-    def _splitters(self) -> dict[str, QSplitter]:
-        return {"splitter": self.splitter, "left": self.left, "bottom": self.bottom, "curves": self.curves}
-
     def _presentation_changed(self, on: bool) -> None:
-        """Presentation: full screen, large text, the diagram above the current computation; no
-        loss curve, list of computations or status bar. Leaving it puts the window back as it
-        was: its geometry, toolbars and the sizes of its parts (the text size is the model's)."""
-        self.actions["presentation"].setChecked(on)
-        if on == (self._desk is not None):
-            return
-        if on:
-            self._back_from_presentation = None
-            self._desk = Desk(self.geometry(), self.saveGeometry(), self.saveState(), self.windowState(),
-                              {name: part.sizes() for name, part in self._splitters().items()})
-        self.below.setVisible(not on)
-        self.statusBar().setVisible(not on)
-        self.splitter.setOrientation(Qt.Orientation.Vertical if on else Qt.Orientation.Horizontal)
-        if on:
-            for part, stretch in enumerate(PRESENTATION_STRETCH):
-                self.splitter.setStretchFactor(part, stretch)
-            self.setWindowState(self.windowState() | Qt.WindowState.WindowFullScreen)
-            self._split_pending = True  # once the window fills the screen (now, or when the window system says)
-            QTimer.singleShot(0, self, self._split_for_presentation)
-            return
-        self._split_pending = False
-        desk, self._desk = self._desk, None
-        for part, stretch in enumerate(DESK_STRETCH):
-            self.splitter.setStretchFactor(part, stretch)
-        # the window takes its geometry back once every part has left presentation (their least
-        # sizes in it would hold the window larger), the splitters their sizes once the window has
-        # its own size and every part its text size back (or when the window system gives it back)
-        self._back_from_presentation = desk
-        QTimer.singleShot(0, self, self._put_geometry_back)
-
-    def _put_geometry_back(self) -> None:
-        desk = self._back_from_presentation
-        if desk is None or self._desk is not None:  # presentation again meanwhile
-            return
-        self.setWindowState(desk.state)
-        if not desk.state & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen):
-            self.setGeometry(desk.geometry)
-        self.restoreState(desk.bars)
-        QTimer.singleShot(0, self, self._put_splitters_back)
-
-    def _split_for_presentation(self) -> None:
-        """The diagram PRESENTATION_SPLIT of the height, once the window fills the screen."""
-        screen = self.screen()
-        if self._split_pending and screen is not None and self.size() == screen.geometry().size():
-            self._split_pending = False
-            total = sum(self.splitter.sizes())
-            self.splitter.setSizes([round(total * PRESENTATION_SPLIT), total - round(total * PRESENTATION_SPLIT)])
-
-    def _put_splitters_back(self) -> None:
-        desk = self._back_from_presentation
-        if desk is not None and self.size() == desk.geometry.size():
-            self._back_from_presentation = None
-            for name, part in self._splitters().items():
-                part.setSizes(desk.sizes[name])
+        self._check("presentation", on)
+        self.presentation.changed(on)
 
     def desk_state(self) -> tuple[QByteArray, QByteArray]:
         """The window's geometry and toolbars' state out of presentation mode (what the settings
         remember)."""
-        if self._desk is not None:
-            return self._desk.saved, self._desk.bars
-        return self.saveGeometry(), self.saveState()
+        return self.presentation.desk_state()
 
     def _undo_changed(self) -> None:
         """Undo and Redo say what they would undo or redo, as QUndoStack's own actions do: in
