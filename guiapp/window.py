@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer
+from PySide6 import QtGui
 from PySide6.QtGui import QFont, QUndoStack
 from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QMainWindow, QMenu, QMessageBox, QSlider,
                                QSpinBox, QSplitter, QToolBar, QToolButton, QVBoxLayout, QWidget)
@@ -27,6 +28,7 @@ from guiapp.dialogs.editor import ValueEditor
 from guiapp.menus.copies import Copies
 from guiapp.menus.file import Files
 from guiapp.panels.header import SettingsHeader
+from guiapp.panels.features import FeatureBar
 from guiapp.model.session import PLAY_SPEEDS, Problem, SessionModel, ValueRef
 from guiapp.menus.network import NetworkMenu
 from guiapp.menus.runs import RunsMenu
@@ -56,6 +58,8 @@ class MainWindow(QMainWindow):
         self.copies = Copies(self)  # Export picture, the copies to the clipboard
         self.gradcheck_dialog = None  # made when first asked for
         self.header = SettingsHeader(self.model)
+        self.feature_bar = FeatureBar(self.model, self.network.toggle_feature)  # View ▸ Input features
+        self.feature_bar.hide()
         self.diagram = DiagramView(self.model)
         # The plots' places: the plots are made after the window's first paint (`make_plots`)
         self.places = {name: Place(f"{name}Place") for name in ("plot", "trajectories", "output_map")}
@@ -121,6 +125,7 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self.header)
+        column.addWidget(self.feature_bar)
         column.addWidget(self.diagram, 1)
         self.bottom = QSplitter(Qt.Orientation.Horizontal, objectName="bottom")  # the loss curve, the output map
         self.curves = QSplitter(Qt.Orientation.Vertical, objectName="curves")  # the loss, the trajectories under it
@@ -292,6 +297,7 @@ class MainWindow(QMainWindow):
                                            "go_to_iteration": p.timeline and not practising,
                                            **dict.fromkeys(("remove_all_runs", "export_runs"), p.runs),
                                            **{name: not practising for name in PRACTICE_OFF}})
+        self.feature_bar.setEnabled(self.actions["edit_structure"].isEnabled())  # a change of structure too
         self.presets_menu.setEnabled(not p.busy)
         self.recent_menu.setEnabled(not p.busy)
         self.train_count.setEnabled(not p.busy)
@@ -409,14 +415,17 @@ class MainWindow(QMainWindow):
 
     def _undo_changed(self) -> None:
         """Undo and Redo say what they would undo or redo, as QUndoStack's own actions do: in
-        the menu and the tooltip; the toolbar's buttons keep their short text and their size."""
+        the menu and the tooltip; the toolbar's buttons keep their short text and their size.
+        What they say may hold a kept run's name: shown as it is (the menu's & doubled, the
+        tooltip, which Qt reads as HTML when it might be, escaped; the status bar's is plain)."""
         for name, prefix, what in (("undo", "&Undo", self.undo_stack.undoText()),
                                    ("redo", "&Redo", self.undo_stack.redoText())):
             action = self.actions[name]
-            action.setText(f"{prefix} {what}" if what else prefix)
+            action.setText(f"{prefix} {what.replace('&', '&&')}" if what else prefix)
             action.setIconText(prefix.replace("&", ""))
-            action.setToolTip(tooltip(name, f"{prefix.replace('&', '')} {what}" if what else None))
-            action.setStatusTip(action.toolTip())
+            tip = tooltip(name, f"{prefix.replace('&', '')} {what}" if what else None)
+            action.setToolTip(QtGui.Qt.convertFromPlainText(tip))
+            action.setStatusTip(tip)
         self._update_enabled()
 
     # -- play and train ---------------------------------------------------------------------
@@ -435,6 +444,11 @@ class MainWindow(QMainWindow):
     def set_output_map_shown(self, on: bool) -> None:
         """View ▸ Output map: the map beside the loss curve, or the loss curve alone."""
         self.places["output_map"].setVisible(on)
+
+    def set_features_shown(self, on: bool) -> None:
+        """View ▸ Input features: the chips that turn the input features on and off, over the
+        diagram."""
+        self.feature_bar.setVisible(on)
 
     def set_trajectories_shown(self, on: bool) -> None:
         """View ▸ Trajectories: under the loss curve, on its iteration axis."""

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from engine.concepts.activations import ACTIVATIONS
+from engine.concepts.features import FUNCTIONS as FEATURE_FUNCTIONS
 from engine.text.latex import math_char
 from engine.text.markup import text as _escape
 
@@ -33,6 +34,7 @@ WORDS = {"if", "else", "not", "trained", "sample", "the", "of", "terms"}.union(
 FUNCTIONS = {"ln": r"\ln", "max": r"\max", "exp": r"\exp"}  # name -> LaTeX
 for _a in ACTIVATIONS.values():
     FUNCTIONS.update(_a.functions)
+FUNCTIONS.update(FEATURE_FUNCTIONS)  # sin and cos of the input features
 GREEK = {"δ": r"\delta", "η": r"\eta", "μ": r"\mu", "Σ": r"\Sigma", "θ": r"\theta"}
 OPERATORS = {"·": r" \cdot ", "×": r" \times ", "−": " - ", "-": " - ", "+": " + ", "=": " = ", ">": " > ",
              "<": " < ", ",": r",\ ", "(": "(", ")": ")", "[": "[", "]": "]", "/": "/", "…": r"\dots "}

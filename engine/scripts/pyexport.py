@@ -30,6 +30,7 @@ import numpy as np
 
 from engine.files import presets
 from engine.concepts.activations import ACTIVATIONS
+from engine.concepts.features import raw_name
 from engine.concepts.formula import exact
 from engine.network.maths import Shapes
 from engine.network.naming import unit_name
@@ -71,7 +72,7 @@ def _layer_names(net: Network, l: int) -> str:
     return first if first == last else f"{first}–{last}"
 
 
-def _layer_comment(net: Network, l: int) -> str:
+def layer_comment(net: Network, l: int) -> str:
     return f"layer {l}: {_layer_names(net, l - 1)} → {_layer_names(net, l)}"
 
 
@@ -119,6 +120,24 @@ def _batches(net: Network) -> str:
     return (f'    """The next {net.batch_size} samples in order, wrapping around: iteration 1 takes the first."""\n'
             f"    rows = [((iteration - 1) * BATCH_SIZE + k) % len(inputs) for k in range(BATCH_SIZE)]\n"
             f"    return inputs[rows], targets[rows]")
+
+
+def _inputs(net: Network, module: str, make: str) -> str:
+    """The statement that makes the inputs: the samples' own, or with input features, their
+    raw inputs and a function that computes the features of them (`Feature.source`)."""
+    if not net.features:
+        return f"inputs = {make}(" + array_text(net.inputs, len(f"inputs = {make}(")) + ")"
+    stack = "np.stack" if module == "np" else "torch.stack"
+    axis = "axis" if module == "np" else "dim"
+    lines = [f"        {f.source(module, lambda i: f'x[:, {i}]')},  # {net.input_name(j)}"
+             for j, f in enumerate(net.features)]
+    raw = ", ".join(raw_name(i) for i in range(net.raw_width))
+    return (f"# Their raw inputs ({raw}); the input units are features of them.\n"
+            f"raw_inputs = {make}(" + array_text(net.inputs, len(f"raw_inputs = {make}(")) + ")\n\n\n"
+            "def features(x):\n"
+            '    """The input units of raw inputs x (one row each): one column per feature."""\n'
+            f"    return {stack}([\n" + "\n".join(lines) + f"\n    ], {axis}=1)\n\n\n"
+            "inputs = features(raw_inputs)")
 
 
 def _values(net: Network, iterations: int) -> dict:
@@ -175,7 +194,7 @@ with torch.no_grad():
 $parameters
 $frozen
 # The samples, one row each.
-inputs = torch.tensor($inputs)
+$inputs
 targets = torch.tensor($targets)
 
 $loss_text
@@ -241,7 +260,7 @@ def _pytorch(net: Network, iterations: int, source: str, filename: str) -> str:
     modules = []
     for l in range(1, depth + 1):
         line = f"    nn.Linear({net.sizes[l - 1]}, {net.sizes[l]}), {net.activation(l).torch_module},"
-        modules.append(f"{line}  # {_layer_comment(net, l)}")
+        modules.append(f"{line}  # {layer_comment(net, l)}")
     parameters = []
     for l in range(depth):
         for kind, values in (("weight", net.weights[l]), ("bias", net.biases[l])):
@@ -278,7 +297,7 @@ def _pytorch(net: Network, iterations: int, source: str, filename: str) -> str:
         modules="\n".join(modules) + "\n",
         parameters="\n".join(parameters),
         frozen=frozen,
-        inputs=array_text(net.inputs, len("inputs = torch.tensor(")),
+        inputs=_inputs(net, "torch", "torch.tensor"),
         targets=array_text(net.targets, len("targets = torch.tensor(")),
         loss_text=pysource.comment(f"The loss of a batch: {net.loss}, E_s = Σ_k "
                                    f"{net.loss_fn.text('t_k', 'o_k', 'K')} per sample, averaged over the batch."),
@@ -315,7 +334,7 @@ b = [
 $biases]
 
 # The samples, one row each.
-inputs = np.array($inputs)
+$inputs
 targets = np.array($targets)
 
 
@@ -370,7 +389,8 @@ $simultaneous_update    return loss
 
 $training_loop''')
 
-def _numpy_arrays(arrays, comments=None) -> str:
+def numpy_arrays(arrays, comments=None) -> str:
+    """Each array as a line `    np.array(...),` (with its comment), exactly."""
     out = []
     for k, a in enumerate(arrays):
         start = "    np.array("
@@ -379,21 +399,27 @@ def _numpy_arrays(arrays, comments=None) -> str:
     return "\n".join(out) + "\n"
 
 
-def _with_k(expression: str) -> str:
+def with_k(expression: str) -> str:
     """A function body returning `expression`, with K (the number of outputs) if it needs it."""
     k = "    K = out.shape[1]  # the number of outputs\n" if re.search(r"\bK\b", expression) else ""
     return f"{k}    return {expression}"
 
 
-def _numpy(net: Network, iterations: int, source: str, filename: str) -> str:
-    depth = net.depth
-    used = list(dict.fromkeys(net.activations))  # each activation once, in order
+def numpy_activations(net: Network) -> str:
+    """The NumPy source of each activation the network uses, `def NAME(net)`, and of its
+    derivative, `def NAME_derivative(net, out)`, where the backward pass multiplies by it (not
+    where the output layer's δ comes in one piece): each activation's own texts."""
     functions = []
-    for name in used:
+    for name in dict.fromkeys(net.activations):  # each activation once, in order
         act = ACTIVATIONS[name]
         functions.append(f"def {name}(net):\n" + textwrap.indent(act.numpy_fn, "    "))
         if act.numpy_grad is not None and name in net.activations[:-1] + ([] if net.fused else net.activations[-1:]):
             functions.append(f"def {name}_derivative(net, out):\n" + textwrap.indent(act.numpy_grad, "    "))
+    return "\n\n\n".join(functions)
+
+
+def _numpy(net: Network, iterations: int, source: str, filename: str) -> str:
+    depth = net.depth
     derivatives = []
     for l, name in enumerate(net.activations, start=1):
         derivatives.append("None" if l == depth and net.fused else f"{name}_derivative")
@@ -408,7 +434,7 @@ def _numpy(net: Network, iterations: int, source: str, filename: str) -> str:
         delta = f"({loss.numpy_grad}) * derivative[-1](net, out)"
         delta_doc = "δ = ∂E_s/∂net of the output layer: ∂E_s/∂out · ∂out/∂net."
     saved = _saved_buffers(net)
-    starts = None if saved is None else [("[\n" + _numpy_arrays(w) + "]", "[\n" + _numpy_arrays(b) + "]")
+    starts = None if saved is None else [("[\n" + numpy_arrays(w) + "]", "[\n" + numpy_arrays(b) + "]")
                                          for w, b in saved]
     constants, state, update = net.optimizer.numpy(starts)
     sequential_update = simultaneous_update = ""
@@ -427,19 +453,19 @@ def _numpy(net: Network, iterations: int, source: str, filename: str) -> str:
         optimizer_constants=constants,
         train_biases=("True" if net.train_biases
                       else "False  # the biases are frozen: they keep their values"),
-        weights=_numpy_arrays(net.weights, [_layer_comment(net, l) for l in range(1, depth + 1)]),
-        biases=_numpy_arrays(net.biases),
-        inputs=array_text(net.inputs, len("inputs = np.array(")),
+        weights=numpy_arrays(net.weights, [layer_comment(net, l) for l in range(1, depth + 1)]),
+        biases=numpy_arrays(net.biases),
+        inputs=_inputs(net, "np", "np.array"),
         targets=array_text(net.targets, len("targets = np.array(")),
-        activations="\n\n\n".join(functions),
+        activations=numpy_activations(net),
         activation_list=", ".join(net.activations),
         derivative_list=", ".join(derivatives),
         derivative_note="  # softmax: its δ comes in one piece (output_delta)" if derivatives[-1] == "None" else "",
         helpers=helpers,
         loss_doc=f"{net.loss}: E_s = Σ_k {loss_text} per sample; the batch loss is their mean.",
-        loss_body=_with_k(f"float(({terms}).sum()) / len(target)"),
+        loss_body=with_k(f"float(({terms}).sum()) / len(target)"),
         delta_doc=delta_doc,
-        delta_body=_with_k(delta),
+        delta_body=with_k(delta),
         optimizer_state=state,
         update=update,
         batch=_batches(net),

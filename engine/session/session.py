@@ -24,9 +24,10 @@ iteration it ends at; the trace computes any other iteration again when it is re
 from __future__ import annotations
 
 import math
+import sys
 import time
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterator, Protocol
 
 import numpy as np
 
@@ -45,7 +46,7 @@ from engine.session.trajectory import DEFAULT_BUDGET_BYTES as TRAJECTORY_BUDGET_
 
 __all__ = ["Bookmark", "Progress", "Session", "TrainingDiverged"]
 # What a change of which rebuilds the session's plan, layout and steps (not only its numbers).
-STRUCTURE = ("sizes", "activations", "loss", "train_biases", "optimizer", "batch_size", "update_order")
+STRUCTURE = ("sizes", "activations", "loss", "train_biases", "optimizer", "batch_size", "update_order", "features")
 
 
 # An undo step keeps at most this many bytes of checkpoints of its own (half for the iterations
@@ -70,6 +71,34 @@ class Bookmark:
 
 
 
+class Watch(Protocol):
+    """What `Session.train` shows the iterations it trains to (engine.session.evaluation.Evaluations):
+    each one from `due` on, as it starts (`see`), and what stops training after an iteration:
+    the iteration `stop` or later, or a batch loss below `below` (`stops`)."""
+    due: int
+    stop: int
+    below: float
+
+    def see(self, iteration: int, params: Params) -> None: ...
+
+    def stops(self, iteration: int, loss: float) -> bool: ...
+
+
+class _Unwatched:
+    """No watch: nothing is due and nothing stops training."""
+    due = stop = sys.maxsize
+    below = -math.inf
+
+    def see(self, iteration: int, params: Params) -> None:
+        raise AssertionError("nothing is due")
+
+    def stops(self, iteration: int, loss: float) -> bool:
+        return False
+
+
+UNWATCHED = _Unwatched()
+
+
 # The batches of a cycle are made once, together, when they take at most this many bytes.
 CYCLE_BYTES = 32 * 1024 * 1024
 
@@ -78,10 +107,12 @@ def cycle_batches(net: Setup):
     """(indices, inputs, targets) of each iteration's batch, for one full cycle: a list made at
     once, or, when that would take more than CYCLE_BYTES, a sequence that makes each batch when
     it is asked for. (A cycle is n / gcd(n, b) batches of b of the n samples: 10,000 samples in
-    batches of 9,999 are 10,000 batches, 800 MB made at once.)"""
+    batches of 9,999 are 10,000 batches, 800 MB made at once.) The inputs are the input layer's
+    values (`Setup.input_layer`: a network with features has them computed here, once for the
+    cycle, so that training computes no feature again)."""
     n, b = net.n_samples, net.batch
     length = 1 if net.batch_size is None else n // math.gcd(n, b)
-    each = 200 + 8 * b * (1 + net.inputs.shape[1] + net.targets.shape[1])  # 3 arrays and a tuple
+    each = 200 + 8 * b * (1 + net.sizes[0] + net.targets.shape[1])  # 3 arrays and a tuple
     batches = _Batches(net, length)
     return [batches[k] for k in range(length)] if length * each <= CYCLE_BYTES else batches
 
@@ -97,7 +128,7 @@ class _Batches:
 
     def __getitem__(self, k: int):
         idx = self.net.batch_indices(k + 1)
-        return idx.astype(np.float64), self.net.inputs[idx], self.net.targets[idx]
+        return idx.astype(np.float64), self.net.input_layer(idx), self.net.targets[idx]
 
 
 def same_params(a: Params, b: Params) -> bool:
@@ -107,9 +138,14 @@ def same_params(a: Params, b: Params) -> bool:
         (va is None and vb is None) or (va is not None and vb is not None and va.tobytes() == vb.tobytes()))
 
 
+def _same_array(a: np.ndarray | None, b: np.ndarray | None) -> bool:
+    return (a is None) == (b is None) and (a is None or (a.shape == b.shape and a.tobytes() == b.tobytes()))
+
+
 def same_setup(a: Setup, b: Setup) -> bool:
     return a is b or (a.learning_rate == b.learning_rate and a.inputs.tobytes() == b.inputs.tobytes()
                       and a.targets.tobytes() == b.targets.tobytes() and a.batch == b.batch
+                      and _same_array(a.test_inputs, b.test_inputs) and _same_array(a.test_targets, b.test_targets)
                       and all(getattr(a, f) == getattr(b, f) for f in STRUCTURE))
 
 
@@ -128,6 +164,9 @@ class Session:
             if state.optimizer_state is not None:
                 params.state = state.optimizer_state.copy()
             self._opened = Bookmark(state.iteration, params, net.setup(), state.loss_history.copy())
+        # The first iterations of the loss history among which some losses are not kept (NaN: a
+        # network file saved thinned holds one iteration in k); 0 when every one is kept.
+        self.losses_not_kept = 0 if state is None or np.isfinite(state.loss_history).all() else state.iteration - 1
         self._restore(self._opened)
 
     # -- set-up -------------------------------------------------------------------------
@@ -136,9 +175,10 @@ class Session:
         self.net = setup
         self.plan = Plan(setup)
         self.layout = Layout(setup.sizes, setup.batch, tuple(b.name for b in setup.optimizer.buffers),
-                             setup.train_biases)
+                             setup.train_biases, raw=setup.raw_width if setup.features else 0)
         self._other_plan: Plan | None = None  # for iterations computed in the other update order
         self._replayed: tuple = (None, None)  # the setup last replayed and its batches
+        self._raw_of: tuple = (None, None, None)  # the batch (samples, setup) whose raw inputs were taken last
         self._steps: list[Key] | None = None  # made when first needed: training does not
         self._known_at: dict[Key, int] = {}
         self.trace = self._new_trace()
@@ -171,7 +211,8 @@ class Session:
         samples, x, t = self.batch_of(iteration)
         row = self.trace.new_row(iteration, params, self.net, checkpoint or not iteration % self.trace.interval,
                                  essential)
-        values = self.layout.header(iteration, self.net.learning_rate, samples, params, x, t)
+        values = self.layout.header(iteration, self.net.learning_rate, samples, params, x, t,
+                                    self._raw(self.net, samples))
         with np.errstate(all="ignore"):
             loss = iterate(self.plan, params if in_place else params.copy(), x, t, self.net.learning_rate, values)
         self.layout.pack(values, row)
@@ -190,13 +231,25 @@ class Session:
             self._replay(iteration, iteration if last is None else last, params, setup, plan)
             return None
         idx = setup.batch_indices(iteration)
-        x, t = setup.inputs[idx], setup.targets[idx]
+        x, t = setup.input_layer(idx), setup.targets[idx]
         with np.errstate(all="ignore"):
-            values = self.layout.header(iteration, setup.learning_rate, idx.astype(np.float64), params, x, t)
+            values = self.layout.header(iteration, setup.learning_rate, idx.astype(np.float64), params, x, t,
+                                        self._raw(setup, idx))
             iterate(plan, params, x, t, setup.learning_rate, values)
         row = np.empty(self.layout.size)
         self.layout.pack(values, row)
         return row
+
+    def _raw(self, setup: Setup, samples) -> np.ndarray | None:
+        """The raw inputs of a batch's samples, which a network with features records too
+        (taken once for a batch that comes again: every iteration's, in full batches)."""
+        if not self.layout.raw:
+            return None
+        last_samples, last_setup, raw = self._raw_of
+        if samples is not last_samples or setup is not last_setup:
+            raw = setup.inputs[np.asarray(samples, dtype=np.int64)]
+            self._raw_of = (samples, setup, raw)
+        return raw
 
     def _replay(self, first: int, last: int, params: Params, setup: Setup, plan: Plan) -> None:
         """The updates of iterations first..last, as training made them, on `params`."""
@@ -383,6 +436,7 @@ class Session:
         self._compute()
 
     def set_input(self, sample: int, unit: int, value: float) -> None:
+        """Set raw input `unit` (0-based; an input unit without features) of a sample."""
         self._check("input", (sample, unit), value)
         self.net = self.net.copy()  # bookmarks keep the setup they were made with
         self.net.inputs[sample, unit] = value
@@ -544,7 +598,8 @@ class Session:
         return naming.find_parameter(self.net.sizes, name)
 
     # -- training -----------------------------------------------------------------------
-    def train(self, n: int, record_all: bool = False, chunk_seconds: float = 0.05) -> Iterator[Progress]:
+    def train(self, n: int, record_all: bool = False, chunk_seconds: float = 0.05,
+              watch: Watch | None = None) -> Iterator[Progress]:
         """Apply n updates, starting with the current iteration's: the session ends at the
         start of iteration k + n. From a past iteration, the session first goes on along the
         timeline (the iterations trained after it, as they were: the same numbers training
@@ -556,6 +611,11 @@ class Session:
         `trace`); with `record_all` every one is, and a yield comes before the
         trace would drop a row not yet yielded (read the new rows at each yield). A loss that
         becomes NaN or infinite raises TrainingDiverged, with the session at that iteration.
+
+        A `watch` (engine.session.evaluation.Evaluations) is shown each iteration this call trains,
+        from `watch.due` on, as it starts, with the parameters it starts from; training stops
+        after the first iteration k for which `watch.stops(k, its batch loss)`, the session at the
+        start of k + 1. (The iterations gone through along the timeline are not shown to it.)
         """
         if n < 0 or self.iteration + n - 1 > MAX_ITERATIONS:
             raise ValueError(f"iterations: a session keeps the loss of each of at most {MAX_ITERATIONS:,} "
@@ -565,21 +625,29 @@ class Session:
             self.go_to_iteration(min(end, self.latest))
         record_from = max(start, self.latest) + 1 if record_all else end
         unread_limit = max(1, self.trace.rows_kept // 2)
+        watch = UNWATCHED if watch is None else watch
         try:
             while self.iteration < end:
                 if not math.isfinite(self.loss):
                     raise self._diverged()
+                k = self.iteration  # computed: this pass trains it
+                if k >= watch.due:
+                    watch.see(k, self.params)
+                if watch.stops(k, self.loss):
+                    end = k + 1
                 params = self.record.params_after()
                 first = self.iteration + 1
                 deadline = time.perf_counter() + chunk_seconds
                 with np.errstate(all="ignore"):
-                    if first < record_from:
-                        it = self._train_unrecorded(first, record_from - 1, params, deadline)
+                    if first < min(record_from, end):
+                        it = self._train_unrecorded(first, min(record_from, end) - 1, params, deadline, watch)
+                        if watch.stops(it - 1, self.history.values[it - 2]):  # it stopped after it - 1
+                            end = it
                         self.iteration, self.params = it, params
                         self._record_iteration(it, params, essential=False)  # `params` are those it starts from
                     else:
                         last = min(end, first + unread_limit - 1)
-                        self.iteration = self._train_recorded(first, last, params, deadline)
+                        self.iteration = self._train_recorded(first, last, params, deadline, watch, end)
                         self.params = self.record.params_before()
                 if self.iteration < end and math.isfinite(self.loss):
                     yield Progress(self.iteration - start, n)
@@ -589,11 +657,13 @@ class Session:
             raise self._diverged()
         yield Progress(self.iteration - start, n)
 
-    def _train_unrecorded(self, first: int, last: int, params: Params, deadline: float) -> int:
+    def _train_unrecorded(self, first: int, last: int, params: Params, deadline: float,
+                          watch: Watch = UNWATCHED) -> int:
         """Iterations first.. without recording them (but their loss), updating `params` in
-        place, until `last` is done, the deadline passes or the loss is not finite. Returns
-        the iteration to stop at, which `params` now start (not computed yet, unless its
-        loss was not finite: then the iterations since the last checkpoint are recorded)."""
+        place, until `last` is done, the deadline passes, the loss is not finite or the watch
+        stops training. Returns the iteration to stop at, which `params` now start (not computed
+        yet, unless its loss was not finite: then the iterations since the last checkpoint are
+        recorded)."""
         plan, lr, batches, setup, trace = self.plan, self.net.learning_rate, self._batches, self.net, self.trace
         last = min(last, first + max(4096, len(self.history)))  # the history grows as training goes
         losses = self.history.reserve(last)
@@ -603,6 +673,7 @@ class Session:
         p, grad, buffers = paths.n_params, plan.grad_trained, bool(plan.buffers)
         g_end, cols = p + len(grad), paths.columns
         _, x, t = batches[0]
+        due, halt, below = watch.due, watch.stop, watch.below
         it = first
         while it <= last:
             if not it % interval:  # where reading an iteration's record again starts from
@@ -613,6 +684,9 @@ class Session:
             for k in range(it, stop + 1):
                 if cycle > 1:
                     _, x, t = batches[(k - 1) % cycle]
+                if k >= due:
+                    watch.see(k, params)
+                    due, halt = watch.due, watch.stop
                 keep = k == kept_at
                 if keep:
                     flat[o: o + p] = params.theta
@@ -630,6 +704,11 @@ class Session:
                     j += 1
                     o += cols
                     kept_at += stride
+                if k >= halt or loss < below:  # the watch stops training after k
+                    paths.commit(j)
+                    self.history.commit(k)
+                    trace.advance_to(k)
+                    return k + 1
             paths.commit(j)
             it = stop + 1
             if time.perf_counter() > deadline:
@@ -638,13 +717,17 @@ class Session:
         trace.advance_to(it - 1)
         return it
 
-    def _train_recorded(self, first: int, last: int, params: Params, deadline: float) -> int:
-        """Iterations first..last recorded in the trace, until the deadline passes or the loss
-        is not finite. Returns the last one computed."""
+    def _train_recorded(self, first: int, last: int, params: Params, deadline: float,
+                        watch: Watch = UNWATCHED, end: int = sys.maxsize) -> int:
+        """Iterations first..last recorded in the trace, until the deadline passes, the loss
+        is not finite or the watch stops training after one (shown to it if before `end`, the
+        iteration training ends at). Returns the last one computed."""
         it = first
         while True:
+            if watch.due <= it < end:
+                watch.see(it, params)
             loss = self._record_iteration(it, params, in_place=True, checkpoint=it == first, essential=False)
-            if it == last or not math.isfinite(loss) or time.perf_counter() > deadline:
+            if it == last or not math.isfinite(loss) or time.perf_counter() > deadline or watch.stops(it, loss):
                 return it
             it += 1
 

@@ -56,7 +56,7 @@ def unit_lines(session, fmt, reference, l: int, j: int, s: int) -> list[Line]:
     """A unit's lines for sample `s`: an input's value; net, out and δ as they are computed
     ("?" before), out's change when comparing; an output's target and loss term too."""
     if l == 0:
-        return [f"{session.net.unit_name(0, j)} = {fmt(session.record['input', 0][s, j])}"]
+        return [f"{session.net.input_name(j)} = {fmt(session.record['input', 0][s, j])}"]
     lines = []
     for quantity, name, role in (("net", "net", "text"), ("out", "out", "text"), ("delta", "δ", "gradient")):
         v = session.value(quantity, l, j, None, s)

@@ -232,11 +232,18 @@ class Files(QObject):
 
     def save_to(self, path: str) -> bool:
         net = self._finite_network("Cannot save")
-        if net is None or not self.write("Cannot save", path, lambda p: netfile.save(net, p), done=False):
+        every = []  # what netfile.save says of the loss history it wrote (thinned or whole)
+        try:
+            if net is None or not self.write("Cannot save", path, lambda p: every.append(netfile.save(net, p)),
+                                             done=False):
+                return False
+        except netfile.NetworkFileError as e:  # too large even with its loss history thinned: nothing written
+            self._warn("Cannot save", f"{path}: the network file {e.problem}. {NOTHING_CHANGED}")
             return False
         settings.remember_recent(path)
         self.model.set_source(path)
         self.window.undo_stack.setClean()
+        thinned = netfile.thinned_line(every[0])
         s = self.model.session
         if s.iteration < s.latest:  # what is not in the file is still a change (the title keeps its *)
             self.window.undo_stack.resetClean()
@@ -244,9 +251,10 @@ class Files(QObject):
                 f"iterations {s.iteration + 1:,} to {s.latest:,} are"
             self.window.show_message("Saved at a past iteration",
                                      f"{path} holds the network as iteration {s.iteration:,} starts: {later} not in "
-                                     "it. Back to latest, then Save, to keep them.")
+                                     "it. Back to latest, then Save, to keep them." + (f" In it, {thinned}." if thinned else ""))
             return True
-        self.window.statusBar().showMessage(f"Saved {path}", 5000)
+        self.window.statusBar().showMessage(f"Saved {path}" + (f": {thinned}" if thinned else ""),
+                                            15000 if thinned else 5000)
         return True
 
     # -- exports ----------------------------------------------------------------------------
@@ -412,7 +420,35 @@ class Files(QObject):
         practice = self.model.practice
         report = practice_report.csv_text if path.lower().endswith(".csv") else practice_report.markdown
         text = report(practice)
-        return self.write("Cannot export the practice report", path, lambda p: write_atomic(p, text))
+        if not self.write("Cannot export the practice report", path, lambda p: write_atomic(p, text)):
+            return False
+        self.model.practice_say(f"Wrote {path}.")  # in the box too, where the student looks
+        return True
+
+    # -- the current iteration as a Jupyter notebook ----------------------------------------------
+    def export_notebook(self) -> None:
+        """File ▸ Export ▸ Jupyter notebook: the current iteration retraced in NumPy, checked with PyTorch."""
+        if not self.may_reveal():
+            return
+        name = f"{self.stem()}-iteration-{self.model.session.iteration}.ipynb"
+        path = self.save_path("Export Jupyter notebook", name, "Jupyter notebooks (*.ipynb)")
+        if path:
+            self.export_notebook_to(path)
+
+    def export_notebook_to(self, path: str) -> bool:
+        """Write the notebook of the current iteration to `path` as a job, with the window's digits;
+        atomically. False (said) if the iteration starts from parameters that are not finite."""
+        from engine.scripts import notebook  # with the documents' modules: when a notebook is asked for
+
+        if self._finite_network("Cannot export the notebook") is None:
+            return False
+        session = self.model.session
+        record = Record(session.layout, session.record.row.copy())
+        settings.remember_folder(path)
+        self.model.run_job(Export(path, "Exporting the notebook", "stages"),
+                           notebook.write_steps(session.net.copy(), record, self.model.digits,
+                                                lambda text: write_atomic(path, text)))
+        return True
 
     def _job_finished(self, what) -> None:
         if isinstance(what, Export):

@@ -48,7 +48,7 @@ class RunsMenu(QObject):
         except ValueError as e:
             self._cannot(e)
             return False
-        self.window.undo_stack.push(commands.SetRuns(m, kept_runs, f"keep this run (kept run {len(kept_runs)})"))
+        self.window.undo_stack.push(commands.SetRuns(m, kept_runs, f"keep this run as “{kept_runs[-1].label}”"))
         m.set_runs_shown(True)
         self.window.statusBar().showMessage(f"Kept this run as “{kept_runs[-1].label}” ({m.session.latest:,} "
                                             "iterations): the loss curve shows it beside the runs that follow", 8000)
@@ -58,7 +58,7 @@ class RunsMenu(QObject):
         m = self.model
         if 0 <= index < len(m.runs):
             self.window.undo_stack.push(commands.SetRuns(m, kept.without(m.runs, index),
-                                                         f"remove kept run {index + 1}"))
+                                                         f"remove kept run {index + 1}, “{m.runs[index].label}”"))
 
     def remove_all_runs(self) -> None:
         if self.model.runs:
