@@ -317,7 +317,7 @@ def test_the_undo_texts_name_the_run_as_plain_text(qtbot, make_window):
     keys = f" ({', '.join(key_names(SPECS['undo']))})"
     assert shown_as(undo.toolTip()) == f"Undo keep this run as “{name}”{keys}"
     assert undo.statusTip() == f"Undo keep this run as “{name}”{keys}"  # the status bar shows plain text
-    w.remove_run(0)
+    w.kept_runs.remove_run(0)
     assert w.undo_stack.undoText() == f"remove kept run 1, “{name}”"
     assert shown_as(undo.toolTip()) == f"Undo remove kept run 1, “{name}”{keys}"
     w.actions["undo"].trigger()
