@@ -92,11 +92,16 @@ class Formula:
 # factors, which are terms) and computes what a changed formula gives. Formulas whose function
 # is an activation's or a loss's have no `compute`: their owner computes them.
 
-def _computes(compute: Callable[..., float]):
+def computes(compute: Callable[..., float]):
+    """Mark a text function with the arithmetic of its formula (`compute`): a concept module
+    writing a formula of its own (an optimizer's update) says how its value is computed."""
     def mark(text: Callable[..., str]) -> Callable[..., str]:
         text.compute = compute
         return text
     return mark
+
+
+_computes = computes
 
 
 def _weighted_sum_value(*values: float) -> float:
@@ -141,3 +146,21 @@ def descent(p: str, lr: str, step: str) -> str:
 def same(value: str) -> str:
     """A value that is another's (∂E/∂b = δ)."""
     return value
+
+
+def squared(x: str) -> str:
+    """x²: a name or a number as it is (0.05², (−0.05)²), anything longer in parentheses ((∂E/∂w5)²)."""
+    simple = x.startswith("(") and x.endswith(")") or not any(c in x for c in "/ ·+−-")
+    return f"{x}²" if simple else f"({x})²"
+
+
+@_computes(lambda beta, old, new: beta * old + (1 - beta) * new)
+def moving_average(beta: str, old: str, new: str) -> str:
+    """An exponential moving average: β·m + (1 − β)·g."""
+    return f"{beta}·{old} + (1 − {beta})·{new}"
+
+
+@_computes(lambda beta, old, new: beta * old + (1 - beta) * (new * new))
+def moving_average_of_squares(beta: str, old: str, new: str) -> str:
+    """An exponential moving average of squares: β·v + (1 − β)·g²."""
+    return f"{beta}·{old} + (1 − {beta})·{squared(new)}"

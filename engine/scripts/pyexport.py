@@ -2,16 +2,18 @@
 
 `script(net, "pytorch" | "numpy")` writes one self-contained, readable file that builds the
 same network (weights and biases written exactly with repr, the samples, the activations,
-the loss, the optimizer with its learning rate and settings, the cycle of mini-batches, frozen biases,
-the update order, and where a saved network's training stopped), trains it and prints
-`iteration,loss` as CSV: the batch loss of each iteration's forward pass, before its update,
-written with repr, as the loss history of `python -m engine train --history` has it.
+the loss, the optimizer with its learning rate and settings, the penalty and the schedule, the
+cycle of mini-batches, frozen biases, the update order, and where a saved network's training
+stopped), trains it and prints `iteration,loss` (and `penalty` with a penalty) as CSV: the batch
+loss of each iteration's forward pass, before its update, written with repr, as the loss history
+of `python -m engine train --history` has it.
 
 PyTorch: torch.nn layers in float64, torch's loss modules (half_sse has none: it is written in
-torch ops), autograd and the torch.optim optimizer; the sequential update order, which no optimizer step
-does, is an explicit loop over the layers. NumPy: the forward pass, backward pass and update
-written out in the engine's own operations, in the engine's order (so its losses are the
-engine's, usually bit for bit).
+torch ops), the penalty added to the loss in torch ops, autograd, the torch.optim optimizer and
+the torch.optim.lr_scheduler scheduler stepped after every update; the sequential update order,
+which no optimizer step does, is an explicit loop over the layers. NumPy: the forward pass,
+backward pass, penalty, learning rate and update written out in the engine's own operations, in
+the engine's order (so its losses are the engine's, usually bit for bit).
 
 A script cannot import the engine, so the maths of each activation and loss is written in it
 once more, as source text: each activation and loss holds its own (`Activation.torch_module`,
@@ -140,15 +142,34 @@ def _inputs(net: Network, module: str, make: str) -> str:
             "inputs = features(raw_inputs)")
 
 
-def _values(net: Network, iterations: int) -> dict:
+def _values(net: Network, iterations: int, fmt: str) -> dict:
     """What both templates fill in alike."""
+    penalty = net.penalty
     return {
         "first": str(first_iteration(net)),
         "iterations": str(iterations),
         "batch_size": "" if net.batch_size is None else f"BATCH_SIZE = {net.batch_size}\n",
         "lr": exact(net.learning_rate),
-        "training_loop": TRAINING_LOOP,
+        "penalty_constants": "" if penalty is None else f"STRENGTH = {exact(penalty.strength)}  # λ of the "
+                                                         f"{penalty.title}, {penalty.sum_text}\n",
+        "training_loop": _training_loop(net, fmt),
     }
+
+
+def _training_loop(net: Network, fmt: str) -> str:
+    """How both scripts end: the loss (and penalty) of every iteration printed, stopping as the app stops."""
+    penalized = net.penalty is not None
+    if fmt == "pytorch":
+        call = "train_step(*batch(iteration))"
+        after = "    scheduler.step()  # the learning rate of the next iteration\n" if net.schedule else ""
+    else:
+        call, after = "train_step(*batch(iteration), learning_rate(iteration))", ""
+    return TRAINING_LOOP.substitute(
+        columns="iteration,loss,penalty" if penalized else "iteration,loss",
+        result="loss, penalty" if penalized else "loss",
+        call=call,
+        row="{iteration},{loss!r},{penalty!r}" if penalized else "{iteration},{loss!r}",
+        after=after)
 
 
 def _saved_buffers(net: Network) -> list[tuple[list, list]] | None:
@@ -161,14 +182,14 @@ def _saved_buffers(net: Network) -> list[tuple[list, list]] | None:
 
 
 # -- PyTorch ---------------------------------------------------------------------------------------
-# How both scripts end: the loss of every iteration printed, stopping as the app stops.
-TRAINING_LOOP = '''print("iteration,loss")
+# How both scripts end: the loss (and penalty) of every iteration printed, stopping as the app stops.
+TRAINING_LOOP = Template('''print("$columns")
 for iteration in range(FIRST_ITERATION, FIRST_ITERATION + ITERATIONS):
-    loss = train_step(*batch(iteration))
-    print(f"{iteration},{loss!r}")
+    $result = $call
+    print(f"$row")
     if not math.isfinite(loss):
         sys.exit(f"iteration {iteration}: the loss is {loss}: training stops here, as in the app")
-'''
+$after''')
 
 TORCH = Template('''$header
 
@@ -183,7 +204,7 @@ torch.set_num_threads(1)  # a small network: threads would cost more than they s
 
 ITERATIONS = int(sys.argv[1]) if len(sys.argv) > 1 else $iterations
 FIRST_ITERATION = $first  # the iteration these weights start (its number places the batch cycle too)
-$batch_size
+$batch_size$penalty_constants
 # The network: each layer an nn.Linear (net = W·out + b) followed by its activation (out = f(net)).
 model = nn.Sequential(
 $modules)
@@ -199,9 +220,9 @@ targets = torch.tensor($targets)
 
 $loss_text
 $loss_fn
-
+$penalty_fn
 optimizer = $optimizer
-$buffers
+$buffers$scheduler
 
 def batch(iteration):
 $batch
@@ -218,9 +239,9 @@ TORCH_SIMULTANEOUS = Template('''def train_step(x, target):
     $forward
     loss = loss_fn($output, target)
     optimizer.zero_grad()
-    loss.backward()
+$backward
     optimizer.step()
-    return loss.item()''')
+    return $returned''')
 
 TORCH_SEQUENTIAL = Template('''def train_step(x, target):
     """One iteration in the sequential update order (the worked example's article): each layer is
@@ -238,7 +259,7 @@ TORCH_SEQUENTIAL = Template('''def train_step(x, target):
         out = activation(nets[-1])
         outs.append(out)
     loss = loss_fn($loss_input, target)
-    # δ of the output layer: ∂loss/∂net (the loss is the batch mean: each sample's δ over the batch size)
+$penalty_value    # δ of the output layer: ∂loss/∂net (the loss is the batch mean: each sample's δ over the batch size)
     (delta,) = torch.autograd.grad(loss, nets[-1], retain_graph=True)
     for l in reversed(range(len(layers))):
         linear = layers[l][0]
@@ -246,13 +267,13 @@ TORCH_SEQUENTIAL = Template('''def train_step(x, target):
         # optimizer.step() updates this layer alone
         optimizer.zero_grad()
         linear(ins[l].detach()).backward(delta)
-        optimizer.step()
+$layer_penalty        optimizer.step()
         if l:
             # ∂loss/∂out of the layer below, through the weights just updated (the sequential
             # order), then δ of that layer by autograd through its activation
             dout = delta @ linear.weight.detach()
             (delta,) = torch.autograd.grad(outs[l - 1], nets[l - 1], grad_outputs=dout, retain_graph=True)
-    return loss.item()''')
+    return $returned''')
 
 
 def _pytorch(net: Network, iterations: int, source: str, filename: str) -> str:
@@ -275,22 +296,38 @@ def _pytorch(net: Network, iterations: int, source: str, filename: str) -> str:
     buffer_lines = ""
     if saved is not None:
         opt = net.optimizer
-        lines = [f"# Where the saved training stopped: {opt.torch_class}'s "
-                 f"{' and '.join(b.title for b in opt.buffers)} of each parameter."]
-        for buffer, (weights, biases) in zip(opt.buffers, saved):
-            for l in range(depth):
-                kinds = [("weight", weights[l])] + ([("bias", biases[l])] if net.train_biases else [])
-                for kind, values in kinds:
-                    start = f'optimizer.state[model[{2 * l}].{kind}]["{buffer.torch_key}"] = torch.tensor('
-                    lines.append(start + array_text(values, len(start)) + ")")
+        lines = [f"# Where the saved training stopped: {opt.torch_class}'s state of each parameter "
+                 f"({opt.state_words})."]
+        lines += torch_state_lines(opt, saved, depth, net.train_biases, lambda l: f"model[{2 * l}]")
         buffer_lines = "\n".join(lines) + "\n"
+    scheduler = ""
+    if net.schedule is not None:
+        scheduler = (f"\n# The learning rate of each iteration: {net.schedule.title}, the scheduler stepped after every "
+                     f"update.\nscheduler = {net.schedule.torch('optimizer')}\n")
+        if first_iteration(net) > 1:
+            scheduler += ("# where the saved training stopped, with the learning rate of that iteration\n"
+                          "scheduler.last_epoch = FIRST_ITERATION - 1\nfor group in optimizer.param_groups:\n"
+                          f"    group[\"lr\"] = {exact(net.lr_at(first_iteration(net)))}\n")
+    penalty_fn, backward, returned = "", "    loss.backward()", "loss.item()"
+    penalty_value = layer_penalty = ""
+    if net.penalty is not None:
+        penalty_fn = (f"\n\ndef penalty_of(weights):\n    \"\"\"The {net.penalty.title} of the weights (never the biases): "
+                      f"{net.penalty.sum_text}.\"\"\"\n    return {net.penalty.torch('weights')}\n\n")
+        backward = ("    penalty_value = penalty_of([linear.weight for linear, activation in layers])\n"
+                    "    (loss + penalty_value).backward()  # what the gradient descends: the loss and the penalty")
+        returned = "loss.item(), penalty_value.item()"
+        penalty_value = ("    # the penalty of the weights the iteration starts from\n"
+                         "    penalty_value = penalty_of([linear.weight for linear, activation in layers])\n")
+        layer_penalty = "        penalty_of([linear.weight]).backward()  # its gradient, added: this layer's weights before their update\n"
     # softmax + cross-entropy: torch's loss takes the net inputs and applies the softmax itself
     forward = f"net = model[:-1](x)  # the output layer's net inputs: {on_net}" if on_net else "out = model(x)"
-    step = (TORCH_SEQUENTIAL.substitute(loss_input="nets[-1]" if on_net else "outs[-1]") if net.sequential
+    step = (TORCH_SEQUENTIAL.substitute(loss_input="nets[-1]" if on_net else "outs[-1]", penalty_value=penalty_value,
+                                        layer_penalty=layer_penalty, returned=returned) if net.sequential
             else TORCH_SIMULTANEOUS.substitute(forward=forward, output="net" if on_net else "out",
-                                               optimizer_title=net.optimizer.title))
+                                               optimizer_title=net.optimizer.title, backward=backward,
+                                               returned=returned))
     return TORCH.substitute(
-        _values(net, iterations),
+        _values(net, iterations, "pytorch"),
         header=_header(net, "pytorch",
                        f"The same network in PyTorch: torch.nn in float64, autograd and {net.optimizer.torch_class}.",
                        "torch", iterations, source, filename),
@@ -302,6 +339,8 @@ def _pytorch(net: Network, iterations: int, source: str, filename: str) -> str:
         loss_text=pysource.comment(f"The loss of a batch: {net.loss}, E_s = Σ_k "
                                    f"{net.loss_fn.text('t_k', 'o_k', 'K')} per sample, averaged over the batch."),
         loss_fn=net.loss_fn.torch_loss,
+        penalty_fn=penalty_fn,
+        scheduler=scheduler,
         optimizer=net.optimizer.torch("model.parameters()" if net.train_biases
                                       else "[p for p in model.parameters() if p.requires_grad]",
                                       exact(net.learning_rate)),
@@ -324,7 +363,7 @@ np.seterr(all="ignore")  # as in the app: an overflow gives inf (sigmoid(−800)
 ITERATIONS = int(sys.argv[1]) if len(sys.argv) > 1 else $iterations
 FIRST_ITERATION = $first  # the iteration these weights start (its number places the batch cycle too)
 LEARNING_RATE = $lr
-${optimizer_constants}TRAIN_BIASES = $train_biases
+${optimizer_constants}${penalty_constants}TRAIN_BIASES = $train_biases
 $batch_size
 # The weights W[l][j, i], from unit i of layer l into unit j of layer l + 1 (layer 0: the inputs),
 # and the biases b[l][j], exactly.
@@ -356,24 +395,29 @@ def output_delta(net, out, target):
 $delta_body
 $optimizer_state
 
-def update(l, grad_W, grad_b):
+def update(l, grad_W, grad_b, lr):
 $update
+
+
+def learning_rate(iteration):
+    \"\"\"$lr_doc\"\"\"
+    return $lr_expression
 
 
 def batch(iteration):
 $batch
 
 
-def train_step(x, target):
+def train_step(x, target, lr):
     \"\"\"One iteration: the forward pass, the loss, the backward pass, the update ($order order).\"\"\"
-    # the forward pass, layer by layer: net = out·Wᵀ + b (out of the layer below), out = f(net)
+$penalty_value    # the forward pass, layer by layer: net = out·Wᵀ + b (out of the layer below), out = f(net)
     nets, outs = [], [x]
     for l in range(len(W)):
         nets.append(outs[l] @ W[l].T + b[l])
         outs.append(activation[l](nets[l]))
     loss = batch_loss(nets[-1], outs[-1], target)
     if not math.isfinite(loss):
-        return loss  # no update from a loss that is not a number
+        return $returned  # no update from a loss that is not a number
     # the backward pass, from the output layer down: δ = ∂E_s/∂net of each sample (one row each);
     # the gradients are batch means
     delta = output_delta(nets[-1], outs[-1], target)
@@ -381,13 +425,32 @@ def train_step(x, target):
     for l in reversed(range(len(W))):
         grad_W[l] = delta.T @ outs[l] / len(x)  # ∂E/∂W[l]: δ times the out of the unit below
         grad_b[l] = delta.sum(axis=0) / len(x)  # ∂E/∂b[l]: δ
-$sequential_update        if l:
+$penalty_gradient$sequential_update        if l:
             # ∂E_s/∂out of the layer below: the sum over its paths through W[l]; times ∂out/∂net: δ
             delta = (delta @ W[l]) * derivative[l - 1](nets[l - 1], outs[l])
-$simultaneous_update    return loss
+$simultaneous_update    return $returned
 
 
 $training_loop''')
+
+def torch_state_lines(opt, saved, depth: int, train_biases: bool, layer) -> list[str]:
+    """The statements that give torch.optim's state of each parameter the values of the saved
+    buffers (`saved`: (weights, biases) per kept buffer); `layer(l)` names the nn.Linear of layer
+    l + 1. The scripts and the notebook use them."""
+    lines = []
+    for buffer, (weights, biases) in zip(opt.buffers, saved):
+        for l in range(depth):
+            kinds = [("weight", weights[l])] + ([("bias", biases[l])] if train_biases else [])
+            for kind, values in kinds:
+                start = f'optimizer.state[{layer(l)}.{kind}]["{buffer.torch_key}"] = torch.tensor('
+                if buffer.counts:  # torch keeps one count per tensor
+                    lines.append(f"{start}{exact(float(np.ravel(values)[0]))})")
+                else:
+                    lines.append(start + array_text(values, len(start)) + ")")
+                for key, value, why in opt.torch_extra_state:
+                    lines.append(f'optimizer.state[{layer(l)}.{kind}]["{key}"] = {value}  # {why}')
+    return lines
+
 
 def numpy_arrays(arrays, comments=None) -> str:
     """Each array as a line `    np.array(...),` (with its comment), exactly."""
@@ -441,13 +504,32 @@ def _numpy(net: Network, iterations: int, source: str, filename: str) -> str:
     if net.sequential:
         sequential_update = ("        # the sequential order: this layer is updated now, so the layer below is\n"
                              "        # backpropagated through the new weights W[l]⁺ (not gradient descent on E)\n"
-                             "        update(l, grad_W[l], grad_b[l])\n")
+                             "        update(l, grad_W[l], grad_b[l], lr)\n")
     else:
         simultaneous_update = ("    # the update, once every gradient is known (from the weights of the forward pass)\n"
                                "    for l in range(len(W)):\n"
-                               "        update(l, grad_W[l], grad_b[l])\n")
+                               "        update(l, grad_W[l], grad_b[l], lr)\n")
+    penalty_value = penalty_gradient = ""
+    returned = "loss"
+    if net.penalty is not None:
+        penalty_value = ("    # the penalty of the weights the iteration starts from (never the biases)\n"
+                         "    weights = np.concatenate([w.ravel() for w in W])\n"
+                         f"    penalty = {net.penalty.numpy_value('weights')}\n")
+        penalty_gradient = (f"        grad_W[l] += {net.penalty.numpy_gradient('W[l]')}  # ∂E/∂W[l]: the penalty's "
+                            f"term too (the weights before their update)\n")
+        returned = "loss, penalty"
+    if net.schedule is None:
+        lr_doc, lr_expression = "The learning rate, the same in every iteration.", "LEARNING_RATE"
+    else:
+        lr_doc = f"The learning rate of the iteration: {net.schedule.title}, as {net.schedule.torch_class}."
+        lr_expression = net.schedule.numpy("LEARNING_RATE", "iteration")
     return NUMPY.substitute(
-        _values(net, iterations),
+        _values(net, iterations, "numpy"),
+        penalty_value=penalty_value,
+        penalty_gradient=penalty_gradient,
+        returned=returned,
+        lr_doc=lr_doc,
+        lr_expression=lr_expression,
         header=_header(net, "numpy", "The same network in plain NumPy, its forward pass, backward pass and update "
                        "written out.", "numpy", iterations, source, filename),
         optimizer_constants=constants,

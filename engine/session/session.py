@@ -46,7 +46,8 @@ from engine.session.trajectory import DEFAULT_BUDGET_BYTES as TRAJECTORY_BUDGET_
 
 __all__ = ["Bookmark", "Progress", "Session", "TrainingDiverged"]
 # What a change of which rebuilds the session's plan, layout and steps (not only its numbers).
-STRUCTURE = ("sizes", "activations", "loss", "train_biases", "optimizer", "batch_size", "update_order", "features")
+STRUCTURE = ("sizes", "activations", "loss", "train_biases", "optimizer", "penalty", "schedule", "batch_size",
+             "update_order", "features")
 
 
 # An undo step keeps at most this many bytes of checkpoints of its own (half for the iterations
@@ -68,6 +69,7 @@ class Bookmark:
     losses: np.ndarray  # of iterations 1 .. the latest (1 .. iteration-1 without a trace)
     trace: TraceStore | None = None
     trajectories: Trajectories | None = None
+    penalties: np.ndarray | None = None  # E_penalty of the same iterations, with a penalty (NaN: unknown)
 
 
 
@@ -174,8 +176,7 @@ class Session:
         """Take this configuration: plan, layout and steps follow from it."""
         self.net = setup
         self.plan = Plan(setup)
-        self.layout = Layout(setup.sizes, setup.batch, tuple(b.name for b in setup.optimizer.buffers),
-                             setup.train_biases, raw=setup.raw_width if setup.features else 0)
+        self.layout = Layout.of(setup)
         self._other_plan: Plan | None = None  # for iterations computed in the other update order
         self._replayed: tuple = (None, None)  # the setup last replayed and its batches
         self._raw_of: tuple = (None, None, None)  # the batch (samples, setup) whose raw inputs were taken last
@@ -183,6 +184,8 @@ class Session:
         self._known_at: dict[Key, int] = {}
         self.trace = self._new_trace()
         self.history = LossHistory()
+        # with a penalty, E_penalty of each iteration (its parameters as it starts) beside its loss
+        self.penalties = LossHistory() if setup.penalty is not None else None
         self.trajectories = self._new_trajectories()
         self._batches = self._cycle_batches()
         self.iteration = 1
@@ -211,12 +214,14 @@ class Session:
         samples, x, t = self.batch_of(iteration)
         row = self.trace.new_row(iteration, params, self.net, checkpoint or not iteration % self.trace.interval,
                                  essential)
-        values = self.layout.header(iteration, self.net.learning_rate, samples, params, x, t,
-                                    self._raw(self.net, samples))
+        lr = self.net.lr_at(iteration)
+        values = self.layout.header(iteration, lr, samples, params, x, t, self._raw(self.net, samples))
         with np.errstate(all="ignore"):
-            loss = iterate(self.plan, params if in_place else params.copy(), x, t, self.net.learning_rate, values)
+            loss = iterate(self.plan, params if in_place else params.copy(), x, t, lr, values)
         self.layout.pack(values, row)
         self.history.set(iteration, loss)
+        if self.penalties is not None:
+            self.penalties.set(iteration, self.plan.last_penalty)
         self.trajectories.add(iteration, values["theta_before", 0], values["grad", 0],
                               [values[name, 0] for name in self.layout.buffers])
         return loss
@@ -233,9 +238,9 @@ class Session:
         idx = setup.batch_indices(iteration)
         x, t = setup.input_layer(idx), setup.targets[idx]
         with np.errstate(all="ignore"):
-            values = self.layout.header(iteration, setup.learning_rate, idx.astype(np.float64), params, x, t,
-                                        self._raw(setup, idx))
-            iterate(plan, params, x, t, setup.learning_rate, values)
+            lr = setup.lr_at(iteration)
+            values = self.layout.header(iteration, lr, idx.astype(np.float64), params, x, t, self._raw(setup, idx))
+            iterate(plan, params, x, t, lr, values)
         row = np.empty(self.layout.size)
         self.layout.pack(values, row)
         return row
@@ -256,12 +261,13 @@ class Session:
         if setup is not self._replayed[0]:
             self._replayed = (setup, cycle_batches(setup))
         batches = self._replayed[1]
-        cycle, lr = len(batches), setup.learning_rate
+        cycle, lr, rate = len(batches), setup.learning_rate, setup.lr_at
+        scheduled = setup.schedule is not None
         step = plan.quick or (lambda params, x, t, lr: iterate(plan, params, x, t, lr))
         with np.errstate(all="ignore"):
             for k in range(first, last + 1):
                 _, x, t = batches[(k - 1) % cycle]
-                step(params, x, t, lr)
+                step(params, x, t, rate(k) if scheduled else lr)
 
     def _plan_for(self, setup: Setup) -> Plan:
         """The plan an iteration computed with `setup` ran with: the session's, or, for one
@@ -527,7 +533,27 @@ class Session:
         trace = self.trace.detached() if whole else self.trace.detached(BOOKMARK_TRACE_BYTES, self.iteration)
         trace.pin(self.iteration, self.params, self.net)
         return Bookmark(self.iteration, self.params.copy(), self.net.copy(), self.history.snapshot(), trace,
-                        self.trajectories.snapshot())
+                        self.trajectories.snapshot(), self._penalty_snapshot())
+
+    def _penalty_snapshot(self) -> np.ndarray | None:
+        return None if self.penalties is None else self.penalties.snapshot()
+
+    def _load_penalties(self, mark: Bookmark, n: int) -> None:
+        """The penalty history of the first n iterations of the bookmark's (NaN where unknown)."""
+        if self.penalties is None:
+            return
+        values = np.full(n, np.nan)
+        if mark.penalties is not None:
+            known = min(n, len(mark.penalties))
+            values[:known] = mark.penalties[:known]
+        self.penalties.load(values)
+
+    @property
+    def penalty_history(self) -> np.ndarray | None:
+        """E_penalty of iterations 1 .. the latest, with the parameters each starts from (NaN
+        where unknown: before the iteration a saved network was opened at), or None without a
+        penalty."""
+        return None if self.penalties is None else self.penalties.values
 
     def restore(self, mark: Bookmark) -> None:
         """Make the bookmarked iteration the current one, as it was, at its first step, with
@@ -536,7 +562,7 @@ class Session:
         it can be restored again). All or nothing: if it fails, the session is exactly as it
         was before the call."""
         before = Bookmark(self.iteration, self.params.copy(), self.net, self.history.snapshot(), self.trace,
-                          self.trajectories)
+                          self.trajectories, self._penalty_snapshot())
         cursor = self.cursor
         try:
             self._restore(mark)
@@ -553,6 +579,7 @@ class Session:
         if kept is not None:  # the timeline as it was: nothing computed but the iteration's record
             self.trace = kept
             self.history.load(mark.losses)
+            self._load_penalties(mark, len(mark.losses))
             self.trajectories = self._new_trajectories() if mark.trajectories is None else mark.trajectories.snapshot()
             self.go_to_iteration(mark.iteration)
             return
@@ -560,6 +587,7 @@ class Session:
         self.trace = self._new_trace()
         self.trajectories = self._new_trajectories()
         self.history.load(mark.losses[: mark.iteration - 1])
+        self._load_penalties(mark, mark.iteration - 1)
         self._batches = self._cycle_batches()
         self.iteration = mark.iteration
         self.params = mark.params.copy()
@@ -665,8 +693,10 @@ class Session:
         yet, unless its loss was not finite: then the iterations since the last checkpoint are
         recorded)."""
         plan, lr, batches, setup, trace = self.plan, self.net.learning_rate, self._batches, self.net, self.trace
+        rate = setup.lr_at if setup.schedule is not None else None
         last = min(last, first + max(4096, len(self.history)))  # the history grows as training goes
         losses = self.history.reserve(last)
+        penalties = None if self.penalties is None else self.penalties.reserve(last)
         interval, cycle = trace.interval, len(batches)
         step = plan.quick or (lambda params, x, t, lr: iterate(plan, params, x, t, lr))
         paths = self.trajectories
@@ -690,11 +720,13 @@ class Session:
                 keep = k == kept_at
                 if keep:
                     flat[o: o + p] = params.theta
-                loss = step(params, x, t, lr)  # leaves params alone if loss is not finite
+                loss = step(params, x, t, lr if rate is None else rate(k))  # leaves params alone if not finite
                 losses[k - 1] = loss
+                if penalties is not None:
+                    penalties[k - 1] = plan.last_penalty
                 if loss - loss:  # NaN or infinite (a finite loss gives 0.0)
                     paths.commit(j)
-                    self.history.commit(k)
+                    self._commit(k)
                     trace.advance_to(k - 1)
                     return k
                 if keep:
@@ -706,16 +738,22 @@ class Session:
                     kept_at += stride
                 if k >= halt or loss < below:  # the watch stops training after k
                     paths.commit(j)
-                    self.history.commit(k)
+                    self._commit(k)
                     trace.advance_to(k)
                     return k + 1
             paths.commit(j)
             it = stop + 1
             if time.perf_counter() > deadline:
                 break
-        self.history.commit(it - 1)
+        self._commit(it - 1)
         trace.advance_to(it - 1)
         return it
+
+    def _commit(self, n: int) -> None:
+        """The losses (and penalties) written by training up to iteration n are now the history."""
+        self.history.commit(n)
+        if self.penalties is not None:
+            self.penalties.commit(n)
 
     def _train_recorded(self, first: int, last: int, params: Params, deadline: float,
                         watch: Watch = UNWATCHED, end: int = sys.maxsize) -> int:
@@ -752,6 +790,8 @@ class Session:
             self.go_to_iteration(self.iteration - 1)
         self.trace.drop_from(self.iteration + 1)
         self.history.truncate(self.iteration)
+        if self.penalties is not None:
+            self.penalties.truncate(self.iteration)
         self.trajectories.truncate(self.iteration + 1)
         self.cursor = -1
 
