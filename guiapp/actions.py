@@ -92,6 +92,9 @@ ACTIONS = (
     ActionSpec("train", "&Train", lambda w: w.train, ("Ctrl+T",),
                "Train the number of iterations set beside (from a past iteration: along the iterations trained "
                "first, as they were)"),
+    ActionSpec("train_until_best", "Train &until the test loss stops improving…", lambda w: w.train_until_best, (),
+               "Train up to the number of iterations set beside, stopping once the test loss has not reached a new "
+               "minimum for the evaluations you give (patience, as `train --patience`); the best iteration is marked"),
     ActionSpec("go_to_iteration", "Go to ite&ration…", lambda w: w.timeline.focus_box, ("Ctrl+J",),
                "Type the iteration to go to (or drag the slider, or click the loss curve)"),
     ActionSpec("back_to_latest", "Back to &latest", lambda w: w.model.back_to_latest, ("Ctrl+End",),
@@ -148,6 +151,9 @@ ACTIONS = (
     ActionSpec("output_map", "&Output map", lambda w: w.set_output_map_shown, ("Ctrl+Shift+M",),
                "The selected output unit over the inputs' plane, beside the loss curve", while_busy=ON,
                checkable=True),
+    ActionSpec("confusion_matrix", "&Confusion matrix", lambda w: w.set_confusion_shown, ("Ctrl+Shift+K",),
+               "For a loss that classifies: the samples of each true class by the class the network gives them, beside "
+               "the output map; click a cell to circle its samples on the map", while_busy=ON, checkable=True),
     ActionSpec("unit_maps", "&Unit maps", lambda w: w.model.set_unit_maps, ("Ctrl+Shift+U",),
                "Inside every hidden and output unit, a small map of its output over the inputs' plane (a network of "
                "2 inputs); hover a unit to see it large", while_busy=ON, checkable=True),
@@ -185,9 +191,9 @@ MENUS = {
     "&File": "open recent presets save save_as | export | quit",
     "&Edit": "undo redo | copy_diagram copy_computation copy_latex | edit_selected edit_lr reset",
     "&Network": "new_network edit_structure | samples generate_data import_csv export_samples",
-    "&Run": "step step_back finish_phase finish_iteration play train stop | go_to_iteration back_to_latest compare "
+    "&Run": "step step_back finish_phase finish_iteration play train train_until_best stop | go_to_iteration back_to_latest compare "
             "| practice sequential gradient_check | keep_run kept_runs",
-    "&View": "fit zoom_in zoom_out show_all_units | larger_text smaller_text presentation | output_map "
+    "&View": "fit zoom_in zoom_out show_all_units | larger_text smaller_text presentation | output_map confusion_matrix "
              "unit_maps input_features trajectories trace_selected",
     "&Help": "help_keys about",
 }

@@ -14,7 +14,7 @@ import os
 from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer
 from PySide6 import QtGui
 from PySide6.QtGui import QFont, QUndoStack
-from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QMainWindow, QMenu, QMessageBox, QSlider,
+from PySide6.QtWidgets import (QApplication, QComboBox, QInputDialog, QLabel, QMainWindow, QMenu, QMessageBox, QSlider,
                                QSpinBox, QSplitter, QToolBar, QToolButton, QVBoxLayout, QWidget)
 
 from engine import Network
@@ -27,6 +27,7 @@ from guiapp.diagram.fold import can_show_all
 from guiapp.dialogs.editor import ValueEditor
 from guiapp.menus.copies import Copies
 from guiapp.menus.file import Files
+from guiapp.panels.confusion import ConfusionPanel
 from guiapp.panels.header import SettingsHeader
 from guiapp.panels.features import FeatureBar
 from guiapp.model.session import PLAY_SPEEDS, Problem, SessionModel, ValueRef
@@ -42,7 +43,9 @@ from guiapp.panels.timeline import TimelineBar
 DEFAULT_TRAIN = 1000
 TOOLBAR_LEAST = 0.7  # the toolbar's text may be made this much smaller than the desktop's to fit the window
 # Off while practising: each would move past the value asked or show the whole iteration's values.
-PRACTICE_OFF = ("step", "finish_phase", "finish_iteration", "play", "train", "gradient_check", "keep_run")
+PRACTICE_OFF = ("step", "finish_phase", "finish_iteration", "play", "train", "train_until_best", "gradient_check",
+                "keep_run")
+DEFAULT_PATIENCE = 10  # evaluations without a new minimum of the test loss, offered first
 
 
 class MainWindow(QMainWindow):
@@ -133,6 +136,10 @@ class MainWindow(QMainWindow):
         self.curves.addWidget(self.places["trajectories"])
         self.bottom.addWidget(self.curves)
         self.bottom.addWidget(self.places["output_map"])
+        self.confusion = ConfusionPanel(self.model)
+        self.confusion.hide()  # View ▸ Confusion matrix
+        self.confusion.said.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.bottom.addWidget(self.confusion)
         self.bottom.setStretchFactor(0, 3)
         self.bottom.setStretchFactor(1, 2)
         self.bottom.setSizes([600, 400])  # the loss curve's read-out whole at 1024 wide
@@ -172,6 +179,7 @@ class MainWindow(QMainWindow):
         self.speed_label = QLabel()
         self.speed_label.setContentsMargins(3, 0, 3, 0)
         self.speed_label.setMinimumWidth(self.speed_label.fontMetrics().horizontalAdvance("60/s") + 6)
+        self._patience = DEFAULT_PATIENCE
         self.train_count = QSpinBox(objectName="trainCount")
         self.train_count.setRange(1, 10_000_000)
         self.train_count.setValue(DEFAULT_TRAIN)
@@ -273,6 +281,7 @@ class MainWindow(QMainWindow):
         m.problem.connect(self._show_problem)
         m.referenceChanged.connect(self._reference_changed)
         m.branched.connect(self._branched)
+        m.stoppedEarly.connect(self._stopped_early)
         m.practiceChanged.connect(self._practice_changed)
         m.refused.connect(lambda text: self.statusBar().showMessage(text, 6000))
         m.extended.connect(stack.resetClean)  # training is a change: Save would write another network
@@ -296,7 +305,8 @@ class MainWindow(QMainWindow):
                                            "back_to_latest": p.past and not practising,
                                            "go_to_iteration": p.timeline and not practising,
                                            **dict.fromkeys(("remove_all_runs", "export_runs"), p.runs),
-                                           **{name: not practising for name in PRACTICE_OFF}})
+                                           **{name: not practising for name in PRACTICE_OFF},
+                                           "train_until_best": p.tests and not practising})
         self.feature_bar.setEnabled(self.actions["edit_structure"].isEnabled())  # a change of structure too
         self.presets_menu.setEnabled(not p.busy)
         self.recent_menu.setEnabled(not p.busy)
@@ -441,9 +451,38 @@ class MainWindow(QMainWindow):
     def train(self) -> None:
         self.model.train(self.train_count.value())
 
+    def train_until_best(self) -> None:
+        """Train up to the iterations set beside Train, until the test loss stops improving for
+        the number of evaluations asked (patience)."""
+        patience, ok = QInputDialog.getInt(
+            self, "Train until the test loss stops improving",
+            f"Stop after at most {self.train_count.value():,} iterations, or once the test loss has not reached a new "
+            "minimum for this many evaluations (patience):", self._patience, 1, 1_000_000)
+        if ok:
+            self._patience = patience
+            self.model.train(self.train_count.value(), patience)
+
+    def _stopped_early(self, best: int) -> None:
+        evaluations = self.model.evaluation.evaluations
+        patience = self._patience
+        self.statusBar().showMessage(
+            f"Training stopped after iteration {self.model.session.iteration - 1:,}: the test loss had not reached a "
+            f"new minimum for {patience:,} evaluation{'s' if patience != 1 else ''}. The best iteration was {best:,} "
+            f"(test loss {self.model.fmt(evaluations.best_loss)}): click it on the loss curve to go there", 20000)
+
     def set_output_map_shown(self, on: bool) -> None:
         """View ▸ Output map: the map beside the loss curve, or the loss curve alone."""
         self.places["output_map"].setVisible(on)
+
+    def set_confusion_shown(self, on: bool) -> None:
+        """View ▸ Confusion matrix: beside the output map; hidden, the samples it marked are not."""
+        self.confusion.setVisible(on)
+        sizes = self.bottom.sizes()
+        if on and sizes[2] < 0.15 * sum(sizes):  # room beside the output map, the loss curve keeping half
+            total = sum(sizes)
+            self.bottom.setSizes([total // 2, int(0.28 * total), total - total // 2 - int(0.28 * total)])
+        if not on:
+            self.confusion._unmark()
 
     def set_features_shown(self, on: bool) -> None:
         """View ▸ Input features: the chips that turn the input features on and off, over the

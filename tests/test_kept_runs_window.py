@@ -57,8 +57,11 @@ def expected(model_runs) -> list[tuple[str, bytes, bytes]]:
 
 
 def legend(w) -> list[str]:
+    """The legend's runs: this run and the kept runs (not the measures evaluated: accuracy), or
+    nothing when it names no kept run."""
     legend = w.plot.legend
-    return [label.item.toPlainText() for _, label in legend.items] if legend.isVisible() else []
+    runs = [label.item.toPlainText() for sample, label in legend.items if sample.item not in w.plot.measures.values()]
+    return runs if legend.isVisible() and len(runs) > 1 else []
 
 
 def test_keep_three_runs_compare_them_and_undo_each(qtbot, make_window):
@@ -262,11 +265,11 @@ def test_the_legend_fits_the_plots_width(qtbot, make_window):
     w = make_window("xor", size=(1400, 860))
     three(w)
     qtbot.wait(20)
-    assert w.plot.legend.columnCount == 4  # one row along the top
+    assert w.plot.legend.columnCount == len(w.plot.legend.items) == 4 + len(w.plot.measures)  # one row along the top
     vb = w.plot.plot.getPlotItem().vb
     assert w.plot.legend.boundingRect().width() < vb.width()
     w.resize(1024, 700)
-    qtbot.waitUntil(lambda: w.plot.legend.columnCount < 4)
+    qtbot.waitUntil(lambda: w.plot.legend.columnCount < len(w.plot.legend.items))
     assert w.plot.legend.boundingRect().width() < vb.width()
 
 

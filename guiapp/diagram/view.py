@@ -323,7 +323,10 @@ class DiagramView(ViewEvents, Callouts, Corners, QGraphicsView):
             comparing = self.model.reference is not None
 
             def widest(prefix: str, values) -> float:
-                bits = np.unique(np.ascontiguousarray(values, dtype=np.float64).view(np.int64))  # −0 apart from 0
+                bits = np.sort(np.ascontiguousarray(values, dtype=np.float64).view(np.int64), axis=None)  # −0 apart from 0
+                first = np.ones(bits.size, dtype=bool)  # distinct values (np.unique imports numpy.ma: 9 ms of CPU)
+                first[1:] = bits[1:] != bits[:-1]
+                bits = bits[first]
                 return max(width(f"{prefix}{fmt(x)}") for x in (bits.view(np.float64) if len(bits) <= MEASURED
                                                                  else WIDEST))
 

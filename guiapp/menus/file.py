@@ -303,7 +303,7 @@ class Files(QObject):
         losses = self.model.session.history.values.copy()
         penalties = self.model.session.penalty_history
         self.model.run_job(Export(path, "Exporting the loss history", "losses"),
-                           export.write_history(path, losses,
+                           export.write_history(path, losses, self.model.evaluation.of(self.model.session),
                                                 trained=None if penalties is None else {"penalty": penalties.copy()}))
 
     def export_runs(self) -> None:

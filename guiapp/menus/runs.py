@@ -30,7 +30,8 @@ class RunsMenu(QObject):
 
         m = self.model
         self.model.set_playing(False)
-        problem = kept.room_problem(m.runs, m.session.latest, len(history_columns(m.session)))
+        columns = history_columns(m.session, m.evaluation.of(m.session))  # the loss, the test loss and accuracies
+        problem = kept.room_problem(m.runs, m.session.latest, len(columns))
         if problem is not None:
             self._cannot(problem)
             return
@@ -44,7 +45,7 @@ class RunsMenu(QObject):
         """Keep the current run under `name` (one undo step); False (said) if it cannot be."""
         m = self.model
         try:
-            kept_runs = runs.keep(m.session, name, m.runs)
+            kept_runs = runs.keep(m.session, name, m.runs, m.evaluation.of(m.session))
         except ValueError as e:
             self._cannot(e)
             return False

@@ -30,6 +30,7 @@ def not_written(path, error: OSError) -> str:
 @dataclass(frozen=True)
 class Training:
     iterations: int
+    patience: int | None = None  # until the test loss stops improving for this many evaluations
     text = "Training"
     unit = "iterations"  # what its progress counts
 

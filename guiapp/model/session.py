@@ -32,6 +32,7 @@ from engine.concepts.features import raw_name
 from engine.concepts.formula import significant
 from engine.teaching.practice import Practice
 
+from guiapp.model.evaluation import SessionEvaluations
 from guiapp.model.jobs import NOTHING_CHANGED, Export, Job, Training, not_written
 
 log = logging.getLogger(__name__)
@@ -96,6 +97,7 @@ class Possible:
     past: bool = False  # the iteration shown is not the latest of the timeline
     timeline: bool = False  # there is more than one iteration to go to
     runs: bool = False  # the document keeps runs
+    tests: bool = False  # the network holds test samples (Train until the test loss stops improving)
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,8 @@ class SessionModel(QObject):
     refused = Signal(str)  # a move the model refused (practising), in a sentence for the status bar
     runsChanged = Signal()  # the kept runs changed: a run kept or removed, another network opened
     runsShownChanged = Signal(bool)  # the loss curve shows the kept runs, or not
+    markedChanged = Signal(object)  # the samples marked on the output map (a confusion matrix cell), or None
+    stoppedEarly = Signal(int)  # training stopped as the test loss stopped improving: the best iteration
 
     def __init__(self, net: Network, source: str = "", parent=None):
         super().__init__(parent)
@@ -186,6 +190,8 @@ class SessionModel(QObject):
         self._runs_shown = True
         self._samples = (self.session.net.inputs, self.session.net.targets)  # as `samples_version` last counted
         self._possible = self._now_possible()
+        self.evaluation = SessionEvaluations()  # test loss and accuracies as training goes
+        self._marked: tuple[np.ndarray, np.ndarray] | None = None  # rows of the samples and of the test samples
 
     # -- view state -------------------------------------------------------------------------
     @property
@@ -384,7 +390,8 @@ class SessionModel(QObject):
         s, job = self.session, self.job
         return Possible(busy=job is not None, training=job is not None and isinstance(job.what, Training),
                         practising=self._practice is not None, step_back=s.can_step_back(),
-                        past=s.iteration < s.latest, timeline=s.latest > s.first, runs=bool(self._runs))
+                        past=s.iteration < s.latest, timeline=s.latest > s.first, runs=bool(self._runs),
+                        tests=bool(s.net.n_test))
 
     def _announce_possible(self) -> None:
         possible = self._now_possible()
@@ -648,6 +655,16 @@ class SessionModel(QObject):
             self._samples_version += 1
         self._samples = (net.inputs, net.targets)
 
+    # -- samples marked -------------------------------------------------------------------------
+    @property
+    def marked(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """The samples marked on the output map: (rows of the samples, rows of the test samples)."""
+        return self._marked
+
+    def set_marked(self, marked: tuple[np.ndarray, np.ndarray] | None) -> None:
+        self._marked = marked
+        self.markedChanged.emit(marked)
+
     # -- opening ----------------------------------------------------------------------------
     def replace(self, net: Network, source: str) -> None:
         """Another network (opened from a file or a preset): a new session, its kept runs."""
@@ -668,7 +685,9 @@ class SessionModel(QObject):
         if self._practice is not None:
             self._practice = self._new_practice()  # the score was another network's
         self._follow_samples()
+        self._marked = None
         self.networkReplaced.emit()
+        self.markedChanged.emit(None)
         if reference is not None:
             self.referenceChanged.emit(None)
         if traced:
@@ -775,11 +794,12 @@ class SessionModel(QObject):
         """Why the network cannot take these samples (see engine.samples_problems)."""
         return samples_problems(self.session.net, inputs, targets)
 
-    def set_samples(self, inputs, targets) -> bool:
-        """Take these samples; True if the session started again at iteration 1."""
+    def set_samples(self, inputs, targets, test: bool = False) -> bool:
+        """Take these samples (the test samples if `test`); True if the session started again
+        at iteration 1."""
         layout = self.session.layout
         with self._branching():
-            restarted = self.session.set_samples(inputs, targets)
+            restarted = self.session.set_samples(inputs, targets, test)
             self._changed_from(layout)
         return restarted
 
@@ -830,10 +850,13 @@ class SessionModel(QObject):
         """Is a job running? Then it owns the session: no stepping or editing."""
         return self.job is not None
 
-    def train(self, n: int) -> None:
+    def train(self, n: int, patience: int | None = None) -> None:
+        """Train n iterations, evaluating as it goes; with `patience` (the network has test
+        samples), stop once the test loss has not reached a new minimum for that many evaluations."""
         if self._refused("training"):
             return
-        self.run_job(Training(n), self.session.train(n, chunk_seconds=SLICE_SECONDS))
+        watch = self.evaluation.watch(self.session, patience)
+        self.run_job(Training(n, patience), self.session.train(n, chunk_seconds=SLICE_SECONDS, watch=watch))
 
     def run_job(self, what: Training | Export, generator) -> None:
         """Run a generator of Progress as a job; `changed` follows a training about every
@@ -880,7 +903,10 @@ class SessionModel(QObject):
         job.deleteLater()
         self.busyChanged.emit(False)
         if isinstance(job.what, Training):
+            best = self.evaluation.trained(self.session)
             self._session_changed()
+            if best is not None:
+                self.stoppedEarly.emit(best)
         self._announce_possible()
         return job.what
 
