@@ -137,7 +137,7 @@ def three(w):
 def test_remove_one_or_all_each_one_undo_step_and_hide_or_show_them(qtbot, make_window):
     w = make_window("xor")
     kept_runs = three(w)
-    w.fill_runs_menu()
+    w.kept_runs.fill_runs_menu()
     removes = [a for a in w.runs_menu.actions() if a.objectName().startswith("removeRun:")]
     assert [a.text() for a in removes] == ["Remove “SGD”", "Remove “momentum”", "Remove “again”"]
     removes[1].trigger()
@@ -250,7 +250,7 @@ def test_a_hostile_name_is_text_in_the_legend_the_menu_and_the_dialog(qtbot, mak
     w.model.set_runs((run,))
     shown = kept.shown_name(HOSTILE)
     assert legend(w) == ["this run", shown[: 39] + "…"]  # shortened, never markup
-    w.fill_runs_menu()
+    w.kept_runs.fill_runs_menu()
     (remove,) = [a for a in w.runs_menu.actions() if a.objectName().startswith("removeRun:")]
     assert len(shown) < 60 and remove.text() == "Remove “" + shown.replace("&", "&&") + "”"  # a menu's & is &&
     dialog = keep_dialog(w)
@@ -320,7 +320,7 @@ def test_the_undo_texts_name_the_run_as_plain_text(qtbot, make_window):
     keys = f" ({', '.join(key_names(SPECS['undo']))})"
     assert shown_as(undo.toolTip()) == f"Undo keep this run as “{name}”{keys}"
     assert undo.statusTip() == f"Undo keep this run as “{name}”{keys}"  # the status bar shows plain text
-    w.remove_run(0)
+    w.kept_runs.remove_run(0)
     assert w.undo_stack.undoText() == f"remove kept run 1, “{name}”"
     assert shown_as(undo.toolTip()) == f"Undo remove kept run 1, “{name}”{keys}"
     w.actions["undo"].trigger()
