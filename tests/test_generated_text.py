@@ -611,7 +611,7 @@ def check_hostile(name: str, description: str, run, plain_outputs: dict, view) -
             assert got[key] == base[key], key
 
 
-HOSTILE_EXAMPLES = settings(max_examples=int(os.environ.get("HOSTILE_EXAMPLES", 20)), deadline=None,
+HOSTILE_EXAMPLES = settings(max_examples=int(os.environ.get("HOSTILE_EXAMPLES", 8)), deadline=None,
                             derandomize=True, database=None,
                             suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
