@@ -1,0 +1,122 @@
+"""Formulas as tokens (issue 18, item 4): one tree per formula, written as plain text, LaTeX, HTML
+and Markdown by `engine.concepts.render`; parentheses from the tree, never typed; the trace CSV's
+templates write what the plain text writes."""
+import itertools
+import math
+
+import pytest
+
+from engine.concepts import render
+from engine.concepts.formula import exact_in_formula, significant
+from engine.concepts.tokens import (E, HALF, Const, Deriv, Elided, Group, Num, Quotient, Sym, SumOver, Text, call,
+                                    greater, if_else, ln, remark, row, sqrt, terms)
+
+NET, OUT, T = Sym("net", "h1"), Sym("out", "o1"), Sym("target", "o1")
+
+# (formula function, its plain text in symbols, its LaTeX, its HTML)
+FORMULAS = [
+    (lambda n: 1 / (1 + E ** -n), "1/(1 + e^(−net_h1))", r"1/(1 + e^{-\mathit{net}_{h1}})",
+     "1/(1 + e<sup>−net<sub>h1</sub></sup>)"),
+    (lambda o: o * (1 - o), "out_o1·(1 − out_o1)", r"\mathit{out}_{o1} \cdot (1 - \mathit{out}_{o1})",
+     "out<sub>o1</sub>·(1 − out<sub>o1</sub>)"),
+    (lambda o: 1 - o ** 2, "1 − out_o1²", r"1 - \mathit{out}_{o1}^{2}", "1 − out<sub>o1</sub>²"),
+    (lambda n: if_else(1, greater(n, 0), 0), "1 if net_h1 > 0 else 0",
+     r"1\ \text{if}\ \mathit{net}_{h1} > 0\ \text{else}\ 0", "1 if net<sub>h1</sub> &gt; 0 else 0"),
+    (lambda n: call("max", n, 0.01 * n), "max(net_h1, 0.01·net_h1)",
+     r"\max(\mathit{net}_{h1},\ 0.01 \cdot \mathit{net}_{h1})", "max(net<sub>h1</sub>, 0.01·net<sub>h1</sub>)"),
+    (lambda t, o: HALF * (t - o) ** 2, "½·(target_o1 − out_o1)²",
+     r"\tfrac{1}{2} \cdot (\mathit{target}_{o1} - \mathit{out}_{o1})^{2}", "½·(target<sub>o1</sub> − out<sub>o1</sub>)²"),
+    (lambda t, o: -(2 * (t - o) / 3), "−2·(target_o1 − out_o1)/3",
+     r"-2 \cdot (\mathit{target}_{o1} - \mathit{out}_{o1})/3", "−2·(target<sub>o1</sub> − out<sub>o1</sub>)/3"),
+    (lambda t, o: -(Group(t * ln(o) + (1 - t) * ln(1 - o), "[]") / 2),
+     "−[target_o1·ln(out_o1) + (1 − target_o1)·ln(1 − out_o1)]/2",
+     r"-[\mathit{target}_{o1} \cdot \ln(\mathit{out}_{o1}) + (1 - \mathit{target}_{o1}) \cdot \ln(1 - \mathit{out}_{o1})]/2",
+     "−[target<sub>o1</sub>·ln(out<sub>o1</sub>) + (1 − target<sub>o1</sub>)·ln(1 − out<sub>o1</sub>)]/2"),
+    (lambda t, o: (o - t) / (o * (1 - o)) / 2, "(out_o1 − target_o1)/(out_o1·(1 − out_o1))/2",
+     r"(\mathit{out}_{o1} - \mathit{target}_{o1})/(\mathit{out}_{o1} \cdot (1 - \mathit{out}_{o1}))/2",
+     "(out<sub>o1</sub> − target<sub>o1</sub>)/(out<sub>o1</sub>·(1 − out<sub>o1</sub>))/2"),
+    (lambda t, o: Quotient(E ** t, E ** t + E ** o, spaced=True), "e^target_o1 / (e^target_o1 + e^out_o1)",
+     r"e^{\mathit{target}_{o1}}/(e^{\mathit{target}_{o1}} + e^{\mathit{out}_{o1}})",
+     "e<sup>target<sub>o1</sub></sup> / (e<sup>target<sub>o1</sub></sup> + e<sup>out<sub>o1</sub></sup>)"),
+    (lambda n: ln(1 + E ** n), "ln(1 + e^net_h1)", r"\ln(1 + e^{\mathit{net}_{h1}})", "ln(1 + e<sup>net<sub>h1</sub></sup>)"),
+    (lambda o: sqrt(o) + 1, "√out_o1 + 1", r"\sqrt{\mathit{out}_{o1}} + 1", "√out<sub>o1</sub> + 1"),
+]
+
+
+@pytest.mark.parametrize("fn, plain, latex, html", FORMULAS)
+def test_a_formula_in_symbols_reads_the_same_in_every_format(fn, plain, latex, html):
+    count = fn.__code__.co_argcount
+    token = fn(*((NET if "net" in plain else OUT,) if count == 1 else (T, OUT)))
+    assert (render.text(token), render.latex(token), render.html(token)) == (plain, latex, html)
+    assert render.markdown(token) == f"${latex}$"
+    assert str(token) == plain
+
+
+def test_numbers_are_written_by_the_format_in_parentheses_where_negative():
+    sigmoid = lambda n: 1 / (1 + E ** -n)  # noqa: E731
+    assert render.text(sigmoid(Num(-0.3))) == "1/(1 + e^(−(−0.3)))"
+    assert render.latex(sigmoid(Num(-0.3))) == "1/(1 + e^{-(-0.3)})"
+    softplus = lambda n: ln(1 + E ** n)  # noqa: E731
+    assert render.text(softplus(Num(-0.3))) == "ln(1 + e^(−0.3))"
+    assert render.latex(softplus(Num(-0.3))) == r"\ln(1 + e^{-0.3})"  # a superscript needs no parentheses
+    assert render.html(softplus(Num(-0.3))) == "ln(1 + e<sup>−0.3</sup>)"
+    assert render.text(call("tanh", Num(-0.3))) == "tanh(−0.3)"  # a function's only argument: no second pair
+    assert render.text(call("max", 0, Num(-0.3))) == "max(0, (−0.3))"
+    small = Num(-1.5e-05) * Num(math.inf) + Num(math.nan)
+    assert render.text(small) == "(−1.5e−05)·inf + nan"
+    assert render.latex(small) == r"(-1.5 \times 10^{-5}) \cdot \infty + \mathrm{NaN}"
+    assert render.html(small) == "(−1.5×10<sup>−5</sup>)·∞ + NaN"
+    assert render.text(Num(-0.123456789, wrap=False), significant(3)) == "−0.123"
+
+
+def test_names_derivatives_and_remarks():
+    cases = [
+        (Sym("E", "total", index="2"), "E_total[2]", r"E_{total}^{[2]}", "E<sub>total</sub><sup>[2]</sup>"),
+        (Sym("w", "5").updated(), "w5⁺", r"w_{5}^{+}", "w<sub>5</sub>⁺"),
+        (Deriv(Sym("E", index="2"), Sym("w", "5")), "∂E[2]/∂w5", r"\frac{\partial E^{[2]}}{\partial w_{5}}",
+         "∂E<sup>[2]</sup>/∂w<sub>5</sub>"),
+        # a name in a subscript is typeset as a name (the old text parser wrote v_{b}\_h_{1}.2)
+        (Sym("v", Sym("b", "h1.2")), "v_b_h1.2", r"v_{b_{h1.2}}", "v<sub>b<sub>h1.2</sub></sub>"),
+        (Sym("m", Sym("w", "5"), accent="^"), "m̂_w5", r"\hat{m}_{w_{5}}", "m̂<sub>w<sub>5</sub></sub>"),
+        (Sym("β", "1") ** Sym("t"), "β1^t", r"\beta_{1}^{t}", "β<sub>1</sub><sup>t</sup>"),
+        (SumOver(Sym("target")), "Σtarget", r"\Sigma \mathit{target}", "Σtarget"),
+        (remark(Sym("b", "h1"), "not trained"), "b_h1 (not trained)", r"b_{h1}\ (\text{not trained})",
+         "b<sub>h1</sub> (not trained)"),
+        (row(Deriv(Sym("E", "total"), Sym("w", "1")), Group(row(Text("sample"), Const("2")))),
+         "∂E_total/∂w1 (sample 2)", r"\frac{\partial E_{total}}{\partial w_{1}}\ (\text{sample}\ 2)",
+         "∂E<sub>total</sub>/∂w<sub>1</sub> (sample 2)"),
+        (Sym("a") + Elided(1200) + Num(-2.0), "a + … (1,200 terms) … + (−2)",
+         r"a + \dots (1{,}200\ \text{terms})\dots + (-2)", "a + … (1,200 terms) … + (−2)"),
+    ]
+    for token, plain, latex, html in cases:
+        assert (render.text(token), render.latex(token), render.html(token)) == (plain, latex, html)
+
+
+def test_latex_and_html_specials_in_names_and_words_are_shown_not_obeyed():
+    for ch, math_shown, text_shown in [("%", r"\%", r"\%"), ("#", r"\#", r"\#"), ("&", r"\&", r"\&"),
+                                       ("$", r"\$", r"\$"), ("_", r"\_", r"\_"), ("{", r"\{", r"\{"),
+                                       ("}", r"\}", r"\}"), ("~", r"\sim ", r"\textasciitilde{}"),
+                                       ("\\", r"\backslash ", r"\textbackslash{}")]:
+        assert render.latex(Sym("x", index=ch)) == "x^{[" + math_shown + "]}"
+        assert render.latex(Text(f"a {ch} b")) == r"\text{a " + text_shown + " b}"
+    assert render.latex(Sym("E", "total", index="%") + 1) == r"E_{total}^{[\%]} + 1"
+    assert render.html(Text("<b>x</b> & y") + Sym("<i>")) == "&lt;b&gt;x&lt;/b&gt; &amp; y + &lt;i&gt;"
+
+
+def test_terms_of_the_outermost_sum():
+    f = Sym("a") * Sym("b") + (Sym("c") + Sym("d")) / 2 + Sym("e")
+    assert [render.text(x) for x in terms(f)] == ["a·b", "(c + d)/2", "e"]
+    assert terms(Sym("a") - Sym("b")) == [Sym("a") - Sym("b")]
+
+
+@pytest.mark.parametrize("fn, plain, latex, html", FORMULAS)
+def test_the_trace_csv_template_writes_what_the_plain_text_writes(fn, plain, latex, html):
+    count = fn.__code__.co_argcount
+    pieces, slots = render.template(fn, count)
+    values = [0.25, -0.5, -1.5e-300, math.inf, -math.inf, math.nan, 0.0]
+    for numbers in itertools.product(values, repeat=count):
+        texts = [exact_in_formula(v) for v in numbers]
+        written = pieces[0] + "".join(
+            (f"({texts[k]})" if wrap and texts[k].startswith("−") else texts[k]) + piece
+            for (k, wrap), piece in zip(slots, pieces[1:]))
+        assert written == render.text(fn(*map(Num, numbers)), exact_in_formula)
