@@ -18,7 +18,7 @@ Sym("E", "total", index="2"); m̂: Sym("m", accent="^")), `Num` a number the for
 Formulas are written with Python's operators: `1 - out`, `out * (1 - out)`, `-(t - o)`,
 `e ** -net`, `t / o`; numbers in them become `Const`. Parentheses follow from precedence:
 they are written where the tree needs them (−(t − o), (o − t)/(o·(1 − o)), (t − o)²), never
-typed. `str(token)` is its plain text, so a token reads well in a message.
+typed. A token is data: `render.text(token)` is its plain text.
 """
 from __future__ import annotations
 
@@ -66,10 +66,6 @@ class Token:
 
     def __rpow__(self, other) -> "Token":
         return Power(lift(other), self)
-
-    def __str__(self) -> str:
-        from engine.concepts.render import text
-        return text(self)
 
 
 Part = Union[Token, int, float]
