@@ -4,7 +4,8 @@ A formula function takes its operands as tokens (engine.concepts.tokens: symbols
 numbers they stand for) and returns the expression as a token; a `Formula` keeps the function,
 the symbols it is written in and the values those symbols had, so that "out_o1·(1 − out_o1)"
 and "0.75136507·(1 − 0.75136507)" are one expression twice and can never disagree. The number
-formats (`exact`, `significant`) are how a renderer (engine.concepts.render) writes a number.
+formats (`exact`, `significant`: engine.concepts.numbers, named here too) are how a renderer
+(engine.concepts.render) writes a number.
 """
 from __future__ import annotations
 
@@ -12,43 +13,12 @@ import math
 from dataclasses import dataclass
 from typing import Callable
 
+from engine.concepts import render
+from engine.concepts.numbers import MINUS, Fmt, exact, exact_in_formula, short, significant, unsigned_zero
 from engine.concepts.tokens import Const, Num, Product, Sum, Token, lift
 
-Fmt = Callable[[float], str]
-
-
-MINUS = "−"  # U+2212: every minus sign in a formula, whether of a symbol or of a number
-
-
-def unsigned_zero(value: float) -> float:
-    """The value, a zero always written 0: −0.0 becomes 0.0 (x + 0.0 changes nothing else,
-    NaN and infinities included). A product or a negation of 0 can be −0.0 (δ·w with w < 0);
-    no output shows a reader "−0"."""
-    return float(value) + 0.0
-
-
-def exact(value: float) -> str:
-    """The shortest text that reads back as the same float64 (Python's repr); 0, never −0."""
-    return repr(unsigned_zero(value))
-
-
-def exact_in_formula(value: float) -> str:
-    """`exact` with a true minus sign, as numbers are written inside formulas (the trace CSV's
-    `value` column keeps `exact`, which every CSV reader parses)."""
-    return exact(value).replace("-", MINUS)
-
-
-def significant(digits: int) -> Fmt:
-    """Numbers with `digits` significant digits and a true minus sign, as the panel shows them
-    (0, never −0)."""
-
-    def fmt(value: float) -> str:
-        return f"{unsigned_zero(value):.{digits}g}".replace("-", MINUS)
-
-    return fmt
-
-
-short = significant(9)
+__all__ = ["MINUS", "Fmt", "Formula", "computes", "descent", "exact", "exact_in_formula", "mean_of", "product",
+           "same", "short", "significant", "total", "unsigned_zero", "weighted_sum"]
 
 
 @dataclass(frozen=True)
@@ -60,11 +30,17 @@ class Formula:
     symbols: tuple[Token, ...]
     values: tuple[float, ...]
 
-    def symbolic(self) -> Token:
-        return self.fn(*self.symbols)
+    def tokens(self, numbers: bool = False) -> Token:
+        """The formula in its symbols, or (`numbers`) with the values put in."""
+        return self.fn(*map(Num, self.values)) if numbers else self.fn(*self.symbols)
 
-    def numeric(self) -> Token:
-        return self.fn(*map(Num, self.values))
+    def symbolic(self) -> str:
+        """The plain text in symbols: out_o1·(1 − out_o1)."""
+        return render.text(self.tokens())
+
+    def numeric(self, fmt: Fmt = exact_in_formula) -> str:
+        """The plain text with the numbers written by `fmt`: 0.75136507·(1 − 0.75136507)."""
+        return render.text(self.tokens(numbers=True), fmt)
 
 
 # The formula functions whose arithmetic is plain (sums, products, means, the SGD step) carry it

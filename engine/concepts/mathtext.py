@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from engine.concepts.activations import ACTIVATIONS
 from engine.text.latex import math_char
 from engine.text.markup import text as _escape
 
@@ -26,13 +25,10 @@ __all__ = ["Token", "tokens", "latex", "html", "terms"]
 _NUMBER = re.compile(r"\d+(?:\.\d+)?(?:e[+\-−]\d+)?|\.\d+|inf|nan")
 _NAME = re.compile(r"([A-Za-zα-ωΑ-ΡΣ-Ω]+?)(\d*)(?:_([A-Za-z0-9]+(?:\.\d+)?))?(?![A-Za-z])")
 _LETTERS = re.compile(r"[A-Za-zα-ωΑ-ΡΣ-Ω]+")
-# the words and function names formulas write: these, and those the activations' own formulas
-# name (`Activation.words`, `Activation.functions`)
-WORDS = {"if", "else", "not", "trained", "sample", "the", "of", "terms"}.union(
-    *(a.words for a in ACTIVATIONS.values()))
-FUNCTIONS = {"ln": r"\ln", "max": r"\max", "exp": r"\exp"}  # name -> LaTeX
-for _a in ACTIVATIONS.values():
-    FUNCTIONS.update(_a.functions)
+# the words and function names formulas write (until the documents and the side panel typeset
+# the formulas' tokens with engine.concepts.render, which needs no such list)
+WORDS = {"if", "else", "not", "trained", "sample", "the", "of", "terms", "softmax", "Jacobian", "folded", "into"}
+FUNCTIONS = {"ln": r"\ln", "max": r"\max", "exp": r"\exp", "tanh": r"\tanh"}  # name -> LaTeX
 GREEK = {"δ": r"\delta", "η": r"\eta", "μ": r"\mu", "Σ": r"\Sigma", "θ": r"\theta"}
 OPERATORS = {"·": r" \cdot ", "×": r" \times ", "−": " - ", "-": " - ", "+": " + ", "=": " = ", ">": " > ",
              "<": " < ", ",": r",\ ", "(": "(", ")": ")", "[": "[", "]": "]", "/": "/", "…": r"\dots "}

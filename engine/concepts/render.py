@@ -18,7 +18,7 @@ import re
 import unicodedata
 
 from engine.concepts import tokens as t
-from engine.concepts.formula import Fmt, short
+from engine.concepts.numbers import Fmt, short
 from engine.text.latex import math_char, text_char
 from engine.text.markup import text as _escape
 

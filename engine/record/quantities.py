@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from typing import Callable
 
 from engine.network import naming
+from engine.concepts import render
 from engine.concepts.formula import mean_of, product, same, total, weighted_sum
+from engine.concepts.tokens import Deriv, SumOver, Sym, Token, remark
 from engine.concepts.optimizers import BUFFERS, Ref
 from engine.network.network import Setup
 
@@ -49,7 +51,8 @@ class Key:
 
 
 class Names:
-    """Symbols of one network's units and parameters, as the worked example writes them."""
+    """Symbols of one network's units and parameters, as the worked example writes them: as
+    tokens (engine.concepts.tokens) for formulas, as plain text for labels."""
 
     def __init__(self, sizes):
         self.sizes = list(sizes)
@@ -57,23 +60,47 @@ class Names:
     def unit(self, layer: int, j: int) -> str:
         return naming.unit_name(self.sizes, layer, j)
 
-    def out(self, layer: int, j: int) -> str:
+    # -- tokens ----------------------------------------------------------------------------------
+    def out_sym(self, layer: int, j: int) -> Sym:
         """Inputs are written i1, i2 (not out_i1), as in the article."""
-        return self.unit(layer, j) if layer == 0 else f"out_{self.unit(layer, j)}"
+        return Sym("i", str(j + 1)) if layer == 0 else Sym("out", self.unit(layer, j))
+
+    def net_sym(self, layer: int, j: int) -> Sym:
+        return Sym("net", self.unit(layer, j))
+
+    def target_sym(self, layer: int, j: int) -> Sym:
+        return Sym("target", self.unit(layer, j))
+
+    def delta_sym(self, layer: int, j: int) -> Sym:
+        return Sym("δ", self.unit(layer, j))
+
+    def loss_term_sym(self, layer: int, j: int) -> Sym:
+        return Sym("E", self.unit(layer, j))
+
+    def param_sym(self, layer: int, j: int, i: int | None) -> Sym:
+        if i is None:
+            return Sym("b", self.unit(layer, j))
+        return Sym("w", naming.weight_name(self.sizes, layer, j, i)[1:])
+
+    def grad_sym(self, layer: int, j: int, i: int | None) -> Deriv:
+        """∂E/∂w5"""
+        return Deriv(Sym("E"), self.param_sym(layer, j, i))
+
+    # -- plain text ------------------------------------------------------------------------------
+    def out(self, layer: int, j: int) -> str:
+        return render.text(self.out_sym(layer, j))
 
     def net(self, layer: int, j: int) -> str:
-        return f"net_{self.unit(layer, j)}"
+        return render.text(self.net_sym(layer, j))
 
     def target(self, layer: int, j: int) -> str:
-        return f"target_{self.unit(layer, j)}"
+        return render.text(self.target_sym(layer, j))
 
     def delta(self, layer: int, j: int) -> str:
-        return f"δ_{self.unit(layer, j)}"
+        return render.text(self.delta_sym(layer, j))
 
     def param(self, layer: int, j: int, i: int | None) -> str:
-        if i is None:
-            return naming.bias_name(self.sizes, layer, j)
-        return naming.weight_name(self.sizes, layer, j, i)
+        return render.text(self.param_sym(layer, j, i))
 
 
 @dataclass(frozen=True)
@@ -90,14 +117,18 @@ class Context:
 
 @dataclass(frozen=True)
 class Spec:
-    """A formula before its values are read: `fn` writes it from `symbols` or from the
-    values of `refs`, each a Key of the record or a number given with the formula."""
-    fn: Callable[..., str]
-    symbols: tuple[str, ...]
+    """A formula before its values are read: `fn` (a formula function: tokens in, a token out)
+    writes it from `symbols` (tokens) or from the values of `refs`, each a Key of the record or
+    a number given with the formula."""
+    fn: Callable[..., Token]
+    symbols: tuple[Token, ...]
     refs: tuple
 
-    def symbolic(self) -> str:
+    def tokens(self) -> Token:
         return self.fn(*self.symbols)
+
+    def symbolic(self) -> str:
+        return render.text(self.tokens())
 
     def keys(self) -> list[Key]:
         """The recorded values the formula reads."""
@@ -154,9 +185,9 @@ def _net(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
     l, j, s = k.layer, k.unit, k.sample
     symbols, refs = [], []
     for i in range(net.sizes[l - 1]):
-        symbols += [n.param(l, j, i), n.out(l - 1, i)]
+        symbols += [n.param_sym(l, j, i), n.out_sym(l - 1, i)]
         refs += [Key("w_before", l, j, i), Key("out", l - 1, i, sample=s)]
-    symbols.append(n.param(l, j, None))
+    symbols.append(n.param_sym(l, j, None))
     refs.append(Key("b_before", l, j))
     return Spec(weighted_sum, tuple(symbols), tuple(refs))
 
@@ -165,47 +196,49 @@ def _out(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
     l, j, s = k.layer, k.unit, k.sample
     act = net.activation(l)
     if act.elementwise:
-        return Spec(lambda v: act.text(v, [v]), (n.net(l, j),), (Key("net", l, j, sample=s),))
-    nets = tuple(n.net(l, m) for m in range(net.sizes[l]))
+        return Spec(lambda v: act.text(v, [v]), (n.net_sym(l, j),), (Key("net", l, j, sample=s),))
+    nets = tuple(n.net_sym(l, m) for m in range(net.sizes[l]))
     return Spec(lambda *v: act.text(v[j], list(v)), nets,
                 tuple(Key("net", l, m, sample=s) for m in range(net.sizes[l])))
 
 
 def _loss_term(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
     loss, size = net.loss_fn, net.sizes[-1]
-    return Spec(lambda t, o: loss.text(t, o, size), (n.target(k.layer, k.unit), n.out(k.layer, k.unit)),
+    return Spec(lambda t, o: loss.text(t, o, size), (n.target_sym(k.layer, k.unit), n.out_sym(k.layer, k.unit)),
                 (Key("target", k.layer, k.unit, sample=k.sample), Key("out", k.layer, k.unit, sample=k.sample)))
 
 
 def _loss(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
     units = range(net.sizes[k.layer])
-    return Spec(total, tuple(f"E_{n.unit(k.layer, m)}" for m in units),
+    return Spec(total, tuple(n.loss_term_sym(k.layer, m) for m in units),
                 tuple(Key("loss_term", k.layer, m, sample=k.sample) for m in units))
 
 
 def _batch_loss(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
-    return _mean(ctx, "E_total[{}]", [Key("loss", k.layer, sample=b) for b in range(len(ctx.samples))])
+    return _mean(ctx, lambda b: Sym("E", "total", index=str(b)),
+                 [Key("loss", k.layer, sample=b) for b in range(len(ctx.samples))])
 
 
 def _dE_dout(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
     l, j, s = k.layer, k.unit, k.sample
     if l == net.depth:
         loss, size = net.loss_fn, net.sizes[-1]
-        return Spec(lambda t, o: loss.grad_text(t, o, size), (n.target(l, j), n.out(l, j)),
+        return Spec(lambda t, o: loss.grad_text(t, o, size), (n.target_sym(l, j), n.out_sym(l, j)),
                     (Key("target", l, j, sample=s), Key("out", l, j, sample=s)))
     # the sum over the downstream paths: Σ_m δ_m·w_mj, with the weights the backward pass
     # multiplies (the updated ones in sequential order)
-    weights, mark = ("w", "⁺") if net.sequential else ("w_before", "")
+    weights = "w" if net.sequential else "w_before"
     symbols, refs = [], []
     for m in range(net.sizes[l + 1]):
-        symbols += [n.delta(l + 1, m), n.param(l + 1, m, j) + mark]
+        w = n.param_sym(l + 1, m, j)
+        symbols += [n.delta_sym(l + 1, m), w.updated() if net.sequential else w]
         refs += [Key("delta", l + 1, m, sample=s), Key(weights, l + 1, m, j)]
     return Spec(weighted_sum, tuple(symbols), tuple(refs))
 
 
 def _dout_dnet(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
     l, j, s = k.layer, k.unit, k.sample
-    return Spec(net.activation(l).grad_text, (n.net(l, j), n.out(l, j)),
+    return Spec(net.activation(l).grad_text, (n.net_sym(l, j), n.out_sym(l, j)),
                 (Key("net", l, j, sample=s), Key("out", l, j, sample=s)))
 
 
@@ -213,23 +246,24 @@ def _delta(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
     l, j, s = k.layer, k.unit, k.sample
     fused = net.fused if l == net.depth else None
     if fused is None:
-        return Spec(product, (f"∂E/∂{n.out(l, j)}", f"∂{n.out(l, j)}/∂{n.net(l, j)}"),
+        out = n.out_sym(l, j)
+        return Spec(product, (Deriv(Sym("E"), out), Deriv(out, n.net_sym(l, j))),
                     (Key("dE_dout", l, j, sample=s), Key("dout_dnet", l, j, sample=s)))
     size = net.sizes[-1]
-    symbols = (n.out(l, j), n.target(l, j))
+    symbols = (n.out_sym(l, j), n.target_sym(l, j))
     refs = (Key("out", l, j, sample=s), Key("target", l, j, sample=s))
     if fused.needs_target_sum and ctx.target_sums[s] != 1.0:
-        return Spec(lambda o, t, st: fused.text(o, t, size, st), (*symbols, "Σtarget"), (*refs, ctx.target_sums[s]))
+        return Spec(lambda o, t, st: fused.text(o, t, size, st), (*symbols, SumOver(Sym("target"))), (*refs, ctx.target_sums[s]))
     return Spec(lambda o, t: fused.text(o, t, size, None), symbols, refs)
 
 
 def _grad_w_sample(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
     l, j, i, s = k.layer, k.unit, k.source, k.sample
-    return Spec(product, (n.delta(l, j), n.out(l - 1, i)), (Key("delta", l, j, sample=s), Key("out", l - 1, i, sample=s)))
+    return Spec(product, (n.delta_sym(l, j), n.out_sym(l - 1, i)), (Key("delta", l, j, sample=s), Key("out", l - 1, i, sample=s)))
 
 
 def _grad_b_sample(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
-    return Spec(same, (n.delta(k.layer, k.unit),), (Key("delta", k.layer, k.unit, sample=k.sample),))
+    return Spec(same, (n.delta_sym(k.layer, k.unit),), (Key("delta", k.layer, k.unit, sample=k.sample),))
 
 
 def _grad(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
@@ -237,39 +271,41 @@ def _grad(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
     if len(ctx.samples) == 1:
         return per_sample.formula(net, n, ctx, Key(per_sample.name, k.layer, k.unit, k.source, 0))
     keys = [Key(per_sample.name, k.layer, k.unit, k.source, b) for b in range(len(ctx.samples))]
-    return _mean(ctx, "∂E[{}]/∂" + n.param(k.layer, k.unit, k.source), keys)
+    param = n.param_sym(k.layer, k.unit, k.source)
+    return _mean(ctx, lambda b: Deriv(Sym("E", index=str(b)), param), keys)
 
 
-def operand(net: Setup, n: Names, ctx: Context, k: Key, ref: Ref) -> tuple[str, object]:
+def operand(net: Setup, n: Names, ctx: Context, k: Key, ref: Ref) -> tuple[Token, object]:
     """How an update formula writes one of its operands (`optimizers.Ref`) for the parameter
     `k` is about, and what it reads: (symbol, Key or number)."""
-    kind, param = QUANTITIES[k.quantity].shape[0], n.param(k.layer, k.unit, k.source)
+    kind, param = QUANTITIES[k.quantity].shape[0], n.param_sym(k.layer, k.unit, k.source)
     if ref.kind == "param":
         return param, Key(kind + "_before", k.layer, k.unit, k.source)
     if ref.kind == "grad":
-        return f"∂E/∂{param}", Key("grad_" + kind, k.layer, k.unit, k.source)
+        return Deriv(Sym("E"), param), Key("grad_" + kind, k.layer, k.unit, k.source)
     if ref.kind == "lr":
-        return "η", ctx.lr
+        return Sym("η"), ctx.lr
     if ref.kind == "setting":
         setting = next(s for s in net.optimizer.settings if s.key == ref.name)
-        return setting.symbol, float(getattr(net.optimizer, ref.name))
+        return Sym(setting.symbol), float(getattr(net.optimizer, ref.name))
     quantity = f"{ref.name}_{kind}" + ("_before" if ref.before else "")
-    return f"{BUFFERS[ref.name].symbol}_{param}", Key(quantity, k.layer, k.unit, k.source)
+    return Sym(BUFFERS[ref.name].symbol, param), Key(quantity, k.layer, k.unit, k.source)
 
 
 def _updated(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
     """A buffer's new value or the parameter's, by the optimizer's formula (`Optimizer.formula`)."""
     q = QUANTITIES[k.quantity]
     if not q.buffer and k.quantity == "b" and not net.train_biases:
-        param = n.param(k.layer, k.unit, k.source)
-        return Spec(same, (f"{param} (not trained)",), (Key("b_before", k.layer, k.unit, k.source),))
+        param = n.param_sym(k.layer, k.unit, k.source)
+        return Spec(same, (remark(param, "not trained"),), (Key("b_before", k.layer, k.unit, k.source),))
     update = net.optimizer.formula(q.buffer, first=not ctx.has_state)
     symbols, refs = zip(*(operand(net, n, ctx, k, ref) for ref in update.operands))
     return Spec(update.fn, symbols, refs)
 
 
-def _mean(ctx: Context, symbol: str, keys: list) -> Spec:
-    return Spec(mean_of, tuple(symbol.format(k) for k in ctx.samples), tuple(keys))
+def _mean(ctx: Context, symbol: Callable[[int], Token], keys: list) -> Spec:
+    """The mean over the batch's samples; `symbol(b)` writes sample b's value (b 1-based)."""
+    return Spec(mean_of, tuple(map(symbol, ctx.samples)), tuple(keys))
 
 
 # -- the table ----------------------------------------------------------------------------------

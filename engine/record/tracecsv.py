@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Iterable
 
 from engine.record.describe import context
-from engine.concepts.formula import MINUS, exact, parenthesized, tidy
+from engine.concepts import render
+from engine.concepts.formula import MINUS, exact
 from engine.record.layout import Layout, Record
 from engine.network.network import Setup
 from engine.record.quantities import Context, Key, label, spec
@@ -66,10 +67,17 @@ class TraceRows:
         numbers += plan.constants
         texts = list(map(repr, numbers))  # all floats, none −0: repr is `exact`
         in_formula = [text.replace("-", MINUS) for text in texts]  # formula.exact_in_formula
-        in_expression = list(map(parenthesized, in_formula)).__getitem__
-        for fixed, symbolic, fn, args, value in plan.rows:
+        # a negative number as an operand is written in parentheses (render.Plain.number)
+        written = (in_formula, [f"({text})" if text[0] == MINUS else text for text in in_formula])
+        for fixed, symbolic, pieces, slots, value in plan.rows:
             text = texts[value]
-            formula = in_formula[value] if fn is None else symbolic + tidy(fn(*map(in_expression, args)))
+            if pieces is None:
+                formula = in_formula[value]
+            else:
+                parts = [symbolic, pieces[0]]
+                for (position, wrap), piece in zip(slots, pieces[1:]):
+                    parts += (written[wrap][position], piece)
+                formula = "".join(parts)
             yield [iteration, *fixed, formula, text]
 
     def source(self, ref) -> int | tuple:
@@ -89,7 +97,9 @@ class _Plan:
     `row + [row[a] * row[b] for a, b in products] + constants`: the values that are products
     of two (the per-sample weight gradients δ·out) and the numbers that are not in the row
     (momentum, learning rate ...) follow the row's own. Each of `rows` is (fixed columns,
-    "symbols = ", text function or None, where its numbers are, where the value is)."""
+    "symbols = ", the pieces of text between the numbers and the numbers that go between them
+    (`render.template`: for each, where it is in that list and whether a negative one is in
+    parentheses), where the value is); a given value has no pieces."""
 
     def __init__(self, maker: TraceRows, ctx: Context):
         layout, source = maker.layout, maker.source
@@ -101,7 +111,8 @@ class _Plan:
             if s is None:
                 steps.append(((sample, *fixed), "", None, (), value))
             else:
-                steps.append(((sample, *fixed), s.symbolic() + " = ", s.fn, [source(r) for r in s.refs], value))
+                steps.append(((sample, *fixed), s.symbolic() + " = ", render.template(s.fn, len(s.refs)),
+                              [source(r) for r in s.refs], value))
         extra = dict.fromkeys(src for _, _, _, args, value in steps for src in (*args, value) if type(src) is tuple)
         products = [src for src in extra if src[0] == "product"]
         constants = [src for src in extra if src[0] == "constant"]
@@ -112,5 +123,7 @@ class _Plan:
         def at(src) -> int:
             return src if type(src) is int else place[src]
 
-        self.rows = [(fixed, symbolic, fn, [at(a) for a in args], at(value))
-                     for fixed, symbolic, fn, args, value in steps]
+        self.rows = []
+        for fixed, symbolic, template, args, value in steps:
+            pieces, slots = template or (None, ())
+            self.rows.append((fixed, symbolic, pieces, [(at(args[k]), wrap) for k, wrap in slots], at(value)))

@@ -281,7 +281,7 @@ def _pytorch(net: Network, iterations: int, source: str, filename: str) -> str:
         inputs=array_text(net.inputs, len("inputs = torch.tensor(")),
         targets=array_text(net.targets, len("targets = torch.tensor(")),
         loss_text=pysource.comment(f"The loss of a batch: {net.loss}, E_s = Σ_k "
-                                   f"{net.loss_fn.text('t_k', 'o_k', 'K')} per sample, averaged over the batch."),
+                                   f"{net.loss_fn.term_text()} per sample, averaged over the batch."),
         loss_fn=net.loss_fn.torch_loss,
         optimizer=net.optimizer.torch("model.parameters()" if net.train_biases
                                       else "[p for p in model.parameters() if p.requires_grad]",
@@ -400,7 +400,7 @@ def _numpy(net: Network, iterations: int, source: str, filename: str) -> str:
     loss = net.loss_fn
     terms = loss.numpy_terms
     helpers = "".join(f"\n\n{text}\n" for text in loss.numpy_helpers)
-    loss_text = loss.text("t_k", "o_k", "K")
+    loss_text = loss.term_text()
     if net.fused is not None:
         delta = net.fused.numpy_delta
         delta_doc = f"δ = ∂E_s/∂net of the output layer in one piece ({net.fused.why})."

@@ -24,7 +24,9 @@ from typing import Callable
 
 from engine.network import naming
 from engine.record.describe import context, formula as step_formula
-from engine.concepts.formula import Fmt, Formula, in_expression, short
+from engine.concepts import render
+from engine.concepts.formula import Fmt, Formula, short
+from engine.concepts.tokens import Num
 from engine.record.layout import Record
 from engine.network.network import Setup
 from engine.record.quantities import Key, Names, spec
@@ -55,7 +57,7 @@ class Node:
             if self.formula is None:
                 return ""
             return self.formula.symbolic() if fmt is None else self.formula.numeric(fmt)
-        parts = [c.symbol if fmt is None else in_expression(fmt)(c.value) for c in self.children]
+        parts = [c.symbol if fmt is None else render.text(Num(c.value), fmt) for c in self.children]
         if self.kind == "mean":
             return f"({' + '.join(parts)})/{len(parts)}"
         return OPERATORS[self.kind].join(parts)
@@ -204,7 +206,7 @@ def _dE_dout(r: _Reader, l: int, j: int, s: int) -> Node:
             term_symbol = f"∂E_{above}/∂{n.out(l, j)}"
         else:
             delta_node = _leaf(f"∂E_total/∂{n.net(l + 1, m)}", delta,
-                               Formula(lambda d: d, (n.delta(l + 1, m),), (delta,)), delta_key)
+                               Formula(lambda d: d, (n.delta_sym(l + 1, m),), (delta,)), delta_key)
             term_symbol = f"∂E_total/∂{n.net(l + 1, m)} × ∂{n.net(l + 1, m)}/∂{n.out(l, j)}"
         terms.append(Node(term_symbol, float(delta * w), "product", (delta_node, w_leaf)))
     return Node(symbol, r.value(key), "sum", tuple(terms), key=key)

@@ -20,6 +20,7 @@ from typing import Callable
 
 import numpy as np
 
+from engine.concepts import render
 from engine.record.describe import context
 from engine.record.layout import Record
 from engine.network.network import Setup
@@ -44,7 +45,11 @@ class Node:
 
     def symbol(self, k: int) -> str:
         """How this node's formula writes its k-th operand."""
-        return self.spec.symbols[k]
+        return render.text(self.spec.symbols[k])
+
+    def symbols(self) -> list[str]:
+        """How this node's formula writes each of its operands."""
+        return [render.text(symbol) for symbol in self.spec.symbols]
 
     def symbolic(self) -> str:
         return "" if self.spec is None else self.spec.symbolic()
@@ -83,7 +88,7 @@ class Tree:
                 node.spec = s
                 for symbol, ref in zip(s.symbols, s.refs):
                     if not isinstance(ref, Key):
-                        node.operands.append(Node(None, float(ref), symbol, node.depth + 1))
+                        node.operands.append(Node(None, float(ref), render.text(symbol), node.depth + 1))
                         continue
                     child = self._known.get(ref)
                     if child is None:

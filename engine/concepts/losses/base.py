@@ -20,7 +20,8 @@ from typing import Callable
 import numpy as np
 
 from engine.concepts.activations import Activation
-from engine.concepts.tokens import Token
+from engine.concepts import render
+from engine.concepts.tokens import Sym, Token
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,10 @@ class Loss:
     half: bool = False
     mean_over_outputs: bool = False
     logarithm: bool = False
+
+    def term_text(self) -> str:
+        """One output's term in general symbols, as the scripts' comments write it: ½·(t_k − o_k)²."""
+        return render.text(self.text(Sym("t", "k"), Sym("o", "k"), Sym("K")))
 
     def terms_of(self, net: np.ndarray, out: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, float]:
         """The loss terms and their sum."""
