@@ -10,8 +10,10 @@ the picture shows the network mid-way through the backward pass of its first ite
 w1 selected (the README's picture, resources/screenshots/worked-example.png), at 1400×860 in the desktop's light palette. Uses Qt's
 offscreen platform, with a screen of the picture's size (presentation mode fills it), unless a display
 is asked for (QT_QPA_PLATFORM). With --dialog, the picture
-is of that window (samples: the samples table; structure: Edit structure; generate: a data set;
-import: a CSV file of the network's samples) opened over the main window. With --train N, the
+is of that window (samples: the samples table; structure: Edit structure, structure-layers: the
+same after Add a hidden layer three times; generate: a data set;
+import: a CSV file of the network's samples; help: Help ▸ Keyboard and mouse) opened over the
+main window. With --train N, the
 window's Train runs N iterations first (the output map then shows what was learnt); then
 --compare K goes to iteration K and compares with it (Δ), --go-to K goes to iteration K (after
 --compare: else back to the latest), and --trajectories shows those parameters' trajectories
@@ -142,6 +144,15 @@ def _structure(window):
     return StructureDialog(design_of(net), net.n_samples, window, editing=True)
 
 
+def _structure_layers(window):
+    """Edit structure after Add a hidden layer three times."""
+    dialog = _structure(window)
+    dialog.show()
+    for _ in range(3):
+        dialog.add_layer.click()
+    return dialog
+
+
 def _generate(window):
     from guiapp.dialogs.data import GenerateDialog
 
@@ -170,8 +181,16 @@ def _gradcheck(window):
     return window.gradcheck_dialog
 
 
-DIALOGS = {"samples": _samples, "structure": _structure, "generate": _generate, "import": _import,
-           "gradcheck": _gradcheck}
+def _help(window):
+    """Help ▸ Keyboard and mouse."""
+    from PySide6.QtWidgets import QDialog
+
+    window.show_help()
+    return window.findChild(QDialog, "helpDialog")
+
+
+DIALOGS = {"samples": _samples, "structure": _structure, "structure-layers": _structure_layers, "generate": _generate,
+           "import": _import, "gradcheck": _gradcheck, "help": _help}
 
 
 def _size(text: str) -> tuple[int, int]:

@@ -452,13 +452,20 @@ class MainWindow(QMainWindow):
         desk, self._desk = self._desk, None
         for part, stretch in enumerate(DESK_STRETCH):
             self.splitter.setStretchFactor(part, stretch)
+        # the window takes its geometry back once every part has left presentation (their least
+        # sizes in it would hold the window larger), the splitters their sizes once the window has
+        # its own size and every part its text size back (or when the window system gives it back)
+        self._back_from_presentation = desk
+        QTimer.singleShot(0, self, self._put_geometry_back)
+
+    def _put_geometry_back(self) -> None:
+        desk = self._back_from_presentation
+        if desk is None or self._desk is not None:  # presentation again meanwhile
+            return
         self.setWindowState(desk.state)
         if not desk.state & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen):
             self.setGeometry(desk.geometry)
         self.restoreState(desk.bars)
-        # the splitters take their sizes back once the window has its own size and every part
-        # its text size back (after this event, or when the window system gives the size back)
-        self._back_from_presentation = desk
         QTimer.singleShot(0, self, self._put_splitters_back)
 
     def _split_for_presentation(self) -> None:
@@ -753,7 +760,12 @@ class MainWindow(QMainWindow):
         self.show_message(problem.title, problem.text, icon)
 
     def show_help(self) -> None:
-        self.show_message("Keyboard and mouse", help_text(), rich=True)
+        """Help ▸ Keyboard and mouse, in a page that scrolls and fits the screen (non-blocking)."""
+        from guiapp.dialogs.help import TextDialog
+
+        dialog = TextDialog("Keyboard and mouse", help_text(), self, object_name="helpDialog")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def show_about(self) -> None:
         from guiapp.dialogs.about import about_text

@@ -108,3 +108,40 @@ def test_the_plot_follows_the_palette_and_the_text_size(qtbot, window):
     before = w.plot.plot.getAxis("left").style["tickFont"].pointSizeF()
     w.model.set_text_scale(200)
     assert w.plot.plot.getAxis("left").style["tickFont"].pointSizeF() == pytest.approx(2 * before, rel=0.05)
+
+
+def in_view(w) -> tuple[int, bool]:
+    """How many points of the curve the plot's range hides, and whether it shows the current
+    iteration, once the plot is painted (pyqtgraph fits its range to the data then)."""
+    from PySide6.QtWidgets import QApplication
+
+    w.plot.plot.viewport().repaint()
+    QApplication.processEvents()
+    (x0, x1), (y0, y1) = w.plot.plot.getPlotItem().vb.viewRange()
+    x, y = w.plot.data()
+    if w.plot.log_scale.isChecked():
+        with np.errstate(divide="ignore", invalid="ignore"):
+            y = np.log10(y)
+    finite = np.isfinite(y)
+    inside = (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)
+    return int((finite & ~inside).sum()), x0 <= w.model.session.iteration <= x1
+
+
+def test_the_range_never_hides_the_curve(qtbot, window):
+    """Issue 17, 5.8: a range zoomed or dragged by hand (a click on the curve that moves a little
+    drags it) stayed put while training went on: the new iterations ran out of view."""
+    w = window
+    train(qtbot, w, 200)
+    assert in_view(w) == (0, True)
+    w.plot.plot.getPlotItem().vb.setXRange(10, 50)  # what a drag or the wheel does
+    assert in_view(w)[0] > 100  # looking at a part, while nothing changes
+    train(qtbot, w, 300)
+    assert in_view(w) == (0, True)
+    w.plot.plot.getPlotItem().vb.setYRange(0.2, 0.3)
+    w.plot.log_scale.setChecked(True)
+    assert in_view(w) == (0, True)
+    w.plot.plot.getPlotItem().vb.setXRange(1, 2)
+    w.actions["reset"].trigger()  # one point: the range made for it
+    assert in_view(w) == (0, True)
+    w.actions["undo"].trigger()  # the 501 iterations back
+    assert in_view(w) == (0, True)

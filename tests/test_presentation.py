@@ -91,7 +91,11 @@ def test_presentation_fills_the_screen_and_leaving_it_puts_the_window_back_exact
         press(qtbot, w, key, CTRL)
     assert w.model.presentation_scale == 110 and w.model.text_scale == 110
     press(qtbot, w, Qt.Key.Key_F5)
-    qtbot.waitUntil(lambda: desk(w) == before)
+    try:
+        qtbot.waitUntil(lambda: desk(w) == before)
+    except Exception:
+        after = desk(w)
+        raise AssertionError({k: (before[k], after[k]) for k in before if before[k] != after[k]})
     assert not w.model.presentation and not w.actions["presentation"].isChecked()
     # the settings keep the desk's geometry, also when the window is closed in presentation mode
     saved = w.saveGeometry()

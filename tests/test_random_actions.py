@@ -7,13 +7,17 @@ cut down to a short one (`minimise`). It is played through the real window: its 
 editor (opened by Edit selected value or Edit learning rate, typed into, accepted or
 cancelled), the preset menu, the file dialogs (monkeypatched), the train count, the sample
 box, the list of computations, the digits, the loss curve's log scale, the timeline (an
-iteration typed or the slider dragged, Back to latest, Compare) and practice mode (on or off;
-in it, the value asked typed right or wrong, Skip, Reveal, Hint, Next iteration, a filter), and
-View ▸ Unit maps and the output map's Regions (on or off). The window is not shown
+iteration typed or the slider dragged, Back to latest, Compare), practice mode (on or off;
+in it, the value asked typed right or wrong, Skip, Reveal, Hint, Next iteration, a filter),
+View ▸ Unit maps and the output map's Regions (on or off), Edit structure (also to 2-8-8-1 and
+2-8-8-8-1 shapes and, rarely, to the largest network, 16 layers of 60) and the window's size
+(1024×700, 1400×860). The window is not shown
 (painting after every action would take most of the time): it paints itself (grab) at the
-start and at every full check.
+start, after a resize (which lays it out) and at every full check.
 
 After every action:
+0. the event loop was never blocked longer than the watchdog's bound (1 s of the main
+   thread's CPU, tests/watchdog.py) while the window did it (the test's own checks aside);
 1. nothing reached the error dialog: no exception in a slot (pytest-qt captures them),
    nothing logged at ERROR, no "Unexpected error" problem, no unexpected-error box;
 2. the loss curve shows the loss history (iterations 1..n, n the latest of the timeline, which
@@ -95,7 +99,9 @@ KINDS = {  # name: weight
     "structure": 1.5, "new_network": 0.4, "samples": 3, "generate": 0.6,  # the Network menu (issue 9)
     "practice": 0.8, "answer": 5,  # practice mode (issue 11): on or off; in it, an answer or a button
     "maps": 0.6,  # View ▸ Unit maps or the output map's Regions, on or off (issue 20)
+    "resize": 0.8,  # the window's size (issue 17): laid out again
 }
+SIZES = ((1024, 700), (1400, 860))
 ANSWERS = ("right", "right", "right", "wrong", "skip", "reveal", "hint", "next", "filter")
 SAMPLE_OPS = ("set", "set", "set", "add", "duplicate", "remove", "up", "down", "paste")
 
@@ -154,6 +160,8 @@ def draw(rng: random.Random) -> tuple:
         return kind, rng.choice(CLICK_TARGETS), rng.random()
     if kind == "maps":
         return kind, rng.choice(("unit_maps", "regions"))
+    if kind == "resize":
+        return kind, rng.randrange(len(SIZES))
     if kind in ("export", "export_stop"):
         # the whole trace less often: it can hold thousands of iterations, each written in full
         return kind, rng.choices(("export_trace", "export_trace_current", "export_history"), weights=(1, 2, 2))[0]
@@ -243,7 +251,10 @@ class Player:
     """Plays actions on a window and checks the invariants after each."""
 
     def __init__(self, w, qtbot, tmp_path, monkeypatch, opened, exceptions, errors):
+        from tests.watchdog import Watchdog
+
         self.w, self.qtbot, self.tmp, self.monkeypatch = w, qtbot, tmp_path, monkeypatch
+        self.dog = Watchdog()  # how long the window blocks its event loop in each action
         self.opened = opened  # the network as the window opened it, read again from its file
         self.exceptions, self.errors = exceptions, errors
         self.problems: list = []  # every Problem the model reported
@@ -338,6 +349,9 @@ class Player:
             self.answer(*action[1:])
         elif kind == "click":
             self.click(*action[1:])
+        elif kind == "resize":
+            w.resize(*SIZES[action[1]])
+            w.grab()  # not shown: laid out and painted now, as shown it would be
         elif kind == "replay":
             self.replay()
             return
@@ -488,7 +502,9 @@ class Player:
     # -- the Network menu ---------------------------------------------------------------------
     def structure(self, kind: str, seed: int) -> None:
         """New network or Edit structure: one to three random choices among those offered
-        (disabled ones cannot be chosen), then OK (if it can) or Cancel."""
+        (disabled ones cannot be chosen), then OK (if it can) or Cancel. Among the choices,
+        large shapes: hidden layers of 8 units (the 2-8-8-1 spiral's, 2-8-8-8-1) and, rarely,
+        the largest network (16 layers of 60 units, one sample per iteration)."""
         from PySide6.QtWidgets import QDialogButtonBox
 
         from guiapp.dialogs.structure import StructureDialog
@@ -501,8 +517,22 @@ class Player:
         d = shown[0]
         rng = random.Random(seed)
         for _ in range(rng.randint(1, 3)):
-            choice = rng.randrange(6)
-            if choice == 0:
+            choice = rng.randrange(8)
+            if choice == 6:  # hidden layers of 8 units, and maybe one more of them
+                if len(d.unit_boxes) < 5 and rng.random() < 0.5:
+                    d.add_layer.click()
+                for box in d.unit_boxes[1:-1]:
+                    box.setValue(8)
+                    QApplication.processEvents()  # a click at a time, as a user's come
+            elif choice == 7 and rng.random() < 0.3:  # the largest network
+                while d.add_layer.isEnabled():
+                    d.add_layer.click()
+                    QApplication.processEvents()
+                for box in d.unit_boxes:
+                    box.setValue(60)
+                    QApplication.processEvents()
+                d.batch.setValue(1)
+            elif choice == 0:
                 box = rng.choice(d.unit_boxes)
                 box.setValue(rng.randint(1, 5))
             elif choice == 1 and len(d.unit_boxes) < 5:
@@ -515,6 +545,7 @@ class Player:
                 box.setCurrentIndex(rng.choice(enabled))
             elif choice == 5 and d.start_keep.isVisible():
                 (d.start_random if d.start_keep.isChecked() else d.start_keep).setChecked(True)
+            QApplication.processEvents()
         ok = d.buttons.button(QDialogButtonBox.StandardButton.Ok)
         if ok.isEnabled() and rng.random() < 0.85:
             ok.click()
@@ -570,6 +601,10 @@ class Player:
             assert not list(self.tmp.glob(".*.part")), "a cancelled export left a temporary file"
             return
         self.wait_idle()
+        with self.dog.paused():  # reading the file back is the test's work
+            self.check_export(path, name, losses, iterations)
+
+    def check_export(self, path, name: str, losses, iterations) -> None:
         assert path.exists(), f"{name} wrote no file"
         assert not list(self.tmp.glob(".*.part")), "an export left a temporary file"
         if name == "export_history":
@@ -820,6 +855,7 @@ def run_sequence(qtbot, tmp_path, monkeypatch, preset: str, actions: list[tuple]
     from guiapp.window import MainWindow
 
     from guiapp.menus import file as files
+    from tests.watchdog import own_objects
 
     # Opening over a changed network asks Save/Discard/Cancel (a modal question): the random user
     # discards, as the sequence goes on with the network it opens.
@@ -833,12 +869,17 @@ def run_sequence(qtbot, tmp_path, monkeypatch, preset: str, actions: list[tuple]
     handler = ErrorLog()
     logging.getLogger().addHandler(handler)
     try:
-        with qtbot.captureExceptions() as exceptions:
+        with own_objects(), qtbot.captureExceptions() as exceptions:
             player = Player(w, qtbot, tmp_path, monkeypatch, open_network(preset), exceptions, handler.messages)
             player.check()
             for i, action in enumerate(actions):
                 try:
-                    player.play(action)
+                    if action[0] == "replay":  # the test's own work, not the window's
+                        player.play(action)
+                    else:
+                        with player.dog.watch(repr(action)):
+                            player.play(action)
+                        player.dog.check()
                     player.check()
                 except AssertionError as e:
                     raise SequenceFailed(i, action, str(e)) from e

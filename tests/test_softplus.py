@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import math
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -184,7 +186,7 @@ def test_another_activation_taken_for_softplus_and_softplus_for_another_are_name
 # -- the script export, the trace CSV ------------------------------------------------------------------
 @pytest.mark.parametrize("fmt", ["numpy", "pytorch"])
 def test_both_scripts_print_the_engines_losses(tmp_path, fmt):
-    from tests.test_script_export import engine_losses, printed_losses, run_script
+    from tests.test_script_export import engine_losses, printed_losses
 
     source = write_network(tmp_path / "softplus.json", NETWORK)
     script = tmp_path / f"softplus_{fmt}.py"
@@ -192,7 +194,8 @@ def test_both_scripts_print_the_engines_losses(tmp_path, fmt):
     assert r.returncode == 0, r.stderr
     text = script.read_text(encoding="utf-8")
     assert ("nn.Softplus(beta=1.0, threshold=40.0)" in text) == (fmt == "pytorch")
-    ran = run_script(script)
+    ran = subprocess.run([sys.executable, script.name], cwd=tmp_path, capture_output=True, text=True,
+                         encoding="utf-8", timeout=300)
     assert ran.returncode == 0, ran.stderr
     iterations, losses = printed_losses(ran)
     expected = engine_losses(netfile.parse(NETWORK), 12)

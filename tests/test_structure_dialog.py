@@ -162,3 +162,32 @@ def test_problems_are_said_in_the_dialogs_words(qtbot, make_window):
 
     assert [in_words(f, d.design) for f in ("sizes[0]", "sizes[1]", "activations[0]", "activations[1]", "batch_size")] \
         == ["Inputs", "Hidden layer 1", "Hidden layer 1", "Output layer", "Batch size"]
+
+
+def test_adding_hidden_layers_grows_the_dialog_and_squeezes_nothing(qtbot, make_window):
+    """Issue 17, 5.6: after Add a hidden layer the dialog grew to its least size only (the seed
+    field was squeezed to 15 pixels, too low to use) and the labels of the rows it replaced
+    were painted under the new ones."""
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    w = make_window("mazur")
+    w.actions["edit_structure"].trigger()
+    d = dialog_of(w)
+    fields = lambda: [d.seed, d.batch, d.learning_rate, *d.settings.values(), d.loss, d.order,  # noqa: E731
+                      *d.unit_boxes, *d.activation_boxes]
+    before = d.height()
+    for added in range(1, 14):
+        qtbot.mouseClick(d.add_layer, Qt.MouseButton.LeftButton)
+        QApplication.processEvents()
+        squeezed = [f.objectName() for f in fields() if f.height() < f.sizeHint().height()]
+        assert not squeezed, f"{added} layers added: squeezed {squeezed}"
+        shown = [label.text() for label in d.layers_box.findChildren(QLabel) if label.isVisible()]
+        assert shown == ["Inputs"] + [f"Hidden layer {k}" for k in range(1, added + 2)] + ["Output layer"]
+        if added == 2:
+            assert d.height() > before  # it grew, with the rows whole
+    assert not d.add_layer.isEnabled()  # 16 layers: the most a network has
+    screen = d.screen().availableGeometry()
+    assert d.frameGeometry().height() <= screen.height()  # still on the screen: the layers scroll
+    bar = d.layers_scroll.verticalScrollBar()
+    assert bar.isVisible() and bar.value() == bar.maximum()  # at the new layer and the outputs
+    d.reject()

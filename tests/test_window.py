@@ -482,8 +482,12 @@ def test_settings_are_remembered_in_the_test_folder(qtbot, make_window, settings
 
 
 def test_help_lists_the_keys(qtbot, window):
+    from guiapp.dialogs.help import TextDialog
+
     window.actions["help_keys"].trigger()
-    title, text = last_message(window)
+    dialog = [d for d in window.findChildren(TextDialog, "helpDialog") if d.isVisible()][-1]
+    text = dialog.browser.toPlainText()
+    assert dialog.windowTitle() == "Keyboard and mouse"
     assert "Step" in text and "Ctrl+Z" in text and "double-click" in text
 
 

@@ -160,6 +160,43 @@ def test_status_bar_fields_are_separated_and_the_loss_waits_for_the_forward_pass
     assert w.status.iteration.geometry().right() + 4 < w.status.phase.geometry().left()
 
 
+def status_overlaps(w) -> list:
+    """What the status bar draws over each other: two of its fields, or a message and a field
+    (the message is drawn where the fields on the left stand)."""
+    bar = w.statusBar()
+    shown = [c for c in bar.findChildren(QWidget) if c.parentWidget() is bar and c.isVisible()]
+    found = [(a.objectName(), b.objectName()) for i, a in enumerate(shown) for b in shown[i + 1:]
+             if a.geometry().intersects(b.geometry())]
+    if bar.currentMessage():
+        left = [w.status_iteration, w.status_phase, w.status_step] + bar.findChildren(QFrame, "statusSeparator")[:2]
+        found += [("message", f.objectName() or f.text()) for f in left if f.isVisible()]
+    return found
+
+
+def test_the_status_bar_never_draws_two_texts_over_each_other(qtbot, make_window):
+    """Issue 17, 5.8: training ended while a message was shown ("The structure changed: …"),
+    and the computation's field came back under the message, both drawn at once."""
+    from tests.test_structure_dialog import dialog_of, ok
+
+    w = make_window("xor", size=(1024, 700))
+    click(qtbot, w, "step")
+    assert status_overlaps(w) == []
+    w.actions["edit_structure"].trigger()
+    ok(qtbot, dialog_of(w))
+    bar = w.statusBar()
+    assert bar.currentMessage().startswith("The structure changed") and status_overlaps(w) == []
+    w.train_count.setValue(20)
+    click(qtbot, w, "train")
+    qtbot.waitUntil(lambda: not w.model.busy, timeout=60_000)
+    QApplication.processEvents()
+    assert bar.currentMessage() and status_overlaps(w) == []
+    click(qtbot, w, "step")  # the fields change under the message
+    assert bar.currentMessage() and status_overlaps(w) == []
+    bar.clearMessage()  # the message goes: the fields come back, apart
+    assert w.status_iteration.isVisible() and w.status_step.isVisible() and w.status_phase.isVisible()
+    assert status_overlaps(w) == []
+
+
 def test_iteration_numbers_have_one_format(qtbot, window):
     w = window
     w.train_count.setValue(14_655)
@@ -177,20 +214,53 @@ def help_rows(text: str) -> dict[str, str]:
     return dict(re.findall(r"<tr><td>(.*?)</td><td><b>(.*?)</b></td></tr>", text))
 
 
+def shown_help(w):
+    from guiapp.dialogs.help import TextDialog
+
+    shown = [d for d in w.findChildren(TextDialog, "helpDialog") if d.isVisible()]
+    assert shown, "the help is not shown"
+    return shown[-1]
+
+
 def test_help_lists_each_action_by_its_name_with_its_usual_keys(qtbot, window):
+    from guiapp.actions import help_text
+
     w = window
     edit_value(qtbot, w, "w1", "0.5")  # Undo's text is now "Undo set w1 to 0.5 (iteration 1)"
     w.actions["help_keys"].trigger()
-    box = message(w)
-    rows = help_rows(box.text())
+    dialog = shown_help(w)
+    text = help_text()
+    rows = help_rows(text)
     assert rows["Undo"] == "Ctrl+Z"
     assert rows["Step"] == "Right, F10" and rows["Step back"] == "Left, Shift+F10"
     assert rows["Quit"] == "Ctrl+Q"
     assert "Enter" in rows["Edit selected value"] and "F2" in rows["Edit selected value"]
     assert not any("set w1" in title for title in rows)
-    assert "F14" not in box.text() and "Undo, " not in box.text()
-    assert box.textFormat() == Qt.TextFormat.RichText
-    box.close()
+    assert "F14" not in text and "Undo, " not in text
+    shown = dialog.browser.toPlainText()  # the rich text, laid out
+    assert "Ctrl+Z" in shown and "<td>" not in shown and "Undo returns to the iteration" in shown
+    dialog.close()
+
+
+def test_the_help_fits_a_700_pixel_screen_and_scrolls(qtbot, window):
+    """The keys and the mouse took a message box 1310 pixels tall, which could not scroll."""
+    from PySide6.QtCore import QRect
+
+    from PySide6.QtWidgets import QDialog
+
+    w = window
+    w.actions["help_keys"].trigger()
+    dialog = [d for d in w.findChildren(QDialog) if d.isVisible() and d.windowTitle() == "Keyboard and mouse"][-1]
+    screen = w.screen().availableGeometry()
+    assert dialog.frameGeometry().height() <= 0.85 * screen.height()
+    size = dialog.fitting_size(QRect(0, 0, 1024, 700))  # on a 1024×700 screen: room for a title bar
+    assert size.height() <= 700 - 80 and size.width() <= 1024
+    bar = dialog.browser.verticalScrollBar()
+    assert bar.maximum() > 0  # more text than room: it scrolls, to the last line
+    bar.setValue(bar.maximum())
+    bottom = dialog.browser.cursorForPosition(dialog.browser.viewport().rect().bottomLeft())
+    assert bottom.block().text().startswith("Undo returns to the iteration")
+    dialog.close()
 
 
 def test_about_says_the_version_and_credits_the_article(qtbot, window):

@@ -12,6 +12,7 @@ article draws b1 and b2. Indices in this module are 0-based; names are 1-based.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
 
@@ -59,15 +60,22 @@ def bias_unit_name(layer: int) -> str:
 
 def parameters(sizes: Sequence[int]) -> list[Param]:
     """Every weight, then every bias, layer by layer from the input side."""
+    return list(_parameters(tuple(sizes)))
+
+
+@lru_cache(maxsize=2)  # the window asks several times for the network it shows (54,900 of them at most)
+def _parameters(sizes: tuple[int, ...]) -> tuple[Param, ...]:
     params: list[Param] = []
+    offsets = weight_offsets(sizes)  # weight_name's numbering, its offsets counted once (54,900 names at most)
     for l in range(1, len(sizes)):
         for j in range(sizes[l]):
+            first = offsets[l] + j * sizes[l - 1] + 1
             for i in range(sizes[l - 1]):
-                params.append(Param("w", l, j, i, weight_name(sizes, l, j, i)))
+                params.append(Param("w", l, j, i, f"w{first + i}"))
     for l in range(1, len(sizes)):
         for j in range(sizes[l]):
             params.append(Param("b", l, j, None, bias_name(sizes, l, j)))
-    return params
+    return tuple(params)
 
 
 def find_parameter(sizes: Sequence[int], name: str) -> Param:

@@ -43,8 +43,13 @@ def build_steps(net: Setup, layout: Layout, complete: bool = False) -> list[Key]
             return complete
         return True
 
+    shows: dict[tuple[str, int], bool] = {}  # shown(quantity, layer), asked once each (170,000 keys at most)
+
     def add(quantity, layer, unit=None, source=None, sample=None):
-        if shown(quantity, layer):
+        seen = shows.get((quantity, layer))
+        if seen is None:
+            seen = shows[quantity, layer] = shown(quantity, layer)
+        if seen:
             steps.append(Key(quantity, layer, unit, source, sample))
 
     forward = _of("forward", "unit")
@@ -110,18 +115,21 @@ def build_steps(net: Setup, layout: Layout, complete: bool = False) -> list[Key]
     return steps
 
 
-def known_at(layout: Layout, steps: list[Key]) -> dict[Key, int]:
+def known_at(steps: list[Key]) -> dict[Key, int]:
     """Key -> the step at which that value becomes known. Values no step shows are known
     from the start (inputs, targets, the parameters the iteration starts from, frozen
-    biases), except the batch means of a single sample, known with the sample's value."""
-    known = {key: n for n, key in enumerate(steps)}
-    if layout.batch == 1:
-        for q in QUANTITIES.values():
-            if q.batch_of:
-                for key, n in list(known.items()):
-                    if key.quantity == q.batch_of:
-                        known[Key(q.name, key.layer, key.unit, key.source, None)] = n
-    return known
+    biases), except the batch means of a single sample, known with the sample's value
+    (`known_with`)."""
+    return {key: n for n, key in enumerate(steps)}
+
+
+def known_with(layout: Layout, key: Key) -> Key | None:
+    """With a single sample per iteration, the sample's value a batch mean is known with (no
+    step shows the mean); None for any other value."""
+    if layout.batch != 1 or key.sample is not None:
+        return None
+    of = QUANTITIES[key.quantity].batch_of
+    return Key(of, key.layer, key.unit, key.source, 0) if of else None
 
 
 def phase_end(steps: list[Key], cursor: int) -> int:

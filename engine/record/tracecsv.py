@@ -9,7 +9,7 @@ spreadsheet opened by double-click reads them right.
 """
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from engine.record.describe import context
 from engine.concepts import render
@@ -38,29 +38,55 @@ class TraceRows:
     # Plans are kept for the contexts met (a cycle of mini-batches, with and without a
     # momentum buffer ...), up to this many rows in all (some 650 bytes each) or one plan.
     PLAN_ROWS = 100_000
+    SLICE = 5_000  # rows made between two yields of `made` and `prepare` (the largest network has 169,382)
 
-    def __init__(self, net: Setup, layout: Layout):
+    def __init__(self, net: Setup, layout: Layout, make: bool = True):
+        """With `make` False, nothing is made until `made()` has run to its end."""
         self.net = net
         self.layout = layout
-        self.entries = build_steps(net, layout, complete=True)
-        self._fixed = [
-            (e.phase, e.info.csv_name, str(e.layer), _one_based(e.unit), _one_based(e.source), label(net, e))
-            for e in self.entries
-        ]
         self._plans: dict[Context, _Plan] = {}
+        self._last: tuple[Context, _Plan] | None = None  # the plan made last, kept or not
         self._sources: dict[tuple, int | tuple] = {}
+        if make:
+            for _ in self.made():
+                pass
+
+    def made(self) -> Iterator[None]:
+        """Make the fixed columns of every row, yielding every SLICE rows (for a caller that
+        must stay responsive: a large network's take a second)."""
+        self.entries = build_steps(self.net, self.layout, complete=True)
+        self._fixed = []
+        for k, e in enumerate(self.entries, 1):
+            self._fixed.append((e.phase, e.info.csv_name, str(e.layer), _one_based(e.unit), _one_based(e.source),
+                                label(self.net, e)))
+            if k % self.SLICE == 0:
+                yield
 
     def __len__(self) -> int:
         """Rows per iteration."""
         return len(self._fixed)
 
+    def prepare(self, rec: Record) -> Iterator[None]:
+        """Make the plan of the record's context (if not made yet), yielding every SLICE rows
+        (a large network's takes seconds); `rows` then reads it."""
+        ctx = context(self.net, rec)
+        if ctx in self._plans or (self._last is not None and self._last[0] == ctx):
+            return
+        plan = _Plan.__new__(_Plan)
+        yield from plan.made(self, ctx)
+        self._keep(ctx, plan)
+
+    def _keep(self, ctx: Context, plan: _Plan) -> None:
+        self._last = ctx, plan
+        if not self._plans or (len(self._plans) + 1) * len(self) <= self.PLAN_ROWS:
+            self._plans[ctx] = plan
+
     def rows(self, rec: Record) -> Iterable[list[str]]:
         ctx = context(self.net, rec)
-        plan = self._plans.get(ctx)
+        plan = self._plans.get(ctx) or (self._last[1] if self._last is not None and self._last[0] == ctx else None)
         if plan is None:
             plan = _Plan(self, ctx)
-            if not self._plans or (len(self._plans) + 1) * len(self) <= self.PLAN_ROWS:
-                self._plans[ctx] = plan
+            self._keep(ctx, plan)
         iteration = str(rec.iteration)
         numbers = (rec.row + 0.0).tolist()  # + 0.0: 0, never −0 (formula.unsigned_zero)
         numbers += [numbers[a] * numbers[b] + 0.0 for a, b in plan.products]
@@ -102,9 +128,14 @@ class _Plan:
     parentheses), where the value is); a given value has no pieces."""
 
     def __init__(self, maker: TraceRows, ctx: Context):
+        for _ in self.made(maker, ctx):
+            pass
+
+    def made(self, maker: TraceRows, ctx: Context) -> Iterator[None]:
+        """Make the plan, yielding every `maker.SLICE` rows."""
         layout, source = maker.layout, maker.source
         steps = []
-        for e, fixed in zip(maker.entries, maker._fixed):
+        for k, (e, fixed) in enumerate(zip(maker.entries, maker._fixed), 1):
             sample = "" if e.sample is None else str(ctx.samples[e.sample])
             value = source(e)
             s = spec(maker.net, ctx, e)
@@ -113,6 +144,9 @@ class _Plan:
             else:
                 steps.append(((sample, *fixed), s.symbolic() + " = ", render.template(s.fn, len(s.refs)),
                               [source(r) for r in s.refs], value))
+            if k % maker.SLICE == 0:
+                yield
+        yield  # what follows goes through every row twice
         extra = dict.fromkeys(src for _, _, _, args, value in steps for src in (*args, value) if type(src) is tuple)
         products = [src for src in extra if src[0] == "product"]
         constants = [src for src in extra if src[0] == "constant"]
@@ -123,7 +157,10 @@ class _Plan:
         def at(src) -> int:
             return src if type(src) is int else place[src]
 
+        yield
         self.rows = []
-        for fixed, symbolic, template, args, value in steps:
+        for k, (fixed, symbolic, template, args, value) in enumerate(steps, 1):
             pieces, slots = template or (None, ())
-            self.rows.append((fixed, symbolic, pieces, [(at(args[k]), wrap) for k, wrap in slots], at(value)))
+            self.rows.append((fixed, symbolic, pieces, [(at(args[position]), wrap) for position, wrap in slots], at(value)))
+            if k % maker.SLICE == 0:
+                yield

@@ -10,6 +10,7 @@ its update."""
 from __future__ import annotations
 
 import csv
+import itertools
 import os
 from typing import Iterator, Sequence
 
@@ -45,16 +46,33 @@ def trace_snapshot(trace: TraceStore, first: int, last: int) -> RecordRange:
 
 def write_trace(path: str | os.PathLike, net: Network, layout: Layout, records: Sequence[Record],
                 every: int = 20) -> Iterator[Progress]:
-    rows = TraceRows(net, layout)
+    """Progress every `every` iterations, and within an iteration every TraceRows.SLICE rows
+    (the largest network's iteration has 169,382 of them, whose formulas take seconds to make)."""
+    rows = TraceRows(net, layout, make=False)
     total = len(records)
     with atomic_open(path, encoding=ENCODING) as f:
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(COLUMNS)
+        for _ in rows.made():
+            yield Progress(0, total)
         for k, rec in enumerate(records, 1):
-            writer.writerows(rows.rows(rec))
+            for _ in rows.prepare(rec):
+                yield Progress(k - 1, total)
+            if len(rows) <= TraceRows.SLICE:
+                writer.writerows(rows.rows(rec))
+            else:
+                for chunk in _chunks(rows.rows(rec), TraceRows.SLICE):
+                    writer.writerows(chunk)
+                    yield Progress(k - 1, total)
             if k % every == 0 and k < total:
                 yield Progress(k, total)
     yield Progress(total, total)
+
+
+def _chunks(items, n: int) -> Iterator[list]:
+    it = iter(items)
+    while chunk := list(itertools.islice(it, n)):
+        yield chunk
 
 
 def history_to(f, losses: np.ndarray, every: int = 50_000) -> Iterator[Progress]:

@@ -37,7 +37,7 @@ from engine.record.layout import Layout, Record
 from engine.network.maths import Params, Plan, iterate
 from engine.network.network import (UPDATE_ORDERS, Network, Setup, TrainingState, learning_rate_problem, samples_problems, target_problem)
 from engine.record.quantities import QUANTITIES, Key, spec
-from engine.record.steps import build_steps, known_at, phase_end
+from engine.record.steps import build_steps, known_at, known_with, phase_end
 from engine.network.limits import MAX_ITERATIONS
 from engine.record.trace import LossHistory, TraceStore
 from engine.session.progress import Progress
@@ -242,7 +242,7 @@ class Session:
         """The computations of an iteration, in the order the stepper walks them."""
         if self._steps is None:
             self._steps = build_steps(self.net, self.layout)
-            self._known_at = known_at(self.layout, self._steps)
+            self._known_at = known_at(self._steps)
         return self._steps
 
     @property
@@ -257,7 +257,11 @@ class Session:
     def is_known(self, key: Key) -> bool:
         """Has the cursor reached the computation of this value?"""
         self.steps  # noqa: B018 (made on first use, with _known_at)
-        return self._known_at.get(key, -1) <= self.cursor
+        n = self._known_at.get(key)
+        if n is None:
+            mean_of = known_with(self.layout, key)
+            n = -1 if mean_of is None else self._known_at.get(mean_of, -1)
+        return n <= self.cursor
 
     def value(self, quantity: str, layer: int, unit: int | None = None, source: int | None = None,
               sample: int | None = None) -> float | None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 DEFAULT_BUDGET_BYTES = 32 * 1024 * 1024
+FIRST_BYTES = 1024 * 1024  # the rows made at first, at most: more as they fill (a session is made in a click)
 QUANTITIES = ("value", "gradient")  # then the optimizer's buffers, by name
 
 
@@ -35,7 +36,7 @@ class Trajectories:
         self.first = 1
         self.stride = 1
         self._n = 0
-        self._buf = self._new(min(1024, self.max_rows))
+        self._buf = self._new(max(2, min(1024, self.max_rows, FIRST_BYTES // (8 * self.columns))))
         self._frozen = 0  # rows [0, _frozen) of _buf belong to a snapshot too
 
     def _new(self, rows: int) -> np.ndarray:

@@ -9,8 +9,9 @@ placed before (units, unit values, other tags); among those places, the one that
 other edges cross, so that it is plain which edge a tag belongs to.
 
 `plan` lays the network out to fill a room (the view's size at some scale) and says whether
-every edge tag found a place; the view tries smaller scales, then one-line edge tags, until
-one does. Its `sizes` are the rows of each column: the units shown, a folded layer's "… n
+every edge tag found a place; `choose` tries smaller scales, then one-line edge tags, until
+one does, within a bounded number of checks (MAX_CHECKS: the places of a tag are checked
+together, with numpy). Its `sizes` are the rows of each column: the units shown, a folded layer's "… n
 more" unit counting as one (see `diagram_fold`); `rows_that_fit` says how many a height holds.
 Edges given no tag (a crowded pair of layers) are left out of the edges a plan places.
 """
@@ -18,12 +19,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 GAP = 3.0  # free space kept around every box
 PAD_X, PAD_Y = 4.0, 2.0  # inside a tag, around its text
 BIAS_SCALE = 0.75  # a bias unit's radius, as a fraction of a unit's
 FRACTIONS = tuple(k / 40 for k in range(4, 37))  # where along an edge a tag may sit (0.1 … 0.9)
 
 Box = tuple[float, float, float, float]  # left, top, right, bottom
+
+
+class Budget:
+    """The checks a search may still make (a tag's place against a box or an edge): when
+    they run out, the tags not yet placed get no place, and `choose` stops searching."""
+
+    def __init__(self, checks: int):
+        self.left = checks
+
+    def spend(self, checks: int) -> bool:
+        self.left -= checks
+        return self.left >= 0
+
+    @property
+    def spent(self) -> bool:
+        return self.left < 0
 
 
 @dataclass(frozen=True)
@@ -86,24 +105,34 @@ def _overlaps(a: Box, b: Box) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def _crosses(p, q, box: Box) -> bool:
-    """Does the segment p–q pass through the box? (Liang–Barsky clipping.)"""
-    x0, y0 = p
-    dx, dy = q[0] - x0, q[1] - y0
-    lo, hi = 0.0, 1.0
-    for step, dist in ((-dx, x0 - box[0]), (dx, box[2] - x0), (-dy, y0 - box[1]), (dy, box[3] - y0)):
-        if step == 0:
-            if dist < 0:
-                return False
-        else:
-            t = dist / step
-            if step < 0:
-                lo = max(lo, t)
-            else:
-                hi = min(hi, t)
-            if lo > hi:
-                return False
-    return True
+def _overlapping(boxes: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """Which of `boxes` (K×4) overlap any of `others` (N×4): K booleans."""
+    if not len(others):
+        return np.zeros(len(boxes), dtype=bool)
+    a, b = boxes[:, None, :], others[None, :, :]
+    return ((a[..., 0] < b[..., 2]) & (b[..., 0] < a[..., 2]) & (a[..., 1] < b[..., 3]) & (b[..., 1] < a[..., 3])).any(1)
+
+
+def _crossings(boxes: np.ndarray, segments: np.ndarray) -> np.ndarray:
+    """How many of the `segments` (M×4: x0, y0, x1, y1) pass through each of `boxes` (K×4):
+    Liang–Barsky clipping of every segment against every box at once. A segment is inside
+    between the parameters where it enters and leaves each slab (the box's columns, its rows)."""
+    if not len(segments):
+        return np.zeros(len(boxes), dtype=int)
+    x0, y0 = segments[:, 0], segments[:, 1]
+    dx, dy = segments[:, 2] - x0, segments[:, 3] - y0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ax, bx = (boxes[:, 0:1] - x0) / dx, (boxes[:, 2:3] - x0) / dx
+        ay, by = (boxes[:, 1:2] - y0) / dy, (boxes[:, 3:4] - y0) / dy
+    for a, b, start, low, high, flat in ((ax, bx, x0, boxes[:, 0:1], boxes[:, 2:3], dx == 0),
+                                         (ay, by, y0, boxes[:, 1:2], boxes[:, 3:4], dy == 0)):
+        if flat.any():  # parallel to the slab: inside it everywhere, or nowhere
+            inside = (low[:, :] <= start[flat]) & (start[flat] <= high)
+            a[:, flat] = np.where(inside, -np.inf, np.inf)
+            b[:, flat] = np.inf
+    lo = np.maximum(np.maximum(np.minimum(ax, bx), np.minimum(ay, by)), 0.0)
+    hi = np.minimum(np.minimum(np.maximum(ax, bx), np.maximum(ay, by)), 1.0)
+    return (lo <= hi).sum(1)
 
 
 def _grown(box: Box, by: float = GAP) -> Box:
@@ -128,14 +157,16 @@ def rows_that_fit(texts: Texts, height: float) -> int:
 
 
 def plan(sizes, texts: Texts, room: tuple[float, float], all_edges: list[Edge], grid: bool = False,
-         stretch: float = 1.0) -> Plan:
+         stretch: float = 1.0, budget: Budget | None = None, whole: bool = False) -> Plan:
     """Units placed to fill `room` (or more, where the texts need it), then the edge tags.
 
     With `grid`, no search: room is made (however large) for the tags of each layer to stand
     in one column at 1/(n+1) of the way from their sources (n: units of the layer they feed),
     where sources Δ apart and targets Δ apart put them evenly Δ/(n+1) apart (edges without tags
     take no room). `stretch` lets the gaps between columns grow that many times more than
-    usual (a tall diagram shown small)."""
+    usual (a tall diagram shown small). With `whole`, the search stops at the first tag that
+    finds no place (the plan is of no use), leaving the others unplaced too; `budget` bounds
+    the search (see choose)."""
     depth = len(sizes) - 1
     r = texts.radius
     hidden_h = texts.lines_height(3)
@@ -203,39 +234,48 @@ def plan(sizes, texts: Texts, room: tuple[float, float], all_edges: list[Edge], 
         layer, unit = node
         return result.biases[layer + 1] if unit is None else result.units[node]
 
+    stopped = False
     for l in range(1, depth + 1):
+        if stopped:
+            break
         gap_edges = [e for e in all_edges if e.target[0] == l]
-        segments = {e.name: (position(e.source), position(e.target)) for e in gap_edges}
+        ends = np.array([(*position(e.source), *position(e.target)) for e in gap_edges], dtype=float).reshape(-1, 4)
         preferred = 1.0 / (sizes[l] + 1) if grid else max(1.0 / (sizes[l] + 1), 0.2)
-        order = [preferred] if grid else sorted(FRACTIONS, key=lambda t: abs(t - preferred))
+        order = np.array(sorted(FRACTIONS, key=lambda t: abs(t - preferred)))  # the first of equals is preferred
         x_lo, x_hi = columns[l - 1] - r, columns[l] + r
-        nearby = [b for b in boxes if b[2] > x_lo - widest_tag and b[0] < x_hi + widest_tag]
-        for e in gap_edges:
-            (x0, y0), (x1, y1) = segments[e.name]
+        nearby = np.array([b for b in boxes if b[2] > x_lo - widest_tag and b[0] < x_hi + widest_tag] +
+                          [(0.0,) * 4] * len(gap_edges)).reshape(-1, 4)  # then the tags placed, in the rows after
+        n_near = len(nearby) - len(gap_edges)
+        others = np.ones(len(gap_edges), dtype=bool)
+        for k, e in enumerate(gap_edges):
+            x0, y0, x1, y1 = (float(v) for v in ends[k])
             w, h = texts.tag_size(e.name)
-            best, best_score = None, None
             if grid:  # evenly apart by construction
-                cx, cy = x0 + (x1 - x0) * preferred, y0 + (y1 - y0) * preferred
-                best = (cx, cy, (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2))
-            for t in () if grid else order:
-                cx, cy = x0 + (x1 - x0) * t, y0 + (y1 - y0) * t
-                box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
-                if any(_overlaps(box, other) for other in nearby):
-                    continue
-                crossing = sum(1 for name, (p, q) in segments.items() if name != e.name and _crosses(p, q, box))
-                score = (crossing, abs(t - preferred))
-                if best_score is None or score < best_score:
-                    best, best_score = (cx, cy, box), score
-                    if crossing == 0:
+                t = preferred
+            else:  # where it overlaps nothing; of those places, the one the fewest edges cross, then the nearest
+                if budget is not None and not budget.spend(TAG_CHECKS + len(order) * (n_near + len(gap_edges))):
+                    result.tags[e.name] = None
+                    stopped = True
+                    break
+                cx, cy = x0 + (x1 - x0) * order, y0 + (y1 - y0) * order
+                candidates = np.stack([cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], axis=1)
+                free = np.flatnonzero(~_overlapping(candidates, nearby[:n_near]))
+                if not len(free):
+                    result.tags[e.name] = None
+                    if whole:
+                        stopped = True
                         break
-            if best is None:
-                result.tags[e.name] = None
-                continue
-            cx, cy, box = best
+                    continue
+                others[k] = False
+                crossing = _crossings(candidates[free], ends[others])
+                others[k] = True
+                t = float(order[free[np.argmin(crossing)]])  # argmin: the first, nearest the preferred place
+            cx, cy = x0 + (x1 - x0) * t, y0 + (y1 - y0) * t
             result.tags[e.name] = (cx, cy)
-            grown = _grown(box, GAP / 2)
+            grown = _grown((cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2), GAP / 2)
             boxes.append(grown)
-            nearby.append(grown)
+            nearby[n_near] = grown
+            n_near += 1
     result.boxes = boxes
     x0 = min(b[0] for b in boxes) - 10
     y0 = min(b[1] for b in boxes) - 10
@@ -250,7 +290,10 @@ FULL, VALUES, NAMES = 0, 1, 2  # value and gradient; value (gradient on demand);
 SCALES = {FULL: (1.0, 0.95, 0.9, 0.85), VALUES: (1.0, 0.95, 0.9, 0.85),
           NAMES: tuple(1.0 - k / 40 for k in range(17))}  # 1.0 … 0.6
 CROWDED = 0.45  # more of the room than this covered by boxes: no use searching
-MAX_SEARCHED = 160  # edges: a larger network goes straight to the grid (the search would take seconds)
+MAX_SEARCHED = 160  # tagged edges: more go straight to the grid
+MAX_PLANS = sum(len(scales) for scales in SCALES.values()) + 2  # 27: each scale of each level, the stretched one, the grid
+MAX_CHECKS = 1_500_000  # of one `choose`: about 50 ms of CPU (benchmarks/diagram_layout.py measures it)
+TAG_CHECKS = 1000  # what searching one tag's place costs besides its checks (numpy's calls), counted as checks
 
 
 @dataclass
@@ -283,17 +326,28 @@ def choose(sizes, texts_at, viewport: tuple[float, float], all_edges: list[Edge]
     failing that, the names in the grid, however small it must be shown.
 
     With `least_scale` (presentation mode, whose labels must stay large), the most detailed
-    level shown at that scale or larger; failing that, the level shown largest."""
+    level shown at that scale or larger; failing that, the level shown largest.
+
+    Its cost is bounded whatever the network and the room: at most MAX_PLANS plans, whose
+    searches together make at most MAX_CHECKS checks (a tag: TAG_CHECKS, and each of its
+    len(FRACTIONS) places against each box near its gap and each other edge of the gap); when
+    they run out, the grid, which searches nothing (its cost grows with the edges alone). A
+    plan that leaves a tag without a place stops there: it will not be chosen."""
     searched = len(all_edges) <= MAX_SEARCHED
+    budget = Budget(MAX_CHECKS)
     largest = None  # with least_scale: the choice shown largest so far, the most detailed of equals
     for level in (FULL, VALUES, NAMES) if searched else ():
+        if budget.spent:
+            break
         texts = texts_at(level)
         need = _area(texts, sizes)
         for s in SCALES[level]:
             room = (viewport[0] / s, viewport[1] / s)
             if need > CROWDED * room[0] * room[1]:
                 continue
-            p = plan(sizes, texts, room, all_edges)
+            p = plan(sizes, texts, room, all_edges, budget=budget, whole=True)
+            if budget.spent:
+                break
             scale = fit_scale(p, viewport)
             if p.placed_all and scale >= SCALES[level][-1] - 0.01:
                 if least_scale is None or scale >= least_scale - 0.01:
@@ -303,13 +357,13 @@ def choose(sizes, texts_at, viewport: tuple[float, float], all_edges: list[Edge]
                 break  # at a smaller scale, smaller still
     if largest is not None:
         return largest
-    if searched:
+    if searched and not budget.spent:
         texts = texts_at(NAMES)
         d_min, top, bottom = _heights(texts)
         rows = max(n + (1 if l < len(sizes) - 1 else 0) for l, n in enumerate(sizes))
         s = min(1.0, viewport[1] / (top + bottom + 20 + (rows - 1) * d_min))
-        p = plan(sizes, texts, (viewport[0] / s, viewport[1] / s), all_edges, stretch=1 / s)
-        if p.placed_all:
+        p = plan(sizes, texts, (viewport[0] / s, viewport[1] / s), all_edges, stretch=1 / s, budget=budget, whole=True)
+        if p.placed_all and not budget.spent:
             return Choice(NAMES, p, fit_scale(p, viewport))
     p = plan(sizes, texts_at(NAMES), viewport, all_edges, grid=True)
     return Choice(NAMES, p, fit_scale(p, viewport))

@@ -9,7 +9,9 @@ highlighted. The selection is the model's: a click writes it there, and the scen
 the model holds. Colours follow the desktop's palette (`colours`), text the window's size.
 
 Layout (`diagram_layout`): the texts are drawn at the window's text size and the diagram is
-laid out for the size of the view, so that it shows whole at a scale close to 1. Where the
+laid out for the size of the view, so that it shows whole at a scale close to 1: once per
+size of the view without its scrollbars (fitted, it has none; zoomed by hand, they come and go
+without a new layout). Where the
 edge tags cannot all find room with their value and gradient, they show less: first the value
 alone, then the name alone. What a tag leaves out shows on demand, in a callout over it, for
 the edges the current computation uses, the selected edge and the one under the mouse. A
@@ -32,7 +34,7 @@ import html
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QFont, QPainter
+from PySide6.QtGui import QFont, QPainter, QTransform
 from PySide6.QtWidgets import QApplication, QGraphicsScene, QGraphicsView, QLabel, QMenu, QToolTip
 
 from engine.network import naming
@@ -48,6 +50,8 @@ from guiapp.model.session import BiasUnitRef, SessionModel, UnitRef, ValueRef
 
 MIN_TEXT_PX = 8.5  # tags smaller than this on screen are hidden until zoomed in
 WORST_NUMBER = -0.0123456789012345678  # the widest number a tag is given room for, at any digits
+MEASURED = 1000  # distinct values of an input (or of the targets) whose texts are measured; more: the widest any can be
+WIDEST = (-8.888888888888888e-300, -0.0008888888888888888, -8.888888888888888e+300, WORST_NUMBER)  # at any digits
 FOLD_SCALE = 0.85  # a folded layer shows as many units as the view's height holds at this scale
 TAGS_PER_GAP = 24  # between two layers joined by more edges than this, tags show only on demand
 PRESENTATION_LABELS = 0.025  # presentation mode: the labels' least size, as a share of the screen's height
@@ -162,6 +166,20 @@ class DiagramView(QGraphicsView):
         self._recolour()
         self.rebuild()
 
+    @property
+    def auto_fit(self) -> bool:
+        """Fitted to the view (laid out again at each size), until zoomed by hand."""
+        return self._auto_fit
+
+    @auto_fit.setter
+    def auto_fit(self, on: bool) -> None:
+        # Fitted, the diagram needs no scrollbars; were they allowed, one showing for a rounding
+        # of the fit would shrink the viewport, lay the diagram out again and hide it, and so on.
+        self._auto_fit = on
+        policy = Qt.ScrollBarPolicy.ScrollBarAlwaysOff if on else Qt.ScrollBarPolicy.ScrollBarAsNeeded
+        self.setHorizontalScrollBarPolicy(policy)
+        self.setVerticalScrollBarPolicy(policy)
+
     # -- style ------------------------------------------------------------------------------
     def _window_point_size(self) -> float:
         """The window's text size: the desktop's, times the factor chosen."""
@@ -243,8 +261,10 @@ class DiagramView(QGraphicsView):
 
     def _place_corners(self) -> None:
         """The legend in the bottom left corner of the viewport, the hint in the top right, in the
-        window's text (a little smaller)."""
+        window's text (a little smaller). The legend wraps to the width the view has without
+        scrollbars: its height, which the layout leaves room for, does not follow them."""
         vp = self.viewport().geometry()
+        most = self.maximumViewportSize().width() - 12
         font = QFont(QApplication.font())
         font.setPointSizeF(self._window_point_size() * 0.9)
         for label in (self.legend, self.hint):
@@ -253,8 +273,8 @@ class DiagramView(QGraphicsView):
         self.legend.setMinimumWidth(0)
         self.legend.setMaximumWidth(16777215)
         natural = self.legend.sizeHint().width()
-        self.legend.setWordWrap(natural > vp.width() - 12)
-        self.legend.setFixedWidth(max(120, min(vp.width() - 12, natural)))
+        self.legend.setWordWrap(natural > most)
+        self.legend.setFixedWidth(max(120, min(most, natural)))
         self.legend.adjustSize()
         self.legend.move(vp.left() + 6, vp.bottom() - self.legend.height() - 5)
         self.hint.setMaximumWidth(max(120, vp.width() - 12))
@@ -270,6 +290,7 @@ class DiagramView(QGraphicsView):
         self._first_update = next((step for step in session.steps if step.phase == "update"), None)
         self._data = (session.net.inputs.tobytes(), session.net.targets.tobytes())
         self.style.radius_lines = self._radius_lines()
+        self._widths = {}  # of the units' values in each text size, measured once (see _value_widths)
         self.folding = None
         self._planned_for = None
         self.auto_fit = True
@@ -382,21 +403,42 @@ class DiagramView(QGraphicsView):
             edges[slot] = widest
         folds = {l: width(self.folds[l].text()) for l in self.folds}
         depth = len(sizes) - 1
-        inputs = {f"{net.unit_name(0, j)} = {fmt(x)}" for j in range(sizes[0]) for x in net.inputs[:, j]}
-        targets = {f"target {fmt(t)}" for t in net.targets.ravel()}
-        input_width = max([width(t) for t in inputs] + [folds.get(0, 0.0)])
-        out = width(f"out {number}" + (f" Δ{number}" if comparing else ""))
-        output = max([width(f"net {number}"), out] + [width(t) for t in targets] + [folds.get(depth, 0.0)])
-        hidden = max([out] + [w for l, w in folds.items() if 0 < l < depth])
+        inputs, hidden, output = self._value_widths(style)
+        input_width = max(inputs, folds.get(0, 0.0))
+        output = max(output, folds.get(depth, 0.0))
+        hidden = max([hidden] + [w for l, w in folds.items() if 0 < l < depth])
         heights = self._heights(style)
         return layout.Texts(line=heights.line, radius=heights.radius, input_width=input_width + 2 * PAD_X,
                             hidden_width=hidden + 2 * PAD_X, output_width=output + 2 * PAD_X,
                             edge_widths=edges, edge_lines={FULL: 2 + comparing, VALUES: 1 + comparing, NAMES: 1}[level],
                             corner=heights.corner)
 
+    def _value_widths(self, style: Style) -> tuple[float, float, float]:
+        """The widest values of an input (of every sample), of a hidden unit and of an output
+        (its target of every sample) in `style`, measured once for the data, digits and text
+        size shown. The texts of at most MEASURED distinct values of each input (and of the
+        targets) are measured; where there are more, the widest text any number can take."""
+        key = style.font.key()
+        if key not in self._widths:
+            net, fmt, width = self.model.session.net, self.model.fmt, style.metrics.horizontalAdvance
+            number = fmt(WORST_NUMBER)
+            comparing = self.model.reference is not None
+
+            def widest(prefix: str, values) -> float:
+                bits = np.unique(np.ascontiguousarray(values, dtype=np.float64).view(np.int64))  # −0 apart from 0
+                return max(width(f"{prefix}{fmt(x)}") for x in (bits.view(np.float64) if len(bits) <= MEASURED
+                                                                 else WIDEST))
+
+            inputs = max(widest(f"{net.unit_name(0, j)} = ", net.inputs[:, j]) for j in range(net.sizes[0]))
+            out = width(f"out {number}" + (f" Δ{number}" if comparing else ""))  # the change has its sign
+            output = max(width(f"net {number}"), out, widest("target ", net.targets.ravel()))
+            self._widths[key] = inputs, out, output
+        return self._widths[key]
+
     def _room(self) -> tuple[float, float]:
-        """The viewport, less the legend's corner at its bottom."""
-        vp = self.viewport()
+        """The viewport without scrollbars (the layout does not follow them: see auto_fit),
+        less the legend's corner at its bottom."""
+        vp = self.maximumViewportSize()
         return float(max(vp.width(), 50)), float(max(vp.height() - self.legend.height() - 10, 50))
 
     def _needed(self) -> set[tuple[int, int]]:
@@ -534,6 +576,7 @@ class DiagramView(QGraphicsView):
         data = (net.inputs.tobytes(), net.targets.tobytes())
         if data != self._data:
             self._data = data
+            self._widths = {}
             self._planned_for = None
             self.relayout(fit=self.auto_fit)
         else:
@@ -678,10 +721,9 @@ class DiagramView(QGraphicsView):
             return
         room_w, room_h = self._room()
         scale = min(room_w / rect.width(), room_h / rect.height(), 1.0)
-        self.resetTransform()
-        self.scale(scale, scale)
+        self.setTransform(QTransform.fromScale(scale, scale))
         # the legend covers the bottom of the view: centre the diagram in what is left
-        below = (self.viewport().height() - room_h) / scale
+        below = (self.maximumViewportSize().height() - room_h) / scale
         self.setSceneRect(rect.adjusted(0, 0, 0, below))
         self.centerOn(rect.center() + QPointF(0, below / 2))
         self._apply_detail()

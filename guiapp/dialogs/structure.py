@@ -7,15 +7,19 @@ reason as its tooltip (`design.unavailable`), and what is wrong with the whole d
 under it in the dialog's words ("Output layer: …", not the file's "sizes[2]: …"), OK disabled
 (`design.problems`). The window turns the result into a network
 (`design.build`) and replaces the current one as one undo step.
+
+When a layer is added the dialog grows, up to SCREEN_SHARE of the screen's height; past that
+the layers scroll (16 layers and the rest of the dialog fit a 700-pixel screen), and no row
+is ever squeezed below its height.
 """
 from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
-                               QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QRadioButton,
-                               QSpinBox, QVBoxLayout)
+                               QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+                               QRadioButton, QScrollArea, QSizePolicy, QSpinBox, QVBoxLayout, QWidget)
 
 from engine.concepts import activations, losses
 from engine.concepts.activations import ACTIVATIONS
@@ -46,6 +50,9 @@ def in_words(field: str, d: designs.Design) -> str:
         return layer_title(int(index[:-1]) + (name == "activations"), len(d.sizes) - 1)
     labels = {s.key: s.label.replace("&", "") for s in d.optimizer.settings}
     return FIELD_WORDS.get(field) or labels.get(field, field)
+
+SCREEN_SHARE = 0.85  # of the screen's free height the dialog grows to at most (its title bar takes some of the rest)
+LEAST_ROWS = 4  # layers shown however small the dialog; more scroll
 
 
 def new_design() -> designs.Design:
@@ -120,6 +127,32 @@ def repair(d: designs.Design, field: str) -> designs.Design:
     return d
 
 
+class LayersArea(QScrollArea):
+    """The rows of the layers: as tall as they are (up to what the screen leaves), at least
+    LEAST_ROWS of them; the rest scroll."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+
+    def _rows_height(self, rows: int | None = None) -> int:
+        grid = self.widget().layout()
+        n = grid.rowCount() if rows is None else min(rows, grid.rowCount())
+        row = max((grid.itemAtPosition(r, 1).widget().sizeHint().height() for r in range(n)
+                   if grid.itemAtPosition(r, 1) is not None), default=0)
+        return n * row + max(n - 1, 0) * grid.verticalSpacing() + 2 * self.frameWidth()
+
+    def sizeHint(self) -> QSize:
+        width = self.widget().sizeHint().width() + self.verticalScrollBar().sizeHint().width()
+        return QSize(width, self._rows_height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.widget().minimumSizeHint().width(), self._rows_height(LEAST_ROWS))
+
+
 def _value(d: designs.Design, field: str):
     return d.loss if field == "loss" else d.activations[int(field[len("activations["):-1])]
 
@@ -137,7 +170,8 @@ class StructureDialog(QDialog):
         self._updating = False
 
         self.layers_box = QGroupBox("Layers (inputs first, outputs last)")
-        self.layers_grid = QGridLayout(self.layers_box)
+        self.layers_scroll = LayersArea(objectName="layers")
+        QVBoxLayout(self.layers_box).addWidget(self.layers_scroll)
         self.add_layer = QPushButton("&Add a hidden layer", objectName="addLayer")
         self.remove_layer = QPushButton("Re&move the last hidden layer", objectName="removeLayer")
         for b in (self.add_layer, self.remove_layer):
@@ -225,10 +259,11 @@ class StructureDialog(QDialog):
 
     # -- the design shown ---------------------------------------------------------------------------
     def _build_layers(self) -> None:
-        while self.layers_grid.count():
-            widget = self.layers_grid.takeAt(0).widget()
-            if widget is not None:
-                widget.deleteLater()
+        """New rows for the layers, in place of the old ones (deleted at once: deleted later,
+        they were painted under the new rows meanwhile)."""
+        rows = QWidget(objectName="layerRows")
+        self.layers_grid = QGridLayout(rows)
+        self.layers_grid.setContentsMargins(0, 0, 0, 0)
         self.unit_boxes, self.activation_boxes = [], []
         d = self.design
         last = len(d.sizes) - 1
@@ -249,6 +284,7 @@ class StructureDialog(QDialog):
                 act.currentIndexChanged.connect(lambda *_, k=k: self._read(f"activations[{k - 1}]"))
                 self.layers_grid.addWidget(act, k, 2)
                 self.activation_boxes.append(act)
+        self.layers_scroll.setWidget(rows)
 
     def _show(self) -> None:
         """Show self.design in the widgets, with what cannot be chosen disabled."""
@@ -278,6 +314,20 @@ class StructureDialog(QDialog):
         finally:
             self._updating = False
         self._check()
+        self._grow()
+
+    def _grow(self) -> None:
+        """As tall as the rows need (their heights, not less), up to SCREEN_SHARE of the screen:
+        past that the layers scroll."""
+        for widget in (self.layers_scroll, self.layers_box):  # their size hints follow the rows now, not
+            widget.updateGeometry()  # when the layouts' requests come round
+        self.layers_box.layout().activate()
+        self.layout().activate()
+        room = int(self.screen().availableGeometry().height() * SCREEN_SHARE)
+        hint = self.sizeHint()
+        want = min(hint.height(), room)
+        if self.height() < want or self.width() < hint.width():
+            self.resize(max(self.width(), hint.width()), max(self.height(), want))
 
     @staticmethod
     def _number(field: QLineEdit) -> float | None:
@@ -328,6 +378,8 @@ class StructureDialog(QDialog):
         d.sizes.insert(-1, d.sizes[-2] if hidden else 2)
         d.activations.insert(-1, d.activations[-2] if hidden else activations.DEFAULT.name)
         self._show()
+        self.layers_scroll.widget().layout().activate()
+        self.layers_scroll.ensureWidgetVisible(self.unit_boxes[-1])  # the new layer and the outputs in view
 
     def _remove_layer(self) -> None:
         d = self.design

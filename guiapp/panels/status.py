@@ -3,7 +3,9 @@ runs, its progress with Stop beside it.
 
 It follows the model as the other views do. Fields are separate labels with a line between
 them; the loss is shown once the forward pass has computed it (the cursor passed the loss
-phase), as the diagram shows the other values.
+phase), as the diagram shows the other values. A message (showMessage) takes the place of
+the fields on the left until it goes: which of them show is decided in one place
+(`_show_fields`), never while a message is shown (Qt draws the message over them).
 """
 from __future__ import annotations
 
@@ -95,15 +97,24 @@ class StatusBar(QStatusBar):
         step = session.current_step
         self.iteration.setText(f"Iteration {session.iteration:,}")
         self.phase.setText(PHASES.get(step.phase, step.phase) if step else "")
-        shown = step is not None and not self.currentMessage()  # a message hides the fields until it goes
-        self.phase.setVisible(shown)
-        self.phase_line.setVisible(shown)
+        self._show_fields()
         self.step.setText(session.describe(step).text(fmt) if step else "nothing computed yet")
         self.step.setToolTip(self.step.text())
         known = loss_computed(session)
         self.loss.setText(f"Loss {fmt(session.loss)}" if known else "Loss not computed yet")
         self.loss.setToolTip("The batch loss of this iteration's forward pass" if known else
                              "The loss is shown once the forward pass has computed it")
+
+    def _show_fields(self) -> None:
+        """The fields on the left: none while a message is shown (it takes their place); the
+        phase once a computation is shown; the computation unless a job runs (its progress
+        takes the room)."""
+        free = not self.currentMessage()
+        stepped = self.model.session.current_step is not None
+        self.phase.setVisible(free and stepped)
+        self.phase_line.setVisible(free and stepped)
+        self.step.setVisible(free and not self.model.busy)
+        self.step_line.setVisible(free and not self.model.busy)
 
     # -- a job ------------------------------------------------------------------------------
     def _busy_changed(self, busy: bool) -> None:
@@ -115,9 +126,7 @@ class StatusBar(QStatusBar):
             self.job.setToolTip(job.what.path if isinstance(job.what, Export) else "")
             self._text_shown_at = 0.0
         self.job.setVisible(busy)
-        # no stepping while a job runs: its progress takes the computation's room
-        self.step.setVisible(not busy)
-        self.step_line.setVisible(not busy)
+        self._show_fields()
 
     def _job_progress(self, done: int, total: int) -> None:
         job = self.model.job

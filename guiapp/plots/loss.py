@@ -4,7 +4,9 @@ The read-out above it shows the iteration under the mouse while the mouse is ove
 and the current iteration otherwise; the current iteration's loss is marked (the dot, the
 read-out) once the stepper has computed it. A click goes to the iteration under the mouse
 (refused while practising); the iteration values are compared with (Δ), if any, is marked by
-a dashed line.
+a dashed line. The range shows the whole curve: a range zoomed or dragged by hand is kept only
+until the curve changes (more iterations, another history, the scale), or training would run
+out of it unseen.
 
 The document's kept runs (the model's `runs`) are drawn over it, each in its own Okabe–Ito
 colour and dash pattern (this run's curve is the one solid line), with a legend naming them: a
@@ -283,7 +285,8 @@ class LossPlot(QWidget):
         # Give the curve its data only when it changed: new losses, or the current one recomputed
         # (an edit), or another history (undo, open), or the scale.
         shown = (n, float(losses[-1]) if n else None, id(losses.base), log)
-        if shown != self._shown:
+        changed = shown != self._shown
+        if changed:
             if log:
                 # log10 of a zero loss is -inf: leave such points out rather than warn
                 with np.errstate(divide="ignore", invalid="ignore"):
@@ -311,7 +314,7 @@ class LossPlot(QWidget):
                 self.plot.setYRange(0, 1.25 * y0)
             self.plot.setXRange(0, 10)
             self._single = True
-        elif n > 1 and self._single:  # more points: follow the data again
+        elif n > 1 and (self._single or changed):  # more points, or other ones: the whole curve again
             self.plot.enableAutoRange()
             self._single = False
         current = self.model.session.iteration
