@@ -37,12 +37,21 @@ def _square(token: t.Token) -> str | None:
     return None
 
 
+# each format's names as written (a name is written the same whatever the number format), up to
+# NAMES_KEPT names of each: the largest network has some 60,000
+NAMES_KEPT = 200_000
+_NAMES: dict[type, dict] = {}
+_METHODS: dict[type, dict] = {}  # each format's method for each kind of token
+
+
 class Plain:
     """The plain text; the other formats change what differs."""
     times = {"·": "·", "×": " × "}
 
     def __init__(self, fmt: Fmt):
         self.fmt = fmt
+        self._names = _NAMES.setdefault(type(self), {})
+        self._methods = _METHODS.setdefault(type(self), {})
 
     def __call__(self, token: t.Token) -> str:
         return self.write(token)
@@ -54,10 +63,25 @@ class Plain:
         kind = type(token)
         if kind is t.Num:
             return self.number(token.value, wrap and token.wrap)
-        method = getattr(self, "_" + kind.__name__.lower(), None)
+        if kind is t.Sym:
+            return self.sym(token)
+        method = self._methods.get(kind)
         if method is None:
-            raise TypeError(f"no way to write {token!r}")
-        return method(token)
+            method = getattr(type(self), "_" + kind.__name__.lower(), None)
+            if method is None:
+                raise TypeError(f"no way to write {token!r}")
+            self._methods[kind] = method
+        return method(self, token)
+
+    def sym(self, s: t.Sym) -> str:
+        """A name: the same in every formula, so written once (the trace CSV writes a few
+        names a hundred thousand times)."""
+        text = self._names.get(s)
+        if text is None:
+            text = self._sym(s)
+            if len(self._names) < NAMES_KEPT:
+                self._names[s] = text
+        return text
 
     def operand(self, token: t.Token, above: int, strict: bool = False) -> str:
         """An operand, in parentheses where it binds less tightly than the node it is in (or as

@@ -14,6 +14,7 @@ sample; `record.value(key)` reads it. The inputs are `out` of layer 0.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
 from engine.network import naming
@@ -50,37 +51,58 @@ class Key:
         return QUANTITIES[self.quantity].phase or ""
 
 
+def _kept(method):
+    """A name written once per instance and arguments (the trace CSV asks for each many times)."""
+    def kept(self, *args):
+        key = (method.__name__, *args)
+        found = self._kept.get(key)
+        if found is None:
+            found = self._kept[key] = method(self, *args)
+        return found
+    kept.__name__, kept.__doc__ = method.__name__, method.__doc__
+    return kept
+
+
 class Names:
     """Symbols of one network's units and parameters, as the worked example writes them: as
-    tokens (engine.concepts.tokens) for formulas, as plain text for labels."""
+    tokens (engine.concepts.tokens) for formulas, as plain text for labels. `names(sizes)` is
+    the one of a network's sizes, its names kept."""
 
     def __init__(self, sizes):
         self.sizes = list(sizes)
+        self.offsets = naming.weight_offsets(self.sizes)
+        self._kept: dict[tuple, object] = {}
 
     def unit(self, layer: int, j: int) -> str:
         return naming.unit_name(self.sizes, layer, j)
 
     # -- tokens ----------------------------------------------------------------------------------
+    @_kept
     def out_sym(self, layer: int, j: int) -> Sym:
         """Inputs are written i1, i2 (not out_i1), as in the article."""
         return Sym("i", str(j + 1)) if layer == 0 else Sym("out", self.unit(layer, j))
 
+    @_kept
     def net_sym(self, layer: int, j: int) -> Sym:
         return Sym("net", self.unit(layer, j))
 
+    @_kept
     def target_sym(self, layer: int, j: int) -> Sym:
         return Sym("target", self.unit(layer, j))
 
+    @_kept
     def delta_sym(self, layer: int, j: int) -> Sym:
         return Sym("δ", self.unit(layer, j))
 
+    @_kept
     def loss_term_sym(self, layer: int, j: int) -> Sym:
         return Sym("E", self.unit(layer, j))
 
+    @_kept
     def param_sym(self, layer: int, j: int, i: int | None) -> Sym:
         if i is None:
             return Sym("b", self.unit(layer, j))
-        return Sym("w", naming.weight_name(self.sizes, layer, j, i)[1:])
+        return Sym("w", str(naming.weight_number(self.sizes, layer, j, i, self.offsets)))
 
     def grad_sym(self, layer: int, j: int, i: int | None) -> Deriv:
         """∂E/∂w5"""
@@ -101,6 +123,11 @@ class Names:
 
     def param(self, layer: int, j: int, i: int | None) -> str:
         return render.text(self.param_sym(layer, j, i))
+
+
+@lru_cache(maxsize=8)
+def names(sizes: tuple[int, ...]) -> Names:
+    return Names(sizes)
 
 
 @dataclass(frozen=True)
@@ -282,7 +309,7 @@ def operand(net: Setup, n: Names, ctx: Context, k: Key, ref: Ref) -> tuple[Token
     if ref.kind == "param":
         return param, Key(kind + "_before", k.layer, k.unit, k.source)
     if ref.kind == "grad":
-        return Deriv(Sym("E"), param), Key("grad_" + kind, k.layer, k.unit, k.source)
+        return n.grad_sym(k.layer, k.unit, k.source), Key("grad_" + kind, k.layer, k.unit, k.source)
     if ref.kind == "lr":
         return Sym("η"), ctx.lr
     if ref.kind == "setting":
@@ -386,10 +413,10 @@ def parameter_of(sizes, key: Key) -> naming.Param | None:
 
 
 def label(net: Setup, key: Key) -> str:
-    return QUANTITIES[key.quantity].label(Names(net.sizes), key)
+    return QUANTITIES[key.quantity].label(names(tuple(net.sizes)), key)
 
 
 def spec(net: Setup, ctx: Context, key: Key) -> Spec | None:
     """The formula of `key` in any record with context `ctx` (None for given values)."""
     q = QUANTITIES[key.quantity]
-    return None if q.formula is None else q.formula(net, Names(net.sizes), ctx, key)
+    return None if q.formula is None else q.formula(net, names(tuple(net.sizes)), ctx, key)

@@ -47,6 +47,7 @@ class TraceRows:
         self._plans: dict[Context, _Plan] = {}
         self._last: tuple[Context, _Plan] | None = None  # the plan made last, kept or not
         self._sources: dict[tuple, int | tuple] = {}
+        self._templates: dict[tuple, tuple] = {}
         if make:
             for _ in self.made():
                 pass
@@ -93,18 +94,22 @@ class TraceRows:
         numbers += plan.constants
         texts = list(map(repr, numbers))  # all floats, none −0: repr is `exact`
         in_formula = [text.replace("-", MINUS) for text in texts]  # formula.exact_in_formula
-        # a negative number as an operand is written in parentheses (render.Plain.number)
-        written = (in_formula, [f"({text})" if text[0] == MINUS else text for text in in_formula])
-        for fixed, symbolic, pieces, slots, value in plan.rows:
-            text = texts[value]
-            if pieces is None:
-                formula = in_formula[value]
-            else:
-                parts = [symbolic, pieces[0]]
-                for (position, wrap), piece in zip(slots, pieces[1:]):
-                    parts += (written[wrap][position], piece)
-                formula = "".join(parts)
-            yield [iteration, *fixed, formula, text]
+        # then each as an operand: a negative one in parentheses (render.Plain.number)
+        in_formula += [f"({text})" if text[0] == MINUS else text for text in in_formula]
+        number = in_formula.__getitem__
+        for fixed, form, places, value in plan.rows:
+            yield [iteration, *fixed, form % tuple(map(number, places)), texts[value]]
+
+    def template(self, fn, count: int) -> tuple[list[str], list[tuple[int, bool]]]:
+        """`render.template(fn, count)`, made once for a function that captures nothing (the
+        formula functions of `formula`, an activation's derivative ...): it writes the same
+        for the same count."""
+        if getattr(fn, "__closure__", True) is not None:
+            return render.template(fn, count)
+        made = self._templates.get((fn, count))
+        if made is None:
+            made = self._templates[fn, count] = render.template(fn, count)
+        return made
 
     def source(self, ref) -> int | tuple:
         """Where the number a formula refers to comes from (see `quantities.Spec`): a position
@@ -122,10 +127,11 @@ class _Plan:
     """The rows of an iteration in one context. Their numbers are read from the list
     `row + [row[a] * row[b] for a, b in products] + constants`: the values that are products
     of two (the per-sample weight gradients δ·out) and the numbers that are not in the row
-    (momentum, learning rate ...) follow the row's own. Each of `rows` is (fixed columns,
-    "symbols = ", the pieces of text between the numbers and the numbers that go between them
-    (`render.template`: for each, where it is in that list and whether a negative one is in
-    parentheses), where the value is); a given value has no pieces."""
+    (momentum, learning rate ...) follow the row's own. Each of `rows` is (fixed columns, the
+    formula column as a %-format: "symbols = " and the pieces of text between its numbers
+    (`render.template`), where its numbers are, where the value is). A number's place is its
+    position in that list, or that plus the list's length for the number in parentheses where
+    it is negative (an operand: 0.4 + (−0.5)); a given value's formula is its number."""
 
     def __init__(self, maker: TraceRows, ctx: Context):
         for _ in self.made(maker, ctx):
@@ -142,7 +148,7 @@ class _Plan:
             if s is None:
                 steps.append(((sample, *fixed), "", None, (), value))
             else:
-                steps.append(((sample, *fixed), s.symbolic() + " = ", render.template(s.fn, len(s.refs)),
+                steps.append(((sample, *fixed), s.symbolic() + " = ", maker.template(s.fn, len(s.refs)),
                               [source(r) for r in s.refs], value))
             if k % maker.SLICE == 0:
                 yield
@@ -159,8 +165,14 @@ class _Plan:
 
         yield
         self.rows = []
+        self.count = layout.size + len(products) + len(constants)  # numbers of an iteration
         for k, (fixed, symbolic, template, args, value) in enumerate(steps, 1):
-            pieces, slots = template or (None, ())
-            self.rows.append((fixed, symbolic, pieces, [(at(args[position]), wrap) for position, wrap in slots], at(value)))
+            if template is None:
+                form, places = "%s", (at(value),)
+            else:
+                pieces, slots = template
+                form = "%s".join(p.replace("%", "%%") for p in [symbolic + pieces[0], *pieces[1:]])
+                places = tuple(at(args[position]) + (self.count if wrap else 0) for position, wrap in slots)
+            self.rows.append((fixed, form, places, at(value)))
             if k % maker.SLICE == 0:
                 yield
