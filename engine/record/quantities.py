@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable
 
+import numpy as np
+
 from engine.network import naming
 from engine.concepts import render
 from engine.concepts.formula import mean_of, product, same, total, weighted_sum
@@ -150,6 +152,17 @@ class Spec:
     fn: Callable[..., Token]
     symbols: tuple[Token, ...]
     refs: tuple
+    # how the value is computed from the values of `refs` (and, where its owner needs the rest
+    # of the output row, `read`: a Key's value in the record), where `fn` does not carry its
+    # arithmetic (`formula.computes`): an activation's, a loss's
+    compute: Callable[[list, Callable[[Key], float]], float] | None = None
+
+    def value(self, values: list, read: Callable[[Key], float]) -> float:
+        """The value of the formula with these values of what it reads (practice's catalogue of
+        mistakes computes changed formulas with it)."""
+        if self.compute is not None:
+            return float(self.compute(values, read))
+        return float(self.fn.compute(*values))
 
     def tokens(self) -> Token:
         return self.fn(*self.symbols)
@@ -223,16 +236,35 @@ def _out(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
     l, j, s = k.layer, k.unit, k.sample
     act = net.activation(l)
     if act.elementwise:
-        return Spec(lambda v: act.text(v, [v]), (n.net_sym(l, j),), (Key("net", l, j, sample=s),))
+        return Spec(lambda v: act.text(v, [v]), (n.net_sym(l, j),), (Key("net", l, j, sample=s),),
+                    lambda values, read: act.fn(np.array(values, dtype=np.float64))[0])
     nets = tuple(n.net_sym(l, m) for m in range(net.sizes[l]))
     return Spec(lambda *v: act.text(v[j], list(v)), nets,
-                tuple(Key("net", l, m, sample=s) for m in range(net.sizes[l])))
+                tuple(Key("net", l, m, sample=s) for m in range(net.sizes[l])),
+                lambda values, read: act.fn(np.array(values, dtype=np.float64))[j])
+
+
+def _of_outputs(net: Setup, k: Key, refs: tuple, how: Callable) -> Callable:
+    """A computation by the loss (`how(loss, net, out, target)`, of the output row of k's sample,
+    (1, K) each) of output k.unit, with the values its formula reads put into the recorded row:
+    mse and bce divide by the outputs' count, a fused δ of softmax reads them all."""
+    l, s, size = k.layer, k.sample, net.sizes[k.layer]
+
+    def compute(values: list, read: Callable[[Key], float]) -> float:
+        rows = {q: [read(Key(q, l, m, sample=s)) for m in range(size)] for q in ("net", "out", "target")}
+        for ref, v in zip(refs, values):
+            if isinstance(ref, Key):
+                rows[ref.quantity][ref.unit] = v
+        arrays = {q: np.array([row], dtype=np.float64) for q, row in rows.items()}
+        return how(net.loss_fn, arrays["net"], arrays["out"], arrays["target"])[0, k.unit]
+    return compute
 
 
 def _loss_term(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
     loss, size = net.loss_fn, net.sizes[-1]
+    refs = (Key("target", k.layer, k.unit, sample=k.sample), Key("out", k.layer, k.unit, sample=k.sample))
     return Spec(lambda t, o: loss.text(t, o, size), (n.target_sym(k.layer, k.unit), n.out_sym(k.layer, k.unit)),
-                (Key("target", k.layer, k.unit, sample=k.sample), Key("out", k.layer, k.unit, sample=k.sample)))
+                refs, _of_outputs(net, k, refs, lambda loss, x, o, t: loss.terms(x, o, t)))
 
 
 def _loss(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
@@ -250,8 +282,9 @@ def _dE_dout(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
     l, j, s = k.layer, k.unit, k.sample
     if l == net.depth:
         loss, size = net.loss_fn, net.sizes[-1]
-        return Spec(lambda t, o: loss.grad_text(t, o, size), (n.target_sym(l, j), n.out_sym(l, j)),
-                    (Key("target", l, j, sample=s), Key("out", l, j, sample=s)))
+        refs = (Key("target", l, j, sample=s), Key("out", l, j, sample=s))
+        return Spec(lambda t, o: loss.grad_text(t, o, size), (n.target_sym(l, j), n.out_sym(l, j)), refs,
+                    _of_outputs(net, k, refs, lambda loss, x, o, t: loss.grad(o, t)))
     # the sum over the downstream paths: Σ_m δ_m·w_mj, with the weights the backward pass
     # multiplies (the updated ones in sequential order)
     weights = "w" if net.sequential else "w_before"
@@ -265,8 +298,10 @@ def _dE_dout(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
 
 def _dout_dnet(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
     l, j, s = k.layer, k.unit, k.sample
-    return Spec(net.activation(l).grad_text, (n.net_sym(l, j), n.out_sym(l, j)),
-                (Key("net", l, j, sample=s), Key("out", l, j, sample=s)))
+    act = net.activation(l)
+    return Spec(act.grad_text, (n.net_sym(l, j), n.out_sym(l, j)),
+                (Key("net", l, j, sample=s), Key("out", l, j, sample=s)),
+                lambda values, read: act.grad(np.array(values[:1]), np.array(values[1:]))[0])
 
 
 def _delta(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
@@ -279,9 +314,11 @@ def _delta(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
     size = net.sizes[-1]
     symbols = (n.out_sym(l, j), n.target_sym(l, j))
     refs = (Key("out", l, j, sample=s), Key("target", l, j, sample=s))
+    compute = _of_outputs(net, k, refs, lambda loss, x, o, t: fused.delta(o, t))
     if fused.needs_target_sum and ctx.target_sums[s] != 1.0:
-        return Spec(lambda o, t, st: fused.text(o, t, size, st), (*symbols, SumOver(Sym("target"))), (*refs, ctx.target_sums[s]))
-    return Spec(lambda o, t: fused.text(o, t, size, None), symbols, refs)
+        return Spec(lambda o, t, st: fused.text(o, t, size, st), (*symbols, SumOver(Sym("target"))),
+                    (*refs, ctx.target_sums[s]), compute)
+    return Spec(lambda o, t: fused.text(o, t, size, None), symbols, refs, compute)
 
 
 def _grad_w_sample(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
