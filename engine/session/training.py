@@ -1,0 +1,152 @@
+"""Training (a part of `session.Session`): many iterations at once, recorded or not, in slices that
+yield progress; where the loss stops being finite, the diagnosis and the way back to the last finite one."""
+from __future__ import annotations
+
+import math
+import time
+from typing import Iterator
+
+import numpy as np
+
+from engine.record.diverged import TrainingDiverged, diagnose
+from engine.network.maths import Params, iterate
+from engine.network.limits import MAX_ITERATIONS
+from engine.session.progress import Progress
+
+
+class Training:
+    """Training many iterations (of a `Session`)."""
+
+    # -- training -----------------------------------------------------------------------
+    def train(self, n: int, record_all: bool = False, chunk_seconds: float = 0.05) -> Iterator[Progress]:
+        """Apply n updates, starting with the current iteration's: the session ends at the
+        start of iteration k + n. From a past iteration, the session first goes on along the
+        timeline (the iterations trained after it, as they were: the same numbers training
+        would give, edits made in them included), then trains the rest. Yields progress about
+        every `chunk_seconds`, the session consistent at each yield; closing the generator
+        there stops training.
+
+        Only the iteration it ends at is recorded in full (any other can be read again: see
+        `trace`); with `record_all` every one is, and a yield comes before the
+        trace would drop a row not yet yielded (read the new rows at each yield). A loss that
+        becomes NaN or infinite raises TrainingDiverged, with the session at that iteration.
+        """
+        if n < 0 or self.iteration + n - 1 > MAX_ITERATIONS:
+            raise ValueError(f"iterations: a session keeps the loss of each of at most {MAX_ITERATIONS:,} "
+                             f"iterations; {n:,} more from iteration {self.iteration:,} would exceed that")
+        start, end = self.iteration, self.iteration + n
+        if self.iteration < self.latest:  # a past iteration: on along the timeline as it was trained first
+            self.go_to_iteration(min(end, self.latest))
+        record_from = max(start, self.latest) + 1 if record_all else end
+        unread_limit = max(1, self.trace.rows_kept // 2)
+        try:
+            while self.iteration < end:
+                if not math.isfinite(self.loss):
+                    raise self._diverged()
+                params = self.record.params_after()
+                first = self.iteration + 1
+                deadline = time.perf_counter() + chunk_seconds
+                with np.errstate(all="ignore"):
+                    if first < record_from:
+                        it = self._train_unrecorded(first, record_from - 1, params, deadline)
+                        self.iteration, self.params = it, params
+                        self._record_iteration(it, params, essential=False)  # `params` are those it starts from
+                    else:
+                        last = min(end, first + unread_limit - 1)
+                        self.iteration = self._train_recorded(first, last, params, deadline)
+                        self.params = self.record.params_before()
+                if self.iteration < end and math.isfinite(self.loss):
+                    yield Progress(self.iteration - start, n)
+        finally:
+            self.cursor = -1
+        if not math.isfinite(self.loss):
+            raise self._diverged()
+        yield Progress(self.iteration - start, n)
+
+    def _train_unrecorded(self, first: int, last: int, params: Params, deadline: float) -> int:
+        """Iterations first.. without recording them (but their loss), updating `params` in
+        place, until `last` is done, the deadline passes or the loss is not finite. Returns
+        the iteration to stop at, which `params` now start (not computed yet, unless its
+        loss was not finite: then the iterations since the last checkpoint are recorded)."""
+        plan, lr, batches, setup, trace = self.plan, self.net.learning_rate, self._batches, self.net, self.trace
+        last = min(last, first + max(4096, len(self.history)))  # the history grows as training goes
+        losses = self.history.reserve(last)
+        interval, cycle = trace.interval, len(batches)
+        step = plan.quick or (lambda params, x, t, lr: iterate(plan, params, x, t, lr))
+        paths = self.trajectories
+        p, grad, buffers = paths.n_params, plan.grad_trained, bool(plan.buffers)
+        g_end, cols = p + len(grad), paths.columns
+        _, x, t = batches[0]
+        it = first
+        while it <= last:
+            if not it % interval:  # where reading an iteration's record again starts from
+                trace.checkpoint(it, params, setup)
+            stop = min(last, it - it % interval + interval - 1)  # the iteration before the next checkpoint
+            rows, j, kept_at, stride = paths.reserve(stop)  # the trajectories keep iteration `kept_at` next
+            flat, o = rows.reshape(-1), j * cols  # row j of the trajectories starts at flat[o]
+            for k in range(it, stop + 1):
+                if cycle > 1:
+                    _, x, t = batches[(k - 1) % cycle]
+                keep = k == kept_at
+                if keep:
+                    flat[o: o + p] = params.theta
+                loss = step(params, x, t, lr)  # leaves params alone if loss is not finite
+                losses[k - 1] = loss
+                if loss - loss:  # NaN or infinite (a finite loss gives 0.0)
+                    paths.commit(j)
+                    self.history.commit(k)
+                    trace.advance_to(k - 1)
+                    return k
+                if keep:
+                    flat[o + p: o + g_end] = grad
+                    if buffers:  # the optimizer's buffers, one after the other
+                        flat[o + 2 * p: o + cols] = params.state.ravel()
+                    j += 1
+                    o += cols
+                    kept_at += stride
+            paths.commit(j)
+            it = stop + 1
+            if time.perf_counter() > deadline:
+                break
+        self.history.commit(it - 1)
+        trace.advance_to(it - 1)
+        return it
+
+    def _train_recorded(self, first: int, last: int, params: Params, deadline: float) -> int:
+        """Iterations first..last recorded in the trace, until the deadline passes or the loss
+        is not finite. Returns the last one computed."""
+        it = first
+        while True:
+            loss = self._record_iteration(it, params, in_place=True, checkpoint=it == first, essential=False)
+            if it == last or not math.isfinite(loss) or time.perf_counter() > deadline:
+                return it
+            it += 1
+
+    def _diverged(self) -> TrainingDiverged:
+        """What went wrong at the current iteration, whose loss is not finite: its own numbers
+        overflowed, or the update before it made parameters NaN or infinite."""
+        before = self.trace.record(self.iteration - 1)
+        if before is not None and not np.isfinite(self.params.theta).all():
+            error = TrainingDiverged(self.iteration - 1, before.batch_loss, diagnose(self.net, before))
+        else:
+            error = TrainingDiverged(self.iteration, self.loss, diagnose(self.net, self.record))
+        error.loss = self.loss  # the loss that stopped training
+        error.stopped_at = self.iteration
+        return error
+
+    def rewind_to_finite(self) -> None:
+        """After a divergence: back to the latest iteration whose parameters and loss are
+        finite numbers, at its start; the timeline ends there."""
+        while not (math.isfinite(self.loss) and np.isfinite(self.params.theta).all()):
+            if self.iteration - 1 not in self.trace:
+                break
+            self.go_to_iteration(self.iteration - 1)
+        self.trace.drop_from(self.iteration + 1)
+        self.history.truncate(self.iteration)
+        self.trajectories.truncate(self.iteration + 1)
+        self.cursor = -1
+
+    def run(self, n: int) -> None:
+        """Train n iterations to the end, without progress reports."""
+        for _ in self.train(n):
+            pass
