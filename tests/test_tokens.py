@@ -8,8 +8,8 @@ import pytest
 
 from engine.concepts import render
 from engine.concepts.formula import exact_in_formula, significant
-from engine.concepts.tokens import (E, HALF, Const, Deriv, Elided, Group, Num, Quotient, Sym, SumOver, Text, call,
-                                    greater, if_else, ln, remark, row, sqrt, terms)
+from engine.concepts.tokens import (E, HALF, Const, Deriv, Elided, Group, Num, Quotient, Sym, SumOver, Text, Token,
+                                    call, greater, if_else, ln, remark, row, sqrt, terms)
 
 NET, OUT, T = Sym("net", "h1"), Sym("out", "o1"), Sym("target", "o1")
 
@@ -119,3 +119,39 @@ def test_the_trace_csv_template_writes_what_the_plain_text_writes(fn, plain, lat
             (f"({texts[k]})" if wrap and texts[k].startswith("−") else texts[k]) + piece
             for (k, wrap), piece in zip(slots, pieces[1:]))
         assert written == render.text(fn(*map(Num, numbers)), exact_in_formula)
+
+
+def _concept_formulas():
+    """Every formula the concept modules write, in symbols: each activation's and its derivative,
+    each loss's term, ∂E/∂out and fused δ, each optimizer's update of the parameter and of each
+    buffer it declares (as the iteration's first or a later one)."""
+    from engine.concepts.activations import ACTIVATIONS
+    from engine.concepts.losses import LOSSES
+    from engine.concepts.optimizers import OPTIMIZERS
+
+    net, out, target = Sym("net", "o1"), Sym("out", "o1"), Sym("target", "o1")
+    for a in ACTIVATIONS.values():
+        yield f"{a.name} text", a.text(net, [net, Sym("net", "o2")])
+        yield f"{a.name} grad_text", a.grad_text(net, out)
+    for loss in LOSSES.values():
+        yield f"{loss.name} text", loss.text(target, out, 3)
+        yield f"{loss.name} grad_text", loss.grad_text(target, out, 3)
+        if loss.fused is not None:
+            yield f"{loss.name} fused", loss.fused.text(out, target, 3, None)
+            yield f"{loss.name} fused, Σtarget", loss.fused.text(out, target, 3, SumOver(Sym("target")))
+    for cls in OPTIMIZERS.values():
+        for name in ("", *(b.name for b in cls.declared)):
+            for first in (True, False):
+                update = cls().formula(name, first)
+                yield f"{cls.name} {name or 'parameter'} first={first}", \
+                    update.fn(*(Sym("x", str(k)) for k in range(len(update.operands))))
+
+
+@pytest.mark.parametrize("what, formula", list(_concept_formulas()), ids=lambda v: v if isinstance(v, str) else "")
+def test_every_formula_of_a_concept_is_tokens_that_typeset_without_plain_text(what, formula):
+    """A concept module builds its formulas with tokens (never text): its LaTeX is made from the
+    tree, so no character of the plain text (− · × ² ⁺ ∂ √ Σ) reaches it untranslated."""
+    assert isinstance(formula, Token), f"{what}: {formula!r} is not a token"
+    latex = render.latex(formula)
+    assert not set(latex) & set("−·×²⁺∂√Σδ"), f"{what}: {latex}"
+    assert render.text(formula) and render.html(formula)
