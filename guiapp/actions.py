@@ -68,6 +68,9 @@ ACTIONS = (
     ActionSpec("export_numpy", "&NumPy script…", "files.export_numpy",
                tip="The network as the current iteration starts, as a Python script in plain NumPy (forward pass, "
                    "backward pass and update written out), printing its loss history"),
+    ActionSpec("export_notebook", "J&upyter notebook…", "files.export_notebook",
+               tip="The current iteration as a Jupyter notebook: the worked example's sections and formulas, NumPy "
+                   "cells that compute and print each step, and PyTorch's autograd checking every gradient"),
     ActionSpec("quit", "&Quit", "close", ("Ctrl+Q",), while_busy=ON),
     ActionSpec("undo", "&Undo", "undo", (Key.Undo,), "Undo the last edit or reset"),
     ActionSpec("redo", "&Redo", "redo", (Key.Redo,), "Redo what was undone"),
@@ -135,6 +138,9 @@ ACTIONS = (
     ActionSpec("unit_maps", "&Unit maps", "model.set_unit_maps", ("Ctrl+Shift+U",),
                "Inside every hidden and output unit, a small map of its output over the inputs' plane (a network of "
                "2 inputs); hover a unit to see it large", while_busy=ON, checkable=True),
+    ActionSpec("input_features", "Input f&eatures", "set_features_shown", ("Ctrl+Shift+F",),
+               "Chips over the diagram, one per feature of the raw inputs (x1², x1·x2, sin(x1) …): click one to "
+               "make it an input unit or take it away (undoable)", while_busy=ON, checkable=True),
     ActionSpec("trajectories", "&Trajectories", "set_trajectories_shown", ("Ctrl+Shift+J",),
                "Parameters' values, gradients and velocities over the iterations, under the loss curve",
                while_busy=ON, checkable=True),
@@ -169,12 +175,12 @@ MENUS = {
     "&Run": "step step_back finish_phase finish_iteration play train stop | go_to_iteration back_to_latest compare "
             "| practice sequential gradient_check | keep_run kept_runs",
     "&View": "fit zoom_in zoom_out show_all_units | larger_text smaller_text presentation | output_map "
-             "unit_maps trajectories trace_selected",
+             "unit_maps input_features trajectories trace_selected",
     "&Help": "help_keys about",
 }
 # Submenus, by the name a menu above gives them: their title and actions.
 SUBMENUS = {"export": ("&Export", "export_worked_example | export_trace export_trace_current export_history "
-                                  "export_trajectories export_runs export_picture | export_pytorch export_numpy")}
+                                  "export_trajectories export_runs export_picture | export_pytorch export_numpy export_notebook")}
 TOOLBAR = ("step_back step finish_phase finish_iteration play speed | train_count train | "
            "reset undo redo | sample")
 TIMELINE_BUTTONS = "back_to_latest compare"  # beside the timeline's box and slider, over the loss curve
@@ -259,7 +265,8 @@ def help_text() -> str:
         "Wheel zooms the diagram, dragging moves it. Hover over the loss curve to read iteration and "
         "loss (click it to go to that iteration), over the trajectories to read every parameter shown, over "
         "the output map to read the inputs and the output there; click the output map to add a sample there "
-        "(Shift+click removes the nearest); with unit maps, hover a unit to see its map large; click a "
+        "(Shift+click removes the nearest); with unit maps, hover a unit to see its map large; with View ▸ "
+        "Input features, click a feature over the diagram to make it an input unit or take it away; click a "
         "computation in the list to go there. Drop a network file (.json) on the window to "
         "open it.</p>"
         "<p><b>Going to a past iteration</b> (the box or the slider over the loss curve, or a click on it) "

@@ -3,7 +3,7 @@
     python -m guiapp.screenshot OUT.png [NETWORK] [STEPS] [--size 1024x700] [--dark] [--presentation]
                                         [--text-scale PERCENT] [--select NAME] [--dialog NAME] [--train N]
                                         [--compare K] [--go-to K] [--trajectories NAMES]
-                                        [--unit-maps [--hover UNIT]] [--discretize]
+                                        [--unit-maps [--hover UNIT]] [--discretize] [--features]
 
 NETWORK is a preset name or a network file (default: mazur, the worked example). By default
 the picture shows the network mid-way through the backward pass of its first iteration with
@@ -19,7 +19,8 @@ window's Train runs N iterations first (the output map then shows what was learn
 --compare: else back to the latest), and --trajectories shows those parameters' trajectories
 (names separated by commas). --unit-maps draws the unit maps (View ▸ Unit maps), --hover
 UNIT (a unit's name: h3) shows that unit's map large as the mouse over it does, and
---discretize shows the output map's decision regions.
+--discretize shows the output map's decision regions, --features the input features' chips
+(View ▸ Input features).
 """
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ def render(out: str, network: str = "mazur", steps: int | None = None, width: in
            select: str | None = "w1", dark: bool = False, presentation: bool = False,
            text_scale: int | None = None, dialog: str | None = None, train: int = 0, compare: int | None = None,
            go_to: int | None = None, trajectories: str = "", practice: str | None = None, unit_maps: bool = False,
-           hover: str | None = None, discretize: bool = False) -> None:
+           hover: str | None = None, discretize: bool = False, features: bool = False) -> None:
     import tempfile
 
     if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
@@ -65,6 +66,7 @@ def render(out: str, network: str = "mazur", steps: int | None = None, width: in
     window.model.set_presentation(presentation)
     window.model.set_unit_maps(unit_maps)
     window.model.set_discretize(discretize)
+    window.actions["input_features"].setChecked(features)
     window.show()
     app.processEvents()
     if train:
@@ -141,7 +143,7 @@ def _structure(window):
     from engine.files.design import design_of
 
     net = window.model.session.net
-    return StructureDialog(design_of(net), net.n_samples, window, editing=True)
+    return StructureDialog(design_of(net), net.n_samples, window, editing=True, raw_inputs=net.raw_width)
 
 
 def _structure_layers(window):
@@ -223,6 +225,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--unit-maps", action="store_true", help="draw the unit maps (View ▸ Unit maps)")
     parser.add_argument("--hover", metavar="UNIT", default=None, help="with --unit-maps: this unit's map large (h3)")
     parser.add_argument("--discretize", action="store_true", help="the output map's decision regions")
+    parser.add_argument("--features", action="store_true", help="the input features' chips (View ▸ Input features)")
     return parser
 
 
@@ -231,7 +234,8 @@ def main(argv=None) -> int:
     render(args.out, args.network, args.steps, *args.size, select=args.select or None, dark=args.dark,
            presentation=args.presentation, text_scale=args.text_scale, dialog=args.dialog, train=args.train,
            compare=args.compare, go_to=args.go_to, trajectories=args.trajectories, practice=args.practice,
-           unit_maps=args.unit_maps, hover=args.hover, discretize=args.discretize)
+           unit_maps=args.unit_maps, hover=args.hover, discretize=args.discretize,
+           features=args.features)
     print(f"wrote {args.out}")
     return 0
 

@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass
 
 from PySide6.QtCore import QByteArray, QEvent, QRect, Qt, QTimer
+from PySide6 import QtGui
 from PySide6.QtGui import QFont, QUndoStack
 from PySide6.QtWidgets import (QApplication, QComboBox, QLabel, QMainWindow, QMenu, QMessageBox, QSlider,
                                QSpinBox, QSplitter, QToolBar, QToolButton, QVBoxLayout, QWidget)
@@ -29,6 +30,7 @@ from guiapp.diagram.fold import can_show_all
 from guiapp.dialogs.editor import ValueEditor
 from guiapp.menus.file import Files
 from guiapp.panels.header import SettingsHeader
+from guiapp.panels.features import FeatureBar
 from guiapp.model.jobs import Training
 from guiapp.model.session import Problem, SessionModel, ValueRef
 from guiapp.menus.network import NetworkMenu
@@ -68,12 +70,14 @@ class MainWindow(QMainWindow):
         self.network = NetworkMenu(self)
         self.gradcheck_dialog = None  # made when first asked for
         self.header = SettingsHeader(self.model)
+        self.feature_bar = FeatureBar(self.model, self.network.toggle_feature)  # View ▸ Input features
+        self.feature_bar.hide()
         self.diagram = DiagramView(self.model)
         # The plots' places: the plots are made after the window's first paint (`make_plots`)
         self.places = {name: Place(f"{name}Place") for name in ("plot", "trajectories", "output_map")}
         self.timeline = TimelineBar(self.model)
         self.panel = SidePanel(self.model)
-        self.practice_box = PracticeBox(self.model)
+        self.practice_box = PracticeBox(self.model, self.files.export_path)
         for shown_when_asked in (self.places["trajectories"], self.practice_box):  # hidden before any layout sizes them
             shown_when_asked.hide()
         self.play_timer = QTimer(self)
@@ -136,6 +140,7 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self.header)
+        column.addWidget(self.feature_bar)
         column.addWidget(self.diagram, 1)
         self.bottom = QSplitter(Qt.Orientation.Horizontal, objectName="bottom")  # the loss curve, the output map
         self.curves = QSplitter(Qt.Orientation.Vertical, objectName="curves")  # the loss, the trajectories under it
@@ -308,6 +313,7 @@ class MainWindow(QMainWindow):
                                            "go_to_iteration": s.latest > s.first and not practising,
                                            **dict.fromkeys(("remove_all_runs", "export_runs"), bool(m.runs)),
                                            **{name: not practising for name in PRACTICE_OFF}})
+        self.feature_bar.setEnabled(self.actions["edit_structure"].isEnabled())  # a change of structure too
         self.presets_menu.setEnabled(not m.busy)
         self.recent_menu.setEnabled(not m.busy)
         self.train_count.setEnabled(not m.busy)
@@ -492,14 +498,17 @@ class MainWindow(QMainWindow):
 
     def _undo_changed(self) -> None:
         """Undo and Redo say what they would undo or redo, as QUndoStack's own actions do: in
-        the menu and the tooltip; the toolbar's buttons keep their short text and their size."""
+        the menu and the tooltip; the toolbar's buttons keep their short text and their size.
+        What they say may hold a kept run's name: shown as it is (the menu's & doubled, the
+        tooltip, which Qt reads as HTML when it might be, escaped; the status bar's is plain)."""
         for name, prefix, what in (("undo", "&Undo", self.undo_stack.undoText()),
                                    ("redo", "&Redo", self.undo_stack.redoText())):
             action = self.actions[name]
-            action.setText(f"{prefix} {what}" if what else prefix)
+            action.setText(f"{prefix} {what.replace('&', '&&')}" if what else prefix)
             action.setIconText(prefix.replace("&", ""))
-            action.setToolTip(tooltip(name, f"{prefix.replace('&', '')} {what}" if what else None))
-            action.setStatusTip(action.toolTip())
+            tip = tooltip(name, f"{prefix.replace('&', '')} {what}" if what else None)
+            action.setToolTip(QtGui.Qt.convertFromPlainText(tip))
+            action.setStatusTip(tip)
         self._update_enabled()
 
     def _busy_changed(self, busy: bool) -> None:
@@ -525,6 +534,11 @@ class MainWindow(QMainWindow):
     def set_output_map_shown(self, on: bool) -> None:
         """View ▸ Output map: the map beside the loss curve, or the loss curve alone."""
         self.places["output_map"].setVisible(on)
+
+    def set_features_shown(self, on: bool) -> None:
+        """View ▸ Input features: the chips that turn the input features on and off, over the
+        diagram."""
+        self.feature_bar.setVisible(on)
 
     def set_trajectories_shown(self, on: bool) -> None:
         """View ▸ Trajectories: under the loss curve, on its iteration axis."""
@@ -629,7 +643,7 @@ class MainWindow(QMainWindow):
         except ValueError as e:
             self.show_message("Cannot keep this run", f"This run cannot be kept: {e}.", QMessageBox.Icon.Warning)
             return False
-        self.undo_stack.push(commands.SetRuns(m, kept_runs, f"keep this run (kept run {len(kept_runs)})"))
+        self.undo_stack.push(commands.SetRuns(m, kept_runs, f"keep this run as “{kept_runs[-1].label}”"))
         m.set_runs_shown(True)
         self.statusBar().showMessage(f"Kept this run as “{kept_runs[-1].label}” ({m.session.latest:,} iterations): "
                                      "the loss curve shows it beside the runs that follow", 8000)
@@ -638,7 +652,8 @@ class MainWindow(QMainWindow):
     def remove_run(self, index: int) -> None:
         m = self.model
         if 0 <= index < len(m.runs):
-            self.undo_stack.push(commands.SetRuns(m, kept.without(m.runs, index), f"remove kept run {index + 1}"))
+            self.undo_stack.push(commands.SetRuns(m, kept.without(m.runs, index),
+                                                  f"remove kept run {index + 1}, “{m.runs[index].label}”"))
 
     def remove_all_runs(self) -> None:
         if self.model.runs:

@@ -91,11 +91,14 @@ def published(value: float, digits: int = 9):
 
 # -- a command under limits ------------------------------------------------------------------------
 class Limited:
-    """What a command did within its limits: exit status, output, seconds and peak memory."""
+    """What a command did within its limits: exit status, output, seconds, peak memory and the
+    bytes it read (`read_mb`: every read() of the process, the interpreter's own modules
+    included, about 5 MB at start: /proc/PID/io's rchar)."""
 
-    def __init__(self, returncode: int, stdout: str, stderr: str, seconds: float, peak_mb: float):
+    def __init__(self, returncode: int, stdout: str, stderr: str, seconds: float, peak_mb: float,
+                 read_mb: float):
         self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
-        self.seconds, self.peak_mb = seconds, peak_mb
+        self.seconds, self.peak_mb, self.read_mb = seconds, peak_mb, read_mb
 
 
 # A small interpreter that starts the command as its own child and writes that child's peak
@@ -111,9 +114,12 @@ if pid == 0:
         for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
             os.environ[name] = "1"
     os.execv(sys.executable, [sys.executable, *argv])
+os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)  # ended, not yet reaped: its /proc/PID/io still reads
+with open(f"/proc/{pid}/io") as f:
+    rchar = dict(line.split(": ") for line in f.read().splitlines())["rchar"]
 _, status, usage = os.wait4(pid, 0)
 with open(report, "w") as f:
-    f.write(str(usage.ru_maxrss))
+    f.write(f"{usage.ru_maxrss} {rchar}")
 sys.exit(os.waitstatus_to_exitcode(status) % 256)
 """
 
@@ -148,6 +154,6 @@ def run_limited(args: list, seconds: float = 30.0, cwd=ROOT, module: str = "engi
         out.seek(0)
         err.seek(0)
         with open(report.name) as f:
-            peak_kb = float(f.read() or "inf")
+            peak_kb, read = (float(v) for v in (f.read() or "inf inf").split())
         return Limited(returncode, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
-                       elapsed, peak_kb / 1024)
+                       elapsed, peak_kb / 1024, read / 2**20)

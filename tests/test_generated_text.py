@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from engine import Session, open_network
 from engine.files import netfile
-from engine.scripts import pyexport
+from engine.scripts import notebook, pyexport
 from tests.helpers import preset_data, run_cli, write_network
 from tests.test_script_export import assert_losses, printed_losses
 
@@ -391,6 +391,7 @@ def outputs(net, folder, view) -> dict:
     doc = document.build(session.net, session.record)
     files = {f"script.{fmt}": pyexport.script(net, fmt, ITERATIONS, source="student.json", filename="script.py")
              for fmt in FORMATS}
+    files["notebook"] = notebook.notebook(session.net, session.record)
     files.update({"md": doc_markdown.render(doc), "html": doc_html.render(doc),
                   "figure": next(b.svg for b in doc.blocks if hasattr(b, "svg"))})
     practice = Practice(Session(net))
@@ -495,7 +496,31 @@ def plain(tmp_path_factory, audited_run, svg_view):
             ran = audited_run(script)
             assert ran["returncode"] == 0 and ran["stdout"].startswith("iteration,loss\n1,0.298371108760")
             found[description][f"stdout.{fmt}"] = ran["stdout"]
+        script = folder / "notebook" / "notebook.py"
+        script.parent.mkdir()
+        script.write_text(notebook.code_of(found[description]["notebook"]), encoding="utf-8")
+        ran = audited_run(script)
+        assert ran["returncode"] == 0 and ran["stdout"].startswith("net_h1 = 0.3775\n"), ran["stderr"][-1000:]
+        found[description]["stdout.notebook"] = ran["stdout"]
     return found
+
+
+def notebook_markdown(text: str) -> str:
+    """A notebook's Markdown cells, as one Markdown text."""
+    return "\n\n".join("".join(c["source"]) for c in json.loads(text)["cells"] if c["cell_type"] == "markdown")
+
+
+def notebook_code_shape(text: str, name: str) -> str:
+    """The syntax tree of a notebook's code cells, with the string literal that holds the network's name
+    (NETWORK = ...) checked to be `name` and then left out: what the code does, whatever the name."""
+    import ast
+
+    tree = ast.parse(notebook.code_of(text))
+    held = [node for node in ast.walk(tree) if isinstance(node, ast.Assign)
+            and [getattr(t, "id", None) for t in node.targets] == ["NETWORK"]]
+    assert len(held) == 1 and isinstance(held[0].value, ast.Constant) and held[0].value.value == name
+    held[0].value.value = "NAME"
+    return ast.dump(tree)
 
 
 def check_hostile(name: str, description: str, run, plain_outputs: dict, view) -> None:
@@ -527,6 +552,28 @@ def check_hostile(name: str, description: str, run, plain_outputs: dict, view) -
             kinds = [event for event, _ in ran["events"]]
             assert sorted(set(kinds)) == ["compile", "exec", "open"] and kinds.count("exec") == 1, ran["events"]
             assert all(str(script) in args for event, args in ran["events"] if event == "open"), ran["events"]
+
+        # the notebook: nbformat 4; its Markdown the plain one's blocks, the name as text; its code the plain
+        # one's but for the string literal of the name; run alone, it prints what the plain one prints
+        import nbformat
+
+        nbformat.validate(nbformat.reads(got["notebook"], as_version=4))
+        markdown = notebook_markdown(got["notebook"])
+        assert markdown_structure(markdown) == markdown_structure(notebook_markdown(base["notebook"]))
+        assert markdown_texts(markdown)[0] == re.sub(" +", " ", title).strip()
+        held = name if name.strip() else "Network"  # the name as the document shows it
+        assert notebook_code_shape(got["notebook"], held) == notebook_code_shape(base["notebook"], PLAIN_NAME)
+        script = folder / "notebook" / "notebook.py"
+        script.parent.mkdir()
+        script.write_text(notebook.code_of(got["notebook"]), encoding="utf-8")
+        ran = run(script)
+        assert (ran["returncode"], ran["stderr"]) == (0, ""), ran["stderr"][-1000:]
+        for what in ("PyTorch's autograd", "torch.optim.SGD"):
+            assert ran["stdout"].count(f"{held}: {what}") == 1
+        assert ran["stdout"].replace(f"{held}: ", "N: ") == base["stdout.notebook"]
+        assert os.listdir(script.parent) == ["notebook.py"] and ran["modules"] == []
+        kinds = [event for event, _ in ran["events"]]
+        assert sorted(set(kinds)) == ["compile", "exec", "open"] and kinds.count("exec") == 1, ran["events"]
 
         # Markdown: the blocks and inline pieces of the plain document, the text as text
         for key in ("md", "practice.md"):

@@ -76,7 +76,7 @@ def test_keep_three_runs_compare_them_and_undo_each(qtbot, make_window):
     assert not dialog.isVisible()
     (sgd,) = w.model.runs
     assert sgd.name == "SGD" and sgd.loss.tobytes() == w.model.session.history.values.tobytes()
-    assert w.undo_stack.undoText() == "keep this run (kept run 1)"
+    assert w.undo_stack.undoText() == "keep this run as “SGD”"
     assert curves(w) == expected(w.model.runs) and legend(w) == ["this run", "SGD"]
 
     design = designs.design_of(w.model.session.current_network())
@@ -138,7 +138,7 @@ def test_remove_one_or_all_each_one_undo_step_and_hide_or_show_them(qtbot, make_
     removes = [a for a in w.runs_menu.actions() if a.objectName().startswith("removeRun:")]
     assert [a.text() for a in removes] == ["Remove “SGD”", "Remove “momentum”", "Remove “again”"]
     removes[1].trigger()
-    assert w.model.runs == (kept_runs[0], kept_runs[2]) and w.undo_stack.undoText() == "remove kept run 2"
+    assert w.model.runs == (kept_runs[0], kept_runs[2]) and w.undo_stack.undoText() == "remove kept run 2, “momentum”"
     assert legend(w) == ["this run", "SGD", "again"]
     w.actions["remove_all_runs"].trigger()
     assert w.model.runs == () and curves(w) == [] and legend(w) == []
@@ -288,3 +288,38 @@ def test_kept_runs_are_drawn_as_this_runs_curve_is(qtbot, make_window):
     assert w.plot.curve.opts["autoDownsample"] and w.plot.curve.opts["clipToView"]
     for curve in w.plot.kept:
         assert curve.opts["autoDownsample"] and curve.opts["downsampleMethod"] == "peak" and curve.opts["clipToView"]
+
+
+def shown_as(text: str) -> str:
+    """What a tooltip shows of `text`: Qt renders it as HTML when it might be rich text."""
+    from PySide6.QtGui import QTextDocument
+    from PySide6.QtGui import Qt as QtGui
+
+    if not QtGui.mightBeRichText(text):
+        return text
+    document = QTextDocument()
+    document.setHtml(text)
+    return document.toPlainText()
+
+
+def test_the_undo_texts_name_the_run_as_plain_text(qtbot, make_window):
+    """Keeping and removing a run name it in the undo text; Edit ▸ Undo's menu entry, tooltip and
+    status tip show the name as it is, whatever it holds (tags, entities, an ampersand)."""
+    from guiapp.actions import SPECS, key_names
+
+    w = make_window("xor")
+    train(qtbot, w, 3)
+    name = "<b>fast</b> & <i>slow</i> &amp; <br>"
+    keep(qtbot, w, name)
+    assert w.undo_stack.undoText() == f"keep this run as “{name}”"
+    undo = w.actions["undo"]
+    assert undo.text() == f"&Undo keep this run as “{name.replace('&', '&&')}”"  # a menu's & is a mnemonic
+    keys = f" ({', '.join(key_names(SPECS['undo']))})"
+    assert shown_as(undo.toolTip()) == f"Undo keep this run as “{name}”{keys}"
+    assert undo.statusTip() == f"Undo keep this run as “{name}”{keys}"  # the status bar shows plain text
+    w.remove_run(0)
+    assert w.undo_stack.undoText() == f"remove kept run 1, “{name}”"
+    assert shown_as(undo.toolTip()) == f"Undo remove kept run 1, “{name}”{keys}"
+    w.actions["undo"].trigger()
+    redo = w.actions["redo"]
+    assert shown_as(redo.toolTip()) == f"Redo remove kept run 1, “{name}” ({', '.join(key_names(SPECS['redo']))})"

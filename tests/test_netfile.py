@@ -241,10 +241,58 @@ def test_nan_and_infinity_literals_are_refused(tmp_path, no_network_built, liter
 
 
 def test_number_too_large_for_a_float_is_refused(tmp_path):
-    """1e400 decodes to inf in Python's json: still refused as not finite."""
+    """1e400 decodes to inf in Python's json: refused as too large (it said "found inf")."""
     path = tmp_path / "net.json"
     path.write_text(with_literal(sigmoid_net(), "weights[0][0][0]", "1e400"), encoding="utf-8")
-    _refused(path, "weights[0][0][0]", "finite")
+    _refused(path, "weights[0][0][0]", "“1e400” is too large: a float64 holds at most ±1.7976931348623157e+308")
+
+
+TOO_SMALL_PLACES = [
+    ("sigmoid", "weights[0][0][0]"), ("sigmoid", "biases[1][0]"), ("sigmoid", "samples[1].input[0]"),
+    ("sigmoid", "samples[0].target[1]"), ("sigmoid", "optimizer.learning_rate"), ("bce", "optimizer.momentum"),
+    ("softmax", "samples[1].target[1]"),
+]
+TOO_SMALL = ["1e-400", "-1e-400", "1E-0400", "2e-324", "0.00001e-320", "0." + "0" * 400 + "1",
+             "-0." + "0" * 330 + "7e5"]
+
+
+@pytest.mark.parametrize("literal", TOO_SMALL, ids=[t[:12] for t in TOO_SMALL])
+@pytest.mark.parametrize("base, field", TOO_SMALL_PLACES, ids=[p[1] for p in TOO_SMALL_PLACES])
+def test_a_number_a_float64_rounds_to_zero_is_refused(tmp_path, no_network_built, literal, base, field):
+    """Not zero, but read as 0 before (json's float() rounds it): refused naming the field."""
+    path = tmp_path / "net.json"
+    path.write_text(with_literal(BASES[base](), field, literal), encoding="utf-8")
+    _refused(path, field, "is too small: not zero, but a float64 rounds it to zero")
+
+
+@pytest.mark.parametrize("field, literal", [
+    ("training_state.loss_history[1]", "3e-500"), ("kept_runs[0].loss[0]", "1e-999"),
+    ("seed", "1e-400"), ("name", "1e-400"),
+])
+def test_a_number_too_small_is_refused_in_the_training_state_the_runs_and_the_settings(tmp_path, field, literal):
+    data = sigmoid_net()
+    data["training_state"] = {"iteration": 3, "momentum_buffer": None, "loss_history": [0.5, 0.25]}
+    data["kept_runs"] = [{"name": "SGD", "loss": [0.5, 0.25]}]
+    path = tmp_path / "net.json"
+    path.write_text(with_literal(data, field, literal), encoding="utf-8")
+    _refused(path, field, literal)
+
+
+@pytest.mark.parametrize("literal, value", [
+    ("0e-400", 0.0), ("-0.0e-999", -0.0), ("0." + "0" * 400, 0.0), ("1e-320", 1e-320), ("4.9e-324", 5e-324),
+    ("2.5e-324", 5e-324), ("0.000001e-300", 1e-306), ("1" + "0" * 300 + ".5e-300", 1e0),
+])
+def test_zero_and_the_smallest_float64_values_are_read(tmp_path, literal, value):
+    path = tmp_path / "net.json"
+    path.write_text(with_literal(sigmoid_net(), "samples[1].input[0]", literal), encoding="utf-8")
+    read = float(load(path).inputs[1, 0])
+    assert read == value and math.copysign(1, read) == math.copysign(1, value)
+
+
+def test_a_name_that_writes_a_tiny_number_is_text(tmp_path):
+    data = sigmoid_net()
+    data["name"], data["description"] = "1e-400", "0." + "0" * 400 + "1 and 1e99999"
+    assert load(write_network(tmp_path / "net.json", data)).name == "1e-400"
 
 
 # -- inputs that are not even the right JSON type: must still be a NetworkFileError ----------------

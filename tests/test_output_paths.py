@@ -83,7 +83,8 @@ def test_the_window_exports_nothing_over_the_network_it_has_open(qtbot, window, 
     assert w.files.open_path(str(path))
     before = path.read_bytes()
     monkeypatch.setattr("guiapp.menus.file.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), ""))
-    for action in ("export_history", "export_trace", "export_trajectories", "export_pytorch", "export_samples"):
+    for action in ("export_history", "export_trace", "export_trajectories", "export_pytorch", "export_notebook",
+                   "export_samples"):
         w.actions[action].trigger()
         qtbot.waitUntil(lambda: not w.model.busy)
         shown = [b for b in w.findChildren(QMessageBox, "message") if b.isVisible()]
@@ -93,3 +94,30 @@ def test_the_window_exports_nothing_over_the_network_it_has_open(qtbot, window, 
         assert path.read_bytes() == before, action
     w.actions["save"].trigger()  # saving the network over itself is what Save does
     assert path.read_bytes() != before
+
+
+def test_the_practice_report_is_not_written_over_the_network_open(qtbot, window, tmp_path, monkeypatch):
+    """The practice box's Export report refuses the network file open in the window as every other
+    export does (the window's Files.export_path): said in one line, the file unchanged."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    w = window
+    path = write_network(tmp_path / "net.json", preset_data("xor"))
+    assert w.files.open_path(str(path))
+    before = path.read_bytes()
+    w.actions["practice"].trigger()
+    box = w.practice_box
+    box.practice.check("0.5")  # something to report
+    for chosen in (path, tmp_path / "." / "net.json"):
+        monkeypatch.setattr("guiapp.panels.practice.QFileDialog.getSaveFileName", lambda *a, **k: (str(chosen), ""))
+        qtbot.mouseClick(box.export, Qt.MouseButton.LeftButton)
+        shown = [b for b in w.findChildren(QMessageBox, "message") if b.isVisible()]
+        assert shown and shown[-1].text() == (f"{chosen}: is the network file open in the window; give another "
+                                              "path. No file was changed."), shown[-1].text() if shown else None
+        shown[-1].close()
+        assert path.read_bytes() == before
+    report = tmp_path / "report.md"
+    monkeypatch.setattr("guiapp.panels.practice.QFileDialog.getSaveFileName", lambda *a, **k: (str(report), ""))
+    qtbot.mouseClick(box.export, Qt.MouseButton.LeftButton)
+    assert report.read_text(encoding="utf-8").startswith("# Practice report") and box.verdict.text() == f"Wrote {report}."

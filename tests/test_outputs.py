@@ -102,11 +102,13 @@ def test_a_signal_during_a_long_trace_leaves_no_temporary_file(tmp_path, sig):
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     child = subprocess.Popen([sys.executable, "-m", "engine", "train", "xor", "-n", "5000000", "--trace", str(trace)],
                              cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not any(p.name.endswith(".part") for p in tmp_path.iterdir()):
+    def writing_rows():  # a temporary file holding rows, not just its header
+        return any(p.name.endswith(".part") and p.stat().st_size > 4096 for p in tmp_path.iterdir())
+
+    deadline = time.monotonic() + 60  # only if it never comes: the child is then ended below
+    while time.monotonic() < deadline and not writing_rows():
         time.sleep(0.05)
-    time.sleep(0.5)  # writing rows
-    assert any(p.name.endswith(".part") for p in tmp_path.iterdir())
+    assert writing_rows()
     child.send_signal(sig)
     out, err = child.communicate(timeout=30)
     assert child.returncode == 128 + sig, err

@@ -11,6 +11,7 @@ import pytest
 
 from engine import Session, open_network
 from engine.teaching import practice_report
+from engine.teaching.mistakes import CATALOGUE
 from engine.teaching.practice import OUTCOMES, Practice, rule
 from engine.record.tracecsv import TraceRows
 from tests.helpers import run_cli
@@ -229,6 +230,23 @@ def test_the_report_as_csv_and_markdown(mazur):
     assert "1 value asked and not answered." in text
     assert practice.rule in text
 
+
+def test_the_reports_mistakes_cell_says_none_in_a_word_never_a_formula(mazur):
+    """A wrong answer that no mistake of the catalogue gives is `none` in the mistakes cell: a
+    spreadsheet read `- net_for_out` as a formula (#NAME?)."""
+    from engine.text.csvcell import FORMULA_STARTERS
+
+    practice = Practice(mazur)
+    practice.check("12345")  # net_h1: wrong, no mistake matched
+    practice.check("12345")  # again
+    practice.check("0.3775")  # right
+    practice.check("0.3775")  # out_h1: net for out (the activation not applied)
+    practice.check("67890")  # out_h1: wrong, no mistake matched
+    rows = list(csv.reader(io.StringIO(practice_report.csv_text(practice))))
+    mistakes = [row[rows[0].index("mistakes")] for row in rows[1:]]
+    assert mistakes == ["none none", "net_for_out none"]
+    assert not [cell for cell in mistakes if cell.startswith(FORMULA_STARTERS)]
+    assert "none" not in CATALOGUE  # the word names no mistake
 
 # -- the command ---------------------------------------------------------------------------------------
 def answers(lines) -> str:

@@ -176,11 +176,11 @@ def test_no_reading_gives_the_asked_values_away(qtbot, make_window):
                    lambda *a, **k: pytest.fail("a file dialog opened without asking"))
     try:
         for name in ("export_worked_example", "export_trace", "export_trace_current", "export_history",
-                     "export_trajectories"):
+                     "export_trajectories", "export_notebook"):
             w.actions[name].trigger()
     finally:
         monkey.undo()
-    assert asked == [1] * 5 and not w.model.busy
+    assert asked == [1] * 6 and not w.model.busy
     # answered to the end of the forward pass: the map reads out_o1 again
     while box.practice.current is not None and box.practice.current.phase == "forward":
         box.reveal()

@@ -1,6 +1,6 @@
 """Bad input gets one clean line and nothing else (issue 8): special paths, hostile keys,
-byte order marks, duplicate keys. Each command runs in a child process with a time limit and
-its peak memory measured."""
+byte order marks, duplicate keys. Each command runs in a child process (killed if it hangs), its
+peak memory and the bytes it read measured."""
 import json
 import os
 
@@ -9,17 +9,20 @@ import pytest
 from engine import NetworkFileError, load, loads
 from tests.helpers import preset_data, run_limited, write_network
 
-FAST, SMALL_MB = 2.0 + 3.0, 200  # refused within 2 s (plus the interpreter's start) and 200 MB
+SMALL_MB = 200  # a refusal's peak memory
+UNREAD_MB = 12  # a refusal's bytes read: the interpreter's start reads about 5 MB (its modules), a refused
+# file only if it is small: a 64 MB file, /dev/zero or a FIFO is refused from its stat, unread (the count
+# of bytes read proves what a time limit only suggested, whatever else the machine runs)
 
 
-def refused(r, *words):
+def refused(r, *words, read_mb: float = UNREAD_MB):
     assert r.returncode == 2, (r.returncode, r.stdout, r.stderr)
     assert "Traceback" not in r.stderr and r.stderr.count("\n") == 1, r.stderr
     line = r.stderr.strip()
     assert line.isprintable() and len(line) < 600, line
     for word in words:
         assert word in line, line
-    assert r.seconds < FAST and r.peak_mb < SMALL_MB, (r.seconds, r.peak_mb)
+    assert r.read_mb < read_mb and r.peak_mb < SMALL_MB, (r.read_mb, r.peak_mb)
     return line
 
 
@@ -28,27 +31,27 @@ def test_a_fifo_is_refused_not_waited_for(tmp_path, command):
     fifo = tmp_path / "net.json"
     os.mkfifo(fifo)
     extra = ["-n", "1"] if command == "train" else []
-    refused(run_limited([command, fifo, *extra], seconds=20), "FIFO")
+    refused(run_limited([command, fifo, *extra], seconds=60), "FIFO")
 
 
 def test_dev_zero_is_refused_at_once():
-    refused(run_limited(["train", "/dev/zero", "-n", "1"], seconds=20), "device")
+    refused(run_limited(["train", "/dev/zero", "-n", "1"], seconds=60), "device")
 
 
 def test_a_file_larger_than_the_limit_is_refused_unread(tmp_path):
     big = tmp_path / "big.json"
     with open(big, "wb") as f:
         f.truncate(64 * 1024 * 1024)  # sparse: no disk used
-    refused(run_limited(["train", big, "-n", "1"], seconds=20), "bytes", "at most")
+    refused(run_limited(["train", big, "-n", "1"], seconds=60), "bytes", "at most")
 
 
 def test_a_file_name_too_long(tmp_path):
-    line = refused(run_limited(["train", str(tmp_path / ("n" * 300 + ".json")), "-n", "1"], seconds=20))
+    line = refused(run_limited(["train", str(tmp_path / ("n" * 300 + ".json")), "-n", "1"], seconds=60))
     assert "too long" in line.lower()
 
 
 def test_the_window_refuses_a_file_name_too_long(tmp_path):
-    r = run_limited([str(tmp_path / ("n" * 300 + ".json"))], seconds=20, module="guiapp")
+    r = run_limited([str(tmp_path / ("n" * 300 + ".json"))], seconds=60, module="guiapp")
     refused(r, "too long")
 
 
@@ -56,7 +59,7 @@ def test_the_window_refuses_a_file_name_too_long(tmp_path):
 def test_unknown_keys_are_named_on_one_clean_line(tmp_path, key):
     data = preset_data("mazur")
     data[key] = 1
-    line = refused(run_limited(["train", write_network(tmp_path / "n.json", data), "-n", "1"], seconds=20),
+    line = refused(run_limited(["train", write_network(tmp_path / "n.json", data), "-n", "1"], seconds=60),
                    "unknown key")
     assert "\x1b" not in line and "\n" not in line
 
@@ -85,7 +88,7 @@ def test_duplicate_keys_are_refused_by_name(tmp_path):
 
 
 def test_a_billion_iterations_are_refused_at_once():
-    r = run_limited(["train", "mazur", "--iterations", "1000000000"], seconds=20)
+    r = run_limited(["train", "mazur", "--iterations", "1000000000"], seconds=60)
     refused(r, "--iterations", "50,000,000")
 
 
@@ -115,7 +118,7 @@ def test_a_huge_batch_size_is_refused_at_once(tmp_path, batch):
     data = preset_data("mazur")
     data["batch_size"] = batch
     refused(run_limited(["train", write_network(tmp_path / "n.json", data), "-n", "2", "--trace", tmp_path / "t.csv",
-                         "--history", tmp_path / "h.csv", "--out", tmp_path / "o.json"], seconds=20),
+                         "--history", tmp_path / "h.csv", "--out", tmp_path / "o.json"], seconds=60),
             "batch_size", "at most")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["n.json"]
 
@@ -123,7 +126,7 @@ def test_a_huge_batch_size_is_refused_at_once(tmp_path, batch):
 def test_a_hundred_thousand_copies_in_a_full_batch_are_refused(tmp_path):
     data = preset_data("mazur")
     data["samples"] = data["samples"] * 100_000
-    refused(run_limited(["train", write_network(tmp_path / "n.json", data), "-n", "2"], seconds=20), "samples")
+    refused(run_limited(["train", write_network(tmp_path / "n.json", data), "-n", "2"], seconds=60), "samples")
 
 
 def test_a_file_of_210000_samples_trains_in_mini_batches_within_bounds(tmp_path):
@@ -141,7 +144,7 @@ def test_the_largest_shape_of_the_file_format_is_refused_by_its_parameter_count(
     data = {"layers": [256] * 16, "activations": ["sigmoid"] * 15, "loss": "half_sse", "seed": 1,
             "optimizer": {"name": "sgd", "learning_rate": 0.1},
             "samples": [{"input": [0.5] * 256, "target": [0.5] * 256}]}
-    refused(run_limited(["train", write_network(tmp_path / "n.json", data), "-n", "2"], seconds=20),
+    refused(run_limited(["train", write_network(tmp_path / "n.json", data), "-n", "2"], seconds=60),
             "layers", "60,000")
 
 

@@ -177,3 +177,51 @@ def test_the_last_sample_cannot_be_removed(qtbot, make_window):
     press(qtbot, editor, "remove")
     assert w.model.session.net.n_samples == 1 and "at least one sample" in editor.problem.text().lower()
     assert not w.undo_stack.canUndo()
+
+
+def counted_parses(monkeypatch) -> list:
+    """Every cell the samples table reads, as it reads it."""
+    from guiapp.dialogs import samples
+
+    read, parse = [], samples.parse_number
+    monkeypatch.setattr(samples, "parse_number", lambda text: read.append(text) or parse(text))
+    return read
+
+
+@pytest.mark.parametrize("text, words", [
+    ("0\t1\n" * 200_000, "the block pasted holds 400,000 cells; a paste may hold at most 20,000 (import a CSV "
+                          "file instead); nothing was pasted"),
+    ("\t" * 20_000, "holds 20,001 cells"),
+    ("0\r" * 20_001, "holds 20,001 cells"),
+    ("1" * 5_000_000, "the text pasted is 5,000,000 characters; a paste may have at most 1,048,576"),
+])
+def test_a_paste_too_large_is_refused_before_a_cell_is_read(qtbot, make_window, monkeypatch, text, words):
+    """Pasting millions of rows blocked the window (split, then every cell parsed, then the table)."""
+    w = make_window("xor")
+    editor = open_samples(qtbot, w)
+    read = counted_parses(monkeypatch)
+    QGuiApplication.clipboard().setText(text)
+    editor.view.setFocus()
+    editor.view.setCurrentIndex(editor.table.index(0, 0))
+    qtbot.keyClick(editor.view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert read == [] and words in editor.table.problem and "\n" not in editor.table.problem
+    assert editor.problem.isVisible() and editor.problem.text() == editor.table.problem[:1].upper() + editor.table.problem[1:] + "."
+    assert editor.table.rowCount() == 4 and w.model.session.net.n_samples == 4 and not w.undo_stack.canUndo()
+
+
+def test_a_paste_of_the_most_cells_is_applied_reading_each_cell_once(qtbot, make_window, monkeypatch):
+    """What keeps it quick, counted: each cell of the table read once, one undo step."""
+    from guiapp.dialogs.samples import MAX_PASTE_CELLS
+
+    w = make_window("softmax")  # 2 inputs, 3 targets; batches of 2
+    editor = open_samples(qtbot, w)
+    rows, before = MAX_PASTE_CELLS // 5, w.model.session.net.n_samples
+    QGuiApplication.clipboard().setText("".join(f"{k % 7 / 8}\t0.5\t0\t1\t0\n" for k in range(rows)))
+    read = counted_parses(monkeypatch)
+    editor.view.setFocus()
+    editor.view.setCurrentIndex(editor.table.index(0, 0))  # over the samples, then rows are added
+    qtbot.keyClick(editor.view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    s = w.model.session
+    assert editor.table.problem == "" and s.net.n_samples == rows > before and w.undo_stack.index() == 1
+    assert len(read) == 5 * rows  # the table's cells, each once
+    np.testing.assert_array_equal(s.net.inputs[:, 0], [k % 7 / 8 for k in range(rows)])

@@ -274,8 +274,9 @@ def test_softmax_batch_gradient_is_the_mean_of_the_sample_gradients(runs):
 @pytest.mark.parametrize("name", PRESETS)
 def test_history_csv(runs, name):
     run = runs[name]
-    assert run.history[0] == ["iteration", "loss"]
-    body = run.history[1:]
+    classifies = open_network(name).loss_fn.classes is not None  # bce, cross-entropy: the accuracy too
+    assert run.history[0] == ["iteration", "loss", *(["accuracy"] if classifies else [])]
+    body = [row[:2] for row in run.history[1:]]
     assert [int(it) for it, _ in body] == list(range(1, run.iterations + 1))
     engine_losses = run.session.history.values[: run.iterations].tolist()
     assert [float(v) for _, v in body] == engine_losses
@@ -292,9 +293,9 @@ def test_long_history_matches_engine(tmp_path):
         rows = list(csv.reader(f))
     session = Session(open_network("xor"))
     session.run(3000)
-    assert rows[0] == ["iteration", "loss"] and len(rows) == 3001
-    assert [float(v) for _, v in rows[1:]] == session.history.values[:3000].tolist()
-    assert [int(it) for it, _ in rows[1:]] == list(range(1, 3001))
+    assert rows[0] == ["iteration", "loss", "accuracy"] and len(rows) == 3001  # xor: bce, so its accuracy
+    assert [float(row[1]) for row in rows[1:]] == session.history.values[:3000].tolist()
+    assert [int(row[0]) for row in rows[1:]] == list(range(1, 3001))
 
 
 def test_trace_of_many_iterations_is_complete(tmp_path):

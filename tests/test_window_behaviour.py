@@ -168,7 +168,7 @@ def status_overlaps(w) -> list:
     found = [(a.objectName(), b.objectName()) for i, a in enumerate(shown) for b in shown[i + 1:]
              if a.geometry().intersects(b.geometry())]
     if bar.currentMessage():
-        left = [w.status_iteration, w.status_phase, w.status_step] + bar.findChildren(QFrame, "statusSeparator")[:2]
+        left = [w.status.iteration, w.status.phase, w.status.step] + bar.findChildren(QFrame, "statusSeparator")[:2]
         found += [("message", f.objectName() or f.text()) for f in left if f.isVisible()]
     return found
 
@@ -193,7 +193,7 @@ def test_the_status_bar_never_draws_two_texts_over_each_other(qtbot, make_window
     click(qtbot, w, "step")  # the fields change under the message
     assert bar.currentMessage() and status_overlaps(w) == []
     bar.clearMessage()  # the message goes: the fields come back, apart
-    assert w.status_iteration.isVisible() and w.status_step.isVisible() and w.status_phase.isVisible()
+    assert w.status.iteration.isVisible() and w.status.step.isVisible() and w.status.phase.isVisible()
     assert status_overlaps(w) == []
 
 

@@ -322,3 +322,26 @@ class TorchNet:
         nets, outs = self.forward(x)
         gW_gb = torch.autograd.grad(mean_loss(self.loss, nets[-1], outs[-1], t), self.W + self.b)
         return [numpy(g) for g in gW_gb[: self.depth]], [numpy(g) for g in gW_gb[self.depth:]]
+
+
+# -- evaluation: held-out test samples and accuracy ------------------------------------------------
+def right(loss: str, out: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+    """Each sample's verdict, written here with torch ops from the issue's words: with bce every
+    output on its target's side of 0.5 (o ≥ 0.5 exactly when t ≥ 0.5); with cross-entropy the
+    largest output where the target's largest is (torch.argmax: the first of equal ones)."""
+    if loss == "bce":
+        return ((out >= 0.5) == (t >= 0.5)).all(dim=1)
+    if loss == "cross_entropy":
+        return torch.argmax(out, dim=1) == torch.argmax(t, dim=1)
+    raise ValueError(loss)
+
+
+def evaluate(net: TorchNet, inputs, targets) -> tuple[float, int]:
+    """The mean of torch's per-sample losses over these samples with the net's current
+    parameters, and how many are right (0 for a loss that does not classify)."""
+    with torch.no_grad():
+        x, t = tensor(inputs), tensor(targets)
+        nets, outs = net.forward(x)
+        mean = sample_losses(net.loss, nets[-1], outs[-1], t).mean().item()
+        correct = int(right(net.loss, outs[-1], t).sum()) if net.loss in ("bce", "cross_entropy") else 0
+    return mean, correct

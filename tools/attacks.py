@@ -42,6 +42,10 @@ def cases(tmp: Path) -> list[tuple[str, list[str], bytes | None, str]]:
     pep263.write_text(json.dumps(dict(net, name="coding: unicode_escape",
                                       description="\\nimport os; os.system('touch PWNED')")), encoding="utf-8")
     new = ["new", "--layers", "2,1", "--activations", "sigmoid", "--loss", "mse"]
+    tiny = tmp / "tiny.json"  # a weight no float64 holds: it was read as 0
+    weights = json.loads(json.dumps(net["weights"]))
+    weights[0][0][0] = 0.125  # then written 1e-400
+    tiny.write_text(json.dumps(dict(net, weights=weights)).replace("[[[0.125,", "[[[1e-400,", 1), encoding="utf-8")
     million = tmp / "million.json"  # a million small samples within the 32 MB limit
     million.write_text(json.dumps(dict({k: v for k, v in net.items() if k != "training_state"}, batch_size=1, samples=[{"input": [0, 1], "target": [1, 0]}] * 1_000_000),
                                   separators=(",", ":")), encoding="utf-8")
@@ -74,6 +78,8 @@ def cases(tmp: Path) -> list[tuple[str, list[str], bytes | None, str]]:
          None, "test_file_bounds.py"),
         ("§4 the same, memory capped at 250 MB", ["train", str(million), "-n", "1", "#cap 250"], None,
          "test_file_bounds.py"),
+        ("follow-up: a weight written `1e-400` (read as 0 before)", ["train", str(tiny), "-n", "1"], None,
+         "test_netfile.py"),
         ("§4 a CSV of 30,000 columns", [*new, "--csv", str(wide), "--inputs", "1,2", "--targets", "3",
                                         "--out", str(tmp / "w.json")], None, "test_file_bounds.py"),
     ]

@@ -84,7 +84,8 @@ def output_paths(args, reads: dict[str, str]) -> dict[str, Path]:
 class TerminalProgress:
     """A one-line progress report on a terminal; silent otherwise."""
 
-    def __init__(self, total: int, stream=sys.stderr, unit: str = "iteration", at_least: int = 10_000):
+    def __init__(self, total: int, stream=None, unit: str = "iteration", at_least: int = 10_000):
+        stream = sys.stderr if stream is None else stream  # the one at the time (a test's capture changes it)
         self.total, self.stream, self.unit = total, stream, unit
         self.active = stream.isatty() and total >= at_least
         self.started = time.perf_counter()

@@ -1,4 +1,4 @@
-"""The headless command: python -m engine {train,gradcheck,presets,new,explain,export,practice,runs,maps}.
+"""The headless command: python -m engine {train,evaluate,gradcheck,presets,new,explain,export,practice,runs,maps}.
 
 Exit status: 0 done; 1 a gradient check failed; 2 bad input (the network file or the
 options), nothing done and no file written; 3 training stopped because the loss became
@@ -26,8 +26,8 @@ from engine.network.network import summary as describe_network
 # The commands in the order --help lists them; those with a module of their own in engine/cli/
 # (add_parser, cmd_NAME) are imported only when they run, or for --help: a command starts with the
 # modules it needs (`presets` within a few milliseconds of numpy's own import).
-COMMANDS = ("train", "gradcheck", "presets", "new", "explain", "export", "practice", "runs", "maps")
-MODULES = {"train", "new", "explain", "export", "practice", "runs", "maps"}
+COMMANDS = ("train", "evaluate", "gradcheck", "presets", "new", "explain", "export", "practice", "runs", "maps")
+MODULES = {"train", "evaluate", "new", "explain", "export", "practice", "runs", "maps"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -85,6 +85,10 @@ def cmd_gradcheck(args) -> int:
     verdict = "passed" if result.passed else "FAILED"
     say(f"largest relative error: {worst.relative_error:.3e} ({worst.name}); {verdict}")
     return 0 if result.passed else 1
+
+
+def cmd_evaluate(args) -> int:
+    return _command("evaluate").cmd_evaluate(args, load_network(args.network))
 
 
 def cmd_new(args) -> int:
@@ -154,9 +158,10 @@ def main(argv=None) -> int:
 
 
 def _run(args) -> int:
-    command = {"train": lambda args: _command("train").cmd_train(args), "gradcheck": cmd_gradcheck,
-               "presets": cmd_presets, "new": cmd_new, "explain": cmd_explain, "export": cmd_export,
-               "practice": cmd_practice, "runs": cmd_runs, "maps": cmd_maps}[args.command]
+    command = {"train": lambda args: _command("train").cmd_train(args), "evaluate": cmd_evaluate,
+               "gradcheck": cmd_gradcheck, "presets": cmd_presets, "new": cmd_new,
+               "explain": cmd_explain, "export": cmd_export, "practice": cmd_practice,
+               "runs": cmd_runs, "maps": cmd_maps}[args.command]
     try:
         with np.errstate(all="ignore"):
             return command(args)

@@ -9,7 +9,8 @@ saved network goes on from its own iteration); with the parameters that iteratio
 uses (engine.network.outputmap: the samples' range with a 10 % margin, N points along each input,
 100 for a plane and 400 for a line by default, fewer for a large network) in one forward pass.
 
-One row per grid point, the first input varying fastest: the inputs (i1,i2), then out_h1 … of
+One row per grid point, the first input varying fastest: the inputs (i1,i2; the raw inputs x1,x2 of
+a network with input features, whose grid is over them), then out_h1 … of
 every unit, layer by layer, then the decision regions: for a softmax output layer `class`, the
 winning class (1 for o1 …); otherwise `region_o1` … for each output unit, 1 where its output is
 at least 0.5, else 0. Numbers are written exactly (Python's repr; 0, never −0).
@@ -47,7 +48,7 @@ def add_parser(sub) -> None:
 def columns(net) -> list[str]:
     """The header: the inputs, every unit's out, the decision regions."""
     depth = net.depth
-    names = [net.unit_name(0, k) for k in range(net.sizes[0])]
+    names = net.raw_names()
     names += [label(net, Key("out", l, j)) for l in range(1, depth + 1) for j in range(net.sizes[l])]
     if net.activation(net.depth).class_probabilities:
         return names + ["class"]
@@ -70,10 +71,10 @@ def table(session: Session, resolution: int) -> np.ndarray:
 
 
 def _resolution(args, net) -> int:
-    dims = net.sizes[0]
+    dims = net.raw_width
     names = len(columns(net))
     if args.resolution is None:
-        return outputmap.resolution(net.sizes, DEFAULT_POINTS[dims], maps=names)
+        return outputmap.resolution(net.sizes, DEFAULT_POINTS[dims], maps=names, dims=dims)
     n = args.resolution
     if not 2 <= n <= MAX_POINTS[dims]:
         raise NetworkFileError("--resolution", "value", f"must be from 2 to {MAX_POINTS[dims]:,} for "
@@ -104,7 +105,7 @@ def cmd_maps(args, path) -> int:
         return EXIT_DIVERGED
     header = columns(session.net)
     rows = table(session, resolution)
-    regions = len(header) - net.sizes[0] - sum(net.sizes[1:])
+    regions = len(header) - net.raw_width - sum(net.sizes[1:])
     outputs = Outputs()
     try:
         with outputs.open(path, "--output") as f:
@@ -114,7 +115,7 @@ def cmd_maps(args, path) -> int:
         outputs.commit()
     finally:
         outputs.discard()
-    grid = "×".join([f"{resolution:,}"] * net.sizes[0])
+    grid = "×".join([f"{resolution:,}"] * net.raw_width)
     say(f"wrote {args.output}: the maps of {sum(net.sizes[1:]):,} units of {args.network} and its decision regions "
         f"at iteration {k:,}, over a {grid} grid ({len(rows):,} rows)")
     return 0

@@ -2,26 +2,32 @@
 
     python -m engine new --layers 2,4,1 --activations tanh,sigmoid --loss bce
         [--learning-rate LR] [--momentum M] [--batch-size B] [--seed S] [--frozen-biases]
-        [--update-order simultaneous|sequential] [--name TEXT]
+        [--update-order simultaneous|sequential] [--name TEXT] [--features "x1,x2,x1^2,x1*x2,sin(x1)"]
         [--dataset NAME [--samples N] [--noise X] | --csv FILE --inputs COLUMNS --targets COLUMNS
          [--scale none|standard|minmax]]
+        [--test-fraction F] [--init pytorch|xavier|he|zeros]
         --out NET.json
 
 Without data, the network gets one sample of zeros (engine.files.design.default_samples), as a new
-network in the window does. The file written is an ordinary network file: explicit weights
+network in the window does. --features makes each input unit a feature of the samples' raw inputs
+x1 … xn (n: the data's input columns, or without data as many as the features read): the first
+entry of --layers is then the number of features. The file written is an ordinary network file: explicit weights
 and biases drawn from the seed, the samples, and a description of where they came from.
 """
 from __future__ import annotations
 
 from engine.cli.loader import WHOLE, NUMBER, listed
+from engine.concepts import features as feature_forms
+from engine.concepts.inits import DEFAULT as DEFAULT_INIT, INITS
 from engine.concepts.optimizers import DEFAULT as DEFAULT_OPTIMIZER, OPTIMIZERS
 from engine.files.atomic import Outputs
 from engine.cli.terminal import say
 from engine.files import csvdata, datasets
 from engine.files.csvdata import SCALES
 from engine.files.datasets import DATASETS
-from engine.files.design import Design, build, default_samples, problems
-from engine.files.netfile import NetworkFileError, dumps
+from engine.files.design import Design, build, default_samples, features_problems, problems
+from engine.files.netfile import NetworkFileError, written
+from engine.network.limits import MAX_UNITS
 from engine.network.network import UPDATE_ORDERS
 from engine.network.numbers import whole_number
 from engine.network.targets import Data, OutputsMismatch
@@ -32,7 +38,8 @@ DEFAULT_SAMPLES = 200  # of --dataset
 # and each setting of an optimizer (--momentum)
 OPTIONS = {"sizes": "--layers", "activations": "--activations", "loss": "--loss", "learning_rate": "--learning-rate",
            "batch_size": "--batch-size", "seed": "--seed", "update_order": "--update-order",
-           "train_biases": "--frozen-biases",
+           "train_biases": "--frozen-biases", "features": "--features", "test_fraction": "--test-fraction",
+           "init": "--init",
            **{s.key: s.option for o in OPTIMIZERS.values() for s in o.settings}}
 
 
@@ -53,6 +60,9 @@ def add_parser(sub) -> None:
     new.add_argument("--frozen-biases", action="store_true", help="biases are not trained")
     new.add_argument("--update-order", choices=UPDATE_ORDERS, default="simultaneous")
     new.add_argument("--name", default="", help="the network's name")
+    new.add_argument("--features", metavar="LIST",
+                     help="input units as features of the raw inputs, separated by commas: xi, xi^2, xi*xj, sin(xi), "
+                          "cos(xi) (--layers' first entry is then their number)")
     data = new.add_mutually_exclusive_group()
     data.add_argument("--dataset", choices=list(DATASETS), help="a generated data set (see docs/commands.md)")
     data.add_argument("--csv", metavar="FILE", help="samples from a CSV file (with --inputs and --targets)")
@@ -61,6 +71,11 @@ def add_parser(sub) -> None:
     new.add_argument("--inputs", metavar="COLUMNS", help="input columns of --csv: names or numbers, 1-4 ranges")
     new.add_argument("--targets", metavar="COLUMNS", help="target columns of --csv (one column of classes: one-hot)")
     new.add_argument("--scale", choices=SCALES, help="scaling of the --csv inputs (default none)")
+    # how the network starts: held-out test samples and the start values (engine.files.design)
+    new.add_argument("--test-fraction", type=NUMBER, default=0.0, metavar="F",
+                     help="hold out round(F·N) of the N samples as test samples, drawn from --seed (default 0)")
+    new.add_argument("--init", choices=list(INITS), default=DEFAULT_INIT.name,
+                     help=f"the start values' scheme (default {DEFAULT_INIT.name}: {DEFAULT_INIT.title})")
     new.add_argument("--out", required=True, metavar="NET.json", help="the network file to write")
 
 
@@ -105,14 +120,25 @@ def cmd_new(args, out) -> int:
     optimizer = DEFAULT_OPTIMIZER.with_values(**{s.key: getattr(args, s.key) for s in DEFAULT_OPTIMIZER.settings})
     design = Design(sizes=args.layers, activations=args.activations, loss=args.loss,
                     learning_rate=args.learning_rate, optimizer=optimizer, batch_size=args.batch_size,
-                    train_biases=not args.frozen_biases, update_order=args.update_order, seed=args.seed)
-    _refuse(problems(design))
+                    train_biases=not args.frozen_biases, update_order=args.update_order, seed=args.seed,
+                    test_fraction=args.test_fraction, init=args.init)
+    if args.features is not None:  # read here; the raw inputs they read are checked with the data
+        try:
+            design.features = feature_forms.parse_text(args.features, MAX_UNITS, MAX_UNITS, "features")
+        except feature_forms.FeatureError as e:
+            _refuse([(e.field, e.problem)])
+    _refuse(problems(design, None))  # before any data is read
     data = _data(args)
+    labels = None
+    if design.features:
+        width = data.n_inputs if data is not None else feature_forms.needs(design.features)
+        _refuse(features_problems(design, width))
     if data is None:
-        inputs, targets = default_samples(design.sizes, design.loss)
+        inputs, targets = default_samples(design.sizes, design.loss, design.features)
         description = ""
+        _refuse(problems(design, len(inputs)))
     else:
-        if data.n_inputs != design.sizes[0]:
+        if data.n_inputs != design.sizes[0] and not design.features:
             raise NetworkFileError("new", "--layers", f"the data has {data.n_inputs} input column"
                                    f"{'s' if data.n_inputs != 1 else ''}: the first layer needs {data.n_inputs} "
                                    f"unit{'s' if data.n_inputs != 1 else ''}, not {design.sizes[0]}")
@@ -122,16 +148,21 @@ def cmd_new(args, out) -> int:
             raise NetworkFileError("new", "--layers", f"the last layer: {e}") from None
         except ValueError as e:  # a target the loss cannot take
             raise NetworkFileError("new", "--csv" if args.csv else "--dataset", f"{data.description}: {e}") from None
-        inputs, description = data.inputs, data.description
-        _refuse(problems(design, data.n_samples))  # the limits, with this many samples
-    net = build(design, inputs, targets, name=args.name, description=description)
+        inputs, description, labels = data.inputs, data.description, data.labels
+        _refuse(problems(design, data.n_samples))  # the limits and the test fraction, with this many samples
+    net = build(design, inputs, targets, name=args.name, description=description, labels=labels)
+    try:
+        text = written(net, args.out).text  # refused (too large) before it is opened
+    except NetworkFileError as e:
+        raise NetworkFileError(args.out, "--out", e.problem) from None
     outputs = Outputs()
     try:
         with outputs.open(out, "--out") as f:
-            f.write(dumps(net))
+            f.write(text)
         outputs.commit()
     finally:
         outputs.discard()
+    test = f" and {net.n_test} test sample{'s' if net.n_test != 1 else ''}" if net.n_test else ""
     say(f"wrote {args.out}: {'-'.join(map(str, design.sizes))} {'/'.join(design.activations)}, {design.loss}, "
-          f"{net.n_samples} sample{'s' if net.n_samples != 1 else ''}")
+          f"{net.n_samples} sample{'s' if net.n_samples != 1 else ''}{test}")
     return 0

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from engine.concepts.features import FUNCTIONS as FEATURE_FUNCTIONS
 from engine.text.latex import math_char
 from engine.text.markup import text as _escape
 
@@ -29,6 +30,7 @@ _LETTERS = re.compile(r"[A-Za-zα-ωΑ-ΡΣ-Ω]+")
 # the formulas' tokens with engine.concepts.render, which needs no such list)
 WORDS = {"if", "else", "not", "trained", "sample", "the", "of", "terms", "softmax", "Jacobian", "folded", "into"}
 FUNCTIONS = {"ln": r"\ln", "max": r"\max", "exp": r"\exp", "tanh": r"\tanh"}  # name -> LaTeX
+FUNCTIONS.update(FEATURE_FUNCTIONS)  # sin and cos of the input features
 GREEK = {"δ": r"\delta", "η": r"\eta", "μ": r"\mu", "Σ": r"\Sigma", "θ": r"\theta"}
 OPERATORS = {"·": r" \cdot ", "×": r" \times ", "−": " - ", "-": " - ", "+": " + ", "=": " = ", ">": " > ",
              "<": " < ", ",": r",\ ", "(": "(", ")": ")", "[": "[", "]": "]", "/": "/", "…": r"\dots "}

@@ -5,26 +5,32 @@ wrong, before any work is done. See docs/file-formats.md for the format.
 
 Reading is bounded: a file of at most MAX_FILE_BYTES, its lists and objects nested at most
 MAX_DEPTH deep (measured before json reads it), and its samples read straight into arrays
-(`_Samples`), so that opening a file takes memory in proportion to its size.
+(`_Samples`), so that opening a file takes memory in proportion to its size. A number no float64
+holds (1e-400 is not zero but would be read as 0; 1e400 as infinity) is refused naming its field:
+json reads numbers that way only in a file whose text may hold one (`_may_hold_unheld_numbers`).
 """
 from __future__ import annotations
 
 import json
 import math
 import os
+import re
 import stat
 from array import array
 from typing import NamedTuple
 
 import numpy as np
 
+from engine.concepts import features as feature_forms
 from engine.concepts.activations import ACTIVATIONS, Activation
+from engine.concepts.inits import DEFAULT as DEFAULT_INIT
 from engine.files.atomic import write_atomic
 from engine.network.limits import MAX_ITERATIONS, MAX_LAYERS, MAX_UNITS, problems as limit_problems
 from engine.concepts.losses import LOSSES, Loss
 from engine.concepts.optimizers import DEFAULT as DEFAULT_OPTIMIZER, OPTIMIZERS, Optimizer
 from engine.network.network import UPDATE_ORDERS, Network, TrainingState, learning_rate_problem, target_problem
 from engine.network import runs as kept_runs
+from engine.network.numbers import TOO_LARGE, TOO_SMALL, ZERO, NumberError
 from engine.text.plain import printable
 
 MAX_FILE_BYTES = 32 * 1024 * 1024  # a network file is read whole: larger ones are refused unread
@@ -32,8 +38,8 @@ MAX_DEPTH = 32  # lists and objects inside each other; the format needs 4 (sampl
 SHOWN_CHARACTERS = 60  # of a value quoted in a message
 KNOWN_KEYS = (
     "layers", "activations", "loss", "weights", "biases", "seed", "train_biases", "optimizer",
-    "batch_size", "samples", "update_order", "name", "description", "training_state",
-    "kept_runs",
+    "batch_size", "samples", "test_samples", "update_order", "name", "description", "training_state",
+    "kept_runs", "features",
 )
 
 
@@ -60,8 +66,21 @@ def _is_number(v) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
+class _Unheld:
+    """A number of the file that no float64 holds, as json read it (`_float`): its text and why."""
+    __slots__ = ("text", "reason")
+
+    def __init__(self, text: str, reason: str):
+        self.text, self.reason = text, reason
+
+    def __repr__(self) -> str:
+        return self.text
+
+
 def number_problem(v) -> str | None:
     """Why `v` is not a finite number, if it is not."""
+    if isinstance(v, _Unheld):
+        return str(NumberError(v.text, v.reason))
     if not _is_number(v):
         return f"expected a number, found {shown(v)}"
     try:
@@ -215,11 +234,20 @@ def parse(data, source: str = "<network>") -> Network:
     samples = data["samples"]
     if isinstance(samples, list) and samples:
         batch = len(samples) if batch_size is None else batch_size
-        for field, problem in limit_problems(sizes, batch):  # before reading the samples
+        raw = (raw_width(samples[0]) or 0) if "features" in data else 0
+        for field, problem in limit_problems(sizes, batch, raw):  # before reading the samples
             c.fail(field, problem)
     if not isinstance(samples, list) or not samples:
-        c.fail("samples", "expected a non-empty list of {\"input\": [...], \"target\": [...]}")
-    inputs, targets = _sample_arrays(c, samples, sizes, loss)
+        c.fail("samples", SAMPLES_EXPECTED)
+    features = _features(c, data["features"], sizes, samples) if "features" in data else ()
+    n_raw = raw_width(samples[0]) if features else sizes[0]  # with features, the samples' inputs are raw ones
+    inputs, targets = _sample_arrays(c, samples, [n_raw, *sizes[1:]], loss)
+    test_inputs = test_targets = None
+    if "test_samples" in data:  # held out: never trained on, so no batch limit (evaluation goes in parts)
+        test = data["test_samples"]
+        if not isinstance(test, list) or not test:
+            c.fail("test_samples", SAMPLES_EXPECTED + " (leave the key out for none)")
+        test_inputs, test_targets = _sample_arrays(c, test, [n_raw, *sizes[1:]], loss, "test_samples")
 
     order = data.get("update_order", "simultaneous")
     c.check("update_order", setting_problem("update_order", order))
@@ -234,10 +262,47 @@ def parse(data, source: str = "<network>") -> Network:
     runs = _kept_runs(c, data["kept_runs"]) if "kept_runs" in data else ()
     return Network(
         sizes=sizes, activations=list(acts), loss=loss, weights=weights, biases=biases,
-        inputs=inputs, targets=targets,
+        inputs=inputs, targets=targets, test_inputs=test_inputs, test_targets=test_targets,
         train_biases=train_biases, learning_rate=lr, optimizer=optimizer, batch_size=batch_size,
         update_order=order, name=texts["name"], description=texts["description"], state=state, runs=runs,
+        features=features,
     )
+
+
+def raw_width(sample) -> int | None:
+    """How many inputs a sample of a file has (None if its input is not a list)."""
+    if isinstance(sample, _Sample):
+        return sample.read.where(sample.index)[1]
+    if isinstance(sample, dict) and isinstance(sample.get("input"), list):
+        return len(sample["input"])
+    return None
+
+
+def features_problem(features, sizes: list[int], n: int) -> tuple[str, str] | None:
+    """Why a network of these layer sizes cannot take these features (read already) over n
+    raw inputs, as (field, reason); None if it can. Each feature is one input unit."""
+    if n > MAX_UNITS:
+        return "samples[0].input", f"at most {MAX_UNITS} raw inputs, found {n:,}"
+    if len(features) != sizes[0]:
+        return "layers[0]", f"the input layer has one unit per feature: {len(features)}, found {sizes[0]}"
+    return None
+
+
+def _features(c: _Checker, value, sizes: list[int], samples: list):
+    """The file's "features", over the raw inputs of its samples (as many as the first one's)."""
+    n = raw_width(samples[0])
+    if n is None:
+        c.fail("samples[0].input", "expected a list of numbers")
+    if n > MAX_UNITS:
+        c.fail(*features_problem((), sizes, n))
+    try:
+        features = feature_forms.parse(value, n, MAX_UNITS)
+    except feature_forms.FeatureError as e:
+        c.fail(e.field, e.problem)
+    problem = features_problem(features, sizes, n)
+    if problem is not None:
+        c.fail(*problem)
+    return features
 
 
 def optimizer_object(optimizer: Optimizer, learning_rate) -> dict:
@@ -278,9 +343,13 @@ def _optimizer(c: "_Checker", opt) -> tuple[float, Optimizer]:
     return float(opt["learning_rate"]), kind(**{key: float(v) for key, v in values.items()})
 
 
-def _sample(c: _Checker, k: int, s, sizes: list[int], loss: str) -> tuple[list[float], list[float]]:
-    """The input and target of samples[k], checked: the first problem raises NetworkFileError."""
-    field = f"samples[{k}]"
+SAMPLES_EXPECTED = 'expected a non-empty list of {"input": [...], "target": [...]}'
+
+
+def _sample(c: _Checker, k: int, s, sizes: list[int], loss: str, key: str = "samples") -> tuple[list[float], list[float]]:
+    """The input and target of samples[k] (or another list's, `key`), checked: the first problem
+    raises NetworkFileError."""
+    field = f"{key}[{k}]"
     if isinstance(s, _Sample):
         s = s.as_json()
     if not isinstance(s, dict) or set(s) != {"input", "target"}:
@@ -294,8 +363,10 @@ def _sample(c: _Checker, k: int, s, sizes: list[int], loss: str) -> tuple[list[f
     return x, target
 
 
-def _sample_arrays(c: _Checker, samples: list, sizes: list[int], loss: str) -> tuple[np.ndarray, np.ndarray]:
-    """The inputs and targets of the samples as arrays, every sample checked. Samples json read
+def _sample_arrays(c: _Checker, samples: list, sizes: list[int], loss: str,
+                   key: str = "samples") -> tuple[np.ndarray, np.ndarray]:
+    """The inputs and targets of the samples (the file's list `key`) as arrays, every sample
+    checked. Samples json read
     into `_Samples` are checked as arrays (their lengths, that they are finite, and the loss's
     rule on each distinct target); the first with a problem is then checked alone by `_sample`,
     which names it. Anything else is checked sample by sample."""
@@ -309,8 +380,8 @@ def _sample_arrays(c: _Checker, samples: list, sizes: list[int], loss: str) -> t
             first = int(np.flatnonzero(np.isin(which.reshape(-1), refused))[0])
         if first == len(samples):
             return x, t
-        _sample(c, first, samples[first], sizes, loss)  # raises, naming the problem
-    pairs = [_sample(c, k, s, sizes, loss) for k, s in enumerate(samples)]
+        _sample(c, first, samples[first], sizes, loss, key)  # raises, naming the problem
+    pairs = [_sample(c, k, s, sizes, loss, key) for k, s in enumerate(samples)]
     return (np.array([p[0] for p in pairs], dtype=np.float64).reshape(len(pairs), n_in),
             np.array([p[1] for p in pairs], dtype=np.float64).reshape(len(pairs), n_out))
 
@@ -329,23 +400,40 @@ def _numbers(c: _Checker, values: list, field: str) -> np.ndarray:
     return np.array([c.number(v, f"{field}[{k}]") for k, v in enumerate(values)], dtype=np.float64)
 
 
+EVERY = "loss_history_every"  # training_state's key: the loss history holds one iteration in this many
+
+
+def kept_count(n: int, every: int) -> int:
+    """How many of n losses a history of one iteration in `every` holds (iterations 1, 1 + every, …)."""
+    return -(-n // every)
+
+
 def _training_state(c: "_Checker", value, n_parameters: int, optimizer: Optimizer) -> TrainingState:
     """The optional `training_state`: {"iteration": k, "momentum_buffer": [...] or null,
-    "loss_history": [k − 1 losses]}, with a key for each buffer the optimizer may keep."""
+    "loss_history": [k − 1 losses]}, with a key for each buffer the optimizer may keep. With
+    "loss_history_every": e (a power of 2), the history holds the losses of iterations 1,
+    1 + e, 1 + 2e, …: the others are NaN in the TrainingState ("not kept")."""
     field = "training_state"
     declared = type(optimizer).declared
     keys = [b.file_key for b in declared]
-    if not isinstance(value, dict) or set(value) != {"iteration", *keys, "loss_history"}:
+    if not isinstance(value, dict) or set(value) - {EVERY} != {"iteration", *keys, "loss_history"}:
         shape = ", ".join(['"iteration": K', *(f'"{k}": [...] or null' for k in keys), '"loss_history": [...]'])
         c.fail(field, f"expected {{{shape}}}")
     iteration = c.integer(value["iteration"], f"{field}.iteration", 1)
     if iteration > MAX_ITERATIONS:
         c.fail(f"{field}.iteration", f"at most {MAX_ITERATIONS:,}, found {iteration:,}")
-    history = value["loss_history"]
-    if not isinstance(history, list) or len(history) != iteration - 1:
-        c.fail(f"{field}.loss_history", f"expected the {iteration - 1:,} losses of the iterations before "
-               f"iteration {iteration:,}")
+    every = c.integer(value.get(EVERY, 1), f"{field}.{EVERY}", 1)
+    if every & (every - 1) or every > MAX_ITERATIONS:
+        c.fail(f"{field}.{EVERY}", f"expected a power of 2 (1, 2, 4, …) up to {MAX_ITERATIONS:,}, found {every:,}")
+    history, kept = value["loss_history"], kept_count(iteration - 1, every)
+    if not isinstance(history, list) or len(history) != kept:
+        losses = f"{iteration - 1:,} losses" if every == 1 else \
+            f"{kept:,} losses (one iteration in {every:,}: 1, {1 + every:,}, …)"
+        c.fail(f"{field}.loss_history", f"expected the {losses} of the iterations before iteration {iteration:,}")
     losses = _numbers(c, history, f"{field}.loss_history")
+    if every > 1:  # the iterations not kept: NaN
+        read, losses = losses, np.full(iteration - 1, np.nan)
+        losses[::every] = read
     rows, kept = [], optimizer.buffers
     for b in declared:
         buffer = value[b.file_key]
@@ -417,13 +505,8 @@ def _matrices(c: _Checker, data: dict, key: str, sizes: list[int], rng) -> list[
     if key not in data:
         if rng is None:
             c.fail(key, "missing: give weights and biases, or a seed for a random start")
-        # PyTorch's nn.Linear default: U(-1/√fan_in, 1/√fan_in) for weights and biases.
-        out = []
-        for l in range(1, depth + 1):
-            bound = 1.0 / math.sqrt(sizes[l - 1])
-            shape = (sizes[l], sizes[l - 1]) if key == "weights" else (sizes[l],)
-            out.append(rng.uniform(-bound, bound, size=shape))
-        return out
+        draw = DEFAULT_INIT.weights if key == "weights" else DEFAULT_INIT.biases  # PyTorch's nn.Linear default
+        return [draw(rng, sizes[l], sizes[l - 1]) for l in range(1, depth + 1)]
     value = data[key]
     if not isinstance(value, list) or len(value) != depth:
         c.fail(key, f"expected a list of {depth} layers, found {shown(value)}")
@@ -444,6 +527,39 @@ def _reject_constant(name: str):
     # JSON has no NaN or Infinity; Python's json would accept them. Keep them as floats so
     # that the field check names where they are.
     return float(name.replace("Infinity", "inf"))
+
+
+def _float(text: str) -> float | _Unheld:
+    """A JSON number with a fraction or an exponent, as json's parse_float: its float64, or
+    `_Unheld` where it rounds to infinity or is not zero but rounds to zero."""
+    value = float(text)
+    if math.isinf(value):
+        return _Unheld(text, TOO_LARGE)
+    if value == 0.0 and not ZERO.fullmatch(text):
+        return _Unheld(text, TOO_SMALL)
+    return value
+
+
+_KINDS = bytes(ord("d") if b in b"0123456789" else ord("e") if b in b"eE" else ord("s") if b in b"+-" else ord(".")
+               for b in range(256))  # each byte of the text as what it is in a number
+_DIGITS = ord("d")
+LONG_DIGITS = 200  # digits in a row a number needs to leave a float64's range with an exponent of 2 digits
+
+
+def _may_hold_unheld_numbers(data: bytes) -> bool:
+    """Might a number of this JSON text (UTF-8) be one no float64 holds? True if it has an
+    exponent of 3 digits or more (1e-400, 1E+0310), or LONG_DIGITS digits in a row (0.000…1):
+    with at most 2 digits of exponent and fewer digits than that, a number is between 1e-299
+    and 1e299, or 0. Strings count too (a name may write 1e-400): that only costs the slower
+    reading. Measured on the bytes, without parsing: a few tens of ms for the largest file."""
+    kinds = data.translate(_KINDS)
+    if b"d" * LONG_DIGITS in kinds:
+        return True
+    marks = np.frombuffer(kinds, np.uint8)
+    at = np.flatnonzero(marks[:-3] == ord("e"))  # an e with 3 bytes after it
+    at = at + 1 + (marks[at + 1] == ord("s"))  # where its digits start, past a sign
+    at = at[at + 2 < len(marks)]
+    return bool(((marks[at] == _DIGITS) & (marks[at + 1] == _DIGITS) & (marks[at + 2] == _DIGITS)).any())
 
 
 def read_text(path: str | os.PathLike, what: str = "network file", limit: int = MAX_FILE_BYTES) -> str:
@@ -574,8 +690,9 @@ class _Samples:
         good = int(wrong[0]) if len(wrong) else len(index)
         width = n_in + n_out
         flat = np.frombuffer(self.values, np.float64)
-        if good == len(index) == len(self.lengths) // 2 and np.array_equal(index, np.arange(len(index))):
-            rows = flat.reshape(-1, width)  # every sample read, in order: the numbers as they lie
+        if good == len(index) and np.array_equal(index, np.arange(index[0], index[0] + len(index))):
+            start = int(self._starts()[index[0]]) if index[0] else 0  # samples read one after the other
+            rows = flat[start: start + len(index) * width].reshape(-1, width)  # the numbers as they lie
         else:
             rows = np.zeros((len(index), width))
             rows[:good] = flat[self._starts()[index[:good], None] + np.arange(width)]
@@ -598,11 +715,17 @@ class Shape(NamedTuple):
     texts: int  # strings, keys included
 
 
-def shape(text: str) -> Shape:
-    """How deep the lists and objects of JSON text nest (the most [ and { open at once outside
-    strings), and how many lists, objects and strings there are. Measured on the bytes with
-    numpy, without parsing: any depth, in a fraction of a second for the largest file."""
-    data = text.encode("utf-8", "surrogatepass").replace(b"\\\\", b"").replace(b'\\"', b"")  # escapes, as JSON pairs them
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
+
+
+def shape(text: str | bytes) -> Shape:
+    """How deep the lists and objects of JSON text (or its UTF-8 bytes) nest (the most [ and {
+    open at once outside strings), and how many lists, objects and strings there are. Measured
+    on the bytes with numpy, without parsing: any depth, in a fraction of a second for the
+    largest file."""
+    data = text if isinstance(text, bytes) else _utf8(text)
+    data = data.replace(b"\\\\", b"").replace(b'\\"', b"")  # escapes, as JSON pairs them
     data = np.frombuffer(data.translate(None, _OTHERS), np.uint8)  # quotes and brackets only
     quote = data == ord('"')
     quotes = int(np.count_nonzero(quote))
@@ -628,7 +751,8 @@ def most_containers(size: int) -> Shape:
 def loads(text: str, source: str = "<network>") -> Network:
     if text.startswith("\ufeff"):
         text = text[1:]
-    found, most = shape(text), most_containers(len(text))
+    data = _utf8(text)
+    found, most = shape(data), most_containers(len(text))
     if found.depth > most.depth:
         raise NetworkFileError(source, "(file)", f"lists and objects nested {found.depth:,} deep; a network file "
                                f"nests them at most {MAX_DEPTH} deep")
@@ -637,7 +761,9 @@ def loads(text: str, source: str = "<network>") -> Network:
             raise NetworkFileError(source, "(file)", f"{getattr(found, kind):,} {name}: a network file of "
                                    f"{len(text):,} characters holds at most {getattr(most, kind):,}")
     try:
-        data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_Samples())
+        checked = {"parse_float": _float} if _may_hold_unheld_numbers(data) else {}
+        del data
+        data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_Samples(), **checked)
     except _DuplicateKey as e:
         raise NetworkFileError(source, e.key, "appears twice in one object; give each key once") from None
     except json.JSONDecodeError as e:
@@ -648,16 +774,18 @@ def loads(text: str, source: str = "<network>") -> Network:
     return parse(data, source)
 
 
-def to_dict(net: Network, samples: bool = True) -> dict:
+def to_dict(net: Network, samples: bool = True, every: int = 1) -> dict:
     """The network file's contents; without `samples`, the key "samples" holds None (dumps
-    writes them one at a time)."""
+    writes them one at a time); the loss history of one iteration in `every`."""
     data = {}
     if net.name:
         data["name"] = net.name
     if net.description:
         data["description"] = net.description
+    data["layers"] = list(net.sizes)
+    if net.features:
+        data["features"] = feature_forms.spellings(net.features)
     data.update({
-        "layers": list(net.sizes),
         "activations": list(net.activations),
         "loss": net.loss,
         "weights": [w.tolist() for w in net.weights],
@@ -669,30 +797,130 @@ def to_dict(net: Network, samples: bool = True) -> dict:
         "samples": [{"input": x.tolist(), "target": t.tolist()} for x, t in zip(net.inputs, net.targets)]
         if samples else None,
     })
+    if net.test_inputs is not None:
+        data["test_samples"] = [{"input": x.tolist(), "target": t.tolist()}
+                                for x, t in zip(net.test_inputs, net.test_targets)] if samples else None
     if net.state is not None:
         state, kept = net.state.optimizer_state, [b.name for b in net.optimizer.buffers]
         buffers = {b.file_key: None if state is None or b.name not in kept else state[kept.index(b.name)].tolist()
                    for b in type(net.optimizer).declared}
-        data["training_state"] = {"iteration": net.state.iteration, **buffers,
-                                  "loss_history": net.state.loss_history.tolist()}
+        data["training_state"] = {"iteration": net.state.iteration, **buffers, **({EVERY: every} if every > 1 else {}),
+                                  "loss_history": net.state.loss_history[::every].tolist()}
     if net.runs:
         data["kept_runs"] = runs_json(net.runs)
     return data
 
 
-def dumps(net: Network) -> str:
-    """JSON with one key per line and one sample per line; floats exact (repr)."""
+_WHOLE = re.compile(r"(?<!-0)\.0(?=[,\]])")  # the ".0" of a whole number's repr in a list (not -0.0's)
+SAMPLES_AT_ONCE = 50_000  # samples made into Python objects at once, to write them
+
+
+def _samples_text(inputs: np.ndarray, targets: np.ndarray) -> str:
+    """The samples as a network file writes them, compact ({"input":[0.05,0.1],"target":[1]}),
+    separated by commas (a line break may follow each: `written`); numbers exact (repr), a
+    whole number without ".0" (3.0 is 3, read back as 3.0; -0.0 stays). json writes them."""
+    parts = []
+    for start in range(0, len(inputs), SAMPLES_AT_ONCE):
+        end = start + SAMPLES_AT_ONCE
+        rows = [{"input": x, "target": t} for x, t in zip(inputs[start:end].tolist(), targets[start:end].tolist())]
+        parts.append(_WHOLE.sub("", json.dumps(rows, separators=(",", ":"))[1:-1]))
+    return ",".join(parts)
+
+
+def _losses_text(values: np.ndarray) -> str:
+    return json.dumps(values.tolist(), separators=(",", ":"))[1:-1]
+
+
+class Written(NamedTuple):
+    text: str
+    every: int  # the loss history holds the loss of one iteration in this many (1: every one)
+
+
+def written(net: Network, source: str = "<network>", limit: int | None = None) -> Written:
+    """The network file's text, within `limit` bytes, so that the reader takes it again: one key
+    per line; the samples one per line, compact (or, only when those line breaks would not fit,
+    on one line); numbers exact. A loss history that would not fit is thinned to the losses of
+    one iteration in k (k the least power of 2 that fits; k also leaves out the losses a history
+    read thinned does not hold): the parameters and the optimizer's state never are. When even
+    that cannot fit (the samples and kept runs alone are too large), NetworkFileError, before
+    anything is written."""
+    limit = MAX_FILE_BYTES if limit is None else limit
     data = to_dict(net, samples=False)
+    history = data.get("training_state", {}).pop("loss_history", None)
+    del history  # the losses are written from the array, thinned as needed
+    samples = _samples_text(net.inputs, net.targets)
+    n_samples = len(net.inputs)
     lines = []
     for key, value in data.items():
-        if key == "samples":  # one at a time: 100,000 samples as Python lists would take 150 MB
-            body = ",\n".join("    " + json.dumps({"input": x.tolist(), "target": t.tolist()})
-                              for x, t in zip(net.inputs, net.targets))
-            lines.append(f'  "samples": [\n{body}\n  ]')
+        if key == "samples":
+            lines.append(None)  # placed below: with or without line breaks
+        elif key == "test_samples":  # compact as the samples, one per line
+            test = _samples_text(net.test_inputs, net.test_targets).replace('},{"input":', '},\n{"input":')
+            lines.append(f'  "{key}": [\n{test}\n  ]')
+        elif key == "training_state":
+            head = json.dumps(value)[:-1]
+            lines.append(f"  {json.dumps(key)}: {head}, " + "{history}}")
+        elif key == "kept_runs":
+            lines.append(f"  {json.dumps(key)}: {json.dumps(value, separators=(',', ':'))}")
         else:
             lines.append(f"  {json.dumps(key)}: {json.dumps(value)}")
-    return "{\n" + ",\n".join(lines) + "\n}\n"
+    # json.dumps writes ASCII only: characters are bytes
+    fixed = 4 + sum(len(line) + 2 for line in lines if line is not None) + len('  "samples": [\n\n  ]')
+    room = limit - fixed - len(samples)  # the samples on one line
+    losses = net.state.loss_history if net.state is not None else None
+    every, thinned = 1, ""
+    if losses is not None:
+        every, thinned = _thinned(losses, room)
+        room -= len(thinned) + (len(f'"{EVERY}": {every}, ') if every > 1 else 0)
+    if room < 0:
+        runs = sum(len(line) for line in lines if line is not None and line.startswith('  "kept_runs"'))
+        raise NetworkFileError(source, "(file)", f"would be at least {limit - room:,} bytes; a network file may have at most "
+                               f"{limit:,} (its {n_samples:,} samples take {len(samples):,} bytes"
+                               f"{f', its kept runs {runs:,}' if runs else ''}"
+                               f"{f', its loss history {len(thinned):,} with one iteration in {every:,}' if losses is not None else ''})"
+                               ": keep fewer samples or kept runs")
+    if room >= n_samples - 1:  # a line break after each sample's comma still fits
+        samples = samples.replace('},{"input":', '},\n{"input":')
+    lines[lines.index(None)] = '  "samples": [\n' + samples + "\n  ]"
+    if losses is not None:
+        at = next(k for k, line in enumerate(lines) if line.startswith('  "training_state"'))
+        lines[at] = lines[at].replace("{history}", (f'"{EVERY}": {every}, ' if every > 1 else "")
+                                      + f'"loss_history": [{thinned}]')
+    return Written("{\n" + ",\n".join(lines) + "\n}\n", every)
 
 
-def save(net: Network, path: str | os.PathLike) -> None:
-    write_atomic(path, dumps(net))
+def _thinned(losses: np.ndarray, room: int) -> tuple[int, str]:
+    """(k, the text of the losses of iterations 1, 1 + k, …): k the least power of 2 for which
+    they are all held (a history read thinned holds NaN for the losses it left out) and their
+    text takes at most `room` characters, or the k that holds one loss if none does."""
+    every, n = 1, len(losses)
+    while True:
+        values = losses[::every]
+        last = every >= n
+        if last or np.isfinite(values).all():
+            sample = values[:: max(1, len(values) // 2000)][:2000]
+            estimate = len(values) * (len(_losses_text(sample)) + 1) / max(1, len(sample))
+            if last or estimate <= room * 1.01:  # worth writing out: it may fit
+                text = _losses_text(values)
+                if last or len(text) <= room:
+                    return every, text
+        every *= 2
+
+
+def dumps(net: Network) -> str:
+    """The network file's text (see `written`)."""
+    return written(net).text
+
+
+def save(net: Network, path: str | os.PathLike) -> int:
+    """Write the network file (see `written`: a NetworkFileError before anything is written if
+    it cannot fit); returns k, its loss history holding the loss of one iteration in k."""
+    text, every = written(net, str(path))
+    write_atomic(path, text)
+    return every
+
+
+def thinned_line(every: int) -> str:
+    """What Save and `train --out` say when they thinned the loss history ("" if they did not)."""
+    return "" if every == 1 else (f"the loss history holds one iteration in {every:,} (1, {1 + every:,}, …), "
+                                  f"to keep the file within {MAX_FILE_BYTES:,} bytes")

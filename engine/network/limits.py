@@ -26,17 +26,19 @@ def parameters(sizes) -> int:
     return sum(sizes[l] * (sizes[l - 1] + 1) for l in range(1, len(sizes)))
 
 
-def steps(sizes, batch: int) -> int:
+def steps(sizes, batch: int, raw: int = 0) -> int:
     """Computations of one iteration, as the stepper lists them (at most: inputs, targets and the
-    batch means counted as the trace CSV writes them)."""
+    batch means counted as the trace CSV writes them; `raw`: the raw inputs of a sample, which
+    the trace writes too where the inputs are features of them)."""
     units = sum(sizes[1:])
     weights = sum(sizes[l] * sizes[l - 1] for l in range(1, len(sizes)))
-    per_sample = sizes[0] + 6 * units + 2 * sizes[-1] + 1 + weights
+    per_sample = raw + sizes[0] + 6 * units + 2 * sizes[-1] + 1 + weights
     return batch * per_sample + 3 * parameters(sizes) + 1
 
 
-def problems(sizes, batch: int):
-    """(field, what is wrong) for each limit the network exceeds, in the order to report them."""
+def problems(sizes, batch: int, raw: int = 0):
+    """(field, what is wrong) for each limit the network exceeds, in the order to report them
+    (`raw`: see `steps`)."""
     p = parameters(sizes)
     if p > MAX_PARAMETERS:
         yield "layers", f"{p:,} weights and biases; at most {MAX_PARAMETERS:,}"
@@ -45,7 +47,7 @@ def problems(sizes, batch: int):
         field = "batch_size" if batch else "samples"
         yield field, (f"{batch:,} samples per iteration × {sum(sizes):,} units = {values:,} values per array; "
                       f"at most {MAX_BATCH_VALUES:,} (use a smaller batch_size)")
-    s = steps(sizes, batch)
+    s = steps(sizes, batch, raw)
     if s > MAX_STEPS:
         per = f"{batch:,} sample{'s' if batch != 1 else ''} per iteration"
         yield "batch_size", f"{s:,} computations per iteration ({per}); at most {MAX_STEPS:,} (use a smaller batch_size)"
@@ -53,3 +55,5 @@ def problems(sizes, batch: int):
 
 # The loss of every iteration is kept (8 bytes each): at most this many, 400 MB.
 MAX_ITERATIONS = 50_000_000
+# The evaluations training keeps (test loss, accuracies: engine.session.evaluation) take at most as much.
+MAX_EVALUATION_BYTES = 8 * MAX_ITERATIONS

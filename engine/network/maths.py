@@ -110,6 +110,7 @@ class Plan:
         self.trained = slice(0, self.shapes.size if self.train_biases else self.shapes.n_weights)
         self.grad_trained = self.grad[self.trained]
         self.quick = quick_iterate(self)  # training's unrecorded iterations, where it applies
+        self.features = tuple(net.features)  # the inputs' features of raw inputs (the output map's grid is raw)
 
 
 def forward(plan: Plan, params: Params, x: np.ndarray):

@@ -2,7 +2,7 @@
 
 `Setup` is everything training needs except the values of the weights and biases: the
 shape, the activations, the loss, the learning rate and the optimizer (with its settings), and
-the samples. A `Network` is a
+the samples (and the test samples, held out: never trained on, only evaluated). A `Network` is a
 Setup with the weights and biases it starts from: what a network file holds. A training
 session keeps the Setup and keeps the parameter values apart (`maths.Params`), so that no
 stale copy of them is ever read.
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from engine.network import naming
+from engine.concepts import features as feature_forms
 from engine.concepts.activations import ACTIVATIONS, Activation
 from engine.concepts.losses import LOSSES, Fused, Loss
 from engine.concepts.optimizers import DEFAULT as DEFAULT_OPTIMIZER, Optimizer
@@ -47,7 +48,7 @@ def samples_problems(setup: "Setup", inputs, targets) -> list[tuple[int | None, 
     from engine.network.limits import problems as limit_problems
 
     inputs, targets = np.asarray(inputs, dtype=np.float64), np.asarray(targets, dtype=np.float64)
-    n_in, n_out = setup.sizes[0], setup.sizes[-1]
+    n_in, n_out = setup.raw_width, setup.sizes[-1]
     if inputs.ndim != 2 or targets.ndim != 2 or inputs.shape[1] != n_in or targets.shape[1] != n_out \
             or len(inputs) != len(targets):
         return [(None, None, f"expected samples of {n_in} inputs and {n_out} targets")]
@@ -63,7 +64,8 @@ def samples_problems(setup: "Setup", inputs, targets) -> list[tuple[int | None, 
             m, reason = problem
             found.append((k, None if m is None else n_in + m, reason))
     batch = len(inputs) if setup.batch_size is None else setup.batch_size
-    found += [(None, None, reason) for _, reason in limit_problems(setup.sizes, batch)]
+    raw = inputs.shape[1] if setup.features else 0
+    found += [(None, None, reason) for _, reason in limit_problems(setup.sizes, batch, raw)]
     return found
 
 
@@ -72,8 +74,12 @@ class Setup:
     sizes: list[int]
     activations: list[str]
     loss: str
-    inputs: np.ndarray  # (samples, sizes[0])
+    inputs: np.ndarray  # (samples, raw inputs): sizes[0] of them, or what the features read
     targets: np.ndarray  # (samples, sizes[-1])
+    # the held-out test samples, never trained on (engine.session.evaluation): None, or
+    # (test samples, sizes[0]) inputs and (test samples, sizes[-1]) targets
+    test_inputs: np.ndarray | None = None
+    test_targets: np.ndarray | None = None
     train_biases: bool = True
     learning_rate: float = 0.5
     optimizer: Optimizer = DEFAULT_OPTIMIZER  # its settings beside the learning rate (SGD: momentum)
@@ -82,6 +88,9 @@ class Setup:
     name: str = ""
     description: str = ""
     extra: dict = field(default_factory=dict)  # keys of the file this engine does not use, kept on save
+    # the input layer's units as features of the raw inputs (engine.concepts.features), one per
+    # unit; empty: the input layer is the raw inputs
+    features: tuple = ()
 
     @property
     def depth(self) -> int:
@@ -91,6 +100,41 @@ class Setup:
     @property
     def n_samples(self) -> int:
         return len(self.inputs)
+
+    @property
+    def raw_width(self) -> int:
+        """The samples' raw inputs x1 … xn: n (sizes[0] without features)."""
+        return self.inputs.shape[1] if self.inputs.ndim == 2 else self.sizes[0]
+
+    def input_layer(self, rows=None) -> np.ndarray:
+        """The input layer's values of the samples (of `rows`, indices or a slice, if given):
+        their raw inputs, or the features of them."""
+        raw = self.inputs if rows is None else self.inputs[rows]
+        return feature_forms.derive(self.features, raw) if self.features else raw
+
+    def test_input_layer(self) -> np.ndarray | None:
+        """The input layer's values of the test samples (None without any): as `input_layer`."""
+        if self.test_inputs is None:
+            return None
+        return feature_forms.derive(self.features, self.test_inputs) if self.features else self.test_inputs
+
+    def raw_names(self) -> list[str]:
+        """The names of the samples' raw inputs, as the samples table, the output map's axes
+        and the maps command write them: x1 … xn with features, else the input units' (i1 …)."""
+        if self.features:
+            return [feature_forms.raw_name(k) for k in range(self.raw_width)]
+        return [self.unit_name(0, k) for k in range(self.sizes[0])]
+
+    def input_name(self, j: int) -> str:
+        """Input unit j named with its feature, as the diagram's tags and the documents write
+        it: i3 = x1² (i1 without features)."""
+        name = self.unit_name(0, j)
+        return f"{name} = {self.features[j].text}" if self.features else name
+
+    @property
+    def n_test(self) -> int:
+        """Number of test samples (0: none)."""
+        return 0 if self.test_inputs is None else len(self.test_inputs)
 
     @property
     def batch(self) -> int:
@@ -165,8 +209,10 @@ class TrainingState:
 def summary(net: Setup) -> str:
     """The network in one line: shape, activations, loss and training settings."""
     shape = "-".join(map(str, net.sizes))
+    test = f" and {net.n_test} test sample{'s' if net.n_test != 1 else ''}" if net.n_test else ""
     return (f"{shape} {'/'.join(net.activations)}, {net.loss}, lr {net.learning_rate!r}"
             f"{''.join(', ' + part for part in net.optimizer.summary())}, {net.update_order} update, "
-            f"{net.n_samples} sample{'s' if net.n_samples != 1 else ''}"
+            f"{net.n_samples} sample{'s' if net.n_samples != 1 else ''}{test}"
             f"{f', batches of {net.batch_size}' if net.batch_size else ''}"
-            f"{'' if net.train_biases else ', biases frozen'}")
+            f"{'' if net.train_biases else ', biases frozen'}"
+            f"{', features ' + ', '.join(f.text for f in net.features) if net.features else ''}")

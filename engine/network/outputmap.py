@@ -16,6 +16,10 @@ smallest second input), the order of an image whose first row is drawn at the bo
 points (each chunk of it once): every unit's output is in that pass, so asking for many costs
 little more than asking for one; the grids kept are bounded too (`resolution`'s `maps`).
 
+A network with input features (engine.concepts.features) is mapped over the plane of its raw
+inputs x1, x2: each grid point's features are computed (by the plan's features) before the
+forward pass, as a sample's are.
+
 Decision regions (`regions`): one output unit's grid made 1 where it is at least THRESHOLD and
 0 below; for a softmax layer, the class that wins at each point (the output unit of the
 largest probability, 0-based; the first of equal ones).
@@ -26,6 +30,7 @@ import math
 
 import numpy as np
 
+from engine.concepts.features import derive
 from engine.network.limits import MAX_BATCH_VALUES
 from engine.network.maths import Params, Plan, forward
 from engine.network.network import Setup
@@ -38,7 +43,7 @@ THRESHOLD = 0.5  # decision regions: an output at least this is class 1 (one out
 
 def why_empty(setup: Setup) -> str | None:
     """Why there is no map of this network (None if there is one)."""
-    n = setup.sizes[0]
+    n = setup.raw_width
     if n in (1, 2):
         return None
     return (f"The output map shows networks of 1 or 2 inputs (a curve or a coloured plane); this one has {n} "
@@ -75,8 +80,9 @@ def points(bounds: list[tuple[float, float]], resolution: int) -> np.ndarray:
 
 def unit_outputs(plan: Plan, params: Params, units, x: np.ndarray) -> np.ndarray:
     """The outputs of `units` ((layer, unit) pairs: layer 1 to L, unit 0-based) at the inputs
-    `x` (one row each), by the forward pass: one call on all of them, in chunks only for a
-    very large network (see the module). An array [k, point] for the k-th unit asked."""
+    `x` (one row each; the raw inputs where the plan has features), by the forward pass: one
+    call on all of them, in chunks only for a very large network (see the module). An array
+    [k, point] for the k-th unit asked."""
     x = np.asarray(x, dtype=np.float64)
     units = [(int(l), int(j)) for l, j in units]
     for l, j in units:
@@ -91,7 +97,8 @@ def unit_outputs(plan: Plan, params: Params, units, x: np.ndarray) -> np.ndarray
     found = np.empty((len(units), len(x)))
     with np.errstate(all="ignore"):  # an overflow gives inf or 0, as in training
         for start in range(0, len(x), chunk):
-            _, outs = forward(plan, params, x[start:start + chunk])
+            part = x[start:start + chunk]
+            _, outs = forward(plan, params, derive(plan.features, part) if plan.features else part)
             for l, ks in rows.items():
                 found[ks, start:start + chunk] = outs[l][:, columns[l]].T
     return found
@@ -133,12 +140,13 @@ def regions(values: np.ndarray, softmax: bool) -> np.ndarray:
     return found
 
 
-def resolution(sizes, most: int, budget: int = WORK_BUDGET, maps: int = 1) -> int:
+def resolution(sizes, most: int, budget: int = WORK_BUDGET, maps: int = 1, dims: int | None = None) -> int:
     """Points along each input for a grid of at most `most` along each, fewer for a network
     whose forward pass would cost more than `budget` multiply-adds on the whole grid, or
-    where the `maps` grids kept (`unit_grids`) would hold more than MAX_BATCH_VALUES values."""
+    where the `maps` grids kept (`unit_grids`) would hold more than MAX_BATCH_VALUES values.
+    `dims`: the grid's inputs (the raw ones of a network with features; sizes[0] by default)."""
     weights = sum(sizes[l] * sizes[l - 1] for l in range(1, len(sizes)))
-    dims = sizes[0]
+    dims = sizes[0] if dims is None else dims
     affordable = int(math.floor((budget / max(weights, 1)) ** (1 / dims)))
     kept = int(math.floor((MAX_BATCH_VALUES / max(maps, 1)) ** (1 / dims)))
     return max(min(most, affordable, kept), min(most, MIN_RESOLUTION, kept))

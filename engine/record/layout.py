@@ -23,17 +23,23 @@ META = tuple(q.name for q in QUANTITIES.values() if isinstance(q.stored, tuple) 
 
 
 class Layout:
-    def __init__(self, sizes, batch: int, buffers: tuple[str, ...], train_biases: bool):
-        """`buffers`: the names of the buffers the optimizer keeps (`Optimizer.buffers`)."""
+    def __init__(self, sizes, batch: int, buffers: tuple[str, ...], train_biases: bool, raw: int = 0):
+        """`buffers`: the names of the buffers the optimizer keeps (`Optimizer.buffers`); `raw`:
+        the raw inputs of each sample a network with features computes its inputs from (0:
+        none, the inputs are the samples')."""
         self.sizes = list(sizes)
         self.batch = batch
+        self.raw = int(raw)
         self.buffers = tuple(buffers)
         self.train_biases = bool(train_biases)
         self.depth = depth = len(sizes) - 1
         self.shapes_of_params = params = Shapes(sizes)
         blocks: list[tuple[tuple[str, int], tuple[int, ...]]] = [(("meta", 0), (len(META),))]
         for q in QUANTITIES.values():
-            if q.stored == "block" and (not q.buffer or q.buffer in self.buffers):
+            if q.shape == "raw":
+                if self.raw:
+                    blocks.append(((q.name, 0), (batch, self.raw)))
+            elif q.stored == "block" and (not q.buffer or q.buffer in self.buffers):
                 blocks += [((q.name, l), SHAPES[q.shape](sizes, l, batch)) for l in LAYERS[q.layers](depth)]
 
         self.keys = [k for k, _ in blocks]
@@ -86,8 +92,9 @@ class Layout:
         """Copy every block of `values` (a complete dict) into `row`, in one call."""
         np.concatenate(self._in_order(values), axis=None, out=row)
 
-    def header(self, iteration: int, lr: float, samples: np.ndarray, params: Params, x, t) -> dict:
-        """The blocks that describe the iteration's starting point (what `iterate` does not record)."""
+    def header(self, iteration: int, lr: float, samples: np.ndarray, params: Params, x, t, raw=None) -> dict:
+        """The blocks that describe the iteration's starting point (what `iterate` does not record):
+        `x` the input layer's values, `raw` the raw inputs they are features of (with features)."""
         has_state = params.state is not None
         values = {
             ("meta", 0): np.array([iteration, lr, float(has_state)]),
@@ -96,6 +103,8 @@ class Layout:
             ("out", 0): x,
             ("target", self.depth): t,
         }
+        if self.raw:
+            values[("raw_input", 0)] = raw
         for k, name in enumerate(self.buffers):
             values[(name + "_before", 0)] = params.state[k].copy() if has_state else np.zeros_like(params.theta)
         return values

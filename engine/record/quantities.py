@@ -9,7 +9,10 @@ window's highlighting all read this table; adding a quantity is one entry here p
 maths (`maths.iterate` stores it under its name).
 
 A `Key` names one value: `Key("net", 1, unit=0, sample=0)` is net_h1 of the batch's first
-sample; `record.value(key)` reads it. The inputs are `out` of layer 0.
+sample; `record.value(key)` reads it. The inputs are `out` of layer 0. A network with input
+features (engine.concepts.features) records each sample's raw inputs too (`raw_input`, x1 …
+xn, as wide as the samples' inputs: the layout's `raw`), and each input's formula is its
+feature of them: i3 = x1².
 """
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ import numpy as np
 
 from engine.network import naming
 from engine.concepts import render
+from engine.concepts.features import raw_name
 from engine.concepts.formula import mean_of, product, same, total, weighted_sum
 from engine.concepts.tokens import Deriv, SumOver, Sym, Token, remark
 from engine.concepts.optimizers import BUFFERS, Ref
@@ -207,6 +211,7 @@ SHAPES: dict[str, Callable[[list, int, int], tuple]] = {
     "bias": lambda sizes, l, b: (sizes[l],),
     "weight_sample": lambda sizes, l, b: (b, sizes[l], sizes[l - 1]),
     "bias_sample": lambda sizes, l, b: (b, sizes[l]),
+    # "raw": (b, the raw inputs of a sample): a width that is not a layer's (see `layout.Layout`)
 }
 # which layers, from the depth L
 LAYERS: dict[str, Callable[[int], range]] = {
@@ -220,6 +225,15 @@ LAYERS: dict[str, Callable[[int], range]] = {
 
 # -- formulas ---------------------------------------------------------------------------------
 # Each writes one quantity's formula for the value `k` in any record with context `ctx`.
+
+def _input(net: Setup, n: Names, ctx: Context, k: Key) -> Spec | None:
+    """A feature of the raw inputs (i3 = x1²); without features an input is given."""
+    if not net.features:
+        return None
+    feature = net.features[k.unit]
+    return Spec(feature.form.text, feature.symbols,
+                tuple(Key("raw_input", 0, i, sample=k.sample) for i in feature.indices))
+
 
 def _net(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
     l, j, s = k.layer, k.unit, k.sample
@@ -407,8 +421,9 @@ QUANTITIES: dict[str, Quantity] = {q.name: q for q in (
     Q("w_before", None, "weight", "computed", ("view", "theta_before", "w"), _param),
     Q("b_before", None, "bias", "computed", ("view", "theta_before", "b"), _param),
     *[q for q in _buffers(before=True) if q.shape != "flat"],
-    # forward pass: the inputs are out of layer 0
-    Q("input", "forward", "unit", "input", ("alias", "out"), lambda n, k: n.unit(0, k.unit)),
+    # forward pass: the inputs are out of layer 0 (features of the raw inputs, with features)
+    Q("raw_input", "forward", "raw", "input", "block", lambda n, k: raw_name(k.unit)),
+    Q("input", "forward", "unit", "input", ("alias", "out"), lambda n, k: n.unit(0, k.unit), _input),
     Q("net", "forward", "unit", "computed", "block", lambda n, k: n.net(k.layer, k.unit), _net),
     Q("out", "forward", "unit", "all", "block", lambda n, k: n.out(k.layer, k.unit), _out),
     # loss

@@ -39,7 +39,7 @@ def build_steps(net: Setup, layout: Layout, complete: bool = False) -> list[Key]
             return False  # softmax has no element-wise derivative: δ comes in one piece
         if q.buffer and q.shape == "bias" and not layout.train_biases:
             return False  # the optimizer keeps nothing for a frozen bias
-        if quantity in ("input", "target"):
+        if quantity in ("raw_input", "input", "target"):
             return complete
         return True
 
@@ -54,6 +54,8 @@ def build_steps(net: Setup, layout: Layout, complete: bool = False) -> list[Key]
 
     forward = _of("forward", "unit")
     for s in range(batch):
+        for i in range(layout.raw):  # with input features: the raw inputs, then the features of them
+            add("raw_input", 0, i, sample=s)
         for j in range(sizes[0]):
             add("input", 0, j, sample=s)
         for l in range(1, depth + 1):

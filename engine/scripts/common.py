@@ -1,5 +1,6 @@
 """What both scripts share (engine.scripts.pyexport): literals and arrays written exactly, the
-opening comment, the cycle of mini-batches, the values a script starts from, and how both end."""
+opening comment, the inputs, the cycle of mini-batches, the values a script starts from, and how
+both end."""
 from __future__ import annotations
 
 import os
@@ -8,6 +9,7 @@ import textwrap
 import numpy as np
 
 from engine.files import presets
+from engine.concepts.features import raw_name
 from engine.concepts.formula import exact
 from engine.network.maths import Shapes
 from engine.network.naming import unit_name
@@ -49,7 +51,7 @@ def _layer_names(net: Network, l: int) -> str:
     return first if first == last else f"{first}–{last}"
 
 
-def _layer_comment(net: Network, l: int) -> str:
+def layer_comment(net: Network, l: int) -> str:
     return f"layer {l}: {_layer_names(net, l - 1)} → {_layer_names(net, l)}"
 
 
@@ -99,6 +101,24 @@ def _batches(net: Network) -> str:
             f"    return inputs[rows], targets[rows]")
 
 
+def _inputs(net: Network, module: str, make: str) -> str:
+    """The statement that makes the inputs: the samples' own, or with input features, their
+    raw inputs and a function that computes the features of them (`Feature.source`)."""
+    if not net.features:
+        return f"inputs = {make}(" + array_text(net.inputs, len(f"inputs = {make}(")) + ")"
+    stack = "np.stack" if module == "np" else "torch.stack"
+    axis = "axis" if module == "np" else "dim"
+    lines = [f"        {f.source(module, lambda i: f'x[:, {i}]')},  # {net.input_name(j)}"
+             for j, f in enumerate(net.features)]
+    raw = ", ".join(raw_name(i) for i in range(net.raw_width))
+    return (f"# Their raw inputs ({raw}); the input units are features of them.\n"
+            f"raw_inputs = {make}(" + array_text(net.inputs, len(f"raw_inputs = {make}(")) + ")\n\n\n"
+            "def features(x):\n"
+            '    """The input units of raw inputs x (one row each): one column per feature."""\n'
+            f"    return {stack}([\n" + "\n".join(lines) + f"\n    ], {axis}=1)\n\n\n"
+            "inputs = features(raw_inputs)")
+
+
 def _values(net: Network, iterations: int) -> dict:
     """What both templates fill in alike."""
     return {
@@ -117,9 +137,6 @@ def _saved_buffers(net: Network) -> list[tuple[list, list]] | None:
         return None
     shapes = Shapes(net.sizes)
     return [(shapes.weights(row), shapes.biases(row)) for row in net.state.optimizer_state]
-
-
-# -- PyTorch ---------------------------------------------------------------------------------------
 
 
 # How both scripts end: the loss of every iteration printed, stopping as the app stops.

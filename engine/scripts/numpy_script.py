@@ -8,7 +8,7 @@ from string import Template
 
 from engine.concepts.activations import ACTIVATIONS
 from engine.network.network import Network
-from engine.scripts.common import _batches, _header, _layer_comment, _saved_buffers, _values, array_text
+from engine.scripts.common import array_text, _batches, _header, _inputs, layer_comment, _saved_buffers, _values
 
 NUMPY = Template('''$header
 
@@ -32,7 +32,7 @@ b = [
 $biases]
 
 # The samples, one row each.
-inputs = np.array($inputs)
+$inputs
 targets = np.array($targets)
 
 
@@ -87,7 +87,8 @@ $simultaneous_update    return loss
 
 $training_loop''')
 
-def _numpy_arrays(arrays, comments=None) -> str:
+def numpy_arrays(arrays, comments=None) -> str:
+    """Each array as a line `    np.array(...),` (with its comment), exactly."""
     out = []
     for k, a in enumerate(arrays):
         start = "    np.array("
@@ -96,21 +97,27 @@ def _numpy_arrays(arrays, comments=None) -> str:
     return "\n".join(out) + "\n"
 
 
-def _with_k(expression: str) -> str:
+def with_k(expression: str) -> str:
     """A function body returning `expression`, with K (the number of outputs) if it needs it."""
     k = "    K = out.shape[1]  # the number of outputs\n" if re.search(r"\bK\b", expression) else ""
     return f"{k}    return {expression}"
 
 
-def _numpy(net: Network, iterations: int, source: str, filename: str) -> str:
-    depth = net.depth
-    used = list(dict.fromkeys(net.activations))  # each activation once, in order
+def numpy_activations(net: Network) -> str:
+    """The NumPy source of each activation the network uses, `def NAME(net)`, and of its
+    derivative, `def NAME_derivative(net, out)`, where the backward pass multiplies by it (not
+    where the output layer's δ comes in one piece): each activation's own texts."""
     functions = []
-    for name in used:
+    for name in dict.fromkeys(net.activations):  # each activation once, in order
         act = ACTIVATIONS[name]
         functions.append(f"def {name}(net):\n" + textwrap.indent(act.numpy_fn, "    "))
         if act.numpy_grad is not None and name in net.activations[:-1] + ([] if net.fused else net.activations[-1:]):
             functions.append(f"def {name}_derivative(net, out):\n" + textwrap.indent(act.numpy_grad, "    "))
+    return "\n\n\n".join(functions)
+
+
+def _numpy(net: Network, iterations: int, source: str, filename: str) -> str:
+    depth = net.depth
     derivatives = []
     for l, name in enumerate(net.activations, start=1):
         derivatives.append("None" if l == depth and net.fused else f"{name}_derivative")
@@ -125,7 +132,7 @@ def _numpy(net: Network, iterations: int, source: str, filename: str) -> str:
         delta = f"({loss.numpy_grad}) * derivative[-1](net, out)"
         delta_doc = "δ = ∂E_s/∂net of the output layer: ∂E_s/∂out · ∂out/∂net."
     saved = _saved_buffers(net)
-    starts = None if saved is None else [("[\n" + _numpy_arrays(w) + "]", "[\n" + _numpy_arrays(b) + "]")
+    starts = None if saved is None else [("[\n" + numpy_arrays(w) + "]", "[\n" + numpy_arrays(b) + "]")
                                          for w, b in saved]
     constants, state, update = net.optimizer.numpy(starts)
     sequential_update = simultaneous_update = ""
@@ -144,19 +151,19 @@ def _numpy(net: Network, iterations: int, source: str, filename: str) -> str:
         optimizer_constants=constants,
         train_biases=("True" if net.train_biases
                       else "False  # the biases are frozen: they keep their values"),
-        weights=_numpy_arrays(net.weights, [_layer_comment(net, l) for l in range(1, depth + 1)]),
-        biases=_numpy_arrays(net.biases),
-        inputs=array_text(net.inputs, len("inputs = np.array(")),
+        weights=numpy_arrays(net.weights, [layer_comment(net, l) for l in range(1, depth + 1)]),
+        biases=numpy_arrays(net.biases),
+        inputs=_inputs(net, "np", "np.array"),
         targets=array_text(net.targets, len("targets = np.array(")),
-        activations="\n\n\n".join(functions),
+        activations=numpy_activations(net),
         activation_list=", ".join(net.activations),
         derivative_list=", ".join(derivatives),
         derivative_note="  # softmax: its δ comes in one piece (output_delta)" if derivatives[-1] == "None" else "",
         helpers=helpers,
         loss_doc=f"{net.loss}: E_s = Σ_k {loss_text} per sample; the batch loss is their mean.",
-        loss_body=_with_k(f"float(({terms}).sum()) / len(target)"),
+        loss_body=with_k(f"float(({terms}).sum()) / len(target)"),
         delta_doc=delta_doc,
-        delta_body=_with_k(delta),
+        delta_body=with_k(delta),
         optimizer_state=state,
         update=update,
         batch=_batches(net),

@@ -6,8 +6,8 @@ from string import Template
 
 from engine.concepts.formula import exact
 from engine.network.network import Network
-from engine.scripts.common import _batches, _header, _layer_comment, _saved_buffers, _values, array_text
 from engine.text import pysource
+from engine.scripts.common import array_text, _batches, _header, _inputs, layer_comment, _saved_buffers, _values
 
 TORCH = Template('''$header
 
@@ -33,7 +33,7 @@ with torch.no_grad():
 $parameters
 $frozen
 # The samples, one row each.
-inputs = torch.tensor($inputs)
+$inputs
 targets = torch.tensor($targets)
 
 $loss_text
@@ -99,7 +99,7 @@ def _pytorch(net: Network, iterations: int, source: str, filename: str) -> str:
     modules = []
     for l in range(1, depth + 1):
         line = f"    nn.Linear({net.sizes[l - 1]}, {net.sizes[l]}), {net.activation(l).torch_module},"
-        modules.append(f"{line}  # {_layer_comment(net, l)}")
+        modules.append(f"{line}  # {layer_comment(net, l)}")
     parameters = []
     for l in range(depth):
         for kind, values in (("weight", net.weights[l]), ("bias", net.biases[l])):
@@ -136,7 +136,7 @@ def _pytorch(net: Network, iterations: int, source: str, filename: str) -> str:
         modules="\n".join(modules) + "\n",
         parameters="\n".join(parameters),
         frozen=frozen,
-        inputs=array_text(net.inputs, len("inputs = torch.tensor(")),
+        inputs=_inputs(net, "torch", "torch.tensor"),
         targets=array_text(net.targets, len("targets = torch.tensor(")),
         loss_text=pysource.comment(f"The loss of a batch: {net.loss}, E_s = Σ_k "
                                    f"{net.loss_fn.term_text()} per sample, averaged over the batch."),

@@ -21,6 +21,7 @@ class Edits:
         self._compute()
 
     def set_input(self, sample: int, unit: int, value: float) -> None:
+        """Set raw input `unit` (0-based; an input unit without features) of a sample."""
         self._check("input", (sample, unit), value)
         self.net = self.net.copy()  # bookmarks keep the setup they were made with
         self.net.inputs[sample, unit] = value

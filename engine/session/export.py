@@ -6,7 +6,10 @@ Files are written atomically: closing a generator early (a cancel) or an error l
 file behind and any existing file as it was.
 
 The history is `iteration,loss`: the batch loss of each iteration's forward pass, before
-its update."""
+its update; then, given the evaluations training made (engine.session.evaluation.Evaluations),
+a column for each of their measures (`test_loss`, `accuracy`, ...: `evaluation.history_columns`),
+empty in the rows of iterations not evaluated. Columns training computes at every iteration besides
+the loss (evaluation.TRAINED) come between the two."""
 from __future__ import annotations
 
 import csv
@@ -22,6 +25,7 @@ from engine.network.network import Network
 from engine.session.progress import Progress
 from engine.record.trace import TraceStore
 from engine.record.tracecsv import COLUMNS, ENCODING, TraceRows
+from engine.session.evaluation import TRAINED, Evaluations
 
 
 class RecordRange:
@@ -75,22 +79,54 @@ def _chunks(items, n: int) -> Iterator[list]:
         yield chunk
 
 
-def history_to(f, losses: np.ndarray, every: int = 50_000) -> Iterator[Progress]:
-    """Write `iteration,loss` rows to the open file `f`, yielding progress."""
+def history_to(f, losses: np.ndarray, evaluations: Evaluations | None = None,
+               every: int = 50_000, trained: dict[str, np.ndarray] | None = None) -> Iterator[Progress]:
+    """Write the loss history's rows to the open file `f`, yielding progress: `iteration,loss`
+    (a loss not kept, NaN: the history of a network file saved thinned holds one iteration in
+    k, is an empty cell), then the `trained` columns (those of evaluation.TRAINED after the loss,
+    by name, each with a value at every iteration, as long as `losses`; NaN where not known, an
+    empty cell), then with `evaluations` a column for each of their measures, empty where an
+    iteration was not evaluated."""
     losses = np.array(losses, dtype=np.float64)
     total = len(losses)
-    f.write("iteration,loss\n")
+    trained = trained or {}
+    known = [name for name, _ in TRAINED[1:]]
+    if set(trained) - set(known):
+        raise ValueError(f"not a column training computes: {', '.join(sorted(set(trained) - set(known)))}")
+    dense = [losses, *(np.asarray(trained[name], dtype=np.float64) for name in known if name in trained)]
+    names = [] if evaluations is None else evaluations.names
+    f.write(",".join(["iteration", "loss", *(name for name in known if name in trained), *names]) + "\n")
+    if names:
+        evaluated, values = evaluations.iterations, evaluations.values
+        empty = "," * len(names)
     for start in range(0, total, every):
-        chunk = losses[start : start + every]
-        f.writelines(f"{start + k + 1},{float(v) + 0.0!r}\n" for k, v in enumerate(chunk))  # 0, never −0
-        if start + every < total:
-            yield Progress(start + len(chunk), total)
+        stop = min(start + every, total)
+        cells = zip(*(c[start:stop].tolist() for c in dense))
+        rows = [f"{start + k + 1}" + "".join("," + _known(v) for v in row)  # 0, never −0
+                for k, row in enumerate(cells)]
+        if names:
+            first, last = np.searchsorted(evaluated, [start + 1, stop + 1])
+            measured = iter(values[first:last].tolist())
+            marked = set((evaluated[first:last] - start - 1).tolist())
+            rows = [row + ("," + ",".join(repr(v + 0.0) for v in next(measured)) if k in marked else empty)
+                    for k, row in enumerate(rows)]
+        f.writelines(row + "\n" for row in rows)
+        if stop < total:
+            yield Progress(stop, total)
 
 
-def write_history(path: str | os.PathLike, losses: np.ndarray, every: int = 50_000) -> Iterator[Progress]:
+def _known(v: float) -> str:
+    """A cell of the loss or a trained column: the number, exact (0, never −0); empty where it
+    is not known (NaN: a loss a thinned file left out, a penalty of an iteration before a saved
+    network was opened)."""
+    return "" if v != v else repr(v + 0.0)
+
+
+def write_history(path: str | os.PathLike, losses: np.ndarray, evaluations: Evaluations | None = None,
+                  every: int = 50_000, trained: dict[str, np.ndarray] | None = None) -> Iterator[Progress]:
     total = len(losses)
     with atomic_open(path) as f:
-        yield from history_to(f, losses, every)
+        yield from history_to(f, losses, evaluations, every, trained)
     yield Progress(total, total)
 
 
@@ -99,3 +135,4 @@ def save_trace(path: str | os.PathLike, net: Network, layout: Layout, records: S
     for progress in write_trace(path, net, layout, records):
         pass
     return progress.done
+

@@ -84,7 +84,7 @@ def _checks(net: Network, iteration: int, step: float, every: int):
     plan = Plan(net)
     plan.sequential = False  # ∂E/∂p is the gradient at the forward pass's weights
     idx = net.batch_indices(iteration)
-    x, t = net.inputs[idx], net.targets[idx]
+    x, t = net.input_layer(idx), net.targets[idx]
     params = Params.of(net)
     record: dict = {}
     with np.errstate(all="ignore"):

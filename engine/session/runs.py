@@ -21,19 +21,30 @@ from engine.concepts.formula import exact
 from engine.files.atomic import atomic_open
 from engine.network.network import summary
 from engine.network.runs import COLUMNS, Run, keep as keep_run, proposed_name
+from engine.session.evaluation import Evaluations
 from engine.session.progress import Progress
 from engine.text import csvcell
 
 
-def history_columns(session) -> dict[str, np.ndarray]:
-    """The session's history as a kept run keeps it: each column of iterations 1 to the latest."""
-    return {"loss": session.history.values}
+def history_columns(session, evaluations: Evaluations | None = None) -> dict[str, np.ndarray]:
+    """The session's history as a kept run keeps it: each column of iterations 1 to the latest;
+    with the `evaluations` training made, their measures too (test loss, accuracies), NaN at
+    the iterations not evaluated."""
+    columns = {"loss": session.history.values}
+    if evaluations is not None and evaluations.names:
+        n = len(columns["loss"])
+        inside = evaluations.iterations <= n
+        for j, key in enumerate(evaluations.names):
+            column = np.full(n, np.nan)
+            column[evaluations.iterations[inside] - 1] = evaluations.values[inside, j]
+            columns[key] = column
+    return columns
 
 
-def keep(session, name: str, runs: Sequence[Run]) -> tuple[Run, ...]:
-    """`runs` and the session's run after them, named `name`; ValueError (one line) if it
-    cannot be kept (engine.network.runs.keep)."""
-    return keep_run(runs, name, summary(session.net), history_columns(session))
+def keep(session, name: str, runs: Sequence[Run], evaluations: Evaluations | None = None) -> tuple[Run, ...]:
+    """`runs` and the session's run after them (with the measures of `evaluations`), named
+    `name`; ValueError (one line) if it cannot be kept (engine.network.runs.keep)."""
+    return keep_run(runs, name, summary(session.net), history_columns(session, evaluations))
 
 
 def proposal(session, runs: Sequence[Run]) -> str:

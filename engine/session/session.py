@@ -52,10 +52,12 @@ def cycle_batches(net: Setup):
     """(indices, inputs, targets) of each iteration's batch, for one full cycle: a list made at
     once, or, when that would take more than CYCLE_BYTES, a sequence that makes each batch when
     it is asked for. (A cycle is n / gcd(n, b) batches of b of the n samples: 10,000 samples in
-    batches of 9,999 are 10,000 batches, 800 MB made at once.)"""
+    batches of 9,999 are 10,000 batches, 800 MB made at once.) The inputs are the input layer's
+    values (`Setup.input_layer`: a network with features has them computed here, once for the
+    cycle, so that training computes no feature again)."""
     n, b = net.n_samples, net.batch
     length = 1 if net.batch_size is None else n // math.gcd(n, b)
-    each = 200 + 8 * b * (1 + net.inputs.shape[1] + net.targets.shape[1])  # 3 arrays and a tuple
+    each = 200 + 8 * b * (1 + net.sizes[0] + net.targets.shape[1])  # 3 arrays and a tuple
     batches = _Batches(net, length)
     return [batches[k] for k in range(length)] if length * each <= CYCLE_BYTES else batches
 
@@ -71,7 +73,7 @@ class _Batches:
 
     def __getitem__(self, k: int):
         idx = self.net.batch_indices(k + 1)
-        return idx.astype(np.float64), self.net.inputs[idx], self.net.targets[idx]
+        return idx.astype(np.float64), self.net.input_layer(idx), self.net.targets[idx]
 
 
 class Session(Stepper, Edits, Timeline, Training):
@@ -92,6 +94,9 @@ class Session(Stepper, Edits, Timeline, Training):
             if state.optimizer_state is not None:
                 params.state = state.optimizer_state.copy()
             self._opened = Bookmark(state.iteration, params, net.setup(), state.loss_history.copy())
+        # The first iterations of the loss history among which some losses are not kept (NaN: a
+        # network file saved thinned holds one iteration in k); 0 when every one is kept.
+        self.losses_not_kept = 0 if state is None or np.isfinite(state.loss_history).all() else state.iteration - 1
         self._restore(self._opened)
 
     # -- set-up -------------------------------------------------------------------------
@@ -100,9 +105,10 @@ class Session(Stepper, Edits, Timeline, Training):
         self.net = setup
         self.plan = Plan(setup)
         self.layout = Layout(setup.sizes, setup.batch, tuple(b.name for b in setup.optimizer.buffers),
-                             setup.train_biases)
+                             setup.train_biases, raw=setup.raw_width if setup.features else 0)
         self._other_plan: Plan | None = None  # for iterations computed in the other update order
         self._replayed: tuple = (None, None)  # the setup last replayed and its batches
+        self._raw_of: tuple = (None, None, None)  # the batch (samples, setup) whose raw inputs were taken last
         self._steps: list[Key] | None = None  # made when first needed: training does not
         self._known_at: dict[Key, int] = {}
         self.trace = self._new_trace()
@@ -135,7 +141,8 @@ class Session(Stepper, Edits, Timeline, Training):
         samples, x, t = self.batch_of(iteration)
         row = self.trace.new_row(iteration, params, self.net, checkpoint or not iteration % self.trace.interval,
                                  essential)
-        values = self.layout.header(iteration, self.net.learning_rate, samples, params, x, t)
+        values = self.layout.header(iteration, self.net.learning_rate, samples, params, x, t,
+                                    self._raw(self.net, samples))
         with np.errstate(all="ignore"):
             loss = iterate(self.plan, params if in_place else params.copy(), x, t, self.net.learning_rate, values)
         self.layout.pack(values, row)
@@ -154,13 +161,25 @@ class Session(Stepper, Edits, Timeline, Training):
             self._replay(iteration, iteration if last is None else last, params, setup, plan)
             return None
         idx = setup.batch_indices(iteration)
-        x, t = setup.inputs[idx], setup.targets[idx]
+        x, t = setup.input_layer(idx), setup.targets[idx]
         with np.errstate(all="ignore"):
-            values = self.layout.header(iteration, setup.learning_rate, idx.astype(np.float64), params, x, t)
+            values = self.layout.header(iteration, setup.learning_rate, idx.astype(np.float64), params, x, t,
+                                        self._raw(setup, idx))
             iterate(plan, params, x, t, setup.learning_rate, values)
         row = np.empty(self.layout.size)
         self.layout.pack(values, row)
         return row
+
+    def _raw(self, setup: Setup, samples) -> np.ndarray | None:
+        """The raw inputs of a batch's samples, which a network with features records too
+        (taken once for a batch that comes again: every iteration's, in full batches)."""
+        if not self.layout.raw:
+            return None
+        last_samples, last_setup, raw = self._raw_of
+        if samples is not last_samples or setup is not last_setup:
+            raw = setup.inputs[np.asarray(samples, dtype=np.int64)]
+            self._raw_of = (samples, setup, raw)
+        return raw
 
     def _replay(self, first: int, last: int, params: Params, setup: Setup, plan: Plan) -> None:
         """The updates of iterations first..last, as training made them, on `params`."""

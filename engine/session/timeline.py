@@ -12,7 +12,9 @@ from engine.network.network import Network, Setup, TrainingState
 from engine.record.trace import TraceStore
 from engine.session.trajectory import Trajectories
 
-STRUCTURE = ("sizes", "activations", "loss", "train_biases", "optimizer", "batch_size", "update_order")
+
+# What a change of which rebuilds the session's plan, layout and steps (not only its numbers).
+STRUCTURE = ("sizes", "activations", "loss", "train_biases", "optimizer", "batch_size", "update_order", "features")
 
 
 # An undo step keeps at most this many bytes of checkpoints of its own (half for the iterations
@@ -43,9 +45,14 @@ def same_params(a: Params, b: Params) -> bool:
         (va is None and vb is None) or (va is not None and vb is not None and va.tobytes() == vb.tobytes()))
 
 
+def _same_array(a: np.ndarray | None, b: np.ndarray | None) -> bool:
+    return (a is None) == (b is None) and (a is None or (a.shape == b.shape and a.tobytes() == b.tobytes()))
+
+
 def same_setup(a: Setup, b: Setup) -> bool:
     return a is b or (a.learning_rate == b.learning_rate and a.inputs.tobytes() == b.inputs.tobytes()
                       and a.targets.tobytes() == b.targets.tobytes() and a.batch == b.batch
+                      and _same_array(a.test_inputs, b.test_inputs) and _same_array(a.test_targets, b.test_targets)
                       and all(getattr(a, f) == getattr(b, f) for f in STRUCTURE))
 
 

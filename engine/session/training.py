@@ -1,10 +1,12 @@
 """Training (a part of `session.Session`): many iterations at once, recorded or not, in slices that
-yield progress; where the loss stops being finite, the diagnosis and the way back to the last finite one."""
+yield progress, watched (`Watch`: evaluations, early stopping); where the loss stops being finite, the
+diagnosis and the way back to the last finite one."""
 from __future__ import annotations
 
 import math
+import sys
 import time
-from typing import Iterator
+from typing import Iterator, Protocol
 
 import numpy as np
 
@@ -14,11 +16,40 @@ from engine.network.limits import MAX_ITERATIONS
 from engine.session.progress import Progress
 
 
+class Watch(Protocol):
+    """What `Session.train` shows the iterations it trains to (engine.session.evaluation.Evaluations):
+    each one from `due` on, as it starts (`see`), and what stops training after an iteration:
+    the iteration `stop` or later, or a batch loss below `below` (`stops`)."""
+    due: int
+    stop: int
+    below: float
+
+    def see(self, iteration: int, params: Params) -> None: ...
+
+    def stops(self, iteration: int, loss: float) -> bool: ...
+
+
+class _Unwatched:
+    """No watch: nothing is due and nothing stops training."""
+    due = stop = sys.maxsize
+    below = -math.inf
+
+    def see(self, iteration: int, params: Params) -> None:
+        raise AssertionError("nothing is due")
+
+    def stops(self, iteration: int, loss: float) -> bool:
+        return False
+
+
+UNWATCHED = _Unwatched()
+
+
 class Training:
     """Training many iterations (of a `Session`)."""
 
     # -- training -----------------------------------------------------------------------
-    def train(self, n: int, record_all: bool = False, chunk_seconds: float = 0.05) -> Iterator[Progress]:
+    def train(self, n: int, record_all: bool = False, chunk_seconds: float = 0.05,
+              watch: Watch | None = None) -> Iterator[Progress]:
         """Apply n updates, starting with the current iteration's: the session ends at the
         start of iteration k + n. From a past iteration, the session first goes on along the
         timeline (the iterations trained after it, as they were: the same numbers training
@@ -30,6 +61,11 @@ class Training:
         `trace`); with `record_all` every one is, and a yield comes before the
         trace would drop a row not yet yielded (read the new rows at each yield). A loss that
         becomes NaN or infinite raises TrainingDiverged, with the session at that iteration.
+
+        A `watch` (engine.session.evaluation.Evaluations) is shown each iteration this call trains,
+        from `watch.due` on, as it starts, with the parameters it starts from; training stops
+        after the first iteration k for which `watch.stops(k, its batch loss)`, the session at the
+        start of k + 1. (The iterations gone through along the timeline are not shown to it.)
         """
         if n < 0 or self.iteration + n - 1 > MAX_ITERATIONS:
             raise ValueError(f"iterations: a session keeps the loss of each of at most {MAX_ITERATIONS:,} "
@@ -39,21 +75,29 @@ class Training:
             self.go_to_iteration(min(end, self.latest))
         record_from = max(start, self.latest) + 1 if record_all else end
         unread_limit = max(1, self.trace.rows_kept // 2)
+        watch = UNWATCHED if watch is None else watch
         try:
             while self.iteration < end:
                 if not math.isfinite(self.loss):
                     raise self._diverged()
+                k = self.iteration  # computed: this pass trains it
+                if k >= watch.due:
+                    watch.see(k, self.params)
+                if watch.stops(k, self.loss):
+                    end = k + 1
                 params = self.record.params_after()
                 first = self.iteration + 1
                 deadline = time.perf_counter() + chunk_seconds
                 with np.errstate(all="ignore"):
-                    if first < record_from:
-                        it = self._train_unrecorded(first, record_from - 1, params, deadline)
+                    if first < min(record_from, end):
+                        it = self._train_unrecorded(first, min(record_from, end) - 1, params, deadline, watch)
+                        if watch.stops(it - 1, self.history.values[it - 2]):  # it stopped after it - 1
+                            end = it
                         self.iteration, self.params = it, params
                         self._record_iteration(it, params, essential=False)  # `params` are those it starts from
                     else:
                         last = min(end, first + unread_limit - 1)
-                        self.iteration = self._train_recorded(first, last, params, deadline)
+                        self.iteration = self._train_recorded(first, last, params, deadline, watch, end)
                         self.params = self.record.params_before()
                 if self.iteration < end and math.isfinite(self.loss):
                     yield Progress(self.iteration - start, n)
@@ -63,11 +107,13 @@ class Training:
             raise self._diverged()
         yield Progress(self.iteration - start, n)
 
-    def _train_unrecorded(self, first: int, last: int, params: Params, deadline: float) -> int:
+    def _train_unrecorded(self, first: int, last: int, params: Params, deadline: float,
+                          watch: Watch = UNWATCHED) -> int:
         """Iterations first.. without recording them (but their loss), updating `params` in
-        place, until `last` is done, the deadline passes or the loss is not finite. Returns
-        the iteration to stop at, which `params` now start (not computed yet, unless its
-        loss was not finite: then the iterations since the last checkpoint are recorded)."""
+        place, until `last` is done, the deadline passes, the loss is not finite or the watch
+        stops training. Returns the iteration to stop at, which `params` now start (not computed
+        yet, unless its loss was not finite: then the iterations since the last checkpoint are
+        recorded)."""
         plan, lr, batches, setup, trace = self.plan, self.net.learning_rate, self._batches, self.net, self.trace
         last = min(last, first + max(4096, len(self.history)))  # the history grows as training goes
         losses = self.history.reserve(last)
@@ -77,6 +123,7 @@ class Training:
         p, grad, buffers = paths.n_params, plan.grad_trained, bool(plan.buffers)
         g_end, cols = p + len(grad), paths.columns
         _, x, t = batches[0]
+        due, halt, below = watch.due, watch.stop, watch.below
         it = first
         while it <= last:
             if not it % interval:  # where reading an iteration's record again starts from
@@ -87,6 +134,9 @@ class Training:
             for k in range(it, stop + 1):
                 if cycle > 1:
                     _, x, t = batches[(k - 1) % cycle]
+                if k >= due:
+                    watch.see(k, params)
+                    due, halt = watch.due, watch.stop
                 keep = k == kept_at
                 if keep:
                     flat[o: o + p] = params.theta
@@ -104,6 +154,11 @@ class Training:
                     j += 1
                     o += cols
                     kept_at += stride
+                if k >= halt or loss < below:  # the watch stops training after k
+                    paths.commit(j)
+                    self.history.commit(k)
+                    trace.advance_to(k)
+                    return k + 1
             paths.commit(j)
             it = stop + 1
             if time.perf_counter() > deadline:
@@ -112,13 +167,17 @@ class Training:
         trace.advance_to(it - 1)
         return it
 
-    def _train_recorded(self, first: int, last: int, params: Params, deadline: float) -> int:
-        """Iterations first..last recorded in the trace, until the deadline passes or the loss
-        is not finite. Returns the last one computed."""
+    def _train_recorded(self, first: int, last: int, params: Params, deadline: float,
+                        watch: Watch = UNWATCHED, end: int = sys.maxsize) -> int:
+        """Iterations first..last recorded in the trace, until the deadline passes, the loss
+        is not finite or the watch stops training after one (shown to it if before `end`, the
+        iteration training ends at). Returns the last one computed."""
         it = first
         while True:
+            if watch.due <= it < end:
+                watch.see(it, params)
             loss = self._record_iteration(it, params, in_place=True, checkpoint=it == first, essential=False)
-            if it == last or not math.isfinite(loss) or time.perf_counter() > deadline:
+            if it == last or not math.isfinite(loss) or time.perf_counter() > deadline or watch.stops(it, loss):
                 return it
             it += 1
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 
 from engine.concepts import mathtext
-from engine.teaching.blocks import Derivation, Document, Figure, Heading, Math, Paragraph, Table
+from engine.teaching.blocks import Block, Derivation, Document, Figure, Heading, Math, Paragraph, Table
 from engine.text.markdown import text as escape
 
 TERMS_PER_LINE = 4  # a long sum breaks after this many terms
@@ -50,22 +50,34 @@ def table(t: Table) -> str:
     return "\n".join(lines)
 
 
-def figure(f: Figure) -> str:
-    data = base64.b64encode(f.svg.encode("utf-8")).decode("ascii")
-    return f"![The network](data:image/svg+xml;base64,{data})\n\n*{escape(f.caption)}*"
+def svg_base64(f: Figure) -> str:
+    return base64.b64encode(f.svg.encode("utf-8")).decode("ascii")
+
+
+def figure(f: Figure, src: str | None = None) -> str:
+    """The figure as an image (a data: URI, or `src`: a notebook's attachment:NAME) and its caption."""
+    src = src or f"data:image/svg+xml;base64,{svg_base64(f)}"
+    return f"![The network]({src})\n\n*{escape(f.caption)}*"
+
+
+def block(b: Block) -> str:
+    """One block as Markdown (no line break before or after it)."""
+    if isinstance(b, Heading):
+        return "#" * b.level + " " + escape(b.text)
+    if isinstance(b, Paragraph):
+        return ("> " if b.note else "") + inline(b.parts)
+    if isinstance(b, Derivation):
+        return derivation(b)
+    if isinstance(b, Table):
+        return table(b)
+    if isinstance(b, Figure):
+        return figure(b)
+    raise TypeError(f"not a block: {b!r}")
+
+
+def title(doc: Document) -> str:
+    return f"# {escape(doc.title)}"
 
 
 def render(doc: Document) -> str:
-    out = [f"# {escape(doc.title)}"]
-    for b in doc.blocks:
-        if isinstance(b, Heading):
-            out.append("#" * b.level + " " + escape(b.text))
-        elif isinstance(b, Paragraph):
-            out.append(("> " if b.note else "") + inline(b.parts))
-        elif isinstance(b, Derivation):
-            out.append(derivation(b))
-        elif isinstance(b, Table):
-            out.append(table(b))
-        elif isinstance(b, Figure):
-            out.append(figure(b))
-    return "\n\n".join(out) + "\n"
+    return "\n\n".join([title(doc)] + [block(b) for b in doc.blocks]) + "\n"

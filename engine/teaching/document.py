@@ -23,6 +23,7 @@ import numpy as np
 from engine.teaching import article, chainrule
 from engine.record import describe
 from engine.concepts import mathtext
+from engine.concepts.features import raw_name
 from engine.network import naming
 from engine.concepts.formula import Fmt, significant
 from engine.record.layout import Record
@@ -38,6 +39,39 @@ TABLE_ROWS = 8  # rows per layer in a shortened document's tables
 SHOWN_TERMS = 4  # terms of a long sum written out in a shortened document (the first ones and the last)
 SAMPLE_ROWS = 20  # samples listed in the tables of a batch
 SHOWN_PATHS = 2  # downstream paths of a sum written out in a shortened document
+
+
+# The sections of a document, in order: the notebook export (engine.scripts.notebook) follows them too
+STARTING, FORWARD, ERROR, BACKWARD, AFTER = ("The Starting Values", "The Forward Pass", "Calculating the Total Error",
+                                             "The Backwards Pass", "After the Update")
+
+
+def shown_name(net: Setup) -> str:
+    """The network's name as a document shows it: "Network" for none (a name of spaces or line breaks is none)."""
+    return net.name if net.name.strip() else "Network"
+
+
+def is_shortened(sizes) -> bool:
+    """Is the document of a network of this shape shortened (more than FULL_PARAMETERS parameters)?"""
+    return len(naming.parameters(sizes)) > FULL_PARAMETERS
+
+
+def shown_units(sizes, layer: int, shortened: bool) -> list[int]:
+    """The units of `layer` whose computations are written out: all, or in a shortened document
+    the first ones and the last."""
+    n = sizes[layer]
+    if not shortened or n <= SHOWN_UNITS:
+        return list(range(n))
+    return list(range(SHOWN_UNITS - 1)) + [n - 1]
+
+
+def written_parameters(sizes, l: int, shortened: bool) -> list[naming.Param]:
+    """The parameters of layer l whose chain rule is written out: all, or in a shortened
+    document the first weight and the bias of the first unit."""
+    params = [p for p in naming.parameters(sizes) if p.layer == l]
+    if not shortened:
+        return sorted(params, key=lambda p: (p.unit, p.kind == "b", p.source or 0))
+    return [p for p in params if p.unit == 0 and (p.kind == "b" or p.source == 0)]
 
 
 def _p(*parts: Inline, note: bool = False) -> Paragraph:
@@ -78,7 +112,7 @@ class _Builder:
         self.sizes = net.sizes
         self.batch = len(rec.samples)
         self.params = naming.parameters(net.sizes)
-        self.shortened = len(self.params) > FULL_PARAMETERS
+        self.shortened = is_shortened(net.sizes)
         self.article = article.matches(net, rec)
         self.explained: set[str] = set()  # chain-rule symbols written out already (per section)
 
@@ -113,10 +147,7 @@ class _Builder:
         return int(self.rec.samples[s]) + 1
 
     def shown_units(self, layer: int) -> list[int]:
-        n = self.sizes[layer]
-        if not self.shortened or n <= SHOWN_UNITS:
-            return list(range(n))
-        return list(range(SHOWN_UNITS - 1)) + [n - 1]
+        return shown_units(self.sizes, layer, self.shortened)
 
     def table_units(self, layer: int) -> list[int]:
         n = self.sizes[layer]
@@ -131,8 +162,7 @@ class _Builder:
     # -- the document ---------------------------------------------------------------------------
     def build(self) -> Document:
         net, rec = self.net, self.rec
-        name = net.name if net.name.strip() else "Network"  # a name of spaces or line breaks is none
-        doc = Document(f"{name}: iteration {rec.iteration:,} step by step", shortened=self.shortened)
+        doc = Document(f"{shown_name(net)}: iteration {rec.iteration:,} step by step", shortened=self.shortened)
         self.doc = doc
         self.intro()
         self.starting_values()
@@ -172,7 +202,7 @@ class _Builder:
     def starting_values(self) -> None:
         net, rec, doc = self.net, self.rec, self.doc
         depth = net.depth
-        doc.add(Heading(2, "The Starting Values"))
+        doc.add(Heading(2, STARTING))
         # the samples of the batch
         head = ("sample",) + tuple(Math(self.label(Key("input", 0, i, sample=0))) for i in range(self.sizes[0])) + \
             tuple(Math(self.label(Key("target", depth, k, sample=0))) for k in range(self.sizes[depth]))
@@ -222,11 +252,16 @@ class _Builder:
     # -- forward --------------------------------------------------------------------------------
     def forward(self) -> None:
         net, doc = self.net, self.doc
-        doc.add(Heading(2, "The Forward Pass"))
+        doc.add(Heading(2, FORWARD))
         s = 0
         who = f" for sample {self.sample_name(s)}" if self.batch > 1 else ""
         doc.add(_p(f"Each unit adds up its weighted inputs and its bias (its total net input, net), then squashes "
                    f"the sum with its activation function (its output, out){who}. The inputs are the sample's."))
+        if net.features:  # the input units are features of the sample's raw inputs: i3 = x1²
+            doc.add(Heading(3, "Input features"))
+            raw = ", ".join(raw_name(i) for i in range(net.raw_width))
+            doc.add(_p(f"Each input unit is a feature of the sample's raw inputs ({raw}):"))
+            doc.add(*(self.entry(Key("input", 0, j, sample=s)) for j in self.shown_units(0)))
         for l in range(1, net.depth + 1):
             doc.add(Heading(3, layer_title(net, l)))
             units = self.shown_units(l)
@@ -256,7 +291,7 @@ class _Builder:
 
     def total_error(self) -> None:
         doc, depth = self.doc, self.net.depth
-        doc.add(Heading(2, "Calculating the Total Error"))
+        doc.add(Heading(2, ERROR))
         s = 0
         doc.add(_p("Each output's error against its target, then their sum, the sample's total error:"))
         for k in self.shown_units(depth):
@@ -275,7 +310,7 @@ class _Builder:
     # -- backward -------------------------------------------------------------------------------
     def backward(self) -> None:
         net, doc = self.net, self.doc
-        doc.add(Heading(2, "The Backwards Pass"))
+        doc.add(Heading(2, BACKWARD))
         doc.add(_p("Backpropagation finds how much each weight and bias changes the total error, ",
                    Math("∂E_total/∂w"), ", by the chain rule, from the output layer back to the inputs; then "
                    "gradient descent moves each parameter against its gradient: ", Math("w⁺ = w − η·∂E_total/∂w"),
@@ -309,12 +344,7 @@ class _Builder:
                 doc.add(*article.check(self, "output" if l == net.depth else "hidden"))
 
     def layer_parameters(self, l: int) -> list[naming.Param]:
-        """The parameters of layer l whose chain rule is written out: all, or in a shortened
-        document the first weight and the bias of the first unit."""
-        params = [p for p in self.params if p.layer == l]
-        if not self.shortened:
-            return sorted(params, key=lambda p: (p.unit, p.kind == "b", p.source or 0))
-        return [p for p in params if p.unit == 0 and (p.kind == "b" or p.source == 0)]
+        return written_parameters(self.sizes, l, self.shortened)
 
     def table_parameters(self, l: int) -> list[tuple]:
         if not self.shortened:
@@ -365,7 +395,7 @@ class _Builder:
     # -- after ----------------------------------------------------------------------------------
     def after(self) -> None:
         net, rec, doc = self.net, self.rec, self.doc
-        doc.add(Heading(2, "After the Update"))
+        doc.add(Heading(2, AFTER))
         before, after = rec.batch_loss, loss_after(net, rec)
         what = "the total error" if self.batch == 1 else "the loss of the same batch"
         doc.add(_p(f"With every parameter updated, {what} goes from ", self.number(before), " to ",
@@ -391,7 +421,7 @@ def loss_after(net: Setup, rec: Record, order: str | None = None) -> float:
     """The loss of the record's batch with the parameters the iteration ends with: the engine's
     forward pass on them; in another update order, the iteration computed again in that order."""
     idx = rec.samples
-    x, t = net.inputs[idx], net.targets[idx]
+    x, t = net.input_layer(idx), net.targets[idx]
     with np.errstate(all="ignore"):  # a diverging network's loss is written as it is: inf or nan
         if order is None or order == net.update_order:
             return batch_loss(Plan(net), rec.params_after(), x, t)

@@ -3,7 +3,8 @@ and Markdown (the score per phase, the mistakes named with their counts, then ev
 
 CSV columns: iteration,phase,sample,label,outcome,answers,mistakes,hints,value — `answers` the
 typed texts in order joined by " | ", `mistakes` the IDs named for the wrong ones in order
-(`-` where none matched), `outcome` one of practice.OUTCOMES (empty while the value is still
+(NONE, `none`, where no mistake matched: a word, which no spreadsheet takes for a formula as it
+took `- net_for_out`), `outcome` one of practice.OUTCOMES (empty while the value is still
 asked), `value` the engine's (repr, exact). UTF-8 with a byte order mark, as the trace CSV.
 Text (the network's name, the labels, the typed answers) is written by engine.text: in the
 Markdown as text on one line, never markup; in the CSV on one line, never a spreadsheet formula.
@@ -23,6 +24,7 @@ from engine.text.markdown import text as md_text
 __all__ = ["COLUMNS", "ENCODING", "csv_text", "markdown"]
 
 COLUMNS = ["iteration", "phase", "sample", "label", "outcome", "answers", "mistakes", "hints", "value"]
+NONE = "none"  # a wrong answer that no mistake of the catalogue gives, in the CSV's `mistakes`
 HEADINGS = {"first_try": "right at the first try", "after_tries": "right after wrong tries",
             "after_hint": "right after a hint", "revealed": "revealed", "skipped": "skipped"}
 
@@ -35,7 +37,7 @@ def csv_text(practice: Practice) -> str:
     for ex in practice.exercises:
         writer.writerow([ex.iteration, ex.phase, "" if ex.sample is None else ex.sample, csvcell.text(ex.label),
                          ex.outcome or "", csvcell.text(" | ".join(ex.answers)),
-                         " ".join(m or "-" for m in ex.mistakes), ex.hints, exact(ex.value)])
+                         " ".join(m or NONE for m in ex.mistakes), ex.hints, exact(ex.value)])
     return out.getvalue()
 
 

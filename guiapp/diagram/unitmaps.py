@@ -61,7 +61,7 @@ class UnitMaps(QObject):
     # -- what is shown ----------------------------------------------------------------------------
     def why_none(self) -> str | None:
         """Why the diagram has no unit maps although they are asked for (None: it has)."""
-        n = self.model.session.net.sizes[0]
+        n = self.model.session.net.raw_width  # with input features, the raw inputs x1 and x2
         if n == 2:
             return None
         return f"drawn for networks of 2 inputs; this one has {n}"
@@ -99,7 +99,7 @@ class UnitMaps(QObject):
             return
         session = self.model.session
         net, units = session.net, self.units()
-        resolution = outputmap.resolution(net.sizes, UNIT_POINTS, maps=max(len(units), 1))
+        resolution = outputmap.resolution(net.sizes, UNIT_POINTS, maps=max(len(units), 1), dims=2)
         done = self._computed
         if not (done is not None and done[0] is net and done[2:] == (tuple(units), resolution)
                 and np.array_equal(done[1], session.params.theta)):
@@ -134,7 +134,7 @@ class UnitMaps(QObject):
         if why is not None:
             return f"Unit maps: {html.escape(why)}."
         net = self.model.session.net
-        x, y = (html.escape(net.unit_name(0, k)) for k in range(2))
+        x, y = (html.escape(name) for name in net.raw_names())
         return (f"Unit maps: each unit's output over {x} (→) and {y} (↑), from dark blue (low) to yellow (high); "
                 "hover a unit for its scale")
 
@@ -168,7 +168,7 @@ class UnitMaps(QObject):
         self.hovered = item
         net = self.model.session.net
         self.popup.set_map(label(net, Key("out", *key)), self.images[key], self.levels[key], self.bounds,
-                           [net.unit_name(0, k) for k in range(2)], net.inputs, self.model.text_factor)
+                           net.raw_names(), net.inputs, self.model.text_factor)
         self.popup.place_beside(self.view.mapFromScene(item.sceneBoundingRect()).boundingRect())
         self.popup.show()
         self.popup.raise_()

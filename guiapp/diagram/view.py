@@ -325,6 +325,8 @@ class DiagramView(QGraphicsView):
                 item = UnitItem(style, l, j, net.unit_name(l, j))
                 if l in (0, depth):
                     item.set_ref(ValueRef("input" if l == 0 else "target", None))
+                if l == 0 and net.features:  # named by its feature even where the labels are hidden
+                    item.setToolTip(html.escape(f"{net.input_name(j)}, computed from the sample's raw inputs", quote=False))
                 add_unit(item, l)
                 self.units[(l, j)] = item
             if folding.hidden(l):
@@ -429,7 +431,8 @@ class DiagramView(QGraphicsView):
                 return max(width(f"{prefix}{fmt(x)}") for x in (bits.view(np.float64) if len(bits) <= MEASURED
                                                                  else WIDEST))
 
-            inputs = max(widest(f"{net.unit_name(0, j)} = ", net.inputs[:, j]) for j in range(net.sizes[0]))
+            values = net.input_layer()  # with input features: each sample's features (i3 = x1² = 0.09)
+            inputs = max(widest(f"{net.input_name(j)} = ", values[:, j]) for j in range(net.sizes[0]))
             out = width(f"out {number}" + (f" Δ{number}" if comparing else ""))  # the change has its sign
             output = max(width(f"net {number}"), out, widest("target ", net.targets.ravel()))
             self._widths[key] = inputs, out, output
@@ -694,7 +697,7 @@ class DiagramView(QGraphicsView):
     def _unit_lines(self, l: int, j: int, s: int) -> list:
         session, fmt = self.model.session, self.model.fmt
         if l == 0:
-            return [f"{session.net.unit_name(0, j)} = {fmt(session.record['input', 0][s, j])}"]
+            return [f"{session.net.input_name(j)} = {fmt(session.record['input', 0][s, j])}"]
         lines = []
         reference = self.model.reference
         for quantity, name, role in (("net", "net", "text"), ("out", "out", "text"), ("delta", "δ", "gradient")):

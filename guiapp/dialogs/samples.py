@@ -22,6 +22,12 @@ from engine.network.numbers import parse_number
 from guiapp.model.session import SessionModel
 
 INVALID = QColor(176, 0, 32, 60)  # behind a cell with a problem (its tooltip says which)
+# A paste is at most this many cells (rows × columns: 5,000 samples of 4 columns) and characters,
+# counted before the text is split: each change checks every cell of the table (a few µs each), so
+# that a paste within them is applied in well under a second; a larger block is refused (import a
+# CSV file instead: Network ▸ Import samples from CSV, up to 100,000 rows).
+MAX_PASTE_CELLS = 20_000
+MAX_PASTE_CHARACTERS = 1024 * 1024  # 52 characters a cell: a float64 written exactly takes at most 24
 
 # push(inputs, targets, what): apply valid samples to the network as one undo step
 Push = Callable[[np.ndarray, np.ndarray, str], None]
@@ -30,6 +36,20 @@ Push = Callable[[np.ndarray, np.ndarray, str], None]
 def shown(value: float) -> str:
     """A number as the table shows it: exactly (the shortest text that reads back the same)."""
     return repr(float(value))
+
+
+def paste_problem(text: str) -> str:
+    """Why a pasted text is too large to paste ("" if it is not), from its length and counts
+    of tabs and line breaks: before it is split or any cell read."""
+    if len(text) > MAX_PASTE_CHARACTERS:
+        return (f"the text pasted is {len(text):,} characters; a paste may have at most {MAX_PASTE_CHARACTERS:,} "
+                "(import a CSV file instead); nothing was pasted")
+    body = text.rstrip("\r\n")
+    cells = body.count("\t") + body.count("\n") + body.count("\r") - body.count("\r\n") + 1
+    if cells > MAX_PASTE_CELLS:
+        return (f"the block pasted holds {cells:,} cells; a paste may hold at most {MAX_PASTE_CELLS:,} "
+                "(import a CSV file instead); nothing was pasted")
+    return ""
 
 
 class SamplesTable(QAbstractTableModel):
@@ -47,13 +67,14 @@ class SamplesTable(QAbstractTableModel):
     # -- the network's samples -----------------------------------------------------------------
     @property
     def n_inputs(self) -> int:
-        return self.model.session.net.sizes[0]
+        return self.model.session.net.raw_width  # with input features, the raw inputs x1 … xn
 
     def reload(self) -> None:
         """Show the network's samples (what is typed and not applied is dropped)."""
         net = self.model.session.net
         cells = [[shown(v) for v in np.concatenate([x, t])] for x, t in zip(net.inputs, net.targets)]
-        same_shape = self._net is not None and self._net.sizes == net.sizes and len(cells) == len(self.cells)
+        same_shape = self._net is not None and self._net.sizes == net.sizes and self._net.features == net.features \
+            and len(cells) == len(self.cells)  # the same columns (with features, x1 … xn)
         self._net = net
         self.problems, self.problem = {}, ""
         if same_shape:  # the view keeps its current cell and selection
@@ -72,7 +93,8 @@ class SamplesTable(QAbstractTableModel):
         net, old = self.model.session.net, self._net
         if net is old:
             return
-        if old is not None and old.sizes == net.sizes and np.array_equal(old.inputs, net.inputs) \
+        if old is not None and old.sizes == net.sizes and old.features == net.features \
+                and np.array_equal(old.inputs, net.inputs) \
                 and np.array_equal(old.targets, net.targets):
             self._net = net  # another setting changed (η): what is typed stays
             return
@@ -80,7 +102,7 @@ class SamplesTable(QAbstractTableModel):
 
     def column_names(self) -> list[str]:
         net = self.model.session.net
-        return ([net.unit_name(0, i) for i in range(net.sizes[0])] +
+        return (net.raw_names() +
                 [f"target {net.unit_name(net.depth, j)}" for j in range(net.sizes[-1])])
 
     # -- Qt's model ------------------------------------------------------------------------------
@@ -173,7 +195,13 @@ class SamplesTable(QAbstractTableModel):
 
     def paste(self, text: str, row: int, column: int) -> None:
         """A block of tab-separated text (a spreadsheet's copy) put at (row, column); rows
-        beyond the last are added. Cells beyond the last column are an error, nothing changes."""
+        beyond the last are added. Cells beyond the last column, or a block beyond MAX_PASTE_CELLS
+        or MAX_PASTE_CHARACTERS (counted before the text is split), are an error: nothing changes."""
+        refused = paste_problem(text)
+        if refused:
+            self.problem = refused
+            self.problemChanged.emit(self.problem)
+            return
         lines = [line.split("\t") for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
         while lines and lines[-1] == [""]:
             lines.pop()

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDia
                                QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QRadioButton, QScrollArea, QSizePolicy, QSpinBox, QVBoxLayout, QWidget)
 
-from engine.concepts import activations, losses
+from engine.concepts import activations, features as feature_forms, losses
 from engine.concepts.activations import ACTIVATIONS
 from engine.concepts.losses import LOSSES
 from engine.files import design as designs
@@ -33,7 +33,7 @@ from engine.network.numbers import parse_number
 # a setting of the optimizer, by its label in the dialog.
 FIELD_WORDS = {"sizes": "Layers", "activations": "Layers", "loss": "Loss", "learning_rate": "Learning rate η",
                "batch_size": "Batch size", "train_biases": "Biases learn", "update_order": "Update order",
-               "seed": "Seed", "samples": "Samples"}
+               "seed": "Seed", "samples": "Samples", "features": "Input features"}
 
 
 def layer_title(k: int, last: int) -> str:
@@ -46,6 +46,8 @@ def in_words(field: str, d: designs.Design) -> str:
     "activations[0]" (after the inputs) "Hidden layer 1", "learning_rate" "Learning rate η",
     "momentum" "Momentum"."""
     name, _, index = field.partition("[")
+    if name == "features":  # "features[2]": the third one typed
+        return f"Input feature {int(index[:-1]) + 1}" if index[:-1].isdecimal() else "Input features"
     if index.endswith("]") and index[:-1].isdecimal():
         return layer_title(int(index[:-1]) + (name == "activations"), len(d.sizes) - 1)
     labels = {s.key: s.label.replace("&", "") for s in d.optimizer.settings}
@@ -160,13 +162,18 @@ def _value(d: designs.Design, field: str):
 class StructureDialog(QDialog):
     """Choose a design; `result_design()` and `keep` after exec() (or `accepted`)."""
 
-    def __init__(self, design: designs.Design, n_samples: int, parent=None, editing: bool = False):
+    def __init__(self, design: designs.Design, n_samples: int, parent=None, editing: bool = False,
+                 raw_inputs: int | None = None):
+        """`raw_inputs`: the samples' raw inputs x1 … xn the input features may read (editing a
+        network); None for a new network, whose samples read as many as its features need."""
         super().__init__(parent)
         self.setObjectName("structureDialog")
         self.setWindowTitle("Edit structure" if editing else "New network")
         self.design = dataclasses.replace(design, sizes=list(design.sizes), activations=list(design.activations))
         self.n_samples = n_samples
         self.editing = editing
+        self.raw_inputs = raw_inputs
+        self.features_problem = ""  # why the features typed cannot be read ("" if they can)
         self._updating = False
 
         self.layers_box = QGroupBox("Layers (inputs first, outputs last)")
@@ -181,6 +188,11 @@ class StructureDialog(QDialog):
         self.unit_boxes: list[QSpinBox] = []
         self.activation_boxes: list[QComboBox] = []
 
+        self.features = QLineEdit(", ".join(feature_forms.spellings(self.design.features)), objectName="features")
+        self.features.setPlaceholderText("none: the raw inputs as they are")
+        self.features.setToolTip("Each input unit as a feature of the samples' raw inputs x1 … xn, separated by "
+                                 "commas: xi, xi^2, xi*xj, sin(xi), cos(xi) (e.g. x1, x2, x1^2, x1*x2, sin(x1)); the "
+                                 "input layer has one unit per feature. Empty: the inputs are the raw inputs.")
         self.loss = QComboBox(objectName="loss")
         for name in LOSSES:
             self.loss.addItem(loss_title(name), name)
@@ -207,6 +219,7 @@ class StructureDialog(QDialog):
         self.start_keep.setVisible(editing)
 
         form = QFormLayout()
+        form.addRow("Input &features", self.features)
         form.addRow("&Loss", self.loss)
         form.addRow("Learning &rate η", self.learning_rate)
         for setting in self.design.optimizer.settings:
@@ -251,6 +264,7 @@ class StructureDialog(QDialog):
         layout.addWidget(self.buttons)
 
         self.loss.currentIndexChanged.connect(lambda *_: self._read("loss"))
+        self.features.textEdited.connect(lambda *_: self._read("features"))
         for signal in (self.order.currentIndexChanged, self.batch.valueChanged, self.seed.valueChanged,
                        self.train_biases.toggled, self.learning_rate.textEdited,
                        *(box.textEdited for box in self.settings.values())):
@@ -296,6 +310,9 @@ class StructureDialog(QDialog):
             for box, size in zip(self.unit_boxes, d.sizes):
                 box.setValue(size)
                 box.setSuffix(" unit" if size == 1 else " units")
+            inputs = self.unit_boxes[0]  # with features, one unit per feature
+            inputs.setEnabled(not d.features)
+            inputs.setToolTip("One input unit per input feature (below)" if d.features else "")
             for k, box in enumerate(self.activation_boxes):
                 box.setCurrentIndex(box.findData(d.activations[k]))
                 _set_options(box, {a: why_not(d, f"activations[{k}]", a) for a in ACTIVATIONS})
@@ -343,6 +360,10 @@ class StructureDialog(QDialog):
             return
         d = self.design
         d.sizes = [box.value() for box in self.unit_boxes]
+        if field == "features":
+            self._read_features()
+        elif d.features:
+            d.sizes[0] = len(d.features)
         d.activations = [box.currentData() for box in self.activation_boxes]
         d.loss = self.loss.currentData()
         d.batch_size = self.batch.value() or None
@@ -358,8 +379,27 @@ class StructureDialog(QDialog):
             self.design = repair(d, field)
         self._show()
 
+    def _read_features(self) -> None:
+        """The features typed, into the design (sizes[0] their number); what is wrong with
+        them into `features_problem`, the design's features left as they were."""
+        d, text = self.design, self.features.text()
+        self.features_problem = ""
+        if not text.strip():
+            d.features = ()
+            if self.raw_inputs is not None:  # the raw inputs are the input layer again
+                d.sizes[0] = self.raw_inputs
+            return
+        n = MAX_UNITS if self.raw_inputs is None else self.raw_inputs
+        try:
+            chosen = feature_forms.parse_text(text, n, MAX_UNITS, "features")
+        except feature_forms.FeatureError as e:
+            self.features_problem = f"{in_words(e.field, d)}: {e.problem}"
+            return
+        chosen = designs.with_features(d, chosen, n if self.raw_inputs is not None else feature_forms.needs(chosen))
+        d.features, d.sizes[0] = chosen.features, chosen.sizes[0]
+
     def _check(self) -> None:
-        problems = []
+        problems = [self.features_problem] if self.features_problem else []
         for name, field in (("learning_rate", self.learning_rate), *self.settings.items()):
             try:
                 parse_number(field.text())

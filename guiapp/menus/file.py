@@ -218,7 +218,10 @@ class Files(QObject):
         if net is None:
             return False
         try:
-            netfile.save(net, path)
+            every = netfile.save(net, path)
+        except netfile.NetworkFileError as e:  # too large even with its loss history thinned: nothing written
+            self._warn("Cannot save", f"{path}: the network file {e.problem}. No file was changed.")
+            return False
         except OSError as e:
             self._warn("Cannot save", f"{path} could not be written: {e.strerror or e}. No file was changed.")
             return False
@@ -226,6 +229,7 @@ class Files(QObject):
         settings.remember_recent(path)
         self.model.set_source(path)
         self.window.undo_stack.setClean()
+        thinned = netfile.thinned_line(every)
         s = self.model.session
         if s.iteration < s.latest:  # what is not in the file is still a change (the title keeps its *)
             self.window.undo_stack.resetClean()
@@ -233,9 +237,10 @@ class Files(QObject):
                 f"iterations {s.iteration + 1:,} to {s.latest:,} are"
             self.window.show_message("Saved at a past iteration",
                                      f"{path} holds the network as iteration {s.iteration:,} starts: {later} not in "
-                                     "it. Back to latest, then Save, to keep them.")
+                                     "it. Back to latest, then Save, to keep them." + (f" In it, {thinned}." if thinned else ""))
             return True
-        self.window.statusBar().showMessage(f"Saved {path}", 5000)
+        self.window.statusBar().showMessage(f"Saved {path}" + (f": {thinned}" if thinned else ""),
+                                            15000 if thinned else 5000)
         return True
 
     # -- exports ----------------------------------------------------------------------------
@@ -389,6 +394,31 @@ class Files(QObject):
         self.window.statusBar().showMessage(
             f"Wrote {path}: the {pyexport.FORMATS[fmt]} script trains {pyexport.DEFAULT_ITERATIONS} iterations "
             f"from iteration {start:,} (run: python3 {os.path.basename(path)})", 8000)
+        return True
+
+    # -- the current iteration as a Jupyter notebook ----------------------------------------------
+    def export_notebook(self) -> None:
+        """File ▸ Export ▸ Jupyter notebook: the current iteration retraced in NumPy, checked with PyTorch."""
+        if not self.may_reveal():
+            return
+        name = f"{self.stem()}-iteration-{self.model.session.iteration}.ipynb"
+        path = self.save_path("Export Jupyter notebook", name, "Jupyter notebooks (*.ipynb)")
+        if path:
+            self.export_notebook_to(path)
+
+    def export_notebook_to(self, path: str) -> bool:
+        """Write the notebook of the current iteration to `path` as a job, with the window's digits;
+        atomically. False (said) if the iteration starts from parameters that are not finite."""
+        from engine.scripts import notebook  # with the documents' modules: when a notebook is asked for
+
+        if self._finite_network("Cannot export the notebook") is None:
+            return False
+        session = self.model.session
+        record = Record(session.layout, session.record.row.copy())
+        settings.remember_folder(path)
+        self.model.run_job(Export(path, "Exporting the notebook", "stages"),
+                           notebook.write_steps(session.net.copy(), record, self.model.digits,
+                                                lambda text: write_atomic(path, text)))
         return True
 
     def _job_finished(self, what) -> None:

@@ -1,8 +1,8 @@
-"""The Network menu: New network, Edit structure, the samples table, a generated data set,
-samples imported from or exported to a CSV file.
+"""The Network menu: New network, Edit structure, the input features (the chips over the
+diagram), the samples table, a generated data set, samples imported from or exported to a CSV file.
 
-Every change it makes is one undo step on the window's stack: a new network or structure, or
-new data, replaces the session (`commands.ChangeNetwork`, iteration 1 again); the samples
+Every change it makes is one undo step on the window's stack: a new network or structure, an
+input feature turned on or off, or new data, replaces the session (`commands.ChangeNetwork`, iteration 1 again); the samples
 table changes the samples (`commands.SetSamples`).
 """
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from engine.concepts import features
 from engine.files import csvdata
 from engine.files import design as designs
 from engine.files.netfile import NetworkFileError
@@ -45,7 +46,8 @@ class NetworkMenu(QObject):
         from guiapp.dialogs.structure import StructureDialog
 
         net = self.model.session.current_network()
-        self._open_structure(StructureDialog(designs.design_of(net), net.n_samples, self.window, editing=True),
+        self._open_structure(StructureDialog(designs.design_of(net), net.n_samples, self.window, editing=True,
+                                             raw_inputs=net.raw_width),
                              editing=True)
 
     def _open_structure(self, dialog, editing: bool) -> None:
@@ -56,17 +58,21 @@ class NetworkMenu(QObject):
 
     def change_structure(self, design: designs.Design, editing: bool, keep: bool) -> None:
         """Replace the network by one of this design: for Edit structure with the current
-        samples (fitted to the new sizes) and, if `keep`, the current values where a unit
-        stays; for New network with one sample of zeros."""
+        samples and test samples (fitted to the new sizes) and, if `keep`, the current values
+        where a unit stays; for New network with one sample of zeros."""
         current = self.model.session.current_network()
         sizes = "-".join(map(str, design.sizes))
         try:
             if editing:
-                inputs, targets = designs.fit_samples(current.inputs, current.targets, design.sizes, design.loss)
+                inputs, targets = designs.fit_samples(current.inputs, current.targets, design.sizes, design.loss,
+                                                      design.features)
+                test = None if not current.n_test else \
+                    designs.fit_samples(current.test_inputs, current.test_targets, design.sizes, design.loss,
+                                        design.features)
                 net = designs.build(design, inputs, targets, keep=current if keep else None, name=current.name,
-                                    description=current.description)
+                                    description=current.description, test=test)
             else:
-                inputs, targets = designs.default_samples(design.sizes, design.loss)
+                inputs, targets = designs.default_samples(design.sizes, design.loss, design.features)
                 net = designs.build(design, inputs, targets)
         except (NetworkFileError, ValueError) as e:  # the dialog offers only what the engine takes
             self._warn("Cannot build the network", str(e))
@@ -76,6 +82,29 @@ class NetworkMenu(QObject):
         self._push(commands.ChangeNetwork(self.model, net, self.model.source if editing else "", text, runs),
                    ("The structure changed" if editing else f"New network {sizes}") +
                    ": training starts at iteration 1 (Undo brings back the previous network)")
+
+    def toggle_feature(self, feature: features.Feature) -> None:
+        """Turn an input feature on or off (the feature chips over the diagram): the network
+        with that input layer, the other inputs' weights kept, iteration 1 again, one undo step."""
+        current = self.model.session.current_network()
+        n = current.raw_width
+        try:
+            chosen = features.toggled(current.features, feature, n)
+            design = designs.with_features(designs.design_of(current), chosen, n)
+            net = designs.build(design, current.inputs, current.targets, keep=current, name=current.name,
+                                description=current.description)
+        except features.FeatureError as e:
+            self.window.statusBar().showMessage(f"{feature.text} stays: {e.problem}", 8000)
+            return
+        except (NetworkFileError, ValueError) as e:
+            self._warn("Cannot change the input features", str(e))
+            return
+        on = any(f.key() == feature.key() for f in chosen)
+        self._push(commands.ChangeNetwork(self.model, net, self.model.source,
+                                          f"input feature {feature.text} {'on' if on else 'off'}"),
+                   f"Input feature {feature.text} {'on' if on else 'off'}: the inputs are "
+                   f"{', '.join(f.text for f in design.features or features.plain(n))}; training starts at "
+                   "iteration 1 (Undo brings back the previous inputs)")
 
     # -- samples --------------------------------------------------------------------------------
     def show_samples(self) -> None:
@@ -125,7 +154,8 @@ class NetworkMenu(QObject):
         dialog.open()
 
     def use_data(self, data: Data, what: str) -> bool:
-        """The network with these samples: its first layer as wide as the data's inputs, its
+        """The network with these samples: its first layer as wide as the data's inputs (with
+        input features, those of them the data's inputs can feed: none left, its inputs), its
         output layer kept if the targets fit it (else as wide as they need), the rest of the
         design and every value whose units stay kept; iteration 1 again, one undo step."""
         current = self.model.session.current_network()
@@ -135,7 +165,9 @@ class NetworkMenu(QObject):
                 targets = data.targets(current.sizes[-1], design.loss)
             except ValueError:
                 targets = data.targets(data.outputs_for(design.loss), design.loss)
-            design.sizes[0], design.sizes[-1] = data.n_inputs, targets.shape[1]
+            kept = tuple(f for f in design.features if max(f.indices) < data.n_inputs)  # the features it can feed
+            design = designs.with_features(design, kept, data.n_inputs)
+            design.sizes[-1] = targets.shape[1]
             net = designs.build(design, data.inputs, targets, keep=current, name=current.name,
                                 description=data.description)
         except (NetworkFileError, ValueError) as e:

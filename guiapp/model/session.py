@@ -27,6 +27,7 @@ from engine.network.runs import Run
 from engine.session.session import Bookmark
 from engine.record.compare import Comparison
 from engine.record.quantities import Key
+from engine.concepts.features import raw_name
 from engine.concepts.formula import significant
 
 from guiapp.model.jobs import Export, Job, Training
@@ -45,7 +46,8 @@ PRESENTATION_SCALE = 1.5  # presentation mode's text, relative to the text size 
 @dataclass(frozen=True)
 class ValueRef:
     """An editable value: a parameter ('param', name), an input or a target ('input' or
-    'target', (sample, unit), 0-based), or the learning rate ('lr', None)."""
+    'target', (sample, unit), 0-based; with input features an input's unit is the raw input's
+    column, x1 … xn), or the learning rate ('lr', None)."""
 
     kind: str
     key: object = None
@@ -57,7 +59,7 @@ class ValueRef:
             return "the learning rate η"
         sample, unit = self.key
         layer = 0 if self.kind == "input" else session.net.depth
-        name = session.net.unit_name(layer, unit)
+        name = raw_name(unit) if self.kind == "input" and session.net.features else session.net.unit_name(layer, unit)
         what = name if self.kind == "input" else f"target_{name}"
         return what + (f" of sample {sample + 1}" if session.net.n_samples > 1 else "")
 
@@ -395,6 +397,10 @@ class SessionModel(QObject):
         if isinstance(selection, UnitRef) and selection.layer in (0, self.session.net.depth):
             kind = "input" if selection.layer == 0 else "target"
             sample = int(self.session.record.samples[self._sample])
+            features = self.session.net.features if kind == "input" else ()
+            if features:  # a raw input is edited where a unit is one as it is; a feature of them is computed
+                feature = features[selection.unit]
+                return ValueRef(kind, (sample, feature.indices[0])) if feature.plain else None
             return ValueRef(kind, (sample, selection.unit))
         return None
 

@@ -69,7 +69,7 @@ def first_size(window) -> QSize:
 
 
 def restore_window(window) -> None:
-    """Geometry, toolbar state, digits, text size, presentation mode, the output map, unit maps and regions of
+    """Geometry, toolbar state, digits, text size, presentation mode, the output map, unit maps, input features and regions of
     `window` (a MainWindow) as it was last closed."""
     s = store()
     if _whole(s, "settings_version", 0) != VERSION:
@@ -87,6 +87,7 @@ def restore_window(window) -> None:
     window.model.set_presentation(s.value("view/presentation", False) in (True, "true"))
     window.actions["output_map"].setChecked(s.value("view/output_map", True) in (True, "true"))
     window.model.set_unit_maps(s.value("view/unit_maps", False) in (True, "true"))
+    window.actions["input_features"].setChecked(s.value("view/input_features", False) in (True, "true"))
     window.model.set_discretize(s.value("view/discretize", False) in (True, "true"))
 
 
@@ -111,5 +112,6 @@ def save_window(window) -> None:
     s.setValue("view/presentation", window.model.presentation)
     s.setValue("view/output_map", window.actions["output_map"].isChecked())
     s.setValue("view/unit_maps", window.model.unit_maps)
+    s.setValue("view/input_features", window.actions["input_features"].isChecked())
     s.setValue("view/discretize", window.model.discretize)
     s.sync()

@@ -1,4 +1,4 @@
-"""The network's settings, in one line over the diagram: its name, shape, activations, loss,
+"""The network's settings, in one line over the diagram: its name, shape, input features, activations, loss,
 learning rate η (a link that edits it), the optimizer's settings (momentum), batch, whether the
 biases learn and the order of the updates. The name and description come from the network's file: they are
 escaped, never read as markup. The description is the tooltip."""
@@ -34,6 +34,7 @@ def fields(net: Setup, fmt) -> list[tuple[str, str]]:
     """(what, text) of every setting, in the order shown; η's text is the one to edit."""
     return [
         ("shape", "-".join(map(str, net.sizes))),
+        *((("features", "inputs " + ", ".join(f.text for f in net.features)),) if net.features else ()),
         ("activations", activations_text(net)),
         ("loss", "loss " + net.loss_fn.title),
         ("lr", f"η = {fmt(net.learning_rate)}"),

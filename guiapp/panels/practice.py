@@ -10,6 +10,7 @@ Keyboard only: type, Enter checks; the buttons have mnemonics (Alt+H hint, Alt+V
 from __future__ import annotations
 
 import os
+from typing import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton,
@@ -36,11 +37,14 @@ def _label(name: str, word_wrap: bool = True) -> QLabel:
 
 
 class PracticeBox(QFrame):
-    def __init__(self, model: SessionModel, parent=None):
+    def __init__(self, model: SessionModel, export_path: Callable[[str, str], str], parent=None):
+        """`export_path(path, title)`: the path, or "" (said) where an export cannot be written
+        (the window's Files.export_path: the network file open, a folder, a device)."""
         super().__init__(parent)
         self.setObjectName("practiceBox")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.model = model
+        self.export_path = export_path
         self.practice: Practice | None = None
         self.filter = QComboBox(objectName="practiceFilter")
         self.filter.addItem("every computation", None)
@@ -222,7 +226,7 @@ class PracticeBox(QFrame):
             return
         name = os.path.join(settings.last_folder(), f"{self.model.stem}-practice-report.md")
         path, _ = QFileDialog.getSaveFileName(self, "Export practice report", name, "Markdown (*.md);;CSV (*.csv)")
-        if not path:
+        if not path or not self.export_path(path, "Export practice report"):
             return
         text = (practice_report.csv_text(self.practice) if path.lower().endswith(".csv")
                 else practice_report.markdown(self.practice))

@@ -293,8 +293,14 @@ class LossPlot(QWidget):
                     losses = np.where(losses > 0, losses, np.nan)
             if len(self._x) < n:
                 self._x = np.arange(1, 2 * n + 1, dtype=np.float64)
-            finite = bool(np.isfinite(losses).all()) if log else math.isfinite(losses[-1]) if n else True
-            self.curve.setData(self._x[:n], losses, connect="all" if finite else "finite", skipFiniteCheck=finite)
+            x = self._x[:n]
+            gaps = min(n, self.model.session.losses_not_kept)
+            if gaps:  # a history saved thinned: the losses kept, joined (those not kept are NaN)
+                drawn = np.ones(n, dtype=bool)
+                drawn[:gaps] = np.isfinite(losses[:gaps])
+                x, losses = x[drawn], losses[drawn]
+            finite = bool(np.isfinite(losses).all()) if log else math.isfinite(losses[-1]) if len(losses) else True
+            self.curve.setData(x, losses, connect="all" if finite else "finite", skipFiniteCheck=finite)
             self._shown = shown
         y0 = self._current_loss() if n == 1 else math.nan  # one point: the current iteration's
         kept = self._kept_range(y0 if y0 is None or math.isfinite(y0) else None) if n == 1 else None
@@ -370,6 +376,10 @@ class LossPlot(QWidget):
                 self.hover_dot.setData([], [])
                 return
             click = "" if self.model.practising else " (click to go there)"  # practice keeps the iteration
+            if loss != loss and it < session.losses_not_kept + 1:
+                self.readout.setText(f"iteration {it:,}: loss not kept (the file it was opened from held some iterations only){click}")
+                self.hover_dot.setData([], [])
+                return
             self.readout.setText(f"iteration {it:,}: loss {fmt(loss)}{click}")
             y = loss if not self.log_scale.isChecked() else (math.log10(loss) if loss > 0 else math.nan)
             self.hover_dot.setData([it], [y]) if math.isfinite(y) else self.hover_dot.setData([], [])

@@ -233,7 +233,7 @@ class OutputMap(QWidget):
         if classes != [self.class_box.itemText(k) for k in range(self.class_box.count())]:
             self.class_box.clear()
             self.class_box.addItems(classes)
-        curve = net.sizes[0] == 1 and len(names) == 1  # the click's height is the target
+        curve = net.raw_width == 1 and len(names) == 1  # the click's height is the target
         self.class_box.setVisible(bool(classes))
         self.target_edit.setVisible(not classes and not curve)
         self.draw_label.setText("Click adds a sample there (input, target)" if curve else "Click adds")
@@ -256,7 +256,7 @@ class OutputMap(QWidget):
         why = outputmap.why_empty(net)
         regions = self.regions_shown()
         self.unit_box.setVisible(why is None and net.sizes[-1] > 1 and not (regions and self._softmax()))
-        self.regions_box.setVisible(why is None and net.sizes[0] == 2)
+        self.regions_box.setVisible(why is None and net.raw_width == 2)
         self.draw_row.setVisible(why is None)  # what a click does, and the Regions switch
         if why is not None:
             self.empty.setText(why)
@@ -265,8 +265,8 @@ class OutputMap(QWidget):
             self.readout.set_text("")
             return
         self.stack.setCurrentWidget(self.plot)
-        dims = net.sizes[0]
-        resolution = outputmap.resolution(net.sizes, PLANE_POINTS if dims == 2 else LINE_POINTS)
+        dims = net.raw_width  # the plane of the raw inputs (with features, x1 and x2)
+        resolution = outputmap.resolution(net.sizes, PLANE_POINTS if dims == 2 else LINE_POINTS, dims=dims)
         theta = session.params.theta
         shown = self._shown
         if not (shown is not None and shown[0] is net and shown[1:4] == (unit, resolution, regions)
@@ -277,7 +277,7 @@ class OutputMap(QWidget):
 
     def regions_shown(self) -> bool:
         """Does the map show decision regions (asked for, and a plane)?"""
-        return self.model.discretize and self.model.session.net.sizes[0] == 2
+        return self.model.discretize and self.model.session.net.raw_width == 2
 
     def _softmax(self) -> bool:
         """Are the outputs the probabilities of classes (softmax)?"""
@@ -287,7 +287,7 @@ class OutputMap(QWidget):
     def _draw(self, unit: int, resolution: int, regions: bool) -> None:
         session = self.model.session
         net = session.net
-        dims = net.sizes[0]
+        dims = net.raw_width
         if dims != self._dims:
             self._set_dims(dims)
         bounds = outputmap.extent(net.inputs)
@@ -363,7 +363,7 @@ class OutputMap(QWidget):
 
     def _set_dims(self, dims: int) -> None:
         """Build the picture for a plane (image, colour bar) or a line (curve)."""
-        names = [html.escape(self.model.session.net.unit_name(0, k)) for k in range(dims)]
+        names = [html.escape(name) for name in self.model.session.net.raw_names()[:dims]]
         self.image.setVisible(dims == 2)
         self.halo.setVisible(dims == 2)
         self.curve.setVisible(dims == 1)
@@ -416,8 +416,8 @@ class OutputMap(QWidget):
             self.readout.set_text(f"{what} as iteration {session.iteration:,} starts")
             return
         steps = [(hi - lo) / self._resolution for lo, hi in self._extent]
-        where = ", ".join(f"{net.unit_name(0, k)} {coordinate(v, s)[1]}" for k, (v, s) in
-                          enumerate(zip(self._hover, steps)))
+        where = ", ".join(f"{name} {coordinate(v, s)[1]}" for name, v, s in
+                          zip(net.raw_names(), self._hover, steps))
         asked = range(net.sizes[-1]) if classes else [unit]
         if not all(self._answered(k) for k in asked):  # at a sample's inputs it would be a value practice asks
             self.readout.set_text(f"{where}: {'the class' if classes else name} once answered", Elide.ElideLeft)

@@ -11,6 +11,9 @@ the product ∂E_s/∂out · ∂out/∂net, the loss owns that δ in one piece (
 cross-entropy (δ = p·Σt − t: softmax has no element-wise derivative) and sigmoid + bce
 (δ = (o − t)/K, finite even where an output rounds to exactly 0 or 1 and the product would be
 ∞·0). The engine computes δ with it, and the formulas are written from it.
+
+A loss that classifies (`Classes`) says when a sample's outputs are right and which class a row of
+outputs or targets stands for: accuracy and the confusion matrix (engine.session.evaluation) ask it.
 """
 from __future__ import annotations
 
@@ -37,6 +40,23 @@ class Fused:
     why: str  # why it is one piece, in the NumPy script's words
     needs_target_sum: bool = False
     note: str = ""  # why the fused form is used, for the side panel and documents
+
+
+@dataclass(frozen=True)
+class Classes:
+    """How a classification loss reads its outputs: `right(out, target)` is True for each sample
+    (row) whose outputs are right; `of(values)` the class (0-based) each row of outputs or targets
+    stands for, the first of equal largest values where it is the largest; `count(K)` how many
+    classes K output units take. `rule` says when a sample is right, in words."""
+    right: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    of: Callable[[np.ndarray], np.ndarray]
+    count: Callable[[int], int]
+    rule: str
+
+
+def largest(values: np.ndarray) -> np.ndarray:
+    """The position of each row's largest value, the first of equal ones (a class by its unit)."""
+    return np.argmax(values, axis=1)
 
 
 @dataclass(frozen=True)
@@ -74,6 +94,12 @@ class Loss:
     half: bool = False
     mean_over_outputs: bool = False
     logarithm: bool = False
+    classes: Classes | None = None  # a loss that classifies: accuracy and the confusion matrix
+
+    @property
+    def classification(self) -> bool:
+        """Does it classify (accuracy and a confusion matrix mean something)?"""
+        return self.classes is not None
 
     def term_text(self) -> str:
         """One output's term in general symbols, as the scripts' comments write it: ½·(t_k − o_k)²."""

@@ -1,13 +1,15 @@
 """Binary cross-entropy, the mean over the K outputs: E_s = Σ_k −[t_k·ln(o_k) + (1 − t_k)·ln(1 − o_k)]/K
 (torch's nn.BCELoss, without its clamp of ln at −100). It needs outputs in (0, 1), a sigmoid
 output layer, with which it owns δ in one piece, and targets in [0, 1]; one output unit takes
-two classes as 0 and 1."""
+two classes as 0 and 1. It classifies: a sample is right when every output lies on its target's
+side of 0.5 (o ≥ 0.5 exactly when t ≥ 0.5); the class of one output is 0 or 1 (o ≥ 0.5), of
+several outputs the largest (as cross-entropy's)."""
 from __future__ import annotations
 
 import numpy as np
 
 from engine.concepts.activations import sigmoid
-from engine.concepts.losses.base import Fused, Loss
+from engine.concepts.losses.base import Classes, Fused, Loss, largest
 from engine.concepts.tokens import Group, ln
 
 
@@ -29,6 +31,10 @@ def _terms(net, out, target):
 
 def _exact(net, out, target):
     return (0.0 - (_xlogy(target, out) + _xlogy(1.0 - target, 1.0 - out))) / out.shape[-1]
+
+
+def _class(values: np.ndarray) -> np.ndarray:
+    return (values[:, 0] >= 0.5).astype(np.int64) if values.shape[1] == 1 else largest(values)
 
 
 XLOGY = '''def xlogy(x, y):
@@ -63,4 +69,9 @@ LOSS = Loss(
     binary=True,
     mean_over_outputs=True,
     logarithm=True,
+    classes=Classes(
+        right=lambda out, t: ((out >= 0.5) == (t >= 0.5)).all(axis=1),
+        of=_class,
+        count=lambda k: 2 if k == 1 else k,
+        rule="every output on its target's side of 0.5 (o ≥ 0.5 exactly when t ≥ 0.5)"),
 )

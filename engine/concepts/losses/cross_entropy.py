@@ -1,13 +1,14 @@
 """Cross-entropy with softmax outputs p: E_s = Σ_k −t_k·ln(p_k) (torch's nn.CrossEntropyLoss with
 probability targets, computed from the net inputs). It needs a softmax output layer, with which
 it owns δ = p·Σt − t in one piece (the softmax Jacobian folded in), and targets that are
-probability vectors: in [0, 1], summing to 1."""
+probability vectors: in [0, 1], summing to 1. It classifies: a sample is right when its largest
+output is its target's largest (the first of equal ones), the class of a unit."""
 from __future__ import annotations
 
 import numpy as np
 
 from engine.concepts.activations import softmax
-from engine.concepts.losses.base import Fused, Loss
+from engine.concepts.losses.base import Classes, Fused, Loss, largest
 from engine.concepts.tokens import ln
 
 
@@ -51,4 +52,9 @@ LOSS = Loss(
     target_range=(0.0, 1.0),
     target_sum=1.0,
     logarithm=True,
+    classes=Classes(
+        right=lambda out, t: largest(out) == largest(t),
+        of=largest,
+        count=lambda k: k,
+        rule="the largest output is the target's largest (the first of equal ones)"),
 )
