@@ -3,7 +3,9 @@
     .venv/bin/python benchmarks/train_speed.py [--iterations N] [--repeats R]
 
 Second, a 2-8-8-1 tanh/tanh/sigmoid network with bce on 200 samples in full batches, trained
-N/10 iterations by a default session (`Session.run`) and by a hand-written numpy loop.
+N/10 iterations by a default session (`Session.run`) and by a hand-written numpy loop, with SGD
+and again with Adam (η 0.01, PyTorch's betas and ε; the hand loop's Adam written out as
+torch.optim.Adam computes it).
 
 The worked example (preset "mazur": 2-2-2 sigmoid, half squared error, frozen biases,
 learning rate 0.5, one sample) is trained for N iterations (20,000 by default) by
@@ -88,14 +90,15 @@ def hand_loop(net, n: int) -> list[float]:
     return losses
 
 
-def bce_network():
-    """2-8-8-1 tanh/tanh/sigmoid with bce, 200 samples of an XOR pattern in full batches."""
+def bce_network(optimizer: dict | None = None):
+    """2-8-8-1 tanh/tanh/sigmoid with bce, 200 samples of an XOR pattern in full batches (SGD
+    with η 0.5, or `optimizer`)."""
     rng = np.random.default_rng(7)
     x = rng.uniform(-1, 1, size=(200, 2))
     t = (x[:, 0] * x[:, 1] > 0).astype(float)[:, None]
     return engine.files.netfile.parse({
         "layers": [2, 8, 8, 1], "activations": ["tanh", "tanh", "sigmoid"], "loss": "bce", "seed": 1,
-        "optimizer": {"name": "sgd", "learning_rate": 0.5},
+        "optimizer": optimizer or {"name": "sgd", "learning_rate": 0.5},
         "samples": [{"input": a.tolist(), "target": b.tolist()} for a, b in zip(x, t)]})
 
 
@@ -106,12 +109,42 @@ def engine_default(net, n: int) -> float:
     return float(s.history.values[n - 1])
 
 
-def hand_loop_bce(net, n: int) -> list[float]:
-    """The 2-8-8-1 bce network written out with numpy (mean over the batch, biases trained)."""
+def sgd_steps(lr: float):
+    """The plain SGD update of the hand loops: p −= η·g, in place."""
+    def step(params, grads):
+        for p, g in zip(params, grads):
+            p -= lr * g
+    return step
+
+
+def adam_steps(lr: float, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
+    """Adam written out with numpy, as torch.optim.Adam (amsgrad off, no weight decay): m, v,
+    the bias corrections and p −= η·m̂/(√v̂ + ε), in place."""
+    state = {}
+
+    def step(params, grads):
+        for k, (p, g) in enumerate(zip(params, grads)):
+            m, v, t = state.get(k, (np.zeros_like(p), np.zeros_like(p), 0))
+            t += 1
+            m *= beta1
+            m += (1 - beta1) * g
+            v *= beta2
+            v += (1 - beta2) * g * g
+            denom = np.sqrt(v) / math.sqrt(1 - beta2 ** t) + eps
+            p -= (lr / (1 - beta1 ** t)) * m / denom
+            state[k] = (m, v, t)
+    return step
+
+
+def hand_loop_bce(net, n: int, step=None) -> list[float]:
+    """The 2-8-8-1 bce network written out with numpy (mean over the batch, biases trained),
+    updated by `step` (default: SGD with the network's η)."""
     x, t = net.inputs, net.targets
     w = [a.copy() for a in net.weights]
     b = [a.copy() for a in net.biases]
-    lr, batch = net.learning_rate, len(x)
+    batch = len(x)
+    step = step or sgd_steps(net.learning_rate)
+    params = [w[2], b[2], w[1], b[1], w[0], b[0]]
     losses = []
     for _ in range(n):
         h1 = np.tanh(x @ w[0].T + b[0])
@@ -121,12 +154,7 @@ def hand_loop_bce(net, n: int) -> list[float]:
         d3 = (o - t) / batch
         d2 = (d3 @ w[2]) * (1 - h2 * h2)
         d1 = (d2 @ w[1]) * (1 - h1 * h1)
-        w[2] -= lr * (d3.T @ h2)
-        b[2] -= lr * d3.sum(0)
-        w[1] -= lr * (d2.T @ h1)
-        b[1] -= lr * d2.sum(0)
-        w[0] -= lr * (d1.T @ x)
-        b[0] -= lr * d1.sum(0)
+        step(params, [d3.T @ h2, d3.sum(0), d2.T @ h1, d2.sum(0), d1.T @ x, d1.sum(0)])
     return losses
 
 
@@ -221,6 +249,17 @@ def main(argv=None) -> int:
     print(f"  same loss: {relative(results_bce['engine'], results_bce['hand'][-1]):.1e} relative difference")
     print()
 
+    adam = bce_network({"name": "adam", "learning_rate": 0.01})
+    times_adam, results_adam = best_of(repeats, {"engine": lambda: engine_default(adam, m),
+                                                 "hand": lambda: hand_loop_bce(adam, m, adam_steps(0.01))})
+    print(f"the same network with Adam (η 0.01), {m:,} iterations:")
+    for key, label in (("engine", "engine (default session)"), ("hand", "hand-written numpy Adam loop")):
+        print(f"{label:<{width}}  {times_adam[key]:9.3f}  {times_adam[key] / m * 1e6:12.2f}")
+    print(f"{'engine / hand loop':<{width}}  {times_adam['engine'] / times_adam['hand']:9.2f}  target ≤ 1.1")
+    adam_same = relative(results_adam["engine"], results_adam["hand"][-1])
+    print(f"  same loss: {adam_same:.1e} relative difference")
+    print()
+
     # Same maths: every way ends with the same loss at iteration n.
     final = {"engine": engine_loss, "engine, full trace": float(session.history.values[n - 1]),
              "hand loop": hand_losses[-1]}
@@ -232,7 +271,8 @@ def main(argv=None) -> int:
         diff = relative(loss, engine_loss)
         same &= diff <= LOSS_TOLERANCE
         print(f"  {name:<{width - 2}}  {loss!r:<24}  relative difference to the engine {diff:.1e}")
-    print(f"same loss to {LOSS_TOLERANCE:g} relative: {'yes' if same else 'NO'}")
+    same &= adam_same <= LOSS_TOLERANCE
+    print(f"same loss to {LOSS_TOLERANCE:g} relative (and with Adam): {'yes' if same else 'NO'}")
 
     if not args.no_csv:
         records = list(session.trace.records(1, n))

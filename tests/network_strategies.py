@@ -44,7 +44,7 @@ def values(lo: float = -2.0, hi: float = 2.0):
     """Floats in [lo, hi], with simple values often enough for exact cases (a net input that
     is exactly 0 at a relu kink, weights that cancel, a target equal to an output), and now
     and then a tiny, subnormal or negative-zero one."""
-    simple = [v for v in SIMPLE if lo <= v <= hi]
+    simple = [v for v in SIMPLE if lo <= v <= hi] or [lo, hi]
     awkward = [v for v in AWKWARD if lo <= v <= hi]
     grid = fractions().map(lambda f: min(hi, lo + (hi - lo) * f))
     if not awkward:
@@ -52,9 +52,56 @@ def values(lo: float = -2.0, hi: float = 2.0):
     return st.one_of(st.sampled_from(simple), grid, grid, st.sampled_from(awkward))
 
 
+OPTIMIZER_NAMES = ("sgd", "adam", "rmsprop")
+EPSILONS = (1e-8, 1e-6, 1e-3)  # Adam's and RMSprop's ε: PyTorch's default and larger ones
+
+
 @st.composite
-def network_specs(draw, update_order="simultaneous", loss=None, batch_sizes=True):
-    """A network file (dict) of the format: every activation/loss pairing the format allows."""
+def optimizers(draw):
+    """An "optimizer" object: SGD (with momentum, Nesterov), Adam or RMSprop, each setting drawn or
+    left out (PyTorch's default)."""
+    name = draw(st.sampled_from(OPTIMIZER_NAMES))
+    opt = {"name": name, "learning_rate": draw(values(0.01, 1.0) if name == "sgd" else values(0.001, 0.2))}
+    if name == "sgd":
+        opt["momentum"] = draw(st.one_of(st.just(0.0), values(0.01, 0.95)))
+        if opt["momentum"] and draw(st.booleans()):
+            opt["nesterov"] = True
+    elif name == "adam":
+        if draw(st.booleans()):
+            opt["betas"] = [draw(values(0.0, 0.99)), draw(values(0.5, 0.9999))]
+        if draw(st.booleans()):
+            opt["eps"] = draw(st.sampled_from(EPSILONS))
+    else:
+        if draw(st.booleans()):
+            opt["alpha"] = draw(values(0.5, 0.999))
+        if draw(st.booleans()):
+            opt["eps"] = draw(st.sampled_from(EPSILONS))
+        opt["momentum"] = draw(st.one_of(st.just(0.0), values(0.01, 0.9)))
+    return opt
+
+
+@st.composite
+def penalties(draw):
+    """A "regularization" object (L2 or L1 with a strength in [0, 0.1]), or None."""
+    kind = draw(st.sampled_from((None, "l2", "l1")))
+    return None if kind is None else {"kind": kind, "strength": draw(values(0.0, 0.1))}
+
+
+@st.composite
+def schedules(draw):
+    """A "schedule" object (step decay every 1 to 3 iterations, exponential decay), or None."""
+    name = draw(st.sampled_from((None, "step", "exponential")))
+    if name is None:
+        return None
+    if name == "step":
+        return {"name": name, "step_size": draw(_small(1, 3)), "gamma": draw(values(0.1, 1.0))}
+    return {"name": name, "gamma": draw(values(0.5, 1.0))}
+
+
+@st.composite
+def network_specs(draw, update_order="simultaneous", loss=None, batch_sizes=True, update_rules=True):
+    """A network file (dict) of the format: every activation/loss pairing the format allows;
+    with `update_rules`, every optimizer, penalty and schedule (else plain SGD with momentum)."""
     depth = draw(_small(1, 3))
     loss = loss or draw(st.sampled_from(LOSS_NAMES))
     sizes = [draw(_small(1, 5)) for _ in range(depth)]
@@ -80,16 +127,27 @@ def network_specs(draw, update_order="simultaneous", loss=None, batch_sizes=True
             t = [draw(values(-1.5, 1.5)) for _ in range(k)]
         samples.append({"input": x, "target": t})
     batch_size = draw(st.one_of(st.none(), _small(1, n + 1))) if batch_sizes else None
-    momentum = draw(st.one_of(st.just(0.0), values(0.01, 0.95)))
-    return {
+    if update_rules:
+        optimizer = draw(optimizers())
+    else:
+        momentum = draw(st.one_of(st.just(0.0), values(0.01, 0.95)))
+        optimizer = {"name": "sgd", "learning_rate": draw(values(0.01, 1.0)), "momentum": momentum}
+    spec = {
         "layers": sizes,
         "activations": acts,
         "loss": loss,
         "weights": weights,
         "biases": biases,
         "train_biases": draw(st.booleans()),
-        "optimizer": {"name": "sgd", "learning_rate": draw(values(0.01, 1.0)), "momentum": momentum},
+        "optimizer": optimizer,
         "batch_size": batch_size,
         "update_order": update_order,
         "samples": samples,
     }
+    if update_rules:
+        penalty, schedule = draw(penalties()), draw(schedules())
+        if penalty is not None:
+            spec["regularization"] = penalty
+        if schedule is not None:
+            spec["schedule"] = schedule
+    return spec

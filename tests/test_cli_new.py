@@ -71,6 +71,27 @@ def test_every_option_reaches_the_file(tmp_path):
     assert "40 samples, noise 0.05, seed 3" in spec["description"]
 
 
+@pytest.mark.parametrize("args, rule", [
+    (["--optimizer", "adam", "--learning-rate", "0.01", "--betas", "0.8,0.99", "--eps", "1e-6",
+      "--regularization", "l2", "--strength", "0.001", "--schedule", "step", "--step-size", "2", "--gamma", "0.5"],
+     {"optimizer": {"name": "adam", "learning_rate": 0.01, "betas": [0.8, 0.99], "eps": 1e-6},
+      "regularization": {"kind": "l2", "strength": 0.001}, "schedule": {"name": "step", "step_size": 2, "gamma": 0.5}}),
+    (["--learning-rate", "0.3", "--momentum", "0.9", "--nesterov", "--regularization", "l1", "--strength", "0.01",
+      "--schedule", "exponential", "--gamma", "0.9"],
+     {"optimizer": {"name": "sgd", "learning_rate": 0.3, "momentum": 0.9, "nesterov": True},
+      "regularization": {"kind": "l1", "strength": 0.01}, "schedule": {"name": "exponential", "gamma": 0.9}}),
+    (["--optimizer", "rmsprop", "--learning-rate", "0.01", "--alpha", "0.9", "--momentum", "0.5"],
+     {"optimizer": {"name": "rmsprop", "learning_rate": 0.01, "alpha": 0.9, "eps": 1e-8, "momentum": 0.5}}),
+])
+def test_the_update_rule_options_reach_the_file(tmp_path, args, rule):
+    """--optimizer and its settings, --regularization --strength, --schedule and its settings
+    (issue 19): the file's objects exactly as the issue writes them, trained as PyTorch trains."""
+    out, spec = new(tmp_path, *XOR, "--dataset", "xor", "--samples", "12", "--batch-size", "4", *args)
+    assert {key: spec.get(key) for key in rule} == rule
+    assert "regularization" in spec or "regularization" not in rule
+    train_and_compare(spec, 3)
+
+
 def test_a_regression_data_set(tmp_path):
     out, spec = new(tmp_path, "--layers", "1,6,1", "--activations", "tanh,linear", "--loss", "mse",
                     "--dataset", "sine", "--samples", "30", "--noise", "0.5", "--seed", "2")
@@ -148,6 +169,22 @@ def test_the_file_opens_in_the_window(tmp_path, make_window):
     (XOR + ["--learning-rate", "nan"], ["argument --learning-rate: “nan” is not a number"]),
     (XOR + ["--momentum", "1"], ["new: --momentum: must be in [0, 1), found 1.0"]),
     (XOR + ["--batch-size", "0"], ["new: --batch-size: expected a whole number ≥ 1, found 0"]),
+    (XOR + ["--optimizer", "adam", "--momentum", "0.9"],
+     ["new: --momentum: goes with --optimizer sgd or --optimizer rmsprop"]),
+    (XOR + ["--betas", "0.9,0.99"], ["new: --betas: goes with --optimizer adam"]),
+    (XOR + ["--optimizer", "adam", "--betas", "0.9,1"], ["new: --betas: [1]: must be in [0, 1), found 1.0"]),
+    (XOR + ["--optimizer", "adam", "--betas", "0.9"], ["new: --betas: expected a list of 2 numbers"]),
+    (XOR + ["--optimizer", "adam", "--eps", "0"], ["new: --eps: must be above 0, found 0.0"]),
+    (XOR + ["--optimizer", "rmsprop", "--alpha", "1"], ["new: --alpha: must be in [0, 1), found 1.0"]),
+    (XOR + ["--nesterov"], ["new: --nesterov: needs a momentum above 0"]),
+    (XOR + ["--regularization", "l2"], ["new: --strength: needed with --regularization l2"]),
+    (XOR + ["--strength", "0.1"], ["new: --strength: goes with --regularization l2 or --regularization l1"]),
+    (XOR + ["--regularization", "l2", "--strength", "-1"], ["new: --strength: must be ≥ 0, found -1.0"]),
+    (XOR + ["--regularization", "l3", "--strength", "1"], ["invalid choice: 'l3'"]),
+    (XOR + ["--schedule", "step"], ["new: --step-size: needed with --schedule step"]),
+    (XOR + ["--schedule", "step", "--step-size", "0"], ["new: --step-size: must be from 1 to 50,000,000, found 0"]),
+    (XOR + ["--schedule", "exponential", "--gamma", "0"], ["new: --gamma: must be in (0, 1], found 0.0"]),
+    (XOR + ["--gamma", "0.5"], ["new: --gamma: goes with --schedule step or --schedule exponential"]),
     (XOR + ["--seed", "-1"], ["new: --seed: expected a whole number ≥ 0, found -1"]),
     (XOR + ["--inputs", "1"], ["new: --inputs: goes with --csv"]),
     (XOR + ["--samples", "10"], ["new: --samples: goes with --dataset"]),

@@ -80,8 +80,8 @@ def test_the_valid_starting_points_load(tmp_path):
 CASES = [
     # top-level structure
     ("unknown-key", "sigmoid", set_field("learning_rate", 0.5), "learning_rate", "unknown key"),
-    ("unknown-optimizer-key", "sigmoid", set_field("optimizer.nesterov", True), "optimizer.nesterov", "unknown key"),
-    ("unknown-optimizer", "sigmoid", set_field("optimizer.name", "adam"), "optimizer.name", "sgd"),
+    ("unknown-optimizer-key", "sigmoid", set_field("optimizer.weight_decay", 0.1), "optimizer.weight_decay", "unknown key"),
+    ("unknown-optimizer", "sigmoid", set_field("optimizer.name", "adagrad"), "optimizer.name", "sgd"),
     ("optimizer-not-object", "sigmoid", set_field("optimizer", 0.5), "optimizer", "expected an object"),
     ("missing-layers", "sigmoid", delete_field("layers"), "layers", "missing"),
     ("missing-activations", "sigmoid", delete_field("activations"), "activations", "missing"),

@@ -235,6 +235,43 @@ def test_an_optimizer_without_a_numpy_update_is_said_and_left_to_torch():
     assert "w1⁺" in found and "v_w1" not in found  # torch's new values: the engine's
 
 
+@pytest.mark.parametrize("optimizer, schedule", [
+    ({"name": "adam", "learning_rate": 0.05, "betas": [0.8, 0.99], "eps": 1e-6}, None),
+    ({"name": "rmsprop", "learning_rate": 0.02, "alpha": 0.9, "momentum": 0.5}, {"name": "exponential", "gamma": 0.9}),
+    ({"name": "sgd", "learning_rate": 0.5, "momentum": 0.9, "nesterov": True}, {"name": "step", "step_size": 2,
+                                                                              "gamma": 0.5}),
+])
+def test_the_other_update_rules_and_schedules_print_the_engines_numbers(tmp_path, optimizer, schedule):
+    """Adam, RMSprop and Nesterov (issue 19), with the learning rate of a schedule's iteration:
+    the notebook's update prints the engine's new values and torch.optim agrees."""
+    data = preset_data("xor")
+    data.pop("training_state", None)
+    data["optimizer"] = optimizer
+    if schedule is not None:
+        data["schedule"] = schedule
+    session = at(netfile.parse(data), 4)
+    text = notebook.notebook(session.net, session.record)
+    found = printed(run_code(text))
+    assert_engines(found, session.net, session.record)
+    assert "w1⁺" in found
+
+
+def test_a_regularized_network_is_refused_in_one_line(tmp_path, qtbot, make_window, monkeypatch):
+    """The notebook has no penalty term yet: it says so rather than print gradients that are not
+    the network's (the command, status 2, nothing written; the window, a message)."""
+    data = dict(preset_data("xor"), regularization={"kind": "l2", "strength": 0.01})
+    data.pop("training_state", None)
+    source, out = write_network(tmp_path / "l2.json", data), tmp_path / "l2.ipynb"
+    r = run_cli("export", source, "--format", "notebook", "-o", out)
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert "the notebook does not write out the L2" in r.stderr and not out.exists()
+    w = make_window("l2", net=netfile.parse(data))
+    said = []
+    monkeypatch.setattr(w, "show_message", lambda title, text, *a: said.append((title, text)))
+    assert w.files.export_notebook_to(str(out)) is False and not out.exists()
+    assert said and said[0][0] == "Cannot export the notebook" and "L2" in said[0][1]
+
+
 # -- the command ---------------------------------------------------------------------------------------
 def test_the_command_writes_the_notebook_of_the_iteration_asked(tmp_path):
     out = tmp_path / "xor.ipynb"

@@ -104,12 +104,21 @@ def run_in_runner(tmp_path_factory):
     runner.stdout.close()
 
 
-def printed_losses(r: subprocess.CompletedProcess) -> tuple[list[int], list[float]]:
-    """The iterations and losses a script printed, its CSV checked as the history file's."""
+def printed(r: subprocess.CompletedProcess) -> tuple[list[int], list[float], list[float] | None]:
+    """The iterations, losses and (with a penalty) penalties a script printed, its CSV checked as
+    the history file's."""
     rows = list(csv.reader(io.StringIO(r.stdout)))
-    assert rows[0] == ["iteration", "loss"], r.stdout[:200]
-    assert all(len(row) == 2 and float(row[1]) == float(repr(float(row[1]))) for row in rows[1:])
-    return [int(row[0]) for row in rows[1:]], [float(row[1]) for row in rows[1:]]
+    assert rows[0] in (["iteration", "loss"], ["iteration", "loss", "penalty"]), r.stdout[:200]
+    width = len(rows[0])
+    assert all(len(row) == width and all(float(v) == float(repr(float(v))) for v in row[1:]) for row in rows[1:])
+    penalties = [float(row[2]) for row in rows[1:]] if width == 3 else None
+    return [int(row[0]) for row in rows[1:]], [float(row[1]) for row in rows[1:]], penalties
+
+
+def printed_losses(r: subprocess.CompletedProcess) -> tuple[list[int], list[float]]:
+    """The iterations and losses a script printed."""
+    iterations, losses, _ = printed(r)
+    return iterations, losses
 
 
 def exported(tmp_path, net, fmt: str, iterations: int = ITERATIONS, name: str = "net"):
@@ -129,15 +138,18 @@ class _Reference(dict):
         return self.rec[key]
 
 
-def engine_losses(net, iterations: int, spec: dict | None = None) -> list[float]:
-    """The loss history of `iterations` iterations from where `net` starts. With `spec` (a
-    random network): each iteration must be one that two float64 programs compute alike."""
+def engine_losses(net, iterations: int, spec: dict | None = None, penalties: list | None = None) -> list[float]:
+    """The loss history of `iterations` iterations from where `net` starts (and, into
+    `penalties`, the penalty of each). With `spec` (a random network): each iteration must be one
+    that two float64 programs compute alike."""
     session = Session(net)
     losses = []
     for _ in range(iterations):
         if spec is not None:
             require_comparable(_Reference(session.record), spec)
         losses.append(session.loss)
+        if penalties is not None and net.penalty is not None:
+            penalties.append(float(session.record["penalty", net.depth]))
         session.run(1)
     return losses
 
@@ -194,6 +206,39 @@ def test_a_network_saved_mid_training_goes_on_as_the_engine(tmp_path, run_in_run
     assert_losses(losses, _trained(net, 62)[37:], "the uninterrupted run")
 
 
+RESUMED_RULES = {  # issue 19: the optimizer's state, the penalty and the schedule's place carried over
+    "adam_l2_step": {"optimizer": {"name": "adam", "learning_rate": 0.05, "betas": [0.8, 0.99], "eps": 1e-6},
+                     "regularization": {"kind": "l2", "strength": 0.01},
+                     "schedule": {"name": "step", "step_size": 4, "gamma": 0.5}, "update_order": "sequential"},
+    "rmsprop_l1_exponential": {"optimizer": {"name": "rmsprop", "learning_rate": 0.01, "alpha": 0.9,
+                                             "momentum": 0.5},
+                               "regularization": {"kind": "l1", "strength": 0.01},
+                               "schedule": {"name": "exponential", "gamma": 0.95}, "batch_size": 2},
+}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("rule", list(RESUMED_RULES))
+def test_an_update_rule_saved_mid_training_goes_on_as_the_engine(tmp_path, run_in_runner, fmt, rule):
+    """Adam (sequential order) and RMSprop with momentum (mini-batches), each with a penalty and a
+    schedule, saved after 6 iterations: the script starts at iteration 7 with torch.optim's state
+    (Adam's step counts and moments), the scheduler where it was, and prints the engine's losses
+    and penalties of iterations 7 to 12."""
+    spec = {**preset_data("softmax"), **RESUMED_RULES[rule]}
+    session = Session(netfile.parse(spec))
+    session.run(6)
+    saved = netfile.loads(netfile.dumps(session.current_network()))
+    path = exported(tmp_path, saved, fmt, 6)
+    iterations, losses, penalties = printed(run_in_runner(path))
+    assert iterations == list(range(7, 13))
+    expected_penalties = []
+    assert_losses(losses, engine_losses(saved, 6, penalties=expected_penalties), f"{rule} resumed at 7")
+    assert_losses(penalties, expected_penalties, f"the penalties of {rule} resumed at 7")
+    whole = Session(netfile.parse(spec))
+    whole.run(12)
+    assert_losses(losses, whole.history.values[6:12].tolist(), "the uninterrupted run")
+
+
 def _trained(net, iterations: int) -> list[float]:
     session = Session(net)
     session.run(iterations)
@@ -229,16 +274,21 @@ SOFTMAX_EXAMPLE = {  # soft targets, relu hidden units, full batch, biases learn
 @example(spec=SOFTMAX_EXAMPLE)
 def test_a_random_networks_scripts_print_the_engines_loss_history(tmp_path_factory, run_in_runner, spec):
     net = netfile.parse(spec)
-    expected = engine_losses(net, RANDOM_ITERATIONS, spec)
+    expected_penalties = []
+    expected = engine_losses(net, RANDOM_ITERATIONS, spec, expected_penalties)
     folder = tmp_path_factory.mktemp("scripts")
     for fmt in FORMATS:
         ran = run_in_runner(exported(folder, net, fmt, RANDOM_ITERATIONS))
         assert ran.returncode == 0, ran.stderr
-        iterations, losses = printed_losses(ran)
+        iterations, losses, penalties = printed(ran)
         assert iterations == list(range(1, RANDOM_ITERATIONS + 1))
         assert_losses(losses, expected, f"the {fmt} script of {json.dumps(spec)}")
+        assert (penalties is None) == (net.penalty is None)
+        if penalties is not None:
+            assert_losses(penalties, expected_penalties, f"the penalties of the {fmt} script of {json.dumps(spec)}")
         if fmt == "numpy":  # the engine's operations in the engine's order
             assert losses == expected, "the NumPy script's losses differ from the engine's in the last bits"
+            assert penalties in (None, expected_penalties), "the NumPy script's penalties differ in the last bits"
 
 
 # -- what the scripts hold and say ---------------------------------------------------------------------

@@ -8,8 +8,8 @@ import pytest
 
 from engine.concepts import render
 from engine.concepts.formula import exact_in_formula, significant
-from engine.concepts.tokens import (E, HALF, Const, Deriv, Elided, Group, Num, Quotient, Sym, SumOver, Text, Token,
-                                    call, greater, if_else, ln, remark, row, sqrt, terms)
+from engine.concepts.tokens import (E, HALF, Abs, Const, Deriv, Elided, Floor, Group, Num, Quotient, Sym, SumOver,
+                                    Text, Token, call, greater, if_else, ln, remark, row, sqrt, squared, terms)
 
 NET, OUT, T = Sym("net", "h1"), Sym("out", "o1"), Sym("target", "o1")
 
@@ -40,6 +40,9 @@ FORMULAS = [
      "e<sup>target<sub>o1</sub></sup> / (e<sup>target<sub>o1</sub></sup> + e<sup>out<sub>o1</sub></sup>)"),
     (lambda n: ln(1 + E ** n), "ln(1 + e^net_h1)", r"\ln(1 + e^{\mathit{net}_{h1}})", "ln(1 + e<sup>net<sub>h1</sub></sup>)"),
     (lambda o: sqrt(o) + 1, "√out_o1 + 1", r"\sqrt{\mathit{out}_{o1}} + 1", "√out<sub>o1</sub> + 1"),
+    (lambda t, o: squared(t) + squared(o - t), "target_o1² + (out_o1 − target_o1)²",
+     r"\mathit{target}_{o1}^{2} + (\mathit{out}_{o1} - \mathit{target}_{o1})^{2}",
+     "target<sub>o1</sub>² + (out<sub>o1</sub> − target<sub>o1</sub>)²"),
 ]
 
 
@@ -76,7 +79,10 @@ def test_names_derivatives_and_remarks():
          "∂E<sup>[2]</sup>/∂w<sub>5</sub>"),
         # a name in a subscript is typeset as a name (the old text parser wrote v_{b}\_h_{1}.2)
         (Sym("v", Sym("b", "h1.2")), "v_b_h1.2", r"v_{b_{h1.2}}", "v<sub>b<sub>h1.2</sub></sub>"),
-        (Sym("m", Sym("w", "5"), accent="^"), "m̂_w5", r"\hat{m}_{w_{5}}", "m̂<sub>w<sub>5</sub></sub>"),
+        # the hat is the spacing circumflex (U+02C6), which fonts draw beside its letter, not above it
+        (Sym("m", Sym("w", "5"), accent="^"), "m\u02c6_w5", r"\hat{m}_{w_{5}}", "m\u02c6<sub>w<sub>5</sub></sub>"),
+        (Abs(Num(-0.4)) + Floor((Sym("k") - 1) / Sym("s")), "|−0.4| + ⌊(k − 1)/s⌋",
+         r"\lvert -0.4\rvert + \lfloor (k - 1)/s\rfloor", "|−0.4| + ⌊(k − 1)/s⌋"),
         (Sym("β", "1") ** Sym("t"), "β1^t", r"\beta_{1}^{t}", "β<sub>1</sub><sup>t</sup>"),
         (SumOver(Sym("target")), "Σtarget", r"\Sigma \mathit{target}", "Σtarget"),
         (remark(Sym("b", "h1"), "not trained"), "b_h1 (not trained)", r"b_{h1}\ (\text{not trained})",
@@ -116,18 +122,29 @@ def test_the_trace_csv_template_writes_what_the_plain_text_writes(fn, plain, lat
     for numbers in itertools.product(values, repeat=count):
         texts = [exact_in_formula(v) for v in numbers]
         written = pieces[0] + "".join(
-            (f"({texts[k]})" if wrap and texts[k].startswith("−") else texts[k]) + piece
-            for (k, wrap), piece in zip(slots, pieces[1:]))
+            (f"({texts[k]})" if mode and texts[k].startswith("−") or mode == render.BASE and "e" in texts[k]
+             else texts[k]) + piece
+            for (k, mode), piece in zip(slots, pieces[1:]))
         assert written == render.text(fn(*map(Num, numbers)), exact_in_formula)
+
+
+def test_a_squared_number_is_in_parentheses_where_negative_or_written_with_an_exponent():
+    """As the optimizers' and penalties' formulas write g² and w² with numbers: (−0.05)², (1e−05)²."""
+    cases = [(0.05, "0.05²"), (-0.05, "(−0.05)²"), (1e-05, "(1e−05)²"), (-1e-05, "(−1e−05)²"), (math.inf, "inf²")]
+    for value, plain in cases:
+        assert render.text(squared(Num(value)), exact_in_formula) == plain
 
 
 def _concept_formulas():
     """Every formula the concept modules write, in symbols: each activation's and its derivative,
     each loss's term, ∂E/∂out and fused δ, each optimizer's update of the parameter and of each
-    buffer it declares (as the iteration's first or a later one)."""
+    buffer it declares or shows (as the iteration's first or a later one), each penalty's value,
+    gradient and term, each schedule's learning rate."""
     from engine.concepts.activations import ACTIVATIONS
     from engine.concepts.losses import LOSSES
     from engine.concepts.optimizers import OPTIMIZERS
+    from engine.concepts.penalties import PENALTIES
+    from engine.concepts.schedules import SCHEDULES
 
     net, out, target = Sym("net", "o1"), Sym("out", "o1"), Sym("target", "o1")
     for a in ACTIVATIONS.values():
@@ -140,11 +157,19 @@ def _concept_formulas():
             yield f"{loss.name} fused", loss.fused.text(out, target, 3, None)
             yield f"{loss.name} fused, Σtarget", loss.fused.text(out, target, 3, SumOver(Sym("target")))
     for cls in OPTIMIZERS.values():
-        for name in ("", *(b.name for b in cls.declared)):
+        for name in ("", *(b.name for b in cls.declared + cls.shows)):
             for first in (True, False):
                 update = cls().formula(name, first)
                 yield f"{cls.name} {name or 'parameter'} first={first}", \
                     update.fn(*(Sym("x", str(k)) for k in range(len(update.operands))))
+    lam, w, g = Sym("λ"), Sym("w", "5"), Deriv(Sym("E", "data"), Sym("w", "5"))
+    for cls in PENALTIES.values():
+        yield f"{cls.name} text", cls.text(lam, w, Sym("w", "6"))
+        yield f"{cls.name} text of one weight", cls.text(lam, w)
+        yield f"{cls.name} gradient_text", cls.gradient_text(g, lam, w)
+        yield f"{cls.name} term_text", cls.term_text(lam, w)
+    for cls in SCHEDULES.values():
+        yield f"{cls.name} text", cls.text(Sym("η", "0"), Sym("k"), *(s.sym() for s in cls.settings))
 
 
 @pytest.mark.parametrize("what, formula", list(_concept_formulas()), ids=lambda v: v if isinstance(v, str) else "")

@@ -81,7 +81,13 @@ def note(spec: dict) -> None:
     for act in spec["activations"]:
         event(f"has {act}")
     event(f"depth {len(spec['layers']) - 1}")
-    event("momentum" if spec["optimizer"]["momentum"] else "no momentum")
+    opt = spec["optimizer"]
+    event(f"optimizer {opt.get('name', 'sgd')}")
+    event("momentum" if opt.get("momentum") else "no momentum")
+    if opt.get("nesterov"):
+        event("nesterov")
+    event(f"penalty {spec.get('regularization', {}).get('kind')}")
+    event(f"schedule {spec.get('schedule', {}).get('name')}")
     event("trained biases" if spec["train_biases"] else "frozen biases")
     n, b = len(spec["samples"]), spec["batch_size"]
     event("full batch" if b is None else "batch > samples" if b > n else "mini-batch")
@@ -138,7 +144,10 @@ def test_examples_do_not_depend_on_what_was_imported_before():
 
 
 # -- comparing ------------------------------------------------------------------------------
-def assert_matches(actual, expected, what: str, scale: float | None = None) -> None:
+def assert_matches(actual, expected, what: str, scale: float | None = None, sensitivity=0.0) -> None:
+    """`sensitivity`: more absolute error allowed, element by element, where the quantity
+    amplifies the allowed errors of what it is computed from (an Adam or RMSprop step divides by
+    √v̂ + ε: see `sensitivity_of`)."""
     actual = np.asarray(actual, dtype=np.float64)
     expected = np.asarray(expected, dtype=np.float64)
     assert actual.shape == expected.shape, f"{what}: shape {actual.shape}, torch {expected.shape}"
@@ -148,6 +157,12 @@ def assert_matches(actual, expected, what: str, scale: float | None = None) -> N
     np.testing.assert_array_equal(actual[~finite], expected[~finite], err_msg=what)
     largest = float(np.max(np.abs(expected[finite]), initial=0.0))
     scale = largest if scale is None else max(scale, largest)
+    if np.any(sensitivity):
+        allowed = RTOL * np.abs(expected) + ATOL * max(1.0, scale) + sensitivity
+        bad = finite & ~(np.abs(actual - expected) <= allowed)
+        assert not bad.any(), (f"{what}: engine {actual[bad][:4]}, torch {expected[bad][:4]}, allowed "
+                               f"{np.broadcast_to(allowed, expected.shape)[bad][:4]}")
+        return
     np.testing.assert_allclose(actual, expected, rtol=RTOL, atol=ATOL * max(1.0, scale), err_msg=what)
 
 
@@ -160,6 +175,89 @@ def _net_scale(ref: dict, l: int) -> float:
     """Largest Σ_i |w_ji·x_i| + |b_j| of layer l's net inputs."""
     x = np.abs(ref[("input", 0)] if l == 1 else ref[("out", l - 1)])
     return _amax(x @ np.abs(ref[("w_before", l)]).T + np.abs(ref[("b_before", l)]))
+
+
+def _grad_scale(kind: str, l: int, ref: dict) -> float:
+    """The scale of the gradient of layer l's weights or biases: its per-sample terms, and
+    with a penalty its term λ·w."""
+    if kind == "w":
+        return max(_amax(ref[("grad_w_sample", l)]), _amax(ref[("grad_w", l)]), _amax(ref[("w_before", l)]))
+    return scale_of("grad_b", l, ref, 0.0, 0.0)
+
+
+def _setting(spec: dict, key: str, default):
+    return spec["optimizer"].get(key, default)
+
+
+def _bound(error, value):
+    """An allowed absolute error of a value: ATOL of its scale, and RTOL of it."""
+    return ATOL * max(1.0, error) + RTOL * np.abs(value)
+
+
+def sensitivity_of(q: str, l: int, ref: dict, spec: dict) -> np.ndarray | float:
+    """The error, element by element, that quantity q of layer l may inherit from the allowed
+    errors of the values it is computed from where it amplifies them: Adam's and RMSprop's steps
+    divide by √v̂ + ε (a gradient within its allowed error of 0 moves a parameter by up to
+    η·error/ε), and a square root's derivative grows as its argument nears 0. 0 elsewhere."""
+    name = spec["optimizer"].get("name", "sgd")
+    kind = q.split("_")[-1] if q in ("w", "b") or q.endswith(("_w", "_b")) else None
+    if name == "sgd" or kind is None or q.endswith("before"):
+        return 0.0
+    lr = float(ref[("lr", 0)])
+    eps = _setting(spec, "eps", 1e-8)
+    e_g = _bound(_grad_scale(kind, l, ref), ref[(f"grad_{kind}", l)])
+
+    def inverse_root(s, e_s):
+        """|d(g/(√s + ε))| from the errors of g and s."""
+        root = np.sqrt(s)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ds = np.where(root > 0, e_s / (2 * root * (root + eps) ** 2), e_s / eps ** 2)
+        return root, ds
+
+    if name == "adam":
+        if q not in (kind, f"exp_avg_{kind}", f"exp_avg_sq_{kind}", f"m_hat_{kind}", f"v_hat_{kind}"):
+            return 0.0
+        if ref.get((f"m_hat_{kind}", l)) is None:
+            return 0.0
+        m_hat, v_hat = ref[(f"m_hat_{kind}", l)], ref[(f"v_hat_{kind}", l)]
+        t = ref[(f"step_{kind}", l)]
+        beta1, beta2 = _setting(spec, "betas", (0.9, 0.999))
+        g = ref[(f"grad_{kind}", l)]
+        m_before = ref.get((f"exp_avg_{kind}_before", l))
+        v_before = ref.get((f"exp_avg_sq_{kind}_before", l))
+        m_before = 0.0 if m_before is None else m_before
+        v_before = 0.0 if v_before is None else v_before
+        e_m = beta1 * _bound(_amax(m_before), m_before) + (1 - beta1) * e_g
+        e_v = beta2 * _bound(_amax(v_before), v_before) + (1 - beta2) * 2 * np.abs(g) * e_g + (1 - beta2) * e_g ** 2
+        e_m_hat = e_m / (1 - beta1 ** t) + RTOL * np.abs(m_hat)
+        e_v_hat = e_v / (1 - beta2 ** t) + RTOL * np.abs(v_hat)
+        if q in (f"exp_avg_{kind}", f"m_hat_{kind}"):
+            return e_m_hat if q.startswith("m_hat") else e_m
+        if q in (f"exp_avg_sq_{kind}", f"v_hat_{kind}"):
+            return e_v_hat if q.startswith("v_hat") else e_v
+        root, ds = inverse_root(v_hat, e_v_hat)
+        return lr * (e_m_hat / (root + eps) + np.abs(m_hat) * ds)
+    # RMSprop
+    if q not in (kind, f"square_avg_{kind}", f"momentum_buffer_{kind}"):
+        return 0.0
+    alpha, momentum = _setting(spec, "alpha", 0.99), _setting(spec, "momentum", 0.0)
+    g = ref[(f"grad_{kind}", l)]
+    s_new = ref.get((f"square_avg_{kind}", l))
+    if s_new is None:
+        return 0.0
+    s_before = ref.get((f"square_avg_{kind}_before", l))
+    s_before = 0.0 if s_before is None else s_before
+    e_s = alpha * _bound(_amax(s_before), s_before) + (1 - alpha) * (2 * np.abs(g) * e_g + e_g ** 2) + RTOL * s_new
+    if q == f"square_avg_{kind}":
+        return e_s
+    root, ds = inverse_root(s_new, e_s)
+    e_scaled = e_g / (root + eps) + np.abs(g) * ds  # of g/(√s + ε)
+    if momentum:
+        v_before = ref.get((f"momentum_buffer_{kind}_before", l))
+        v_before = 0.0 if v_before is None else v_before
+        e_v = momentum * _bound(_amax(v_before), v_before) + e_scaled
+        return e_v if q == f"momentum_buffer_{kind}" else lr * e_v
+    return lr * e_scaled
 
 
 def scale_of(q: str, l: int, ref: dict, lr: float, momentum: float, sequential: bool = False) -> float | None:
@@ -183,19 +281,22 @@ def scale_of(q: str, l: int, ref: dict, lr: float, momentum: float, sequential: 
         if d is None:  # softmax with cross-entropy: δ = p·Σt − t, from terms of magnitude ≤ 1
             return max(1.0, _amax(ref[("delta", l)]))
         return _amax(ref[("dE_dout", l)]) * max(1.0, _amax(d)) + _amax(ref[("delta", l)])
-    if q in ("grad_w", "grad_w_sample"):
-        return _amax(ref[("grad_w_sample", l)])
+    if q in ("grad_w", "grad_w_sample", "grad_data_w"):
+        # with a penalty, ∂E/∂w = ∂E_data/∂w + λ·w: the weights' terms too
+        return max(_amax(ref[("grad_w_sample", l)]), _amax(ref[("grad_w", l)]))
     if q in ("loss", "batch_loss"):
         return _amax(ref[("loss_term", depth)])
-    if q in ("w", "b"):
-        kind = q
-        v = ref.get((f"velocity_{kind}", l))
-        step = _amax(ref[(f"grad_{kind}", l)]) if v is None else _amax(v)
-        return _amax(ref[(f"{kind}_before", l)]) + lr * step
-    if q.startswith("velocity") and not q.endswith("before"):
+    if q == "objective":
+        return _amax(ref[("loss_term", depth)]) + _amax(ref[("penalty", depth)])
+    if q in ("w", "b"):  # before − η·(the step): the step, as torch took it
+        before = ref[(f"{q}_before", l)]
+        return _amax(before) + _amax(before - ref[(q, l)])
+    if q.startswith(("velocity", "lookahead")) and not q.endswith("before"):
         kind = q[-1]
         before = ref.get((f"velocity_{kind}_before", l))
-        return momentum * _amax(0.0 if before is None else before) + _amax(ref[(f"grad_{kind}", l)])
+        after = ref.get((f"velocity_{kind}", l))
+        return (momentum * _amax(0.0 if before is None else before) + _grad_scale(kind, l, ref)
+                + momentum * _amax(0.0 if after is None else after))
     return None
 
 
@@ -245,7 +346,8 @@ def compare_iteration(rec, ref: dict, spec: dict, iteration: int) -> None:
     def check(q, l, engine_value=None):
         what = f"iteration {iteration}: {q} of layer {l}"
         value = rec[q, l] if engine_value is None else engine_value
-        assert_matches(value, ref[(q, l)], what, scale_of(q, l, ref, lr, momentum, sequential))
+        assert_matches(value, ref[(q, l)], what, scale_of(q, l, ref, lr, momentum, sequential),
+                       sensitivity_of(q, l, ref, spec))
 
     assert rec.iteration == iteration
     np.testing.assert_array_equal(rec.samples, ref[("samples", 0)])
@@ -257,10 +359,19 @@ def compare_iteration(rec, ref: dict, spec: dict, iteration: int) -> None:
     check("batch_loss", depth, rec["batch_loss", depth])
     assert_matches(rec.batch_loss, ref[("batch_loss", depth)], f"iteration {iteration}: batch loss",
                    scale_of("batch_loss", depth, ref, lr, momentum))
+    assert_matches(rec.lr, ref[("lr", 0)], f"iteration {iteration}: the learning rate (the schedule's)")
+    layout = rec.layout
+    if spec.get("regularization") is not None:
+        for q in ("penalty", "objective"):
+            check(q, depth)
+    else:
+        assert not layout.penalty
     for l in range(1, depth + 1):
         for q in ("w_before", "b_before", "net", "out", "dE_dout", "delta", "grad_w", "grad_b",
                   "grad_w_sample", "grad_b_sample", "w", "b"):
             check(q, l)
+        if layout.penalty:
+            check("grad_data_w", l)
         if ("delta_from_mean", l) in ref:  # torch's ∂(mean loss)/∂net·B: the per-sample δ again
             check("delta_from_mean", l, rec["delta", l])
         if ref[("dout_dnet", l)] is None:
@@ -268,23 +379,29 @@ def compare_iteration(rec, ref: dict, spec: dict, iteration: int) -> None:
             assert np.all(np.isnan(rec["dout_dnet", l])), "softmax has no element-wise ∂out/∂net"
         else:
             check("dout_dnet", l)
-        if momentum:
-            had = ref[("velocity_w_before", l)] is not None
-            assert bool(rec["has_state", 0]) == had, "a momentum buffer exists iff torch has one"
+        # the optimizer's buffers: what it keeps (as the iteration starts and after its step) and
+        # what the engine only shows (Nesterov's look-ahead, Adam's m̂ and v̂), each against torch's
+        had = any(ref.get((f"{name}_w_before", l)) is not None for name in layout.buffers)
+        if layout.buffers:
+            assert bool(rec["has_state", 0]) == had, "the optimizer's state exists iff torch has one"
+        for name in layout.buffers + layout.shown:
             for kind in ("w", "b"):
-                for suffix in ("", "_before"):
-                    q = f"velocity_{kind}{suffix}"
+                for suffix in ("", "_before") if name in layout.buffers else ("",):
+                    q = f"{name}_{kind}{suffix}"
                     torch_buf = ref[(q, l)]
                     if torch_buf is None:
-                        # torch has no buffer: before the first step, or a frozen bias that
+                        # torch has no state: before the first step, or a frozen bias that
                         # the optimizer never sees. The engine's buffer is then all zeros.
                         assert kind == "b" and not train_biases or suffix and not had, q
                         np.testing.assert_array_equal(rec[q, l], 0.0, err_msg=f"{q} of layer {l}")
                     else:
                         check(q, l)
-    if not momentum:  # plain SGD: torch keeps no momentum buffer, the engine records none
+    # torch keeps state exactly where the engine does
+    kept_by_torch = {name for (q, l), v in ref.items() if q.endswith("_w") and v is not None
+                     for name in [q[:-2]] if (name + "_w_before", l) in ref}
+    assert kept_by_torch <= set(layout.buffers), (kept_by_torch, layout.buffers)
+    if not layout.buffers:  # plain SGD: torch keeps no momentum buffer, the engine records none
         assert all(buf is None for l in range(1, depth + 1) for buf in ref[("torch_buffers", l)])
-        assert not rec.layout.buffers
     if not train_biases:  # frozen: unchanged, exactly
         for l in range(1, depth + 1):
             np.testing.assert_array_equal(rec["b", l], rec["b_before", l])
@@ -305,9 +422,12 @@ def train_and_compare(spec: dict, iterations: int, sequential: bool = False) -> 
     assert len(session.history.values) == iterations + 1  # and the current iteration's loss
     assert_matches(session.history.values[:iterations], losses, "loss history")
     # the parameters the next iteration starts from are torch's after `iterations` steps
+    last = expected
     for l in range(1, ref.depth + 1):
-        assert_matches(session.params.weights[l - 1], ref.W[l - 1].detach().numpy(), f"final W of layer {l}")
-        assert_matches(session.params.biases[l - 1], ref.b[l - 1].detach().numpy(), f"final b of layer {l}")
+        assert_matches(session.params.weights[l - 1], ref.W[l - 1].detach().numpy(), f"final W of layer {l}",
+                       scale_of("w", l, last, 0.0, 0.0), sensitivity_of("w", l, last, spec))
+        assert_matches(session.params.biases[l - 1], ref.b[l - 1].detach().numpy(), f"final b of layer {l}",
+                       scale_of("b", l, last, 0.0, 0.0), sensitivity_of("b", l, last, spec))
     return ref
 
 
@@ -335,21 +455,25 @@ def test_training_in_one_call_equals_torch(spec, iterations, capacity):
     session.run(iterations)
     assert session.iteration == iterations + 1
     assert_matches(session.history.values, losses, "loss history")
+    if "regularization" in spec:
+        assert_matches(session.penalty_history, [r[("penalty", depth)] for r in records], "penalty history")
     nxt, rec = records[-1], session.record
+    last = records[-2]  # the update that made the parameters of iteration n + 1
     assert_matches(rec.batch_loss, nxt[("batch_loss", depth)], "loss of the current iteration")
     for l in range(1, depth + 1):
         W, b = nxt[("w_before", l)], nxt[("b_before", l)]
-        assert_matches(session.params.weights[l - 1], W, f"W of layer {l}")
-        assert_matches(session.params.biases[l - 1], b, f"b of layer {l}")
-        assert_matches(rec["w_before", l], W, f"recorded W of layer {l}")
-        assert_matches(rec["b_before", l], b, f"recorded b of layer {l}")
-        if ref.momentum:
-            assert_matches(rec["velocity_w_before", l], nxt[("velocity_w_before", l)], f"momentum buffer of W{l}")
-            vb = nxt[("velocity_b_before", l)]
-            if vb is None:  # frozen biases: not in the optimizer
-                np.testing.assert_array_equal(rec["velocity_b_before", l], 0.0)
-            else:
-                assert_matches(rec["velocity_b_before", l], vb, f"momentum buffer of b{l}")
+        for kind, value, expected in (("w", session.params.weights[l - 1], W), ("b", session.params.biases[l - 1], b),
+                                      ("w", rec["w_before", l], W), ("b", rec["b_before", l], b)):
+            assert_matches(value, expected, f"{kind} of layer {l}", scale_of(kind, l, last, 0.0, 0.0),
+                           sensitivity_of(kind, l, last, spec))
+        for name in rec.layout.buffers:  # the optimizer's state the next iteration starts from
+            for kind in ("w", "b"):
+                q = f"{name}_{kind}_before"
+                if nxt[(q, l)] is None:  # frozen biases: not in the optimizer
+                    np.testing.assert_array_equal(rec[q, l], 0.0)
+                else:
+                    assert_matches(rec[q, l], nxt[(q, l)], f"{q} of layer {l}", scale_of(q[:-7], l, last, 0.0, 0.0),
+                                   sensitivity_of(q[:-7], l, last, spec))
 
 
 # -- 2. fixed networks: the presets, a net input exactly at the kink, a confidently wrong bce --
@@ -458,6 +582,8 @@ def _gradcheck_against_torch(spec: dict):
     for l, act in enumerate(spec["activations"], start=1):
         if act in ("relu", "leaky_relu"):
             require(bool(np.all(np.abs(rec["net", l]) > KINK_MARGIN)), "a net input at the kink")
+    if spec.get("regularization", {}).get("kind") == "l1":  # |w| has its kink at 0
+        require(all(np.all(np.abs(w) > KINK_MARGIN) for w in net.weights), "an L1 weight at the kink")
     result = gradcheck(net)
     assert [c.name for c in result.checks] == [p.name for p in net.parameters()]
     ref = TorchNet(spec)
@@ -465,7 +591,7 @@ def _gradcheck_against_torch(spec: dict):
     torch_grad = np.concatenate([g.ravel() for g in gW] + gb)
     _, x, t = ref.batch(1)
     nets, outs = ref.forward(x)
-    loss = mean_loss(ref.loss, nets[-1], outs[-1], t).item()
+    loss = (mean_loss(ref.loss, nets[-1], outs[-1], t) + ref.penalty(ref.W)).item()
     return result, torch_grad, loss
 
 

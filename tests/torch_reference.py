@@ -3,8 +3,11 @@
 Everything here is computed by torch: the forward pass with F.linear (what nn.Linear
 calls) and torch's own activations, the losses with torch's loss functions (nn.MSELoss,
 nn.BCELoss, nn.CrossEntropyLoss with probability targets; half_sse has no torch module and
-is ½·Σ(t−o)² in torch ops), every derivative with torch.autograd, and every update with
-torch.optim.SGD. Nothing is taken from the engine except the network's starting values.
+is ½·Σ(t−o)² in torch ops), every derivative with torch.autograd, every update with the
+torch.optim optimizer the file names (SGD with momentum or Nesterov, Adam, RMSprop), a penalty
+added to the loss in torch ops (L2: (λ/2)·Σw², L1: λ·Σ|w|, the weights only), and the learning
+rate of each iteration by torch.optim.lr_scheduler's StepLR or ExponentialLR stepped after every
+update. Nothing is taken from the engine except the network's starting values.
 
 Conventions match the engine's record (see engine/record/layout.py): arrays are numpy float64,
 layers are 1-based (index 0 of the per-layer lists is layer 1), and the backward-pass
@@ -33,6 +36,11 @@ ACTIVATIONS = {
     "softplus": lambda z: F.softplus(z, beta=1.0, threshold=math.inf),
     "softmax": lambda z: torch.softmax(z, dim=-1),
 }
+
+
+# The state torch.optim keeps per parameter, by the name of the engine's quantity of it
+KEPT = {"sgd": {"velocity": "momentum_buffer"}, "adam": {"step": "step", "exp_avg": "exp_avg", "exp_avg_sq": "exp_avg_sq"},
+        "rmsprop": {"square_avg": "square_avg", "momentum_buffer": "momentum_buffer"}}
 
 
 def tensor(a, grad: bool = False) -> torch.Tensor:
@@ -113,9 +121,9 @@ def elementwise_derivative(act: str, net_l: torch.Tensor) -> torch.Tensor:
 
 # -- the reference trainer ------------------------------------------------------------------
 class TorchNet:
-    """The network as torch tensors, trained by torch.optim.SGD. Biases always require a
-    gradient (so that theirs is computed, as the engine records it); frozen biases are
-    simply not given to the optimizer."""
+    """The network as torch tensors, trained by its torch.optim optimizer (and scheduler).
+    Biases always require a gradient (so that theirs is computed, as the engine records it);
+    frozen biases are simply not given to the optimizer."""
 
     def __init__(self, spec: dict):
         self.spec = spec
@@ -126,10 +134,29 @@ class TorchNet:
         self.b = [tensor(b, grad=True) for b in spec["biases"]]
         self.train_biases = spec.get("train_biases", True)
         opt = spec["optimizer"]
+        self.opt_name = opt.get("name", "sgd")
         self.lr = opt["learning_rate"]
         self.momentum = opt.get("momentum", 0.0)
         self.trained = self.W + (self.b if self.train_biases else [])
-        self.opt = torch.optim.SGD(self.trained, lr=self.lr, momentum=self.momentum)
+        if self.opt_name == "sgd":
+            self.nesterov = opt.get("nesterov", False)
+            self.opt = torch.optim.SGD(self.trained, lr=self.lr, momentum=self.momentum, nesterov=self.nesterov)
+        elif self.opt_name == "adam":
+            self.betas = tuple(opt.get("betas", (0.9, 0.999)))
+            self.opt = torch.optim.Adam(self.trained, lr=self.lr, betas=self.betas, eps=opt.get("eps", 1e-8))
+        elif self.opt_name == "rmsprop":
+            self.opt = torch.optim.RMSprop(self.trained, lr=self.lr, alpha=opt.get("alpha", 0.99),
+                                           eps=opt.get("eps", 1e-8), momentum=self.momentum)
+        else:
+            raise ValueError(self.opt_name)
+        reg = spec.get("regularization")
+        self.penalty_kind, self.strength = (reg["kind"], reg["strength"]) if reg else (None, 0.0)
+        sched = spec.get("schedule")
+        self.scheduler = None
+        if sched is not None and sched["name"] == "step":
+            self.scheduler = torch.optim.lr_scheduler.StepLR(self.opt, sched["step_size"], gamma=sched.get("gamma", 0.1))
+        elif sched is not None:
+            self.scheduler = torch.optim.lr_scheduler.ExponentialLR(self.opt, gamma=sched["gamma"])
         self.inputs = [s["input"] for s in spec["samples"]]
         self.targets = [s["target"] for s in spec["samples"]]
         self.batch_size = spec.get("batch_size")
@@ -149,12 +176,51 @@ class TorchNet:
             outs.append(ACTIVATIONS[act](net))
         return nets, outs
 
-    def buffers(self, params) -> list[np.ndarray | None]:
+    def buffers(self, params, key: str = "momentum_buffer") -> list[np.ndarray | None]:
+        """torch.optim's state `key` of each parameter (None where it has none), the step
+        count as an array of the parameter's shape."""
         out = []
         for p in params:
-            buf = self.opt.state.get(p, {}).get("momentum_buffer")
+            buf = self.opt.state.get(p, {}).get(key)
+            if buf is not None and key == "step":
+                buf = torch.full_like(p, float(buf))
             out.append(None if buf is None else numpy(buf))
         return out
+
+    def penalty(self, weights) -> torch.Tensor:
+        """The penalty of the weights in torch ops (0 without one)."""
+        if self.penalty_kind == "l2":
+            return self.strength / 2 * sum((W ** 2).sum() for W in weights)
+        if self.penalty_kind == "l1":
+            return self.strength * sum(W.abs().sum() for W in weights)
+        return torch.zeros((), dtype=DTYPE)
+
+    def _state(self, rec: dict, suffix: str) -> None:
+        """The optimizer's kept state of every layer, under the engine's quantity names."""
+        for l in range(1, self.depth + 1):
+            for name, key in KEPT[self.opt_name].items():
+                rec[(f"{name}_w{suffix}", l)], = self.buffers([self.W[l - 1]], key)
+                rec[(f"{name}_b{suffix}", l)], = self.buffers([self.b[l - 1]], key)
+
+    def _shown(self, rec: dict) -> None:
+        """What the engine shows but does not keep, computed by torch ops from torch's state and
+        gradients: Nesterov's look-ahead g + μ·v, Adam's m/(1 − β1^t) and v/(1 − β2^t)."""
+        for l in range(1, self.depth + 1):
+            for kind, p in (("w", self.W[l - 1]), ("b", self.b[l - 1])):
+                state = self.opt.state.get(p, {})
+                if self.opt_name == "sgd" and self.nesterov and "momentum_buffer" in state:
+                    rec[(f"lookahead_{kind}", l)] = numpy(p.grad + self.momentum * state["momentum_buffer"])
+                elif self.opt_name == "adam" and "step" in state:
+                    t = float(state["step"])
+                    rec[(f"m_hat_{kind}", l)] = numpy(state["exp_avg"] / (1 - self.betas[0] ** t))
+                    rec[(f"v_hat_{kind}", l)] = numpy(state["exp_avg_sq"] / (1 - self.betas[1] ** t))
+                else:
+                    for name in ("lookahead", "m_hat", "v_hat"):
+                        rec[(f"{name}_{kind}", l)] = None
+
+    def _optimizer_step(self) -> None:
+        """torch.optim's step and the scheduler's, as once per iteration."""
+        self.opt.step()
 
     def _forward_record(self, x, t) -> tuple[dict, list, list, torch.Tensor]:
         """The forward-pass quantities of the batch (x, t)."""
@@ -179,21 +245,24 @@ class TorchNet:
         return rec, nets, outs, E
 
     def _before(self, rec: dict) -> None:
+        rec[("lr", 0)] = np.array(self.opt.param_groups[0]["lr"])  # of this iteration (the scheduler's)
         for l in range(1, self.depth + 1):
             rec[("w_before", l)] = numpy(self.W[l - 1])
             rec[("b_before", l)] = numpy(self.b[l - 1])
-            if self.momentum:
-                rec[("velocity_w_before", l)], = self.buffers([self.W[l - 1]])
-                rec[("velocity_b_before", l)], = self.buffers([self.b[l - 1]])
+        self._state(rec, "_before")
+        with torch.no_grad():
+            rec[("penalty", self.depth)] = np.array(self.penalty(self.W).item())
 
     def _after(self, rec: dict) -> None:
         for l in range(1, self.depth + 1):
             rec[("torch_buffers", l)] = self.buffers([self.W[l - 1], self.b[l - 1]])
             rec[("w", l)] = numpy(self.W[l - 1])
             rec[("b", l)] = numpy(self.b[l - 1])
-            if self.momentum:
-                rec[("velocity_w", l)], = self.buffers([self.W[l - 1]])
-                rec[("velocity_b", l)], = self.buffers([self.b[l - 1]])
+        self._state(rec, "")
+        self._shown(rec)
+        rec[("objective", self.depth)] = rec[("batch_loss", self.depth)] + rec[("penalty", self.depth)]
+        if self.scheduler is not None:  # stepped after every update, as a training loop does
+            self.scheduler.step()
 
     def _zero_grads(self) -> None:
         for p in self.W + self.b:
@@ -239,17 +308,19 @@ class TorchNet:
         # a fresh graph (torch.autograd.grad above may feed retained .grads of the old one).
         self._zero_grads()
         nets, outs = self.forward(x)
-        for v in nets:
-            v.retain_grad()
         loss = mean_loss(self.loss, nets[-1], outs[-1], t)
-        loss.backward()
+        data_grads = torch.autograd.grad(loss, self.W, retain_graph=True)  # ∂E_data/∂W, without the penalty
+        for v in nets:  # (after that call: its hooks would add to .grad too)
+            v.retain_grad()
+        (loss + self.penalty(self.W)).backward()  # what the gradient descends: the loss and the penalty
         rec[("batch_loss", L)] = np.array(loss.item())
         for l in range(1, L + 1):
+            rec[("grad_data_w", l)] = numpy(data_grads[l - 1])
             rec[("grad_w", l)] = numpy(self.W[l - 1].grad)
             rec[("grad_b", l)] = numpy(self.b[l - 1].grad)
             # ∂(mean loss)/∂net = δ / B: torch's retained gradient, scaled back to E_s
             rec[("delta_from_mean", l)] = B * numpy(nets[l - 1].grad)
-        self.opt.step()
+        self._optimizer_step()
         self._after(rec)
         self.iteration += 1
         return rec
@@ -271,6 +342,7 @@ class TorchNet:
         fwd, _, _, _ = self._forward_record(x, t)
         rec.update(fwd)
         rec[("batch_loss", L)] = np.array(mean_loss(self.loss, nets[-1], outs[-1], t).item())
+        self._zero_grads()
 
         # δ_L and ∂E_s/∂out_L from the loss (Σ_s E_s: row s of its gradient is ∂E_s/∂·).
         zL = nets[-1].clone().requires_grad_(True)
@@ -289,6 +361,10 @@ class TorchNet:
             W, b = self.W[l - 1], self.b[l - 1]
             # batch gradient of layer l: the VJP of F.linear with δ/B (the mean over the batch)
             gW, gb = torch.autograd.grad(F.linear(x_prev, W, b), [W, b], grad_outputs=delta / B)
+            rec[("grad_data_w", l)] = numpy(gW)
+            if self.penalty_kind is not None:  # the penalty's gradient of W, by autograd (W not yet updated)
+                (gp,) = torch.autograd.grad(self.penalty([W]), W)
+                gW = gW + gp
             rec[("grad_w", l)], rec[("grad_b", l)] = numpy(gW), numpy(gb)
             samples_w, samples_b = [], []
             for s in range(B):
@@ -299,28 +375,36 @@ class TorchNet:
                 samples_b.append(numpy(gbs))
             rec[("grad_w_sample", l)] = np.stack(samples_w)
             rec[("grad_b_sample", l)] = np.stack(samples_b)
-            # torch.optim.SGD on this layer only
+            # the optimizer on this layer only (it steps only the parameters that have a .grad)
             self._zero_grads()
             W.grad = gW
             if self.train_biases:
                 b.grad = gb
-            self.opt.step()
+            self._optimizer_step()
+            if self.opt_name == "sgd" and self.nesterov:  # the look-ahead reads the gradient: keep it
+                self._nesterov_grads = getattr(self, "_nesterov_grads", {})
+                self._nesterov_grads[l] = (gW, gb)
             self._zero_grads()
             if l > 1:
                 xr = x_prev.clone().requires_grad_(True)
                 (dout,) = torch.autograd.grad(F.linear(xr, W.detach(), b.detach()), xr, grad_outputs=delta)
                 zr = nets[l - 2].clone().requires_grad_(True)
                 (delta,) = torch.autograd.grad(ACTIVATIONS[self.acts[l - 2]](zr), zr, grad_outputs=dout)
+        if self.opt_name == "sgd" and self.nesterov:
+            for l, (gW, gb) in self._nesterov_grads.items():
+                self.W[l - 1].grad, self.b[l - 1].grad = gW, gb
         self._after(rec)
+        self._zero_grads()
         self.iteration += 1
         return rec
 
     def true_gradient(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """∂E/∂W_l and ∂E/∂b_l of the current iteration's batch loss at the current
-        parameters (no update)."""
+        """∂E/∂W_l and ∂E/∂b_l of the current iteration's batch loss (and penalty) at the
+        current parameters (no update)."""
         _, x, t = self.batch(self.iteration)
         nets, outs = self.forward(x)
-        gW_gb = torch.autograd.grad(mean_loss(self.loss, nets[-1], outs[-1], t), self.W + self.b)
+        objective = mean_loss(self.loss, nets[-1], outs[-1], t) + self.penalty(self.W)
+        gW_gb = torch.autograd.grad(objective, self.W + self.b)
         return [numpy(g) for g in gW_gb[: self.depth]], [numpy(g) for g in gW_gb[self.depth:]]
 
 

@@ -63,6 +63,9 @@ def _notebook(args, net: Network) -> str | None:
     from engine.scripts import notebook
     from engine.session.session import Session, TrainingDiverged
 
+    why = notebook.problem(net)
+    if why is not None:
+        raise NetworkFileError(args.network, "--format", why)
     first = first_iteration(net)
     k = first if args.iteration is None else args.iteration
     if not first <= k <= MAX_ITERATIONS:

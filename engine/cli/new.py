@@ -1,10 +1,12 @@
 """python -m engine new: a network file built from choices, as New network builds it.
 
     python -m engine new --layers 2,4,1 --activations tanh,sigmoid --loss bce
-        [--learning-rate LR] [--momentum M] [--batch-size B] [--seed S] [--frozen-biases]
+        [--learning-rate LR] [--batch-size B] [--seed S] [--frozen-biases]
         [--update-order simultaneous|sequential] [--name TEXT] [--features "x1,x2,x1^2,x1*x2,sin(x1)"]
         [--dataset NAME [--samples N] [--noise X] | --csv FILE --inputs COLUMNS --targets COLUMNS
          [--scale none|standard|minmax]]
+        [--optimizer sgd|adam|rmsprop [--momentum M] [--nesterov] [--betas B1,B2] [--eps E] [--alpha A]]
+        [--regularization l1|l2 --strength λ] [--schedule step|exponential [--step-size N] [--gamma G]]
         [--test-fraction F] [--init pytorch|xavier|he|zeros]
         --out NET.json
 
@@ -20,6 +22,9 @@ from engine.cli.loader import WHOLE, NUMBER, listed
 from engine.concepts import features as feature_forms
 from engine.concepts.inits import DEFAULT as DEFAULT_INIT, INITS
 from engine.concepts.optimizers import DEFAULT as DEFAULT_OPTIMIZER, OPTIMIZERS
+from engine.concepts.penalties import PENALTIES
+from engine.concepts.schedules import SCHEDULES
+from engine.concepts.setting import Setting
 from engine.files.atomic import Outputs
 from engine.cli.terminal import say
 from engine.files import csvdata, datasets
@@ -29,18 +34,88 @@ from engine.files.design import Design, build, default_samples, features_problem
 from engine.files.netfile import NetworkFileError, written
 from engine.network.limits import MAX_UNITS
 from engine.network.network import UPDATE_ORDERS
-from engine.network.numbers import whole_number
+from engine.network.numbers import parse_number, whole_number
 from engine.network.targets import Data, OutputsMismatch
 
 DEFAULT_SAMPLES = 200  # of --dataset
 
+# -- the update rule: optimizer, penalty, schedule (issue 19) -----------------------------------------
+# Every setting of every optimizer, penalty and schedule is an option named by its key (--betas,
+# --step-size); an option for a concept not chosen is refused, as is a required setting left out.
+RULE_CONCEPTS = (("--optimizer", "name", OPTIMIZERS), ("--regularization", "kind", PENALTIES),
+                 ("--schedule", "name", SCHEDULES))
+
+
+def _rule_settings() -> dict[str, Setting]:
+    """Each setting of any optimizer, penalty or schedule by key, the first of each key."""
+    found: dict[str, Setting] = {}
+    for _, _, registry in RULE_CONCEPTS:
+        for concept in registry.values():
+            for setting in concept.settings:
+                found.setdefault(setting.key, setting)
+    return found
+
+
+RULE_SETTINGS = _rule_settings()
+
+
+def _add_rule_options(new) -> None:
+    rules = new.add_argument_group("the update rule (docs/file-formats.md: optimizer, regularization, schedule)")
+    rules.add_argument("--optimizer", choices=list(OPTIMIZERS), default=DEFAULT_OPTIMIZER.name,
+                       help=f"default {DEFAULT_OPTIMIZER.name}")
+    rules.add_argument("--regularization", choices=list(PENALTIES), help="a penalty of the weights (with --strength)")
+    rules.add_argument("--schedule", choices=list(SCHEDULES), help="the learning rate's schedule")
+    for setting in RULE_SETTINGS.values():
+        owners = [f"{option} {name}" for option, _, registry in RULE_CONCEPTS for name, concept in registry.items()
+                  if setting in concept.settings]
+        default = "" if setting.required else f", default {setting.text(setting.default)}"
+        text = f"{setting.title} ({' or '.join(owners)}{default})"
+        if setting.kind == "flag":
+            rules.add_argument(setting.option, action="store_true", default=None, help=text)
+        else:
+            kind = {"whole": WHOLE, "pair": listed(parse_number, "number")}.get(setting.kind, NUMBER)
+            rules.add_argument(setting.option, type=kind, default=None, help=text,
+                               metavar="A,B" if setting.kind == "pair" else setting.symbols[0])
+
+
+def _rule(args, option: str, registry: dict, name: str | None, given: set[str]):
+    """The concept `name` of `registry` with the settings given on the command line (its
+    defaults for the others), or None; the settings it reads are taken out of `given`."""
+    if name is None:
+        return None
+    concept = registry[name]
+    values = {}
+    for setting in concept.settings:
+        value = getattr(args, setting.key)
+        if value is None:
+            if setting.required:
+                raise NetworkFileError("new", setting.option, f"needed with {option} {name}")
+            continue
+        given.discard(setting.key)
+        values[setting.key] = tuple(value) if setting.kind == "pair" else value
+    return concept(**values) if registry is not OPTIMIZERS else concept().with_values(**values)
+
+
+def _update_rule(args):
+    """(optimizer, penalty, schedule) the options choose; a setting given for none of them is refused."""
+    given = {key for key in RULE_SETTINGS if getattr(args, key) is not None}
+    optimizer = _rule(args, "--optimizer", OPTIMIZERS, args.optimizer, given)
+    penalty = _rule(args, "--regularization", PENALTIES, args.regularization, given)
+    schedule = _rule(args, "--schedule", SCHEDULES, args.schedule, given)
+    for key in given:
+        setting = RULE_SETTINGS[key]
+        owners = [f"{option} {name}" for option, _, registry in RULE_CONCEPTS for name, concept in registry.items()
+                  if any(s.key == key for s in concept.settings)]
+        raise NetworkFileError("new", setting.option, f"goes with {' or '.join(owners)}")
+    return optimizer, penalty, schedule
+
 # the option that sets each field of a design (what a refusal names; engine.files.design.problems),
-# and each setting of an optimizer (--momentum)
+# and each setting of an optimizer, a penalty or a schedule (--momentum, --strength)
 OPTIONS = {"sizes": "--layers", "activations": "--activations", "loss": "--loss", "learning_rate": "--learning-rate",
            "batch_size": "--batch-size", "seed": "--seed", "update_order": "--update-order",
            "train_biases": "--frozen-biases", "features": "--features", "test_fraction": "--test-fraction",
            "init": "--init",
-           **{s.key: s.option for o in OPTIMIZERS.values() for s in o.settings}}
+           **{key: s.option for key, s in RULE_SETTINGS.items()}}
 
 
 def add_parser(sub) -> None:
@@ -51,9 +126,6 @@ def add_parser(sub) -> None:
                      help="one per layer after the inputs: tanh,sigmoid")
     new.add_argument("--loss", required=True, help="half_sse, mse, bce or cross_entropy")
     new.add_argument("--learning-rate", type=NUMBER, default=0.5, metavar="LR", help="default 0.5")
-    for setting in DEFAULT_OPTIMIZER.settings:
-        new.add_argument(setting.option, type=NUMBER, default=setting.default, metavar=setting.key[0].upper(),
-                         help=f"default {setting.default:g}")
     new.add_argument("--batch-size", type=WHOLE, default=None, metavar="B", help="default: every sample in each update")
     new.add_argument("--seed", type=WHOLE, default=0, metavar="S",
                      help="of the random start values and of --dataset (default 0)")
@@ -77,6 +149,7 @@ def add_parser(sub) -> None:
     new.add_argument("--init", choices=list(INITS), default=DEFAULT_INIT.name,
                      help=f"the start values' scheme (default {DEFAULT_INIT.name}: {DEFAULT_INIT.title})")
     new.add_argument("--out", required=True, metavar="NET.json", help="the network file to write")
+    _add_rule_options(new)
 
 
 def field_option(field: str) -> str:
@@ -117,9 +190,10 @@ def _refuse(found: list[tuple[str, str]]) -> None:
 
 def cmd_new(args, out) -> int:
     """`out`: the checked path of --out."""
-    optimizer = DEFAULT_OPTIMIZER.with_values(**{s.key: getattr(args, s.key) for s in DEFAULT_OPTIMIZER.settings})
+    optimizer, penalty, schedule = _update_rule(args)
     design = Design(sizes=args.layers, activations=args.activations, loss=args.loss,
-                    learning_rate=args.learning_rate, optimizer=optimizer, batch_size=args.batch_size,
+                    learning_rate=args.learning_rate, optimizer=optimizer, penalty=penalty, schedule=schedule,
+                    batch_size=args.batch_size,
                     train_biases=not args.frozen_biases, update_order=args.update_order, seed=args.seed,
                     test_fraction=args.test_fraction, init=args.init)
     if args.features is not None:  # read here; the raw inputs they read are checked with the data

@@ -138,7 +138,9 @@ def cmd_train(args) -> int:
         done_lines = []
         if "--history" in paths:
             with outputs.open(paths["--history"], "--history") as f:
-                for _ in history_to(f, history[: diverged.stopped_at if diverged else done], evaluations):
+                penalties = session.penalty_history
+                for _ in history_to(f, history[: diverged.stopped_at if diverged else done], evaluations,
+                                    trained=None if penalties is None else {"penalty": penalties.copy()}):
                     pass
             done_lines.append(f"wrote {args.history}")
         if trace_path:

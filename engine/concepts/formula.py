@@ -15,9 +15,10 @@ from typing import Callable
 
 from engine.concepts import render
 from engine.concepts.numbers import MINUS, Fmt, exact, exact_in_formula, short, significant, unsigned_zero
-from engine.concepts.tokens import Const, Num, Product, Sum, Token, lift
+from engine.concepts.tokens import Const, Num, Product, Sum, Token, lift, squared
 
-__all__ = ["MINUS", "Fmt", "Formula", "computes", "descent", "exact", "exact_in_formula", "mean_of", "product",
+__all__ = ["MINUS", "Fmt", "Formula", "computes", "descent", "exact", "exact_in_formula", "mean_of",
+           "moving_average", "moving_average_of_squares", "product", "squared",
            "same", "short", "significant", "total", "unsigned_zero", "weighted_sum"]
 
 
@@ -100,3 +101,15 @@ def descent(p: Token, lr: Token, step: Token) -> Token:
 def same(value: Token) -> Token:
     """A value that is another's (∂E/∂b = δ)."""
     return value
+
+
+@computes(lambda beta, old, new: beta * old + (1 - beta) * new)
+def moving_average(beta: Token, old: Token, new: Token) -> Token:
+    """An exponential moving average: β·m + (1 − β)·g."""
+    return beta * old + (1 - beta) * new
+
+
+@computes(lambda beta, old, new: beta * old + (1 - beta) * (new * new))
+def moving_average_of_squares(beta: Token, old: Token, new: Token) -> Token:
+    """An exponential moving average of squares: β·v + (1 − β)·g²."""
+    return beta * old + (1 - beta) * squared(new)

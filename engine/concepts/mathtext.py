@@ -24,16 +24,22 @@ from engine.text.markup import text as _escape
 __all__ = ["Token", "tokens", "latex", "html", "terms"]
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?(?:e[+\-−]\d+)?|\.\d+|inf|nan")
-_NAME = re.compile(r"([A-Za-zα-ωΑ-ΡΣ-Ω]+?)(\d*)(?:_([A-Za-z0-9]+(?:\.\d+)?))?(?![A-Za-z])")
-_LETTERS = re.compile(r"[A-Za-zα-ωΑ-ΡΣ-Ω]+")
+# the hat of Adam's bias-corrected mˆ and vˆ: the spacing circumflex, which every font the window and
+# Qt's PDF use draws beside its letter (the combining U+0302 they draw a line too high); the combining
+# one is read alike. Both are typeset \hat{m}.
+HATS = "\u02c6\u0302"
+_NAME = re.compile(r"([A-Za-zα-ωΑ-ΡΣ-Ω\u02c6\u0302]+?)(\d*)(?:_([A-Za-z0-9]+(?:\.\d+)?))?(?![A-Za-z\u02c6\u0302])")
+_LETTERS = re.compile(r"[A-Za-zα-ωΑ-ΡΣ-Ω][A-Za-zα-ωΑ-ΡΣ-Ω\u02c6\u0302]*")
 # the words and function names formulas write (until the documents and the side panel typeset
 # the formulas' tokens with engine.concepts.render, which needs no such list)
 WORDS = {"if", "else", "not", "trained", "sample", "the", "of", "terms", "softmax", "Jacobian", "folded", "into"}
 FUNCTIONS = {"ln": r"\ln", "max": r"\max", "exp": r"\exp", "tanh": r"\tanh"}  # name -> LaTeX
 FUNCTIONS.update(FEATURE_FUNCTIONS)  # sin and cos of the input features
-GREEK = {"δ": r"\delta", "η": r"\eta", "μ": r"\mu", "Σ": r"\Sigma", "θ": r"\theta"}
+GREEK = {"δ": r"\delta", "η": r"\eta", "μ": r"\mu", "Σ": r"\Sigma", "θ": r"\theta", "α": r"\alpha", "β": r"\beta",
+         "γ": r"\gamma", "ε": r"\varepsilon", "λ": r"\lambda"}
 OPERATORS = {"·": r" \cdot ", "×": r" \times ", "−": " - ", "-": " - ", "+": " + ", "=": " = ", ">": " > ",
-             "<": " < ", ",": r",\ ", "(": "(", ")": ")", "[": "[", "]": "]", "/": "/", "…": r"\dots "}
+             "<": " < ", ",": r",\ ", "(": "(", ")": ")", "[": "[", "]": "]", "/": "/", "…": r"\dots ",
+             "⌊": r"\lfloor ", "⌋": r"\rfloor "}
 SUPERSCRIPTS = {"²": "2", "⁺": "+"}
 
 
@@ -135,6 +141,8 @@ def _latex_number(text: str) -> str:
 
 
 def _latex_base(base: str) -> str:
+    if len(base) == 2 and base[1] in HATS:  # mˆ: \hat{m}
+        return f"\\hat{{{_latex_base(base[0])}}}"
     if base in GREEK:
         return GREEK[base]
     return base if len(base) == 1 else f"\\mathit{{{base}}}"
@@ -189,6 +197,10 @@ def _latex(toks: list[Token]) -> str:
         elif t.kind == "pow":
             group, k = _group(toks, k + 1)
             out.append("^{" + _latex(group) + "}")
+            continue
+        elif t.kind == "op" and t.text == "√":  # √x, √(x + ε): \sqrt{...}
+            group, k = _group(toks, k + 1)
+            out.append("\\sqrt{" + _latex(group) + "}")
             continue
         elif t.kind == "half":
             out.append(r"\tfrac{1}{2}")

@@ -25,7 +25,10 @@ from engine.text.markup import text as _escape
 __all__ = ["text", "latex", "html", "markdown", "template"]
 
 SUPERSCRIPT_DIGITS = dict(zip("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
-ACCENTS = {"^": ("\u0302", r"\hat"), "~": ("\u0303", r"\tilde"), "-": ("\u0304", r"\bar")}
+# an accent's character in plain text and HTML, and its LaTeX: the hat of Adam's mˆ is the spacing
+# circumflex, which the fonts the window and Qt's PDF use draw beside its letter (the combining
+# U+0302 they draw a line too high)
+ACCENTS = {"^": ("\u02c6", r"\hat"), "~": ("\u0303", r"\tilde"), "-": ("\u0304", r"\bar")}
 LATEX_FUNCTIONS = {"ln", "log", "exp", "max", "min", "tanh", "sinh", "cosh", "sin", "cos", "tan"}
 SUPERSCRIPTS = {"+": "⁺"}
 
@@ -152,6 +155,23 @@ class Plain:
 
     def _sqrt(self, r: t.Sqrt) -> str:
         return "√" + self.operand(r.inner, t.ATOM)
+
+    def _base(self, b: t.Base) -> str:
+        inner = b.inner
+        if type(inner) is t.Num:
+            text = self.number(inner.value, True)
+            written = self.fmt(inner.value)
+            return self.group(text) if written[:1] not in "-−" and "e" in written else text
+        return self.operand(inner, t.POWER)
+
+    def _abs(self, a: t.Abs) -> str:
+        return self.bars("|", "|", self.write(a.inner, wrap=False))
+
+    def _floor(self, f: t.Floor) -> str:
+        return self.bars("⌊", "⌋", self.write(f.inner))
+
+    def bars(self, left: str, right: str, text: str) -> str:
+        return left + text + right
 
     def _call(self, c: t.Call) -> str:
         sole = len(c.args) == 1
@@ -292,6 +312,11 @@ class Latex(Plain):
     def _sqrt(self, r: t.Sqrt) -> str:
         return r"\sqrt{" + self.write(r.inner, wrap=False) + "}"
 
+    BARS = {"|": r"\lvert ", "⌊": r"\lfloor ", "⌋": r"\rfloor "}
+
+    def bars(self, left: str, right: str, text: str) -> str:
+        return self.BARS[left] + text + (r"\rvert " if right == "|" else self.BARS[right])
+
     def function(self, name: str) -> str:
         return "\\" + name if name in LATEX_FUNCTIONS else r"\operatorname{" + "".join(map(math_char, name)) + "}"
 
@@ -357,13 +382,21 @@ class _Template(Plain):
     def write(self, token: t.Token, wrap: bool = True) -> str:
         if type(token) is _Slot:
             return f"\x00{token.k}{'w' if wrap else 'b'}\x00"
+        if type(token) is t.Base and type(token.inner) is _Slot:
+            return f"\x00{token.inner.k}p\x00"
         return super().write(token, wrap)
 
 
-def template(fn, count: int) -> tuple[list[str], list[tuple[int, bool]]]:
+# how a number goes into a template's slot: as it is, in parentheses where negative (an operand),
+# or in parentheses where negative or written with an exponent (the base of a power: `tokens.Base`)
+BARE, WRAPPED, BASE = 0, 1, 2
+_MODES = {"b": BARE, "w": WRAPPED, "p": BASE}
+
+
+def template(fn, count: int) -> tuple[list[str], list[tuple[int, int]]]:
     """The plain text of formula function `fn` of `count` numbers, as pieces of text between
-    which the numbers go, and for each (its position among the arguments, whether a negative
-    one is put in parentheses): the trace CSV writes millions of rows with it."""
+    which the numbers go, and for each (its position among the arguments, how it is written:
+    BARE, WRAPPED or BASE): the trace CSV writes millions of rows with it."""
     pieces = _Template(short)(fn(*(_Slot(k) for k in range(count)))).split("\x00")
-    slots = [(int(p[:-1]), p[-1] == "w") for p in pieces[1::2]]
+    slots = [(int(p[:-1]), _MODES[p[-1]]) for p in pieces[1::2]]
     return pieces[0::2], slots

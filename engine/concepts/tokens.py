@@ -11,7 +11,8 @@ Sym("E", "total", index="2"); m̂: Sym("m", accent="^")), `Num` a number the for
 (written by the renderer's number format, in parentheses where negative: 0.4 + (−0.5)),
 `Const` a number that is part of the formula (1, 2, ½), `Text` words ("if", "not trained"),
 `Dots` and `Elided` (terms of a long sum left out). The nodes: `Deriv` ∂A/∂B, `Sum`, `Diff`,
-`Product` (· or ×), `Quotient`, `Neg`, `Power`, `Sqrt`, `Call` (tanh(x), max(a, b)), `Group`
+`Product` (· or ×), `Quotient`, `Neg`, `Power` (its `Base` where a number may be: x²), `Sqrt`,
+`Abs` (|w|), `Floor` (⌊x⌋), `Call` (tanh(x), max(a, b)), `Group`
 (explicit parentheses or brackets), `Relation` (a = b, a > b), `Row` (items side by side:
 1 if net > 0 else 0) and `SumOver` (Σtarget).
 
@@ -192,6 +193,26 @@ class Sqrt(Token):
 
 
 @dataclass(frozen=True, eq=True)
+class Abs(Token):
+    """|x| (a negative number inside without parentheses: |−0.4|)."""
+    inner: Token
+
+
+@dataclass(frozen=True, eq=True)
+class Floor(Token):
+    """⌊x⌋"""
+    inner: Token
+
+
+@dataclass(frozen=True, eq=True)
+class Base(Token):
+    """The base of a power that may be a number (x of x²): a number in parentheses where it is
+    negative or written with an exponent ((−0.05)², (1e−05)²), anything else as an operand of
+    the power."""
+    inner: Token
+
+
+@dataclass(frozen=True, eq=True)
 class Call(Token):
     """A function applied: tanh(x), max(0, x), ln(x)."""
     name: str
@@ -248,6 +269,12 @@ def product(*parts: Part, sign: str = "·") -> Token:
 
 def total(*parts: Part) -> Token:
     return Sum(tuple(lift(p) for p in parts))
+
+
+def squared(x: Part) -> Power:
+    """x²: a name or a number as it is (w5², 0.05², (−0.05)²), anything longer in parentheses
+    ((∂E/∂w5)²), a number written with an exponent too ((1e−05)²)."""
+    return Power(Base(lift(x)), Const("2"))
 
 
 def greater(a: Part, b: Part) -> Relation:

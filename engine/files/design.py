@@ -47,6 +47,9 @@ from engine.concepts import features as feature_forms
 from engine.concepts.inits import DEFAULT as DEFAULT_INIT, INITS
 from engine.concepts.losses import LOSSES
 from engine.concepts.optimizers import DEFAULT as DEFAULT_OPTIMIZER, Optimizer
+from engine.concepts.penalties import Penalty
+from engine.concepts.schedules import Schedule
+from engine.concepts.setting import problems as setting_problems
 from engine.files import netfile
 from engine.network.limits import MAX_UNITS, problems as limit_problems
 from engine.network.network import Network, Setup, target_problem
@@ -65,6 +68,8 @@ class Design:
     loss: str
     learning_rate: float = 0.5
     optimizer: Optimizer = DEFAULT_OPTIMIZER  # with its settings (SGD: momentum), which may hold any values
+    penalty: Penalty | None = None  # "regularization", with its settings (any values), or none
+    schedule: Schedule | None = None  # the learning rate's schedule, with its settings (any values), or none
     batch_size: int | None = None
     train_biases: bool = True
     update_order: str = "simultaneous"
@@ -83,9 +88,9 @@ class Design:
 def design_of(setup: Setup, seed: int = 0) -> Design:
     """The design of an existing network (its values are not part of it)."""
     return Design(sizes=list(setup.sizes), activations=list(setup.activations), loss=setup.loss,
-                  learning_rate=float(setup.learning_rate), optimizer=setup.optimizer,
-                  batch_size=setup.batch_size, train_biases=setup.train_biases, update_order=setup.update_order,
-                  seed=seed, features=tuple(setup.features))
+                  learning_rate=float(setup.learning_rate), optimizer=setup.optimizer, penalty=setup.penalty,
+                  schedule=setup.schedule, batch_size=setup.batch_size, train_biases=setup.train_biases,
+                  update_order=setup.update_order, seed=seed, features=tuple(setup.features))
 
 
 def _file(design: Design, inputs, targets, name: str = "", description: str = "") -> dict:
@@ -102,6 +107,8 @@ def _file(design: Design, inputs, targets, name: str = "", description: str = ""
         "activations": list(design.activations), "loss": design.loss,
         "seed": design.seed, "train_biases": design.train_biases,
         "optimizer": netfile.optimizer_object(design.optimizer, design.learning_rate),
+        "regularization": netfile.penalty_object(design.penalty),
+        "schedule": netfile.schedule_object(design.schedule),
         "batch_size": design.batch_size, "update_order": design.update_order,
         "samples": [{"input": list(map(float, x)), "target": list(map(float, t))} for x, t in zip(inputs, targets)],
     })
@@ -173,9 +180,10 @@ def problems(design: Design, n_samples: int | None = 1) -> list[tuple[str, str]]
     (`structure_problems`, `setting_problem`, `optimizer_problems`) and the limits of
     engine.network.limits; fields are the design's: "sizes", "sizes[k]", "activations",
     "activations[k]", "loss", "seed", "train_biases", "learning_rate", each setting of the
-    optimizer by its key ("momentum"), "batch_size", "samples", "update_order", "init",
-    "test_fraction". With `n_samples` None (not known yet) the limits are those of one
-    sample per iteration and the test fraction's count is not checked."""
+    optimizer, the penalty and the schedule by its key ("momentum", "strength", "step_size"),
+    "batch_size", "samples", "update_order", "init", "test_fraction". With `n_samples` None (not
+    known yet) the limits are those of one sample per iteration and the test fraction's count is
+    not checked."""
     found = [(_design_field(f, design), reason) for f, reason in
              netfile.structure_problems(design.sizes, design.activations, design.loss)]
     structure_valid = not found
@@ -187,6 +195,9 @@ def problems(design: Design, n_samples: int | None = 1) -> list[tuple[str, str]]
         if problem is not None:
             found.append((name, problem))
     found += netfile.optimizer_problems(design.optimizer)
+    for concept in (design.penalty, design.schedule):
+        if concept is not None:
+            found += setting_problems(concept)
     problem = netfile.setting_problem("batch_size", design.batch_size)
     if problem is not None:
         found.append(("batch_size", problem))

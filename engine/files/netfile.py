@@ -28,6 +28,9 @@ from engine.files.atomic import write_atomic
 from engine.network.limits import MAX_ITERATIONS, MAX_LAYERS, MAX_UNITS, problems as limit_problems
 from engine.concepts.losses import LOSSES, Loss
 from engine.concepts.optimizers import DEFAULT as DEFAULT_OPTIMIZER, OPTIMIZERS, Optimizer
+from engine.concepts.penalties import PENALTIES, Penalty
+from engine.concepts.schedules import SCHEDULES, Schedule
+from engine.concepts.setting import problems as setting_problems
 from engine.network.network import UPDATE_ORDERS, Network, TrainingState, learning_rate_problem, target_problem
 from engine.network import runs as kept_runs
 from engine.network.numbers import TOO_LARGE, TOO_SMALL, ZERO, NumberError
@@ -39,7 +42,7 @@ SHOWN_CHARACTERS = 60  # of a value quoted in a message
 KNOWN_KEYS = (
     "layers", "activations", "loss", "weights", "biases", "seed", "train_biases", "optimizer",
     "batch_size", "samples", "test_samples", "update_order", "name", "description", "training_state",
-    "kept_runs", "features",
+    "regularization", "schedule", "kept_runs", "features",
 )
 
 
@@ -227,6 +230,8 @@ def parse(data, source: str = "<network>") -> Network:
     c.check("train_biases", setting_problem("train_biases", train_biases))
 
     lr, optimizer = _optimizer(c, data["optimizer"])
+    penalty = _penalty(c, data.get("regularization"))
+    schedule = _schedule(c, data.get("schedule"))
 
     batch_size = data.get("batch_size")
     c.check("batch_size", setting_problem("batch_size", batch_size))
@@ -263,7 +268,8 @@ def parse(data, source: str = "<network>") -> Network:
     return Network(
         sizes=sizes, activations=list(acts), loss=loss, weights=weights, biases=biases,
         inputs=inputs, targets=targets, test_inputs=test_inputs, test_targets=test_targets,
-        train_biases=train_biases, learning_rate=lr, optimizer=optimizer, batch_size=batch_size,
+        train_biases=train_biases, learning_rate=lr, optimizer=optimizer, penalty=penalty, schedule=schedule,
+        batch_size=batch_size,
         update_order=order, name=texts["name"], description=texts["description"], state=state, runs=runs,
         features=features,
     )
@@ -306,41 +312,90 @@ def _features(c: _Checker, value, sizes: list[int], samples: list):
 
 
 def optimizer_object(optimizer: Optimizer, learning_rate) -> dict:
-    """The file's "optimizer" object: {"name": "sgd", "learning_rate": 0.5, "momentum": 0.0}."""
-    return {"name": optimizer.name, "learning_rate": learning_rate, **optimizer.values()}
+    """The file's "optimizer" object: {"name": "sgd", "learning_rate": 0.5, "momentum": 0.0, ...}."""
+    return {"name": optimizer.name, "learning_rate": learning_rate, **_setting_values(optimizer)}
+
+
+def penalty_object(penalty: Penalty | None) -> dict | None:
+    """The file's "regularization" object: {"kind": "l2", "strength": 0.001}, or None."""
+    return None if penalty is None else {"kind": penalty.name, **_setting_values(penalty)}
+
+
+def schedule_object(schedule: Schedule | None) -> dict | None:
+    """The file's "schedule" object: {"name": "step", "step_size": 100, "gamma": 0.5}, or None."""
+    return None if schedule is None else {"name": schedule.name, **_setting_values(schedule)}
+
+
+def _setting_values(concept) -> dict:
+    """Each setting's value; a flag only when it is on (a file without "nesterov" is SGD's
+    plain momentum, as files written before it had the flag)."""
+    return {s.key: s.json(getattr(concept, s.key)) for s in concept.settings
+            if not (s.kind == "flag" and getattr(concept, s.key) is False)}
 
 
 def optimizer_problems(optimizer: Optimizer) -> list[tuple[str, str]]:
     """Why the optimizer cannot have the values its settings hold (any values: a design may
-    hold them), as (key, reason) in the order of its settings; empty if it can."""
-    found = []
-    for setting in optimizer.settings:
-        value = getattr(optimizer, setting.key)
-        problem = number_problem(value) or setting.problem(float(value))
-        if problem is not None:
-            found.append((setting.key, problem))
-    return found
+    hold them), as (key, reason) in the order of its settings, then its rules between them
+    (Nesterov needs momentum); empty if it can."""
+    return setting_problems(optimizer)
+
+
+def _kind(c: "_Checker", field: str, obj, kinds: dict, name_key: str, default_kind=None, extra=()):
+    """The class of the concept (an optimizer, a penalty, a schedule) a file's object names
+    ({name_key: its name, its settings, and the `extra` keys}), its keys checked."""
+    if not isinstance(obj, dict):
+        example = {name_key: next(iter(kinds)), **{k: "..." for k in extra}}
+        c.fail(field, f"expected an object like {json.dumps(example)}")
+    name = obj.get(name_key, default_kind)
+    kind = kinds.get(name) if isinstance(name, str) else None
+    if kind is None:
+        c.fail(f"{field}.{name_key}", "missing" if name is None else
+               f"unknown {field} {shown(name)} (known: {', '.join(kinds)})")
+    known = (name_key, *extra, *(s.key for s in kind.settings))
+    for key in obj:
+        if key not in known:
+            c.fail(f"{field}.{key}", f"unknown key (known keys: {', '.join(known)})")
+    return kind
+
+
+def _settings(c: "_Checker", field: str, obj: dict, kind):
+    """The concept of class `kind` with the settings of the file's object: each checked by its
+    own rule (the first problem refused in one line naming the field), PyTorch's defaults for
+    those left out (one without a default must be given), then the rules between them."""
+    values = {}
+    for setting in kind.settings:
+        if setting.key not in obj:
+            if setting.required:
+                c.fail(f"{field}.{setting.key}", f"missing (the {kind.name} {field} needs its {setting.title})")
+            values[setting.key] = setting.default
+            continue
+        c.check(f"{field}.{setting.key}", setting.problem_of(obj[setting.key]))
+        values[setting.key] = setting.read(obj[setting.key])
+    concept = kind(**values)
+    for key, problem in setting_problems(concept)[:1]:
+        c.fail(f"{field}.{key}", problem)
+    return concept
 
 
 def _optimizer(c: "_Checker", opt) -> tuple[float, Optimizer]:
     """The learning rate and the optimizer of the file's "optimizer" object."""
     if not isinstance(opt, dict):
         c.fail("optimizer", f"expected an object like {json.dumps(optimizer_object(DEFAULT_OPTIMIZER, 0.5))}")
-    name = opt.get("name", DEFAULT_OPTIMIZER.name)
-    kind = OPTIMIZERS.get(name) if isinstance(name, str) else None
-    if kind is None:
-        c.fail("optimizer.name", f"unknown optimizer {shown(name)} (known: {', '.join(OPTIMIZERS)})")
-    known = ("name", "learning_rate", *(s.key for s in kind.settings))
-    for key in opt:
-        if key not in known:
-            c.fail(f"optimizer.{key}", f"unknown key (known keys: {', '.join(known)})")
+    kind = _kind(c, "optimizer", opt, OPTIMIZERS, "name", DEFAULT_OPTIMIZER.name, ("learning_rate",))
     if "learning_rate" not in opt:
         c.fail("optimizer.learning_rate", "missing")
     c.check("optimizer.learning_rate", setting_problem("learning_rate", opt["learning_rate"]))
-    values = {s.key: opt.get(s.key, s.default) for s in kind.settings}
-    for key, problem in optimizer_problems(kind(**values))[:1]:
-        c.fail(f"optimizer.{key}", problem)
-    return float(opt["learning_rate"]), kind(**{key: float(v) for key, v in values.items()})
+    return float(opt["learning_rate"]), _settings(c, "optimizer", opt, kind)
+
+
+def _penalty(c: "_Checker", obj) -> Penalty | None:
+    """The file's optional "regularization" object (null or left out: none)."""
+    return None if obj is None else _settings(c, "regularization", obj, _kind(c, "regularization", obj, PENALTIES, "kind"))
+
+
+def _schedule(c: "_Checker", obj) -> Schedule | None:
+    """The file's optional "schedule" object (null or left out: none)."""
+    return None if obj is None else _settings(c, "schedule", obj, _kind(c, "schedule", obj, SCHEDULES, "name"))
 
 
 SAMPLES_EXPECTED = 'expected a non-empty list of {"input": [...], "target": [...]}'
@@ -441,6 +496,8 @@ def _training_state(c: "_Checker", value, n_parameters: int, optimizer: Optimize
             if b not in kept:
                 c.fail(f"{field}.{b.file_key}", optimizer.unkept(b))
             rows.append(np.array(c.vector(buffer, n_parameters, f"{field}.{b.file_key}"), dtype=np.float64))
+            if b.problem is not None:
+                c.check(f"{field}.{b.file_key}", b.problem(rows[-1]))
     if rows and len(rows) < len(kept):  # one kept and another not: all of them are saved, or none
         missing = next(b for b in kept if value[b.file_key] is None)
         c.fail(f"{field}.{missing.file_key}", f"expected {n_parameters} numbers, as the optimizer's other buffers "
@@ -792,6 +849,8 @@ def to_dict(net: Network, samples: bool = True, every: int = 1) -> dict:
         "biases": [b.tolist() for b in net.biases],
         "train_biases": net.train_biases,
         "optimizer": optimizer_object(net.optimizer, net.learning_rate),
+        **({"regularization": penalty_object(net.penalty)} if net.penalty is not None else {}),
+        **({"schedule": schedule_object(net.schedule)} if net.schedule is not None else {}),
         "batch_size": net.batch_size,
         "update_order": net.update_order,
         "samples": [{"input": x.tolist(), "target": t.tolist()} for x, t in zip(net.inputs, net.targets)]
@@ -802,13 +861,19 @@ def to_dict(net: Network, samples: bool = True, every: int = 1) -> dict:
                                 for x, t in zip(net.test_inputs, net.test_targets)] if samples else None
     if net.state is not None:
         state, kept = net.state.optimizer_state, [b.name for b in net.optimizer.buffers]
-        buffers = {b.file_key: None if state is None or b.name not in kept else state[kept.index(b.name)].tolist()
+        buffers = {b.file_key: None if state is None or b.name not in kept else _buffer_values(b, state[kept.index(b.name)])
                    for b in type(net.optimizer).declared}
         data["training_state"] = {"iteration": net.state.iteration, **buffers, **({EVERY: every} if every > 1 else {}),
                                   "loss_history": net.state.loss_history[::every].tolist()}
     if net.runs:
         data["kept_runs"] = runs_json(net.runs)
     return data
+
+
+def _buffer_values(buffer, row: np.ndarray) -> list:
+    """A kept buffer's values as the file writes them: exact, counts as whole numbers."""
+    values = row.tolist()
+    return [int(v) for v in values] if buffer.counts and np.isfinite(row).all() else values
 
 
 _WHOLE = re.compile(r"(?<!-0)\.0(?=[,\]])")  # the ".0" of a whole number's repr in a list (not -0.0's)

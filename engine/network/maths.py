@@ -8,7 +8,11 @@ Conventions (per sample s of a batch of B samples; layer l = 1..L):
           or sigmoid + bce: in one piece, see `losses.Fused`)
     ∂E/∂W_l = (1/B) Σ_s δ_l,sᵀ out_{l-1},s   ∂E/∂b_l = (1/B) Σ_s δ_l,s
 The update is the optimizer's (`Optimizer.step`, engine.concepts.optimizers), as torch.optim's:
-SGD p⁺ = p − lr·g, with momentum v = g on the first step, then v = momentum·v + g; p⁺ = p − lr·v.
+SGD p⁺ = p − lr·g, with momentum v = g on the first step, then v = momentum·v + g; p⁺ = p − lr·v;
+Adam, RMSprop likewise. The learning rate is the iteration's (the caller's: `Setup.lr_at`, a
+schedule's). With a penalty (engine.concepts.penalties) the loss descended is E = E_data +
+E_penalty: E_penalty of the weights the iteration starts from, and each weight's gradient gains
+the penalty's term (L2: λ·w) once its batch mean is known; the biases pay nothing.
 
 `simultaneous` order: every gradient uses the weights of the forward pass. `sequential`
 order (an early version of the worked example's script): layer l is updated before the
@@ -100,7 +104,11 @@ class Plan:
         self.loss: Loss = net.loss_fn
         self.fused: Fused | None = net.fused
         self.optimizer = net.optimizer
-        self.buffers = net.optimizer.buffers
+        self.buffers = net.optimizer.buffers  # kept: the rows of Params.state
+        self.shown = net.optimizer.shown  # computed by the update and recorded, not kept
+        self.shown_values = np.zeros((len(self.shown), self.shapes.size)) if self.shown else None
+        self.penalty = net.penalty
+        self.last_penalty = 0.0  # E_penalty of the last iteration computed (0 without a penalty)
         self.train_biases = bool(net.train_biases)
         self.sequential = net.sequential
         self.grad = np.zeros(self.shapes.size)
@@ -109,6 +117,8 @@ class Plan:
         # The part of θ that SGD updates: everything, or the weights only.
         self.trained = slice(0, self.shapes.size if self.train_biases else self.shapes.n_weights)
         self.grad_trained = self.grad[self.trained]
+        # with a penalty, each weight's gradient of the batch loss alone, ∂E_data/∂w (recorded)
+        self.grad_data_w = [np.zeros_like(g) for g in self.grad_w] if self.penalty is not None else None
         self.quick = quick_iterate(self)  # training's unrecorded iterations, where it applies
         self.features = tuple(net.features)  # the inputs' features of raw inputs (the output map's grid is raw)
 
@@ -132,9 +142,21 @@ def batch_loss(plan: Plan, params: Params, x: np.ndarray, t: np.ndarray) -> floa
     return plan.loss.terms_of(nets[-1], outs[-1], t)[1] / len(x)
 
 
-def _step(plan: Plan, params: Params, lr: float, part: slice) -> None:
-    """The optimizer's step on the `part` of θ, in place."""
-    params.state = plan.optimizer.step(params.theta, params.state, plan.grad, lr, part)
+def penalty_of(plan: Plan, params: Params) -> float:
+    """E_penalty of the parameters (0 without a penalty)."""
+    return 0.0 if plan.penalty is None else plan.penalty.value(params.theta_weights)
+
+
+def objective(plan: Plan, params: Params, x: np.ndarray, t: np.ndarray) -> float:
+    """What the gradient descends: the batch loss, plus the penalty if there is one."""
+    loss = batch_loss(plan, params, x, t)
+    return loss if plan.penalty is None else loss + penalty_of(plan, params)
+
+
+def _step(plan: Plan, params: Params, lr: float, part: slice, shown: np.ndarray | None) -> None:
+    """The optimizer's step on the `part` of θ, in place (writing what it only shows into
+    `shown`, if given)."""
+    params.state = plan.optimizer.step(params.theta, params.state, plan.grad, lr, part, shown)
 
 
 def iterate(plan: Plan, params: Params, x: np.ndarray, t: np.ndarray, lr: float, record: dict | None = None) -> float:
@@ -144,6 +166,9 @@ def iterate(plan: Plan, params: Params, x: np.ndarray, t: np.ndarray, lr: float,
     quantity table (`quantities`) names them; some of those arrays are buffers that the next
     call reuses, so copy them out (`Layout.pack`) first."""
     batch, acts = len(x), plan.acts
+    penalty = plan.penalty
+    if penalty is not None:  # of the weights the iteration starts from
+        plan.last_penalty = penalty.value(params.theta_weights)
     nets, outs = forward(plan, params, x)
     net, out = nets[-1], outs[-1]
     terms = plan.loss.terms(net, out, t)
@@ -156,6 +181,9 @@ def iterate(plan: Plan, params: Params, x: np.ndarray, t: np.ndarray, lr: float,
         record[("loss_term", depth)] = terms
         record[("loss", depth)] = np.add.reduce(terms, axis=1)
         record[("batch_loss", depth)] = np.array([loss])
+        if penalty is not None:
+            record[("penalty", depth)] = np.array([plan.last_penalty])
+            record[("objective", depth)] = np.array([loss + plan.last_penalty])
         for l in range(depth):
             record[("net", l + 1)] = nets[l]
             record[("out", l + 1)] = outs[l + 1]
@@ -164,6 +192,7 @@ def iterate(plan: Plan, params: Params, x: np.ndarray, t: np.ndarray, lr: float,
 
     ws, grad_w, grad_b, sequential = params.weights, plan.grad_w, plan.grad_b, plan.sequential
     bias_grads = plan.train_biases or record is not None
+    shown = plan.shown_values if record is not None else None
     l = plan.depth - 1
     act = acts[l]
     dout = dnet = None
@@ -186,14 +215,19 @@ def iterate(plan: Plan, params: Params, x: np.ndarray, t: np.ndarray, lr: float,
             np.add.reduce(delta, axis=0, out=gb)
             if batch > 1:
                 gb /= batch
+        if penalty is not None:  # ∂E/∂w = ∂E_data/∂w + the penalty's term, with the weights before any update
+            if record is not None:
+                plan.grad_data_w[l][...] = gw
+                record[("grad_data_w", l + 1)] = plan.grad_data_w[l]
+            penalty.add_gradient(gw, ws[l])
         if record is not None:
             record[("dE_dout", l + 1)] = dout
             record[("dout_dnet", l + 1)] = np.full_like(delta, np.nan) if dnet is None else dnet
             record[("delta", l + 1)] = delta
         if sequential:
-            _step(plan, params, lr, plan.shapes.w_slices[l])
+            _step(plan, params, lr, plan.shapes.w_slices[l], shown)
             if plan.train_biases:
-                _step(plan, params, lr, plan.shapes.b_slices[l])
+                _step(plan, params, lr, plan.shapes.b_slices[l], shown)
         if not l:
             break
         # ∂E/∂out of the layer below: the sum over the paths above (whose weights are already
@@ -205,7 +239,7 @@ def iterate(plan: Plan, params: Params, x: np.ndarray, t: np.ndarray, lr: float,
         delta = dout * dnet
     if not sequential:
         if not plan.optimizer.plain:
-            _step(plan, params, lr, plan.trained)
+            _step(plan, params, lr, plan.trained, shown)
         else:  # the common case, made quick: θ −= η·∂E/∂θ on the trained part
             theta = params.theta if plan.train_biases else params.theta_weights
             theta -= lr * plan.grad_trained
@@ -213,18 +247,20 @@ def iterate(plan: Plan, params: Params, x: np.ndarray, t: np.ndarray, lr: float,
         record[("grad", 0)] = plan.grad
         for k, buffer in enumerate(plan.buffers):
             record[(buffer.name, 0)] = params.state[k]
+        for k, buffer in enumerate(plan.shown):
+            record[(buffer.name, 0)] = shown[k]
         record[("theta", 0)] = params.theta
     return loss
 
 
 def quick_iterate(plan: Plan):
-    """`iterate` without a record for the common case (simultaneous order, plain SGD), with
+    """`iterate` without a record for the common case (simultaneous order, plain SGD, no penalty), with
     every choice made once (its forward loop is `forward` inlined, with the functions looked
     up once): the same functions called on the same numbers in the same order,
     so the same results bit for bit (the tests compare both with PyTorch). None where the
     general `iterate` is needed. Used by training, where a tiny network's Python overhead
     would otherwise cost as much as its arithmetic."""
-    if plan.sequential or not plan.optimizer.plain:
+    if plan.sequential or not plan.optimizer.plain or plan.penalty is not None:
         return None
     fns = [act.fn for act in plan.acts]
     grads = [act.grad for act in plan.acts]

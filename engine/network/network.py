@@ -1,8 +1,9 @@
 """A network: its configuration and data (`Setup`) and, in a file, its parameter values.
 
 `Setup` is everything training needs except the values of the weights and biases: the
-shape, the activations, the loss, the learning rate and the optimizer (with its settings), and
-the samples (and the test samples, held out: never trained on, only evaluated). A `Network` is a
+shape, the activations, the loss, the learning rate and the optimizer (with its settings), the
+penalty the weights pay and the learning rate's schedule (if any), and the samples (and the test
+samples, held out: never trained on, only evaluated). A `Network` is a
 Setup with the weights and biases it starts from: what a network file holds. A training
 session keeps the Setup and keeps the parameter values apart (`maths.Params`), so that no
 stale copy of them is ever read.
@@ -20,6 +21,8 @@ from engine.concepts import features as feature_forms
 from engine.concepts.activations import ACTIVATIONS, Activation
 from engine.concepts.losses import LOSSES, Fused, Loss
 from engine.concepts.optimizers import DEFAULT as DEFAULT_OPTIMIZER, Optimizer
+from engine.concepts.penalties import Penalty
+from engine.concepts.schedules import Schedule
 
 UPDATE_ORDERS = ("simultaneous", "sequential")
 UPDATE_ORDER_NOTE = (
@@ -83,6 +86,8 @@ class Setup:
     train_biases: bool = True
     learning_rate: float = 0.5
     optimizer: Optimizer = DEFAULT_OPTIMIZER  # its settings beside the learning rate (SGD: momentum)
+    penalty: Penalty | None = None  # "regularization": what the weights pay (L2, L1), or none
+    schedule: Schedule | None = None  # the learning rate of each iteration, or the same in each
     batch_size: int | None = None
     update_order: str = "simultaneous"
     name: str = ""
@@ -144,6 +149,12 @@ class Setup:
     @property
     def sequential(self) -> bool:
         return self.update_order == "sequential"
+
+    def lr_at(self, iteration: int) -> float:
+        """The learning rate of 1-based `iteration`: the schedule's, or `learning_rate`."""
+        if self.schedule is None:
+            return self.learning_rate
+        return self.schedule.rate(self.learning_rate, iteration)
 
     def activation(self, layer: int) -> Activation:
         return ACTIVATIONS[self.activations[layer - 1]]
@@ -210,8 +221,12 @@ def summary(net: Setup) -> str:
     """The network in one line: shape, activations, loss and training settings."""
     shape = "-".join(map(str, net.sizes))
     test = f" and {net.n_test} test sample{'s' if net.n_test != 1 else ''}" if net.n_test else ""
+    extra = [net.optimizer.title] if net.optimizer.name != DEFAULT_OPTIMIZER.name else []
+    extra += net.optimizer.summary()
+    extra += [net.schedule.summary()] if net.schedule is not None else []
+    extra += [net.penalty.summary()] if net.penalty is not None else []
     return (f"{shape} {'/'.join(net.activations)}, {net.loss}, lr {net.learning_rate!r}"
-            f"{''.join(', ' + part for part in net.optimizer.summary())}, {net.update_order} update, "
+            f"{''.join(', ' + part for part in extra)}, {net.update_order} update, "
             f"{net.n_samples} sample{'s' if net.n_samples != 1 else ''}{test}"
             f"{f', batches of {net.batch_size}' if net.batch_size else ''}"
             f"{'' if net.train_biases else ', biases frozen'}"

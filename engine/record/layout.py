@@ -4,9 +4,9 @@ An iteration is recorded as one row of numbers and nothing else. `Layout` places
 the quantity table (`quantities`) declares as stored: the iteration-wide facts (iteration,
 learning rate, whether the optimizer's state existed), the batch's samples, the flat parameter
 vectors (θ before and after, the gradient, each buffer the optimizer keeps (the momentum
-buffer) before and after) and, per
+buffer) before and after, each value it only shows (Adam's m̂) after) and, per
 layer, net, out (layer 0: the inputs), target, the loss terms, the losses, dE_dout,
-dout_dnet and delta. A `Record` hands out views of them (and of each layer's weights and
+dout_dnet and delta (and with a penalty, the penalty, E and each weight's ∂E_data/∂w). A `Record` hands out views of them (and of each layer's weights and
 biases within the flat vectors); labels and formula text are made only when someone reads a
 value (see `describe`). The per-sample gradients δ ⊗ out are products made on reading.
 """
@@ -23,23 +23,30 @@ META = tuple(q.name for q in QUANTITIES.values() if isinstance(q.stored, tuple) 
 
 
 class Layout:
-    def __init__(self, sizes, batch: int, buffers: tuple[str, ...], train_biases: bool, raw: int = 0):
-        """`buffers`: the names of the buffers the optimizer keeps (`Optimizer.buffers`); `raw`:
-        the raw inputs of each sample a network with features computes its inputs from (0:
-        none, the inputs are the samples')."""
+    def __init__(self, sizes, batch: int, buffers: tuple[str, ...], train_biases: bool, shown: tuple[str, ...] = (),
+                 stepped: tuple[str, ...] | None = None, penalty: bool = False, raw: int = 0):
+        """`buffers`: the names of the buffers the optimizer keeps (`Optimizer.buffers`), `shown`
+        of those it only shows (`Optimizer.shown`), `stepped` of those whose new values are
+        computations of the update, in its order (`Optimizer.stepped`; default: `buffers`);
+        `penalty`: the network has one; `raw`: the raw inputs of each sample a network with
+        features computes its inputs from (0: none, the inputs are the samples')."""
         self.sizes = list(sizes)
         self.batch = batch
         self.raw = int(raw)
         self.buffers = tuple(buffers)
+        self.shown = tuple(shown)
+        self.stepped = self.buffers if stepped is None else tuple(stepped)
+        self.penalty = bool(penalty)
         self.train_biases = bool(train_biases)
         self.depth = depth = len(sizes) - 1
         self.shapes_of_params = params = Shapes(sizes)
+        traced = self.buffers + self.shown
         blocks: list[tuple[tuple[str, int], tuple[int, ...]]] = [(("meta", 0), (len(META),))]
         for q in QUANTITIES.values():
             if q.shape == "raw":
                 if self.raw:
                     blocks.append(((q.name, 0), (batch, self.raw)))
-            elif q.stored == "block" and (not q.buffer or q.buffer in self.buffers):
+            elif q.stored == "block" and (not q.buffer or q.buffer in traced) and (not q.penalty or self.penalty):
                 blocks += [((q.name, l), SHAPES[q.shape](sizes, l, batch)) for l in LAYERS[q.layers](depth)]
 
         self.keys = [k for k, _ in blocks]
@@ -67,6 +74,14 @@ class Layout:
                 self.spans[q.name, 0] = (start, start + 1, ())
         self._numbered: Record | None = None
         self._in_order = operator.itemgetter(*self.keys)  # a dict's blocks, in row order
+
+    @classmethod
+    def of(cls, setup) -> "Layout":
+        """The layout of a network's iterations (a `Setup`)."""
+        opt = setup.optimizer
+        return cls(setup.sizes, setup.batch, tuple(b.name for b in opt.buffers), setup.train_biases,
+                   tuple(b.name for b in opt.shown), tuple(b.name for b in opt.stepped), setup.penalty is not None,
+                   raw=setup.raw_width if setup.features else 0)
 
     def has(self, quantity: str, layer: int) -> bool:
         return (quantity, layer) in self.spans or (

@@ -72,12 +72,20 @@ def _kept(method):
 class Names:
     """Symbols of one network's units and parameters, as the worked example writes them: as
     tokens (engine.concepts.tokens) for formulas, as plain text for labels. `names(sizes)` is
-    the one of a network's sizes, its names kept."""
+    the one of a network's sizes, its names kept; `Names.of(net)` the one of a network. With a
+    penalty, E is the loss the gradient descends, E_data the batch loss it is made of."""
 
-    def __init__(self, sizes):
+    def __init__(self, sizes, penalty: bool = False):
         self.sizes = list(sizes)
         self.offsets = naming.weight_offsets(self.sizes)
         self._kept: dict[tuple, object] = {}
+        # the batch loss, and what its gradients are of
+        self.data_sym = Sym("E", "data") if penalty else Sym("E")
+        self.data = render.text(self.data_sym)
+
+    @classmethod
+    def of(cls, net: Setup) -> "Names":
+        return names(tuple(net.sizes), net.penalty is not None)
 
     def unit(self, layer: int, j: int) -> str:
         return naming.unit_name(self.sizes, layer, j)
@@ -132,19 +140,20 @@ class Names:
 
 
 @lru_cache(maxsize=8)
-def names(sizes: tuple[int, ...]) -> Names:
-    return Names(sizes)
+def names(sizes: tuple[int, ...], penalty: bool = False) -> Names:
+    return Names(sizes, penalty)
 
 
 @dataclass(frozen=True)
 class Context:
     """What a formula takes from its record besides the values it reads: the batch's samples
     (1-based, as in the file), whether the optimizer's state existed as the iteration started
-    (a momentum buffer), the learning rate, and each sample's target sum (softmax outputs
-    only). Records with equal contexts have formulas that differ only in the values read."""
+    (a momentum buffer), the learning rate (None with a schedule: then η is a value of the
+    record), and each sample's target sum (softmax outputs only). Records with equal contexts have
+    formulas that differ only in the values read."""
     samples: tuple[int, ...]
     has_state: bool
-    lr: float
+    lr: float | None
     target_sums: tuple[float, ...] = ()
 
 
@@ -193,7 +202,8 @@ class Quantity:
     formula: Callable[[Setup, Names, Context, Key], Spec | None] | None = None
     csv: str = ""  # the name the trace CSV writes (default: `name`)
     batch_of: str = ""  # the batch mean of this per-sample quantity: with one sample, known with it
-    buffer: str = ""  # the optimizer's buffer it holds: recorded only where the optimizer keeps it
+    buffer: str = ""  # the optimizer's buffer it holds: recorded only where the optimizer keeps or shows it
+    penalty: bool = False  # recorded only where the network has a penalty
 
     @property
     def csv_name(self) -> str:
@@ -345,12 +355,49 @@ def _grad_b_sample(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
 
 
 def _grad(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
-    per_sample = QUANTITIES[k.quantity + "_sample"]
+    """The batch mean of the per-sample gradients (of the batch loss E, or E_data with a penalty)."""
+    if k.quantity == "grad_w" and net.penalty is not None:
+        return _penalized(net, n, ctx, k)
+    per_sample = QUANTITIES[QUANTITIES[k.quantity].batch_of]
     if len(ctx.samples) == 1:
         return per_sample.formula(net, n, ctx, Key(per_sample.name, k.layer, k.unit, k.source, 0))
     keys = [Key(per_sample.name, k.layer, k.unit, k.source, b) for b in range(len(ctx.samples))]
     param = n.param_sym(k.layer, k.unit, k.source)
-    return _mean(ctx, lambda b: Deriv(Sym("E", index=str(b)), param), keys)
+    return _mean(ctx, lambda b: Deriv(Sym(n.data_sym.base, n.data_sym.sub, index=str(b)), param), keys)
+
+
+def _penalized(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
+    """∂E/∂w = ∂E_data/∂w + the penalty's term (L2: λ·w)."""
+    param = n.param_sym(k.layer, k.unit, k.source)
+    return Spec(net.penalty.gradient_text, (Deriv(n.data_sym, param), Sym("λ"), param),
+                (Key("grad_data_w", k.layer, k.unit, k.source), float(net.penalty.strength),
+                 Key("w_before", k.layer, k.unit, k.source)))
+
+
+def _penalty(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
+    """E_penalty of every weight as the iteration starts."""
+    symbols, refs = [Sym("λ")], [float(net.penalty.strength)]
+    for l in range(1, net.depth + 1):
+        for j in range(net.sizes[l]):
+            for i in range(net.sizes[l - 1]):
+                symbols.append(n.param_sym(l, j, i))
+                refs.append(Key("w_before", l, j, i))
+    return Spec(net.penalty.text, tuple(symbols), tuple(refs))
+
+
+def _objective(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
+    """E = E_data + E_penalty."""
+    return Spec(total, (Sym("E", "data"), Sym("E", "penalty")),
+                (Key("batch_loss", k.layer), Key("penalty", k.layer)))
+
+
+def _scheduled_lr(net: Setup, n: Names, ctx: Context, k: Key) -> Spec | None:
+    """η of the iteration, by the schedule: η0·γ^(k − 1) ... (None: no schedule, η is given)."""
+    if net.schedule is None:
+        return None
+    symbols, values = zip(*net.schedule.operands())
+    return Spec(net.schedule.text, (Sym("η", "0"), Sym("k"), *symbols),
+                (float(net.learning_rate), Key("iteration", 0), *values))
 
 
 def operand(net: Setup, n: Names, ctx: Context, k: Key, ref: Ref) -> tuple[Token, object]:
@@ -361,13 +408,12 @@ def operand(net: Setup, n: Names, ctx: Context, k: Key, ref: Ref) -> tuple[Token
         return param, Key(kind + "_before", k.layer, k.unit, k.source)
     if ref.kind == "grad":
         return n.grad_sym(k.layer, k.unit, k.source), Key("grad_" + kind, k.layer, k.unit, k.source)
-    if ref.kind == "lr":
-        return Sym("η"), ctx.lr
+    if ref.kind == "lr":  # with a schedule, η of the iteration is a computation of its own
+        return Sym("η"), (ctx.lr if net.schedule is None else Key("lr", 0))
     if ref.kind == "setting":
-        setting = next(s for s in net.optimizer.settings if s.key == ref.name)
-        return Sym(setting.symbol), float(getattr(net.optimizer, ref.name))
+        return net.optimizer.setting_value(ref)
     quantity = f"{ref.name}_{kind}" + ("_before" if ref.before else "")
-    return Sym(BUFFERS[ref.name].symbol, param), Key(quantity, k.layer, k.unit, k.source)
+    return BUFFERS[ref.name].written(param), Key(quantity, k.layer, k.unit, k.source)
 
 
 def _updated(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
@@ -396,23 +442,31 @@ Q = Quantity
 
 
 def _buffers(before: bool) -> list[Quantity]:
-    """The quantities of every buffer an optimizer may keep (`optimizers.BUFFERS`), flat and per
-    layer: as the iteration starts (`before`), or their new values, computed in the update."""
+    """The quantities of every buffer an optimizer may keep or show (`optimizers.BUFFERS`), flat
+    and per layer: as the iteration starts (`before`: kept ones only), or their new values,
+    computed in the update (a computation of its own where the buffer is `stepped`)."""
     out = []
     for b in BUFFERS.values():
-        label = (lambda n, k, s=b.symbol: f"{s}_{_param(n, k)}")
+        if before and not b.kept:
+            continue
+        label = (lambda n, k, b=b: render.text(b.written(n.param_sym(k.layer, k.unit, k.source))))
         end = "_before" if before else ""
-        out += [Q(b.name + end, None, "flat", "none", "block", lambda n, k, s=b.symbol: s, buffer=b.name)]
+        stepped = b.stepped and not before
+        out += [Q(b.name + end, None, "flat", "none", "block", lambda n, k, s=b.text: s, buffer=b.name)]
         for kind, shape in (("w", "weight"), ("b", "bias")):
-            out.append(Q(f"{b.name}_{kind}{end}", None if before else "update", shape, "computed",
-                         ("view", b.name + end, kind), label, None if before else _updated, buffer=b.name))
+            out.append(Q(f"{b.name}_{kind}{end}", "update" if stepped else None, shape, "computed",
+                         ("view", b.name + end, kind), label, _updated if stepped else None, buffer=b.name))
     return out
+
+
+def _data_label(n: Names, k: Key) -> str:
+    return f"∂{n.data}/∂{_param(n, k)}"
 
 
 QUANTITIES: dict[str, Quantity] = {q.name: q for q in (
     # iteration-wide facts
     Q("iteration", None, "meta", "none", ("meta", 0), lambda n, k: "iteration"),
-    Q("lr", None, "meta", "none", ("meta", 1), lambda n, k: "η"),
+    Q("lr", "update", "meta", "none", ("meta", 1), lambda n, k: "η", _scheduled_lr),
     Q("has_state", None, "meta", "none", ("meta", 2), lambda n, k: "optimizer state"),
     Q("sample", None, "sample", "none", "block", lambda n, k: "sample"),
     # the parameters (and the optimizer's buffers) the iteration starts from, flat and per layer
@@ -430,17 +484,21 @@ QUANTITIES: dict[str, Quantity] = {q.name: q for q in (
     Q("target", "loss", "unit", "output", "block", lambda n, k: n.target(k.layer, k.unit)),
     Q("loss_term", "loss", "unit", "output", "block", lambda n, k: f"E_{n.unit(k.layer, k.unit)}", _loss_term),
     Q("loss", "loss", "sample", "output", "block", lambda n, k: "E_total", _loss),
-    Q("batch_loss", "loss", "batch", "output", "block", lambda n, k: "E", _batch_loss, csv="loss",
+    Q("batch_loss", "loss", "batch", "output", "block", lambda n, k: n.data, _batch_loss, csv="loss",
       batch_of="loss"),
+    # with a penalty: E_penalty of the weights, and E = E_data + E_penalty, what the gradient descends
+    Q("penalty", "loss", "batch", "output", "block", lambda n, k: "E_penalty", _penalty, penalty=True),
+    Q("objective", "loss", "batch", "output", "block", lambda n, k: "E", _objective, penalty=True),
     # backward pass
     Q("dE_dout", "backward", "unit", "computed", "block", lambda n, k: f"∂E/∂{n.out(k.layer, k.unit)}", _dE_dout),
     Q("dout_dnet", "backward", "unit", "computed", "block",
       lambda n, k: f"∂{n.out(k.layer, k.unit)}/∂{n.net(k.layer, k.unit)}", _dout_dnet),
     Q("delta", "backward", "unit", "computed", "block", lambda n, k: n.delta(k.layer, k.unit), _delta),
-    Q("grad_w_sample", "backward", "weight_sample", "computed", "derived", lambda n, k: f"∂E/∂{_param(n, k)}",
-      _grad_w_sample, csv="grad_w"),
-    Q("grad_b_sample", "backward", "bias_sample", "computed", "derived", lambda n, k: f"∂E/∂{_param(n, k)}",
-      _grad_b_sample, csv="grad_b"),
+    Q("grad_w_sample", "backward", "weight_sample", "computed", "derived", _data_label, _grad_w_sample, csv="grad_w"),
+    Q("grad_b_sample", "backward", "bias_sample", "computed", "derived", _data_label, _grad_b_sample, csv="grad_b"),
+    # with a penalty: each weight's gradient of E_data, before the penalty's term is added
+    Q("grad_data_w", "backward", "weight", "computed", "block", _data_label, _grad, batch_of="grad_w_sample",
+      penalty=True),
     Q("grad", None, "flat", "none", "block", lambda n, k: "∂E/∂θ"),
     Q("grad_w", "backward", "weight", "computed", ("view", "grad", "w"), lambda n, k: f"∂E/∂{_param(n, k)}", _grad,
       batch_of="grad_w_sample"),
@@ -465,10 +523,10 @@ def parameter_of(sizes, key: Key) -> naming.Param | None:
 
 
 def label(net: Setup, key: Key) -> str:
-    return QUANTITIES[key.quantity].label(names(tuple(net.sizes)), key)
+    return QUANTITIES[key.quantity].label(Names.of(net), key)
 
 
 def spec(net: Setup, ctx: Context, key: Key) -> Spec | None:
     """The formula of `key` in any record with context `ctx` (None for given values)."""
     q = QUANTITIES[key.quantity]
-    return None if q.formula is None else q.formula(net, names(tuple(net.sizes)), ctx, key)
+    return None if q.formula is None else q.formula(net, Names.of(net), ctx, key)

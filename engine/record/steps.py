@@ -33,8 +33,10 @@ def build_steps(net: Setup, layout: Layout, complete: bool = False) -> list[Key]
 
     def shown(quantity: str, layer: int) -> bool:
         q = QUANTITIES[quantity]
-        if not layout.has(quantity, layer) or (q.buffer and q.buffer not in layout.buffers):
+        if not layout.has(quantity, layer) or (q.buffer and q.buffer not in layout.stepped):
             return False
+        if quantity == "lr":
+            return net.schedule is not None  # η of the iteration, computed by the schedule
         if quantity == "dout_dnet" and layer == depth and fused is not None and not net.activation(depth).elementwise:
             return False  # softmax has no element-wise derivative: δ comes in one piece
         if q.buffer and q.shape == "bias" and not layout.train_biases:
@@ -76,7 +78,9 @@ def build_steps(net: Setup, layout: Layout, complete: bool = False) -> list[Key]
         for q in _of("loss", "sample"):
             add(q, depth, sample=s)
     if means:
-        for q in _of("loss", "batch"):
+        add("batch_loss", depth)
+    for q in _of("loss", "batch"):  # with a penalty: E_penalty, then E = E_data + E_penalty
+        if q != "batch_loss":
             add(q, depth)
 
     def backward(l):
@@ -87,31 +91,37 @@ def build_steps(net: Setup, layout: Layout, complete: bool = False) -> list[Key]
                 for i in range(sizes[l - 1]):
                     add("grad_w_sample", l, j, i, sample=s)
                 add("grad_b_sample", l, j, sample=s)
-        if means:
+        if means or layout.penalty:  # the batch means; with a penalty, ∂E_data/∂w then ∂E/∂w
             for j in range(sizes[l]):
                 for i in range(sizes[l - 1]):
+                    if means:
+                        add("grad_data_w", l, j, i)
                     add("grad_w", l, j, i)
-                add("grad_b", l, j)
+                if means:
+                    add("grad_b", l, j)
 
     def update(l):  # each parameter's buffers (the momentum buffer), then the parameter
         for j in range(sizes[l]):
             for i in range(sizes[l - 1]):
-                for name in layout.buffers:
+                for name in layout.stepped:
                     add(name + "_w", l, j, i)
                 add("w", l, j, i)
         if layout.train_biases or complete:
             for j in range(sizes[l]):
-                for name in layout.buffers:
+                for name in layout.stepped:
                     add(name + "_b", l, j)
                 add("b", l, j)
 
     if net.sequential:
         for l in range(depth, 0, -1):
             backward(l)
+            if l == depth:
+                add("lr", 0)  # η of the iteration, before the first update that uses it
             update(l)
     else:
         for l in range(depth, 0, -1):
             backward(l)
+        add("lr", 0)
         for l in range(1, depth + 1):
             update(l)
     return steps
@@ -131,6 +141,7 @@ def known_with(layout: Layout, key: Key) -> Key | None:
     if layout.batch != 1 or key.sample is not None:
         return None
     of = QUANTITIES[key.quantity].batch_of
+    # (∂E/∂w with a penalty's term is a step of its own, in `known_at`, and not asked here)
     return Key(of, key.layer, key.unit, key.source, 0) if of else None
 
 

@@ -95,7 +95,11 @@ class TraceRows:
         texts = list(map(repr, numbers))  # all floats, none −0: repr is `exact`
         in_formula = [text.replace("-", MINUS) for text in texts]  # formula.exact_in_formula
         # then each as an operand: a negative one in parentheses (render.Plain.number)
-        in_formula += [f"({text})" if text[0] == MINUS else text for text in in_formula]
+        wrapped = [f"({text})" if text[0] == MINUS else text for text in in_formula]
+        in_formula += wrapped
+        if plan.based:  # and as the base of a power (render.BASE): with an exponent in parentheses too, (1e−05)²
+            in_formula += [f"({text})" if text[0] != MINUS and "e" in text else w
+                           for text, w in zip(in_formula, wrapped)]
         number = in_formula.__getitem__
         for fixed, form, places, value in plan.rows:
             yield [iteration, *fixed, form % tuple(map(number, places)), texts[value]]
@@ -131,7 +135,9 @@ class _Plan:
     formula column as a %-format: "symbols = " and the pieces of text between its numbers
     (`render.template`), where its numbers are, where the value is). A number's place is its
     position in that list, or that plus the list's length for the number in parentheses where
-    it is negative (an operand: 0.4 + (−0.5)); a given value's formula is its number."""
+    it is negative (an operand: 0.4 + (−0.5)), or that plus twice the length for the number as
+    the base of a power (in parentheses where negative or written with an exponent: (1e−05)²);
+    a given value's formula is its number."""
 
     def __init__(self, maker: TraceRows, ctx: Context):
         for _ in self.made(maker, ctx):
@@ -166,13 +172,15 @@ class _Plan:
         yield
         self.rows = []
         self.count = layout.size + len(products) + len(constants)  # numbers of an iteration
+        self.based = False  # does a formula write a number as the base of a power (render.BASE)?
         for k, (fixed, symbolic, template, args, value) in enumerate(steps, 1):
             if template is None:
                 form, places = "%s", (at(value),)
             else:
                 pieces, slots = template
                 form = "%s".join(p.replace("%", "%%") for p in [symbolic + pieces[0], *pieces[1:]])
-                places = tuple(at(args[position]) + (self.count if wrap else 0) for position, wrap in slots)
+                places = tuple(at(args[position]) + self.count * mode for position, mode in slots)
+                self.based = self.based or any(mode == render.BASE for _, mode in slots)
             self.rows.append((fixed, form, places, at(value)))
             if k % maker.SLICE == 0:
                 yield

@@ -1,10 +1,11 @@
 """What both scripts share (engine.scripts.pyexport): literals and arrays written exactly, the
 opening comment, the inputs, the cycle of mini-batches, the values a script starts from, and how
-both end."""
+both end (the loss, and the penalty with one, of every iteration)."""
 from __future__ import annotations
 
 import os
 import textwrap
+from string import Template
 
 import numpy as np
 
@@ -119,15 +120,34 @@ def _inputs(net: Network, module: str, make: str) -> str:
             "inputs = features(raw_inputs)")
 
 
-def _values(net: Network, iterations: int) -> dict:
+def _values(net: Network, iterations: int, fmt: str) -> dict:
     """What both templates fill in alike."""
+    penalty = net.penalty
     return {
         "first": str(first_iteration(net)),
         "iterations": str(iterations),
         "batch_size": "" if net.batch_size is None else f"BATCH_SIZE = {net.batch_size}\n",
         "lr": exact(net.learning_rate),
-        "training_loop": TRAINING_LOOP,
+        "penalty_constants": "" if penalty is None else f"STRENGTH = {exact(penalty.strength)}  # λ of the "
+                                                         f"{penalty.title}, {penalty.sum_text}\n",
+        "training_loop": _training_loop(net, fmt),
     }
+
+
+def _training_loop(net: Network, fmt: str) -> str:
+    """How both scripts end: the loss (and penalty) of every iteration printed, stopping as the app stops."""
+    penalized = net.penalty is not None
+    if fmt == "pytorch":
+        call = "train_step(*batch(iteration))"
+        after = "    scheduler.step()  # the learning rate of the next iteration\n" if net.schedule else ""
+    else:
+        call, after = "train_step(*batch(iteration), learning_rate(iteration))", ""
+    return TRAINING_LOOP.substitute(
+        columns="iteration,loss,penalty" if penalized else "iteration,loss",
+        result="loss, penalty" if penalized else "loss",
+        call=call,
+        row="{iteration},{loss!r},{penalty!r}" if penalized else "{iteration},{loss!r}",
+        after=after)
 
 
 def _saved_buffers(net: Network) -> list[tuple[list, list]] | None:
@@ -139,11 +159,11 @@ def _saved_buffers(net: Network) -> list[tuple[list, list]] | None:
     return [(shapes.weights(row), shapes.biases(row)) for row in net.state.optimizer_state]
 
 
-# How both scripts end: the loss of every iteration printed, stopping as the app stops.
-TRAINING_LOOP = '''print("iteration,loss")
+# How both scripts end: the loss (and penalty) of every iteration printed, stopping as the app stops.
+TRAINING_LOOP = Template('''print("$columns")
 for iteration in range(FIRST_ITERATION, FIRST_ITERATION + ITERATIONS):
-    loss = train_step(*batch(iteration))
-    print(f"{iteration},{loss!r}")
+    $result = $call
+    print(f"$row")
     if not math.isfinite(loss):
         sys.exit(f"iteration {iteration}: the loss is {loss}: training stops here, as in the app")
-'''
+$after''')

@@ -30,6 +30,7 @@ from engine.record.quantities import Key, label
 from engine.session.progress import Progress
 from engine.scripts.common import array_text, layer_comment
 from engine.scripts.numpy_script import numpy_activations, numpy_arrays, with_k
+from engine.scripts.pytorch import torch_state_lines
 from engine.teaching import doc_markdown, document
 from engine.teaching.blocks import Document, Figure, Heading
 
@@ -278,7 +279,8 @@ class _Writer:
         optimizer = ""
         if self.update is not None:
             state = self.state.strip("\n")
-            optimizer = (f"{state}\n\n\n" if state else "") + f"def update(l, grad_W, grad_b):\n{self.update}\n\n\n"
+            optimizer = (f"{state}\n\n\n" if state else "") + (f"def update(l, grad_W, grad_b, lr=LEARNING_RATE):\n"
+                                                                     f"{self.update}\n\n\n")
         return FUNCTIONS.substitute(
             activations=numpy_activations(net),
             activation_list=", ".join(net.activations),
@@ -365,6 +367,8 @@ class _Writer:
                 if p.kind == "b" and not self.net.train_biases:
                     continue
                 for buffer in self.opt.buffers:
+                    if buffer.counts:  # a step count: the same t for every parameter, said in the update
+                        continue
                     name = f"{buffer.name}_{ARRAY[p.kind]}"
                     if name in self.state:  # as the optimizer's NumPy source names it
                         lines.append(self.show(Key(f"{buffer.name}_{p.kind}", l, p.unit, p.source),
@@ -414,12 +418,7 @@ class _Writer:
         saved = self._buffers_before()
         if saved is not None:
             lines = [f"# where the training stood: {opt.torch_class}'s {' and '.join(b.title for b in opt.buffers)}"]
-            for buffer, (weights, biases) in zip(opt.buffers, saved):
-                for l in range(1, L + 1):
-                    kinds = [("weight", weights[l - 1])] + ([("bias", biases[l - 1])] if net.train_biases else [])
-                    for kind, values in kinds:
-                        start = f'optimizer.state[linears[{l - 1}].{kind}]["{buffer.torch_key}"] = torch.tensor('
-                        lines.append(start + array_text(values, len(start)) + ")")
+            lines += torch_state_lines(opt, saved, L, net.train_biases, lambda l: f"linears[{l}]")
             buffers = "\n".join(lines) + "\n"
         if hand and simultaneous:
             after = TORCH_SAME.substitute(tolerance=TOLERANCE, torch_class=opt.torch_class)
@@ -440,15 +439,32 @@ class _Writer:
             optimizer=opt.torch(params, exact(self.rec.lr)), buffers=buffers, after=after))
 
 
+def problem(net: Setup) -> str | None:
+    """Why the notebook cannot write out this network's iteration (None if it can): its
+    hand-computed gradients and loss have no penalty term yet, so a regularized network's would
+    print numbers that are not its own."""
+    if net.penalty is not None:
+        return (f"the notebook does not write out the {net.penalty.title} yet: export the NumPy script, which "
+                "writes out every step of its update, or leave the regularization out")
+    return None
+
+
 def notebook(net: Setup, rec: Record, digits: int = 9, doc: Document | None = None) -> str:
     """The notebook of the recorded iteration `rec` of `net` (its Markdown's numbers to `digits`
     significant digits), as the text of an .ipynb file; `doc`: its document, if built already."""
+    why = problem(net)
+    if why is not None:
+        raise ValueError(why)
     return json.dumps(_Writer(net, rec, digits).write(doc), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def write_steps(net: Setup, rec: Record, digits: int, save: Callable[[str], None]) -> Iterator[Progress]:
     """Write the notebook of `rec` and `save` its text, yielding progress between the stages (the
-    window runs it as a job, a stage at a time): as explain.write_steps does for a document."""
+    window runs it as a job, a stage at a time): as explain.write_steps does for a document.
+    ValueError (`problem`) before any work if it cannot."""
+    why = problem(net)
+    if why is not None:
+        raise ValueError(why)
     doc = document.build(net, rec, digits)
     yield Progress(1, 3)
     text = notebook(net, rec, digits, doc)

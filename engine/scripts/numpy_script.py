@@ -1,5 +1,6 @@
-"""The NumPy script (engine.scripts.pyexport): the forward pass, backward pass and update written out
-in the engine's own operations, in the engine's order (its losses are the engine's, usually bit for bit)."""
+"""The NumPy script (engine.scripts.pyexport): the forward pass, backward pass, penalty, learning rate
+and update written out in the engine's own operations, in the engine's order (its losses are the
+engine's, usually bit for bit)."""
 from __future__ import annotations
 
 import re
@@ -22,7 +23,7 @@ np.seterr(all="ignore")  # as in the app: an overflow gives inf (sigmoid(−800)
 ITERATIONS = int(sys.argv[1]) if len(sys.argv) > 1 else $iterations
 FIRST_ITERATION = $first  # the iteration these weights start (its number places the batch cycle too)
 LEARNING_RATE = $lr
-${optimizer_constants}TRAIN_BIASES = $train_biases
+${optimizer_constants}${penalty_constants}TRAIN_BIASES = $train_biases
 $batch_size
 # The weights W[l][j, i], from unit i of layer l into unit j of layer l + 1 (layer 0: the inputs),
 # and the biases b[l][j], exactly.
@@ -54,24 +55,29 @@ def output_delta(net, out, target):
 $delta_body
 $optimizer_state
 
-def update(l, grad_W, grad_b):
+def update(l, grad_W, grad_b, lr):
 $update
+
+
+def learning_rate(iteration):
+    \"\"\"$lr_doc\"\"\"
+    return $lr_expression
 
 
 def batch(iteration):
 $batch
 
 
-def train_step(x, target):
+def train_step(x, target, lr):
     \"\"\"One iteration: the forward pass, the loss, the backward pass, the update ($order order).\"\"\"
-    # the forward pass, layer by layer: net = out·Wᵀ + b (out of the layer below), out = f(net)
+$penalty_value    # the forward pass, layer by layer: net = out·Wᵀ + b (out of the layer below), out = f(net)
     nets, outs = [], [x]
     for l in range(len(W)):
         nets.append(outs[l] @ W[l].T + b[l])
         outs.append(activation[l](nets[l]))
     loss = batch_loss(nets[-1], outs[-1], target)
     if not math.isfinite(loss):
-        return loss  # no update from a loss that is not a number
+        return $returned  # no update from a loss that is not a number
     # the backward pass, from the output layer down: δ = ∂E_s/∂net of each sample (one row each);
     # the gradients are batch means
     delta = output_delta(nets[-1], outs[-1], target)
@@ -79,13 +85,14 @@ def train_step(x, target):
     for l in reversed(range(len(W))):
         grad_W[l] = delta.T @ outs[l] / len(x)  # ∂E/∂W[l]: δ times the out of the unit below
         grad_b[l] = delta.sum(axis=0) / len(x)  # ∂E/∂b[l]: δ
-$sequential_update        if l:
+$penalty_gradient$sequential_update        if l:
             # ∂E_s/∂out of the layer below: the sum over its paths through W[l]; times ∂out/∂net: δ
             delta = (delta @ W[l]) * derivative[l - 1](nets[l - 1], outs[l])
-$simultaneous_update    return loss
+$simultaneous_update    return $returned
 
 
 $training_loop''')
+
 
 def numpy_arrays(arrays, comments=None) -> str:
     """Each array as a line `    np.array(...),` (with its comment), exactly."""
@@ -139,13 +146,32 @@ def _numpy(net: Network, iterations: int, source: str, filename: str) -> str:
     if net.sequential:
         sequential_update = ("        # the sequential order: this layer is updated now, so the layer below is\n"
                              "        # backpropagated through the new weights W[l]⁺ (not gradient descent on E)\n"
-                             "        update(l, grad_W[l], grad_b[l])\n")
+                             "        update(l, grad_W[l], grad_b[l], lr)\n")
     else:
         simultaneous_update = ("    # the update, once every gradient is known (from the weights of the forward pass)\n"
                                "    for l in range(len(W)):\n"
-                               "        update(l, grad_W[l], grad_b[l])\n")
+                               "        update(l, grad_W[l], grad_b[l], lr)\n")
+    penalty_value = penalty_gradient = ""
+    returned = "loss"
+    if net.penalty is not None:
+        penalty_value = ("    # the penalty of the weights the iteration starts from (never the biases)\n"
+                         "    weights = np.concatenate([w.ravel() for w in W])\n"
+                         f"    penalty = {net.penalty.numpy_value('weights')}\n")
+        penalty_gradient = (f"        grad_W[l] += {net.penalty.numpy_gradient('W[l]')}  # ∂E/∂W[l]: the penalty's "
+                            f"term too (the weights before their update)\n")
+        returned = "loss, penalty"
+    if net.schedule is None:
+        lr_doc, lr_expression = "The learning rate, the same in every iteration.", "LEARNING_RATE"
+    else:
+        lr_doc = f"The learning rate of the iteration: {net.schedule.title}, as {net.schedule.torch_class}."
+        lr_expression = net.schedule.numpy("LEARNING_RATE", "iteration")
     return NUMPY.substitute(
-        _values(net, iterations),
+        _values(net, iterations, "numpy"),
+        penalty_value=penalty_value,
+        penalty_gradient=penalty_gradient,
+        returned=returned,
+        lr_doc=lr_doc,
+        lr_expression=lr_expression,
         header=_header(net, "numpy", "The same network in plain NumPy, its forward pass, backward pass and update "
                        "written out.", "numpy", iterations, source, filename),
         optimizer_constants=constants,

@@ -1,13 +1,17 @@
 """The PyTorch script (engine.scripts.pyexport): torch.nn layers in float64, torch's loss modules,
-autograd and the torch.optim optimizer; the sequential update order as an explicit loop over the layers."""
+the penalty added to the loss in torch ops, autograd, the torch.optim optimizer and its scheduler;
+the sequential update order as an explicit loop over the layers."""
 from __future__ import annotations
 
 from string import Template
 
+import numpy as np
+
 from engine.concepts.formula import exact
 from engine.network.network import Network
 from engine.text import pysource
-from engine.scripts.common import array_text, _batches, _header, _inputs, layer_comment, _saved_buffers, _values
+from engine.scripts.common import (array_text, _batches, first_iteration, _header, _inputs, layer_comment,
+                                   _saved_buffers, _values)
 
 TORCH = Template('''$header
 
@@ -22,7 +26,7 @@ torch.set_num_threads(1)  # a small network: threads would cost more than they s
 
 ITERATIONS = int(sys.argv[1]) if len(sys.argv) > 1 else $iterations
 FIRST_ITERATION = $first  # the iteration these weights start (its number places the batch cycle too)
-$batch_size
+$batch_size$penalty_constants
 # The network: each layer an nn.Linear (net = W·out + b) followed by its activation (out = f(net)).
 model = nn.Sequential(
 $modules)
@@ -38,9 +42,9 @@ targets = torch.tensor($targets)
 
 $loss_text
 $loss_fn
-
+$penalty_fn
 optimizer = $optimizer
-$buffers
+$buffers$scheduler
 
 def batch(iteration):
 $batch
@@ -57,9 +61,9 @@ TORCH_SIMULTANEOUS = Template('''def train_step(x, target):
     $forward
     loss = loss_fn($output, target)
     optimizer.zero_grad()
-    loss.backward()
+$backward
     optimizer.step()
-    return loss.item()''')
+    return $returned''')
 
 TORCH_SEQUENTIAL = Template('''def train_step(x, target):
     """One iteration in the sequential update order (the worked example's article): each layer is
@@ -77,7 +81,7 @@ TORCH_SEQUENTIAL = Template('''def train_step(x, target):
         out = activation(nets[-1])
         outs.append(out)
     loss = loss_fn($loss_input, target)
-    # δ of the output layer: ∂loss/∂net (the loss is the batch mean: each sample's δ over the batch size)
+$penalty_value    # δ of the output layer: ∂loss/∂net (the loss is the batch mean: each sample's δ over the batch size)
     (delta,) = torch.autograd.grad(loss, nets[-1], retain_graph=True)
     for l in reversed(range(len(layers))):
         linear = layers[l][0]
@@ -85,13 +89,13 @@ TORCH_SEQUENTIAL = Template('''def train_step(x, target):
         # optimizer.step() updates this layer alone
         optimizer.zero_grad()
         linear(ins[l].detach()).backward(delta)
-        optimizer.step()
+$layer_penalty        optimizer.step()
         if l:
             # ∂loss/∂out of the layer below, through the weights just updated (the sequential
             # order), then δ of that layer by autograd through its activation
             dout = delta @ linear.weight.detach()
             (delta,) = torch.autograd.grad(outs[l - 1], nets[l - 1], grad_outputs=dout, retain_graph=True)
-    return loss.item()''')
+    return $returned''')
 
 
 def _pytorch(net: Network, iterations: int, source: str, filename: str) -> str:
@@ -114,22 +118,38 @@ def _pytorch(net: Network, iterations: int, source: str, filename: str) -> str:
     buffer_lines = ""
     if saved is not None:
         opt = net.optimizer
-        lines = [f"# Where the saved training stopped: {opt.torch_class}'s "
-                 f"{' and '.join(b.title for b in opt.buffers)} of each parameter."]
-        for buffer, (weights, biases) in zip(opt.buffers, saved):
-            for l in range(depth):
-                kinds = [("weight", weights[l])] + ([("bias", biases[l])] if net.train_biases else [])
-                for kind, values in kinds:
-                    start = f'optimizer.state[model[{2 * l}].{kind}]["{buffer.torch_key}"] = torch.tensor('
-                    lines.append(start + array_text(values, len(start)) + ")")
+        lines = [f"# Where the saved training stopped: {opt.torch_class}'s state of each parameter "
+                 f"({opt.state_words})."]
+        lines += torch_state_lines(opt, saved, depth, net.train_biases, lambda l: f"model[{2 * l}]")
         buffer_lines = "\n".join(lines) + "\n"
+    scheduler = ""
+    if net.schedule is not None:
+        scheduler = (f"\n# The learning rate of each iteration: {net.schedule.title}, the scheduler stepped after every "
+                     f"update.\nscheduler = {net.schedule.torch('optimizer')}\n")
+        if first_iteration(net) > 1:
+            scheduler += ("# where the saved training stopped, with the learning rate of that iteration\n"
+                          "scheduler.last_epoch = FIRST_ITERATION - 1\nfor group in optimizer.param_groups:\n"
+                          f"    group[\"lr\"] = {exact(net.lr_at(first_iteration(net)))}\n")
+    penalty_fn, backward, returned = "", "    loss.backward()", "loss.item()"
+    penalty_value = layer_penalty = ""
+    if net.penalty is not None:
+        penalty_fn = (f"\n\ndef penalty_of(weights):\n    \"\"\"The {net.penalty.title} of the weights (never the biases): "
+                      f"{net.penalty.sum_text}.\"\"\"\n    return {net.penalty.torch('weights')}\n\n")
+        backward = ("    penalty_value = penalty_of([linear.weight for linear, activation in layers])\n"
+                    "    (loss + penalty_value).backward()  # what the gradient descends: the loss and the penalty")
+        returned = "loss.item(), penalty_value.item()"
+        penalty_value = ("    # the penalty of the weights the iteration starts from\n"
+                         "    penalty_value = penalty_of([linear.weight for linear, activation in layers])\n")
+        layer_penalty = "        penalty_of([linear.weight]).backward()  # its gradient, added: this layer's weights before their update\n"
     # softmax + cross-entropy: torch's loss takes the net inputs and applies the softmax itself
     forward = f"net = model[:-1](x)  # the output layer's net inputs: {on_net}" if on_net else "out = model(x)"
-    step = (TORCH_SEQUENTIAL.substitute(loss_input="nets[-1]" if on_net else "outs[-1]") if net.sequential
+    step = (TORCH_SEQUENTIAL.substitute(loss_input="nets[-1]" if on_net else "outs[-1]", penalty_value=penalty_value,
+                                        layer_penalty=layer_penalty, returned=returned) if net.sequential
             else TORCH_SIMULTANEOUS.substitute(forward=forward, output="net" if on_net else "out",
-                                               optimizer_title=net.optimizer.title))
+                                               optimizer_title=net.optimizer.title, backward=backward,
+                                               returned=returned))
     return TORCH.substitute(
-        _values(net, iterations),
+        _values(net, iterations, "pytorch"),
         header=_header(net, "pytorch",
                        f"The same network in PyTorch: torch.nn in float64, autograd and {net.optimizer.torch_class}.",
                        "torch", iterations, source, filename),
@@ -141,6 +161,8 @@ def _pytorch(net: Network, iterations: int, source: str, filename: str) -> str:
         loss_text=pysource.comment(f"The loss of a batch: {net.loss}, E_s = Σ_k "
                                    f"{net.loss_fn.term_text()} per sample, averaged over the batch."),
         loss_fn=net.loss_fn.torch_loss,
+        penalty_fn=penalty_fn,
+        scheduler=scheduler,
         optimizer=net.optimizer.torch("model.parameters()" if net.train_biases
                                       else "[p for p in model.parameters() if p.requires_grad]",
                                       exact(net.learning_rate)),
@@ -148,3 +170,22 @@ def _pytorch(net: Network, iterations: int, source: str, filename: str) -> str:
         batch=_batches(net),
         train_step=step,
     )
+
+
+def torch_state_lines(opt, saved, depth: int, train_biases: bool, layer) -> list[str]:
+    """The statements that give torch.optim's state of each parameter the values of the saved
+    buffers (`saved`: (weights, biases) per kept buffer); `layer(l)` names the nn.Linear of layer
+    l + 1. The scripts and the notebook use them."""
+    lines = []
+    for buffer, (weights, biases) in zip(opt.buffers, saved):
+        for l in range(depth):
+            kinds = [("weight", weights[l])] + ([("bias", biases[l])] if train_biases else [])
+            for kind, values in kinds:
+                start = f'optimizer.state[{layer(l)}.{kind}]["{buffer.torch_key}"] = torch.tensor('
+                if buffer.counts:  # torch keeps one count per tensor
+                    lines.append(f"{start}{exact(float(np.ravel(values)[0]))})")
+                else:
+                    lines.append(start + array_text(values, len(start)) + ")")
+                for key, value, why in opt.torch_extra_state:
+                    lines.append(f'optimizer.state[{layer(l)}.{kind}]["{key}"] = {value}  # {why}')
+    return lines

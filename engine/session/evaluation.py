@@ -94,6 +94,7 @@ def measures(setup: Setup) -> tuple[Measure, ...]:
 # penalties) a column such as `penalty` is a line here, its values given to `export.history_to`.
 TRAINED: tuple[tuple[str, Callable[[Setup], bool]], ...] = (
     ("loss", lambda s: True),
+    ("penalty", lambda s: s.penalty is not None),  # E_penalty (engine.concepts.penalties)
 )
 
 

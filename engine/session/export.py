@@ -9,7 +9,8 @@ The history is `iteration,loss`: the batch loss of each iteration's forward pass
 its update; then, given the evaluations training made (engine.session.evaluation.Evaluations),
 a column for each of their measures (`test_loss`, `accuracy`, ...: `evaluation.history_columns`),
 empty in the rows of iterations not evaluated. Columns training computes at every iteration besides
-the loss (evaluation.TRAINED) come between the two."""
+the loss (evaluation.TRAINED: a regularized network's `penalty`, E_penalty of the parameters the
+iteration starts from, loss + penalty being what its update descends) come between the two."""
 from __future__ import annotations
 
 import csv
@@ -93,7 +94,7 @@ def history_to(f, losses: np.ndarray, evaluations: Evaluations | None = None,
     known = [name for name, _ in TRAINED[1:]]
     if set(trained) - set(known):
         raise ValueError(f"not a column training computes: {', '.join(sorted(set(trained) - set(known)))}")
-    dense = [losses, *(np.asarray(trained[name], dtype=np.float64) for name in known if name in trained)]
+    dense = [losses, *(_as_long(trained[name], total) for name in known if name in trained)]
     names = [] if evaluations is None else evaluations.names
     f.write(",".join(["iteration", "loss", *(name for name in known if name in trained), *names]) + "\n")
     if names:
@@ -113,6 +114,14 @@ def history_to(f, losses: np.ndarray, evaluations: Evaluations | None = None,
         f.writelines(row + "\n" for row in rows)
         if stop < total:
             yield Progress(stop, total)
+
+
+def _as_long(values, n: int) -> np.ndarray:
+    """A trained column's values for n iterations: NaN (unknown) past its end."""
+    out = np.full(n, np.nan)
+    values = np.asarray(values, dtype=np.float64)[:n]
+    out[: len(values)] = values
+    return out
 
 
 def _known(v: float) -> str:

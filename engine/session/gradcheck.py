@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.network.maths import Params, Plan, batch_loss, iterate
+from engine.network.maths import Params, Plan, iterate, objective
 from engine.network.network import Network
 
 STEP = 1e-6
@@ -67,7 +67,8 @@ class Running:
 
 def gradcheck(net: Network, iteration: int = 1, step: float = STEP, progress=None) -> GradCheck:
     """Compare ∂E/∂p of the batch of `iteration` at the network's parameters with
-    (E(p + h) − E(p − h)) / 2h for every weight and bias p: two forward passes per parameter
+    (E(p + h) − E(p − h)) / 2h for every weight and bias p (E the batch loss, with a penalty
+    E_data + E_penalty, what the gradient descends): two forward passes per parameter
     (the largest network accepted, 54,900 parameters, takes about 9 s). `progress(done, total)`
     is called every 256 parameters; Ctrl+C stops it (KeyboardInterrupt)."""
     total = len(net.parameters())
@@ -90,7 +91,7 @@ def _checks(net: Network, iteration: int, step: float, every: int):
     with np.errstate(all="ignore"):
         iterate(plan, params.copy(), x, t, net.learning_rate, record)
     backprop = record[("grad", 0)].copy()
-    loss = float(record[("batch_loss", net.depth)][0])
+    loss = float(record[("objective" if net.penalty is not None else "batch_loss", net.depth)][0])
     checks = []
     names = net.parameters()
     for k, p in enumerate(names):
@@ -101,7 +102,7 @@ def _checks(net: Network, iteration: int, step: float, every: int):
         for sign in (1.0, -1.0):
             params.theta[k] = original + sign * step
             with np.errstate(all="ignore"):
-                losses.append(batch_loss(plan, params, x, t))
+                losses.append(objective(plan, params, x, t))
         params.theta[k] = original
         numeric = (losses[0] - losses[1]) / (2.0 * step)
         checks.append(Check(p.name, float(backprop[k]), numeric, loss))

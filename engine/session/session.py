@@ -104,8 +104,7 @@ class Session(Stepper, Edits, Timeline, Training):
         """Take this configuration: plan, layout and steps follow from it."""
         self.net = setup
         self.plan = Plan(setup)
-        self.layout = Layout(setup.sizes, setup.batch, tuple(b.name for b in setup.optimizer.buffers),
-                             setup.train_biases, raw=setup.raw_width if setup.features else 0)
+        self.layout = Layout.of(setup)
         self._other_plan: Plan | None = None  # for iterations computed in the other update order
         self._replayed: tuple = (None, None)  # the setup last replayed and its batches
         self._raw_of: tuple = (None, None, None)  # the batch (samples, setup) whose raw inputs were taken last
@@ -113,6 +112,8 @@ class Session(Stepper, Edits, Timeline, Training):
         self._known_at: dict[Key, int] = {}
         self.trace = self._new_trace()
         self.history = LossHistory()
+        # with a penalty, E_penalty of each iteration (its parameters as it starts) beside its loss
+        self.penalties = LossHistory() if setup.penalty is not None else None
         self.trajectories = self._new_trajectories()
         self._batches = self._cycle_batches()
         self.iteration = 1
@@ -141,12 +142,14 @@ class Session(Stepper, Edits, Timeline, Training):
         samples, x, t = self.batch_of(iteration)
         row = self.trace.new_row(iteration, params, self.net, checkpoint or not iteration % self.trace.interval,
                                  essential)
-        values = self.layout.header(iteration, self.net.learning_rate, samples, params, x, t,
-                                    self._raw(self.net, samples))
+        lr = self.net.lr_at(iteration)
+        values = self.layout.header(iteration, lr, samples, params, x, t, self._raw(self.net, samples))
         with np.errstate(all="ignore"):
-            loss = iterate(self.plan, params if in_place else params.copy(), x, t, self.net.learning_rate, values)
+            loss = iterate(self.plan, params if in_place else params.copy(), x, t, lr, values)
         self.layout.pack(values, row)
         self.history.set(iteration, loss)
+        if self.penalties is not None:
+            self.penalties.set(iteration, self.plan.last_penalty)
         self.trajectories.add(iteration, values["theta_before", 0], values["grad", 0],
                               [values[name, 0] for name in self.layout.buffers])
         return loss
@@ -163,9 +166,9 @@ class Session(Stepper, Edits, Timeline, Training):
         idx = setup.batch_indices(iteration)
         x, t = setup.input_layer(idx), setup.targets[idx]
         with np.errstate(all="ignore"):
-            values = self.layout.header(iteration, setup.learning_rate, idx.astype(np.float64), params, x, t,
-                                        self._raw(setup, idx))
-            iterate(plan, params, x, t, setup.learning_rate, values)
+            lr = setup.lr_at(iteration)
+            values = self.layout.header(iteration, lr, idx.astype(np.float64), params, x, t, self._raw(setup, idx))
+            iterate(plan, params, x, t, lr, values)
         row = np.empty(self.layout.size)
         self.layout.pack(values, row)
         return row
@@ -186,12 +189,13 @@ class Session(Stepper, Edits, Timeline, Training):
         if setup is not self._replayed[0]:
             self._replayed = (setup, cycle_batches(setup))
         batches = self._replayed[1]
-        cycle, lr = len(batches), setup.learning_rate
+        cycle, lr, rate = len(batches), setup.learning_rate, setup.lr_at
+        scheduled = setup.schedule is not None
         step = plan.quick or (lambda params, x, t, lr: iterate(plan, params, x, t, lr))
         with np.errstate(all="ignore"):
             for k in range(first, last + 1):
                 _, x, t = batches[(k - 1) % cycle]
-                step(params, x, t, lr)
+                step(params, x, t, rate(k) if scheduled else lr)
 
     def _plan_for(self, setup: Setup) -> Plan:
         """The plan an iteration computed with `setup` ran with: the session's, or, for one

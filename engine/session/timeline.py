@@ -14,7 +14,8 @@ from engine.session.trajectory import Trajectories
 
 
 # What a change of which rebuilds the session's plan, layout and steps (not only its numbers).
-STRUCTURE = ("sizes", "activations", "loss", "train_biases", "optimizer", "batch_size", "update_order", "features")
+STRUCTURE = ("sizes", "activations", "loss", "train_biases", "optimizer", "penalty", "schedule", "batch_size",
+             "update_order", "features")
 
 
 # An undo step keeps at most this many bytes of checkpoints of its own (half for the iterations
@@ -36,6 +37,7 @@ class Bookmark:
     losses: np.ndarray  # of iterations 1 .. the latest (1 .. iteration-1 without a trace)
     trace: TraceStore | None = None
     trajectories: Trajectories | None = None
+    penalties: np.ndarray | None = None  # E_penalty of the same iterations, with a penalty (NaN: unknown)
 
 
 def same_params(a: Params, b: Params) -> bool:
@@ -67,7 +69,27 @@ class Timeline:
         trace = self.trace.detached() if whole else self.trace.detached(BOOKMARK_TRACE_BYTES, self.iteration)
         trace.pin(self.iteration, self.params, self.net)
         return Bookmark(self.iteration, self.params.copy(), self.net.copy(), self.history.snapshot(), trace,
-                        self.trajectories.snapshot())
+                        self.trajectories.snapshot(), self._penalty_snapshot())
+
+    def _penalty_snapshot(self) -> np.ndarray | None:
+        return None if self.penalties is None else self.penalties.snapshot()
+
+    def _load_penalties(self, mark: Bookmark, n: int) -> None:
+        """The penalty history of the first n iterations of the bookmark's (NaN where unknown)."""
+        if self.penalties is None:
+            return
+        values = np.full(n, np.nan)
+        if mark.penalties is not None:
+            known = min(n, len(mark.penalties))
+            values[:known] = mark.penalties[:known]
+        self.penalties.load(values)
+
+    @property
+    def penalty_history(self) -> np.ndarray | None:
+        """E_penalty of iterations 1 .. the latest, with the parameters each starts from (NaN
+        where unknown: before the iteration a saved network was opened at), or None without a
+        penalty."""
+        return None if self.penalties is None else self.penalties.values
 
     def restore(self, mark: Bookmark) -> None:
         """Make the bookmarked iteration the current one, as it was, at its first step, with
@@ -76,7 +98,7 @@ class Timeline:
         it can be restored again). All or nothing: if it fails, the session is exactly as it
         was before the call."""
         before = Bookmark(self.iteration, self.params.copy(), self.net, self.history.snapshot(), self.trace,
-                          self.trajectories)
+                          self.trajectories, self._penalty_snapshot())
         cursor = self.cursor
         try:
             self._restore(mark)
@@ -93,6 +115,7 @@ class Timeline:
         if kept is not None:  # the timeline as it was: nothing computed but the iteration's record
             self.trace = kept
             self.history.load(mark.losses)
+            self._load_penalties(mark, len(mark.losses))
             self.trajectories = self._new_trajectories() if mark.trajectories is None else mark.trajectories.snapshot()
             self.go_to_iteration(mark.iteration)
             return
@@ -100,6 +123,7 @@ class Timeline:
         self.trace = self._new_trace()
         self.trajectories = self._new_trajectories()
         self.history.load(mark.losses[: mark.iteration - 1])
+        self._load_penalties(mark, mark.iteration - 1)
         self._batches = self._cycle_batches()
         self.iteration = mark.iteration
         self.params = mark.params.copy()

@@ -115,8 +115,10 @@ class Training:
         yet, unless its loss was not finite: then the iterations since the last checkpoint are
         recorded)."""
         plan, lr, batches, setup, trace = self.plan, self.net.learning_rate, self._batches, self.net, self.trace
+        rate = setup.lr_at if setup.schedule is not None else None
         last = min(last, first + max(4096, len(self.history)))  # the history grows as training goes
         losses = self.history.reserve(last)
+        penalties = None if self.penalties is None else self.penalties.reserve(last)
         interval, cycle = trace.interval, len(batches)
         step = plan.quick or (lambda params, x, t, lr: iterate(plan, params, x, t, lr))
         paths = self.trajectories
@@ -140,11 +142,13 @@ class Training:
                 keep = k == kept_at
                 if keep:
                     flat[o: o + p] = params.theta
-                loss = step(params, x, t, lr)  # leaves params alone if loss is not finite
+                loss = step(params, x, t, lr if rate is None else rate(k))  # leaves params alone if not finite
                 losses[k - 1] = loss
+                if penalties is not None:
+                    penalties[k - 1] = plan.last_penalty
                 if loss - loss:  # NaN or infinite (a finite loss gives 0.0)
                     paths.commit(j)
-                    self.history.commit(k)
+                    self._commit(k)
                     trace.advance_to(k - 1)
                     return k
                 if keep:
@@ -156,16 +160,22 @@ class Training:
                     kept_at += stride
                 if k >= halt or loss < below:  # the watch stops training after k
                     paths.commit(j)
-                    self.history.commit(k)
+                    self._commit(k)
                     trace.advance_to(k)
                     return k + 1
             paths.commit(j)
             it = stop + 1
             if time.perf_counter() > deadline:
                 break
-        self.history.commit(it - 1)
+        self._commit(it - 1)
         trace.advance_to(it - 1)
         return it
+
+    def _commit(self, n: int) -> None:
+        """The losses (and penalties) written by training up to iteration n are now the history."""
+        self.history.commit(n)
+        if self.penalties is not None:
+            self.penalties.commit(n)
 
     def _train_recorded(self, first: int, last: int, params: Params, deadline: float,
                         watch: Watch = UNWATCHED, end: int = sys.maxsize) -> int:
@@ -202,6 +212,8 @@ class Training:
             self.go_to_iteration(self.iteration - 1)
         self.trace.drop_from(self.iteration + 1)
         self.history.truncate(self.iteration)
+        if self.penalties is not None:
+            self.penalties.truncate(self.iteration)
         self.trajectories.truncate(self.iteration + 1)
         self.cursor = -1
 

@@ -2,6 +2,8 @@
 
     ∂E_total/∂w5 = ∂E_total/∂out_o1 × ∂out_o1/∂net_o1 × ∂net_o1/∂w5
                  = 0.74136507 × 0.186815602 × 0.593269992 = 0.082167041
+With a penalty, a weight's gradient is the sum of the loss's and the penalty's:
+    ∂E/∂w5 = ∂E_total/∂w5 + ∂E_penalty/∂w5,   ∂E_penalty/∂w5 = λ·w5 (L2)
 For a unit that feeds several others, ∂E_total/∂out_h1 is a sum over the downstream paths:
     ∂E_total/∂out_h1 = ∂E_o1/∂out_h1 + ∂E_o2/∂out_h1 = 0.055399425 + (−0.019049119)
     ∂E_o1/∂out_h1 = ∂E_o1/∂net_o1 × ∂net_o1/∂out_h1 = 0.138498562 × 0.4
@@ -26,7 +28,7 @@ from engine.network import naming
 from engine.record.describe import context, formula as step_formula
 from engine.concepts import render
 from engine.concepts.formula import Fmt, Formula, short
-from engine.concepts.tokens import Num
+from engine.concepts.tokens import Num, Sym
 from engine.record.layout import Record
 from engine.network.network import Setup
 from engine.record.quantities import Key, Names, spec
@@ -118,7 +120,7 @@ class _Reader:
 
     def __init__(self, net: Setup, rec: Record):
         self.net, self.rec = net, rec
-        self.names = Names(net.sizes)
+        self.names = Names.of(net)
         self.ctx = context(net, rec)
 
     def spec(self, key: Key):
@@ -141,15 +143,30 @@ class _Reader:
 
 
 def gradient(net: Setup, rec: Record, p: naming.Param, sample: int | None = None) -> Node:
-    """∂E/∂p in the recorded iteration: the batch mean of the per-sample breakdowns, or the
-    breakdown for one sample (0-based position in the batch)."""
+    """∂E/∂p in the recorded iteration: the batch mean of the per-sample breakdowns (with a
+    penalty, of a weight: that mean, ∂E_data/∂p, plus the penalty's term), or the breakdown for
+    one sample (0-based position in the batch)."""
     r = _Reader(net, rec)
     batch = len(rec.samples)
+    penalized = net.penalty is not None and p.kind == "w"
     if sample is None and batch > 1:
         children = tuple(_per_sample(r, p, s) for s in range(batch))
-        key = Key("grad_" + p.kind, p.layer, p.unit, p.source)
-        return Node(f"∂E/∂{p.name}", r.value(key), "mean", children, key=key)
-    return _per_sample(r, p, 0 if sample is None else sample)
+        key = Key("grad_data_w" if penalized else "grad_" + p.kind, p.layer, p.unit, p.source)
+        data = Node(f"∂{r.names.data}/∂{p.name}", r.value(key), "mean", children, key=key)
+    else:
+        data = _per_sample(r, p, 0 if sample is None else sample)
+    return _with_penalty(r, p, data) if penalized and sample is None else data
+
+
+def _with_penalty(r: _Reader, p: naming.Param, data: Node) -> Node:
+    """∂E/∂w = (the loss's gradient, `data`) + ∂E_penalty/∂w, the penalty's term."""
+    penalty = r.net.penalty
+    w_key = Key("w_before", p.layer, p.unit, p.source)
+    w, lam = r.value(w_key), float(penalty.strength)
+    symbols = (Sym("λ"), r.names.param_sym(p.layer, p.unit, p.source))
+    term = _leaf(f"∂E_penalty/∂{p.name}", penalty.term(w), Formula(penalty.term_text, symbols, (lam, w)))
+    key = Key("grad_w", p.layer, p.unit, p.source)
+    return Node(f"∂E/∂{p.name}", r.value(key), "sum", (data, term), key=key)
 
 
 def _per_sample(r: _Reader, p: naming.Param, s: int) -> Node:

@@ -233,10 +233,26 @@ class _Builder:
         doc.add(Table(("parameter", "edge", "value"), tuple(rows), (False, False, True)))
         doc.add(*self.left_out("weights and biases", len(rows), len(self.params)))
         # the settings and functions
-        rows = [(Math(self.label(Key("lr", 0))), "learning rate", self.number(rec.lr))]
+        if net.schedule is None:
+            rows = [(Math(self.label(Key("lr", 0))), "learning rate", self.number(rec.lr))]
+        else:  # η0, and η of iteration k by the schedule (its value: the update's first step)
+            rows = [(Math("η0"), "learning rate of iteration 1", self.number(float(net.learning_rate))),
+                    (Math("η"), f"learning rate of iteration k ({net.schedule.summary()})",
+                     Math(describe.formula(net, rec, Key("lr", 0)).symbolic()))]
         opt = net.optimizer
-        for setting, value in opt.chosen():  # its settings beside η, and what it keeps
-            rows.append((Math(setting.symbol), setting.title, self.number(value)))
+        for setting in opt.settings:  # its settings beside η, and what it keeps
+            value = getattr(opt, setting.key)
+            if setting.kind == "flag":
+                if value:
+                    rows.append((setting.title, "", "on"))
+            elif setting.kind == "pair":
+                rows.extend((Math(symbol), f"{setting.title} ({k + 1} of 2)", self.number(v))
+                            for k, (symbol, v) in enumerate(zip(setting.symbols, value)))
+            elif (setting, value) in opt.chosen() or opt.buffers or opt.shown:
+                rows.append((Math(setting.symbol), setting.title, self.number(value)))
+        if net.penalty is not None:
+            rows.append((Math("λ"), f"strength of the {net.penalty.title} (weights only, never biases)",
+                         self.number(float(net.penalty.strength))))
         for buffer in opt.buffers:
             rows.append((buffer.title, "", buffer.before_text if rec["has_state", 0] else buffer.first_text))
         for l in range(1, depth + 1):
@@ -304,6 +320,10 @@ class _Builder:
             doc.add(_p("Every sample's total error, and the loss of the batch, their mean:"),
                     Table(("sample", Math(self.label(Key("loss", depth, sample=0)))), rows, (False, True)),
                     self.entry(Key("batch_loss", depth)))
+        if self.net.penalty is not None:
+            doc.add(_p(f"The {self.net.penalty.title} of the weights (never the biases), and the total the update "
+                       "descends, the loss and the penalty:"),
+                    self.entry(Key("penalty", depth)), self.entry(Key("objective", depth)))
         if self.article:
             doc.add(*article.check(self, "error"))
 
@@ -319,6 +339,12 @@ class _Builder:
             doc.add(_p(f"The output units' δ = ∂E/∂net comes in one piece here: {net.fused.note}.", note=True))
         if net.sequential:
             doc.add(_p(UPDATE_ORDER_NOTE, note=True))
+        if net.optimizer.stepped or net.optimizer.settings and net.optimizer.chosen():
+            doc.add(_p(f"Here the update is {net.optimizer.title}'s ({', '.join(net.optimizer.summary()) or 'its defaults'}"
+                       "): each parameter's update below writes it out.", note=True))
+        if net.schedule is not None:
+            doc.add(_p(f"The learning rate of this iteration, by the schedule ({net.schedule.title}):"),
+                    self.entry(Key("lr", 0)))
         for l in range(net.depth, 0, -1):
             self.explained = set()
             doc.add(Heading(3, layer_title(net, l)))
@@ -368,7 +394,7 @@ class _Builder:
         grad = Key("grad_" + p.kind, p.layer, p.unit, p.source)
         if self.batch > 1:
             doc.add(_p("Its mean over the batch:"), self.entry(grad))
-        for buffer in self.net.optimizer.buffers:
+        for buffer in self.net.optimizer.stepped:  # what it keeps and what it only shows, in order
             if p.kind == "w" or self.net.train_biases:
                 doc.add(self.entry(Key(f"{buffer.name}_{p.kind}", p.layer, p.unit, p.source)))
         doc.add(self.entry(Key(p.kind, p.layer, p.unit, p.source)))

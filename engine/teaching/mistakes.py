@@ -28,6 +28,7 @@ import numpy as np
 from engine.concepts import render
 from engine.concepts.activations import ACTIVATIONS
 from engine.concepts.optimizers import OPTIMIZERS, Ref
+from engine.concepts.penalties import PENALTIES
 from engine.concepts.formula import descent, mean_of, product, significant, total, weighted_sum
 from engine.concepts.tokens import Token
 from engine.record.layout import Record
@@ -48,7 +49,16 @@ class Mistake:
     title: str  # one line: the user guide (docs/user-guide.md) and the report list them
 
 
-CATALOGUE: dict[str, Mistake] = {m.id: m for m in (
+def _first_of_each(mistakes) -> dict[str, "Mistake"]:
+    """By ID, the first of the mistakes with that ID (an optimizer's or a penalty's mistake may
+    be made in several formulas: each of them names it, the first says what it is)."""
+    found: dict[str, Mistake] = {}
+    for m in mistakes:
+        found.setdefault(m.id, m)
+    return found
+
+
+CATALOGUE: dict[str, Mistake] = _first_of_each((
     Mistake("sign_flipped", "the sign of (target − out) reversed, or ∂E/∂out written as (target − out) "
                             "(for bce and cross-entropy: the minus in front of the logarithm left out)"),
     Mistake("missing_activation_derivative", "the factor ∂out/∂net (the activation's derivative) left out"),
@@ -65,8 +75,12 @@ CATALOGUE: dict[str, Mistake] = {m.id: m for m in (
                                      "where the layer above is already updated"),
     Mistake("missing_learning_rate", "the learning rate η left out of the update (p − g)"),
     Mistake("update_sign", "the update added instead of subtracted (p + η·g)"),
-    # each optimizer's own (`Optimizer.slips`): SGD's momentum left out ...
-    *(Mistake(slip.id, slip.title) for o in OPTIMIZERS.values() for slip in o.slips),
+    # each optimizer's own (`Optimizer.slips`): SGD's momentum left out, Adam's bias correction ...
+    *(Mistake(slip.id, slip.title) for o in OPTIMIZERS.values() for slip in o.slips if slip.title),
+    # each penalty's own (`Penalty.slips`): its term added to a bias's gradient, the ½ of L2 ...
+    *(Mistake(slip.id, slip.title) for p in PENALTIES.values() for slip in p.slips if slip.title),
+    Mistake("wrong_iteration_rate", "the learning rate of another iteration taken (with a schedule: η of "
+                                    "iteration k − 1 or k + 1, or the first iteration's η0)"),
     Mistake("missing_half", "the ½ of ½·(target − out)² forgotten (in the loss, or a 2 left in its derivative)"),
     Mistake("missing_mean", "the mean forgotten: over the outputs (mse, bce with several outputs) or over "
                             "the samples of a batch (a sum instead)"),
@@ -77,7 +91,7 @@ CATALOGUE: dict[str, Mistake] = {m.id: m for m in (
     Mistake("missing_factor", "one factor of a product left out"),
     Mistake("minus_lost", "a negative number taken as positive"),
     Mistake("rounding", "right, but to fewer significant digits than typed (or fewer than 3 typed)"),
-)}
+))
 
 
 # built from the structure of any formula; where one of these and a named mistake give the same
@@ -358,6 +372,8 @@ def _optimizer_slips(m: Mistakes, node: Node) -> Iterator[_Change]:
     q = QUANTITIES[node.quantity] if node.quantity else None
     if q is None or q.phase != "update" or (node.quantity == "b" and not net.train_biases):
         return
+    if not q.buffer and node.quantity not in ("w", "b"):  # η of the iteration (a schedule's) is no update
+        return
     names = Names(net.sizes)
     position = {symbol: k for k, symbol in enumerate(node.spec.symbols)}
 
@@ -369,7 +385,7 @@ def _optimizer_slips(m: Mistakes, node: Node) -> Iterator[_Change]:
         return tree.label(source) if isinstance(source, Key) else render.text(symbol)
 
     for slip in net.optimizer.slips:
-        if slip.quantity != q.buffer:
+        if slip.quantity != q.buffer or not slip.applies(net.optimizer):
             continue
 
         def value(v, slip=slip):
@@ -620,3 +636,63 @@ def _misconceptions(m: Mistakes) -> Iterator[_Change]:
         return at(sites, f"the factor {n.label} = {n.symbolic()} (the activation's derivative) left out")
     yield _Change("missing_activation_derivative", no_derivative, explain_no_derivative)
     yield from _derivative_changes(m, lambda node: True)
+    yield from _penalty_changes(m)
+    yield from _schedule_changes(m)
+
+
+def _penalty_changes(m: Mistakes) -> Iterator[_Change]:
+    """The penalty's own mistakes (`Penalty.slips`), wherever they apply in the tree: in its value
+    (the loss phase), in a weight's gradient ∂E_data/∂w + its term, in a bias's gradient (which
+    has no term: ∂E/∂b, or with one sample its own ∂E_data/∂b)."""
+    tree, net = m.tree, m.net
+    penalty = net.penalty
+    if penalty is None:
+        return
+    lam = float(penalty.strength)
+    names = Names(net.sizes)
+
+    def where(node) -> str | None:
+        if node.quantity == "penalty":
+            return "penalty"
+        if node.quantity == "grad_w":
+            return "weight"
+        if node.quantity == "grad_b" or (node.quantity == "grad_b_sample" and len(tree.ctx.samples) == 1):
+            return "bias"
+        return None
+
+    for slip in penalty.slips:
+        def change(node, values, slip=slip):
+            if where(node) != slip.at:
+                return None
+            if slip.at == "penalty":
+                return float(slip.value(lam, tuple(values[1:])))
+            if slip.at == "weight":
+                return float(slip.value(lam, (values[0], values[2])))
+            b = tree.value(Key("b_before", node.key.layer, node.key.unit))
+            return float(slip.value(lam, (tree.compute(node, values), b)))
+
+        def explain(sites, slip=slip):
+            n = sites[0]
+            param = "" if n.key.unit is None else names.param(n.key.layer, n.key.unit, n.key.source)
+            return f"{slip.explain(param, n.label)}{_elsewhere(sites)}"
+        yield _Change(slip.id, change, explain)
+
+
+def _schedule_changes(m: Mistakes) -> Iterator[_Change]:
+    """The learning rate of another iteration (k − 1, k + 1, or the first's η0) where the
+    schedule's η of this one belongs: at η itself, and so in every update that reads it."""
+    tree, net = m.tree, m.net
+    if net.schedule is None:
+        return
+    k = int(tree.rec.iteration)
+    for other in dict.fromkeys(j for j in (k - 1, k + 1, 1) if j >= 1 and j != k):
+        rate = net.lr_at(other)
+
+        def change(node, values, rate=rate):
+            return rate if node.quantity == "lr" else None
+
+        def explain(sites, other=other, rate=rate):
+            which = "the first iteration's η0" if other == 1 else f"η of iteration {other}"
+            return (f"{which} = {m.fmt(rate)} taken where η of iteration {k} belongs: η = "
+                    f"{sites[0].symbolic()}, with k = {k}{_elsewhere(sites)}")
+        yield _Change("wrong_iteration_rate", change, explain)

@@ -27,7 +27,7 @@ from engine.concepts.losses import LOSSES
 from engine.files import design as designs
 from engine.network.limits import MAX_LAYERS, MAX_UNITS
 from engine.network.network import UPDATE_ORDERS
-from engine.network.numbers import parse_number
+from engine.network.numbers import parse_number, whole_number
 
 # What the dialog calls each field of a design (`designs.problems` names them as the network file does);
 # a setting of the optimizer, by its label in the dialog.
@@ -320,8 +320,8 @@ class StructureDialog(QDialog):
             _set_options(self.loss, {name: why_not(d, "loss", name) for name in LOSSES})
             if not self.learning_rate.text():  # at first only: afterwards they hold what is typed
                 self.learning_rate.setText(repr(d.learning_rate))
-                for key, box in self.settings.items():
-                    box.setText(repr(getattr(d.optimizer, key)))
+                for setting in d.optimizer.settings:  # each of its kind: 0.9; true; 0.9, 0.999
+                    self.settings[setting.key].setText(setting.text(getattr(d.optimizer, setting.key)))
             self.batch.setValue(d.batch_size or 0)
             self.train_biases.setChecked(d.train_biases)
             self.order.setCurrentIndex(self.order.findData(d.update_order))
@@ -353,6 +353,13 @@ class StructureDialog(QDialog):
         except ValueError:
             return None
 
+    def _setting(self, setting):
+        """The optimizer setting as typed in its box (None if it is not one of its kind)."""
+        try:
+            return setting.parse(self.settings[setting.key].text(), parse_number, whole_number)
+        except ValueError:
+            return None
+
     def _read(self, field: str) -> None:
         """The widgets changed (`field` was chosen): the design follows, and the field that
         goes with the one chosen (the loss with the output activation) is changed if needed."""
@@ -373,7 +380,7 @@ class StructureDialog(QDialog):
         value = self._number(self.learning_rate)
         if value is not None:
             d.learning_rate = value
-        typed = {key: self._number(box) for key, box in self.settings.items()}
+        typed = {s.key: self._setting(s) for s in d.optimizer.settings}
         d.optimizer = d.optimizer.with_values(**{key: v for key, v in typed.items() if v is not None})
         if field.startswith("activations[") or field == "loss":
             self.design = repair(d, field)
@@ -400,9 +407,11 @@ class StructureDialog(QDialog):
 
     def _check(self) -> None:
         problems = [self.features_problem] if self.features_problem else []
+        readers = {s.key: (lambda text, s=s: s.parse(text, parse_number, whole_number))
+                   for s in self.design.optimizer.settings}
         for name, field in (("learning_rate", self.learning_rate), *self.settings.items()):
             try:
-                parse_number(field.text())
+                readers.get(name, parse_number)(field.text())
             except ValueError as e:
                 problems.append(f"{in_words(name, self.design)}: {e}")
         problems += [f"{in_words(field, self.design)}: {reason}"

@@ -287,8 +287,10 @@ class Files(QObject):
     def export_history_to(self, path: str) -> None:
         settings.remember_folder(path)
         losses = self.model.session.history.values.copy()
+        penalties = self.model.session.penalty_history
         self.model.run_job(Export(path, "Exporting the loss history", "losses"),
-                           export.write_history(path, losses))
+                           export.write_history(path, losses,
+                                                trained=None if penalties is None else {"penalty": penalties.copy()}))
 
     def export_runs(self) -> None:
         """File ▸ Export ▸ Kept runs as CSV: every kept run's history, iteration,run,loss."""
@@ -414,6 +416,10 @@ class Files(QObject):
         if self._finite_network("Cannot export the notebook") is None:
             return False
         session = self.model.session
+        why = notebook.problem(session.net)
+        if why is not None:
+            self._warn("Cannot export the notebook", f"{why[:1].upper()}{why[1:]}.")
+            return False
         record = Record(session.layout, session.record.row.copy())
         settings.remember_folder(path)
         self.model.run_job(Export(path, "Exporting the notebook", "stages"),

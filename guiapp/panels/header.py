@@ -38,7 +38,11 @@ def fields(net: Setup, fmt) -> list[tuple[str, str]]:
         ("activations", activations_text(net)),
         ("loss", "loss " + net.loss_fn.title),
         ("lr", f"η = {fmt(net.learning_rate)}"),
-        *((s.key, f"{s.title} {fmt(getattr(net.optimizer, s.key))}") for s in net.optimizer.settings),
+        *((("optimizer", net.optimizer.title),) if net.optimizer.name != "sgd" else ()),
+        *((s.key, f"{s.title} {s.text(getattr(net.optimizer, s.key), fmt)}") for s in net.optimizer.settings
+          if s.kind != "flag" or getattr(net.optimizer, s.key)),  # a flag when it is on: "Nesterov true"
+        *((("penalty", f"{net.penalty.title} λ = {fmt(net.penalty.strength)}"),) if net.penalty is not None else ()),
+        *((("schedule", f"η {net.schedule.summary()}"),) if net.schedule is not None else ()),
         ("batch", batch_text(net)),
         ("biases", "biases learn" if net.train_biases else "biases frozen"),
         ("order", f"{net.update_order} updates"),
