@@ -4,6 +4,7 @@
                                         [--text-scale PERCENT] [--select NAME] [--dialog NAME] [--train N]
                                         [--compare K] [--go-to K] [--trajectories NAMES]
                                         [--unit-maps [--hover UNIT]] [--discretize] [--features]
+                                        [--confusion [--mark ROW,COLUMN]]
 
 NETWORK is a preset name or a network file (default: mazur, the worked example). By default
 the picture shows the network mid-way through the backward pass of its first iteration with
@@ -20,7 +21,8 @@ window's Train runs N iterations first (the output map then shows what was learn
 (names separated by commas). --unit-maps draws the unit maps (View ▸ Unit maps), --hover
 UNIT (a unit's name: h3) shows that unit's map large as the mouse over it does, and
 --discretize shows the output map's decision regions, --features the input features' chips
-(View ▸ Input features).
+(View ▸ Input features). --confusion shows the confusion matrix (View ▸ Confusion matrix) and
+--mark ROW,COLUMN clicks its cell (0-based), circling its samples.
 """
 from __future__ import annotations
 
@@ -36,7 +38,8 @@ def render(out: str, network: str = "mazur", steps: int | None = None, width: in
            select: str | None = "w1", dark: bool = False, presentation: bool = False,
            text_scale: int | None = None, dialog: str | None = None, train: int = 0, compare: int | None = None,
            go_to: int | None = None, trajectories: str = "", practice: str | None = None, unit_maps: bool = False,
-           hover: str | None = None, discretize: bool = False, features: bool = False) -> None:
+           hover: str | None = None, discretize: bool = False, features: bool = False, confusion: bool = False,
+           mark: str | None = None) -> None:
     import tempfile
 
     if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
@@ -100,9 +103,16 @@ def render(out: str, network: str = "mazur", steps: int | None = None, width: in
         window.actions["practice"].trigger()
         box = window.practice_box
         while box.practice.current is not None and box.practice.current.label != label:
-            box.skip()
+            window.model.practice_skip()
         box.field.setText(typed)
         box.check()
+        app.processEvents()
+    if confusion:
+        window.actions["confusion_matrix"].setChecked(True)
+        app.processEvents()
+        if mark:
+            row, column = (int(v) for v in mark.split(","))
+            window.confusion.table.cellClicked.emit(row, column)
         app.processEvents()
     if hover:
         maps = window.diagram.unit_maps
@@ -225,6 +235,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--unit-maps", action="store_true", help="draw the unit maps (View ▸ Unit maps)")
     parser.add_argument("--hover", metavar="UNIT", default=None, help="with --unit-maps: this unit's map large (h3)")
     parser.add_argument("--discretize", action="store_true", help="the output map's decision regions")
+    parser.add_argument("--confusion", action="store_true", help="the confusion matrix (View ▸ Confusion matrix)")
+    parser.add_argument("--mark", metavar="ROW,COLUMN", default=None,
+                        help="with --confusion: click this cell (0-based), circling its samples on the output map")
     parser.add_argument("--features", action="store_true", help="the input features' chips (View ▸ Input features)")
     return parser
 
@@ -235,7 +248,7 @@ def main(argv=None) -> int:
            presentation=args.presentation, text_scale=args.text_scale, dialog=args.dialog, train=args.train,
            compare=args.compare, go_to=args.go_to, trajectories=args.trajectories, practice=args.practice,
            unit_maps=args.unit_maps, hover=args.hover, discretize=args.discretize,
-           features=args.features)
+           features=args.features, confusion=args.confusion, mark=args.mark)
     print(f"wrote {args.out}")
     return 0
 

@@ -13,6 +13,7 @@ from engine.concepts import features as F
 from engine.files import netfile
 from engine.network import outputmap
 from engine.network.maths import forward
+from guiapp.diagram.content import unit_lines
 from guiapp.model.session import UnitRef, ValueRef
 from tests.test_features import spec_of
 from tests.test_map_regions_points import click_map
@@ -36,7 +37,7 @@ def test_the_diagram_names_each_input_by_its_feature_with_the_samples_value(make
     values = [raw[0], raw[1], raw[0] * raw[1], np.sin(raw[0])]
     fmt = w.model.fmt
     for j, (text, value) in enumerate(zip(["x1", "x2", "x1·x2", "sin(x1)"], values)):
-        assert w.diagram._unit_lines(0, j, 0) == [f"i{j + 1} = {text} = {fmt(value)}"]
+        assert unit_lines(w.model.session, w.model.fmt, None, 0, j, 0) == [f"i{j + 1} = {text} = {fmt(value)}"]
     assert "inputs x1, x2, x1·x2, sin(x1)" in w.header.plain_text()
     assert w.diagram.units[0, 2].toolTip() == "i3 = x1·x2, computed from the sample's raw inputs"  # labels hidden too
     # the raw inputs are the samples table's columns

@@ -57,8 +57,11 @@ def expected(model_runs) -> list[tuple[str, bytes, bytes]]:
 
 
 def legend(w) -> list[str]:
+    """The legend's runs: this run and the kept runs (not the measures evaluated: accuracy), or
+    nothing when it names no kept run."""
     legend = w.plot.legend
-    return [label.item.toPlainText() for _, label in legend.items] if legend.isVisible() else []
+    runs = [label.item.toPlainText() for sample, label in legend.items if sample.item not in w.plot.measures.values()]
+    return runs if legend.isVisible() and len(runs) > 1 else []
 
 
 def test_keep_three_runs_compare_them_and_undo_each(qtbot, make_window):
@@ -134,7 +137,7 @@ def three(w):
 def test_remove_one_or_all_each_one_undo_step_and_hide_or_show_them(qtbot, make_window):
     w = make_window("xor")
     kept_runs = three(w)
-    w.fill_runs_menu()
+    w.kept_runs.fill_runs_menu()
     removes = [a for a in w.runs_menu.actions() if a.objectName().startswith("removeRun:")]
     assert [a.text() for a in removes] == ["Remove “SGD”", "Remove “momentum”", "Remove “again”"]
     removes[1].trigger()
@@ -247,7 +250,7 @@ def test_a_hostile_name_is_text_in_the_legend_the_menu_and_the_dialog(qtbot, mak
     w.model.set_runs((run,))
     shown = kept.shown_name(HOSTILE)
     assert legend(w) == ["this run", shown[: 39] + "…"]  # shortened, never markup
-    w.fill_runs_menu()
+    w.kept_runs.fill_runs_menu()
     (remove,) = [a for a in w.runs_menu.actions() if a.objectName().startswith("removeRun:")]
     assert len(shown) < 60 and remove.text() == "Remove “" + shown.replace("&", "&&") + "”"  # a menu's & is &&
     dialog = keep_dialog(w)
@@ -262,11 +265,11 @@ def test_the_legend_fits_the_plots_width(qtbot, make_window):
     w = make_window("xor", size=(1400, 860))
     three(w)
     qtbot.wait(20)
-    assert w.plot.legend.columnCount == 4  # one row along the top
+    assert w.plot.legend.columnCount == len(w.plot.legend.items) == 4 + len(w.plot.measures)  # one row along the top
     vb = w.plot.plot.getPlotItem().vb
     assert w.plot.legend.boundingRect().width() < vb.width()
     w.resize(1024, 700)
-    qtbot.waitUntil(lambda: w.plot.legend.columnCount < 4)
+    qtbot.waitUntil(lambda: w.plot.legend.columnCount < len(w.plot.legend.items))
     assert w.plot.legend.boundingRect().width() < vb.width()
 
 
@@ -317,7 +320,7 @@ def test_the_undo_texts_name_the_run_as_plain_text(qtbot, make_window):
     keys = f" ({', '.join(key_names(SPECS['undo']))})"
     assert shown_as(undo.toolTip()) == f"Undo keep this run as “{name}”{keys}"
     assert undo.statusTip() == f"Undo keep this run as “{name}”{keys}"  # the status bar shows plain text
-    w.remove_run(0)
+    w.kept_runs.remove_run(0)
     assert w.undo_stack.undoText() == f"remove kept run 1, “{name}”"
     assert shown_as(undo.toolTip()) == f"Undo remove kept run 1, “{name}”{keys}"
     w.actions["undo"].trigger()

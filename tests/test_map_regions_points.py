@@ -167,3 +167,66 @@ def test_no_sample_changes_while_training(make_window, qtbot):
     w.model.cancel_job()
     qtbot.waitUntil(lambda: not w.model.busy)
     assert w.model.session.net.n_samples == 4 and not w.undo_stack.canUndo()
+
+
+def test_a_click_adds_a_test_sample_when_test_samples_are_chosen(make_window, qtbot, tmp_path):
+    """Item 3's "in the samples or the test samples (chosen beside the map)": the chooser sends
+    a click to the test samples (the map's coordinates, the class chosen), one undo step; the
+    network saved has it in "test_samples", the evaluation counts it; Shift+click removes the
+    nearest test sample, and the last one may go (no test samples then)."""
+    from engine import open_network
+    from engine.network.maths import Params
+    from engine.session.evaluation import Evaluator
+
+    w = make_window("softmax")
+    m = w.output_map
+    assert m.set_box.isVisible() and [m.set_box.itemText(k) for k in range(2)] == ["Samples", "Test samples"]
+    s = w.model.session
+    inputs, targets = s.net.inputs.copy(), s.net.targets.copy()
+    assert s.net.n_test == 0
+    m.set_box.setCurrentIndex(1)
+    m.class_box.setCurrentIndex(2)
+    click_map(qtbot, w, 0.3, -0.2)
+    net = w.model.session.net
+    assert net.n_test == 1 and w.undo_stack.index() == 1
+    np.testing.assert_array_equal(net.inputs, inputs)  # the samples trained on stay as they were
+    np.testing.assert_array_equal(net.targets, targets)
+    steps = [(hi - lo) / 100 for lo, hi in outputmap.extent(inputs)]
+    added = net.test_inputs[0]
+    assert added == pytest.approx([0.3, -0.2], abs=2 * max(steps))
+    assert [coordinate(v, step)[0] for v, step in zip(added, steps)] == added.tolist()
+    assert net.test_targets[0].tolist() == [0.0, 0.0, 1.0]
+    assert w.undo_stack.undoText().startswith("add a test sample at (") and \
+        w.undo_stack.undoText().endswith("of class 3 (o3)")
+    # the evaluation counts it: the test loss is cross-entropy of that one sample
+    evaluation = Evaluator(net).report(w.model.session.params)
+    assert evaluation.test.samples == 1 and evaluation.training.samples == 6
+    p = outputmap.unit_outputs(w.model.session.plan, w.model.session.params, [(2, k) for k in range(3)],
+                               added[None, :])[:, 0]
+    assert evaluation.test.loss == pytest.approx(-np.log(p[2]), rel=1e-12)
+    # saved: the file has it in "test_samples", and opens with it
+    path = tmp_path / "with-test.json"
+    assert w.files.save_to(str(path))
+    import json
+    written = json.loads(path.read_text())
+    assert written["test_samples"] == [{"input": added.tolist(), "target": [0.0, 0.0, 1.0]}]
+    assert len(written["samples"]) == 6
+    back = open_network(str(path))
+    np.testing.assert_array_equal(back.test_inputs, net.test_inputs)
+    assert Evaluator(back).report(Params.of(back)).test.samples == 1
+    # a second one, then Shift+click removes the test sample nearest, not a training sample
+    click_map(qtbot, w, -0.8, 0.8)
+    assert w.model.session.net.n_test == 2
+    click_map(qtbot, w, 0.35, -0.25, shift=True)
+    net = w.model.session.net
+    assert net.n_test == 1 and net.n_samples == 6 and w.undo_stack.undoText() == "remove test sample 1"
+    assert net.test_inputs[0] == pytest.approx([-0.8, 0.8], abs=2 * max(steps))
+    click_map(qtbot, w, 0.0, 0.0, shift=True)  # the last test sample may go: none then
+    assert w.model.session.net.test_inputs is None and w.model.session.net.n_test == 0
+    click_map(qtbot, w, 0.0, 0.0, shift=True)
+    assert "there are none" in w.statusBar().currentMessage() and w.undo_stack.index() == 4
+    for k in (1, 2, 1, 0):  # each undo one point back
+        w.actions["undo"].trigger()
+        assert w.model.session.net.n_test == k
+    np.testing.assert_array_equal(w.model.session.net.inputs, inputs)
+    assert not w.undo_stack.canUndo()

@@ -256,6 +256,18 @@ TOO_SMALL = ["1e-400", "-1e-400", "1E-0400", "2e-324", "0.00001e-320", "0." + "0
              "-0." + "0" * 330 + "7e5"]
 
 
+@pytest.mark.parametrize("field, rule", [
+    ("optimizer.betas[0]", {"optimizer": {"name": "adam", "learning_rate": 0.01, "betas": [0.9, 0.999]}}),
+    ("optimizer.eps", {"optimizer": {"name": "rmsprop", "learning_rate": 0.01, "eps": 1e-8}}),
+    ("regularization.strength", {"regularization": {"kind": "l2", "strength": 0.1}}),
+])
+def test_an_update_rules_setting_a_float64_rounds_to_zero_is_refused(tmp_path, no_network_built, field, rule):
+    """Issue 19's settings are read by their own rules, which saw "not a number" in 1e-400."""
+    path = tmp_path / "net.json"
+    path.write_text(with_literal(dict(bce_net(), **rule), field, "1e-400"), encoding="utf-8")
+    _refused(path, field, "is too small: not zero, but a float64 rounds it to zero")
+
+
 @pytest.mark.parametrize("literal", TOO_SMALL, ids=[t[:12] for t in TOO_SMALL])
 @pytest.mark.parametrize("base, field", TOO_SMALL_PLACES, ids=[p[1] for p in TOO_SMALL_PLACES])
 def test_a_number_a_float64_rounds_to_zero_is_refused(tmp_path, no_network_built, literal, base, field):

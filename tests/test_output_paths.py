@@ -110,7 +110,7 @@ def test_the_practice_report_is_not_written_over_the_network_open(qtbot, window,
     box = w.practice_box
     box.practice.check("0.5")  # something to report
     for chosen in (path, tmp_path / "." / "net.json"):
-        monkeypatch.setattr("guiapp.panels.practice.QFileDialog.getSaveFileName", lambda *a, **k: (str(chosen), ""))
+        monkeypatch.setattr("guiapp.menus.file.QFileDialog.getSaveFileName", lambda *a, **k: (str(chosen), ""))
         qtbot.mouseClick(box.export, Qt.MouseButton.LeftButton)
         shown = [b for b in w.findChildren(QMessageBox, "message") if b.isVisible()]
         assert shown and shown[-1].text() == (f"{chosen}: is the network file open in the window; give another "
@@ -118,6 +118,6 @@ def test_the_practice_report_is_not_written_over_the_network_open(qtbot, window,
         shown[-1].close()
         assert path.read_bytes() == before
     report = tmp_path / "report.md"
-    monkeypatch.setattr("guiapp.panels.practice.QFileDialog.getSaveFileName", lambda *a, **k: (str(report), ""))
+    monkeypatch.setattr("guiapp.menus.file.QFileDialog.getSaveFileName", lambda *a, **k: (str(report), ""))
     qtbot.mouseClick(box.export, Qt.MouseButton.LeftButton)
     assert report.read_text(encoding="utf-8").startswith("# Practice report") and box.verdict.text() == f"Wrote {report}."

@@ -150,3 +150,29 @@ def test_the_installed_commands_say_their_version(installed, tmp_path):
     for command in ("backprop-engine", "backprop-stepper"):
         r = _run_outside(site, tmp_path, site / "bin" / command, "--version")  # the script pip wrote
         assert (r.returncode, r.stdout) == (0, f"{command} {engine.__version__}\n"), r.stderr
+
+
+def test_the_publishing_commands_name_the_wheel_and_source_archive_not_the_bundle(tmp_path):
+    """docs/install.md's `twine check` and `twine upload`, in a clone where the README's bundle
+    command ran first (dist/backprop-stepper/, and the workflow's archive of it, beside what
+    `python -m build` wrote), name the wheel and the source archive and nothing else: `dist/*`
+    took the bundle's folder too, and twine refused it (InvalidDistribution)."""
+    import importlib.util
+    import shlex
+    spec = importlib.util.spec_from_file_location("bundle_tool", ROOT / "tools" / "bundle.py")
+    bundle = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bundle)
+    version = engine.__version__
+    dist = tmp_path / "dist"
+    (dist / bundle.NAME).mkdir(parents=True)  # the bundle's folder
+    built = {f"backprop_stepper-{version}-py3-none-any.whl", f"backprop_stepper-{version}.tar.gz"}
+    for name in built | {f"{bundle.NAME}-Linux.tar.gz"}:
+        (dist / name).write_bytes(b"")
+    text = (ROOT / "docs" / "install.md").read_text(encoding="utf-8")
+    section = text.split("## Publishing the wheel", 1)[1].split("\n## ", 1)[0]
+    commands = [shlex.split(line.split("#", 1)[0]) for line in section.splitlines()
+                if line.startswith("twine ")]
+    assert [c[:2] for c in commands] == [["twine", "check"], ["twine", "upload"]], commands
+    for command in commands:
+        named = {p.name for pattern in command[2:] for p in tmp_path.glob(pattern)}
+        assert named == built, (command, sorted(named))

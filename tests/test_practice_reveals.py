@@ -183,7 +183,7 @@ def test_no_reading_gives_the_asked_values_away(qtbot, make_window):
     assert asked == [1] * 6 and not w.model.busy
     # answered to the end of the forward pass: the map reads out_o1 again
     while box.practice.current is not None and box.practice.current.phase == "forward":
-        box.reveal()
+        box.buttons["reveal"].click()
     m._mouse_moved(m.plot.getPlotItem().vb.mapViewToScene(QPointF(*x)))
     value = outputmap.outputs(s.plan, s.params, 0, np.array([x]))[0]
     assert m.readout.text().endswith(w.model.fmt(value)), m.readout.text()

@@ -67,7 +67,7 @@ def test_an_unrelated_value_hint_reveal_filter_and_report(qtbot, make_window, tm
     assert box.question.text().startswith("∂out_o1/∂net_o1 = ")
     assert "1 revealed" in box.score.text()
     path = tmp_path / "report.md"
-    monkeypatch.setattr("guiapp.panels.practice.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), ""))
+    monkeypatch.setattr("guiapp.menus.file.QFileDialog.getSaveFileName", lambda *a, **k: (str(path), ""))
     qtbot.mouseClick(box.export, Qt.MouseButton.LeftButton)
     report = path.read_text()
     assert r"∂E/∂out\_o1" in report and "revealed" in report  # Markdown: _ escaped
@@ -194,7 +194,7 @@ def test_export_report_proposes_a_file_name(qtbot, make_window, tmp_path, monkey
     w = make_window("mazur")
     box = start(qtbot, w)
     proposed = []
-    monkeypatch.setattr("guiapp.panels.practice.QFileDialog.getSaveFileName",
+    monkeypatch.setattr("guiapp.menus.file.QFileDialog.getSaveFileName",
                         lambda parent, caption, name, types: proposed.append(name) or ("", ""))
     qtbot.mouseClick(box.export, Qt.MouseButton.LeftButton)
     assert len(proposed) == 1 and proposed[0].endswith("/mazur-practice-report.md")

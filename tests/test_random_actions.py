@@ -629,7 +629,9 @@ class Player:
         assert not list(self.tmp.glob(".*.part")), "an export left a temporary file"
         if name == "export_history":
             rows = path.read_text(encoding="utf-8").splitlines()
-            assert rows[0] == "iteration,loss"
+            # then the penalty and the measures evaluated (issue 19), if the network has them
+            assert rows[0].split(",")[:2] == ["iteration", "loss"]
+            assert set(rows[0].split(",")[2:]) <= {"penalty", "test_loss", "accuracy", "test_accuracy"}
             got = np.array([float(r.split(",")[1]) for r in rows[1:]])
             assert _bits(got) == _bits(losses), "the exported history is not the loss history"
         else:
@@ -839,7 +841,7 @@ def apply(s: Session, c) -> Session:
         return Session(c.new.original)
     if isinstance(c, SetSamples):
         s.restore(c.before)
-        s.set_samples(c.inputs, c.targets)
+        s.set_samples(c.inputs, c.targets, c.test)
         return s
     s.restore(c.bookmark)
     ref, value = c.ref, c.new

@@ -77,3 +77,27 @@ def test_no_samples_and_wrong_shapes_are_refused():
     net = open_network("mazur")
     assert samples_problems(net, np.empty((0, 2)), np.empty((0, 2)))[0][2] == "at least one sample is needed"
     assert "2 inputs and 2 targets" in samples_problems(net, np.zeros((1, 3)), np.zeros((1, 2)))[0][2]
+
+
+def test_test_samples_change_through_the_same_path_and_training_stays_as_it_was():
+    """Points by hand into the test samples (issue 20 item 3): set_samples(..., test=True) takes
+    them (none: no test samples), refuses what the file would, and leaves the iteration, its
+    loss and the samples trained on as they were; a bookmark brings the old ones back."""
+    s = Session(open_network("xor"))
+    s.run(3)
+    loss, row, mark = s.loss, s.record.row.copy(), s.bookmark()
+    assert s.set_samples([[0.5, 0.5], [0.25, 1.0]], [[1.0], [0.0]], test=True) is False
+    assert s.net.n_test == 2 and s.iteration == 4 and s.loss == loss
+    np.testing.assert_array_equal(s.record.row, row)
+    assert s.current_network().test_targets.tolist() == [[1.0], [0.0]]
+    with pytest.raises(ValueError, match="test sample 2: "):
+        s.set_samples([[0.5, 0.5], [0.0, 0.0]], [[1.0], [2.0]], test=True)  # bce takes 0 … 1
+    assert s.net.n_test == 2
+    many = np.zeros((3 * s.net.n_samples + 50, 2))  # no batch limit: never trained on
+    assert not samples_problems(s.net, many, np.zeros((len(many), 1)), test=True)
+    assert samples_problems(s.net, np.empty((0, 2)), np.empty((0, 1)), test=False)
+    s.set_samples(np.empty((0, 2)), np.empty((0, 1)), test=True)
+    assert s.net.test_inputs is None and s.net.n_test == 0
+    s.set_samples([[0.5, 0.5]], [[1.0]], test=True)
+    s.restore(mark)
+    assert s.net.n_test == 0 and s.loss == loss

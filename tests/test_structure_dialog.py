@@ -173,7 +173,7 @@ def test_adding_hidden_layers_grows_the_dialog_and_squeezes_nothing(qtbot, make_
     w = make_window("mazur")
     w.actions["edit_structure"].trigger()
     d = dialog_of(w)
-    fields = lambda: [d.seed, d.batch, d.learning_rate, *d.settings.values(), d.loss, d.order,  # noqa: E731
+    fields = lambda: [d.seed, d.batch, d.learning_rate, *d.optimizer.boxes.values(), d.test_fraction, d.init, d.loss, d.order,  # noqa: E731
                       *d.unit_boxes, *d.activation_boxes]
     before = d.height()
     for added in range(1, 14):

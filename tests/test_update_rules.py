@@ -180,8 +180,9 @@ def test_the_window_steps_through_an_adam_update_with_a_penalty_and_a_schedule(q
     # Edit structure: Adam's betas shown as a pair and typed as one; the penalty and schedule kept
     w.actions["edit_structure"].trigger()
     dialog = dialog_of(w)
-    assert dialog.settings["betas"].text() == "0.9, 0.999" and dialog.settings["eps"].text() == "1e-08"
-    type_number(qtbot, dialog.settings["betas"], "0.8, 0.99")
+    boxes = dialog.optimizer.boxes  # the optimizer's settings (guiapp/dialogs/concepts.py)
+    assert boxes["betas"].text() == "0.9, 0.999" and boxes["eps"].text() == "1e-08"
+    type_number(qtbot, boxes["betas"], "0.8, 0.99")
     ok(qtbot, dialog)
     net = w.model.session.net
     assert (net.optimizer.name, net.optimizer.betas, net.optimizer.eps) == ("adam", (0.8, 0.99), 1e-8)

@@ -807,7 +807,8 @@ def test_every_action_follows_its_busy_rule(qtbot, window):
     s = w.model.session
     possible = {"step_back": s.can_step_back(), "undo": True, "redo": False,
                 "back_to_latest": s.iteration < s.latest, "go_to_iteration": s.latest > s.first,
-                "remove_all_runs": False, "export_runs": False}  # no kept runs
+                "remove_all_runs": False, "export_runs": False,  # no kept runs
+                "train_until_best": s.net.n_test > 0}  # with test samples only
     for spec in ACTIONS:
         usable = spec.while_busy != WhileBusy.ONLY and possible.get(spec.name, True)
         assert w.actions[spec.name].isEnabled() == usable, spec.name

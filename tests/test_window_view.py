@@ -168,7 +168,7 @@ def test_every_tag_sits_on_its_edge_readable_and_clear_of_the_others(qtbot, make
     before = {n: e.tag.scenePos() for n, e in d.edges.items()}
     w.model.finish_iteration()  # every tag at its largest: values, gradients, w⁺
     assert {n: e.tag.scenePos() for n, e in d.edges.items()} == before  # the layout stays put
-    from guiapp.diagram.view import MIN_TEXT_PX
+    from guiapp.diagram.events import MIN_TEXT_PX
 
     assert d.labels_shown() and d.text_px() >= MIN_TEXT_PX  # readable without zooming
     for n, e in d.edges.items():

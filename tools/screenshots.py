@@ -5,8 +5,12 @@ of training with nothing selected (its output map shows what was learnt), the la
 network (tests/data/spiral-2-64-64-3.json, two layers of 64 units, folded), xor trained 3,000
 iterations and gone back to 1,001 with four trajectories shown, and the worked example after
 1,000 iterations compared with iteration 1 (Δ), and xor after 300 iterations with its unit maps
-(h2's large, as under the mouse) and decision regions, each at 1024×700 and 1400×860 and in
-presentation mode at 1920×1080, in a light and a dark palette: 54 PNGs in
+(h2's large, as under the mouse) and decision regions, and for issue 19 (tests/data/gaussians-adam-test.json:
+Adam, an L2 penalty, a step schedule, 30 test samples) the loss plot with the test loss and the
+accuracies after 300 iterations, its confusion matrix with a cell's samples circled, and Adam's
+update in the side panel (v̂ of w1), xor and softmax trained 300 iterations with their confusion
+matrix, and the large spiral network's (3 classes) after 50, each at 1024×700 and 1400×860 and in
+presentation mode at 1920×1080, in a light and a dark palette: 96 PNGs in
 OUT_DIR (default /tmp/shots). NAME=... after OUT_DIR renders only those networks. Each is
 rendered by its own `python -m guiapp.screenshot`, so
 that no Qt state carries over from one to the next. Options after OUT_DIR go to every render
@@ -28,7 +32,15 @@ NETWORKS = {"mazur": ["mazur"], "xor": ["xor"], "softmax": ["softmax"],
             "xor-travel": ["xor", "0", "--train", "3000", "--select", "", "--go-to", "1001",
                            "--trajectories", "w1,w2,w7,b_o1"],
             "mazur-compare": ["mazur", "--train", "1000", "--select", "w5", "--compare", "1"],
-            "xor-maps": ["xor", "0", "--train", "300", "--select", "", "--unit-maps", "--hover", "h2", "--discretize"]}
+            "xor-maps": ["xor", "0", "--train", "300", "--select", "", "--unit-maps", "--hover", "h2", "--discretize"],
+            "eval-loss": [str(ROOT / "tests/data/gaussians-adam-test.json"), "0", "--train", "300", "--select", ""],
+            "eval-confusion": [str(ROOT / "tests/data/gaussians-adam-test.json"), "0", "--train", "300", "--select", "",
+                               "--confusion", "--mark", "0,1"],
+            "adam-update": [str(ROOT / "tests/data/gaussians-adam-test.json"), "6634", "--select", ""],
+            "xor-confusion": ["xor", "0", "--train", "300", "--select", "", "--confusion", "--mark", "1,1"],
+            "softmax-confusion": ["softmax", "0", "--train", "300", "--select", "", "--confusion"],
+            "spiral-confusion": [str(ROOT / "tests/data/spiral-2-64-64-3.json"), "0", "--train", "50", "--select", "",
+                                 "--confusion", "--mark", "0,1"]}
 LOOKS = {"1024x700": ["--size", "1024x700"], "1400x860": ["--size", "1400x860"],
          "presentation-1920x1080": ["--size", "1920x1080", "--presentation"]}
 PALETTES = {"light": [], "dark": ["--dark"]}

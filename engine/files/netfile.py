@@ -358,6 +358,16 @@ def _kind(c: "_Checker", field: str, obj, kinds: dict, name_key: str, default_ki
     return kind
 
 
+def _unheld(value) -> tuple[str, str] | None:
+    """Where and why a setting's value (a number, or a list of them: Adam's betas) holds a number
+    no float64 holds, if it does ("[k]" of a list): the settings' own rules would only see
+    something that is not a number."""
+    for k, v in enumerate(value) if isinstance(value, list) else [(None, value)]:
+        if isinstance(v, _Unheld):
+            return ("" if k is None else f"[{k}]"), number_problem(v)
+    return None
+
+
 def _settings(c: "_Checker", field: str, obj: dict, kind):
     """The concept of class `kind` with the settings of the file's object: each checked by its
     own rule (the first problem refused in one line naming the field), PyTorch's defaults for
@@ -369,8 +379,12 @@ def _settings(c: "_Checker", field: str, obj: dict, kind):
                 c.fail(f"{field}.{setting.key}", f"missing (the {kind.name} {field} needs its {setting.title})")
             values[setting.key] = setting.default
             continue
-        c.check(f"{field}.{setting.key}", setting.problem_of(obj[setting.key]))
-        values[setting.key] = setting.read(obj[setting.key])
+        value = obj[setting.key]
+        unheld = _unheld(value)
+        if unheld is not None:
+            c.fail(f"{field}.{setting.key}{unheld[0]}", unheld[1])
+        c.check(f"{field}.{setting.key}", setting.problem_of(value))
+        values[setting.key] = setting.read(value)
     concept = kind(**values)
     for key, problem in setting_problems(concept)[:1]:
         c.fail(f"{field}.{key}", problem)

@@ -44,10 +44,11 @@ def target_problem(loss: str, target) -> tuple[int | None, str] | None:
     return LOSSES[loss].target_problem(target)
 
 
-def samples_problems(setup: "Setup", inputs, targets) -> list[tuple[int | None, int | None, str]]:
-    """Why `setup` cannot take these samples instead of its own: (sample, column, reason) for
-    each problem, 0-based, the columns being the inputs then the targets (None for a whole
-    sample or for all of them); empty if it can."""
+def samples_problems(setup: "Setup", inputs, targets, test: bool = False) -> list[tuple[int | None, int | None, str]]:
+    """Why `setup` cannot take these samples instead of its own (its test samples if `test`):
+    (sample, column, reason) for each problem, 0-based, the columns being the inputs then the
+    targets (None for a whole sample or for all of them); empty if it can. Test samples may be
+    none, and have no batch limit (never trained on: evaluated in parts)."""
     from engine.network.limits import problems as limit_problems
 
     inputs, targets = np.asarray(inputs, dtype=np.float64), np.asarray(targets, dtype=np.float64)
@@ -56,7 +57,7 @@ def samples_problems(setup: "Setup", inputs, targets) -> list[tuple[int | None, 
             or len(inputs) != len(targets):
         return [(None, None, f"expected samples of {n_in} inputs and {n_out} targets")]
     if not len(inputs):
-        return [(None, None, "at least one sample is needed")]
+        return [] if test else [(None, None, "at least one sample is needed")]
     found = []
     for k in range(len(inputs)):
         for c, v in enumerate(np.concatenate([inputs[k], targets[k]])):
@@ -66,6 +67,8 @@ def samples_problems(setup: "Setup", inputs, targets) -> list[tuple[int | None, 
         if problem is not None and np.isfinite(targets[k]).all():
             m, reason = problem
             found.append((k, None if m is None else n_in + m, reason))
+    if test:
+        return found
     batch = len(inputs) if setup.batch_size is None else setup.batch_size
     raw = inputs.shape[1] if setup.features else 0
     found += [(None, None, reason) for _, reason in limit_problems(setup.sizes, batch, raw)]

@@ -57,20 +57,26 @@ class Edits:
         self._batches = self._cycle_batches()
         self._compute()
 
-    def set_samples(self, inputs, targets) -> bool:
-        """Take these samples (inputs and targets, one row each) instead of the network's.
-        The current iteration is computed again with them; if they change the number of
-        samples per iteration (the shape of what is recorded), the session starts again at
-        iteration 1 from the parameters the current iteration starts from, and True is
-        returned. Samples the network file would refuse raise ValueError (nothing changes)."""
-        problems = samples_problems(self.net, inputs, targets)
+    def set_samples(self, inputs, targets, test: bool = False) -> bool:
+        """Take these samples (inputs and targets, one row each) instead of the network's (its
+        test samples if `test`; none of them: no test samples). The current iteration is
+        computed again with them; if they change the number of samples per iteration (the
+        shape of what is recorded), the session starts again at iteration 1 from the
+        parameters the current iteration starts from, and True is returned. Samples the
+        network file would refuse raise ValueError (nothing changes)."""
+        problems = samples_problems(self.net, inputs, targets, test)
         if problems:
             sample, column, reason = problems[0]
-            where = "" if sample is None else f"sample {sample + 1}: "
+            where = "" if sample is None else f"{'test ' if test else ''}sample {sample + 1}: "
             raise ValueError(where + reason)
         setup = self.net.copy()
-        setup.inputs = np.array(inputs, dtype=np.float64)
-        setup.targets = np.array(targets, dtype=np.float64)
+        inputs, targets = np.array(inputs, dtype=np.float64), np.array(targets, dtype=np.float64)
+        if not test:
+            setup.inputs, setup.targets = inputs, targets
+        elif len(inputs):
+            setup.test_inputs, setup.test_targets = inputs, targets
+        else:
+            setup.test_inputs = setup.test_targets = None
         if setup.batch == self.net.batch:
             self.net = setup
             self._batches = self._cycle_batches()

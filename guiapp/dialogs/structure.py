@@ -1,5 +1,8 @@
 """New network and Edit structure (Network menu): the layers, their widths and activations,
-the loss, the optimizer settings and the start values, chosen in one dialog.
+the loss, the optimizer and its settings, the penalty, the learning rate's schedule, the test
+samples held out and the start values, chosen in one dialog (what `python -m engine new` chooses;
+the optimizers, penalties, schedules and start schemes are the engine's registries, each
+kind's settings its own: guiapp/dialogs/concepts.py).
 
 The dialog holds an `engine.files.design.Design` and asks the engine what may be chosen: an option
 that the network file's rules refuse with the rest of the design is shown disabled, with the
@@ -23,17 +26,23 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDia
 
 from engine.concepts import activations, features as feature_forms, losses
 from engine.concepts.activations import ACTIVATIONS
+from engine.concepts.inits import INITS
 from engine.concepts.losses import LOSSES
+from engine.concepts.optimizers import OPTIMIZERS
+from engine.concepts.penalties import PENALTIES
+from engine.concepts.schedules import SCHEDULES
 from engine.files import design as designs
 from engine.network.limits import MAX_LAYERS, MAX_UNITS
 from engine.network.network import UPDATE_ORDERS
-from engine.network.numbers import parse_number, whole_number
+from engine.network.numbers import parse_number
+from guiapp.dialogs.concepts import ConceptChooser
 
 # What the dialog calls each field of a design (`designs.problems` names them as the network file does);
 # a setting of the optimizer, by its label in the dialog.
 FIELD_WORDS = {"sizes": "Layers", "activations": "Layers", "loss": "Loss", "learning_rate": "Learning rate η",
                "batch_size": "Batch size", "train_biases": "Biases learn", "update_order": "Update order",
-               "seed": "Seed", "samples": "Samples", "features": "Input features"}
+               "seed": "Seed", "samples": "Samples", "test_fraction": "Test samples", "init": "Start values",
+               "optimizer": "Optimizer", "penalty": "Regularization", "schedule": "Schedule", "features": "Input features"}
 
 
 def layer_title(k: int, last: int) -> str:
@@ -44,13 +53,14 @@ def layer_title(k: int, last: int) -> str:
 def in_words(field: str, d: designs.Design) -> str:
     """A design's field as the dialog names it: "sizes[2]" of three layers is "Output layer",
     "activations[0]" (after the inputs) "Hidden layer 1", "learning_rate" "Learning rate η",
-    "momentum" "Momentum"."""
+    "momentum" "Momentum" (a setting of the optimizer, the penalty or the schedule, by its label)."""
     name, _, index = field.partition("[")
     if name == "features":  # "features[2]": the third one typed
         return f"Input feature {int(index[:-1]) + 1}" if index[:-1].isdecimal() else "Input features"
     if index.endswith("]") and index[:-1].isdecimal():
         return layer_title(int(index[:-1]) + (name == "activations"), len(d.sizes) - 1)
-    labels = {s.key: s.label.replace("&", "") for s in d.optimizer.settings}
+    labels = {s.key: s.label.replace("&", "") for concept in (d.optimizer, d.penalty, d.schedule)
+              if concept is not None for s in concept.settings}
     return FIELD_WORDS.get(field) or labels.get(field, field)
 
 SCREEN_SHARE = 0.85  # of the screen's free height the dialog grows to at most (its title bar takes some of the rest)
@@ -197,8 +207,19 @@ class StructureDialog(QDialog):
         for name in LOSSES:
             self.loss.addItem(loss_title(name), name)
         self.learning_rate = QLineEdit(objectName="learningRate")
-        # one box per setting of the optimizer, named by its key ("momentum")
-        self.settings = {s.key: QLineEdit(objectName=s.key) for s in self.design.optimizer.settings}
+        # the optimizer, the penalty and the schedule, each with one box per setting named by its key
+        self.optimizer = ConceptChooser("optimizer", OPTIMIZERS, self.design.optimizer, optional=False)
+        self.penalty = ConceptChooser("penalty", PENALTIES, self.design.penalty, optional=True)
+        self.schedule = ConceptChooser("schedule", SCHEDULES, self.design.schedule, optional=True)
+        self.test_fraction = QLineEdit(objectName="testFraction")
+        self.test_fraction.setToolTip("The fraction of the samples held out as test samples: never trained on, "
+                                      "evaluated as training goes (test loss, accuracy)")
+        self.init = QComboBox(objectName="init")  # the scheme's title, cut short where the dialog is narrow
+        self.init.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.init.setMinimumContentsLength(28)
+        for init in INITS.values():
+            self.init.addItem(init.title, init.name)
+            self.init.setItemData(self.init.count() - 1, init.title, Qt.ItemDataRole.ToolTipRole)
         self.batch = QSpinBox(objectName="batchSize")
         self.batch.setRange(0, 1_000_000)
         self.batch.setSpecialValueText("all samples")
@@ -210,32 +231,42 @@ class StructureDialog(QDialog):
         self.seed = QSpinBox(objectName="seed")
         self.seed.setRange(0, 2**31 - 1)
         self.start_random = QRadioButton("Random, drawn from the seed", objectName="startRandom")
-        self.start_keep = QRadioButton("Keep the current values where a unit stays (new ones from the seed)",
-                                       objectName="startKeep")
+        self.start_keep = QRadioButton("Keep the current values where a unit stays", objectName="startKeep")
+        self.start_keep.setToolTip("Every weight and bias between units that stay keeps its value; the new ones are "
+                                   "drawn from the seed")
         self.start_group = QButtonGroup(self)
         for b in (self.start_random, self.start_keep):
             self.start_group.addButton(b)
         (self.start_keep if editing else self.start_random).setChecked(True)
         self.start_keep.setVisible(editing)
 
-        form = QFormLayout()
+        # two columns, so that the dialog fits a 700-pixel screen: the network and its update rule on
+        # the left, the penalty, the schedule, the test samples and the start values on the right
+        form, right = QFormLayout(), QFormLayout()
         form.addRow("Input &features", self.features)
         form.addRow("&Loss", self.loss)
         form.addRow("Learning &rate η", self.learning_rate)
-        for setting in self.design.optimizer.settings:
-            form.addRow(setting.label, self.settings[setting.key])
+        form.addRow("&Optimizer", self.optimizer)
         form.addRow("&Batch size", self.batch)
         form.addRow("", self.train_biases)
         form.addRow("&Update order", self.order)
+        right.addRow("Regularizat&ion", self.penalty)
+        right.addRow("Sc&hedule of η", self.schedule)
+        right.addRow("&Test samples" if not editing else "&Test samples\n(0: keep them)", self.test_fraction)
         start = QVBoxLayout()
         start.addWidget(self.start_random)
         start.addWidget(self.start_keep)
+        start.addWidget(self.init)
         seed_row = QHBoxLayout()
         seed_row.addWidget(QLabel("Seed"))
         seed_row.addWidget(self.seed)
         seed_row.addStretch(1)
         start.addLayout(seed_row)
-        form.addRow("Start values", start)
+        right.addRow("Start values", start)
+        columns = QHBoxLayout()
+        columns.addLayout(form, 1)
+        columns.addSpacing(12)
+        columns.addLayout(right, 1)
 
         self.problem = QLabel(objectName="structureProblem")
         self.problem.setTextFormat(Qt.TextFormat.PlainText)
@@ -258,7 +289,7 @@ class StructureDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.layers_box)
         layout.addLayout(layer_buttons)
-        layout.addLayout(form)
+        layout.addLayout(columns)
         layout.addWidget(self.note)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
@@ -266,8 +297,9 @@ class StructureDialog(QDialog):
         self.loss.currentIndexChanged.connect(lambda *_: self._read("loss"))
         self.features.textEdited.connect(lambda *_: self._read("features"))
         for signal in (self.order.currentIndexChanged, self.batch.valueChanged, self.seed.valueChanged,
-                       self.train_biases.toggled, self.learning_rate.textEdited,
-                       *(box.textEdited for box in self.settings.values())):
+                       self.train_biases.toggled, self.learning_rate.textEdited, self.test_fraction.textEdited,
+                       self.init.currentIndexChanged,
+                       *(chooser.changed for chooser in (self.optimizer, self.penalty, self.schedule))):
             signal.connect(lambda *_: self._read(""))
         self._show()
 
@@ -320,8 +352,12 @@ class StructureDialog(QDialog):
             _set_options(self.loss, {name: why_not(d, "loss", name) for name in LOSSES})
             if not self.learning_rate.text():  # at first only: afterwards they hold what is typed
                 self.learning_rate.setText(repr(d.learning_rate))
-                for setting in d.optimizer.settings:  # each of its kind: 0.9; true; 0.9, 0.999
-                    self.settings[setting.key].setText(setting.text(getattr(d.optimizer, setting.key)))
+                self.test_fraction.setText(repr(d.test_fraction))
+            self.init.setCurrentIndex(self.init.findData(d.init))
+            for chooser, field in ((self.optimizer, "optimizer"), (self.penalty, "penalty"),
+                                   (self.schedule, "schedule")):
+                chooser.set_enabled_kinds({name: self._kind_reason(field, kind)
+                                           for name, kind in chooser.kinds.items()})
             self.batch.setValue(d.batch_size or 0)
             self.train_biases.setChecked(d.train_biases)
             self.order.setCurrentIndex(self.order.findData(d.update_order))
@@ -353,13 +389,6 @@ class StructureDialog(QDialog):
         except ValueError:
             return None
 
-    def _setting(self, setting):
-        """The optimizer setting as typed in its box (None if it is not one of its kind)."""
-        try:
-            return setting.parse(self.settings[setting.key].text(), parse_number, whole_number)
-        except ValueError:
-            return None
-
     def _read(self, field: str) -> None:
         """The widgets changed (`field` was chosen): the design follows, and the field that
         goes with the one chosen (the loss with the output activation) is changed if needed."""
@@ -380,11 +409,33 @@ class StructureDialog(QDialog):
         value = self._number(self.learning_rate)
         if value is not None:
             d.learning_rate = value
-        typed = {s.key: self._setting(s) for s in d.optimizer.settings}
-        d.optimizer = d.optimizer.with_values(**{key: v for key, v in typed.items() if v is not None})
+        fraction = self._number(self.test_fraction)
+        if fraction is not None:
+            d.test_fraction = fraction
+        d.init = self.init.currentData()
+        self._typed = []  # what cannot be read in the settings' boxes
+        for chooser, name in ((self.optimizer, "optimizer"), (self.penalty, "penalty"), (self.schedule, "schedule")):
+            concept, problems = chooser.read()
+            setattr(d, name, concept)
+            self._typed += problems
         if field.startswith("activations[") or field == "loss":
             self.design = repair(d, field)
         self._show()
+
+    def _kind_reason(self, field: str, kind) -> str | None:
+        """Why this kind of optimizer, penalty or schedule cannot go with the rest of the design
+        (with its settings' defaults): a rule the design breaks with it and not without it."""
+        current = getattr(self.design, field)
+        if current is not None and type(current) is kind:
+            return None
+        start = kind(**{s.key: s.default for s in kind.settings})
+        before = designs.problems(self.design, self.n_samples)
+        missing = {s.key for s in kind.settings if s.required}  # typed next: not a reason
+        chosen = dataclasses.replace(self.design, **{field: start})
+        for key, reason in designs.problems(chosen, self.n_samples):
+            if (key, reason) not in before and key not in missing:
+                return reason
+        return None
 
     def _read_features(self) -> None:
         """The features typed, into the design (sizes[0] their number); what is wrong with
@@ -407,15 +458,17 @@ class StructureDialog(QDialog):
 
     def _check(self) -> None:
         problems = [self.features_problem] if self.features_problem else []
-        readers = {s.key: (lambda text, s=s: s.parse(text, parse_number, whole_number))
-                   for s in self.design.optimizer.settings}
-        for name, field in (("learning_rate", self.learning_rate), *self.settings.items()):
+        for name, field in (("learning_rate", self.learning_rate), ("test_fraction", self.test_fraction)):
             try:
-                readers.get(name, parse_number)(field.text())
+                parse_number(field.text())
             except ValueError as e:
                 problems.append(f"{in_words(name, self.design)}: {e}")
+        typed = getattr(self, "_typed", [])
+        problems += typed
+        said = {line.partition(":")[0] for line in typed}  # a box that cannot be read: said once
         problems += [f"{in_words(field, self.design)}: {reason}"
-                     for field, reason in designs.problems(self.design, self.n_samples)]
+                     for field, reason in designs.problems(self.design, self.n_samples)
+                     if in_words(field, self.design) not in said]
         self.problem.setText("\n".join(problems))
         self.problem.setVisible(bool(problems))
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not problems)

@@ -7,6 +7,8 @@ table changes the samples (`commands.SetSamples`).
 """
 from __future__ import annotations
 
+import numpy as np
+
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
@@ -27,7 +29,7 @@ class NetworkMenu(QObject):
         self.samples_editor = None  # made when first shown
 
     def _push(self, command, message: str) -> None:
-        self.window.actions["play"].setChecked(False)
+        self.model.set_playing(False)
         self.window.undo_stack.push(command)
         self.window.statusBar().showMessage(message, 8000)
 
@@ -46,20 +48,20 @@ class NetworkMenu(QObject):
         from guiapp.dialogs.structure import StructureDialog
 
         net = self.model.session.current_network()
-        self._open_structure(StructureDialog(designs.design_of(net), net.n_samples, self.window, editing=True,
-                                             raw_inputs=net.raw_width),
-                             editing=True)
+        self._open_structure(StructureDialog(designs.design_of(net), net.n_samples + net.n_test, self.window,
+                                             editing=True, raw_inputs=net.raw_width), editing=True)
 
     def _open_structure(self, dialog, editing: bool) -> None:
-        self.window.actions["play"].setChecked(False)
+        self.model.set_playing(False)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.change_structure(dialog.result_design(), editing, dialog.keep))
         dialog.open()
 
     def change_structure(self, design: designs.Design, editing: bool, keep: bool) -> None:
         """Replace the network by one of this design: for Edit structure with the current
-        samples and test samples (fitted to the new sizes) and, if `keep`, the current values
-        where a unit stays; for New network with one sample of zeros."""
+        samples and test samples (fitted to the new sizes; with a test fraction, that share of
+        all of them held out anew) and, if `keep`, the current values where a unit stays; for New
+        network with one sample of zeros."""
         current = self.model.session.current_network()
         sizes = "-".join(map(str, design.sizes))
         try:
@@ -69,6 +71,8 @@ class NetworkMenu(QObject):
                 test = None if not current.n_test else \
                     designs.fit_samples(current.test_inputs, current.test_targets, design.sizes, design.loss,
                                         design.features)
+                if design.test_fraction and test is not None:  # held out anew from all the samples
+                    inputs, targets, test = np.concatenate([inputs, test[0]]), np.concatenate([targets, test[1]]), None
                 net = designs.build(design, inputs, targets, keep=current if keep else None, name=current.name,
                                     description=current.description, test=test)
             else:
@@ -116,8 +120,9 @@ class NetworkMenu(QObject):
         self.samples_editor.raise_()
         self.samples_editor.activateWindow()
 
-    def change_samples(self, inputs, targets, what: str) -> None:
-        command = commands.SetSamples(self.model, inputs, targets, what)
+    def change_samples(self, inputs, targets, what: str, test: bool = False) -> None:
+        """The samples (the test samples if `test`) changed, one undo step."""
+        command = commands.SetSamples(self.model, inputs, targets, what, test)
         self._push(command, "")
         if command.restarted:
             self.window.statusBar().showMessage("The number of samples per iteration changed: training starts "
@@ -148,7 +153,7 @@ class NetworkMenu(QObject):
         self._open_data(ImportDialog(table, self.model.session.net.loss, self.window))
 
     def _open_data(self, dialog) -> None:
-        self.window.actions["play"].setChecked(False)
+        self.model.set_playing(False)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.use_data(dialog.data, dialog.what))
         dialog.open()
@@ -183,11 +188,5 @@ class NetworkMenu(QObject):
                                            "CSV (*.csv)")
         if not path:
             return
-        try:
-            csvdata.write_samples(path, self.model.session.net)
-        except OSError as e:
-            self._warn("Cannot export the samples", f"{path} could not be written: {e.strerror or e}. "
-                       "No file was changed.")
-            return
-        settings.remember_folder(path)
-        self.window.statusBar().showMessage(f"Wrote {path}", 5000)
+        net = self.model.session.net
+        self.window.files.write("Cannot export the samples", path, lambda p: csvdata.write_samples(p, net))

@@ -129,20 +129,21 @@ class Reset(Command):
 
 
 class SetSamples(Command):
-    """New samples (the samples table): the current iteration computed again with them, or,
-    if they change the number of samples per iteration, the session started again at
-    iteration 1. Undo brings the session back as it was."""
+    """New samples (the samples table, points by hand), or new test samples if `test`: the
+    current iteration computed again with them, or, if they change the number of samples per
+    iteration, the session started again at iteration 1. Undo brings the session back as it was."""
 
-    def __init__(self, model: SessionModel, inputs, targets, text: str = "edit the samples"):
+    def __init__(self, model: SessionModel, inputs, targets, text: str = "edit the samples", test: bool = False):
         super().__init__(text)
         self.model = model
         self.inputs, self.targets = np.array(inputs, dtype=np.float64), np.array(targets, dtype=np.float64)
+        self.test = test
         self.before = model.bookmark()
         self.restarted = False
 
     def do(self):
         self.model.restore(self.before)
-        self.restarted = self.model.set_samples(self.inputs, self.targets)
+        self.restarted = self.model.set_samples(self.inputs, self.targets, self.test)
 
     def undo_it(self):
         self.model.restore(self.before)

@@ -1,6 +1,8 @@
 """The network's settings, in one line over the diagram: its name, shape, input features, activations, loss,
-learning rate η (a link that edits it), the optimizer's settings (momentum), batch, whether the
-biases learn and the order of the updates. The name and description come from the network's file: they are
+learning rate η (a link that edits it), the optimizer and its settings (SGD's momentum, Adam's
+betas), the penalty, the learning rate's schedule, batch, the test samples held out, whether the
+biases learn and the order of the updates (each in the engine's words: its `title`, its settings'
+`text`). The name and description come from the network's file: they are
 escaped, never read as markup. The description is the tooltip."""
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from PySide6.QtGui import QTextDocumentFragment
 from PySide6.QtWidgets import QLabel, QSizePolicy
 
 from engine import Setup
+from engine.concepts.optimizers import DEFAULT as DEFAULT_OPTIMIZER
 
 from guiapp.model.session import SessionModel, ValueRef
 
@@ -38,12 +41,13 @@ def fields(net: Setup, fmt) -> list[tuple[str, str]]:
         ("activations", activations_text(net)),
         ("loss", "loss " + net.loss_fn.title),
         ("lr", f"η = {fmt(net.learning_rate)}"),
-        *((("optimizer", net.optimizer.title),) if net.optimizer.name != "sgd" else ()),
+        *((("optimizer", net.optimizer.title),) if net.optimizer.name != DEFAULT_OPTIMIZER.name else ()),
         *((s.key, f"{s.title} {s.text(getattr(net.optimizer, s.key), fmt)}") for s in net.optimizer.settings
           if s.kind != "flag" or getattr(net.optimizer, s.key)),  # a flag when it is on: "Nesterov true"
         *((("penalty", f"{net.penalty.title} λ = {fmt(net.penalty.strength)}"),) if net.penalty is not None else ()),
         *((("schedule", f"η {net.schedule.summary()}"),) if net.schedule is not None else ()),
         ("batch", batch_text(net)),
+        *((("test", f"{net.n_test} test sample{'s' if net.n_test != 1 else ''}"),) if net.n_test else ()),
         ("biases", "biases learn" if net.train_biases else "biases frozen"),
         ("order", f"{net.update_order} updates"),
     ]

@@ -15,6 +15,7 @@ under the diagram and the list is hidden."""
 from __future__ import annotations
 
 import html
+import unicodedata
 
 from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QFont
@@ -46,8 +47,20 @@ def unbreakable(text: str) -> str:
         if k:
             breakable = word in BREAK_BEFORE or words[k - 1] in BREAK_AFTER
             out.append(" " if breakable else NBSP)
-        out.append(WORD_JOINER.join(html.escape(ch) for ch in word))
+        out.append(WORD_JOINER.join(html.escape(ch) for ch in characters(word)))
     return "".join(out)
+
+
+def characters(word: str) -> list[str]:
+    """The word's characters as they are seen: a letter with the marks that combine with it (v̂ is
+    v and U+0302), which nothing may come between."""
+    found: list[str] = []
+    for ch in word:
+        if found and unicodedata.combining(ch):
+            found[-1] += ch
+        else:
+            found.append(ch)
+    return found
 
 
 def lines_html(lines: list[tuple[int, str]]) -> str:

@@ -11,7 +11,15 @@ out of it unseen.
 The document's kept runs (the model's `runs`) are drawn over it, each in its own Okabe–Ito
 colour and dash pattern (this run's curve is the one solid line), with a legend naming them: a
 click on a run's line in the legend hides or shows that run; Run ▸ Kept runs ▸ Show kept runs
-hides or shows them all."""
+hides or shows them all.
+
+What training evaluates (guiapp.model.evaluation) is drawn with it: the test loss beside the
+batch loss (on its axis), the accuracies on an axis of their own on the right (0 to 1), each with
+its marks at the iterations evaluated and its entry in the legend; where evaluating costs more
+than its share of training, it is done every k-th iteration and the bar says so. The read-out
+gives each measure's value at the last iteration evaluated at or before the one it shows. The
+current iteration's values appear once its loss is computed (practice reveals nothing early); the
+best iteration of a training stopped by the test loss (patience) is marked with a dashed line."""
 from __future__ import annotations
 
 import html
@@ -24,6 +32,7 @@ from PySide6.QtGui import QColor, QFontMetrics
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from engine.concepts.formula import MINUS
+from engine.session.evaluation import BUDGET
 
 from guiapp import colours
 from guiapp.model.session import SessionModel
@@ -32,6 +41,10 @@ from guiapp.plots.readout import Readout
 
 
 DASHES = (Qt.PenStyle.DashLine, Qt.PenStyle.DotLine, Qt.PenStyle.DashDotLine, Qt.PenStyle.DashDotDotLine)
+# each measure of an evaluation (engine.session.evaluation.MEASURES) by name: its colour and mark
+MEASURE_LOOKS = {"test_loss": ("#D55E00", "o"), "accuracy": ("#009E73", "t"), "test_accuracy": ("#CC79A7", "s")}
+OTHER_LOOK = ("#E69F00", "d")
+MARKED_POINTS = 60  # evaluations drawn with their marks (more: a line only)
 LEGEND_CHARACTERS = 40  # of a run's name in the legend (then …)
 THIS_RUN = "this run"
 
@@ -56,6 +69,12 @@ class _Pinned(pg.PlotDataItem):
 
     def setVisible(self, visible: bool) -> None:
         super().setVisible(True)
+
+
+def ordinal(n: int) -> str:
+    """2nd, 3rd, 4th, 11th, 21st, 1,024th."""
+    suffix = "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n:,}{suffix}"
 
 
 def plain(value: float) -> str:
@@ -107,12 +126,34 @@ class LossPlot(QWidget):
         self.plot.addItem(self.reference)
         self.plot.addItem(self.dot)
         self.plot.addItem(self.hover_dot)
+        # the accuracies: their own view box over the plot's, on the right axis, 0 to 1
+        item = self.plot.getPlotItem()
+        self.fractions = pg.ViewBox(enableMenu=False)
+        self.fractions.setMouseEnabled(False, False)
+        self.fractions.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        item.scene().addItem(self.fractions)
+        item.getAxis("right").linkToView(self.fractions)
+        item.getAxis("right").setLabel("accuracy")
+        item.getAxis("right").enableAutoSIPrefix(False)
+        self.fractions.setXLink(item.vb)
+        self.fractions.setYRange(0.0, 1.0, padding=0.02)
+        item.vb.sigResized.connect(lambda *_: self.fractions.setGeometry(item.vb.sceneBoundingRect()))
+        self.measures: dict[str, pg.PlotDataItem] = {}  # by name, made for the network's measures
+        self.best = pg.InfiniteLine(angle=90, movable=False, label="best", labelOpts={"position": 0.9})
+        self.best.setVisible(False)
+        self.plot.addItem(self.best)
+        self.every_note = ""  # what the plot says of how often the measures are evaluated
+        self.every = pg.LabelItem("", justify="left")  # in the plot's bottom left corner
+        self.every.setParentItem(item.vb)
+        self.every.anchor(itemPos=(0, 1), parentPos=(0, 1), offset=(4, -2))
         self.legend: pg.LegendItem | None = None  # made by `_make_legend`
         self.this_run = _Pinned()
         self.kept: list[pg.PlotDataItem] = []  # the kept runs' curves, in the model's order
         self._hidden: set = set()  # runs hidden by a click in the legend
-        self.log_scale = QCheckBox("log scale", objectName="logScale")
-        self.log_scale.toggled.connect(self.set_log)
+        self.log_scale = QCheckBox("log scale", objectName="logScale")  # the model's `log_scale`
+        self.log_scale.setChecked(model.log_scale)
+        self.log_scale.toggled.connect(model.set_log_scale)
+        self.plot.setLogMode(y=model.log_scale)
         self.readout = Readout(objectName="readout")  # shortened on its left: its end holds the loss
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._x = np.arange(1, 1025, dtype=np.float64)
@@ -140,7 +181,9 @@ class LossPlot(QWidget):
         model.practiceChanged.connect(self._update_readout)
         model.runsChanged.connect(self._rebuild_runs)
         model.runsShownChanged.connect(self._show_runs)
+        model.logScaleChanged.connect(self._log_changed)
         self._rebuild_runs()
+        self._rebuild_measures()
 
     def _restyle(self, *_) -> None:
         """Colours from the desktop's palette (light or dark), axis text at the window's text size."""
@@ -157,6 +200,11 @@ class LossPlot(QWidget):
         self._make_legend()
         self.marker.setPen(pg.mkPen(c.plot_marker, width=1.5))
         self.reference.setPen(pg.mkPen(c.plot_foreground, width=1.2, style=Qt.PenStyle.DashLine))
+        for name, curve in self.measures.items():
+            self._style_measure(name, curve, c)
+        self.best.setPen(pg.mkPen(c.plot_foreground, width=1.2, style=Qt.PenStyle.DashDotLine))
+        self.best.label.setColor(c.plot_foreground)
+        self._label_measures()
         self.dot.setBrush(pg.mkBrush(c.plot_marker))
         self.dot.setPen(pg.mkPen(c.plot_foreground))
         self.hover_dot.setPen(pg.mkPen(c.plot_foreground, width=1.5))
@@ -168,9 +216,89 @@ class LossPlot(QWidget):
 
     def _network_replaced(self) -> None:
         self._hover = None
+        self._rebuild_measures()
         self.refresh()
 
-    def set_log(self, on: bool) -> None:
+    # -- evaluations ---------------------------------------------------------------------------------
+    def _style_measure(self, name: str, curve: pg.PlotDataItem, c: colours.Scheme) -> None:
+        hue, symbol = MEASURE_LOOKS.get(name, OTHER_LOOK)
+        colour = colours.readable(QColor(hue), c.plot_background, colours.LINE_CONTRAST)
+        curve.setPen(pg.mkPen(colour, width=1.5))
+        curve.mark = symbol
+        curve.setSymbol(symbol)
+        curve.setSymbolSize(6)
+        curve.setSymbolBrush(pg.mkBrush(colour))
+        curve.setSymbolPen(pg.mkPen(colour))
+
+    def _rebuild_measures(self) -> None:
+        """A curve for each measure of the network: losses on the plot's axis, fractions on the right."""
+        names, titles, fractions, _, _ = self.model.evaluation.shown(self.model.session)
+        if list(self.measures) == names:
+            return
+        for curve in self.measures.values():
+            if curve.getViewBox() is not None:
+                curve.getViewBox().removeItem(curve)
+        self.measures = {}
+        c = colours.scheme(self.palette())
+        for name, title, fraction in zip(names, titles, fractions):
+            curve = pg.PlotDataItem()
+            curve.title, curve.fraction = title, fraction
+            self._style_measure(name, curve, c)
+            (self.fractions.addItem if fraction else self.plot.addItem)(curve)
+            self.measures[name] = curve
+        self.plot.getPlotItem().showAxis("right", any(fractions))
+        self._make_legend()
+
+    def _shown_evaluations(self) -> tuple[np.ndarray, np.ndarray]:
+        """The iterations evaluated the plot shows and their values: the current iteration's only
+        once its loss is computed (as the batch loss's dot)."""
+        _, _, _, iterations, values = self.model.evaluation.shown(self.model.session)
+        session = self.model.session
+        k = int(np.searchsorted(iterations, session.iteration))
+        if k < len(iterations) and iterations[k] == session.iteration and self._current_loss() is None:
+            iterations, values = np.delete(iterations, k), np.delete(values, k, axis=0)
+        return iterations, values
+
+    def _refresh_measures(self) -> None:
+        self._rebuild_measures()
+        iterations, values = self._shown_evaluations()
+        log = self.model.log_scale
+        x = iterations.astype(np.float64)
+        for k, curve in enumerate(self.measures.values()):
+            y = values[:, k] if len(values) else np.empty(0)
+            if log and not curve.fraction:
+                with np.errstate(invalid="ignore"):
+                    y = np.where(y > 0, y, np.nan)
+            curve.setSymbol(curve.mark if len(x) <= MARKED_POINTS else None)  # marks while they can be told apart
+            curve.setData(x, y, connect="finite")
+        evaluations = self.model.evaluation.evaluations
+        every = 1 if evaluations is None else evaluations.every
+        titles = ", ".join(curve.title for curve in self.measures.values())
+        note = f"{titles[:1].upper()}{titles[1:]}: every {ordinal(every)} iteration" if every > 1 and len(x) else ""
+        if note != self.every_note:
+            self.every_note = note
+            self._label_measures()
+        best = self.model.evaluation.best
+        self.best.setVisible(best is not None)
+        if best is not None:
+            self.best.setValue(best)
+
+    def measure_text(self, iteration: int) -> str:
+        """Each measure's value at the last iteration evaluated at or before `iteration`."""
+        iterations, values = self._shown_evaluations()
+        k = int(np.searchsorted(iterations, iteration, side="right")) - 1
+        if k < 0 or not self.measures:
+            return ""
+        at = int(iterations[k])
+        where = "" if at == iteration else f" (evaluated at {at:,})"
+        return "".join(f" · {curve.title} {self.model.fmt(float(values[k, j]))}"
+                       for j, curve in enumerate(self.measures.values())) + where
+
+    def _log_changed(self, on: bool) -> None:
+        """The model's scale: the box checked (no echo), the curves drawn on it."""
+        self.log_scale.blockSignals(True)
+        self.log_scale.setChecked(on)
+        self.log_scale.blockSignals(False)
         self.plot.setLogMode(y=on)
         self._set_kept_data()
         self.refresh()
@@ -199,18 +327,22 @@ class LossPlot(QWidget):
     def _legend_columns(self, font) -> int:
         """As many entries side by side as the plot's width holds: a row along the top rather than
         a column over the curves."""
-        names = [THIS_RUN] + [legend_text(curve.run.label) for curve in self.kept]
+        names = [THIS_RUN] + [curve.title for curve in self.measures.values()] + \
+            [legend_text(curve.run.label) for curve in self._legend_runs()]
         widest = max(QFontMetrics(font).horizontalAdvance(html.unescape(n)) for n in names) + 40  # the pen's sample
         return max(1, min(len(names), int((self.plot.getPlotItem().vb.width() - 24) // widest)))
 
     def _make_legend(self, restyled: bool = True) -> None:
         """The legend, made anew (pyqtgraph's does not shrink when its entries are laid out again):
-        this run, then each kept run, in the palette's colours at the window's text size. Unless
-        `restyled`, only if its entries or their columns change."""
+        this run, then the measures evaluated, then each kept run (while they are shown), in the
+        palette's colours at the window's text size. Unless `restyled`, only if its entries or
+        their columns change."""
         c, font = colours.scheme(self.palette()), plot_font(self.model.text_factor)
         columns = self._legend_columns(font)
+        measures = list(self.measures.values())
+        kept = self._legend_runs()
         if self.legend is not None:
-            same = [sample.item for sample, _ in self.legend.items] == [self.this_run, *self.kept]
+            same = [sample.item for sample, _ in self.legend.items] == [self.this_run, *measures, *kept]
             if same and not restyled and self.legend.columnCount == columns:
                 return
             if self.legend.scene() is not None:
@@ -221,17 +353,35 @@ class LossPlot(QWidget):
         self.legend.layout.setContentsMargins(4, 0, 6, 0)  # the style's 9 on each side: a row the text's height
         self.legend.setParentItem(self.plot.getPlotItem().vb)  # top right: the curves fall from the top left
         self.legend.sigSampleClicked.connect(self._legend_clicked)
-        self.legend.addItem(self.this_run, THIS_RUN)
-        for curve in self.kept:
+        self.legend.addItem(self.this_run, THIS_RUN if kept or not measures else "batch loss")
+        for curve in measures:
+            self.legend.addItem(curve, html.escape(curve.title))
+        for curve in kept:
             self.legend.addItem(curve, legend_text(curve.run.label))
-        self.legend.setVisible(self.model.runs_shown and bool(self.kept))
+        self.legend.setVisible(self._legend_shown())
+
+    def _label_measures(self) -> None:
+        """How often the measures are evaluated, when not every iteration (it would cost more
+        than BUDGET of the training time), in the plot's corner."""
+        c, font = colours.scheme(self.palette()), plot_font(self.model.text_factor)
+        self.every.setText(html.escape(self.every_note), color=c.plot_foreground, size=f"{font.pointSizeF():.1f}pt")
+        self.every.setToolTip(f"Evaluating every iteration would cost over {BUDGET:.0%} of the training time"
+                              if self.every_note else "")
+
+    def _legend_runs(self) -> list[pg.PlotDataItem]:
+        """The kept runs the legend names: all of them while they are shown (one hidden by a click
+        in the legend included, to be shown again there)."""
+        return self.kept if self.model.runs_shown else []
+
+    def _legend_shown(self) -> bool:
+        return bool(self.measures) or bool(self._legend_runs())
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._make_legend(restyled=False)
 
     def _set_kept_data(self) -> None:
-        log = self.log_scale.isChecked()
+        log = self.model.log_scale
         for curve in self.kept:
             losses = curve.run.loss
             if log:  # log10 of a loss that is not positive: left out
@@ -247,7 +397,8 @@ class LossPlot(QWidget):
         shown = self.model.runs_shown
         for curve in self.kept:
             curve.setVisible(shown and curve.run not in self._hidden)
-        self.legend.setVisible(shown and bool(self.kept))
+        self._make_legend(restyled=False)
+        self.legend.setVisible(self._legend_shown())
         self._shown = ()  # the range may follow the kept runs
         self.refresh()
 
@@ -265,7 +416,7 @@ class LossPlot(QWidget):
         if y0 is not None:
             ys.append(np.array([y0]))
         y = np.concatenate(ys)
-        if self.log_scale.isChecked():
+        if self.model.log_scale:
             with np.errstate(divide="ignore", invalid="ignore"):
                 y = np.log10(np.where(y > 0, y, np.nan))
         y = y[np.isfinite(y)]
@@ -281,7 +432,7 @@ class LossPlot(QWidget):
         history = self.model.session.history
         n = len(history)
         losses = history.values
-        log = self.log_scale.isChecked()
+        log = self.model.log_scale
         # Give the curve its data only when it changed: new losses, or the current one recomputed
         # (an edit), or another history (undo, open), or the scale.
         shown = (n, float(losses[-1]) if n else None, id(losses.base), log)
@@ -326,9 +477,10 @@ class LossPlot(QWidget):
         current = self.model.session.iteration
         self.marker.setValue(current)
         y = self._current_loss()  # marked once the stepper has computed it
-        if y is not None and self.log_scale.isChecked():
+        if y is not None and self.model.log_scale:
             y = float(np.log10(y)) if y > 0 else np.nan
         self.dot.setData([current], [y]) if y is not None and np.isfinite(y) else self.dot.setData([], [])
+        self._refresh_measures()
         self._update_readout()
 
     def _current_loss(self) -> float | None:
@@ -380,8 +532,8 @@ class LossPlot(QWidget):
                 self.readout.setText(f"iteration {it:,}: loss not kept (the file it was opened from held some iterations only){click}")
                 self.hover_dot.setData([], [])
                 return
-            self.readout.setText(f"iteration {it:,}: loss {fmt(loss)}{click}")
-            y = loss if not self.log_scale.isChecked() else (math.log10(loss) if loss > 0 else math.nan)
+            self.readout.setText(f"iteration {it:,}: loss {fmt(loss)}{self.measure_text(it)}{click}")
+            y = loss if not self.model.log_scale else (math.log10(loss) if loss > 0 else math.nan)
             self.hover_dot.setData([it], [y]) if math.isfinite(y) else self.hover_dot.setData([], [])
             return
         self.hover_dot.setData([], [])
@@ -390,4 +542,5 @@ class LossPlot(QWidget):
             shown = "not computed yet" if loss is None else fmt(loss)
             latest = session.latest
             where = "current" if session.iteration == latest else f"current, of {latest:,}"
-            self.readout.setText(f"iteration {session.iteration:,} ({where}): loss {shown}")
+            measures = self.measure_text(session.iteration) if loss is not None else ""
+            self.readout.setText(f"iteration {session.iteration:,} ({where}): loss {shown}{measures}")

@@ -18,10 +18,15 @@ colour (`colours.class_colour`), the samples in their class's, the colour bar na
 
 Points by hand: a click on the map adds a sample there (the point's coordinates at the grid's
 precision) of the class chosen under the map (or, for one output unit, the target value typed
-there; on a line, the target is where the click is); Shift+click removes the sample nearest to
-the click. The map asks for it (`samplesEdited`); the window makes it one undo step on the
-samples (`commands.SetSamples`). Refusals (training running, the last sample, a target the loss
-does not take) are said in a sentence (`said`).
+there; on a line, the target is where the click is) to the set chosen beside it (the samples or
+the test samples); Shift+click removes the sample of that set nearest to the click. The map asks
+for it (`samplesEdited`); the window makes it one undo step on the samples or the test samples
+(`commands.SetSamples`). Refusals (training running, the last sample, a target the loss does not
+take) are said in a sentence (`said`); the last test sample may go (then there are none).
+
+Test samples (held out, never trained on) are drawn hollow: a ring in their target's colour (or
+class's) inside a thin ring that shows on any colour; the map's extent takes them in too. The
+samples a cell of the confusion matrix names (the model's `marked`) are circled.
 """
 from __future__ import annotations
 
@@ -50,6 +55,7 @@ from guiapp.plots.readout import Elide, Readout
 
 PLANE_POINTS = 100  # grid points along each input of a plane (fewer for a large network)
 LINE_POINTS = 400  # points of a curve
+SETS = ("Samples", "Test samples")  # where a click adds a sample (the chooser beside the map)
 
 
 class PlainAxis(pg.AxisItem):
@@ -77,7 +83,7 @@ def class_map(k: int) -> pg.ColorMap:
 
 
 class OutputMap(QWidget):
-    samplesEdited = Signal(object, object, str)  # inputs, targets, what: new samples asked for by a click
+    samplesEdited = Signal(object, object, str, bool)  # inputs, targets, what, test: new samples asked for by a click
     said = Signal(str)  # a sentence for the status bar (a click refused)
 
     def __init__(self, model: SessionModel, parent=None):
@@ -115,7 +121,11 @@ class OutputMap(QWidget):
         self.halo = pg.ScatterPlotItem(size=13, pen=pg.mkPen(None))  # a ring that shows on any colour
         self.points = pg.ScatterPlotItem(size=9)
         self.hover_dot = pg.ScatterPlotItem(size=9, brush=pg.mkBrush(None))
-        for item in (self.image, self.curve, self.halo, self.points, self.hover_dot):
+        self.test_rings = pg.ScatterPlotItem(size=14, brush=pg.mkBrush(None))  # what shows on any colour
+        self.test_points = pg.ScatterPlotItem(size=10, brush=pg.mkBrush(None))  # hollow: test samples
+        self.marked = pg.ScatterPlotItem(size=20, brush=pg.mkBrush(None))  # a confusion matrix cell's samples
+        for item in (self.image, self.curve, self.halo, self.points, self.test_rings, self.test_points, self.marked,
+                     self.hover_dot):
             self.plot.addItem(item)
         self.colour_map = pg.colormap.get(colours.OUTPUT_MAP)
         self.bar = pg.ColorBarItem(colorMap=self.colour_map, interactive=False, colorMapMenu=False, width=14)
@@ -140,6 +150,10 @@ class OutputMap(QWidget):
         self.target_edit.setToolTip("The target of the samples a click on the map adds (0.5, 1e-3, 1/2, 0,5)")
         self.target_edit.setMaximumWidth(QFontMetrics(self.font()).horizontalAdvance("−0.00000000") + 16)
         self.draw_label = QLabel("Click adds")
+        self.set_box = QComboBox(objectName="drawSet")
+        self.set_box.addItems(SETS)
+        self.set_box.setToolTip("Where a click on the map adds a sample, and a Shift+click removes one: "
+                                "the samples trained on, or the held-out test samples")
         self.draw_hint = Readout(Elide.ElideRight, objectName="drawHint")  # cut short where the map is narrow
         self.draw_hint.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.draw_hint.set_text("· Shift+click removes the nearest sample")
@@ -150,6 +164,8 @@ class OutputMap(QWidget):
         row.addWidget(self.draw_label)
         row.addWidget(self.class_box)
         row.addWidget(self.target_edit)
+        row.addWidget(QLabel("to"))
+        row.addWidget(self.set_box)
         row.addWidget(self.draw_hint, 1)
 
         bar = QHBoxLayout()
@@ -168,6 +184,7 @@ class OutputMap(QWidget):
         model.selectionChanged.connect(self.refresh)
         model.digitsChanged.connect(self._update_readout)
         model.practiceChanged.connect(self._update_readout)
+        model.markedChanged.connect(self._draw_marked)
         self._restyle()
         self._network_replaced()
 
@@ -189,6 +206,8 @@ class OutputMap(QWidget):
         self.halo.setBrush(pg.mkBrush(c.map_halo))
         self.hover_dot.setPen(pg.mkPen(c.plot_foreground, width=1.5))
         self._ring = pg.mkPen(c.map_ring, width=1.2)
+        self.test_rings.setPen(pg.mkPen(c.map_ring, width=1.2))
+        self.marked.setPen(pg.mkPen(c.plot_marker, width=2.5))
         self._marker = pg.mkBrush(c.plot_marker)
         self._shown = self._samples = None  # drawn again in the new colours
         self.refresh()
@@ -290,7 +309,7 @@ class OutputMap(QWidget):
         dims = net.raw_width
         if dims != self._dims:
             self._set_dims(dims)
-        bounds = outputmap.extent(net.inputs)
+        bounds = outputmap.extent(self._all_inputs(net))
         classes = net.sizes[-1] if regions and self._softmax() else 0
         if classes:  # the winning class at each point, in its own colour
             units = [(net.depth, k) for k in range(classes)]
@@ -321,6 +340,31 @@ class OutputMap(QWidget):
             self._draw_samples(unit, scale, classes)
             self._samples = (net, unit, scale, classes)
 
+    @staticmethod
+    def _all_inputs(net) -> np.ndarray:
+        """The inputs of the samples and of the test samples."""
+        return net.inputs if not net.n_test else np.concatenate([net.inputs, net.test_inputs])
+
+    def _points(self, net, unit: int, test: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Where the samples (or the test samples) are drawn: their inputs on a plane; on a line,
+        input and target."""
+        x, t = (net.test_inputs, net.test_targets) if test else (net.inputs, net.targets)
+        return (x[:, 0], x[:, 1]) if self._dims == 2 else (x[:, 0], t[:, unit])
+
+    def _draw_marked(self, *_) -> None:
+        """Circle the samples the model marks (a cell of the confusion matrix)."""
+        net, marked = self.model.session.net, self.model.marked
+        if not self._dims or marked is None:
+            self.marked.setData([], [])
+            return
+        unit = self.unit()
+        parts = [(self._points(net, unit, False), marked[0])]
+        if net.n_test:
+            parts.append((self._points(net, unit, True), marked[1]))
+        xs = np.concatenate([p[0][rows] for p, rows in parts])
+        ys = np.concatenate([p[1][rows] for p, rows in parts])
+        self.marked.setData(xs, ys)
+
     def _set_classes(self, classes: int) -> None:
         """The colour bar of the classes' colours, each named (decision regions of a softmax
         layer), or (0) the output map's scale."""
@@ -335,9 +379,11 @@ class OutputMap(QWidget):
 
     def _draw_samples(self, unit: int, scale: tuple[float, float], classes: int = 0) -> None:
         """The samples (in their target's colour on a plane, or their class's in the decision
-        regions of a softmax layer; at their target on a line), the colour scale and the name
-        of the output."""
+        regions of a softmax layer; at their target on a line), the test samples hollow, the
+        colour scale and the name of the output."""
         net = self.model.session.net
+        self._draw_test_samples(net, unit, scale, classes)
+        self._draw_marked()
         targets = net.targets[:, unit]
         low, high = scale
         name = html.escape(label(net, Key("out", net.depth, unit)))
@@ -360,6 +406,25 @@ class OutputMap(QWidget):
             self.plot.getAxis("left").setLabel(name)
             pad = 0.05 * (high - low)
             self.plot.setYRange(low - pad, high + pad, padding=0)
+
+    def _draw_test_samples(self, net, unit: int, scale: tuple[float, float], classes: int) -> None:
+        """The test samples as rings in their target's colour (their class's in a softmax layer's
+        regions; the marker's on a line)."""
+        if not net.n_test:
+            self.test_points.setData([], [])
+            self.test_rings.setData([], [])
+            return
+        x, y = self._points(net, unit, True)
+        if self._dims == 2 and classes:
+            pens = [pg.mkPen(colours.class_colour(k), width=2.5) for k in np.argmax(net.test_targets, axis=1).tolist()]
+        elif self._dims == 2:
+            low, high = scale
+            pens = [pg.mkPen(self.colour_map.map((t - low) / (high - low), mode=pg.ColorMap.QCOLOR), width=2.5)
+                    for t in net.test_targets[:, unit].tolist()]
+        else:
+            pens = pg.mkPen(self._marker.color(), width=2.5)
+        self.test_points.setData(x, y, pen=pens)
+        self.test_rings.setData(x, y)
 
     def _set_dims(self, dims: int) -> None:
         """Build the picture for a plane (image, colour bar) or a line (curve)."""
@@ -483,15 +548,30 @@ class OutputMap(QWidget):
             target = self._target_chosen()
             if target is None:
                 return
-        inputs = np.vstack([net.inputs, [point]])
-        targets = np.vstack([net.targets, [target]])
-        problems = samples_problems(net, inputs, targets)
+        test = self.to_test()
+        old_inputs, old_targets = self._chosen_set()
+        inputs, targets = np.vstack([old_inputs, [point]]), np.vstack([old_targets, [target]])
+        problems = samples_problems(net, inputs, targets, test)
         if problems:
             self.said.emit(f"No sample added: {problems[0][2]}")
             return
         shown = ", ".join(coordinate(v, s)[1] for v, s in zip(where, steps))
         what = self.class_box.currentText() if net.sizes[-1] > 1 else f"target {self.model.fmt(target[0])}"
-        self.samplesEdited.emit(inputs, targets, f"add a sample at ({shown}) of {what}")
+        self.samplesEdited.emit(inputs, targets, f"add a {'test ' if test else ''}sample at ({shown}) of {what}",
+                                test)
+
+    def to_test(self) -> bool:
+        """Does a click add to (and Shift+click remove from) the test samples?"""
+        return self.set_box.currentIndex() == 1
+
+    def _chosen_set(self) -> tuple[np.ndarray, np.ndarray]:
+        """The inputs and targets of the set chosen beside the map (the test samples: maybe none)."""
+        net = self.model.session.net
+        if not self.to_test():
+            return net.inputs, net.targets
+        if net.n_test:
+            return net.test_inputs, net.test_targets
+        return np.empty((0, net.raw_width)), np.empty((0, net.sizes[-1]))
 
     def _target_chosen(self) -> list[float] | None:
         """The target a click adds: the class chosen (one-hot), or the value typed for one
@@ -510,22 +590,26 @@ class OutputMap(QWidget):
         measured in the map's own proportions (its extent, on a line its height too)."""
         if not self._dims or self._refused():
             return
-        net = self.model.session.net
-        if net.n_samples <= 1:
+        test = self.to_test()
+        inputs, targets = self._chosen_set()
+        if not test and len(inputs) <= 1:
             self.said.emit("No sample removed: it is the last one, and a network needs at least one")
+            return
+        if not len(inputs):
+            self.said.emit("No test sample removed: there are none")
             return
         if self._dims == 2:
             spans = [hi - lo for lo, hi in self._extent]
-            points = net.inputs
+            points = inputs
         else:
             low, high = self.plot.getPlotItem().vb.viewRange()[1]
             spans = [self._extent[0][1] - self._extent[0][0], high - low]
-            points = np.stack([net.inputs[:, 0], net.targets[:, self.unit()]], axis=1)
+            points = np.stack([inputs[:, 0], targets[:, self.unit()]], axis=1)
         with np.errstate(all="ignore"):
             distance = np.hypot((points[:, 0] - x) / spans[0], (points[:, 1] - y) / spans[1])
         k = int(np.argmin(np.nan_to_num(distance, nan=np.inf)))
-        inputs, targets = np.delete(net.inputs, k, axis=0), np.delete(net.targets, k, axis=0)
-        self.samplesEdited.emit(inputs, targets, f"remove sample {k + 1}")
+        inputs, targets = np.delete(inputs, k, axis=0), np.delete(targets, k, axis=0)
+        self.samplesEdited.emit(inputs, targets, f"remove {'test ' if test else ''}sample {k + 1}", test)
 
     # -- what the tests read -------------------------------------------------------------------
     def shown_image(self) -> np.ndarray | None:

@@ -13,7 +13,8 @@ from typing import Callable
 import numpy as np
 
 # (rng, fan_out, fan_in) -> the (fan_out, fan_in) weights, or the (fan_out,) biases, of a layer
-Draw = Callable[[np.random.Generator, int, int], np.ndarray]
+# "np.random.Generator" a string: naming it here imported numpy.random (12 ms of CPU) for every command
+Draw = Callable[["np.random.Generator", int, int], np.ndarray]
 
 
 @dataclass(frozen=True)
