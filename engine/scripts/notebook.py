@@ -215,6 +215,8 @@ class _Writer:
             if isinstance(b, Heading) and b.level == 2:
                 section, h3 = b.text, 0
                 segments.append((section, None, []))
+            elif isinstance(b, Heading) and b.level == 3 and b.text == document.FEATURES:
+                segments.append((section, None, []))  # the inputs' features: their values are the samples' input layer
             elif isinstance(b, Heading) and b.level == 3:
                 h3 += 1
                 segments.append((section, h3 if section == document.FORWARD else self.depth + 1 - h3, []))
