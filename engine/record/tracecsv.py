@@ -38,7 +38,7 @@ class TraceRows:
     # Plans are kept for the contexts met (a cycle of mini-batches, with and without a
     # momentum buffer ...), up to this many rows in all (some 650 bytes each) or one plan.
     PLAN_ROWS = 100_000
-    SLICE = 5_000  # rows made between two yields of `made` and `prepare` (the largest network has 169,382)
+    SLICE = 2_000  # rows made between two yields of `made` and `prepare` (the largest network has 169,382)
 
     def __init__(self, net: Setup, layout: Layout, make: bool = True):
         """With `make` False, nothing is made until `made()` has run to its end."""

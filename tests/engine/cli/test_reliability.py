@@ -103,6 +103,7 @@ def test_the_loss_history_grows_as_training_goes():
 
 
 # -- sizes: every one bounded, refused before any work -------------------------------------------
+@pytest.mark.long  # about 6 s of CPU; the bounds themselves are refused before work in the default run
 def test_a_batch_of_five_thousand_is_valid_and_stays_within_bounds(tmp_path):
     data = preset_data("mazur")
     data["batch_size"] = 5_000

@@ -219,6 +219,7 @@ def test_training_that_runs_out_of_memory_stops_in_plain_words(qtbot, window, mo
     assert session.iteration == 4
 
 
+@pytest.mark.long  # about 9 s of CPU; the command's out-of-memory line is checked in the default run
 def test_the_window_started_on_a_file_too_large_for_memory_says_so(tmp_path):
     path = million_samples(tmp_path / "million.json")
     r = run_limited([path], seconds=240, module="guiapp", memory_mb=250)

@@ -27,6 +27,7 @@ def test_the_listed_iterations_row_for_row(tmp_path, preset):
     assert "(7 iterations," in r.stdout
 
 
+@pytest.mark.long  # about 6 s of CPU; the listed iterations' rows are checked row for row in the default run
 def test_a_long_run_writes_a_few_iterations_in_bounded_memory(tmp_path):
     out = tmp_path / "t.csv"
     r = run_limited(["train", "mazur", "-n", "300000", "--trace", str(out), "--trace-iterations", "1,299999-300000"],
