@@ -71,7 +71,9 @@ print("@@" + json.dumps({"status": status, "modules": sorted(m for m in sys.modu
 @pytest.mark.parametrize("command, needs, spares", [
     (["presets"], {"engine.files.presets", "engine.network.network"},
      {"engine.session", "engine.teaching", "engine.scripts", "engine.record", "engine.cli.train", "engine.cli.explain",
-      "numpy.random"}),  # numpy.random: 12 ms of CPU, imported by a type alias of the inits (presets have no seeds)
+      "numpy.random",  # 12 ms of CPU, imported by a type alias of the inits (presets have no seeds)
+      # the concepts no preset uses (about 25 ms of CPU in all): the reader imports each when a file names it
+      "engine.concepts.features", "engine.concepts.inits", "engine.concepts.penalties", "engine.concepts.schedules"}),
     (["gradcheck", "mazur"], {"engine.session.gradcheck"}, {"engine.teaching", "engine.scripts", "engine.cli.train"}),
     (["train", "mazur", "-n", "2"], {"engine.cli.train", "engine.session.session"}, {"engine.scripts",
                                                                                      "engine.cli.explain"}),
