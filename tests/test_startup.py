@@ -73,7 +73,8 @@ print("@@" + json.dumps({"status": status, "modules": sorted(m for m in sys.modu
      {"engine.session", "engine.teaching", "engine.scripts", "engine.record", "engine.cli.train", "engine.cli.explain",
       "numpy.random",  # 12 ms of CPU, imported by a type alias of the inits (presets have no seeds)
       # the concepts no preset uses (about 25 ms of CPU in all): the reader imports each when a file names it
-      "engine.concepts.features", "engine.concepts.inits", "engine.concepts.penalties", "engine.concepts.schedules"}),
+      "engine.concepts.features", "engine.concepts.inits", "engine.concepts.penalties", "engine.concepts.schedules",
+      "engine.concepts.optimizers.adam", "engine.concepts.optimizers.rmsprop"}),
     (["gradcheck", "mazur"], {"engine.session.gradcheck"}, {"engine.teaching", "engine.scripts", "engine.cli.train"}),
     (["train", "mazur", "-n", "2"], {"engine.cli.train", "engine.session.session"}, {"engine.scripts",
                                                                                      "engine.cli.explain"}),

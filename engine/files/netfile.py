@@ -25,7 +25,8 @@ from engine.concepts.activations import ACTIVATIONS, Activation
 from engine.files.atomic import write_atomic
 from engine.network.limits import MAX_ITERATIONS, MAX_LAYERS, MAX_UNITS, problems as limit_problems
 from engine.concepts.losses import LOSSES, Loss
-from engine.concepts.optimizers import DEFAULT as DEFAULT_OPTIMIZER, OPTIMIZERS, Optimizer
+from engine.concepts import optimizers
+from engine.concepts.optimizers import DEFAULT as DEFAULT_OPTIMIZER, Optimizer
 from engine.concepts.setting import problems as setting_problems
 from engine.network.network import UPDATE_ORDERS, Network, TrainingState, learning_rate_problem, target_problem
 from engine.network import runs as kept_runs
@@ -398,7 +399,10 @@ def _optimizer(c: "_Checker", opt) -> tuple[float, Optimizer]:
     """The learning rate and the optimizer of the file's "optimizer" object."""
     if not isinstance(opt, dict):
         c.fail("optimizer", f"expected an object like {json.dumps(optimizer_object(DEFAULT_OPTIMIZER, 0.5))}")
-    kind = _kind(c, "optimizer", opt, OPTIMIZERS, "name", DEFAULT_OPTIMIZER.name, ("learning_rate",))
+    # the default's name needs no registry (which imports every optimizer: the presets use the default)
+    default = opt.get("name", DEFAULT_OPTIMIZER.name) == DEFAULT_OPTIMIZER.name
+    kinds = {DEFAULT_OPTIMIZER.name: type(DEFAULT_OPTIMIZER)} if default else optimizers.OPTIMIZERS
+    kind = _kind(c, "optimizer", opt, kinds, "name", DEFAULT_OPTIMIZER.name, ("learning_rate",))
     if "learning_rate" not in opt:
         c.fail("optimizer.learning_rate", "missing")
     c.check("optimizer.learning_rate", setting_problem("learning_rate", opt["learning_rate"]))
