@@ -63,8 +63,7 @@ HEADLESS = """
 import json, sys
 from engine.cli import main
 status = main.main(sys.argv[1:])
-print("@@" + json.dumps({"status": status, "modules": sorted(m for m in sys.modules
-                                                              if m.startswith(("engine", "numpy.random")))}))
+print("@@" + json.dumps({"status": status, "modules": sorted(sys.modules)}))
 """
 
 
@@ -74,7 +73,11 @@ print("@@" + json.dumps({"status": status, "modules": sorted(m for m in sys.modu
       "numpy.random",  # 12 ms of CPU, imported by a type alias of the inits (presets have no seeds)
       # the concepts no preset uses (about 25 ms of CPU in all): the reader imports each when a file names it
       "engine.concepts.features", "engine.concepts.inits", "engine.concepts.penalties", "engine.concepts.schedules",
-      "engine.concepts.optimizers.adam", "engine.concepts.optimizers.rmsprop"}),
+      "engine.concepts.optimizers.adam", "engine.concepts.optimizers.rmsprop",
+      # the standard library's modules for writing files (tempfile: with random and shutil's compressors) and
+      # for exact numbers (decimal, fractions): some 5 ms of CPU, imported where a file is written or a number
+      # typed by hand is read
+      "tempfile", "decimal", "fractions"}),
     (["gradcheck", "mazur"], {"engine.session.gradcheck"}, {"engine.teaching", "engine.scripts", "engine.cli.train"}),
     (["train", "mazur", "-n", "2"], {"engine.cli.train", "engine.session.session"}, {"engine.scripts",
                                                                                      "engine.cli.explain"}),
