@@ -5,7 +5,7 @@
 The window trains the worked example (preset "mazur") for N iterations (20,000 by default)
 while a 10 ms timer records when it fires. Printed: the wall time, the number of ticks, the
 longest and the median gap between two ticks, and the longest slice of the training job in
-thread CPU time (what tests/test_window.py asserts). The gaps depend on what else the machine
+thread CPU time (what tests/guiapp/window/test_window.py asserts). The gaps depend on what else the machine
 runs (load average printed too); the CPU time of a slice does not, or much less.
 Runs offscreen unless --display is given; the user's settings are neither read nor changed.
 """

@@ -1,7 +1,7 @@
 """Backprop Stepper's engine: exact float64 forward pass, backward pass and update of small
-networks, every quantity recorded. numpy and the standard library only (tests/test_engine_imports.py).
+networks, every quantity recorded. numpy and the standard library only (tests/project/test_engine_imports.py).
 
-Its packages are layers, each importing only those before it (tests/test_layers.py):
+Its packages are layers, each importing only those before it (tests/project/test_layers.py):
 text, concepts, network, files, record, session, teaching, scripts, cli. Each package's docstring says
 what it holds. This module names what most callers need; each name is imported when first
 used (PEP 562), so that a command imports only the modules it needs."""

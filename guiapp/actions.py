@@ -1,17 +1,20 @@
 """Every action of the window in one table: text, keys, tip, slot and whether it works while busy.
 
 Adding an action is one line in ACTIONS (and its name in a menu or the toolbar below). The
-slot is an attribute path on the window ("model.step", "files.save"); the window connects
-it, and `set_enabled` is the one place the busy rule is applied.
+slot is a function of the window that gives the method the action calls (`lambda w:
+w.model.step`): a reference a reader, an editor or a linter can follow to the method, resolved
+when the window makes its actions (a slot that does not exist stops the window from starting).
+`set_enabled` is the one place the busy rule is applied.
 """
 from __future__ import annotations
 
 import enum
 import html
 from dataclasses import dataclass
-from operator import attrgetter
+from typing import Callable
 
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow
 
 Key = QKeySequence.StandardKey
 
@@ -34,7 +37,7 @@ OFF, ON, ONLY = WhileBusy.DISABLED, WhileBusy.ENABLED, WhileBusy.ONLY
 class ActionSpec:
     name: str
     text: str
-    slot: str  # attribute path on the window; a checkable action's slot takes the new state
+    slot: Callable[[QMainWindow], Callable]  # the window -> the method called; a checkable action's takes the new state
     keys: tuple = ()
     tip: str = ""
     while_busy: WhileBusy = OFF
@@ -43,133 +46,143 @@ class ActionSpec:
 
 
 ACTIONS = (
-    ActionSpec("open", "&Open network…", "files.open_dialog", (Key.Open,), "Open a network file (JSON)"),
-    ActionSpec("save", "&Save network", "files.save", (Key.Save,), "Save the network as the current iteration starts"),
-    ActionSpec("save_as", "Save network &as…", "files.save_as", (Key.SaveAs,)),
-    ActionSpec("export_trace", "Export &trace (all recorded iterations)…", "files.export_trace", ("Ctrl+E",),
-               "Write every quantity of the recorded iterations to CSV"),
-    ActionSpec("export_trace_current", "Export trace of the &current iteration…", "files.export_current_trace",
-               ("Ctrl+Shift+E",)),
-    ActionSpec("export_history", "Export loss &history…", "files.export_history", ("Ctrl+H",),
+    ActionSpec("open", "&Open network…", lambda w: w.files.open_dialog, (Key.Open,), "Open a network file (JSON)"),
+    ActionSpec("save", "&Save network", lambda w: w.files.save,
+               (Key.Save,), "Save the network as the current iteration starts"),
+    ActionSpec("save_as", "Save network &as…", lambda w: w.files.save_as, (Key.SaveAs,)),
+    ActionSpec("export_trace", "Export &trace (all recorded iterations)…", lambda w: w.files.export_trace,
+               ("Ctrl+E",), "Write every quantity of the recorded iterations to CSV"),
+    ActionSpec("export_trace_current", "Export trace of the &current iteration…",
+               lambda w: w.files.export_current_trace, ("Ctrl+Shift+E",)),
+    ActionSpec("export_history", "Export loss &history…", lambda w: w.files.export_history, ("Ctrl+H",),
                "Write iteration,loss to CSV"),
-    ActionSpec("export_trajectories", "Export tra&jectories…", "files.export_trajectories",
+    ActionSpec("export_trajectories", "Export tra&jectories…", lambda w: w.files.export_trajectories,
                tip="Write the value, gradient and velocity of the parameters shown in the trajectories (or of "
                    "all) for every iteration kept, to CSV"),
-    ActionSpec("export_runs", "&Kept runs as CSV…", "files.export_runs",
+    ActionSpec("export_runs", "&Kept runs as CSV…", lambda w: w.files.export_runs,
                tip="Write the loss history of every kept run to CSV: iteration,run,loss"),
-    ActionSpec("export_picture", "Export &picture (PNG, SVG)…", "export_picture",
+    ActionSpec("export_picture", "Export &picture (PNG, SVG)…", lambda w: w.copies.export_picture,
                tip="The diagram or the loss curve as a PNG of a chosen width or as SVG"),
-    ActionSpec("export_worked_example", "&Worked example (Markdown, HTML, PDF)…", "files.export_worked_example",
+    ActionSpec("export_worked_example", "&Worked example (Markdown, HTML, PDF)…",
+               lambda w: w.files.export_worked_example,
                tip="The current iteration written out as the worked example writes it: forward pass, total error, "
                    "each chain rule and update, with the window's digits"),
-    ActionSpec("export_pytorch", "P&yTorch script…", "files.export_pytorch",
+    ActionSpec("export_pytorch", "P&yTorch script…", lambda w: w.files.export_pytorch,
                tip="The network as the current iteration starts, as a Python script that builds it with torch.nn "
                    "and trains it with torch.optim.SGD, printing its loss history"),
-    ActionSpec("export_numpy", "&NumPy script…", "files.export_numpy",
+    ActionSpec("export_numpy", "&NumPy script…", lambda w: w.files.export_numpy,
                tip="The network as the current iteration starts, as a Python script in plain NumPy (forward pass, "
                    "backward pass and update written out), printing its loss history"),
-    ActionSpec("export_notebook", "J&upyter notebook…", "files.export_notebook",
+    ActionSpec("export_notebook", "J&upyter notebook…", lambda w: w.files.export_notebook,
                tip="The current iteration as a Jupyter notebook: the worked example's sections and formulas, NumPy "
                    "cells that compute and print each step, and PyTorch's autograd checking every gradient"),
-    ActionSpec("quit", "&Quit", "close", ("Ctrl+Q",), while_busy=ON),
-    ActionSpec("undo", "&Undo", "undo", (Key.Undo,), "Undo the last edit or reset"),
-    ActionSpec("redo", "&Redo", "redo", (Key.Redo,), "Redo what was undone"),
-    ActionSpec("step", "&Step", "model.step", ("Right", "F10"), "Compute one more quantity (→)"),
-    ActionSpec("step_back", "Step &back", "model.step_back", ("Left", "Shift+F10"), "Go back one computation (←)"),
-    ActionSpec("finish_phase", "Finish &phase", "model.finish_phase", ("Ctrl+Right",), "Run to the end of this phase"),
-    ActionSpec("finish_iteration", "Finish &iteration", "model.finish_iteration", ("Ctrl+Shift+Right", "End"),
+    ActionSpec("quit", "&Quit", lambda w: w.close, ("Ctrl+Q",), while_busy=ON),
+    ActionSpec("undo", "&Undo", lambda w: w.undo, (Key.Undo,), "Undo the last edit or reset"),
+    ActionSpec("redo", "&Redo", lambda w: w.redo, (Key.Redo,), "Redo what was undone"),
+    ActionSpec("step", "&Step", lambda w: w.model.step, ("Right", "F10"), "Compute one more quantity (→)"),
+    ActionSpec("step_back", "Step &back", lambda w: w.model.step_back,
+               ("Left", "Shift+F10"), "Go back one computation (←)"),
+    ActionSpec("finish_phase", "Finish &phase", lambda w: w.model.finish_phase,
+               ("Ctrl+Right",), "Run to the end of this phase"),
+    ActionSpec("finish_iteration", "Finish &iteration", lambda w: w.model.finish_iteration, ("Ctrl+Shift+Right", "End"),
                "Run to the end of this iteration"),
-    ActionSpec("play", "&Play", "set_playing", ("Space",), "Step by itself at the chosen speed; press again to pause",
+    ActionSpec("play", "&Play", lambda w: w.model.set_playing,
+               ("Space",), "Step by itself at the chosen speed; press again to pause",
                checkable=True),
-    ActionSpec("train", "&Train", "train", ("Ctrl+T",),
+    ActionSpec("train", "&Train", lambda w: w.train, ("Ctrl+T",),
                "Train the number of iterations set beside (from a past iteration: along the iterations trained "
                "first, as they were)"),
-    ActionSpec("train_until_best", "Train &until the test loss stops improving…", "train_until_best", (),
+    ActionSpec("train_until_best", "Train &until the test loss stops improving…", lambda w: w.train_until_best, (),
                "Train up to the number of iterations set beside, stopping once the test loss has not reached a new "
                "minimum for the evaluations you give (patience, as `train --patience`); the best iteration is marked"),
-    ActionSpec("go_to_iteration", "Go to ite&ration…", "timeline.focus_box", ("Ctrl+J",),
+    ActionSpec("go_to_iteration", "Go to ite&ration…", lambda w: w.timeline.focus_box, ("Ctrl+J",),
                "Type the iteration to go to (or drag the slider, or click the loss curve)"),
-    ActionSpec("back_to_latest", "Back to &latest", "model.back_to_latest", ("Ctrl+End",),
+    ActionSpec("back_to_latest", "Back to &latest", lambda w: w.model.back_to_latest, ("Ctrl+End",),
                "Return to the latest iteration trained (going to a past one discards nothing)", short="Latest"),
-    ActionSpec("compare", "&Compare with this iteration (Δ)", "set_comparing", ("Ctrl+D",),
+    ActionSpec("compare", "&Compare with this iteration (Δ)", lambda w: w.set_comparing, ("Ctrl+D",),
                "Show each value with its change since the iteration shown now; go to another iteration "
                "to see how far they moved; uncheck to stop comparing", checkable=True, short="Compare Δ"),
-    ActionSpec("trace_selected", "Show trajector&y of selected", "show_trajectory", ("Ctrl+Shift+T",),
+    ActionSpec("trace_selected", "Show trajector&y of selected", lambda w: w.show_trajectory, ("Ctrl+Shift+T",),
                "The selected weight or bias (or a unit's weights and bias) over the iterations, under the loss "
                "curve", while_busy=ON),
-    ActionSpec("stop", "St&op", "model.cancel_job", ("Escape",), "Stop training or an export", while_busy=ONLY),
-    ActionSpec("practice", "P&ractice", "set_practice", ("Ctrl+P",),
+    ActionSpec("stop", "St&op", lambda w: w.model.cancel_job,
+               ("Escape",), "Stop training or an export", while_busy=ONLY),
+    ActionSpec("practice", "P&ractice", lambda w: w.set_practice, ("Ctrl+P",),
                "You compute the next value; the application checks it and names the mistake", checkable=True),
-    ActionSpec("gradient_check", "&Gradient check…", "gradient_check", ("Ctrl+G",),
+    ActionSpec("gradient_check", "&Gradient check…", lambda w: w.gradient_check, ("Ctrl+G",),
                "Backprop's gradient of every parameter against central differences, for this iteration"),
-    ActionSpec("sequential", "Se&quential update order (the article's)", "set_sequential",
+    ActionSpec("sequential", "Se&quential update order (the article's)", lambda w: w.set_sequential,
                tip="Update each layer right after its backward pass, as the worked example's article did "
                    "(unchecked: simultaneous, as PyTorch); undoable", checkable=True),
-    ActionSpec("keep_run", "&Keep this run…", "keep_run", ("Ctrl+K",),
+    ActionSpec("keep_run", "&Keep this run…", lambda w: w.kept_runs.keep_run, ("Ctrl+K",),
                "Keep this run's loss history under a name, with its settings: the loss curve shows it beside "
                "the runs that follow, to compare them (undoable; saved with the network)"),
-    ActionSpec("show_runs", "&Show kept runs", "model.set_runs_shown",
+    ActionSpec("show_runs", "&Show kept runs", lambda w: w.model.set_runs_shown,
                tip="Show the kept runs on the loss curve, with a legend (a click on a run's line in the legend "
                    "hides or shows that run)", while_busy=ON, checkable=True),
-    ActionSpec("remove_all_runs", "Remove &all kept runs", "remove_all_runs", tip="Remove every kept run (undoable)"),
-    ActionSpec("reset", "&Reset", "reset", ("Ctrl+R",), "Back to the network as it was opened (undoable)"),
-    ActionSpec("fit", "&Fit diagram", "diagram.fit_to_window", ("Ctrl+0",), "Fit the diagram to the window",
+    ActionSpec("remove_all_runs", "Remove &all kept runs", lambda w: w.kept_runs.remove_all_runs,
+               tip="Remove every kept run (undoable)"),
+    ActionSpec("reset", "&Reset", lambda w: w.reset, ("Ctrl+R",), "Back to the network as it was opened (undoable)"),
+    ActionSpec("fit", "&Fit diagram", lambda w: w.diagram.fit_to_window, ("Ctrl+0",), "Fit the diagram to the window",
                while_busy=ON),
-    ActionSpec("zoom_in", "Zoom &in", "diagram.zoom_in", ("Ctrl+Alt+=",), "Zoom the diagram in (or the wheel)",
+    ActionSpec("zoom_in", "Zoom &in", lambda w: w.diagram.zoom_in,
+               ("Ctrl+Alt+=",), "Zoom the diagram in (or the wheel)",
                while_busy=ON),
-    ActionSpec("zoom_out", "Zoom &out", "diagram.zoom_out", ("Ctrl+Alt+-",), "Zoom the diagram out (or the wheel)",
+    ActionSpec("zoom_out", "Zoom &out", lambda w: w.diagram.zoom_out,
+               ("Ctrl+Alt+-",), "Zoom the diagram out (or the wheel)",
                while_busy=ON),
-    ActionSpec("show_all_units", "Show &all units", "model.set_show_all", ("Ctrl+Shift+A",),
+    ActionSpec("show_all_units", "Show &all units", lambda w: w.model.set_show_all, ("Ctrl+Shift+A",),
                "Every unit of every layer; off: a layer larger than the view has room for shows its first units "
                "and one “… n more” unit", while_busy=ON, checkable=True),
-    ActionSpec("larger_text", "&Larger text", "model.larger_text", ("Ctrl+=", "Ctrl++"),
+    ActionSpec("larger_text", "&Larger text", lambda w: w.model.larger_text, ("Ctrl+=", "Ctrl++"),
                "Make every text of the window larger (in presentation mode, the diagram's and the current "
                "computation's)", while_busy=ON),
-    ActionSpec("smaller_text", "&Smaller text", "model.smaller_text", ("Ctrl+-",),
+    ActionSpec("smaller_text", "&Smaller text", lambda w: w.model.smaller_text, ("Ctrl+-",),
                "Make every text of the window smaller (in presentation mode, the diagram's and the current "
                "computation's)", while_busy=ON),
-    ActionSpec("presentation", "&Presentation mode", "model.set_presentation", ("F5",),
+    ActionSpec("presentation", "&Presentation mode", lambda w: w.model.set_presentation, ("F5",),
                "Full screen, the diagram's labels large enough for the back of the room, the current computation "
                "under it; F5 again puts the window back as it was", while_busy=ON, checkable=True),
-    ActionSpec("copy_diagram", "Copy &diagram as picture", "copy_diagram", ("Ctrl+Shift+C",),
+    ActionSpec("copy_diagram", "Copy &diagram as picture", lambda w: w.copies.copy_diagram, ("Ctrl+Shift+C",),
                "The diagram as shown, to the clipboard as an image", while_busy=ON),
-    ActionSpec("copy_computation", "Copy current &computation as text", "copy_computation", ("Ctrl+Alt+C",),
+    ActionSpec("copy_computation", "Copy current &computation as text", lambda w: w.copies.copy_computation,
+               ("Ctrl+Alt+C",),
                "The side panel's current computation, symbols then numbers, to the clipboard", while_busy=ON),
-    ActionSpec("output_map", "&Output map", "set_output_map_shown", ("Ctrl+Shift+M",),
+    ActionSpec("output_map", "&Output map", lambda w: w.set_output_map_shown, ("Ctrl+Shift+M",),
                "The selected output unit over the inputs' plane, beside the loss curve", while_busy=ON,
                checkable=True),
-    ActionSpec("confusion_matrix", "&Confusion matrix", "set_confusion_shown", ("Ctrl+Shift+K",),
+    ActionSpec("confusion_matrix", "&Confusion matrix", lambda w: w.set_confusion_shown, ("Ctrl+Shift+K",),
                "For a loss that classifies: the samples of each true class by the class the network gives them, beside "
                "the output map; click a cell to circle its samples on the map", while_busy=ON, checkable=True),
-    ActionSpec("unit_maps", "&Unit maps", "model.set_unit_maps", ("Ctrl+Shift+U",),
+    ActionSpec("unit_maps", "&Unit maps", lambda w: w.model.set_unit_maps, ("Ctrl+Shift+U",),
                "Inside every hidden and output unit, a small map of its output over the inputs' plane (a network of "
                "2 inputs); hover a unit to see it large", while_busy=ON, checkable=True),
-    ActionSpec("input_features", "Input f&eatures", "set_features_shown", ("Ctrl+Shift+F",),
+    ActionSpec("input_features", "Input f&eatures", lambda w: w.set_features_shown, ("Ctrl+Shift+F",),
                "Chips over the diagram, one per feature of the raw inputs (x1², x1·x2, sin(x1) …): click one to "
                "make it an input unit or take it away (undoable)", while_busy=ON, checkable=True),
-    ActionSpec("trajectories", "&Trajectories", "set_trajectories_shown", ("Ctrl+Shift+J",),
+    ActionSpec("trajectories", "&Trajectories", lambda w: w.set_trajectories_shown, ("Ctrl+Shift+J",),
                "Parameters' values, gradients and velocities over the iterations, under the loss curve",
                while_busy=ON, checkable=True),
-    ActionSpec("copy_latex", "Copy current computation as &LaTeX", "copy_latex", ("Ctrl+Alt+L",),
+    ActionSpec("copy_latex", "Copy current computation as &LaTeX", lambda w: w.copies.copy_latex, ("Ctrl+Alt+L",),
                "The side panel's current computation as LaTeX (one aligned line per step), to the clipboard",
                while_busy=ON),
-    ActionSpec("edit_selected", "&Edit selected value…", "edit_selected", ("F2",),
+    ActionSpec("edit_selected", "&Edit selected value…", lambda w: w.edit_selected, ("F2",),
                "Type an exact value for the selected weight, bias or unit"),
-    ActionSpec("edit_lr", "Edit &learning rate…", "edit_learning_rate", ("Ctrl+L",)),
-    ActionSpec("new_network", "&New network…", "network.new_network", (Key.New,),
+    ActionSpec("edit_lr", "Edit &learning rate…", lambda w: w.edit_learning_rate, ("Ctrl+L",)),
+    ActionSpec("new_network", "&New network…", lambda w: w.network.new_network, (Key.New,),
                "A network of your own: layers, activations, loss and settings (undoable)"),
-    ActionSpec("edit_structure", "Edit &structure…", "network.edit_structure", ("Ctrl+Shift+L",),
+    ActionSpec("edit_structure", "Edit &structure…", lambda w: w.network.edit_structure, ("Ctrl+Shift+L",),
                "Change the layers, activations, loss or settings of this network (undoable)"),
-    ActionSpec("samples", "&Samples…", "network.show_samples", ("Ctrl+Shift+D",),
+    ActionSpec("samples", "&Samples…", lambda w: w.network.show_samples, ("Ctrl+Shift+D",),
                "The samples as a table: type, paste, add, remove and reorder them (each change undoable)"),
-    ActionSpec("generate_data", "&Generate a data set…", "network.generate",
+    ActionSpec("generate_data", "&Generate a data set…", lambda w: w.network.generate,
                tip="XOR, circle, two clusters, spiral, or a function to fit: seeded and reproducible (undoable)"),
-    ActionSpec("import_csv", "&Import samples from CSV…", "network.import_csv",
+    ActionSpec("import_csv", "&Import samples from CSV…", lambda w: w.network.import_csv,
                tip="Samples from a CSV file: pick the input and target columns (undoable)"),
-    ActionSpec("export_samples", "E&xport samples to CSV…", "network.export_samples",
+    ActionSpec("export_samples", "E&xport samples to CSV…", lambda w: w.network.export_samples,
                tip="Write the samples to a CSV file (a header row, exact numbers)"),
-    ActionSpec("help_keys", "&Keyboard and mouse", "show_help", (Key.HelpContents,), while_busy=ON),
-    ActionSpec("about", "&About Backprop Stepper", "show_about", while_busy=ON),
+    ActionSpec("help_keys", "&Keyboard and mouse", lambda w: w.show_help, (Key.HelpContents,), while_busy=ON),
+    ActionSpec("about", "&About Backprop Stepper", lambda w: w.show_about, while_busy=ON),
 )
 
 # Where the actions go: "|" is a separator; other names are the window's menus and widgets.
@@ -231,7 +244,7 @@ def make_actions(window) -> dict[str, QAction]:
         action.setStatusTip(action.toolTip())
         if spec.short:
             action.setIconText(spec.short)
-        slot = attrgetter(spec.slot)(window)
+        slot = spec.slot(window)
         if spec.checkable:
             action.setCheckable(True)
             action.toggled.connect(slot)

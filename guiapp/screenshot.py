@@ -103,7 +103,7 @@ def render(out: str, network: str = "mazur", steps: int | None = None, width: in
         window.actions["practice"].trigger()
         box = window.practice_box
         while box.practice.current is not None and box.practice.current.label != label:
-            box.skip()
+            window.model.practice_skip()
         box.field.setText(typed)
         box.check()
         app.processEvents()

@@ -1,16 +1,17 @@
 """The main window: layout and wiring of the settings header, diagram, loss curve, trajectories,
 output map, side panel, toolbars (stepping; the timeline), menus and status bar; the text size
-of all of them and the presentation layout.
+of all of them; the presentation layout is `presentation` (guiapp.presentation).
 
 What the views show lives in the model (`SessionModel`); the actions and their busy rule in
-`actions`; opening, saving and exporting in `files`; what is remembered in `settings`.
+`actions`; opening, saving and exporting in `files` (guiapp.menus.file), the Network menu in
+`network`, the kept runs in `kept_runs`, Export picture and the copies in `copies`; what is
+remembered in `settings`.
 """
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
-from PySide6.QtCore import QByteArray, QEvent, QRect, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer
 from PySide6 import QtGui
 from PySide6.QtGui import QFont, QUndoStack
 from PySide6.QtWidgets import (QApplication, QComboBox, QInputDialog, QLabel, QMainWindow, QMenu, QMessageBox, QSlider,
@@ -18,24 +19,22 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QInputDialog, QLabel, QM
 
 from engine import Network
 from engine.files import presets
-from engine.network import runs as kept
-from engine.network.network import summary
-from engine.session import runs
-from engine.session.runs import history_columns
 
 from guiapp.model import commands, settings
 from guiapp.actions import MENUS, SUBMENUS, TIMELINE_BUTTONS, TOOLBAR, help_text, make_actions, set_enabled, tooltip
 from guiapp.diagram.view import DiagramView
 from guiapp.diagram.fold import can_show_all
 from guiapp.dialogs.editor import ValueEditor
+from guiapp.menus.copies import Copies
 from guiapp.menus.file import Files
 from guiapp.panels.confusion import ConfusionPanel
 from guiapp.panels.header import SettingsHeader
 from guiapp.panels.features import FeatureBar
-from guiapp.model.jobs import Training
-from guiapp.model.session import Problem, SessionModel, ValueRef
+from guiapp.model.session import PLAY_SPEEDS, Problem, SessionModel, ValueRef
 from guiapp.menus.network import NetworkMenu
+from guiapp.menus.runs import RunsMenu
 from guiapp.plots.place import Place
+from guiapp.presentation import DESK_STRETCH, PresentationLayout
 from guiapp.panels.side import SidePanel
 from guiapp.panels.practice import PracticeBox
 from guiapp.panels.status import StatusBar
@@ -43,34 +42,23 @@ from guiapp.panels.timeline import TimelineBar
 
 DEFAULT_TRAIN = 1000
 TOOLBAR_LEAST = 0.7  # the toolbar's text may be made this much smaller than the desktop's to fit the window
-DESK_STRETCH = (3, 2)  # the diagram's column and the side panel, side by side
-PRESENTATION_SPLIT = 0.8  # in presentation, the diagram's share of the height, above the current computation
-PRESENTATION_STRETCH = (4, 1)  # and of what a resize adds or takes
 # Off while practising: each would move past the value asked or show the whole iteration's values.
 PRACTICE_OFF = ("step", "finish_phase", "finish_iteration", "play", "train", "train_until_best", "gradient_check",
                 "keep_run")
 DEFAULT_PATIENCE = 10  # evaluations without a new minimum of the test loss, offered first
 
 
-@dataclass(frozen=True)
-class Desk:
-    """The window as it was before presentation mode, to be put back as it was."""
-
-    geometry: QRect
-    saved: QByteArray  # the geometry as the settings keep it
-    bars: QByteArray  # the toolbars' state
-    state: Qt.WindowState  # maximized, full screen ...
-    sizes: dict  # of each splitter, by name
-
-
 class MainWindow(QMainWindow):
     def __init__(self, net: Network, source: str = "mazur"):
         super().__init__()
         self.setObjectName("mainWindow")
+        self.presentation = PresentationLayout(self)  # presentation mode's layout, and the way back
         self.model = SessionModel(net, source, self)
         self.undo_stack = QUndoStack(self)
         self.files = Files(self)
         self.network = NetworkMenu(self)
+        self.kept_runs = RunsMenu(self)  # Run ▸ Keep this run, Run ▸ Kept runs
+        self.copies = Copies(self)  # Export picture, the copies to the clipboard
         self.gradcheck_dialog = None  # made when first asked for
         self.header = SettingsHeader(self.model)
         self.feature_bar = FeatureBar(self.model, self.network.toggle_feature)  # View ▸ Input features
@@ -80,11 +68,8 @@ class MainWindow(QMainWindow):
         self.places = {name: Place(f"{name}Place") for name in ("plot", "trajectories", "output_map")}
         self.timeline = TimelineBar(self.model)
         self.panel = SidePanel(self.model)
-        self.practice_box = PracticeBox(self.model, self.files.export_path)
-        for shown_when_asked in (self.places["trajectories"], self.practice_box):  # hidden before any layout sizes them
-            shown_when_asked.hide()
-        self.play_timer = QTimer(self)
-        self.play_timer.timeout.connect(self.model.step)
+        self.practice_box = PracticeBox(self.model)
+        self.places["trajectories"].hide()  # hidden before any layout sizes it (the practice box hides itself)
         self.actions = make_actions(self)
         self._build_layout()
         self._build_controls()
@@ -182,16 +167,13 @@ class MainWindow(QMainWindow):
         for part, stretch in enumerate(DESK_STRETCH):
             self.splitter.setStretchFactor(part, stretch)
         self.splitter.setSizes([1020, 380])
-        self._desk: Desk | None = None  # the window as it was before presentation mode
-        self._back_from_presentation: Desk | None = None  # until the window has its size back
-        self._split_pending = False  # presentation's split, until the window fills the screen
         self.setCentralWidget(self.splitter)
 
     def _build_controls(self) -> None:
         """The toolbar's widgets that are not actions."""
         self.speed = QSlider(Qt.Orientation.Horizontal, objectName="speed")
-        self.speed.setRange(1, 60)
-        self.speed.setValue(5)
+        self.speed.setRange(*PLAY_SPEEDS)
+        self.speed.setValue(self.model.play_speed)
         self.speed.setFixedWidth(72)
         self.speed.setToolTip("Play speed: computations per second")
         self.speed_label = QLabel()
@@ -248,8 +230,8 @@ class MainWindow(QMainWindow):
                     menu.addAction(self.actions[name])
             if "recent" in names.split():
                 menu.aboutToShow.connect(self.fill_recent_menu)
-        self.runs_menu.aboutToShow.connect(self.fill_runs_menu)
-        self.fill_runs_menu()
+        self.runs_menu.aboutToShow.connect(self.kept_runs.fill_runs_menu)
+        self.kept_runs.fill_runs_menu()
 
     def _build_toolbar(self) -> None:
         self.stepping_bar = bar = QToolBar("Stepping", self, objectName="steppingBar")
@@ -279,83 +261,78 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         m, stack = self.model, self.undo_stack
-        self.speed.valueChanged.connect(self._speed_changed)
-        self._speed_changed(self.speed.value())
+        self.speed.valueChanged.connect(m.set_play_speed)
+        m.playSpeedChanged.connect(self._speed_changed)
+        self._speed_changed(m.play_speed)
+        m.playingChanged.connect(self._playing_changed)
+        self.practice_box.reportAsked.connect(self.files.export_practice_report)
         self.sample_box.currentIndexChanged.connect(self._sample_chosen)
         self.diagram.editRequested.connect(self.edit_value)
         self.header.editRequested.connect(self.edit_value)
         m.textFactorChanged.connect(self._apply_text_size)
         m.presentationChanged.connect(self._presentation_changed)
         m.expandedChanged.connect(self._expanded_changed)
-        m.unitMapsChanged.connect(self._unit_maps_changed)
+        m.unitMapsChanged.connect(lambda on: self._check("unit_maps", on))
         m.changed.connect(self._session_changed)
         m.networkReplaced.connect(self._network_replaced)
         m.sourceChanged.connect(self._update_title)
         m.sampleChanged.connect(self.sample_box.setCurrentIndex)
-        m.busyChanged.connect(self._busy_changed)
+        m.possibleChanged.connect(self._update_enabled)
         m.problem.connect(self._show_problem)
         m.referenceChanged.connect(self._reference_changed)
         m.branched.connect(self._branched)
         m.stoppedEarly.connect(self._stopped_early)
-        m.practiceChanged.connect(self._update_enabled)
+        m.practiceChanged.connect(self._practice_changed)
         m.refused.connect(lambda text: self.statusBar().showMessage(text, 6000))
         m.extended.connect(stack.resetClean)  # training is a change: Save would write another network
-        m.runsChanged.connect(self._update_enabled)
-        m.runsShownChanged.connect(self.actions["show_runs"].setChecked)
-        self.actions["show_runs"].setChecked(m.runs_shown)
+        m.runsShownChanged.connect(lambda on: self._check("show_runs", on))
+        self._check("show_runs", m.runs_shown)
         self.menuBar().installEventFilter(self)
         stack.cleanChanged.connect(self._update_title)
         for signal in (stack.canUndoChanged, stack.canRedoChanged, stack.undoTextChanged, stack.redoTextChanged):
             signal.connect(self._undo_changed)
 
     # -- following the model ----------------------------------------------------------------
-    def _update_enabled(self) -> None:
+    def _update_enabled(self, *_) -> None:
         """The busy rule, in one place: what can be used while a job runs, and what can do
-        anything now."""
-        m = self.model
-        s = m.session
-        practising = m.practising  # moving on, or a view of the whole iteration, would reveal what is asked
-        set_enabled(self.actions, m.busy, {"step_back": s.can_step_back() and not practising,
+        anything now. It follows what the model says is possible (`possibleChanged`), the undo
+        stack and another network; a step that changes none of them changes nothing here."""
+        p = self.model.possible
+        practising = p.practising  # moving on, or a view of the whole iteration, would reveal what is asked
+        set_enabled(self.actions, p.busy, {"step_back": p.step_back and not practising,
                                            "undo": self.undo_stack.canUndo(), "redo": self.undo_stack.canRedo(),
-                                           "show_all_units": can_show_all(s.net.sizes),
-                                           "back_to_latest": s.iteration < s.latest and not practising,
-                                           "go_to_iteration": s.latest > s.first and not practising,
-                                           **dict.fromkeys(("remove_all_runs", "export_runs"), bool(m.runs)),
+                                           "show_all_units": can_show_all(self.model.session.net.sizes),
+                                           "back_to_latest": p.past and not practising,
+                                           "go_to_iteration": p.timeline and not practising,
+                                           **dict.fromkeys(("remove_all_runs", "export_runs"), p.runs),
                                            **{name: not practising for name in PRACTICE_OFF},
-                                           "train_until_best": bool(s.net.n_test) and not practising})
+                                           "train_until_best": p.tests and not practising})
         self.feature_bar.setEnabled(self.actions["edit_structure"].isEnabled())  # a change of structure too
-        self.presets_menu.setEnabled(not m.busy)
-        self.recent_menu.setEnabled(not m.busy)
-        self.train_count.setEnabled(not m.busy)
-        self.sample_box.setEnabled(not (m.busy and isinstance(m.job.what, Training)))
+        self.presets_menu.setEnabled(not p.busy)
+        self.recent_menu.setEnabled(not p.busy)
+        self.train_count.setEnabled(not p.busy)
+        self.sample_box.setEnabled(not p.training)
 
     def _session_changed(self) -> None:
         self._update_sample_box()
-        self._update_enabled()
         self._show_update_order()
+
+    def _check(self, name: str, on: bool) -> None:
+        """A checkable action shows the model's state, without echoing it back to the model."""
+        action = self.actions[name]
+        if action.isChecked() != on:
+            action.blockSignals(True)
+            action.setChecked(on)
+            action.blockSignals(False)
 
     def _show_update_order(self) -> None:
         """The menu's check follows the session (an undo changes the order too)."""
-        action = self.actions["sequential"]
-        if action.isChecked() != self.model.session.net.sequential:
-            action.blockSignals(True)
-            action.setChecked(self.model.session.net.sequential)
-            action.blockSignals(False)
+        self._check("sequential", self.model.session.net.sequential)
 
     def _expanded_changed(self) -> None:
         """Show all units is checked when every layer is shown whole (a layer folded again
         unchecks it, and leaves the others as they are)."""
-        action = self.actions["show_all_units"]
-        action.blockSignals(True)
-        action.setChecked(self.model.show_all)
-        action.blockSignals(False)
-
-    def _unit_maps_changed(self, on: bool) -> None:
-        """View ▸ Unit maps is checked when the diagram draws them."""
-        action = self.actions["unit_maps"]
-        action.blockSignals(True)
-        action.setChecked(on)
-        action.blockSignals(False)
+        self._check("show_all_units", self.model.show_all)
 
     def _network_replaced(self) -> None:
         self._show_update_order()
@@ -430,81 +407,21 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        if self._back_from_presentation is not None:
-            QTimer.singleShot(0, self, self._put_splitters_back)
-        if self._split_pending:
-            QTimer.singleShot(0, self, self._split_for_presentation)
+        self.presentation.resized()
         self._fit_toolbar()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
         self._fit_toolbar()  # its first resize came before it was visible
 
-    def _splitters(self) -> dict[str, QSplitter]:
-        return {"splitter": self.splitter, "left": self.left, "bottom": self.bottom, "curves": self.curves}
-
     def _presentation_changed(self, on: bool) -> None:
-        """Presentation: full screen, large text, the diagram above the current computation; no
-        loss curve, list of computations or status bar. Leaving it puts the window back as it
-        was: its geometry, toolbars and the sizes of its parts (the text size is the model's)."""
-        self.actions["presentation"].setChecked(on)
-        if on == (self._desk is not None):
-            return
-        if on:
-            self._back_from_presentation = None
-            self._desk = Desk(self.geometry(), self.saveGeometry(), self.saveState(), self.windowState(),
-                              {name: part.sizes() for name, part in self._splitters().items()})
-        self.below.setVisible(not on)
-        self.statusBar().setVisible(not on)
-        self.splitter.setOrientation(Qt.Orientation.Vertical if on else Qt.Orientation.Horizontal)
-        if on:
-            for part, stretch in enumerate(PRESENTATION_STRETCH):
-                self.splitter.setStretchFactor(part, stretch)
-            self.setWindowState(self.windowState() | Qt.WindowState.WindowFullScreen)
-            self._split_pending = True  # once the window fills the screen (now, or when the window system says)
-            QTimer.singleShot(0, self, self._split_for_presentation)
-            return
-        self._split_pending = False
-        desk, self._desk = self._desk, None
-        for part, stretch in enumerate(DESK_STRETCH):
-            self.splitter.setStretchFactor(part, stretch)
-        # the window takes its geometry back once every part has left presentation (their least
-        # sizes in it would hold the window larger), the splitters their sizes once the window has
-        # its own size and every part its text size back (or when the window system gives it back)
-        self._back_from_presentation = desk
-        QTimer.singleShot(0, self, self._put_geometry_back)
-
-    def _put_geometry_back(self) -> None:
-        desk = self._back_from_presentation
-        if desk is None or self._desk is not None:  # presentation again meanwhile
-            return
-        self.setWindowState(desk.state)
-        if not desk.state & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen):
-            self.setGeometry(desk.geometry)
-        self.restoreState(desk.bars)
-        QTimer.singleShot(0, self, self._put_splitters_back)
-
-    def _split_for_presentation(self) -> None:
-        """The diagram PRESENTATION_SPLIT of the height, once the window fills the screen."""
-        screen = self.screen()
-        if self._split_pending and screen is not None and self.size() == screen.geometry().size():
-            self._split_pending = False
-            total = sum(self.splitter.sizes())
-            self.splitter.setSizes([round(total * PRESENTATION_SPLIT), total - round(total * PRESENTATION_SPLIT)])
-
-    def _put_splitters_back(self) -> None:
-        desk = self._back_from_presentation
-        if desk is not None and self.size() == desk.geometry.size():
-            self._back_from_presentation = None
-            for name, part in self._splitters().items():
-                part.setSizes(desk.sizes[name])
+        self._check("presentation", on)
+        self.presentation.changed(on)
 
     def desk_state(self) -> tuple[QByteArray, QByteArray]:
         """The window's geometry and toolbars' state out of presentation mode (what the settings
         remember)."""
-        if self._desk is not None:
-            return self._desk.saved, self._desk.bars
-        return self.saveGeometry(), self.saveState()
+        return self.presentation.desk_state()
 
     def _undo_changed(self) -> None:
         """Undo and Redo say what they would undo or redo, as QUndoStack's own actions do: in
@@ -521,22 +438,15 @@ class MainWindow(QMainWindow):
             action.setStatusTip(tip)
         self._update_enabled()
 
-    def _busy_changed(self, busy: bool) -> None:
-        if busy:
-            self.actions["play"].setChecked(False)
-        self._update_enabled()
-
     # -- play and train ---------------------------------------------------------------------
     def _speed_changed(self, value: int) -> None:
-        self.play_timer.setInterval(int(1000 / value))
+        self.speed.setValue(value)  # no echo: the model has this value already
         self.speed_label.setText(f"{value}/s")
 
-    def set_playing(self, on: bool) -> None:
+    def _playing_changed(self, on: bool) -> None:
+        """Play is checked, and reads Pause, while the model plays."""
+        self._check("play", on)
         self.actions["play"].setText("&Pause" if on else "&Play")
-        if on:
-            self.play_timer.start()
-        else:
-            self.play_timer.stop()
 
     def train(self) -> None:
         self.model.train(self.train_count.value())
@@ -601,10 +511,7 @@ class MainWindow(QMainWindow):
         self.model.set_reference(self.model.session.iteration if on else None)
 
     def _reference_changed(self, iteration) -> None:
-        action = self.actions["compare"]
-        action.blockSignals(True)
-        action.setChecked(iteration is not None)
-        action.blockSignals(False)
+        self._check("compare", iteration is not None)
         if iteration is not None:
             self.statusBar().showMessage(f"The diagram shows each value's change (Δ) since iteration {iteration:,}: "
                                          "go to another iteration to see how far they moved", 8000)
@@ -626,7 +533,7 @@ class MainWindow(QMainWindow):
         self.edit_value(ValueRef("lr"))
 
     def edit_value(self, ref: ValueRef) -> None:
-        self.actions["play"].setChecked(False)
+        self.model.set_playing(False)
         what = ref.describe(self.model.session)
         editor = ValueEditor(what, self.model.read(ref), self, positive=ref.kind == "lr",
                              check=lambda value: self.model.edit_problem(ref, value))
@@ -643,84 +550,23 @@ class MainWindow(QMainWindow):
         """Practice: nothing moves past the value asked but practice (Step, Finish, Play, Train,
         the timeline and the list of computations are off or refused) and no view shows a
         value not yet answered (the model's `reveals`); the box above the side panel asks for
-        it. Leaving it gives the keys back to the diagram (→ steps)."""
-        self.actions["play"].setChecked(False)
+        it."""
         self.model.set_practising(on)
+
+    def _practice_changed(self, on: bool) -> None:
+        """Practising: the gradient check (every gradient of the iteration) hidden. Leaving it
+        gives the keys back to the diagram (→ steps)."""
+        self._check("practice", on)
         if on and self.gradcheck_dialog is not None:
-            self.gradcheck_dialog.hide()  # every gradient of the iteration
-        self.practice_box.setVisible(on)
-        if on:
-            self.practice_box.start()
-        else:
-            self.practice_box.stop()
+            self.gradcheck_dialog.hide()
+        if not on:
             self.diagram.setFocus(Qt.FocusReason.OtherFocusReason)
-        self._update_enabled()
-
-    # -- kept runs ------------------------------------------------------------------------------
-    def keep_run(self) -> None:
-        """Run ▸ Keep this run: asks a name (one proposed from the settings), then keeps the
-        run's loss history under it: one undo step."""
-        from guiapp.dialogs.keeprun import KeepRunDialog
-
-        m = self.model
-        self.actions["play"].setChecked(False)
-        columns = history_columns(m.session, m.evaluation.of(m.session))  # the loss, the test loss and accuracies
-        problem = kept.room_problem(m.runs, m.session.latest, len(columns))
-        if problem is not None:
-            self.show_message("Cannot keep this run", f"This run cannot be kept: {problem}.", QMessageBox.Icon.Warning)
-            return
-        dialog = KeepRunDialog(runs.proposal(m.session, m.runs), summary(m.session.net), m.session.latest,
-                               lambda name: kept.name_problem(name, m.runs), self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self.keep_run_as(dialog.name))
-        dialog.open()
-
-    def keep_run_as(self, name: str) -> bool:
-        """Keep the current run under `name` (one undo step); False (said) if it cannot be."""
-        m = self.model
-        try:
-            kept_runs = runs.keep(m.session, name, m.runs, m.evaluation.of(m.session))
-        except ValueError as e:
-            self.show_message("Cannot keep this run", f"This run cannot be kept: {e}.", QMessageBox.Icon.Warning)
-            return False
-        self.undo_stack.push(commands.SetRuns(m, kept_runs, f"keep this run as “{kept_runs[-1].label}”"))
-        m.set_runs_shown(True)
-        self.statusBar().showMessage(f"Kept this run as “{kept_runs[-1].label}” ({m.session.latest:,} iterations): "
-                                     "the loss curve shows it beside the runs that follow", 8000)
-        return True
-
-    def remove_run(self, index: int) -> None:
-        m = self.model
-        if 0 <= index < len(m.runs):
-            self.undo_stack.push(commands.SetRuns(m, kept.without(m.runs, index),
-                                                  f"remove kept run {index + 1}, “{m.runs[index].label}”"))
-
-    def remove_all_runs(self) -> None:
-        if self.model.runs:
-            self.undo_stack.push(commands.SetRuns(self.model, (), "remove every kept run"))
-
-    def fill_runs_menu(self) -> None:
-        """Run ▸ Kept runs: show them or not, remove one, remove all."""
-        menu = self.runs_menu
-        menu.clear()
-        menu.addAction(self.actions["show_runs"])
-        menu.addSeparator()
-        for k, run in enumerate(self.model.runs):
-            label = run.label if len(run.label) <= 60 else run.label[:59] + "…"
-            action = menu.addAction(f"Remove “{label.replace('&', '&&')}”")  # a menu shows plain text
-            action.setObjectName(f"removeRun:{k}")
-            action.setEnabled(not self.model.busy)
-            action.triggered.connect(lambda checked=False, k=k: self.remove_run(k))
-        if not self.model.runs:
-            menu.addAction("No kept runs: Run ▸ Keep this run keeps one").setEnabled(False)
-        menu.addSeparator()
-        menu.addAction(self.actions["remove_all_runs"])
 
     def set_sequential(self, on: bool) -> None:
         order = "sequential" if on else "simultaneous"
         if order == self.model.session.net.update_order:
             return
-        self.actions["play"].setChecked(False)
+        self.model.set_playing(False)
         self.undo_stack.push(commands.SetUpdateOrder(self.model, order))
         self.statusBar().showMessage(f"Iteration {self.model.session.iteration:,} computed again in the {order} "
                                      "order (the side panel says how the two differ)", 8000)
@@ -734,56 +580,8 @@ class MainWindow(QMainWindow):
         self.gradcheck_dialog.raise_()
         self.gradcheck_dialog.run()
 
-    # -- pictures and copies ----------------------------------------------------------------
-    def export_picture(self) -> None:
-        from guiapp.menus import pictures
-
-        chooser = pictures.PictureDialog(self)
-        chooser.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        chooser.dialog.accepted.connect(lambda: self._export_picture(chooser.subject.currentData(),
-                                                                    chooser.width.value()))
-        chooser.dialog.open()
-
-    def _export_picture(self, subject: str, width: int) -> None:
-        from PySide6.QtWidgets import QFileDialog
-
-        from guiapp.menus import pictures
-
-        name = f"{self.files.stem()}-{'loss' if subject == 'loss' else 'diagram'}.png"
-        path, _ = QFileDialog.getSaveFileName(self, "Export picture", os.path.join(settings.last_folder(), name),
-                                              "PNG image (*.png);;SVG drawing (*.svg)")
-        if not path or not self.files.export_path(path, "Cannot export the picture"):
-            return
-        try:
-            pictures.export_to(self, subject, path, width)
-        except OSError as e:
-            self.show_message("Cannot export the picture", f"{path} could not be written: {e.strerror or e}. "
-                              "No file was changed.", QMessageBox.Icon.Warning)
-            return
-        settings.remember_folder(path)
-        self.statusBar().showMessage(f"Wrote {path}", 5000)
-
-    def copy_diagram(self) -> None:
-        from guiapp.menus import pictures
-
-        ratio = self.diagram.devicePixelRatioF()
-        pictures.copy_image(pictures.diagram_image(self.diagram, int(2 * ratio * self.diagram.viewport().width())))
-        self.statusBar().showMessage("The diagram is on the clipboard", 4000)
-
-    def copy_latex(self) -> None:
-        text = self.panel.current_latex()
-        QApplication.clipboard().setText(text)
-        self.statusBar().showMessage("The current computation is on the clipboard as LaTeX" if text else
-                                     "Nothing computed yet: step first", 4000)
-
-    def copy_computation(self) -> None:
-        text = self.panel.current_text()
-        QApplication.clipboard().setText(text)
-        self.statusBar().showMessage("The current computation is on the clipboard" if text else
-                                     "Nothing computed yet: step first", 4000)
-
     def reset(self) -> None:
-        self.actions["play"].setChecked(False)
+        self.model.set_playing(False)
         self.undo_stack.push(commands.Reset(self.model))
 
     def undo(self) -> None:
@@ -860,6 +658,6 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.model.cancel_job()
-        self.play_timer.stop()
+        self.model.set_playing(False)
         settings.save_window(self)
         super().closeEvent(event)

@@ -3,7 +3,7 @@ leaves a timer running or a thread alive fails (`no_leftovers`); two options run
 another order, to show that none depends on what ran before it:
 
     python -m pytest --reverse         # the collected tests in reverse order
-    python -m pytest --window-first    # tests/test_window.py first, then the rest in order
+    python -m pytest --window-first    # tests/guiapp/window/test_window.py first, then the rest in order
 
 `-n auto` (pytest-xdist, as in README.md's command) runs them in one worker per core, at most 4
 (pyproject.toml's addopts); `-n 0` in one process.
@@ -89,7 +89,7 @@ def pytest_addoption(parser):
     group = parser.getgroup("order", "test order (checks that no test depends on the ones before it)")
     group.addoption("--reverse", action="store_true", help="run the collected tests in reverse order")
     group.addoption("--window-first", action="store_true",
-                    help="run tests/test_window.py first (after --reverse, if both are given)")
+                    help="run tests/guiapp/window/test_window.py first (after --reverse, if both are given)")
 
 
 @pytest.hookimpl(trylast=True)

@@ -1,4 +1,4 @@
-"""PyTorch float64 reference for the engine's parity tests (tests/test_torch_parity.py).
+"""PyTorch float64 reference for the engine's parity tests (tests/engine/session/test_torch_parity.py).
 
 Everything here is computed by torch: the forward pass with F.linear (what nn.Linear
 calls) and torch's own activations, the losses with torch's loss functions (nn.MSELoss,

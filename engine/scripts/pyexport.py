@@ -18,7 +18,7 @@ the engine's order (so its losses are the engine's, usually bit for bit).
 A script cannot import the engine, so the maths of each activation and loss is written in it
 once more, as source text: each activation and loss holds its own (`Activation.torch_module`,
 `numpy_fn`, `numpy_grad`; `Loss.torch_loss`, `numpy_terms`, `numpy_grad`, `numpy_helpers`,
-`Fused.numpy_delta`), and tests/test_script_export.py checks that the NumPy texts compute
+`Fused.numpy_delta`), and tests/engine/scripts/test_script_export.py checks that the NumPy texts compute
 exactly the engine's functions.
 """
 from __future__ import annotations

@@ -8,7 +8,7 @@ can carry is a space (`plain.one_line`), so that no reader splits a row.
 The practice report's CSV writes its typed answers (and labels) with `text`, the kept runs' CSV
 its runs' names (engine.session.runs). The other CSV files (trace, loss history, trajectories,
 samples) hold numbers and the engine's own names only: no text from a file or a user reaches them
-(tests/test_generated_text.py checks it).
+(tests/engine/teaching/test_generated_text.py checks it).
 """
 from __future__ import annotations
 

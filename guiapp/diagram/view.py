@@ -34,21 +34,24 @@ import html
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QFont, QPainter, QTransform
-from PySide6.QtWidgets import QApplication, QGraphicsScene, QGraphicsView, QLabel, QMenu, QToolTip
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import QApplication, QGraphicsScene, QGraphicsView
 
 from engine.network import naming
 from engine.record.quantities import parameter_of
 
 from guiapp import colours
 from guiapp.diagram import fold as diagram_fold, layout
-from guiapp.diagram.fold import FOLD_ABOVE, Folding
+from guiapp.diagram.callouts import Callouts
+from guiapp.diagram.content import concerned, edge_text, involvement, lr_line, unit_lines
+from guiapp.diagram.events import ViewEvents
+from guiapp.diagram.fold import Folding
 from guiapp.diagram.items import RADIUS_LINES, BundleItem, EdgeItem, FoldItem, Style, Tag, UnitItem
 from guiapp.diagram.layout import FULL, NAMES, PAD_X, PAD_Y, VALUES
+from guiapp.diagram.legend import Corners
 from guiapp.diagram.unitmaps import UnitMaps
-from guiapp.model.session import BiasUnitRef, SessionModel, UnitRef, ValueRef
+from guiapp.model.session import SessionModel, UnitRef, ValueRef
 
-MIN_TEXT_PX = 8.5  # tags smaller than this on screen are hidden until zoomed in
 WORST_NUMBER = -0.0123456789012345678  # the widest number a tag is given room for, at any digits
 MEASURED = 1000  # distinct values of an input (or of the targets) whose texts are measured; more: the widest any can be
 WIDEST = (-8.888888888888888e-300, -0.0008888888888888888, -8.888888888888888e+300, WORST_NUMBER)  # at any digits
@@ -59,62 +62,11 @@ PRESENTATION_LEAST_SCALE = 0.97  # presentation mode: a level of detail is shown
 SMALLER_LABELS = 3  # presentation mode, a diagram too large at the text size asked: smaller sizes tried
 
 
-def signed(fmt, value: float) -> str:
-    """A change as the diagram writes it: +0.25, −0.25, 0."""
-    return ("+" if value > 0 else "") + fmt(value)
+class DiagramView(ViewEvents, Callouts, Corners, QGraphicsView):
+    """The diagram, its parts by job: building and laying out here; what it writes in
+    `content` (no Qt); fitting, zooming, the mouse and the keys in `events`; the callouts in
+    `callouts`; the legend and the zoom hint in `legend`."""
 
-
-def concerned(sizes, key) -> set[tuple[int, int]]:
-    """The units a computation (a Key) or a selected parameter (a naming.Param) is about:
-    its own unit, a weight's two units; none for a sample's loss."""
-    p = key if isinstance(key, naming.Param) else parameter_of(sizes, key)
-    if p is not None:
-        return {(p.layer, p.unit)} | ({(p.layer - 1, p.source)} if p.kind == "w" else set())
-    return {(key.layer, key.unit)} if key.unit is not None else set()
-
-
-def neighbour(sizes, params: dict, selection, step: int, across: bool = False):
-    """The selection moved by `step` units (↑ −1, ↓ +1): a unit to the unit above or below it;
-    a weight to the weight from the unit above or below its source into the same unit (with
-    `across`, from the same source into the unit above or below), a bias to the bias of the
-    unit above or below. None past the end of a layer, or for anything else."""
-    if isinstance(selection, UnitRef):
-        j = selection.unit + step
-        return UnitRef(selection.layer, j) if 0 <= j < sizes[selection.layer] else None
-    if not (isinstance(selection, ValueRef) and selection.kind == "param" and selection.key in params):
-        return None
-    p = params[selection.key]
-    if p.kind == "b":
-        j = p.unit + step
-        return ValueRef("param", naming.bias_name(sizes, p.layer, j)) if 0 <= j < sizes[p.layer] else None
-    j, i = (p.unit + step, p.source) if across else (p.unit, p.source + step)
-    if 0 <= j < sizes[p.layer] and 0 <= i < sizes[p.layer - 1]:
-        return ValueRef("param", naming.weight_name(sizes, p.layer, j, i))
-    return None
-
-
-def involvement(keys, sizes) -> tuple[set, set, set]:
-    """(units, bias units, parameter names) taking part in a computation: those of the
-    values it computes and reads (`Session.reads`)."""
-    units, biases, params = set(), set(), set()
-    depth = len(sizes) - 1
-    for key in keys:
-        p = parameter_of(sizes, key)
-        if p is not None:
-            params.add(p.name)
-            units.add((p.layer, p.unit))
-            if p.kind == "w":
-                units.add((p.layer - 1, p.source))
-            else:
-                biases.add(p.layer)
-        elif key.unit is not None:
-            units.add((key.layer, key.unit))
-        elif key.layer == depth:  # a sample's or the batch's loss: every output
-            units |= {(depth, k) for k in range(sizes[depth])}
-    return units, biases, params
-
-
-class DiagramView(QGraphicsView):
     editRequested = Signal(object)  # a ValueRef
 
     def __init__(self, model: SessionModel, parent=None):
@@ -146,13 +98,7 @@ class DiagramView(QGraphicsView):
         self.choice: layout.Choice | None = None
         self._planned_for = None  # the room the layout was made for
         self.hovered: str | None = None  # the edge under the mouse
-        # children of the view, over its viewport: the viewport's own children would scroll with the scene
-        self.hint = QLabel("Labels hidden: too small to read. Scroll the wheel over the diagram to zoom in.",
-                           self, objectName="zoomHint")
-        self.hint.hide()
-        self.legend = QLabel(self, objectName="legend")
-        self.legend.setTextFormat(Qt.TextFormat.RichText)
-        self.legend.setWordWrap(True)
+        self._make_corners()
         self.scene().selectionChanged.connect(self._scene_selection_changed)
         model.networkReplaced.connect(self.rebuild)
         model.changed.connect(self._session_changed)
@@ -218,11 +164,7 @@ class DiagramView(QGraphicsView):
         c = colours.scheme(self.palette())
         self.style.colours = c
         self.setBackgroundBrush(c.background)
-        box = f"background: {c.tag_opaque.name()}; color: {c.text.name()}; padding: 3px 5px;"
-        self.legend.setStyleSheet(f"QLabel#legend {{ {box} border: 1px solid {c.muted.name()}; border-radius: 3px }}")
-        self.hint.setStyleSheet(f"QLabel#zoomHint {{ background: {c.note_fill.name()}; color: {c.text.name()}; "
-                                f"padding: 3px 5px; border: 1px solid {c.highlight.name()} }}")
-        self._update_legend()
+        self._colour_corners(c)
         for item in self.scene().items():
             if isinstance(item, (UnitItem, EdgeItem, BundleItem)):
                 item.restyle()
@@ -236,59 +178,13 @@ class DiagramView(QGraphicsView):
         elif event.type() == QEvent.Type.FontChange:
             self._place_corners()
 
-    def _update_legend(self) -> None:
-        c = self.style.colours
-
-        def word(role: str, text: str | None = None) -> str:
-            colour = colours.readable(getattr(c, role), c.tag_opaque)
-            return f"<b style='color:{colour.name()}'>{html.escape(text or c.names[role])}</b>"
-
-        self.legend.setText(
-            f"{word('positive', 'blue ——')} positive, {word('negative', 'vermillion - - -')} negative weight · "
-            f"{word('highlight')}: used now · {word('selected')}: selected · {word('gradient')}: gradient, δ"
-            + (f"<br>{maps}" if (maps := self.unit_maps.legend_text()) else ""))
-        demand = {VALUES: "An edge's gradient shows when the computation uses it, when it is selected and "
-                          "under the mouse. ",
-                  NAMES: "An edge's value and gradient show when the computation uses it, when it is selected "
-                         "and under the mouse. "}
-        folded = ("A “… n more” unit stands for the units of a large layer left out (click it to show them); a "
-                  "dotted line, for the edges to or from it. " if self.folds else "")
-        untagged = "Between crowded layers, an edge's values show only on demand. " if self._untagged else ""
-        self.legend.setToolTip(f"The width of an edge is the size of its weight. {demand.get(self.level, '')}"
-                               f"{untagged}{folded}"
-                               "Double-click a weight, a bias, an input, an output or η to type a value.")
-        self._place_corners()
-
-    def _place_corners(self) -> None:
-        """The legend in the bottom left corner of the viewport, the hint in the top right, in the
-        window's text (a little smaller). The legend wraps to the width the view has without
-        scrollbars: its height, which the layout leaves room for, does not follow them."""
-        vp = self.viewport().geometry()
-        most = self.maximumViewportSize().width() - 12
-        font = QFont(QApplication.font())
-        font.setPointSizeF(self._window_point_size() * 0.9)
-        for label in (self.legend, self.hint):
-            label.setFont(font)
-        self.legend.setWordWrap(False)
-        self.legend.setMinimumWidth(0)
-        self.legend.setMaximumWidth(16777215)
-        natural = self.legend.sizeHint().width()
-        self.legend.setWordWrap(natural > most)
-        self.legend.setFixedWidth(max(120, min(most, natural)))
-        self.legend.adjustSize()
-        self.legend.move(vp.left() + 6, vp.bottom() - self.legend.height() - 5)
-        self.hint.setMaximumWidth(max(120, vp.width() - 12))
-        self.hint.setWordWrap(True)
-        self.hint.adjustSize()
-        self.hint.move(vp.right() - self.hint.width() - 5, vp.top() + 6)
-
     # -- building ---------------------------------------------------------------------------
     def rebuild(self) -> None:
         """Everything again (another network, text size or digits), fitted to the view."""
         session = self.model.session
         self._params = {p.name: p for p in session.net.parameters()}
         self._first_update = next((step for step in session.steps if step.phase == "update"), None)
-        self._data = (session.net.inputs.tobytes(), session.net.targets.tobytes())
+        self._samples_version = self.model.samples_version  # the samples' values laid out for
         self.style.radius_lines = self._radius_lines()
         self._widths = {}  # of the units' values in each text size, measured once (see _value_widths)
         self.folding = None
@@ -576,12 +472,10 @@ class DiagramView(QGraphicsView):
 
     # -- showing the session ------------------------------------------------------------------
     def _session_changed(self) -> None:
-        """The numbers moved; an edited input or target may need a wider tag than laid out
-        for, and the current computation may be about a folded unit."""
-        net = self.model.session.net
-        data = (net.inputs.tobytes(), net.targets.tobytes())
-        if data != self._data:
-            self._data = data
+        """The numbers moved; an edited input or target (the model's `samples_version`) may need
+        a wider tag than laid out for, and the current computation may be about a folded unit."""
+        if self.model.samples_version != self._samples_version:
+            self._samples_version = self.model.samples_version
             self._widths = {}
             self._planned_for = None
             self.relayout(fit=self.auto_fit)
@@ -608,329 +502,28 @@ class DiagramView(QGraphicsView):
         session = self.model.session
         if self.folding is None or self.folding.sizes != tuple(session.net.sizes):
             return
-        fmt, s, f = self.model.fmt, self.model.sample, self.folding
+        fmt, s, f, reference = self.model.fmt, self.model.sample, self.folding, self.model.reference
         sizes = f.sizes
         step = session.current_step
         units, biases, params = involvement(session.reads(step) if step is not None else [], sizes)
         about_unit = step is not None and step.unit is not None and parameter_of(sizes, step) is None
         current = (step.layer, step.unit) if about_unit else None
         for (l, j), item in self.units.items():
-            item.values.set_lines(self._unit_lines(l, j, s))
+            item.values.set_lines(unit_lines(session, fmt, reference, l, j, s))
             item.set_state((l, j) in units, (l, j) == current)
         for l, fold in self.folds.items():
             fold.set_state(any(u[0] == l and not f.is_shown(*u) for u in units), False)
         for l, bias in self.bias_units.items():
             bias.set_state(l in biases, False)
         largest = self._largest()
-        reference = self.model.reference
         for name, edge in self.edges.items():
             p = self._params[name]
-            value = session.parameter_value(p)
-            shown_name = f"{p.name}{'⁺' if session.is_updated(p) else ''}"
-            lines = [f"{shown_name} {fmt(value)}"]
-            grad = session.value("grad_" + p.kind, p.layer, p.unit, p.source)
-            if grad is not None:
-                lines.append((f"∂E/∂{p.name} {fmt(grad)}", "gradient"))
-            change = [] if reference is None else [f"Δ{p.name} {signed(fmt, reference.parameter(session, p))}"]
-            lines += change
-            # comparing, the value's change before its gradient: the gradient on demand
-            shown = [] if name in self._untagged else {FULL: None, VALUES: lines[:1] + change,
-                                                       NAMES: [shown_name]}[self.level]
-            edge.tag.set_lines(lines, shown)
-            edge.set_style(value, largest, p.name in params)
+            text = edge_text(session, fmt, reference, p, self.level, name in self._untagged)
+            edge.tag.set_lines(text.lines, text.shown)
+            edge.set_style(text.value, largest, p.name in params)
         bundled = {f.ends(self._params[name]) for name in params if name not in self.edges}
         for key, bundle in self.bundles.items():
             bundle.set_involved(key in bundled)
         if self.lr_tag is not None:
-            self.lr_tag.set_lines([f"η = {fmt(session.net.learning_rate)}"])
+            self.lr_tag.set_lines([lr_line(session, fmt)])
         self._update_callouts(params)
-
-    def _update_callouts(self, involved: set | None = None) -> None:
-        """Over each tag that leaves something out, for the edges used by the current
-        computation, the selected edge and the edge under the mouse: the whole tag."""
-        if involved is None:
-            step = self.model.session.current_step
-            involved = involvement(self.model.session.reads(step) if step is not None else [],
-                                   self.model.session.net.sizes)[2]
-        wanted = set()
-        if (self.level != FULL or self._untagged) and self.labels_shown():
-            selection = self.model.selection
-            wanted = set(involved) | {self.hovered} - {None}
-            if isinstance(selection, ValueRef) and selection.kind == "param":
-                wanted.add(selection.key)
-            wanted = {name for name in wanted
-                      if name in self.edges and self.edges[name].tag.text() != self.edges[name].tag.shown_text()}
-        for name in set(self.callouts) - wanted:
-            self.scene().removeItem(self.callouts.pop(name))
-            self.edges[name].tag.setOpacity(1.0)
-        placed = []
-        for name in sorted(wanted, key=lambda n: n != self.hovered):  # the one under the mouse first
-            tag = self.edges[name].tag
-            tag.setOpacity(0.0)  # the callout says it all; the tag would peek out from under it
-            callout = self.callouts.get(name)
-            if callout is None:
-                callout = self.callouts[name] = Tag(self.style)
-                callout.edge = self.edges[name]
-                callout.setZValue(6)
-                self.scene().addItem(callout)
-            callout.set_lines([(t, r) for t, r in tag._lines])
-            callout.highlighted = tag.highlighted or "text"
-            callout.setPos(self._callout_position(self.edges[name], callout, placed))
-            placed.append(callout.sceneBoundingRect())
-
-    def _callout_position(self, edge: EdgeItem, callout: Tag, placed: list) -> QPointF:
-        """On the edge, as near its tag as it can be without covering a unit, a unit's values
-        or the callouts `placed` before it (failing that, clear of the units at least)."""
-        line = edge.line()
-        length_sq = max(line.dx() ** 2 + line.dy() ** 2, 1e-9)
-        at = edge.tag.pos() - line.p1()
-        t0 = (at.x() * line.dx() + at.y() * line.dy()) / length_sq
-        box = callout.boundingRect()
-        units = [u.sceneBoundingRect() for u in (*self.units.values(), *self.folds.values(), *self.bias_units.values())]
-        units += [u.values.sceneBoundingRect() for u in (*self.units.values(), *self.folds.values())
-                  if u.values.isVisible()]
-        fractions = sorted((k / 40 for k in range(4, 37)), key=lambda t: abs(t - t0))
-        for obstacles in (units + placed, units):
-            for t in fractions:
-                centre = line.pointAt(t)
-                if not any(box.translated(centre).intersects(u) for u in obstacles):
-                    return centre
-        return edge.tag.pos()
-
-    def _unit_lines(self, l: int, j: int, s: int) -> list:
-        session, fmt = self.model.session, self.model.fmt
-        if l == 0:
-            return [f"{session.net.input_name(j)} = {fmt(session.record['input', 0][s, j])}"]
-        lines = []
-        reference = self.model.reference
-        for quantity, name, role in (("net", "net", "text"), ("out", "out", "text"), ("delta", "δ", "gradient")):
-            v = session.value(quantity, l, j, None, s)
-            if v is None:
-                lines.append((f"{name} ?", "muted"))
-                continue
-            text = f"{name} {fmt(v)}"
-            if quantity == "out" and reference is not None:
-                change = reference.unit(session, quantity, l, j, s)
-                text += "" if change is None else f" Δ{signed(fmt, change)}"
-            lines.append((text, role))
-        if l == session.net.depth:
-            lines.append(f"target {fmt(session.record['target', l][s, j])}")
-            v = session.value("loss_term", l, j, None, s)
-            lines.append(f"E {fmt(v)}" if v is not None else ("E ?", "muted"))
-        return lines
-
-    # -- view -------------------------------------------------------------------------------
-    def fit(self) -> None:
-        """The whole diagram, at the scale the layout was made for, centred above the legend."""
-        rect = self.scene().sceneRect()
-        if rect.isEmpty():
-            return
-        room_w, room_h = self._room()
-        scale = min(room_w / rect.width(), room_h / rect.height(), 1.0)
-        self.setTransform(QTransform.fromScale(scale, scale))
-        # the legend covers the bottom of the view: centre the diagram in what is left
-        below = (self.maximumViewportSize().height() - room_h) / scale
-        self.setSceneRect(rect.adjusted(0, 0, 0, below))
-        self.centerOn(rect.center() + QPointF(0, below / 2))
-        self._apply_detail()
-
-    def fit_to_window(self) -> None:
-        """Fit now, and again whenever the view is resized, until zoomed by hand."""
-        self.auto_fit = True
-        self.relayout()
-
-    def zoom(self, factor: float) -> None:
-        self.auto_fit = False
-        self.scale(factor, factor)
-        self._apply_detail()
-
-    def zoom_in(self) -> None:
-        self.zoom(1.25)
-
-    def zoom_out(self) -> None:
-        self.zoom(0.8)
-
-    def text_px(self, scale: float | None = None) -> float:
-        """The size of the tags' text on screen, in pixels (at the view's scale, or `scale`)."""
-        scale = self.transform().m11() if scale is None else scale
-        return self.style.font.pointSizeF() * self.logicalDpiY() / 72 * scale
-
-    def labels_shown(self) -> bool:
-        """Are the tags large enough to read: MIN_TEXT_PX, or near the text size chosen if smaller?"""
-        return self.text_px() >= min(MIN_TEXT_PX, 0.85 * self.text_px(1.0))
-
-    def _apply_detail(self) -> None:
-        shown = self.labels_shown()
-        for edge in self.edges.values():
-            edge.tag.setVisible(shown)
-        for unit in (*self.units.values(), *self.folds.values()):
-            unit.values.setVisible(shown)
-        if self.lr_tag is not None:
-            self.lr_tag.setVisible(shown)
-        self.hint.setVisible(not shown)
-        self._update_callouts()
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        self._place_corners()
-        if self.auto_fit:
-            self.relayout()
-
-    def wheelEvent(self, event) -> None:
-        self.zoom(1.15 ** (event.angleDelta().y() / 120))
-
-    # -- picking ----------------------------------------------------------------------------
-    def _item_for(self, selection):
-        """The edge or unit of a selection (a parameter's ValueRef, a UnitRef or a BiasUnitRef)."""
-        if isinstance(selection, ValueRef) and selection.kind == "param":
-            return self.edges.get(selection.key)
-        if isinstance(selection, UnitRef):
-            return self.units.get((selection.layer, selection.unit))
-        if isinstance(selection, BiasUnitRef):
-            return self.bias_units.get(selection.layer)
-        return None
-
-    @staticmethod
-    def selection_of(item):
-        """What selecting this edge or unit selects in the model."""
-        if isinstance(item, EdgeItem):
-            return item.ref
-        if isinstance(item, UnitItem):
-            return BiasUnitRef(item.feeds) if item.bias else UnitRef(item.layer, item.unit)
-        return None
-
-    def _owner(self, item):
-        """The unit or edge a clicked item stands for (a tag stands for its edge or unit)."""
-        while item is not None:
-            if isinstance(item, (UnitItem, EdgeItem)) or getattr(item, "ref", None) is not None:
-                return getattr(item, "edge", item)
-            if isinstance(item, Tag) and getattr(item, "edge", None) is not None:
-                return item.edge
-            item = item.parentItem()
-        return None
-
-    def mousePressEvent(self, event) -> None:
-        owner = self._owner(self.itemAt(event.position().toPoint()))
-        if isinstance(owner, FoldItem) and event.button() == Qt.MouseButton.LeftButton:
-            self._expand(owner.layer, event.globalPosition().toPoint())
-            event.accept()
-            return
-        self._picked = owner is not None and bool(owner.flags() & owner.GraphicsItemFlag.ItemIsSelectable)
-        if self._picked:
-            self.model.set_selection(self.selection_of(owner))
-            event.accept()
-            return
-        super().mousePressEvent(event)
-
-    def mouseMoveEvent(self, event) -> None:
-        owner = self._owner(self.itemAt(event.position().toPoint()))
-        hovered = owner.ref.key if isinstance(owner, EdgeItem) else None
-        if hovered != self.hovered:
-            self.hovered = hovered
-            self._update_callouts()
-        super().mouseMoveEvent(event)
-
-    def leaveEvent(self, event) -> None:
-        if self.hovered is not None:
-            self.hovered = None
-            self._update_callouts()
-        super().leaveEvent(event)
-
-    def mouseReleaseEvent(self, event) -> None:
-        if getattr(self, "_picked", False):  # the press selected an item: not a drag, not a click on nothing
-            self._picked = False
-            event.accept()
-            return
-        super().mouseReleaseEvent(event)
-
-    def mouseDoubleClickEvent(self, event) -> None:
-        owner = self._owner(self.itemAt(event.position().toPoint()))
-        ref = self._edit_ref(owner)
-        if ref is not None and not self.model.busy:
-            self.editRequested.emit(ref)
-            event.accept()
-            return
-        super().mouseDoubleClickEvent(event)
-
-    def keyPressEvent(self, event) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            ref = self.model.value_ref(self.model.selection)
-            if ref is not None and not self.model.busy:
-                self.editRequested.emit(ref)
-                return
-        if event.key() in (Qt.Key.Key_Up, Qt.Key.Key_Down) and self.model.selection is not None:
-            across = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
-            moved = neighbour(self.model.session.net.sizes, self._params, self.model.selection,
-                              -1 if event.key() == Qt.Key.Key_Up else 1, across)
-            if moved is not None:
-                self.model.set_selection(moved)
-            event.accept()  # at the end of a layer too: the view does not scroll instead
-            return
-        super().keyPressEvent(event)
-
-    def _expand(self, layer: int, at) -> None:
-        """Show a folded layer whole, or say why it cannot be (at the screen point `at`)."""
-        expanded = self.model.expanded | {layer}
-        if self._fold(self._room(), expanded).hidden(layer):
-            QToolTip.showText(at, f"The {self.folding.sizes[layer]} units of this layer are not shown whole: the "
-                                  f"diagram would draw more than {diagram_fold.MAX_EDGES:,} edges. The side panel "
-                                  "shows every number of a unit or weight selected (↑/↓ move the selection).", self)
-            return
-        self.model.set_expanded(expanded)
-
-    def contextMenuEvent(self, event) -> None:
-        """Over a fold: show its layer whole; over a unit of a large layer shown whole: fold
-        it; everywhere: show every unit, or fold every large layer."""
-        owner = self._owner(self.itemAt(event.pos()))
-        model, sizes = self.model, self.model.session.net.sizes
-        menu = QMenu(self)
-        if isinstance(owner, FoldItem):
-            menu.addAction(f"Show the {owner.hidden} folded units of this layer",
-                           lambda: self._expand(owner.layer, event.globalPos()))
-        elif isinstance(owner, UnitItem) and not owner.bias and owner.layer in model.expanded \
-                and sizes[owner.layer] > FOLD_ABOVE:
-            menu.addAction("Fold this layer", lambda: model.fold(owner.layer))
-        show_all = menu.addAction("Show all units")
-        show_all.setCheckable(True)
-        show_all.setChecked(model.show_all)
-        show_all.setEnabled(diagram_fold.can_show_all(sizes))
-        show_all.toggled.connect(model.set_show_all)
-        menu.exec(event.globalPos())
-        menu.deleteLater()
-
-    def _edit_ref(self, owner) -> ValueRef | None:
-        """What double-clicking this item edits (None if nothing)."""
-        if owner is None:
-            return None
-        if isinstance(owner, UnitItem):
-            return self.model.value_ref(self.selection_of(owner))
-        return getattr(owner, "ref", None)
-
-    def _scene_selection_changed(self) -> None:
-        """The scene's selection changed by itself (a click on nothing clears it): tell the model,
-        which answers through _show_selection."""
-        selected = self.scene().selectedItems()
-        selection = self.selection_of(selected[0]) if selected else None
-        if selection != self.model.selection:
-            self.model.set_selection(selection)
-        else:
-            self._show_selection(selection)
-
-    def _show_selection(self, selection) -> None:
-        """Select what the model holds (without echoing it back; a folded unit or weight is
-        shown first), and recolour."""
-        if self.folding is not None and self._fold(self._room()) != self.folding:
-            self.relayout(fit=self.auto_fit)  # selects it when built
-            return
-        self._select_item(selection)
-        self.refresh()
-
-    def _select_item(self, selection) -> None:
-        item = self._item_for(selection)
-        scene = self.scene()
-        if scene.selectedItems() != ([item] if item is not None else []):
-            scene.blockSignals(True)
-            scene.clearSelection()
-            if item is not None:
-                item.setSelected(True)
-            scene.blockSignals(False)

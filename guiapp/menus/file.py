@@ -6,7 +6,8 @@ save, discard or cancel (`ask_to_save`). Saved at a past iteration, the file hol
 as that iteration starts: the message says so, and the later iterations keep the title's *. Files opened or saved are remembered as
 recent files. Exports run as jobs of the model (`Export`), so the window keeps working while
 a long trace is written; the status bar says when the file is there, a message when it
-could not be."""
+could not be. Every file the window writes itself goes through `write` (the network, a script,
+the samples, a picture, a practice report): written whole or not at all, and said in one way."""
 from __future__ import annotations
 
 import math
@@ -21,9 +22,10 @@ from engine.files import netfile, presets
 from engine.scripts import pyexport
 from engine.files.atomic import output_path, write_atomic
 from engine.record.layout import Record
+from engine.teaching import practice_report
 
 from guiapp.model import settings
-from guiapp.model.jobs import Export
+from guiapp.model.jobs import NOTHING_CHANGED, Export, not_written
 
 Answer = QMessageBox.StandardButton
 
@@ -89,9 +91,24 @@ class Files(QObject):
         try:
             output_path(path, reads)
         except ValueError as e:
-            self._warn(title, f"{path}: {e}. No file was changed.")
+            self._warn(title, f"{path}: {e}. {NOTHING_CHANGED}")
             return ""
         return path
+
+    def write(self, title: str, path: str, write, done: bool = True) -> bool:
+        """Write a file the user asked for: `write(path)` writes it whole or not at all
+        (engine.files.atomic). Written, its folder is remembered and, with `done`, the status bar
+        says "Wrote path"; not written, one warning titled `title` says why (`not_written`).
+        True if written."""
+        try:
+            write(path)
+        except OSError as e:
+            self._warn(title, not_written(path, e))
+            return False
+        settings.remember_folder(path)
+        if done:
+            self.window.statusBar().showMessage(f"Wrote {path}", 5000)
+        return True
 
     # -- changes ----------------------------------------------------------------------------
     def maybe_save(self, doing: str) -> bool:
@@ -215,21 +232,18 @@ class Files(QObject):
 
     def save_to(self, path: str) -> bool:
         net = self._finite_network("Cannot save")
-        if net is None:
-            return False
+        every = []  # what netfile.save says of the loss history it wrote (thinned or whole)
         try:
-            every = netfile.save(net, path)
+            if net is None or not self.write("Cannot save", path, lambda p: every.append(netfile.save(net, p)),
+                                             done=False):
+                return False
         except netfile.NetworkFileError as e:  # too large even with its loss history thinned: nothing written
-            self._warn("Cannot save", f"{path}: the network file {e.problem}. No file was changed.")
+            self._warn("Cannot save", f"{path}: the network file {e.problem}. {NOTHING_CHANGED}")
             return False
-        except OSError as e:
-            self._warn("Cannot save", f"{path} could not be written: {e.strerror or e}. No file was changed.")
-            return False
-        settings.remember_folder(path)
         settings.remember_recent(path)
         self.model.set_source(path)
         self.window.undo_stack.setClean()
-        thinned = netfile.thinned_line(every)
+        thinned = netfile.thinned_line(every[0])
         s = self.model.session
         if s.iteration < s.latest:  # what is not in the file is still a change (the title keeps its *)
             self.window.undo_stack.resetClean()
@@ -385,17 +399,32 @@ class Files(QObject):
         if net is None:
             return False
         text = pyexport.script(net, fmt, source=self.model.source, filename=os.path.basename(path))
-        try:
-            write_atomic(path, text)
-        except OSError as e:
-            self._warn("Cannot export the script", f"{path} could not be written: {e.strerror or e}. "
-                       "No file was changed.")
+        if not self.write("Cannot export the script", path, lambda p: write_atomic(p, text), done=False):
             return False
-        settings.remember_folder(path)
         start = pyexport.first_iteration(net)
         self.window.statusBar().showMessage(
             f"Wrote {path}: the {pyexport.FORMATS[fmt]} script trains {pyexport.DEFAULT_ITERATIONS} iterations "
             f"from iteration {start:,} (run: python3 {os.path.basename(path)})", 8000)
+        return True
+
+    # -- practice ---------------------------------------------------------------------------------
+    def export_practice_report(self) -> None:
+        """The practice box's Export report: what a teacher collects, Markdown or CSV by the
+        file's name."""
+        if self.model.practice is None:
+            return
+        path = self.save_path("Export practice report", f"{self.stem()}-practice-report.md",
+                              "Markdown (*.md);;CSV (*.csv)")
+        if path:
+            self.export_practice_report_to(path)
+
+    def export_practice_report_to(self, path: str) -> bool:
+        practice = self.model.practice
+        report = practice_report.csv_text if path.lower().endswith(".csv") else practice_report.markdown
+        text = report(practice)
+        if not self.write("Cannot export the practice report", path, lambda p: write_atomic(p, text)):
+            return False
+        self.model.practice_say(f"Wrote {path}.")  # in the box too, where the student looks
         return True
 
     # -- the current iteration as a Jupyter notebook ----------------------------------------------

@@ -29,7 +29,7 @@ class NetworkMenu(QObject):
         self.samples_editor = None  # made when first shown
 
     def _push(self, command, message: str) -> None:
-        self.window.actions["play"].setChecked(False)
+        self.model.set_playing(False)
         self.window.undo_stack.push(command)
         self.window.statusBar().showMessage(message, 8000)
 
@@ -52,7 +52,7 @@ class NetworkMenu(QObject):
                                              editing=True, raw_inputs=net.raw_width), editing=True)
 
     def _open_structure(self, dialog, editing: bool) -> None:
-        self.window.actions["play"].setChecked(False)
+        self.model.set_playing(False)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.change_structure(dialog.result_design(), editing, dialog.keep))
         dialog.open()
@@ -153,7 +153,7 @@ class NetworkMenu(QObject):
         self._open_data(ImportDialog(table, self.model.session.net.loss, self.window))
 
     def _open_data(self, dialog) -> None:
-        self.window.actions["play"].setChecked(False)
+        self.model.set_playing(False)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.use_data(dialog.data, dialog.what))
         dialog.open()
@@ -188,11 +188,5 @@ class NetworkMenu(QObject):
                                            "CSV (*.csv)")
         if not path:
             return
-        try:
-            csvdata.write_samples(path, self.model.session.net)
-        except OSError as e:
-            self._warn("Cannot export the samples", f"{path} could not be written: {e.strerror or e}. "
-                       "No file was changed.")
-            return
-        settings.remember_folder(path)
-        self.window.statusBar().showMessage(f"Wrote {path}", 5000)
+        net = self.model.session.net
+        self.window.files.write("Cannot export the samples", path, lambda p: csvdata.write_samples(p, net))

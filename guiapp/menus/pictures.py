@@ -98,7 +98,7 @@ def plot_export(plot_widget, path: str | None, width: int = 1600) -> QImage | No
 def save_image(image: QImage, path: str) -> None:
     def write(temporary: str) -> None:
         if not image.save(temporary, "PNG"):
-            raise OSError(f"{path} could not be written")
+            raise OSError("the image could not be encoded as PNG")
     write_atomic(path, write)
 
 
@@ -116,7 +116,7 @@ def write_atomic(path: str, write) -> None:
     try:
         write(temporary)
         if not os.path.isfile(temporary):
-            raise OSError(f"{path} could not be written")
+            raise OSError("the exporter wrote no file")
         os.replace(temporary, path)
     finally:
         if os.path.exists(temporary):
@@ -167,8 +167,7 @@ def loss_figure(window):
 
     figure = LossPlot(window.model)
     figure.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)  # laid out and painted, never seen
-    figure.setFont(window.font())
-    figure.log_scale.setChecked(window.plot.log_scale.isChecked())
+    figure.setFont(window.font())  # its scale is the model's
     figure.resize(*LOSS_FIGURE)
     figure.show()
     QGuiApplication.processEvents()

@@ -18,6 +18,15 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, QTimer, Signal
 
 
+NOTHING_CHANGED = "No file was changed."  # every file is written whole or not at all (engine.files.atomic)
+
+
+def not_written(path, error: OSError) -> str:
+    """The one sentence for a file the window could not write (a save, an export, a picture, a
+    report): which, why, and that nothing was changed."""
+    return f"{path} could not be written: {error.strerror or error}. {NOTHING_CHANGED}"
+
+
 @dataclass(frozen=True)
 class Training:
     iterations: int

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from engine import Network, Session, TrainingDiverged
 from engine.network.network import samples_problems
@@ -30,9 +30,10 @@ from engine.record.compare import Comparison
 from engine.record.quantities import Key
 from engine.concepts.features import raw_name
 from engine.concepts.formula import significant
+from engine.teaching.practice import Practice
 
 from guiapp.model.evaluation import SessionEvaluations
-from guiapp.model.jobs import Export, Job, Training
+from guiapp.model.jobs import NOTHING_CHANGED, Export, Job, Training, not_written
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,9 @@ DEFAULT_DIGITS = 9
 TEXT_SCALES = (70, 80, 90, 100, 110, 125, 140, 160, 180, 200, 250, 300)  # % of the desktop's text size
 DEFAULT_TEXT_SCALE = 100
 PRESENTATION_SCALE = 1.5  # presentation mode's text, relative to the text size chosen
+PLAY_SPEEDS = (1, 60)  # Play: the least and the most computations per second
+DEFAULT_PLAY_SPEED = 5
+CHAIN = "chain"  # a practice choice: the chain rule of the weight or bias selected
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,21 @@ class BiasUnitRef:
 
 
 @dataclass(frozen=True)
+class Possible:
+    """What the model's state allows now, as the window's actions need it: the window enables
+    them by it, when `possibleChanged` says it changed (not at every step)."""
+
+    busy: bool = False  # a job runs: it owns the session
+    training: bool = False  # the job is a training (the sample shown follows it)
+    practising: bool = False  # only practice moves on
+    step_back: bool = False  # there is a computation before the cursor (or an iteration before)
+    past: bool = False  # the iteration shown is not the latest of the timeline
+    timeline: bool = False  # there is more than one iteration to go to
+    runs: bool = False  # the document keeps runs
+    tests: bool = False  # the network holds test samples (Train until the test loss stops improving)
+
+
+@dataclass(frozen=True)
 class Problem:
     """Something the user must be told (the window shows it)."""
 
@@ -90,16 +109,27 @@ class Problem:
     severe: bool = False  # an unexpected error rather than a warning
 
 
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    """The same numbers, bit for bit (−0 is not 0: it is written otherwise)."""
+    return a.shape == b.shape and a.tobytes() == b.tobytes()
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _text_scale_within(percent) -> int:
     return min(max(int(percent), TEXT_SCALES[0]), TEXT_SCALES[-1])
 
 
 class SessionModel(QObject):
-    changed = Signal()  # the session moved (cursor, iteration) or its numbers were recomputed
+    # `changed`, once per change of the session: the cursor or the iteration moved (the sample shown
+    # with it), the numbers were recomputed, or practice moved on or chose other values
+    changed = Signal()
     networkReplaced = Signal()  # another network (maybe another shape) was opened
     sourceChanged = Signal(str)  # the network was saved to another file
     selectionChanged = Signal(object)  # ValueRef of a parameter, UnitRef, BiasUnitRef, or None
-    sampleChanged = Signal(int)  # the sample (position in the batch) the diagram shows
+    sampleChanged = Signal(int)  # the sample (position in the batch) the diagram shows, chosen by hand
     digitsChanged = Signal(int)  # significant digits of every number shown
     textScaleChanged = Signal(int)  # text size, in % of the desktop's
     presentationChanged = Signal(bool)  # presentation mode on or off
@@ -115,6 +145,11 @@ class SessionModel(QObject):
     jobFinished = Signal(object)  # a job (Training or Export) ran to its end
     problem = Signal(object)  # a Problem to tell the user
     practiceChanged = Signal(bool)  # practice mode on or off
+    practiceSaid = Signal()  # practice said something (a verdict, a hint) and the session stayed
+    playingChanged = Signal(bool)  # Play: stepping by itself, or not
+    playSpeedChanged = Signal(int)  # Play's speed, computations per second
+    logScaleChanged = Signal(bool)  # the loss curve's scale: logarithmic, or linear
+    possibleChanged = Signal(object)  # what the state allows now (a Possible) changed
     extended = Signal()  # iterations were computed past the timeline's end (training, a step): Save writes another network
     refused = Signal(str)  # a move the model refused (practising), in a sentence for the status bar
     runsChanged = Signal()  # the kept runs changed: a run kept or removed, another network opened
@@ -141,10 +176,20 @@ class SessionModel(QObject):
         self._unit_maps = False
         self._discretize = False
         self._last_refresh = 0.0
-        self._practising = False
+        self._practice: Practice | None = None
+        self._practice_choice: str | None = None
+        self._practice_said = self._practice_hint = ""
+        self._play = QTimer(self, objectName="play")
+        self._play.timeout.connect(self.step)
+        self._play_speed = 0
+        self.set_play_speed(DEFAULT_PLAY_SPEED)
+        self._log_scale = False
+        self._samples_version = 0
         self._latest = self.session.latest  # the timeline's end as last announced (see `extended`)
         self._runs: tuple[Run, ...] = tuple(net.runs)
         self._runs_shown = True
+        self._samples = (self.session.net.inputs, self.session.net.targets)  # as `samples_version` last counted
+        self._possible = self._now_possible()
         self.evaluation = SessionEvaluations()  # test loss and accuracies as training goes
         self._marked: tuple[np.ndarray, np.ndarray] | None = None  # rows of the samples and of the test samples
 
@@ -263,6 +308,7 @@ class SessionModel(QObject):
         if len(runs) != len(self._runs) or any(a is not b for a, b in zip(runs, self._runs)):
             self._runs = runs
             self.runsChanged.emit()
+            self._announce_possible()
 
     @property
     def runs_shown(self) -> bool:
@@ -301,36 +347,198 @@ class SessionModel(QObject):
             self._discretize = bool(on)
             self.discretizeChanged.emit(self._discretize)
 
+    # -- playing and the loss curve's scale ------------------------------------------------------
+    @property
+    def playing(self) -> bool:
+        """Run ▸ Play: the session steps by itself, `play_speed` computations a second."""
+        return self._play.isActive()
+
+    def set_playing(self, on: bool) -> None:
+        """Play or pause. Not while a job owns the session or practice asks a value."""
+        on = bool(on) and not self.busy and not self.practising
+        if on != self.playing:
+            self._play.start() if on else self._play.stop()
+            self.playingChanged.emit(on)
+
+    @property
+    def play_speed(self) -> int:
+        return self._play_speed
+
+    def set_play_speed(self, per_second: int) -> None:
+        per_second = min(max(int(per_second), PLAY_SPEEDS[0]), PLAY_SPEEDS[1])
+        if per_second != self._play_speed:
+            self._play_speed = per_second
+            self._play.setInterval(int(1000 / per_second))
+            self.playSpeedChanged.emit(per_second)
+
+    @property
+    def log_scale(self) -> bool:
+        """Is the loss curve (and every picture of it) drawn on a logarithmic scale?"""
+        return self._log_scale
+
+    def set_log_scale(self, on: bool) -> None:
+        if bool(on) != self._log_scale:
+            self._log_scale = bool(on)
+            self.logScaleChanged.emit(self._log_scale)
+
+    # -- what the state allows --------------------------------------------------------------------
+    @property
+    def possible(self) -> Possible:
+        return self._possible
+
+    def _now_possible(self) -> Possible:
+        s, job = self.session, self.job
+        return Possible(busy=job is not None, training=job is not None and isinstance(job.what, Training),
+                        practising=self._practice is not None, step_back=s.can_step_back(),
+                        past=s.iteration < s.latest, timeline=s.latest > s.first, runs=bool(self._runs),
+                        tests=bool(s.net.n_test))
+
+    def _announce_possible(self) -> None:
+        possible = self._now_possible()
+        if possible != self._possible:
+            self._possible = possible
+            self.possibleChanged.emit(possible)
+
     # -- practice -------------------------------------------------------------------------------
     @property
     def practising(self) -> bool:
         """Is practice mode on? Then the student computes the next value: nothing the views
         show may give away a value not yet answered, and no move but practice's own goes
         forward (Step, the list of computations, the timeline, Train)."""
-        return self._practising
+        return self._practice is not None
+
+    @property
+    def practice(self) -> Practice | None:
+        """Practice mode's exercises on the session (engine.teaching.practice), while practising:
+        the value asked, the score. Only the model's practice methods move it."""
+        return self._practice
+
+    @property
+    def practice_choice(self) -> str | None:
+        """What is practised: every computation (None), one phase, or CHAIN (the chain rule of
+        the weight or bias selected when it was chosen)."""
+        return self._practice_choice
+
+    @property
+    def practice_said(self) -> str:
+        """What practice said last about the value asked (a verdict, a value that is no number,
+        a choice it could not take); "" once the session moved by other means."""
+        return self._practice_said
+
+    @property
+    def practice_hint(self) -> str:
+        """The hint asked for the value asked, if any ("" for the next value)."""
+        return self._practice_hint
 
     def set_practising(self, on: bool) -> None:
-        if bool(on) != self._practising:
-            self._practising = bool(on)
-            self.practiceChanged.emit(self._practising)
+        """Practice on (the choice made before, from where the session is) or off. Play stops."""
+        if bool(on) == self.practising:
+            return
+        self.set_playing(False)
+        cursor = self.session.cursor
+        self._practice = self._new_practice() if on else None
+        self.practiceChanged.emit(self.practising)
+        self._announce_possible()
+        if self.session.cursor != cursor:  # practice moved on to the first value it asks
+            self._session_changed(practised=True)
+
+    def choose_practice(self, choice: str | None) -> None:
+        """Practise every computation (None), one phase, or CHAIN: the chain rule of the weight
+        or bias selected (without one, every computation, and practice says so). From where
+        the session is; the score so far stays."""
+        self._practice_choice = choice
+        if self._practice is None:
+            return
+        phase, params, said = self._resolved_choice()
+        self._practice.choose(phase, params)
+        self._practised(said)
+
+    def _resolved_choice(self) -> tuple[str | None, tuple, str]:
+        """The choice as Practice takes it (a phase, parameter names) and what practice says:
+        CHAIN without a weight or bias selected is every computation, said."""
+        if self._practice_choice != CHAIN:
+            return self._practice_choice, (), ""
+        selection = self._selection
+        if isinstance(selection, ValueRef) and selection.kind == "param":
+            return None, (selection.key,), ""
+        self._practice_choice = None
+        return None, (), "Select a weight or bias in the diagram first, then choose its chain rule."
+
+    def _new_practice(self) -> Practice:
+        """Practice afresh on the session (another network, another shape of its record),
+        the choice made, answers checked to the digits shown (3 to 17)."""
+        phase, params, said = self._resolved_choice()
+        practice = Practice(self.session, phase=phase, params=params, digits=max(3, min(17, self._digits)))
+        self._practice_said, self._practice_hint = said, ""
+        return practice
+
+    def practice_check(self, text: str) -> str | None:
+        """The student's value of the value asked: right, practice moves on; wrong, or not a
+        number, nothing moves and practice says why. The verdict ("right", "wrong"), or None
+        (not a number, or nothing asked)."""
+        p = self._practice
+        if p is None or p.current is None:
+            return None
+        try:
+            verdict = p.check(text)
+        except ValueError as e:
+            self._say(_capital(str(e)) + ".")
+            return None
+        if verdict.verdict == "right":
+            self._practised(verdict.explanation)
+        else:
+            self._say("Not right. " + _capital(verdict.explanation))
+        return verdict.verdict
+
+    def practice_hint_asked(self) -> None:
+        """A hint for the value asked: first the values its formula reads, then the numbers in it."""
+        p = self._practice
+        if p is not None and p.current is not None:
+            self._practice_hint = "Hint: " + p.hint()
+            self.practiceSaid.emit()
+
+    def practice_reveal(self) -> None:
+        """The value asked, given up: shown, counted as revealed, and on to the next."""
+        if self._practice is not None and self._practice.current is not None:
+            self._practised(self._practice.reveal().explanation)
+
+    def practice_skip(self) -> None:
+        """The value asked, passed over (shown, not counted as revealed), and on to the next."""
+        if self._practice is not None and self._practice.current is not None:
+            self._practised(self._practice.skip().explanation)
+
+    def practice_next_iteration(self) -> None:
+        """This iteration's practice is done: on to the next iteration, its first value asked."""
+        if self._practice is not None and self._practice.done:
+            self._practice.next_iteration()
+            self._practised("")
+
+    def practice_say(self, text: str) -> None:
+        """Practice says something, the value asked staying (a report written)."""
+        self._say(text)
+
+    def _say(self, text: str) -> None:
+        """Practice says something about the value asked, which stays."""
+        self._practice_said = text
+        self.practiceSaid.emit()
+
+    def _practised(self, said: str) -> None:
+        """Practice moved on (or chose again): what it says, no hint yet; the views follow."""
+        self._practice_said, self._practice_hint = said, ""
+        self._session_changed(practised=True)
 
     def reveals(self, key: Key) -> bool:
         """May the views show this value of the current iteration with its number? Outside
         practice every value the iteration computed (the side panel's breakdowns show the
         whole iteration); while practising only those answered (up to the cursor)."""
-        return not self._practising or self.session.is_known(key)
+        return self._practice is None or self.session.is_known(key)
 
     def _refused(self, what: str) -> bool:
         """While practising, a move other than practice's own is refused: said, and True."""
-        if self._practising:
+        if self.practising:
             self.refused.emit(f"Practising: {what} would go past the value asked. Answer it, Reveal or Skip it, "
                               "or leave practice (Ctrl+P).")
-        return self._practising
-
-    def moved(self) -> None:
-        """Practice moved the session's cursor (an answer, Reveal, Skip, Next iteration): the
-        views follow, as after a step."""
-        self._session_changed()
+        return self.practising
 
     # -- comparing and trajectories -----------------------------------------------------------
     @property
@@ -410,19 +618,42 @@ class SessionModel(QObject):
             return ValueRef(kind, (sample, selection.unit))
         return None
 
-    def _session_changed(self) -> None:
-        """Announce a change of the session; the diagram follows the current computation's sample."""
+    def _session_changed(self, practised: bool = False) -> None:
+        """Announce a change of the session, once (`changed`). The diagram follows the current
+        computation's sample (`sample`, said by `changed` too); practice takes up from where an
+        edit, an undo or a reset left the session (unless it moved it itself, `practised`), what
+        it said gone; the samples' version counts a change of their values."""
+        if self._practice is not None and not practised and not self.busy:
+            self._practice.resume()  # may move the cursor on to the next value asked
+            self._practice_said, self._practice_hint = "", ""
         step = self.session.current_step
         if step is not None and step.sample is not None:
             self.sample_chosen = False
-            if step.sample != self._sample:
-                self._sample = step.sample
-                self.sampleChanged.emit(step.sample)
+            self._sample = step.sample
+        self._follow_samples()
         self.changed.emit()
         extended = self.session.latest > self._latest
         self._latest = self.session.latest
         if extended:
             self.extended.emit()
+        self._announce_possible()
+
+    @property
+    def samples_version(self) -> int:
+        """A number that changes when the values of the samples (inputs, targets) the session
+        holds change: an edit, new data, an undo, another iteration of the timeline computed
+        with other samples. A view laid out for their numbers compares it on `changed`."""
+        return self._samples_version
+
+    def _follow_samples(self) -> None:
+        """Count a change of the samples' values. The session's setup is another object after
+        every edit of them (its arrays with it): only then are the values compared."""
+        net, (inputs, targets) = self.session.net, self._samples
+        if net.inputs is inputs and net.targets is targets:
+            return
+        if not (_same(net.inputs, inputs) and _same(net.targets, targets)):
+            self._samples_version += 1
+        self._samples = (net.inputs, net.targets)
 
     # -- samples marked -------------------------------------------------------------------------
     @property
@@ -451,6 +682,9 @@ class SessionModel(QObject):
         self._selection, self._sample, self.sample_chosen = None, 0, False
         self._expanded = frozenset()  # another network opens folded
         self._reference, self._traced = None, ()  # its timeline and parameters are others
+        if self._practice is not None:
+            self._practice = self._new_practice()  # the score was another network's
+        self._follow_samples()
         self._marked = None
         self.networkReplaced.emit()
         self.markedChanged.emit(None)
@@ -464,7 +698,7 @@ class SessionModel(QObject):
             self.selectionChanged.emit(None)
         if sample != 0:
             self.sampleChanged.emit(0)
-        self._session_changed()
+        self._session_changed(practised=True)
 
     @property
     def stem(self) -> str:
@@ -571,16 +805,20 @@ class SessionModel(QObject):
 
     def _changed_from(self, layout) -> None:
         """The session changed, maybe to another layout (another number of samples per
-        iteration): then the views are built again."""
+        iteration): then the views are built again, and practice starts afresh."""
         stale = self._stale_reference()
-        if self.session.layout is not layout:
+        fresh = self.session.layout is not layout
+        if fresh:
             if self._sample >= self.session.layout.batch:
                 self._sample, self.sample_chosen = 0, False
                 self.sampleChanged.emit(0)
+            if self._practice is not None:
+                self._practice = self._new_practice()
+            self._follow_samples()
             self.networkReplaced.emit()
         if stale:
             self.referenceChanged.emit(None)
-        self._session_changed()
+        self._session_changed(practised=fresh)
 
     def set_update_order(self, order: str) -> None:
         layout = self.session.layout
@@ -634,8 +872,10 @@ class SessionModel(QObject):
         self._last_refresh = time.monotonic()
         self._view_cost = 0.0  # seconds the last refresh of the views cost, repaint included
         self._away = 0.0  # seconds spent in the views (refresh) and the event loop since the last refresh
+        self.set_playing(False)
         self.job.start()
         self.busyChanged.emit(True)
+        self._announce_possible()
 
     def cancel_job(self) -> None:
         if self.job is not None:
@@ -667,6 +907,7 @@ class SessionModel(QObject):
             self._session_changed()
             if best is not None:
                 self.stoppedEarly.emit(best)
+        self._announce_possible()
         return job.what
 
     def _job_finished(self) -> None:
@@ -682,10 +923,9 @@ class SessionModel(QObject):
                 f"Training stopped: {error}. The window shows iteration {self.session.iteration:,}, the last "
                 "whose numbers are all finite; step through it to see them grow."))
         elif isinstance(error, OSError) and isinstance(what, Export):
-            self.problem.emit(Problem("Export failed", f"{what.path} could not be written: "
-                                      f"{error.strerror or error}. No file was changed."))
+            self.problem.emit(Problem("Export failed", not_written(what.path, error)))
         elif isinstance(error, MemoryError):
-            done = (f"{what.path} was not written. No file was changed." if isinstance(what, Export) else
+            done = (f"{what.path} was not written. {NOTHING_CHANGED}" if isinstance(what, Export) else
                     f"The window shows iteration {self.session.iteration:,}.")
             self.problem.emit(Problem("Not enough memory", f"{what.text} stopped: there was not enough memory. "
                                       f"{done} Closing other programs may make room."))

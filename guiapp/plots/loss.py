@@ -150,8 +150,10 @@ class LossPlot(QWidget):
         self.this_run = _Pinned()
         self.kept: list[pg.PlotDataItem] = []  # the kept runs' curves, in the model's order
         self._hidden: set = set()  # runs hidden by a click in the legend
-        self.log_scale = QCheckBox("log scale", objectName="logScale")
-        self.log_scale.toggled.connect(self.set_log)
+        self.log_scale = QCheckBox("log scale", objectName="logScale")  # the model's `log_scale`
+        self.log_scale.setChecked(model.log_scale)
+        self.log_scale.toggled.connect(model.set_log_scale)
+        self.plot.setLogMode(y=model.log_scale)
         self.readout = Readout(objectName="readout")  # shortened on its left: its end holds the loss
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._x = np.arange(1, 1025, dtype=np.float64)
@@ -179,6 +181,7 @@ class LossPlot(QWidget):
         model.practiceChanged.connect(self._update_readout)
         model.runsChanged.connect(self._rebuild_runs)
         model.runsShownChanged.connect(self._show_runs)
+        model.logScaleChanged.connect(self._log_changed)
         self._rebuild_runs()
         self._rebuild_measures()
 
@@ -259,7 +262,7 @@ class LossPlot(QWidget):
     def _refresh_measures(self) -> None:
         self._rebuild_measures()
         iterations, values = self._shown_evaluations()
-        log = self.log_scale.isChecked()
+        log = self.model.log_scale
         x = iterations.astype(np.float64)
         for k, curve in enumerate(self.measures.values()):
             y = values[:, k] if len(values) else np.empty(0)
@@ -291,7 +294,11 @@ class LossPlot(QWidget):
         return "".join(f" · {curve.title} {self.model.fmt(float(values[k, j]))}"
                        for j, curve in enumerate(self.measures.values())) + where
 
-    def set_log(self, on: bool) -> None:
+    def _log_changed(self, on: bool) -> None:
+        """The model's scale: the box checked (no echo), the curves drawn on it."""
+        self.log_scale.blockSignals(True)
+        self.log_scale.setChecked(on)
+        self.log_scale.blockSignals(False)
         self.plot.setLogMode(y=on)
         self._set_kept_data()
         self.refresh()
@@ -374,7 +381,7 @@ class LossPlot(QWidget):
         self._make_legend(restyled=False)
 
     def _set_kept_data(self) -> None:
-        log = self.log_scale.isChecked()
+        log = self.model.log_scale
         for curve in self.kept:
             losses = curve.run.loss
             if log:  # log10 of a loss that is not positive: left out
@@ -409,7 +416,7 @@ class LossPlot(QWidget):
         if y0 is not None:
             ys.append(np.array([y0]))
         y = np.concatenate(ys)
-        if self.log_scale.isChecked():
+        if self.model.log_scale:
             with np.errstate(divide="ignore", invalid="ignore"):
                 y = np.log10(np.where(y > 0, y, np.nan))
         y = y[np.isfinite(y)]
@@ -425,7 +432,7 @@ class LossPlot(QWidget):
         history = self.model.session.history
         n = len(history)
         losses = history.values
-        log = self.log_scale.isChecked()
+        log = self.model.log_scale
         # Give the curve its data only when it changed: new losses, or the current one recomputed
         # (an edit), or another history (undo, open), or the scale.
         shown = (n, float(losses[-1]) if n else None, id(losses.base), log)
@@ -470,7 +477,7 @@ class LossPlot(QWidget):
         current = self.model.session.iteration
         self.marker.setValue(current)
         y = self._current_loss()  # marked once the stepper has computed it
-        if y is not None and self.log_scale.isChecked():
+        if y is not None and self.model.log_scale:
             y = float(np.log10(y)) if y > 0 else np.nan
         self.dot.setData([current], [y]) if y is not None and np.isfinite(y) else self.dot.setData([], [])
         self._refresh_measures()
@@ -526,7 +533,7 @@ class LossPlot(QWidget):
                 self.hover_dot.setData([], [])
                 return
             self.readout.setText(f"iteration {it:,}: loss {fmt(loss)}{self.measure_text(it)}{click}")
-            y = loss if not self.log_scale.isChecked() else (math.log10(loss) if loss > 0 else math.nan)
+            y = loss if not self.model.log_scale else (math.log10(loss) if loss > 0 else math.nan)
             self.hover_dot.setData([it], [y]) if math.isfinite(y) else self.hover_dot.setData([], [])
             return
         self.hover_dot.setData([], [])
