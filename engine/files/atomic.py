@@ -11,7 +11,7 @@ import os
 import stat
 from pathlib import Path
 
-# tempfile (with shutil and random, some 3 ms) is imported by the first write: `python -m engine
+# tempfile (with random, some 2 ms) is imported by the first write: `python -m engine
 # presets` writes nothing
 
 
