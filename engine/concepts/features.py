@@ -29,7 +29,9 @@ from typing import Callable
 
 import numpy as np
 
+from engine.concepts import render
 from engine.concepts.formula import product
+from engine.concepts.tokens import Sym, Token, call
 from engine.text.plain import printable
 
 SHOWN = 40  # characters of a refused text quoted in a message
@@ -43,12 +45,12 @@ class Form:
     pattern: str  # its spelling in a file, the raw inputs' indices as (\d+)
     spell: Callable[..., str]  # its spelling from the raw inputs' names ("x1", "x2")
     fn: Callable[..., np.ndarray]  # its value from the raw inputs' columns
-    text: Callable[..., str]  # its formula from symbols or numbers (parenthesized where negative)
+    text: Callable[..., Token]  # its formula (tokens) from symbols or numbers
     source: Callable[..., str]  # a Python expression from the module ("np", "torch") and columns' expressions
     functions: tuple[tuple[str, str], ...] = ()  # functions its formula names, with their LaTeX
 
 
-def _same(a: str) -> str:
+def _same(a: Token) -> Token:
     """A raw input taken as it is."""
     return a
 
@@ -56,8 +58,8 @@ def _same(a: str) -> str:
 _same.compute = lambda value: value  # as formula.same: practice's catalogue may compute it
 
 
-def _square(a: str) -> str:
-    return f"{a}²"
+def _square(a: Token) -> Token:
+    return a ** 2
 
 
 _square.compute = lambda value: value * value
@@ -67,9 +69,9 @@ FORMS: dict[str, Form] = {f.name: f for f in (
     Form("square", 1, r"x(\d+)\s*\^\s*2", lambda a: f"{a}^2", lambda x: x * x, _square, lambda m, a: f"{a} ** 2"),
     Form("product", 2, r"x(\d+)\s*\*\s*x(\d+)", lambda a, b: f"{a}*{b}", lambda x, y: x * y, product,
          lambda m, a, b: f"{a} * {b}"),
-    Form("sin", 1, r"sin\s*\(\s*x(\d+)\s*\)", lambda a: f"sin({a})", np.sin, lambda a: f"sin({a})",
+    Form("sin", 1, r"sin\s*\(\s*x(\d+)\s*\)", lambda a: f"sin({a})", np.sin, lambda a: call("sin", a),
          lambda m, a: f"{m}.sin({a})", (("sin", r"\sin"),)),
-    Form("cos", 1, r"cos\s*\(\s*x(\d+)\s*\)", lambda a: f"cos({a})", np.cos, lambda a: f"cos({a})",
+    Form("cos", 1, r"cos\s*\(\s*x(\d+)\s*\)", lambda a: f"cos({a})", np.cos, lambda a: call("cos", a),
          lambda m, a: f"{m}.cos({a})", (("cos", r"\cos"),)),
 )}
 _PATTERNS = [(form, re.compile(r"\s*" + form.pattern + r"\s*")) for form in FORMS.values()]
@@ -97,6 +99,11 @@ class Feature:
         return tuple(raw_name(i) for i in self.indices)
 
     @property
+    def symbols(self) -> tuple[Sym, ...]:
+        """The raw inputs it reads, as formulas write them (x1: engine.concepts.tokens)."""
+        return tuple(Sym("x", str(i + 1)) for i in self.indices)
+
+    @property
     def spelling(self) -> str:
         """As a network file and --features write it: x1^2."""
         return self.form.spell(*self.names)
@@ -104,7 +111,7 @@ class Feature:
     @property
     def text(self) -> str:
         """As the diagram, the panel and the documents write it: x1²."""
-        return self.form.text(*self.names)
+        return render.text(self.form.text(*self.symbols))
 
     @property
     def plain(self) -> bool:

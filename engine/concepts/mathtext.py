@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from engine.concepts.activations import ACTIVATIONS
 from engine.concepts.features import FUNCTIONS as FEATURE_FUNCTIONS
 from engine.text.latex import math_char
 from engine.text.markup import text as _escape
@@ -31,13 +30,10 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?(?:e[+\-−]\d+)?|\.\d+|inf|nan")
 HATS = "\u02c6\u0302"
 _NAME = re.compile(r"([A-Za-zα-ωΑ-ΡΣ-Ω\u02c6\u0302]+?)(\d*)(?:_([A-Za-z0-9]+(?:\.\d+)?))?(?![A-Za-z\u02c6\u0302])")
 _LETTERS = re.compile(r"[A-Za-zα-ωΑ-ΡΣ-Ω][A-Za-zα-ωΑ-ΡΣ-Ω\u02c6\u0302]*")
-# the words and function names formulas write: these, and those the activations' own formulas
-# name (`Activation.words`, `Activation.functions`)
-WORDS = {"if", "else", "not", "trained", "sample", "the", "of", "terms"}.union(
-    *(a.words for a in ACTIVATIONS.values()))
-FUNCTIONS = {"ln": r"\ln", "max": r"\max", "exp": r"\exp"}  # name -> LaTeX
-for _a in ACTIVATIONS.values():
-    FUNCTIONS.update(_a.functions)
+# the words and function names formulas write (until the documents and the side panel typeset
+# the formulas' tokens with engine.concepts.render, which needs no such list)
+WORDS = {"if", "else", "not", "trained", "sample", "the", "of", "terms", "softmax", "Jacobian", "folded", "into"}
+FUNCTIONS = {"ln": r"\ln", "max": r"\max", "exp": r"\exp", "tanh": r"\tanh"}  # name -> LaTeX
 FUNCTIONS.update(FEATURE_FUNCTIONS)  # sin and cos of the input features
 GREEK = {"δ": r"\delta", "η": r"\eta", "μ": r"\mu", "Σ": r"\Sigma", "θ": r"\theta", "α": r"\alpha", "β": r"\beta",
          "γ": r"\gamma", "ε": r"\varepsilon", "λ": r"\lambda"}

@@ -12,6 +12,8 @@ import math
 from dataclasses import dataclass
 from typing import Callable
 
+from engine.concepts.tokens import Sym
+
 KINDS = ("number", "whole", "flag", "pair")
 MOST_WHOLE = 10**12  # a whole-number setting larger than this is refused (no schedule counts so far)
 
@@ -55,6 +57,12 @@ class Setting:
     def symbols(self) -> tuple[str, ...]:
         """Its symbol, or a pair's two."""
         return tuple(self.symbol.split(", "))
+
+    def sym(self, index: int = 0) -> Sym:
+        """Its symbol as a token (a pair's `index`th): a letter and the number after it, β1."""
+        text = self.symbols[index]
+        base = text.rstrip("0123456789")
+        return Sym(base, text[len(base):])
 
     @property
     def required(self) -> bool:

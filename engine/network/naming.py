@@ -46,8 +46,13 @@ class Param:
     name: str
 
 
+def weight_number(sizes: Sequence[int], layer: int, j: int, i: int, offsets: Sequence[int] | None = None) -> int:
+    """The weight's number, 1-based (the 5 of w5); `offsets`: `weight_offsets(sizes)`, if known."""
+    return (weight_offsets(sizes) if offsets is None else offsets)[layer] + j * sizes[layer - 1] + i + 1
+
+
 def weight_name(sizes: Sequence[int], layer: int, j: int, i: int) -> str:
-    return f"w{weight_offsets(sizes)[layer] + j * sizes[layer - 1] + i + 1}"
+    return f"w{weight_number(sizes, layer, j, i)}"
 
 
 def bias_name(sizes: Sequence[int], layer: int, j: int) -> str:

@@ -17,11 +17,16 @@ feature of them: i3 = x1².
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
+import numpy as np
+
 from engine.network import naming
+from engine.concepts import render
 from engine.concepts.features import raw_name
 from engine.concepts.formula import mean_of, product, same, total, weighted_sum
+from engine.concepts.tokens import Deriv, SumOver, Sym, Token, remark
 from engine.concepts.optimizers import BUFFERS, Ref
 from engine.network.network import Setup
 
@@ -52,38 +57,91 @@ class Key:
         return QUANTITIES[self.quantity].phase or ""
 
 
+def _kept(method):
+    """A name written once per instance and arguments (the trace CSV asks for each many times)."""
+    def kept(self, *args):
+        key = (method.__name__, *args)
+        found = self._kept.get(key)
+        if found is None:
+            found = self._kept[key] = method(self, *args)
+        return found
+    kept.__name__, kept.__doc__ = method.__name__, method.__doc__
+    return kept
+
+
 class Names:
-    """Symbols of one network's units and parameters, as the worked example writes them. With a
+    """Symbols of one network's units and parameters, as the worked example writes them: as
+    tokens (engine.concepts.tokens) for formulas, as plain text for labels. `names(sizes)` is
+    the one of a network's sizes, its names kept; `Names.of(net)` the one of a network. With a
     penalty, E is the loss the gradient descends, E_data the batch loss it is made of."""
 
     def __init__(self, sizes, penalty: bool = False):
         self.sizes = list(sizes)
-        self.data = "E_data" if penalty else "E"  # the batch loss, and what its gradients are of
+        self.offsets = naming.weight_offsets(self.sizes)
+        self._kept: dict[tuple, object] = {}
+        # the batch loss, and what its gradients are of
+        self.data_sym = Sym("E", "data") if penalty else Sym("E")
+        self.data = render.text(self.data_sym)
 
     @classmethod
     def of(cls, net: Setup) -> "Names":
-        return cls(net.sizes, net.penalty is not None)
+        return names(tuple(net.sizes), net.penalty is not None)
 
     def unit(self, layer: int, j: int) -> str:
         return naming.unit_name(self.sizes, layer, j)
 
-    def out(self, layer: int, j: int) -> str:
+    # -- tokens ----------------------------------------------------------------------------------
+    @_kept
+    def out_sym(self, layer: int, j: int) -> Sym:
         """Inputs are written i1, i2 (not out_i1), as in the article."""
-        return self.unit(layer, j) if layer == 0 else f"out_{self.unit(layer, j)}"
+        return Sym("i", str(j + 1)) if layer == 0 else Sym("out", self.unit(layer, j))
+
+    @_kept
+    def net_sym(self, layer: int, j: int) -> Sym:
+        return Sym("net", self.unit(layer, j))
+
+    @_kept
+    def target_sym(self, layer: int, j: int) -> Sym:
+        return Sym("target", self.unit(layer, j))
+
+    @_kept
+    def delta_sym(self, layer: int, j: int) -> Sym:
+        return Sym("δ", self.unit(layer, j))
+
+    @_kept
+    def loss_term_sym(self, layer: int, j: int) -> Sym:
+        return Sym("E", self.unit(layer, j))
+
+    @_kept
+    def param_sym(self, layer: int, j: int, i: int | None) -> Sym:
+        if i is None:
+            return Sym("b", self.unit(layer, j))
+        return Sym("w", str(naming.weight_number(self.sizes, layer, j, i, self.offsets)))
+
+    def grad_sym(self, layer: int, j: int, i: int | None) -> Deriv:
+        """∂E/∂w5"""
+        return Deriv(Sym("E"), self.param_sym(layer, j, i))
+
+    # -- plain text ------------------------------------------------------------------------------
+    def out(self, layer: int, j: int) -> str:
+        return render.text(self.out_sym(layer, j))
 
     def net(self, layer: int, j: int) -> str:
-        return f"net_{self.unit(layer, j)}"
+        return render.text(self.net_sym(layer, j))
 
     def target(self, layer: int, j: int) -> str:
-        return f"target_{self.unit(layer, j)}"
+        return render.text(self.target_sym(layer, j))
 
     def delta(self, layer: int, j: int) -> str:
-        return f"δ_{self.unit(layer, j)}"
+        return render.text(self.delta_sym(layer, j))
 
     def param(self, layer: int, j: int, i: int | None) -> str:
-        if i is None:
-            return naming.bias_name(self.sizes, layer, j)
-        return naming.weight_name(self.sizes, layer, j, i)
+        return render.text(self.param_sym(layer, j, i))
+
+
+@lru_cache(maxsize=8)
+def names(sizes: tuple[int, ...], penalty: bool = False) -> Names:
+    return Names(sizes, penalty)
 
 
 @dataclass(frozen=True)
@@ -101,14 +159,29 @@ class Context:
 
 @dataclass(frozen=True)
 class Spec:
-    """A formula before its values are read: `fn` writes it from `symbols` or from the
-    values of `refs`, each a Key of the record or a number given with the formula."""
-    fn: Callable[..., str]
-    symbols: tuple[str, ...]
+    """A formula before its values are read: `fn` (a formula function: tokens in, a token out)
+    writes it from `symbols` (tokens) or from the values of `refs`, each a Key of the record or
+    a number given with the formula."""
+    fn: Callable[..., Token]
+    symbols: tuple[Token, ...]
     refs: tuple
+    # how the value is computed from the values of `refs` (and, where its owner needs the rest
+    # of the output row, `read`: a Key's value in the record), where `fn` does not carry its
+    # arithmetic (`formula.computes`): an activation's, a loss's
+    compute: Callable[[list, Callable[[Key], float]], float] | None = None
+
+    def value(self, values: list, read: Callable[[Key], float]) -> float:
+        """The value of the formula with these values of what it reads (practice's catalogue of
+        mistakes computes changed formulas with it)."""
+        if self.compute is not None:
+            return float(self.compute(values, read))
+        return float(self.fn.compute(*values))
+
+    def tokens(self) -> Token:
+        return self.fn(*self.symbols)
 
     def symbolic(self) -> str:
-        return self.fn(*self.symbols)
+        return render.text(self.tokens())
 
     def keys(self) -> list[Key]:
         """The recorded values the formula reads."""
@@ -168,16 +241,17 @@ def _input(net: Setup, n: Names, ctx: Context, k: Key) -> Spec | None:
     if not net.features:
         return None
     feature = net.features[k.unit]
-    return Spec(feature.form.text, feature.names, tuple(Key("raw_input", 0, i, sample=k.sample) for i in feature.indices))
+    return Spec(feature.form.text, feature.symbols,
+                tuple(Key("raw_input", 0, i, sample=k.sample) for i in feature.indices))
 
 
 def _net(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
     l, j, s = k.layer, k.unit, k.sample
     symbols, refs = [], []
     for i in range(net.sizes[l - 1]):
-        symbols += [n.param(l, j, i), n.out(l - 1, i)]
+        symbols += [n.param_sym(l, j, i), n.out_sym(l - 1, i)]
         refs += [Key("w_before", l, j, i), Key("out", l - 1, i, sample=s)]
-    symbols.append(n.param(l, j, None))
+    symbols.append(n.param_sym(l, j, None))
     refs.append(Key("b_before", l, j))
     return Spec(weighted_sum, tuple(symbols), tuple(refs))
 
@@ -186,71 +260,98 @@ def _out(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
     l, j, s = k.layer, k.unit, k.sample
     act = net.activation(l)
     if act.elementwise:
-        return Spec(lambda v: act.text(v, [v]), (n.net(l, j),), (Key("net", l, j, sample=s),))
-    nets = tuple(n.net(l, m) for m in range(net.sizes[l]))
+        return Spec(lambda v: act.text(v, [v]), (n.net_sym(l, j),), (Key("net", l, j, sample=s),),
+                    lambda values, read: act.fn(np.array(values, dtype=np.float64))[0])
+    nets = tuple(n.net_sym(l, m) for m in range(net.sizes[l]))
     return Spec(lambda *v: act.text(v[j], list(v)), nets,
-                tuple(Key("net", l, m, sample=s) for m in range(net.sizes[l])))
+                tuple(Key("net", l, m, sample=s) for m in range(net.sizes[l])),
+                lambda values, read: act.fn(np.array(values, dtype=np.float64))[j])
+
+
+def _of_outputs(net: Setup, k: Key, refs: tuple, how: Callable) -> Callable:
+    """A computation by the loss (`how(loss, net, out, target)`, of the output row of k's sample,
+    (1, K) each) of output k.unit, with the values its formula reads put into the recorded row:
+    mse and bce divide by the outputs' count, a fused δ of softmax reads them all."""
+    l, s, size = k.layer, k.sample, net.sizes[k.layer]
+
+    def compute(values: list, read: Callable[[Key], float]) -> float:
+        rows = {q: [read(Key(q, l, m, sample=s)) for m in range(size)] for q in ("net", "out", "target")}
+        for ref, v in zip(refs, values):
+            if isinstance(ref, Key):
+                rows[ref.quantity][ref.unit] = v
+        arrays = {q: np.array([row], dtype=np.float64) for q, row in rows.items()}
+        return how(net.loss_fn, arrays["net"], arrays["out"], arrays["target"])[0, k.unit]
+    return compute
 
 
 def _loss_term(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
     loss, size = net.loss_fn, net.sizes[-1]
-    return Spec(lambda t, o: loss.text(t, o, size), (n.target(k.layer, k.unit), n.out(k.layer, k.unit)),
-                (Key("target", k.layer, k.unit, sample=k.sample), Key("out", k.layer, k.unit, sample=k.sample)))
+    refs = (Key("target", k.layer, k.unit, sample=k.sample), Key("out", k.layer, k.unit, sample=k.sample))
+    return Spec(lambda t, o: loss.text(t, o, size), (n.target_sym(k.layer, k.unit), n.out_sym(k.layer, k.unit)),
+                refs, _of_outputs(net, k, refs, lambda loss, x, o, t: loss.terms(x, o, t)))
 
 
 def _loss(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
     units = range(net.sizes[k.layer])
-    return Spec(total, tuple(f"E_{n.unit(k.layer, m)}" for m in units),
+    return Spec(total, tuple(n.loss_term_sym(k.layer, m) for m in units),
                 tuple(Key("loss_term", k.layer, m, sample=k.sample) for m in units))
 
 
 def _batch_loss(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
-    return _mean(ctx, "E_total[{}]", [Key("loss", k.layer, sample=b) for b in range(len(ctx.samples))])
+    return _mean(ctx, lambda b: Sym("E", "total", index=str(b)),
+                 [Key("loss", k.layer, sample=b) for b in range(len(ctx.samples))])
 
 
 def _dE_dout(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
     l, j, s = k.layer, k.unit, k.sample
     if l == net.depth:
         loss, size = net.loss_fn, net.sizes[-1]
-        return Spec(lambda t, o: loss.grad_text(t, o, size), (n.target(l, j), n.out(l, j)),
-                    (Key("target", l, j, sample=s), Key("out", l, j, sample=s)))
+        refs = (Key("target", l, j, sample=s), Key("out", l, j, sample=s))
+        return Spec(lambda t, o: loss.grad_text(t, o, size), (n.target_sym(l, j), n.out_sym(l, j)), refs,
+                    _of_outputs(net, k, refs, lambda loss, x, o, t: loss.grad(o, t)))
     # the sum over the downstream paths: Σ_m δ_m·w_mj, with the weights the backward pass
     # multiplies (the updated ones in sequential order)
-    weights, mark = ("w", "⁺") if net.sequential else ("w_before", "")
+    weights = "w" if net.sequential else "w_before"
     symbols, refs = [], []
     for m in range(net.sizes[l + 1]):
-        symbols += [n.delta(l + 1, m), n.param(l + 1, m, j) + mark]
+        w = n.param_sym(l + 1, m, j)
+        symbols += [n.delta_sym(l + 1, m), w.updated() if net.sequential else w]
         refs += [Key("delta", l + 1, m, sample=s), Key(weights, l + 1, m, j)]
     return Spec(weighted_sum, tuple(symbols), tuple(refs))
 
 
 def _dout_dnet(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
     l, j, s = k.layer, k.unit, k.sample
-    return Spec(net.activation(l).grad_text, (n.net(l, j), n.out(l, j)),
-                (Key("net", l, j, sample=s), Key("out", l, j, sample=s)))
+    act = net.activation(l)
+    return Spec(act.grad_text, (n.net_sym(l, j), n.out_sym(l, j)),
+                (Key("net", l, j, sample=s), Key("out", l, j, sample=s)),
+                lambda values, read: act.grad(np.array(values[:1]), np.array(values[1:]))[0])
 
 
 def _delta(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
     l, j, s = k.layer, k.unit, k.sample
     fused = net.fused if l == net.depth else None
     if fused is None:
-        return Spec(product, (f"∂E/∂{n.out(l, j)}", f"∂{n.out(l, j)}/∂{n.net(l, j)}"),
+        out = n.out_sym(l, j)
+        return Spec(product, (Deriv(Sym("E"), out), Deriv(out, n.net_sym(l, j))),
                     (Key("dE_dout", l, j, sample=s), Key("dout_dnet", l, j, sample=s)))
     size = net.sizes[-1]
-    symbols = (n.out(l, j), n.target(l, j))
+    symbols = (n.out_sym(l, j), n.target_sym(l, j))
     refs = (Key("out", l, j, sample=s), Key("target", l, j, sample=s))
+    compute = _of_outputs(net, k, refs, lambda loss, x, o, t: fused.delta(o, t))
     if fused.needs_target_sum and ctx.target_sums[s] != 1.0:
-        return Spec(lambda o, t, st: fused.text(o, t, size, st), (*symbols, "Σtarget"), (*refs, ctx.target_sums[s]))
-    return Spec(lambda o, t: fused.text(o, t, size, None), symbols, refs)
+        return Spec(lambda o, t, st: fused.text(o, t, size, st), (*symbols, SumOver(Sym("target"))),
+                    (*refs, ctx.target_sums[s]), compute)
+    return Spec(lambda o, t: fused.text(o, t, size, None), symbols, refs, compute)
 
 
 def _grad_w_sample(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
     l, j, i, s = k.layer, k.unit, k.source, k.sample
-    return Spec(product, (n.delta(l, j), n.out(l - 1, i)), (Key("delta", l, j, sample=s), Key("out", l - 1, i, sample=s)))
+    return Spec(product, (n.delta_sym(l, j), n.out_sym(l - 1, i)), (Key("delta", l, j, sample=s), Key("out", l - 1, i, sample=s)))
 
 
 def _grad_b_sample(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
-    return Spec(same, (n.delta(k.layer, k.unit),), (Key("delta", k.layer, k.unit, sample=k.sample),))
+    return Spec(same, (n.delta_sym(k.layer, k.unit),), (Key("delta", k.layer, k.unit, sample=k.sample),))
 
 
 def _grad(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
@@ -261,31 +362,33 @@ def _grad(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
     if len(ctx.samples) == 1:
         return per_sample.formula(net, n, ctx, Key(per_sample.name, k.layer, k.unit, k.source, 0))
     keys = [Key(per_sample.name, k.layer, k.unit, k.source, b) for b in range(len(ctx.samples))]
-    return _mean(ctx, "∂" + n.data + "[{}]/∂" + n.param(k.layer, k.unit, k.source), keys)
+    param = n.param_sym(k.layer, k.unit, k.source)
+    return _mean(ctx, lambda b: Deriv(Sym(n.data_sym.base, n.data_sym.sub, index=str(b)), param), keys)
 
 
 def _penalized(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
     """∂E/∂w = ∂E_data/∂w + the penalty's term (L2: λ·w)."""
-    param = n.param(k.layer, k.unit, k.source)
-    return Spec(net.penalty.gradient_text, (f"∂E_data/∂{param}", "λ", param),
+    param = n.param_sym(k.layer, k.unit, k.source)
+    return Spec(net.penalty.gradient_text, (Deriv(n.data_sym, param), Sym("λ"), param),
                 (Key("grad_data_w", k.layer, k.unit, k.source), float(net.penalty.strength),
                  Key("w_before", k.layer, k.unit, k.source)))
 
 
 def _penalty(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
     """E_penalty of every weight as the iteration starts."""
-    symbols, refs = ["λ"], [float(net.penalty.strength)]
+    symbols, refs = [Sym("λ")], [float(net.penalty.strength)]
     for l in range(1, net.depth + 1):
         for j in range(net.sizes[l]):
             for i in range(net.sizes[l - 1]):
-                symbols.append(n.param(l, j, i))
+                symbols.append(n.param_sym(l, j, i))
                 refs.append(Key("w_before", l, j, i))
     return Spec(net.penalty.text, tuple(symbols), tuple(refs))
 
 
 def _objective(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
     """E = E_data + E_penalty."""
-    return Spec(total, ("E_data", "E_penalty"), (Key("batch_loss", k.layer), Key("penalty", k.layer)))
+    return Spec(total, (Sym("E", "data"), Sym("E", "penalty")),
+                (Key("batch_loss", k.layer), Key("penalty", k.layer)))
 
 
 def _scheduled_lr(net: Setup, n: Names, ctx: Context, k: Key) -> Spec | None:
@@ -293,19 +396,20 @@ def _scheduled_lr(net: Setup, n: Names, ctx: Context, k: Key) -> Spec | None:
     if net.schedule is None:
         return None
     symbols, values = zip(*net.schedule.operands())
-    return Spec(net.schedule.text, ("η0", "k", *symbols), (float(net.learning_rate), Key("iteration", 0), *values))
+    return Spec(net.schedule.text, (Sym("η", "0"), Sym("k"), *symbols),
+                (float(net.learning_rate), Key("iteration", 0), *values))
 
 
-def operand(net: Setup, n: Names, ctx: Context, k: Key, ref: Ref) -> tuple[str, object]:
+def operand(net: Setup, n: Names, ctx: Context, k: Key, ref: Ref) -> tuple[Token, object]:
     """How an update formula writes one of its operands (`optimizers.Ref`) for the parameter
     `k` is about, and what it reads: (symbol, Key or number)."""
-    kind, param = QUANTITIES[k.quantity].shape[0], n.param(k.layer, k.unit, k.source)
+    kind, param = QUANTITIES[k.quantity].shape[0], n.param_sym(k.layer, k.unit, k.source)
     if ref.kind == "param":
         return param, Key(kind + "_before", k.layer, k.unit, k.source)
     if ref.kind == "grad":
-        return f"∂E/∂{param}", Key("grad_" + kind, k.layer, k.unit, k.source)
+        return n.grad_sym(k.layer, k.unit, k.source), Key("grad_" + kind, k.layer, k.unit, k.source)
     if ref.kind == "lr":  # with a schedule, η of the iteration is a computation of its own
-        return "η", (ctx.lr if net.schedule is None else Key("lr", 0))
+        return Sym("η"), (ctx.lr if net.schedule is None else Key("lr", 0))
     if ref.kind == "setting":
         return net.optimizer.setting_value(ref)
     quantity = f"{ref.name}_{kind}" + ("_before" if ref.before else "")
@@ -316,15 +420,16 @@ def _updated(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
     """A buffer's new value or the parameter's, by the optimizer's formula (`Optimizer.formula`)."""
     q = QUANTITIES[k.quantity]
     if not q.buffer and k.quantity == "b" and not net.train_biases:
-        param = n.param(k.layer, k.unit, k.source)
-        return Spec(same, (f"{param} (not trained)",), (Key("b_before", k.layer, k.unit, k.source),))
+        param = n.param_sym(k.layer, k.unit, k.source)
+        return Spec(same, (remark(param, "not trained"),), (Key("b_before", k.layer, k.unit, k.source),))
     update = net.optimizer.formula(q.buffer, first=not ctx.has_state)
     symbols, refs = zip(*(operand(net, n, ctx, k, ref) for ref in update.operands))
     return Spec(update.fn, symbols, refs)
 
 
-def _mean(ctx: Context, symbol: str, keys: list) -> Spec:
-    return Spec(mean_of, tuple(symbol.format(k) for k in ctx.samples), tuple(keys))
+def _mean(ctx: Context, symbol: Callable[[int], Token], keys: list) -> Spec:
+    """The mean over the batch's samples; `symbol(b)` writes sample b's value (b 1-based)."""
+    return Spec(mean_of, tuple(map(symbol, ctx.samples)), tuple(keys))
 
 
 # -- the table ----------------------------------------------------------------------------------
@@ -344,10 +449,10 @@ def _buffers(before: bool) -> list[Quantity]:
     for b in BUFFERS.values():
         if before and not b.kept:
             continue
-        label = (lambda n, k, b=b: b.written(_param(n, k)))
+        label = (lambda n, k, b=b: render.text(b.written(n.param_sym(k.layer, k.unit, k.source))))
         end = "_before" if before else ""
         stepped = b.stepped and not before
-        out += [Q(b.name + end, None, "flat", "none", "block", lambda n, k, s=b.symbol: s, buffer=b.name)]
+        out += [Q(b.name + end, None, "flat", "none", "block", lambda n, k, s=b.text: s, buffer=b.name)]
         for kind, shape in (("w", "weight"), ("b", "bias")):
             out.append(Q(f"{b.name}_{kind}{end}", "update" if stepped else None, shape, "computed",
                          ("view", b.name + end, kind), label, _updated if stepped else None, buffer=b.name))

@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Iterable, Iterator
 
 from engine.record.describe import context
-from engine.concepts.formula import MINUS, exact, parenthesized, tidy
+from engine.concepts import render
+from engine.concepts.formula import MINUS, exact
 from engine.record.layout import Layout, Record
 from engine.network.network import Setup
 from engine.record.quantities import Context, Key, label, spec
@@ -46,6 +47,7 @@ class TraceRows:
         self._plans: dict[Context, _Plan] = {}
         self._last: tuple[Context, _Plan] | None = None  # the plan made last, kept or not
         self._sources: dict[tuple, int | tuple] = {}
+        self._templates: dict[tuple, tuple] = {}
         if make:
             for _ in self.made():
                 pass
@@ -92,11 +94,26 @@ class TraceRows:
         numbers += plan.constants
         texts = list(map(repr, numbers))  # all floats, none −0: repr is `exact`
         in_formula = [text.replace("-", MINUS) for text in texts]  # formula.exact_in_formula
-        in_expression = list(map(parenthesized, in_formula)).__getitem__
-        for fixed, symbolic, fn, args, value in plan.rows:
-            text = texts[value]
-            formula = in_formula[value] if fn is None else symbolic + tidy(fn(*map(in_expression, args)))
-            yield [iteration, *fixed, formula, text]
+        # then each as an operand: a negative one in parentheses (render.Plain.number)
+        wrapped = [f"({text})" if text[0] == MINUS else text for text in in_formula]
+        in_formula += wrapped
+        if plan.based:  # and as the base of a power (render.BASE): with an exponent in parentheses too, (1e−05)²
+            in_formula += [f"({text})" if text[0] != MINUS and "e" in text else w
+                           for text, w in zip(in_formula, wrapped)]
+        number = in_formula.__getitem__
+        for fixed, form, places, value in plan.rows:
+            yield [iteration, *fixed, form % tuple(map(number, places)), texts[value]]
+
+    def template(self, fn, count: int) -> tuple[list[str], list[tuple[int, bool]]]:
+        """`render.template(fn, count)`, made once for a function that captures nothing (the
+        formula functions of `formula`, an activation's derivative ...): it writes the same
+        for the same count."""
+        if getattr(fn, "__closure__", True) is not None:
+            return render.template(fn, count)
+        made = self._templates.get((fn, count))
+        if made is None:
+            made = self._templates[fn, count] = render.template(fn, count)
+        return made
 
     def source(self, ref) -> int | tuple:
         """Where the number a formula refers to comes from (see `quantities.Spec`): a position
@@ -114,8 +131,13 @@ class _Plan:
     """The rows of an iteration in one context. Their numbers are read from the list
     `row + [row[a] * row[b] for a, b in products] + constants`: the values that are products
     of two (the per-sample weight gradients δ·out) and the numbers that are not in the row
-    (momentum, learning rate ...) follow the row's own. Each of `rows` is (fixed columns,
-    "symbols = ", text function or None, where its numbers are, where the value is)."""
+    (momentum, learning rate ...) follow the row's own. Each of `rows` is (fixed columns, the
+    formula column as a %-format: "symbols = " and the pieces of text between its numbers
+    (`render.template`), where its numbers are, where the value is). A number's place is its
+    position in that list, or that plus the list's length for the number in parentheses where
+    it is negative (an operand: 0.4 + (−0.5)), or that plus twice the length for the number as
+    the base of a power (in parentheses where negative or written with an exponent: (1e−05)²);
+    a given value's formula is its number."""
 
     def __init__(self, maker: TraceRows, ctx: Context):
         for _ in self.made(maker, ctx):
@@ -132,7 +154,8 @@ class _Plan:
             if s is None:
                 steps.append(((sample, *fixed), "", None, (), value))
             else:
-                steps.append(((sample, *fixed), s.symbolic() + " = ", s.fn, [source(r) for r in s.refs], value))
+                steps.append(((sample, *fixed), s.symbolic() + " = ", maker.template(s.fn, len(s.refs)),
+                              [source(r) for r in s.refs], value))
             if k % maker.SLICE == 0:
                 yield
         yield  # what follows goes through every row twice
@@ -148,7 +171,16 @@ class _Plan:
 
         yield
         self.rows = []
-        for k, (fixed, symbolic, fn, args, value) in enumerate(steps, 1):
-            self.rows.append((fixed, symbolic, fn, [at(a) for a in args], at(value)))
+        self.count = layout.size + len(products) + len(constants)  # numbers of an iteration
+        self.based = False  # does a formula write a number as the base of a power (render.BASE)?
+        for k, (fixed, symbolic, template, args, value) in enumerate(steps, 1):
+            if template is None:
+                form, places = "%s", (at(value),)
+            else:
+                pieces, slots = template
+                form = "%s".join(p.replace("%", "%%") for p in [symbolic + pieces[0], *pieces[1:]])
+                places = tuple(at(args[position]) + self.count * mode for position, mode in slots)
+                self.based = self.based or any(mode == render.BASE for _, mode in slots)
+            self.rows.append((fixed, form, places, at(value)))
             if k % maker.SLICE == 0:
                 yield

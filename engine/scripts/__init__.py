@@ -1,4 +1,5 @@
-"""A network as a Python script that trains it without the application (`pyexport`: PyTorch
-or plain NumPy). Text from the network file reaches a script only as data.
+"""A network as a Python script that trains it without the application (`pyexport.script`:
+`pytorch` or plain NumPy, `numpy_script`, on the `common` part). Text from the network file
+reaches a script only as data.
 
 May import: engine.concepts, engine.network, engine.files."""

@@ -28,8 +28,9 @@ from engine.network.network import Setup
 from engine.record.layout import Record
 from engine.record.quantities import Key, label
 from engine.session.progress import Progress
-from engine.scripts.pyexport import (array_text, layer_comment, numpy_activations, numpy_arrays, torch_state_lines,
-                                     with_k)
+from engine.scripts.common import array_text, layer_comment
+from engine.scripts.numpy_script import numpy_activations, numpy_arrays, with_k
+from engine.scripts.pytorch import torch_state_lines
 from engine.teaching import doc_markdown, document
 from engine.teaching.blocks import Document, Figure, Heading
 
@@ -214,6 +215,8 @@ class _Writer:
             if isinstance(b, Heading) and b.level == 2:
                 section, h3 = b.text, 0
                 segments.append((section, None, []))
+            elif isinstance(b, Heading) and b.level == 3 and b.text == document.FEATURES:
+                segments.append((section, None, []))  # the inputs' features: their values are the samples' input layer
             elif isinstance(b, Heading) and b.level == 3:
                 h3 += 1
                 segments.append((section, h3 if section == document.FORWARD else self.depth + 1 - h3, []))
@@ -285,7 +288,7 @@ class _Writer:
             activation_list=", ".join(net.activations),
             derivative_list=", ".join(derivatives),
             helpers="".join(f"\n\n{text}\n" for text in loss.numpy_helpers),
-            loss_doc=f"{net.loss}: E_s = Σ_k {loss.text('t_k', 'o_k', 'K')} per sample: the terms, one row per "
+            loss_doc=f"{net.loss}: E_s = Σ_k {loss.term_text()} per sample: the terms, one row per "
                      "sample.",
             loss_body=with_k(loss.numpy_terms),
             delta_function=delta,

@@ -26,7 +26,9 @@ from typing import Callable
 
 from engine.network import naming
 from engine.record.describe import context, formula as step_formula
-from engine.concepts.formula import Fmt, Formula, in_expression, short
+from engine.concepts import render
+from engine.concepts.formula import Fmt, Formula, short
+from engine.concepts.tokens import Num, Sym
 from engine.record.layout import Record
 from engine.network.network import Setup
 from engine.record.quantities import Key, Names, spec
@@ -57,7 +59,7 @@ class Node:
             if self.formula is None:
                 return ""
             return self.formula.symbolic() if fmt is None else self.formula.numeric(fmt)
-        parts = [c.symbol if fmt is None else in_expression(fmt)(c.value) for c in self.children]
+        parts = [c.symbol if fmt is None else render.text(Num(c.value), fmt) for c in self.children]
         if self.kind == "mean":
             return f"({' + '.join(parts)})/{len(parts)}"
         return OPERATORS[self.kind].join(parts)
@@ -161,7 +163,8 @@ def _with_penalty(r: _Reader, p: naming.Param, data: Node) -> Node:
     penalty = r.net.penalty
     w_key = Key("w_before", p.layer, p.unit, p.source)
     w, lam = r.value(w_key), float(penalty.strength)
-    term = _leaf(f"∂E_penalty/∂{p.name}", penalty.term(w), Formula(penalty.term_text, ("λ", p.name), (lam, w)))
+    symbols = (Sym("λ"), r.names.param_sym(p.layer, p.unit, p.source))
+    term = _leaf(f"∂E_penalty/∂{p.name}", penalty.term(w), Formula(penalty.term_text, symbols, (lam, w)))
     key = Key("grad_w", p.layer, p.unit, p.source)
     return Node(f"∂E/∂{p.name}", r.value(key), "sum", (data, term), key=key)
 
@@ -220,7 +223,7 @@ def _dE_dout(r: _Reader, l: int, j: int, s: int) -> Node:
             term_symbol = f"∂E_{above}/∂{n.out(l, j)}"
         else:
             delta_node = _leaf(f"∂E_total/∂{n.net(l + 1, m)}", delta,
-                               Formula(lambda d: d, (n.delta(l + 1, m),), (delta,)), delta_key)
+                               Formula(lambda d: d, (n.delta_sym(l + 1, m),), (delta,)), delta_key)
             term_symbol = f"∂E_total/∂{n.net(l + 1, m)} × ∂{n.net(l + 1, m)}/∂{n.out(l, j)}"
         terms.append(Node(term_symbol, float(delta * w), "product", (delta_node, w_leaf)))
     return Node(symbol, r.value(key), "sum", tuple(terms), key=key)

@@ -44,6 +44,7 @@ SHOWN_PATHS = 2  # downstream paths of a sum written out in a shortened document
 # The sections of a document, in order: the notebook export (engine.scripts.notebook) follows them too
 STARTING, FORWARD, ERROR, BACKWARD, AFTER = ("The Starting Values", "The Forward Pass", "Calculating the Total Error",
                                              "The Backwards Pass", "After the Update")
+FEATURES = "Input features"  # the forward pass's first sub-section when the inputs are features of the samples
 
 
 def shown_name(net: Setup) -> str:
@@ -274,7 +275,7 @@ class _Builder:
         doc.add(_p(f"Each unit adds up its weighted inputs and its bias (its total net input, net), then squashes "
                    f"the sum with its activation function (its output, out){who}. The inputs are the sample's."))
         if net.features:  # the input units are features of the sample's raw inputs: i3 = x1²
-            doc.add(Heading(3, "Input features"))
+            doc.add(Heading(3, FEATURES))
             raw = ", ".join(raw_name(i) for i in range(net.raw_width))
             doc.add(_p(f"Each input unit is a feature of the sample's raw inputs ({raw}):"))
             doc.add(*(self.entry(Key("input", 0, j, sample=s)) for j in self.shown_units(0)))

@@ -25,10 +25,12 @@ from typing import Callable, Iterator
 
 import numpy as np
 
+from engine.concepts import render
 from engine.concepts.activations import ACTIVATIONS
 from engine.concepts.optimizers import OPTIMIZERS, Ref
 from engine.concepts.penalties import PENALTIES
 from engine.concepts.formula import descent, mean_of, product, significant, total, weighted_sum
+from engine.concepts.tokens import Token
 from engine.record.layout import Record
 from engine.network.network import Setup
 from engine.network.numbers import Typed, agreeing_digits, agrees
@@ -215,7 +217,7 @@ def _parts(root: Node):
     (its symbols, its value, the value it would need for the formula to give the typed one)."""
     fn, ops = root.spec.fn, root.operands
     values = [o.value for o in ops]
-    symbols = root.spec.symbols
+    symbols = root.symbols()
     if fn is product:
         def solve(typed):
             for k, o in enumerate(ops):
@@ -239,7 +241,7 @@ def _parts(root: Node):
 
 def _terms(node: Node) -> list[tuple[list[int], str, float]]:
     """The terms of a sum-like formula: (operand positions, symbols, value)."""
-    ops, symbols = node.operands, node.spec.symbols
+    ops, symbols = node.operands, node.symbols()
     if node.spec.fn is weighted_sum:
         terms = [([k, k + 1], f"{symbols[k]}·{symbols[k + 1]}", ops[k].value * ops[k + 1].value)
                  for k in range(0, len(ops) - 1, 2)]
@@ -280,7 +282,7 @@ def _slips(m: Mistakes, node: Node) -> Iterator[_Change]:
     """The slips made in the formula of `node` (they change its value only)."""
     tree, net = m.tree, m.net
     fn, ops = node.spec.fn, node.operands
-    symbols = node.spec.symbols
+    symbols = node.symbols()
     names = Names(net.sizes)
     fixed = lambda text: (lambda sites: text)  # noqa: E731
 
@@ -343,13 +345,14 @@ def _slips(m: Mistakes, node: Node) -> Iterator[_Change]:
         act = net.activation(node.key.layer)
         j = node.key.unit
         net_value = ops[j if not act.elementwise else 0].value
-        net_symbol = symbols[j if not act.elementwise else 0]
+        net_symbol = node.spec.symbols[j if not act.elementwise else 0]
         yield _Change("net_for_out", _at(node, lambda v: net_value),
-                      fixed(f"the activation not applied: {node.label} = {node.symbolic()}, not {net_symbol}"))
+                      fixed(f"the activation not applied: {node.label} = {node.symbolic()}, not "
+                            f"{render.text(net_symbol)}"))
         for other in ACTIVATIONS.values():
             if other.elementwise and other.name != act.name:
                 yield _Change("wrong_activation", _at(node, lambda v, f=other.fn: _one(f, net_value)),
-                              fixed(f"{other.name} applied ({other.text(net_symbol, [net_symbol])}) where the "
+                              fixed(f"{other.name} applied ({render.text(other.text(net_symbol, [net_symbol]))}) where the "
                                     f"layer's activation is {act.name}: {node.label} = {node.symbolic()}"))
     if q in ("loss_term", "dE_dout") and node.key.layer == net.depth:
         k = next(i for i, o in enumerate(ops) if o.quantity == "out")
@@ -374,12 +377,12 @@ def _optimizer_slips(m: Mistakes, node: Node) -> Iterator[_Change]:
     names = Names(net.sizes)
     position = {symbol: k for k, symbol in enumerate(node.spec.symbols)}
 
-    def resolved(ref: Ref) -> tuple[str, object]:
+    def resolved(ref: Ref) -> tuple[Token, object]:
         return operand(net, names, tree.ctx, node.key, ref)
 
     def label(ref: Ref) -> str:
         symbol, source = resolved(ref)
-        return tree.label(source) if isinstance(source, Key) else symbol
+        return tree.label(source) if isinstance(source, Key) else render.text(symbol)
 
     for slip in net.optimizer.slips:
         if slip.quantity != q.buffer or not slip.applies(net.optimizer):
@@ -464,7 +467,7 @@ def _derivative_changes(m: Mistakes, where: Callable[[Node], bool]) -> Iterator[
         return node.quantity == "dout_dnet" and where(node)
 
     def symbols(node):
-        return names.net(node.key.layer, node.key.unit), names.out(node.key.layer, node.key.unit)
+        return names.net_sym(node.key.layer, node.key.unit), names.out_sym(node.key.layer, node.key.unit)
 
     def at_net(node, values):
         return tree.compute(node, [values[0], values[0]]) if chosen(node) else None
@@ -473,8 +476,9 @@ def _derivative_changes(m: Mistakes, where: Callable[[Node], bool]) -> Iterator[
         n = sites[0]
         act = net.activation(n.key.layer)
         s_net, s_out = symbols(n)
-        return (f"{n.label} evaluated with {s_net} where {s_out} belongs: {act.grad_text(s_net, s_net)} "
-                f"instead of {act.grad_text(s_net, s_out)}{_elsewhere(sites)}")
+        return (f"{n.label} evaluated with {render.text(s_net)} where {render.text(s_out)} belongs: "
+                f"{render.text(act.grad_text(s_net, s_net))} instead of {render.text(act.grad_text(s_net, s_out))}"
+                f"{_elsewhere(sites)}")
     yield _Change("derivative_at_net", at_net, explain_at_net)
 
     # a derivative written in net (Activation.grad_of), taken at out
@@ -487,8 +491,9 @@ def _derivative_changes(m: Mistakes, where: Callable[[Node], bool]) -> Iterator[
         n = sites[0]
         act = net.activation(n.key.layer)
         s_net, s_out = symbols(n)
-        return (f"{n.label} evaluated with {s_out} where {s_net} belongs: {act.grad_text(s_out, s_out)} "
-                f"instead of {act.grad_text(s_net, s_out)}{_elsewhere(sites)}")
+        return (f"{n.label} evaluated with {render.text(s_out)} where {render.text(s_net)} belongs: "
+                f"{render.text(act.grad_text(s_out, s_out))} instead of {render.text(act.grad_text(s_net, s_out))}"
+                f"{_elsewhere(sites)}")
     yield _Change("derivative_at_out", at_out, explain_at_out)
 
     # the activation's value for its derivative, said so before another activation's derivative
@@ -499,7 +504,7 @@ def _derivative_changes(m: Mistakes, where: Callable[[Node], bool]) -> Iterator[
     def explain_itself(sites):
         n = sites[0]
         s_net, s_out = symbols(n)
-        return f"the activation's value {s_out} taken for its derivative {n.label} = {n.symbolic()}{_elsewhere(sites)}"
+        return f"the activation's value {render.text(s_out)} taken for its derivative {n.label} = {n.symbolic()}{_elsewhere(sites)}"
     yield _Change("wrong_derivative", itself, explain_itself)
 
     for other in ACTIVATIONS.values():
@@ -516,8 +521,9 @@ def _derivative_changes(m: Mistakes, where: Callable[[Node], bool]) -> Iterator[
             n = sites[0]
             act = net.activation(n.key.layer)
             s_net, s_out = symbols(n)
-            return (f"the derivative of {other.name} ({other.grad_text(s_net, s_out)}) taken for {n.label}; "
-                    f"the layer's activation is {act.name}: {n.label} = {act.grad_text(s_net, s_out)}"
+            return (f"the derivative of {other.name} ({render.text(other.grad_text(s_net, s_out))}) taken for "
+                    f"{n.label}; the layer's activation is {act.name}: {n.label} = "
+                    f"{render.text(act.grad_text(s_net, s_out))}"
                     f"{_elsewhere(sites)}")
         yield _Change("wrong_derivative", other_grad, explain_other)
 

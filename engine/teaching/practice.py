@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from engine.network import naming
+from engine.concepts import render
 from engine.record.describe import context
 from engine.concepts.formula import significant, unsigned_zero
 from engine.teaching.mistakes import MIN_DIGITS, Mistakes, checked_digits
@@ -310,9 +311,7 @@ class Practice:
             return f"{q.label} = {formula.symbolic()} = {formula.numeric(fmt)}"
         values = {}
         for symbol, value in zip(formula.symbols, formula.values):
-            text = fmt(value)
-            if symbol != text:  # a number written in the formula is no symbol to look up
-                values.setdefault(symbol, text)
+            values.setdefault(render.text(symbol), fmt(value))
         read = ", ".join(f"{symbol} = {text}" for symbol, text in values.items())
         return f"{q.label} = {formula.symbolic()}, with {read}" if read else \
             f"{q.label} = {formula.symbolic()} = {formula.numeric(fmt)}"

@@ -8,10 +8,10 @@ of nodes. Forward values (net, out) and parameters are leaves: the backward pass
 given. The same recorded value is one node wherever it is read.
 
 `evaluate(change)` computes the root again where `change(node, values)` gives some node another
-value (from its operands' values, themselves computed again): a formula whose function carries
-its arithmetic (`formula.product`, `weighted_sum` ...) is computed from it, one written by an
-activation or a loss by that activation's or loss's own function. Without a change every node
-keeps its recorded value, exactly. The catalogue of mistakes (`mistakes`) is made of changes.
+value (from its operands' values, themselves computed again): each spec says how its value is
+computed (`quantities.Spec.value`: the arithmetic its formula function carries, `formula.product`,
+`weighted_sum` ...; or the activation's or loss's own function), with no choice made here by the
+quantity's name. Without a change every node keeps its recorded value, exactly. The catalogue of mistakes (`mistakes`) is made of changes.
 """
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from typing import Callable
 
 import numpy as np
 
+from engine.concepts import render
 from engine.record.describe import context
 from engine.record.layout import Record
 from engine.network.network import Setup
@@ -44,7 +45,11 @@ class Node:
 
     def symbol(self, k: int) -> str:
         """How this node's formula writes its k-th operand."""
-        return self.spec.symbols[k]
+        return render.text(self.spec.symbols[k])
+
+    def symbols(self) -> list[str]:
+        """How this node's formula writes each of its operands."""
+        return [render.text(symbol) for symbol in self.spec.symbols]
 
     def symbolic(self) -> str:
         return "" if self.spec is None else self.spec.symbolic()
@@ -83,7 +88,7 @@ class Tree:
                 node.spec = s
                 for symbol, ref in zip(s.symbols, s.refs):
                     if not isinstance(ref, Key):
-                        node.operands.append(Node(None, float(ref), symbol, node.depth + 1))
+                        node.operands.append(Node(None, float(ref), render.text(symbol), node.depth + 1))
                         continue
                     child = self._known.get(ref)
                     if child is None:
@@ -144,33 +149,7 @@ class Tree:
         return result, sites
 
     def compute(self, node: Node, values: list) -> float:
-        """The node's formula applied to these values of its operands."""
-        arithmetic = getattr(node.spec.fn, "compute", None)
-        if arithmetic is not None:
-            return float(arithmetic(*values))
-        return self._by_owner(node, values)
-
-    def _by_owner(self, node: Node, values: list) -> float:
-        """A formula written by an activation or a loss, computed by its own function (on the
-        whole output row where the loss needs it: mse and bce divide by the outputs' count)."""
-        net, key = self.net, node.key
-        q, l, j, s = key.quantity, key.layer, key.unit, key.sample
+        """The node's formula applied to these values of its operands: each spec says how
+        (`quantities.Spec.value`), reading the rest of the record where its owner needs it."""
         with np.errstate(all="ignore"):
-            if q == "out":
-                act = net.activation(l)
-                return float(act.fn(np.array(values, dtype=np.float64))[0 if act.elementwise else j])
-            if q == "dout_dnet":
-                return float(net.activation(l).grad(np.array([values[0]]), np.array([values[1]]))[0])
-            # a loss term, ∂E/∂out of an output or a δ in one piece: (target, out) of one output
-            rows = {"out": self.rec["out", l][s].copy(), "target": self.rec["target", l][s].copy()}
-            for ref, v in zip(node.spec.refs, values):
-                if isinstance(ref, Key):
-                    rows[ref.quantity][ref.unit] = v
-            out, target = rows["out"][None], rows["target"][None]
-            if q == "loss_term":
-                return float(net.loss_fn.terms(self.rec["net", l][s][None], out, target)[0, j])
-            if q == "dE_dout":
-                return float(net.loss_fn.grad(out, target)[0, j])
-            if q == "delta":
-                return float(net.fused.delta(out, target)[0, j])
-        raise ValueError(f"no way to compute {node.label} again")
+            return node.spec.value(values, self.rec.value)

@@ -206,8 +206,8 @@ class TrajectoryPlot(QWidget):
                 numbers.append(f"∂E/∂{name} " + ("not computed (frozen)" if gradient != gradient else fmt(gradient)))
             updated = not current or self.model.reveals(Key(p.kind, p.layer, p.unit, p.source))
             for buffer in session.net.optimizer.buffers:  # the momentum buffer v
-                numbers.append(f"{buffer.symbol} {fmt(paths.column(buffer.name, index[name])[j])}" if updated
-                               else f"{buffer.symbol} once answered")
+                numbers.append(f"{buffer.text} {fmt(paths.column(buffer.name, index[name])[j])}" if updated
+                               else f"{buffer.text} once answered")
             parts.append(", ".join(numbers))
         where = " (nearest kept)" if iteration != wanted else " (current)" if self._hover is None else ""
         self.readout.set_text(f"iteration {iteration:,}{where}: " + "; ".join(parts), Qt.TextElideMode.ElideRight)

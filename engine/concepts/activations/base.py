@@ -4,8 +4,8 @@ export need to know about one, held in one object that its own module makes.
 `fn(net)` gives out, `grad(net, out)` gives ∂out/∂net element by element (softmax has no
 element-wise derivative: its Jacobian is folded into the output delta, see the loss it pairs
 with). `text(net, nets)` (nets: the whole layer's, which softmax needs) and `grad_text(net, out)`
-build the formula from symbols or from numbers, so the side panel and the trace CSV write the
-same expression the maths used. `bounds` is the range of out (None on an unbounded side): the
+build the formula as tokens (engine.concepts.tokens) from symbols or from numbers, so the side
+panel, the documents and the trace CSV write the same expression the maths used. `bounds` is the range of out (None on an unbounded side): the
 output map colours a bounded output on that range.
 """
 from __future__ import annotations
@@ -15,6 +15,8 @@ from typing import Callable
 
 import numpy as np
 
+from engine.concepts.tokens import Token
+
 
 @dataclass(frozen=True)
 class Activation:
@@ -22,8 +24,8 @@ class Activation:
     title: str  # as the window shows it: "ReLU", "leaky ReLU"
     fn: Callable[[np.ndarray], np.ndarray]
     grad: Callable[[np.ndarray, np.ndarray], np.ndarray] | None  # None: no element-wise derivative
-    text: Callable[[str, list[str]], str]
-    grad_text: Callable[[str, str], str]
+    text: Callable[[Token, list[Token]], Token]
+    grad_text: Callable[[Token, Token], Token]
     # the script export (engine.scripts.pyexport): the torch.nn module, and the NumPy bodies of
     # `def NAME(net)` and `def NAME_derivative(net, out)` (None without an element-wise derivative)
     torch_module: str
@@ -37,10 +39,6 @@ class Activation:
     # which of (net, out) its derivative is written in: the mistake catalogue evaluates it with
     # the other one where that gives another number (σ(net)·(1 − σ(net)) written net·(1 − net))
     grad_of: str = "out"
-    # what its formula texts name, for mathtext: functions with their LaTeX (("tanh", r"\tanh"),)
-    # and words ("softmax Jacobian ...")
-    functions: tuple[tuple[str, str], ...] = ()
-    words: tuple[str, ...] = ()
 
     @property
     def elementwise(self) -> bool:

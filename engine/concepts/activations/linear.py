@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine.concepts.activations.base import Activation
+from engine.concepts.tokens import Const
 
 ACTIVATION = Activation(
     name="linear",
@@ -11,7 +12,7 @@ ACTIVATION = Activation(
     fn=lambda net: net.copy(),
     grad=lambda net, out: np.ones_like(net),
     text=lambda net, nets: net,
-    grad_text=lambda net, out: "1",
+    grad_text=lambda net, out: Const("1"),
     torch_module="nn.Identity()",
     numpy_fn="return net",
     numpy_grad="return np.ones_like(net)",

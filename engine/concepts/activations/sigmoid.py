@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine.concepts.activations.base import Activation
+from engine.concepts.tokens import E
 
 
 def sigmoid(net: np.ndarray) -> np.ndarray:
@@ -19,8 +20,8 @@ ACTIVATION = Activation(
     title="sigmoid",
     fn=sigmoid,
     grad=lambda net, out: out * (1.0 - out),
-    text=lambda net, nets: f"1/(1 + e^(−{net}))",
-    grad_text=lambda net, out: f"{out}·(1 − {out})",
+    text=lambda net, nets: 1 / (1 + E ** -net),
+    grad_text=lambda net, out: out * (1 - out),
     torch_module="nn.Sigmoid()",
     numpy_fn="return 1.0 / (1.0 + np.exp(-net))",
     numpy_grad="return out * (1.0 - out)",

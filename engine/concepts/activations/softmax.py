@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine.concepts.activations.base import Activation
+from engine.concepts.tokens import E, Group, Quotient, Sum, Sym, Text, row
 
 
 def softmax(net: np.ndarray) -> np.ndarray:
@@ -20,8 +21,8 @@ ACTIVATION = Activation(
     title="softmax",
     fn=softmax,
     grad=None,
-    text=lambda net, nets: f"e^{net} / (" + " + ".join(f"e^{n}" for n in nets) + ")",
-    grad_text=lambda net, out: "softmax Jacobian (folded into δ)",
+    text=lambda net, nets: Quotient(E ** net, Sum(tuple(E ** n for n in nets)), spaced=True),
+    grad_text=lambda net, out: row(Text("softmax Jacobian"), Group(row(Text("folded into"), Sym("δ")))),
     torch_module="nn.Softmax(dim=1)",
     numpy_fn=("e = np.exp(net - net.max(axis=1, keepdims=True))  # shifted: no overflow\n"
               "return e / e.sum(axis=1, keepdims=True)"),
@@ -30,5 +31,4 @@ ACTIVATION = Activation(
     output_only=True,
     min_units=2,
     class_probabilities=True,
-    words=("softmax", "Jacobian", "folded", "into"),
 )

@@ -14,6 +14,7 @@ import numpy as np
 
 from engine.concepts.activations.base import Activation
 from engine.concepts.activations.sigmoid import ACTIVATION as SIGMOID, sigmoid
+from engine.concepts.tokens import E, ln
 
 TORCH_THRESHOLD = 40.0
 
@@ -22,7 +23,7 @@ ACTIVATION = Activation(
     title="softplus",
     fn=lambda net: np.logaddexp(0.0, net),
     grad=lambda net, out: sigmoid(net),
-    text=lambda net, nets: f"ln(1 + e^{net})",
+    text=lambda net, nets: ln(1 + E ** net),
     grad_text=lambda net, out: SIGMOID.text(net, [net]),
     torch_module=f"nn.Softplus(beta=1.0, threshold={TORCH_THRESHOLD!r})",
     numpy_fn="return np.logaddexp(0.0, net)  # ln(1 + e^net), without overflow",

@@ -4,7 +4,7 @@ the script export need to know about one, held in one object that its own module
 Per sample, E_s = Σ_k term_k; the batch loss is the mean of E_s over the samples of the batch, as
 PyTorch's reductions ("mean") compute it. `terms(net, out, target)` gives the (B, K) terms,
 `grad(out, target)` ∂E_s/∂out; `text(target, out, K)` and `grad_text(target, out, K)` write them
-from symbols or from numbers.
+as tokens (engine.concepts.tokens) from symbols or from numbers.
 
 Where a loss pairs with an output activation whose δ = ∂E_s/∂net is simpler and more exact than
 the product ∂E_s/∂out · ∂out/∂net, the loss owns that δ in one piece (`Fused`): softmax +
@@ -23,6 +23,8 @@ from typing import Callable
 import numpy as np
 
 from engine.concepts.activations import Activation
+from engine.concepts import render
+from engine.concepts.tokens import Sym, Token
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,7 @@ class Fused:
     delta: Callable[[np.ndarray, np.ndarray], np.ndarray]
     # text(out, target, K, target_sum) from symbols or numbers; target_sum is the sample's Σt
     # (None where it does not enter the formula)
-    text: Callable[[str, str, int, str | None], str]
+    text: Callable[[Token, Token, int, Token | None], Token]
     numpy_delta: str  # the script export's expression of δ, from out, target and K
     why: str  # why it is one piece, in the NumPy script's words
     needs_target_sum: bool = False
@@ -66,8 +68,8 @@ class Loss:
     # grad(out, target) -> ∂E_s/∂out, (B, K)
     grad: Callable[[np.ndarray, np.ndarray], np.ndarray]
     # text(target, out, K) and grad_text(target, out, K), from symbols or numbers
-    text: Callable[[str, str, int], str]
-    grad_text: Callable[[str, str, int], str]
+    text: Callable[[Token, Token, int], Token]
+    grad_text: Callable[[Token, Token, int], Token]
     # the script export (engine.scripts.pyexport): the loss in torch (its source, and where
     # torch's loss takes the output layer's net inputs rather than its outputs, why, in a few
     # words), and in NumPy the terms from net, out, target and K, ∂E_s/∂out (None where δ
@@ -98,6 +100,10 @@ class Loss:
     def classification(self) -> bool:
         """Does it classify (accuracy and a confusion matrix mean something)?"""
         return self.classes is not None
+
+    def term_text(self) -> str:
+        """One output's term in general symbols, as the scripts' comments write it: ½·(t_k − o_k)²."""
+        return render.text(self.text(Sym("t", "k"), Sym("o", "k"), Sym("K")))
 
     def terms_of(self, net: np.ndarray, out: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, float]:
         """The loss terms and their sum."""

@@ -10,6 +10,7 @@ import numpy as np
 
 from engine.concepts.activations import sigmoid
 from engine.concepts.losses.base import Classes, Fused, Loss, largest
+from engine.concepts.tokens import Group, ln
 
 
 def _xlogy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -45,8 +46,8 @@ LOSS = Loss(
     title="binary cross-entropy",
     terms=_terms,
     grad=lambda out, t: (out - t) / (out * (1.0 - out)) / out.shape[-1],
-    text=lambda t, o, k: f"−[{t}·ln({o}) + (1 − {t})·ln(1 − {o})]/{k}",
-    grad_text=lambda t, o, k: f"({o} − {t})/({o}·(1 − {o}))/{k}",
+    text=lambda t, o, k: -(Group(t * ln(o) + (1 - t) * ln(1 - o), "[]") / k),
+    grad_text=lambda t, o, k: (o - t) / (o * (1 - o)) / k,
     torch_loss=("# nn.BCELoss: the mean over every output of every sample. It clamps ln at −100 where the app's bce\n"
                 "# is exact (an output that rounds to exactly 0 or 1 gives the app an infinite loss, and it stops).\n"
                 "loss_fn = nn.BCELoss()"),
@@ -57,7 +58,7 @@ LOSS = Loss(
     fused=Fused(
         activation=sigmoid.ACTIVATION,
         delta=lambda out, t: (out - t) / out.shape[-1] if out.shape[-1] != 1 else out - t,
-        text=lambda o, t, k, target_sum: f"({o} − {t})/{k}",
+        text=lambda o, t, k, target_sum: (o - t) / k,
         numpy_delta="(out - target) / K",
         why="∂E_s/∂out·∂out/∂net simplified, exact where out rounds to 0 or 1",
         note="sigmoid + bce: δ = ∂E/∂out·∂out/∂net simplifies to (out − target)/K, "

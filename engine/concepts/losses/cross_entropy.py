@@ -9,6 +9,7 @@ import numpy as np
 
 from engine.concepts.activations import softmax
 from engine.concepts.losses.base import Classes, Fused, Loss, largest
+from engine.concepts.tokens import ln
 
 
 def _log_softmax(net: np.ndarray) -> np.ndarray:
@@ -17,7 +18,7 @@ def _log_softmax(net: np.ndarray) -> np.ndarray:
 
 
 def _delta_text(o, t, k, target_sum):
-    return f"{o} − {t}" if target_sum is None else f"{o}·{target_sum} − {t}"
+    return o - t if target_sum is None else o * target_sum - t
 
 
 LOG_SOFTMAX = '''def log_softmax(net):
@@ -30,8 +31,8 @@ LOSS = Loss(
     title="cross-entropy",
     terms=lambda net, out, t: np.where(t != 0.0, 0.0 - t * _log_softmax(net), 0.0),  # a target of 0: 0, not −0
     grad=lambda out, t: np.where(t != 0.0, -t / out, 0.0),
-    text=lambda t, o, k: f"−{t}·ln({o})",
-    grad_text=lambda t, o, k: f"−{t}/{o}",
+    text=lambda t, o, k: -(t * ln(o)),
+    grad_text=lambda t, o, k: -(t / o),
     torch_loss=("# nn.CrossEntropyLoss, with probability targets, takes the net inputs of the output\n"
                 "# layer and applies the softmax itself (exact where an output would round to 0).\n"
                 "loss_fn = nn.CrossEntropyLoss()"),

@@ -20,6 +20,7 @@ from string import Template
 import numpy as np
 
 from engine.concepts.formula import computes, exact, moving_average, moving_average_of_squares
+from engine.concepts.tokens import Token, sqrt
 from engine.concepts.optimizers.base import GRAD, LR, PARAM, Buffer, Optimizer, Ref, Slip, Update
 from engine.concepts.setting import Setting
 
@@ -56,8 +57,8 @@ MEAN = Buffer("exp_avg", "m", "first moment (mean of the gradients)", "exp_avg",
 SQUARES = Buffer("exp_avg_sq", "v", "second moment (mean of the squared gradients)", "exp_avg_sq", "exp_avg_sq",
                  "the moving average of the squared gradients so far", "0: the first step starts from v = 0",
                  problem=_squares_problem)
-MEAN_HAT = Buffer("m_hat", "mˆ", "bias-corrected first moment", kept=False)
-SQUARES_HAT = Buffer("v_hat", "vˆ", "bias-corrected second moment", kept=False)
+MEAN_HAT = Buffer("m_hat", "m", "bias-corrected first moment", kept=False, accent="^")
+SQUARES_HAT = Buffer("v_hat", "v", "bias-corrected second moment", kept=False, accent="^")
 
 B1, B2, EPSILON = Ref("setting", BETAS.key, index=0), Ref("setting", BETAS.key, index=1), Ref("setting", EPS.key)
 T = Ref("buffer", STEP.name)
@@ -67,15 +68,15 @@ M_HAT, V_HAT = Ref("buffer", MEAN_HAT.name), Ref("buffer", SQUARES_HAT.name)
 
 
 @computes(lambda moment, beta, t: moment / (1 - beta ** t))
-def corrected(moment: str, beta: str, t: str) -> str:
+def corrected(moment: Token, beta: Token, t: Token) -> Token:
     """The bias correction: m/(1 − β1^t)."""
-    return f"{moment}/(1 − {beta}^{t})"
+    return moment / (1 - beta ** t)
 
 
 @computes(lambda p, lr, m_hat, v_hat, eps: p - lr * m_hat / (math.sqrt(v_hat) + eps))
-def adam_step(p: str, lr: str, m_hat: str, v_hat: str, eps: str) -> str:
+def adam_step(p: Token, lr: Token, m_hat: Token, v_hat: Token, eps: Token) -> Token:
     """Adam's step: p − η·mˆ/(√vˆ + ε)."""
-    return f"{p} − {lr}·{m_hat}/(√{v_hat} + {eps})"
+    return p - lr * m_hat / (sqrt(v_hat) + eps)
 
 
 def _eps_inside(get) -> float:

@@ -31,13 +31,15 @@ from typing import Callable, ClassVar
 
 import numpy as np
 
+from engine.concepts import render
 from engine.concepts.setting import Setting
+from engine.concepts.tokens import Sym, Token
 
 
 @dataclass(frozen=True)
 class Buffer:
     name: str  # of the traced quantity of its new value (and of NAME_w, NAME_b, NAME_before ...)
-    symbol: str  # in formulas, before the parameter's name: v_w5
+    symbol: str  # in formulas, the letter before the parameter's name: v_w5 (with `accent` over it: mˆ_w5)
     title: str  # in words: "momentum buffer"
     file_key: str = ""  # in a network file's training_state (a kept buffer)
     torch_key: str = ""  # in torch.optim's state of a parameter (a kept buffer)
@@ -48,10 +50,16 @@ class Buffer:
     shared: bool = False  # the same for every parameter: written without the parameter's name (t)
     problem: Callable[[np.ndarray], str | None] | None = None  # why saved values cannot be it
     counts: bool = False  # whole numbers (a step count): a file writes them without a decimal point
+    accent: str = ""  # over its letter (tokens.Sym's accent): "^" for Adam's bias-corrected mˆ
 
-    def written(self, param: str) -> str:
-        """Its symbol for the parameter `param`: v_w5, or t."""
-        return self.symbol if self.shared else f"{self.symbol}_{param}"
+    def written(self, param: Token) -> Sym:
+        """Its symbol for the parameter `param` (a token): v_w5, or t."""
+        return Sym(self.symbol, "" if self.shared else param, accent=self.accent)
+
+    @property
+    def text(self) -> str:
+        """Its symbol alone, as plain text: v, mˆ."""
+        return render.text(Sym(self.symbol, accent=self.accent))
 
 
 @dataclass(frozen=True)
@@ -70,8 +78,9 @@ PARAM, GRAD, LR = Ref("param"), Ref("grad"), Ref("lr")
 
 @dataclass(frozen=True)
 class Update:
-    """A formula of the update: a text function (engine.concepts.formula) of the operands."""
-    fn: Callable[..., str]
+    """A formula of the update: a formula function (engine.concepts.formula: tokens in, a token
+    out) of the operands."""
+    fn: Callable[..., Token]
     operands: tuple[Ref, ...]
 
 
@@ -120,13 +129,13 @@ class Optimizer:
         """Its settings that are not at their defaults, in words: ["momentum 0.9"]."""
         return [f"{s.title} {s.text(value)}" for s, value in self.chosen()]
 
-    def setting_value(self, ref: Ref) -> tuple[str, float]:
-        """The symbol and value of the setting an update formula reads (`Ref` "setting")."""
+    def setting_value(self, ref: Ref) -> tuple[Sym, float]:
+        """The symbol (a token) and value of the setting an update formula reads (`Ref` "setting")."""
         setting = next(s for s in self.settings if s.key == ref.name)
         value = getattr(self, ref.name)
         if setting.kind == "pair":
-            return setting.symbols[ref.index], float(value[ref.index])
-        return setting.symbol, float(value)
+            return setting.sym(ref.index), float(value[ref.index])
+        return setting.sym(), float(value)
 
     def conflicts(self) -> list[tuple[str, str]]:
         """Rules between its settings that its values break, as (key, reason): empty if none."""

@@ -17,6 +17,7 @@ from string import Template
 import numpy as np
 
 from engine.concepts.formula import computes, descent, exact, moving_average_of_squares
+from engine.concepts.tokens import Token, sqrt
 from engine.concepts.optimizers.base import GRAD, LR, PARAM, Buffer, Optimizer, Ref, Slip, Update
 from engine.concepts.setting import Setting
 
@@ -42,15 +43,15 @@ V, V_BEFORE = Ref("buffer", BUFFER.name), Ref("buffer", BUFFER.name, before=True
 
 
 @computes(lambda p, lr, g, s, eps: p - lr * (g / (math.sqrt(s) + eps)))
-def rms_step(p: str, lr: str, g: str, s: str, eps: str) -> str:
+def rms_step(p: Token, lr: Token, g: Token, s: Token, eps: Token) -> Token:
     """RMSprop's step without momentum: p − η·g/(√s + ε)."""
-    return f"{p} − {lr}·{g}/(√{s} + {eps})"
+    return p - lr * g / (sqrt(s) + eps)
 
 
 @computes(lambda mu, v, g, s, eps: mu * v + g / (math.sqrt(s) + eps))
-def rms_momentum(mu: str, v: str, g: str, s: str, eps: str) -> str:
+def rms_momentum(mu: Token, v: Token, g: Token, s: Token, eps: Token) -> Token:
     """RMSprop's momentum buffer: μ·v + g/(√s + ε)."""
-    return f"{mu}·{v} + {g}/(√{s} + {eps})"
+    return mu * v + g / (sqrt(s) + eps)
 
 
 def _eps_inside(get, optimizer_has_momentum: bool) -> float:

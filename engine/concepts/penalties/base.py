@@ -6,7 +6,7 @@ A penalty is a frozen dataclass of its settings (the strength λ, a `Setting` as
 its name is the "kind" of a network file's "regularization" object. The loss the gradient
 descends is E = E_data + E_penalty, where E_data is the batch loss and E_penalty the penalty of
 the weights the iteration starts from; so ∂E/∂w = ∂E_data/∂w + (the penalty's term of w), and
-∂E/∂b = ∂E_data/∂b. Its formulas are text functions marked with their arithmetic
+∂E/∂b = ∂E_data/∂b. Its formulas are formula functions (tokens in, a token out) marked with their arithmetic
 (`formula.computes`): the penalty over the weights, a weight's gradient with the term added, and
 the term alone. Its mistakes (`PenaltySlip`) are values made from the same numbers.
 """
@@ -18,6 +18,7 @@ from typing import Callable, ClassVar
 import numpy as np
 
 from engine.concepts.setting import Setting
+from engine.concepts.tokens import Token
 
 
 def _strength_problem(value: float) -> str | None:
@@ -25,12 +26,6 @@ def _strength_problem(value: float) -> str | None:
 
 
 STRENGTH = Setting("strength", "strength", "λ", None, _strength_problem, "&Strength λ")
-
-
-def bare(x: str) -> str:
-    """A number as a formula gives it, without the parentheses a negative one comes in: inside
-    |x| or sign(x) it needs none."""
-    return x[1:-1] if x.startswith("(") and x.endswith(")") else x
 
 
 @dataclass(frozen=True)
@@ -57,9 +52,9 @@ class Penalty:
     settings: ClassVar[tuple[Setting, ...]] = (STRENGTH,)
     # the formula of E_penalty over the weights: text(λ, w1, w2, ...), and of a weight's gradient:
     # gradient_text(∂E_data/∂w, λ, w); the term alone: term_text(λ, w)
-    text: ClassVar[Callable[..., str]]
-    gradient_text: ClassVar[Callable[..., str]]
-    term_text: ClassVar[Callable[..., str]]
+    text: ClassVar[Callable[..., Token]]
+    gradient_text: ClassVar[Callable[..., Token]]
+    term_text: ClassVar[Callable[..., Token]]
     sum_text: ClassVar[str] = ""  # in words, for a summary: "(λ/2)·Σw²"
     slips: ClassVar[tuple[PenaltySlip, ...]] = ()
 

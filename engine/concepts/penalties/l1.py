@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.concepts.formula import computes
-from engine.concepts.penalties.base import Penalty, bare, on_bias
+from engine.concepts.penalties.base import Penalty, on_bias
+from engine.concepts.tokens import Abs, Sum, Token, call
 
 
 def _sign(x: float) -> float:
@@ -16,22 +17,22 @@ def _sign(x: float) -> float:
 
 
 @computes(lambda lam, *ws: lam * sum(abs(w) for w in ws))
-def l1_text(lam: str, *ws: str) -> str:
+def l1_text(lam: Token, *ws: Token) -> Token:
     """λ·(|w1| + |w2| + …)"""
-    inner = " + ".join(f"|{bare(w)}|" for w in ws)
-    return f"{lam}·{inner}" if len(ws) == 1 else f"{lam}·({inner})"
+    bars = tuple(Abs(w) for w in ws)
+    return lam * (bars[0] if len(bars) == 1 else Sum(bars))
 
 
 @computes(lambda g, lam, w: g + lam * _sign(w))
-def l1_gradient_text(g: str, lam: str, w: str) -> str:
+def l1_gradient_text(g: Token, lam: Token, w: Token) -> Token:
     """∂E_data/∂w + λ·sign(w)"""
-    return f"{g} + {lam}·sign({bare(w)})"
+    return g + lam * call("sign", w)
 
 
 @computes(lambda lam, w: lam * _sign(w))
-def l1_term_text(lam: str, w: str) -> str:
+def l1_term_text(lam: Token, w: Token) -> Token:
     """λ·sign(w)"""
-    return f"{lam}·sign({bare(w)})"
+    return lam * call("sign", w)
 
 
 @dataclass(frozen=True)

@@ -7,27 +7,28 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.concepts.formula import computes, squared
+from engine.concepts.formula import computes
+from engine.concepts.tokens import Sum, Token, squared
 from engine.concepts.penalties.base import Penalty, PenaltySlip, on_bias
 
 
 @computes(lambda lam, *ws: lam / 2 * sum(w * w for w in ws))
-def l2_text(lam: str, *ws: str) -> str:
+def l2_text(lam: Token, *ws: Token) -> Token:
     """λ/2·(w1² + w2² + …)"""
-    inner = " + ".join(squared(w) for w in ws)
-    return f"{lam}/2·{inner}" if len(ws) == 1 else f"{lam}/2·({inner})"
+    squares = tuple(squared(w) for w in ws)
+    return lam / 2 * (squares[0] if len(squares) == 1 else Sum(squares))
 
 
 @computes(lambda g, lam, w: g + lam * w)
-def l2_gradient_text(g: str, lam: str, w: str) -> str:
+def l2_gradient_text(g: Token, lam: Token, w: Token) -> Token:
     """∂E_data/∂w + λ·w"""
-    return f"{g} + {lam}·{w}"
+    return g + lam * w
 
 
 @computes(lambda lam, w: lam * w)
-def l2_term_text(lam: str, w: str) -> str:
+def l2_term_text(lam: Token, w: Token) -> Token:
     """λ·w"""
-    return f"{lam}·{w}"
+    return lam * w
 
 
 @dataclass(frozen=True)

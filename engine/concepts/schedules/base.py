@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Callable, ClassVar
 
 from engine.concepts.setting import Setting
+from engine.concepts.tokens import Sym, Token
 
 MOST_ITERATIONS = 50_000_000  # as engine.network.limits.MAX_ITERATIONS (concepts come before network)
 
@@ -30,7 +31,7 @@ class Schedule:
     name: ClassVar[str]  # in the file's "schedule" object
     title: ClassVar[str]  # in words: "step decay"
     settings: ClassVar[tuple[Setting, ...]] = ()
-    text: ClassVar[Callable[..., str]]  # text(η0, k, *settings): the formula of η of iteration k
+    text: ClassVar[Callable[..., Token]]  # text(η0, k, *settings): the formula of η of iteration k
     torch_class: ClassVar[str] = ""
 
     def values(self) -> dict:
@@ -44,9 +45,9 @@ class Schedule:
         """The learning rate of 1-based `iteration`, from the network's learning rate `lr`."""
         raise NotImplementedError
 
-    def operands(self) -> tuple[tuple[str, float], ...]:
-        """Each setting its formula reads after η0 and k: (symbol, value)."""
-        return tuple((s.symbol, float(getattr(self, s.key))) for s in self.settings)
+    def operands(self) -> tuple[tuple[Sym, float], ...]:
+        """Each setting its formula reads after η0 and k: (symbol, a token; value)."""
+        return tuple((s.sym(), float(getattr(self, s.key))) for s in self.settings)
 
     # -- the script export -------------------------------------------------------------------
     def torch(self, optimizer: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from engine.concepts.formula import computes, exact
+from engine.concepts.tokens import Token
 from engine.concepts.schedules.base import Schedule, gamma_problem
 from engine.concepts.setting import Setting
 
@@ -12,9 +13,9 @@ GAMMA = Setting("gamma", "gamma", "γ", None, gamma_problem, "&Gamma γ")
 
 
 @computes(lambda lr, k, gamma: lr * gamma ** (int(k) - 1))
-def exponential_text(lr: str, k: str, gamma: str) -> str:
+def exponential_text(lr: Token, k: Token, gamma: Token) -> Token:
     """η0·γ^(k − 1)"""
-    return f"{lr}·{gamma}^({k} − 1)"
+    return lr * gamma ** (k - 1)
 
 
 @dataclass(frozen=True)

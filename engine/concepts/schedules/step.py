@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from engine.concepts.formula import computes, exact
+from engine.concepts.tokens import Floor, Group, Token
 from engine.concepts.schedules.base import MOST_ITERATIONS, Schedule, gamma_problem
 from engine.concepts.setting import Setting
 
@@ -16,9 +17,9 @@ GAMMA = Setting("gamma", "gamma", "γ", 0.1, gamma_problem, "&Gamma γ")
 
 
 @computes(lambda lr, k, s, gamma: lr * gamma ** ((int(k) - 1) // int(s)))
-def step_text(lr: str, k: str, s: str, gamma: str) -> str:
+def step_text(lr: Token, k: Token, s: Token, gamma: Token) -> Token:
     """η0·γ^(⌊(k − 1)/s⌋)"""
-    return f"{lr}·{gamma}^(⌊({k} − 1)/{s}⌋)"
+    return lr * gamma ** Group(Floor((k - 1) / s))
 
 
 @dataclass(frozen=True)

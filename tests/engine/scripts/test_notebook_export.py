@@ -256,6 +256,21 @@ def test_the_other_update_rules_and_schedules_print_the_engines_numbers(tmp_path
     assert "w1⁺" in found
 
 
+def test_a_network_with_input_features_prints_the_engines_numbers(tmp_path):
+    """The document's forward pass opens with its inputs' features (a sub-section before the
+    layers): the notebook's code follows the layers all the same (an IndexError before)."""
+    made = tmp_path / "features.json"
+    r = run_cli("new", "--layers", "5,4,1", "--activations", "tanh,sigmoid", "--loss", "bce", "--dataset", "xor",
+                "--samples", 12, "--features", "x1,x2,x1^2,x1*x2,sin(x1)", "--out", made)
+    assert r.returncode == 0, r.stderr
+    session = at(netfile.load(made), 3)
+    text = notebook.notebook(session.net, session.record)
+    assert "Input features" in markdown_of(text)
+    found = printed(run_code(text))
+    assert_engines(found, session.net, session.record)
+    assert "w1⁺" in found
+
+
 def test_a_regularized_network_is_refused_in_one_line(tmp_path, qtbot, make_window, monkeypatch):
     """The notebook has no penalty term yet: it says so rather than print gradients that are not
     the network's (the command, status 2, nothing written; the window, a message)."""

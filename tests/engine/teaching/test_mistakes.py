@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from engine import Key, Session, open_network
 from engine.concepts.activations import ACTIVATIONS
+from engine.concepts.tokens import call
 from engine.files import netfile
 from engine.teaching.mistakes import CATALOGUE, MIN_DIGITS, Mistakes, checked_digits
 from engine.network.numbers import agrees, read_typed
@@ -227,7 +228,7 @@ def test_a_derivative_written_in_net_taken_at_out(monkeypatch):
     written 1 − tanh(net)²: the derivative taken at out instead is named, on the unit's own
     ∂out/∂net and, as a misconception, in δ."""
     of_net = dataclasses.replace(ACTIVATIONS["tanh"], name="tanh_of_net", grad=lambda net, out: 1.0 - np.tanh(net) ** 2,
-                                 grad_text=lambda net, out: f"1 − tanh({net})²", grad_of="net")
+                                 grad_text=lambda net, out: 1 - call("tanh", net) ** 2, grad_of="net")
     monkeypatch.setitem(ACTIVATIONS, of_net.name, of_net)
     spec = preset_data("mazur")
     spec["activations"] = [of_net.name, "sigmoid"]

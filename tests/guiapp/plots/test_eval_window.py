@@ -3,7 +3,6 @@ names it, the test samples held out and shown, evaluated as training goes (test 
 the confusion matrix and training until the test loss stops improving; the numbers compared with
 the engine's own (engine.files.design, engine.session.evaluation, the headless command)."""
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,8 +14,9 @@ from engine.concepts.penalties import PENALTIES
 from engine.concepts.schedules import SCHEDULES
 from engine.files import design as designs, netfile
 from tests.guiapp.dialogs.test_structure_dialog import choose, dialog_of, ok, save, type_number
+from tests.helpers import ROOT
 
-ADAM_NET = str(Path(__file__).parent / "data" / "gaussians-adam-test.json")
+ADAM_NET = str(ROOT / "tests" / "data" / "gaussians-adam-test.json")
 
 
 def test_the_dialog_chooses_adam_a_penalty_and_a_schedule_as_the_engine_builds_them(qtbot, make_window, tmp_path,
