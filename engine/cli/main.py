@@ -11,7 +11,6 @@ import argparse
 import importlib
 import signal
 import sys
-import threading
 
 import numpy as np
 
@@ -147,9 +146,11 @@ def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     args = _parser(argv).parse_args(argv)
     previous = {}
-    if threading.current_thread() is threading.main_thread():
-        for sig in (signal.SIGTERM, signal.SIGHUP):
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        try:
             previous[sig] = signal.signal(sig, _terminate)
+        except ValueError:  # not the main thread (a caller's): its signals stay as they are
+            break
     try:
         return _run(args)
     finally:

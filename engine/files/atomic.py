@@ -9,8 +9,10 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 from pathlib import Path
+
+# tempfile (with random, some 2 ms) is imported by the first write: `python -m engine
+# presets` writes nothing
 
 
 def _new_file_mode(path: Path) -> int:
@@ -27,6 +29,7 @@ def atomic_open(path: str | os.PathLike, encoding: str = "utf-8"):
     """open(path, "w") that only replaces `path` when the block completes."""
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
+    import tempfile
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="") as f:
@@ -125,6 +128,7 @@ class Outputs:
         made by a converter): renamed over `path` by `commit` like the others."""
         path = Path(path)
         directory = path.parent if str(path.parent) else Path(".")
+        import tempfile
         try:
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=directory)
             os.close(fd)

@@ -17,24 +17,27 @@ import os
 import re
 import stat
 from array import array
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from engine.concepts import features as feature_forms
 from engine.concepts.activations import ACTIVATIONS, Activation
-from engine.concepts.inits import DEFAULT as DEFAULT_INIT
 from engine.files.atomic import write_atomic
 from engine.network.limits import MAX_ITERATIONS, MAX_LAYERS, MAX_UNITS, problems as limit_problems
 from engine.concepts.losses import LOSSES, Loss
-from engine.concepts.optimizers import DEFAULT as DEFAULT_OPTIMIZER, OPTIMIZERS, Optimizer
-from engine.concepts.penalties import PENALTIES, Penalty
-from engine.concepts.schedules import SCHEDULES, Schedule
+from engine.concepts import optimizers
+from engine.concepts.optimizers import DEFAULT as DEFAULT_OPTIMIZER, Optimizer
 from engine.concepts.setting import problems as setting_problems
 from engine.network.network import UPDATE_ORDERS, Network, TrainingState, learning_rate_problem, target_problem
 from engine.network import runs as kept_runs
 from engine.network.numbers import TOO_LARGE, TOO_SMALL, ZERO, NumberError
 from engine.text.plain import printable
+
+if TYPE_CHECKING:
+    from engine.concepts.penalties import Penalty
+    from engine.concepts.schedules import Schedule
+# The concepts none of the presets uses (input features, start-value schemes, penalties, schedules)
+# are imported where a file first names one: `python -m engine presets` starts without them.
 
 MAX_FILE_BYTES = 32 * 1024 * 1024  # a network file is read whole: larger ones are refused unread
 MAX_DEPTH = 32  # lists and objects inside each other; the format needs 4 (samples[k].input)
@@ -301,9 +304,10 @@ def _features(c: _Checker, value, sizes: list[int], samples: list):
         c.fail("samples[0].input", "expected a list of numbers")
     if n > MAX_UNITS:
         c.fail(*features_problem((), sizes, n))
+    from engine.concepts.features import FeatureError, parse
     try:
-        features = feature_forms.parse(value, n, MAX_UNITS)
-    except feature_forms.FeatureError as e:
+        features = parse(value, n, MAX_UNITS)
+    except FeatureError as e:
         c.fail(e.field, e.problem)
     problem = features_problem(features, sizes, n)
     if problem is not None:
@@ -395,7 +399,10 @@ def _optimizer(c: "_Checker", opt) -> tuple[float, Optimizer]:
     """The learning rate and the optimizer of the file's "optimizer" object."""
     if not isinstance(opt, dict):
         c.fail("optimizer", f"expected an object like {json.dumps(optimizer_object(DEFAULT_OPTIMIZER, 0.5))}")
-    kind = _kind(c, "optimizer", opt, OPTIMIZERS, "name", DEFAULT_OPTIMIZER.name, ("learning_rate",))
+    # the default's name needs no registry (which imports every optimizer: the presets use the default)
+    default = opt.get("name", DEFAULT_OPTIMIZER.name) == DEFAULT_OPTIMIZER.name
+    kinds = {DEFAULT_OPTIMIZER.name: type(DEFAULT_OPTIMIZER)} if default else optimizers.OPTIMIZERS
+    kind = _kind(c, "optimizer", opt, kinds, "name", DEFAULT_OPTIMIZER.name, ("learning_rate",))
     if "learning_rate" not in opt:
         c.fail("optimizer.learning_rate", "missing")
     c.check("optimizer.learning_rate", setting_problem("learning_rate", opt["learning_rate"]))
@@ -404,12 +411,18 @@ def _optimizer(c: "_Checker", opt) -> tuple[float, Optimizer]:
 
 def _penalty(c: "_Checker", obj) -> Penalty | None:
     """The file's optional "regularization" object (null or left out: none)."""
-    return None if obj is None else _settings(c, "regularization", obj, _kind(c, "regularization", obj, PENALTIES, "kind"))
+    if obj is None:
+        return None
+    from engine.concepts.penalties import PENALTIES
+    return _settings(c, "regularization", obj, _kind(c, "regularization", obj, PENALTIES, "kind"))
 
 
 def _schedule(c: "_Checker", obj) -> Schedule | None:
     """The file's optional "schedule" object (null or left out: none)."""
-    return None if obj is None else _settings(c, "schedule", obj, _kind(c, "schedule", obj, SCHEDULES, "name"))
+    if obj is None:
+        return None
+    from engine.concepts.schedules import SCHEDULES
+    return _settings(c, "schedule", obj, _kind(c, "schedule", obj, SCHEDULES, "name"))
 
 
 SAMPLES_EXPECTED = 'expected a non-empty list of {"input": [...], "target": [...]}'
@@ -576,7 +589,8 @@ def _matrices(c: _Checker, data: dict, key: str, sizes: list[int], rng) -> list[
     if key not in data:
         if rng is None:
             c.fail(key, "missing: give weights and biases, or a seed for a random start")
-        draw = DEFAULT_INIT.weights if key == "weights" else DEFAULT_INIT.biases  # PyTorch's nn.Linear default
+        from engine.concepts.inits import DEFAULT as DEFAULT_INIT  # PyTorch's nn.Linear default
+        draw = DEFAULT_INIT.weights if key == "weights" else DEFAULT_INIT.biases
         return [draw(rng, sizes[l], sizes[l - 1]) for l in range(1, depth + 1)]
     value = data[key]
     if not isinstance(value, list) or len(value) != depth:
@@ -855,7 +869,8 @@ def to_dict(net: Network, samples: bool = True, every: int = 1) -> dict:
         data["description"] = net.description
     data["layers"] = list(net.sizes)
     if net.features:
-        data["features"] = feature_forms.spellings(net.features)
+        from engine.concepts.features import spellings
+        data["features"] = spellings(net.features)
     data.update({
         "activations": list(net.activations),
         "loss": net.loss,

@@ -13,16 +13,18 @@ from __future__ import annotations
 import copy
 import dataclasses
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from engine.network import naming
-from engine.concepts import features as feature_forms
 from engine.concepts.activations import ACTIVATIONS, Activation
 from engine.concepts.losses import LOSSES, Fused, Loss
 from engine.concepts.optimizers import DEFAULT as DEFAULT_OPTIMIZER, Optimizer
-from engine.concepts.penalties import Penalty
-from engine.concepts.schedules import Schedule
+
+if TYPE_CHECKING:  # imported when a file names one (engine.files.netfile): none of the presets does
+    from engine.concepts.penalties import Penalty
+    from engine.concepts.schedules import Schedule
 
 UPDATE_ORDERS = ("simultaneous", "sequential")
 UPDATE_ORDER_NOTE = (
@@ -42,6 +44,13 @@ def target_problem(loss: str, target) -> tuple[int | None, str] | None:
     """Why the loss named `loss` cannot take this target vector, if it cannot: (the unit at
     fault, or None for the vector as a whole, and the reason); see `Loss.target_problem`."""
     return LOSSES[loss].target_problem(target)
+
+
+def _derive(features: tuple, raw):
+    """The input layer's values of raw inputs with features (engine.concepts.features, imported
+    by the first network that has any: `python -m engine presets` reads none)."""
+    from engine.concepts.features import derive
+    return derive(features, raw)
 
 
 def samples_problems(setup: "Setup", inputs, targets, test: bool = False) -> list[tuple[int | None, int | None, str]]:
@@ -118,19 +127,20 @@ class Setup:
         """The input layer's values of the samples (of `rows`, indices or a slice, if given):
         their raw inputs, or the features of them."""
         raw = self.inputs if rows is None else self.inputs[rows]
-        return feature_forms.derive(self.features, raw) if self.features else raw
+        return _derive(self.features, raw) if self.features else raw
 
     def test_input_layer(self) -> np.ndarray | None:
         """The input layer's values of the test samples (None without any): as `input_layer`."""
         if self.test_inputs is None:
             return None
-        return feature_forms.derive(self.features, self.test_inputs) if self.features else self.test_inputs
+        return _derive(self.features, self.test_inputs) if self.features else self.test_inputs
 
     def raw_names(self) -> list[str]:
         """The names of the samples' raw inputs, as the samples table, the output map's axes
         and the maps command write them: x1 … xn with features, else the input units' (i1 …)."""
         if self.features:
-            return [feature_forms.raw_name(k) for k in range(self.raw_width)]
+            from engine.concepts.features import raw_name  # a network with features has imported them
+            return [raw_name(k) for k in range(self.raw_width)]
         return [self.unit_name(0, k) for k in range(self.sizes[0])]
 
     def input_name(self, j: int) -> str:

@@ -33,8 +33,10 @@ import math
 import re
 import sys
 from dataclasses import dataclass
-from decimal import Decimal
-from fractions import Fraction
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # decimal and fractions (some 3 ms) are imported by the first number that needs them
+    from decimal import Decimal
 
 EXAMPLES = ("0.5", "-1e-3", ".5", "1/2", "0,5")  # what the editor offers as examples
 MAX_CHARACTERS = 1_100  # of a typed number (see the module)
@@ -117,6 +119,7 @@ def _value(text: str, numerator: str, denominator: str | None) -> float:
         return 0.0
     # Both sides are float64 values written in at most MAX_CHARACTERS characters: their exact
     # fractions have integers of at most a few thousand digits.
+    from fractions import Fraction
     try:
         value = float(Fraction(numerator) / Fraction(denominator))  # rounded once
     except OverflowError:
@@ -169,12 +172,14 @@ def read_typed(text: str) -> Typed:
         return Typed(text, value, None, None)
     mantissa = numerator.lstrip("+-").lower().partition("e")[0].replace(".", "")
     significant = mantissa.lstrip("0")
+    from decimal import Decimal
     return Typed(text, value, Decimal(numerator) if value else Decimal(0),
                  len(significant) if significant else 1)
 
 
 def _unit(number: Decimal, digits: int) -> Decimal:
     """The place value of the `digits`-th significant digit of a non-zero number."""
+    from decimal import Decimal
     return Decimal(1).scaleb(number.adjusted() - digits + 1)
 
 
@@ -186,6 +191,7 @@ def agrees(typed: Typed, value: float, digits: int) -> bool:
     digits of `value`."""
     if not math.isfinite(value):
         return False
+    from decimal import Decimal
     exact = Decimal(value)
     typed_number = typed.decimal if typed.decimal is not None else Decimal(typed.value)
     scale = typed_number if typed_number != 0 else exact

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 import pytest
@@ -39,7 +40,7 @@ def run_main(args, capsys):
 def test_a_full_disk_on_one_output_names_it_and_changes_none(tmp_path, olds, capsys, monkeypatch, failing):
     real_fsync = os.fsync
     opened = {}
-    real_mkstemp = engine.files.atomic.tempfile.mkstemp
+    real_mkstemp = tempfile.mkstemp  # engine.files.atomic imports tempfile when it first writes
 
     def mkstemp(*a, **k):
         fd, tmp = real_mkstemp(*a, **k)
@@ -51,7 +52,7 @@ def test_a_full_disk_on_one_output_names_it_and_changes_none(tmp_path, olds, cap
             raise OSError(errno.ENOSPC, "No space left on device")
         return real_fsync(fd)
 
-    monkeypatch.setattr(engine.files.atomic.tempfile, "mkstemp", mkstemp)
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
     monkeypatch.setattr(engine.files.atomic.os, "fsync", fsync)
     status, out, err = run_main(["train", "mazur", "-n", "3", "--trace", olds["trace"], "--history", olds["history"],
                                  "--out", olds["out"]], capsys)

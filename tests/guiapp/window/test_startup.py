@@ -63,15 +63,21 @@ HEADLESS = """
 import json, sys
 from engine.cli import main
 status = main.main(sys.argv[1:])
-print("@@" + json.dumps({"status": status, "modules": sorted(m for m in sys.modules
-                                                              if m.startswith(("engine", "numpy.random")))}))
+print("@@" + json.dumps({"status": status, "modules": sorted(sys.modules)}))
 """
 
 
 @pytest.mark.parametrize("command, needs, spares", [
     (["presets"], {"engine.files.presets", "engine.network.network"},
      {"engine.session", "engine.teaching", "engine.scripts", "engine.record", "engine.cli.train", "engine.cli.explain",
-      "numpy.random"}),  # numpy.random: 12 ms of CPU, imported by a type alias of the inits (presets have no seeds)
+      "numpy.random",  # 12 ms of CPU, imported by a type alias of the inits (presets have no seeds)
+      # the concepts no preset uses (about 25 ms of CPU in all): the reader imports each when a file names it
+      "engine.concepts.features", "engine.concepts.inits", "engine.concepts.penalties", "engine.concepts.schedules",
+      "engine.concepts.optimizers.adam", "engine.concepts.optimizers.rmsprop",
+      # the standard library's modules for writing files (tempfile, with random) and for exact numbers (decimal,
+      # fractions): some 5 ms of CPU, imported where a file is written or a fraction or a typed answer is read;
+      # threading (2 ms), which asked whether main() runs in the main thread
+      "tempfile", "random", "decimal", "fractions", "threading"}),
     (["gradcheck", "mazur"], {"engine.session.gradcheck"}, {"engine.teaching", "engine.scripts", "engine.cli.train"}),
     (["train", "mazur", "-n", "2"], {"engine.cli.train", "engine.session.session"}, {"engine.scripts",
                                                                                      "engine.cli.explain"}),
