@@ -17,7 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from engine.concepts.activations import ACTIVATIONS
 from engine.concepts.features import FUNCTIONS as FEATURE_FUNCTIONS
+from engine.concepts.render import LATEX_FUNCTIONS
 from engine.text.latex import math_char
 from engine.text.markup import text as _escape
 
@@ -32,8 +34,12 @@ _NAME = re.compile(r"([A-Za-zα-ωΑ-ΡΣ-Ω\u02c6\u0302]+?)(\d*)(?:_([A-Za-z0-9
 _LETTERS = re.compile(r"[A-Za-zα-ωΑ-ΡΣ-Ω][A-Za-zα-ωΑ-ΡΣ-Ω\u02c6\u0302]*")
 # the words and function names formulas write (until the documents and the side panel typeset
 # the formulas' tokens with engine.concepts.render, which needs no such list)
-WORDS = {"if", "else", "not", "trained", "sample", "the", "of", "terms", "softmax", "Jacobian", "folded", "into"}
-FUNCTIONS = {"ln": r"\ln", "max": r"\max", "exp": r"\exp", "tanh": r"\tanh"}  # name -> LaTeX
+# an activation whose name is one of LaTeX's operators (tanh) is typeset as that operator
+ACTIVATION_OPERATORS = tuple(sorted(name for name in ACTIVATIONS if name in LATEX_FUNCTIONS))
+# words set upright: the formulas' own, and every activation's name (softmax's formulas name it)
+WORDS = {"if", "else", "not", "trained", "sample", "the", "of", "terms", "Jacobian", "folded", "into",
+         *(name for name in ACTIVATIONS if name not in LATEX_FUNCTIONS)}
+FUNCTIONS = {name: "\\" + name for name in ("ln", "max", "exp") + ACTIVATION_OPERATORS}  # name -> LaTeX
 FUNCTIONS.update(FEATURE_FUNCTIONS)  # sin and cos of the input features
 GREEK = {"δ": r"\delta", "η": r"\eta", "μ": r"\mu", "Σ": r"\Sigma", "θ": r"\theta", "α": r"\alpha", "β": r"\beta",
          "γ": r"\gamma", "ε": r"\varepsilon", "λ": r"\lambda"}

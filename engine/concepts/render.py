@@ -29,7 +29,9 @@ SUPERSCRIPT_DIGITS = dict(zip("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
 # circumflex, which the fonts the window and Qt's PDF use draw beside its letter (the combining
 # U+0302 they draw a line too high)
 ACCENTS = {"^": ("\u02c6", r"\hat"), "~": ("\u0303", r"\tilde"), "-": ("\u0304", r"\bar")}
-LATEX_FUNCTIONS = {"ln", "log", "exp", "max", "min", "tanh", "sinh", "cosh", "sin", "cos", "tan"}
+# LaTeX's own named operators (\ln, \tanh, …): a typesetting table, the same for any formula
+LATEX_FUNCTIONS = frozenset("arccos arcsin arctan arg cos cosh cot coth csc deg det dim exp gcd inf ker lg lim ln log "
+                            "max min sec sin sinh sup tan tanh".split())
 SUPERSCRIPTS = {"+": "⁺"}
 
 
