@@ -5,7 +5,7 @@ another order, to show that none depends on what ran before it:
     python -m pytest --reverse         # the collected tests in reverse order
     python -m pytest --window-first    # tests/guiapp/window/test_window.py first, then the rest in order
 
-`-n auto` (pytest-xdist, as in README.md's command) runs them in one worker per core, at most 4
+`-n 3` (pytest-xdist, as in README.md's command) runs them in three workers, at most 4
 (pyproject.toml's addopts); `-n 0` in one process.
 """
 import atexit

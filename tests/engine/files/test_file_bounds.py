@@ -134,6 +134,7 @@ def million_samples(path, samples: int = 1_100_000, batch: int = 1, check_size: 
     return path
 
 
+@pytest.mark.long  # the default run keeps within its 4 minutes: `-m long` runs it
 def test_a_million_samples_open_in_memory_in_proportion_to_the_file(tmp_path):
     """1.25 to 1.5 GB before (dicts, lists and floats; and a cycle of a million batches made at
     once), a MemoryError traceback under a 1 GB cap."""
@@ -283,6 +284,7 @@ def test_a_line_of_millions_of_fields_is_refused_before_it_is_split(tmp_path):
                               "most 65,536 columns")  # 110 s and 3.1 GB before
 
 
+@pytest.mark.long  # the default run keeps within its 4 minutes: `-m long` runs it
 def test_a_wide_csv_file_is_read_in_memory_in_proportion_to_it(tmp_path):
     """65,536 columns of 100 rows (13.5 MB): all rows were turned into numbers at once and 100
     kept as text, 1.6 GB; now a chunk of 65,536 fields at a time and one row kept."""

@@ -363,6 +363,7 @@ def test_the_window_writes_the_file_the_command_writes(qtbot, make_window, tmp_p
 
 
 # -- Done when: the notebooks run in a kernel ---------------------------------------------------------------
+@pytest.mark.long  # the default run keeps within its 4 minutes: `-m long` runs it
 def test_the_notebooks_run_in_a_kernel_and_print_the_articles_numbers(tmp_path):
     """The mazur notebook in a fresh kernel, then xor at iteration 300 and a 3-hidden-layer network in
     the same kernel, each after %reset (one kernel start, not three)."""

@@ -115,6 +115,7 @@ def test_the_edges_of_a_fold_are_bundles_that_say_what_they_stand_for(make_windo
     assert d.folds[1].pen().color() == d.style.colours.highlight
 
 
+@pytest.mark.long  # the default run keeps within its 4 minutes: `-m long` runs it
 def test_a_click_on_the_fold_shows_the_layer_whole_and_it_folds_back(qtbot, make_window):
     w = spiral(make_window)
     d, m = w.diagram, w.model
@@ -170,6 +171,7 @@ def test_stepping_into_a_folded_unit_shows_it_in_the_last_place(make_window):
     assert (2, 60) in d.units and (1, 20) in d.units and d.edges[naming.weight_name(sizes, 2, 60, 20)].involved
 
 
+@pytest.mark.long  # the default run keeps within its 4 minutes: `-m long` runs it
 def test_the_keyboard_selects_a_folded_units_weight(qtbot, make_window):
     from guiapp.model.session import UnitRef, ValueRef
 

@@ -176,6 +176,7 @@ def largest() -> netfile.Network:
                           "samples": [{"input": [0.01 * k for k in range(60)], "target": [0.5] * 60}]})
 
 
+@pytest.mark.long  # the default run keeps within its 4 minutes: `-m long` runs it
 def test_exporting_the_trace_of_the_largest_network_keeps_the_window_answering(qtbot, make_window, tmp_path,
                                                                               monkeypatch):
     """The export is a job in slices, but one iteration of the largest network (169,382 rows,
