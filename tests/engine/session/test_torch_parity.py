@@ -69,9 +69,9 @@ KINK = 1e-9
 # engine computes the exact formulas (its documented "away from the log clamp").
 BCE_CLAMP = 1e-11
 
-# Random networks per property: 60 in the default run (PARITY_EXAMPLES=200 or more for a deeper run;
+# Random networks per property: 100 in the default run (PARITY_EXAMPLES=200 or more for a deeper run;
 # the default run keeps within its 4 minutes on two cores).
-EXAMPLES = int(os.environ.get("PARITY_EXAMPLES", "60"))
+EXAMPLES = int(os.environ.get("PARITY_EXAMPLES", "100"))
 PARITY = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 FEW = settings(PARITY, max_examples=max(1, EXAMPLES // 2))
