@@ -13,14 +13,12 @@ from __future__ import annotations
 import importlib.util
 import os
 import subprocess
-import sys
 import tempfile
 
-from engine.cli.loader import WHOLE, load_network
+from engine.cli.loader import WHOLE, load_network, session_at
 from engine.teaching import explain
 from engine.files.atomic import Outputs
 from engine.files.netfile import NetworkFileError
-from engine.session.session import MAX_ITERATIONS, Session, TrainingDiverged
 from engine.cli.terminal import EXIT_DIVERGED, say
 
 
@@ -77,17 +75,10 @@ def cmd_explain(args, path) -> int:
         raise NetworkFileError("--digits", "value", f"must be from {lo} to {hi}, found {args.digits}")
     fmt = _format(args)
     net = load_network(args.network)
-    first = 1 if net.state is None else net.state.iteration
-    k = first if args.iteration is None else args.iteration
-    if not first <= k <= MAX_ITERATIONS:
-        raise NetworkFileError("--iteration", "value", f"must be from {first:,} (the network's next iteration) to "
-                               f"{MAX_ITERATIONS:,}, found {k:,}")
-    session = Session(net)
-    try:
-        session.run(k - first)
-    except TrainingDiverged as e:
-        say(f"error: iteration {k:,} cannot be written out: {e}", file=sys.stderr)
+    session = session_at(net, args.iteration, "written out")
+    if session is None:
         return EXIT_DIVERGED
+    k = session.iteration
     outputs = Outputs()
     try:
         def save(text: str) -> None:

@@ -12,9 +12,8 @@ not trained, as `explain` takes it) in NumPy and checks it with PyTorch.
 from __future__ import annotations
 
 import os
-import sys
 
-from engine.cli.loader import WHOLE
+from engine.cli.loader import WHOLE, session_at
 from engine.files.atomic import Outputs
 from engine.network.limits import MAX_ITERATIONS
 from engine.files.netfile import NetworkFileError
@@ -58,26 +57,16 @@ def check(args) -> None:
                                f"limit, so that its loss history can be compared), found {args.iterations:,}")
 
 
-def _notebook(args, net: Network) -> str | None:
-    """The notebook's text, or None (said) if training diverged before the iteration."""
+def _notebook(args, net: Network) -> tuple[str, int] | None:
+    """The notebook's text and the iteration it retraces, or None (said) if training diverged
+    before the iteration."""
     from engine.scripts import notebook
-    from engine.session.session import Session, TrainingDiverged
 
     why = notebook.problem(net)
     if why is not None:
         raise NetworkFileError(args.network, "--format", why)
-    first = first_iteration(net)
-    k = first if args.iteration is None else args.iteration
-    if not first <= k <= MAX_ITERATIONS:
-        raise NetworkFileError("--iteration", "value", f"must be from {first:,} (the network's next iteration) to "
-                               f"{MAX_ITERATIONS:,}, found {k:,}")
-    session = Session(net)
-    try:
-        session.run(k - first)
-    except TrainingDiverged as e:
-        say(f"error: iteration {k:,} cannot be written out: {e}", file=sys.stderr)
-        return None
-    return notebook.notebook(session.net, session.record)
+    session = session_at(net, args.iteration, "written out")
+    return None if session is None else (notebook.notebook(session.net, session.record), session.iteration)
 
 
 def _write(text: str, out) -> None:
@@ -93,11 +82,11 @@ def _write(text: str, out) -> None:
 def cmd_export(args, net: Network, out) -> int:
     """`out`: the checked path of --out."""
     if args.format == NOTEBOOK:
-        text = _notebook(args, net)
-        if text is None:
+        written = _notebook(args, net)
+        if written is None:
             return EXIT_DIVERGED
+        text, k = written
         _write(text, out)
-        k = first_iteration(net) if args.iteration is None else args.iteration
         say(f"wrote {args.out}: a Jupyter notebook of iteration {k:,} of {args.network}, computed in NumPy and "
             "checked with PyTorch; open it in Jupyter (its kernel needs numpy and torch)")
         return 0

@@ -102,3 +102,26 @@ class TerminalProgress:
         if self.active:
             self.stream.write("\r" + " " * 60 + "\r")
             self.stream.flush()
+
+
+def session_at(net: Network, iteration: int | None, doing: str):
+    """A session of `net` trained to the start of `iteration` (--iteration; None: the network's
+    next one), for explain, export --format notebook and maps; None, said in one line ("iteration
+    K cannot be `doing`: ..."), if training diverged before it. NetworkFileError, before any work,
+    for an iteration out of range. (The session's modules are imported here, when one is asked for:
+    `presets` starts without them.)"""
+    from engine.cli.terminal import say
+    from engine.session.session import MAX_ITERATIONS, Session, TrainingDiverged
+
+    first = 1 if net.state is None else net.state.iteration
+    k = first if iteration is None else iteration
+    if not first <= k <= MAX_ITERATIONS:
+        raise NetworkFileError("--iteration", "value", f"must be from {first:,} (the network's next iteration) to "
+                               f"{MAX_ITERATIONS:,}, found {k:,}")
+    session = Session(net)
+    try:
+        session.run(k - first)
+    except TrainingDiverged as e:
+        say(f"error: iteration {k:,} cannot be {doing}: {e}", file=sys.stderr)
+        return None
+    return session

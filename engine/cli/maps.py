@@ -17,18 +17,16 @@ at least 0.5, else 0. Numbers are written exactly (Python's repr; 0, never −0)
 """
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 
-from engine.cli.loader import WHOLE, load_network
+from engine.cli.loader import WHOLE, load_network, session_at
 from engine.cli.terminal import EXIT_DIVERGED, say
 from engine.files.atomic import Outputs
 from engine.files.netfile import NetworkFileError
 from engine.network import outputmap
 from engine.network.limits import MAX_BATCH_VALUES
 from engine.record.quantities import Key, label
-from engine.session.session import MAX_ITERATIONS, Session, TrainingDiverged
+from engine.session.session import Session
 
 DEFAULT_POINTS = {1: 400, 2: 100}  # the window's output map and unit maps
 MAX_POINTS = {1: MAX_BATCH_VALUES, 2: 1000}  # along each input: --resolution's bound
@@ -92,17 +90,10 @@ def cmd_maps(args, path) -> int:
     if why is not None:
         raise NetworkFileError(args.network, "layers", why.replace("The output map shows", "maps are made for"))
     resolution = _resolution(args, net)
-    first = 1 if net.state is None else net.state.iteration
-    k = first if args.iteration is None else args.iteration
-    if not first <= k <= MAX_ITERATIONS:
-        raise NetworkFileError("--iteration", "value", f"must be from {first:,} (the network's next iteration) to "
-                               f"{MAX_ITERATIONS:,}, found {k:,}")
-    session = Session(net)
-    try:
-        session.run(k - first)
-    except TrainingDiverged as e:
-        say(f"error: iteration {k:,} cannot be mapped: {e}", file=sys.stderr)
+    session = session_at(net, args.iteration, "mapped")
+    if session is None:
         return EXIT_DIVERGED
+    k = session.iteration
     header = columns(session.net)
     rows = table(session, resolution)
     regions = len(header) - net.raw_width - sum(net.sizes[1:])
