@@ -29,6 +29,7 @@ OUTPUT_MAP = "cividis"  # the output map's colour scale: perceptually uniform, m
 MAP_STEPS = 256  # colours of the scale a map is drawn with
 # decision regions: class 1, 2, … (Okabe–Ito: orange, sky blue, bluish green, yellow, blue, vermillion,
 # reddish purple); more classes take evenly spaced hues
+ERROR_TEXT = "#b00020"  # a refusal's line in a dialog (guiapp.dialogs.problem)
 CLASS_HUES = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
 
 

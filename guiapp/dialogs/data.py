@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpin
 
 from engine.files import csvdata, datasets
 from engine.network.targets import Data
+from guiapp.colours import ERROR_TEXT
 
 PREVIEW_ROWS = 8
 PREVIEW_COLUMNS = 200  # of a wide file: the rest are chosen by number or name
@@ -56,7 +57,7 @@ class _DataDialog(QDialog):
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(data is not None)
         if data is None:
-            self.result_text.setStyleSheet("color: #b00020")
+            self.result_text.setStyleSheet(f"color: {ERROR_TEXT}")
             self.result_text.setText(problem[:1].upper() + problem[1:])
             return
         self.result_text.setStyleSheet("")

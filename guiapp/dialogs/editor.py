@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout
 
 from engine.network.numbers import EXAMPLES, parse_number
+from guiapp.dialogs.problem import problem_label
 
 WIDTH_CHARS = 46  # the dialog is this many average characters wide: a message wraps in two lines
 
@@ -34,11 +35,7 @@ class ValueEditor(QDialog):
         self.prompt.setWordWrap(True)
         self.field = QLineEdit(repr(current), objectName="valueField")
         self.field.selectAll()
-        self.error = QLabel(objectName="valueError")
-        self.error.setTextFormat(Qt.TextFormat.PlainText)  # it quotes what was typed
-        self.error.setStyleSheet("color: #b00020")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = problem_label("valueError", hidden=True)  # it quotes what was typed
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)

@@ -10,6 +10,7 @@ from engine.network.runs import MAX_NAME_CHARACTERS
 from engine.text.plain import one_line
 
 from guiapp.dialogs.editor import WIDTH_CHARS
+from guiapp.dialogs.problem import problem_label
 
 
 class KeepRunDialog(QDialog):
@@ -32,11 +33,7 @@ class KeepRunDialog(QDialog):
         self.field = QLineEdit(proposed, objectName="keepRunName")
         self.field.setMaxLength(MAX_NAME_CHARACTERS)
         self.field.selectAll()
-        self.error = QLabel(objectName="keepRunError")
-        self.error.setTextFormat(Qt.TextFormat.PlainText)  # it quotes the name typed
-        self.error.setStyleSheet("color: #b00020")
-        self.error.setWordWrap(True)
-        self.error.hide()
+        self.error = problem_label("keepRunError", hidden=True)  # it quotes the name typed
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderV
 from engine.network.numbers import parse_number
 
 from guiapp.model.session import SessionModel
+from guiapp.dialogs.problem import problem_label
 
 INVALID = QColor(176, 0, 32, 60)  # behind a cell with a problem (its tooltip says which)
 # A paste is at most this many cells (rows × columns: 5,000 samples of 4 columns) and characters,
@@ -291,10 +292,7 @@ class SamplesEditor(QDialog):
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.view.installEventFilter(self)
-        self.problem = QLabel(objectName="samplesProblem")
-        self.problem.setTextFormat(Qt.TextFormat.PlainText)
-        self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #b00020")
+        self.problem = problem_label("samplesProblem")
         self.note = QLabel("Type exact values (0.5, 1/2, 0,5). Each change is one undo step (Ctrl+Z in the main "
                            "window); a change is applied when every cell is valid. Ctrl+C and Ctrl+V copy and paste "
                            "tab-separated blocks (a spreadsheet's).", objectName="samplesNote")

@@ -36,6 +36,7 @@ from engine.network.limits import MAX_LAYERS, MAX_UNITS
 from engine.network.network import UPDATE_ORDERS
 from engine.network.numbers import parse_number
 from guiapp.dialogs.concepts import ConceptChooser
+from guiapp.dialogs.problem import problem_label
 
 # What the dialog calls each field of a design (`designs.problems` names them as the network file does);
 # a setting of the optimizer, by its label in the dialog.
@@ -268,10 +269,7 @@ class StructureDialog(QDialog):
         columns.addSpacing(12)
         columns.addLayout(right, 1)
 
-        self.problem = QLabel(objectName="structureProblem")
-        self.problem.setTextFormat(Qt.TextFormat.PlainText)
-        self.problem.setWordWrap(True)
-        self.problem.setStyleSheet("color: #b00020")
+        self.problem = problem_label("structureProblem")
         self.note = QLabel("The network starts again at iteration 1. Undo (Ctrl+Z) brings back the network as it "
                            "is now, with its loss history." if editing else
                            "A new network with one sample of zeros: type its samples in Network ▸ Samples, or "
