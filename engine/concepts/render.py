@@ -372,9 +372,10 @@ def markdown(token: t.Token, fmt: Fmt = short) -> str:
 
 class _Slot(t.Token):
     """A number not yet known: `template` writes where it goes."""
+    __slots__ = ("k",)
 
     def __init__(self, k: int):
-        self.k = k
+        object.__setattr__(self, "k", k)
 
     def __repr__(self) -> str:
         return f"_Slot({self.k})"

@@ -23,7 +23,7 @@ typed. A token is data: `render.text(token)` is its plain text.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from operator import attrgetter
 from typing import Union
 
 # how tightly a node binds, as the operand of another (parentheses where an operand binds less)
@@ -31,8 +31,44 @@ RELATION, SUM, NEGATION, PRODUCT, DERIVATIVE, POWER, ATOM = 0, 10, 15, 20, 35, 4
 
 
 class Token:
-    """A formula or a part of one. Python's operators build formulas from tokens and numbers."""
+    """A formula or a part of one. Python's operators build formulas from tokens and numbers.
+
+    Each kind is a value, as a frozen dataclass would be (equal when its kind and fields are,
+    hashable, unchangeable, written back by repr), made by hand: its fields are its `__slots__`,
+    filled by its `__init__`. A frozen dataclass costs some 0.4 ms to make, 9 ms for the 22 kinds,
+    which every command and the window paid at start-up (docs/performance.md, Start-up)."""
+    __slots__ = ()
     prec = ATOM
+
+    @staticmethod
+    def _fields(token) -> tuple:
+        """Its fields' values, compared and hashed (a kind with fields: an attrgetter of them)."""
+        return ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.__dict__.get("__slots__"):
+            cls._fields = attrgetter(*cls.__slots__)
+
+    def __eq__(self, other):
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._fields(self) == other._fields(other)
+
+    def __hash__(self) -> int:
+        return hash(self._fields(self))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{n}={getattr(self, n)!r}' for n in self.__slots__)})"
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"a token cannot be changed (its {name})")
+
+    def __delattr__(self, name):
+        raise AttributeError(f"a token cannot be changed (its {name})")
+
+    def __reduce__(self):  # copy and pickle: made again from its fields
+        return type(self), tuple(getattr(self, n) for n in self.__slots__)
 
     def __add__(self, other) -> "Token":
         return Sum((*(self.parts if isinstance(self, Sum) else (self,)), lift(other)))
@@ -72,6 +108,12 @@ class Token:
 Part = Union[Token, int, float]
 
 
+def _fill(token: Token, *values) -> None:
+    """A new token's fields, in the order of its `__slots__`."""
+    for name, value in zip(token.__slots__, values):
+        object.__setattr__(token, name, value)
+
+
 def lift(value: Part) -> Token:
     """A token as it is; a number written in a formula (1, 2, 0.01) as a `Const`."""
     if isinstance(value, Token):
@@ -82,169 +124,197 @@ def lift(value: Part) -> Token:
 
 
 # -- leaves ------------------------------------------------------------------------------------
-@dataclass(frozen=True, eq=True)
 class Sym(Token):
     """A name: base letters, a subscript (digits written straight after the base, as w5; other
     text after an underscore, as net_h1; or a token of its own, as the w5 of v_w5), a
     superscript + (w5⁺, an updated value), a bracketed index ([2], a sample's) and an accent
     over the base ("^": m̂)."""
-    base: str
-    sub: Union[str, Token] = ""
-    sup: str = ""
-    index: str = ""
-    accent: str = ""
+    __slots__ = ("base", "sub", "sup", "index", "accent")
+
+    def __init__(self, base: str, sub: Union[str, Token] = "", sup: str = "", index: str = "", accent: str = ""):
+        _fill(self, base, sub, sup, index, accent)
 
     def updated(self) -> "Sym":
         """The same name with ⁺: the value after the update."""
         return Sym(self.base, self.sub, "+", self.index, self.accent)
 
 
-@dataclass(frozen=True, eq=True)
 class Num(Token):
     """A number the formula reads (or its result, `wrap` False): written by the renderer's
     number format, a negative one in parentheses where it is an operand."""
-    value: float
-    wrap: bool = True
+    __slots__ = ("value", "wrap")
+
+    def __init__(self, value: float, wrap: bool = True):
+        _fill(self, value, wrap)
 
 
-@dataclass(frozen=True, eq=True)
 class Const(Token):
     """A number that is part of the formula, written as it is: 1, 2, ½, 0.01."""
-    text: str
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        _fill(self, text)
 
 
 HALF = Const("½")
 
 
-@dataclass(frozen=True, eq=True)
 class Text(Token):
     """Words in a formula: "if", "else", "not trained"."""
-    words: str
+    __slots__ = ("words",)
+
+    def __init__(self, words: str):
+        _fill(self, words)
 
 
-@dataclass(frozen=True, eq=True)
 class Dots(Token):
     """…"""
+    __slots__ = ()
 
 
-@dataclass(frozen=True, eq=True)
 class Elided(Token):
     """`count` terms of a sum left out: … (12 terms) …"""
-    count: int
+    __slots__ = ("count",)
+
+    def __init__(self, count: int):
+        _fill(self, count)
 
 
 # -- nodes ---------------------------------------------------------------------------------------
-@dataclass(frozen=True, eq=True)
 class Deriv(Token):
     """∂top/∂bottom"""
-    top: Token
-    bottom: Token
+    __slots__ = ("top", "bottom")
     prec = DERIVATIVE
 
+    def __init__(self, top: Token, bottom: Token):
+        _fill(self, top, bottom)
 
-@dataclass(frozen=True, eq=True)
+
 class Sum(Token):
-    parts: tuple
+    __slots__ = ("parts",)
     prec = SUM
 
+    def __init__(self, parts: tuple):
+        _fill(self, parts)
 
-@dataclass(frozen=True, eq=True)
+
 class Diff(Token):
-    left: Token
-    right: Token
+    __slots__ = ("left", "right")
     prec = SUM
 
+    def __init__(self, left: Token, right: Token):
+        _fill(self, left, right)
 
-@dataclass(frozen=True, eq=True)
+
 class Product(Token):
     """Factors joined by · (a formula's product) or × (the chain rule's)."""
-    parts: tuple
-    sign: str = "·"
+    __slots__ = ("parts", "sign")
     prec = PRODUCT
 
+    def __init__(self, parts: tuple, sign: str = "·"):
+        _fill(self, parts, sign)
 
-@dataclass(frozen=True, eq=True)
+
 class Quotient(Token):
     """left/right (`spaced`: left / right)."""
-    left: Token
-    right: Token
-    spaced: bool = False
+    __slots__ = ("left", "right", "spaced")
     prec = PRODUCT
 
+    def __init__(self, left: Token, right: Token, spaced: bool = False):
+        _fill(self, left, right, spaced)
 
-@dataclass(frozen=True, eq=True)
+
 class Neg(Token):
-    inner: Token
+    __slots__ = ("inner",)
     prec = NEGATION
 
+    def __init__(self, inner: Token):
+        _fill(self, inner)
 
-@dataclass(frozen=True, eq=True)
+
 class Power(Token):
-    base: Token
-    exponent: Token
+    __slots__ = ("base", "exponent")
     prec = POWER
 
+    def __init__(self, base: Token, exponent: Token):
+        _fill(self, base, exponent)
 
-@dataclass(frozen=True, eq=True)
+
 class Sqrt(Token):
     """√x (x in parentheses unless it is a single symbol or number)."""
-    inner: Token
+    __slots__ = ("inner",)
     prec = POWER
 
+    def __init__(self, inner: Token):
+        _fill(self, inner)
 
-@dataclass(frozen=True, eq=True)
+
 class Abs(Token):
     """|x| (a negative number inside without parentheses: |−0.4|)."""
-    inner: Token
+    __slots__ = ("inner",)
+
+    def __init__(self, inner: Token):
+        _fill(self, inner)
 
 
-@dataclass(frozen=True, eq=True)
 class Floor(Token):
     """⌊x⌋"""
-    inner: Token
+    __slots__ = ("inner",)
+
+    def __init__(self, inner: Token):
+        _fill(self, inner)
 
 
-@dataclass(frozen=True, eq=True)
 class Base(Token):
     """The base of a power that may be a number (x of x²): a number in parentheses where it is
     negative or written with an exponent ((−0.05)², (1e−05)²), anything else as an operand of
     the power."""
-    inner: Token
+    __slots__ = ("inner",)
+
+    def __init__(self, inner: Token):
+        _fill(self, inner)
 
 
-@dataclass(frozen=True, eq=True)
 class Call(Token):
     """A function applied: tanh(x), max(0, x), ln(x)."""
-    name: str
-    args: tuple
+    __slots__ = ("name", "args")
+
+    def __init__(self, name: str, args: tuple):
+        _fill(self, name, args)
 
 
-@dataclass(frozen=True, eq=True)
 class Group(Token):
     """Parentheses or brackets the formula writes itself: −[a + b]/K."""
-    inner: Token
-    brackets: str = "()"
+    __slots__ = ("inner", "brackets")
+
+    def __init__(self, inner: Token, brackets: str = "()"):
+        _fill(self, inner, brackets)
 
 
-@dataclass(frozen=True, eq=True)
 class Relation(Token):
     """a = b = c, a > b"""
-    sign: str
-    parts: tuple
+    __slots__ = ("sign", "parts")
     prec = RELATION
 
+    def __init__(self, sign: str, parts: tuple):
+        _fill(self, sign, parts)
 
-@dataclass(frozen=True, eq=True)
+
 class Row(Token):
     """Items side by side, a space apart: 1 if net > 0 else 0; w5 (not trained)."""
-    parts: tuple
+    __slots__ = ("parts",)
     prec = RELATION
 
+    def __init__(self, parts: tuple):
+        _fill(self, parts)
 
-@dataclass(frozen=True, eq=True)
+
 class SumOver(Token):
     """Σx: the sum of x over the outputs."""
-    inner: Token
+    __slots__ = ("inner",)
+
+    def __init__(self, inner: Token):
+        _fill(self, inner)
 
 
 # -- builders ------------------------------------------------------------------------------------

@@ -1,15 +1,18 @@
 """Formulas as tokens (issue 18, item 4): one tree per formula, written as plain text, LaTeX, HTML
 and Markdown by `engine.concepts.render`; parentheses from the tree, never typed; the trace CSV's
 templates write what the plain text writes."""
+import copy
 import itertools
 import math
+import pickle
 
 import pytest
 
 from engine.concepts import render
 from engine.concepts.formula import exact_in_formula, significant
-from engine.concepts.tokens import (E, HALF, Abs, Const, Deriv, Elided, Floor, Group, Num, Quotient, Sym, SumOver,
-                                    Text, Token, call, greater, if_else, ln, remark, row, sqrt, squared, terms)
+from engine.concepts.tokens import (E, HALF, Abs, Const, Deriv, Dots, Elided, Floor, Group, Num, Quotient, Row, Sum,
+                                    Sym, SumOver, Text, Token, call, greater, if_else, ln, remark, row, sqrt, squared,
+                                    terms)
 
 NET, OUT, T = Sym("net", "h1"), Sym("out", "o1"), Sym("target", "o1")
 
@@ -113,6 +116,25 @@ def test_terms_of_the_outermost_sum():
     assert [render.text(x) for x in terms(f)] == ["a·b", "(c + d)/2", "e"]
     assert terms(Sym("a") - Sym("b")) == [Sym("a") - Sym("b")]
 
+
+
+def test_a_token_is_a_value_of_its_kind_and_fields():
+    """What the frozen dataclasses the tokens were gave (they are plain classes since, cheaper to make):
+    the names' cache and the mistakes catalogue hash and compare them."""
+    w5 = Sym("w", "5", sup="+")
+    assert w5 == Sym("w", "5", "+") and hash(w5) == hash(Sym("w", "5", "+")) and w5 != Sym("w", "5")
+    assert Const("1") != Text("1") and Sum((Const("1"),)) != Row((Const("1"),))  # the kind counts
+    assert Dots() == Dots() and len({Dots(), Dots(), Elided(3), Elided(3), Elided(4)}) == 3
+    assert repr(w5) == "Sym(base='w', sub='5', sup='+', index='', accent='')"
+    assert repr(Quotient(Sym("a"), Const("2"))) == (
+        "Quotient(left=Sym(base='a', sub='', sup='', index='', accent=''), right=Const(text='2'), spaced=False)")
+    formula = 1 / (1 + E ** -Num(-0.3)) + squared(Deriv(Sym("E"), w5))
+    for copied in (copy.deepcopy(formula), pickle.loads(pickle.dumps(formula))):
+        assert copied == formula and render.text(copied) == render.text(formula)
+    for change in (lambda: setattr(w5, "base", "b"), lambda: delattr(w5, "sub"), lambda: setattr(w5, "other", 1)):
+        with pytest.raises(AttributeError):
+            change()
+    assert render.text(w5) == "w5⁺"
 
 @pytest.mark.parametrize("fn, plain, latex, html", FORMULAS)
 def test_the_trace_csv_template_writes_what_the_plain_text_writes(fn, plain, latex, html):
