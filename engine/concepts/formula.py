@@ -13,7 +13,6 @@ import math
 from dataclasses import dataclass
 from typing import Callable
 
-from engine.concepts import render
 from engine.concepts.numbers import MINUS, Fmt, exact, exact_in_formula, short, significant, unsigned_zero
 from engine.concepts.tokens import Const, Num, Product, Sum, Token, lift, squared
 
@@ -37,10 +36,14 @@ class Formula:
 
     def symbolic(self) -> str:
         """The plain text in symbols: out_o1·(1 − out_o1)."""
+        from engine.concepts import render  # written where a formula is (`presets` reads files without it)
+
         return render.text(self.tokens())
 
     def numeric(self, fmt: Fmt = exact_in_formula) -> str:
         """The plain text with the numbers written by `fmt`: 0.75136507·(1 − 0.75136507)."""
+        from engine.concepts import render
+
         return render.text(self.tokens(numbers=True), fmt)
 
 

@@ -23,7 +23,6 @@ from typing import Callable
 import numpy as np
 
 from engine.concepts.activations import Activation
-from engine.concepts import render
 from engine.concepts.tokens import Sym, Token
 
 
@@ -103,6 +102,8 @@ class Loss:
 
     def term_text(self) -> str:
         """One output's term in general symbols, as the scripts' comments write it: ½·(t_k − o_k)²."""
+        from engine.concepts import render  # written where a formula is (`presets` reads files without it)
+
         return render.text(self.text(Sym("t", "k"), Sym("o", "k"), Sym("K")))
 
     def terms_of(self, net: np.ndarray, out: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, float]:

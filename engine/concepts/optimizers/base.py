@@ -31,7 +31,6 @@ from typing import Callable, ClassVar
 
 import numpy as np
 
-from engine.concepts import render
 from engine.concepts.setting import Setting
 from engine.concepts.tokens import Sym, Token
 
@@ -59,6 +58,8 @@ class Buffer:
     @property
     def text(self) -> str:
         """Its symbol alone, as plain text: v, mˆ."""
+        from engine.concepts import render  # written where a formula is (`presets` reads files without it)
+
         return render.text(Sym(self.symbol, accent=self.accent))
 
 

@@ -283,6 +283,18 @@ def test_no_command_exits_2_with_one_line():
     assert "Traceback" not in r.stderr
 
 
+@pytest.mark.parametrize("columns", [80, 120])
+def test_help_is_as_wide_as_the_terminal(monkeypatch, capsys, columns):
+    """The width argparse writes help to is the terminal's ($COLUMNS where it is set), found without
+    importing shutil (2 ms of every command's start)."""
+    from engine.cli import main
+    monkeypatch.setenv("COLUMNS", str(columns))
+    with pytest.raises(SystemExit) as exit:
+        main.main(["train", "--help"])
+    widest = max(map(len, capsys.readouterr().out.splitlines()))
+    assert exit.value.code == 0 and widest == columns - 2  # argparse's margin
+
+
 # -- divergence --------------------------------------------------------------------------------------
 
 DIVERGING = {

@@ -77,7 +77,10 @@ print("@@" + json.dumps({"status": status, "modules": sorted(sys.modules)}))
       # the standard library's modules for writing files (tempfile, with random) and for exact numbers (decimal,
       # fractions): some 5 ms of CPU, imported where a file is written or a fraction or a typed answer is read;
       # threading (2 ms), which asked whether main() runs in the main thread
-      "tempfile", "random", "decimal", "fractions", "threading"}),
+      "tempfile", "random", "decimal", "fractions", "threading",
+      # the formulas' writer (with engine.text's LaTeX and HTML escapers and html: 3 ms), imported where a formula is
+      # written; shutil (with zlib, bz2, lzma: 2 ms), which argparse imports to ask the terminal's width
+      "engine.concepts.render", "engine.text.latex", "engine.text.markup", "html", "shutil"}),
     (["gradcheck", "mazur"], {"engine.session.gradcheck"}, {"engine.teaching", "engine.scripts", "engine.cli.train"}),
     (["train", "mazur", "-n", "2"], {"engine.cli.train", "engine.session.session"}, {"engine.scripts",
                                                                                      "engine.cli.explain"}),
