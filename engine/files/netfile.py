@@ -29,13 +29,13 @@ from engine.concepts import optimizers
 from engine.concepts.optimizers import DEFAULT as DEFAULT_OPTIMIZER, Optimizer
 from engine.concepts.setting import problems as setting_problems
 from engine.network.network import UPDATE_ORDERS, Network, TrainingState, learning_rate_problem, target_problem
-from engine.network import runs as kept_runs
 from engine.network.numbers import TOO_LARGE, TOO_SMALL, ZERO, NumberError
 from engine.text.plain import printable
 
 if TYPE_CHECKING:
     from engine.concepts.penalties import Penalty
     from engine.concepts.schedules import Schedule
+    from engine.network.runs import Run
 # The concepts none of the presets uses (input features, start-value schemes, penalties, schedules)
 # are imported where a file first names one: `python -m engine presets` starts without them.
 
@@ -532,10 +532,12 @@ def _training_state(c: "_Checker", value, n_parameters: int, optimizer: Optimize
     return TrainingState(iteration, np.stack(rows) if rows else None, losses)
 
 
-def _kept_runs(c: _Checker, value) -> tuple[kept_runs.Run, ...]:
+def _kept_runs(c: _Checker, value) -> tuple[Run, ...]:
     """The optional `kept_runs`: a list of {"name": text, "settings": text, "loss": [...], and
     any other column of kept_runs.COLUMNS as long}, a value null where it was not computed.
     The bounds (how many runs, names, values in all) are checked before any list is read."""
+    from engine.network import runs as kept_runs  # where a file keeps runs: the presets do not
+
     field, runs = "kept_runs", []
     if not isinstance(value, list):
         c.fail(field, 'expected a list of {"name": "...", "settings": "...", "loss": [...]}')

@@ -10,11 +10,10 @@ look-ahead is shown, not kept. Nesterov needs momentum (as torch.optim.SGD says)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from string import Template
 
 import numpy as np
 
-from engine.concepts.formula import descent, exact, same, weighted_sum
+from engine.concepts.numbers import exact
 from engine.concepts.optimizers.base import GRAD, LR, PARAM, Buffer, Optimizer, Ref, Slip, Update
 from engine.concepts.setting import Setting
 
@@ -39,7 +38,7 @@ NUMPY_MOMENTUM_UPDATE = '''    \"\"\"SGD with momentum on layer l.\"\"\"
     if TRAIN_BIASES:
         sgd(b, velocity_b, l, grad_b, lr)'''
 
-NUMPY_MOMENTUM = Template('''
+NUMPY_MOMENTUM = '''
 
 # The momentum buffers v, as torch.optim.SGD keeps them: v = g at the first step, then v = MOMENTUM·v + g.
 velocity_W = $velocity_W
@@ -54,7 +53,7 @@ def sgd(params, velocity, l, grad, lr):
         velocity[l] *= MOMENTUM
         velocity[l] += grad
 $nesterov    params[l] -= lr * $direction
-''')
+'''  # a string.Template
 
 
 @dataclass(frozen=True)
@@ -118,6 +117,9 @@ class SGD(Optimizer):
         return state
 
     def formula(self, name, first):
+        # imported where a formula is written (`presets` reads files without engine.concepts.formula)
+        from engine.concepts.formula import descent, same, weighted_sum
+
         if name == VELOCITY.name:
             return Update(same, (GRAD,)) if first else Update(weighted_sum, (MU, V_BEFORE, GRAD))
         if name == LOOKAHEAD.name:  # g + μ·v, written μ·v + g
@@ -129,6 +131,8 @@ class SGD(Optimizer):
         return f"{self.torch_class}({params}, lr={lr}, momentum={exact(self.momentum)}{nesterov})"
 
     def numpy(self, starts):
+        from string import Template  # the script export's (string: 0.5 ms of every start)
+
         if not self.momentum:
             return "", "", NUMPY_PLAIN_UPDATE
         if starts is None:
@@ -143,8 +147,8 @@ class SGD(Optimizer):
         else:
             nesterov, direction, step = "", "velocity[l]", "v"
         return (f"MOMENTUM = {exact(self.momentum)}\n",
-                NUMPY_MOMENTUM.substitute(velocity_W=velocity_w, velocity_b=velocity_b, nesterov=nesterov,
-                                          direction=direction, step=step),
+                Template(NUMPY_MOMENTUM).substitute(velocity_W=velocity_w, velocity_b=velocity_b, nesterov=nesterov,
+                                                    direction=direction, step=step),
                 NUMPY_MOMENTUM_UPDATE)
 
 

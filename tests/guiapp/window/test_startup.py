@@ -80,7 +80,10 @@ print("@@" + json.dumps({"status": status, "modules": sorted(sys.modules)}))
       "tempfile", "random", "decimal", "fractions", "threading",
       # the formulas' writer (with engine.text's LaTeX and HTML escapers and html: 3 ms), imported where a formula is
       # written; shutil (with zlib, bz2, lzma: 2 ms), which argparse imports to ask the terminal's width
-      "engine.concepts.render", "engine.text.latex", "engine.text.markup", "html", "shutil"}),
+      "engine.concepts.render", "engine.text.latex", "engine.text.markup", "html", "shutil",
+      # the formula functions SGD's update is written with, its script's template (string), the kept runs' reader:
+      # 2 ms, imported where an update formula or a script is written, where a file keeps runs
+      "engine.concepts.formula", "string", "engine.network.runs"}),
     (["gradcheck", "mazur"], {"engine.session.gradcheck"}, {"engine.teaching", "engine.scripts", "engine.cli.train"}),
     (["train", "mazur", "-n", "2"], {"engine.cli.train", "engine.session.session"}, {"engine.scripts",
                                                                                      "engine.cli.explain"}),
