@@ -10,6 +10,10 @@ of the CPU time (user + system) the process used:
   end of the window's first paint (the process then exits at once);
 - the headless command `python -m engine presets`, against `python -c "import numpy"`: the
   difference is what the engine adds to numpy's own start;
+- the same inside the process: the CPU time of its main thread from after `import numpy` to the
+  end of `presets` (what the engine's imports and the command's work take, without the time
+  numpy's BLAS threads spend waiting for work, which the process's CPU time counts: on an idle
+  machine they spin on a second core for about 0.1 s after numpy's import);
 
 then where the time goes: `python -X importtime` of each, the self time of each module summed by
 package (the median of 3 runs), largest first.
@@ -51,6 +55,14 @@ sys.exit(app.main([{network!r}]))
 """
 HEADLESS = ["-m", "engine", "presets"]
 NUMPY = ["-c", "import numpy"]
+INSIDE = """
+import sys, time
+import numpy
+start = time.thread_time()
+from engine.cli import main
+main.main(["presets"])
+print(time.thread_time() - start, file=sys.stderr)
+"""
 
 
 def _env(display: bool, settings: str) -> dict:
@@ -83,6 +95,18 @@ def measure(args: list[str], env: dict, runs: int) -> tuple[list[float], list[fl
         walls.append(wall)
         cpus.append(cpu)
     return walls, cpus
+
+
+def inside(env: dict, runs: int) -> list[float]:
+    """The main thread's CPU seconds from after numpy's import to the end of `presets`, per launch."""
+    times = []
+    for _ in range(runs + 1):  # the first writes the bytecode caches
+        r = subprocess.run([sys.executable, "-c", INSIDE], env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, text=True)
+        if r.returncode != 0:
+            raise SystemExit(f"presets inside the process failed ({r.returncode}): {r.stderr.strip()[-500:]}")
+        times.append(float(r.stderr.split()[-1]))
+    return times[1:]
 
 
 def _ms(values: list[float]) -> str:
@@ -140,6 +164,7 @@ def main(argv=None) -> int:
         engine, numpy = results["python -m engine presets"], results['python -c "import numpy"']
         print(f"{'engine over numpy':<32} wall {(statistics.median(engine[0]) - statistics.median(numpy[0])) * 1000:+5.0f} ms"
               f"               CPU {(statistics.median(engine[1]) - statistics.median(numpy[1])) * 1000:+5.0f} ms")
+        print(f"{'presets after numpy, inside':<32} {'':<36}   CPU {_ms(inside(env, args.runs))} (main thread)")
         breakdown("the window", import_times(window, env), args.top)
         breakdown("python -m engine presets", import_times(HEADLESS, env), args.top)
         print(f"\nload average {os.getloadavg()[0]:.2f}")
