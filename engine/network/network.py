@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from engine.network import naming
 from engine.concepts.activations import ACTIVATIONS, Activation
 from engine.concepts.losses import LOSSES, Fused, Loss
 from engine.concepts.optimizers import DEFAULT as DEFAULT_OPTIMIZER, Optimizer
@@ -25,6 +24,7 @@ from engine.concepts.optimizers import DEFAULT as DEFAULT_OPTIMIZER, Optimizer
 if TYPE_CHECKING:  # imported when a file names one (engine.files.netfile): none of the presets does
     from engine.concepts.penalties import Penalty
     from engine.concepts.schedules import Schedule
+    from engine.network.naming import Param
 
 UPDATE_ORDERS = ("simultaneous", "sequential")
 UPDATE_ORDER_NOTE = (
@@ -189,10 +189,15 @@ class Setup:
         start = (iteration - 1) * self.batch_size
         return (start + np.arange(self.batch_size)) % self.n_samples
 
-    def parameters(self) -> list[naming.Param]:
+    # engine.network.naming where a parameter or a unit is named (`presets` reads files without it)
+    def parameters(self) -> list[Param]:
+        from engine.network import naming
+
         return naming.parameters(self.sizes)
 
     def unit_name(self, layer: int, j: int) -> str:
+        from engine.network import naming
+
         return naming.unit_name(self.sizes, layer, j)
 
     def copy(self):

@@ -83,7 +83,8 @@ print("@@" + json.dumps({"status": status, "modules": sorted(sys.modules)}))
       "engine.concepts.render", "engine.text.latex", "engine.text.markup", "html", "shutil",
       # the formula functions SGD's update is written with, its script's template (string), the kept runs' reader:
       # 2 ms, imported where an update formula or a script is written, where a file keeps runs
-      "engine.concepts.formula", "string", "engine.network.runs"}),
+      "engine.concepts.formula", "string", "engine.network.runs",
+      "engine.network.naming"}),  # the parameters' and units' names (1 ms), imported where one is named
     (["gradcheck", "mazur"], {"engine.session.gradcheck"}, {"engine.teaching", "engine.scripts", "engine.cli.train"}),
     (["train", "mazur", "-n", "2"], {"engine.cli.train", "engine.session.session"}, {"engine.scripts",
                                                                                      "engine.cli.explain"}),
