@@ -169,6 +169,12 @@ class Spec:
     # of the output row, `read`: a Key's value in the record), where `fn` does not carry its
     # arithmetic (`formula.computes`): an activation's, a loss's
     compute: Callable[[list, Callable[[Key], float]], float] | None = None
+    # the chain rule's factors of the value, each a derivative of the loss E and the recorded value
+    # that is it (None: a factor of 1, ∂net/∂b): ∂E/∂w5 = ∂E/∂net_o1 × ∂net_o1/∂w5 (δ_o1, out_h1);
+    # with a weighted sum, a sum over paths of two factors each (∂E/∂out_h1 = Σ ∂E/∂net_m × ∂net_m/∂out_h1).
+    # It holds where the value is computed otherwise too (an output's δ in one piece: ∂E/∂out ×
+    # ∂out/∂net, both recorded). engine.teaching.chainrule walks these.
+    chain: tuple[tuple[Token, Key | None], ...] | None = None
 
     def value(self, values: list, read: Callable[[Key], float]) -> float:
         """The value of the formula with these values of what it reads (practice's catalogue of
@@ -312,12 +318,13 @@ def _dE_dout(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
     # the sum over the downstream paths: Σ_m δ_m·w_mj, with the weights the backward pass
     # multiplies (the updated ones in sequential order)
     weights = "w" if net.sequential else "w_before"
-    symbols, refs = [], []
+    symbols, refs, chain = [], [], []
     for m in range(net.sizes[l + 1]):
         w = n.param_sym(l + 1, m, j)
         symbols += [n.delta_sym(l + 1, m), w.updated() if net.sequential else w]
         refs += [Key("delta", l + 1, m, sample=s), Key(weights, l + 1, m, j)]
-    return Spec(weighted_sum, tuple(symbols), tuple(refs))
+        chain += [(Deriv(Sym("E"), n.net_sym(l + 1, m)), refs[-2]), (Deriv(n.net_sym(l + 1, m), n.out_sym(l, j)), refs[-1])]
+    return Spec(weighted_sum, tuple(symbols), tuple(refs), chain=tuple(chain))
 
 
 def _dout_dnet(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
@@ -331,27 +338,37 @@ def _dout_dnet(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
 def _delta(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
     l, j, s = k.layer, k.unit, k.sample
     fused = net.fused if l == net.depth else None
+    out = n.out_sym(l, j)
+    # the chain rule's δ = ∂E/∂out × ∂out/∂net, both recorded; it holds where δ is computed in one piece
+    # too (an output with its loss fused), for an activation of each unit alone (not softmax)
+    chain = ((Deriv(Sym("E"), out), Key("dE_dout", l, j, sample=s)),
+             (Deriv(out, n.net_sym(l, j)), Key("dout_dnet", l, j, sample=s)))
     if fused is None:
-        out = n.out_sym(l, j)
-        return Spec(product, (Deriv(Sym("E"), out), Deriv(out, n.net_sym(l, j))),
-                    (Key("dE_dout", l, j, sample=s), Key("dout_dnet", l, j, sample=s)))
+        symbols, refs = zip(*chain)
+        return Spec(product, symbols, refs, chain=chain)
+    factors = chain if net.activation(l).elementwise else None
     size = net.sizes[-1]
-    symbols = (n.out_sym(l, j), n.target_sym(l, j))
+    symbols = (out, n.target_sym(l, j))
     refs = (Key("out", l, j, sample=s), Key("target", l, j, sample=s))
     compute = _of_outputs(net, k, refs, lambda loss, x, o, t: fused.delta(o, t))
     if fused.needs_target_sum and ctx.target_sums[s] != 1.0:
         return Spec(lambda o, t, st: fused.text(o, t, size, st), (*symbols, SumOver(Sym("target"))),
-                    (*refs, ctx.target_sums[s]), compute)
-    return Spec(lambda o, t: fused.text(o, t, size, None), symbols, refs, compute)
+                    (*refs, ctx.target_sums[s]), compute, factors)
+    return Spec(lambda o, t: fused.text(o, t, size, None), symbols, refs, compute, factors)
 
 
 def _grad_w_sample(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
     l, j, i, s = k.layer, k.unit, k.source, k.sample
-    return Spec(product, (n.delta_sym(l, j), n.out_sym(l - 1, i)), (Key("delta", l, j, sample=s), Key("out", l - 1, i, sample=s)))
+    return Spec(product, (n.delta_sym(l, j), n.out_sym(l - 1, i)), (Key("delta", l, j, sample=s), Key("out", l - 1, i, sample=s)),
+                chain=((Deriv(Sym("E"), n.net_sym(l, j)), Key("delta", l, j, sample=s)),
+                       (Deriv(n.net_sym(l, j), n.param_sym(l, j, i)), Key("out", l - 1, i, sample=s))))
 
 
 def _grad_b_sample(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
-    return Spec(same, (n.delta_sym(k.layer, k.unit),), (Key("delta", k.layer, k.unit, sample=k.sample),))
+    l, j = k.layer, k.unit
+    return Spec(same, (n.delta_sym(l, j),), (Key("delta", l, j, sample=k.sample),),
+                chain=((Deriv(Sym("E"), n.net_sym(l, j)), Key("delta", l, j, sample=k.sample)),
+                       (Deriv(n.net_sym(l, j), n.param_sym(l, j, None)), None)))
 
 
 def _grad(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:

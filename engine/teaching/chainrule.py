@@ -10,9 +10,13 @@ For a unit that feeds several others, ∂E_total/∂out_h1 is a sum over the dow
 
 A `Node` is a product of factors, a sum of terms, the mean over a batch, or a leaf with
 the formula that gives its value. Every value comes from the recorded iteration; the
-gradient itself is the one the engine applied. The structure (which factors, which
-downstream paths, which weights) comes from the formula specs of the quantity table, the
-same that the side panel and the trace CSV write. `lines()` writes it out as above; with
+gradient itself is the one the engine applied. The tree is built by walking the specs of the
+quantity table (`Spec.chain`: the derivatives each value is the product of, and which recorded
+value each is): the gradient's chain (δ × ∂net/∂w), δ's own (∂E/∂out × ∂out/∂net), and ∂E/∂out's
+sum over the paths from the units above. Nothing here names a factor's quantity; the names it
+gives are the article's (E_total for a sample's error, E_o1 along a path to output o1). Each
+line is a token (engine.concepts.tokens) that `render` writes as text, LaTeX or HTML, the
+same the side panel and the trace CSV write. `lines()` writes it out as above; with
 `shown` (which recorded values may be shown: practice mode's answered ones) a value not shown
 is written in symbols alone, and so is a product of values inside it:
     ∂E_total/∂w5 = ∂E_total/∂out_o1 × ∂out_o1/∂net_o1 × ∂net_o1/∂w5
@@ -24,17 +28,17 @@ import math
 from dataclasses import dataclass
 from typing import Callable
 
-from engine.network import naming
-from engine.record.describe import context, formula as step_formula
 from engine.concepts import render
-from engine.concepts.formula import Fmt, Formula, short
+from engine.concepts.formula import Fmt, Formula, same, short, weighted_sum
 from engine.concepts.tokens import Const, Deriv, Num, Product, Quotient, Sum, Sym, Token, remark
-from engine.record.describe import distinct, equation
+from engine.network import naming
+from engine.record.describe import context, distinct, equation, formula as step_formula
 from engine.record.layout import Record
 from engine.network.network import Setup
-from engine.record.quantities import Key, Names, spec
+from engine.record.quantities import Key, Names, Spec, spec
 
-TOTAL = Sym("E", "total")
+TOTAL = Sym("E", "total")  # the error of one sample
+LOSS = Sym("E")  # the loss the specs' derivatives are of
 Shown = Callable[[Key], bool]  # may the number of this recorded value be written?
 
 
@@ -142,14 +146,15 @@ class _Reader:
     def value(self, key: Key) -> float:
         return self.rec.value(key)
 
-    def factorized(self, layer: int, unit: int, s: int) -> bool:
-        """Is δ of this unit written ∂E/∂out × ∂out/∂net with finite factors? (Not for a
-        softmax output, whose δ comes in one piece, nor where ∂E/∂out is not finite: an
-        output that rounds to exactly 0 or 1 with bce, where δ = (out − target)/K.)"""
-        if not self.net.activation(layer).elementwise:
-            return False
-        dout = self.value(Key("dE_dout", layer, unit, sample=s))
-        return math.isfinite(dout)
+    def chain(self, key: Key) -> Spec | None:
+        """The spec of `key` where it is a product of recorded derivatives, each finite (δ =
+        ∂E/∂out × ∂out/∂net); None for a value in one piece (a softmax output's δ with cross-entropy;
+        where ∂E/∂out is not finite: an output that rounds to exactly 0 or 1 with bce, whose δ
+        is (out − target)/K)."""
+        found = self.spec(key)
+        if found is None or found.chain is None or found.fn is weighted_sum:
+            return None
+        return found if all(math.isfinite(self.value(k)) for _, k in found.chain) else None
 
 
 def gradient(net: Setup, rec: Record, p: naming.Param, sample: int | None = None) -> Node:
@@ -179,64 +184,60 @@ def _with_penalty(r: _Reader, p: naming.Param, data: Node) -> Node:
     return Node(Deriv(Sym("E"), symbols[1]), r.value(key), "sum", (data, term), key=key)
 
 
+def _named(derivative: Deriv, top: Token) -> Deriv:
+    """A spec's derivative of the loss E (∂E/∂out_o1) as the chain rule writes it of `top`: of
+    the sample's total error E_total, or of one output's error E_o1 (the article's paths)."""
+    return Deriv(top, derivative.bottom) if derivative.top == LOSS else derivative
+
+
 def _per_sample(r: _Reader, p: naming.Param, s: int) -> Node:
-    n = r.names
-    l, j = p.layer, p.unit
-    batch = len(r.rec.samples)
-    key = Key(f"grad_{p.kind}_sample", l, j, p.source, s)
-    # ∂E_s/∂p = δ × ∂net/∂p: the gradient's own spec says what ∂net/∂p is
+    """∂E_total/∂p for sample s: the chain of the gradient's spec (∂E/∂net × ∂net/∂w, or ∂net/∂b
+    = 1), ∂E/∂net = δ written as its own chain where it has one (∂E/∂out × ∂out/∂net)."""
+    key = Key(f"grad_{p.kind}_sample", p.layer, p.unit, p.source, s)
     grad = r.spec(key)
-    delta_key, *inputs = grad.keys()
-    if inputs:  # a weight: ∂net/∂w = the out it multiplies
-        last = _leaf(Deriv(n.net_sym(l, j), r.param(p)), r.value(inputs[0]),
-                     Formula(lambda x: x, (grad.symbols[1],), (r.value(inputs[0]),)), inputs[0])
-    else:  # a bias: ∂net/∂b = 1
-        last = _leaf(Deriv(n.net_sym(l, j), r.param(p)), 1.0)
-    if r.factorized(l, j, s):
-        slope = Key("dout_dnet", l, j, sample=s)
-        factors = (
-            _dE_dout(r, l, j, s),
-            _leaf(Deriv(n.out_sym(l, j), n.net_sym(l, j)), r.value(slope), r.formula(slope), slope),
-            last,
-        )
-    else:  # δ in one piece (softmax + cross-entropy; bce at a saturated output)
-        factors = (_leaf(Deriv(TOTAL, n.net_sym(l, j)), r.value(delta_key), r.formula(delta_key), delta_key), last)
+    (to_net, delta_key), (to_param, input_key) = grad.chain
+    inner = r.chain(delta_key)
+    if inner is not None:  # δ = ∂E/∂out × ∂out/∂net: its factors, in line
+        factors = [_factor(r, k, _named(d, TOTAL)) for d, k in inner.chain]
+    else:  # δ in one piece (softmax + cross-entropy; bce at a saturated output): its own formula
+        factors = [_leaf(_named(to_net, TOTAL), r.value(delta_key), r.formula(delta_key), delta_key)]
+    if input_key is None:  # ∂net/∂b = 1
+        factors.append(_leaf(to_param, 1.0))
+    else:  # ∂net/∂w: the value the gradient's spec reads, written as its symbol there (out_h1)
+        x = r.value(input_key)
+        factors.append(_leaf(to_param, x, Formula(same, (grad.symbols[1],), (x,)), input_key))
     symbol = Deriv(TOTAL, r.param(p))
-    if batch > 1:
+    if len(r.rec.samples) > 1:
         symbol = remark(symbol, f"sample {int(r.rec.samples[s]) + 1}")
-    return Node(symbol, r.value(key), "product", factors, key=key)
+    return Node(symbol, r.value(key), "product", tuple(factors), key=key)
 
 
-def _dE_dout(r: _Reader, l: int, j: int, s: int) -> Node:
-    """∂E_total/∂out of unit j of layer l: from the loss, or summed over the paths above."""
-    n = r.names
-    key = Key("dE_dout", l, j, sample=s)
-    symbol = Deriv(TOTAL, n.out_sym(l, j))
-    if l == r.net.depth:
-        return _leaf(symbol, r.value(key), r.formula(key), key)
-    # the spec is Σ_m δ_m·w_mj over the units above, with the weights the backward pass used
-    path = r.spec(key)
-    refs = path.keys()
+def _factor(r: _Reader, key: Key, symbol: Token) -> Node:
+    """A factor of δ: ∂E/∂out as its spec writes it (the loss's derivative; above the outputs, the
+    sum over the paths from the units above), or ∂out/∂net with the activation's derivative."""
+    spec = r.spec(key)
+    if spec is not None and spec.chain is not None and spec.fn is weighted_sum:
+        return _paths(r, key, symbol, spec)
+    return _leaf(symbol, r.value(key), r.formula(key), key)
+
+
+def _paths(r: _Reader, key: Key, symbol: Token, spec: Spec) -> Node:
+    """∂E_total/∂out of a hidden unit: its spec's sum over the units m above of ∂E/∂net_m ×
+    ∂net_m/∂out, each term the chain rule of one path; in the worked example's form where m is
+    an output whose δ has factors: ∂E_o1/∂out_h1 = ∂E_o1/∂net_o1 × ∂net_o1/∂out_h1."""
     terms = []
-    for (delta_key, w_key), w_symbol in zip(zip(refs[0::2], refs[1::2]), path.symbols[1::2]):
-        m = delta_key.unit
-        above = n.unit(l + 1, m)
-        w = r.value(w_key)
-        w_leaf = _leaf(Deriv(n.net_sym(l + 1, m), n.out_sym(l, j)), w, Formula(lambda v: v, (w_symbol,), (w,)), w_key)
-        delta = r.value(delta_key)
-        if l + 1 == r.net.depth and r.factorized(l + 1, m, s):
-            # The worked example's form: ∂E_o1/∂out_h1 = ∂E_o1/∂net_o1 × ∂net_o1/∂out_h1,
-            # with ∂E_o1/∂net_o1 = ∂E_o1/∂out_o1 × ∂out_o1/∂net_o1.
-            dout, slope = Key("dE_dout", l + 1, m, sample=s), Key("dout_dnet", l + 1, m, sample=s)
-            e_above = Sym("E", above)
-            delta_node = Node(Deriv(e_above, n.net_sym(l + 1, m)), delta, "product", (
-                _leaf(Deriv(e_above, n.out_sym(l + 1, m)), r.value(dout), key=dout),
-                _leaf(Deriv(n.out_sym(l + 1, m), n.net_sym(l + 1, m)), r.value(slope), key=slope),
-            ), key=delta_key)
-            term_symbol = Deriv(e_above, n.out_sym(l, j))
+    for n in range(0, len(spec.chain), 2):
+        (to_net, delta_key), (to_out, w_key) = spec.chain[n : n + 2]
+        delta, w = r.value(delta_key), r.value(w_key)
+        w_leaf = _leaf(to_out, w, Formula(same, (spec.symbols[n + 1],), (w,)), w_key)
+        inner = r.chain(delta_key) if delta_key.layer == r.net.depth else None
+        if inner is not None:
+            top = r.names.loss_term_sym(delta_key.layer, delta_key.unit)  # E_o1: the error of that output
+            delta_node = Node(_named(to_net, top), delta, "product",
+                              tuple(_leaf(_named(d, top), r.value(k), key=k) for d, k in inner.chain), key=delta_key)
+            term_symbol = Deriv(top, to_out.bottom)
         else:
-            delta_node = _leaf(Deriv(TOTAL, n.net_sym(l + 1, m)), delta,
-                               Formula(lambda d: d, (n.delta_sym(l + 1, m),), (delta,)), delta_key)
+            delta_node = _leaf(_named(to_net, TOTAL), delta, Formula(same, (spec.symbols[n],), (delta,)), delta_key)
             term_symbol = Product((delta_node.symbol, w_leaf.symbol), "×")
         terms.append(Node(term_symbol, float(delta * w), "product", (delta_node, w_leaf)))
     return Node(symbol, r.value(key), "sum", tuple(terms), key=key)

@@ -59,3 +59,33 @@ def test_every_line_typesets_as_latex_and_html_from_its_tokens():
         assert r"\frac{\partial " in latex and "<sub>" in html
         numbers = re.findall(r"\d+\.\d+", render.text(line, FMT))
         assert numbers == re.findall(r"\d+\.\d+", latex) == re.findall(r"\d+\.\d+", html)
+
+
+def test_delta_has_factors_where_its_spec_says_so_and_both_are_finite():
+    """δ of an output is ∂E/∂out × ∂out/∂net in the chain rule wherever the activation acts on each unit
+    alone (xor's sigmoid with bce, though the engine computes that δ in one piece), and in one piece
+    where it cannot be split: softmax with cross-entropy, or an output that rounds to exactly 1 with
+    bce (∂E/∂out is infinite there)."""
+    from engine.files import netfile
+
+    xor = Session(open_network("xor"))
+    node = chainrule.gradient(xor.net, xor.record, xor.parameter("w7"), 0)
+    assert [c.name for c in node.children] == ["∂E_total/∂out_o1", "∂out_o1/∂net_o1", "∂net_o1/∂w7"]
+    product = node.children[0].value * node.children[1].value * node.children[2].value
+    assert abs(node.value - product) <= 1e-15 * abs(product)
+
+    softmax = Session(open_network("softmax"))
+    w = next(p for p in softmax.net.parameters() if p.kind == "w" and p.layer == softmax.net.depth)
+    node = chainrule.gradient(softmax.net, softmax.record, w, 0)
+    assert [c.name for c in node.children] == ["∂E_total/∂net_o1", f"∂net_o1/∂{w.name}"]
+
+    saturated = Session(netfile.parse({
+        "layers": [2, 2, 1], "activations": ["sigmoid", "sigmoid"], "loss": "bce", "optimizer": {"learning_rate": 0.5},
+        "weights": [[[40, 40], [40, 40]], [[40, 40]]], "biases": [[0, 0], [30]],
+        "samples": [{"input": [1, 1], "target": [0]}]}))
+    assert saturated.record["out", 2][0, 0] == 1.0  # rounds to exactly 1: ∂E/∂out = 1/(1 − out) is inf
+    assert _lines(saturated, "w5") == [
+        (0, "∂E_total/∂w5 = ∂E_total/∂net_o1 × ∂net_o1/∂w5 = 1 × 1 = 1"),
+        (1, "∂E_total/∂net_o1 = (out_o1 − target_o1)/1 = (1 − 0)/1 = 1"),
+        (1, "∂net_o1/∂w5 = out_h1 = 1"),
+    ]
