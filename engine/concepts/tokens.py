@@ -35,10 +35,11 @@ class Token:
 
     Each kind is a value, as a frozen dataclass would be (equal when its kind and fields are,
     hashable, unchangeable, written back by repr), made by hand: its fields are its `__slots__`,
-    filled by its `__init__`. A frozen dataclass costs some 0.4 ms to make, 9 ms for the 22 kinds,
+    filled by its `__init__`. A frozen dataclass costs some 0.4 ms to make, 9 ms for the 23 kinds,
     which every command and the window paid at start-up (docs/performance.md, Start-up)."""
     __slots__ = ()
     prec = ATOM
+    _names: tuple[str, ...] = ()  # its fields, in order (a kind that adds none, as Remark, has its base's)
 
     @staticmethod
     def _fields(token) -> tuple:
@@ -48,7 +49,8 @@ class Token:
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if cls.__dict__.get("__slots__"):
-            cls._fields = attrgetter(*cls.__slots__)
+            cls._names = cls.__slots__
+            cls._fields = attrgetter(*cls._names)
 
     def __eq__(self, other):
         if type(other) is not type(self):
@@ -59,7 +61,7 @@ class Token:
         return hash(self._fields(self))
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({', '.join(f'{n}={getattr(self, n)!r}' for n in self.__slots__)})"
+        return f"{type(self).__name__}({', '.join(f'{n}={getattr(self, n)!r}' for n in self._names)})"
 
     def __setattr__(self, name, value):
         raise AttributeError(f"a token cannot be changed (its {name})")
@@ -68,7 +70,7 @@ class Token:
         raise AttributeError(f"a token cannot be changed (its {name})")
 
     def __reduce__(self):  # copy and pickle: made again from its fields
-        return type(self), tuple(getattr(self, n) for n in self.__slots__)
+        return type(self), tuple(getattr(self, n) for n in self._names)
 
     def __add__(self, other) -> "Token":
         return Sum((*(self.parts if isinstance(self, Sum) else (self,)), lift(other)))
@@ -109,8 +111,8 @@ Part = Union[Token, int, float]
 
 
 def _fill(token: Token, *values) -> None:
-    """A new token's fields, in the order of its `__slots__`."""
-    for name, value in zip(token.__slots__, values):
+    """A new token's fields, in the order of its kind's `_names`."""
+    for name, value in zip(token._names, values):
         object.__setattr__(token, name, value)
 
 
@@ -364,10 +366,10 @@ def row(*parts: Part) -> Row:
     return Row(tuple(lift(p) for p in parts))
 
 
-@dataclass(frozen=True, eq=True)
 class Remark(Row):
     """A name with words after it in parentheses, which binds as the name does: a term of a sum
-    without parentheses of its own (∂E_total/∂w1 (sample 3) + …)."""
+    without parentheses of its own (∂E_total/∂w1 (sample 3) + …). A Row's fields."""
+    __slots__ = ()
     prec = DERIVATIVE
 
 

@@ -133,11 +133,12 @@ def test_a_token_is_a_value_of_its_kind_and_fields():
     w5 = Sym("w", "5", sup="+")
     assert w5 == Sym("w", "5", "+") and hash(w5) == hash(Sym("w", "5", "+")) and w5 != Sym("w", "5")
     assert Const("1") != Text("1") and Sum((Const("1"),)) != Row((Const("1"),))  # the kind counts
+    assert remark(w5, "not trained") != Row(remark(w5, "not trained").parts)  # a Remark is a Row with its own kind
     assert Dots() == Dots() and len({Dots(), Dots(), Elided(3), Elided(3), Elided(4)}) == 3
     assert repr(w5) == "Sym(base='w', sub='5', sup='+', index='', accent='')"
     assert repr(Quotient(Sym("a"), Const("2"))) == (
         "Quotient(left=Sym(base='a', sub='', sup='', index='', accent=''), right=Const(text='2'), spaced=False)")
-    formula = 1 / (1 + E ** -Num(-0.3)) + squared(Deriv(Sym("E"), w5))
+    formula = 1 / (1 + E ** -Num(-0.3)) + squared(Deriv(Sym("E"), w5)) + remark(w5, "sample 2")
     for copied in (copy.deepcopy(formula), pickle.loads(pickle.dumps(formula))):
         assert copied == formula and render.text(copied) == render.text(formula)
     for change in (lambda: setattr(w5, "base", "b"), lambda: delattr(w5, "sub"), lambda: setattr(w5, "other", 1)):
