@@ -218,6 +218,22 @@ class TorchNet:
                     for name in ("lookahead", "m_hat", "v_hat"):
                         rec[(f"{name}_{kind}", l)] = None
 
+    def adopt(self, weights, biases, state: dict) -> None:
+        """Continue from these parameters and optimizer state instead of torch's own (the
+        engine's, once the parity test has compared them with torch's: see `continue_from_engine`
+        there). `state`: {(the engine's buffer name, "w" or "b", layer): array}. A state torch does
+        not have yet (before its first step; a frozen bias, which the optimizer never sees) stays
+        absent; the step count (Adam's) is not a float result and is compared, not copied."""
+        with torch.no_grad():
+            for W, b, w_new, b_new in zip(self.W, self.b, weights, biases):
+                W.copy_(tensor(w_new))
+                b.copy_(tensor(b_new))
+            for (name, kind, l), value in state.items():
+                key = KEPT[self.opt_name][name]
+                kept = self.opt.state.get((self.W if kind == "w" else self.b)[l - 1], {})
+                if key != "step" and key in kept:
+                    kept[key].copy_(tensor(value))
+
     def _optimizer_step(self) -> None:
         """torch.optim's step and the scheduler's, as once per iteration."""
         self.opt.step()

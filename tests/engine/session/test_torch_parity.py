@@ -26,6 +26,22 @@ inputs, targets and parameters are O(1), so every quantity descends from terms o
 magnitude ≳ 1 (e.g. σ'(net) = out·(1 − out) is made from 1 and out), and their roundings
 are ~1e-16 absolute even when the quantity itself is tiny.
 
+Ill-conditioned updates. Adam and RMSprop divide by √s + ε. A gradient that cancels to ~1e-8
+carries the ~1e-17 absolute by which two summation orders differ (numpy's matmul and torch's
+autograd cannot be made to agree in the last bit), so it is 1e-9 relative off; where s ≈ g² is
+below ε² the step g/(√s + ε) inherits that 1e-9 relative whole, and the new parameter differs by
+lr times it. So each update is compared with a bound propagated through the step: the
+derivatives of the step with respect to g and s times their allowed errors (`sensitivity_of`).
+The next iteration then starts, in torch as in the engine, from the engine's parameters and
+optimizer state, once those have been compared with torch's within that bound
+(`continue_from_engine`): from torch's own, the difference the step was allowed would enter every
+quantity of the next iteration, whose bounds (1e-9 relative) do not carry it. Each iteration is
+so one step from the same start, compared quantity by quantity; a state the engine failed to
+carry from one iteration to the next still fails, against torch's. The optimizers' own order of
+operations is not the cause: torch's CPU kernels round a·b + c once (fused multiply-add), which
+numpy cannot do, so the engine's update differs from torch's in the last bit of some parameters
+even from identical inputs, ~1e-16 relative, inside the bounds above.
+
 Three kinds of example are skipped (hypothesis assume; counted in --hypothesis-show-statistics),
 because there two correct float64 programs need not agree: a relu/leaky_relu net input within
 rounding of the kink but not exactly 0 in both (KINK), a network whose loss explodes beyond
@@ -410,13 +426,38 @@ def compare_iteration(rec, ref: dict, spec: dict, iteration: int) -> None:
             np.testing.assert_array_equal(rec["b", l], rec["b_before", l])
 
 
+def continue_from_engine(rec, ref: TorchNet, last: dict, spec: dict) -> None:
+    """The parameters and optimizer state the engine's iteration `rec` starts from, compared with
+    torch's after the update `last` (within that update's bound: `sensitivity_of`), and then
+    torch's to continue from (see "Ill-conditioned updates" in the module docstring)."""
+    depth, layout = ref.depth, rec.layout
+    weights = [rec["w_before", l] for l in range(1, depth + 1)]
+    biases = [rec["b_before", l] for l in range(1, depth + 1)]
+    state = {}
+    for l in range(1, depth + 1):
+        for kind, value, torch_value in (("w", weights[l - 1], ref.W[l - 1]), ("b", biases[l - 1], ref.b[l - 1])):
+            assert_matches(value, torch_value.detach().numpy(), f"{kind} of layer {l} carried to iteration {rec.iteration}",
+                           scale_of(kind, l, last, 0.0, 0.0), sensitivity_of(kind, l, last, spec))
+        for name in layout.buffers:
+            for kind in ("w", "b"):
+                if last[(f"{name}_{kind}", l)] is None:  # a frozen bias: compare_iteration checks its zeros
+                    continue
+                state[(name, kind, l)] = value = rec[f"{name}_{kind}_before", l]
+                assert_matches(value, last[(f"{name}_{kind}", l)], f"{name}_{kind} of layer {l} carried to "
+                               f"iteration {rec.iteration}", scale_of(f"{name}_{kind}", l, last, 0.0, 0.0),
+                               sensitivity_of(f"{name}_{kind}", l, last, spec))
+    ref.adopt(weights, biases, state)
+
+
 def train_and_compare(spec: dict, iterations: int, sequential: bool = False) -> TorchNet:
-    """Step engine and torch side by side, comparing the whole record of every iteration,
-    then the loss history."""
+    """Step engine and torch side by side, comparing the whole record of every iteration (each
+    from the same parameters and optimizer state: `continue_from_engine`), then the loss history."""
     session = Session(netfile.parse(spec))
     ref = TorchNet(spec)
-    losses = []
+    losses, expected = [], None
     for k in range(1, iterations + 1):
+        if expected is not None:  # from iteration 2 on
+            continue_from_engine(session.record, ref, expected, spec)
         expected = ref.step_sequential() if sequential else ref.step()
         compare_iteration(session.record, expected, spec, k)
         losses.append(expected[("batch_loss", len(spec["layers"]) - 1)])
@@ -435,8 +476,28 @@ def train_and_compare(spec: dict, iterations: int, sequential: bool = False) -> 
 
 
 # -- 1. random networks, simultaneous order (the PyTorch semantics) ---------------------------
+# What hypothesis drew with PARITY_EXAMPLES=60 (see "Ill-conditioned updates" in the module
+# docstring): layer 2's gradient of w[1][3] cancels to −1.0999441907e-8 in the engine and
+# −1.0999441884e-8 in torch in iteration 2 (2.4e-17 apart, rounding of terms ~0.1), RMSprop's s of
+# it is 6.6e-19 (√s = 8e-10, below ε), so g/(√s + ε) ≈ −1.017 differs 2e-9 relative and the new
+# weight 6e-10. Compared from torch's own parameters, iteration 3 failed on the momentum buffer it
+# starts from (rtol 1e-9, none of the step's bound); without momentum, iteration 5 on w_before.
+REGRESSION = {
+    "layers": [3, 4, 3, 2], "activations": ["linear", "tanh", "softmax"], "loss": "cross_entropy",
+    "weights": [[[0.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]],
+                [[0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.5], [0.0, 0.0, 0.0, 0.0]],
+                [[0.0, 0.0, 0.0], [0.0, 0.5, 0.0]]],
+    "biases": [[0.0, 0.0, 0.0, 0.0], [0.0, -1.9999999599999996, 0.0], [0.0, 0.0]], "train_biases": False,
+    "optimizer": {"name": "rmsprop", "learning_rate": 0.2, "alpha": 0.9945090049450901, "momentum": 0.5},
+    "batch_size": None, "update_order": "simultaneous",
+    "samples": [{"input": [0.0, 0.0, 0.0], "target": [1.0, 0.0]}, {"input": [1.0, -2.0, -2.0], "target": [1.0, 0.0]}],
+}
+
+
 @PARITY
 @given(spec=network_specs(), iterations=st.integers(3, 5))
+@example(spec=REGRESSION, iterations=3)
+@example(spec=dict(REGRESSION, optimizer=dict(REGRESSION["optimizer"], momentum=0.0)), iterations=5)
 def test_every_quantity_equals_torch(spec, iterations):
     note(spec)
     train_and_compare(spec, iterations)
