@@ -213,6 +213,13 @@ def _bound(error, value):
     return ATOL * max(1.0, error) + RTOL * np.abs(value)
 
 
+def _start_error(ref: dict, value):
+    """The allowed error of a state value the step in `ref` starts from: none where torch started
+    from the engine's own values (`TorchNet.adopt`; the first iteration's zeros), else the
+    tolerance it was compared with."""
+    return 0.0 if ref.get(("shared_start", 0)) else _bound(_amax(value), value)
+
+
 def sensitivity_of(q: str, l: int, ref: dict, spec: dict) -> np.ndarray | float:
     """The error, element by element, that quantity q of layer l may inherit from the allowed
     errors of the values it is computed from where it amplifies them: Adam's and RMSprop's steps
@@ -246,8 +253,8 @@ def sensitivity_of(q: str, l: int, ref: dict, spec: dict) -> np.ndarray | float:
         v_before = ref.get((f"exp_avg_sq_{kind}_before", l))
         m_before = 0.0 if m_before is None else m_before
         v_before = 0.0 if v_before is None else v_before
-        e_m = beta1 * _bound(_amax(m_before), m_before) + (1 - beta1) * e_g
-        e_v = beta2 * _bound(_amax(v_before), v_before) + (1 - beta2) * 2 * np.abs(g) * e_g + (1 - beta2) * e_g ** 2
+        e_m = beta1 * _start_error(ref, m_before) + (1 - beta1) * e_g
+        e_v = beta2 * _start_error(ref, v_before) + (1 - beta2) * 2 * np.abs(g) * e_g + (1 - beta2) * e_g ** 2
         e_m_hat = e_m / (1 - beta1 ** t) + RTOL * np.abs(m_hat)
         e_v_hat = e_v / (1 - beta2 ** t) + RTOL * np.abs(v_hat)
         if q in (f"exp_avg_{kind}", f"m_hat_{kind}"):
@@ -266,7 +273,7 @@ def sensitivity_of(q: str, l: int, ref: dict, spec: dict) -> np.ndarray | float:
         return 0.0
     s_before = ref.get((f"square_avg_{kind}_before", l))
     s_before = 0.0 if s_before is None else s_before
-    e_s = alpha * _bound(_amax(s_before), s_before) + (1 - alpha) * (2 * np.abs(g) * e_g + e_g ** 2) + RTOL * s_new
+    e_s = alpha * _start_error(ref, s_before) + (1 - alpha) * (2 * np.abs(g) * e_g + e_g ** 2) + RTOL * s_new
     if q == f"square_avg_{kind}":
         return e_s
     root, ds = inverse_root(s_new, e_s)
@@ -274,7 +281,7 @@ def sensitivity_of(q: str, l: int, ref: dict, spec: dict) -> np.ndarray | float:
     if momentum:
         v_before = ref.get((f"momentum_buffer_{kind}_before", l))
         v_before = 0.0 if v_before is None else v_before
-        e_v = momentum * _bound(_amax(v_before), v_before) + e_scaled
+        e_v = momentum * _start_error(ref, v_before) + e_scaled
         return e_v if q == f"momentum_buffer_{kind}" else lr * e_v
     return lr * e_scaled
 
