@@ -31,7 +31,8 @@ carries the ~1e-17 absolute by which two summation orders differ (numpy's matmul
 autograd cannot be made to agree in the last bit), so it is 1e-9 relative off; where s ≈ g² is
 below ε² the step g/(√s + ε) inherits that 1e-9 relative whole, and the new parameter differs by
 lr times it. So each update is compared with a bound propagated through the step: the
-derivatives of the step with respect to g and s times their allowed errors (`sensitivity_of`).
+derivatives of the step with respect to g and s times their allowed errors (`sensitivity_of`;
+the state the step starts from counts no error where both started from the same values).
 The next iteration then starts, in torch as in the engine, from the engine's parameters and
 optimizer state, once those have been compared with torch's within that bound
 (`continue_from_engine`): from torch's own, the difference the step was allowed would enter every
