@@ -4,8 +4,8 @@ mse.py, ...), the optimizers (`optimizers/`: sgd.py) and the schemes of start va
 pytorch.py, xavier.py, he.py, zeros.py), each package the registry of its modules
 (its name in a file, its titles, the maths and its derivative or update with their formula texts,
 the rules it brings to a network, what the mistake catalogue needs of it, its source for the
-script export); and the formula text itself
-(`formula`: one expression written from symbols or from numbers; `mathtext`: that text as LaTeX
-or HTML).
+script export); and the formulas themselves (`tokens`: a formula as a tree, built once;
+`formula`: one expression written from symbols or from numbers; `render`: a tree written as plain
+text, LaTeX, HTML or Markdown).
 
 May import: numpy, the standard library and engine.text."""

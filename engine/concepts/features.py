@@ -47,7 +47,6 @@ class Form:
     fn: Callable[..., np.ndarray]  # its value from the raw inputs' columns
     text: Callable[..., Token]  # its formula (tokens) from symbols or numbers
     source: Callable[..., str]  # a Python expression from the module ("np", "torch") and columns' expressions
-    functions: tuple[tuple[str, str], ...] = ()  # functions its formula names, with their LaTeX
 
 
 def _same(a: Token) -> Token:
@@ -70,18 +69,22 @@ FORMS: dict[str, Form] = {f.name: f for f in (
     Form("product", 2, r"x(\d+)\s*\*\s*x(\d+)", lambda a, b: f"{a}*{b}", lambda x, y: x * y, product,
          lambda m, a, b: f"{a} * {b}"),
     Form("sin", 1, r"sin\s*\(\s*x(\d+)\s*\)", lambda a: f"sin({a})", np.sin, lambda a: call("sin", a),
-         lambda m, a: f"{m}.sin({a})", (("sin", r"\sin"),)),
+         lambda m, a: f"{m}.sin({a})"),
     Form("cos", 1, r"cos\s*\(\s*x(\d+)\s*\)", lambda a: f"cos({a})", np.cos, lambda a: call("cos", a),
-         lambda m, a: f"{m}.cos({a})", (("cos", r"\cos"),)),
+         lambda m, a: f"{m}.cos({a})"),
 )}
 _PATTERNS = [(form, re.compile(r"\s*" + form.pattern + r"\s*")) for form in FORMS.values()]
-FUNCTIONS = tuple(pair for form in FORMS.values() for pair in form.functions)  # for mathtext
 EXAMPLES = "x1, x1^2, x1*x2, sin(x1), cos(x1)"
 
 
-def raw_name(i: int) -> str:
+def raw_sym(i: int) -> Sym:
     """Raw input i (0-based) as formulas write it: x1, x2, ..."""
-    return f"x{i + 1}"
+    return Sym("x", str(i + 1))
+
+
+def raw_name(i: int) -> str:
+    """Raw input i (0-based) as plain text: x1, x2, ..."""
+    return render.text(raw_sym(i))
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,7 @@ class Feature:
     @property
     def symbols(self) -> tuple[Sym, ...]:
         """The raw inputs it reads, as formulas write them (x1: engine.concepts.tokens)."""
-        return tuple(Sym("x", str(i + 1)) for i in self.indices)
+        return tuple(raw_sym(i) for i in self.indices)
 
     @property
     def spelling(self) -> str:

@@ -192,6 +192,9 @@ class Plain:
     def _row(self, r: t.Row) -> str:
         return " ".join(self.write(p) for p in r.parts)
 
+    def _remark(self, r: t.Remark) -> str:
+        return self._row(r)
+
     def _sumover(self, s: t.SumOver) -> str:
         return "Σ" + self.operand(s.inner, t.ATOM)
 
@@ -275,6 +278,7 @@ class Latex(Plain):
                 name = unicodedata.name(base, "")
                 if name.startswith("GREEK "):
                     letter = name.split()[-1].lower()
+                    letter = {"lamda": "lambda"}.get(letter, letter)  # Unicode spells it LAMDA
                     return "\\" + (letter.capitalize() if "CAPITAL" in name else letter)
             return math_char(base)
         return r"\mathit{" + "".join(map(math_char, base)) + "}"

@@ -294,9 +294,16 @@ def row(*parts: Part) -> Row:
     return Row(tuple(lift(p) for p in parts))
 
 
-def remark(token: Token, words: str) -> Row:
+@dataclass(frozen=True, eq=True)
+class Remark(Row):
+    """A name with words after it in parentheses, which binds as the name does: a term of a sum
+    without parentheses of its own (∂E_total/∂w1 (sample 3) + …)."""
+    prec = DERIVATIVE
+
+
+def remark(token: Token, words: str) -> Remark:
     """A token with words after it in parentheses: w5 (not trained)."""
-    return Row((token, Group(Text(words))))
+    return Remark((token, Group(Text(words))))
 
 
 def terms(token: Token) -> list[Token]:

@@ -14,35 +14,65 @@ from dataclasses import dataclass
 from engine.concepts.formula import Fmt, Formula, short
 from engine.record.layout import Record
 from engine.network.network import Setup
-from engine.record.quantities import Context, Key, label, spec
+from engine.concepts import render
+from engine.concepts.tokens import Num, Relation, Token
+from engine.record.quantities import Context, Key, label, label_token, spec
 
-__all__ = ["Entry", "context", "entry", "formula", "label", "spec", "value"]
+__all__ = ["Entry", "context", "distinct", "entry", "equation", "formula", "label", "label_token", "spec", "value"]
 
 
 @dataclass(frozen=True)
 class Entry:
-    label: str
+    symbol: Token  # its name: net_h1, ∂E/∂w5, w5⁺
     formula: Formula | None  # None for a value that is given, not computed (an input, a target)
     value: float
+
+    @property
+    def label(self) -> str:
+        return render.text(self.symbol)
 
     def text(self, fmt: Fmt = short, numbers: bool = True) -> str:
         """label = symbols = numbers = value, as the side panel writes it (without `numbers`:
         label = symbols, what practice mode shows of a value not yet answered)."""
-        return " = ".join(self.parts(fmt, numbers))
+        return render.text(self.line(fmt, numbers), fmt)
+
+    def line(self, fmt: Fmt = short, numbers: bool = True) -> Token:
+        """label = symbols = numbers = value as one token, for any renderer."""
+        return equation(self.tokens(fmt, numbers))
 
     def parts(self, fmt: Fmt = short, numbers: bool = True) -> list[str]:
         """label, symbols, numbers, value: each once (a given value is its label and value)."""
-        parts = [self.label]
-        if self.formula is not None:
-            for part in (self.formula.symbolic(), self.formula.numeric(fmt)) if numbers else (self.formula.symbolic(),):
-                if part not in parts:
-                    parts.append(part)
-        if not numbers:
-            return parts
-        value = fmt(self.value)
-        if parts[-1].strip("()") != value:
-            parts.append(value)
-        return parts
+        return [render.text(token, fmt) for token in self.tokens(fmt, numbers)]
+
+    def tokens(self, fmt: Fmt = short, numbers: bool = True) -> list[Token]:
+        """`parts` as tokens, for the renderers (LaTeX, HTML) to write."""
+        return distinct([self.symbol, *((self.formula.tokens(), self.formula.tokens(numbers=True))
+                                        if self.formula is not None else ())][: None if numbers else 2],
+                        self.value if numbers else None, fmt)
+
+
+def equation(parts: list[Token]) -> Token:
+    """a = b = c (a token alone as it is)."""
+    return parts[0] if len(parts) == 1 else Relation("=", tuple(parts))
+
+
+def distinct(tokens: list[Token], value: float | None, fmt: Fmt) -> list[Token]:
+    """The tokens written the same only once, then `value` (a number, as a result: no parentheses)
+    unless the last already says it: symbol = symbols = numbers = value. A last token that is a
+    number alone (w5 = (−0.5)) is that value: written once, as a result (w5 = −0.5)."""
+    out, seen = [], set()
+    for token in tokens:
+        written = render.text(token, fmt)
+        if written not in seen:
+            seen.add(written)
+            out.append(token)
+    if value is None:
+        return out
+    if len(out) > 1 and isinstance(out[-1], Num):
+        out.pop()
+    if render.text(out[-1], fmt) != fmt(value):
+        out.append(Num(value, wrap=False))
+    return out
 
 
 def value(record: Record, key: Key) -> float:
@@ -50,7 +80,7 @@ def value(record: Record, key: Key) -> float:
 
 
 def entry(net: Setup, record: Record, key: Key) -> Entry:
-    return Entry(label(net, key), formula(net, record, key), record.value(key))
+    return Entry(label_token(net, key), formula(net, record, key), record.value(key))
 
 
 def formula(net: Setup, rec: Record, key: Key) -> Formula | None:

@@ -24,9 +24,9 @@ import numpy as np
 
 from engine.network import naming
 from engine.concepts import render
-from engine.concepts.features import raw_name
+from engine.concepts.features import raw_sym
 from engine.concepts.formula import mean_of, product, same, total, weighted_sum
-from engine.concepts.tokens import Deriv, SumOver, Sym, Token, remark
+from engine.concepts.tokens import Deriv, SumOver, Sym, Text, Token, remark
 from engine.concepts.optimizers import BUFFERS, Ref
 from engine.network.network import Setup
 
@@ -169,6 +169,12 @@ class Spec:
     # of the output row, `read`: a Key's value in the record), where `fn` does not carry its
     # arithmetic (`formula.computes`): an activation's, a loss's
     compute: Callable[[list, Callable[[Key], float]], float] | None = None
+    # the chain rule's factors of the value, each a derivative of the loss E and the recorded value
+    # that is it (None: a factor of 1, ∂net/∂b): ∂E/∂w5 = ∂E/∂net_o1 × ∂net_o1/∂w5 (δ_o1, out_h1);
+    # with a weighted sum, a sum over paths of two factors each (∂E/∂out_h1 = Σ ∂E/∂net_m × ∂net_m/∂out_h1).
+    # It holds where the value is computed otherwise too (an output's δ in one piece: ∂E/∂out ×
+    # ∂out/∂net, both recorded). engine.teaching.chainrule walks these.
+    chain: tuple[tuple[Token, Key | None], ...] | None = None
 
     def value(self, values: list, read: Callable[[Key], float]) -> float:
         """The value of the formula with these values of what it reads (practice's catalogue of
@@ -198,7 +204,7 @@ class Quantity:
     # (a layer's weights or biases within a flat parameter block), ("alias", quantity),
     # ("meta", position), or "derived" (made on reading, see `layout.Record`)
     stored: object
-    label: Callable[[Names, Key], str]
+    label: Callable[[Names, Key], Token]  # its name, as a token
     formula: Callable[[Setup, Names, Context, Key], Spec | None] | None = None
     csv: str = ""  # the name the trace CSV writes (default: `name`)
     batch_of: str = ""  # the batch mean of this per-sample quantity: with one sample, known with it
@@ -312,12 +318,13 @@ def _dE_dout(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
     # the sum over the downstream paths: Σ_m δ_m·w_mj, with the weights the backward pass
     # multiplies (the updated ones in sequential order)
     weights = "w" if net.sequential else "w_before"
-    symbols, refs = [], []
+    symbols, refs, chain = [], [], []
     for m in range(net.sizes[l + 1]):
         w = n.param_sym(l + 1, m, j)
         symbols += [n.delta_sym(l + 1, m), w.updated() if net.sequential else w]
         refs += [Key("delta", l + 1, m, sample=s), Key(weights, l + 1, m, j)]
-    return Spec(weighted_sum, tuple(symbols), tuple(refs))
+        chain += [(Deriv(Sym("E"), n.net_sym(l + 1, m)), refs[-2]), (Deriv(n.net_sym(l + 1, m), n.out_sym(l, j)), refs[-1])]
+    return Spec(weighted_sum, tuple(symbols), tuple(refs), chain=tuple(chain))
 
 
 def _dout_dnet(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
@@ -331,27 +338,37 @@ def _dout_dnet(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
 def _delta(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
     l, j, s = k.layer, k.unit, k.sample
     fused = net.fused if l == net.depth else None
+    out = n.out_sym(l, j)
+    # the chain rule's δ = ∂E/∂out × ∂out/∂net, both recorded; it holds where δ is computed in one piece
+    # too (an output with its loss fused), for an activation of each unit alone (not softmax)
+    chain = ((Deriv(Sym("E"), out), Key("dE_dout", l, j, sample=s)),
+             (Deriv(out, n.net_sym(l, j)), Key("dout_dnet", l, j, sample=s)))
     if fused is None:
-        out = n.out_sym(l, j)
-        return Spec(product, (Deriv(Sym("E"), out), Deriv(out, n.net_sym(l, j))),
-                    (Key("dE_dout", l, j, sample=s), Key("dout_dnet", l, j, sample=s)))
+        symbols, refs = zip(*chain)
+        return Spec(product, symbols, refs, chain=chain)
+    factors = chain if net.activation(l).elementwise else None
     size = net.sizes[-1]
-    symbols = (n.out_sym(l, j), n.target_sym(l, j))
+    symbols = (out, n.target_sym(l, j))
     refs = (Key("out", l, j, sample=s), Key("target", l, j, sample=s))
     compute = _of_outputs(net, k, refs, lambda loss, x, o, t: fused.delta(o, t))
     if fused.needs_target_sum and ctx.target_sums[s] != 1.0:
         return Spec(lambda o, t, st: fused.text(o, t, size, st), (*symbols, SumOver(Sym("target"))),
-                    (*refs, ctx.target_sums[s]), compute)
-    return Spec(lambda o, t: fused.text(o, t, size, None), symbols, refs, compute)
+                    (*refs, ctx.target_sums[s]), compute, factors)
+    return Spec(lambda o, t: fused.text(o, t, size, None), symbols, refs, compute, factors)
 
 
 def _grad_w_sample(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
     l, j, i, s = k.layer, k.unit, k.source, k.sample
-    return Spec(product, (n.delta_sym(l, j), n.out_sym(l - 1, i)), (Key("delta", l, j, sample=s), Key("out", l - 1, i, sample=s)))
+    return Spec(product, (n.delta_sym(l, j), n.out_sym(l - 1, i)), (Key("delta", l, j, sample=s), Key("out", l - 1, i, sample=s)),
+                chain=((Deriv(Sym("E"), n.net_sym(l, j)), Key("delta", l, j, sample=s)),
+                       (Deriv(n.net_sym(l, j), n.param_sym(l, j, i)), Key("out", l - 1, i, sample=s))))
 
 
 def _grad_b_sample(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
-    return Spec(same, (n.delta_sym(k.layer, k.unit),), (Key("delta", k.layer, k.unit, sample=k.sample),))
+    l, j = k.layer, k.unit
+    return Spec(same, (n.delta_sym(l, j),), (Key("delta", l, j, sample=k.sample),),
+                chain=((Deriv(Sym("E"), n.net_sym(l, j)), Key("delta", l, j, sample=k.sample)),
+                       (Deriv(n.net_sym(l, j), n.param_sym(l, j, None)), None)))
 
 
 def _grad(net: Setup, n: Names, ctx: Context, k: Key) -> Spec:
@@ -434,8 +451,16 @@ def _mean(ctx: Context, symbol: Callable[[int], Token], keys: list) -> Spec:
 
 # -- the table ----------------------------------------------------------------------------------
 
-def _param(n: Names, k: Key) -> str:
-    return n.param(k.layer, k.unit, k.source)
+def _param(n: Names, k: Key) -> Sym:
+    return n.param_sym(k.layer, k.unit, k.source)
+
+
+def _grad_label(n: Names, k: Key) -> Deriv:
+    return Deriv(Sym("E"), _param(n, k))
+
+
+def _updated_label(n: Names, k: Key) -> Sym:
+    return _param(n, k).updated()
 
 
 Q = Quantity
@@ -449,66 +474,67 @@ def _buffers(before: bool) -> list[Quantity]:
     for b in BUFFERS.values():
         if before and not b.kept:
             continue
-        label = (lambda n, k, b=b: render.text(b.written(n.param_sym(k.layer, k.unit, k.source))))
+        label = (lambda n, k, b=b: b.written(n.param_sym(k.layer, k.unit, k.source)))
         end = "_before" if before else ""
         stepped = b.stepped and not before
-        out += [Q(b.name + end, None, "flat", "none", "block", lambda n, k, s=b.text: s, buffer=b.name)]
+        out += [Q(b.name + end, None, "flat", "none", "block", lambda n, k, s=Sym(b.symbol, accent=b.accent): s,
+                  buffer=b.name)]
         for kind, shape in (("w", "weight"), ("b", "bias")):
             out.append(Q(f"{b.name}_{kind}{end}", "update" if stepped else None, shape, "computed",
                          ("view", b.name + end, kind), label, _updated if stepped else None, buffer=b.name))
     return out
 
 
-def _data_label(n: Names, k: Key) -> str:
-    return f"∂{n.data}/∂{_param(n, k)}"
+def _data_label(n: Names, k: Key) -> Deriv:
+    return Deriv(n.data_sym, _param(n, k))
 
 
 QUANTITIES: dict[str, Quantity] = {q.name: q for q in (
     # iteration-wide facts
-    Q("iteration", None, "meta", "none", ("meta", 0), lambda n, k: "iteration"),
-    Q("lr", "update", "meta", "none", ("meta", 1), lambda n, k: "η", _scheduled_lr),
-    Q("has_state", None, "meta", "none", ("meta", 2), lambda n, k: "optimizer state"),
-    Q("sample", None, "sample", "none", "block", lambda n, k: "sample"),
+    Q("iteration", None, "meta", "none", ("meta", 0), lambda n, k: Text("iteration")),
+    Q("lr", "update", "meta", "none", ("meta", 1), lambda n, k: Sym("η"), _scheduled_lr),
+    Q("has_state", None, "meta", "none", ("meta", 2), lambda n, k: Text("optimizer state")),
+    Q("sample", None, "sample", "none", "block", lambda n, k: Text("sample")),
     # the parameters (and the optimizer's buffers) the iteration starts from, flat and per layer
-    Q("theta_before", None, "flat", "none", "block", lambda n, k: "θ"),
+    Q("theta_before", None, "flat", "none", "block", lambda n, k: Sym("θ")),
     *[q for q in _buffers(before=True) if q.shape == "flat"],
     Q("w_before", None, "weight", "computed", ("view", "theta_before", "w"), _param),
     Q("b_before", None, "bias", "computed", ("view", "theta_before", "b"), _param),
     *[q for q in _buffers(before=True) if q.shape != "flat"],
     # forward pass: the inputs are out of layer 0 (features of the raw inputs, with features)
-    Q("raw_input", "forward", "raw", "input", "block", lambda n, k: raw_name(k.unit)),
-    Q("input", "forward", "unit", "input", ("alias", "out"), lambda n, k: n.unit(0, k.unit), _input),
-    Q("net", "forward", "unit", "computed", "block", lambda n, k: n.net(k.layer, k.unit), _net),
-    Q("out", "forward", "unit", "all", "block", lambda n, k: n.out(k.layer, k.unit), _out),
+    Q("raw_input", "forward", "raw", "input", "block", lambda n, k: raw_sym(k.unit)),
+    Q("input", "forward", "unit", "input", ("alias", "out"), lambda n, k: n.out_sym(0, k.unit), _input),
+    Q("net", "forward", "unit", "computed", "block", lambda n, k: n.net_sym(k.layer, k.unit), _net),
+    Q("out", "forward", "unit", "all", "block", lambda n, k: n.out_sym(k.layer, k.unit), _out),
     # loss
-    Q("target", "loss", "unit", "output", "block", lambda n, k: n.target(k.layer, k.unit)),
-    Q("loss_term", "loss", "unit", "output", "block", lambda n, k: f"E_{n.unit(k.layer, k.unit)}", _loss_term),
-    Q("loss", "loss", "sample", "output", "block", lambda n, k: "E_total", _loss),
-    Q("batch_loss", "loss", "batch", "output", "block", lambda n, k: n.data, _batch_loss, csv="loss",
+    Q("target", "loss", "unit", "output", "block", lambda n, k: n.target_sym(k.layer, k.unit)),
+    Q("loss_term", "loss", "unit", "output", "block", lambda n, k: n.loss_term_sym(k.layer, k.unit), _loss_term),
+    Q("loss", "loss", "sample", "output", "block", lambda n, k: Sym("E", "total"), _loss),
+    Q("batch_loss", "loss", "batch", "output", "block", lambda n, k: n.data_sym, _batch_loss, csv="loss",
       batch_of="loss"),
     # with a penalty: E_penalty of the weights, and E = E_data + E_penalty, what the gradient descends
-    Q("penalty", "loss", "batch", "output", "block", lambda n, k: "E_penalty", _penalty, penalty=True),
-    Q("objective", "loss", "batch", "output", "block", lambda n, k: "E", _objective, penalty=True),
+    Q("penalty", "loss", "batch", "output", "block", lambda n, k: Sym("E", "penalty"), _penalty, penalty=True),
+    Q("objective", "loss", "batch", "output", "block", lambda n, k: Sym("E"), _objective, penalty=True),
     # backward pass
-    Q("dE_dout", "backward", "unit", "computed", "block", lambda n, k: f"∂E/∂{n.out(k.layer, k.unit)}", _dE_dout),
+    Q("dE_dout", "backward", "unit", "computed", "block", lambda n, k: Deriv(Sym("E"), n.out_sym(k.layer, k.unit)), _dE_dout),
     Q("dout_dnet", "backward", "unit", "computed", "block",
-      lambda n, k: f"∂{n.out(k.layer, k.unit)}/∂{n.net(k.layer, k.unit)}", _dout_dnet),
-    Q("delta", "backward", "unit", "computed", "block", lambda n, k: n.delta(k.layer, k.unit), _delta),
+      lambda n, k: Deriv(n.out_sym(k.layer, k.unit), n.net_sym(k.layer, k.unit)), _dout_dnet),
+    Q("delta", "backward", "unit", "computed", "block", lambda n, k: n.delta_sym(k.layer, k.unit), _delta),
     Q("grad_w_sample", "backward", "weight_sample", "computed", "derived", _data_label, _grad_w_sample, csv="grad_w"),
     Q("grad_b_sample", "backward", "bias_sample", "computed", "derived", _data_label, _grad_b_sample, csv="grad_b"),
     # with a penalty: each weight's gradient of E_data, before the penalty's term is added
     Q("grad_data_w", "backward", "weight", "computed", "block", _data_label, _grad, batch_of="grad_w_sample",
       penalty=True),
-    Q("grad", None, "flat", "none", "block", lambda n, k: "∂E/∂θ"),
-    Q("grad_w", "backward", "weight", "computed", ("view", "grad", "w"), lambda n, k: f"∂E/∂{_param(n, k)}", _grad,
+    Q("grad", None, "flat", "none", "block", lambda n, k: Deriv(Sym("E"), Sym("θ"))),
+    Q("grad_w", "backward", "weight", "computed", ("view", "grad", "w"), _grad_label, _grad,
       batch_of="grad_w_sample"),
-    Q("grad_b", "backward", "bias", "computed", ("view", "grad", "b"), lambda n, k: f"∂E/∂{_param(n, k)}", _grad,
+    Q("grad_b", "backward", "bias", "computed", ("view", "grad", "b"), _grad_label, _grad,
       batch_of="grad_b_sample"),
     # update: the optimizer's buffers, then the parameters
     *_buffers(before=False),
-    Q("theta", None, "flat", "none", "block", lambda n, k: "θ⁺"),
-    Q("w", "update", "weight", "computed", ("view", "theta", "w"), lambda n, k: f"{_param(n, k)}⁺", _updated),
-    Q("b", "update", "bias", "computed", ("view", "theta", "b"), lambda n, k: f"{_param(n, k)}⁺", _updated),
+    Q("theta", None, "flat", "none", "block", lambda n, k: Sym("θ", sup="+")),
+    Q("w", "update", "weight", "computed", ("view", "theta", "w"), _updated_label, _updated),
+    Q("b", "update", "bias", "computed", ("view", "theta", "b"), _updated_label, _updated),
 )}
 
 
@@ -522,8 +548,14 @@ def parameter_of(sizes, key: Key) -> naming.Param | None:
     return None
 
 
-def label(net: Setup, key: Key) -> str:
+def label_token(net: Setup, key: Key) -> Token:
+    """The name of a recorded value, as a token: net_h1, ∂E/∂w5, w5⁺, E_total."""
     return QUANTITIES[key.quantity].label(Names.of(net), key)
+
+
+def label(net: Setup, key: Key) -> str:
+    """The name of a recorded value, as plain text."""
+    return render.text(label_token(net, key))
 
 
 def spec(net: Setup, ctx: Context, key: Key) -> Spec | None:

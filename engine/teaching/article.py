@@ -20,6 +20,7 @@ from engine.network.maths import Params
 from engine.network.network import Network
 from engine.teaching import chainrule
 from engine.record.quantities import Key
+from engine.concepts.tokens import Deriv, Sym, Token
 from engine.teaching.blocks import Math, Paragraph, Table
 
 INTRO = ("This is the network of M. Mazur's \"A Step by Step Backpropagation Example\" (2015), and this document "
@@ -33,61 +34,64 @@ ORDER_NOTE = ("The article prints a total error of {published} after this update
               "simultaneous order, as above and as PyTorch does): {simultaneous}.")
 
 
+S, D = Sym, Deriv
+
+
 @dataclass(frozen=True)
 class Figure:
-    name: str  # as the article writes it, in the engine's text form
+    name: Token  # as the article writes it
     published: str  # as printed (a true minus sign for negatives)
-    source: object  # a Key of the record, or (parameter, chain-rule symbol)
+    source: object  # a Key of the record, or (parameter, a chain-rule node's symbol as plain text)
     note: str = ""  # why the last digit differs, where it does
 
 
 HALF_ROUNDED = "the article multiplies its rounded δ_o2 (−0.038098237 × 0.5 = −0.0190491185)"
 FIGURES: dict[str, tuple[Figure, ...]] = {
     "forward": (
-        Figure("net_h1", "0.3775", Key("net", 1, 0, sample=0)),
-        Figure("out_h1", "0.593269992", Key("out", 1, 0, sample=0)),
-        Figure("net_h2", "0.3925", Key("net", 1, 1, sample=0)),
-        Figure("out_h2", "0.596884378", Key("out", 1, 1, sample=0)),
-        Figure("net_o1", "1.105905967", Key("net", 2, 0, sample=0)),
-        Figure("out_o1", "0.75136507", Key("out", 2, 0, sample=0)),
-        Figure("net_o2", "1.224921404", Key("net", 2, 1, sample=0)),
-        Figure("out_o2", "0.772928465", Key("out", 2, 1, sample=0)),
+        Figure(S("net", "h1"), "0.3775", Key("net", 1, 0, sample=0)),
+        Figure(S("out", "h1"), "0.593269992", Key("out", 1, 0, sample=0)),
+        Figure(S("net", "h2"), "0.3925", Key("net", 1, 1, sample=0)),
+        Figure(S("out", "h2"), "0.596884378", Key("out", 1, 1, sample=0)),
+        Figure(S("net", "o1"), "1.105905967", Key("net", 2, 0, sample=0)),
+        Figure(S("out", "o1"), "0.75136507", Key("out", 2, 0, sample=0)),
+        Figure(S("net", "o2"), "1.224921404", Key("net", 2, 1, sample=0)),
+        Figure(S("out", "o2"), "0.772928465", Key("out", 2, 1, sample=0)),
     ),
     "error": (
-        Figure("E_o1", "0.274811083", Key("loss_term", 2, 0, sample=0)),
-        Figure("E_o2", "0.023560026", Key("loss_term", 2, 1, sample=0)),
-        Figure("E_total", "0.298371109", Key("loss", 2, sample=0)),
+        Figure(S("E", "o1"), "0.274811083", Key("loss_term", 2, 0, sample=0)),
+        Figure(S("E", "o2"), "0.023560026", Key("loss_term", 2, 1, sample=0)),
+        Figure(S("E", "total"), "0.298371109", Key("loss", 2, sample=0)),
     ),
     "output": (
-        Figure("∂E_total/∂out_o1", "0.74136507", Key("dE_dout", 2, 0, sample=0)),
-        Figure("∂out_o1/∂net_o1", "0.186815602", Key("dout_dnet", 2, 0, sample=0)),
-        Figure("∂net_o1/∂w5", "0.593269992", Key("out", 1, 0, sample=0)),
-        Figure("∂E_total/∂w5", "0.082167041", Key("grad_w", 2, 0, 0)),
-        Figure("δ_o1", "0.138498562", Key("delta", 2, 0, sample=0)),
-        Figure("w5⁺", "0.35891648", Key("w", 2, 0, 0)),
-        Figure("w6⁺", "0.408666186", Key("w", 2, 0, 1)),
-        Figure("w7⁺", "0.511301270", Key("w", 2, 1, 0)),
-        Figure("w8⁺", "0.561370121", Key("w", 2, 1, 1)),
+        Figure(D(S("E", "total"), S("out", "o1")), "0.74136507", Key("dE_dout", 2, 0, sample=0)),
+        Figure(D(S("out", "o1"), S("net", "o1")), "0.186815602", Key("dout_dnet", 2, 0, sample=0)),
+        Figure(D(S("net", "o1"), S("w", "5")), "0.593269992", Key("out", 1, 0, sample=0)),
+        Figure(D(S("E", "total"), S("w", "5")), "0.082167041", Key("grad_w", 2, 0, 0)),
+        Figure(S("δ", "o1"), "0.138498562", Key("delta", 2, 0, sample=0)),
+        Figure(S("w", "5", sup="+"), "0.35891648", Key("w", 2, 0, 0)),
+        Figure(S("w", "6", sup="+"), "0.408666186", Key("w", 2, 0, 1)),
+        Figure(S("w", "7", sup="+"), "0.511301270", Key("w", 2, 1, 0)),
+        Figure(S("w", "8", sup="+"), "0.561370121", Key("w", 2, 1, 1)),
     ),
     "hidden": (
-        Figure("∂E_total/∂out_o2", "−0.217071535", Key("dE_dout", 2, 1, sample=0)),
-        Figure("∂out_o2/∂net_o2", "0.175510053", Key("dout_dnet", 2, 1, sample=0)),
-        Figure("δ_o2", "−0.038098237", Key("delta", 2, 1, sample=0)),
-        Figure("∂E_o1/∂out_h1", "0.055399425", ("w1", "∂E_o1/∂out_h1")),
-        Figure("∂E_o2/∂out_h1", "−0.019049119", ("w1", "∂E_o2/∂out_h1"), HALF_ROUNDED),
-        Figure("∂E_total/∂out_h1", "0.036350306", Key("dE_dout", 1, 0, sample=0)),
-        Figure("∂out_h1/∂net_h1", "0.241300709", Key("dout_dnet", 1, 0, sample=0)),
-        Figure("∂net_h1/∂w1", "0.05", Key("out", 0, 0, sample=0)),
-        Figure("∂E_total/∂w1", "0.000438568", Key("grad_w", 1, 0, 0)),
-        Figure("w1⁺", "0.149780716", Key("w", 1, 0, 0)),
-        Figure("∂E_total/∂w2", "0.000877135", Key("grad_w", 1, 0, 1)),
-        Figure("∂E_total/∂w3", "0.000497713", Key("grad_w", 1, 1, 0)),
-        Figure("∂E_total/∂w4", "0.000995425", Key("grad_w", 1, 1, 1)),
-        Figure("∂E_total/∂out_h2", "0.041370323", Key("dE_dout", 1, 1, sample=0)),
-        Figure("∂out_h2/∂net_h2", "0.240613417", Key("dout_dnet", 1, 1, sample=0)),
-        Figure("w2⁺", "0.19956143", Key("w", 1, 0, 1)),
-        Figure("w3⁺", "0.24975114", Key("w", 1, 1, 0)),
-        Figure("w4⁺", "0.29950229", Key("w", 1, 1, 1)),
+        Figure(D(S("E", "total"), S("out", "o2")), "−0.217071535", Key("dE_dout", 2, 1, sample=0)),
+        Figure(D(S("out", "o2"), S("net", "o2")), "0.175510053", Key("dout_dnet", 2, 1, sample=0)),
+        Figure(S("δ", "o2"), "−0.038098237", Key("delta", 2, 1, sample=0)),
+        Figure(D(S("E", "o1"), S("out", "h1")), "0.055399425", ("w1", "∂E_o1/∂out_h1")),
+        Figure(D(S("E", "o2"), S("out", "h1")), "−0.019049119", ("w1", "∂E_o2/∂out_h1"), HALF_ROUNDED),
+        Figure(D(S("E", "total"), S("out", "h1")), "0.036350306", Key("dE_dout", 1, 0, sample=0)),
+        Figure(D(S("out", "h1"), S("net", "h1")), "0.241300709", Key("dout_dnet", 1, 0, sample=0)),
+        Figure(D(S("net", "h1"), S("w", "1")), "0.05", Key("out", 0, 0, sample=0)),
+        Figure(D(S("E", "total"), S("w", "1")), "0.000438568", Key("grad_w", 1, 0, 0)),
+        Figure(S("w", "1", sup="+"), "0.149780716", Key("w", 1, 0, 0)),
+        Figure(D(S("E", "total"), S("w", "2")), "0.000877135", Key("grad_w", 1, 0, 1)),
+        Figure(D(S("E", "total"), S("w", "3")), "0.000497713", Key("grad_w", 1, 1, 0)),
+        Figure(D(S("E", "total"), S("w", "4")), "0.000995425", Key("grad_w", 1, 1, 1)),
+        Figure(D(S("E", "total"), S("out", "h2")), "0.041370323", Key("dE_dout", 1, 1, sample=0)),
+        Figure(D(S("out", "h2"), S("net", "h2")), "0.240613417", Key("dout_dnet", 1, 1, sample=0)),
+        Figure(S("w", "2", sup="+"), "0.19956143", Key("w", 1, 0, 1)),
+        Figure(S("w", "3", sup="+"), "0.24975114", Key("w", 1, 1, 0)),
+        Figure(S("w", "4", sup="+"), "0.29950229", Key("w", 1, 1, 1)),
     ),
 }
 AFTER_PUBLISHED = "0.291027924"  # E_total after the first update, as printed (sequential order)

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from engine.concepts.numbers import Fmt, short
+from engine.concepts.tokens import Token
+
 
 @dataclass(frozen=True)
 class Math:
-    """A formula or name in the engine's plain text (net_h1, ∂E/∂w5): typeset by the writers."""
-    text: str
+    """A formula or a name (net_h1, ∂E/∂w5) as a token (engine.concepts.tokens), its numbers written by
+    `fmt`: each writer renders it (engine.concepts.render)."""
+    token: Token
+    fmt: Fmt = short
 
 
 Inline = str | Math  # a paragraph is a sequence of plain text and formulas
@@ -28,10 +33,12 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class Derivation:
-    """lhs = steps[0] = steps[1] = …: symbols, then numbers, then the result (each once)."""
-    lhs: str
-    steps: tuple[str, ...]
+    """lhs = steps[0] = steps[1] = …: symbols, then numbers, then the result (each once), as tokens
+    whose numbers `fmt` writes."""
+    lhs: Token
+    steps: tuple[Token, ...]
     depth: int = 0  # a factor of the derivation above it
+    fmt: Fmt = short
 
 
 @dataclass(frozen=True)

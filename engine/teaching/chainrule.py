@@ -10,9 +10,13 @@ For a unit that feeds several others, ∂E_total/∂out_h1 is a sum over the dow
 
 A `Node` is a product of factors, a sum of terms, the mean over a batch, or a leaf with
 the formula that gives its value. Every value comes from the recorded iteration; the
-gradient itself is the one the engine applied. The structure (which factors, which
-downstream paths, which weights) comes from the formula specs of the quantity table, the
-same that the side panel and the trace CSV write. `lines()` writes it out as above; with
+gradient itself is the one the engine applied. The tree is built by walking the specs of the
+quantity table (`Spec.chain`: the derivatives each value is the product of, and which recorded
+value each is): the gradient's chain (δ × ∂net/∂w), δ's own (∂E/∂out × ∂out/∂net), and ∂E/∂out's
+sum over the paths from the units above. Nothing here names a factor's quantity; the names it
+gives are the article's (E_total for a sample's error, E_o1 along a path to output o1). Each
+line is a token (engine.concepts.tokens) that `render` writes as text, LaTeX or HTML, the
+same the side panel and the trace CSV write. `lines()` writes it out as above; with
 `shown` (which recorded values may be shown: practice mode's answered ones) a value not shown
 is written in symbols alone, and so is a product of values inside it:
     ∂E_total/∂w5 = ∂E_total/∂out_o1 × ∂out_o1/∂net_o1 × ∂net_o1/∂w5
@@ -24,27 +28,33 @@ import math
 from dataclasses import dataclass
 from typing import Callable
 
-from engine.network import naming
-from engine.record.describe import context, formula as step_formula
 from engine.concepts import render
-from engine.concepts.formula import Fmt, Formula, short
-from engine.concepts.tokens import Num, Sym
+from engine.concepts.formula import Fmt, Formula, same, short, weighted_sum
+from engine.concepts.tokens import Const, Deriv, Num, Product, Quotient, Sum, Sym, Token, remark
+from engine.network import naming
+from engine.record.describe import context, distinct, equation, formula as step_formula
 from engine.record.layout import Record
 from engine.network.network import Setup
-from engine.record.quantities import Key, Names, spec
+from engine.record.quantities import Key, Names, Spec, spec
 
-OPERATORS = {"product": " × ", "sum": " + "}
+TOTAL = Sym("E", "total")  # the error of one sample
+LOSS = Sym("E")  # the loss the specs' derivatives are of
 Shown = Callable[[Key], bool]  # may the number of this recorded value be written?
 
 
 @dataclass(frozen=True)
 class Node:
-    symbol: str
+    symbol: Token  # ∂E_total/∂w5 (engine.concepts.tokens)
     value: float
     kind: str  # "leaf", "product", "sum" or "mean"
     children: tuple["Node", ...] = ()
     formula: Formula | None = None  # leaves: how the value was computed
     key: Key | None = None  # the recorded value it is; None for a product inside one (δ·w) or the constant 1
+
+    @property
+    def name(self) -> str:
+        """Its symbol as plain text."""
+        return render.text(self.symbol)
 
     def shown(self, shown: Shown | None, above: bool = True) -> bool:
         """May its number be written? Any, without `shown`; a recorded value if `shown` says
@@ -53,63 +63,64 @@ class Node:
             return True
         return above if self.key is None else shown(self.key)
 
-    def expansion(self, fmt: Fmt | None = None) -> str:
-        """The children joined by the node's operator: symbols, or numbers with `fmt`."""
+    def expansion(self, numbers: bool = False) -> Token | None:
+        """The children joined by the node's operator (× of a product, + of a sum, their mean):
+        symbols, or (`numbers`) their values; a leaf's formula."""
         if self.kind == "leaf":
-            if self.formula is None:
-                return ""
-            return self.formula.symbolic() if fmt is None else self.formula.numeric(fmt)
-        parts = [c.symbol if fmt is None else render.text(Num(c.value), fmt) for c in self.children]
+            return None if self.formula is None else self.formula.tokens(numbers)
+        parts = tuple(Num(c.value) if numbers else c.symbol for c in self.children)
         if self.kind == "mean":
-            return f"({' + '.join(parts)})/{len(parts)}"
-        return OPERATORS[self.kind].join(parts)
+            return Quotient(Sum(parts), Const(str(len(parts))))
+        return Product(parts, "×") if self.kind == "product" else Sum(parts)
 
-    def line(self, fmt: Fmt = short, numbers: bool = True) -> str:
-        """symbol = symbols = numbers = value, leaving out repeats (without `numbers`: symbol
-        = symbols)."""
-        return " = ".join(self.parts(fmt, numbers))
+    def tokens(self, fmt: Fmt = short, numbers: bool = True) -> list[Token]:
+        """symbol, symbols, numbers, value: each once (without `numbers`: symbol, symbols)."""
+        parts = [self.symbol, self.expansion(), self.expansion(numbers=True)] if numbers else \
+            [self.symbol, self.expansion()]
+        return distinct([p for p in parts if p is not None], self.value if numbers else None, fmt)
+
+    def line(self, fmt: Fmt = short, numbers: bool = True) -> Token:
+        """symbol = symbols = numbers = value (without `numbers`: symbol = symbols), a token."""
+        return equation(self.tokens(fmt, numbers))
 
     def parts(self, fmt: Fmt = short, numbers: bool = True) -> list[str]:
-        """symbol, symbols, numbers, value: each once."""
-        parts = [self.symbol]
-        for part in (self.expansion(), self.expansion(fmt)) if numbers else (self.expansion(),):
-            if part and part not in parts:
-                parts.append(part)
-        if not numbers:
-            return parts
-        value = fmt(self.value)
-        if parts[-1] != value:
-            parts.append(value)
-        return parts
+        """`tokens` as plain text."""
+        return [render.text(p, fmt) for p in self.tokens(fmt, numbers)]
 
     def lines(self, fmt: Fmt = short, depth: int = 0, shown: Shown | None = None,
-              above: bool = True) -> list[tuple[int, str]]:
+              above: bool = True) -> list[tuple[int, Token]]:
         """This node's line, then those of the children that have more to say, indented; a
         value `shown` refuses (and a product inside it) in symbols alone. The lines are the
-        same with or without `shown`: only their numbers differ."""
+        same with or without `shown`: only their numbers differ. Each is a token: `render`
+        writes it as text, LaTeX or HTML."""
         here = self.shown(shown, above)
         out = [(depth, self.line(fmt, here))]
         for child in self.explained(fmt):
             out += child.lines(fmt, depth + 1, shown, here)
         return out
 
+    def text_lines(self, fmt: Fmt = short, shown: Shown | None = None) -> list[tuple[int, str]]:
+        """`lines` as plain text."""
+        return [(depth, render.text(line, fmt)) for depth, line in self.lines(fmt, shown=shown)]
+
     def explained(self, fmt: Fmt = short) -> list["Node"]:
         """The children that have more to say than their value: products, sums, and leaves
         whose formula is more than a name for the value."""
         return [child for child in self.children
-                if child.kind != "leaf" or (child.formula is not None and len(child.parts(fmt)) > 2)]
+                if child.kind != "leaf" or (child.formula is not None and len(child.tokens(fmt)) > 2)]
 
-    def find(self, symbol: str) -> "Node | None":
-        if self.symbol == symbol:
+    def find(self, name: str) -> "Node | None":
+        """The node whose symbol is written `name` (plain text)."""
+        if self.name == name:
             return self
         for child in self.children:
-            found = child.find(symbol)
+            found = child.find(name)
             if found is not None:
                 return found
         return None
 
 
-def _leaf(symbol: str, value: float, formula: Formula | None = None, key: Key | None = None) -> Node:
+def _leaf(symbol: Token, value: float, formula: Formula | None = None, key: Key | None = None) -> Node:
     return Node(symbol, float(value), "leaf", (), formula, key)
 
 
@@ -123,6 +134,9 @@ class _Reader:
         self.names = Names.of(net)
         self.ctx = context(net, rec)
 
+    def param(self, p: naming.Param) -> Sym:
+        return self.names.param_sym(p.layer, p.unit, p.source)
+
     def spec(self, key: Key):
         return spec(self.net, self.ctx, key)
 
@@ -132,14 +146,15 @@ class _Reader:
     def value(self, key: Key) -> float:
         return self.rec.value(key)
 
-    def factorized(self, layer: int, unit: int, s: int) -> bool:
-        """Is δ of this unit written ∂E/∂out × ∂out/∂net with finite factors? (Not for a
-        softmax output, whose δ comes in one piece, nor where ∂E/∂out is not finite: an
-        output that rounds to exactly 0 or 1 with bce, where δ = (out − target)/K.)"""
-        if not self.net.activation(layer).elementwise:
-            return False
-        dout = self.value(Key("dE_dout", layer, unit, sample=s))
-        return math.isfinite(dout)
+    def chain(self, key: Key) -> Spec | None:
+        """The spec of `key` where it is a product of recorded derivatives, each finite (δ =
+        ∂E/∂out × ∂out/∂net); None for a value in one piece (a softmax output's δ with cross-entropy;
+        where ∂E/∂out is not finite: an output that rounds to exactly 0 or 1 with bce, whose δ
+        is (out − target)/K)."""
+        found = self.spec(key)
+        if found is None or found.chain is None or found.fn is weighted_sum:
+            return None
+        return found if all(math.isfinite(self.value(k)) for _, k in found.chain) else None
 
 
 def gradient(net: Setup, rec: Record, p: naming.Param, sample: int | None = None) -> Node:
@@ -152,7 +167,7 @@ def gradient(net: Setup, rec: Record, p: naming.Param, sample: int | None = None
     if sample is None and batch > 1:
         children = tuple(_per_sample(r, p, s) for s in range(batch))
         key = Key("grad_data_w" if penalized else "grad_" + p.kind, p.layer, p.unit, p.source)
-        data = Node(f"∂{r.names.data}/∂{p.name}", r.value(key), "mean", children, key=key)
+        data = Node(Deriv(r.names.data_sym, r.param(p)), r.value(key), "mean", children, key=key)
     else:
         data = _per_sample(r, p, 0 if sample is None else sample)
     return _with_penalty(r, p, data) if penalized and sample is None else data
@@ -164,66 +179,65 @@ def _with_penalty(r: _Reader, p: naming.Param, data: Node) -> Node:
     w_key = Key("w_before", p.layer, p.unit, p.source)
     w, lam = r.value(w_key), float(penalty.strength)
     symbols = (Sym("λ"), r.names.param_sym(p.layer, p.unit, p.source))
-    term = _leaf(f"∂E_penalty/∂{p.name}", penalty.term(w), Formula(penalty.term_text, symbols, (lam, w)))
+    term = _leaf(Deriv(Sym("E", "penalty"), symbols[1]), penalty.term(w), Formula(penalty.term_text, symbols, (lam, w)))
     key = Key("grad_w", p.layer, p.unit, p.source)
-    return Node(f"∂E/∂{p.name}", r.value(key), "sum", (data, term), key=key)
+    return Node(Deriv(Sym("E"), symbols[1]), r.value(key), "sum", (data, term), key=key)
+
+
+def _named(derivative: Deriv, top: Token) -> Deriv:
+    """A spec's derivative of the loss E (∂E/∂out_o1) as the chain rule writes it of `top`: of
+    the sample's total error E_total, or of one output's error E_o1 (the article's paths)."""
+    return Deriv(top, derivative.bottom) if derivative.top == LOSS else derivative
 
 
 def _per_sample(r: _Reader, p: naming.Param, s: int) -> Node:
-    n = r.names
-    l, j = p.layer, p.unit
-    batch = len(r.rec.samples)
-    suffix = f" (sample {int(r.rec.samples[s]) + 1})" if batch > 1 else ""
-    key = Key(f"grad_{p.kind}_sample", l, j, p.source, s)
-    # ∂E_s/∂p = δ × ∂net/∂p: the gradient's own spec says what ∂net/∂p is
+    """∂E_total/∂p for sample s: the chain of the gradient's spec (∂E/∂net × ∂net/∂w, or ∂net/∂b
+    = 1), ∂E/∂net = δ written as its own chain where it has one (∂E/∂out × ∂out/∂net)."""
+    key = Key(f"grad_{p.kind}_sample", p.layer, p.unit, p.source, s)
     grad = r.spec(key)
-    delta_key, *inputs = grad.keys()
-    if inputs:  # a weight: ∂net/∂w = the out it multiplies
-        last = _leaf(f"∂{n.net(l, j)}/∂{p.name}", r.value(inputs[0]), Formula(lambda x: x, (grad.symbols[1],),
-                                                                              (r.value(inputs[0]),)), inputs[0])
-    else:  # a bias: ∂net/∂b = 1
-        last = _leaf(f"∂{n.net(l, j)}/∂{p.name}", 1.0)
-    if r.factorized(l, j, s):
-        slope = Key("dout_dnet", l, j, sample=s)
-        factors = (
-            _dE_dout(r, l, j, s),
-            _leaf(f"∂{n.out(l, j)}/∂{n.net(l, j)}", r.value(slope), r.formula(slope), slope),
-            last,
-        )
-    else:  # δ in one piece (softmax + cross-entropy; bce at a saturated output)
-        factors = (_leaf(f"∂E_total/∂{n.net(l, j)}", r.value(delta_key), r.formula(delta_key), delta_key), last)
-    return Node(f"∂E_total/∂{p.name}{suffix}", r.value(key), "product", factors, key=key)
+    (to_net, delta_key), (to_param, input_key) = grad.chain
+    inner = r.chain(delta_key)
+    if inner is not None:  # δ = ∂E/∂out × ∂out/∂net: its factors, in line
+        factors = [_factor(r, k, _named(d, TOTAL)) for d, k in inner.chain]
+    else:  # δ in one piece (softmax + cross-entropy; bce at a saturated output): its own formula
+        factors = [_leaf(_named(to_net, TOTAL), r.value(delta_key), r.formula(delta_key), delta_key)]
+    if input_key is None:  # ∂net/∂b = 1
+        factors.append(_leaf(to_param, 1.0))
+    else:  # ∂net/∂w: the value the gradient's spec reads, written as its symbol there (out_h1)
+        x = r.value(input_key)
+        factors.append(_leaf(to_param, x, Formula(same, (grad.symbols[1],), (x,)), input_key))
+    symbol = Deriv(TOTAL, r.param(p))
+    if len(r.rec.samples) > 1:
+        symbol = remark(symbol, f"sample {int(r.rec.samples[s]) + 1}")
+    return Node(symbol, r.value(key), "product", tuple(factors), key=key)
 
 
-def _dE_dout(r: _Reader, l: int, j: int, s: int) -> Node:
-    """∂E_total/∂out of unit j of layer l: from the loss, or summed over the paths above."""
-    n = r.names
-    key = Key("dE_dout", l, j, sample=s)
-    symbol = f"∂E_total/∂{n.out(l, j)}"
-    if l == r.net.depth:
-        return _leaf(symbol, r.value(key), r.formula(key), key)
-    # the spec is Σ_m δ_m·w_mj over the units above, with the weights the backward pass used
-    path = r.spec(key)
-    refs = path.keys()
+def _factor(r: _Reader, key: Key, symbol: Token) -> Node:
+    """A factor of δ: ∂E/∂out as its spec writes it (the loss's derivative; above the outputs, the
+    sum over the paths from the units above), or ∂out/∂net with the activation's derivative."""
+    spec = r.spec(key)
+    if spec is not None and spec.chain is not None and spec.fn is weighted_sum:
+        return _paths(r, key, symbol, spec)
+    return _leaf(symbol, r.value(key), r.formula(key), key)
+
+
+def _paths(r: _Reader, key: Key, symbol: Token, spec: Spec) -> Node:
+    """∂E_total/∂out of a hidden unit: its spec's sum over the units m above of ∂E/∂net_m ×
+    ∂net_m/∂out, each term the chain rule of one path; in the worked example's form where m is
+    an output whose δ has factors: ∂E_o1/∂out_h1 = ∂E_o1/∂net_o1 × ∂net_o1/∂out_h1."""
     terms = []
-    for (delta_key, w_key), w_symbol in zip(zip(refs[0::2], refs[1::2]), path.symbols[1::2]):
-        m = delta_key.unit
-        above = n.unit(l + 1, m)
-        w = r.value(w_key)
-        w_leaf = _leaf(f"∂{n.net(l + 1, m)}/∂{n.out(l, j)}", w, Formula(lambda v: v, (w_symbol,), (w,)), w_key)
-        delta = r.value(delta_key)
-        if l + 1 == r.net.depth and r.factorized(l + 1, m, s):
-            # The worked example's form: ∂E_o1/∂out_h1 = ∂E_o1/∂net_o1 × ∂net_o1/∂out_h1,
-            # with ∂E_o1/∂net_o1 = ∂E_o1/∂out_o1 × ∂out_o1/∂net_o1.
-            dout, slope = Key("dE_dout", l + 1, m, sample=s), Key("dout_dnet", l + 1, m, sample=s)
-            delta_node = Node(f"∂E_{above}/∂{n.net(l + 1, m)}", delta, "product", (
-                _leaf(f"∂E_{above}/∂{n.out(l + 1, m)}", r.value(dout), key=dout),
-                _leaf(f"∂{n.out(l + 1, m)}/∂{n.net(l + 1, m)}", r.value(slope), key=slope),
-            ), key=delta_key)
-            term_symbol = f"∂E_{above}/∂{n.out(l, j)}"
+    for n in range(0, len(spec.chain), 2):
+        (to_net, delta_key), (to_out, w_key) = spec.chain[n : n + 2]
+        delta, w = r.value(delta_key), r.value(w_key)
+        w_leaf = _leaf(to_out, w, Formula(same, (spec.symbols[n + 1],), (w,)), w_key)
+        inner = r.chain(delta_key) if delta_key.layer == r.net.depth else None
+        if inner is not None:
+            top = r.names.loss_term_sym(delta_key.layer, delta_key.unit)  # E_o1: the error of that output
+            delta_node = Node(_named(to_net, top), delta, "product",
+                              tuple(_leaf(_named(d, top), r.value(k), key=k) for d, k in inner.chain), key=delta_key)
+            term_symbol = Deriv(top, to_out.bottom)
         else:
-            delta_node = _leaf(f"∂E_total/∂{n.net(l + 1, m)}", delta,
-                               Formula(lambda d: d, (n.delta_sym(l + 1, m),), (delta,)), delta_key)
-            term_symbol = f"∂E_total/∂{n.net(l + 1, m)} × ∂{n.net(l + 1, m)}/∂{n.out(l, j)}"
+            delta_node = _leaf(_named(to_net, TOTAL), delta, Formula(same, (spec.symbols[n],), (delta,)), delta_key)
+            term_symbol = Product((delta_node.symbol, w_leaf.symbol), "×")
         terms.append(Node(term_symbol, float(delta * w), "product", (delta_node, w_leaf)))
     return Node(symbol, r.value(key), "sum", tuple(terms), key=key)

@@ -1,7 +1,7 @@
 """A worked-example document (`document.Document`) as one self-contained HTML file.
 
 Nothing is fetched: no script, no font, no style sheet from elsewhere; the figure is an SVG
-image in a data: URI. Maths is plain HTML with sub- and superscripts (`mathtext.html`), and
+image in a data: URI. Maths is plain HTML with sub- and superscripts (`engine.concepts.render.html`), and
 the markup keeps to what Qt's rich text understands too (tables, paragraphs, a style sheet of
 simple rules), so that guiapp.pdfdoc prints this same HTML to PDF. Text, the network file's (its
 name and description) and the document's own, is written by engine.text.markup: one line, shown
@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import re
 
-from engine.concepts import mathtext
+from engine.concepts import render as typeset
 from engine.teaching.blocks import Derivation, Document, Figure, Heading, Math, Paragraph, Table
 from engine.text.markup import text as escape
 
@@ -42,16 +42,17 @@ img { max-width: 100%; height: auto; }
 
 
 def inline(parts) -> str:
-    return "".join(mathtext.html(p.text) if isinstance(p, Math) else escape(p) for p in parts)
+    return "".join(typeset.html(p.token, p.fmt) if isinstance(p, Math) else escape(p) for p in parts)
 
 
 def derivation(d: Derivation) -> str:
     indent = 28 * d.depth
     rows = []
-    steps = d.steps or ("",)
+    steps = d.steps or (None,)
     for n, step in enumerate(steps):
-        lhs = mathtext.html(d.lhs) if n == 0 else ""
-        rows.append(f'<tr><td class="lhs">{lhs}</td><td>{"= " if step else ""}{mathtext.html(step)}</td></tr>')
+        lhs = typeset.html(d.lhs, d.fmt) if n == 0 else ""
+        right = "" if step is None else "= " + typeset.html(step, d.fmt)
+        rows.append(f'<tr><td class="lhs">{lhs}</td><td>{right}</td></tr>')
     return f'<table class="eq" style="margin-left: {indent}px">' + "".join(rows) + "</table>"
 
 

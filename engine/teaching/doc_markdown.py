@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import base64
 
-from engine.concepts import mathtext
+from engine.concepts import render as typeset
+from engine.concepts.tokens import Sum, Token, terms
 from engine.teaching.blocks import Block, Derivation, Document, Figure, Heading, Math, Paragraph, Table
 from engine.text.markdown import text as escape
 
@@ -17,25 +18,26 @@ TERMS_PER_LINE = 4  # a long sum breaks after this many terms
 
 
 def inline(parts) -> str:
-    return "".join(f"${mathtext.latex(p.text)}$" if isinstance(p, Math) else escape(p) for p in parts)
+    return "".join(typeset.markdown(p.token, p.fmt) if isinstance(p, Math) else escape(p) for p in parts)
 
 
-def split_terms(text: str, per: int = TERMS_PER_LINE) -> list[str]:
-    """A formula's text cut into lines of at most `per` terms of its outermost sum."""
-    terms = mathtext.terms(text)
-    if len(terms) <= per + 1:
-        return [text]
-    return [" + ".join(terms[k : k + per]) for k in range(0, len(terms), per)]
+def split_terms(token: Token, per: int = TERMS_PER_LINE) -> list[Token]:
+    """A formula cut into lines of at most `per` terms of its outermost sum."""
+    parts = terms(token)
+    if len(parts) <= per + 1:
+        return [token]
+    return [Sum(tuple(parts[k : k + per])) if len(parts[k : k + per]) > 1 else parts[k]
+            for k in range(0, len(parts), per)]
 
 
 def derivation(d: Derivation) -> str:
     rows = []
     for n, step in enumerate(d.steps):
         for m, piece in enumerate(split_terms(step)):
-            lead = (mathtext.latex(d.lhs) + " &= ") if n == 0 and m == 0 else "&= " if m == 0 else r"&\quad + "
-            rows.append(lead + mathtext.latex(piece))
+            lead = (typeset.latex(d.lhs, d.fmt) + " &= ") if n == 0 and m == 0 else "&= " if m == 0 else r"&\quad + "
+            rows.append(lead + typeset.latex(piece, d.fmt))
     if not rows:
-        rows = [mathtext.latex(d.lhs)]
+        rows = [typeset.latex(d.lhs, d.fmt)]
     return "$$\n\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}\n$$"
 
 

@@ -7,8 +7,8 @@ output (each parameter's chain rule, its factors, its update), and the loss afte
 Every number is read from the record (or, for the loss after the update, computed by the
 engine's own forward pass with the record's new parameters); every label, formula and chain
 rule comes from the quantity table, `describe` and `chainrule`, the same the side panel uses.
-Formulas are kept as the engine's plain text (net_h1, ∂E_total/∂w5, w5⁺): the writers
-(`doc_markdown`, `doc_html`) typeset them through `mathtext`.
+Formulas are kept as tokens (engine.concepts.tokens): the writers (`doc_markdown`, `doc_html`)
+render them (engine.concepts.render) as LaTeX or HTML.
 
 A network of more than FULL_PARAMETERS parameters gets a shortened document: a few units and
 parameters per layer written out, tables for some more, and a note of what was left out.
@@ -22,17 +22,20 @@ import numpy as np
 
 from engine.teaching import article, chainrule
 from engine.record import describe
-from engine.concepts import mathtext
+from engine.concepts import render
 from engine.concepts.features import raw_name
 from engine.network import naming
 from engine.concepts.formula import Fmt, significant
 from engine.record.layout import Record
 from engine.network.maths import Plan, batch_loss, iterate
 from engine.network.network import UPDATE_ORDER_NOTE, Setup
-from engine.record.quantities import Key, label
+from engine.concepts.tokens import Deriv, Elided, Num, Sum, Sym, Token, equals, terms
+from engine.record.quantities import Key, Names, label_token
 from engine.teaching.blocks import Block, Derivation, Document, Figure, Heading, Inline, Math, Paragraph, Table
 from engine.teaching.svgfigure import network_svg
 
+W = Sym("w")
+DE_DW = Deriv(Sym("E", "total"), W)  # what backpropagation finds: ∂E_total/∂w
 FULL_PARAMETERS = 200  # more than this: a shortened document
 SHOWN_UNITS = 2  # units per layer written out in a shortened document (the first ones and the last)
 TABLE_ROWS = 8  # rows per layer in a shortened document's tables
@@ -115,7 +118,8 @@ class _Builder:
         self.params = naming.parameters(net.sizes)
         self.shortened = is_shortened(net.sizes)
         self.article = article.matches(net, rec)
-        self.explained: set[str] = set()  # chain-rule symbols written out already (per section)
+        self.names = Names.of(net)
+        self.explained: set[str] = set()  # chain-rule symbols written out already (per section), as text
 
     # -- helpers --------------------------------------------------------------------------------
     def value(self, key: Key) -> Math:
@@ -123,26 +127,29 @@ class _Builder:
 
     def number(self, value: float) -> Math:
         """A number as the document writes it (typeset as maths: 1.5e−05 is 1.5×10⁻⁵)."""
-        return Math(self.fmt(value))
+        return Math(Num(value, wrap=False), self.fmt)
 
-    def label(self, key: Key) -> str:
-        return label(self.net, key)
+    def label(self, key: Key) -> Math:
+        """The name of a recorded value: net_h1, w5⁺."""
+        return Math(label_token(self.net, key))
+
+    def param(self, p: naming.Param) -> Math:
+        return Math(self.names.param_sym(p.layer, p.unit, p.source))
 
     def entry(self, key: Key, depth: int = 0) -> Derivation:
-        parts = describe.entry(self.net, self.rec, key).parts(self.fmt)
-        return self.derivation(parts, depth)
+        return self.derivation(describe.entry(self.net, self.rec, key).tokens(self.fmt), depth)
 
-    def derivation(self, parts: list[str], depth: int = 0) -> Derivation:
+    def derivation(self, parts: list[Token], depth: int = 0) -> Derivation:
         """lhs = steps; in a shortened document a long sum keeps its first terms and its last."""
         steps = tuple(self.shorter(step) for step in parts[1:])
-        return Derivation(parts[0], steps, depth)
+        return Derivation(parts[0], steps, depth, self.fmt)
 
-    def shorter(self, text: str) -> str:
-        terms = mathtext.terms(text)
-        if not self.shortened or len(terms) <= SHOWN_TERMS + 1:
-            return text
-        left = len(terms) - SHOWN_TERMS
-        return " + ".join(terms[: SHOWN_TERMS - 1] + [f"… ({left:,} terms) …", terms[-1]])
+    def shorter(self, token: Token) -> Token:
+        parts = terms(token)
+        if not self.shortened or len(parts) <= SHOWN_TERMS + 1:
+            return token
+        left = len(parts) - SHOWN_TERMS
+        return Sum((*parts[: SHOWN_TERMS - 1], Elided(left), parts[-1]))
 
     def sample_name(self, s: int) -> int:
         return int(self.rec.samples[s]) + 1
@@ -205,8 +212,8 @@ class _Builder:
         depth = net.depth
         doc.add(Heading(2, STARTING))
         # the samples of the batch
-        head = ("sample",) + tuple(Math(self.label(Key("input", 0, i, sample=0))) for i in range(self.sizes[0])) + \
-            tuple(Math(self.label(Key("target", depth, k, sample=0))) for k in range(self.sizes[depth]))
+        head = ("sample",) + tuple(self.label(Key("input", 0, i, sample=0)) for i in range(self.sizes[0])) + \
+            tuple(self.label(Key("target", depth, k, sample=0)) for k in range(self.sizes[depth]))
         columns = min(len(head) - 1, 2 * TABLE_ROWS)
         rows = []
         for s in range(min(self.batch, SAMPLE_ROWS)):
@@ -224,9 +231,9 @@ class _Builder:
                 sources = range(self.sizes[l - 1]) if not self.shortened else range(min(self.sizes[l - 1], 2))
                 for i in sources:
                     key = Key("w_before", l, j, i)
-                    rows.append((Math(self.label(key)), f"{net.unit_name(l - 1, i)} → {net.unit_name(l, j)}",
+                    rows.append((self.label(key), f"{net.unit_name(l - 1, i)} → {net.unit_name(l, j)}",
                                  self.value(key)))
-                rows.append((Math(self.label(Key("b_before", l, j))),
+                rows.append((self.label(Key("b_before", l, j)),
                              f"{naming.bias_unit_name(l)} → {net.unit_name(l, j)}" + ("" if net.train_biases
                                                                                        else " (frozen)"),
                              self.value(Key("b_before", l, j))))
@@ -235,11 +242,11 @@ class _Builder:
         doc.add(*self.left_out("weights and biases", len(rows), len(self.params)))
         # the settings and functions
         if net.schedule is None:
-            rows = [(Math(self.label(Key("lr", 0))), "learning rate", self.number(rec.lr))]
+            rows = [(self.label(Key("lr", 0)), "learning rate", self.number(rec.lr))]
         else:  # η0, and η of iteration k by the schedule (its value: the update's first step)
-            rows = [(Math("η0"), "learning rate of iteration 1", self.number(float(net.learning_rate))),
-                    (Math("η"), f"learning rate of iteration k ({net.schedule.summary()})",
-                     Math(describe.formula(net, rec, Key("lr", 0)).symbolic()))]
+            rows = [(Math(Sym("η", "0")), "learning rate of iteration 1", self.number(float(net.learning_rate))),
+                    (Math(Sym("η")), f"learning rate of iteration k ({net.schedule.summary()})",
+                     Math(describe.formula(net, rec, Key("lr", 0)).tokens()))]
         opt = net.optimizer
         for setting in opt.settings:  # its settings beside η, and what it keeps
             value = getattr(opt, setting.key)
@@ -247,22 +254,22 @@ class _Builder:
                 if value:
                     rows.append((setting.title, "", "on"))
             elif setting.kind == "pair":
-                rows.extend((Math(symbol), f"{setting.title} ({k + 1} of 2)", self.number(v))
-                            for k, (symbol, v) in enumerate(zip(setting.symbols, value)))
+                rows.extend((Math(setting.sym(k)), f"{setting.title} ({k + 1} of 2)", self.number(v))
+                            for k, v in enumerate(value))
             elif (setting, value) in opt.chosen() or opt.buffers or opt.shown:
-                rows.append((Math(setting.symbol), setting.title, self.number(value)))
+                rows.append((Math(setting.sym()), setting.title, self.number(value)))
         if net.penalty is not None:
-            rows.append((Math("λ"), f"strength of the {net.penalty.title} (weights only, never biases)",
+            rows.append((Math(Sym("λ")), f"strength of the {net.penalty.title} (weights only, never biases)",
                          self.number(float(net.penalty.strength))))
         for buffer in opt.buffers:
             rows.append((buffer.title, "", buffer.before_text if rec["has_state", 0] else buffer.first_text))
         for l in range(1, depth + 1):
             out = describe.formula(net, rec, Key("out", l, 0, sample=0))
-            rows.append((Math(self.label(Key("out", l, 0, sample=0))), f"activation of the {layer_title(net, l).lower()}"
-                         f" ({net.activations[l - 1]})", Math(out.symbolic())))
+            rows.append((self.label(Key("out", l, 0, sample=0)), f"activation of the {layer_title(net, l).lower()}"
+                         f" ({net.activations[l - 1]})", Math(out.tokens())))
         term = describe.formula(net, rec, Key("loss_term", depth, 0, sample=0))
-        rows.append((Math(self.label(Key("loss_term", depth, 0, sample=0))), f"loss term ({net.loss_fn.title})",
-                     Math(term.symbolic())))
+        rows.append((self.label(Key("loss_term", depth, 0, sample=0)), f"loss term ({net.loss_fn.title})",
+                     Math(term.tokens())))
         doc.add(_p("The settings and the functions of the network:"))
         doc.add(Table(("symbol", "what", "value or formula"), tuple(rows), (False, False, False)))
 
@@ -289,7 +296,7 @@ class _Builder:
                 doc.add(*(self.entry(Key("net", l, j, sample=s)) for j in units))
                 doc.add(*(self.entry(Key("out", l, j, sample=s)) for j in units))
             if len(units) < self.sizes[l]:
-                rows = tuple((Math(net.unit_name(l, j)), self.value(Key("net", l, j, sample=s)),
+                rows = tuple((net.unit_name(l, j), self.value(Key("net", l, j, sample=s)),
                               self.value(Key("out", l, j, sample=s))) for j in self.table_units(l))
                 doc.add(_p(f"The units of the {layer_title(net, l).lower()}:"),
                         Table(("unit", "net", "out"), rows, (False, True, True)))
@@ -297,7 +304,7 @@ class _Builder:
         if self.batch > 1:
             depth = net.depth
             outputs = self.table_units(depth)
-            head = ("sample",) + tuple(Math(self.label(Key("out", depth, k, sample=0))) for k in outputs)
+            head = ("sample",) + tuple(self.label(Key("out", depth, k, sample=0)) for k in outputs)
             rows = tuple((str(self.sample_name(b)),) + tuple(self.value(Key("out", depth, k, sample=b))
                                                              for k in outputs)
                          for b in range(min(self.batch, SAMPLE_ROWS)))
@@ -319,7 +326,7 @@ class _Builder:
             rows = tuple((str(self.sample_name(b)), self.value(Key("loss", depth, sample=b)))
                          for b in range(min(self.batch, SAMPLE_ROWS)))
             doc.add(_p("Every sample's total error, and the loss of the batch, their mean:"),
-                    Table(("sample", Math(self.label(Key("loss", depth, sample=0)))), rows, (False, True)),
+                    Table(("sample", self.label(Key("loss", depth, sample=0))), rows, (False, True)),
                     self.entry(Key("batch_loss", depth)))
         if self.net.penalty is not None:
             doc.add(_p(f"The {self.net.penalty.title} of the weights (never the biases), and the total the update "
@@ -333,8 +340,9 @@ class _Builder:
         net, doc = self.net, self.doc
         doc.add(Heading(2, BACKWARD))
         doc.add(_p("Backpropagation finds how much each weight and bias changes the total error, ",
-                   Math("∂E_total/∂w"), ", by the chain rule, from the output layer back to the inputs; then "
-                   "gradient descent moves each parameter against its gradient: ", Math("w⁺ = w − η·∂E_total/∂w"),
+                   Math(DE_DW), ", by the chain rule, from the output layer back to the inputs; then "
+                   "gradient descent moves each parameter against its gradient: ",
+                   Math(equals(W.updated(), W - Sym("η") * DE_DW)),
                    "."))
         if net.fused is not None:
             doc.add(_p(f"The output units' δ = ∂E/∂net comes in one piece here: {net.fused.note}.", note=True))
@@ -354,7 +362,7 @@ class _Builder:
             rest = self.table_parameters(l)
             if rest:
                 doc.add(_p("The gradients and updates of more parameters of this layer:"),
-                        Table(("parameter", Math("∂E/∂p"), "before", "after"), tuple(rest),
+                        Table(("parameter", Math(Deriv(Sym("E"), Sym("p"))), "before", "after"), tuple(rest),
                               (False, True, True, True)))
             total = self.sizes[l] * (self.sizes[l - 1] + 1)
             doc.add(*self.left_out(f"weights and biases of the {layer_title(net, l).lower()}",
@@ -382,7 +390,7 @@ class _Builder:
             if p.layer != l or p.name in written or len(rows) >= TABLE_ROWS:
                 continue
             grad = Key("grad_" + p.kind, p.layer, p.unit, p.source)
-            rows.append((Math(p.name), self.value(grad), self.value(Key(p.kind + "_before", p.layer, p.unit, p.source)),
+            rows.append((self.param(p), self.value(grad), self.value(Key(p.kind + "_before", p.layer, p.unit, p.source)),
                          self.value(Key(p.kind, p.layer, p.unit, p.source))))
         return rows
 
@@ -390,7 +398,7 @@ class _Builder:
         """The chain rule of ∂E/∂p (for the batch's first sample), the batch mean, the update."""
         doc = self.doc
         node = chainrule.gradient(self.net, self.rec, p, 0 if self.batch > 1 else None)
-        doc.add(_p("The gradient of ", Math(p.name), ":"))
+        doc.add(_p("The gradient of ", self.param(p), ":"))
         self.node(node, 0)
         grad = Key("grad_" + p.kind, p.layer, p.unit, p.source)
         if self.batch > 1:
@@ -404,8 +412,8 @@ class _Builder:
         """A chain-rule node: the rule in symbols, each factor not written yet, then the numbers
         and the result; a node whose factors say no more than their values, in one derivation."""
         doc = self.doc
-        children = [c for c in node.explained(self.fmt) if c.symbol not in self.explained]
-        parts = node.parts(self.fmt)
+        children = [c for c in node.explained(self.fmt) if c.name not in self.explained]
+        parts = node.tokens(self.fmt)
         if node.kind == "leaf" or not children:
             doc.add(self.derivation(parts, depth))
         else:
@@ -416,8 +424,10 @@ class _Builder:
             if len(shown) < len(children):
                 doc.add(_p(f"Left out: {len(children) - len(shown):,} more of the {len(children):,} paths, each "
                            "written the same way; their values are in the sum below.", note=True))
-            doc.add(self.derivation([node.symbol] + [p for p in parts[1:] if p != node.expansion()], depth))
-        self.explained.add(node.symbol)
+            symbols = render.text(node.expansion())
+            doc.add(self.derivation([node.symbol] + [p for p in parts[1:] if render.text(p, self.fmt) != symbols],
+                                    depth))
+        self.explained.add(node.name)
 
     # -- after ----------------------------------------------------------------------------------
     def after(self) -> None:
@@ -427,13 +437,13 @@ class _Builder:
         what = "the total error" if self.batch == 1 else "the loss of the same batch"
         doc.add(_p(f"With every parameter updated, {what} goes from ", self.number(before), " to ",
                    self.number(after), " (the forward pass again, with the new parameters)."))
-        rows = [(Math(p.name), self.value(Key(p.kind + "_before", p.layer, p.unit, p.source)),
+        rows = [(self.param(p), self.value(Key(p.kind + "_before", p.layer, p.unit, p.source)),
                  self.value(Key(p.kind, p.layer, p.unit, p.source))) for p in self.params
                 if p.kind == "w" or net.train_biases]
         if not self.shortened:
             doc.add(Table(("parameter", "before", "after"), tuple(rows), (False, True, True)))
         loss = self.label(Key("loss", net.depth, sample=0) if self.batch == 1 else Key("batch_loss", net.depth))
-        doc.add(Table(("", Math(loss)), (("before the update", self.number(before)), ("after the update", self.number(after))),
+        doc.add(Table(("", loss), (("before the update", self.number(before)), ("after the update", self.number(after))),
                       (False, True)))
         if self.article:
             doc.add(*article.after(self, after, loss_after(net, rec, "sequential")))

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QHBoxLayout, QLa
                                QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
 from engine.record import describe
-from engine.concepts import mathtext
+from engine.concepts import render
+from engine.concepts.tokens import Token
 from engine.teaching import chainrule
 from engine.network.network import UPDATE_ORDER_NOTE
 from engine.record.quantities import Key, parameter_of
@@ -355,9 +356,10 @@ class SidePanel(QWidget):
                                                f"{_sentence(fused.note)}", c.text)
         return head + line
 
-    def current_lines(self) -> list[tuple[int, str]]:
-        """The current computation as (indent, text) lines: a gradient's whole chain rule, or
-        the formula with its numbers and result; none before the first step."""
+    def current_tokens(self) -> list[tuple[int, Token]]:
+        """The current computation as (indent, formula) lines, formulas as tokens
+        (engine.concepts.tokens): a gradient's whole chain rule, or the formula with its numbers
+        and result; none before the first step."""
         session, fmt = self.model.session, self.model.fmt
         step = session.current_step
         if step is None:
@@ -366,20 +368,26 @@ class SidePanel(QWidget):
         reveals = self.model.reveals
         if param is not None and step.phase == "backward":
             return chainrule.gradient(session.net, session.record, param, step.sample).lines(fmt, shown=reveals)
-        return [(0, session.describe(step).text(fmt, reveals(step)))]
+        return [(0, session.describe(step).line(fmt, reveals(step)))]
+
+    def current_lines(self) -> list[tuple[int, str]]:
+        """`current_tokens` as plain text."""
+        fmt = self.model.fmt
+        return [(indent, render.text(line, fmt)) for indent, line in self.current_tokens()]
 
     def current_text(self) -> str:
         """What Copy computation puts on the clipboard: the lines, indented with spaces."""
         return "\n".join("  " * indent + text for indent, text in self.current_lines())
 
     def current_latex(self) -> str:
-        """The current computation as LaTeX (engine.concepts.mathtext, as the worked-example documents
+        """The current computation as LaTeX (engine.concepts.render, as the worked-example documents
         write it): one line per step of the chain rule, in an aligned block."""
-        lines = self.current_lines()
+        fmt = self.model.fmt
+        lines = [(indent, render.latex(line, fmt)) for indent, line in self.current_tokens()]
         if not lines:
             return ""
-        body = " \\\\\n".join(r"\quad" * indent + " " + mathtext.latex(text) for indent, text in lines)
-        return "\\begin{aligned}\n" + body + "\n\\end{aligned}" if len(lines) > 1 else mathtext.latex(lines[0][1])
+        body = " \\\\\n".join(r"\quad" * indent + " " + latex for indent, latex in lines)
+        return "\\begin{aligned}\n" + body + "\n\\end{aligned}" if len(lines) > 1 else lines[0][1]
 
     def _fused_note(self, layer: int) -> str:
         """For a gradient of the output layer whose δ comes in one piece: why."""
@@ -411,7 +419,7 @@ class SidePanel(QWidget):
                                         f"{session.iteration:,}{answered}")
             node = chainrule.gradient(session.net, session.record, p)
             update = Key(p.kind, p.layer, p.unit, p.source)
-            text = lines_html(node.lines(fmt, shown=reveals)) + \
+            text = lines_html(node.text_lines(fmt, shown=reveals)) + \
                 lines_html([(0, session.describe(update).text(fmt, reveals(update)))])
             self.selected.setHtml(text + self._fused_note(p.layer))
         elif isinstance(sel, UnitRef):

@@ -159,8 +159,6 @@ class OutputMap(QWidget):
         self.draw_hint.set_text("· Shift+click removes the nearest sample")
         row = QHBoxLayout(self.draw_row)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.regions_box)
-        row.addSpacing(6)
         row.addWidget(self.draw_label)
         row.addWidget(self.class_box)
         row.addWidget(self.target_edit)
@@ -171,6 +169,7 @@ class OutputMap(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.title)
         bar.addWidget(self.unit_box)
+        bar.addWidget(self.regions_box)  # here, not in the row below: that row is the map's least width
         bar.addWidget(self.readout, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -97,6 +97,15 @@ def test_names_derivatives_and_remarks():
         assert (render.text(token), render.latex(token), render.html(token)) == (plain, latex, html)
 
 
+def test_every_greek_letter_a_formula_names_is_its_latex_command():
+    """λ is \\lambda, though Unicode names it LAMDA (the penalty's strength was typeset \\lamda)."""
+    commands = {"α": r"\alpha", "β": r"\beta", "γ": r"\gamma", "δ": r"\delta", "ε": r"\epsilon", "η": r"\eta",
+                "θ": r"\theta", "λ": r"\lambda", "μ": r"\mu", "ρ": r"\rho", "σ": r"\sigma", "Σ": r"\Sigma"}
+    for letter, command in commands.items():
+        assert render.latex(Sym(letter)) == command
+        assert render.latex(Sym(letter, "0")) == command + "_{0}"
+
+
 def test_latex_and_html_specials_in_names_and_words_are_shown_not_obeyed():
     for ch, math_shown, text_shown in [("%", r"\%", r"\%"), ("#", r"\#", r"\#"), ("&", r"\&", r"\&"),
                                        ("$", r"\$", r"\$"), ("_", r"\_", r"\_"), ("{", r"\{", r"\{"),

@@ -140,10 +140,10 @@ def test_the_worked_example_with_adam_l2_and_a_schedule_as_a_document():
                                                            + 0.5**2 + 0.55**2), rel=1e-15)
     w5 = md[md.index("The gradient of $w_{5}$"):md.index("The gradient of $w_{6}$")]
     steps = [r"\frac{\partial E}{\partial w_{5}} &= \frac{\partial E_{total}}{\partial w_{5}} + "
-             r"\frac{\partial E_{penalty}}{\partial w_{5}}", r"m_{w5} &= \beta_{1} \cdot m_{w5}",
-             r"v_{w5} &= \beta_{2} \cdot v_{w5}", r"\hat{m}_{w5} &= m_{w5}/(1 - \beta_{1}^{t})",
-             r"\hat{v}_{w5} &= v_{w5}/(1 - \beta_{2}^{t})",
-             r"w_{5}^{+} &= w_{5} - \eta \cdot \hat{m}_{w5}/(\sqrt{\hat{v}_{w5}} + \varepsilon)"]
+             r"\frac{\partial E_{penalty}}{\partial w_{5}}", r"m_{w_{5}} &= \beta_{1} \cdot m_{w_{5}}",
+             r"v_{w_{5}} &= \beta_{2} \cdot v_{w_{5}}", r"\hat{m}_{w_{5}} &= m_{w_{5}}/(1 - \beta_{1}^{t})",
+             r"\hat{v}_{w_{5}} &= v_{w_{5}}/(1 - \beta_{2}^{t})",
+             r"w_{5}^{+} &= w_{5} - \eta \cdot \hat{m}_{w_{5}}/(\sqrt{\hat{v}_{w_{5}}} + \epsilon)"]
     places = [w5.find(step) for step in steps]
     assert -1 not in places and places == sorted(places), dict(zip(steps, places))
     assert "&= 0.390000001" in w5  # Adam's first step moves every weight by η (to 9 digits)

@@ -56,7 +56,7 @@ def test_backward_pass_as_published(session):
 def test_the_paths_into_h1_as_published(session):
     node = chainrule.gradient(session.net, session.record, session.parameter("w1"))
     paths = node.find("∂E_total/∂out_h1")
-    assert [c.symbol for c in paths.children] == ["∂E_o1/∂out_h1", "∂E_o2/∂out_h1"]
+    assert [c.name for c in paths.children] == ["∂E_o1/∂out_h1", "∂E_o2/∂out_h1"]
     assert paths.children[0].value == published(0.055399425)
     # The article multiplies its rounded δ_o2 (−0.038098237 × 0.5 = −0.0190491185): its last
     # digit is one off the exact −0.0190491183.

@@ -172,7 +172,7 @@ def test_documents_of_other_networks(tmp_path, network, iteration, digits, fmt):
         for layer in ("Hidden Layer 3", "Hidden Layer 2", "Hidden Layer 1"):
             assert layer in text
     if network == "xor":
-        assert "= μ·v<sub>w1</sub> + ∂E/∂w<sub>1</sub>" in text  # the momentum step
+        assert "= μ·v<sub>w<sub>1</sub></sub> + ∂E/∂w<sub>1</sub>" in text  # the momentum step: v of w1
 
 
 def test_a_large_network_gets_a_short_document_that_says_what_it_left_out(tmp_path):
@@ -264,8 +264,8 @@ KINDS = [  # (activations, loss, targets): every activation, every loss, both fu
 
 @pytest.mark.parametrize("activations, loss, target", KINDS)
 def test_every_formula_becomes_plain_latex_and_html(tmp_path, activations, loss, target):
+    from engine.concepts import render
     from engine.teaching import doc_html, doc_markdown, document
-    from engine.concepts import mathtext
 
     data = {"layers": [2, 3, 2, 2], "activations": activations, "loss": loss, "seed": 5,
             "optimizer": {"learning_rate": 0.1, "momentum": 0.9}, "train_biases": False,
@@ -280,5 +280,5 @@ def test_every_formula_becomes_plain_latex_and_html(tmp_path, activations, loss,
     assert "\\mathit{" in md and "<sub>" in html
     assert "e−" not in html  # 2.5e−07 is written 2.5×10⁻⁷
     for derivation in (b for b in doc.blocks if isinstance(b, document.Derivation)):
-        for text in (derivation.lhs,) + derivation.steps:
-            assert "&lt;" not in mathtext.html(text) or "<" in text
+        for token in (derivation.lhs,) + derivation.steps:
+            assert "&lt;" not in render.html(token, derivation.fmt) or "<" in render.text(token, derivation.fmt)

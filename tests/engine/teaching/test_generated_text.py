@@ -259,14 +259,18 @@ def test_the_windows_svg_picture_and_latex_copy(qtbot, make_window, tmp_path):
 
 
 def test_the_latex_writer_shows_latex_specials_as_characters():
-    """Those the engine's formula text gives no meaning (^ is a power there: e^(−net_h1))."""
-    from engine.concepts import mathtext
+    """Text in words or in a name (a remark, a subscript) is shown, never obeyed: each of LaTeX's
+    special characters is written as the character, in text and in maths."""
+    from engine.concepts import render
+    from engine.concepts.tokens import Sym, Text, equals, row
 
-    for ch, shown in [("%", r"\%"), ("#", r"\#"), ("&", r"\&"), ("$", r"\$"), ("_", r"\_"), ("{", r"\{"),
-                      ("}", r"\}"), ("~", r"\sim"), ("\\", r"\backslash")]:
-        text = mathtext.latex(f"x {ch} y")
-        assert shown in text and text.replace(shown, "").count(ch) == 0, (ch, text)
-    assert mathtext.latex("E_total[%] = 1") == r"E_{total}^{[\%]} = 1"
+    in_text = {"~": r"\textasciitilde{}", "\\": r"\textbackslash{}", "^": r"\textasciicircum{}"}
+    in_maths = {"~": r"\sim ", "\\": r"\backslash ", "^": r"\hat{}"}
+    for ch in "%#&$_{}~\\^":
+        words, maths = in_text.get(ch, "\\" + ch), in_maths.get(ch, "\\" + ch).strip()
+        assert render.latex(row(Sym("x"), Text(ch), Sym("y"))) == r"x\ \text{" + words + r"}\ y"
+        assert render.latex(Sym("x", f"a{ch}b")).replace(" ", "") == "x_{a" + maths + "b}"
+    assert render.latex(equals(Sym("E", "total", index="%"), 1)) == r"E_{total}^{[\%]} = 1"
 
 
 def test_no_cell_of_the_practice_csv_is_a_spreadsheet_formula():

@@ -59,7 +59,7 @@ def test_no_output_writes_minus_zero(make):
     assert (rec.row == 0.0).any()
     texts = {"panel": "\n".join(s.describe(key).text(significant(9)) for key in s.steps),
              "breakdowns": "\n".join(line for p in s.net.parameters()
-                                     for _, line in chainrule.gradient(s.net, rec, p).lines(significant(9))),
+                                     for _, line in chainrule.gradient(s.net, rec, p).text_lines(significant(9))),
              "trace": "\n".join(",".join(row) for row in TraceRows(s.net, s.layout).rows(rec))}
     doc = document.build(s.net, rec, 9)
     for fmt in ("md", "html"):

@@ -830,6 +830,8 @@ def test_the_first_window_fits_a_screen_smaller_than_its_default_size(qtbot, set
     assert w.width() <= free.width() - 16 and w.height() <= free.height() - 48
     w.show()
     qtbot.waitExposed(w)
+    from guiapp.plots.outputmap import OutputMap
+    qtbot.waitUntil(lambda: w.findChild(OutputMap) is not None)  # made after the first paint, with its row
     qtbot.wait(10)
     assert w.width() <= free.width() - 16 and w.height() <= free.height() - 48  # its minimum did not push it out
     assert w.minimumSizeHint().width() <= w.width() and w.minimumSizeHint().height() <= w.height()
