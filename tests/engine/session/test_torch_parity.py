@@ -469,10 +469,13 @@ def continue_from_engine(rec, ref: TorchNet, last: dict, spec: dict) -> None:
     ref.adopt(weights, biases, state)
 
 
-def train_and_compare(spec: dict, iterations: int, sequential: bool = False) -> TorchNet:
+def train_and_compare(spec: dict, iterations: int, sequential: bool = False, torch_spec: dict | None = None) -> TorchNet:
     """Step engine and torch side by side, comparing the whole record of every iteration (each
-    from the same parameters and optimizer state: `continue_from_engine`), then the loss history."""
+    from the same parameters and optimizer state: `continue_from_engine`), then the loss history.
+    `torch_spec`: the same network as torch sees it, where that differs from the engine's file
+    (a network with features: torch is given the derived inputs)."""
     session = Session(netfile.parse(spec))
+    spec = spec if torch_spec is None else torch_spec
     ref = TorchNet(spec)
     losses, expected = [], None
     for k in range(1, iterations + 1):
