@@ -161,6 +161,7 @@ class TorchNet:
         self.targets = [s["target"] for s in spec["samples"]]
         self.batch_size = spec.get("batch_size")
         self.iteration = 1
+        self.shared_start = True  # the next step starts from the engine's parameters and state too
 
     def batch(self, iteration: int):
         idx = cyclic_batch(len(self.inputs), self.batch_size, iteration)
@@ -218,6 +219,23 @@ class TorchNet:
                     for name in ("lookahead", "m_hat", "v_hat"):
                         rec[(f"{name}_{kind}", l)] = None
 
+    def adopt(self, weights, biases, state: dict) -> None:
+        """Continue from these parameters and optimizer state instead of torch's own (the
+        engine's, once the parity test has compared them with torch's: see `continue_from_engine`
+        there). `state`: {(the engine's buffer name, "w" or "b", layer): array}. A state torch does
+        not have yet (before its first step; a frozen bias, which the optimizer never sees) stays
+        absent; the step count (Adam's) is not a float result and is compared, not copied."""
+        self.shared_start = True
+        with torch.no_grad():
+            for W, b, w_new, b_new in zip(self.W, self.b, weights, biases):
+                W.copy_(tensor(w_new))
+                b.copy_(tensor(b_new))
+            for (name, kind, l), value in state.items():
+                key = KEPT[self.opt_name][name]
+                kept = self.opt.state.get((self.W if kind == "w" else self.b)[l - 1], {})
+                if key != "step" and key in kept:
+                    kept[key].copy_(tensor(value))
+
     def _optimizer_step(self) -> None:
         """torch.optim's step and the scheduler's, as once per iteration."""
         self.opt.step()
@@ -245,6 +263,10 @@ class TorchNet:
         return rec, nets, outs, E
 
     def _before(self, rec: dict) -> None:
+        # True: this iteration starts from the engine's values (the file's, or `adopt`ed ones);
+        # False: from torch's own after an earlier step, which may differ within its bound
+        rec[("shared_start", 0)] = self.shared_start
+        self.shared_start = False
         rec[("lr", 0)] = np.array(self.opt.param_groups[0]["lr"])  # of this iteration (the scheduler's)
         for l in range(1, self.depth + 1):
             rec[("w_before", l)] = numpy(self.W[l - 1])

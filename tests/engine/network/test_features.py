@@ -28,7 +28,7 @@ from engine.record.quantities import Key
 from tests.helpers import preset_data, run_cli, write_network
 from tests.engine.scripts import test_script_export as scripts
 from tests.engine.scripts.test_script_export import assert_losses, engine_losses, exported, printed_losses
-from tests.engine.session.test_torch_parity import assert_matches, compare_iteration
+from tests.engine.session.test_torch_parity import assert_matches, train_and_compare
 from tests.torch_reference import TorchNet, tensor
 
 run_in_runner = scripts.run_in_runner  # the scripts run in one interpreter, as test_script_export's
@@ -89,19 +89,7 @@ def torch_spec(spec: dict) -> dict:
 def test_every_quantity_equals_torch_on_the_derived_inputs(name, config):
     raw, features = SETS[name]
     spec = spec_of(features, raw, config)
-    reference = torch_spec(spec)
-    session = Session(netfile.parse(spec))
-    ref = TorchNet(reference)
-    iterations = 6
-    losses = []
-    for k in range(1, iterations + 1):
-        expected = ref.step()
-        compare_iteration(session.record, expected, reference, k)  # the inputs first: the features
-        losses.append(expected[("batch_loss", len(spec["layers"]) - 1)])
-        session.run(1)
-    assert_matches(session.history.values[:iterations], losses, "loss history")
-    for l in range(1, ref.depth + 1):
-        assert_matches(session.params.weights[l - 1], ref.W[l - 1].detach().numpy(), f"final W of layer {l}")
+    train_and_compare(spec, 6, torch_spec=torch_spec(spec))  # each record's inputs first: the features
 
 
 @pytest.mark.parametrize("name", SETS)

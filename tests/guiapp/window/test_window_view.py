@@ -412,7 +412,7 @@ def test_a_dark_palette_recolours_the_diagram_and_panel(qtbot, make_window, dark
     assert d.backgroundBrush().color().lightness() > 200
 
 
-def test_sign_colours_stay_apart_for_colour_blind_eyes():
+def test_sign_colours_stay_apart_for_colour_blind_eyes(qapp):
     """Positive and negative weights differ in lightness as well as hue, and in line style."""
     from guiapp import colours
 
