@@ -267,6 +267,7 @@ def quick_iterate(plan: Plan):
     terms_of, loss_grad, fused, exact = plan.loss.terms, plan.loss.grad, plan.fused, plan.loss.exact_terms
     grad_w, grad_b, grad_trained, train_biases = plan.grad_w, plan.grad_b, plan.grad_trained, plan.train_biases
     top = plan.depth - 1
+    reduce, matmul = np.add.reduce, np.matmul  # looked up once: a tiny network's step is mostly such overhead
 
     def step(params: Params, x: np.ndarray, t: np.ndarray, lr: float) -> float:
         batch = len(x)
@@ -277,9 +278,9 @@ def quick_iterate(plan: Plan):
             out = fn(net)
             nets.append(net)
             outs.append(out)
-        loss = float(np.add.reduce(terms_of(net, out, t), None))
+        loss = float(reduce(terms_of(net, out, t), None))
         if loss != loss and exact is not None:  # NaN: 0·ln(0) in the quick form
-            loss = float(np.add.reduce(exact(net, out, t), None))
+            loss = float(reduce(exact(net, out, t), None))
         loss /= batch
         if loss - loss:  # NaN or infinite: no update
             return loss
@@ -287,12 +288,12 @@ def quick_iterate(plan: Plan):
         ws, l = params.weights, top
         while True:
             gw = grad_w[l]
-            np.matmul(delta.T, outs[l], gw)
+            matmul(delta.T, outs[l], gw)
             if batch > 1:
                 gw /= batch
             if train_biases:
                 gb = grad_b[l]
-                np.add.reduce(delta, axis=0, out=gb)
+                reduce(delta, axis=0, out=gb)
                 if batch > 1:
                     gb /= batch
             if not l:
