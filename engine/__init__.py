@@ -12,6 +12,8 @@ import importlib
 # The version of Backprop Stepper, in this one place: the wheel's metadata (pyproject.toml reads it),
 # `--version` of both commands and Help ▸ About.
 __version__ = "0.1.0"
+# The two programs an installation gives (pyproject.toml's scripts, the bundle's executables)
+WINDOW_PROGRAM, HEADLESS_PROGRAM = "backprop-stepper", "backprop-engine"
 
 _WHERE = {
     "NetworkFileError": "engine.files.netfile", "load": "engine.files.netfile", "loads": "engine.files.netfile",

@@ -67,7 +67,9 @@ def check() -> list[str]:
     runs = [([executable("backprop-stepper"), "--version"], "backprop-stepper "),
             ([executable("backprop-engine"), "--version"], "backprop-engine "),
             ([executable("backprop-engine"), "presets"], "mazur "),
-            ([executable("backprop-stepper"), "--self-test"], "self-test passed")]
+            ([executable("backprop-stepper"), "--self-test"], "self-test passed"),
+            # the PDF converter: the headless command runs the window program for it
+            ([executable("backprop-engine"), "explain", "mazur", "-o", WORK / "check.pdf"], "wrote ")]
     for argv, expected in runs:
         r = subprocess.run([str(a) for a in argv], env=empty_environment(), cwd=DIST, capture_output=True,
                            text=True, encoding="utf-8", errors="replace", timeout=300)

@@ -46,9 +46,18 @@ def write_steps(net: Setup, rec: Record, digits: int, fmt: str, save: Callable[[
 
 def pdf_command(html_path: str, pdf_path: str) -> tuple[list[str], dict]:
     """The command (and its environment) that prints an HTML file to PDF with Qt, off screen,
-    with the guiapp package that lies beside this engine."""
+    with the guiapp package that lies beside this engine: python -m guiapp.pdfdoc IN OUT. In a
+    bundle (tools/bundle.py: `sys.frozen`) there is no python: its window program, beside this
+    one, takes the same arguments (guiapp/__main__.py)."""
     env = dict(os.environ)
     env["QT_QPA_PLATFORM"] = "offscreen"
-    root = str(Path(__file__).resolve().parents[2])  # the folder that holds engine/ and guiapp/
-    env["PYTHONPATH"] = os.pathsep.join([root] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
-    return [sys.executable, "-m", CONVERTER, html_path, pdf_path], env
+    program = sys.executable
+    if getattr(sys, "frozen", False):
+        from engine import WINDOW_PROGRAM
+
+        here = Path(sys.executable)
+        program = str(here.with_name(WINDOW_PROGRAM + here.suffix))
+    else:
+        root = str(Path(__file__).resolve().parents[2])  # the folder that holds engine/ and guiapp/
+        env["PYTHONPATH"] = os.pathsep.join([root] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    return [program, "-m", CONVERTER, html_path, pdf_path], env

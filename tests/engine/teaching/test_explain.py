@@ -230,6 +230,35 @@ def test_the_converter_refuses_in_one_line(tmp_path):
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
 
 
+
+def test_a_bundles_headless_command_prints_pdf_with_its_window_program(tmp_path, monkeypatch):
+    """A bundle has no python to run the converter with (its explain -o X.pdf ran backprop-engine -m
+    guiapp.pdfdoc, which refused): the command names the window program beside it, which takes the
+    converter's arguments as python does and writes the PDF."""
+    import os
+
+    from engine import HEADLESS_PROGRAM, WINDOW_PROGRAM
+    from engine.teaching import explain, doc_html, document
+
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "bundle" / HEADLESS_PROGRAM))
+    html, pdf = tmp_path / "doc.html", tmp_path / "doc.pdf"
+    command, env = explain.pdf_command(str(html), str(pdf))
+    assert command == [str(tmp_path / "bundle" / WINDOW_PROGRAM), "-m", "guiapp.pdfdoc", str(html), str(pdf)]
+    assert env["QT_QPA_PLATFORM"] == "offscreen"
+    monkeypatch.undo()
+    # the window program (guiapp/__main__.py, as the bundle's is) with those arguments
+    session = Session(open_network("mazur"))
+    html.write_text(doc_html.render(document.build(session.net, session.record, 9)), encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "guiapp", *command[1:]], cwd=ROOT, capture_output=True, text=True,
+                       encoding="utf-8", env={**os.environ, **env}, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert pdf.read_bytes().startswith(b"%PDF")
+    r = subprocess.run([sys.executable, "-m", "guiapp", "-m", "os", "x"], cwd=ROOT, capture_output=True, text=True,
+                       encoding="utf-8", env={**os.environ, **env}, timeout=120)
+    assert r.returncode == 2 and "unrecognized arguments" in r.stderr  # no other module: the window's usage
+
+
 # -- the window ----------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("suffix", ["html", "pdf", "md"])
