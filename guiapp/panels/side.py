@@ -17,7 +17,7 @@ from __future__ import annotations
 import html
 import unicodedata
 
-from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QHBoxLayout, QLabel, QListView, QSpinBox,
                                QSplitter, QTextBrowser, QVBoxLayout, QWidget)
@@ -157,8 +157,25 @@ class StepsList(QListView):
     changes, never their height (QListView would lay out every row again, 0.3 s for
     170,000 rows, at every step)."""
 
+    _centre: QPersistentModelIndex | None = None  # a row to centre once the batched layout reaches it
+
     def dataChanged(self, top_left, bottom_right, roles=()) -> None:
         self.viewport().update()
+
+    def centre(self, index: QModelIndex) -> None:
+        """The row of `index` in the middle of the list, now or, where the layout (in batches,
+        after a change of network) has not reached it yet, as soon as it has."""
+        self._centre = None
+        self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        if not self.visualRect(index).isValid():
+            self._centre = QPersistentModelIndex(index)
+
+    def updateGeometries(self) -> None:
+        super().updateGeometries()
+        pending = self._centre
+        if pending is not None and pending.isValid() and self.visualRect(QModelIndex(pending)).isValid():
+            self._centre = None
+            self.scrollTo(QModelIndex(pending), QAbstractItemView.ScrollHint.PositionAtCenter)
 
 
 class SidePanel(QWidget):
@@ -318,7 +335,7 @@ class SidePanel(QWidget):
             if current != index:
                 self.steps.setCurrentIndex(index)
             if self._scrolling:
-                self.steps.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+                self.steps.centre(index)
         elif current.isValid():
             self.steps.setCurrentIndex(QModelIndex())
             self.steps.clearSelection()

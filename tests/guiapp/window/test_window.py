@@ -713,6 +713,25 @@ def list_row(w) -> int:
     return row
 
 
+def test_the_list_shows_the_current_computation_once_its_rows_are_laid_out(qtbot, make_window, monkeypatch):
+    """The list lays its rows out in batches after a change of network (the largest network's 165,185
+    rows take some 0.3 s); a jump beyond the rows laid out so far (Finish iteration, the timeline) left the
+    list at its top, the current row out of sight: it is centred once the layout reaches it."""
+    from guiapp.panels import side
+
+    monkeypatch.setattr(side, "LAYOUT_BATCH", 20)  # xor's 180 rows in 9 batches, as the large network's
+    w = make_window("xor", size=(1024, 700))
+    w.model.go_to(len(w.model.session.steps) - 5)
+    steps = w.panel.steps
+    row = w.panel.steps_model.index(w.model.session.cursor)
+
+    def in_sight() -> bool:
+        return steps.viewport().rect().contains(steps.visualRect(row).center())
+
+    qtbot.waitUntil(in_sight)
+    assert list_row(w) == w.model.session.cursor
+
+
 def test_the_list_marks_the_current_computation_after_every_move(qtbot, window):
     w = window
     s = w.model.session
