@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 
 from engine.cli.loader import WHOLE
 from engine.network.numbers import whole_number
@@ -119,6 +120,10 @@ def render(out: str, network: str = "mazur", steps: int | None = None, width: in
         unit = next((item for item in window.diagram.units.values() if item.name == hover), None)
         if unit is not None:
             maps._show_popup(unit)
+        app.processEvents()
+    steps = window.panel.steps  # its rows are laid out in batches: wait (at most 5 s) until the current one shows
+    deadline = time.monotonic() + 5
+    while steps._centre is not None and time.monotonic() < deadline:
         app.processEvents()
     shown = window
     if dialog is not None:
