@@ -15,6 +15,18 @@ class Edits:
     """Changes of the values and settings an iteration starts from (of a `Session`)."""
 
     # -- edits ----------------------------------------------------------------------------
+    def set_value(self, kind: str, key, value: float) -> None:
+        """Set the value the window edits by its kind: a 'param' (`key` its name: w5, b_h1), an
+        'input' or 'target' (`key` (sample, unit)), or the learning rate 'lr' (no key)."""
+        if kind == "param":
+            self.set_parameter(self.parameter(key), value)
+        elif kind == "input":
+            self.set_input(*key, value)
+        elif kind == "target":
+            self.set_target(*key, value)
+        else:
+            self.set_learning_rate(value)
+
     def set_parameter(self, p: naming.Param, value: float) -> None:
         """Set a weight or bias as the current iteration starts, and recompute it."""
         self.params.set(p, value)

@@ -764,16 +764,8 @@ class SessionModel(QObject):
         return self.session.edit_problem(ref.kind, ref.key, value)
 
     def write(self, ref: ValueRef, value: float) -> None:
-        s = self.session
         with self._branching():
-            if ref.kind == "param":
-                s.set_parameter(s.parameter(ref.key), value)
-            elif ref.kind == "input":
-                s.set_input(*ref.key, value)
-            elif ref.kind == "target":
-                s.set_target(*ref.key, value)
-            else:
-                s.set_learning_rate(value)
+            self.session.set_value(ref.kind, ref.key, value)
             self._session_changed()
 
     @contextmanager

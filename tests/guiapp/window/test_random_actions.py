@@ -845,15 +845,7 @@ def apply(s: Session, c) -> Session:
         s.set_samples(c.inputs, c.targets, c.test)
         return s
     s.restore(c.bookmark)
-    ref, value = c.ref, c.new
-    if ref.kind == "param":
-        s.set_parameter(s.parameter(ref.key), value)
-    elif ref.kind == "input":
-        s.set_input(*ref.key, value)
-    elif ref.kind == "target":
-        s.set_target(*ref.key, value)
-    else:
-        s.set_learning_rate(value)
+    s.set_value(c.ref.kind, c.ref.key, c.new)
     return s
 
 
