@@ -40,12 +40,9 @@ class Entry:
         """label = symbols = numbers = value as one token, for any renderer."""
         return equation(self.tokens(fmt, numbers))
 
-    def parts(self, fmt: Fmt = short, numbers: bool = True) -> list[str]:
-        """label, symbols, numbers, value: each once (a given value is its label and value)."""
-        return [render.text(token, fmt) for token in self.tokens(fmt, numbers)]
-
     def tokens(self, fmt: Fmt = short, numbers: bool = True) -> list[Token]:
-        """`parts` as tokens, for the renderers (LaTeX, HTML) to write."""
+        """label, symbols, numbers, value, each once (a given value is its label and value), as
+        tokens for the renderers to write."""
         return distinct([self.symbol, *((self.formula.tokens(), self.formula.tokens(numbers=True))
                                         if self.formula is not None else ())][: None if numbers else 2],
                         self.value if numbers else None, fmt)

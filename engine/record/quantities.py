@@ -129,12 +129,6 @@ class Names:
     def net(self, layer: int, j: int) -> str:
         return render.text(self.net_sym(layer, j))
 
-    def target(self, layer: int, j: int) -> str:
-        return render.text(self.target_sym(layer, j))
-
-    def delta(self, layer: int, j: int) -> str:
-        return render.text(self.delta_sym(layer, j))
-
     def param(self, layer: int, j: int, i: int | None) -> str:
         return render.text(self.param_sym(layer, j, i))
 

@@ -83,10 +83,6 @@ class Node:
         """symbol = symbols = numbers = value (without `numbers`: symbol = symbols), a token."""
         return equation(self.tokens(fmt, numbers))
 
-    def parts(self, fmt: Fmt = short, numbers: bool = True) -> list[str]:
-        """`tokens` as plain text."""
-        return [render.text(p, fmt) for p in self.tokens(fmt, numbers)]
-
     def lines(self, fmt: Fmt = short, depth: int = 0, shown: Shown | None = None,
               above: bool = True) -> list[tuple[int, Token]]:
         """This node's line, then those of the children that have more to say, indented; a

@@ -148,7 +148,7 @@ def test_the_documents_write_its_formulas():
     net_h1 = session.record.value(Key("net", 1, 0, sample=0))
     assert net_h1 > 0
     entry = session.describe(Key("dout_dnet", 1, 0, sample=0))
-    assert entry.parts()[1:3] == ["1/(1 + e^(−net_h1))", f"1/(1 + e^(−{net_h1:.9g}))"]
+    assert entry.text().split(" = ")[1:3] == ["1/(1 + e^(−net_h1))", f"1/(1 + e^(−{net_h1:.9g}))"]
     assert math.isclose(entry.value, 1.0 / (1.0 + math.exp(-net_h1)), rel_tol=1e-15)
 
 
