@@ -44,16 +44,18 @@ def test_the_whole_diagram_holds_every_unit_when_zoomed_in(qtbot, make_window, t
         assert whole.contains(unit.sceneBoundingRect())
 
 
-def test_the_loss_curve_as_png_and_svg(qtbot, make_window, tmp_path):
+@pytest.mark.parametrize("subject, width, label", [("loss", 1200, "iteration"), ("map", 800, "i1")])
+def test_a_plot_as_png_and_svg(qtbot, make_window, tmp_path, subject, width, label):
+    """The loss curve and the output map, as PNG at the width asked and as SVG with their axes' texts."""
     from guiapp.menus import pictures
 
     w = make_window("xor")
-    w.model.train(50)
+    w.model.train(30)
     qtbot.waitUntil(lambda: not w.model.busy)
-    pictures.export_to(w, "loss", str(tmp_path / "l.png"), 1200)
-    assert QImage(str(tmp_path / "l.png")).width() == 1200
-    pictures.export_to(w, "loss", str(tmp_path / "l.svg"), 0)
-    assert "iteration" in svg_texts(tmp_path / "l.svg")
+    pictures.export_to(w, subject, str(tmp_path / "p.png"), width)
+    assert QImage(str(tmp_path / "p.png")).width() == width
+    pictures.export_to(w, subject, str(tmp_path / "p.svg"), 0)
+    assert label in svg_texts(tmp_path / "p.svg")
 
 
 def test_export_picture_through_the_dialog(qtbot, make_window, tmp_path, monkeypatch):
@@ -87,16 +89,10 @@ def test_copies_to_the_clipboard(qtbot, make_window):
                                                        w.diagram.viewport().width())
 
 
-def test_the_output_map_as_png_and_svg(qtbot, make_window, tmp_path):
+def test_the_output_map_is_a_subject_where_the_network_has_two_inputs(qtbot, make_window):
     from guiapp.menus import pictures
 
     w = make_window("xor")
-    w.model.train(30)
-    qtbot.waitUntil(lambda: not w.model.busy)
-    pictures.export_to(w, "map", str(tmp_path / "m.png"), 800)
-    assert QImage(str(tmp_path / "m.png")).width() == 800
-    pictures.export_to(w, "map", str(tmp_path / "m.svg"), 0)
-    assert "i1" in svg_texts(tmp_path / "m.svg")  # its axis
     dialog = pictures.PictureDialog(w)
     assert dialog.subject.findData("map") >= 0
     three = make_window(net=netfile.load(ROOT / "tests" / "data" / "3-4-4-2.json"))
