@@ -9,17 +9,17 @@ import argparse
 import os
 import sys
 
-from engine import __version__
+from engine import WINDOW_PROGRAM, __version__
 
 DEFAULT_NETWORK = "mazur"
 NO_MEMORY = "not enough memory to open it"
 
 
 def _parse(argv):
-    parser = argparse.ArgumentParser(prog="backprop-stepper", description="Step through backpropagation.")
+    parser = argparse.ArgumentParser(prog=WINDOW_PROGRAM, description="Step through backpropagation.")
     parser.add_argument("network", nargs="?", default=DEFAULT_NETWORK,
                         help="a network file (JSON) or a preset name (default: mazur, the worked example)")
-    parser.add_argument("--version", action="version", version=f"backprop-stepper {__version__}")
+    parser.add_argument("--version", action="version", version=f"{WINDOW_PROGRAM} {__version__}")
     once = parser.add_mutually_exclusive_group()
     once.add_argument("--self-test", action="store_true",
                       help="open the window on the worked example (offscreen where there is no display), step "

@@ -13,7 +13,7 @@ import sys
 import tempfile
 import time
 
-from engine import __version__
+from engine import WINDOW_PROGRAM, __version__
 
 # M. Mazur, "A Step by Step Backpropagation Example" (2015): (value, decimals printed)
 ARTICLE = {"E_total": (0.298371109, 9), "w5+": (0.35891648, 8)}
@@ -53,7 +53,7 @@ def run(app) -> int:
         return 1
     print(f"self-test passed: the window stepped the worked example through iteration 1 ({computations} "
           f"computations) and shows E_total {shown['E_total']} and w5+ {shown['w5+']}, as the article does "
-          f"(backprop-stepper {__version__}, Python {sys.version.split()[0]}, Qt platform {app.platformName()})")
+          f"({WINDOW_PROGRAM} {__version__}, Python {sys.version.split()[0]}, Qt platform {app.platformName()})")
     return 0
 
 

@@ -25,7 +25,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # guiapp.desktop renders the icon
 DIST = ROOT / "dist"
 WORK = ROOT / "build" / "bundle"
-NAME = "backprop-stepper"
+from engine import HEADLESS_PROGRAM, WINDOW_PROGRAM  # noqa: E402 (after the path)
+
+NAME = WINDOW_PROGRAM  # the folder is named after the window program
 WINDOWS = sys.platform == "win32"
 
 
@@ -64,12 +66,13 @@ def empty_environment() -> dict[str, str]:
 def check() -> list[str]:
     """Each program run as a user runs it, from outside the checkout; what failed. And no torch."""
     failed = [f"torch is in the bundle: {p}" for p in (DIST / NAME).rglob("*torch*")][:1]
-    runs = [([executable("backprop-stepper"), "--version"], "backprop-stepper "),
-            ([executable("backprop-engine"), "--version"], "backprop-engine "),
-            ([executable("backprop-engine"), "presets"], "mazur "),
-            ([executable("backprop-stepper"), "--self-test"], "self-test passed"),
+    window, headless = executable(WINDOW_PROGRAM), executable(HEADLESS_PROGRAM)
+    runs = [([window, "--version"], f"{WINDOW_PROGRAM} "),
+            ([headless, "--version"], f"{HEADLESS_PROGRAM} "),
+            ([headless, "presets"], "mazur "),
+            ([window, "--self-test"], "self-test passed"),
             # the PDF converter: the headless command runs the window program for it
-            ([executable("backprop-engine"), "explain", "mazur", "-o", WORK / "check.pdf"], "wrote ")]
+            ([headless, "explain", "mazur", "-o", WORK / "check.pdf"], "wrote ")]
     for argv, expected in runs:
         r = subprocess.run([str(a) for a in argv], env=empty_environment(), cwd=DIST, capture_output=True,
                            text=True, encoding="utf-8", errors="replace", timeout=300)

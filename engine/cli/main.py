@@ -15,7 +15,7 @@ import sys
 
 import numpy as np
 
-from engine import __version__
+from engine import HEADLESS_PROGRAM, __version__
 from engine.cli.loader import TerminalProgress, load_network, output_paths
 from engine.files import presets
 from engine.cli.terminal import EXIT_BAD_INPUT, EXIT_MEMORY, EXIT_WRITE, say
@@ -78,7 +78,7 @@ def _parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     imported): the others are there by name, or, where nothing comes before the command's name
     (no --help to list them), left out (a parser each: 1 to 2 ms in all)."""
     parser = _Parser(prog="python -m engine", description="Backprop Stepper without a window.")
-    parser.add_argument("--version", action="version", version=f"backprop-engine {__version__}")
+    parser.add_argument("--version", action="version", version=f"{HEADLESS_PROGRAM} {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     chosen = None if argv is None else _chosen(argv)
     alone = chosen is not None and argv[0] == chosen
