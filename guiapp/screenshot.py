@@ -123,7 +123,7 @@ def render(out: str, network: str = "mazur", steps: int | None = None, width: in
         app.processEvents()
     steps = window.panel.steps  # its rows are laid out in batches: wait (at most 5 s) until the current one shows
     deadline = time.monotonic() + 5
-    while steps._centre is not None and time.monotonic() < deadline:
+    while steps.centring and time.monotonic() < deadline:
         app.processEvents()
     shown = window
     if dialog is not None:

@@ -170,6 +170,11 @@ class StepsList(QListView):
         if not self.visualRect(index).isValid():
             self._centre = QPersistentModelIndex(index)
 
+    @property
+    def centring(self) -> bool:
+        """Is a row waiting for the layout to reach it, to be centred?"""
+        return self._centre is not None
+
     def updateGeometries(self) -> None:
         super().updateGeometries()
         pending = self._centre
